@@ -1,0 +1,422 @@
+//! Compilation: a validated snapshot becomes a structure that evaluates without
+//! parsing, looking anything up by string more than once, or allocating.
+//!
+//! Regular expressions, semantic versions and times are parsed here, once; variant,
+//! segment and prerequisite references become indices.
+
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde_json::Value;
+
+use crate::hash::{self, Murmur3};
+use crate::model::{Condition, FlagKind, Op, Segment, Serve, Snapshot, SnapshotFlag, Variant};
+use crate::validate::{self, ValidationErrors};
+
+/// Evaluation-ready snapshot of one environment. Immutable: to apply a change, compile
+/// a new one and swap it in.
+#[derive(Debug)]
+pub struct CompiledSnapshot {
+    pub(crate) environment: Box<str>,
+    pub(crate) version: u64,
+    pub(crate) flags: Vec<CompiledFlag>,
+    pub(crate) index: FxHashMap<Box<str>, usize>,
+    pub(crate) segments: Vec<CompiledSegment>,
+}
+
+#[derive(Debug)]
+pub(crate) struct CompiledFlag {
+    pub(crate) key: Box<str>,
+    pub(crate) kind: FlagKind,
+    pub(crate) client_visible: bool,
+    pub(crate) variants: Box<[CompiledVariant]>,
+    pub(crate) enabled: bool,
+    pub(crate) off_variant: usize,
+    pub(crate) version: u64,
+    /// Context key -> variant index.
+    pub(crate) targets: KeySet<usize>,
+    pub(crate) rules: Box<[CompiledRule]>,
+    pub(crate) default: CompiledServe,
+    /// (flag index, variant index) pairs.
+    pub(crate) prerequisites: Box<[(usize, usize)]>,
+    /// Hasher state after `salt ":"`.
+    pub(crate) salted: Murmur3,
+}
+
+#[derive(Debug)]
+pub(crate) struct CompiledVariant {
+    pub(crate) key: Box<str>,
+    pub(crate) value: Value,
+}
+
+#[derive(Debug)]
+pub(crate) struct CompiledRule {
+    pub(crate) id: Box<str>,
+    pub(crate) conditions: Box<[CompiledCondition]>,
+    pub(crate) serve: CompiledServe,
+}
+
+#[derive(Debug)]
+pub(crate) enum CompiledServe {
+    Variant(usize),
+    Rollout(CompiledRollout),
+}
+
+#[derive(Debug)]
+pub(crate) struct CompiledRollout {
+    /// `None`: the context key.
+    pub(crate) bucket_by: Option<Box<str>>,
+    /// Exclusive upper bucket bound and variant index, in listed order; variants with
+    /// weight 0 are left out.
+    pub(crate) ranges: Box<[(u32, usize)]>,
+}
+
+#[derive(Debug)]
+pub(crate) struct CompiledSegment {
+    pub(crate) included: KeySet<()>,
+    pub(crate) excluded: KeySet<()>,
+    pub(crate) rules: Box<[Box<[CompiledCondition]>]>,
+}
+
+#[derive(Debug)]
+pub(crate) struct CompiledCondition {
+    pub(crate) attribute: Box<str>,
+    pub(crate) op: Op,
+    pub(crate) negate: bool,
+    pub(crate) test: Test,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Cmp {
+    Lt,
+    Lte,
+    Gt,
+    Gte,
+    Eq,
+}
+
+impl Cmp {
+    #[inline]
+    pub(crate) fn holds(self, ord: std::cmp::Ordering) -> bool {
+        use std::cmp::Ordering::{Equal, Greater, Less};
+        match self {
+            Cmp::Lt => ord == Less,
+            Cmp::Lte => ord != Greater,
+            Cmp::Gt => ord == Greater,
+            Cmp::Gte => ord != Less,
+            Cmp::Eq => ord == Equal,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub(crate) enum Test {
+    In(ValueSet),
+    Contains(Box<[Box<str>]>),
+    StartsWith(Box<[Box<str>]>),
+    EndsWith(Box<[Box<str>]>),
+    Matches(Box<[regex::Regex]>),
+    Number(Cmp, f64),
+    Semver(Cmp, crate::semver::Version),
+    /// Unix nanoseconds.
+    Time(Cmp, i128),
+    InSegment(Box<[usize]>),
+    Exists,
+}
+
+/// The operands of `in`, split by type.
+#[derive(Debug, Default)]
+pub(crate) struct ValueSet {
+    pub(crate) strings: KeySet<()>,
+    pub(crate) numbers: Box<[f64]>,
+    pub(crate) has_true: bool,
+    pub(crate) has_false: bool,
+}
+
+/// A string-keyed lookup: a linear scan while small (faster and smaller than hashing),
+/// a hash map beyond that.
+#[derive(Debug)]
+pub(crate) enum KeySet<V> {
+    Small(Box<[(Box<str>, V)]>),
+    Large(FxHashMap<Box<str>, V>),
+}
+
+const SMALL_SET: usize = 8;
+
+impl<V: Copy> KeySet<V> {
+    fn build(entries: impl IntoIterator<Item = (Box<str>, V)>) -> Self {
+        let mut seen = FxHashSet::default();
+        let entries: Vec<(Box<str>, V)> =
+            entries.into_iter().filter(|(k, _)| seen.insert(k.clone())).collect();
+        if entries.len() <= SMALL_SET {
+            KeySet::Small(entries.into_boxed_slice())
+        } else {
+            KeySet::Large(entries.into_iter().collect())
+        }
+    }
+
+    #[inline]
+    pub(crate) fn get(&self, key: &str) -> Option<V> {
+        match self {
+            KeySet::Small(entries) => entries.iter().find(|(k, _)| &**k == key).map(|(_, v)| *v),
+            KeySet::Large(map) => map.get(key).copied(),
+        }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        match self {
+            KeySet::Small(entries) => entries.is_empty(),
+            KeySet::Large(map) => map.is_empty(),
+        }
+    }
+}
+
+impl<V> Default for KeySet<V> {
+    fn default() -> Self {
+        KeySet::Small(Box::new([]))
+    }
+}
+
+impl CompiledSnapshot {
+    /// Validates and compiles a snapshot.
+    pub fn compile(snapshot: &Snapshot) -> Result<CompiledSnapshot, ValidationErrors> {
+        validate::validate_snapshot(snapshot)?;
+        Ok(Self::compile_validated(snapshot))
+    }
+
+    /// Parses, validates and compiles a snapshot from JSON.
+    pub fn from_json(bytes: &[u8]) -> Result<CompiledSnapshot, crate::Error> {
+        let snapshot = Snapshot::from_json(bytes)?;
+        Ok(Self::compile(&snapshot)?)
+    }
+
+    /// Compiles a snapshot that passed validation. Anything validation would refuse is
+    /// compiled leniently (unknown references never match) rather than panicking.
+    fn compile_validated(snapshot: &Snapshot) -> CompiledSnapshot {
+        let segment_index: FxHashMap<&str, usize> =
+            snapshot.segments.iter().enumerate().map(|(i, s)| (s.key.as_str(), i)).collect();
+        let flag_index: FxHashMap<&str, usize> =
+            snapshot.flags.iter().enumerate().map(|(i, f)| (f.key.as_str(), i)).collect();
+        let segments = snapshot.segments.iter().map(|s| compile_segment(s, &segment_index)).collect();
+        let flags = snapshot
+            .flags
+            .iter()
+            .map(|f| compile_flag(f, &segment_index, &flag_index, &snapshot.flags))
+            .collect();
+        CompiledSnapshot {
+            environment: snapshot.environment.as_str().into(),
+            version: snapshot.version,
+            flags,
+            index: flag_index.into_iter().map(|(k, i)| (Box::from(k), i)).collect(),
+            segments,
+        }
+    }
+
+    /// The environment key.
+    pub fn environment(&self) -> &str {
+        &self.environment
+    }
+
+    /// The environment version this snapshot was built from.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// Number of flags.
+    pub fn len(&self) -> usize {
+        self.flags.len()
+    }
+
+    /// Whether there are no flags.
+    pub fn is_empty(&self) -> bool {
+        self.flags.is_empty()
+    }
+
+    /// Describes one flag, if it exists.
+    pub fn flag(&self, key: &str) -> Option<FlagInfo<'_>> {
+        self.index.get(key).map(|&i| FlagInfo { flag: &self.flags[i] })
+    }
+
+    /// Every flag, in snapshot order.
+    pub fn flags(&self) -> impl ExactSizeIterator<Item = FlagInfo<'_>> {
+        self.flags.iter().map(|flag| FlagInfo { flag })
+    }
+}
+
+/// Read-only facts about one compiled flag.
+#[derive(Debug, Clone, Copy)]
+pub struct FlagInfo<'a> {
+    flag: &'a CompiledFlag,
+}
+
+impl<'a> FlagInfo<'a> {
+    /// The flag key.
+    pub fn key(&self) -> &'a str {
+        &self.flag.key
+    }
+    /// The value type.
+    pub fn kind(&self) -> FlagKind {
+        self.flag.kind
+    }
+    /// Whether client SDK keys may see it.
+    pub fn client_visible(&self) -> bool {
+        self.flag.client_visible
+    }
+    /// Whether it is enabled in this environment.
+    pub fn enabled(&self) -> bool {
+        self.flag.enabled
+    }
+    /// Its configuration version.
+    pub fn version(&self) -> u64 {
+        self.flag.version
+    }
+    /// Variant keys and values, in order.
+    pub fn variants(&self) -> impl ExactSizeIterator<Item = (&'a str, &'a Value)> {
+        self.flag.variants.iter().map(|v| (&*v.key, &v.value))
+    }
+}
+
+fn variant_index(variants: &[Variant], key: &str) -> usize {
+    variants.iter().position(|v| v.key == key).unwrap_or(0)
+}
+
+fn compile_flag(
+    f: &SnapshotFlag,
+    segments: &FxHashMap<&str, usize>,
+    flags: &FxHashMap<&str, usize>,
+    all: &[SnapshotFlag],
+) -> CompiledFlag {
+    let c = &f.config;
+    let targets = KeySet::build(c.targets.iter().flat_map(|t| {
+        let v = variant_index(&f.variants, &t.variant);
+        t.keys.iter().map(move |k| (Box::from(k.as_str()), v))
+    }));
+    let rules = c
+        .rules
+        .iter()
+        .map(|r| CompiledRule {
+            id: r.id.as_str().into(),
+            conditions: compile_conditions(&r.conditions, segments),
+            serve: compile_serve(&r.serve, &f.variants),
+        })
+        .collect();
+    let prerequisites = c
+        .prerequisites
+        .iter()
+        .filter_map(|p| {
+            let fi = *flags.get(p.flag.as_str())?;
+            Some((fi, variant_index(&all[fi].variants, &p.variant)))
+        })
+        .collect();
+    CompiledFlag {
+        key: f.key.as_str().into(),
+        kind: f.kind,
+        client_visible: f.client_visible,
+        variants: f
+            .variants
+            .iter()
+            .map(|v| CompiledVariant { key: v.key.as_str().into(), value: v.value.clone() })
+            .collect(),
+        enabled: c.enabled,
+        off_variant: variant_index(&f.variants, &c.off_variant),
+        version: c.version,
+        targets,
+        rules,
+        default: compile_serve(&c.default, &f.variants),
+        prerequisites,
+        salted: hash::salted(&f.salt),
+    }
+}
+
+fn compile_serve(serve: &Serve, variants: &[Variant]) -> CompiledServe {
+    match serve {
+        Serve::Variant(v) => CompiledServe::Variant(variant_index(variants, v)),
+        Serve::Rollout(r) => {
+            let mut end = 0u32;
+            let ranges = r
+                .weights
+                .iter()
+                .filter(|w| w.weight > 0)
+                .map(|w| {
+                    end = end.saturating_add(w.weight);
+                    (end, variant_index(variants, &w.variant))
+                })
+                .collect();
+            CompiledServe::Rollout(CompiledRollout {
+                bucket_by: r
+                    .bucket_by
+                    .as_deref()
+                    .filter(|b| *b != crate::context::KEY_ATTRIBUTE)
+                    .map(Box::from),
+                ranges,
+            })
+        }
+    }
+}
+
+fn compile_segment(s: &Segment, segments: &FxHashMap<&str, usize>) -> CompiledSegment {
+    CompiledSegment {
+        included: KeySet::build(s.included.iter().map(|k| (Box::from(k.as_str()), ()))),
+        excluded: KeySet::build(s.excluded.iter().map(|k| (Box::from(k.as_str()), ()))),
+        rules: s.rules.iter().map(|r| compile_conditions(&r.conditions, segments)).collect(),
+    }
+}
+
+fn compile_conditions(
+    conditions: &[Condition],
+    segments: &FxHashMap<&str, usize>,
+) -> Box<[CompiledCondition]> {
+    conditions.iter().map(|c| compile_condition(c, segments)).collect()
+}
+
+fn strings(values: &[Value]) -> Box<[Box<str>]> {
+    values.iter().filter_map(Value::as_str).map(Box::from).collect()
+}
+
+fn compile_condition(c: &Condition, segments: &FxHashMap<&str, usize>) -> CompiledCondition {
+    let first = c.values.first();
+    let cmp = |op: Op| match op {
+        Op::Lt | Op::SemverLt | Op::Before => Cmp::Lt,
+        Op::Lte | Op::SemverLte => Cmp::Lte,
+        Op::Gt | Op::SemverGt | Op::After => Cmp::Gt,
+        Op::Gte | Op::SemverGte => Cmp::Gte,
+        _ => Cmp::Eq,
+    };
+    // Operands that validation would refuse compile to a test that never matches.
+    let never = || Test::InSegment(Box::new([]));
+    let test = match c.op {
+        Op::In => Test::In(ValueSet {
+            strings: KeySet::build(c.values.iter().filter_map(Value::as_str).map(|s| (Box::from(s), ()))),
+            numbers: c.values.iter().filter_map(Value::as_f64).collect(),
+            has_true: c.values.iter().any(|v| v.as_bool() == Some(true)),
+            has_false: c.values.iter().any(|v| v.as_bool() == Some(false)),
+        }),
+        Op::Contains => Test::Contains(strings(&c.values)),
+        Op::StartsWith => Test::StartsWith(strings(&c.values)),
+        Op::EndsWith => Test::EndsWith(strings(&c.values)),
+        Op::Matches => Test::Matches(
+            c.values
+                .iter()
+                .filter_map(Value::as_str)
+                .filter_map(|p| validate::compile_regex(p).ok())
+                .collect(),
+        ),
+        Op::Lt | Op::Lte | Op::Gt | Op::Gte => match first.and_then(Value::as_f64) {
+            Some(n) => Test::Number(cmp(c.op), n),
+            None => never(),
+        },
+        Op::SemverEq | Op::SemverLt | Op::SemverLte | Op::SemverGt | Op::SemverGte => {
+            match first.and_then(Value::as_str).and_then(crate::semver::Version::parse) {
+                Some(v) => Test::Semver(cmp(c.op), v),
+                None => never(),
+            }
+        }
+        Op::Before | Op::After => match first.and_then(validate::parse_time_operand) {
+            Some(t) => Test::Time(cmp(c.op), t),
+            None => never(),
+        },
+        Op::InSegment => Test::InSegment(
+            c.values.iter().filter_map(Value::as_str).filter_map(|k| segments.get(k).copied()).collect(),
+        ),
+        Op::Exists => Test::Exists,
+    };
+    CompiledCondition { attribute: c.attribute.as_str().into(), op: c.op, negate: c.negate, test }
+}

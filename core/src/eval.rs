@@ -1,0 +1,495 @@
+//! Evaluation of compiled flags for a context.
+//!
+//! One engine serves both the fast path and the debugger: it is generic over a
+//! [`Tracer`], and the fast path's tracer does nothing, so it compiles away. The fast
+//! path must not allocate: results borrow from the compiled snapshot.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::compile::{CompiledCondition, CompiledFlag, CompiledServe, CompiledSnapshot, Test};
+use crate::context::{AttrRef, Context};
+use crate::hash::bucket_of_hash;
+use crate::model::FlagKind;
+
+/// Why an evaluation produced its value. Maps one to one onto OpenFeature's reasons
+/// (`PREREQUISITE_FAILED` is a Vexil-specific reason string).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reason<'a> {
+    /// The flag is disabled in this environment; the off variant is served.
+    Disabled,
+    /// A prerequisite flag did not serve the required variant; the off variant is served.
+    PrerequisiteFailed {
+        /// The prerequisite flag that failed.
+        flag: &'a str,
+    },
+    /// An individual target (`rule: None`) or a rule matched.
+    TargetingMatch {
+        /// The matching rule; `None` for an individual target.
+        rule: Option<MatchedRule<'a>>,
+    },
+    /// The default rollout assigned the variant.
+    Split,
+    /// The default variant was served.
+    Default,
+    /// No value: the caller's default applies.
+    Error(ErrorCode),
+}
+
+/// The rule that matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MatchedRule<'a> {
+    /// Position of the rule in the configuration.
+    pub index: usize,
+    /// The rule's id.
+    pub id: &'a str,
+}
+
+impl Reason<'_> {
+    /// The reason as an OpenFeature reason string.
+    pub fn kind(&self) -> ReasonKind {
+        match self {
+            Reason::Disabled => ReasonKind::Disabled,
+            Reason::PrerequisiteFailed { .. } => ReasonKind::PrerequisiteFailed,
+            Reason::TargetingMatch { .. } => ReasonKind::TargetingMatch,
+            Reason::Split => ReasonKind::Split,
+            Reason::Default => ReasonKind::Default,
+            Reason::Error(_) => ReasonKind::Error,
+        }
+    }
+}
+
+/// The reason without its details.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ReasonKind {
+    /// See [`Reason::Disabled`].
+    Disabled,
+    /// See [`Reason::PrerequisiteFailed`].
+    PrerequisiteFailed,
+    /// See [`Reason::TargetingMatch`].
+    TargetingMatch,
+    /// See [`Reason::Split`].
+    Split,
+    /// See [`Reason::Default`].
+    Default,
+    /// See [`Reason::Error`].
+    Error,
+}
+
+impl ReasonKind {
+    /// The OpenFeature reason string.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReasonKind::Disabled => "DISABLED",
+            ReasonKind::PrerequisiteFailed => "PREREQUISITE_FAILED",
+            ReasonKind::TargetingMatch => "TARGETING_MATCH",
+            ReasonKind::Split => "SPLIT",
+            ReasonKind::Default => "DEFAULT",
+            ReasonKind::Error => "ERROR",
+        }
+    }
+}
+
+/// OpenFeature error codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// No configuration has been loaded yet.
+    ProviderNotReady,
+    /// No flag with that key.
+    FlagNotFound,
+    /// The flag data could not be parsed.
+    ParseError,
+    /// The flag's kind is not the one asked for.
+    TypeMismatch,
+    /// A rollout needs the context key and the context has none.
+    TargetingKeyMissing,
+    /// The context is not usable.
+    InvalidContext,
+    /// Anything else.
+    General,
+}
+
+impl ErrorCode {
+    /// The OpenFeature error code string.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::ProviderNotReady => "PROVIDER_NOT_READY",
+            ErrorCode::FlagNotFound => "FLAG_NOT_FOUND",
+            ErrorCode::ParseError => "PARSE_ERROR",
+            ErrorCode::TypeMismatch => "TYPE_MISMATCH",
+            ErrorCode::TargetingKeyMissing => "TARGETING_KEY_MISSING",
+            ErrorCode::InvalidContext => "INVALID_CONTEXT",
+            ErrorCode::General => "GENERAL",
+        }
+    }
+}
+
+/// The result of evaluating one flag. Borrows from the compiled snapshot, so producing
+/// it allocates nothing.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Evaluation<'a> {
+    /// The value served; `None` only with [`Reason::Error`].
+    pub value: Option<&'a Value>,
+    /// The variant key served; `None` only with [`Reason::Error`].
+    pub variant: Option<&'a str>,
+    /// Why.
+    pub reason: Reason<'a>,
+}
+
+impl<'a> Evaluation<'a> {
+    /// An error result.
+    pub fn error(code: ErrorCode) -> Self {
+        Evaluation { value: None, variant: None, reason: Reason::Error(code) }
+    }
+
+    /// The error code, if this is an error.
+    pub fn error_code(&self) -> Option<ErrorCode> {
+        match self.reason {
+            Reason::Error(code) => Some(code),
+            _ => None,
+        }
+    }
+
+    /// An owned, serialisable copy.
+    pub fn record(&self) -> EvaluationRecord {
+        let (rule_index, rule_id) = match self.reason {
+            Reason::TargetingMatch { rule: Some(r) } => (Some(r.index), Some(r.id.to_owned())),
+            _ => (None, None),
+        };
+        EvaluationRecord {
+            value: self.value.cloned(),
+            variant: self.variant.map(str::to_owned),
+            reason: self.reason.kind(),
+            rule_index,
+            rule_id,
+            prerequisite: match self.reason {
+                Reason::PrerequisiteFailed { flag } => Some(flag.to_owned()),
+                _ => None,
+            },
+            error_code: self.error_code(),
+        }
+    }
+}
+
+/// An owned evaluation result, as the server sends it and the conformance vectors
+/// record it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvaluationRecord {
+    /// The value served; absent on error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<Value>,
+    /// The variant served; absent on error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variant: Option<String>,
+    /// The reason.
+    pub reason: ReasonKind,
+    /// With `TARGETING_MATCH` from a rule: its position.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule_index: Option<usize>,
+    /// With `TARGETING_MATCH` from a rule: its id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule_id: Option<String>,
+    /// With `PREREQUISITE_FAILED`: the prerequisite flag that failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prerequisite: Option<String>,
+    /// With `ERROR`: the code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<ErrorCode>,
+}
+
+/// How one condition came out before `negate` was applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// The test held.
+    Matched,
+    /// The test did not hold.
+    NotMatched,
+    /// The attribute is absent: the condition is false, whatever `negate` says.
+    Missing,
+    /// The attribute has a type the operator cannot compare: the condition is false,
+    /// whatever `negate` says.
+    TypeMismatch,
+}
+
+impl Outcome {
+    fn of(matched: bool) -> Outcome {
+        if matched { Outcome::Matched } else { Outcome::NotMatched }
+    }
+
+    /// The condition's truth after `negate`.
+    #[inline]
+    pub fn holds(self, negate: bool) -> bool {
+        match self {
+            Outcome::Matched => !negate,
+            Outcome::NotMatched => negate,
+            Outcome::Missing | Outcome::TypeMismatch => false,
+        }
+    }
+}
+
+/// What the bucketing step hashed.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum BucketInput<'c> {
+    Str(&'c str),
+    Int(i64),
+}
+
+/// Observes the evaluation of one flag. Every method defaults to nothing so that the
+/// fast path's tracer costs nothing.
+pub(crate) trait Tracer {
+    fn prerequisite(&mut self, _flag: &str, _required: &str, _served: Option<&str>, _holds: bool) {}
+    fn target(&mut self, _matched: bool) {}
+    fn rule(&mut self, _index: usize, _id: &str) {}
+    fn condition(
+        &mut self,
+        _c: &CompiledCondition,
+        _actual: Option<AttrRef<'_>>,
+        _outcome: Outcome,
+        _holds: bool,
+    ) {
+    }
+    fn rule_end(&mut self, _matched: bool) {}
+    fn bucket(&mut self, _attribute: &str, _input: BucketInput<'_>, _fallback: bool, _bucket: u32) {}
+}
+
+/// The fast path's tracer.
+pub(crate) struct NoTrace;
+impl Tracer for NoTrace {}
+
+/// Largest integer that converts exactly between f64 and i64.
+const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
+impl CompiledSnapshot {
+    /// Evaluates one flag for a context. Never fails: problems come back as
+    /// [`Reason::Error`]. Allocates nothing.
+    #[inline]
+    pub fn evaluate<'a>(&'a self, flag_key: &str, ctx: &Context) -> Evaluation<'a> {
+        match self.index.get(flag_key) {
+            Some(&i) => self.eval_flag(i, ctx, &mut NoTrace, 0),
+            None => Evaluation::error(ErrorCode::FlagNotFound),
+        }
+    }
+
+    /// Like [`CompiledSnapshot::evaluate`], but answers `TYPE_MISMATCH` when the flag is
+    /// not of the expected kind (a `Json` request accepts every kind).
+    pub fn evaluate_as<'a>(&'a self, flag_key: &str, ctx: &Context, kind: FlagKind) -> Evaluation<'a> {
+        match self.index.get(flag_key) {
+            Some(&i) if kind != FlagKind::Json && self.flags[i].kind != kind => {
+                Evaluation::error(ErrorCode::TypeMismatch)
+            }
+            Some(&i) => self.eval_flag(i, ctx, &mut NoTrace, 0),
+            None => Evaluation::error(ErrorCode::FlagNotFound),
+        }
+    }
+
+    /// Evaluates every flag, in snapshot order.
+    pub fn evaluate_all<'a>(
+        &'a self,
+        ctx: &'a Context,
+    ) -> impl Iterator<Item = (&'a str, Evaluation<'a>)> + 'a {
+        (0..self.flags.len()).map(move |i| (&*self.flags[i].key, self.eval_flag(i, ctx, &mut NoTrace, 0)))
+    }
+
+    pub(crate) fn eval_flag<'a, T: Tracer>(
+        &'a self,
+        i: usize,
+        ctx: &Context,
+        t: &mut T,
+        depth: usize,
+    ) -> Evaluation<'a> {
+        let f = &self.flags[i];
+        if !f.enabled {
+            return f.serve(f.off_variant, Reason::Disabled);
+        }
+        if depth > crate::limits::MAX_PREREQUISITE_DEPTH {
+            // Unreachable for validated snapshots; a guard, not a feature.
+            return Evaluation::error(ErrorCode::General);
+        }
+        for &(pf, pv) in &*f.prerequisites {
+            let pre = &self.flags[pf];
+            let got = self.eval_flag(pf, ctx, &mut NoTrace, depth + 1);
+            let required = &*pre.variants[pv].key;
+            let holds = matches!(got.reason, Reason::TargetingMatch { .. } | Reason::Split | Reason::Default)
+                && got.variant == Some(required);
+            t.prerequisite(&pre.key, required, got.variant, holds);
+            if !holds {
+                return f.serve(f.off_variant, Reason::PrerequisiteFailed { flag: &pre.key });
+            }
+        }
+        if !f.targets.is_empty() {
+            let hit = ctx.key().and_then(|k| f.targets.get(k));
+            t.target(hit.is_some());
+            if let Some(v) = hit {
+                return f.serve(v, Reason::TargetingMatch { rule: None });
+            }
+        }
+        for (index, rule) in f.rules.iter().enumerate() {
+            t.rule(index, &rule.id);
+            let matched = rule.conditions.iter().all(|c| self.condition(c, ctx, t));
+            t.rule_end(matched);
+            if matched {
+                let reason = Reason::TargetingMatch { rule: Some(MatchedRule { index, id: &rule.id }) };
+                return self.serve(f, &rule.serve, ctx, reason, t);
+            }
+        }
+        let reason = match f.default {
+            CompiledServe::Variant(_) => Reason::Default,
+            CompiledServe::Rollout(_) => Reason::Split,
+        };
+        self.serve(f, &f.default, ctx, reason, t)
+    }
+
+    #[inline]
+    fn serve<'a, T: Tracer>(
+        &'a self,
+        f: &'a CompiledFlag,
+        serve: &CompiledServe,
+        ctx: &Context,
+        reason: Reason<'a>,
+        t: &mut T,
+    ) -> Evaluation<'a> {
+        match serve {
+            CompiledServe::Variant(v) => f.serve(*v, reason),
+            CompiledServe::Rollout(r) => {
+                let attribute = r.bucket_by.as_deref().unwrap_or(crate::context::KEY_ATTRIBUTE);
+                let (input, fallback) = match bucket_input(ctx, r.bucket_by.as_deref()) {
+                    Some(input) => (input, false),
+                    None => match ctx.key() {
+                        Some(k) => (BucketInput::Str(k), r.bucket_by.is_some()),
+                        None => return Evaluation::error(ErrorCode::TargetingKeyMissing),
+                    },
+                };
+                let mut h = f.salted;
+                match input {
+                    BucketInput::Str(s) => h.write(s.as_bytes()),
+                    BucketInput::Int(n) => h.write(itoa::Buffer::new().format(n).as_bytes()),
+                }
+                let bucket = bucket_of_hash(h.finish());
+                t.bucket(attribute, input, fallback, bucket);
+                let v = r
+                    .ranges
+                    .iter()
+                    .find(|&&(end, _)| bucket < end)
+                    .or(r.ranges.last())
+                    .map_or(f.off_variant, |&(_, v)| v);
+                f.serve(v, reason)
+            }
+        }
+    }
+
+    #[inline]
+    fn condition<T: Tracer>(&self, c: &CompiledCondition, ctx: &Context, t: &mut T) -> bool {
+        let (outcome, actual) = match &c.test {
+            Test::InSegment(segments) => {
+                (Outcome::of(segments.iter().any(|&s| self.in_segment(s, ctx))), None)
+            }
+            Test::Exists => {
+                let a = ctx.get(&c.attribute);
+                (Outcome::of(a.is_some()), a)
+            }
+            test => match ctx.get(&c.attribute) {
+                None => (Outcome::Missing, None),
+                Some(a) => (test_value(test, a), Some(a)),
+            },
+        };
+        let holds = outcome.holds(c.negate);
+        t.condition(c, actual, outcome, holds);
+        holds
+    }
+
+    /// Included keys win over excluded ones; then any rule puts the context in.
+    fn in_segment(&self, s: usize, ctx: &Context) -> bool {
+        let seg = &self.segments[s];
+        if let Some(key) = ctx.key() {
+            if seg.included.get(key).is_some() {
+                return true;
+            }
+            if seg.excluded.get(key).is_some() {
+                return false;
+            }
+        }
+        seg.rules.iter().any(|rule| rule.iter().all(|c| self.condition(c, ctx, &mut NoTrace)))
+    }
+}
+
+impl CompiledFlag {
+    #[inline]
+    fn serve<'a>(&'a self, v: usize, reason: Reason<'a>) -> Evaluation<'a> {
+        match self.variants.get(v) {
+            Some(variant) => Evaluation { value: Some(&variant.value), variant: Some(&variant.key), reason },
+            None => Evaluation::error(ErrorCode::General),
+        }
+    }
+}
+
+/// The value a rollout hashes: a string attribute as is, an integral number in decimal;
+/// `None` when the attribute is absent or of another type (the caller falls back to the
+/// context key).
+fn bucket_input<'c>(ctx: &'c Context, bucket_by: Option<&str>) -> Option<BucketInput<'c>> {
+    match ctx.get(bucket_by.unwrap_or(crate::context::KEY_ATTRIBUTE))? {
+        AttrRef::Str(s) => Some(BucketInput::Str(s)),
+        AttrRef::Number(n) if n.fract() == 0.0 && n.abs() <= MAX_SAFE_INTEGER => {
+            Some(BucketInput::Int(n as i64))
+        }
+        _ => None,
+    }
+}
+
+fn any_str(a: AttrRef<'_>, mut test: impl FnMut(&str) -> bool) -> Outcome {
+    match a {
+        AttrRef::Str(s) => Outcome::of(test(s)),
+        AttrRef::List(items) => Outcome::of(items.iter().any(|s| test(s))),
+        AttrRef::Number(_) | AttrRef::Bool(_) => Outcome::TypeMismatch,
+    }
+}
+
+#[inline]
+fn test_value(test: &Test, a: AttrRef<'_>) -> Outcome {
+    match test {
+        Test::In(set) => match a {
+            AttrRef::Str(_) | AttrRef::List(_) if set.strings.is_empty() => Outcome::TypeMismatch,
+            AttrRef::Str(_) | AttrRef::List(_) => any_str(a, |s| set.strings.get(s).is_some()),
+            AttrRef::Number(_) if set.numbers.is_empty() => Outcome::TypeMismatch,
+            AttrRef::Number(n) => Outcome::of(set.numbers.contains(&n)),
+            AttrRef::Bool(_) if !(set.has_true || set.has_false) => Outcome::TypeMismatch,
+            AttrRef::Bool(b) => Outcome::of(if b { set.has_true } else { set.has_false }),
+        },
+        Test::Contains(values) => any_str(a, |s| values.iter().any(|v| s.contains(&**v))),
+        Test::StartsWith(values) => any_str(a, |s| values.iter().any(|v| s.starts_with(&**v))),
+        Test::EndsWith(values) => any_str(a, |s| values.iter().any(|v| s.ends_with(&**v))),
+        Test::Matches(regexes) => any_str(a, |s| regexes.iter().any(|r| r.is_match(s))),
+        Test::Number(cmp, v) => match a {
+            AttrRef::Number(n) => {
+                n.partial_cmp(v).map_or(Outcome::TypeMismatch, |o| Outcome::of(cmp.holds(o)))
+            }
+            _ => Outcome::TypeMismatch,
+        },
+        Test::Semver(cmp, v) => match a {
+            AttrRef::Str(s) => crate::semver::Version::parse(s)
+                .map_or(Outcome::TypeMismatch, |actual| Outcome::of(cmp.holds(actual.precedence(v)))),
+            _ => Outcome::TypeMismatch,
+        },
+        Test::Time(cmp, v) => match attr_time(a) {
+            Some(t) => Outcome::of(cmp.holds(t.cmp(v))),
+            None => Outcome::TypeMismatch,
+        },
+        Test::InSegment(_) | Test::Exists => Outcome::TypeMismatch,
+    }
+}
+
+/// A time attribute: an RFC 3339 string, or a number of seconds since the Unix epoch.
+/// Returns Unix nanoseconds.
+fn attr_time(a: AttrRef<'_>) -> Option<i128> {
+    match a {
+        AttrRef::Str(s) => time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
+            .ok()
+            .map(time::OffsetDateTime::unix_timestamp_nanos),
+        AttrRef::Number(n) if n.is_finite() && n.abs() < 1e12 => Some((n * 1e9) as i128),
+        _ => None,
+    }
+}

@@ -1,0 +1,2 @@
+//! `vexil-server`: the Vexil HTTP service.
+#![forbid(unsafe_code)]
