@@ -7,6 +7,7 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde_json::Value;
 
+use crate::context::{AttrRef, Context, KEY_ATTRIBUTE, attr_hash, eq_str};
 use crate::hash::{self, Murmur3};
 use crate::model::{Condition, FlagKind, Op, Segment, Serve, Snapshot, SnapshotFlag, Variant};
 use crate::validate::{self, ValidationErrors};
@@ -39,6 +40,15 @@ pub(crate) struct CompiledFlag {
     pub(crate) prerequisites: Box<[(usize, usize)]>,
     /// Hasher state after `salt ":"`.
     pub(crate) salted: Murmur3,
+    /// Set when the result cannot depend on the context (disabled, or nothing but a
+    /// default variant): evaluation returns it straight away.
+    pub(crate) constant: Option<(usize, ConstantReason)>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum ConstantReason {
+    Disabled,
+    Default,
 }
 
 #[derive(Debug)]
@@ -62,8 +72,7 @@ pub(crate) enum CompiledServe {
 
 #[derive(Debug)]
 pub(crate) struct CompiledRollout {
-    /// `None`: the context key.
-    pub(crate) bucket_by: Option<Box<str>>,
+    pub(crate) bucket_by: AttrName,
     /// Exclusive upper bucket bound and variant index, in listed order; variants with
     /// weight 0 are left out.
     pub(crate) ranges: Box<[(u32, usize)]>,
@@ -76,9 +85,43 @@ pub(crate) struct CompiledSegment {
     pub(crate) rules: Box<[Box<[CompiledCondition]>]>,
 }
 
+/// An attribute reference resolved at compile time.
+#[derive(Debug)]
+pub(crate) enum AttrName {
+    /// The context key.
+    Key,
+    /// A named attribute and its precomputed lookup hash.
+    Named { name: Box<str>, hash: u64 },
+}
+
+impl AttrName {
+    fn new(name: &str) -> AttrName {
+        if name == KEY_ATTRIBUTE {
+            AttrName::Key
+        } else {
+            AttrName::Named { name: name.into(), hash: attr_hash(name) }
+        }
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        match self {
+            AttrName::Key => KEY_ATTRIBUTE,
+            AttrName::Named { name, .. } => name,
+        }
+    }
+
+    #[inline]
+    pub(crate) fn lookup<'c>(&self, ctx: &'c Context) -> Option<AttrRef<'c>> {
+        match self {
+            AttrName::Key => ctx.key().map(AttrRef::Str),
+            AttrName::Named { name, hash } => ctx.get_hashed(name, *hash),
+        }
+    }
+}
+
 #[derive(Debug)]
 pub(crate) struct CompiledCondition {
-    pub(crate) attribute: Box<str>,
+    pub(crate) attribute: AttrName,
     pub(crate) op: Op,
     pub(crate) negate: bool,
     pub(crate) test: Test,
@@ -156,7 +199,7 @@ impl<V: Copy> KeySet<V> {
     #[inline]
     pub(crate) fn get(&self, key: &str) -> Option<V> {
         match self {
-            KeySet::Small(entries) => entries.iter().find(|(k, _)| &**k == key).map(|(_, v)| *v),
+            KeySet::Small(entries) => entries.iter().find(|(k, _)| eq_str(k, key)).map(|(_, v)| *v),
             KeySet::Large(map) => map.get(key).copied(),
         }
     }
@@ -306,6 +349,19 @@ fn compile_flag(
             Some((fi, variant_index(&all[fi].variants, &p.variant)))
         })
         .collect();
+    let default = compile_serve(&c.default, &f.variants);
+    let off_variant = variant_index(&f.variants, &c.off_variant);
+    let constant = match (&default, c.enabled) {
+        (_, false) => Some((off_variant, ConstantReason::Disabled)),
+        (CompiledServe::Variant(v), true)
+            if c.targets.iter().all(|t| t.keys.is_empty())
+                && c.rules.is_empty()
+                && c.prerequisites.is_empty() =>
+        {
+            Some((*v, ConstantReason::Default))
+        }
+        _ => None,
+    };
     CompiledFlag {
         key: f.key.as_str().into(),
         kind: f.kind,
@@ -316,13 +372,14 @@ fn compile_flag(
             .map(|v| CompiledVariant { key: v.key.as_str().into(), value: v.value.clone() })
             .collect(),
         enabled: c.enabled,
-        off_variant: variant_index(&f.variants, &c.off_variant),
+        off_variant,
         version: c.version,
         targets,
         rules,
-        default: compile_serve(&c.default, &f.variants),
+        default,
         prerequisites,
         salted: hash::salted(&f.salt),
+        constant,
     }
 }
 
@@ -341,11 +398,7 @@ fn compile_serve(serve: &Serve, variants: &[Variant]) -> CompiledServe {
                 })
                 .collect();
             CompiledServe::Rollout(CompiledRollout {
-                bucket_by: r
-                    .bucket_by
-                    .as_deref()
-                    .filter(|b| *b != crate::context::KEY_ATTRIBUTE)
-                    .map(Box::from),
+                bucket_by: AttrName::new(r.bucket_by.as_deref().unwrap_or(KEY_ATTRIBUTE)),
                 ranges,
             })
         }
@@ -418,5 +471,5 @@ fn compile_condition(c: &Condition, segments: &FxHashMap<&str, usize>) -> Compil
         ),
         Op::Exists => Test::Exists,
     };
-    CompiledCondition { attribute: c.attribute.as_str().into(), op: c.op, negate: c.negate, test }
+    CompiledCondition { attribute: AttrName::new(&c.attribute), op: c.op, negate: c.negate, test }
 }

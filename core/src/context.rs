@@ -2,8 +2,9 @@
 
 use std::fmt;
 
-use rustc_hash::FxHashMap;
-use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use hashbrown::HashTable;
+use hashbrown::hash_table::Entry;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
 /// The attribute name that always means the context key.
@@ -152,23 +153,41 @@ impl<'de> Deserialize<'de> for AttrValue {
     }
 }
 
+/// The hash of an attribute name. Compiled conditions keep it so that a lookup at
+/// evaluation time hashes nothing.
+#[inline]
+pub(crate) fn attr_hash(name: &str) -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = rustc_hash::FxBuildHasher.build_hasher();
+    h.write(name.as_bytes());
+    h.finish()
+}
+
+/// String equality without a call into `memcmp`: attribute names and values are short.
+#[inline]
+pub(crate) fn eq_str(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    if a.len() <= 16 { a.iter().zip(b).all(|(x, y)| x == y) } else { a == b }
+}
+
 /// What a flag is evaluated for: an optional key (the targeting key) and typed
 /// attributes.
 ///
 /// The attribute named `key` always means the context key, whatever the attribute map
 /// holds.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default)]
 pub struct Context {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     key: Option<String>,
-    #[serde(default)]
-    attributes: FxHashMap<String, AttrValue>,
+    attributes: HashTable<(String, AttrValue)>,
 }
 
 impl Context {
     /// A context with a targeting key and no attributes.
     pub fn new(key: impl Into<String>) -> Self {
-        Context { key: Some(key.into()), attributes: FxHashMap::default() }
+        Context { key: Some(key.into()), attributes: HashTable::new() }
     }
 
     /// A context without a targeting key. Rollouts on the key cannot bucket it.
@@ -185,7 +204,23 @@ impl Context {
 
     /// Adds or replaces an attribute.
     pub fn set(&mut self, name: impl Into<String>, value: impl Into<AttrValue>) {
-        self.attributes.insert(name.into(), value.into());
+        let name = name.into();
+        let value = value.into();
+        let hash = attr_hash(&name);
+        match self.attributes.entry(hash, |(n, _)| *n == name, |(n, _)| attr_hash(n)) {
+            Entry::Occupied(mut o) => o.get_mut().1 = value,
+            Entry::Vacant(v) => {
+                v.insert((name, value));
+            }
+        }
+    }
+
+    /// Removes an attribute.
+    pub fn remove(&mut self, name: &str) -> Option<AttrValue> {
+        match self.attributes.find_entry(attr_hash(name), |(n, _)| n == name) {
+            Ok(o) => Some(o.remove().0.1),
+            Err(_) => None,
+        }
     }
 
     /// Sets or clears the targeting key.
@@ -203,10 +238,16 @@ impl Context {
         if name == KEY_ATTRIBUTE {
             return self.key.as_deref().map(AttrRef::Str);
         }
-        self.attributes.get(name).map(AttrRef::from)
+        self.get_hashed(name, attr_hash(name))
     }
 
-    /// The attributes, excluding the key.
+    /// Looks a non-`key` attribute up by a precomputed [`attr_hash`].
+    #[inline]
+    pub(crate) fn get_hashed(&self, name: &str, hash: u64) -> Option<AttrRef<'_>> {
+        self.attributes.find(hash, |(n, _)| eq_str(n, name)).map(|(_, v)| AttrRef::from(v))
+    }
+
+    /// The attributes, excluding the key, in no particular order.
     pub fn attributes(&self) -> impl Iterator<Item = (&str, &AttrValue)> {
         self.attributes.iter().map(|(k, v)| (k.as_str(), v))
     }
@@ -214,6 +255,87 @@ impl Context {
     /// Number of attributes, excluding the key.
     pub fn attribute_count(&self) -> usize {
         self.attributes.len()
+    }
+}
+
+impl fmt::Debug for Context {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Context").field("key", &self.key).field("attributes", &AttributesView(self)).finish()
+    }
+}
+
+impl PartialEq for Context {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key
+            && self.attributes.len() == other.attributes.len()
+            && self.attributes.iter().all(|(n, v)| other.get(n).is_some_and(|o| o == AttrRef::from(v)))
+    }
+}
+
+/// Serialises the attribute table as a JSON object.
+struct AttributesView<'a>(&'a Context);
+
+impl fmt::Debug for AttributesView<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.0.attributes()).finish()
+    }
+}
+
+impl Serialize for AttributesView<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.attributes())
+    }
+}
+
+impl Serialize for Context {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Context", 2)?;
+        if let Some(key) = &self.key {
+            st.serialize_field("key", key)?;
+        }
+        st.serialize_field("attributes", &AttributesView(self))?;
+        st.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Context {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        /// Builds the table straight from the JSON object; a repeated name keeps the
+        /// last value, as JSON parsers usually do.
+        struct Attributes(Context);
+        impl<'de> Deserialize<'de> for Attributes {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct V;
+                impl<'de> Visitor<'de> for V {
+                    type Value = Attributes;
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        f.write_str("an object of attributes")
+                    }
+                    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Attributes, A::Error> {
+                        let mut ctx = Context::anonymous();
+                        while let Some((name, value)) = map.next_entry::<String, AttrValue>()? {
+                            ctx.set(name, value);
+                        }
+                        Ok(Attributes(ctx))
+                    }
+                }
+                d.deserialize_map(V)
+            }
+        }
+
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Raw {
+            #[serde(default)]
+            key: Option<String>,
+            #[serde(default)]
+            attributes: Option<Attributes>,
+        }
+        let raw = Raw::deserialize(d)?;
+        let mut ctx = raw.attributes.map_or_else(Context::anonymous, |a| a.0);
+        ctx.key = raw.key;
+        Ok(ctx)
     }
 }
 

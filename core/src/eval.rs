@@ -7,7 +7,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::compile::{CompiledCondition, CompiledFlag, CompiledServe, CompiledSnapshot, Test};
+use crate::compile::{
+    AttrName, CompiledCondition, CompiledFlag, CompiledServe, CompiledSnapshot, ConstantReason, Test,
+};
 use crate::context::{AttrRef, Context};
 use crate::hash::bucket_of_hash;
 use crate::model::FlagKind;
@@ -303,14 +305,16 @@ impl CompiledSnapshot {
         depth: usize,
     ) -> Evaluation<'a> {
         let f = &self.flags[i];
-        if !f.enabled {
-            return f.serve(f.off_variant, Reason::Disabled);
-        }
-        if depth > crate::limits::MAX_PREREQUISITE_DEPTH {
-            // Unreachable for validated snapshots; a guard, not a feature.
-            return Evaluation::error(ErrorCode::General);
+        match f.constant {
+            Some((v, ConstantReason::Disabled)) => return f.serve(v, Reason::Disabled),
+            Some((v, ConstantReason::Default)) => return f.serve(v, Reason::Default),
+            None => {}
         }
         for &(pf, pv) in &*f.prerequisites {
+            if depth >= crate::limits::MAX_PREREQUISITE_DEPTH {
+                // Unreachable for validated snapshots; a guard, not a feature.
+                return Evaluation::error(ErrorCode::General);
+            }
             let pre = &self.flags[pf];
             let got = self.eval_flag(pf, ctx, &mut NoTrace, depth + 1);
             let required = &*pre.variants[pv].key;
@@ -356,11 +360,10 @@ impl CompiledSnapshot {
         match serve {
             CompiledServe::Variant(v) => f.serve(*v, reason),
             CompiledServe::Rollout(r) => {
-                let attribute = r.bucket_by.as_deref().unwrap_or(crate::context::KEY_ATTRIBUTE);
-                let (input, fallback) = match bucket_input(ctx, r.bucket_by.as_deref()) {
+                let (input, fallback) = match bucket_input(r.bucket_by.lookup(ctx)) {
                     Some(input) => (input, false),
                     None => match ctx.key() {
-                        Some(k) => (BucketInput::Str(k), r.bucket_by.is_some()),
+                        Some(k) => (BucketInput::Str(k), !matches!(r.bucket_by, AttrName::Key)),
                         None => return Evaluation::error(ErrorCode::TargetingKeyMissing),
                     },
                 };
@@ -370,7 +373,7 @@ impl CompiledSnapshot {
                     BucketInput::Int(n) => h.write(itoa::Buffer::new().format(n).as_bytes()),
                 }
                 let bucket = bucket_of_hash(h.finish());
-                t.bucket(attribute, input, fallback, bucket);
+                t.bucket(r.bucket_by.as_str(), input, fallback, bucket);
                 let v = r
                     .ranges
                     .iter()
@@ -389,10 +392,10 @@ impl CompiledSnapshot {
                 (Outcome::of(segments.iter().any(|&s| self.in_segment(s, ctx))), None)
             }
             Test::Exists => {
-                let a = ctx.get(&c.attribute);
+                let a = c.attribute.lookup(ctx);
                 (Outcome::of(a.is_some()), a)
             }
-            test => match ctx.get(&c.attribute) {
+            test => match c.attribute.lookup(ctx) {
                 None => (Outcome::Missing, None),
                 Some(a) => (test_value(test, a), Some(a)),
             },
@@ -430,8 +433,8 @@ impl CompiledFlag {
 /// The value a rollout hashes: a string attribute as is, an integral number in decimal;
 /// `None` when the attribute is absent or of another type (the caller falls back to the
 /// context key).
-fn bucket_input<'c>(ctx: &'c Context, bucket_by: Option<&str>) -> Option<BucketInput<'c>> {
-    match ctx.get(bucket_by.unwrap_or(crate::context::KEY_ATTRIBUTE))? {
+fn bucket_input(attr: Option<AttrRef<'_>>) -> Option<BucketInput<'_>> {
+    match attr? {
         AttrRef::Str(s) => Some(BucketInput::Str(s)),
         AttrRef::Number(n) if n.fract() == 0.0 && n.abs() <= MAX_SAFE_INTEGER => {
             Some(BucketInput::Int(n as i64))

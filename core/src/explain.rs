@@ -122,7 +122,7 @@ impl Tracer for Recorder {
         if let Some(rule) = self.rules.last_mut() {
             rule.conditions.push(ConditionTrace {
                 index: rule.conditions.len(),
-                attribute: c.attribute.to_string(),
+                attribute: c.attribute.as_str().to_owned(),
                 op: c.op,
                 negate: c.negate,
                 actual: actual.map(|a| a.to_json()),

@@ -41,33 +41,33 @@ impl Murmur3 {
     /// Feeds bytes.
     #[inline]
     pub fn write(&mut self, mut bytes: &[u8]) {
-        {
-            self.len = self.len.wrapping_add(bytes.len() as u32);
-        }
-        while self.tail_len > 0 {
-            let Some((&b, rest)) = bytes.split_first() else {
-                return;
-            };
-            self.tail |= u32::from(b) << (8 * self.tail_len);
-            self.tail_len += 1;
-            bytes = rest;
-            if self.tail_len == 4 {
-                let k = self.tail;
-                self.tail = 0;
-                self.tail_len = 0;
-                self.block(k);
+        // MurmurHash3 takes the length modulo 2^32.
+        self.len = self.len.wrapping_add(bytes.len() as u32);
+        if self.tail_len > 0 {
+            // Complete the pending partial block first.
+            let take = (4 - self.tail_len as usize).min(bytes.len());
+            for (i, &b) in bytes[..take].iter().enumerate() {
+                self.tail |= u32::from(b) << (8 * (self.tail_len as usize + i));
             }
+            self.tail_len += take as u32;
+            bytes = &bytes[take..];
+            if self.tail_len < 4 {
+                return;
+            }
+            let k = self.tail;
+            self.tail = 0;
+            self.tail_len = 0;
+            self.block(k);
         }
         let mut chunks = bytes.chunks_exact(4);
         for chunk in &mut chunks {
             self.block(u32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]));
         }
-        for (i, &b) in chunks.remainder().iter().enumerate() {
+        let rest = chunks.remainder();
+        for (i, &b) in rest.iter().enumerate() {
             self.tail |= u32::from(b) << (8 * i);
         }
-        {
-            self.tail_len = chunks.remainder().len() as u32;
-        }
+        self.tail_len = rest.len() as u32;
     }
 
     /// The hash of everything fed so far.
@@ -96,9 +96,7 @@ pub fn murmur3_32(bytes: &[u8]) -> u32 {
 /// Maps a 32-bit hash to a bucket in [0, 100 000).
 #[inline]
 pub fn bucket_of_hash(hash: u32) -> u32 {
-    {
-        ((u64::from(hash) * u64::from(BUCKETS)) >> 32) as u32
-    }
+    ((u64::from(hash) * u64::from(BUCKETS)) >> 32) as u32
 }
 
 /// The hash of `salt ":" value`.

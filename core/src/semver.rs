@@ -33,21 +33,34 @@ impl Version {
     }
 }
 
-/// `MAJOR.MINOR.PATCH` with no pre-release or build part.
+/// `MAJOR.MINOR.PATCH` with no pre-release or build part, numbers without leading
+/// zeros. One pass over the bytes: this runs on every semver comparison.
 fn parse_plain(s: &str) -> Option<(u64, u64, u64)> {
-    let mut parts = s.split('.');
-    let major = number(parts.next()?)?;
-    let minor = number(parts.next()?)?;
-    let patch = number(parts.next()?)?;
-    if parts.next().is_some() {
-        return None;
+    let mut parts = [0u64; 3];
+    let mut part = 0;
+    let mut digits = 0;
+    let mut leading_zero = false;
+    for &c in s.as_bytes() {
+        match c {
+            b'0'..=b'9' => {
+                if leading_zero {
+                    return None;
+                }
+                if digits == 0 {
+                    leading_zero = c == b'0';
+                }
+                parts[part] = parts[part].checked_mul(10)?.checked_add(u64::from(c - b'0'))?;
+                digits += 1;
+            }
+            b'.' if digits > 0 && part < 2 => {
+                part += 1;
+                digits = 0;
+                leading_zero = false;
+            }
+            _ => return None,
+        }
     }
-    Some((major, minor, patch))
-}
-
-fn number(s: &str) -> Option<u64> {
-    let ok = !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) && (s == "0" || !s.starts_with('0'));
-    if ok { s.parse().ok() } else { None }
+    (part == 2 && digits > 0).then_some((parts[0], parts[1], parts[2]))
 }
 
 #[cfg(test)]

@@ -466,7 +466,10 @@ fn check_condition(r: &mut Report, p: Ptr<'_>, c: &Condition, refs: Option<&Refe
             }
             Op::Matches => match v.as_str() {
                 None => {
-                    r.push(pv, format!("matches takes regular expressions as strings; got {}", short_json(v)));
+                    r.push(
+                        pv,
+                        format!("matches takes regular expressions as strings; got {}", short_json(v)),
+                    );
                 }
                 Some(s) => {
                     if let Err(e) = compile_regex(s) {

@@ -41,7 +41,8 @@ fn read(name: &str) -> String {
 
 #[test]
 fn bucketing_vectors_match_the_engine_and_an_independent_murmur3() {
-    let cases: Vec<BucketCase> = serde_json::from_str(&read("bucketing.json")).expect("bucketing.json parses");
+    let cases: Vec<BucketCase> =
+        serde_json::from_str(&read("bucketing.json")).expect("bucketing.json parses");
     assert!(cases.len() >= 60, "at least 60 bucketing cases, found {}", cases.len());
     for wanted in [0, 1, 0x7fff_ffff, 0x8000_0000, 0xffff_ffff] {
         assert!(cases.iter().any(|c| c.hash == wanted), "a case with hash {wanted:#x}");
@@ -81,10 +82,21 @@ fn evaluation_vectors_all_pass() {
         }
         // The debugger must tell the same story as the fast path.
         if case.expect_kind.is_none() {
-            assert_eq!(compiled.explain(&case.flag, &case.context).result, got, "explain differs: {}", case.name);
+            assert_eq!(
+                compiled.explain(&case.flag, &case.context).result,
+                got,
+                "explain differs: {}",
+                case.name
+            );
         }
     }
-    assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), vectors.cases.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        vectors.cases.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
