@@ -1,0 +1,12 @@
+//! Authentication and authorisation: passwords, login tokens, API tokens, SDK keys and
+//! the role each principal has.
+
+pub mod jwt;
+pub mod password;
+mod principal;
+pub mod ratelimit;
+mod role;
+pub mod secret;
+
+pub use principal::{AuthState, Principal, bearer};
+pub use role::Role;

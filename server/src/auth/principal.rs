@@ -1,0 +1,146 @@
+//! Who is calling the admin API, and what they may do.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{FromRef, FromRequestParts};
+use axum::http::header;
+use axum::http::request::Parts;
+
+use super::jwt::JwtKeys;
+use super::ratelimit::FailureLimiter;
+use super::{Role, secret};
+use crate::http::error::ApiError;
+use crate::store::{Actor, ApiToken, Store, User};
+
+/// Authentication settings and state shared by handlers.
+#[derive(Debug)]
+pub struct AuthState {
+    /// Signs login tokens.
+    pub keys: JwtKeys,
+    /// Lifetime of a login token.
+    pub session_ttl: Duration,
+    /// Failed logins per account.
+    pub account_failures: FailureLimiter,
+    /// Failed logins per client address.
+    pub address_failures: FailureLimiter,
+}
+
+/// An authenticated caller of the admin API.
+#[derive(Debug, Clone)]
+pub enum Principal {
+    /// A dashboard user with a login token.
+    User {
+        /// The user.
+        user: User,
+        /// The login session (revoked by logout).
+        session_id: String,
+    },
+    /// An API token.
+    Token {
+        /// The token.
+        token: ApiToken,
+    },
+}
+
+impl Principal {
+    /// The effective role.
+    pub fn role(&self) -> Role {
+        match self {
+            Principal::User { user, .. } => user.role,
+            Principal::Token { token } => token.role,
+        }
+    }
+
+    /// How the audit log names this caller.
+    pub fn actor(&self) -> Actor {
+        match self {
+            Principal::User { user, .. } => Actor(format!("user:{}", user.email)),
+            Principal::Token { token } => Actor(format!("token:{}", token.name)),
+        }
+    }
+
+    /// The only project a scoped API token may touch.
+    pub fn project_scope(&self) -> Option<&str> {
+        match self {
+            Principal::Token { token } => token.project.as_deref(),
+            Principal::User { .. } => None,
+        }
+    }
+
+    /// Refuses callers below `role`, and project-scoped tokens (which only reach routes
+    /// of their project).
+    pub fn require(&self, role: Role) -> Result<(), ApiError> {
+        if self.project_scope().is_some() {
+            return Err(ApiError::Forbidden("a project-scoped API token cannot use this route".to_owned()));
+        }
+        self.require_role(role)
+    }
+
+    /// Refuses callers below `role` or scoped to another project.
+    pub fn require_in(&self, project: &str, role: Role) -> Result<(), ApiError> {
+        if self.project_scope().is_some_and(|p| p != project) {
+            return Err(ApiError::Forbidden(format!(
+                "this API token is scoped to another project than {project:?}"
+            )));
+        }
+        self.require_role(role)
+    }
+
+    /// Refuses callers below `role` (scoped tokens included).
+    pub fn require_role(&self, role: Role) -> Result<(), ApiError> {
+        if self.role() >= role {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(format!(
+                "this needs the {} role; you have {}",
+                role.as_str(),
+                self.role().as_str()
+            )))
+        }
+    }
+}
+
+/// The bearer token of a request, if any.
+pub fn bearer(parts: &Parts) -> Option<&str> {
+    let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim()).filter(|t| !t.is_empty())
+}
+
+impl<S> FromRequestParts<S> for Principal
+where
+    S: Send + Sync,
+    Store: FromRef<S>,
+    Arc<AuthState>: FromRef<S>,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Some(token) = bearer(parts) else {
+            return Err(ApiError::Unauthorized(
+                "log in first: send Authorization: Bearer <token>".to_owned(),
+            ));
+        };
+        let store = Store::from_ref(state);
+        if token.starts_with(secret::API_TOKEN_PREFIX) {
+            let hash = secret::hash(token);
+            return match store.api_token_by_hash(&hash).await? {
+                Some(owner) => Ok(Principal::Token { token: owner.token }),
+                None => {
+                    Err(ApiError::Unauthorized("the API token is unknown, revoked or expired".to_owned()))
+                }
+            };
+        }
+        let auth = Arc::<AuthState>::from_ref(state);
+        let Some(claims) = auth.keys.verify(token) else {
+            return Err(ApiError::Unauthorized(
+                "the login token is invalid or expired; log in again".to_owned(),
+            ));
+        };
+        match store.session_user(&claims.jti).await? {
+            Some(user) if user.id == claims.sub => Ok(Principal::User { user, session_id: claims.jti }),
+            _ => Err(ApiError::Unauthorized("the session has ended; log in again".to_owned())),
+        }
+    }
+}

@@ -1,0 +1,70 @@
+//! `/audit`: the audit log with filters.
+
+use axum::Router;
+use axum::extract::State;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use serde::Deserialize;
+
+use super::error::ApiError;
+use super::extract::Query;
+use crate::app::AppState;
+use crate::auth::{Principal, Role};
+use crate::store::{AuditFilter, Timestamp};
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new().route("/audit", get(list_audit))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AuditQuery {
+    project: Option<String>,
+    resource_type: Option<String>,
+    resource_key: Option<String>,
+    actor: Option<String>,
+    since: Option<String>,
+    until: Option<String>,
+    limit: Option<i64>,
+    cursor: Option<String>,
+}
+
+fn time(name: &str, value: Option<String>) -> Result<Option<Timestamp>, ApiError> {
+    value
+        .map(|v| {
+            Timestamp::parse_rfc3339(&v).ok_or_else(|| {
+                ApiError::bad_request(format!("{name} must be an RFC 3339 time, e.g. 2026-01-31T12:00:00Z"))
+            })
+        })
+        .transpose()
+}
+
+async fn list_audit(
+    State(state): State<AppState>,
+    principal: Principal,
+    Query(q): Query<AuditQuery>,
+) -> Result<impl IntoResponse, ApiError> {
+    match (&q.project, principal.project_scope()) {
+        (Some(p), _) => principal.require_in(p, Role::Viewer)?,
+        (None, _) => principal.require(Role::Viewer)?,
+    }
+    let limit = q.limit.unwrap_or(50);
+    if !(1..=500).contains(&limit) {
+        return Err(ApiError::bad_request("limit must be between 1 and 500"));
+    }
+    let before_id = q
+        .cursor
+        .map(|c| c.parse::<i64>().map_err(|_| ApiError::bad_request("cursor is not one this server issued")))
+        .transpose()?;
+    let filter = AuditFilter {
+        project: q.project,
+        resource_type: q.resource_type,
+        resource_key: q.resource_key,
+        actor: q.actor,
+        since: time("since", q.since)?,
+        until: time("until", q.until)?,
+        limit,
+        before_id,
+    };
+    Ok(axum::Json(state.store.list_audit(&filter).await?))
+}

@@ -1,0 +1,80 @@
+//! `/projects/{project}/environments`.
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+
+use super::error::ApiError;
+use super::extract::{IfMatch, Json, with_etag};
+use crate::app::AppState;
+use crate::auth::{Principal, Role};
+use crate::store::{EnvironmentPatch, NewEnvironment, Page};
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/projects/{project}/environments", get(list_environments).post(create_environment))
+        .route(
+            "/projects/{project}/environments/{env}",
+            get(get_environment).patch(update_environment).delete(delete_environment),
+        )
+}
+
+async fn list_environments(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(project): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
+    principal.require_in(&project, Role::Viewer)?;
+    let items = state.store.list_environments(&project).await?;
+    Ok(axum::Json(Page { items, next_cursor: None }))
+}
+
+async fn create_environment(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(project): Path<String>,
+    Json(body): Json<NewEnvironment>,
+) -> Result<Response, ApiError> {
+    principal.require_in(&project, Role::Admin)?;
+    let env = state.store.create_environment(&principal.actor(), &project, body).await?;
+    let mut response = with_etag(StatusCode::CREATED, env.version, &env);
+    if let Ok(v) = format!("/api/v1/projects/{project}/environments/{}", env.key).parse() {
+        response.headers_mut().insert(header::LOCATION, v);
+    }
+    Ok(response)
+}
+
+async fn get_environment(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((project, env)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    principal.require_in(&project, Role::Viewer)?;
+    let e = state.store.get_environment(&project, &env).await?;
+    Ok(with_etag(StatusCode::OK, e.version, &e))
+}
+
+async fn update_environment(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((project, env)): Path<(String, String)>,
+    IfMatch(version): IfMatch,
+    Json(body): Json<EnvironmentPatch>,
+) -> Result<Response, ApiError> {
+    principal.require_in(&project, Role::Admin)?;
+    let e = state.store.update_environment(&principal.actor(), &project, &env, version, body).await?;
+    Ok(with_etag(StatusCode::OK, e.version, &e))
+}
+
+async fn delete_environment(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((project, env)): Path<(String, String)>,
+    IfMatch(version): IfMatch,
+) -> Result<StatusCode, ApiError> {
+    principal.require_in(&project, Role::Admin)?;
+    state.store.delete_environment(&principal.actor(), &project, &env, version).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,200 @@
+//! The one place where errors become HTTP responses: `application/problem+json`
+//! (RFC 9457). 5xx bodies stay generic; their cause is logged here, inside the request
+//! span.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use vexil_core::{Problem, ValidationErrors};
+
+use crate::store;
+
+/// Every error a handler can answer with.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// Malformed request: bad JSON, unknown field, bad query or header.
+    #[error("{detail}")]
+    BadRequest {
+        /// What is wrong.
+        detail: String,
+        /// Field-level problems, if known.
+        errors: Vec<Problem>,
+    },
+    /// Well-formed but invalid content.
+    #[error("{0}")]
+    Validation(ValidationErrors),
+    /// No or bad credentials.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// Credentials without the right to do this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// No such resource or route.
+    #[error("{0}")]
+    NotFound(String),
+    /// The route exists but not with this method.
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    /// The change would break something, or the key is taken.
+    #[error("{detail}")]
+    Conflict {
+        /// What is wrong.
+        detail: String,
+        /// What depends on it.
+        dependents: Vec<String>,
+    },
+    /// `If-Match` names an older version.
+    #[error("the resource has changed: it is now at version {0}; read it again and reapply your change")]
+    PreconditionFailed(i64),
+    /// A write without `If-Match`.
+    #[error("If-Match is required")]
+    PreconditionRequired,
+    /// The body is over the limit.
+    #[error("request body too large")]
+    PayloadTooLarge,
+    /// The body is not JSON.
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    /// Too many attempts.
+    #[error("too many attempts")]
+    TooManyRequests {
+        /// Seconds to wait.
+        retry_after_seconds: u64,
+    },
+    /// The server cannot serve right now (e.g. database down).
+    #[error("{0}")]
+    Unavailable(String),
+    /// A bug or an infrastructure failure; details are logged, not sent.
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    pub(crate) fn bad_request(detail: impl Into<String>) -> ApiError {
+        ApiError::BadRequest { detail: detail.into(), errors: Vec::new() }
+    }
+
+    fn status(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
+            ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The problem type: a stable identifier clients can switch on.
+    fn problem_type(&self) -> &'static str {
+        match self {
+            ApiError::BadRequest { .. } => "urn:vexil:problem:bad-request",
+            ApiError::Validation(_) => "urn:vexil:problem:validation",
+            ApiError::Unauthorized(_) => "urn:vexil:problem:unauthorized",
+            ApiError::Forbidden(_) => "urn:vexil:problem:forbidden",
+            ApiError::NotFound(_) => "urn:vexil:problem:not-found",
+            ApiError::MethodNotAllowed => "urn:vexil:problem:method-not-allowed",
+            ApiError::Conflict { .. } => "urn:vexil:problem:conflict",
+            ApiError::PreconditionFailed(_) => "urn:vexil:problem:version-mismatch",
+            ApiError::PreconditionRequired => "urn:vexil:problem:if-match-required",
+            ApiError::PayloadTooLarge => "urn:vexil:problem:payload-too-large",
+            ApiError::UnsupportedMediaType(_) => "urn:vexil:problem:unsupported-media-type",
+            ApiError::TooManyRequests { .. } => "urn:vexil:problem:rate-limited",
+            ApiError::Unavailable(_) => "urn:vexil:problem:unavailable",
+            ApiError::Internal(_) => "urn:vexil:problem:internal",
+        }
+    }
+}
+
+/// The problem document.
+#[derive(Serialize)]
+struct ProblemBody<'a> {
+    #[serde(rename = "type")]
+    kind: &'a str,
+    title: &'a str,
+    status: u16,
+    detail: String,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    errors: &'a [Problem],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    dependents: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    current_version: Option<i64>,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let detail = match &self {
+            ApiError::Internal(cause) => {
+                tracing::error!(error.cause = %cause, "request failed");
+                "an internal error occurred; the server log has the details".to_owned()
+            }
+            ApiError::Unavailable(cause) => {
+                tracing::warn!(error.cause = %cause, "service unavailable");
+                cause.clone()
+            }
+            ApiError::Validation(e) => format!("{} problem(s) in the request", e.problems.len()),
+            other => other.to_string(),
+        };
+        let (errors, dependents, current_version) = match &self {
+            ApiError::BadRequest { errors, .. } => (errors.as_slice(), &[][..], None),
+            ApiError::Validation(e) => (e.problems.as_slice(), &[][..], None),
+            ApiError::Conflict { dependents, .. } => (&[][..], dependents.as_slice(), None),
+            ApiError::PreconditionFailed(v) => (&[][..], &[][..], Some(*v)),
+            _ => (&[][..], &[][..], None),
+        };
+        let body = ProblemBody {
+            kind: self.problem_type(),
+            title: status.canonical_reason().unwrap_or("Error"),
+            status: status.as_u16(),
+            detail,
+            errors,
+            dependents,
+            current_version,
+        };
+        let bytes = serde_json::to_vec(&body).unwrap_or_default();
+        let mut response = (status, bytes).into_response();
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        match &self {
+            ApiError::TooManyRequests { retry_after_seconds } => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_seconds));
+            }
+            ApiError::Unauthorized(_) => {
+                headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            }
+            _ => {}
+        }
+        response
+    }
+}
+
+impl From<store::Error> for ApiError {
+    fn from(e: store::Error) -> Self {
+        match e {
+            store::Error::NotFound(what) => ApiError::NotFound(format!("{what} not found")),
+            store::Error::Conflict { message, dependents } => {
+                ApiError::Conflict { detail: message, dependents }
+            }
+            store::Error::VersionMismatch { current } => ApiError::PreconditionFailed(current),
+            store::Error::Invalid(v) => ApiError::Validation(v),
+            store::Error::Database(e) if is_unavailable(&e) => {
+                ApiError::Unavailable(format!("database unavailable: {e}"))
+            }
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+fn is_unavailable(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed)
+}

@@ -1,0 +1,168 @@
+//! Request extractors that turn every malformed input into an [`ApiError`]: strict JSON
+//! bodies (content type, size, unknown fields, each problem with its JSON pointer),
+//! `If-Match`, and query strings.
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use vexil_core::Problem;
+use vexil_core::validate::escape_pointer_token;
+
+use super::error::ApiError;
+
+/// A JSON body that must be `application/json`, within the size limit, and contain no
+/// field the target type does not know.
+#[derive(Debug, Clone)]
+pub struct Json<T>(pub T);
+
+/// Whether a content type is JSON (`application/json`, or `+json` types).
+fn is_json(headers: &HeaderMap) -> bool {
+    let Some(ct) = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let essence = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// Renders serde_path_to_error's path as a JSON pointer.
+fn pointer_of(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for seg in path.iter() {
+        out.push('/');
+        match seg {
+            Segment::Seq { index } => out.push_str(&index.to_string()),
+            Segment::Map { key } => out.push_str(&escape_pointer_token(key)),
+            Segment::Enum { variant } => out.push_str(&escape_pointer_token(variant)),
+            Segment::Unknown => out.push('?'),
+        }
+    }
+    out
+}
+
+/// Parses JSON strictly: unknown fields are errors, and the error names where.
+pub fn parse_strict<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut unknown = Vec::new();
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let mut track_unknown = |path: serde_ignored::Path<'_>| unknown.push(path.to_string());
+    let result: Result<T, _> =
+        serde_path_to_error::deserialize(serde_ignored::Deserializer::new(&mut de, &mut track_unknown));
+    let value = match result {
+        Ok(v) => v,
+        Err(e) => {
+            let pointer = pointer_of(e.path());
+            let inner = e.into_inner();
+            let detail = if inner.is_eof() {
+                "the JSON body ends too early".to_owned()
+            } else if inner.is_syntax() {
+                format!("the body is not valid JSON: {inner}")
+            } else {
+                format!("the body does not have the expected shape: {inner}")
+            };
+            return Err(ApiError::BadRequest {
+                errors: vec![Problem { pointer, message: inner.to_string() }],
+                detail,
+            });
+        }
+    };
+    if let Err(e) = de.end() {
+        return Err(ApiError::bad_request(format!("unexpected data after the JSON value: {e}")));
+    }
+    if !unknown.is_empty() {
+        let errors = unknown
+            .iter()
+            .map(|p| Problem {
+                pointer: format!("/{}", p.replace('.', "/")),
+                message: format!("unknown field {:?}", p.rsplit('.').next().unwrap_or(p)),
+            })
+            .collect();
+        return Err(ApiError::BadRequest {
+            detail: format!("unknown field(s): {}", unknown.join(", ")),
+            errors,
+        });
+    }
+    Ok(value)
+}
+
+impl<S, T> FromRequest<S> for Json<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        if !is_json(req.headers()) {
+            return Err(ApiError::UnsupportedMediaType(
+                "the body must be JSON (Content-Type: application/json)".to_owned(),
+            ));
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|e: BytesRejection| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::PayloadTooLarge
+            } else {
+                ApiError::bad_request(format!("could not read the body: {e}"))
+            }
+        })?;
+        parse_strict(&bytes).map(Json)
+    }
+}
+
+/// The version an `If-Match` header names; `None` for `*` (unconditional).
+#[derive(Debug, Clone, Copy)]
+pub struct IfMatch(pub Option<i64>);
+
+/// Parses an ETag as this server writes it: `"7"`, also `W/"7"` or a bare `7`.
+pub fn parse_etag(value: &str) -> Option<i64> {
+    let v = value.trim();
+    let v = v.strip_prefix("W/").unwrap_or(v);
+    let v = v.strip_prefix('"').and_then(|v| v.strip_suffix('"')).unwrap_or(v);
+    v.parse().ok()
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let Some(value) = parts.headers.get(header::IF_MATCH) else {
+            return Err(ApiError::PreconditionRequired);
+        };
+        let text = value.to_str().map_err(|_| ApiError::bad_request("If-Match is not valid text"))?;
+        if text.trim() == "*" {
+            return Ok(IfMatch(None));
+        }
+        parse_etag(text).map(|v| IfMatch(Some(v))).ok_or_else(|| {
+            ApiError::bad_request(format!("If-Match {text:?} is not a version this server issued"))
+        })
+    }
+}
+
+/// A query string parsed into `T`, with a problem response when it does not fit.
+#[derive(Debug, Clone)]
+pub struct Query<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or("");
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize(de).map(Query).map_err(|e| {
+            ApiError::bad_request(format!("invalid query parameter {}: {}", e.path(), e.inner()))
+        })
+    }
+}
+
+/// A JSON response with an `ETag` naming the resource version.
+pub fn with_etag<T: Serialize>(status: StatusCode, version: i64, body: &T) -> Response {
+    let mut response = (status, axum::Json(body)).into_response();
+    if let Ok(v) = HeaderValue::from_str(&format!("\"{version}\"")) {
+        response.headers_mut().insert(header::ETAG, v);
+    }
+    response
+}

@@ -1,0 +1,161 @@
+//! `/projects/{project}/flags`: definitions, per-environment configurations and the
+//! kill switch.
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use vexil_core::FlagConfig;
+
+use super::error::ApiError;
+use super::extract::{IfMatch, Json, Query, with_etag};
+use crate::app::AppState;
+use crate::auth::{Principal, Role};
+use crate::store::{FlagFilter, FlagPatch, NewFlag};
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/projects/{project}/flags", get(list_flags).post(create_flag))
+        .route("/projects/{project}/flags/{flag}", get(get_flag).patch(update_flag).delete(delete_flag))
+        .route("/projects/{project}/flags/{flag}/archive", post(archive_flag))
+        .route("/projects/{project}/flags/{flag}/restore", post(restore_flag))
+        .route(
+            "/projects/{project}/flags/{flag}/environments/{env}",
+            get(get_flag_config).put(replace_flag_config),
+        )
+        .route("/projects/{project}/flags/{flag}/environments/{env}/toggle", post(toggle_flag))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListQuery {
+    q: Option<String>,
+    tag: Option<String>,
+    #[serde(default)]
+    archived: bool,
+    limit: Option<i64>,
+    cursor: Option<String>,
+}
+
+async fn list_flags(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(project): Path<String>,
+    Query(q): Query<ListQuery>,
+) -> Result<impl IntoResponse, ApiError> {
+    principal.require_in(&project, Role::Viewer)?;
+    let limit = q.limit.unwrap_or(100);
+    if !(1..=1000).contains(&limit) {
+        return Err(ApiError::bad_request("limit must be between 1 and 1000"));
+    }
+    let filter = FlagFilter { q: q.q, tag: q.tag, archived: q.archived, limit, after_key: q.cursor };
+    Ok(axum::Json(state.store.list_flags(&project, &filter).await?))
+}
+
+async fn create_flag(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(project): Path<String>,
+    Json(body): Json<NewFlag>,
+) -> Result<Response, ApiError> {
+    principal.require_in(&project, Role::Editor)?;
+    let flag = state.store.create_flag(&principal.actor(), &project, body).await?;
+    let mut response = with_etag(StatusCode::CREATED, flag.version, &flag);
+    if let Ok(v) = format!("/api/v1/projects/{project}/flags/{}", flag.flag.key).parse() {
+        response.headers_mut().insert(header::LOCATION, v);
+    }
+    Ok(response)
+}
+
+async fn get_flag(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((project, flag)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    principal.require_in(&project, Role::Viewer)?;
+    let f = state.store.get_flag(&project, &flag).await?;
+    Ok(with_etag(StatusCode::OK, f.version, &f))
+}
+
+async fn update_flag(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((project, flag)): Path<(String, String)>,
+    IfMatch(version): IfMatch,
+    Json(body): Json<FlagPatch>,
+) -> Result<Response, ApiError> {
+    principal.require_in(&project, Role::Editor)?;
+    let f = state.store.update_flag(&principal.actor(), &project, &flag, version, body).await?;
+    Ok(with_etag(StatusCode::OK, f.version, &f))
+}
+
+async fn delete_flag(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((project, flag)): Path<(String, String)>,
+    IfMatch(version): IfMatch,
+) -> Result<StatusCode, ApiError> {
+    principal.require_in(&project, Role::Editor)?;
+    state.store.delete_flag(&principal.actor(), &project, &flag, version).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn archive_flag(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((project, flag)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    principal.require_in(&project, Role::Editor)?;
+    let f = state.store.set_flag_archived(&principal.actor(), &project, &flag, true).await?;
+    Ok(with_etag(StatusCode::OK, f.version, &f))
+}
+
+async fn restore_flag(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((project, flag)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    principal.require_in(&project, Role::Editor)?;
+    let f = state.store.set_flag_archived(&principal.actor(), &project, &flag, false).await?;
+    Ok(with_etag(StatusCode::OK, f.version, &f))
+}
+
+async fn get_flag_config(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((project, flag, env)): Path<(String, String, String)>,
+) -> Result<Response, ApiError> {
+    principal.require_in(&project, Role::Viewer)?;
+    let c = state.store.get_flag_config(&project, &flag, &env).await?;
+    Ok(with_etag(StatusCode::OK, c.config.version as i64, &c))
+}
+
+async fn replace_flag_config(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((project, flag, env)): Path<(String, String, String)>,
+    IfMatch(version): IfMatch,
+    Json(body): Json<FlagConfig>,
+) -> Result<Response, ApiError> {
+    principal.require_in(&project, Role::Editor)?;
+    let c = state.store.put_flag_config(&principal.actor(), &project, &flag, &env, version, body).await?;
+    Ok(with_etag(StatusCode::OK, c.config.version as i64, &c))
+}
+
+#[derive(Deserialize)]
+struct ToggleRequest {
+    enabled: bool,
+}
+
+async fn toggle_flag(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((project, flag, env)): Path<(String, String, String)>,
+    Json(body): Json<ToggleRequest>,
+) -> Result<Response, ApiError> {
+    principal.require_in(&project, Role::Editor)?;
+    let c = state.store.toggle_flag(&principal.actor(), &project, &flag, &env, body.enabled).await?;
+    Ok(with_etag(StatusCode::OK, c.config.version as i64, &c))
+}

@@ -1,0 +1,127 @@
+//! Logging in and out.
+
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::extract::{ConnectInfo, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::routing::{get, post};
+use serde::{Deserialize, Serialize};
+
+use super::error::ApiError;
+use super::extract::Json;
+use crate::app::AppState;
+use crate::auth::{Principal, password};
+use crate::store::{Timestamp, User};
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/auth/login", post(login))
+        .route("/auth/logout", post(logout))
+        .route("/auth/refresh", post(refresh))
+        .route("/auth/me", get(get_me))
+}
+
+#[derive(Deserialize)]
+struct LoginRequest {
+    email: String,
+    password: String,
+}
+
+#[derive(Serialize)]
+struct LoginResponse {
+    token: String,
+    expires_at: Timestamp,
+    user: User,
+}
+
+/// The client address, when the server knows it (not in in-process tests).
+struct ClientAddr(Option<SocketAddr>);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0)))
+    }
+}
+
+async fn login(
+    State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    Json(body): Json<LoginRequest>,
+) -> Result<axum::Json<LoginResponse>, ApiError> {
+    let email = body.email.trim().to_lowercase();
+    let account_key = format!("account:{email}");
+    let address_key = format!("address:{}", addr.map(|a| a.ip().to_string()).unwrap_or_default());
+    let auth = &state.auth;
+    if let Some(wait) =
+        auth.account_failures.check(&account_key).or_else(|| auth.address_failures.check(&address_key))
+    {
+        return Err(ApiError::TooManyRequests { retry_after_seconds: wait.as_secs() });
+    }
+    let user = state.store.user_by_email(&email).await?;
+    let phc = user.as_ref().map_or_else(|| password::dummy_hash().to_owned(), |u| u.password_hash.clone());
+    let given = body.password;
+    let matches = tokio::task::spawn_blocking(move || password::verify(&given, &phc))
+        .await
+        .map_err(|e| ApiError::Internal(format!("password check failed: {e}")))?;
+    let user = match user {
+        Some(u) if matches && !u.disabled => u,
+        _ => {
+            auth.account_failures.fail(&account_key);
+            auth.address_failures.fail(&address_key);
+            return Err(ApiError::Unauthorized("wrong email or password".to_owned()));
+        }
+    };
+    auth.account_failures.clear(&account_key);
+    let (token, expires_at) = start_session(&state, &user.id).await?;
+    tracing::info!(user.email = %user.email, "logged in");
+    Ok(axum::Json(LoginResponse { token, expires_at, user }))
+}
+
+async fn start_session(state: &AppState, user_id: &str) -> Result<(String, Timestamp), ApiError> {
+    let session = uuid::Uuid::new_v4().to_string();
+    let expires_at = Timestamp(Timestamp::now().0 + state.auth.session_ttl.as_millis() as i64);
+    state.store.create_session(&session, user_id, expires_at).await?;
+    let token = state
+        .auth
+        .keys
+        .issue(user_id, &session, expires_at)
+        .map_err(|e| ApiError::Internal(format!("signing a login token: {e}")))?;
+    Ok((token, expires_at))
+}
+
+async fn logout(State(state): State<AppState>, principal: Principal) -> Result<StatusCode, ApiError> {
+    if let Principal::User { session_id, .. } = &principal {
+        state.store.revoke_session(session_id).await?;
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Swaps a live login token for a fresh one (and ends the old session).
+async fn refresh(
+    State(state): State<AppState>,
+    principal: Principal,
+) -> Result<axum::Json<LoginResponse>, ApiError> {
+    let Principal::User { user, session_id } = principal else {
+        return Err(ApiError::bad_request("API tokens do not need refreshing"));
+    };
+    let (token, expires_at) = start_session(&state, &user.id).await?;
+    state.store.revoke_session(&session_id).await?;
+    Ok(axum::Json(LoginResponse { token, expires_at, user }))
+}
+
+#[derive(Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum Me {
+    User { user: User },
+    Token { token: crate::store::ApiToken },
+}
+
+async fn get_me(principal: Principal) -> axum::Json<Me> {
+    axum::Json(match principal {
+        Principal::User { user, .. } => Me::User { user },
+        Principal::Token { token } => Me::Token { token },
+    })
+}

@@ -1,0 +1,78 @@
+//! `/projects`.
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+
+use super::error::ApiError;
+use super::extract::{IfMatch, Json, with_etag};
+use crate::app::AppState;
+use crate::auth::{Principal, Role};
+use crate::store::{NewProject, Page, ProjectPatch};
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/projects", get(list_projects).post(create_project))
+        .route("/projects/{project}", get(get_project).patch(update_project).delete(delete_project))
+}
+
+async fn list_projects(
+    State(state): State<AppState>,
+    principal: Principal,
+) -> Result<impl IntoResponse, ApiError> {
+    principal.require_role(Role::Viewer)?;
+    let mut items = state.store.list_projects().await?;
+    if let Some(scope) = principal.project_scope() {
+        items.retain(|p| p.key == scope);
+    }
+    Ok(axum::Json(Page { items, next_cursor: None }))
+}
+
+async fn create_project(
+    State(state): State<AppState>,
+    principal: Principal,
+    Json(body): Json<NewProject>,
+) -> Result<Response, ApiError> {
+    principal.require(Role::Admin)?;
+    let project = state.store.create_project(&principal.actor(), body).await?;
+    let mut response = with_etag(StatusCode::CREATED, project.version, &project);
+    if let Ok(v) = format!("/api/v1/projects/{}", project.key).parse() {
+        response.headers_mut().insert(header::LOCATION, v);
+    }
+    Ok(response)
+}
+
+async fn get_project(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(project): Path<String>,
+) -> Result<Response, ApiError> {
+    principal.require_in(&project, Role::Viewer)?;
+    let p = state.store.get_project(&project).await?;
+    Ok(with_etag(StatusCode::OK, p.version, &p))
+}
+
+async fn update_project(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(project): Path<String>,
+    IfMatch(version): IfMatch,
+    Json(body): Json<ProjectPatch>,
+) -> Result<Response, ApiError> {
+    principal.require_in(&project, Role::Admin)?;
+    let p = state.store.update_project(&principal.actor(), &project, version, body).await?;
+    Ok(with_etag(StatusCode::OK, p.version, &p))
+}
+
+async fn delete_project(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(project): Path<String>,
+    IfMatch(version): IfMatch,
+) -> Result<StatusCode, ApiError> {
+    principal.require_in(&project, Role::Admin)?;
+    state.store.delete_project(&principal.actor(), &project, version).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

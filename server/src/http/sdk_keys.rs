@@ -1,0 +1,79 @@
+//! `/projects/{project}/environments/{env}/sdk-keys`.
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::{delete, get};
+use serde::Serialize;
+
+use super::error::ApiError;
+use super::extract::Json;
+use super::tokens::parse_expiry;
+use crate::app::AppState;
+use crate::auth::{Principal, Role, secret};
+use crate::store::{NewSdkKey, Page, SdkKey, SdkKeyKind};
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/projects/{project}/environments/{env}/sdk-keys", get(list_sdk_keys).post(create_sdk_key))
+        .route("/projects/{project}/environments/{env}/sdk-keys/{id}", delete(revoke_sdk_key))
+}
+
+/// A new key: the secret is in this response and nowhere else, ever.
+#[derive(Serialize)]
+struct CreatedKey {
+    key: String,
+    #[serde(flatten)]
+    meta: SdkKey,
+}
+
+async fn list_sdk_keys(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((project, env)): Path<(String, String)>,
+) -> Result<impl IntoResponse, ApiError> {
+    principal.require_in(&project, Role::Viewer)?;
+    Ok(axum::Json(Page { items: state.store.list_sdk_keys(&project, &env).await?, next_cursor: None }))
+}
+
+async fn create_sdk_key(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((project, env)): Path<(String, String)>,
+    Json(body): Json<NewSdkKey>,
+) -> Result<impl IntoResponse, ApiError> {
+    principal.require_in(&project, Role::Admin)?;
+    let expires_at = parse_expiry(body.expires_at.as_deref())?;
+    let prefix = match body.kind {
+        SdkKeyKind::Server => secret::SERVER_KEY_PREFIX,
+        SdkKeyKind::Client => secret::CLIENT_KEY_PREFIX,
+    };
+    let new = secret::generate(prefix);
+    let name =
+        body.name.filter(|n| !n.trim().is_empty()).unwrap_or_else(|| format!("{} key", body.kind.as_str()));
+    let meta = state
+        .store
+        .create_sdk_key(
+            &principal.actor(),
+            &project,
+            &env,
+            body.kind,
+            &name,
+            expires_at,
+            &new.hash,
+            &new.display_prefix,
+        )
+        .await?;
+    Ok((StatusCode::CREATED, axum::Json(CreatedKey { key: new.secret, meta })))
+}
+
+async fn revoke_sdk_key(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((project, env, id)): Path<(String, String, String)>,
+) -> Result<StatusCode, ApiError> {
+    principal.require_in(&project, Role::Admin)?;
+    state.store.revoke_sdk_key(&principal.actor(), &project, &env, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,101 @@
+//! `/tokens`: API tokens for automation.
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::{delete, get};
+use serde::Serialize;
+
+use super::error::ApiError;
+use super::extract::Json;
+use crate::app::AppState;
+use crate::auth::{Principal, Role, secret};
+use crate::store::{ApiToken, NewApiToken, Page, Timestamp};
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/tokens", get(list_tokens).post(create_token))
+        .route("/tokens/{id}", delete(revoke_token))
+}
+
+/// A new token: the secret is in this response and nowhere else, ever.
+#[derive(Serialize)]
+struct CreatedToken {
+    token: String,
+    #[serde(flatten)]
+    meta: ApiToken,
+}
+
+async fn list_tokens(
+    State(state): State<AppState>,
+    principal: Principal,
+) -> Result<impl IntoResponse, ApiError> {
+    principal.require(Role::Admin)?;
+    Ok(axum::Json(Page { items: state.store.list_api_tokens().await?, next_cursor: None }))
+}
+
+pub(super) fn parse_expiry(value: Option<&str>) -> Result<Option<Timestamp>, ApiError> {
+    let Some(v) = value else { return Ok(None) };
+    let t = Timestamp::parse_rfc3339(v).ok_or_else(|| {
+        ApiError::Validation(vexil_core::ValidationErrors {
+            problems: vec![vexil_core::Problem {
+                pointer: "/expires_at".to_owned(),
+                message: "expires_at must be an RFC 3339 time".to_owned(),
+            }],
+        })
+    })?;
+    if t <= Timestamp::now() {
+        return Err(ApiError::Validation(vexil_core::ValidationErrors {
+            problems: vec![vexil_core::Problem {
+                pointer: "/expires_at".to_owned(),
+                message: "expires_at is in the past".to_owned(),
+            }],
+        }));
+    }
+    Ok(Some(t))
+}
+
+async fn create_token(
+    State(state): State<AppState>,
+    principal: Principal,
+    Json(body): Json<NewApiToken>,
+) -> Result<impl IntoResponse, ApiError> {
+    principal.require(Role::Admin)?;
+    if body.role > principal.role() {
+        return Err(ApiError::Forbidden("a token cannot have a higher role than its creator".to_owned()));
+    }
+    if body.name.trim().is_empty() || body.name.len() > 256 {
+        return Err(ApiError::Validation(vexil_core::ValidationErrors {
+            problems: vec![vexil_core::Problem {
+                pointer: "/name".to_owned(),
+                message: "name needs 1 to 256 characters".to_owned(),
+            }],
+        }));
+    }
+    let expires_at = parse_expiry(body.expires_at.as_deref())?;
+    let new = secret::generate(secret::API_TOKEN_PREFIX);
+    let meta = state
+        .store
+        .create_api_token(
+            &principal.actor(),
+            body.name.trim(),
+            body.role,
+            body.project.as_deref(),
+            expires_at,
+            &new.hash,
+            &new.display_prefix,
+        )
+        .await?;
+    Ok((StatusCode::CREATED, axum::Json(CreatedToken { token: new.secret, meta })))
+}
+
+async fn revoke_token(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    principal.require(Role::Admin)?;
+    state.store.revoke_api_token(&principal.actor(), &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,162 @@
+//! The audit log: who changed what, when, with the document before and after.
+
+use serde::Serialize;
+use serde_json::Value;
+use sqlx::{Any, Transaction};
+
+use super::{Actor, Page, Result, Store, Timestamp, get};
+
+/// One audit entry.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditEntry {
+    /// Increasing id.
+    pub id: i64,
+    /// When.
+    pub at: Timestamp,
+    /// Who: `user:<email>`, `token:<name>` or `system`.
+    pub actor: String,
+    /// What, e.g. `flag.create`.
+    pub action: String,
+    /// The kind of resource.
+    pub resource_type: String,
+    /// The resource, e.g. `default/new-checkout/production`.
+    pub resource_key: String,
+    /// The project, when the resource belongs to one.
+    pub project: Option<String>,
+    /// The environment, when the resource belongs to one.
+    pub environment: Option<String>,
+    /// The document before the change.
+    pub before: Option<Value>,
+    /// The document after the change.
+    pub after: Option<Value>,
+}
+
+/// Filters for listing the audit log.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    /// Only this project.
+    pub project: Option<String>,
+    /// Only this resource type.
+    pub resource_type: Option<String>,
+    /// Only this resource (exact key) or, ending in `/`, resources under it.
+    pub resource_key: Option<String>,
+    /// Only this actor.
+    pub actor: Option<String>,
+    /// Only entries at or after.
+    pub since: Option<Timestamp>,
+    /// Only entries before.
+    pub until: Option<Timestamp>,
+    /// Page size.
+    pub limit: i64,
+    /// Entries with ids below this (from a previous page).
+    pub before_id: Option<i64>,
+}
+
+/// What an audit entry records; the `at` is taken at insert time.
+pub(super) struct Record<'a> {
+    pub actor: &'a Actor,
+    pub action: &'a str,
+    pub resource_type: &'a str,
+    pub resource_key: String,
+    pub project: Option<&'a str>,
+    pub environment: Option<&'a str>,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+pub(super) async fn insert(tx: &mut Transaction<'static, Any>, r: Record<'_>) -> Result<()> {
+    sqlx::query(
+        "insert into audit (at, actor, action, resource_type, resource_key, project_key, environment_key, before, after)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(Timestamp::now().0)
+    .bind(&r.actor.0)
+    .bind(r.action)
+    .bind(r.resource_type)
+    .bind(r.resource_key)
+    .bind(r.project)
+    .bind(r.environment)
+    .bind(r.before)
+    .bind(r.after)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+fn parse_json(text: Option<String>) -> Option<Value> {
+    text.and_then(|t| serde_json::from_str(&t).ok())
+}
+
+impl Store {
+    /// Lists audit entries, newest first.
+    pub async fn list_audit(&self, f: &AuditFilter) -> Result<Page<AuditEntry>> {
+        // Each filter is either applied or neutralised by its `$n is null` twin, so one
+        // statement serves every combination.
+        let (key_exact, key_prefix) = match &f.resource_key {
+            Some(k) if k.ends_with('/') => (None, Some(format!("{}%", escape_like(k)))),
+            Some(k) => (Some(k.clone()), None),
+            None => (None, None),
+        };
+        let rows = sqlx::query(
+            "select id, at, actor, action, resource_type, resource_key, project_key, environment_key, before, after
+             from audit
+             where ($1 is null or project_key = $1)
+               and ($2 is null or resource_type = $2)
+               and ($3 is null or resource_key = $3)
+               and ($4 is null or resource_key like $4 escape '\\')
+               and ($5 is null or actor = $5)
+               and ($6 is null or at >= $6)
+               and ($7 is null or at < $7)
+               and ($8 is null or id < $8)
+             order by id desc
+             limit $9",
+        )
+        .bind(f.project.as_deref())
+        .bind(f.resource_type.as_deref())
+        .bind(key_exact)
+        .bind(key_prefix)
+        .bind(f.actor.as_deref())
+        .bind(f.since.map(|t| t.0))
+        .bind(f.until.map(|t| t.0))
+        .bind(f.before_id)
+        .bind(f.limit + 1)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut items = rows
+            .iter()
+            .map(|row| {
+                Ok(AuditEntry {
+                    id: get(row, "id")?,
+                    at: Timestamp(get(row, "at")?),
+                    actor: get(row, "actor")?,
+                    action: get(row, "action")?,
+                    resource_type: get(row, "resource_type")?,
+                    resource_key: get(row, "resource_key")?,
+                    project: get(row, "project_key")?,
+                    environment: get(row, "environment_key")?,
+                    before: parse_json(get(row, "before")?),
+                    after: parse_json(get(row, "after")?),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let next_cursor = if items.len() as i64 > f.limit {
+            items.truncate(f.limit as usize);
+            items.last().map(|e| e.id.to_string())
+        } else {
+            None
+        };
+        Ok(Page { items, next_cursor })
+    }
+}
+
+/// Escapes `%`, `_` and `\` for a `like ... escape '\'` pattern.
+pub(super) fn escape_like(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}

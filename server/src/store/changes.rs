@@ -1,0 +1,168 @@
+//! The change feed: one row per change an environment's SDKs must hear about, written in
+//! the transaction of the change, and the environment version bump that orders them.
+
+use serde::{Deserialize, Serialize};
+use sqlx::{Any, Transaction};
+
+use super::{Backend, Result, Store, Timestamp, get};
+
+/// What changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    /// A flag was created or changed; the payload is its snapshot form.
+    Flag,
+    /// A flag left the snapshot (deleted or archived).
+    FlagDeleted,
+    /// A segment was created or changed; the payload is the segment.
+    Segment,
+    /// A segment was deleted.
+    SegmentDeleted,
+}
+
+impl ChangeKind {
+    /// The SSE event name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeKind::Flag => "flag",
+            ChangeKind::FlagDeleted => "flag_deleted",
+            ChangeKind::Segment => "segment",
+            ChangeKind::SegmentDeleted => "segment_deleted",
+        }
+    }
+
+    fn parse(s: &str) -> Option<ChangeKind> {
+        Some(match s {
+            "flag" => ChangeKind::Flag,
+            "flag_deleted" => ChangeKind::FlagDeleted,
+            "segment" => ChangeKind::Segment,
+            "segment_deleted" => ChangeKind::SegmentDeleted,
+            _ => return None,
+        })
+    }
+}
+
+/// One recorded change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// The environment.
+    pub environment_id: i64,
+    /// The environment version this change produced.
+    pub version: i64,
+    /// What changed.
+    pub kind: ChangeKind,
+    /// The flag or segment key.
+    pub key: String,
+    /// JSON of the new object; `None` for deletions.
+    pub payload: Option<String>,
+    /// When.
+    pub at: Timestamp,
+}
+
+/// A committed environment version, as announced to listeners.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Committed {
+    /// The environment.
+    pub environment_id: i64,
+    /// Its new version.
+    pub version: i64,
+}
+
+/// The PostgreSQL channel that carries `environment_id:version` wake-ups.
+pub const NOTIFY_CHANNEL: &str = "vexil_changes";
+
+/// Bumps the environment's version and records the change under it. On PostgreSQL a
+/// notification is queued too; PostgreSQL delivers it only if the transaction commits.
+pub(super) async fn record(
+    tx: &mut Transaction<'static, Any>,
+    backend: Backend,
+    environment_id: i64,
+    kind: ChangeKind,
+    key: &str,
+    payload: Option<String>,
+) -> Result<Committed> {
+    let row = sqlx::query(
+        "update environment set snapshot_version = snapshot_version + 1 where id = $1 returning snapshot_version",
+    )
+    .bind(environment_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    let version: i64 = get(&row, "snapshot_version")?;
+    sqlx::query(
+        "insert into change (environment_id, version, kind, object_key, payload, created_at) values ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(environment_id)
+    .bind(version)
+    .bind(kind.as_str())
+    .bind(key)
+    .bind(payload)
+    .bind(Timestamp::now().0)
+    .execute(&mut **tx)
+    .await?;
+    if backend == Backend::Postgres {
+        sqlx::query("select pg_notify($1, $2)")
+            .bind(NOTIFY_CHANNEL)
+            .bind(format!("{environment_id}:{version}"))
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(Committed { environment_id, version })
+}
+
+impl Store {
+    /// Changes of an environment after `after_version`, oldest first, at most `limit`.
+    pub async fn changes_since(
+        &self,
+        environment_id: i64,
+        after_version: i64,
+        limit: i64,
+    ) -> Result<Vec<Change>> {
+        let rows = sqlx::query(
+            "select environment_id, version, kind, object_key, payload, created_at from change
+             where environment_id = $1 and version > $2 order by version limit $3",
+        )
+        .bind(environment_id)
+        .bind(after_version)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let kind: String = get(row, "kind")?;
+                Ok(Change {
+                    environment_id: get(row, "environment_id")?,
+                    version: get(row, "version")?,
+                    kind: ChangeKind::parse(&kind)
+                        .ok_or_else(|| super::Error::Internal(format!("unknown change kind {kind:?}")))?,
+                    key: get(row, "object_key")?,
+                    payload: get(row, "payload")?,
+                    at: Timestamp(get(row, "created_at")?),
+                })
+            })
+            .collect()
+    }
+
+    /// Every environment's id and current version.
+    pub async fn environment_versions(&self) -> Result<Vec<Committed>> {
+        let rows = sqlx::query("select id, snapshot_version from environment").fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|row| {
+                Ok(Committed { environment_id: get(row, "id")?, version: get(row, "snapshot_version")? })
+            })
+            .collect()
+    }
+
+    /// Deletes change rows older than `before` except each environment's newest
+    /// `keep` rows, which reconnecting clients may still ask for.
+    pub async fn prune_changes(&self, before: Timestamp, keep: i64) -> Result<u64> {
+        let done = sqlx::query(
+            "delete from change where created_at < $1 and version <= (
+                 select e.snapshot_version - $2 from environment e where e.id = change.environment_id)",
+        )
+        .bind(before.0)
+        .bind(keep)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected())
+    }
+}

@@ -1,0 +1,974 @@
+//! Flags (definitions shared by a project's environments) and their per-environment
+//! configurations.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sqlx::any::AnyRow;
+use sqlx::{Any, Transaction};
+use vexil_core::validate::{References, prerequisite_graph_problems, validate_config, validate_flag};
+use vexil_core::{Flag, FlagConfig, FlagKind, Lifecycle, Serve, SnapshotFlag, Variant};
+
+use super::audit::{self, Record, escape_like};
+use super::changes::{self, ChangeKind};
+use super::environments;
+use super::{
+    Actor, Error, Page, Result, Store, Timestamp, from_bool, from_json_text, get, json_text, to_bool,
+};
+
+/// A flag as the API shows it: its definition plus its state in every environment.
+#[derive(Debug, Clone, Serialize)]
+pub struct FlagRecord {
+    /// Internal id.
+    #[serde(skip)]
+    pub id: i64,
+    /// The definition.
+    #[serde(flatten)]
+    pub flag: Flag,
+    /// Bumped on each change of the definition (ETag).
+    pub version: i64,
+    /// Whether the flag is archived (left out of every snapshot).
+    pub archived: bool,
+    /// When it was archived.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub archived_at: Option<Timestamp>,
+    /// Creation time.
+    pub created_at: Timestamp,
+    /// Last change of the definition.
+    pub updated_at: Timestamp,
+    /// On/off and configuration version per environment key.
+    pub environments: BTreeMap<String, FlagState>,
+}
+
+/// A flag's state in one environment, for listings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct FlagState {
+    /// Whether the flag is on there.
+    pub enabled: bool,
+    /// The configuration's version there.
+    pub version: i64,
+}
+
+/// Body of a flag creation.
+#[derive(Debug, Clone, Deserialize)]
+pub struct NewFlag {
+    /// Lower-case slug, unique in the project; cannot change later.
+    pub key: String,
+    /// Display name (defaults to the key).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// What the flag controls.
+    #[serde(default)]
+    pub description: String,
+    /// Value type; cannot change later.
+    pub kind: FlagKind,
+    /// Variants; a boolean flag without them gets `on` (true) and `off` (false).
+    #[serde(default)]
+    pub variants: Option<Vec<Variant>>,
+    /// Labels.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Temporary (default) or permanent.
+    #[serde(default)]
+    pub lifecycle: Lifecycle,
+    /// Whether client SDK keys may evaluate it.
+    #[serde(default)]
+    pub client_visible: bool,
+}
+
+/// Body of a flag update; absent fields stay as they are.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct FlagPatch {
+    /// New name.
+    pub name: Option<String>,
+    /// New description.
+    pub description: Option<String>,
+    /// New variants (all of them, in order).
+    pub variants: Option<Vec<Variant>>,
+    /// New tags.
+    pub tags: Option<Vec<String>>,
+    /// New lifecycle.
+    pub lifecycle: Option<Lifecycle>,
+    /// New client visibility.
+    pub client_visible: Option<bool>,
+}
+
+/// Listing filters.
+#[derive(Debug, Clone, Default)]
+pub struct FlagFilter {
+    /// Case-insensitive substring of the key, name or a tag.
+    pub q: Option<String>,
+    /// Only flags with this tag.
+    pub tag: Option<String>,
+    /// Archived flags instead of active ones.
+    pub archived: bool,
+    /// Page size.
+    pub limit: i64,
+    /// Flags with keys after this one (from a previous page).
+    pub after_key: Option<String>,
+}
+
+/// A flag's configuration in one environment.
+#[derive(Debug, Clone, Serialize)]
+pub struct FlagConfigRecord {
+    /// The flag key.
+    pub flag: String,
+    /// The environment key.
+    pub environment: String,
+    /// The configuration; its `version` is the ETag.
+    #[serde(flatten)]
+    pub config: FlagConfig,
+    /// Last change.
+    pub updated_at: Timestamp,
+}
+
+/// The configuration a flag gets in a new environment: off, serving the last variant
+/// when off and the first one when turned on. For a boolean flag that is `off` / `on`,
+/// so a toggle is all it takes to release it.
+pub(super) fn default_config(variants: &[Variant]) -> FlagConfig {
+    let first = variants.first().map(|v| v.key.clone()).unwrap_or_default();
+    let last = variants.last().map(|v| v.key.clone()).unwrap_or_default();
+    FlagConfig {
+        enabled: false,
+        off_variant: last,
+        targets: Vec::new(),
+        rules: Vec::new(),
+        default: Serve::Variant(first),
+        prerequisites: Vec::new(),
+        version: 1,
+    }
+}
+
+fn boolean_variants() -> Vec<Variant> {
+    vec![
+        Variant {
+            key: "on".to_owned(),
+            value: Value::Bool(true),
+            name: String::new(),
+            description: String::new(),
+        },
+        Variant {
+            key: "off".to_owned(),
+            value: Value::Bool(false),
+            name: String::new(),
+            description: String::new(),
+        },
+    ]
+}
+
+fn random_hex(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    rand::thread_rng().fill(&mut buf[..]);
+    hex::encode(buf)
+}
+
+/// The config as stored: without its version, which has its own column.
+fn config_text(config: &FlagConfig) -> Result<String> {
+    let mut value = serde_json::to_value(config).map_err(|e| Error::Internal(e.to_string()))?;
+    if let Value::Object(map) = &mut value {
+        map.remove("version");
+    }
+    json_text(&value)
+}
+
+pub(super) async fn insert_config(
+    tx: &mut Transaction<'static, Any>,
+    flag_id: i64,
+    environment_id: i64,
+    config: &FlagConfig,
+) -> Result<()> {
+    sqlx::query(
+        "insert into flag_config (flag_id, environment_id, config, enabled, version, updated_at)
+         values ($1, $2, $3, $4, 1, $5)",
+    )
+    .bind(flag_id)
+    .bind(environment_id)
+    .bind(config_text(config)?)
+    .bind(from_bool(config.enabled))
+    .bind(Timestamp::now().0)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+const COLUMNS: &str = "f.id, f.key, f.name, f.description, f.kind, f.variants, f.lifecycle, f.salt, \
+                       f.client_visible, f.archived_at, f.version, f.created_at, f.updated_at";
+
+fn kind_text(kind: FlagKind) -> &'static str {
+    kind.as_str()
+}
+
+fn parse_kind(s: &str) -> Result<FlagKind> {
+    serde_json::from_value(Value::from(s)).map_err(|_| Error::Internal(format!("stored flag kind {s:?}")))
+}
+
+fn lifecycle_text(l: Lifecycle) -> &'static str {
+    match l {
+        Lifecycle::Temporary => "temporary",
+        Lifecycle::Permanent => "permanent",
+    }
+}
+
+fn parse_lifecycle(s: &str) -> Lifecycle {
+    if s == "permanent" { Lifecycle::Permanent } else { Lifecycle::Temporary }
+}
+
+/// Reads a flag row; tags and states are filled in by the caller.
+fn from_row(row: &AnyRow) -> Result<FlagRecord> {
+    let archived_at: Option<i64> = get(row, "archived_at")?;
+    Ok(FlagRecord {
+        id: get(row, "id")?,
+        flag: Flag {
+            key: get(row, "key")?,
+            name: get(row, "name")?,
+            description: get(row, "description")?,
+            kind: parse_kind(&get::<String>(row, "kind")?)?,
+            variants: from_json_text(&get::<String>(row, "variants")?, "variants")?,
+            tags: Vec::new(),
+            lifecycle: parse_lifecycle(&get::<String>(row, "lifecycle")?),
+            salt: get(row, "salt")?,
+            client_visible: to_bool(get(row, "client_visible")?),
+        },
+        version: get(row, "version")?,
+        archived: archived_at.is_some(),
+        archived_at: archived_at.map(Timestamp),
+        created_at: Timestamp(get(row, "created_at")?),
+        updated_at: Timestamp(get(row, "updated_at")?),
+        environments: BTreeMap::new(),
+    })
+}
+
+fn id_list(ids: impl Iterator<Item = i64>) -> String {
+    ids.map(|id| id.to_string()).collect::<Vec<_>>().join(",")
+}
+
+/// Fills tags and environment states of flags, in place.
+async fn complete(conn: &mut sqlx::AnyConnection, flags: &mut [FlagRecord]) -> Result<()> {
+    if flags.is_empty() {
+        return Ok(());
+    }
+    let ids = id_list(flags.iter().map(|f| f.id));
+    let index: HashMap<i64, usize> = flags.iter().enumerate().map(|(i, f)| (f.id, i)).collect();
+    let tags =
+        sqlx::query(&format!("select flag_id, tag from flag_tag where flag_id in ({ids}) order by tag"))
+            .fetch_all(&mut *conn)
+            .await?;
+    for row in &tags {
+        if let Some(&i) = index.get(&get::<i64>(row, "flag_id")?) {
+            flags[i].flag.tags.push(get(row, "tag")?);
+        }
+    }
+    let states = sqlx::query(&format!(
+        "select c.flag_id, e.key, c.enabled, c.version from flag_config c
+         join environment e on e.id = c.environment_id where c.flag_id in ({ids})"
+    ))
+    .fetch_all(&mut *conn)
+    .await?;
+    for row in &states {
+        if let Some(&i) = index.get(&get::<i64>(row, "flag_id")?) {
+            flags[i].environments.insert(
+                get(row, "key")?,
+                FlagState { enabled: to_bool(get(row, "enabled")?), version: get(row, "version")? },
+            );
+        }
+    }
+    Ok(())
+}
+
+async fn fetch(tx: &mut Transaction<'static, Any>, project_id: i64, key: &str) -> Result<FlagRecord> {
+    let row = sqlx::query(&format!("select {COLUMNS} from flag f where f.project_id = $1 and f.key = $2"))
+        .bind(project_id)
+        .bind(key)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("flag {key:?}")))?;
+    let mut flag = from_row(&row)?;
+    complete(&mut **tx, std::slice::from_mut(&mut flag)).await?;
+    Ok(flag)
+}
+
+async fn write_tags(tx: &mut Transaction<'static, Any>, flag_id: i64, tags: &[String]) -> Result<()> {
+    sqlx::query("delete from flag_tag where flag_id = $1").bind(flag_id).execute(&mut **tx).await?;
+    for tag in tags {
+        sqlx::query("insert into flag_tag (flag_id, tag) values ($1, $2)")
+            .bind(flag_id)
+            .bind(tag)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// One configuration of an active flag in the project, for dependency checks.
+pub(super) struct ConfigOf {
+    pub flag: String,
+    pub environment: String,
+    pub environment_id: i64,
+    pub config: FlagConfig,
+}
+
+/// Every configuration of the project's active (not archived) flags.
+pub(super) async fn active_configs(
+    tx: &mut Transaction<'static, Any>,
+    project_id: i64,
+) -> Result<Vec<ConfigOf>> {
+    let rows = sqlx::query(
+        "select f.key as flag_key, e.key as env_key, e.id as env_id, c.config, c.version from flag_config c
+         join flag f on f.id = c.flag_id join environment e on e.id = c.environment_id
+         where f.project_id = $1 and f.archived_at is null",
+    )
+    .bind(project_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let mut config: FlagConfig =
+                from_json_text(&get::<String>(row, "config")?, "flag configuration")?;
+            config.version = get::<i64>(row, "version")? as u64;
+            Ok(ConfigOf {
+                flag: get(row, "flag_key")?,
+                environment: get(row, "env_key")?,
+                environment_id: get(row, "env_id")?,
+                config,
+            })
+        })
+        .collect()
+}
+
+/// Segment keys and active flags (with their variant keys) of a project.
+pub(super) struct ProjectRefs {
+    segments: Vec<String>,
+    flags: Vec<(String, Vec<String>)>,
+}
+
+impl ProjectRefs {
+    pub(super) async fn load(tx: &mut Transaction<'static, Any>, project_id: i64) -> Result<ProjectRefs> {
+        let segments = sqlx::query("select key from segment where project_id = $1")
+            .bind(project_id)
+            .fetch_all(&mut **tx)
+            .await?
+            .iter()
+            .map(|r| get(r, "key"))
+            .collect::<Result<Vec<String>>>()?;
+        let flags =
+            sqlx::query("select key, variants from flag where project_id = $1 and archived_at is null")
+                .bind(project_id)
+                .fetch_all(&mut **tx)
+                .await?
+                .iter()
+                .map(|r| {
+                    let variants: Vec<Variant> = from_json_text(&get::<String>(r, "variants")?, "variants")?;
+                    Ok((get(r, "key")?, variants.into_iter().map(|v| v.key).collect()))
+                })
+                .collect::<Result<Vec<_>>>()?;
+        Ok(ProjectRefs { segments, flags })
+    }
+
+    /// Replaces (or adds) one flag's variant keys, as a pending change would.
+    fn with_flag(mut self, key: &str, variants: &[Variant]) -> ProjectRefs {
+        self.flags.retain(|(k, _)| k != key);
+        self.flags.push((key.to_owned(), variants.iter().map(|v| v.key.clone()).collect()));
+        self
+    }
+
+    pub(super) fn references(&self) -> References<'_> {
+        let mut refs = References::new();
+        for s in &self.segments {
+            refs.add_segment(s);
+        }
+        for (k, vs) in &self.flags {
+            refs.add_flag(k, vs.iter().map(String::as_str));
+        }
+        refs
+    }
+}
+
+/// Problems of the prerequisite graph of one environment after replacing `flag`'s
+/// configuration, as a 409 naming the cycle.
+fn check_prerequisite_graph(
+    configs: &[ConfigOf],
+    environment_id: i64,
+    flag: &str,
+    config: &FlagConfig,
+) -> Result<()> {
+    let flags: Vec<SnapshotFlag> = configs
+        .iter()
+        .filter(|c| c.environment_id == environment_id && c.flag != flag)
+        .map(|c| (c.flag.as_str(), &c.config))
+        .chain(std::iter::once((flag, config)))
+        .map(|(key, config)| SnapshotFlag {
+            key: key.to_owned(),
+            kind: FlagKind::Json,
+            salt: String::new(),
+            variants: Vec::new(),
+            client_visible: false,
+            config: config.clone(),
+        })
+        .collect();
+    let problems = prerequisite_graph_problems(&flags);
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Conflict {
+            message: problems.iter().map(|p| p.message.as_str()).collect::<Vec<_>>().join("; "),
+            dependents: flags
+                .iter()
+                .filter(|f| !f.config.prerequisites.is_empty())
+                .map(|f| f.key.clone())
+                .collect(),
+        })
+    }
+}
+
+/// The snapshot form of a flag in one environment, as the change feed carries it.
+fn snapshot_text(flag: &Flag, config: &FlagConfig) -> Result<String> {
+    json_text(&SnapshotFlag::new(flag, config.clone()))
+}
+
+/// Gives every rule without an id a fresh one.
+fn assign_rule_ids(config: &mut FlagConfig) {
+    for rule in &mut config.rules {
+        if rule.id.is_empty() {
+            rule.id = format!("rule-{}", random_hex(4));
+        }
+    }
+}
+
+/// Other active flags whose prerequisites name `flag` (in any environment), optionally
+/// only those requiring a variant not in `keep_variants`.
+fn prerequisite_dependents(
+    configs: &[ConfigOf],
+    flag: &str,
+    keep_variants: Option<&[Variant]>,
+) -> Vec<String> {
+    configs
+        .iter()
+        .filter(|c| c.flag != flag)
+        .flat_map(|c| {
+            c.config.prerequisites.iter().filter(|p| p.flag == flag).filter_map(move |p| {
+                let kept = keep_variants.is_some_and(|vs| vs.iter().any(|v| v.key == p.variant));
+                (!kept).then(|| {
+                    format!("flag {:?} in {:?} requires {flag:?} = {:?}", c.flag, c.environment, p.variant)
+                })
+            })
+        })
+        .collect()
+}
+
+impl Store {
+    /// Lists a project's flags by key.
+    pub async fn list_flags(&self, project: &str, f: &FlagFilter) -> Result<Page<FlagRecord>> {
+        let project_row = sqlx::query("select id from project where key = $1")
+            .bind(project)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("project {project:?}")))?;
+        let project_id: i64 = get(&project_row, "id")?;
+        let q =
+            f.q.as_ref().filter(|q| !q.is_empty()).map(|q| format!("%{}%", escape_like(&q.to_lowercase())));
+        let rows = sqlx::query(&format!(
+            "select {COLUMNS} from flag f where f.project_id = $1
+               and (case when f.archived_at is null then 0 else 1 end) = $2
+               and ($3 is null or lower(f.key) like $3 escape '\\' or lower(f.name) like $3 escape '\\'
+                    or exists (select 1 from flag_tag t where t.flag_id = f.id and t.tag like $3 escape '\\'))
+               and ($4 is null or exists (select 1 from flag_tag t where t.flag_id = f.id and t.tag = $4))
+               and ($5 is null or f.key > $5)
+             order by f.key limit $6"
+        ))
+        .bind(project_id)
+        .bind(from_bool(f.archived))
+        .bind(q)
+        .bind(f.tag.as_deref())
+        .bind(f.after_key.as_deref())
+        .bind(f.limit + 1)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut items = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
+        let next_cursor = if items.len() as i64 > f.limit {
+            items.truncate(f.limit as usize);
+            items.last().map(|f| f.flag.key.clone())
+        } else {
+            None
+        };
+        complete(&mut *self.pool.acquire().await?, &mut items).await?;
+        Ok(Page { items, next_cursor })
+    }
+
+    /// One flag.
+    pub async fn get_flag(&self, project: &str, key: &str) -> Result<FlagRecord> {
+        let row = sqlx::query(&format!(
+            "select {COLUMNS} from flag f join project p on p.id = f.project_id where p.key = $1 and f.key = $2"
+        ))
+        .bind(project)
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else {
+            self.get_project(project).await?;
+            return Err(Error::NotFound(format!("flag {key:?}")));
+        };
+        let mut flag = from_row(&row)?;
+        complete(&mut *self.pool.acquire().await?, std::slice::from_mut(&mut flag)).await?;
+        Ok(flag)
+    }
+
+    /// Creates a flag, disabled in every environment.
+    pub async fn create_flag(&self, actor: &Actor, project: &str, new: NewFlag) -> Result<FlagRecord> {
+        let variants = match (new.variants, new.kind) {
+            (Some(v), _) => v,
+            (None, FlagKind::Boolean) => boolean_variants(),
+            (None, _) => Vec::new(),
+        };
+        let flag = Flag {
+            name: new.name.filter(|n| !n.is_empty()).unwrap_or_else(|| new.key.clone()),
+            key: new.key,
+            description: new.description,
+            kind: new.kind,
+            variants,
+            tags: new.tags,
+            lifecycle: new.lifecycle,
+            salt: random_hex(8),
+            client_visible: new.client_visible,
+        };
+        validate_flag(&flag)?;
+        let mut tx = self.begin().await?;
+        let project_id = super::lock_project(&mut tx, project).await?;
+        let now = Timestamp::now().0;
+        let row = sqlx::query(
+            "insert into flag (project_id, key, name, description, kind, variants, lifecycle, salt, client_visible, version, created_at, updated_at)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $10) returning id",
+        )
+        .bind(project_id)
+        .bind(&flag.key)
+        .bind(&flag.name)
+        .bind(&flag.description)
+        .bind(kind_text(flag.kind))
+        .bind(json_text(&flag.variants)?)
+        .bind(lifecycle_text(flag.lifecycle))
+        .bind(&flag.salt)
+        .bind(from_bool(flag.client_visible))
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        let flag_id: i64 = get(&row, "id")?;
+        write_tags(&mut tx, flag_id, &flag.tags).await?;
+        let config = default_config(&flag.variants);
+        let mut committed = Vec::new();
+        for env in environments::all_of_project(&mut tx, project_id).await? {
+            insert_config(&mut tx, flag_id, env.id, &config).await?;
+            committed.push(
+                changes::record(
+                    &mut tx,
+                    self.backend,
+                    env.id,
+                    ChangeKind::Flag,
+                    &flag.key,
+                    Some(snapshot_text(&flag, &config)?),
+                )
+                .await?,
+            );
+        }
+        let record = fetch(&mut tx, project_id, &flag.key).await?;
+        audit::insert(
+            &mut tx,
+            Record {
+                actor,
+                action: "flag.create",
+                resource_type: "flag",
+                resource_key: format!("{project}/{}", flag.key),
+                project: Some(project),
+                environment: None,
+                before: None,
+                after: Some(json_text(&record)?),
+            },
+        )
+        .await?;
+        self.commit(tx, committed).await?;
+        Ok(record)
+    }
+
+    /// Updates a flag's definition. Removing a variant that a configuration or another
+    /// flag's prerequisite uses is refused with the list of what uses it.
+    pub async fn update_flag(
+        &self,
+        actor: &Actor,
+        project: &str,
+        key: &str,
+        expected_version: Option<i64>,
+        patch: FlagPatch,
+    ) -> Result<FlagRecord> {
+        let mut tx = self.begin().await?;
+        let project_id = super::lock_project(&mut tx, project).await?;
+        let before = fetch(&mut tx, project_id, key).await?;
+        super::check_version(expected_version, before.version)?;
+        let mut flag = before.flag.clone();
+        let variants_changed = patch.variants.as_ref().is_some_and(|v| *v != flag.variants);
+        let visibility_changed = patch.client_visible.is_some_and(|c| c != flag.client_visible);
+        if let Some(name) = patch.name {
+            flag.name = name;
+        }
+        if let Some(d) = patch.description {
+            flag.description = d;
+        }
+        if let Some(v) = patch.variants {
+            flag.variants = v;
+        }
+        if let Some(t) = patch.tags {
+            flag.tags = t;
+        }
+        if let Some(l) = patch.lifecycle {
+            flag.lifecycle = l;
+        }
+        if let Some(c) = patch.client_visible {
+            flag.client_visible = c;
+        }
+        validate_flag(&flag)?;
+        let configs = active_configs(&mut tx, project_id).await?;
+        if variants_changed {
+            let refs = ProjectRefs::load(&mut tx, project_id).await?.with_flag(key, &flag.variants);
+            let references = refs.references();
+            let mut dependents = Vec::new();
+            for c in configs.iter().filter(|c| c.flag == key) {
+                if let Err(e) = validate_config(key, &flag.variants, &c.config, &references) {
+                    dependents.extend(
+                        e.problems.iter().map(|p| {
+                            format!("{:?} configuration {}: {}", c.environment, p.pointer, p.message)
+                        }),
+                    );
+                }
+            }
+            dependents.extend(prerequisite_dependents(&configs, key, Some(&flag.variants)));
+            if !dependents.is_empty() {
+                return Err(Error::Conflict {
+                    message: format!(
+                        "the new variants of {key:?} would break {} place(s) that use them",
+                        dependents.len()
+                    ),
+                    dependents,
+                });
+            }
+        }
+        let row = sqlx::query(&format!(
+            "update flag set name = $1, description = $2, variants = $3, lifecycle = $4, client_visible = $5,
+                 version = version + 1, updated_at = $6
+             where id = $7 returning {}",
+            COLUMNS.replace("f.", "")
+        ))
+        .bind(&flag.name)
+        .bind(&flag.description)
+        .bind(json_text(&flag.variants)?)
+        .bind(lifecycle_text(flag.lifecycle))
+        .bind(from_bool(flag.client_visible))
+        .bind(Timestamp::now().0)
+        .bind(before.id)
+        .fetch_one(&mut *tx)
+        .await?;
+        write_tags(&mut tx, before.id, &flag.tags).await?;
+        let mut committed = Vec::new();
+        if (variants_changed || visibility_changed) && !before.archived {
+            for c in configs.iter().filter(|c| c.flag == key) {
+                committed.push(
+                    changes::record(
+                        &mut tx,
+                        self.backend,
+                        c.environment_id,
+                        ChangeKind::Flag,
+                        key,
+                        Some(snapshot_text(&flag, &c.config)?),
+                    )
+                    .await?,
+                );
+            }
+        }
+        let mut after = from_row(&row)?;
+        complete(&mut *tx, std::slice::from_mut(&mut after)).await?;
+        audit::insert(
+            &mut tx,
+            Record {
+                actor,
+                action: "flag.update",
+                resource_type: "flag",
+                resource_key: format!("{project}/{key}"),
+                project: Some(project),
+                environment: None,
+                before: Some(json_text(&before)?),
+                after: Some(json_text(&after)?),
+            },
+        )
+        .await?;
+        self.commit(tx, committed).await?;
+        Ok(after)
+    }
+
+    /// Archives (removes from every snapshot) or restores a flag. Setting the state it
+    /// already has changes nothing.
+    pub async fn set_flag_archived(
+        &self,
+        actor: &Actor,
+        project: &str,
+        key: &str,
+        archived: bool,
+    ) -> Result<FlagRecord> {
+        let mut tx = self.begin().await?;
+        let project_id = super::lock_project(&mut tx, project).await?;
+        let before = fetch(&mut tx, project_id, key).await?;
+        if before.archived == archived {
+            return Ok(before);
+        }
+        let configs = active_configs(&mut tx, project_id).await?;
+        if archived {
+            let dependents = prerequisite_dependents(&configs, key, None);
+            if !dependents.is_empty() {
+                return Err(Error::Conflict {
+                    message: format!(
+                        "{key:?} is a prerequisite of other flags; remove those prerequisites first"
+                    ),
+                    dependents,
+                });
+            }
+        }
+        let now = Timestamp::now().0;
+        sqlx::query("update flag set archived_at = $1, version = version + 1, updated_at = $2 where id = $3")
+            .bind(archived.then_some(now))
+            .bind(now)
+            .bind(before.id)
+            .execute(&mut *tx)
+            .await?;
+        let mut committed = Vec::new();
+        let rows = sqlx::query(
+            "select c.environment_id, c.config, c.version from flag_config c where c.flag_id = $1",
+        )
+        .bind(before.id)
+        .fetch_all(&mut *tx)
+        .await?;
+        for row in &rows {
+            let env_id: i64 = get(row, "environment_id")?;
+            let c = if archived {
+                changes::record(&mut tx, self.backend, env_id, ChangeKind::FlagDeleted, key, None).await?
+            } else {
+                let mut config: FlagConfig =
+                    from_json_text(&get::<String>(row, "config")?, "flag configuration")?;
+                config.version = get::<i64>(row, "version")? as u64;
+                let payload = snapshot_text(&before.flag, &config)?;
+                changes::record(&mut tx, self.backend, env_id, ChangeKind::Flag, key, Some(payload)).await?
+            };
+            committed.push(c);
+        }
+        let after = fetch(&mut tx, project_id, key).await?;
+        audit::insert(
+            &mut tx,
+            Record {
+                actor,
+                action: if archived { "flag.archive" } else { "flag.restore" },
+                resource_type: "flag",
+                resource_key: format!("{project}/{key}"),
+                project: Some(project),
+                environment: None,
+                before: Some(json_text(&before)?),
+                after: Some(json_text(&after)?),
+            },
+        )
+        .await?;
+        self.commit(tx, committed).await?;
+        Ok(after)
+    }
+
+    /// Deletes a flag and its configurations.
+    pub async fn delete_flag(
+        &self,
+        actor: &Actor,
+        project: &str,
+        key: &str,
+        expected_version: Option<i64>,
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let project_id = super::lock_project(&mut tx, project).await?;
+        let before = fetch(&mut tx, project_id, key).await?;
+        super::check_version(expected_version, before.version)?;
+        let configs = active_configs(&mut tx, project_id).await?;
+        let dependents = prerequisite_dependents(&configs, key, None);
+        if !dependents.is_empty() {
+            return Err(Error::Conflict {
+                message: format!(
+                    "{key:?} is a prerequisite of other flags; remove those prerequisites first"
+                ),
+                dependents,
+            });
+        }
+        let mut committed = Vec::new();
+        if !before.archived {
+            for env in environments::all_of_project(&mut tx, project_id).await? {
+                committed.push(
+                    changes::record(&mut tx, self.backend, env.id, ChangeKind::FlagDeleted, key, None)
+                        .await?,
+                );
+            }
+        }
+        sqlx::query("delete from flag where id = $1").bind(before.id).execute(&mut *tx).await?;
+        audit::insert(
+            &mut tx,
+            Record {
+                actor,
+                action: "flag.delete",
+                resource_type: "flag",
+                resource_key: format!("{project}/{key}"),
+                project: Some(project),
+                environment: None,
+                before: Some(json_text(&before)?),
+                after: None,
+            },
+        )
+        .await?;
+        self.commit(tx, committed).await
+    }
+
+    /// A flag's configuration in one environment.
+    pub async fn get_flag_config(&self, project: &str, flag: &str, env: &str) -> Result<FlagConfigRecord> {
+        let row = sqlx::query(
+            "select c.config, c.version, c.updated_at from flag_config c
+             join flag f on f.id = c.flag_id join environment e on e.id = c.environment_id
+             join project p on p.id = f.project_id
+             where p.key = $1 and f.key = $2 and e.key = $3",
+        )
+        .bind(project)
+        .bind(flag)
+        .bind(env)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else {
+            self.get_flag(project, flag).await?;
+            self.get_environment(project, env).await?;
+            return Err(Error::NotFound(format!("configuration of {flag:?} in {env:?}")));
+        };
+        config_record(&row, flag, env)
+    }
+
+    /// Replaces a flag's configuration in one environment.
+    pub async fn put_flag_config(
+        &self,
+        actor: &Actor,
+        project: &str,
+        flag: &str,
+        env: &str,
+        expected_version: Option<i64>,
+        mut config: FlagConfig,
+    ) -> Result<FlagConfigRecord> {
+        assign_rule_ids(&mut config);
+        self.write_config(actor, project, flag, env, "flag_config.update", |current| {
+            super::check_version(expected_version, current.version as i64)?;
+            Ok(Some(config))
+        })
+        .await
+    }
+
+    /// Turns a flag on or off in one environment: the kill switch. Needs no version:
+    /// setting a state is idempotent and must never lose a race.
+    pub async fn toggle_flag(
+        &self,
+        actor: &Actor,
+        project: &str,
+        flag: &str,
+        env: &str,
+        enabled: bool,
+    ) -> Result<FlagConfigRecord> {
+        self.write_config(actor, project, flag, env, "flag_config.toggle", |current| {
+            // Already in that state: nothing to write, nothing to tell.
+            Ok((current.enabled != enabled).then(|| FlagConfig { enabled, ..current.clone() }))
+        })
+        .await
+    }
+
+    /// The one path for configuration writes: lock, read, derive the new config (`None`:
+    /// no change), validate it against the project, write, record the change, audit.
+    async fn write_config(
+        &self,
+        actor: &Actor,
+        project: &str,
+        flag_key: &str,
+        env_key: &str,
+        action: &str,
+        derive: impl FnOnce(&FlagConfig) -> Result<Option<FlagConfig>>,
+    ) -> Result<FlagConfigRecord> {
+        let mut tx = self.begin().await?;
+        let project_id = super::lock_project(&mut tx, project).await?;
+        let flag = fetch(&mut tx, project_id, flag_key).await?;
+        let env = environments::fetch(&mut tx, project_id, env_key).await?;
+        let row = sqlx::query(
+            "select config, version, updated_at from flag_config where flag_id = $1 and environment_id = $2",
+        )
+        .bind(flag.id)
+        .bind(env.id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let before = config_record(&row, flag_key, env_key)?;
+        if flag.archived {
+            return Err(Error::conflict(format!(
+                "flag {flag_key:?} is archived; restore it before changing it"
+            )));
+        }
+        let Some(mut config) = derive(&before.config)? else {
+            return Ok(before);
+        };
+        let refs = ProjectRefs::load(&mut tx, project_id).await?;
+        validate_config(flag_key, &flag.flag.variants, &config, &refs.references())?;
+        let configs = active_configs(&mut tx, project_id).await?;
+        check_prerequisite_graph(&configs, env.id, flag_key, &config)?;
+        let now = Timestamp::now().0;
+        let row = sqlx::query(
+            "update flag_config set config = $1, enabled = $2, version = version + 1, updated_at = $3
+             where flag_id = $4 and environment_id = $5 returning version",
+        )
+        .bind(config_text(&config)?)
+        .bind(from_bool(config.enabled))
+        .bind(now)
+        .bind(flag.id)
+        .bind(env.id)
+        .fetch_one(&mut *tx)
+        .await?;
+        config.version = get::<i64>(&row, "version")? as u64;
+        let committed = changes::record(
+            &mut tx,
+            self.backend,
+            env.id,
+            ChangeKind::Flag,
+            flag_key,
+            Some(snapshot_text(&flag.flag, &config)?),
+        )
+        .await?;
+        let after = FlagConfigRecord {
+            flag: flag_key.to_owned(),
+            environment: env_key.to_owned(),
+            config,
+            updated_at: Timestamp(now),
+        };
+        audit::insert(
+            &mut tx,
+            Record {
+                actor,
+                action,
+                resource_type: "flag_config",
+                resource_key: format!("{project}/{flag_key}/{env_key}"),
+                project: Some(project),
+                environment: Some(env_key),
+                before: Some(json_text(&before)?),
+                after: Some(json_text(&after)?),
+            },
+        )
+        .await?;
+        self.commit(tx, vec![committed]).await?;
+        Ok(after)
+    }
+}
+
+fn config_record(row: &AnyRow, flag: &str, env: &str) -> Result<FlagConfigRecord> {
+    let mut config: FlagConfig = from_json_text(&get::<String>(row, "config")?, "flag configuration")?;
+    config.version = get::<i64>(row, "version")? as u64;
+    Ok(FlagConfigRecord {
+        flag: flag.to_owned(),
+        environment: env.to_owned(),
+        config,
+        updated_at: Timestamp(get(row, "updated_at")?),
+    })
+}

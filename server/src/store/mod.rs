@@ -1,0 +1,325 @@
+//! All SQL lives here. One `Store` serves PostgreSQL and SQLite through sqlx's `Any`
+//! driver: the queries are written once in the subset both understand (`$n`
+//! placeholders, `returning`, bigint times and 0/1 booleans, JSON as text), and the
+//! few places where the two differ switch on [`Backend`]. See
+//! `docs/decisions/0002-one-store-two-databases.md`.
+//!
+//! Every write runs in one transaction with its audit entry, its change-feed rows and
+//! the environment version bumps; callers never see a half-applied change.
+
+mod audit;
+mod changes;
+mod environments;
+mod error;
+mod flags;
+mod projects;
+mod sdk_keys;
+mod segments;
+mod settings;
+mod snapshot;
+mod tokens;
+mod users;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use serde::Serialize;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{Any, AnyPool, ConnectOptions, Row, Transaction};
+use tokio::sync::broadcast;
+
+pub use audit::{AuditEntry, AuditFilter};
+pub use changes::{Change, ChangeKind, Committed, NOTIFY_CHANNEL};
+pub use environments::{Environment, EnvironmentPatch, NewEnvironment};
+pub use error::{Error, Result};
+pub use flags::{FlagConfigRecord, FlagFilter, FlagPatch, FlagRecord, FlagState, NewFlag};
+pub use projects::{DEFAULT_ENVIRONMENTS, NewProject, Project, ProjectPatch};
+pub use sdk_keys::{NewSdkKey, SdkKey, SdkKeyKind, SdkKeyOwner};
+pub use segments::{SegmentBody, SegmentRecord};
+pub use tokens::{ApiToken, NewApiToken, TokenOwner};
+pub use users::{NewUser, User, UserPatch};
+
+/// Which database a store talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Backend {
+    /// PostgreSQL: production, several replicas.
+    Postgres,
+    /// SQLite: the embedded default, one replica.
+    Sqlite,
+}
+
+/// Handle to the database. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+    committed: broadcast::Sender<Committed>,
+}
+
+/// Who made a change, as recorded in the audit log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor(pub String);
+
+impl Actor {
+    /// The server itself (start-up tasks).
+    pub fn system() -> Actor {
+        Actor("system".to_owned())
+    }
+}
+
+/// Milliseconds since the Unix epoch, serialised as an RFC 3339 string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Timestamp(pub i64);
+
+impl Timestamp {
+    /// Now.
+    pub fn now() -> Timestamp {
+        let now = time::OffsetDateTime::now_utc();
+        Timestamp((now.unix_timestamp_nanos() / 1_000_000) as i64)
+    }
+
+    /// As a date-time.
+    pub fn to_datetime(self) -> time::OffsetDateTime {
+        time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(self.0) * 1_000_000)
+            .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+    }
+
+    /// RFC 3339, millisecond precision.
+    pub fn to_rfc3339(self) -> String {
+        self.to_datetime()
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_else(|_| self.0.to_string())
+    }
+
+    /// Parses RFC 3339.
+    pub fn parse_rfc3339(s: &str) -> Option<Timestamp> {
+        time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
+            .ok()
+            .map(|t| Timestamp((t.unix_timestamp_nanos() / 1_000_000) as i64))
+    }
+}
+
+impl Serialize for Timestamp {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_rfc3339())
+    }
+}
+
+/// How to open the database.
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    /// `postgres://...` or `sqlite://path` (created if missing).
+    pub url: String,
+    /// Maximum pooled connections.
+    pub max_connections: u32,
+    /// How long to wait for a connection.
+    pub acquire_timeout: Duration,
+}
+
+impl StoreOptions {
+    /// Defaults for a URL.
+    pub fn new(url: impl Into<String>) -> StoreOptions {
+        StoreOptions { url: url.into(), max_connections: 16, acquire_timeout: Duration::from_secs(5) }
+    }
+}
+
+/// Which backend a URL selects, if any.
+pub fn backend_of(url: &str) -> Option<Backend> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Some(Backend::Postgres)
+    } else if url.starts_with("sqlite:") {
+        Some(Backend::Sqlite)
+    } else {
+        None
+    }
+}
+
+impl Store {
+    /// Connects (creating a SQLite file if needed). Does not migrate.
+    pub async fn connect(options: &StoreOptions) -> anyhow::Result<Store> {
+        use anyhow::Context as _;
+        sqlx::any::install_default_drivers();
+        let backend = backend_of(&options.url).with_context(|| {
+            format!(
+                "unsupported database URL {:?}: use postgres://... or sqlite://path",
+                redact_url(&options.url)
+            )
+        })?;
+        let pool = match backend {
+            Backend::Sqlite => {
+                // SQLite options go through the native type (create the file, WAL, a busy
+                // timeout so that writers queue instead of failing) and then to `Any`.
+                let native = sqlx::sqlite::SqliteConnectOptions::from_str(&options.url)
+                    .with_context(|| format!("invalid SQLite URL {:?}", options.url))?
+                    .create_if_missing(true)
+                    .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
+                    .synchronous(sqlx::sqlite::SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(10));
+                let any = AnyConnectOptions::from_url(&native.to_url_lossy())
+                    .context("converting SQLite options")?;
+                AnyPoolOptions::new()
+                    .max_connections(options.max_connections.min(8))
+                    .acquire_timeout(options.acquire_timeout)
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            // Not carried by the URL: set on every connection.
+                            sqlx::query("pragma foreign_keys = on").execute(&mut *conn).await?;
+                            sqlx::query("pragma busy_timeout = 10000").execute(&mut *conn).await?;
+                            sqlx::query("pragma journal_mode = wal").execute(&mut *conn).await?;
+                            Ok(())
+                        })
+                    })
+                    .connect_with(any)
+                    .await
+                    .with_context(|| format!("opening SQLite database {:?}", options.url))?
+            }
+            Backend::Postgres => AnyPoolOptions::new()
+                .max_connections(options.max_connections)
+                .acquire_timeout(options.acquire_timeout)
+                .connect(&options.url)
+                .await
+                .with_context(|| format!("connecting to PostgreSQL at {}", redact_url(&options.url)))?,
+        };
+        let (committed, _) = broadcast::channel(4096);
+        Ok(Store { pool, backend, committed })
+    }
+
+    /// Applies pending migrations.
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        use anyhow::Context as _;
+        match self.backend {
+            Backend::Postgres => sqlx::migrate!("../migrations/postgres").run(&self.pool).await,
+            Backend::Sqlite => sqlx::migrate!("../migrations/sqlite").run(&self.pool).await,
+        }
+        .context("applying database migrations")
+    }
+
+    /// The backend in use.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The pool, for the few callers outside this module that need raw access (health
+    /// checks, tests).
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Subscribes to committed changes made through this store (this process only).
+    pub fn subscribe(&self) -> broadcast::Receiver<Committed> {
+        self.committed.subscribe()
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("select 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Pool size and idle connections, for metrics.
+    pub fn pool_usage(&self) -> (u32, usize) {
+        (self.pool.size(), self.pool.num_idle())
+    }
+
+    async fn begin(&self) -> Result<Transaction<'static, Any>> {
+        Ok(self.pool.begin().await?)
+    }
+
+    /// Commits and tells subscribers which environments changed.
+    async fn commit(&self, tx: Transaction<'static, Any>, committed: Vec<Committed>) -> Result<()> {
+        tx.commit().await?;
+        for c in committed {
+            // No subscriber is fine: nothing to tell.
+            let _ = self.committed.send(c);
+        }
+        Ok(())
+    }
+}
+
+/// Hides the password of a database URL, for messages.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            match userinfo.find(':') {
+                Some(colon) => format!("{}{}:***{}", &url[..scheme + 3], &userinfo[..colon], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+fn to_bool(v: i64) -> bool {
+    v != 0
+}
+
+fn from_bool(b: bool) -> i64 {
+    i64::from(b)
+}
+
+fn json_text<T: Serialize>(v: &T) -> Result<String> {
+    serde_json::to_string(v).map_err(|e| Error::Internal(format!("serialising a document: {e}")))
+}
+
+fn from_json_text<T: serde::de::DeserializeOwned>(s: &str, what: &str) -> Result<T> {
+    serde_json::from_str(s).map_err(|e| Error::Internal(format!("stored {what} is not valid: {e}")))
+}
+
+fn get<T>(row: &sqlx::any::AnyRow, column: &str) -> Result<T>
+where
+    T: for<'r> sqlx::Decode<'r, Any> + sqlx::Type<Any>,
+{
+    row.try_get(column).map_err(Error::from)
+}
+
+/// Locks a project for writing and returns its id. Every write to a project's flags,
+/// segments or environments starts here, so that writes to one project are serialised
+/// (a row lock on PostgreSQL; SQLite's write lock is taken by this first write) and
+/// validation inside the transaction sees a stable state.
+async fn lock_project(tx: &mut Transaction<'static, Any>, project: &str) -> Result<i64> {
+    let row = sqlx::query("update project set version = version where key = $1 returning id")
+        .bind(project)
+        .fetch_optional(&mut **tx)
+        .await?;
+    match row {
+        Some(row) => get(&row, "id"),
+        None => Err(Error::NotFound(format!("project {project:?}"))),
+    }
+}
+
+/// A cursor-paginated list.
+#[derive(Debug, Clone, Serialize)]
+pub struct Page<T> {
+    /// This page's items.
+    pub items: Vec<T>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
+
+/// Refuses a key that is not a valid slug, as a validation problem at `pointer`.
+fn check_key(pointer: &str, key: &str) -> Result<()> {
+    if vexil_core::validate::is_valid_key(key) {
+        Ok(())
+    } else {
+        Err(Error::Invalid(vexil_core::ValidationErrors {
+            problems: vec![vexil_core::Problem {
+                pointer: pointer.to_owned(),
+                message: format!(
+                    "{key:?} is not a valid key: use 1 to 64 characters of a-z, 0-9, '_', '.', '-', starting with a letter or digit"
+                ),
+            }],
+        }))
+    }
+}
+
+/// Compares an `If-Match` version with the current one; `None` means unconditional.
+fn check_version(expected: Option<i64>, current: i64) -> Result<()> {
+    match expected {
+        Some(v) if v != current => Err(Error::VersionMismatch { current }),
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,202 @@
+//! API tokens for automation: a role and an optional project scope.
+
+use serde::{Deserialize, Serialize};
+use sqlx::any::AnyRow;
+
+use super::audit::{self, Record};
+use super::{Actor, Error, Result, Store, Timestamp, get, json_text};
+use crate::auth::Role;
+
+/// An API token's metadata (the secret is never stored).
+#[derive(Debug, Clone, Serialize)]
+pub struct ApiToken {
+    /// Random id.
+    pub id: String,
+    /// What it is for.
+    pub name: String,
+    /// The first characters of the secret, to recognise it.
+    pub prefix: String,
+    /// What it may do.
+    pub role: Role,
+    /// The only project it may touch, if scoped.
+    pub project: Option<String>,
+    /// Who created it.
+    pub created_by: String,
+    /// Creation time.
+    pub created_at: Timestamp,
+    /// After this it stops working.
+    pub expires_at: Option<Timestamp>,
+    /// Last use (updated at most once a minute).
+    pub last_used_at: Option<Timestamp>,
+    /// When it was revoked.
+    pub revoked_at: Option<Timestamp>,
+}
+
+/// Body of a token creation.
+#[derive(Debug, Clone, Deserialize)]
+pub struct NewApiToken {
+    /// What it is for.
+    pub name: String,
+    /// Its role (at most the creator's).
+    pub role: Role,
+    /// Restrict it to one project.
+    #[serde(default)]
+    pub project: Option<String>,
+    /// Expiry time (RFC 3339).
+    #[serde(default)]
+    pub expires_at: Option<String>,
+}
+
+/// A live token found by its secret.
+#[derive(Debug, Clone)]
+pub struct TokenOwner {
+    /// The token.
+    pub token: ApiToken,
+}
+
+const COLUMNS: &str = "t.id, t.name, t.prefix, t.role, p.key as project_key, t.created_by, t.created_at, \
+                       t.expires_at, t.last_used_at, t.revoked_at";
+
+fn from_row(row: &AnyRow) -> Result<ApiToken> {
+    let role: String = get(row, "role")?;
+    Ok(ApiToken {
+        id: get(row, "id")?,
+        name: get(row, "name")?,
+        prefix: get(row, "prefix")?,
+        role: Role::parse(&role).ok_or_else(|| Error::Internal(format!("stored role {role:?}")))?,
+        project: get(row, "project_key")?,
+        created_by: get(row, "created_by")?,
+        created_at: Timestamp(get(row, "created_at")?),
+        expires_at: get::<Option<i64>>(row, "expires_at")?.map(Timestamp),
+        last_used_at: get::<Option<i64>>(row, "last_used_at")?.map(Timestamp),
+        revoked_at: get::<Option<i64>>(row, "revoked_at")?.map(Timestamp),
+    })
+}
+
+impl Store {
+    /// Stores a new token; `secret_hash` and `prefix` come from the generated secret.
+    pub async fn create_api_token(
+        &self,
+        actor: &Actor,
+        name: &str,
+        role: Role,
+        project: Option<&str>,
+        expires_at: Option<Timestamp>,
+        secret_hash: &str,
+        prefix: &str,
+    ) -> Result<ApiToken> {
+        let mut tx = self.begin().await?;
+        let project_id: Option<i64> = match project {
+            Some(p) => Some(super::lock_project(&mut tx, p).await?),
+            None => None,
+        };
+        let id = uuid::Uuid::new_v4().to_string();
+        sqlx::query(
+            "insert into api_token (id, name, prefix, secret_hash, role, project_id, created_by, created_at, expires_at)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(&id)
+        .bind(name)
+        .bind(prefix)
+        .bind(secret_hash)
+        .bind(role.as_str())
+        .bind(project_id)
+        .bind(&actor.0)
+        .bind(Timestamp::now().0)
+        .bind(expires_at.map(|t| t.0))
+        .execute(&mut *tx)
+        .await?;
+        let row = sqlx::query(&format!(
+            "select {COLUMNS} from api_token t left join project p on p.id = t.project_id where t.id = $1"
+        ))
+        .bind(&id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let token = from_row(&row)?;
+        audit::insert(
+            &mut tx,
+            Record {
+                actor,
+                action: "api_token.create",
+                resource_type: "api_token",
+                resource_key: token.id.clone(),
+                project,
+                environment: None,
+                before: None,
+                after: Some(json_text(&token)?),
+            },
+        )
+        .await?;
+        self.commit(tx, Vec::new()).await?;
+        Ok(token)
+    }
+
+    /// Every token, newest first.
+    pub async fn list_api_tokens(&self) -> Result<Vec<ApiToken>> {
+        let rows = sqlx::query(&format!(
+            "select {COLUMNS} from api_token t left join project p on p.id = t.project_id order by t.created_at desc"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(from_row).collect()
+    }
+
+    /// Revokes a token; it stops working at once.
+    pub async fn revoke_api_token(&self, actor: &Actor, id: &str) -> Result<ApiToken> {
+        let mut tx = self.begin().await?;
+        let done = sqlx::query("update api_token set revoked_at = $1 where id = $2 and revoked_at is null")
+            .bind(Timestamp::now().0)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let row = sqlx::query(&format!(
+            "select {COLUMNS} from api_token t left join project p on p.id = t.project_id where t.id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("API token {id:?}")))?;
+        let token = from_row(&row)?;
+        if done.rows_affected() > 0 {
+            audit::insert(
+                &mut tx,
+                Record {
+                    actor,
+                    action: "api_token.revoke",
+                    resource_type: "api_token",
+                    resource_key: token.id.clone(),
+                    project: token.project.as_deref(),
+                    environment: None,
+                    before: None,
+                    after: Some(json_text(&token)?),
+                },
+            )
+            .await?;
+        }
+        self.commit(tx, Vec::new()).await?;
+        Ok(token)
+    }
+
+    /// The live token with this secret hash.
+    pub async fn api_token_by_hash(&self, secret_hash: &str) -> Result<Option<TokenOwner>> {
+        let row = sqlx::query(&format!(
+            "select {COLUMNS} from api_token t left join project p on p.id = t.project_id
+             where t.secret_hash = $1 and t.revoked_at is null and (t.expires_at is null or t.expires_at > $2)"
+        ))
+        .bind(secret_hash)
+        .bind(Timestamp::now().0)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let token = from_row(&row)?;
+        let now = Timestamp::now();
+        if token.last_used_at.is_none_or(|t| now.0 - t.0 > 60_000) {
+            sqlx::query("update api_token set last_used_at = $1 where id = $2")
+                .bind(now.0)
+                .bind(&token.id)
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(Some(TokenOwner { token }))
+    }
+}

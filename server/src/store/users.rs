@@ -1,0 +1,270 @@
+//! Dashboard users and their login sessions.
+
+use serde::{Deserialize, Serialize};
+use sqlx::any::AnyRow;
+
+use super::audit::{self, Record};
+use super::{Actor, Error, Result, Store, Timestamp, from_bool, get, json_text, to_bool};
+use crate::auth::Role;
+
+/// A user (never with the password hash in JSON).
+#[derive(Debug, Clone, Serialize)]
+pub struct User {
+    /// Random id.
+    pub id: String,
+    /// Login name.
+    pub email: String,
+    /// Display name.
+    pub name: String,
+    /// What the user may do.
+    pub role: Role,
+    /// Disabled users cannot log in.
+    pub disabled: bool,
+    /// ETag.
+    pub version: i64,
+    /// Creation time.
+    pub created_at: Timestamp,
+    /// Last change.
+    pub updated_at: Timestamp,
+    /// The argon2 PHC string.
+    #[serde(skip)]
+    pub password_hash: String,
+}
+
+/// A user to create; the password is already hashed.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    /// Login name.
+    pub email: String,
+    /// Display name.
+    pub name: String,
+    /// The argon2 PHC string.
+    pub password_hash: String,
+    /// Role.
+    pub role: Role,
+}
+
+/// Changes to a user; absent fields stay as they are.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct UserPatch {
+    /// New display name.
+    pub name: Option<String>,
+    /// New role.
+    pub role: Option<Role>,
+    /// New password hash.
+    #[serde(skip)]
+    pub password_hash: Option<String>,
+    /// Disable or enable.
+    pub disabled: Option<bool>,
+}
+
+const COLUMNS: &str = "id, email, name, role, disabled, version, created_at, updated_at, password_hash";
+
+fn from_row(row: &AnyRow) -> Result<User> {
+    let role: String = get(row, "role")?;
+    Ok(User {
+        id: get(row, "id")?,
+        email: get(row, "email")?,
+        name: get(row, "name")?,
+        role: Role::parse(&role).ok_or_else(|| Error::Internal(format!("stored role {role:?}")))?,
+        disabled: to_bool(get(row, "disabled")?),
+        version: get(row, "version")?,
+        created_at: Timestamp(get(row, "created_at")?),
+        updated_at: Timestamp(get(row, "updated_at")?),
+        password_hash: get(row, "password_hash")?,
+    })
+}
+
+impl Store {
+    /// Number of users.
+    pub async fn count_users(&self) -> Result<i64> {
+        let row = sqlx::query("select count(*) as n from app_user").fetch_one(&self.pool).await?;
+        get(&row, "n")
+    }
+
+    /// All users, by email.
+    pub async fn list_users(&self) -> Result<Vec<User>> {
+        let rows = sqlx::query(&format!("select {COLUMNS} from app_user order by email"))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(from_row).collect()
+    }
+
+    /// A user by id.
+    pub async fn get_user(&self, id: &str) -> Result<User> {
+        let row = sqlx::query(&format!("select {COLUMNS} from app_user where id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("user {id:?}")))?;
+        from_row(&row)
+    }
+
+    /// A user by email (case-insensitive).
+    pub async fn user_by_email(&self, email: &str) -> Result<Option<User>> {
+        let row = sqlx::query(&format!("select {COLUMNS} from app_user where email = $1"))
+            .bind(email.to_lowercase())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(from_row).transpose()
+    }
+
+    /// Creates a user.
+    pub async fn create_user(&self, actor: &Actor, new: NewUser) -> Result<User> {
+        let now = Timestamp::now().0;
+        let id = uuid::Uuid::new_v4().to_string();
+        let mut tx = self.begin().await?;
+        let row = sqlx::query(&format!(
+            "insert into app_user (id, email, name, password_hash, role, disabled, version, created_at, updated_at)
+             values ($1, $2, $3, $4, $5, 0, 1, $6, $6) returning {COLUMNS}"
+        ))
+        .bind(&id)
+        .bind(new.email.to_lowercase())
+        .bind(&new.name)
+        .bind(&new.password_hash)
+        .bind(new.role.as_str())
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        let user = from_row(&row)?;
+        audit::insert(
+            &mut tx,
+            Record {
+                actor,
+                action: "user.create",
+                resource_type: "user",
+                resource_key: user.email.clone(),
+                project: None,
+                environment: None,
+                before: None,
+                after: Some(json_text(&user)?),
+            },
+        )
+        .await?;
+        self.commit(tx, Vec::new()).await?;
+        Ok(user)
+    }
+
+    /// Updates a user; a new password or disabling revokes the user's sessions.
+    pub async fn update_user(
+        &self,
+        actor: &Actor,
+        id: &str,
+        expected_version: Option<i64>,
+        patch: UserPatch,
+    ) -> Result<User> {
+        let mut tx = self.begin().await?;
+        let row = sqlx::query(&format!("select {COLUMNS} from app_user where id = $1"))
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("user {id:?}")))?;
+        let before = from_row(&row)?;
+        super::check_version(expected_version, before.version)?;
+        let revoke = patch.password_hash.is_some() || patch.disabled == Some(true);
+        let row = sqlx::query(&format!(
+            "update app_user set name = $1, role = $2, password_hash = $3, disabled = $4, version = version + 1, updated_at = $5
+             where id = $6 returning {COLUMNS}"
+        ))
+        .bind(patch.name.unwrap_or_else(|| before.name.clone()))
+        .bind(patch.role.unwrap_or(before.role).as_str())
+        .bind(patch.password_hash.unwrap_or_else(|| before.password_hash.clone()))
+        .bind(from_bool(patch.disabled.unwrap_or(before.disabled)))
+        .bind(Timestamp::now().0)
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let after = from_row(&row)?;
+        if revoke {
+            sqlx::query("update session set revoked_at = $1 where user_id = $2 and revoked_at is null")
+                .bind(Timestamp::now().0)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        audit::insert(
+            &mut tx,
+            Record {
+                actor,
+                action: "user.update",
+                resource_type: "user",
+                resource_key: after.email.clone(),
+                project: None,
+                environment: None,
+                before: Some(json_text(&before)?),
+                after: Some(json_text(&after)?),
+            },
+        )
+        .await?;
+        self.commit(tx, Vec::new()).await?;
+        Ok(after)
+    }
+
+    /// Deletes a user (and, through the foreign key, their sessions).
+    pub async fn delete_user(&self, actor: &Actor, id: &str, expected_version: Option<i64>) -> Result<()> {
+        let before = self.get_user(id).await?;
+        super::check_version(expected_version, before.version)?;
+        let mut tx = self.begin().await?;
+        sqlx::query("delete from app_user where id = $1").bind(id).execute(&mut *tx).await?;
+        audit::insert(
+            &mut tx,
+            Record {
+                actor,
+                action: "user.delete",
+                resource_type: "user",
+                resource_key: before.email.clone(),
+                project: None,
+                environment: None,
+                before: Some(json_text(&before)?),
+                after: None,
+            },
+        )
+        .await?;
+        self.commit(tx, Vec::new()).await
+    }
+
+    /// Records a new login session.
+    pub async fn create_session(&self, id: &str, user_id: &str, expires_at: Timestamp) -> Result<()> {
+        sqlx::query("insert into session (id, user_id, created_at, expires_at) values ($1, $2, $3, $4)")
+            .bind(id)
+            .bind(user_id)
+            .bind(Timestamp::now().0)
+            .bind(expires_at.0)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The user behind a live (not revoked, not expired) session.
+    pub async fn session_user(&self, session_id: &str) -> Result<Option<User>> {
+        let row = sqlx::query(&format!(
+            "select {} from session s join app_user u on u.id = s.user_id
+             where s.id = $1 and s.revoked_at is null and s.expires_at > $2 and u.disabled = 0",
+            COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ")
+        ))
+        .bind(session_id)
+        .bind(Timestamp::now().0)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(from_row).transpose()
+    }
+
+    /// Revokes one session (logout).
+    pub async fn revoke_session(&self, session_id: &str) -> Result<()> {
+        sqlx::query("update session set revoked_at = $1 where id = $2 and revoked_at is null")
+            .bind(Timestamp::now().0)
+            .bind(session_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Forgets sessions that expired before `before`.
+    pub async fn prune_sessions(&self, before: Timestamp) -> Result<u64> {
+        let done = sqlx::query("delete from session where expires_at < $1")
+            .bind(before.0)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+}
