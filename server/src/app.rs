@@ -156,7 +156,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     match tokio::time::timeout(grace, server).await {
         Ok(result) => result??,
         Err(_) => {
-            tracing::warn!(grace.seconds = grace.as_secs(), "drain time over; closing remaining connections")
+            tracing::warn!(grace.seconds = grace.as_secs(), "drain time over; closing remaining connections");
         }
     }
     state.store.pool().close().await;

@@ -1,6 +1,7 @@
 //! Authentication and authorisation: passwords, login tokens, API tokens, SDK keys and
 //! the role each principal has.
 
+mod authorized;
 pub mod jwt;
 pub mod password;
 mod principal;
@@ -8,5 +9,6 @@ pub mod ratelimit;
 mod role;
 pub mod secret;
 
+pub use authorized::{Admin, Authorized, Editor, SelfOrAdmin, Viewer};
 pub use principal::{AuthState, Principal, bearer};
 pub use role::Role;

@@ -44,9 +44,10 @@ async fn list_audit(
     principal: Principal,
     Query(q): Query<AuditQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
-    match (&q.project, principal.project_scope()) {
-        (Some(p), _) => principal.require_in(p, Role::Viewer)?,
-        (None, _) => principal.require(Role::Viewer)?,
+    // A project-scoped token must name its project.
+    match &q.project {
+        Some(p) => principal.require_in(p, Role::Viewer)?,
+        None => principal.require(Role::Viewer)?,
     }
     let limit = q.limit.unwrap_or(50);
     if !(1..=500).contains(&limit) {

@@ -1,15 +1,15 @@
 //! `/projects/{project}/environments`.
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 use super::error::ApiError;
-use super::extract::{IfMatch, Json, with_etag};
+use super::extract::{IfMatch, Json, Path, with_etag};
 use crate::app::AppState;
-use crate::auth::{Principal, Role};
+use crate::auth::{Admin, Authorized, Viewer};
 use crate::store::{EnvironmentPatch, NewEnvironment, Page};
 
 pub(super) fn router() -> Router<AppState> {
@@ -23,21 +23,19 @@ pub(super) fn router() -> Router<AppState> {
 
 async fn list_environments(
     State(state): State<AppState>,
-    principal: Principal,
+    Authorized { principal: _, .. }: Viewer,
     Path(project): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
-    principal.require_in(&project, Role::Viewer)?;
     let items = state.store.list_environments(&project).await?;
     Ok(axum::Json(Page { items, next_cursor: None }))
 }
 
 async fn create_environment(
     State(state): State<AppState>,
-    principal: Principal,
+    Authorized { principal, .. }: Admin,
     Path(project): Path<String>,
     Json(body): Json<NewEnvironment>,
 ) -> Result<Response, ApiError> {
-    principal.require_in(&project, Role::Admin)?;
     let env = state.store.create_environment(&principal.actor(), &project, body).await?;
     let mut response = with_etag(StatusCode::CREATED, env.version, &env);
     if let Ok(v) = format!("/api/v1/projects/{project}/environments/{}", env.key).parse() {
@@ -48,33 +46,30 @@ async fn create_environment(
 
 async fn get_environment(
     State(state): State<AppState>,
-    principal: Principal,
+    Authorized { principal: _, .. }: Viewer,
     Path((project, env)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    principal.require_in(&project, Role::Viewer)?;
     let e = state.store.get_environment(&project, &env).await?;
     Ok(with_etag(StatusCode::OK, e.version, &e))
 }
 
 async fn update_environment(
     State(state): State<AppState>,
-    principal: Principal,
+    Authorized { principal, .. }: Admin,
     Path((project, env)): Path<(String, String)>,
     IfMatch(version): IfMatch,
     Json(body): Json<EnvironmentPatch>,
 ) -> Result<Response, ApiError> {
-    principal.require_in(&project, Role::Admin)?;
     let e = state.store.update_environment(&principal.actor(), &project, &env, version, body).await?;
     Ok(with_etag(StatusCode::OK, e.version, &e))
 }
 
 async fn delete_environment(
     State(state): State<AppState>,
-    principal: Principal,
+    Authorized { principal, .. }: Admin,
     Path((project, env)): Path<(String, String)>,
     IfMatch(version): IfMatch,
 ) -> Result<StatusCode, ApiError> {
-    principal.require_in(&project, Role::Admin)?;
     state.store.delete_environment(&principal.actor(), &project, &env, version).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -49,7 +49,11 @@ fn pointer_of(path: &serde_path_to_error::Path) -> String {
 pub fn parse_strict<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let mut unknown = Vec::new();
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let mut track_unknown = |path: serde_ignored::Path<'_>| unknown.push(path.to_string());
+    let mut track_unknown = |path: serde_ignored::Path<'_>| {
+        let mut segments = Vec::new();
+        ignored_segments(&path, &mut segments);
+        unknown.push(segments);
+    };
     let result: Result<T, _> =
         serde_path_to_error::deserialize(serde_ignored::Deserializer::new(&mut de, &mut track_unknown));
     let value = match result {
@@ -74,19 +78,38 @@ pub fn parse_strict<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         return Err(ApiError::bad_request(format!("unexpected data after the JSON value: {e}")));
     }
     if !unknown.is_empty() {
-        let errors = unknown
+        let errors: Vec<Problem> = unknown
             .iter()
-            .map(|p| Problem {
-                pointer: format!("/{}", p.replace('.', "/")),
-                message: format!("unknown field {:?}", p.rsplit('.').next().unwrap_or(p)),
+            .map(|segs| Problem {
+                pointer: segs.iter().map(|s| format!("/{}", escape_pointer_token(s))).collect(),
+                message: format!("unknown field {:?}", segs.last().map_or("", String::as_str)),
             })
             .collect();
-        return Err(ApiError::BadRequest {
-            detail: format!("unknown field(s): {}", unknown.join(", ")),
-            errors,
-        });
+        let names: Vec<&str> = errors.iter().map(|e| e.pointer.as_str()).collect();
+        let detail = format!("unknown field(s) at {}", names.join(", "));
+        return Err(ApiError::BadRequest { detail, errors });
     }
     Ok(value)
+}
+
+/// The JSON pointer segments of a path `serde_ignored` reports (options and newtypes
+/// leave no segment).
+fn ignored_segments(path: &serde_ignored::Path<'_>, out: &mut Vec<String>) {
+    use serde_ignored::Path as P;
+    match path {
+        P::Root => {}
+        P::Seq { parent, index } => {
+            ignored_segments(parent, out);
+            out.push(index.to_string());
+        }
+        P::Map { parent, key } => {
+            ignored_segments(parent, out);
+            out.push(key.clone());
+        }
+        P::Some { parent } | P::NewtypeStruct { parent } | P::NewtypeVariant { parent } => {
+            ignored_segments(parent, out);
+        }
+    }
 }
 
 impl<S, T> FromRequest<S> for Json<T>
@@ -165,4 +188,20 @@ pub fn with_etag<T: Serialize>(status: StatusCode, version: i64, body: &T) -> Re
         response.headers_mut().insert(header::ETAG, v);
     }
     response
+}
+
+/// Path parameters, with a problem response when they cannot be read (e.g. bad
+/// percent-encoding).
+#[derive(Debug, Clone)]
+pub struct Path<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(v)| Path(v))
+            .map_err(|e| ApiError::bad_request(format!("invalid path: {}", e.body_text())))
+    }
 }

@@ -2,7 +2,7 @@
 //! kill switch.
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -10,9 +10,9 @@ use serde::Deserialize;
 use vexil_core::FlagConfig;
 
 use super::error::ApiError;
-use super::extract::{IfMatch, Json, Query, with_etag};
+use super::extract::{IfMatch, Json, Path, Query, with_etag};
 use crate::app::AppState;
-use crate::auth::{Principal, Role};
+use crate::auth::{Authorized, Editor, Viewer};
 use crate::store::{FlagFilter, FlagPatch, NewFlag};
 
 pub(super) fn router() -> Router<AppState> {
@@ -41,11 +41,10 @@ struct ListQuery {
 
 async fn list_flags(
     State(state): State<AppState>,
-    principal: Principal,
+    Authorized { principal: _, .. }: Viewer,
     Path(project): Path<String>,
     Query(q): Query<ListQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
-    principal.require_in(&project, Role::Viewer)?;
     let limit = q.limit.unwrap_or(100);
     if !(1..=1000).contains(&limit) {
         return Err(ApiError::bad_request("limit must be between 1 and 1000"));
@@ -56,11 +55,10 @@ async fn list_flags(
 
 async fn create_flag(
     State(state): State<AppState>,
-    principal: Principal,
+    Authorized { principal, .. }: Editor,
     Path(project): Path<String>,
     Json(body): Json<NewFlag>,
 ) -> Result<Response, ApiError> {
-    principal.require_in(&project, Role::Editor)?;
     let flag = state.store.create_flag(&principal.actor(), &project, body).await?;
     let mut response = with_etag(StatusCode::CREATED, flag.version, &flag);
     if let Ok(v) = format!("/api/v1/projects/{project}/flags/{}", flag.flag.key).parse() {
@@ -71,75 +69,68 @@ async fn create_flag(
 
 async fn get_flag(
     State(state): State<AppState>,
-    principal: Principal,
+    Authorized { principal: _, .. }: Viewer,
     Path((project, flag)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    principal.require_in(&project, Role::Viewer)?;
     let f = state.store.get_flag(&project, &flag).await?;
     Ok(with_etag(StatusCode::OK, f.version, &f))
 }
 
 async fn update_flag(
     State(state): State<AppState>,
-    principal: Principal,
+    Authorized { principal, .. }: Editor,
     Path((project, flag)): Path<(String, String)>,
     IfMatch(version): IfMatch,
     Json(body): Json<FlagPatch>,
 ) -> Result<Response, ApiError> {
-    principal.require_in(&project, Role::Editor)?;
     let f = state.store.update_flag(&principal.actor(), &project, &flag, version, body).await?;
     Ok(with_etag(StatusCode::OK, f.version, &f))
 }
 
 async fn delete_flag(
     State(state): State<AppState>,
-    principal: Principal,
+    Authorized { principal, .. }: Editor,
     Path((project, flag)): Path<(String, String)>,
     IfMatch(version): IfMatch,
 ) -> Result<StatusCode, ApiError> {
-    principal.require_in(&project, Role::Editor)?;
     state.store.delete_flag(&principal.actor(), &project, &flag, version).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 async fn archive_flag(
     State(state): State<AppState>,
-    principal: Principal,
+    Authorized { principal, .. }: Editor,
     Path((project, flag)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    principal.require_in(&project, Role::Editor)?;
     let f = state.store.set_flag_archived(&principal.actor(), &project, &flag, true).await?;
     Ok(with_etag(StatusCode::OK, f.version, &f))
 }
 
 async fn restore_flag(
     State(state): State<AppState>,
-    principal: Principal,
+    Authorized { principal, .. }: Editor,
     Path((project, flag)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    principal.require_in(&project, Role::Editor)?;
     let f = state.store.set_flag_archived(&principal.actor(), &project, &flag, false).await?;
     Ok(with_etag(StatusCode::OK, f.version, &f))
 }
 
 async fn get_flag_config(
     State(state): State<AppState>,
-    principal: Principal,
+    Authorized { principal: _, .. }: Viewer,
     Path((project, flag, env)): Path<(String, String, String)>,
 ) -> Result<Response, ApiError> {
-    principal.require_in(&project, Role::Viewer)?;
     let c = state.store.get_flag_config(&project, &flag, &env).await?;
     Ok(with_etag(StatusCode::OK, c.config.version as i64, &c))
 }
 
 async fn replace_flag_config(
     State(state): State<AppState>,
-    principal: Principal,
+    Authorized { principal, .. }: Editor,
     Path((project, flag, env)): Path<(String, String, String)>,
     IfMatch(version): IfMatch,
     Json(body): Json<FlagConfig>,
 ) -> Result<Response, ApiError> {
-    principal.require_in(&project, Role::Editor)?;
     let c = state.store.put_flag_config(&principal.actor(), &project, &flag, &env, version, body).await?;
     Ok(with_etag(StatusCode::OK, c.config.version as i64, &c))
 }
@@ -151,11 +142,10 @@ struct ToggleRequest {
 
 async fn toggle_flag(
     State(state): State<AppState>,
-    principal: Principal,
+    Authorized { principal, .. }: Editor,
     Path((project, flag, env)): Path<(String, String, String)>,
     Json(body): Json<ToggleRequest>,
 ) -> Result<Response, ApiError> {
-    principal.require_in(&project, Role::Editor)?;
     let c = state.store.toggle_flag(&principal.actor(), &project, &flag, &env, body.enabled).await?;
     Ok(with_etag(StatusCode::OK, c.config.version as i64, &c))
 }

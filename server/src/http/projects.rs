@@ -1,15 +1,15 @@
 //! `/projects`.
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 use super::error::ApiError;
-use super::extract::{IfMatch, Json, with_etag};
+use super::extract::{IfMatch, Json, Path, with_etag};
 use crate::app::AppState;
-use crate::auth::{Principal, Role};
+use crate::auth::{Admin, Authorized, Principal, Role, Viewer};
 use crate::store::{NewProject, Page, ProjectPatch};
 
 pub(super) fn router() -> Router<AppState> {
@@ -32,10 +32,9 @@ async fn list_projects(
 
 async fn create_project(
     State(state): State<AppState>,
-    principal: Principal,
+    Authorized { principal, .. }: Admin,
     Json(body): Json<NewProject>,
 ) -> Result<Response, ApiError> {
-    principal.require(Role::Admin)?;
     let project = state.store.create_project(&principal.actor(), body).await?;
     let mut response = with_etag(StatusCode::CREATED, project.version, &project);
     if let Ok(v) = format!("/api/v1/projects/{}", project.key).parse() {
@@ -46,33 +45,30 @@ async fn create_project(
 
 async fn get_project(
     State(state): State<AppState>,
-    principal: Principal,
+    Authorized { principal: _, .. }: Viewer,
     Path(project): Path<String>,
 ) -> Result<Response, ApiError> {
-    principal.require_in(&project, Role::Viewer)?;
     let p = state.store.get_project(&project).await?;
     Ok(with_etag(StatusCode::OK, p.version, &p))
 }
 
 async fn update_project(
     State(state): State<AppState>,
-    principal: Principal,
+    Authorized { principal, .. }: Admin,
     Path(project): Path<String>,
     IfMatch(version): IfMatch,
     Json(body): Json<ProjectPatch>,
 ) -> Result<Response, ApiError> {
-    principal.require_in(&project, Role::Admin)?;
     let p = state.store.update_project(&principal.actor(), &project, version, body).await?;
     Ok(with_etag(StatusCode::OK, p.version, &p))
 }
 
 async fn delete_project(
     State(state): State<AppState>,
-    principal: Principal,
+    Authorized { principal, .. }: Admin,
     Path(project): Path<String>,
     IfMatch(version): IfMatch,
 ) -> Result<StatusCode, ApiError> {
-    principal.require_in(&project, Role::Admin)?;
     state.store.delete_project(&principal.actor(), &project, version).await?;
     Ok(StatusCode::NO_CONTENT)
 }

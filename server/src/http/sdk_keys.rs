@@ -1,18 +1,18 @@
 //! `/projects/{project}/environments/{env}/sdk-keys`.
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{delete, get};
 use serde::Serialize;
 
 use super::error::ApiError;
-use super::extract::Json;
+use super::extract::{Json, Path};
 use super::tokens::parse_expiry;
 use crate::app::AppState;
-use crate::auth::{Principal, Role, secret};
-use crate::store::{NewSdkKey, Page, SdkKey, SdkKeyKind};
+use crate::auth::{Admin, Authorized, Viewer, secret};
+use crate::store::{NewSdkKey, Page, SdkKey, SdkKeyKind, SdkKeySpec};
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -30,20 +30,18 @@ struct CreatedKey {
 
 async fn list_sdk_keys(
     State(state): State<AppState>,
-    principal: Principal,
+    Authorized { principal: _, .. }: Viewer,
     Path((project, env)): Path<(String, String)>,
 ) -> Result<impl IntoResponse, ApiError> {
-    principal.require_in(&project, Role::Viewer)?;
     Ok(axum::Json(Page { items: state.store.list_sdk_keys(&project, &env).await?, next_cursor: None }))
 }
 
 async fn create_sdk_key(
     State(state): State<AppState>,
-    principal: Principal,
+    Authorized { principal, .. }: Admin,
     Path((project, env)): Path<(String, String)>,
     Json(body): Json<NewSdkKey>,
 ) -> Result<impl IntoResponse, ApiError> {
-    principal.require_in(&project, Role::Admin)?;
     let expires_at = parse_expiry(body.expires_at.as_deref())?;
     let prefix = match body.kind {
         SdkKeyKind::Server => secret::SERVER_KEY_PREFIX,
@@ -58,11 +56,13 @@ async fn create_sdk_key(
             &principal.actor(),
             &project,
             &env,
-            body.kind,
-            &name,
-            expires_at,
-            &new.hash,
-            &new.display_prefix,
+            &SdkKeySpec {
+                kind: body.kind,
+                name: &name,
+                expires_at,
+                secret_hash: &new.hash,
+                prefix: &new.display_prefix,
+            },
         )
         .await?;
     Ok((StatusCode::CREATED, axum::Json(CreatedKey { key: new.secret, meta })))
@@ -70,10 +70,9 @@ async fn create_sdk_key(
 
 async fn revoke_sdk_key(
     State(state): State<AppState>,
-    principal: Principal,
+    Authorized { principal, .. }: Admin,
     Path((project, env, id)): Path<(String, String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    principal.require_in(&project, Role::Admin)?;
     state.store.revoke_sdk_key(&principal.actor(), &project, &env, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

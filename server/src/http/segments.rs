@@ -1,15 +1,15 @@
 //! `/projects/{project}/segments`.
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 use super::error::ApiError;
-use super::extract::{IfMatch, Json, with_etag};
+use super::extract::{IfMatch, Json, Path, with_etag};
 use crate::app::AppState;
-use crate::auth::{Principal, Role};
+use crate::auth::{Authorized, Editor, Viewer};
 use crate::store::{Page, SegmentBody};
 
 pub(super) fn router() -> Router<AppState> {
@@ -21,21 +21,19 @@ pub(super) fn router() -> Router<AppState> {
 
 async fn list_segments(
     State(state): State<AppState>,
-    principal: Principal,
+    Authorized { principal: _, .. }: Viewer,
     Path(project): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
-    principal.require_in(&project, Role::Viewer)?;
     let items = state.store.list_segments(&project).await?;
     Ok(axum::Json(Page { items, next_cursor: None }))
 }
 
 async fn create_segment(
     State(state): State<AppState>,
-    principal: Principal,
+    Authorized { principal, .. }: Editor,
     Path(project): Path<String>,
     Json(body): Json<SegmentBody>,
 ) -> Result<Response, ApiError> {
-    principal.require_in(&project, Role::Editor)?;
     let s = state.store.create_segment(&principal.actor(), &project, body).await?;
     let mut response = with_etag(StatusCode::CREATED, s.segment.version as i64, &s);
     if let Ok(v) = format!("/api/v1/projects/{project}/segments/{}", s.segment.key).parse() {
@@ -46,33 +44,30 @@ async fn create_segment(
 
 async fn get_segment(
     State(state): State<AppState>,
-    principal: Principal,
+    Authorized { principal: _, .. }: Viewer,
     Path((project, segment)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    principal.require_in(&project, Role::Viewer)?;
     let s = state.store.get_segment(&project, &segment).await?;
     Ok(with_etag(StatusCode::OK, s.segment.version as i64, &s))
 }
 
 async fn replace_segment(
     State(state): State<AppState>,
-    principal: Principal,
+    Authorized { principal, .. }: Editor,
     Path((project, segment)): Path<(String, String)>,
     IfMatch(version): IfMatch,
     Json(body): Json<SegmentBody>,
 ) -> Result<Response, ApiError> {
-    principal.require_in(&project, Role::Editor)?;
     let s = state.store.replace_segment(&principal.actor(), &project, &segment, version, body).await?;
     Ok(with_etag(StatusCode::OK, s.segment.version as i64, &s))
 }
 
 async fn delete_segment(
     State(state): State<AppState>,
-    principal: Principal,
+    Authorized { principal, .. }: Editor,
     Path((project, segment)): Path<(String, String)>,
     IfMatch(version): IfMatch,
 ) -> Result<StatusCode, ApiError> {
-    principal.require_in(&project, Role::Editor)?;
     state.store.delete_segment(&principal.actor(), &project, &segment, version).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,17 +1,17 @@
 //! `/tokens`: API tokens for automation.
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{delete, get};
 use serde::Serialize;
 
 use super::error::ApiError;
-use super::extract::Json;
+use super::extract::{Json, Path};
 use crate::app::AppState;
-use crate::auth::{Principal, Role, secret};
-use crate::store::{ApiToken, NewApiToken, Page, Timestamp};
+use crate::auth::{Admin, Authorized, secret};
+use crate::store::{ApiToken, ApiTokenSpec, NewApiToken, Page, Timestamp};
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -29,9 +29,8 @@ struct CreatedToken {
 
 async fn list_tokens(
     State(state): State<AppState>,
-    principal: Principal,
+    Authorized { principal: _, .. }: Admin,
 ) -> Result<impl IntoResponse, ApiError> {
-    principal.require(Role::Admin)?;
     Ok(axum::Json(Page { items: state.store.list_api_tokens().await?, next_cursor: None }))
 }
 
@@ -58,10 +57,9 @@ pub(super) fn parse_expiry(value: Option<&str>) -> Result<Option<Timestamp>, Api
 
 async fn create_token(
     State(state): State<AppState>,
-    principal: Principal,
+    Authorized { principal, .. }: Admin,
     Json(body): Json<NewApiToken>,
 ) -> Result<impl IntoResponse, ApiError> {
-    principal.require(Role::Admin)?;
     if body.role > principal.role() {
         return Err(ApiError::Forbidden("a token cannot have a higher role than its creator".to_owned()));
     }
@@ -79,12 +77,14 @@ async fn create_token(
         .store
         .create_api_token(
             &principal.actor(),
-            body.name.trim(),
-            body.role,
-            body.project.as_deref(),
-            expires_at,
-            &new.hash,
-            &new.display_prefix,
+            &ApiTokenSpec {
+                name: body.name.trim(),
+                role: body.role,
+                project: body.project.as_deref(),
+                expires_at,
+                secret_hash: &new.hash,
+                prefix: &new.display_prefix,
+            },
         )
         .await?;
     Ok((StatusCode::CREATED, axum::Json(CreatedToken { token: new.secret, meta })))
@@ -92,10 +92,9 @@ async fn create_token(
 
 async fn revoke_token(
     State(state): State<AppState>,
-    principal: Principal,
+    Authorized { principal, .. }: Admin,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    principal.require(Role::Admin)?;
     state.store.revoke_api_token(&principal.actor(), &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,16 +1,16 @@
 //! `/users`: dashboard accounts and roles.
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
 
 use super::error::ApiError;
-use super::extract::{IfMatch, Json, with_etag};
+use super::extract::{IfMatch, Json, Path, with_etag};
 use crate::app::AppState;
-use crate::auth::{Principal, Role, password};
+use crate::auth::{Admin, Authorized, Principal, Role, SelfOrAdmin, password};
 use crate::store::{NewUser, Page, User, UserPatch};
 
 pub(super) fn router() -> Router<AppState> {
@@ -81,15 +81,14 @@ async fn owners(state: &AppState) -> Result<usize, ApiError> {
 
 async fn list_users(
     State(state): State<AppState>,
-    principal: Principal,
+    Authorized { principal: _, .. }: Admin,
 ) -> Result<impl IntoResponse, ApiError> {
-    principal.require(Role::Admin)?;
     Ok(axum::Json(Page { items: state.store.list_users().await?, next_cursor: None }))
 }
 
 async fn create_user(
     State(state): State<AppState>,
-    principal: Principal,
+    Authorized { principal, .. }: Admin,
     Json(body): Json<CreateUser>,
 ) -> Result<Response, ApiError> {
     may_manage(&principal, body.role)?;
@@ -106,25 +105,21 @@ async fn create_user(
 
 async fn get_user(
     State(state): State<AppState>,
-    principal: Principal,
+    _: SelfOrAdmin,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    if self_id(&principal) != Some(id.as_str()) {
-        principal.require(Role::Admin)?;
-    }
     let user = state.store.get_user(&id).await?;
     Ok(with_etag(StatusCode::OK, user.version, &user))
 }
 
 async fn update_user(
     State(state): State<AppState>,
-    principal: Principal,
+    SelfOrAdmin { principal, is_self }: SelfOrAdmin,
     Path(id): Path<String>,
     IfMatch(version): IfMatch,
     Json(body): Json<UpdateUser>,
 ) -> Result<Response, ApiError> {
     let target = state.store.get_user(&id).await?;
-    let is_self = self_id(&principal) == Some(id.as_str());
     let admin_fields = body.role.is_some() || body.disabled.is_some();
     if !is_self || admin_fields {
         may_manage(&principal, target.role)?;
@@ -162,7 +157,7 @@ async fn update_user(
 
 async fn delete_user(
     State(state): State<AppState>,
-    principal: Principal,
+    Authorized { principal, .. }: Admin,
     Path(id): Path<String>,
     IfMatch(version): IfMatch,
 ) -> Result<StatusCode, ApiError> {

@@ -285,7 +285,7 @@ async fn fetch(tx: &mut Transaction<'static, Any>, project_id: i64, key: &str) -
         .await?
         .ok_or_else(|| Error::NotFound(format!("flag {key:?}")))?;
     let mut flag = from_row(&row)?;
-    complete(&mut **tx, std::slice::from_mut(&mut flag)).await?;
+    complete(tx, std::slice::from_mut(&mut flag)).await?;
     Ok(flag)
 }
 
@@ -683,7 +683,7 @@ impl Store {
             }
         }
         let mut after = from_row(&row)?;
-        complete(&mut *tx, std::slice::from_mut(&mut after)).await?;
+        complete(&mut tx, std::slice::from_mut(&mut after)).await?;
         audit::insert(
             &mut tx,
             Record {

@@ -34,9 +34,9 @@ pub use environments::{Environment, EnvironmentPatch, NewEnvironment};
 pub use error::{Error, Result};
 pub use flags::{FlagConfigRecord, FlagFilter, FlagPatch, FlagRecord, FlagState, NewFlag};
 pub use projects::{DEFAULT_ENVIRONMENTS, NewProject, Project, ProjectPatch};
-pub use sdk_keys::{NewSdkKey, SdkKey, SdkKeyKind, SdkKeyOwner};
+pub use sdk_keys::{NewSdkKey, SdkKey, SdkKeyKind, SdkKeyOwner, SdkKeySpec};
 pub use segments::{SegmentBody, SegmentRecord};
-pub use tokens::{ApiToken, NewApiToken, TokenOwner};
+pub use tokens::{ApiToken, ApiTokenSpec, NewApiToken, TokenOwner};
 pub use users::{NewUser, User, UserPatch};
 
 /// Which database a store talks to.

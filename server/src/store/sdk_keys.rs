@@ -66,6 +66,21 @@ pub struct NewSdkKey {
     pub expires_at: Option<String>,
 }
 
+/// What to store for a new key; the hash and prefix come from the generated secret.
+#[derive(Debug, Clone, Copy)]
+pub struct SdkKeySpec<'a> {
+    /// Server or client.
+    pub kind: SdkKeyKind,
+    /// What it is for.
+    pub name: &'a str,
+    /// Expiry.
+    pub expires_at: Option<Timestamp>,
+    /// Hex SHA-256 of the secret.
+    pub secret_hash: &'a str,
+    /// The displayable start of the secret.
+    pub prefix: &'a str,
+}
+
 /// What a live SDK key grants.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SdkKeyOwner {
@@ -112,18 +127,15 @@ fn from_row(row: &AnyRow) -> Result<SdkKey> {
 }
 
 impl Store {
-    /// Stores a new SDK key; `secret_hash` and `prefix` come from the generated secret.
+    /// Stores a new SDK key for an environment.
     pub async fn create_sdk_key(
         &self,
         actor: &Actor,
         project: &str,
         env: &str,
-        kind: SdkKeyKind,
-        name: &str,
-        expires_at: Option<Timestamp>,
-        secret_hash: &str,
-        prefix: &str,
+        spec: &SdkKeySpec<'_>,
     ) -> Result<SdkKey> {
+        let SdkKeySpec { kind, name, expires_at, secret_hash, prefix } = *spec;
         let mut tx = self.begin().await?;
         let project_id = super::lock_project(&mut tx, project).await?;
         let environment = environments::fetch(&mut tx, project_id, env).await?;

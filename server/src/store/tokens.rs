@@ -47,6 +47,23 @@ pub struct NewApiToken {
     pub expires_at: Option<String>,
 }
 
+/// What to store for a new token; the hash and prefix come from the generated secret.
+#[derive(Debug, Clone, Copy)]
+pub struct ApiTokenSpec<'a> {
+    /// What it is for.
+    pub name: &'a str,
+    /// Its role.
+    pub role: Role,
+    /// The project it is scoped to.
+    pub project: Option<&'a str>,
+    /// Expiry.
+    pub expires_at: Option<Timestamp>,
+    /// Hex SHA-256 of the secret.
+    pub secret_hash: &'a str,
+    /// The displayable start of the secret.
+    pub prefix: &'a str,
+}
+
 /// A live token found by its secret.
 #[derive(Debug, Clone)]
 pub struct TokenOwner {
@@ -74,17 +91,9 @@ fn from_row(row: &AnyRow) -> Result<ApiToken> {
 }
 
 impl Store {
-    /// Stores a new token; `secret_hash` and `prefix` come from the generated secret.
-    pub async fn create_api_token(
-        &self,
-        actor: &Actor,
-        name: &str,
-        role: Role,
-        project: Option<&str>,
-        expires_at: Option<Timestamp>,
-        secret_hash: &str,
-        prefix: &str,
-    ) -> Result<ApiToken> {
+    /// Stores a new token.
+    pub async fn create_api_token(&self, actor: &Actor, spec: &ApiTokenSpec<'_>) -> Result<ApiToken> {
+        let ApiTokenSpec { name, role, project, expires_at, secret_hash, prefix } = *spec;
         let mut tx = self.begin().await?;
         let project_id: Option<i64> = match project {
             Some(p) => Some(super::lock_project(&mut tx, p).await?),

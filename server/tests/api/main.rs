@@ -1,0 +1,33 @@
+//! The server's integration suite: every test runs against PostgreSQL and SQLite.
+
+mod harness;
+
+/// Declares each listed `async fn(TestApp)` as two tests, one per database.
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn on_postgres() {
+                    super::$name(crate::harness::TestApp::new(crate::harness::Db::Postgres).await).await;
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn on_sqlite() {
+                    super::$name(crate::harness::TestApp::new(crate::harness::Db::Sqlite).await).await;
+                }
+            }
+        )*
+    };
+}
+pub(crate) use on_both_databases;
+
+mod audit;
+mod auth;
+mod concurrency;
+mod configs;
+mod environments;
+mod errors;
+mod flags;
+mod openapi;
+mod roles;
+mod segments;

@@ -1,0 +1,134 @@
+// Every route of the admin API the dashboard uses, typed.
+
+import { toConfigBody, toSegmentBody } from '../lib/config';
+import { type ApiClient, type Versioned, seg } from './client';
+import type {
+  ApiToken,
+  AuditEntry,
+  AuditQuery,
+  CreatedApiToken,
+  CreatedSdkKey,
+  Environment,
+  EvalContext,
+  EvaluateResponse,
+  Flag,
+  FlagConfig,
+  FlagConfigRecord,
+  FlagPatch,
+  NewFlag,
+  Page,
+  Project,
+  Role,
+  SdkKey,
+  SdkKeyKind,
+  Segment,
+  SegmentBody,
+  Session,
+  SetupState,
+  Usage,
+  User,
+} from './types';
+
+export interface FlagListQuery {
+  q?: string;
+  tag?: string;
+  archived?: boolean;
+  limit?: number;
+  cursor?: string;
+}
+
+const P = (project: string) => `/api/v1/projects/${seg(project)}`;
+const F = (project: string, flag: string) => `${P(project)}/flags/${seg(flag)}`;
+
+export function endpoints(c: ApiClient) {
+  return {
+    auth: {
+      login: (email: string, password: string) =>
+        c.post<Session>('/api/v1/auth/login', { email, password }, { anonymous: true }),
+      logout: () => c.post<void>('/api/v1/auth/logout'),
+      refresh: () => c.post<Session>('/api/v1/auth/refresh'),
+      me: () => c.get<{ kind: 'user'; user: User } | { kind: 'token'; token: ApiToken }>('/api/v1/auth/me'),
+      streamToken: () => c.post<{ token: string; expires_at: string }>('/api/v1/auth/stream-token'),
+    },
+    setup: {
+      state: () => c.request<SetupState>('GET', '/api/v1/setup', { anonymous: true }).then((r) => r.data),
+      complete: (body: { setup_password: string; email: string; name: string; password: string }) =>
+        c.post<Session>('/api/v1/setup', body, { anonymous: true }),
+    },
+    projects: {
+      list: () => c.get<Page<Project>>('/api/v1/projects'),
+      create: (body: { key: string; name?: string; description?: string }) => c.post<Project>('/api/v1/projects', body),
+    },
+    environments: {
+      list: (project: string) => c.get<Page<Environment>>(`${P(project)}/environments`),
+      create: (project: string, body: { key: string; name?: string; requires_approval?: boolean }) =>
+        c.post<Environment>(`${P(project)}/environments`, body),
+      update: (
+        project: string,
+        env: string,
+        patch: { name?: string; position?: number; requires_approval?: boolean },
+        version: number,
+      ) => c.write<Environment>('PATCH', `${P(project)}/environments/${seg(env)}`, patch, version),
+      remove: (project: string, env: string, version: number) => c.delete(`${P(project)}/environments/${seg(env)}`, version),
+    },
+    flags: {
+      list: (project: string, q: FlagListQuery, signal?: AbortSignal) =>
+        c.get<Page<Flag>>(`${P(project)}/flags`, { ...q }, signal),
+      get: (project: string, flag: string) => c.getVersioned<Flag>(F(project, flag)),
+      create: (project: string, body: NewFlag) => c.post<Flag>(`${P(project)}/flags`, body),
+      update: (project: string, flag: string, patch: FlagPatch, version: number) =>
+        c.write<Flag>('PATCH', F(project, flag), patch, version),
+      remove: (project: string, flag: string, version: number) => c.delete(F(project, flag), version),
+      archive: (project: string, flag: string) => c.post<Flag>(`${F(project, flag)}/archive`),
+      restore: (project: string, flag: string) => c.post<Flag>(`${F(project, flag)}/restore`),
+      getConfig: (project: string, flag: string, env: string) =>
+        c.getVersioned<FlagConfigRecord>(`${F(project, flag)}/environments/${seg(env)}`),
+      putConfig: (project: string, flag: string, env: string, config: FlagConfig, version: number) =>
+        c.write<FlagConfigRecord>('PUT', `${F(project, flag)}/environments/${seg(env)}`, toConfigBody(config), version),
+      toggle: (project: string, flag: string, env: string, enabled: boolean) =>
+        c.post<FlagConfigRecord>(`${F(project, flag)}/environments/${seg(env)}/toggle`, { enabled }),
+      usage: (project: string, flag: string, env: string, hours: number) =>
+        c.get<Usage>(`${F(project, flag)}/usage`, { environment: env, hours }),
+    },
+    segments: {
+      list: (project: string) => c.get<Page<Segment>>(`${P(project)}/segments`),
+      get: (project: string, key: string) => c.getVersioned<Segment>(`${P(project)}/segments/${seg(key)}`),
+      create: (project: string, body: SegmentBody) => c.post<Segment>(`${P(project)}/segments`, body),
+      replace: (project: string, key: string, body: SegmentBody, version: number) =>
+        c.write<Segment>('PUT', `${P(project)}/segments/${seg(key)}`, toSegmentBody(body), version),
+      remove: (project: string, key: string, version: number) => c.delete(`${P(project)}/segments/${seg(key)}`, version),
+    },
+    sdkKeys: {
+      list: (project: string, env: string) => c.get<Page<SdkKey>>(`${P(project)}/environments/${seg(env)}/sdk-keys`),
+      create: (project: string, env: string, body: { kind: SdkKeyKind; name?: string; expires_at?: string }) =>
+        c.post<CreatedSdkKey>(`${P(project)}/environments/${seg(env)}/sdk-keys`, body),
+      revoke: (project: string, env: string, id: string) =>
+        c.delete(`${P(project)}/environments/${seg(env)}/sdk-keys/${seg(id)}`),
+    },
+    tokens: {
+      list: () => c.get<Page<ApiToken>>('/api/v1/tokens'),
+      create: (body: { name: string; role: Role; project?: string; expires_at?: string }) =>
+        c.post<CreatedApiToken>('/api/v1/tokens', body),
+      revoke: (id: string) => c.delete(`/api/v1/tokens/${seg(id)}`),
+    },
+    users: {
+      list: () => c.get<Page<User>>('/api/v1/users'),
+      get: (id: string) => c.getVersioned<User>(`/api/v1/users/${seg(id)}`),
+      create: (body: { email: string; name?: string; password: string; role: Role }) => c.post<User>('/api/v1/users', body),
+      update: (
+        id: string,
+        patch: { name?: string; role?: Role; password?: string; current_password?: string; disabled?: boolean },
+        version: number,
+      ) => c.write<User>('PATCH', `/api/v1/users/${seg(id)}`, patch, version),
+      remove: (id: string, version: number) => c.delete(`/api/v1/users/${seg(id)}`, version),
+    },
+    audit: {
+      list: (q: AuditQuery, signal?: AbortSignal) => c.get<Page<AuditEntry>>('/api/v1/audit', { ...q }, signal),
+    },
+    evaluate: (project: string, env: string, context: EvalContext, flag?: string) =>
+      c.post<EvaluateResponse>(`${P(project)}/environments/${seg(env)}/evaluate`, flag ? { context, flag } : { context }),
+  };
+}
+
+export type Endpoints = ReturnType<typeof endpoints>;
+export type { Versioned };

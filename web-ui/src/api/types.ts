@@ -1,0 +1,346 @@
+// Shapes of the Vexil admin API (see server/src/http and server/src/store).
+
+export type Role = 'viewer' | 'editor' | 'admin' | 'owner';
+export const ROLES: Role[] = ['viewer', 'editor', 'admin', 'owner'];
+
+export interface Page<T> {
+  items: T[];
+  next_cursor?: string;
+}
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  disabled: boolean;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface Session {
+  token: string;
+  expires_at: string;
+  user: User;
+}
+
+export interface SetupState {
+  pending: boolean;
+  email: string | null;
+}
+
+export interface Project {
+  key: string;
+  name: string;
+  description: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface Environment {
+  key: string;
+  name: string;
+  position: number;
+  requires_approval: boolean;
+  version: number;
+  snapshot_version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export type FlagKind = 'boolean' | 'string' | 'number' | 'json';
+export type Lifecycle = 'temporary' | 'permanent';
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [k: string]: JsonValue };
+
+export interface Variant {
+  key: string;
+  value: JsonValue;
+  name?: string;
+  description?: string;
+}
+
+export interface FlagState {
+  enabled: boolean;
+  version: number;
+}
+
+export interface Flag {
+  key: string;
+  name: string;
+  description: string;
+  kind: FlagKind;
+  variants: Variant[];
+  tags: string[];
+  lifecycle: Lifecycle;
+  salt: string;
+  client_visible: boolean;
+  version: number;
+  archived: boolean;
+  archived_at?: string;
+  created_at: string;
+  updated_at: string;
+  environments: Record<string, FlagState>;
+  /** Not evaluated for a while (usage data); absent on servers without usage tracking. */
+  stale?: boolean;
+  last_evaluated_at?: string | null;
+}
+
+export interface NewFlag {
+  key: string;
+  name?: string;
+  description?: string;
+  kind: FlagKind;
+  variants?: Variant[];
+  tags?: string[];
+  lifecycle?: Lifecycle;
+  client_visible?: boolean;
+}
+
+export interface FlagPatch {
+  name?: string;
+  description?: string;
+  variants?: Variant[];
+  tags?: string[];
+  lifecycle?: Lifecycle;
+  client_visible?: boolean;
+}
+
+export type Op =
+  | 'in'
+  | 'contains'
+  | 'starts_with'
+  | 'ends_with'
+  | 'matches'
+  | 'lt'
+  | 'lte'
+  | 'gt'
+  | 'gte'
+  | 'semver_eq'
+  | 'semver_lt'
+  | 'semver_lte'
+  | 'semver_gt'
+  | 'semver_gte'
+  | 'before'
+  | 'after'
+  | 'in_segment'
+  | 'exists';
+
+export interface Condition {
+  attribute: string;
+  op: Op;
+  values: JsonValue[];
+  negate: boolean;
+}
+
+export interface Weight {
+  variant: string;
+  weight: number;
+}
+
+export interface Rollout {
+  bucket_by?: string;
+  weights: Weight[];
+}
+
+export type Serve = { variant: string } | { rollout: Rollout };
+
+export interface Rule {
+  id?: string;
+  description?: string;
+  conditions: Condition[];
+  serve: Serve;
+}
+
+export interface Target {
+  variant: string;
+  keys: string[];
+}
+
+export interface Prerequisite {
+  flag: string;
+  variant: string;
+}
+
+/** The body of PUT .../flags/{flag}/environments/{env}. */
+export interface FlagConfig {
+  enabled: boolean;
+  off_variant: string;
+  targets: Target[];
+  rules: Rule[];
+  default: Serve;
+  prerequisites: Prerequisite[];
+  version?: number;
+}
+
+/** GET .../flags/{flag}/environments/{env}. */
+export interface FlagConfigRecord extends FlagConfig {
+  flag: string;
+  environment: string;
+  version: number;
+  updated_at: string;
+}
+
+export interface SegmentRule {
+  id?: string;
+  conditions: Condition[];
+}
+
+export interface Segment {
+  key: string;
+  name: string;
+  description: string;
+  included: string[];
+  excluded: string[];
+  rules: SegmentRule[];
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SegmentBody {
+  key?: string;
+  name: string;
+  description: string;
+  included: string[];
+  excluded: string[];
+  rules: SegmentRule[];
+}
+
+export type SdkKeyKind = 'server' | 'client';
+
+export interface SdkKey {
+  id: string;
+  name: string;
+  kind: SdkKeyKind;
+  prefix: string;
+  project: string;
+  environment: string;
+  created_by: string;
+  created_at: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface CreatedSdkKey extends SdkKey {
+  key: string;
+}
+
+export interface ApiToken {
+  id: string;
+  name: string;
+  prefix: string;
+  role: Role;
+  project: string | null;
+  created_by: string;
+  created_at: string;
+  expires_at: string | null;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface CreatedApiToken extends ApiToken {
+  token: string;
+}
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  resource_type: string;
+  resource_key: string;
+  project: string | null;
+  environment: string | null;
+  before: JsonValue | null;
+  after: JsonValue | null;
+}
+
+export interface AuditQuery {
+  project?: string;
+  resource_type?: string;
+  resource_key?: string;
+  actor?: string;
+  since?: string;
+  until?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+/** An `audit` event of the admin live stream. */
+export interface StreamEvent {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  resource_type: string;
+  resource_key: string;
+  project: string | null;
+  environment: string | null;
+}
+
+export type AttributeValue = string | number | boolean | string[];
+
+export interface EvalContext {
+  key?: string;
+  attributes: Record<string, AttributeValue>;
+}
+
+export type Reason = 'DISABLED' | 'PREREQUISITE_FAILED' | 'TARGETING_MATCH' | 'SPLIT' | 'DEFAULT' | 'ERROR';
+export type Outcome = 'matched' | 'not_matched' | 'missing' | 'type_mismatch';
+
+export interface EvaluationRecord {
+  value?: JsonValue;
+  variant?: string;
+  reason: Reason;
+  rule_index?: number;
+  rule_id?: string;
+  prerequisite?: string;
+  error_code?: string;
+}
+
+export interface ConditionTrace {
+  index: number;
+  attribute: string;
+  op: Op;
+  negate: boolean;
+  actual: JsonValue | null;
+  outcome: Outcome;
+  holds: boolean;
+}
+
+export interface RuleTrace {
+  index: number;
+  id: string;
+  matched: boolean;
+  conditions: ConditionTrace[];
+}
+
+export interface Explanation {
+  flag: string;
+  result: EvaluationRecord;
+  enabled: boolean | null;
+  prerequisites: { flag: string; required_variant: string; served_variant: string | null; holds: boolean }[];
+  target_matched: boolean | null;
+  rules: RuleTrace[];
+  bucket: { bucket_by: string; hashed_value: string; fell_back_to_key: boolean; bucket: number } | null;
+}
+
+export interface EvaluateResponse {
+  environment: string;
+  version: number;
+  results: Explanation[];
+}
+
+export interface UsageSeries {
+  variant: string;
+  points: { at: string; count: number }[];
+}
+
+export interface Usage {
+  flag: string;
+  environment: string;
+  step_seconds: number;
+  series: UsageSeries[];
+}

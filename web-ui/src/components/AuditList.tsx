@@ -1,0 +1,78 @@
+import { Badge, Button, Code, Collapse, Group, Paper, Stack, Text } from '@mantine/core';
+import { useState } from 'react';
+import type { AuditEntry, JsonValue } from '../api/types';
+import { diffJson } from '../lib/diff';
+import { formatTime } from '../lib/format';
+import { actorName } from '../lib/stream';
+import { Time } from './common';
+import { DiffView } from './DiffView';
+
+function versionOf(doc: JsonValue | null): number | undefined {
+  return doc && typeof doc === 'object' && !Array.isArray(doc) && typeof doc.version === 'number' ? doc.version : undefined;
+}
+
+const ACTION_COLORS: Record<string, string> = {
+  create: 'teal',
+  update: 'blue',
+  toggle: 'grape',
+  delete: 'red',
+  revoke: 'red',
+  archive: 'gray',
+  restore: 'teal',
+};
+
+export function AuditEntryView({ entry, showResource = true, defaultOpen = false }: { entry: AuditEntry; showResource?: boolean; defaultOpen?: boolean }) {
+  const [open, setOpen] = useState(defaultOpen);
+  const verb = entry.action.split('.').pop() ?? entry.action;
+  const from = versionOf(entry.before);
+  const to = versionOf(entry.after);
+  const changes = open ? diffJson((entry.before ?? {}) as JsonValue, (entry.after ?? {}) as JsonValue, { ignore: ['version', 'updated_at'] }) : [];
+  return (
+    <Paper withBorder p="sm" radius="sm" data-testid="audit-entry" data-action={entry.action} data-resource={entry.resource_key}>
+      <Group justify="space-between" wrap="wrap" gap="xs">
+        <Group gap="xs" wrap="wrap">
+          <Badge color={ACTION_COLORS[verb] ?? 'blue'} variant="light" tt="none">
+            {entry.action}
+          </Badge>
+          {showResource && <Code>{entry.resource_key}</Code>}
+          {entry.environment && (
+            <Badge variant="outline" color="gray" tt="none">
+              {entry.environment}
+            </Badge>
+          )}
+          <Text size="sm">by {actorName(entry.actor)}</Text>
+          <Text size="sm" c="dimmed" title={formatTime(entry.at)}>
+            <Time at={entry.at} />
+          </Text>
+          {from !== undefined && to !== undefined && from !== to && (
+            <Text size="xs" c="dimmed">
+              v{from} → v{to}
+            </Text>
+          )}
+        </Group>
+        {(entry.before || entry.after) && (
+          <Button size="compact-xs" variant="subtle" onClick={() => setOpen((o) => !o)} aria-expanded={open}>
+            {open ? 'Hide changes' : 'Show changes'}
+          </Button>
+        )}
+      </Group>
+      <Collapse expanded={open}>
+        {open && (
+          <Stack mt="xs" gap={4}>
+            <DiffView changes={changes} empty="Nothing but the version changed." />
+          </Stack>
+        )}
+      </Collapse>
+    </Paper>
+  );
+}
+
+export function AuditList({ entries, showResource = true }: { entries: AuditEntry[]; showResource?: boolean }) {
+  return (
+    <Stack gap="xs" data-testid="audit-list">
+      {entries.map((e) => (
+        <AuditEntryView key={e.id} entry={e} showResource={showResource} />
+      ))}
+    </Stack>
+  );
+}

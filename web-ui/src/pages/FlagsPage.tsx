@@ -1,0 +1,424 @@
+import {
+  Anchor,
+  Badge,
+  Button,
+  Group,
+  Loader,
+  SegmentedControl,
+  Select,
+  Stack,
+  Switch,
+  Table,
+  Text,
+  TextInput,
+  Title,
+  Tooltip,
+} from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { notifications } from '@mantine/notifications';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { api } from '../api';
+import { errorMessage } from '../api/client';
+import type { Environment, Flag, Page } from '../api/types';
+import { useLiveEvents } from '../app/live';
+import { useProject } from '../app/project';
+import { useCan } from '../app/session';
+import { Empty, ErrorAlert, Loading, Time } from '../components/common';
+import { IconPlus, IconSearch } from '../components/icons';
+import { relativeTime } from '../lib/format';
+
+const PAGE_SIZE = 100;
+
+interface ListState {
+  items: Flag[];
+  next?: string;
+  loading: boolean;
+  loadingMore: boolean;
+  error: unknown;
+}
+
+const FlagRow = memo(function FlagRow({
+  flag,
+  project,
+  environments,
+  current,
+  canEdit,
+  archived,
+  busy,
+  onToggle,
+  onRestore,
+}: {
+  flag: Flag;
+  project: string;
+  environments: Environment[];
+  current: string;
+  canEdit: boolean;
+  archived: boolean;
+  busy: Set<string>;
+  onToggle: (flag: string, env: string, enabled: boolean) => void;
+  onRestore: (flag: string) => void;
+}) {
+  const href = `/p/${encodeURIComponent(project)}/flags/${encodeURIComponent(flag.key)}`;
+  return (
+    <Table.Tr data-testid="flag-row" data-flag={flag.key}>
+      <Table.Td>
+        <Stack gap={2}>
+          <Group gap={6} wrap="wrap">
+            <Anchor component={Link} to={href} fw={600} size="sm">
+              {flag.name || flag.key}
+            </Anchor>
+            {flag.stale && (
+              <Tooltip label={`Not evaluated recently (last evaluation: ${relativeTime(flag.last_evaluated_at)})`}>
+                <Badge size="xs" color="orange" variant="light" tabIndex={0} data-testid="stale-badge">
+                  stale
+                </Badge>
+              </Tooltip>
+            )}
+            {flag.lifecycle === 'permanent' && (
+              <Badge size="xs" color="gray" variant="outline">
+                permanent
+              </Badge>
+            )}
+          </Group>
+          <Group gap={4} wrap="wrap">
+            <Text size="xs" c="dimmed" ff="monospace">
+              {flag.key}
+            </Text>
+            {flag.tags.map((t) => (
+              <Badge key={t} size="xs" variant="light" tt="none">
+                {t}
+              </Badge>
+            ))}
+          </Group>
+        </Stack>
+      </Table.Td>
+      <Table.Td visibleFrom="md">
+        <Text size="sm">{flag.kind}</Text>
+      </Table.Td>
+      {archived ? (
+        <Table.Td>
+          <Group gap="xs" justify="flex-end">
+            <Text size="xs" c="dimmed" visibleFrom="sm">
+              archived <Time at={flag.archived_at} />
+            </Text>
+            {canEdit && (
+              <Button size="compact-sm" variant="light" onClick={() => onRestore(flag.key)} aria-label={`Restore ${flag.key}`}>
+                Restore
+              </Button>
+            )}
+          </Group>
+        </Table.Td>
+      ) : (
+        environments.map((e) => {
+          const state = flag.environments[e.key];
+          const id = `${flag.key}/${e.key}`;
+          return (
+            <Table.Td key={e.key} bg={e.key === current ? 'var(--mantine-color-blue-light)' : undefined} ta="center">
+              {state ? (
+                <Switch
+                  checked={state.enabled}
+                  disabled={!canEdit || busy.has(id)}
+                  onChange={(ev) => onToggle(flag.key, e.key, ev.currentTarget.checked)}
+                  aria-label={`${flag.key} in ${e.name || e.key}`}
+                  data-testid={`toggle-${e.key}`}
+                  color="teal"
+                  style={{ display: 'inline-block' }}
+                />
+              ) : (
+                <Text size="xs" c="dimmed">
+                  —
+                </Text>
+              )}
+            </Table.Td>
+          );
+        })
+      )}
+      <Table.Td visibleFrom="lg">
+        <Text size="xs" c="dimmed">
+          <Time at={flag.updated_at} />
+        </Text>
+      </Table.Td>
+    </Table.Tr>
+  );
+});
+
+export function FlagsPage() {
+  const { project, environments, env, environmentsLoading, environmentsError } = useProject();
+  const canEdit = useCan('editor');
+  const [params, setParams] = useSearchParams();
+  const q = params.get('q') ?? '';
+  const tag = params.get('tag') ?? '';
+  const archived = params.get('archived') === 'true';
+  const [search, setSearch] = useState(q);
+  const [debounced] = useDebouncedValue(search, 250);
+  const [state, setState] = useState<ListState>({ items: [], loading: true, loadingMore: false, error: undefined });
+  const [busy, setBusy] = useState<Set<string>>(new Set());
+  const [knownTags, setKnownTags] = useState<string[]>([]);
+  const seq = useRef(0);
+  const marked = useRef(false);
+  const sentinel = useRef<HTMLDivElement>(null);
+
+  const setParam = useCallback(
+    (key: string, value: string) =>
+      setParams(
+        (p) => {
+          const n = new URLSearchParams(p);
+          if (value) n.set(key, value);
+          else n.delete(key);
+          return n;
+        },
+        { replace: true },
+      ),
+    [setParams],
+  );
+
+  useEffect(() => {
+    if (debounced !== q) setParam('q', debounced);
+  }, [debounced, q, setParam]);
+
+  const load = useCallback(
+    async (opts: { more?: boolean; quiet?: boolean; count?: number } = {}) => {
+      const id = ++seq.current;
+      setState((s) => ({ ...s, loading: !opts.more && !opts.quiet, loadingMore: !!opts.more, error: opts.quiet ? s.error : undefined }));
+      try {
+        let cursor: string | undefined;
+        let limit = PAGE_SIZE;
+        if (opts.more) {
+          cursor = stateRef.current.next;
+        } else if (opts.count) {
+          limit = Math.min(1000, Math.max(PAGE_SIZE, opts.count));
+        }
+        const page: Page<Flag> = await api.flags.list(project, { q: q || undefined, tag: tag || undefined, archived, limit, cursor });
+        if (id !== seq.current) return;
+        setState((s) => ({
+          items: opts.more ? [...s.items, ...page.items] : page.items,
+          next: page.next_cursor,
+          loading: false,
+          loadingMore: false,
+          error: undefined,
+        }));
+        setKnownTags((old) => {
+          const all = new Set(old);
+          page.items.forEach((f) => f.tags.forEach((t) => all.add(t)));
+          return all.size === old.length ? old : [...all].sort();
+        });
+      } catch (error) {
+        if (id !== seq.current) return;
+        setState((s) => ({ ...s, loading: false, loadingMore: false, error }));
+      }
+    },
+    [project, q, tag, archived],
+  );
+  const stateRef = useRef(state);
+  stateRef.current = state;
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  // Time to first render of the list, for performance measurements.
+  useLayoutEffect(() => {
+    if (!marked.current && !state.loading && !environmentsLoading && state.items.length > 0) {
+      marked.current = true;
+      performance.mark('vexil:flags-list-rendered');
+    }
+  }, [state.loading, state.items.length, environmentsLoading]);
+
+  // Load the next page when the end of the list scrolls into view.
+  useEffect(() => {
+    const el = sentinel.current;
+    if (!el || !state.next || typeof IntersectionObserver === 'undefined') return;
+    const io = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting) && !stateRef.current.loadingMore) void load({ more: true });
+    });
+    io.observe(el);
+    return () => io.disconnect();
+  }, [state.next, load]);
+
+  // Follow changes made elsewhere.
+  const pending = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  useLiveEvents((e) => {
+    if (e.project !== project) return;
+    if (e.resource_type === 'flag_config') {
+      const flagKey = e.resource_key.split('/')[1];
+      if (!flagKey || !stateRef.current.items.some((f) => f.key === flagKey)) return;
+      api.flags
+        .get(project, flagKey)
+        .then(({ data }) => setState((s) => ({ ...s, items: s.items.map((f) => (f.key === data.key ? data : f)) })))
+        .catch(() => {});
+    } else if (e.resource_type === 'flag' || e.resource_type === 'environment') {
+      if (pending.current) clearTimeout(pending.current);
+      pending.current = setTimeout(() => void load({ quiet: true, count: stateRef.current.items.length }), 300);
+    }
+  });
+
+  const onToggle = useCallback(
+    async (flagKey: string, envKey: string, enabled: boolean) => {
+      const id = `${flagKey}/${envKey}`;
+      setBusy((b) => new Set(b).add(id));
+      const set = (value: boolean, version?: number) =>
+        setState((s) => ({
+          ...s,
+          items: s.items.map((f) =>
+            f.key === flagKey
+              ? { ...f, environments: { ...f.environments, [envKey]: { enabled: value, version: version ?? f.environments[envKey]?.version ?? 0 } } }
+              : f,
+          ),
+        }));
+      set(enabled);
+      try {
+        const r = await api.flags.toggle(project, flagKey, envKey, enabled);
+        set(r.enabled, r.version);
+        notifications.show({ color: enabled ? 'teal' : 'gray', message: `${flagKey} turned ${enabled ? 'on' : 'off'} in ${envKey}` });
+      } catch (e) {
+        set(!enabled);
+        notifications.show({ color: 'red', title: `Could not turn ${flagKey} ${enabled ? 'on' : 'off'}`, message: errorMessage(e) });
+      } finally {
+        setBusy((b) => {
+          const n = new Set(b);
+          n.delete(id);
+          return n;
+        });
+      }
+    },
+    [project],
+  );
+
+  const onRestore = useCallback(
+    async (flagKey: string) => {
+      try {
+        await api.flags.restore(project, flagKey);
+        notifications.show({ color: 'teal', message: `${flagKey} restored` });
+        setState((s) => ({ ...s, items: s.items.filter((f) => f.key !== flagKey) }));
+      } catch (e) {
+        notifications.show({ color: 'red', title: `Could not restore ${flagKey}`, message: errorMessage(e) });
+      }
+    },
+    [project],
+  );
+
+  const tagData = useMemo(() => [...new Set([...knownTags, ...(tag ? [tag] : [])])].sort(), [knownTags, tag]);
+  const filtered = !!(q || tag);
+
+  return (
+    <Stack gap="md">
+      <Group justify="space-between" wrap="wrap">
+        <Title order={1} size="h2">
+          Flags
+        </Title>
+        {canEdit && (
+          <Button component={Link} to={`/p/${encodeURIComponent(project)}/flags/new`} leftSection={<IconPlus size={16} />}>
+            New flag
+          </Button>
+        )}
+      </Group>
+      <Group gap="sm" wrap="wrap" align="flex-end">
+        <TextInput
+          label="Search"
+          placeholder="Key, name or tag"
+          leftSection={<IconSearch size={16} />}
+          value={search}
+          onChange={(e) => setSearch(e.currentTarget.value)}
+          w={260}
+          type="search"
+        />
+        <Select
+          label="Tag"
+          placeholder="Any tag"
+          data={tagData}
+          value={tag || null}
+          onChange={(v) => setParam('tag', v ?? '')}
+          clearable
+          searchable
+          w={180}
+          nothingFoundMessage="No such tag"
+        />
+        <SegmentedControl
+          aria-label="Which flags"
+          value={archived ? 'archived' : 'active'}
+          onChange={(v) => setParam('archived', v === 'archived' ? 'true' : '')}
+          data={[
+            { value: 'active', label: 'Active' },
+            { value: 'archived', label: 'Archived' },
+          ]}
+        />
+      </Group>
+      {environmentsError ? <ErrorAlert error={environmentsError} title="Could not load the environments" /> : null}
+      {state.error ? <ErrorAlert error={state.error} title="Could not load the flags" onRetry={() => void load()} /> : null}
+      {state.loading || environmentsLoading ? (
+        <Loading label="Loading flags…" />
+      ) : state.items.length === 0 && !state.error ? (
+        filtered ? (
+          <Empty title="No flags match" description="Try another search or tag." />
+        ) : archived ? (
+          <Empty title="No archived flags" description="Flags you archive show up here, where you can restore them." />
+        ) : (
+          <Empty
+            title="No flags yet"
+            description="Create a flag to start releasing features on your own schedule."
+            action={
+              canEdit && (
+                <Button component={Link} to={`/p/${encodeURIComponent(project)}/flags/new`}>
+                  Create a flag
+                </Button>
+              )
+            }
+          />
+        )
+      ) : (
+        <>
+          <Table.ScrollContainer minWidth={480}>
+            <Table highlightOnHover verticalSpacing="xs" data-testid="flags-table">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Flag</Table.Th>
+                  <Table.Th visibleFrom="md">Kind</Table.Th>
+                  {archived ? (
+                    <Table.Th />
+                  ) : (
+                    environments.map((e) => (
+                      <Table.Th key={e.key} ta="center" bg={e.key === env ? 'var(--mantine-color-blue-light)' : undefined}>
+                        {e.name || e.key}
+                      </Table.Th>
+                    ))
+                  )}
+                  <Table.Th visibleFrom="lg">Updated</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {state.items.map((f) => (
+                  <FlagRow
+                    key={f.key}
+                    flag={f}
+                    project={project}
+                    environments={environments}
+                    current={env}
+                    canEdit={canEdit}
+                    archived={archived}
+                    busy={busy}
+                    onToggle={onToggle}
+                    onRestore={onRestore}
+                  />
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+          <div ref={sentinel} />
+          <Group justify="center" gap="sm">
+            <Text size="sm" c="dimmed" role="status">
+              {state.items.length} flag{state.items.length === 1 ? '' : 's'}
+              {state.next ? ' shown' : ''}
+            </Text>
+            {state.next && (
+              <Button variant="default" size="xs" onClick={() => void load({ more: true })} loading={state.loadingMore}>
+                Load more
+              </Button>
+            )}
+            {state.loadingMore && !state.next && <Loader size="xs" />}
+          </Group>
+        </>
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,546 @@
+import {
+  ActionIcon,
+  Alert,
+  Badge,
+  Box,
+  Button,
+  Code,
+  Group,
+  List,
+  Modal,
+  Paper,
+  Select,
+  Stack,
+  Switch,
+  TagsInput,
+  Text,
+  Title,
+  Tooltip,
+} from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { api } from '../../api';
+import { ApiError, errorMessage } from '../../api/client';
+import type { Environment, Flag, FlagConfig, FlagConfigRecord, Prerequisite, Target } from '../../api/types';
+import { useLiveEvents } from '../../app/live';
+import { ChangedBanner } from '../../components/ChangedBanner';
+import { ErrorAlert, Loading, Time } from '../../components/common';
+import { DiffView } from '../../components/DiffView';
+import { IconPlus, IconTrash } from '../../components/icons';
+import { RulesEditor } from '../../components/RuleEditor';
+import { ServeEditor } from '../../components/ServeEditor';
+import { deepEqual, normalizeConfig, rebase, toConfigBody } from '../../lib/config';
+import { diffJson } from '../../lib/diff';
+import { errorAt, errorsUnder, removeAt, replaceAt } from '../../lib/rules';
+import { actorName, configEnvironment } from '../../lib/stream';
+import { configWarnings, describePointer } from '../../lib/validate';
+
+interface Loaded {
+  config: FlagConfig;
+  version: number;
+  updated_at: string;
+}
+
+function fromRecord(r: FlagConfigRecord, version?: number): Loaded {
+  return { config: normalizeConfig(r), version: version ?? r.version, updated_at: r.updated_at };
+}
+
+/** Who last changed a flag's configuration in an environment, from the audit log. */
+async function lastActor(project: string, flag: string, env: string): Promise<string | undefined> {
+  try {
+    const page = await api.audit.list({ resource_key: `${project}/${flag}/${env}`, limit: 1 });
+    return page.items[0]?.actor;
+  } catch {
+    return undefined;
+  }
+}
+
+function PrerequisitesEditor({
+  value,
+  onChange,
+  flags,
+  self,
+  errors,
+  disabled,
+}: {
+  value: Prerequisite[];
+  onChange: (p: Prerequisite[]) => void;
+  flags: Flag[] | undefined;
+  self: string;
+  errors?: Record<string, string[]>;
+  disabled?: boolean;
+}) {
+  const others = (flags ?? []).filter((f) => f.key !== self);
+  return (
+    <Stack gap="xs">
+      {value.length === 0 && (
+        <Text size="sm" c="dimmed">
+          No prerequisites.
+        </Text>
+      )}
+      {value.map((p, i) => {
+        const target = others.find((f) => f.key === p.flag);
+        const flagData = others.map((f) => ({ value: f.key, label: f.key }));
+        if (p.flag && !target) flagData.push({ value: p.flag, label: p.flag });
+        const variants = target?.variants.map((v) => v.key) ?? (p.variant ? [p.variant] : []);
+        return (
+          <Group key={i} gap="xs" align="flex-start" role="group" aria-label={`Prerequisite ${i + 1}`}>
+            <Select
+              label="Flag"
+              searchable
+              w={240}
+              data={flagData}
+              value={p.flag || null}
+              disabled={disabled}
+              placeholder={flags ? 'Pick a flag' : 'Loading flags…'}
+              error={errorAt(errors, `/${i}/flag`)}
+              nothingFoundMessage="No such flag"
+              onChange={(f) => {
+                const nt = others.find((x) => x.key === f);
+                onChange(replaceAt(value, i, { flag: f ?? '', variant: nt?.variants[0]?.key ?? '' }));
+              }}
+            />
+            <Select
+              label="Must serve"
+              w={180}
+              data={variants}
+              value={p.variant || null}
+              disabled={disabled}
+              allowDeselect={false}
+              error={errorAt(errors, `/${i}/variant`)}
+              onChange={(v) => onChange(replaceAt(value, i, { ...p, variant: v ?? '' }))}
+            />
+            <Tooltip label="Remove prerequisite">
+              <ActionIcon mt={28} size="lg" variant="subtle" color="red" aria-label={`Remove prerequisite ${i + 1}`} disabled={disabled} onClick={() => onChange(removeAt(value, i))}>
+                <IconTrash />
+              </ActionIcon>
+            </Tooltip>
+          </Group>
+        );
+      })}
+      <Group>
+        <Button size="compact-sm" variant="light" leftSection={<IconPlus size={14} />} disabled={disabled || others.length === 0} onClick={() => onChange([...value, { flag: '', variant: '' }])}>
+          Add prerequisite
+        </Button>
+      </Group>
+    </Stack>
+  );
+}
+
+function TargetsEditor({
+  value,
+  variants,
+  onChange,
+  error,
+  disabled,
+}: {
+  value: Target[];
+  variants: string[];
+  onChange: (t: Target[]) => void;
+  error?: string;
+  disabled?: boolean;
+}) {
+  const keysOf = (variant: string) => value.filter((t) => t.variant === variant).flatMap((t) => t.keys);
+  const unknown = value.filter((t) => !variants.includes(t.variant) && t.keys.length > 0);
+  return (
+    <Stack gap="xs">
+      {variants.map((v) => (
+        <TagsInput
+          key={v}
+          label={`Serve ${v} to`}
+          placeholder="Context keys (Enter after each)"
+          value={keysOf(v)}
+          disabled={disabled}
+          clearable
+          onChange={(keys) => {
+            const rest = value.filter((t) => t.variant !== v);
+            const next = variants.flatMap((x) => (x === v ? (keys.length ? [{ variant: v, keys }] : []) : rest.filter((t) => t.variant === x)));
+            onChange([...next, ...rest.filter((t) => !variants.includes(t.variant))]);
+          }}
+        />
+      ))}
+      {unknown.map((t) => (
+        <Text key={t.variant} size="sm" c="red">
+          Targets for unknown variant {t.variant}: {t.keys.join(', ')}
+        </Text>
+      ))}
+      {error && (
+        <Text size="sm" c="red">
+          {error}
+        </Text>
+      )}
+    </Stack>
+  );
+}
+
+export function EnvironmentTab({
+  project,
+  flag,
+  env,
+  segments,
+  flags,
+  canEdit,
+  onDirtyChange,
+  onEnabledChange,
+}: {
+  project: string;
+  flag: Flag;
+  env: Environment;
+  segments: string[];
+  flags: Flag[] | undefined;
+  canEdit: boolean;
+  onDirtyChange: (env: string, dirty: boolean) => void;
+  onEnabledChange: (env: string, enabled: boolean, version: number) => void;
+}) {
+  const [loaded, setLoaded] = useState<Loaded>();
+  const [draft, setDraft] = useState<FlagConfig>();
+  const [loadError, setLoadError] = useState<unknown>();
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
+  const [saveError, setSaveError] = useState<unknown>();
+  const [reviewing, setReviewing] = useState(false);
+  const [saving, setSaving] = useState(false);
+  const [toggling, setToggling] = useState(false);
+  const [conflict, setConflict] = useState<{ latest: Loaded; actor?: string }>();
+  const [elsewhere, setElsewhere] = useState<{ latest: Loaded; actor: string }>();
+  const [rebased, setRebased] = useState<string[]>();
+  const variants = useMemo(() => flag.variants.map((v) => v.key), [flag.variants]);
+
+  const fetchLatest = useCallback(async () => {
+    const r = await api.flags.getConfig(project, flag.key, env.key);
+    return fromRecord(r.data, r.version);
+  }, [project, flag.key, env.key]);
+
+  const load = useCallback(async () => {
+    setLoadError(undefined);
+    try {
+      const l = await fetchLatest();
+      setLoaded(l);
+      setDraft(l.config);
+      setFieldErrors({});
+    } catch (e) {
+      setLoadError(e);
+    }
+  }, [fetchLatest]);
+
+  useEffect(() => {
+    setLoaded(undefined);
+    setDraft(undefined);
+    setConflict(undefined);
+    setElsewhere(undefined);
+    void load();
+  }, [load]);
+
+  const baseBody = useMemo(() => (loaded ? toConfigBody(loaded.config) : undefined), [loaded]);
+  const draftBody = useMemo(() => (draft ? toConfigBody(draft) : undefined), [draft]);
+  const dirty = !!baseBody && !!draftBody && !deepEqual(baseBody, draftBody);
+  const changes = useMemo(() => (baseBody && draftBody && dirty ? diffJson(baseBody as never, draftBody as never) : []), [baseBody, draftBody, dirty]);
+  const warnings = useMemo(() => (draft ? configWarnings(toConfigBody(draft), variants, segments) : []), [draft, variants, segments]);
+
+  useEffect(() => onDirtyChange(env.key, dirty), [dirty, env.key, onDirtyChange]);
+
+  // Warn before leaving the page with unsaved edits.
+  useEffect(() => {
+    if (!dirty) return;
+    const h = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener('beforeunload', h);
+    return () => window.removeEventListener('beforeunload', h);
+  }, [dirty]);
+
+  const stateRef = useRef({ loaded, dirty });
+  stateRef.current = { loaded, dirty };
+
+  useLiveEvents((e) => {
+    if (configEnvironment(e, project, flag.key) !== env.key) return;
+    void fetchLatest()
+      .then((latest) => {
+        const { loaded: current, dirty: isDirty } = stateRef.current;
+        if (current && latest.version <= current.version) return; // ours, or older
+        if (!isDirty) {
+          setLoaded(latest);
+          setDraft(latest.config);
+          onEnabledChange(env.key, latest.config.enabled, latest.version);
+          notifications.show({ message: `${flag.key} in ${env.key} was updated by ${actorName(e.actor)}`, color: 'blue' });
+        } else {
+          setElsewhere({ latest, actor: e.actor });
+        }
+      })
+      .catch(() => {});
+  });
+
+  const discardTo = (latest: Loaded) => {
+    setLoaded(latest);
+    setDraft(latest.config);
+    setFieldErrors({});
+    setSaveError(undefined);
+    setConflict(undefined);
+    setElsewhere(undefined);
+    setRebased(undefined);
+    onEnabledChange(env.key, latest.config.enabled, latest.version);
+  };
+
+  const reapplyOn = (latest: Loaded) => {
+    if (!loaded || !draft) return;
+    const result = rebase(toConfigBody(loaded.config), toConfigBody(draft), toConfigBody(latest.config));
+    setLoaded(latest);
+    setDraft(result.merged);
+    setConflict(undefined);
+    setElsewhere(undefined);
+    setSaveError(undefined);
+    setRebased(result.conflicts);
+    onEnabledChange(env.key, latest.config.enabled, latest.version);
+    setReviewing(true);
+  };
+
+  const save = async () => {
+    if (!loaded || !draft) return;
+    setSaving(true);
+    setSaveError(undefined);
+    try {
+      const r = await api.flags.putConfig(project, flag.key, env.key, draft, loaded.version);
+      const l = fromRecord(r.data, r.version);
+      setLoaded(l);
+      setDraft(l.config);
+      setFieldErrors({});
+      setReviewing(false);
+      setRebased(undefined);
+      onEnabledChange(env.key, l.config.enabled, l.version);
+      notifications.show({ color: 'teal', message: `Saved ${flag.key} in ${env.name || env.key} (version ${l.version})` });
+    } catch (e) {
+      if (e instanceof ApiError && e.isVersionConflict) {
+        setReviewing(false);
+        try {
+          const [latest, actor] = await Promise.all([fetchLatest(), lastActor(project, flag.key, env.key)]);
+          setConflict({ latest, actor });
+        } catch (e2) {
+          setSaveError(e2);
+        }
+      } else if (e instanceof ApiError && (e.status === 422 || e.status === 400) && e.problem.errors?.length) {
+        setFieldErrors(e.fieldErrors);
+        setSaveError(e);
+        setReviewing(false);
+      } else {
+        setSaveError(e);
+      }
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const toggle = async (enabled: boolean) => {
+    if (!loaded) return;
+    setToggling(true);
+    try {
+      const r = await api.flags.toggle(project, flag.key, env.key, enabled);
+      const theirs = fromRecord(r);
+      if (dirty && draft) {
+        setDraft(rebase(toConfigBody(loaded.config), toConfigBody(draft), toConfigBody(theirs.config)).merged);
+      } else {
+        setDraft(theirs.config);
+      }
+      setLoaded(theirs);
+      onEnabledChange(env.key, enabled, theirs.version);
+      notifications.show({ color: enabled ? 'teal' : 'gray', message: `${flag.key} is now ${enabled ? 'on' : 'off'} in ${env.name || env.key}` });
+    } catch (e) {
+      notifications.show({ color: 'red', title: 'Could not switch the flag', message: errorMessage(e) });
+    } finally {
+      setToggling(false);
+    }
+  };
+
+  if (loadError) return <ErrorAlert error={loadError} title="Could not load the configuration" onRetry={() => void load()} />;
+  if (!loaded || !draft) return <Loading label="Loading configuration…" />;
+
+  const set = (patch: Partial<FlagConfig>) => setDraft((d) => (d ? { ...d, ...patch } : d));
+  const disabled = !canEdit || flag.archived;
+  const shownPointer = /^\/(off_variant|targets|rules|default|prerequisites)(\/|$)/;
+  const unplaced = Object.entries(fieldErrors).filter(([p]) => !shownPointer.test(p));
+
+  return (
+    <Stack gap="md" pb={dirty ? 0 : 'md'} data-testid={`env-tab-${env.key}`}>
+      {flag.archived && (
+        <Alert color="gray" title="Archived">
+          This flag is archived: restore it to change its configuration.
+        </Alert>
+      )}
+      {elsewhere && (
+        <ChangedBanner
+          actor={elsewhere.actor}
+          what={`The configuration in ${env.name || env.key}`}
+          onLoadLatest={() => discardTo(elsewhere.latest)}
+          onReapply={() => reapplyOn(elsewhere.latest)}
+          onDismiss={() => setElsewhere(undefined)}
+        />
+      )}
+      {conflict && (
+        <Alert color="orange" title={`Version ${conflict.latest.version} was saved while you were editing`} role="alert" data-testid="conflict">
+          <Stack gap="xs">
+            <Text size="sm">
+              {conflict.actor ? `${actorName(conflict.actor)} saved` : 'Someone saved'} a newer version of this configuration, so yours was not saved. Their changes compared
+              with the version you started from:
+            </Text>
+            <DiffView changes={diffJson(toConfigBody(loaded.config) as never, toConfigBody(conflict.latest.config) as never)} empty="Only the version changed." />
+            <Group gap="xs">
+              <Button size="xs" onClick={() => reapplyOn(conflict.latest)}>
+                Re-apply my edits on top of version {conflict.latest.version}
+              </Button>
+              <Button size="xs" variant="default" onClick={() => discardTo(conflict.latest)}>
+                Discard my edits and load it
+              </Button>
+            </Group>
+          </Stack>
+        </Alert>
+      )}
+      {saveError && !reviewing ? (
+        <ErrorAlert error={saveError} title={Object.keys(fieldErrors).length ? 'The configuration was not saved: fix the highlighted fields' : 'Could not save'} />
+      ) : null}
+      {unplaced.length > 0 && (
+        <List size="sm" c="red">
+          {unplaced.map(([p, m]) => (
+            <List.Item key={p}>
+              {describePointer(p)}: {m.join('; ')}
+            </List.Item>
+          ))}
+        </List>
+      )}
+
+      <Paper withBorder p="md" radius="md">
+        <Group justify="space-between" align="flex-start" wrap="wrap" gap="md">
+          <Stack gap={4}>
+            <Switch
+              size="lg"
+              color="teal"
+              checked={loaded.config.enabled}
+              disabled={!canEdit || flag.archived || toggling}
+              onChange={(e) => void toggle(e.currentTarget.checked)}
+              label={
+                <Text fw={600} size="lg">
+                  {loaded.config.enabled ? 'On' : 'Off'} in {env.name || env.key}
+                </Text>
+              }
+              aria-label={`Kill switch: ${flag.key} in ${env.name || env.key}`}
+              data-testid="kill-switch"
+            />
+            <Text size="xs" c="dimmed">
+              Takes effect at once. Version {loaded.version}, updated <Time at={loaded.updated_at} />.
+            </Text>
+          </Stack>
+          <Select
+            label="When off, serve"
+            w={220}
+            data={variants}
+            value={draft.off_variant}
+            allowDeselect={false}
+            disabled={disabled}
+            error={errorAt(fieldErrors, '/off_variant')}
+            onChange={(v) => v && set({ off_variant: v })}
+          />
+        </Group>
+      </Paper>
+
+      <Paper withBorder p="md" radius="md">
+        <Title order={2} size="h4" mb="xs">
+          Prerequisites
+        </Title>
+        <Text size="sm" c="dimmed" mb="sm">
+          Other flags that must serve a variant first; otherwise this flag serves its off variant.
+        </Text>
+        <PrerequisitesEditor
+          value={draft.prerequisites}
+          flags={flags}
+          self={flag.key}
+          disabled={disabled}
+          errors={errorsUnder(fieldErrors, '/prerequisites')}
+          onChange={(prerequisites) => set({ prerequisites })}
+        />
+      </Paper>
+
+      <Paper withBorder p="md" radius="md">
+        <Title order={2} size="h4" mb="xs">
+          Individual targets
+        </Title>
+        <Text size="sm" c="dimmed" mb="sm">
+          Context keys that always get a variant, before any rule.
+        </Text>
+        <TargetsEditor value={draft.targets} variants={variants} disabled={disabled} error={errorAt(fieldErrors, '/targets', true)} onChange={(targets) => set({ targets })} />
+      </Paper>
+
+      <Paper withBorder p="md" radius="md">
+        <Title order={2} size="h4" mb="xs">
+          Rules
+        </Title>
+        <Text size="sm" c="dimmed" mb="sm">
+          Checked in order; the first rule whose conditions all hold decides.
+        </Text>
+        <RulesEditor rules={draft.rules} variants={variants} segments={segments} disabled={disabled} errors={errorsUnder(fieldErrors, '/rules')} onChange={(rules) => set({ rules })} />
+      </Paper>
+
+      <Paper withBorder p="md" radius="md" data-testid="default-serve">
+        <Title order={2} size="h4" mb="xs">
+          Default
+        </Title>
+        <ServeEditor label="Serve everyone else" value={draft.default} variants={variants} disabled={disabled} errors={errorsUnder(fieldErrors, '/default')} onChange={(d) => set({ default: d })} />
+      </Paper>
+
+      {dirty && (
+        <Box className="sticky-footer" py="sm" px="md" mx="-md" data-testid="save-bar">
+          <Group justify="space-between" wrap="wrap">
+            <Group gap="xs">
+              <Badge color="yellow" variant="light">
+                Unsaved
+              </Badge>
+              <Text size="sm">
+                {changes.length} change{changes.length === 1 ? '' : 's'} in {env.name || env.key}
+              </Text>
+            </Group>
+            <Group gap="xs">
+              <Button variant="default" onClick={() => discardTo(loaded)}>
+                Discard
+              </Button>
+              <Button onClick={() => setReviewing(true)} disabled={!canEdit}>
+                Review and save
+              </Button>
+            </Group>
+          </Group>
+        </Box>
+      )}
+
+      <Modal opened={reviewing} onClose={() => setReviewing(false)} title={`Save ${flag.key} in ${env.name || env.key}?`} size="xl">
+        <Stack>
+          {rebased && (
+            <Alert color="blue" title={`Your edits, re-applied on top of version ${loaded.version}`}>
+              {rebased.length > 0 ? (
+                <Text size="sm">
+                  Both you and the other change touched <b>{rebased.join(', ')}</b>: your version of {rebased.length === 1 ? 'it' : 'them'} is kept below. Check before saving.
+                </Text>
+              ) : (
+                <Text size="sm">No field was changed on both sides.</Text>
+              )}
+            </Alert>
+          )}
+          <Text size="sm">Changes compared with version {loaded.version}:</Text>
+          <DiffView changes={changes} />
+          {warnings.length > 0 && (
+            <Alert color="yellow" title="Check these before saving">
+              <List size="sm">
+                {warnings.map((w, i) => (
+                  <List.Item key={i}>
+                    {describePointer(w.pointer)}: {w.message} <Code fz="xs">{w.pointer}</Code>
+                  </List.Item>
+                ))}
+              </List>
+            </Alert>
+          )}
+          {saveError ? <ErrorAlert error={saveError} /> : null}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => setReviewing(false)}>
+              Keep editing
+            </Button>
+            <Button onClick={() => void save()} loading={saving} data-autofocus>
+              Save version {loaded.version + 1}
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
+    </Stack>
+  );
+}
