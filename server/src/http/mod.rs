@@ -14,6 +14,7 @@ mod projects;
 mod sdk_keys;
 mod segments;
 mod tokens;
+mod ui;
 mod users;
 
 use std::time::{Duration, Instant};
@@ -46,10 +47,14 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
         .merge(users::router())
         .merge(tokens::router())
         .merge(sdk_keys::router());
+    let ui = match &args.ui_dir {
+        Some(dir) => ui::Ui::Dir(dir.clone()),
+        None => ui::Ui::Embedded,
+    };
     Router::new()
         .nest("/api/v1", api)
         .merge(health::router())
-        .fallback(not_found)
+        .fallback(move |req: Request| ui.clone().serve(req))
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn(track_metrics))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
@@ -88,10 +93,6 @@ fn cors(origins: &[String]) -> CorsLayer {
         ])
         .expose_headers([header::ETAG, header::LOCATION, REQUEST_ID.clone()])
         .max_age(Duration::from_secs(3600))
-}
-
-async fn not_found() -> ApiError {
-    ApiError::NotFound("no such route".to_owned())
 }
 
 async fn method_not_allowed() -> ApiError {

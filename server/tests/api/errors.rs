@@ -60,7 +60,7 @@ async fn bad_inputs_get_the_documented_problem_responses(app: TestApp) {
             StatusCode::BAD_REQUEST,
         ),
         ("unknown route", app.req(Method::GET, "/api/v1/nothing/here").send().await, StatusCode::NOT_FOUND),
-        ("unknown root route", app.call(Method::GET, "/favicon.php").send().await, StatusCode::NOT_FOUND),
+        ("unknown SDK route", app.call(Method::GET, "/sdk/v1/nothing").send().await, StatusCode::NOT_FOUND),
         (
             "wrong method",
             app.req(Method::PUT, flags).json(json!({})).send().await,
