@@ -12,9 +12,12 @@ use tokio_util::sync::CancellationToken;
 
 use crate::auth::jwt::JwtKeys;
 use crate::auth::ratelimit::FailureLimiter;
+use crate::auth::sdk_key::SdkKeys;
 use crate::auth::{AuthState, Role, password};
 use crate::config::ServeArgs;
 use crate::store::{self, Actor, NewUser, Store, StoreOptions};
+use crate::stream::sse::Ends;
+use crate::stream::{AdminHub, HubSizes, Hubs, spawn_pg_listener};
 use crate::telemetry;
 
 /// Everything handlers share. Cheap to clone.
@@ -28,11 +31,34 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
     /// Cancelled when the server shuts down; long-lived responses end on it.
     pub shutdown: CancellationToken,
+    /// Live per-environment snapshots and change broadcasts.
+    pub hubs: Arc<Hubs>,
+    /// SDK key lookups.
+    pub sdk_keys: Arc<SdkKeys>,
+    /// Settings handlers need.
+    pub settings: Arc<Settings>,
+    /// The dashboard's live audit stream.
+    pub admin: Arc<AdminHub>,
+    /// What ends streams: shutdown and revoked SDK keys.
+    pub ends: Ends,
+}
+
+/// Runtime settings read by handlers.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Keep-alive comment interval on event streams.
+    pub keepalive: Duration,
 }
 
 impl FromRef<AppState> for Store {
     fn from_ref(s: &AppState) -> Store {
         s.store.clone()
+    }
+}
+
+impl FromRef<AppState> for Arc<SdkKeys> {
+    fn from_ref(s: &AppState) -> Arc<SdkKeys> {
+        s.sdk_keys.clone()
     }
 }
 
@@ -46,6 +72,7 @@ impl FromRef<AppState> for Arc<AuthState> {
 pub async fn prepare(args: &ServeArgs, shutdown: CancellationToken) -> anyhow::Result<AppState> {
     let mut options = StoreOptions::new(args.database.database_url.expose());
     options.max_connections = args.database.database_max_connections;
+    options.stale_after = Duration::from_secs(args.stale_after_days * 24 * 3600);
     let store = Store::connect(&options).await?;
     store.migrate().await?;
     if store.backend() == store::Backend::Sqlite {
@@ -72,7 +99,34 @@ pub async fn prepare(args: &ServeArgs, shutdown: CancellationToken) -> anyhow::R
         account_failures: FailureLimiter::new(max, window),
         address_failures: FailureLimiter::new(max * 4, window),
     });
-    Ok(AppState { store, auth, metrics: telemetry::metrics_handle(), shutdown })
+    let sizes = HubSizes { ring: args.stream_ring_size.max(1), broadcast: args.stream_queue_size.max(1) };
+    let hubs = Hubs::new(store.clone(), sizes, shutdown.clone());
+    let check_every = Duration::from_secs(args.version_check_seconds.max(1));
+    hubs.follow_local_commits();
+    hubs.check_versions_periodically(check_every);
+    let admin = AdminHub::start(store.clone(), shutdown.clone()).await?;
+    if store.backend() == store::Backend::Postgres {
+        spawn_pg_listener(
+            args.database.database_url.expose().to_owned(),
+            hubs.clone(),
+            admin.clone(),
+            shutdown.clone(),
+        );
+    }
+    let (revoked, _) = tokio::sync::broadcast::channel(1024);
+    crate::jobs::spawn(store.clone(), shutdown.clone());
+    crate::jobs::follow_ended_keys(store.clone(), revoked.clone(), check_every, shutdown.clone());
+    Ok(AppState {
+        sdk_keys: Arc::new(SdkKeys::new(store.clone())),
+        store,
+        auth,
+        metrics: telemetry::metrics_handle(),
+        shutdown: shutdown.clone(),
+        hubs,
+        settings: Arc::new(Settings { keepalive: Duration::from_secs(args.keepalive_seconds.max(1)) }),
+        admin,
+        ends: Ends { shutdown: shutdown.clone(), revoked },
+    })
 }
 
 /// Creates the first owner when there are no users: from `VEXIL_ADMIN_EMAIL` /

@@ -87,6 +87,29 @@ pub struct ServeArgs {
     #[arg(long, env = "VEXIL_LOGIN_MAX_FAILURES", default_value_t = 5)]
     pub login_max_failures: usize,
 
+    /// Flags not evaluated for this many days are marked stale in listings.
+    #[arg(long, env = "VEXIL_STALE_AFTER_DAYS", default_value_t = 7)]
+    pub stale_after_days: u64,
+
+    /// How often each replica compares its environments' versions with the database,
+    /// to catch changes a notification missed, in seconds.
+    #[arg(long, env = "VEXIL_VERSION_CHECK_SECONDS", default_value_t = 10)]
+    pub version_check_seconds: u64,
+
+    /// Interval of keep-alive comments on event streams, in seconds.
+    #[arg(long, env = "VEXIL_KEEPALIVE_SECONDS", default_value_t = 15)]
+    pub keepalive_seconds: u64,
+
+    /// Changes each environment keeps in memory for streams resuming with
+    /// `Last-Event-ID`; older gaps get a fresh snapshot.
+    #[arg(long, env = "VEXIL_STREAM_RING_SIZE", default_value_t = 1024)]
+    pub stream_ring_size: usize,
+
+    /// Events a stream client may fall behind before it is resynchronised with a
+    /// fresh snapshot.
+    #[arg(long, env = "VEXIL_STREAM_QUEUE_SIZE", default_value_t = 256)]
+    pub stream_queue_size: usize,
+
     /// Serve the dashboard from this folder instead of the assets built into the binary.
     #[arg(long, env = "VEXIL_UI_DIR")]
     pub ui_dir: Option<PathBuf>,

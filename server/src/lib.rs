@@ -6,7 +6,9 @@ pub mod app;
 pub mod auth;
 pub mod config;
 pub mod http;
+pub mod jobs;
 pub mod store;
+pub mod stream;
 pub mod telemetry;
 
 /// `vexil migrate`: applies pending migrations and exits.

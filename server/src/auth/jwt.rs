@@ -19,6 +19,24 @@ pub struct Claims {
     pub exp: i64,
 }
 
+/// What a stream token says: who may open which stream, until when. Browsers' event
+/// streams cannot send headers, so they carry this in the URL.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StreamClaims {
+    /// `user:<id>` (admin stream) or `sdk:<key id>` (OFREP notifications).
+    pub sub: String,
+    /// The login session (admin stream) or the environment id (OFREP), as text.
+    pub scope: String,
+    /// Always [`STREAM_AUDIENCE`].
+    pub aud: String,
+    /// Expiry (seconds).
+    pub exp: i64,
+}
+
+/// The audience of stream tokens, so that they are never accepted as login tokens and
+/// the other way round.
+pub const STREAM_AUDIENCE: &str = "vexil-stream";
+
 /// Signs and checks login tokens.
 #[derive(Clone)]
 pub struct JwtKeys {
@@ -54,11 +72,42 @@ impl JwtKeys {
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
     }
 
-    /// Checks signature and expiry (no leeway).
+    /// Checks signature and expiry (no leeway) of a login token.
     pub fn verify(&self, token: &str) -> Option<Claims> {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = 0;
         validation.set_required_spec_claims(&["exp", "sub", "jti"]);
-        jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation).ok().map(|d| d.claims)
+        // Stream tokens carry an audience; login tokens never do.
+        validation.validate_aud = false;
+        let data = jsonwebtoken::decode::<serde_json::Value>(token, &self.decoding, &validation).ok()?;
+        if data.claims.get("aud").is_some() {
+            return None;
+        }
+        serde_json::from_value(data.claims).ok()
+    }
+
+    /// Signs a stream token.
+    pub fn issue_stream(
+        &self,
+        sub: &str,
+        scope: &str,
+        expires_at: Timestamp,
+    ) -> Result<String, jsonwebtoken::errors::Error> {
+        let claims = StreamClaims {
+            sub: sub.to_owned(),
+            scope: scope.to_owned(),
+            aud: STREAM_AUDIENCE.to_owned(),
+            exp: expires_at.0 / 1000,
+        };
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+    }
+
+    /// Checks a stream token.
+    pub fn verify_stream(&self, token: &str) -> Option<StreamClaims> {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.leeway = 0;
+        validation.set_audience(&[STREAM_AUDIENCE]);
+        validation.set_required_spec_claims(&["exp", "sub", "aud"]);
+        jsonwebtoken::decode::<StreamClaims>(token, &self.decoding, &validation).ok().map(|d| d.claims)
     }
 }

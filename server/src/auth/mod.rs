@@ -7,6 +7,7 @@ pub mod password;
 mod principal;
 pub mod ratelimit;
 mod role;
+pub mod sdk_key;
 pub mod secret;
 
 pub use authorized::{Admin, Authorized, Editor, SelfOrAdmin, Viewer};

@@ -6,15 +6,21 @@ pub mod extract;
 
 mod audit;
 mod environments;
+mod evaluate;
 mod flags;
 mod health;
 pub use health::OPENAPI_YAML;
+mod live;
 mod login;
+mod ofrep;
 mod projects;
+mod sdk;
 mod sdk_keys;
 mod segments;
+mod stream;
 mod tokens;
 mod ui;
+mod usage;
 mod users;
 
 use std::time::{Duration, Instant};
@@ -39,6 +45,7 @@ static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub fn router(state: AppState, args: &ServeArgs) -> Router {
     let api = Router::new()
         .merge(login::router())
+        .merge(live::router())
         .merge(projects::router())
         .merge(environments::router())
         .merge(flags::router())
@@ -46,7 +53,9 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
         .merge(audit::router())
         .merge(users::router())
         .merge(tokens::router())
-        .merge(sdk_keys::router());
+        .merge(sdk_keys::router())
+        .merge(evaluate::router())
+        .merge(usage::router());
     let ui = match &args.ui_dir {
         Some(dir) => ui::Ui::Dir(dir.clone()),
         None => ui::Ui::Embedded,
@@ -54,6 +63,9 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
     Router::new()
         .nest("/api/v1", api)
         .merge(health::router())
+        .merge(sdk::router())
+        .merge(ofrep::router())
+        .merge(stream::router())
         .fallback(move |req: Request| ui.clone().serve(req))
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn(track_metrics))

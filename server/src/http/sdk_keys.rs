@@ -74,5 +74,6 @@ async fn revoke_sdk_key(
     Path((project, env, id)): Path<(String, String, String)>,
 ) -> Result<StatusCode, ApiError> {
     state.store.revoke_sdk_key(&principal.actor(), &project, &env, &id).await?;
+    state.sdk_keys.forget(&id);
     Ok(StatusCode::NO_CONTENT)
 }

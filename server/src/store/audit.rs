@@ -64,7 +64,13 @@ pub(super) struct Record<'a> {
     pub after: Option<String>,
 }
 
+/// The PostgreSQL channel that wakes other replicas' admin streams.
+pub const AUDIT_CHANNEL: &str = "vexil_audit";
+
 pub(super) async fn insert(tx: &mut Transaction<'static, Any>, r: Record<'_>) -> Result<()> {
+    if tx.backend_name() == "PostgreSQL" {
+        sqlx::query("select pg_notify($1, '')").bind(AUDIT_CHANNEL).execute(&mut **tx).await?;
+    }
     sqlx::query(
         "insert into audit (at, actor, action, resource_type, resource_key, project_key, environment_key, before, after)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -87,7 +93,60 @@ fn parse_json(text: Option<String>) -> Option<Value> {
     text.and_then(|t| serde_json::from_str(&t).ok())
 }
 
+/// What the admin stream tells dashboards about an audit entry (no documents).
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditNotice {
+    /// Increasing id.
+    pub id: i64,
+    /// When.
+    pub at: Timestamp,
+    /// Who.
+    pub actor: String,
+    /// What.
+    pub action: String,
+    /// The kind of resource.
+    pub resource_type: String,
+    /// The resource.
+    pub resource_key: String,
+    /// Its project.
+    pub project: Option<String>,
+    /// Its environment.
+    pub environment: Option<String>,
+}
+
 impl Store {
+    /// Audit entries with ids above `after`, oldest first, at most `limit`.
+    pub async fn audit_after(&self, after: i64, limit: i64) -> Result<Vec<AuditNotice>> {
+        let rows = sqlx::query(
+            "select id, at, actor, action, resource_type, resource_key, project_key, environment_key
+             from audit where id > $1 order by id limit $2",
+        )
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(AuditNotice {
+                    id: get(row, "id")?,
+                    at: Timestamp(get(row, "at")?),
+                    actor: get(row, "actor")?,
+                    action: get(row, "action")?,
+                    resource_type: get(row, "resource_type")?,
+                    resource_key: get(row, "resource_key")?,
+                    project: get(row, "project_key")?,
+                    environment: get(row, "environment_key")?,
+                })
+            })
+            .collect()
+    }
+
+    /// The highest audit id.
+    pub async fn last_audit_id(&self) -> Result<i64> {
+        let row = sqlx::query("select coalesce(max(id), 0) as id from audit").fetch_one(&self.pool).await?;
+        get(&row, "id")
+    }
+
     /// Lists audit entries, newest first.
     pub async fn list_audit(&self, f: &AuditFilter) -> Result<Page<AuditEntry>> {
         // Each filter is either applied or neutralised by its `$n is null` twin, so one

@@ -109,6 +109,24 @@ pub(super) async fn record(
     Ok(Committed { environment_id, version })
 }
 
+/// Announces that an environment is going away (deleted with its project, or alone) so
+/// that hubs on every replica close its streams. Delivered only if the transaction
+/// commits.
+pub(super) async fn announce_removal(
+    tx: &mut Transaction<'static, Any>,
+    backend: Backend,
+    environment_id: i64,
+) -> Result<Committed> {
+    if backend == Backend::Postgres {
+        sqlx::query("select pg_notify($1, $2)")
+            .bind(NOTIFY_CHANNEL)
+            .bind(format!("{environment_id}:0"))
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(Committed { environment_id, version: 0 })
+}
+
 impl Store {
     /// Changes of an environment after `after_version`, oldest first, at most `limit`.
     pub async fn changes_since(

@@ -298,6 +298,7 @@ impl Store {
         let project_id = super::lock_project(&mut tx, project).await?;
         let before = fetch(&mut tx, project_id, key).await?;
         super::check_version(expected_version, before.version)?;
+        let removed = super::changes::announce_removal(&mut tx, self.backend, before.id).await?;
         sqlx::query("delete from environment where id = $1").bind(before.id).execute(&mut *tx).await?;
         // Close the gap in the display order.
         sqlx::query("update environment set position = position - 1 where project_id = $1 and position > $2")
@@ -319,6 +320,6 @@ impl Store {
             },
         )
         .await?;
-        self.commit(tx, Vec::new()).await
+        self.commit(tx, vec![removed]).await
     }
 }

@@ -40,6 +40,11 @@ pub struct FlagRecord {
     pub updated_at: Timestamp,
     /// On/off and configuration version per environment key.
     pub environments: BTreeMap<String, FlagState>,
+    /// Last time an SDK reported evaluating it, in any environment.
+    pub last_evaluated_at: Option<Timestamp>,
+    /// Not evaluated for longer than the configured stale period (or never, since
+    /// being created longer ago than that).
+    pub stale: bool,
 }
 
 /// A flag's state in one environment, for listings.
@@ -237,6 +242,8 @@ fn from_row(row: &AnyRow) -> Result<FlagRecord> {
         created_at: Timestamp(get(row, "created_at")?),
         updated_at: Timestamp(get(row, "updated_at")?),
         environments: BTreeMap::new(),
+        last_evaluated_at: None,
+        stale: false,
     })
 }
 
@@ -244,8 +251,12 @@ fn id_list(ids: impl Iterator<Item = i64>) -> String {
     ids.map(|id| id.to_string()).collect::<Vec<_>>().join(",")
 }
 
-/// Fills tags and environment states of flags, in place.
-async fn complete(conn: &mut sqlx::AnyConnection, flags: &mut [FlagRecord]) -> Result<()> {
+/// Fills tags, environment states and staleness of flags, in place.
+async fn complete(
+    conn: &mut sqlx::AnyConnection,
+    flags: &mut [FlagRecord],
+    stale_after_ms: i64,
+) -> Result<()> {
     if flags.is_empty() {
         return Ok(());
     }
@@ -274,10 +285,33 @@ async fn complete(conn: &mut sqlx::AnyConnection, flags: &mut [FlagRecord]) -> R
             );
         }
     }
+    let seen = sqlx::query(&format!(
+        "select f.id, max(s.at) as at from flag f
+         join environment e on e.project_id = f.project_id
+         join flag_last_seen s on s.environment_id = e.id and s.flag_key = f.key
+         where f.id in ({ids}) group by f.id"
+    ))
+    .fetch_all(&mut *conn)
+    .await?;
+    for row in &seen {
+        if let Some(&i) = index.get(&get::<i64>(row, "id")?) {
+            flags[i].last_evaluated_at = Some(Timestamp(get(row, "at")?));
+        }
+    }
+    let now = Timestamp::now().0;
+    for f in flags.iter_mut() {
+        let since = f.last_evaluated_at.unwrap_or(f.created_at).0;
+        f.stale = now - since > stale_after_ms;
+    }
     Ok(())
 }
 
-async fn fetch(tx: &mut Transaction<'static, Any>, project_id: i64, key: &str) -> Result<FlagRecord> {
+async fn fetch(
+    tx: &mut Transaction<'static, Any>,
+    project_id: i64,
+    key: &str,
+    stale_after_ms: i64,
+) -> Result<FlagRecord> {
     let row = sqlx::query(&format!("select {COLUMNS} from flag f where f.project_id = $1 and f.key = $2"))
         .bind(project_id)
         .bind(key)
@@ -285,7 +319,7 @@ async fn fetch(tx: &mut Transaction<'static, Any>, project_id: i64, key: &str) -
         .await?
         .ok_or_else(|| Error::NotFound(format!("flag {key:?}")))?;
     let mut flag = from_row(&row)?;
-    complete(tx, std::slice::from_mut(&mut flag)).await?;
+    complete(tx, std::slice::from_mut(&mut flag), stale_after_ms).await?;
     Ok(flag)
 }
 
@@ -427,6 +461,17 @@ fn snapshot_text(flag: &Flag, config: &FlagConfig) -> Result<String> {
     json_text(&SnapshotFlag::new(flag, config.clone()))
 }
 
+/// A flag as the audit log records it: without the fields that move with usage, so
+/// that an entry shows only what the change changed.
+fn audit_json(flag: &FlagRecord) -> Result<String> {
+    let mut value = serde_json::to_value(flag).map_err(|e| Error::Internal(e.to_string()))?;
+    if let Value::Object(map) = &mut value {
+        map.remove("stale");
+        map.remove("last_evaluated_at");
+    }
+    json_text(&value)
+}
+
 /// Gives every rule without an id a fresh one.
 fn assign_rule_ids(config: &mut FlagConfig) {
     for rule in &mut config.rules {
@@ -492,7 +537,7 @@ impl Store {
         } else {
             None
         };
-        complete(&mut *self.pool.acquire().await?, &mut items).await?;
+        complete(&mut *self.pool.acquire().await?, &mut items, self.stale_after_ms).await?;
         Ok(Page { items, next_cursor })
     }
 
@@ -510,7 +555,8 @@ impl Store {
             return Err(Error::NotFound(format!("flag {key:?}")));
         };
         let mut flag = from_row(&row)?;
-        complete(&mut *self.pool.acquire().await?, std::slice::from_mut(&mut flag)).await?;
+        complete(&mut *self.pool.acquire().await?, std::slice::from_mut(&mut flag), self.stale_after_ms)
+            .await?;
         Ok(flag)
     }
 
@@ -570,7 +616,7 @@ impl Store {
                 .await?,
             );
         }
-        let record = fetch(&mut tx, project_id, &flag.key).await?;
+        let record = fetch(&mut tx, project_id, &flag.key, self.stale_after_ms).await?;
         audit::insert(
             &mut tx,
             Record {
@@ -581,7 +627,7 @@ impl Store {
                 project: Some(project),
                 environment: None,
                 before: None,
-                after: Some(json_text(&record)?),
+                after: Some(audit_json(&record)?),
             },
         )
         .await?;
@@ -601,7 +647,7 @@ impl Store {
     ) -> Result<FlagRecord> {
         let mut tx = self.begin().await?;
         let project_id = super::lock_project(&mut tx, project).await?;
-        let before = fetch(&mut tx, project_id, key).await?;
+        let before = fetch(&mut tx, project_id, key, self.stale_after_ms).await?;
         super::check_version(expected_version, before.version)?;
         let mut flag = before.flag.clone();
         let variants_changed = patch.variants.as_ref().is_some_and(|v| *v != flag.variants);
@@ -683,7 +729,7 @@ impl Store {
             }
         }
         let mut after = from_row(&row)?;
-        complete(&mut tx, std::slice::from_mut(&mut after)).await?;
+        complete(&mut tx, std::slice::from_mut(&mut after), self.stale_after_ms).await?;
         audit::insert(
             &mut tx,
             Record {
@@ -693,8 +739,8 @@ impl Store {
                 resource_key: format!("{project}/{key}"),
                 project: Some(project),
                 environment: None,
-                before: Some(json_text(&before)?),
-                after: Some(json_text(&after)?),
+                before: Some(audit_json(&before)?),
+                after: Some(audit_json(&after)?),
             },
         )
         .await?;
@@ -713,7 +759,7 @@ impl Store {
     ) -> Result<FlagRecord> {
         let mut tx = self.begin().await?;
         let project_id = super::lock_project(&mut tx, project).await?;
-        let before = fetch(&mut tx, project_id, key).await?;
+        let before = fetch(&mut tx, project_id, key, self.stale_after_ms).await?;
         if before.archived == archived {
             return Ok(before);
         }
@@ -756,7 +802,7 @@ impl Store {
             };
             committed.push(c);
         }
-        let after = fetch(&mut tx, project_id, key).await?;
+        let after = fetch(&mut tx, project_id, key, self.stale_after_ms).await?;
         audit::insert(
             &mut tx,
             Record {
@@ -766,8 +812,8 @@ impl Store {
                 resource_key: format!("{project}/{key}"),
                 project: Some(project),
                 environment: None,
-                before: Some(json_text(&before)?),
-                after: Some(json_text(&after)?),
+                before: Some(audit_json(&before)?),
+                after: Some(audit_json(&after)?),
             },
         )
         .await?;
@@ -785,7 +831,7 @@ impl Store {
     ) -> Result<()> {
         let mut tx = self.begin().await?;
         let project_id = super::lock_project(&mut tx, project).await?;
-        let before = fetch(&mut tx, project_id, key).await?;
+        let before = fetch(&mut tx, project_id, key, self.stale_after_ms).await?;
         super::check_version(expected_version, before.version)?;
         let configs = active_configs(&mut tx, project_id).await?;
         let dependents = prerequisite_dependents(&configs, key, None);
@@ -807,6 +853,16 @@ impl Store {
             }
         }
         sqlx::query("delete from flag where id = $1").bind(before.id).execute(&mut *tx).await?;
+        // Usage is kept by flag key: a new flag with the same key starts without history.
+        for table in ["flag_last_seen", "usage_minute", "usage_hour", "metric_minute"] {
+            sqlx::query(&format!(
+                "delete from {table} where flag_key = $1 and environment_id in (select id from environment where project_id = $2)"
+            ))
+            .bind(key)
+            .bind(project_id)
+            .execute(&mut *tx)
+            .await?;
+        }
         audit::insert(
             &mut tx,
             Record {
@@ -816,7 +872,7 @@ impl Store {
                 resource_key: format!("{project}/{key}"),
                 project: Some(project),
                 environment: None,
-                before: Some(json_text(&before)?),
+                before: Some(audit_json(&before)?),
                 after: None,
             },
         )
@@ -893,7 +949,7 @@ impl Store {
     ) -> Result<FlagConfigRecord> {
         let mut tx = self.begin().await?;
         let project_id = super::lock_project(&mut tx, project).await?;
-        let flag = fetch(&mut tx, project_id, flag_key).await?;
+        let flag = fetch(&mut tx, project_id, flag_key, self.stale_after_ms).await?;
         let env = environments::fetch(&mut tx, project_id, env_key).await?;
         let row = sqlx::query(
             "select config, version, updated_at from flag_config where flag_id = $1 and environment_id = $2",

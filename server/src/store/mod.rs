@@ -18,6 +18,7 @@ mod segments;
 mod settings;
 mod snapshot;
 mod tokens;
+mod usage;
 mod users;
 
 use std::str::FromStr;
@@ -28,7 +29,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyPool, ConnectOptions, Row, Transaction};
 use tokio::sync::broadcast;
 
-pub use audit::{AuditEntry, AuditFilter};
+pub use audit::{AUDIT_CHANNEL, AuditEntry, AuditFilter, AuditNotice};
 pub use changes::{Change, ChangeKind, Committed, NOTIFY_CHANNEL};
 pub use environments::{Environment, EnvironmentPatch, NewEnvironment};
 pub use error::{Error, Result};
@@ -37,6 +38,10 @@ pub use projects::{DEFAULT_ENVIRONMENTS, NewProject, Project, ProjectPatch};
 pub use sdk_keys::{NewSdkKey, SdkKey, SdkKeyKind, SdkKeyOwner, SdkKeySpec};
 pub use segments::{SegmentBody, SegmentRecord};
 pub use tokens::{ApiToken, ApiTokenSpec, NewApiToken, TokenOwner};
+pub use usage::{
+    HOUR_RETENTION_DAYS, METRIC_RETENTION_DAYS, MINUTE_RETENTION_HOURS, MetricKey, MetricSums, UsageKey,
+    UsageSeries,
+};
 pub use users::{NewUser, User, UserPatch};
 
 /// Which database a store talks to.
@@ -55,6 +60,9 @@ pub struct Store {
     pool: AnyPool,
     backend: Backend,
     committed: broadcast::Sender<Committed>,
+    /// Counts commits of this process: the admin stream wakes on it to read new audit rows.
+    writes: tokio::sync::watch::Sender<u64>,
+    stale_after_ms: i64,
 }
 
 /// Who made a change, as recorded in the audit log.
@@ -115,12 +123,19 @@ pub struct StoreOptions {
     pub max_connections: u32,
     /// How long to wait for a connection.
     pub acquire_timeout: Duration,
+    /// Flags not evaluated for this long are reported stale.
+    pub stale_after: Duration,
 }
 
 impl StoreOptions {
     /// Defaults for a URL.
     pub fn new(url: impl Into<String>) -> StoreOptions {
-        StoreOptions { url: url.into(), max_connections: 16, acquire_timeout: Duration::from_secs(5) }
+        StoreOptions {
+            url: url.into(),
+            max_connections: 16,
+            acquire_timeout: Duration::from_secs(5),
+            stale_after: Duration::from_secs(7 * 24 * 3600),
+        }
     }
 }
 
@@ -183,7 +198,8 @@ impl Store {
                 .with_context(|| format!("connecting to PostgreSQL at {}", redact_url(&options.url)))?,
         };
         let (committed, _) = broadcast::channel(4096);
-        Ok(Store { pool, backend, committed })
+        let (writes, _) = tokio::sync::watch::channel(0);
+        Ok(Store { pool, backend, committed, writes, stale_after_ms: options.stale_after.as_millis() as i64 })
     }
 
     /// Applies pending migrations.
@@ -212,6 +228,11 @@ impl Store {
         self.committed.subscribe()
     }
 
+    /// A receiver that changes after every commit made through this store.
+    pub fn watch_writes(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.writes.subscribe()
+    }
+
     /// Whether the database answers.
     pub async fn ping(&self) -> Result<()> {
         sqlx::query("select 1").execute(&self.pool).await?;
@@ -234,6 +255,7 @@ impl Store {
             // No subscriber is fine: nothing to tell.
             let _ = self.committed.send(c);
         }
+        self.writes.send_modify(|n| *n += 1);
         Ok(())
     }
 }

@@ -195,7 +195,7 @@ impl Store {
         expected_version: Option<i64>,
     ) -> Result<()> {
         let mut tx = self.begin().await?;
-        super::lock_project(&mut tx, key).await?;
+        let project_id = super::lock_project(&mut tx, key).await?;
         let before = from_row(
             &sqlx::query(&format!("select {COLUMNS} from project where key = $1"))
                 .bind(key)
@@ -203,6 +203,10 @@ impl Store {
                 .await?,
         )?;
         super::check_version(expected_version, before.version)?;
+        let mut removed = Vec::new();
+        for env in environments::all_of_project(&mut tx, project_id).await? {
+            removed.push(super::changes::announce_removal(&mut tx, self.backend, env.id).await?);
+        }
         sqlx::query("delete from project where key = $1").bind(key).execute(&mut *tx).await?;
         audit::insert(
             &mut tx,
@@ -218,6 +222,6 @@ impl Store {
             },
         )
         .await?;
-        self.commit(tx, Vec::new()).await
+        self.commit(tx, removed).await
     }
 }

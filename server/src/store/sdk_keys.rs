@@ -254,6 +254,18 @@ impl Store {
         }))
     }
 
+    /// Whether the key with this id is live (not revoked, not expired).
+    pub async fn sdk_key_live(&self, id: &str) -> Result<bool> {
+        let row = sqlx::query(
+            "select count(*) as n from sdk_key where id = $1 and revoked_at is null and (expires_at is null or expires_at > $2)",
+        )
+        .bind(id)
+        .bind(Timestamp::now().0)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(get::<i64>(&row, "n")? > 0)
+    }
+
     /// Ids of SDK keys revoked or expired since `since` (for closing open streams).
     pub async fn sdk_keys_ended_since(&self, since: Timestamp) -> Result<Vec<String>> {
         let now = Timestamp::now().0;

@@ -67,6 +67,10 @@ impl Store {
             });
         }
         tx.commit().await?;
+        // Byte order, whatever the database collation: hubs keep the lists sorted the
+        // same way when they apply changes.
+        snapshot.flags.sort_by(|a, b| a.key.cmp(&b.key));
+        snapshot.segments.sort_by(|a, b| a.key.cmp(&b.key));
         Ok(snapshot)
     }
 }

@@ -186,6 +186,18 @@ impl Store {
         Ok(token)
     }
 
+    /// Whether the token with this id is live (not revoked, not expired).
+    pub async fn api_token_live(&self, id: &str) -> Result<bool> {
+        let row = sqlx::query(
+            "select count(*) as n from api_token where id = $1 and revoked_at is null and (expires_at is null or expires_at > $2)",
+        )
+        .bind(id)
+        .bind(Timestamp::now().0)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(get::<i64>(&row, "n")? > 0)
+    }
+
     /// The live token with this secret hash.
     pub async fn api_token_by_hash(&self, secret_hash: &str) -> Result<Option<TokenOwner>> {
         let row = sqlx::query(&format!(

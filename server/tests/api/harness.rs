@@ -236,7 +236,17 @@ impl Call<'_> {
         let response = self.app.router.clone().oneshot(req).await.expect("infallible");
         let status = response.status();
         let headers = response.headers().clone();
-        let bytes = response.into_body().collect().await.expect("body").to_bytes();
+        if headers.get("content-type").is_some_and(|v| v == "text/event-stream") {
+            // A stream never ends by itself: leave its body unread.
+            return Resp { status, headers, body: Value::Null, text: String::new() };
+        }
+        let mut bytes = response.into_body().collect().await.expect("body").to_bytes().to_vec();
+        if headers.get("content-encoding").is_some_and(|v| v == "gzip") {
+            use std::io::Read;
+            let mut plain = Vec::new();
+            flate2::read::GzDecoder::new(&bytes[..]).read_to_end(&mut plain).expect("a gzip body");
+            bytes = plain;
+        }
         let body = if bytes.is_empty() {
             Value::Null
         } else {

@@ -28,6 +28,8 @@ mod configs;
 mod environments;
 mod errors;
 mod flags;
+mod ofrep;
 mod openapi;
 mod roles;
+mod sdk;
 mod segments;

@@ -8,7 +8,7 @@ use axum::http::{Method, StatusCode};
 use crate::harness::{Db, TestApp, match_path, openapi};
 
 /// Modules whose routes are mounted at the root; all others are under `/api/v1`.
-const ROOT_MODULES: [&str; 1] = ["health.rs"];
+const ROOT_MODULES: [&str; 4] = ["health.rs", "sdk.rs", "ofrep.rs", "stream.rs"];
 
 /// (METHOD, path, handler) of every `.route(...)` call in `server/src/http`.
 fn routes_in_source() -> BTreeSet<(String, String, String)> {
@@ -96,7 +96,18 @@ fn every_operation_declares_its_role_and_error_responses() {
             }
             let role = op["x-vexil-role"].as_str().unwrap_or_default();
             assert!(
-                ["public", "authenticated", "viewer", "editor", "admin", "owner"].contains(&role),
+                [
+                    "public",
+                    "authenticated",
+                    "viewer",
+                    "editor",
+                    "admin",
+                    "owner",
+                    "sdk",
+                    "sdk-server",
+                    "stream-token"
+                ]
+                .contains(&role),
                 "{method} {path}: x-vexil-role {role:?}"
             );
             if role != "public" {

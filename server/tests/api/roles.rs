@@ -39,6 +39,10 @@ async fn every_route_answers_each_role_as_the_role_table_says(app: TestApp) {
     for role in ROLES {
         principals.push((Some(role), Some(app.token_with_role(role, None).await)));
     }
+    let server_key = crate::sdk::sdk_key(&app, "production", "server").await;
+    let client_key = crate::sdk::sdk_key(&app, "production", "client").await;
+    principals.push((Some("server-key"), Some(server_key)));
+    principals.push((Some("client-key"), Some(client_key)));
 
     let doc = openapi();
     let mut checked = 0;
@@ -94,9 +98,26 @@ async fn every_route_answers_each_role_as_the_role_table_says(app: TestApp) {
                 let who = role.unwrap_or("anonymous");
                 assert!(r.status.as_u16() < 500, "{method} {template} as {who}: {} {}", r.status, r.text);
                 let denied = matches!(r.status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN);
+                let is_key = matches!(role, Some("server-key" | "client-key"));
                 match (required, role) {
                     ("public", _) => {
                         assert!(!denied, "{method} {template} is public but {who} got {}", r.status);
+                    }
+                    // Routes for SDKs take SDK keys only; SDK keys open nothing else.
+                    ("sdk", Some(_)) if is_key => {
+                        assert!(!denied, "{method} {template} as {who}: {}", r.text);
+                    }
+                    ("sdk-server", Some("server-key")) => {
+                        assert!(!denied, "{method} {template} as {who}: {}", r.text);
+                    }
+                    ("sdk-server", Some("client-key")) => {
+                        assert_eq!(r.status, StatusCode::FORBIDDEN, "{method} {template} as {who}");
+                    }
+                    ("sdk" | "sdk-server" | "stream-token", _) => {
+                        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{method} {template} as {who}");
+                    }
+                    (_, Some(_)) if is_key => {
+                        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{method} {template} as {who}");
                     }
                     (_, None) => {
                         assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{method} {template} as anonymous");

@@ -26,7 +26,6 @@ import {
   IconBug,
   IconFlag,
   IconHistory,
-  IconKey,
   IconLayers,
   IconPlus,
   IconSegments,

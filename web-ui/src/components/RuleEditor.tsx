@@ -40,7 +40,7 @@ function operatorData(place: 'flag' | 'segment') {
   const groups = new Map<string, { value: string; label: string }[]>();
   for (const o of operatorsFor(place)) {
     const list = groups.get(o.group) ?? [];
-    list.push({ value: o.op, label: `${o.label}  (${o.op})` });
+    list.push({ value: o.op, label: `${o.label} (${o.op})` });
     groups.set(o.group, list);
   }
   return [...groups].map(([group, items]) => ({ group, items }));

@@ -127,7 +127,8 @@ export function ConfirmButton({
   confirmLabel = 'Confirm',
   onConfirm,
   color = 'red',
-  ...button
+  size,
+  variant = 'light',
 }: {
   children: ReactNode;
   title: string;
@@ -135,13 +136,15 @@ export function ConfirmButton({
   confirmLabel?: string;
   onConfirm: () => Promise<unknown> | void;
   color?: string;
-} & Omit<React.ComponentProps<typeof Button>, 'onClick' | 'children' | 'color'>) {
+  size?: string;
+  variant?: string;
+}) {
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   return (
     <>
-      <Button color={color} variant="light" {...button} onClick={() => { setError(undefined); setOpen(true); }}>
+      <Button color={color} variant={variant} size={size} onClick={() => { setError(undefined); setOpen(true); }}>
         {children}
       </Button>
       <Modal opened={open} onClose={() => setOpen(false)} title={title} centered>

@@ -1,19 +1,4 @@
-import {
-  Anchor,
-  Badge,
-  Button,
-  Group,
-  Loader,
-  SegmentedControl,
-  Select,
-  Stack,
-  Switch,
-  Table,
-  Text,
-  TextInput,
-  Title,
-  Tooltip,
-} from '@mantine/core';
+import { Button, Group, Loader, ScrollArea, SegmentedControl, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
@@ -24,9 +9,9 @@ import type { Environment, Flag, Page } from '../api/types';
 import { useLiveEvents } from '../app/live';
 import { useProject } from '../app/project';
 import { useCan } from '../app/session';
-import { Empty, ErrorAlert, Loading, Time } from '../components/common';
+import { Empty, ErrorAlert, Loading } from '../components/common';
 import { IconPlus, IconSearch } from '../components/icons';
-import { relativeTime } from '../lib/format';
+import { formatTime, relativeTime } from '../lib/format';
 
 const PAGE_SIZE = 100;
 
@@ -45,7 +30,7 @@ const FlagRow = memo(function FlagRow({
   current,
   canEdit,
   archived,
-  busy,
+  busyEnvs,
   onToggle,
   onRestore,
 }: {
@@ -55,91 +40,77 @@ const FlagRow = memo(function FlagRow({
   current: string;
   canEdit: boolean;
   archived: boolean;
-  busy: Set<string>;
+  /** Environments where a toggle of this flag is in flight, joined by spaces. */
+  busyEnvs: string;
   onToggle: (flag: string, env: string, enabled: boolean) => void;
   onRestore: (flag: string) => void;
 }) {
   const href = `/p/${encodeURIComponent(project)}/flags/${encodeURIComponent(flag.key)}`;
+  const busy = busyEnvs ? busyEnvs.split(' ') : [];
   return (
-    <Table.Tr data-testid="flag-row" data-flag={flag.key}>
-      <Table.Td>
-        <Stack gap={2}>
-          <Group gap={6} wrap="wrap">
-            <Anchor component={Link} to={href} fw={600} size="sm">
-              {flag.name || flag.key}
-            </Anchor>
-            {flag.stale && (
-              <Tooltip label={`Not evaluated recently (last evaluation: ${relativeTime(flag.last_evaluated_at)})`}>
-                <Badge size="xs" color="orange" variant="light" tabIndex={0} data-testid="stale-badge">
-                  stale
-                </Badge>
-              </Tooltip>
-            )}
-            {flag.lifecycle === 'permanent' && (
-              <Badge size="xs" color="gray" variant="outline">
-                permanent
-              </Badge>
-            )}
-          </Group>
-          <Group gap={4} wrap="wrap">
-            <Text size="xs" c="dimmed" ff="monospace">
-              {flag.key}
-            </Text>
-            {flag.tags.map((t) => (
-              <Badge key={t} size="xs" variant="light" tt="none">
-                {t}
-              </Badge>
-            ))}
-          </Group>
-        </Stack>
-      </Table.Td>
-      <Table.Td visibleFrom="md">
-        <Text size="sm">{flag.kind}</Text>
-      </Table.Td>
+    <tr data-testid="flag-row" data-flag={flag.key}>
+      <td>
+        <Link to={href} className="vx-flag-name">
+          {flag.name || flag.key}
+        </Link>
+        <div className="vx-meta">
+          <span className="vx-key">{flag.key}</span>
+          {flag.stale && (
+            <span className="vx-chip" data-color="orange" data-testid="stale-badge" title={`Not evaluated recently (last evaluation: ${relativeTime(flag.last_evaluated_at)})`}>
+              stale
+            </span>
+          )}
+          {flag.lifecycle === 'permanent' && (
+            <span className="vx-chip" data-color="gray">
+              permanent
+            </span>
+          )}
+          {flag.tags.map((t) => (
+            <span key={t} className="vx-chip">
+              {t}
+            </span>
+          ))}
+        </div>
+      </td>
+      <td className="vx-hide-md">{flag.kind}</td>
       {archived ? (
-        <Table.Td>
-          <Group gap="xs" justify="flex-end">
-            <Text size="xs" c="dimmed" visibleFrom="sm">
-              archived <Time at={flag.archived_at} />
-            </Text>
-            {canEdit && (
-              <Button size="compact-sm" variant="light" onClick={() => onRestore(flag.key)} aria-label={`Restore ${flag.key}`}>
-                Restore
-              </Button>
-            )}
-          </Group>
-        </Table.Td>
+        <td style={{ textAlign: 'right' }}>
+          <span className="vx-dimmed">archived {relativeTime(flag.archived_at)}</span>{' '}
+          {canEdit && (
+            <Button size="compact-sm" variant="light" onClick={() => onRestore(flag.key)} aria-label={`Restore ${flag.key}`}>
+              Restore
+            </Button>
+          )}
+        </td>
       ) : (
         environments.map((e) => {
           const state = flag.environments[e.key];
-          const id = `${flag.key}/${e.key}`;
           return (
-            <Table.Td key={e.key} bg={e.key === current ? 'var(--mantine-color-blue-light)' : undefined} ta="center">
+            <td key={e.key} className={e.key === current ? 'vx-center vx-current' : 'vx-center'}>
               {state ? (
-                <Switch
+                <input
+                  type="checkbox"
+                  role="switch"
+                  className="vx-switch"
                   checked={state.enabled}
-                  disabled={!canEdit || busy.has(id)}
+                  disabled={!canEdit || busy.includes(e.key)}
                   onChange={(ev) => onToggle(flag.key, e.key, ev.currentTarget.checked)}
                   aria-label={`${flag.key} in ${e.name || e.key}`}
                   data-testid={`toggle-${e.key}`}
-                  color="teal"
-                  style={{ display: 'inline-block' }}
                 />
               ) : (
-                <Text size="xs" c="dimmed">
-                  —
-                </Text>
+                <span className="vx-dimmed">—</span>
               )}
-            </Table.Td>
+            </td>
           );
         })
       )}
-      <Table.Td visibleFrom="lg">
-        <Text size="xs" c="dimmed">
-          <Time at={flag.updated_at} />
-        </Text>
-      </Table.Td>
-    </Table.Tr>
+      <td className="vx-hide-lg">
+        <time className="vx-dimmed" dateTime={flag.updated_at} title={formatTime(flag.updated_at)}>
+          {relativeTime(flag.updated_at)}
+        </time>
+      </td>
+    </tr>
   );
 });
 
@@ -298,6 +269,15 @@ export function FlagsPage() {
     [project],
   );
 
+  const busyByFlag = useMemo(() => {
+    const m = new Map<string, string>();
+    for (const id of busy) {
+      const [f, e] = id.split('/');
+      m.set(f, m.has(f) ? `${m.get(f)} ${e}` : e);
+    }
+    return m;
+  }, [busy]);
+
   const tagData = useMemo(() => [...new Set([...knownTags, ...(tag ? [tag] : [])])].sort(), [knownTags, tag]);
   const filtered = !!(q || tag);
 
@@ -368,25 +348,25 @@ export function FlagsPage() {
         )
       ) : (
         <>
-          <Table.ScrollContainer minWidth={480}>
-            <Table highlightOnHover verticalSpacing="xs" data-testid="flags-table">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Flag</Table.Th>
-                  <Table.Th visibleFrom="md">Kind</Table.Th>
+          <ScrollArea type="auto" offsetScrollbars>
+            <table className="vx-flags" data-testid="flags-table" style={{ minWidth: 480 }}>
+              <thead>
+                <tr>
+                  <th>Flag</th>
+                  <th className="vx-hide-md">Kind</th>
                   {archived ? (
-                    <Table.Th />
+                    <th />
                   ) : (
                     environments.map((e) => (
-                      <Table.Th key={e.key} ta="center" bg={e.key === env ? 'var(--mantine-color-blue-light)' : undefined}>
+                      <th key={e.key} className={e.key === env ? 'vx-center vx-current' : 'vx-center'} scope="col">
                         {e.name || e.key}
-                      </Table.Th>
+                      </th>
                     ))
                   )}
-                  <Table.Th visibleFrom="lg">Updated</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
+                  <th className="vx-hide-lg">Updated</th>
+                </tr>
+              </thead>
+              <tbody>
                 {state.items.map((f) => (
                   <FlagRow
                     key={f.key}
@@ -396,14 +376,14 @@ export function FlagsPage() {
                     current={env}
                     canEdit={canEdit}
                     archived={archived}
-                    busy={busy}
+                    busyEnvs={busyByFlag.get(f.key) ?? ''}
                     onToggle={onToggle}
                     onRestore={onRestore}
                   />
                 ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+              </tbody>
+            </table>
+          </ScrollArea>
           <div ref={sentinel} />
           <Group justify="center" gap="sm">
             <Text size="sm" c="dimmed" role="status">

@@ -1,0 +1,50 @@
+//! The evaluation debugger: evaluate a context against an environment and see, per
+//! flag, the value and the whole explanation (rules, conditions, bucket).
+
+use axum::Router;
+use axum::extract::State;
+use axum::response::IntoResponse;
+use axum::routing::post;
+use serde::{Deserialize, Serialize};
+use vexil_core::{Context, Explanation};
+
+use super::error::ApiError;
+use super::extract::{Json, Path};
+use super::sdk::hub_for;
+use crate::app::AppState;
+use crate::auth::Viewer;
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new().route("/projects/{project}/environments/{env}/evaluate", post(evaluate_context))
+}
+
+#[derive(Deserialize)]
+struct EvaluateRequest {
+    context: Context,
+    /// Only this flag (all flags when absent).
+    #[serde(default)]
+    flag: Option<String>,
+}
+
+#[derive(Serialize)]
+struct EvaluateResponse {
+    environment: String,
+    version: u64,
+    results: Vec<Explanation>,
+}
+
+async fn evaluate_context(
+    State(state): State<AppState>,
+    _: Viewer,
+    Path((project, env)): Path<(String, String)>,
+    Json(body): Json<EvaluateRequest>,
+) -> Result<impl IntoResponse, ApiError> {
+    let environment = state.store.get_environment(&project, &env).await?;
+    let live = hub_for(&state, environment.id).await?;
+    let view = live.hub.view();
+    let results = match &body.flag {
+        Some(flag) => vec![view.compiled.explain(flag, &body.context)],
+        None => view.compiled.flags().map(|f| view.compiled.explain(f.key(), &body.context)).collect(),
+    };
+    Ok(axum::Json(EvaluateResponse { environment: env, version: view.version, results }))
+}

@@ -1,0 +1,91 @@
+//! The dashboard's live stream of audit entries. Browsers' `EventSource` cannot send an
+//! `Authorization` header, so a short-lived signed token (from `POST
+//! /auth/stream-token`) goes in the URL; paths are logged without query strings.
+
+use axum::Router;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::{Deserialize, Serialize};
+
+use super::error::ApiError;
+use super::extract::Query;
+use crate::app::AppState;
+use crate::auth::Principal;
+use crate::store::Timestamp;
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/auth/stream-token", post(create_stream_token))
+        .route("/stream", get(get_admin_stream))
+}
+
+/// How long a stream token may be used to open a stream.
+const STREAM_TOKEN_SECONDS: i64 = 60;
+
+#[derive(Serialize)]
+struct StreamToken {
+    token: String,
+    expires_at: Timestamp,
+}
+
+async fn create_stream_token(
+    State(state): State<AppState>,
+    principal: Principal,
+) -> Result<impl IntoResponse, ApiError> {
+    let (sub, scope) = match &principal {
+        Principal::User { user, session_id } => (format!("user:{}", user.id), session_id.clone()),
+        Principal::Token { token } => (format!("token:{}", token.id), token.id.clone()),
+    };
+    let expires_at = Timestamp(Timestamp::now().0 + STREAM_TOKEN_SECONDS * 1000);
+    let token = state
+        .auth
+        .keys
+        .issue_stream(&sub, &scope, expires_at)
+        .map_err(|e| ApiError::Internal(format!("signing a stream token: {e}")))?;
+    Ok(axum::Json(StreamToken { token, expires_at }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TokenQuery {
+    token: Option<String>,
+}
+
+async fn get_admin_stream(
+    State(state): State<AppState>,
+    Query(q): Query<TokenQuery>,
+) -> Result<Response, ApiError> {
+    let Some(claims) = q.token.and_then(|t| state.auth.keys.verify_stream(&t)) else {
+        return Err(ApiError::Unauthorized(
+            "the stream token is invalid or expired; ask for a new one".to_owned(),
+        ));
+    };
+    let store = state.store.clone();
+    // The stream lives as long as the session (or API token) that asked for it.
+    let check: std::sync::Arc<dyn Fn() -> futures_util::future::BoxFuture<'static, bool> + Send + Sync> =
+        if let Some(user_id) = claims.sub.strip_prefix("user:") {
+            let user_id = user_id.to_owned();
+            let session = claims.scope.clone();
+            std::sync::Arc::new(move || {
+                let store = store.clone();
+                let (user_id, session) = (user_id.clone(), session.clone());
+                Box::pin(async move {
+                    matches!(store.session_user(&session).await, Ok(Some(u)) if u.id == user_id)
+                })
+            })
+        } else if claims.sub.starts_with("token:") {
+            let token_id = claims.scope.clone();
+            std::sync::Arc::new(move || {
+                let store = store.clone();
+                let token_id = token_id.clone();
+                Box::pin(async move { store.api_token_live(&token_id).await.unwrap_or(false) })
+            })
+        } else {
+            return Err(ApiError::Unauthorized("this token does not open the dashboard stream".to_owned()));
+        };
+    if !check().await {
+        return Err(ApiError::Unauthorized("the session of this stream has ended".to_owned()));
+    }
+    Ok(state.admin.stream(state.shutdown.clone(), state.settings.keepalive, move || check()))
+}

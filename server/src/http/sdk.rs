@@ -1,0 +1,290 @@
+//! `/sdk/v1`: what Vexil's own SDKs use. The configuration is served from the hub's
+//! pre-serialised (and pre-gzipped) snapshot, never built per request.
+
+use std::collections::BTreeMap;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::{Deserialize, Serialize};
+use vexil_core::Problem;
+
+use super::error::ApiError;
+use super::extract::Json;
+use crate::app::AppState;
+use crate::auth::sdk_key::{SdkClient, ServerSdk};
+use crate::store::{MetricKey, MetricSums, Timestamp, UsageKey};
+use crate::stream::{HubError, LiveHub};
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new().route("/sdk/v1/config", get(get_config)).route("/sdk/v1/events", post(post_events))
+}
+
+/// The hub of an SDK key's environment.
+pub(crate) async fn hub_for(
+    state: &AppState,
+    environment_id: i64,
+) -> Result<std::sync::Arc<LiveHub>, ApiError> {
+    state.hubs.get(environment_id).await.map_err(|e| match e {
+        HubError::Gone => ApiError::NotFound("the environment of this key no longer exists".to_owned()),
+        HubError::Store(e) => e.into(),
+        HubError::Invalid(e) => ApiError::Internal(e),
+    })
+}
+
+/// Whether an `If-None-Match` header matches `etag` (a list, `*` or weak forms).
+pub(crate) fn none_match(headers: &HeaderMap, etag: &str) -> bool {
+    headers.get_all(header::IF_NONE_MATCH).iter().filter_map(|v| v.to_str().ok()).any(|v| {
+        v.split(',').map(str::trim).any(|t| t == "*" || t == etag || t.strip_prefix("W/") == Some(etag))
+    })
+}
+
+fn accepts_gzip(headers: &HeaderMap) -> bool {
+    headers.get_all(header::ACCEPT_ENCODING).iter().filter_map(|v| v.to_str().ok()).any(|v| {
+        v.split(',').any(|item| {
+            let mut parts = item.split(';');
+            let coding = parts.next().unwrap_or("").trim();
+            let refused = parts.any(|p| {
+                p.trim()
+                    .strip_prefix("q=")
+                    .and_then(|q| q.trim().parse::<f32>().ok())
+                    .is_some_and(|q| q <= 0.0)
+            });
+            (coding.eq_ignore_ascii_case("gzip") || coding == "*") && !refused
+        })
+    })
+}
+
+async fn get_config(
+    State(state): State<AppState>,
+    ServerSdk(key): ServerSdk,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let live = hub_for(&state, key.environment_id).await?;
+    let view = live.hub.view();
+    let etag = format!("\"{}\"", view.version);
+    let mut response = if none_match(&headers, &etag) {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else if accepts_gzip(&headers) {
+        let mut r = Response::new(Body::from(view.gzip.clone()));
+        r.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        r
+    } else {
+        Response::new(Body::from(view.json.clone()))
+    };
+    let not_modified = response.status() == StatusCode::NOT_MODIFIED;
+    let h = response.headers_mut();
+    if !not_modified {
+        h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    }
+    h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        h.insert(header::ETAG, v);
+    }
+    Ok(response)
+}
+
+/// Most usage or metric entries in one batch.
+const MAX_BATCH_ENTRIES: usize = 10_000;
+/// Most flags a metric event may carry variants for.
+const MAX_WATCHED_FLAGS: usize = 50;
+/// How far in the future an SDK clock may be.
+const MAX_CLOCK_SKEW_MS: i64 = 5 * 60_000;
+
+#[derive(Deserialize)]
+struct EventBatch {
+    /// The period the usage counts cover; counts are booked at its end.
+    #[serde(default)]
+    window: Option<Window>,
+    #[serde(default)]
+    usage: Vec<UsageEntry>,
+    #[serde(default)]
+    metrics: Vec<MetricEntry>,
+}
+
+#[derive(Deserialize)]
+struct Window {
+    start: String,
+    end: String,
+}
+
+#[derive(Deserialize)]
+struct UsageEntry {
+    flag: String,
+    variant: String,
+    count: u64,
+}
+
+#[derive(Deserialize)]
+struct MetricEntry {
+    event: String,
+    #[serde(default = "one")]
+    value: f64,
+    #[serde(default)]
+    at: Option<String>,
+    #[serde(default)]
+    variants: BTreeMap<String, String>,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+#[derive(Serialize)]
+struct Accepted {
+    usage: usize,
+    metrics: usize,
+    ignored: usize,
+}
+
+/// Checks an SDK-supplied time: RFC 3339, not in the future beyond clock skew, not older
+/// than the minute retention.
+fn sdk_time(pointer: String, value: &str, now: Timestamp, problems: &mut Vec<Problem>) -> Option<Timestamp> {
+    let Some(t) = Timestamp::parse_rfc3339(value) else {
+        problems.push(Problem { pointer, message: format!("{value:?} is not an RFC 3339 time") });
+        return None;
+    };
+    let oldest = now.0 - crate::store::MINUTE_RETENTION_HOURS * 3_600_000;
+    if t.0 > now.0 + MAX_CLOCK_SKEW_MS || t.0 < oldest {
+        problems.push(Problem {
+            pointer,
+            message: "the time is in the future or older than the usage retention".to_owned(),
+        });
+        return None;
+    }
+    Some(t)
+}
+
+fn event_key_ok(key: &str) -> bool {
+    !key.is_empty()
+        && key.len() <= 128
+        && key.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':' | b'/'))
+}
+
+async fn post_events(
+    State(state): State<AppState>,
+    SdkClient(key): SdkClient,
+    Json(batch): Json<EventBatch>,
+) -> Result<Response, ApiError> {
+    let now = Timestamp::now();
+    let mut problems = Vec::new();
+    if batch.usage.len() > MAX_BATCH_ENTRIES || batch.metrics.len() > MAX_BATCH_ENTRIES {
+        return Err(ApiError::Validation(vexil_core::ValidationErrors {
+            problems: vec![Problem {
+                pointer: String::new(),
+                message: format!(
+                    "at most {MAX_BATCH_ENTRIES} usage and {MAX_BATCH_ENTRIES} metric entries per batch"
+                ),
+            }],
+        }));
+    }
+    let booked_at = match &batch.window {
+        Some(w) => {
+            let start = sdk_time("/window/start".to_owned(), &w.start, now, &mut problems);
+            let end = sdk_time("/window/end".to_owned(), &w.end, now, &mut problems);
+            if let (Some(s), Some(e)) = (start, end) {
+                if s > e {
+                    problems.push(Problem {
+                        pointer: "/window".to_owned(),
+                        message: "start is after end".to_owned(),
+                    });
+                }
+            }
+            end.unwrap_or(now)
+        }
+        None => now,
+    };
+    let live = hub_for(&state, key.environment_id).await?;
+    let view = live.hub.view();
+    // A client key reports only flags it may see; others count as unknown, so that the
+    // answer tells a browser nothing about hidden flags.
+    let known = |flag: &str, variant: &str| {
+        view.compiled.flag(flag).is_some_and(|f| {
+            (key.kind == crate::store::SdkKeyKind::Server || f.client_visible())
+                && f.variants().any(|(k, _)| k == variant)
+        })
+    };
+    let mut ignored = 0;
+    let mut accepted_usage = 0;
+    let mut usage: BTreeMap<UsageKey, i64> = BTreeMap::new();
+    for (i, u) in batch.usage.iter().enumerate() {
+        if u.count == 0 || u.count > 1_000_000_000 {
+            problems.push(Problem {
+                pointer: format!("/usage/{i}/count"),
+                message: "count must be 1 to 1000000000".to_owned(),
+            });
+            continue;
+        }
+        // Counts for flags this environment does not have (an SDK with an older
+        // snapshot) are dropped, not errors.
+        if !known(&u.flag, &u.variant) {
+            ignored += 1;
+            continue;
+        }
+        let k = UsageKey { flag: u.flag.clone(), variant: u.variant.clone(), minute: booked_at.0 / 60_000 };
+        *usage.entry(k).or_default() += u.count as i64;
+        accepted_usage += 1;
+    }
+    let mut metrics: BTreeMap<MetricKey, MetricSums> = BTreeMap::new();
+    for (i, m) in batch.metrics.iter().enumerate() {
+        if !event_key_ok(&m.event) {
+            problems.push(Problem {
+                pointer: format!("/metrics/{i}/event"),
+                message: "event keys are 1 to 128 characters of letters, digits and _ - . : /".to_owned(),
+            });
+            continue;
+        }
+        if !m.value.is_finite() {
+            problems.push(Problem {
+                pointer: format!("/metrics/{i}/value"),
+                message: "value must be a finite number".to_owned(),
+            });
+            continue;
+        }
+        if m.variants.len() > MAX_WATCHED_FLAGS {
+            problems.push(Problem {
+                pointer: format!("/metrics/{i}/variants"),
+                message: format!("at most {MAX_WATCHED_FLAGS} flags per event"),
+            });
+            continue;
+        }
+        let at = match &m.at {
+            Some(t) => match sdk_time(format!("/metrics/{i}/at"), t, now, &mut problems) {
+                Some(t) => t,
+                None => continue,
+            },
+            None => now,
+        };
+        let minute = at.0 / 60_000;
+        let mut add = |flag: &str, variant: &str| {
+            let k = MetricKey {
+                event: m.event.clone(),
+                flag: flag.to_owned(),
+                variant: variant.to_owned(),
+                minute,
+            };
+            let s = metrics.entry(k).or_default();
+            s.count += 1;
+            s.sum += m.value;
+            s.sum_sq += m.value * m.value;
+        };
+        add("", "");
+        for (flag, variant) in &m.variants {
+            if known(flag, variant) {
+                add(flag, variant);
+            } else {
+                ignored += 1;
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(ApiError::Validation(vexil_core::ValidationErrors { problems }));
+    }
+    state.store.record_usage(key.environment_id, &usage, &metrics).await?;
+    let accepted = Accepted { usage: accepted_usage, metrics: batch.metrics.len(), ignored };
+    Ok((StatusCode::ACCEPTED, axum::Json(accepted)).into_response())
+}

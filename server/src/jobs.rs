@@ -1,0 +1,99 @@
+//! Housekeeping that runs in the background: usage roll-up and expiry, change-feed and
+//! session pruning. Every replica runs the loop; on PostgreSQL an advisory lock lets
+//! only one of them do the work each time.
+
+use std::time::Duration;
+
+use tokio_util::sync::CancellationToken;
+
+use crate::store::{Backend, Store, Timestamp};
+
+/// How often housekeeping runs.
+pub const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(3600);
+/// Change-feed rows are kept at least this long (and always the newest 1 000 per
+/// environment), for SDKs resuming after a gap.
+pub const CHANGE_RETENTION_DAYS: i64 = 7;
+/// Advisory lock id of the housekeeping job.
+const HOUSEKEEPING_LOCK: i64 = 0x7665_7869_6c01;
+
+/// Starts the housekeeping loop.
+pub fn spawn(store: Store, shutdown: CancellationToken) {
+    tokio::spawn(async move {
+        // First run soon after start, then hourly.
+        let mut next = tokio::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            tokio::select! {
+                () = shutdown.cancelled() => return,
+                () = tokio::time::sleep_until(next) => {}
+            }
+            next = tokio::time::Instant::now() + HOUSEKEEPING_EVERY;
+            if let Err(e) = run_once(&store).await {
+                tracing::warn!(error = %e, "housekeeping failed; will retry");
+            }
+        }
+    });
+}
+
+/// One housekeeping pass (skipped if another replica holds the lock).
+pub async fn run_once(store: &Store) -> anyhow::Result<()> {
+    let mut conn = store.pool().acquire().await?;
+    if store.backend() == Backend::Postgres {
+        let got: (i64,) =
+            sqlx::query_as("select (case when pg_try_advisory_lock($1) then 1 else 0 end)::bigint")
+                .bind(HOUSEKEEPING_LOCK)
+                .fetch_one(&mut *conn)
+                .await?;
+        if got.0 == 0 {
+            return Ok(());
+        }
+    }
+    let now = Timestamp::now();
+    let result = async {
+        let usage = store.roll_up_usage(now).await?;
+        let changes =
+            store.prune_changes(Timestamp(now.0 - CHANGE_RETENTION_DAYS * 86_400_000), 1000).await?;
+        let sessions = store.prune_sessions(now).await?;
+        tracing::info!(
+            usage.rows = usage,
+            changes.rows = changes,
+            sessions.rows = sessions,
+            "housekeeping done"
+        );
+        Ok::<_, crate::store::Error>(())
+    }
+    .await;
+    if store.backend() == Backend::Postgres {
+        sqlx::query("select pg_advisory_unlock($1)").bind(HOUSEKEEPING_LOCK).execute(&mut *conn).await?;
+    }
+    result.map_err(Into::into)
+}
+
+/// Tells open streams about SDK keys revoked or expired since the last look (on any
+/// replica): the streams of those keys close.
+pub fn follow_ended_keys(
+    store: Store,
+    revoked: tokio::sync::broadcast::Sender<String>,
+    every: Duration,
+    shutdown: CancellationToken,
+) {
+    tokio::spawn(async move {
+        let mut since = Timestamp::now();
+        let mut tick = tokio::time::interval(every);
+        loop {
+            tokio::select! {
+                () = shutdown.cancelled() => return,
+                _ = tick.tick() => {}
+            }
+            let now = Timestamp::now();
+            match store.sdk_keys_ended_since(since).await {
+                Ok(ids) => {
+                    for id in ids {
+                        let _ = revoked.send(id);
+                    }
+                    since = now;
+                }
+                Err(e) => tracing::warn!(error = %e, "checking for revoked SDK keys failed"),
+            }
+        }
+    });
+}

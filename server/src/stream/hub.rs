@@ -1,0 +1,308 @@
+//! One hub per environment: the current snapshot held in memory (compiled for
+//! evaluation, serialised and gzipped once per change for SDKs), a ring of recent
+//! changes, and a broadcast of each change as it is applied.
+//!
+//! Readers never wait: the current view is swapped atomically. Writers (refreshes) are
+//! serialised per environment and apply the change feed in version order.
+
+use std::collections::VecDeque;
+use std::io::Write as _;
+use std::sync::Arc;
+
+use arc_swap::ArcSwap;
+use bytes::Bytes;
+use flate2::Compression;
+use flate2::write::GzEncoder;
+use tokio::sync::{Mutex, Notify, broadcast};
+use vexil_core::{CompiledSnapshot, Segment, Snapshot, SnapshotFlag};
+
+use crate::store::{self, Change, ChangeKind, Store};
+
+/// Recent changes kept per environment for `Last-Event-ID` resumes (default).
+pub const RING_CAPACITY: usize = 1024;
+/// Broadcast queue per environment (default): a subscriber further behind is
+/// resynchronised with a fresh snapshot.
+pub const BROADCAST_CAPACITY: usize = 256;
+
+/// Sizes of a hub's buffers.
+#[derive(Debug, Clone, Copy)]
+pub struct HubSizes {
+    /// Changes kept for resumes.
+    pub ring: usize,
+    /// Messages a subscriber may fall behind.
+    pub broadcast: usize,
+}
+
+impl Default for HubSizes {
+    fn default() -> Self {
+        HubSizes { ring: RING_CAPACITY, broadcast: BROADCAST_CAPACITY }
+    }
+}
+
+/// An immutable view of one environment at one version.
+#[derive(Debug)]
+pub struct EnvView {
+    /// Internal id.
+    pub environment_id: i64,
+    /// The project key.
+    pub project: String,
+    /// The environment key.
+    pub environment: String,
+    /// The snapshot version.
+    pub version: u64,
+    /// The snapshot, kept to apply the next changes to.
+    pub snapshot: Snapshot,
+    /// Ready to evaluate.
+    pub compiled: CompiledSnapshot,
+    /// The snapshot as JSON.
+    pub json: Bytes,
+    /// The same, gzipped.
+    pub gzip: Bytes,
+    /// The SSE `snapshot` event, rendered on first use.
+    snapshot_frame: std::sync::OnceLock<Bytes>,
+}
+
+impl EnvView {
+    fn build(environment_id: i64, project: String, snapshot: Snapshot) -> Result<EnvView, String> {
+        let compiled =
+            CompiledSnapshot::compile(&snapshot).map_err(|e| format!("stored snapshot is invalid: {e}"))?;
+        let json = Bytes::from(serde_json::to_vec(&snapshot).map_err(|e| e.to_string())?);
+        let mut gz = GzEncoder::new(Vec::with_capacity(json.len() / 8), Compression::default());
+        gz.write_all(&json).map_err(|e| e.to_string())?;
+        let gzip = Bytes::from(gz.finish().map_err(|e| e.to_string())?);
+        Ok(EnvView {
+            environment_id,
+            project,
+            environment: snapshot.environment.clone(),
+            version: snapshot.version,
+            snapshot,
+            compiled,
+            json,
+            gzip,
+            snapshot_frame: std::sync::OnceLock::new(),
+        })
+    }
+
+    /// The `snapshot` SSE event of this view (rendered once, shared by every stream).
+    pub fn snapshot_frame(&self) -> Bytes {
+        self.snapshot_frame
+            .get_or_init(|| super::sse::frame(Some(self.version), Some("snapshot"), &self.json))
+            .clone()
+    }
+}
+
+/// One applied change, as streams send it.
+#[derive(Debug)]
+pub struct ChangeEvent {
+    /// The environment version it produced.
+    pub version: u64,
+    /// What changed.
+    pub kind: ChangeKind,
+    /// The flag or segment key.
+    pub key: String,
+    /// The JSON the SSE `data` line carries: the new object, or `{"key": ...}`.
+    pub data: Bytes,
+    /// The whole SSE event, rendered once for every stream.
+    pub frame: Bytes,
+}
+
+/// What a stream subscriber receives.
+#[derive(Debug, Clone)]
+pub enum HubMessage {
+    /// A change, in version order.
+    Change(Arc<ChangeEvent>),
+    /// Changes were lost to the hub itself (a gap in the feed): start from a snapshot.
+    Resync,
+}
+
+/// One environment's live state.
+#[derive(Debug)]
+pub struct EnvHub {
+    sizes: HubSizes,
+    view: ArcSwap<EnvView>,
+    ring: std::sync::Mutex<VecDeque<Arc<ChangeEvent>>>,
+    sender: broadcast::Sender<HubMessage>,
+    refresh_lock: Mutex<()>,
+    /// Wakes the refresh task.
+    pub(super) wake: Notify,
+}
+
+/// Why a hub could not be loaded or refreshed.
+#[derive(Debug, thiserror::Error)]
+pub enum HubError {
+    /// The environment does not exist (any more).
+    #[error("environment not found")]
+    Gone,
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] store::Error),
+    /// Stored data does not form a valid snapshot.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl EnvHub {
+    /// Loads an environment's snapshot from the database.
+    pub async fn load(store: &Store, environment_id: i64, sizes: HubSizes) -> Result<EnvHub, HubError> {
+        let view = load_view(store, environment_id).await?;
+        let (sender, _) = broadcast::channel(sizes.broadcast.max(1));
+        Ok(EnvHub {
+            sizes,
+            view: ArcSwap::from_pointee(view),
+            ring: std::sync::Mutex::new(VecDeque::with_capacity(64)),
+            sender,
+            refresh_lock: Mutex::new(()),
+            wake: Notify::new(),
+        })
+    }
+
+    /// The current view; never blocks.
+    pub fn view(&self) -> Arc<EnvView> {
+        self.view.load_full()
+    }
+
+    /// Subscribes to changes applied from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<HubMessage> {
+        self.sender.subscribe()
+    }
+
+    /// Number of live subscribers.
+    pub fn subscribers(&self) -> usize {
+        self.sender.receiver_count()
+    }
+
+    /// The changes after `version` up to the current view, if the ring still holds all
+    /// of them; `None` means the caller must start from a snapshot.
+    pub fn changes_after(&self, version: u64) -> Option<Vec<Arc<ChangeEvent>>> {
+        let current = self.view().version;
+        if version == current {
+            return Some(Vec::new());
+        }
+        if version > current {
+            return None;
+        }
+        let ring = self.ring.lock().unwrap_or_else(|e| e.into_inner());
+        let first = ring.front()?.version;
+        if version + 1 < first {
+            return None;
+        }
+        Some(ring.iter().filter(|c| c.version > version && c.version <= current).cloned().collect())
+    }
+
+    /// Applies every change committed after the current view, in order. A gap in the
+    /// feed (rows already pruned) reloads the whole snapshot and resynchronises
+    /// subscribers.
+    pub async fn refresh(&self, store: &Store) -> Result<(), HubError> {
+        let _serial = self.refresh_lock.lock().await;
+        loop {
+            let current = self.view();
+            let changes = store.changes_since(current.environment_id, current.version as i64, 500).await?;
+            let Some(first) = changes.first() else {
+                // Nothing new: woken by a deletion, or by a version check.
+                return match store.environment_by_id(current.environment_id).await {
+                    Ok(_) => Ok(()),
+                    Err(store::Error::NotFound(_)) => Err(HubError::Gone),
+                    Err(e) => Err(e.into()),
+                };
+            };
+            if first.version as u64 != current.version + 1 {
+                tracing::warn!(
+                    environment.id = current.environment_id,
+                    from.version = current.version,
+                    next.version = first.version,
+                    "change feed gap; reloading the snapshot"
+                );
+                let view = load_view(store, current.environment_id).await?;
+                self.view.store(Arc::new(view));
+                self.ring.lock().unwrap_or_else(|e| e.into_inner()).clear();
+                let _ = self.sender.send(HubMessage::Resync);
+                return Ok(());
+            }
+            let mut snapshot = current.snapshot.clone();
+            let mut events = Vec::with_capacity(changes.len());
+            for change in &changes {
+                events.push(Arc::new(apply(&mut snapshot, change).map_err(HubError::Invalid)?));
+            }
+            let view = match EnvView::build(current.environment_id, current.project.clone(), snapshot) {
+                Ok(v) => v,
+                // The feed and the tables disagree (should not happen): trust the tables.
+                Err(e) => {
+                    tracing::error!(environment.id = current.environment_id, error = %e, "applying changes failed; reloading");
+                    load_view(store, current.environment_id).await?
+                }
+            };
+            self.view.store(Arc::new(view));
+            {
+                let mut ring = self.ring.lock().unwrap_or_else(|e| e.into_inner());
+                for e in &events {
+                    if ring.len() >= self.sizes.ring {
+                        ring.pop_front();
+                    }
+                    ring.push_back(e.clone());
+                }
+            }
+            for e in events {
+                // No subscribers is fine.
+                let _ = self.sender.send(HubMessage::Change(e));
+            }
+            if changes.len() < 500 {
+                return Ok(());
+            }
+        }
+    }
+}
+
+async fn load_view(store: &Store, environment_id: i64) -> Result<EnvView, HubError> {
+    let (project, _) = match store.environment_by_id(environment_id).await {
+        Ok(found) => found,
+        Err(store::Error::NotFound(_)) => return Err(HubError::Gone),
+        Err(e) => return Err(e.into()),
+    };
+    let snapshot = match store.environment_snapshot(environment_id).await {
+        Ok(s) => s,
+        Err(store::Error::NotFound(_)) => return Err(HubError::Gone),
+        Err(e) => return Err(e.into()),
+    };
+    EnvView::build(environment_id, project, snapshot).map_err(HubError::Invalid)
+}
+
+/// Applies one change to a snapshot (kept sorted by key, as the database returns it)
+/// and returns the event to broadcast.
+fn apply(snapshot: &mut Snapshot, change: &Change) -> Result<ChangeEvent, String> {
+    let payload = change.payload.as_deref();
+    let data = match change.kind {
+        ChangeKind::Flag => {
+            let text = payload.ok_or("a flag change without payload")?;
+            let flag: SnapshotFlag =
+                serde_json::from_str(text).map_err(|e| format!("flag change payload: {e}"))?;
+            upsert(&mut snapshot.flags, flag, |f| &f.key);
+            Bytes::from(text.to_owned())
+        }
+        ChangeKind::Segment => {
+            let text = payload.ok_or("a segment change without payload")?;
+            let segment: Segment =
+                serde_json::from_str(text).map_err(|e| format!("segment change payload: {e}"))?;
+            upsert(&mut snapshot.segments, segment, |s| &s.key);
+            Bytes::from(text.to_owned())
+        }
+        ChangeKind::FlagDeleted => {
+            snapshot.flags.retain(|f| f.key != change.key);
+            Bytes::from(serde_json::json!({ "key": change.key }).to_string())
+        }
+        ChangeKind::SegmentDeleted => {
+            snapshot.segments.retain(|s| s.key != change.key);
+            Bytes::from(serde_json::json!({ "key": change.key }).to_string())
+        }
+    };
+    snapshot.version = change.version as u64;
+    let version = change.version as u64;
+    let frame = super::sse::frame(Some(version), Some(change.kind.as_str()), &data);
+    Ok(ChangeEvent { version, kind: change.kind, key: change.key.clone(), data, frame })
+}
+
+fn upsert<T>(items: &mut Vec<T>, item: T, key: impl Fn(&T) -> &String) {
+    match items.binary_search_by(|probe| key(probe).as_str().cmp(key(&item).as_str())) {
+        Ok(i) => items[i] = item,
+        Err(i) => items.insert(i, item),
+    }
+}

@@ -1,0 +1,161 @@
+//! The change feed made live: per-environment hubs fed by this process's commits, by
+//! PostgreSQL notifications from other replicas, and by a periodic version check that
+//! catches anything a notification missed.
+
+mod admin;
+mod hub;
+mod listener;
+pub mod sse;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use dashmap::DashMap;
+use tokio::sync::Mutex;
+use tokio_util::sync::CancellationToken;
+
+pub use admin::AdminHub;
+pub use hub::{
+    BROADCAST_CAPACITY, ChangeEvent, EnvHub, EnvView, HubError, HubMessage, HubSizes, RING_CAPACITY,
+};
+pub use listener::spawn_pg_listener;
+
+use crate::store::Store;
+
+/// The hubs of every environment this process has served.
+#[derive(Debug)]
+pub struct Hubs {
+    store: Store,
+    sizes: HubSizes,
+    hubs: DashMap<i64, Arc<LiveHub>>,
+    loading: Mutex<()>,
+    shutdown: CancellationToken,
+}
+
+/// A hub and the token that ends its streams when the environment disappears.
+#[derive(Debug)]
+pub struct LiveHub {
+    /// The hub.
+    pub hub: EnvHub,
+    /// Cancelled when the environment is deleted.
+    pub closed: CancellationToken,
+}
+
+impl Hubs {
+    /// An empty registry; hubs load on first use.
+    pub fn new(store: Store, sizes: HubSizes, shutdown: CancellationToken) -> Arc<Hubs> {
+        Arc::new(Hubs { store, sizes, hubs: DashMap::new(), loading: Mutex::new(()), shutdown })
+    }
+
+    /// Wakes every loaded hub (after a lost notification connection).
+    pub fn wake_all(&self) {
+        for h in self.hubs.iter() {
+            h.hub.wake.notify_one();
+        }
+    }
+
+    /// The hub of an environment, loading it (and starting its refresh task) if needed.
+    pub async fn get(self: &Arc<Self>, environment_id: i64) -> Result<Arc<LiveHub>, HubError> {
+        if let Some(h) = self.hubs.get(&environment_id) {
+            return Ok(h.clone());
+        }
+        // One load at a time, so that two first requests do not load twice.
+        let _loading = self.loading.lock().await;
+        if let Some(h) = self.hubs.get(&environment_id) {
+            return Ok(h.clone());
+        }
+        let hub = EnvHub::load(&self.store, environment_id, self.sizes).await?;
+        let live = Arc::new(LiveHub { hub, closed: self.shutdown.child_token() });
+        self.hubs.insert(environment_id, live.clone());
+        tokio::spawn(refresh_loop(self.clone(), environment_id, live.clone()));
+        Ok(live)
+    }
+
+    /// Tells a loaded hub that its environment may have changed.
+    pub fn notify(&self, environment_id: i64) {
+        if let Some(h) = self.hubs.get(&environment_id) {
+            h.hub.wake.notify_one();
+        }
+    }
+
+    /// Loaded hubs.
+    pub fn loaded(&self) -> Vec<(i64, Arc<LiveHub>)> {
+        self.hubs.iter().map(|e| (*e.key(), e.value().clone())).collect()
+    }
+
+    /// Follows this process's own commits.
+    pub fn follow_local_commits(self: &Arc<Self>) {
+        let mut rx = self.store.subscribe();
+        let hubs = self.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    () = hubs.shutdown.cancelled() => return,
+                    msg = rx.recv() => match msg {
+                        Ok(c) => hubs.notify(c.environment_id),
+                        // Missed some: wake everyone; each hub reads what it lacks.
+                        Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                            for (_, h) in hubs.loaded() {
+                                h.hub.wake.notify_one();
+                            }
+                        }
+                        Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+                    }
+                }
+            }
+        });
+    }
+
+    /// Every `every`, compares each loaded hub's version with the database and wakes
+    /// those behind: the safety net under notifications.
+    pub fn check_versions_periodically(self: &Arc<Self>, every: Duration) {
+        let hubs = self.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tokio::select! {
+                    () = hubs.shutdown.cancelled() => return,
+                    _ = tick.tick() => {}
+                }
+                match hubs.store.environment_versions().await {
+                    Ok(versions) => {
+                        for (id, live) in hubs.loaded() {
+                            match versions.iter().find(|v| v.environment_id == id) {
+                                Some(v) if v.version as u64 > live.hub.view().version => {
+                                    live.hub.wake.notify_one();
+                                }
+                                Some(_) => {}
+                                None => live.hub.wake.notify_one(),
+                            }
+                        }
+                    }
+                    Err(e) => tracing::warn!(error = %e, "periodic version check failed"),
+                }
+            }
+        });
+    }
+}
+
+async fn refresh_loop(hubs: Arc<Hubs>, environment_id: i64, live: Arc<LiveHub>) {
+    loop {
+        tokio::select! {
+            () = live.closed.cancelled() => return,
+            () = live.hub.wake.notified() => {}
+        }
+        match live.hub.refresh(&hubs.store).await {
+            Ok(()) => {}
+            Err(HubError::Gone) => {
+                tracing::info!(environment.id = environment_id, "environment deleted; closing its streams");
+                hubs.hubs.remove(&environment_id);
+                live.closed.cancel();
+                return;
+            }
+            Err(e) => {
+                tracing::warn!(environment.id = environment_id, error = %e, "refreshing an environment failed; retrying");
+                tokio::time::sleep(Duration::from_millis(500)).await;
+                live.hub.wake.notify_one();
+            }
+        }
+    }
+}

@@ -1,0 +1,230 @@
+//! Server-Sent Events bodies. Frames are rendered once per change and shared by every
+//! connection; a connection's state is a small struct polled by the response body, with
+//! no task or queue of its own beyond the environment's bounded broadcast.
+
+use std::collections::VecDeque;
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{HeaderValue, header};
+use axum::response::Response;
+use bytes::{BufMut, Bytes, BytesMut};
+use tokio::sync::broadcast::{self, error::RecvError};
+use tokio_util::sync::CancellationToken;
+
+use super::{HubMessage, LiveHub};
+
+/// Suggested reconnection delay for clients, in milliseconds.
+pub const RETRY_MS: u64 = 2_000;
+
+/// Renders one SSE event. `data` must hold no newline (compact JSON never does).
+pub fn frame(id: Option<u64>, event: Option<&str>, data: &[u8]) -> Bytes {
+    let mut b = BytesMut::with_capacity(data.len() + 48);
+    if let Some(id) = id {
+        b.put_slice(b"id: ");
+        b.put_slice(itoa::Buffer::new().format(id).as_bytes());
+        b.put_u8(b'\n');
+    }
+    if let Some(event) = event {
+        b.put_slice(b"event: ");
+        b.put_slice(event.as_bytes());
+        b.put_u8(b'\n');
+    }
+    b.put_slice(b"data: ");
+    b.put_slice(data);
+    b.put_slice(b"\n\n");
+    b.freeze()
+}
+
+fn retry_frame() -> Bytes {
+    Bytes::from(format!("retry: {RETRY_MS}\n\n"))
+}
+
+const KEEPALIVE: &[u8] = b": keep-alive\n\n";
+
+/// The response for an event-stream body.
+pub fn response(body: Body) -> Response {
+    let mut r = Response::new(body);
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache, no-transform"));
+    // Proxies such as nginx must not buffer the stream.
+    h.insert("x-accel-buffering", HeaderValue::from_static("no"));
+    r
+}
+
+/// What ends a stream besides the client going away.
+#[derive(Debug, Clone)]
+pub struct Ends {
+    /// Server shutdown.
+    pub shutdown: CancellationToken,
+    /// SDK keys revoked (ids), from this and other replicas.
+    pub revoked: broadcast::Sender<String>,
+}
+
+/// The per-connection state of an SDK or OFREP stream.
+struct HubStream {
+    live: Arc<LiveHub>,
+    rx: broadcast::Receiver<HubMessage>,
+    revoked: broadcast::Receiver<String>,
+    revoked_open: bool,
+    key_id: String,
+    shutdown: CancellationToken,
+    keepalive: tokio::time::Interval,
+    queue: VecDeque<Bytes>,
+    last: u64,
+    ended: bool,
+    kind: StreamKind,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum StreamKind {
+    /// Snapshot, then every change (`/sdk/v1/stream`).
+    Changes,
+    /// A `refetchEvaluation` notice per change (OFREP).
+    Refetch,
+}
+
+fn refetch_frame(version: u64) -> Bytes {
+    let etag = version.to_string();
+    let data = serde_json::json!({"type": "refetchEvaluation", "etag": etag}).to_string();
+    frame(Some(version), None, data.as_bytes())
+}
+
+impl HubStream {
+    fn snapshot_now(&mut self) {
+        let view = self.live.hub.view();
+        self.last = view.version;
+        match self.kind {
+            StreamKind::Changes => self.queue.push_back(view.snapshot_frame()),
+            StreamKind::Refetch => self.queue.push_back(refetch_frame(view.version)),
+        }
+    }
+
+    async fn next(&mut self) -> Option<Bytes> {
+        loop {
+            if let Some(f) = self.queue.pop_front() {
+                return Some(f);
+            }
+            if self.ended {
+                return None;
+            }
+            tokio::select! {
+                biased;
+                () = self.shutdown.cancelled() => self.ended = true,
+                () = self.live.closed.cancelled() => self.ended = true,
+                r = self.revoked.recv(), if self.revoked_open => match r {
+                    Ok(id) if id == self.key_id => self.ended = true,
+                    Ok(_) | Err(RecvError::Lagged(_)) => {}
+                    Err(RecvError::Closed) => self.revoked_open = false,
+                },
+                m = self.rx.recv() => match m {
+                    Ok(HubMessage::Change(e)) => {
+                        if e.version > self.last {
+                            self.last = e.version;
+                            self.queue.push_back(match self.kind {
+                                StreamKind::Changes => e.frame.clone(),
+                                StreamKind::Refetch => refetch_frame(e.version),
+                            });
+                        }
+                    }
+                    // Fell behind or the hub lost changes: start over from a snapshot
+                    // rather than skip anything silently.
+                    Ok(HubMessage::Resync) | Err(RecvError::Lagged(_)) => {
+                        metrics::counter!("vexil_stream_resyncs_total").increment(1);
+                        self.snapshot_now();
+                    }
+                    Err(RecvError::Closed) => self.ended = true,
+                },
+                _ = self.keepalive.tick() => self.queue.push_back(Bytes::from_static(KEEPALIVE)),
+            }
+        }
+    }
+}
+
+/// Counts open streams for `/metrics`.
+struct OpenStream(&'static str);
+
+impl OpenStream {
+    fn new(kind: &'static str) -> OpenStream {
+        metrics::gauge!("vexil_open_streams", "kind" => kind).increment(1.0);
+        OpenStream(kind)
+    }
+}
+
+impl Drop for OpenStream {
+    fn drop(&mut self) {
+        metrics::gauge!("vexil_open_streams", "kind" => self.0).decrement(1.0);
+    }
+}
+
+fn body_of(s: HubStream, kind: &'static str) -> Body {
+    let open = OpenStream::new(kind);
+    Body::from_stream(futures_util::stream::unfold((s, open), |(mut s, open)| async move {
+        s.next().await.map(|b| (Ok::<Bytes, Infallible>(b), (s, open)))
+    }))
+}
+
+/// `/sdk/v1/stream`: a `snapshot` event (or, resuming with `Last-Event-ID`, only the
+/// missed changes), then one event per change.
+pub fn sdk_stream(
+    live: Arc<LiveHub>,
+    last_event_id: Option<u64>,
+    key_id: String,
+    ends: &Ends,
+    keepalive: Duration,
+) -> Response {
+    let rx = live.hub.subscribe();
+    let mut s = new_stream(live, rx, key_id, ends, keepalive, StreamKind::Changes);
+    s.queue.push_back(retry_frame());
+    let resumed = last_event_id.and_then(|id| s.live.hub.changes_after(id).map(|c| (id, c)));
+    match resumed {
+        Some((id, changes)) => {
+            s.last = id;
+            for c in changes {
+                s.last = c.version;
+                s.queue.push_back(c.frame.clone());
+            }
+            metrics::counter!("vexil_stream_resumes_total").increment(1);
+        }
+        None => s.snapshot_now(),
+    }
+    response(body_of(s, "sdk"))
+}
+
+/// The OFREP notification stream: `refetchEvaluation` with the new version on every
+/// change.
+pub fn refetch_stream(live: Arc<LiveHub>, key_id: String, ends: &Ends, keepalive: Duration) -> Response {
+    let rx = live.hub.subscribe();
+    let mut s = new_stream(live, rx, key_id, ends, keepalive, StreamKind::Refetch);
+    s.queue.push_back(retry_frame());
+    s.last = s.live.hub.view().version;
+    response(body_of(s, "ofrep"))
+}
+
+fn new_stream(
+    live: Arc<LiveHub>,
+    rx: broadcast::Receiver<HubMessage>,
+    key_id: String,
+    ends: &Ends,
+    keepalive: Duration,
+    kind: StreamKind,
+) -> HubStream {
+    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + keepalive, keepalive);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    HubStream {
+        live,
+        rx,
+        revoked: ends.revoked.subscribe(),
+        revoked_open: true,
+        key_id,
+        shutdown: ends.shutdown.clone(),
+        keepalive: tick,
+        queue: VecDeque::with_capacity(4),
+        last: 0,
+        ended: false,
+        kind,
+    }
+}

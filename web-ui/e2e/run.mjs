@@ -1,0 +1,406 @@
+#!/usr/bin/env node
+// End-to-end scenarios: a real Vexil server (fresh SQLite database, known owner) and the
+// built dashboard in headless Chromium. Each scenario makes its own data through the API
+// so that one failure does not cascade; conditions are awaited with generous deadlines,
+// never with fixed sleeps. Exits non-zero if any scenario fails.
+//
+//   npm run build && npm run e2e            (VEXIL_BIN overrides ../target/debug/vexil)
+//   E2E_ONLY="log in,create a flag" npm run e2e
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  apiClient,
+  createFlag,
+  getConfig,
+  launchBrowser,
+  login,
+  newContext,
+  OUTPUT,
+  OWNER,
+  preflight,
+  putConfig,
+  serverServesUi,
+  startServer,
+  uiBase,
+  waitFor,
+} from './harness.mjs';
+
+const T = 30_000; // default deadline for one UI condition
+const P = 'default';
+
+function expect(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+/** Fills a Mantine TagsInput: one Enter per value. */
+async function addTags(input, values) {
+  for (const v of values) {
+    await input.fill(v);
+    await input.press('Enter');
+  }
+}
+
+/** Picks an option of a Mantine Select by typing into it (searchable) or opening it. */
+async function pick(page, input, optionName) {
+  await input.click();
+  const option = page.getByRole('option', { name: optionName }).first();
+  await option.waitFor({ timeout: T });
+  await option.click();
+}
+
+const scenarios = [
+  {
+    name: 'the server serves the dashboard',
+    async run({ server }) {
+      expect(
+        await serverServesUi(server.base),
+        `GET ${server.base}/ and GET /p/default/flags do not return web-ui/dist/index.html: the server does not serve VEXIL_UI_DIR yet (the other scenarios used a local proxy in front of the API)`,
+      );
+    },
+  },
+  {
+    name: 'log in and log out',
+    async run({ browser, base }) {
+      const ctx = await newContext(browser, base);
+      const page = await ctx.newPage();
+      await page.goto('/p/default/flags');
+      await page.waitForURL(/\/login/, { timeout: T });
+      await page.getByLabel(/^Email/).fill(OWNER.email);
+      await page.getByLabel(/^Password/).fill('wrong password!');
+      await page.getByRole('button', { name: 'Log in' }).click();
+      await page.getByText('Wrong email or password').waitFor({ timeout: T });
+      await page.getByLabel(/^Password/).fill(OWNER.password);
+      await page.getByRole('button', { name: 'Log in' }).click();
+      await page.getByRole('heading', { name: 'Flags' }).waitFor({ timeout: T });
+      expect(page.url().endsWith('/p/default/flags'), `after logging in, expected to be back on /p/default/flags, got ${page.url()}`);
+      const stored = await page.evaluate(() => localStorage.getItem('vexil.session'));
+      expect(stored && JSON.parse(stored).token, 'the session token is not in localStorage');
+      // A second tab shares the session.
+      const second = await ctx.newPage();
+      await second.goto('/audit');
+      await second.getByRole('heading', { name: 'Audit log' }).waitFor({ timeout: T });
+      await page.getByTestId('user-menu').click();
+      await page.getByRole('menuitem', { name: 'Log out' }).click();
+      await page.waitForURL(/\/login/, { timeout: T });
+      // ... and the logout: the other tab drops to the log-in page too.
+      await second.waitForURL(/\/login/, { timeout: T });
+      await ctx.close();
+    },
+  },
+  {
+    name: 'create a flag (with field errors from the API)',
+    async run({ page, api }) {
+      await page.goto('/p/default/flags/new');
+      await page.getByLabel('Name', { exact: true }).first().fill('E2E checkout');
+      await page.getByLabel(/^Key/).first().fill('Bad Key!');
+      await page.getByRole('button', { name: 'Create flag' }).click();
+      // The API's 422 pointer /key is shown next to the key field.
+      await page.getByText(/is not a valid key/).waitFor({ timeout: T });
+      await page.getByLabel(/^Key/).first().fill('e2e-checkout');
+      await addTags(page.getByRole('combobox', { name: /^Tags/ }), ['checkout']);
+      await page.getByRole('button', { name: 'Create flag' }).click();
+      await page.waitForURL(/\/flags\/e2e-checkout/, { timeout: T });
+      await page.getByRole('heading', { name: 'E2E checkout' }).waitFor({ timeout: T });
+      const r = await api.call('GET', `/api/v1/projects/${P}/flags/e2e-checkout`);
+      expect(r.status === 200, `the flag is not there: GET → ${r.status}`);
+      expect(JSON.stringify(r.json.tags) === '["checkout"]', `tags: ${JSON.stringify(r.json.tags)}`);
+    },
+  },
+  {
+    name: 'add a rule with two conditions',
+    async run({ page, api }) {
+      await createFlag(api, P, { key: 'e2e-rules' });
+      await page.goto('/p/default/flags/e2e-rules?env=production');
+      await page.getByTestId('env-tab-production').waitFor({ timeout: T });
+      const tab = page.getByTestId('env-tab-production');
+      await tab.getByRole('button', { name: 'Add rule' }).click();
+      const rule = tab.getByTestId('rule').first();
+      await rule.getByLabel('Description').fill('Germany and France on pro');
+      const c1 = rule.getByTestId('condition').nth(0);
+      await c1.getByLabel('Attribute').fill('country');
+      await addTags(c1.getByRole('combobox', { name: /^Values/ }), ['DE', 'FR']);
+      await rule.getByRole('button', { name: 'Add condition' }).click();
+      const c2 = rule.getByTestId('condition').nth(1);
+      await c2.getByLabel('Attribute').fill('plan');
+      await pick(page, c2.getByLabel('Operator'), /starts with/);
+      await addTags(c2.getByRole('combobox', { name: /^Values/ }), ['pro']);
+      await tab.getByRole('button', { name: 'Review and save' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByTestId('diff').waitFor({ timeout: T });
+      await dialog.getByRole('button', { name: /^Save version/ }).click();
+      await dialog.waitFor({ state: 'hidden', timeout: T });
+      const cfg = await waitFor('the rule to be saved', async () => {
+        const c = await getConfig(api, P, 'e2e-rules', 'production');
+        return c.rules.length === 1 ? c : null;
+      });
+      const conds = cfg.rules[0].conditions;
+      expect(conds.length === 2, `expected 2 conditions, got ${JSON.stringify(conds)}`);
+      expect(conds[0].attribute === 'country' && conds[0].op === 'in' && JSON.stringify(conds[0].values) === '["DE","FR"]', `condition 1: ${JSON.stringify(conds[0])}`);
+      expect(conds[1].attribute === 'plan' && conds[1].op === 'starts_with' && JSON.stringify(conds[1].values) === '["pro"]', `condition 2: ${JSON.stringify(conds[1])}`);
+      expect(cfg.rules[0].id, 'the server did not assign a rule id');
+      // The saved rule shows its id now.
+      await tab.getByText(cfg.rules[0].id).waitFor({ timeout: T });
+    },
+  },
+  {
+    name: 'set a 30 % rollout',
+    async run({ page, api }) {
+      await createFlag(api, P, { key: 'e2e-rollout' });
+      await page.goto('/p/default/flags/e2e-rollout?env=production');
+      const tab = page.getByTestId('env-tab-production');
+      await tab.waitFor({ timeout: T });
+      const def = tab.getByTestId('default-serve');
+      await def.getByText('A percentage rollout').click();
+      const editor = def.getByTestId('rollout-editor');
+      await editor.getByLabel('on', { exact: true }).fill('30');
+      await editor.getByTestId('rollout-total').filter({ hasText: 'unallocated' }).waitFor({ timeout: T });
+      await editor.getByLabel('off', { exact: true }).fill('70');
+      await editor.getByTestId('rollout-total').filter({ hasText: /^Total 100 %$/ }).waitFor({ timeout: T });
+      const bar = await editor.getByTestId('split-bar').getAttribute('aria-label');
+      expect(bar === 'Split: on 30 %, off 70 %', `split bar says ${bar}`);
+      await tab.getByRole('button', { name: 'Review and save' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByRole('button', { name: /^Save version/ }).click();
+      await dialog.waitFor({ state: 'hidden', timeout: T });
+      const cfg = await waitFor('the rollout to be saved', async () => {
+        const c = await getConfig(api, P, 'e2e-rollout', 'production');
+        return c.default.rollout ? c : null;
+      });
+      const w = cfg.default.rollout.weights;
+      expect(JSON.stringify(w) === JSON.stringify([{ variant: 'on', weight: 30000 }, { variant: 'off', weight: 70000 }]), `weights: ${JSON.stringify(w)}`);
+    },
+  },
+  {
+    name: 'toggle a flag in production from the list',
+    async run({ page, api }) {
+      await createFlag(api, P, { key: 'e2e-toggle' });
+      await page.goto('/p/default/flags');
+      const row = page.locator('[data-testid="flag-row"][data-flag="e2e-toggle"]');
+      await row.waitFor({ timeout: T });
+      const sw = row.getByRole('switch', { name: 'e2e-toggle in Production' });
+      expect(!(await sw.isChecked()), 'the flag starts on?');
+      await sw.click({ force: true });
+      await waitFor('the flag to be on in production', async () => (await getConfig(api, P, 'e2e-toggle', 'production')).enabled === true);
+      await waitFor('the switch to show on', () => sw.isChecked());
+      const staging = await getConfig(api, P, 'e2e-toggle', 'staging');
+      expect(staging.enabled === false, 'staging changed too');
+    },
+  },
+  {
+    name: 'a change appears in a second open page without reload',
+    needs: 'the admin live stream (POST /api/v1/auth/stream-token, GET /api/v1/stream)',
+    async run({ browser, base, session, api }) {
+      await createFlag(api, P, { key: 'e2e-live' });
+      const ctx = await newContext(browser, base, { session });
+      const a = await ctx.newPage();
+      const b = await ctx.newPage();
+      await a.goto('/p/default/flags');
+      await b.goto('/p/default/flags/e2e-live?env=production');
+      const killSwitch = b.getByTestId('env-tab-production').getByTestId('kill-switch');
+      await killSwitch.waitFor({ timeout: T });
+      await waitFor('page B to connect to the live stream', async () => (await b.getByTestId('stream-status').getAttribute('data-status')) === 'open', {
+        timeout: 45_000,
+      }).catch(async (e) => {
+        const s = await b.getByTestId('stream-status').getAttribute('data-status');
+        const probe = await api.call('POST', '/api/v1/auth/stream-token');
+        throw new Error(`${e.message} (stream status "${s}"; POST /api/v1/auth/stream-token → ${probe.status})`);
+      });
+      const nav = await b.evaluate(() => performance.getEntriesByType('navigation').length);
+      const row = a.locator('[data-testid="flag-row"][data-flag="e2e-live"]');
+      await row.getByRole('switch', { name: 'e2e-live in Production' }).click({ force: true });
+      await waitFor('page B to show the flag on', () => killSwitch.isChecked(), { timeout: 45_000 });
+      const navAfter = await b.evaluate(() => performance.getEntriesByType('navigation').length);
+      expect(nav === navAfter, 'page B reloaded');
+      // The list in page A follows changes made through the API, too.
+      await api.must('POST', `/api/v1/projects/${P}/flags/e2e-live/environments/staging/toggle`, { enabled: true });
+      await waitFor('page A to show staging on', () => row.getByRole('switch', { name: 'e2e-live in Staging' }).isChecked(), { timeout: 45_000 });
+      await ctx.close();
+    },
+  },
+  {
+    name: 'unsaved edits are not clobbered by a change elsewhere',
+    needs: 'the admin live stream',
+    async run({ page, api }) {
+      await createFlag(api, P, { key: 'e2e-banner' });
+      await page.goto('/p/default/flags/e2e-banner?env=production');
+      const tab = page.getByTestId('env-tab-production');
+      await tab.waitFor({ timeout: T });
+      await waitFor('the live stream', async () => (await page.getByTestId('stream-status').getAttribute('data-status')) === 'open', { timeout: 45_000 });
+      await tab.getByRole('button', { name: 'Add rule' }).click();
+      await tab.getByTestId('rule').first().getByLabel('Attribute').fill('country');
+      await putConfig(api, P, 'e2e-banner', 'production', (c) => ({ ...c, off_variant: 'on' }));
+      const banner = tab.getByTestId('changed-banner');
+      await banner.waitFor({ timeout: 45_000 });
+      const text = await banner.innerText();
+      expect(text.includes(`Changed by ${OWNER.email}`), `banner says: ${text}`);
+      // My edit is still there.
+      expect((await tab.getByTestId('rule').first().getByLabel('Attribute').inputValue()) === 'country', 'the unsaved edit was lost');
+      await banner.getByRole('button', { name: 'Load latest and re-apply my edits' }).click();
+      await page.getByRole('dialog').getByTestId('diff').waitFor({ timeout: T });
+    },
+  },
+  {
+    name: 'a 412 conflict offers to re-apply my edits',
+    async run({ page, api }) {
+      await createFlag(api, P, { key: 'e2e-conflict', tags: ['x'] });
+      await page.goto('/p/default/flags/e2e-conflict?env=staging');
+      const tab = page.getByTestId('env-tab-staging');
+      await tab.waitFor({ timeout: T });
+      await addTags(tab.getByRole('combobox', { name: /^Serve on to/ }), ['user-42']);
+      // Someone else saves first.
+      await putConfig(api, P, 'e2e-conflict', 'staging', (c) => ({ ...c, off_variant: 'on' }));
+      await tab.getByRole('button', { name: 'Review and save' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: /^Save version 2/ }).click();
+      const conflict = tab.getByTestId('conflict');
+      await conflict.waitFor({ timeout: T });
+      await conflict.getByRole('button', { name: /Re-apply my edits on top of version 2/ }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByRole('button', { name: /^Save version 3/ }).click();
+      await dialog.waitFor({ state: 'hidden', timeout: T });
+      const cfg = await waitFor('version 3', async () => {
+        const c = await getConfig(api, P, 'e2e-conflict', 'staging');
+        return c.version === 3 ? c : null;
+      });
+      expect(cfg.off_variant === 'on', `the other change was lost: ${JSON.stringify(cfg)}`);
+      expect(JSON.stringify(cfg.targets) === JSON.stringify([{ variant: 'on', keys: ['user-42'] }]), `my change was lost: ${JSON.stringify(cfg.targets)}`);
+    },
+  },
+  {
+    name: 'evaluate a context in the debugger and see the matching rule',
+    needs: 'POST /api/v1/projects/{p}/environments/{env}/evaluate',
+    async run({ page, api }) {
+      await createFlag(api, P, { key: 'e2e-debug' });
+      await putConfig(api, P, 'e2e-debug', 'production', (c) => ({
+        ...c,
+        enabled: true,
+        rules: [
+          { id: 'germany', conditions: [{ attribute: 'country', op: 'in', values: ['DE'], negate: false }], serve: { variant: 'on' } },
+        ],
+        default: { variant: 'off' },
+      }));
+      await page.goto('/p/default/debugger');
+      await pick(page, page.locator('main').getByLabel('Environment', { exact: true }), 'Production');
+      await page.getByLabel('Context key').fill('user-1');
+      const row = page.getByTestId('attribute-row').first();
+      await row.getByLabel(/^Attribute/).fill('country');
+      await row.getByLabel(/^Value/).fill('DE');
+      await page.getByRole('button', { name: 'Evaluate' }).click();
+      const result = page.locator('[data-testid="debugger-row"][data-flag="e2e-debug"]');
+      await result.waitFor({ timeout: T }).catch(async (e) => {
+        const alert = await page.getByRole('alert').allInnerTexts();
+        throw new Error(`${e.message.split('\n')[0]}; the page says: ${alert.join(' | ') || '(nothing)'}`);
+      });
+      const reason = await result.getByTestId('reason').innerText();
+      expect(reason === 'TARGETING_MATCH', `reason ${reason}`);
+      const explain = result.getByRole('button', { name: 'Explain e2e-debug' });
+      if ((await explain.getAttribute('aria-expanded')) !== 'true') await explain.click();
+      const trace = page.locator('[data-testid="rule-trace"][data-matched="true"]').first();
+      await trace.waitFor({ timeout: T });
+      expect((await trace.innerText()).includes('germany'), 'the matching rule is not named');
+      // The context is remembered.
+      const recent = await page.evaluate(() => localStorage.getItem('vexil.debugger.recent'));
+      expect(recent && recent.includes('user-1'), 'the context was not remembered');
+    },
+  },
+  {
+    name: 'find the audit entry of a change',
+    async run({ page, api }) {
+      await createFlag(api, P, { key: 'e2e-audit' });
+      await api.must('POST', `/api/v1/projects/${P}/flags/e2e-audit/environments/production/toggle`, { enabled: true });
+      await page.goto('/audit');
+      await page.getByLabel('Resource key').fill('default/e2e-audit/production');
+      const entry = page.locator('[data-testid="audit-entry"][data-action="flag_config.toggle"][data-resource="default/e2e-audit/production"]');
+      await entry.waitFor({ timeout: T });
+      await waitFor('the filter to leave only that entry', async () => (await page.getByTestId('audit-entry').count()) === 1);
+      await entry.getByRole('button', { name: 'Show changes' }).click();
+      const diff = entry.getByTestId('diff');
+      await diff.waitFor({ timeout: T });
+      const text = await diff.innerText();
+      expect(/enabled/.test(text) && /false/.test(text) && /true/.test(text), `the diff does not show enabled false → true: ${text}`);
+      // The flag's own history tab shows it too.
+      await page.goto('/p/default/flags/e2e-audit/history');
+      await page.locator('[data-testid="audit-entry"][data-action="flag_config.toggle"]').waitFor({ timeout: T });
+      await page.locator('[data-testid="audit-entry"][data-action="flag.create"]').waitFor({ timeout: T });
+    },
+  },
+  {
+    name: 'the flags list works at 800 px',
+    async run({ browser, base, session, api }) {
+      await createFlag(api, P, { key: 'e2e-narrow' });
+      const ctx = await newContext(browser, base, { session, viewport: { width: 800, height: 900 } });
+      const page = await ctx.newPage();
+      await page.goto('/p/default/flags');
+      const row = page.locator('[data-testid="flag-row"][data-flag="e2e-narrow"]');
+      await row.waitFor({ timeout: T });
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow <= 0, `the page scrolls sideways by ${overflow} px at 800 px`);
+      expect(await row.getByRole('switch', { name: 'e2e-narrow in Production' }).isVisible(), 'the production switch is hidden');
+      await page.getByRole('button', { name: 'Open navigation' }).click();
+      await page.getByRole('link', { name: 'Segments' }).click();
+      await page.getByRole('heading', { name: 'Segments' }).waitFor({ timeout: T });
+      await ctx.close();
+    },
+  },
+];
+
+async function main() {
+  const { bin } = preflight();
+  const only = process.env.E2E_ONLY?.split(',').map((s) => s.trim().toLowerCase());
+  mkdirSync(OUTPUT, { recursive: true });
+  const started = Date.now();
+  console.log(`Starting ${bin} …`);
+  const server = await startServer(bin);
+  console.log(`Server ready at ${server.base}`);
+  const ui = await uiBase(server);
+  const browser = await launchBrowser();
+  const results = [];
+  try {
+    const session = await login(server.base);
+    const api = apiClient(server.base, session.token);
+    for (const s of scenarios) {
+      if (only && !only.some((o) => s.name.toLowerCase().includes(o))) continue;
+      const t0 = Date.now();
+      const ctx = await newContext(browser, ui.base, { session });
+      const page = await ctx.newPage();
+      const pageErrors = [];
+      page.on('pageerror', (e) => pageErrors.push(e.message));
+      let error;
+      try {
+        await Promise.race([
+          s.run({ browser, base: ui.base, server, session, api, page }),
+          new Promise((_, reject) => setTimeout(() => reject(new Error('scenario took longer than 180 s')), 180_000)),
+        ]);
+        if (pageErrors.length) throw new Error(`uncaught errors in the page: ${pageErrors.join('; ')}`);
+      } catch (e) {
+        error = e;
+        const file = path.join(OUTPUT, `${s.name.replace(/[^a-z0-9]+/gi, '-')}.png`);
+        await page.screenshot({ path: file, fullPage: true }).catch(() => {});
+      }
+      await ctx.close().catch(() => {});
+      const seconds = ((Date.now() - t0) / 1000).toFixed(1);
+      results.push({ name: s.name, ok: !error, seconds, error, needs: s.needs });
+      console.log(error ? `✗ ${s.name} (${seconds} s)\n    ${String(error.message).split('\n').slice(0, 6).join('\n    ')}` : `✓ ${s.name} (${seconds} s)`);
+      if (error && s.needs) console.log(`    (this scenario needs ${s.needs})`);
+    }
+  } finally {
+    await browser.close().catch(() => {});
+    if (ui.proxy) await ui.proxy.close();
+    const failed = results.some((r) => !r.ok);
+    await server.stop({ keepLogAs: failed ? 'server.log' : undefined });
+  }
+  const passed = results.filter((r) => r.ok).length;
+  const failed = results.length - passed;
+  const report = results.map((r) => `${r.ok ? 'PASS' : 'FAIL'}  ${r.name}${r.ok ? '' : `\n      ${String(r.error?.message).split('\n')[0]}`}`).join('\n');
+  writeFileSync(path.join(OUTPUT, 'report.txt'), report + '\n');
+  console.log(`\n${report}\n`);
+  if (failed) console.log(`Screenshots of failures and the server log are in ${OUTPUT}`);
+  console.log(`Finished in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

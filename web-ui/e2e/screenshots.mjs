@@ -1,0 +1,187 @@
+#!/usr/bin/env node
+// Regenerates docs/screenshots/*.png: starts a server with a fresh database, adds a few
+// realistic flags, a segment and some history through the API, and captures the main
+// pages in Chromium at 1280 px (and the flags list at 800 px).
+//
+//   npm run build && npm run screenshots        (SCREENSHOTS_DIR overrides ../docs/screenshots)
+
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { apiClient, createFlag, launchBrowser, login, newContext, preflight, putConfig, REPO, startServer, uiBase } from './harness.mjs';
+
+const OUT = path.resolve(process.env.SCREENSHOTS_DIR ?? path.join(REPO, 'docs', 'screenshots'));
+const P = 'default';
+
+async function seed(api) {
+  await api.must('POST', `/api/v1/projects/${P}/segments`, {
+    key: 'beta-testers',
+    name: 'Beta testers',
+    description: 'People who opted into early features',
+    included: ['user-1', 'user-2'],
+    excluded: [],
+    rules: [{ conditions: [{ attribute: 'email', op: 'ends_with', values: ['@example.com'], negate: false }] }],
+  });
+  await createFlag(api, P, { key: 'new-checkout', name: 'New checkout', description: 'The one-page checkout flow', tags: ['checkout', 'web'] });
+  await createFlag(api, P, {
+    key: 'search-ranking',
+    name: 'Search ranking model',
+    kind: 'string',
+    variants: [
+      { key: 'bm25', value: 'bm25', name: 'Classic' },
+      { key: 'hybrid', value: 'hybrid', name: 'Hybrid' },
+      { key: 'neural', value: 'neural', name: 'Neural' },
+    ],
+    tags: ['search', 'experiment'],
+  });
+  await createFlag(api, P, {
+    key: 'max-upload-mb',
+    name: 'Maximum upload size',
+    kind: 'number',
+    variants: [
+      { key: 'small', value: 25 },
+      { key: 'large', value: 250 },
+    ],
+    tags: ['limits'],
+    lifecycle: 'permanent',
+  });
+  await createFlag(api, P, { key: 'dark-mode', name: 'Dark mode', tags: ['web', 'ui'], client_visible: true });
+  await createFlag(api, P, { key: 'maintenance-banner', name: 'Maintenance banner', tags: ['ops'], lifecycle: 'permanent' });
+  await createFlag(api, P, { key: 'legacy-export', name: 'Legacy CSV export', tags: ['reports'] });
+  await api.must('POST', `/api/v1/projects/${P}/flags/legacy-export/archive`);
+
+  await putConfig(api, P, 'new-checkout', 'production', (c) => ({
+    ...c,
+    enabled: true,
+    targets: [{ variant: 'on', keys: ['qa-bot'] }],
+    rules: [
+      {
+        id: 'beta',
+        description: 'Beta testers get it first',
+        conditions: [{ attribute: '', op: 'in_segment', values: ['beta-testers'], negate: false }],
+        serve: { variant: 'on' },
+      },
+      {
+        id: 'eu-mobile',
+        description: 'Germany and France on app 2.0 or later',
+        conditions: [
+          { attribute: 'country', op: 'in', values: ['DE', 'FR'], negate: false },
+          { attribute: 'app_version', op: 'semver_gte', values: ['2.0.0'], negate: false },
+        ],
+        serve: {
+          rollout: {
+            weights: [
+              { variant: 'on', weight: 30000 },
+              { variant: 'off', weight: 70000 },
+            ],
+          },
+        },
+      },
+    ],
+    default: { variant: 'off' },
+  }));
+  await putConfig(api, P, 'search-ranking', 'production', (c) => ({
+    ...c,
+    enabled: true,
+    default: {
+      rollout: {
+        bucket_by: 'account_id',
+        weights: [
+          { variant: 'bm25', weight: 50000 },
+          { variant: 'hybrid', weight: 33333 },
+          { variant: 'neural', weight: 16667 },
+        ],
+      },
+    },
+  }));
+  for (const [flag, env] of [
+    ['new-checkout', 'development'],
+    ['new-checkout', 'staging'],
+    ['dark-mode', 'development'],
+    ['dark-mode', 'staging'],
+    ['dark-mode', 'production'],
+    ['max-upload-mb', 'production'],
+    ['search-ranking', 'staging'],
+  ]) {
+    await api.must('POST', `/api/v1/projects/${P}/flags/${flag}/environments/${env}/toggle`, { enabled: true });
+  }
+}
+
+async function main() {
+  const { bin } = preflight();
+  mkdirSync(OUT, { recursive: true });
+  const server = await startServer(bin);
+  const ui = await uiBase(server);
+  const browser = await launchBrowser();
+  const shots = [];
+  try {
+    const session = await login(server.base);
+    const api = apiClient(server.base, session.token);
+    await seed(api);
+    const ctx = await newContext(browser, ui.base, { session, viewport: { width: 1280, height: 800 } });
+    // The production tab everywhere.
+    await ctx.addInitScript(() => localStorage.setItem('vexil.env.default', 'production'));
+    const page = await ctx.newPage();
+    const shot = async (name, target = page, opts = {}) => {
+      const file = path.join(OUT, `${name}.png`);
+      await target.screenshot({ path: file, ...opts });
+      shots.push(file);
+    };
+
+    await page.goto('/p/default/flags');
+    await page.locator('[data-flag="new-checkout"]').waitFor();
+    await shot('flags-list');
+
+    await page.goto('/p/default/flags/new-checkout?env=production');
+    const tab = page.getByTestId('env-tab-production');
+    await tab.getByText('eu-mobile').waitFor();
+    await shot('flag-rules', page, { fullPage: true });
+    await tab.getByTestId('rule').nth(1).scrollIntoViewIfNeeded();
+    await shot('flag-rollout', tab.getByTestId('rule').nth(1));
+    // Pending edits: the review dialog with the diff.
+    await tab.getByTestId('rule').nth(1).getByLabel('on', { exact: true }).fill('45');
+    await tab.getByTestId('rule').nth(1).getByRole('button', { name: 'Take the excess from off' }).click();
+    await tab.getByRole('button', { name: 'Review and save' }).click();
+    await page.getByRole('dialog').getByTestId('diff').waitFor();
+    await shot('flag-review');
+    await page.keyboard.press('Escape');
+
+    await page.goto('/p/default/debugger');
+    await page.getByLabel('Context key').fill('user-7');
+    const rows = page.getByTestId('attribute-row');
+    await rows.nth(0).getByLabel(/^Attribute/).fill('country');
+    await rows.nth(0).getByLabel(/^Value/).fill('DE');
+    await page.getByRole('button', { name: 'Add attribute' }).click();
+    await rows.nth(1).getByLabel(/^Attribute/).fill('app_version');
+    await rows.nth(1).getByLabel(/^Value/).fill('2.1.0');
+    await page.getByRole('button', { name: 'Evaluate' }).click();
+    const row = page.locator('[data-testid="debugger-row"][data-flag="new-checkout"]');
+    await row.waitFor();
+    await row.getByRole('button', { name: 'Explain new-checkout' }).click();
+    await page.getByTestId('bucket').first().waitFor();
+    await shot('debugger', page, { fullPage: true });
+
+    await page.goto('/audit');
+    const entry = page.getByTestId('audit-entry').nth(0);
+    await entry.waitFor();
+    await page.locator('[data-testid="audit-entry"][data-action="flag_config.update"]').first().getByRole('button', { name: 'Show changes' }).click();
+    await page.getByTestId('diff').first().waitFor();
+    await shot('audit-log');
+
+    const narrow = await newContext(browser, ui.base, { session, viewport: { width: 800, height: 900 } });
+    const np = await narrow.newPage();
+    await np.goto('/p/default/flags');
+    await np.locator('[data-flag="new-checkout"]').waitFor();
+    await shot('flags-list-800', np);
+    await narrow.close();
+  } finally {
+    await browser.close();
+    if (ui.proxy) await ui.proxy.close();
+    await server.stop();
+  }
+  console.log(`Wrote ${shots.length} screenshots:\n${shots.map((s) => '  ' + path.relative(process.cwd(), s)).join('\n')}`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
