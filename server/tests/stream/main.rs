@@ -1,0 +1,360 @@
+//! Streaming over real processes and sockets: order, resume, slow clients, several
+//! replicas on one PostgreSQL, lost notification connections, shutdown and revocation.
+
+mod support;
+
+use std::time::Duration;
+
+use serde_json::json;
+use support::{Admin, Database, Server, Sse};
+
+const WAIT: Duration = Duration::from_secs(15);
+
+async fn stream(server: &Server, key: &str, last_event_id: Option<u64>) -> Sse {
+    let auth = format!("Bearer {key}");
+    let id = last_event_id.map(|v| v.to_string());
+    let mut headers = vec![("authorization", auth.as_str())];
+    if let Some(id) = &id {
+        headers.push(("last-event-id", id.as_str()));
+    }
+    let s = Sse::open(&format!("{}/sdk/v1/stream", server.base), &headers).await;
+    assert_eq!(s.status, 200);
+    s
+}
+
+#[tokio::test]
+async fn a_stream_sends_the_snapshot_then_each_change_in_order() {
+    let db = Database::sqlite();
+    let server = Server::start(&db, &[]).await;
+    let admin = Admin::login(&server).await;
+    admin.create_flag("f").await;
+    let (key, _) = admin.sdk_key("server").await;
+    let mut s = stream(&server, &key, None).await;
+    let snapshot = s.next(WAIT).await.expect("snapshot");
+    assert_eq!(snapshot.event, "snapshot");
+    assert_eq!(s.retry, Some(2000), "a retry hint comes first");
+    let v0 = snapshot.version();
+    assert_eq!(snapshot.json()["version"].as_u64(), Some(v0), "id = snapshot version");
+    assert_eq!(snapshot.json()["flags"][0]["key"], "f");
+
+    admin.toggle("f", true).await;
+    admin.create_flag("g").await;
+    let (status, _) = admin
+        .call(
+            reqwest::Method::POST,
+            "/api/v1/projects/default/segments",
+            Some(json!({"key": "beta", "included": ["u1"]})),
+        )
+        .await;
+    assert_eq!(status, 201);
+    admin.call(reqwest::Method::DELETE, "/api/v1/projects/default/flags/g", None).await;
+    let events = s.until(WAIT, |e| e.event == "flag_deleted").await;
+    let summary: Vec<(u64, &str)> = events.iter().map(|e| (e.version() - v0, e.event.as_str())).collect();
+    assert_eq!(summary, [(1, "flag"), (2, "flag"), (3, "segment"), (4, "flag_deleted")]);
+    assert_eq!(events[0].json()["config"]["enabled"], true);
+    assert_eq!(events[1].json()["key"], "g");
+    assert_eq!(events[3].json(), json!({"key": "g"}));
+}
+
+#[tokio::test]
+async fn resuming_with_last_event_id_sends_only_missed_changes_or_a_snapshot_when_too_old() {
+    let db = Database::sqlite();
+    let server = Server::start(&db, &[("VEXIL_STREAM_RING_SIZE", "4")]).await;
+    let admin = Admin::login(&server).await;
+    admin.create_flag("f").await;
+    let (key, _) = admin.sdk_key("server").await;
+    let mut first = stream(&server, &key, None).await;
+    let snap = first.next(WAIT).await.unwrap();
+    let v0 = snap.version();
+    drop(first);
+    // Two changes while away: within the ring.
+    admin.toggle("f", true).await;
+    admin.toggle("f", false).await;
+    let target = admin.env_version().await;
+    let mut resumed = stream(&server, &key, Some(v0)).await;
+    let events = resumed.until(WAIT, |e| e.version() >= target).await;
+    let kinds: Vec<(&str, u64)> = events.iter().map(|e| (e.event.as_str(), e.version())).collect();
+    assert_eq!(kinds, [("flag", v0 + 1), ("flag", v0 + 2)], "only the missed changes, no snapshot");
+    // Up to date: nothing to send but later changes.
+    let mut current = stream(&server, &key, Some(target)).await;
+    admin.toggle("f", true).await;
+    let e = current.next(WAIT).await.unwrap();
+    assert_eq!((e.event.as_str(), e.version()), ("flag", target + 1));
+    // Ten changes while away: more than the ring holds, so a fresh snapshot.
+    for i in 0..10 {
+        admin.toggle("f", i % 2 == 0).await;
+    }
+    let latest = admin.env_version().await;
+    let mut old = stream(&server, &key, Some(v0)).await;
+    let events = old.until(WAIT, |e| e.version() >= latest).await;
+    assert_eq!(events[0].event, "snapshot", "{events:?}");
+    // An id the server never issued also starts from a snapshot.
+    let mut bogus = Sse::open(
+        &format!("{}/sdk/v1/stream", server.base),
+        &[("authorization", &format!("Bearer {key}")), ("last-event-id", "not-a-number")],
+    )
+    .await;
+    assert_eq!(bogus.next(WAIT).await.unwrap().event, "snapshot");
+}
+
+#[tokio::test]
+async fn a_client_that_stops_reading_is_resynchronised_and_the_others_are_unaffected() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let db = Database::sqlite();
+    let server = Server::start(&db, &[("VEXIL_STREAM_QUEUE_SIZE", "8")]).await;
+    let admin = Admin::login(&server).await;
+    admin.create_flag("big").await;
+    let (key, _) = admin.sdk_key("server").await;
+    let mut fast = stream(&server, &key, None).await;
+    let v0 = fast.next(WAIT).await.unwrap().version();
+    let changes = 60u64;
+    let latest = v0 + changes;
+    // The fast client reads all the time, on its own task.
+    let fast = tokio::spawn(async move { fast.until(WAIT, |e| e.version() >= latest).await });
+
+    // The slow client: a raw socket that sends its request and then reads nothing.
+    let addr = server.base.trim_start_matches("http://").to_owned();
+    let mut slow = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    slow.write_all(
+        format!("GET /sdk/v1/stream HTTP/1.1\r\nhost: {addr}\r\nauthorization: Bearer {key}\r\n\r\n")
+            .as_bytes(),
+    )
+    .await
+    .unwrap();
+
+    // Large changes (about 150 KB each) fill the socket buffers quickly.
+    let keys: Vec<String> = (0..9000).map(|i| format!("user-{i:08}")).collect();
+    for i in 0..changes {
+        let mut some = keys.clone();
+        some.rotate_left(i as usize);
+        admin
+            .put_config(
+                "big",
+                json!({"enabled": i % 2 == 0, "off_variant": "off", "default": {"variant": "on"},
+                       "targets": [{"variant": "on", "keys": some}]}),
+            )
+            .await;
+    }
+    // The fast client got every change, in order, with no snapshot in between.
+    let events = fast.await.unwrap();
+    let versions: Vec<u64> = events.iter().map(|e| e.version()).collect();
+    assert_eq!(versions, (v0 + 1..=latest).collect::<Vec<_>>());
+    assert!(events.iter().all(|e| e.event == "flag"));
+
+    // Now the slow client reads: it must end up on the latest version, and whatever it
+    // missed must have been replaced by a snapshot, never silently skipped.
+    let mut raw = Vec::new();
+    let deadline = tokio::time::Instant::now() + WAIT;
+    let mut buf = vec![0u8; 1 << 20];
+    let mut seen: Vec<(String, u64)> = Vec::new();
+    while tokio::time::Instant::now() < deadline && seen.last().is_none_or(|(_, v)| *v < latest) {
+        let n =
+            tokio::time::timeout(Duration::from_secs(5), slow.read(&mut buf)).await.expect("reads").unwrap();
+        assert!(n > 0, "the slow client's stream closed");
+        raw.extend_from_slice(&buf[..n]);
+        seen = parse_events(&raw);
+    }
+    assert_eq!(seen.last().map(|(_, v)| *v), Some(latest), "the slow client caught up");
+    let snapshots = seen.iter().filter(|(e, _)| e == "snapshot").count();
+    assert!(snapshots >= 2, "the slow client was resynchronised with a snapshot: {seen:?}");
+    for pair in seen.windows(2) {
+        let ((_, a), (kind, b)) = (&pair[0], &pair[1]);
+        assert!(kind == "snapshot" || *b == a + 1, "a gap without a snapshot: {a} -> {b} in {seen:?}");
+    }
+}
+
+/// (event, id) of every complete event in a raw HTTP/1.1 chunked SSE body.
+fn parse_events(raw: &[u8]) -> Vec<(String, u64)> {
+    let text = String::from_utf8_lossy(raw);
+    let mut out = Vec::new();
+    let mut id = None;
+    let mut event = None;
+    for line in text.split('\n') {
+        let line = line.trim_end_matches('\r');
+        if let Some(v) = line.strip_prefix("id: ") {
+            id = v.parse::<u64>().ok();
+        } else if let Some(v) = line.strip_prefix("event: ") {
+            event = Some(v.to_owned());
+        } else if line.starts_with("data: ") {
+            if let (Some(i), Some(e)) = (id.take(), event.take()) {
+                out.push((e, i));
+            }
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn a_change_written_on_one_replica_reaches_a_stream_on_another() {
+    let db = Database::postgres().await;
+    let a = Server::start(&db, &[]).await;
+    let b = Server::start(&db, &[("VEXIL_VERSION_CHECK_SECONDS", "3600")]).await;
+    let admin_a = Admin::login(&a).await;
+    admin_a.create_flag("f").await;
+    let (key, _) = admin_a.sdk_key("server").await;
+    let mut on_b = stream(&b, &key, None).await;
+    let v0 = on_b.next(WAIT).await.unwrap().version();
+    admin_a.toggle("f", true).await;
+    let e = on_b.next(WAIT).await.expect("the change arrives on B");
+    assert_eq!((e.event.as_str(), e.version()), ("flag", v0 + 1));
+    assert_eq!(e.json()["config"]["enabled"], true);
+}
+
+#[tokio::test]
+async fn a_dropped_listening_connection_reconnects_and_catches_up() {
+    let db = Database::postgres().await;
+    let a = Server::start(&db, &[]).await;
+    // No periodic check: only the listener can bring the change.
+    let b = Server::start(&db, &[("VEXIL_VERSION_CHECK_SECONDS", "3600")]).await;
+    let admin_a = Admin::login(&a).await;
+    admin_a.create_flag("f").await;
+    let (key, _) = admin_a.sdk_key("server").await;
+    let mut on_b = stream(&b, &key, None).await;
+    let v0 = on_b.next(WAIT).await.unwrap().version();
+
+    use sqlx::Connection;
+    let mut pg = sqlx::PgConnection::connect(&db.url).await.unwrap();
+    // Every listening backend of this database (B's, and A's: both reconnect).
+    let killed: Vec<(bool,)> = sqlx::query_as(
+        "select pg_terminate_backend(pid) from pg_stat_activity
+         where datname = current_database() and query ilike 'listen%' and pid <> pg_backend_pid()",
+    )
+    .fetch_all(&mut pg)
+    .await
+    .unwrap();
+    assert!(!killed.is_empty(), "found the listening connections");
+    admin_a.toggle("f", true).await;
+    let e = on_b.next(WAIT).await.expect("the change still arrives on B");
+    assert_eq!(e.version(), v0 + 1);
+    // And later changes keep arriving through the new connection.
+    admin_a.toggle("f", false).await;
+    assert_eq!(on_b.next(WAIT).await.unwrap().version(), v0 + 2);
+}
+
+#[tokio::test]
+async fn shutdown_ends_every_stream_within_the_drain_time() {
+    let db = Database::sqlite();
+    let mut server = Server::start(&db, &[("VEXIL_SHUTDOWN_GRACE_SECONDS", "5")]).await;
+    let admin = Admin::login(&server).await;
+    let (key, _) = admin.sdk_key("server").await;
+    let mut streams = Vec::new();
+    for _ in 0..5 {
+        let mut s = stream(&server, &key, None).await;
+        s.next(WAIT).await.unwrap();
+        streams.push(s);
+    }
+    let took = server.terminate();
+    assert!(took < Duration::from_secs(10), "stopped in {took:?}");
+    for mut s in streams {
+        assert!(s.next(WAIT).await.is_none(), "the stream ended");
+    }
+}
+
+#[tokio::test]
+async fn revoking_an_sdk_key_closes_its_streams() {
+    let db = Database::sqlite();
+    let server = Server::start(&db, &[]).await;
+    let admin = Admin::login(&server).await;
+    let (key, id) = admin.sdk_key("server").await;
+    let (other, _) = admin.sdk_key("server").await;
+    let mut revoked = stream(&server, &key, None).await;
+    revoked.next(WAIT).await.unwrap();
+    let mut kept = stream(&server, &other, None).await;
+    kept.next(WAIT).await.unwrap();
+    let (status, _) = admin
+        .call(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/projects/default/environments/production/sdk-keys/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 204);
+    assert!(revoked.next(WAIT).await.is_none(), "the revoked key's stream ended");
+    admin.create_flag("after").await;
+    assert_eq!(kept.next(WAIT).await.unwrap().event, "flag", "other streams go on");
+    let again =
+        Sse::open(&format!("{}/sdk/v1/stream", server.base), &[("authorization", &format!("Bearer {key}"))])
+            .await;
+    assert_eq!(again.status, 401);
+}
+
+#[tokio::test]
+async fn two_hundred_streams_receive_every_change_without_loss() {
+    let db = Database::sqlite();
+    let server = Server::start(&db, &[]).await;
+    let admin = Admin::login(&server).await;
+    admin.create_flag("f").await;
+    let (key, _) = admin.sdk_key("server").await;
+    let mut clients = Vec::new();
+    for _ in 0..200 {
+        let mut s = stream(&server, &key, None).await;
+        let v = s.next(WAIT).await.unwrap().version();
+        clients.push((s, v));
+    }
+    let v0 = clients[0].1;
+    assert!(clients.iter().all(|(_, v)| *v == v0));
+    let changes = 20;
+    for i in 0..changes {
+        admin.toggle("f", i % 2 == 0).await;
+    }
+    let tasks: Vec<_> = clients
+        .into_iter()
+        .map(|(mut s, v0)| {
+            tokio::spawn(async move {
+                let events = s.until(WAIT, |e| e.version() >= v0 + changes).await;
+                events.iter().map(|e| e.version()).collect::<Vec<u64>>()
+            })
+        })
+        .collect();
+    for t in tasks {
+        let versions = t.await.unwrap();
+        assert_eq!(versions, (v0 + 1..=v0 + changes).collect::<Vec<_>>(), "no event lost, none duplicated");
+    }
+}
+
+#[tokio::test]
+async fn ofrep_and_dashboard_streams_announce_changes() {
+    let db = Database::sqlite();
+    let server = Server::start(&db, &[]).await;
+    let admin = Admin::login(&server).await;
+    admin.create_flag("f").await;
+    let (client_key, _) = admin.sdk_key("client").await;
+    let bulk: serde_json::Value = reqwest::Client::new()
+        .post(format!("{}/ofrep/v1/evaluate/flags", server.base))
+        .header("x-api-key", &client_key)
+        .json(&json!({"context": {"targetingKey": "u1"}}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let uri = bulk["eventStreams"][0]["endpoint"]["requestUri"]
+        .as_str()
+        .expect("an event stream is advertised")
+        .to_owned();
+    assert_eq!(bulk["eventStreams"][0]["type"], "sse");
+    let mut ofrep = Sse::open(&format!("{}{uri}", server.base), &[]).await;
+    assert_eq!(ofrep.status, 200);
+    let (_, token) = admin.call(reqwest::Method::POST, "/api/v1/auth/stream-token", None).await;
+    let mut dashboard =
+        Sse::open(&format!("{}/api/v1/stream?token={}", server.base, token["token"].as_str().unwrap()), &[])
+            .await;
+    assert_eq!(dashboard.status, 200);
+    admin.toggle("f", true).await;
+    let notice = ofrep.next(WAIT).await.unwrap();
+    assert_eq!(notice.json()["type"], "refetchEvaluation");
+    assert_eq!(notice.json()["etag"], admin.env_version().await.to_string());
+    let audit = dashboard.until(WAIT, |e| e.event == "audit").await;
+    let entry = audit.last().unwrap().json();
+    assert_eq!(entry["action"], "flag_config.toggle");
+    assert_eq!(entry["actor"], format!("user:{}", support::EMAIL));
+
+    let bad = Sse::open(&format!("{}/ofrep/v1/events?token=forged", server.base), &[]).await;
+    assert_eq!(bad.status, 401);
+    let none = Sse::open(&format!("{}/api/v1/stream", server.base), &[]).await;
+    assert_eq!(none.status, 401);
+    // A login token is not a stream token.
+    let login = Sse::open(&format!("{}/api/v1/stream?token={}", server.base, admin.token), &[]).await;
+    assert_eq!(login.status, 401);
+}
