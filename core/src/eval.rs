@@ -139,12 +139,20 @@ pub struct Evaluation<'a> {
     pub variant: Option<&'a str>,
     /// Why.
     pub reason: Reason<'a>,
+    /// Position of the variant in the flag's variant list.
+    variant_index: Option<usize>,
 }
 
 impl<'a> Evaluation<'a> {
     /// An error result.
     pub fn error(code: ErrorCode) -> Self {
-        Evaluation { value: None, variant: None, reason: Reason::Error(code) }
+        Evaluation { value: None, variant: None, reason: Reason::Error(code), variant_index: None }
+    }
+
+    /// Position of the served variant in the flag's variant list (e.g. to count usage
+    /// in a flat array without hashing); `None` on error.
+    pub fn variant_index(&self) -> Option<usize> {
+        self.variant_index
     }
 
     /// The error code, if this is an error.
@@ -289,6 +297,31 @@ impl CompiledSnapshot {
         }
     }
 
+    /// The position of a flag in this snapshot, for [`CompiledSnapshot::evaluate_index`].
+    #[inline]
+    pub fn flag_index(&self, flag_key: &str) -> Option<usize> {
+        self.index.get(flag_key).copied()
+    }
+
+    /// Evaluates the flag at `index` (from [`CompiledSnapshot::flag_index`]) and, when
+    /// `kind` is given, answers `TYPE_MISMATCH` for a flag of another kind (`Json`
+    /// accepts every kind). An index out of range answers `FLAG_NOT_FOUND`.
+    #[inline]
+    pub fn evaluate_index<'a>(
+        &'a self,
+        index: usize,
+        ctx: &Context,
+        kind: Option<FlagKind>,
+    ) -> Evaluation<'a> {
+        match self.flags.get(index) {
+            None => Evaluation::error(ErrorCode::FlagNotFound),
+            Some(f) if kind.is_some_and(|k| k != FlagKind::Json && k != f.kind) => {
+                Evaluation::error(ErrorCode::TypeMismatch)
+            }
+            Some(_) => self.eval_flag(index, ctx, &mut NoTrace, 0),
+        }
+    }
+
     /// Evaluates every flag, in snapshot order.
     pub fn evaluate_all<'a>(
         &'a self,
@@ -424,7 +457,12 @@ impl CompiledFlag {
     #[inline]
     fn serve<'a>(&'a self, v: usize, reason: Reason<'a>) -> Evaluation<'a> {
         match self.variants.get(v) {
-            Some(variant) => Evaluation { value: Some(&variant.value), variant: Some(&variant.key), reason },
+            Some(variant) => Evaluation {
+                value: Some(&variant.value),
+                variant: Some(&variant.key),
+                reason,
+                variant_index: Some(v),
+            },
             None => Evaluation::error(ErrorCode::General),
         }
     }
