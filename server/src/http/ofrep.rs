@@ -147,8 +147,19 @@ fn ofrep_reason(reason: &Reason<'_>) -> &'static str {
     }
 }
 
-/// A success or a per-flag failure, in the protocol's shape.
-fn evaluation_json(flag: &str, e: &Evaluation<'_>, kind: SdkKeyKind, version: u64) -> (StatusCode, Value) {
+/// Writes a success or a per-flag failure, in the protocol's shape, straight into the
+/// response buffer (bulk answers carry a thousand of these: no intermediate values).
+fn write_evaluation(
+    out: &mut Vec<u8>,
+    flag: &str,
+    e: &Evaluation<'_>,
+    kind: SdkKeyKind,
+    version: u64,
+) -> StatusCode {
+    use std::io::Write as _;
+    let string = |out: &mut Vec<u8>, s: &str| {
+        let _ = serde_json::to_writer(&mut *out, s);
+    };
     match e.reason {
         Reason::Error(code) => {
             let (status, code, details) = match code {
@@ -166,30 +177,47 @@ fn evaluation_json(flag: &str, e: &Evaluation<'_>, kind: SdkKeyKind, version: u6
                 ErrorCode::ParseError => (StatusCode::BAD_REQUEST, "PARSE_ERROR", "parse error".to_owned()),
                 _ => (StatusCode::BAD_REQUEST, "GENERAL", "the flag could not be evaluated".to_owned()),
             };
-            (status, serde_json::json!({"key": flag, "errorCode": code, "errorDetails": details}))
+            out.extend_from_slice(b"{\"key\":");
+            string(out, flag);
+            out.extend_from_slice(b",\"errorCode\":\"");
+            out.extend_from_slice(code.as_bytes());
+            out.extend_from_slice(b"\",\"errorDetails\":");
+            string(out, &details);
+            out.push(b'}');
+            status
         }
         ref reason => {
-            let mut metadata = Map::new();
-            metadata.insert("vexilReason".to_owned(), Value::from(reason_name(reason)));
-            metadata.insert("environmentVersion".to_owned(), Value::from(version));
+            out.extend_from_slice(b"{\"key\":");
+            string(out, flag);
+            out.extend_from_slice(b",\"value\":");
+            let _ = serde_json::to_writer(&mut *out, e.value.unwrap_or(&Value::Null));
+            if let Some(v) = e.variant {
+                out.extend_from_slice(b",\"variant\":");
+                string(out, v);
+            }
+            out.extend_from_slice(b",\"reason\":\"");
+            out.extend_from_slice(ofrep_reason(reason).as_bytes());
+            out.extend_from_slice(b"\",\"metadata\":{\"vexilReason\":\"");
+            out.extend_from_slice(reason_name(reason).as_bytes());
+            out.extend_from_slice(b"\"");
             // Client keys ship to browsers: they never learn about the rules.
             if kind == SdkKeyKind::Server {
                 if let Reason::TargetingMatch { rule: Some(r) } = reason {
-                    metadata.insert("ruleId".to_owned(), Value::from(r.id));
-                    metadata.insert("ruleIndex".to_owned(), Value::from(r.index));
+                    out.extend_from_slice(b",\"ruleId\":");
+                    string(out, r.id);
+                    let _ = write!(out, ",\"ruleIndex\":{}", r.index);
                 }
             }
-            let mut body = Map::new();
-            body.insert("key".to_owned(), Value::from(flag));
-            body.insert("value".to_owned(), e.value.cloned().unwrap_or(Value::Null));
-            body.insert("reason".to_owned(), Value::from(ofrep_reason(reason)));
-            if let Some(v) = e.variant {
-                body.insert("variant".to_owned(), Value::from(v));
-            }
-            body.insert("metadata".to_owned(), Value::Object(metadata));
-            (StatusCode::OK, Value::Object(body))
+            let _ = write!(out, ",\"environmentVersion\":{version}}}}}");
+            StatusCode::OK
         }
     }
+}
+
+fn json_response(status: StatusCode, body: Vec<u8>) -> Response {
+    let mut r = (status, body).into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    r
 }
 
 fn reason_name(reason: &Reason<'_>) -> &'static str {
@@ -213,8 +241,9 @@ async fn evaluate_flag(
     } else {
         Evaluation::error(ErrorCode::FlagNotFound)
     };
-    let (status, body) = evaluation_json(&flag, &result, key.kind, view.version);
-    Ok((status, axum::Json(body)).into_response())
+    let mut body = Vec::with_capacity(256);
+    let status = write_evaluation(&mut body, &flag, &result, key.kind, view.version);
+    Ok(json_response(status, body))
 }
 
 /// A stable hash of a JSON value (object keys sorted), for bulk ETags.
@@ -274,20 +303,30 @@ async fn evaluate_flags(
         }
         return Ok(r);
     }
-    let flags: Vec<Value> = view
-        .compiled
-        .evaluate_all(&ctx)
-        .filter(|(flag, _)| visible(&view.compiled, &key, flag))
-        .map(|(flag, e)| evaluation_json(flag, &e, key.kind, view.version).1)
-        .collect();
-    let mut body = serde_json::json!({
-        "flags": flags,
-        "metadata": {"version": view.version.to_string(), "environment": view.environment},
-    });
-    if let Some(stream) = super::stream::ofrep_event_stream(&state, &key) {
-        body["eventStreams"] = Value::Array(vec![stream]);
+    let mut body = Vec::with_capacity(128 * view.compiled.len() + 512);
+    body.extend_from_slice(b"{\"flags\":[");
+    let mut first = true;
+    // Both iterate in snapshot order.
+    for ((flag, e), info) in view.compiled.evaluate_all(&ctx).zip(view.compiled.flags()) {
+        if key.kind == SdkKeyKind::Client && !info.client_visible() {
+            continue;
+        }
+        if !first {
+            body.push(b',');
+        }
+        first = false;
+        write_evaluation(&mut body, flag, &e, key.kind, view.version);
     }
-    let mut r = (StatusCode::OK, axum::Json(body)).into_response();
+    body.extend_from_slice(b"],\"metadata\":");
+    let metadata = serde_json::json!({"version": view.version.to_string(), "environment": view.environment});
+    let _ = serde_json::to_writer(&mut body, &metadata);
+    if let Some(stream) = super::stream::ofrep_event_stream(&state, &key) {
+        body.extend_from_slice(b",\"eventStreams\":[");
+        let _ = serde_json::to_writer(&mut body, &stream);
+        body.push(b']');
+    }
+    body.push(b'}');
+    let mut r = json_response(StatusCode::OK, body);
     if let Ok(v) = HeaderValue::from_str(&etag) {
         r.headers_mut().insert(header::ETAG, v);
     }

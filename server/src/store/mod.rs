@@ -175,7 +175,8 @@ impl Store {
                 let any = AnyConnectOptions::from_url(&native.to_url_lossy())
                     .context("converting SQLite options")?;
                 AnyPoolOptions::new()
-                    .max_connections(options.max_connections.min(8))
+                    // SQLite has one writer; more connections only hold more cache.
+                    .max_connections(options.max_connections.min(4))
                     .acquire_timeout(options.acquire_timeout)
                     .after_connect(|conn, _| {
                         Box::pin(async move {
@@ -183,6 +184,9 @@ impl Store {
                             sqlx::query("pragma foreign_keys = on").execute(&mut *conn).await?;
                             sqlx::query("pragma busy_timeout = 10000").execute(&mut *conn).await?;
                             sqlx::query("pragma journal_mode = wal").execute(&mut *conn).await?;
+                            // 1 MiB of page cache per connection instead of 2: the hot data
+                            // lives in the hubs, not in SQLite.
+                            sqlx::query("pragma cache_size = -1024").execute(&mut *conn).await?;
                             Ok(())
                         })
                     })
