@@ -54,7 +54,7 @@ fn parse_args() -> Result<Args, String> {
             "--changes" => a.changes = value()?.parse().map_err(|e| format!("--changes: {e}"))?,
             "--interval-ms" => {
                 a.interval =
-                    Duration::from_millis(value()?.parse().map_err(|e| format!("--interval-ms: {e}"))?)
+                    Duration::from_millis(value()?.parse().map_err(|e| format!("--interval-ms: {e}"))?);
             }
             "--email" => a.email = value()?,
             "--password" => a.password = value()?,
@@ -65,10 +65,10 @@ fn parse_args() -> Result<Args, String> {
                     .collect::<Result<_, _>>()?;
             }
             "--deadline-seconds" => {
-                a.deadline = Duration::from_secs(value()?.parse().map_err(|e| format!("{e}"))?)
+                a.deadline = Duration::from_secs(value()?.parse().map_err(|e| format!("{e}"))?);
             }
             "--connect-concurrency" => {
-                a.connect_concurrency = value()?.parse().map_err(|e| format!("{e}"))?
+                a.connect_concurrency = value()?.parse().map_err(|e| format!("{e}"))?;
             }
             other => return Err(format!("unknown option {other}")),
         }

@@ -129,6 +129,9 @@ pub async fn prepare(args: &ServeArgs, shutdown: CancellationToken) -> anyhow::R
     })
 }
 
+/// Setting naming the generated owner account not yet claimed.
+pub const SETUP_PENDING: &str = "setup_pending_user";
+
 /// Creates the first owner when there are no users: from `VEXIL_ADMIN_EMAIL` /
 /// `VEXIL_ADMIN_PASSWORD`, or with a generated password printed once to standard error
 /// (never to the log).
@@ -150,9 +153,12 @@ async fn ensure_owner(store: &Store, args: &ServeArgs) -> anyhow::Result<()> {
     let new =
         NewUser { email: email.clone(), name: "Owner".to_owned(), password_hash: hash, role: Role::Owner };
     match store.create_user(&Actor::system(), new).await {
-        Ok(_) => {
+        Ok(user) => {
             tracing::info!(user.email = %email, "created the first owner");
             if generated {
+                // Until someone claims it (dashboard first-run set-up, or a password
+                // change), the account counts as not set up.
+                store.set_setting(SETUP_PENDING, &user.id).await?;
                 eprintln!(
                     "\n  Vexil created the owner account {email} with the password:\n\n      {password}\n\n  It is shown only this once. Log in and change it.\n"
                 );

@@ -30,10 +30,10 @@ struct LoginRequest {
 }
 
 #[derive(Serialize)]
-struct LoginResponse {
-    token: String,
-    expires_at: Timestamp,
-    user: User,
+pub(super) struct LoginResponse {
+    pub(super) token: String,
+    pub(super) expires_at: Timestamp,
+    pub(super) user: User,
 }
 
 /// The client address, when the server knows it (not in in-process tests).
@@ -80,7 +80,7 @@ async fn login(
     Ok(axum::Json(LoginResponse { token, expires_at, user }))
 }
 
-async fn start_session(state: &AppState, user_id: &str) -> Result<(String, Timestamp), ApiError> {
+pub(super) async fn start_session(state: &AppState, user_id: &str) -> Result<(String, Timestamp), ApiError> {
     let session = uuid::Uuid::new_v4().to_string();
     let expires_at = Timestamp(Timestamp::now().0 + state.auth.session_ttl.as_millis() as i64);
     state.store.create_session(&session, user_id, expires_at).await?;

@@ -17,6 +17,7 @@ mod projects;
 mod sdk;
 mod sdk_keys;
 mod segments;
+mod setup;
 mod stream;
 mod tokens;
 mod ui;
@@ -46,6 +47,7 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
     let api = Router::new()
         .merge(login::router())
         .merge(live::router())
+        .merge(setup::router())
         .merge(projects::router())
         .merge(environments::router())
         .merge(flags::router())

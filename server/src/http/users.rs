@@ -43,13 +43,13 @@ fn check_email(email: &str) -> Result<(), ApiError> {
     if ok { Ok(()) } else { Err(field_error("/email", "not an email address")) }
 }
 
-fn field_error(pointer: &str, message: &str) -> ApiError {
+pub(super) fn field_error(pointer: &str, message: &str) -> ApiError {
     ApiError::Validation(vexil_core::ValidationErrors {
         problems: vec![vexil_core::Problem { pointer: pointer.to_owned(), message: message.to_owned() }],
     })
 }
 
-async fn hash_password(password: String) -> Result<String, ApiError> {
+pub(super) async fn hash_password(password: String) -> Result<String, ApiError> {
     tokio::task::spawn_blocking(move || password::hash(&password))
         .await
         .map_err(|e| ApiError::Internal(format!("password hashing task: {e}")))?
@@ -151,7 +151,14 @@ async fn update_user(
         None => None,
     };
     let patch = UserPatch { name: body.name, role: body.role, password_hash, disabled: body.disabled };
+    let password_changed = patch.password_hash.is_some();
     let user: User = state.store.update_user(&principal.actor(), &id, version, patch).await?;
+    if password_changed
+        && state.store.setting(crate::app::SETUP_PENDING).await?.as_deref() == Some(id.as_str())
+    {
+        // The generated password is gone: the account is claimed.
+        state.store.delete_setting(crate::app::SETUP_PENDING).await?;
+    }
     Ok(with_etag(StatusCode::OK, user.version, &user))
 }
 

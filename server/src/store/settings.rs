@@ -17,3 +17,30 @@ impl Store {
         get(&row, "value")
     }
 }
+
+impl Store {
+    /// The value of a setting, if set.
+    pub async fn setting(&self, key: &str) -> Result<Option<String>> {
+        let row = sqlx::query("select value from setting where key = $1")
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| get(&r, "value")).transpose()
+    }
+
+    /// Sets a setting.
+    pub async fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        sqlx::query("insert into setting (key, value) values ($1, $2) on conflict (key) do update set value = excluded.value")
+            .bind(key)
+            .bind(value)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Removes a setting; true if it was there.
+    pub async fn delete_setting(&self, key: &str) -> Result<bool> {
+        let done = sqlx::query("delete from setting where key = $1").bind(key).execute(&self.pool).await?;
+        Ok(done.rows_affected() > 0)
+    }
+}

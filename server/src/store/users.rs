@@ -223,6 +223,20 @@ impl Store {
         self.commit(tx, Vec::new()).await
     }
 
+    /// Changes a user's email (first-run set-up).
+    pub async fn change_email(&self, id: &str, email: &str) -> Result<User> {
+        let row = sqlx::query(&format!(
+            "update app_user set email = $1, version = version + 1, updated_at = $2 where id = $3 returning {COLUMNS}"
+        ))
+        .bind(email.to_lowercase())
+        .bind(Timestamp::now().0)
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("user {id:?}")))?;
+        from_row(&row)
+    }
+
     /// Records a new login session.
     pub async fn create_session(&self, id: &str, user_id: &str, expires_at: Timestamp) -> Result<()> {
         sqlx::query("insert into session (id, user_id, created_at, expires_at) values ($1, $2, $3, $4)")

@@ -358,3 +358,62 @@ async fn ofrep_and_dashboard_streams_announce_changes() {
     let login = Sse::open(&format!("{}/api/v1/stream?token={}", server.base, admin.token), &[]).await;
     assert_eq!(login.status, 401);
 }
+
+#[tokio::test]
+async fn a_first_start_without_credentials_prints_a_password_once_and_offers_set_up() {
+    let db = Database::sqlite();
+    let dir = tempfile::tempdir().unwrap();
+    let err = dir.path().join("stderr");
+    let mut server = Server::start_with(&db, &[], false, Some(&err)).await;
+    let printed = std::fs::read_to_string(&err).unwrap();
+    let password = printed
+        .lines()
+        .skip_while(|l| !l.contains("with the password"))
+        .nth(2)
+        .map(str::trim)
+        .expect("the generated password is printed")
+        .to_owned();
+    assert!(password.len() >= 16, "{password}");
+    // It is printed for the operator, never written into a log line.
+    let log_lines: Vec<&str> = printed.lines().filter(|l| l.starts_with('{')).collect();
+    assert!(!log_lines.is_empty(), "the logs were captured too");
+    assert!(log_lines.iter().all(|l| !l.contains(&password)), "a log line holds the password");
+    let http = reqwest::Client::new();
+    let state: serde_json::Value =
+        http.get(format!("{}/api/v1/setup", server.base)).send().await.unwrap().json().await.unwrap();
+    assert_eq!(state, json!({"pending": true, "email": "admin@localhost"}));
+    let wrong = http
+        .post(format!("{}/api/v1/setup", server.base))
+        .json(&json!({"setup_password": "guess-guess-guess", "email": "me@example.com", "password": "my-own-password"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 401);
+    let done: serde_json::Value = http
+        .post(format!("{}/api/v1/setup", server.base))
+        .json(&json!({"setup_password": password, "email": "Me@Example.com", "name": "Me", "password": "my-own-password"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(done["user"]["email"], "me@example.com");
+    assert_eq!(done["user"]["role"], "owner");
+    assert!(done["token"].is_string());
+    let state: serde_json::Value =
+        http.get(format!("{}/api/v1/setup", server.base)).send().await.unwrap().json().await.unwrap();
+    assert_eq!(state["pending"], false);
+    let again = http
+        .post(format!("{}/api/v1/setup", server.base))
+        .json(&json!({"setup_password": password, "email": "x@example.com", "password": "another-password"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 409, "set-up happens once");
+    // A restart does not print a password again: there is an owner now.
+    server.terminate();
+    let err2 = dir.path().join("stderr2");
+    let _again = Server::start_with(&db, &[], false, Some(&err2)).await;
+    assert!(!std::fs::read_to_string(&err2).unwrap().contains("with the password"));
+}

@@ -74,18 +74,37 @@ pub(crate) struct Server {
 
 impl Server {
     pub(crate) async fn start(db: &Database, extra: &[(&str, &str)]) -> Server {
+        Self::start_with(db, extra, true, None).await
+    }
+
+    /// `credentials: false` leaves the owner's password to the server; `output` captures
+    /// the server's standard output and error (logs and messages) into one file.
+    pub(crate) async fn start_with(
+        db: &Database,
+        extra: &[(&str, &str)],
+        credentials: bool,
+        output: Option<&std::path::Path>,
+    ) -> Server {
         let port = free_port();
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_vexil"));
         cmd.arg("serve")
             .env("VEXIL_LISTEN", format!("127.0.0.1:{port}"))
             .env("VEXIL_DATABASE_URL", &db.url)
-            .env("VEXIL_ADMIN_EMAIL", EMAIL)
-            .env("VEXIL_ADMIN_PASSWORD", PASSWORD)
             .env("VEXIL_JWT_SECRET", "stream-test-secret-stream-test-secret-0")
             .env("VEXIL_LOG_FORMAT", "json")
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
+            .env("RUST_LOG", "info")
+            .env_remove("VEXIL_ADMIN_EMAIL")
+            .env_remove("VEXIL_ADMIN_PASSWORD");
+        match output {
+            Some(path) => {
+                let file = std::fs::File::create(path).expect("output file");
+                cmd.stdout(file.try_clone().expect("output file")).stderr(file)
+            }
+            None => cmd.stdout(Stdio::null()).stderr(Stdio::null()),
+        };
+        if credentials {
+            cmd.env("VEXIL_ADMIN_EMAIL", EMAIL).env("VEXIL_ADMIN_PASSWORD", PASSWORD);
+        }
         for (k, v) in extra {
             cmd.env(k, v);
         }

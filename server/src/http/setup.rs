@@ -1,0 +1,108 @@
+//! First-run set-up: when the server generated the owner's password (no
+//! `VEXIL_ADMIN_PASSWORD`), the dashboard lets whoever has that one-time password choose
+//! the owner's email, name and real password.
+
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::extract::{ConnectInfo, State};
+use axum::http::request::Parts;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use serde::{Deserialize, Serialize};
+
+use super::error::ApiError;
+use super::extract::Json;
+use super::login::start_session;
+use crate::app::{AppState, SETUP_PENDING};
+use crate::auth::password;
+use crate::store::{Actor, UserPatch};
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new().route("/setup", get(get_setup).post(complete_setup))
+}
+
+#[derive(Serialize)]
+struct SetupState {
+    pending: bool,
+    email: Option<String>,
+}
+
+async fn pending_user(state: &AppState) -> Result<Option<crate::store::User>, ApiError> {
+    let Some(id) = state.store.setting(SETUP_PENDING).await? else { return Ok(None) };
+    match state.store.get_user(&id).await {
+        Ok(u) => Ok(Some(u)),
+        Err(crate::store::Error::NotFound(_)) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn get_setup(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
+    let user = pending_user(&state).await?;
+    Ok(axum::Json(SetupState { pending: user.is_some(), email: user.map(|u| u.email) }))
+}
+
+#[derive(Deserialize)]
+struct SetupRequest {
+    /// The password the server printed at first start.
+    setup_password: String,
+    email: String,
+    #[serde(default)]
+    name: String,
+    password: String,
+}
+
+struct ClientAddr(Option<SocketAddr>);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0)))
+    }
+}
+
+async fn complete_setup(
+    State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    Json(body): Json<SetupRequest>,
+) -> Result<impl IntoResponse, ApiError> {
+    let Some(user) = pending_user(&state).await? else {
+        return Err(ApiError::Conflict {
+            detail: "set-up is already done; log in instead".to_owned(),
+            dependents: vec![],
+        });
+    };
+    // Guessing the one-time password counts as failed logins.
+    let address_key = format!("address:{}", addr.map(|a| a.ip().to_string()).unwrap_or_default());
+    let account_key = format!("account:{}", user.email);
+    let auth = &state.auth;
+    if let Some(wait) =
+        auth.account_failures.check(&account_key).or_else(|| auth.address_failures.check(&address_key))
+    {
+        return Err(ApiError::TooManyRequests { retry_after_seconds: wait.as_secs() });
+    }
+    let (given, phc) = (body.setup_password.clone(), user.password_hash.clone());
+    let ok = tokio::task::spawn_blocking(move || password::verify(&given, &phc))
+        .await
+        .map_err(|e| ApiError::Internal(format!("password check task: {e}")))?;
+    if !ok {
+        auth.account_failures.fail(&account_key);
+        auth.address_failures.fail(&address_key);
+        return Err(ApiError::Unauthorized("the set-up password is wrong".to_owned()));
+    }
+    let email = body.email.trim().to_lowercase();
+    if email.len() > 254 || !email.split_once('@').is_some_and(|(a, b)| !a.is_empty() && !b.is_empty()) {
+        return Err(super::users::field_error("/email", "not an email address"));
+    }
+    let password_hash = super::users::hash_password(body.password).await?;
+    let name = if body.name.trim().is_empty() { email.clone() } else { body.name.trim().to_owned() };
+    let patch =
+        UserPatch { name: Some(name), role: None, password_hash: Some(password_hash), disabled: None };
+    let updated =
+        state.store.update_user(&Actor(format!("user:{}", user.email)), &user.id, None, patch).await?;
+    let updated =
+        if updated.email == email { updated } else { state.store.change_email(&updated.id, &email).await? };
+    state.store.delete_setting(SETUP_PENDING).await?;
+    let (token, expires_at) = start_session(&state, &updated.id).await?;
+    Ok(axum::Json(super::login::LoginResponse { token, expires_at, user: updated }))
+}
