@@ -26,6 +26,43 @@ pub struct AuthState {
     pub address_failures: FailureLimiter,
 }
 
+/// The rate-limit keys of one login attempt: the account and the client address.
+#[derive(Debug, Clone)]
+pub struct LoginAttempt {
+    account: String,
+    address: String,
+}
+
+impl AuthState {
+    /// Starts a login attempt for `email` from `addr`; refused while either is locked
+    /// out (the answer says how long to wait).
+    pub fn attempt(&self, email: &str, addr: Option<std::net::SocketAddr>) -> Result<LoginAttempt, Duration> {
+        let attempt = LoginAttempt {
+            account: format!("account:{}", email.trim().to_lowercase()),
+            address: format!("address:{}", addr.map(|a| a.ip().to_string()).unwrap_or_default()),
+        };
+        match self
+            .account_failures
+            .check(&attempt.account)
+            .or_else(|| self.address_failures.check(&attempt.address))
+        {
+            Some(wait) => Err(wait),
+            None => Ok(attempt),
+        }
+    }
+
+    /// Counts a failed attempt against both keys.
+    pub fn failed(&self, attempt: &LoginAttempt) {
+        self.account_failures.fail(&attempt.account);
+        self.address_failures.fail(&attempt.address);
+    }
+
+    /// Forgets the account's failures after a success.
+    pub fn succeeded(&self, attempt: &LoginAttempt) {
+        self.account_failures.clear(&attempt.account);
+    }
+}
+
 /// An authenticated caller of the admin API.
 #[derive(Debug, Clone)]
 pub enum Principal {

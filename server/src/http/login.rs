@@ -1,16 +1,13 @@
 //! Logging in and out.
 
-use std::net::SocketAddr;
-
 use axum::Router;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::http::request::Parts;
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 
 use super::error::ApiError;
-use super::extract::Json;
+use super::extract::{ClientAddr, Json};
 use crate::app::AppState;
 use crate::auth::{Principal, password};
 use crate::store::{Timestamp, User};
@@ -36,30 +33,16 @@ pub(super) struct LoginResponse {
     pub(super) user: User,
 }
 
-/// The client address, when the server knows it (not in in-process tests).
-struct ClientAddr(Option<SocketAddr>);
-
-impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientAddr {
-    type Rejection = std::convert::Infallible;
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientAddr(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0)))
-    }
-}
-
 async fn login(
     State(state): State<AppState>,
     ClientAddr(addr): ClientAddr,
     Json(body): Json<LoginRequest>,
 ) -> Result<axum::Json<LoginResponse>, ApiError> {
     let email = body.email.trim().to_lowercase();
-    let account_key = format!("account:{email}");
-    let address_key = format!("address:{}", addr.map(|a| a.ip().to_string()).unwrap_or_default());
     let auth = &state.auth;
-    if let Some(wait) =
-        auth.account_failures.check(&account_key).or_else(|| auth.address_failures.check(&address_key))
-    {
-        return Err(ApiError::TooManyRequests { retry_after_seconds: wait.as_secs() });
-    }
+    let attempt = auth
+        .attempt(&email, addr)
+        .map_err(|wait| ApiError::TooManyRequests { retry_after_seconds: wait.as_secs() })?;
     let user = state.store.user_by_email(&email).await?;
     let phc = user.as_ref().map_or_else(|| password::dummy_hash().to_owned(), |u| u.password_hash.clone());
     let given = body.password;
@@ -69,12 +52,11 @@ async fn login(
     let user = match user {
         Some(u) if matches && !u.disabled => u,
         _ => {
-            auth.account_failures.fail(&account_key);
-            auth.address_failures.fail(&address_key);
+            auth.failed(&attempt);
             return Err(ApiError::Unauthorized("wrong email or password".to_owned()));
         }
     };
-    auth.account_failures.clear(&account_key);
+    auth.succeeded(&attempt);
     let (token, expires_at) = start_session(&state, &user.id).await?;
     tracing::info!(user.email = %user.email, "logged in");
     Ok(axum::Json(LoginResponse { token, expires_at, user }))

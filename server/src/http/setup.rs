@@ -2,17 +2,14 @@
 //! `VEXIL_ADMIN_PASSWORD`), the dashboard lets whoever has that one-time password choose
 //! the owner's email, name and real password.
 
-use std::net::SocketAddr;
-
 use axum::Router;
-use axum::extract::{ConnectInfo, State};
-use axum::http::request::Parts;
+use axum::extract::State;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use serde::{Deserialize, Serialize};
 
 use super::error::ApiError;
-use super::extract::Json;
+use super::extract::{ClientAddr, Json};
 use super::login::start_session;
 use crate::app::{AppState, SETUP_PENDING};
 use crate::auth::password;
@@ -52,15 +49,6 @@ struct SetupRequest {
     password: String,
 }
 
-struct ClientAddr(Option<SocketAddr>);
-
-impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientAddr {
-    type Rejection = std::convert::Infallible;
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientAddr(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0)))
-    }
-}
-
 async fn complete_setup(
     State(state): State<AppState>,
     ClientAddr(addr): ClientAddr,
@@ -73,23 +61,19 @@ async fn complete_setup(
         });
     };
     // Guessing the one-time password counts as failed logins.
-    let address_key = format!("address:{}", addr.map(|a| a.ip().to_string()).unwrap_or_default());
-    let account_key = format!("account:{}", user.email);
-    let auth = &state.auth;
-    if let Some(wait) =
-        auth.account_failures.check(&account_key).or_else(|| auth.address_failures.check(&address_key))
-    {
-        return Err(ApiError::TooManyRequests { retry_after_seconds: wait.as_secs() });
-    }
+    let attempt = state
+        .auth
+        .attempt(&user.email, addr)
+        .map_err(|wait| ApiError::TooManyRequests { retry_after_seconds: wait.as_secs() })?;
     let (given, phc) = (body.setup_password.clone(), user.password_hash.clone());
     let ok = tokio::task::spawn_blocking(move || password::verify(&given, &phc))
         .await
         .map_err(|e| ApiError::Internal(format!("password check task: {e}")))?;
     if !ok {
-        auth.account_failures.fail(&account_key);
-        auth.address_failures.fail(&address_key);
+        state.auth.failed(&attempt);
         return Err(ApiError::Unauthorized("the set-up password is wrong".to_owned()));
     }
+    state.auth.succeeded(&attempt);
     let email = body.email.trim().to_lowercase();
     if email.len() > 254 || !email.split_once('@').is_some_and(|(a, b)| !a.is_empty() && !b.is_empty()) {
         return Err(super::users::field_error("/email", "not an email address"));
