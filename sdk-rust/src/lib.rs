@@ -1,5 +1,82 @@
-//! `vexil-sdk`: evaluates Vexil flags locally from a cached snapshot.
+//! `vexil-sdk`: the Rust client of Vexil. It keeps an environment's flags in memory,
+//! current through the server's event stream, and evaluates them locally with
+//! `vexil-core`, the engine the server itself uses.
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! use vexil_sdk::{Client, Context};
+//!
+//! fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let client = Client::builder("https://flags.example.com", std::env::var("VEXIL_SERVER_KEY")?)
+//!         .persistence_path("/var/cache/myapp/flags.snapshot")
+//!         .build()?;
+//!     client.wait_until_ready_blocking(Duration::from_secs(5))?;
+//!
+//!     let user = Context::new("user-42").with("country", "DE").with("plan", "pro");
+//!     if client.bool_value("new-checkout", &user, false) {
+//!         client.track("checkout-completed", &user, 129.90)?;
+//!     }
+//!     Ok(())
+//! }
+//! ```
+//!
+//! - **Evaluation** ([`Client::bool_value`] and friends) is local, lock-free and never
+//!   fails: an unknown flag, a type mismatch or a client without data returns the
+//!   default, and the `*_details` calls say why ([`Details`]).
+//! - **Data flow**: a full load from `/sdk/v1/config`, then the `/sdk/v1/stream` event
+//!   stream, resumed with `Last-Event-ID` after a disconnection; polling while the
+//!   stream keeps failing. Work runs on a thread of the client's own, so the client
+//!   needs no async runtime from its caller.
+//! - **Resilience**: a bootstrap snapshot, an offline mode, a persistence file used when
+//!   the server is unreachable at start, and a [`Status`] that turns stale without
+//!   contact.
+//! - **Events**: usage counts and custom metrics ([`Client::track`]) are sent in the
+//!   background.
+//! - **OpenFeature**: with the `openfeature` feature, `openfeature::VexilProvider`.
+//!
+//! Offline, from a bootstrap snapshot (no server needed):
+//!
+//! ```
+//! use vexil_sdk::{Client, Context, Status};
+//!
+//! let snapshot = r#"{"environment": "production", "version": 7, "flags": [{
+//!     "key": "theme", "kind": "string", "salt": "t1",
+//!     "variants": [{"key": "light", "value": "light"}, {"key": "dark", "value": "dark"}],
+//!     "config": {"enabled": true, "off_variant": "light", "default": {"variant": "dark"}}}]}"#;
+//! let client = Client::builder("http://localhost:8080", "vx_srv_unused")
+//!     .offline(true)
+//!     .bootstrap_json(snapshot)
+//!     .build()?;
+//! assert_eq!(client.status(), Status::Offline);
+//! assert_eq!(client.string_value("theme", &Context::new("user-1"), "light"), "dark");
+//! # Ok::<(), vexil_sdk::BuildError>(())
+//! ```
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
-pub use vexil_core::{Context, Evaluation, Reason};
+mod apply;
+mod backoff;
+mod builder;
+mod client;
+mod details;
+mod error;
+mod events;
+mod loaded;
+#[cfg(feature = "openfeature")]
+pub mod openfeature;
+mod persist;
+mod shared;
+mod sse;
+mod status;
+mod transport;
+mod usage;
+mod worker;
+
+pub use builder::{ClientBuilder, MAX_WATCHED_FLAGS};
+pub use client::Client;
+pub use details::{AllFlags, Details};
+pub use error::{BuildError, Corruption, Error, Foreign, PersistError, StreamError, TrackError, WaitError};
+pub use shared::FlagsChanged;
+pub use status::{Stats, Status};
+pub use vexil_core::{AttrValue, Context, ErrorCode, EvaluationRecord, FlagKind, ReasonKind, Snapshot};

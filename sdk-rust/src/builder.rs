@@ -1,0 +1,446 @@
+//! Client options and their validation. Every option is checked in `build()`, so a
+//! running client never meets a bad one.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use url::Url;
+use vexil_core::{CompiledSnapshot, Snapshot};
+
+use crate::client::Client;
+use crate::error::BuildError;
+
+/// Most flags whose served variants `track` reports (the server's limit per event).
+pub const MAX_WATCHED_FLAGS: usize = 50;
+
+/// Where the bootstrap snapshot comes from.
+#[derive(Debug, Clone)]
+enum Bootstrap {
+    Json(Vec<u8>),
+    File(PathBuf),
+    Snapshot(Box<Snapshot>),
+}
+
+/// The server key; never printed.
+#[derive(Clone)]
+pub(crate) struct ServerKey(pub(crate) String);
+
+impl fmt::Debug for ServerKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ServerKey(***)")
+    }
+}
+
+/// Validated options, shared by the client and its background thread.
+#[derive(Debug, Clone)]
+pub(crate) struct Options {
+    pub(crate) base_url: Url,
+    pub(crate) key: ServerKey,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) request_timeout: Duration,
+    pub(crate) streaming: bool,
+    pub(crate) poll_interval: Duration,
+    pub(crate) flush_interval: Duration,
+    pub(crate) max_staleness: Duration,
+    pub(crate) offline: bool,
+    pub(crate) send_events: bool,
+    pub(crate) reconnect_base: Duration,
+    pub(crate) reconnect_max: Duration,
+    pub(crate) stream_idle_timeout: Duration,
+    pub(crate) persistence_path: Option<PathBuf>,
+    pub(crate) max_usage_entries: usize,
+    pub(crate) max_metric_events: usize,
+    pub(crate) max_watched_contexts: usize,
+    pub(crate) watch_flags: Vec<String>,
+}
+
+/// Configures and starts a [`Client`]. Created by [`Client::builder`].
+///
+/// ```
+/// use std::time::Duration;
+///
+/// let client = vexil_sdk::Client::builder("http://localhost:8080", "vx_srv_example")
+///     .offline(true)
+///     .bootstrap_json(r#"{"environment": "production", "version": 1, "flags": []}"#)
+///     .request_timeout(Duration::from_secs(5))
+///     .build()?;
+/// assert_eq!(client.status(), vexil_sdk::Status::Offline);
+/// # Ok::<(), vexil_sdk::BuildError>(())
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until build() is called"]
+pub struct ClientBuilder {
+    base_url: String,
+    key: ServerKey,
+    connect_timeout: Duration,
+    request_timeout: Duration,
+    streaming: bool,
+    poll_interval: Duration,
+    flush_interval: Duration,
+    max_staleness: Duration,
+    offline: bool,
+    send_events: bool,
+    reconnect_base: Duration,
+    reconnect_max: Duration,
+    stream_idle_timeout: Duration,
+    persistence_path: Option<PathBuf>,
+    bootstrap: Option<Bootstrap>,
+    max_usage_entries: usize,
+    max_metric_events: usize,
+    max_watched_contexts: usize,
+    watch_flags: Vec<String>,
+}
+
+impl ClientBuilder {
+    pub(crate) fn new(base_url: impl Into<String>, server_key: impl Into<String>) -> ClientBuilder {
+        ClientBuilder {
+            base_url: base_url.into(),
+            key: ServerKey(server_key.into()),
+            connect_timeout: Duration::from_secs(5),
+            request_timeout: Duration::from_secs(10),
+            streaming: true,
+            poll_interval: Duration::from_secs(30),
+            flush_interval: Duration::from_secs(10),
+            max_staleness: Duration::from_secs(300),
+            offline: false,
+            send_events: true,
+            reconnect_base: Duration::from_secs(1),
+            reconnect_max: Duration::from_secs(30),
+            stream_idle_timeout: Duration::from_secs(60),
+            persistence_path: None,
+            bootstrap: None,
+            max_usage_entries: 10_000,
+            max_metric_events: 10_000,
+            max_watched_contexts: 10_000,
+            watch_flags: Vec::new(),
+        }
+    }
+
+    /// Time allowed to open a TCP (and TLS) connection. Default 5 s.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Time allowed for a whole configuration or events request, and for the stream's
+    /// response headers. Default 10 s.
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = timeout;
+        self
+    }
+
+    /// Whether to follow the event stream (default) or only poll the configuration.
+    pub fn streaming(mut self, enabled: bool) -> Self {
+        self.streaming = enabled;
+        self
+    }
+
+    /// How often the configuration is polled when streaming is off or failing.
+    /// Default 30 s.
+    pub fn poll_interval(mut self, interval: Duration) -> Self {
+        self.poll_interval = interval;
+        self
+    }
+
+    /// How often usage counts and metric events are sent. Default 10 s.
+    pub fn flush_interval(mut self, interval: Duration) -> Self {
+        self.flush_interval = interval;
+        self
+    }
+
+    /// After this long without an answer from the server the status becomes
+    /// [`crate::Status::Stale`] (values are still served). Default 5 minutes.
+    pub fn max_staleness(mut self, staleness: Duration) -> Self {
+        self.max_staleness = staleness;
+        self
+    }
+
+    /// Offline mode: serve the bootstrap snapshot and never call the server (no
+    /// thread is started and no events are sent). Needs a bootstrap.
+    pub fn offline(mut self, offline: bool) -> Self {
+        self.offline = offline;
+        self
+    }
+
+    /// Whether usage counts and metric events are sent to the server. Default true.
+    pub fn send_events(mut self, enabled: bool) -> Self {
+        self.send_events = enabled;
+        self
+    }
+
+    /// First and largest delay between stream reconnections (exponential backoff with
+    /// full jitter). Default 1 s and 30 s.
+    pub fn reconnect_delay(mut self, base: Duration, max: Duration) -> Self {
+        self.reconnect_base = base;
+        self.reconnect_max = max;
+        self
+    }
+
+    /// A stream silent for this long (the server sends a keep-alive every 15 s) is
+    /// considered dead and reopened. Default 60 s.
+    pub fn stream_idle_timeout(mut self, timeout: Duration) -> Self {
+        self.stream_idle_timeout = timeout;
+        self
+    }
+
+    /// Starts from this snapshot (JSON as served by `/sdk/v1/config`) until the server
+    /// answers; with [`ClientBuilder::offline`], serves only it.
+    pub fn bootstrap_json(mut self, json: impl Into<Vec<u8>>) -> Self {
+        self.bootstrap = Some(Bootstrap::Json(json.into()));
+        self
+    }
+
+    /// Like [`ClientBuilder::bootstrap_json`], reading the JSON from a file at `build()`.
+    pub fn bootstrap_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.bootstrap = Some(Bootstrap::File(path.into()));
+        self
+    }
+
+    /// Like [`ClientBuilder::bootstrap_json`], from a snapshot value.
+    pub fn bootstrap_snapshot(mut self, snapshot: Snapshot) -> Self {
+        self.bootstrap = Some(Bootstrap::Snapshot(Box::new(snapshot)));
+        self
+    }
+
+    /// Saves every snapshot received from the server to this file (atomically) and,
+    /// when the server cannot be reached at start, serves the file's snapshot.
+    pub fn persistence_path(mut self, path: impl Into<PathBuf>) -> Self {
+        self.persistence_path = Some(path.into());
+        self
+    }
+
+    /// Bounds of the event buffers, used while the server is unreachable: distinct
+    /// (flag, variant) usage counters and queued metric events. Beyond them events are
+    /// dropped and counted in [`crate::Stats::events_dropped`]. Default 10 000 each.
+    pub fn event_buffer(mut self, max_usage_entries: usize, max_metric_events: usize) -> Self {
+        self.max_usage_entries = max_usage_entries;
+        self.max_metric_events = max_metric_events;
+        self
+    }
+
+    /// Flags whose served variants are remembered per context key (for at most
+    /// `max_contexts` keys, the oldest forgotten first), so that [`Client::track`]
+    /// attributes a metric to the variants the context saw. At most
+    /// [`MAX_WATCHED_FLAGS`].
+    pub fn watch_flags<I, S>(mut self, flags: I, max_contexts: usize) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.watch_flags = flags.into_iter().map(Into::into).collect();
+        self.max_watched_contexts = max_contexts;
+        self
+    }
+
+    /// Checks the options, loads the bootstrap and starts the client (and, unless
+    /// offline, its background thread). Returns at once: see
+    /// [`Client::wait_until_ready`].
+    pub fn build(self) -> Result<Client, BuildError> {
+        let (options, bootstrap) = self.validate()?;
+        Client::start(options, bootstrap)
+    }
+
+    fn validate(self) -> Result<(Options, Option<(Snapshot, CompiledSnapshot)>), BuildError> {
+        let base_url = parse_base_url(&self.base_url)?;
+        check_key(&self.key.0)?;
+        for (option, value) in [
+            ("connect_timeout", self.connect_timeout),
+            ("request_timeout", self.request_timeout),
+            ("poll_interval", self.poll_interval),
+            ("flush_interval", self.flush_interval),
+            ("max_staleness", self.max_staleness),
+            ("reconnect_delay", self.reconnect_base),
+            ("stream_idle_timeout", self.stream_idle_timeout),
+        ] {
+            if value.is_zero() {
+                return Err(BuildError::ZeroDuration { option });
+            }
+        }
+        if self.reconnect_max < self.reconnect_base {
+            return Err(BuildError::OutOfOrder {
+                option: "reconnect_delay base",
+                value: self.reconnect_base,
+                limit: "reconnect_delay max",
+                limit_value: self.reconnect_max,
+            });
+        }
+        for (option, value) in [
+            ("event_buffer max_usage_entries", self.max_usage_entries),
+            ("event_buffer max_metric_events", self.max_metric_events),
+            ("watch_flags max_contexts", self.max_watched_contexts),
+        ] {
+            if value == 0 {
+                return Err(BuildError::ZeroCapacity { option });
+            }
+        }
+        if self.watch_flags.len() > MAX_WATCHED_FLAGS {
+            return Err(BuildError::TooManyWatchedFlags {
+                max: MAX_WATCHED_FLAGS,
+                found: self.watch_flags.len(),
+            });
+        }
+        let bootstrap = self.bootstrap.map(load_bootstrap).transpose()?;
+        if self.offline && bootstrap.is_none() {
+            return Err(BuildError::OfflineWithoutBootstrap);
+        }
+        let options = Options {
+            base_url,
+            key: self.key,
+            connect_timeout: self.connect_timeout,
+            request_timeout: self.request_timeout,
+            streaming: self.streaming,
+            poll_interval: self.poll_interval,
+            flush_interval: self.flush_interval,
+            max_staleness: self.max_staleness,
+            offline: self.offline,
+            send_events: self.send_events && !self.offline,
+            reconnect_base: self.reconnect_base,
+            reconnect_max: self.reconnect_max,
+            stream_idle_timeout: self.stream_idle_timeout,
+            persistence_path: self.persistence_path,
+            max_usage_entries: self.max_usage_entries,
+            max_metric_events: self.max_metric_events,
+            max_watched_contexts: self.max_watched_contexts,
+            watch_flags: self.watch_flags,
+        };
+        Ok((options, bootstrap))
+    }
+}
+
+fn parse_base_url(raw: &str) -> Result<Url, BuildError> {
+    let mut url = Url::parse(raw).map_err(|source| BuildError::InvalidUrl { url: raw.to_owned(), source })?;
+    if !matches!(url.scheme(), "http" | "https")
+        || url.cannot_be_a_base()
+        || url.host().is_none()
+        || url.query().is_some()
+        || url.fragment().is_some()
+    {
+        return Err(BuildError::UnsupportedUrl { url: raw.to_owned() });
+    }
+    // A base with a path prefix (`https://host/vexil`) keeps it when joined.
+    if !url.path().ends_with('/') {
+        let path = format!("{}/", url.path());
+        url.set_path(&path);
+    }
+    Ok(url)
+}
+
+fn check_key(key: &str) -> Result<(), BuildError> {
+    let hint = if key.starts_with("vx_cli_") {
+        " (this is a client key, meant for browsers and mobile apps)"
+    } else if key.starts_with("vx_api_") {
+        " (this is an admin API token)"
+    } else {
+        ""
+    };
+    let body = key.strip_prefix("vx_srv_").unwrap_or("");
+    // The key goes into an HTTP header: printable ASCII only.
+    if body.is_empty() || key.len() > 128 || !key.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(BuildError::InvalidServerKey { hint });
+    }
+    Ok(())
+}
+
+fn load_bootstrap(b: Bootstrap) -> Result<(Snapshot, CompiledSnapshot), BuildError> {
+    let snapshot = match b {
+        Bootstrap::Snapshot(s) => *s,
+        Bootstrap::Json(bytes) => Snapshot::from_json(&bytes).map_err(BuildError::BootstrapInvalid)?,
+        Bootstrap::File(path) => {
+            let bytes =
+                std::fs::read(&path).map_err(|source| BuildError::BootstrapUnreadable { path, source })?;
+            Snapshot::from_json(&bytes).map_err(BuildError::BootstrapInvalid)?
+        }
+    };
+    let compiled = CompiledSnapshot::compile(&snapshot)
+        .map_err(|e| BuildError::BootstrapInvalid(vexil_core::Error::Invalid(e)))?;
+    Ok((snapshot, compiled))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn builder() -> ClientBuilder {
+        ClientBuilder::new("http://127.0.0.1:1", "vx_srv_abc")
+    }
+
+    fn err(b: ClientBuilder) -> BuildError {
+        match b.validate() {
+            Ok(_) => panic!("accepted"),
+            Err(e) => e,
+        }
+    }
+
+    #[test]
+    fn bad_urls_are_refused() {
+        for url in ["not a url", "ftp://host", "http://host/?q=1", "http://host/#f", "mailto:x@y"] {
+            let e = err(ClientBuilder::new(url, "vx_srv_abc"));
+            assert!(
+                matches!(e, BuildError::InvalidUrl { .. } | BuildError::UnsupportedUrl { .. }),
+                "{url}: {e:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_base_path_is_kept_for_the_endpoints() {
+        let url = parse_base_url("https://flags.example.com/vexil").unwrap();
+        assert_eq!(
+            url.join("sdk/v1/config").unwrap().as_str(),
+            "https://flags.example.com/vexil/sdk/v1/config"
+        );
+        let url = parse_base_url("http://127.0.0.1:8080").unwrap();
+        assert_eq!(url.join("sdk/v1/config").unwrap().as_str(), "http://127.0.0.1:8080/sdk/v1/config");
+    }
+
+    #[test]
+    fn keys_that_are_not_server_keys_are_refused_without_showing_them() {
+        for key in ["", "vx_srv_", "vx_cli_secret", "vx_api_secret", "secret", "vx_srv_a b"] {
+            let e = err(ClientBuilder::new("http://h", key));
+            assert!(matches!(e, BuildError::InvalidServerKey { .. }), "{key}");
+            if key.len() > 7 {
+                assert!(!e.to_string().contains(key), "the key is not shown");
+            }
+        }
+        assert!(err(ClientBuilder::new("http://h", "vx_cli_x")).to_string().contains("client key"));
+        assert!(!format!("{:?}", builder()).contains("vx_srv_abc"), "Debug hides the key");
+    }
+
+    #[test]
+    fn zero_durations_and_capacities_are_refused() {
+        assert!(matches!(
+            err(builder().poll_interval(Duration::ZERO)),
+            BuildError::ZeroDuration { option: "poll_interval" }
+        ));
+        assert!(matches!(
+            err(builder().flush_interval(Duration::ZERO)),
+            BuildError::ZeroDuration { option: "flush_interval" }
+        ));
+        assert!(matches!(err(builder().event_buffer(0, 1)), BuildError::ZeroCapacity { .. }));
+        assert!(matches!(
+            err(builder().reconnect_delay(Duration::from_secs(2), Duration::from_secs(1))),
+            BuildError::OutOfOrder { .. }
+        ));
+        assert!(matches!(
+            err(builder().watch_flags((0..51).map(|i| format!("f{i}")), 10)),
+            BuildError::TooManyWatchedFlags { max: 50, found: 51 }
+        ));
+    }
+
+    #[test]
+    fn bad_bootstraps_are_refused() {
+        assert!(matches!(err(builder().offline(true)), BuildError::OfflineWithoutBootstrap));
+        assert!(matches!(err(builder().bootstrap_json("{not json")), BuildError::BootstrapInvalid(_)));
+        let invalid = r#"{"environment": "production", "version": 1, "flags": [{"key": "a", "kind": "boolean",
+            "salt": "s", "variants": [], "config": {"enabled": true, "off_variant": "x", "default": {"variant": "x"}}}]}"#;
+        assert!(matches!(
+            err(builder().bootstrap_json(invalid)),
+            BuildError::BootstrapInvalid(vexil_core::Error::Invalid(_))
+        ));
+        assert!(matches!(
+            err(builder().bootstrap_file("/nonexistent/vexil.json")),
+            BuildError::BootstrapUnreadable { .. }
+        ));
+    }
+}

@@ -1,0 +1,359 @@
+//! The SDK's error types. Evaluation never fails (it returns the caller's default with
+//! a reason); these describe bad options, failed background work and misuse of `track`.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::status::Status;
+
+/// Why [`crate::ClientBuilder::build`] refused the options.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// The base URL does not parse.
+    #[error("the base URL {url:?} is not a valid URL")]
+    InvalidUrl {
+        /// The URL given.
+        url: String,
+        /// The parser's complaint.
+        #[source]
+        source: url::ParseError,
+    },
+    /// The base URL is not `http` or `https`, or carries a query or fragment.
+    #[error("the base URL {url:?} must be an http or https URL without query or fragment")]
+    UnsupportedUrl {
+        /// The URL given.
+        url: String,
+    },
+    /// The key is not a server SDK key (`vx_srv_...`). The key itself is never shown.
+    #[error("the SDK key is not a server key: server keys start with `vx_srv_`{hint}")]
+    InvalidServerKey {
+        /// A hint when the key is recognisably of another kind.
+        hint: &'static str,
+    },
+    /// A duration option is zero.
+    #[error("the option `{option}` must be greater than zero")]
+    ZeroDuration {
+        /// The option's builder method.
+        option: &'static str,
+    },
+    /// A capacity option is zero.
+    #[error("the option `{option}` must be at least 1")]
+    ZeroCapacity {
+        /// The option's builder method.
+        option: &'static str,
+    },
+    /// Two options contradict each other.
+    #[error("the option `{option}` must not exceed `{limit}` ({value:?} > {limit_value:?})")]
+    OutOfOrder {
+        /// The option that is too large.
+        option: &'static str,
+        /// Its value.
+        value: Duration,
+        /// The option that bounds it.
+        limit: &'static str,
+        /// That option's value.
+        limit_value: Duration,
+    },
+    /// More flags to watch than a metric event may carry.
+    #[error("at most {max} flags can be watched, {found} were given")]
+    TooManyWatchedFlags {
+        /// The limit.
+        max: usize,
+        /// How many were given.
+        found: usize,
+    },
+    /// The bootstrap file cannot be read.
+    #[error("the bootstrap file {path} cannot be read")]
+    BootstrapUnreadable {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The bootstrap snapshot is not a valid snapshot.
+    #[error("the bootstrap snapshot is invalid")]
+    BootstrapInvalid(#[source] vexil_core::Error),
+    /// Offline mode needs a bootstrap snapshot to serve.
+    #[error("offline mode needs a bootstrap snapshot")]
+    OfflineWithoutBootstrap,
+    /// The HTTP client could not be created.
+    #[error("the HTTP client could not be created")]
+    Http(#[source] reqwest::Error),
+    /// The background thread or its runtime could not be started.
+    #[error("the background thread could not be started")]
+    Thread(#[source] std::io::Error),
+}
+
+/// Something that went wrong in the background: the latest one is kept by
+/// [`crate::Client::last_error`] and every one is logged with `tracing`.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The request did not get an answer (connection refused, timeout, broken body...).
+    #[error("{endpoint}: request failed")]
+    Transport {
+        /// The endpoint, e.g. `/sdk/v1/config`.
+        endpoint: &'static str,
+        /// The HTTP client's error.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// The server did not answer in time.
+    #[error("{endpoint}: no answer within {after:?}")]
+    Timeout {
+        /// The endpoint.
+        endpoint: &'static str,
+        /// The request timeout.
+        after: Duration,
+    },
+    /// The server refused the key (401: unknown or revoked; 403: not a server key).
+    #[error("{endpoint}: the server refused the SDK key (HTTP {status})")]
+    Unauthorized {
+        /// The endpoint.
+        endpoint: &'static str,
+        /// 401 or 403.
+        status: u16,
+    },
+    /// The server answered with an unexpected status.
+    #[error("{endpoint}: unexpected HTTP status {status}")]
+    Status {
+        /// The endpoint.
+        endpoint: &'static str,
+        /// The status code.
+        status: u16,
+    },
+    /// A snapshot from the server was rejected; the previous one is still served.
+    #[error("a snapshot from {endpoint} was rejected")]
+    InvalidSnapshot {
+        /// The endpoint.
+        endpoint: &'static str,
+        /// Why.
+        #[source]
+        source: vexil_core::Error,
+    },
+    /// The event stream sent something unusable; the previous snapshot is still served
+    /// and the client reloads.
+    #[error("the event stream sent unusable data")]
+    Stream(#[from] StreamError),
+    /// The persisted snapshot could not be read or written (also kept by
+    /// [`crate::Client::persistence_error`]).
+    #[error(transparent)]
+    Persistence(Arc<PersistError>),
+    /// The server refused a batch of usage and metric events, which were dropped.
+    #[error("/sdk/v1/events refused a batch (HTTP {status}); {dropped} entries dropped")]
+    EventsRejected {
+        /// The status code.
+        status: u16,
+        /// Usage and metric entries dropped.
+        dropped: usize,
+    },
+}
+
+/// What was wrong with the event stream.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StreamError {
+    /// The stream is not valid UTF-8.
+    #[error("the stream is not valid UTF-8")]
+    NotUtf8,
+    /// One event is larger than the SDK accepts.
+    #[error("an event exceeds {max_bytes} bytes")]
+    TooLarge {
+        /// The limit.
+        max_bytes: usize,
+    },
+    /// A change event carries no usable `id`.
+    #[error("a `{event}` event has no numeric id")]
+    MissingId {
+        /// The event type.
+        event: String,
+    },
+    /// A change event does not follow the previous version.
+    #[error("a change for version {found} arrived while at version {current}")]
+    NotConsecutive {
+        /// The version of the cache.
+        current: u64,
+        /// The event's id.
+        found: u64,
+    },
+    /// A `snapshot` event's id differs from the snapshot's version.
+    #[error("a snapshot event with id {id} holds version {version}")]
+    SnapshotIdMismatch {
+        /// The event id.
+        id: u64,
+        /// The snapshot's version.
+        version: u64,
+    },
+    /// An event's data does not parse.
+    #[error("a `{event}` event holds malformed data")]
+    Malformed {
+        /// The event type.
+        event: String,
+        /// The parser's complaint.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A change arrived before any snapshot to apply it to.
+    #[error("a change arrived before any snapshot")]
+    NoBase,
+    /// Applying the received changes gave an invalid snapshot.
+    #[error("the changes give an invalid snapshot")]
+    Invalid(#[source] vexil_core::ValidationErrors),
+    /// Nothing (not even a keep-alive) arrived for too long.
+    #[error("nothing arrived for {0:?}")]
+    Idle(Duration),
+}
+
+/// Why a persisted snapshot file was not used (or not written). Such a file is ignored
+/// whole, never trusted in part.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PersistError {
+    /// Reading or writing failed.
+    #[error("persisted snapshot {path}: I/O error")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file does not start with the Vexil snapshot header.
+    #[error("{path} is not a Vexil SDK snapshot file")]
+    NotASnapshotFile {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The file was written by a newer format.
+    #[error("{path} uses snapshot file format {found}; this SDK reads format {supported}")]
+    UnsupportedFormat {
+        /// The file.
+        path: PathBuf,
+        /// The file's format version.
+        found: u32,
+        /// The version this SDK reads.
+        supported: u32,
+    },
+    /// The body is shorter or longer than the header says, or its checksum differs.
+    #[error("{path} is corrupt ({what})")]
+    Corrupt {
+        /// The file.
+        path: PathBuf,
+        /// What does not match.
+        what: Corruption,
+    },
+    /// The file was written for another SDK key or environment.
+    #[error("{path} belongs to another {what}")]
+    Foreign {
+        /// The file.
+        path: PathBuf,
+        /// What differs.
+        what: Foreign,
+    },
+    /// The body is not a valid snapshot.
+    #[error("{path} holds an invalid snapshot")]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: vexil_core::Error,
+    },
+    /// The snapshot could not be serialised.
+    #[error("the snapshot could not be serialised")]
+    Serialize(#[source] serde_json::Error),
+}
+
+/// What made a persisted file corrupt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Corruption {
+    /// The body length differs from the header's.
+    Length {
+        /// Bytes the header announces.
+        expected: usize,
+        /// Bytes found.
+        found: usize,
+    },
+    /// The body checksum differs from the header's.
+    Checksum,
+    /// The header and the body name different environments or versions.
+    HeaderMismatch,
+}
+
+impl std::fmt::Display for Corruption {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Corruption::Length { expected, found } => {
+                write!(f, "body of {found} bytes, header says {expected}")
+            }
+            Corruption::Checksum => f.write_str("checksum mismatch"),
+            Corruption::HeaderMismatch => f.write_str("header and body disagree"),
+        }
+    }
+}
+
+/// What makes a persisted file foreign.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Foreign {
+    /// It was written by a client with another SDK key.
+    Key,
+    /// It holds another environment than the bootstrap snapshot.
+    Environment {
+        /// The environment expected.
+        expected: String,
+        /// The environment in the file.
+        found: String,
+    },
+}
+
+impl std::fmt::Display for Foreign {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Foreign::Key => f.write_str("SDK key"),
+            Foreign::Environment { expected, found } => {
+                write!(f, "environment ({found:?}, expected {expected:?})")
+            }
+        }
+    }
+}
+
+/// Why [`crate::Client::wait_until_ready`] returned without data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum WaitError {
+    /// No snapshot arrived in time; the client keeps trying.
+    #[error("no flag data within {timeout:?} (status: {status:?})")]
+    TimedOut {
+        /// How long was waited.
+        timeout: Duration,
+        /// The status at the deadline.
+        status: Status,
+    },
+    /// The client was closed.
+    #[error("the client is closed")]
+    Closed,
+}
+
+/// Why [`crate::Client::track`] did not record an event.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TrackError {
+    /// Event keys are 1 to 128 characters of ASCII letters, digits and `_ - . : /`.
+    #[error("{0:?} is not a valid event key (1 to 128 of A-Z a-z 0-9 _ - . : /)")]
+    InvalidEventKey(String),
+    /// The value is NaN or infinite.
+    #[error("the event value must be finite")]
+    NotFinite,
+    /// The event buffer is full (the server has been unreachable for a while); the
+    /// event was dropped and counted.
+    #[error("the event buffer is full")]
+    BufferFull,
+    /// Events are disabled for this client (offline mode or `send_events(false)`).
+    #[error("events are disabled for this client")]
+    Disabled,
+}

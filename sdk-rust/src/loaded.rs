@@ -1,0 +1,136 @@
+//! What readers load: a compiled snapshot together with the usage counters allocated
+//! for it. Immutable once built; a change builds a new one that is swapped in whole.
+
+use std::sync::Arc;
+
+use vexil_core::CompiledSnapshot;
+
+use crate::usage::UsageCounters;
+
+/// Per-flag lookup for counting: the flag's first usage slot and, for a watched flag,
+/// its position in the watch list.
+#[derive(Debug, Clone, Copy)]
+struct FlagSlots {
+    offset: u32,
+    watch: u32,
+}
+
+const NOT_WATCHED: u32 = u32::MAX;
+
+/// A watched flag's variant keys, in order.
+type VariantKeys = Box<[Arc<str>]>;
+
+/// A compiled snapshot, its usage counters and what is needed to report them.
+#[derive(Debug)]
+pub(crate) struct Loaded {
+    pub(crate) compiled: CompiledSnapshot,
+    slots: Box<[FlagSlots]>,
+    usage: UsageCounters,
+    /// Variant keys of watched flags, by flag index, shared with the served-variant
+    /// memory so that recording one clones an `Arc` rather than a string.
+    watched_variants: Box<[Option<VariantKeys>]>,
+}
+
+/// One watched flag's served variant, as recorded on the evaluation path.
+#[derive(Debug, Clone)]
+pub(crate) struct Served {
+    pub(crate) watch: u32,
+    pub(crate) variant: Arc<str>,
+}
+
+impl Loaded {
+    pub(crate) fn new(compiled: CompiledSnapshot, watch: &[String]) -> Loaded {
+        let mut offset = 0usize;
+        let mut slots = Vec::with_capacity(compiled.len());
+        let mut watched_variants = Vec::with_capacity(compiled.len());
+        for flag in compiled.flags() {
+            let position = watch.iter().position(|w| w == flag.key());
+            slots.push(FlagSlots {
+                offset: u32::try_from(offset).unwrap_or(u32::MAX),
+                watch: position.and_then(|p| u32::try_from(p).ok()).unwrap_or(NOT_WATCHED),
+            });
+            watched_variants.push(position.map(|_| flag.variants().map(|(k, _)| Arc::from(k)).collect()));
+            offset += flag.variants().len();
+        }
+        Loaded {
+            usage: UsageCounters::new(offset),
+            compiled,
+            slots: slots.into_boxed_slice(),
+            watched_variants: watched_variants.into_boxed_slice(),
+        }
+    }
+
+    /// Counts one evaluation of flag `flag` serving variant `variant`; for a watched
+    /// flag, returns what to remember for the context.
+    #[inline]
+    pub(crate) fn count(&self, flag: usize, variant: usize) -> Option<Served> {
+        let s = self.slots.get(flag)?;
+        self.usage.add(s.offset as usize + variant);
+        if s.watch == NOT_WATCHED {
+            return None;
+        }
+        self.watched(flag, s.watch, variant)
+    }
+
+    #[cold]
+    fn watched(&self, flag: usize, watch: u32, variant: usize) -> Option<Served> {
+        let keys = self.watched_variants.get(flag)?.as_ref()?;
+        Some(Served { watch, variant: keys.get(variant)?.clone() })
+    }
+
+    /// Empties the counters, calling `sink(flag, variant, count)` for each non-zero one.
+    pub(crate) fn drain_usage(&self, mut sink: impl FnMut(&str, &str, u64)) {
+        for (flag, s) in self.compiled.flags().zip(self.slots.iter()) {
+            for (i, (variant, _)) in flag.variants().enumerate() {
+                let n = self.usage.take(s.offset as usize + i);
+                if n > 0 {
+                    sink(flag.key(), variant, n);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn compiled() -> CompiledSnapshot {
+        let json = serde_json::json!({"environment": "production", "version": 3, "flags": [
+            {"key": "a", "kind": "boolean", "salt": "s",
+             "variants": [{"key": "on", "value": true}, {"key": "off", "value": false}],
+             "config": {"enabled": true, "off_variant": "off", "default": {"variant": "on"}}},
+            {"key": "b", "kind": "string", "salt": "s",
+             "variants": [{"key": "x", "value": "x"}, {"key": "y", "value": "y"}, {"key": "z", "value": "z"}],
+             "config": {"enabled": true, "off_variant": "x", "default": {"variant": "z"}}}
+        ]});
+        CompiledSnapshot::from_json(json.to_string().as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn counts_land_in_the_slot_of_their_flag_and_variant() {
+        let l = Loaded::new(compiled(), &[]);
+        let b = l.compiled.flag_index("b").unwrap();
+        let a = l.compiled.flag_index("a").unwrap();
+        assert!(l.count(b, 2).is_none());
+        l.count(b, 2);
+        l.count(a, 1);
+        let mut seen = Vec::new();
+        l.drain_usage(|f, v, n| seen.push((f.to_owned(), v.to_owned(), n)));
+        seen.sort();
+        assert_eq!(seen, [("a".into(), "off".into(), 1), ("b".into(), "z".into(), 2)]);
+        let mut again = 0;
+        l.drain_usage(|_, _, _| again += 1);
+        assert_eq!(again, 0, "draining empties the counters");
+    }
+
+    #[test]
+    fn a_watched_flag_reports_the_served_variant() {
+        let l = Loaded::new(compiled(), &["zzz".to_owned(), "b".to_owned()]);
+        let b = l.compiled.flag_index("b").unwrap();
+        let served = l.count(b, 1).unwrap();
+        assert_eq!((served.watch, &*served.variant), (1, "y"));
+        assert!(l.count(l.compiled.flag_index("a").unwrap(), 0).is_none());
+        assert!(l.count(99, 0).is_none(), "an unknown index is ignored");
+    }
+}

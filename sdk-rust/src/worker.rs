@@ -1,0 +1,534 @@
+//! The background thread: its own single-threaded tokio runtime, so that the client
+//! needs no runtime from its caller. It loads the configuration, follows the stream
+//! (falling back to polling while the stream keeps failing), installs new snapshots,
+//! persists them, flushes events and keeps the status current.
+//!
+//! It is the only writer of the shared snapshot. Anything it receives is compiled
+//! before it is swapped in, so bad data never replaces good data.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::thread::{JoinHandle, ThreadId};
+use std::time::Duration;
+
+use futures_util::StreamExt as _;
+use rand::SeedableRng as _;
+use tokio::sync::watch;
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+use vexil_core::{CompiledSnapshot, Snapshot};
+
+use crate::apply::{apply, changed_flags, normalize, parse_change};
+use crate::backoff::Backoff;
+use crate::builder::Options;
+use crate::error::{BuildError, Error, PersistError, StreamError};
+use crate::loaded::Loaded;
+use crate::persist;
+use crate::shared::{FlagsChanged, Shared};
+use crate::sse::{SseEvent, SseItem, SseParser};
+use crate::status::Counters;
+use crate::transport::{self, Fetched, Posted, Transport};
+
+/// Consecutive stream failures after which the configuration is polled between
+/// reconnection attempts.
+const POLL_AFTER_FAILURES: u32 = 3;
+/// A stream that stayed open this long counts as healthy, even if it delivered no
+/// change.
+const STABLE_STREAM: Duration = Duration::from_secs(10);
+/// Largest SSE event accepted (a snapshot of 10 000 large flags fits).
+const MAX_EVENT_BYTES: usize = 256 * 1024 * 1024;
+/// Least time between two writes of the persistence file.
+const PERSIST_EVERY: Duration = Duration::from_secs(1);
+/// How often the status is recomputed (for staleness).
+const STATUS_TICK: Duration = Duration::from_millis(250);
+
+/// Where the snapshot served came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    /// The bootstrap given to the builder.
+    Bootstrap,
+    /// The persistence file.
+    Persisted,
+    /// The server, in this process.
+    Server,
+}
+
+/// The handle kept by the client: stops and joins the thread.
+#[derive(Debug)]
+pub(crate) struct WorkerHandle {
+    cancel: CancellationToken,
+    thread: Option<JoinHandle<()>>,
+    thread_id: ThreadId,
+    pub(crate) runtime: tokio::runtime::Handle,
+}
+
+impl WorkerHandle {
+    /// Stops the background work (which flushes events) and waits for it.
+    pub(crate) fn stop(mut self) {
+        self.cancel.cancel();
+        if let Some(t) = self.thread.take() {
+            // Joining from the worker thread itself would never return.
+            if std::thread::current().id() != self.thread_id {
+                let _ = t.join();
+            }
+        }
+    }
+}
+
+/// Starts the background thread.
+pub(crate) fn spawn(
+    shared: Arc<Shared>,
+    options: Arc<Options>,
+    bootstrap: Option<Snapshot>,
+) -> Result<WorkerHandle, BuildError> {
+    let transport = Transport::new(&options)?;
+    let runtime =
+        tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(BuildError::Thread)?;
+    let cancel = CancellationToken::new();
+    let origin = bootstrap.as_ref().map(|_| Origin::Bootstrap);
+    let worker = Worker {
+        key_fingerprint: persist::key_fingerprint(&options.key.0),
+        backoff: Backoff::new(options.reconnect_base, options.reconnect_max),
+        shared,
+        transport,
+        cancel: cancel.clone(),
+        source: bootstrap.map(Arc::new),
+        origin,
+        resume_from: None,
+        tried_persisted: false,
+        persist: None,
+        rng: rand::rngs::StdRng::from_entropy(),
+        options,
+    };
+    let handle = runtime.handle().clone();
+    let thread = std::thread::Builder::new()
+        .name("vexil-sdk".to_owned())
+        .spawn(move || runtime.block_on(worker.run()))
+        .map_err(BuildError::Thread)?;
+    Ok(WorkerHandle { cancel, thread_id: thread.thread().id(), thread: Some(thread), runtime: handle })
+}
+
+struct Worker {
+    shared: Arc<Shared>,
+    options: Arc<Options>,
+    transport: Transport,
+    cancel: CancellationToken,
+    /// The snapshot served, as a model to apply changes to.
+    source: Option<Arc<Snapshot>>,
+    origin: Option<Origin>,
+    /// The version to resume the stream from (`Last-Event-ID`) and to poll with
+    /// (`If-None-Match`): set only while the data came from this server in this
+    /// process, since a bootstrap or file may come from another environment whose
+    /// version numbers mean nothing here.
+    resume_from: Option<u64>,
+    tried_persisted: bool,
+    persist: Option<watch::Sender<Option<Arc<Snapshot>>>>,
+    key_fingerprint: String,
+    rng: rand::rngs::StdRng,
+    backoff: Backoff,
+}
+
+/// How a stream connection ended.
+enum StreamEnd {
+    /// It worked for a while: reconnect promptly.
+    Healthy,
+    /// It could not open, broke at once or sent bad data.
+    Failed,
+}
+
+impl Worker {
+    async fn run(mut self) {
+        let mut tasks = Vec::new();
+        if self.shared.events.enabled() {
+            let (shared, transport) = (self.shared.clone(), self.transport.clone());
+            let (every, cancel) = (self.options.flush_interval, self.cancel.clone());
+            tasks.push(tokio::spawn(flush_loop(shared, transport, every, cancel)));
+        }
+        if let Some(path) = self.options.persistence_path.clone() {
+            let (tx, rx) = watch::channel(None);
+            self.persist = Some(tx);
+            let (shared, key) = (self.shared.clone(), self.key_fingerprint.clone());
+            tasks.push(tokio::spawn(persist_loop(rx, path, key, shared, self.cancel.clone())));
+        }
+        let ticker = tokio::spawn(status_loop(self.shared.clone()));
+        let cancel = self.cancel.clone();
+        tokio::select! {
+            () = cancel.cancelled() => {}
+            () = self.sync() => {}
+        }
+        // Closing the channel lets the persistence task write what is pending and end.
+        self.persist = None;
+        for t in tasks {
+            let _ = t.await;
+        }
+        ticker.abort();
+    }
+
+    /// Keeps the cache current, forever.
+    async fn sync(&mut self) {
+        if !self.options.streaming {
+            return self.poll_loop().await;
+        }
+        let mut failures = 0u32;
+        loop {
+            let loaded = self.resume_from.is_some() || self.full_load().await;
+            let end = if loaded { self.stream_once().await } else { StreamEnd::Failed };
+            failures = match end {
+                StreamEnd::Healthy => 0,
+                StreamEnd::Failed => failures.saturating_add(1),
+            };
+            let delay = self.backoff.delay(failures.saturating_sub(1), &mut self.rng);
+            if failures >= POLL_AFTER_FAILURES {
+                self.poll_for(delay).await;
+            } else {
+                tokio::time::sleep(delay).await;
+            }
+        }
+    }
+
+    async fn poll_loop(&mut self) {
+        let mut failures = 0u32;
+        loop {
+            failures = if self.poll_once().await { 0 } else { failures.saturating_add(1) };
+            let delay = match failures {
+                0 => self.options.poll_interval,
+                n => self.backoff.delay(n - 1, &mut self.rng).min(self.options.poll_interval),
+            };
+            tokio::time::sleep(delay).await;
+        }
+    }
+
+    /// Polls the configuration every poll interval for `duration`.
+    async fn poll_for(&mut self, duration: Duration) {
+        let until = Instant::now() + duration;
+        loop {
+            self.poll_once().await;
+            let next = Instant::now() + self.options.poll_interval;
+            if next >= until {
+                tokio::time::sleep_until(until).await;
+                return;
+            }
+            tokio::time::sleep_until(next).await;
+        }
+    }
+
+    /// `GET /sdk/v1/config` without condition; `true` when a snapshot was installed.
+    async fn full_load(&mut self) -> bool {
+        match self.transport.fetch_config(None).await {
+            Ok(Fetched::Body(body)) => {
+                self.contact();
+                if self.install_body(&body) {
+                    return true;
+                }
+            }
+            Ok(Fetched::NotModified) => self.contact(),
+            Err(e) => self.shared.record_error(e),
+        }
+        self.fall_back_to_persisted();
+        false
+    }
+
+    /// `GET /sdk/v1/config` with `If-None-Match`; `true` when the server answered with
+    /// usable data.
+    async fn poll_once(&mut self) -> bool {
+        Counters::bump(&self.shared.counters.polls);
+        match self.transport.fetch_config(self.resume_from).await {
+            Ok(Fetched::NotModified) => {
+                Counters::bump(&self.shared.counters.not_modified);
+                self.contact();
+                return true;
+            }
+            Ok(Fetched::Body(body)) => {
+                self.contact();
+                if self.install_body(&body) {
+                    return true;
+                }
+            }
+            Err(e) => self.shared.record_error(e),
+        }
+        self.fall_back_to_persisted();
+        false
+    }
+
+    fn contact(&self) {
+        self.shared.status.contact();
+        self.shared.refresh_status();
+    }
+
+    /// Installs a `/sdk/v1/config` body; on failure the current snapshot stays.
+    fn install_body(&mut self, body: &[u8]) -> bool {
+        let compiled = Snapshot::from_json(body).and_then(|mut s| {
+            normalize(&mut s);
+            let c = CompiledSnapshot::compile(&s)?;
+            Ok((s, c))
+        });
+        match compiled {
+            Ok((snapshot, compiled)) => {
+                // Counted first: whoever is woken by the install sees the count.
+                Counters::bump(&self.shared.counters.full_loads);
+                self.install(snapshot, compiled, Origin::Server);
+                true
+            }
+            Err(source) => {
+                Counters::bump(&self.shared.counters.rejected_updates);
+                self.shared.record_error(Error::InvalidSnapshot { endpoint: transport::CONFIG, source });
+                false
+            }
+        }
+    }
+
+    /// Swaps a new snapshot in and tells everyone who cares.
+    fn install(&mut self, snapshot: Snapshot, compiled: CompiledSnapshot, origin: Origin) {
+        let loaded = Arc::new(Loaded::new(compiled, &self.options.watch_flags));
+        let changed = (self.shared.changes.receiver_count() > 0)
+            .then(|| changed_flags(self.source.as_deref(), &snapshot));
+        let version = snapshot.version;
+        let snapshot = Arc::new(snapshot);
+        if let Some(old) = self.shared.replace(loaded) {
+            self.shared.events.retire(old);
+        }
+        self.source = Some(snapshot.clone());
+        self.origin = Some(origin);
+        self.resume_from = (origin == Origin::Server).then_some(version);
+        if origin == Origin::Server {
+            if let Some(tx) = &self.persist {
+                tx.send_replace(Some(snapshot));
+            }
+        }
+        if let Some(flags) = changed.filter(|f| !f.is_empty()) {
+            // No receiver left is fine.
+            let _ = self.shared.changes.send(FlagsChanged { version, flags: flags.into() });
+        }
+        self.shared.refresh_status();
+        tracing::debug!(environment.version = version, origin = ?origin, "vexil: snapshot installed");
+    }
+
+    /// Serves the persistence file when the server cannot be reached at start. Only
+    /// once, and never over data from the server.
+    fn fall_back_to_persisted(&mut self) {
+        if self.tried_persisted || !matches!(self.origin, None | Some(Origin::Bootstrap)) {
+            return;
+        }
+        let Some(path) = self.options.persistence_path.clone() else { return };
+        self.tried_persisted = true;
+        let environment = self.source.as_ref().map(|s| s.environment.clone());
+        match persist::read(&path, &self.key_fingerprint, environment.as_deref()) {
+            Ok((snapshot, compiled)) => {
+                tracing::info!(
+                    path = %path.display(),
+                    environment.version = snapshot.version,
+                    "vexil: the server is unreachable; serving the persisted snapshot"
+                );
+                Counters::bump(&self.shared.counters.persisted_loads);
+                self.shared.clear_persist_error();
+                self.install(snapshot, compiled, Origin::Persisted);
+            }
+            Err(PersistError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+                tracing::debug!(path = %path.display(), "vexil: no persisted snapshot yet");
+            }
+            Err(e) => self.shared.record_persist_error(e),
+        }
+    }
+
+    /// Follows one stream connection until it ends.
+    async fn stream_once(&mut self) -> StreamEnd {
+        let counters = &self.shared.counters;
+        Counters::bump(&counters.stream_connects);
+        if self.resume_from.is_some() {
+            Counters::bump(&counters.stream_resumes);
+        }
+        let response = match self.transport.open_stream(self.resume_from).await {
+            Ok(r) => r,
+            Err(e) => {
+                self.shared.record_error(e);
+                return StreamEnd::Failed;
+            }
+        };
+        self.contact();
+        let opened = Instant::now();
+        let mut applied_any = false;
+        let healthy = move |applied_any: bool| {
+            if applied_any || opened.elapsed() >= STABLE_STREAM {
+                StreamEnd::Healthy
+            } else {
+                StreamEnd::Failed
+            }
+        };
+        let idle = self.options.stream_idle_timeout;
+        let mut parser = SseParser::new(MAX_EVENT_BYTES);
+        let mut body = response.bytes_stream();
+        loop {
+            let chunk = match tokio::time::timeout(idle, body.next()).await {
+                Err(_) => {
+                    self.shared.record_error(StreamError::Idle(idle).into());
+                    return healthy(applied_any);
+                }
+                Ok(None) => {
+                    tracing::debug!("vexil: the stream ended");
+                    return healthy(applied_any);
+                }
+                Ok(Some(Err(source))) => {
+                    self.shared.record_error(Error::Transport { endpoint: transport::STREAM, source });
+                    return healthy(applied_any);
+                }
+                Ok(Some(Ok(chunk))) => chunk,
+            };
+            self.contact();
+            parser.push(&chunk);
+            match self.apply_available(&mut parser) {
+                Ok(applied) => applied_any |= applied,
+                Err(e) => return self.reject_stream(e),
+            }
+        }
+    }
+
+    /// Applies every complete event in the parser to a working copy, then compiles and
+    /// installs it once. Returns whether a snapshot was installed.
+    fn apply_available(&mut self, parser: &mut SseParser) -> Result<bool, StreamError> {
+        let mut working: Option<Snapshot> = None;
+        let mut changes = 0u64;
+        let mut full = false;
+        while let Some(item) = parser.next_item() {
+            if let SseItem::Event(event) = item? {
+                self.on_event(event, &mut working, &mut changes, &mut full)?;
+            }
+        }
+        let Some(snapshot) = working else { return Ok(false) };
+        let compiled = CompiledSnapshot::compile(&snapshot).map_err(StreamError::Invalid)?;
+        let counters = &self.shared.counters;
+        if full {
+            Counters::bump(&counters.full_loads);
+        }
+        counters.changes_applied.fetch_add(changes, std::sync::atomic::Ordering::Relaxed);
+        self.install(snapshot, compiled, Origin::Server);
+        Ok(true)
+    }
+
+    fn on_event(
+        &self,
+        event: SseEvent,
+        working: &mut Option<Snapshot>,
+        changes: &mut u64,
+        full: &mut bool,
+    ) -> Result<(), StreamError> {
+        let id = event.id.as_deref().and_then(|i| i.trim().parse::<u64>().ok());
+        if event.event == "snapshot" {
+            let mut snapshot: Snapshot = serde_json::from_str(&event.data)
+                .map_err(|source| StreamError::Malformed { event: event.event.clone(), source })?;
+            if let Some(id) = id.filter(|id| *id != snapshot.version) {
+                return Err(StreamError::SnapshotIdMismatch { id, version: snapshot.version });
+            }
+            normalize(&mut snapshot);
+            *working = Some(snapshot);
+            *full = true;
+            *changes = 0;
+            return Ok(());
+        }
+        // Unknown event types are skipped; if one carried a version, the next change
+        // is not consecutive and the client reloads, so nothing is silently missed.
+        let Some(change) = parse_change(&event.event, &event.data)? else { return Ok(()) };
+        let id = id.ok_or_else(|| StreamError::MissingId { event: event.event.clone() })?;
+        let base = match working {
+            Some(w) => w,
+            None => working.insert(self.source.as_deref().ok_or(StreamError::NoBase)?.clone()),
+        };
+        if Some(id) != base.version.checked_add(1) {
+            return Err(StreamError::NotConsecutive { current: base.version, found: id });
+        }
+        apply(base, change);
+        base.version = id;
+        *changes += 1;
+        Ok(())
+    }
+
+    /// Bad stream data: keep the last good snapshot and reload from `/sdk/v1/config`
+    /// before following the stream again.
+    fn reject_stream(&mut self, e: StreamError) -> StreamEnd {
+        Counters::bump(&self.shared.counters.rejected_updates);
+        self.shared.record_error(e.into());
+        self.resume_from = None;
+        StreamEnd::Failed
+    }
+}
+
+async fn status_loop(shared: Arc<Shared>) {
+    let mut tick = tokio::time::interval(STATUS_TICK);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        shared.refresh_status();
+    }
+}
+
+async fn flush_loop(shared: Arc<Shared>, transport: Transport, every: Duration, cancel: CancellationToken) {
+    let mut tick = tokio::time::interval_at(Instant::now() + every, every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = tick.tick() => flush(&shared, &transport).await,
+            () = shared.flush_now.notified() => flush(&shared, &transport).await,
+            () = cancel.cancelled() => {
+                flush(&shared, &transport).await;
+                return;
+            }
+        }
+    }
+}
+
+/// Sends what is pending; batches that could not be delivered go back in the buffers.
+pub(crate) async fn flush(shared: &Shared, transport: &Transport) {
+    let current = shared.load();
+    let mut batches = shared.events.take_batches(current.as_deref()).into_iter();
+    while let Some(batch) = batches.next() {
+        match transport.post_events(&batch).await {
+            Ok(Posted::Accepted) => {
+                Counters::bump(&shared.counters.event_batches_sent);
+                shared.status.contact();
+            }
+            Ok(Posted::Refused(status)) => {
+                let dropped = shared.events.discard(&batch);
+                shared.record_error(Error::EventsRejected { status, dropped });
+            }
+            Err(e) => {
+                shared.record_error(e);
+                shared.events.restore(batch);
+                batches.for_each(|b| shared.events.restore(b));
+                return;
+            }
+        }
+    }
+}
+
+async fn persist_loop(
+    mut rx: watch::Receiver<Option<Arc<Snapshot>>>,
+    path: PathBuf,
+    key: String,
+    shared: Arc<Shared>,
+    cancel: CancellationToken,
+) {
+    let mut written: Option<u64> = None;
+    loop {
+        let open = tokio::select! {
+            r = rx.changed() => r.is_ok(),
+            () = cancel.cancelled() => false,
+        };
+        let latest = rx.borrow_and_update().clone();
+        if let Some(snapshot) = latest.filter(|s| Some(s.version) != written) {
+            written = Some(snapshot.version);
+            let (path, key) = (path.clone(), key.clone());
+            match tokio::task::spawn_blocking(move || persist::write(&path, &snapshot, &key)).await {
+                Ok(Ok(())) => shared.clear_persist_error(),
+                Ok(Err(e)) => shared.record_persist_error(e),
+                Err(e) => tracing::error!(error = %e, "vexil: the persistence write panicked"),
+            }
+        }
+        if !open {
+            return;
+        }
+        // Bursts of changes are written once.
+        tokio::select! {
+            () = tokio::time::sleep(PERSIST_EVERY) => {}
+            () = cancel.cancelled() => {}
+        }
+    }
+}

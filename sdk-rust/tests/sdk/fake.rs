@@ -1,0 +1,187 @@
+//! A tiny HTTP/1.1 server speaking just enough of `/sdk/v1` to feed the client data
+//! the real server never sends: malformed events, gaps in versions, invalid flags.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+
+use serde_json::Value;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::broadcast;
+
+/// One request seen: path and `Last-Event-ID`.
+#[derive(Debug, Clone)]
+pub(crate) struct Seen {
+    pub(crate) path: String,
+    pub(crate) last_event_id: Option<String>,
+}
+
+/// What one stream connection does.
+#[derive(Debug, Clone)]
+pub(crate) enum Script {
+    /// Sends these bytes, then whatever is pushed.
+    Frames(Vec<Vec<u8>>),
+    /// Answers with this status and no stream.
+    Status(u16),
+}
+
+#[derive(Default)]
+struct State {
+    config: Value,
+    /// What successive stream connections do; once played, connections send only
+    /// what is pushed.
+    streams: VecDeque<Script>,
+    /// While set, stream requests get 503.
+    stream_down: bool,
+    seen: Vec<Seen>,
+}
+
+pub(crate) struct FakeServer {
+    pub(crate) base: String,
+    state: Arc<Mutex<State>>,
+    push: broadcast::Sender<Vec<u8>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for FakeServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// An SSE frame.
+pub(crate) fn frame(event: &str, id: u64, data: &str) -> Vec<u8> {
+    format!("event: {event}\nid: {id}\ndata: {data}\n\n").into_bytes()
+}
+
+impl FakeServer {
+    pub(crate) async fn start(config: Value, streams: Vec<Script>) -> FakeServer {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let state = Arc::new(Mutex::new(State {
+            config,
+            streams: streams.into(),
+            stream_down: false,
+            seen: Vec::new(),
+        }));
+        let (push, _) = broadcast::channel(16);
+        let task = {
+            let (state, push) = (state.clone(), push.clone());
+            tokio::spawn(async move {
+                while let Ok((socket, _)) = listener.accept().await {
+                    tokio::spawn(serve(socket, state.clone(), push.subscribe()));
+                }
+            })
+        };
+        FakeServer { base, state, push, task }
+    }
+
+    /// Sends a frame on every open stream that has played its script.
+    pub(crate) fn push(&self, frame: Vec<u8>) {
+        let _ = self.push.send(frame);
+    }
+
+    pub(crate) fn set_config(&self, config: Value) {
+        self.state.lock().unwrap().config = config;
+    }
+
+    pub(crate) fn set_stream_down(&self, down: bool) {
+        self.state.lock().unwrap().stream_down = down;
+    }
+
+    pub(crate) fn seen(&self, path: &str) -> Vec<Seen> {
+        self.state.lock().unwrap().seen.iter().filter(|s| s.path == path).cloned().collect()
+    }
+}
+
+async fn serve(mut socket: TcpStream, state: Arc<Mutex<State>>, mut push: broadcast::Receiver<Vec<u8>>) {
+    let mut buf = Vec::new();
+    let head_end = loop {
+        let mut chunk = [0u8; 4096];
+        match socket.read(&mut chunk).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i;
+        }
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
+    let mut lines = head.lines();
+    let path = lines.next().unwrap_or("").split(' ').nth(1).unwrap_or("").to_owned();
+    let header = |name: &str| {
+        head.lines().skip(1).find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.trim().eq_ignore_ascii_case(name).then(|| v.trim().to_owned())
+        })
+    };
+    let (last_event_id, if_none_match, length) =
+        (header("last-event-id"), header("if-none-match"), header("content-length"));
+    let script = {
+        let mut s = state.lock().unwrap();
+        s.seen.push(Seen { path: path.clone(), last_event_id });
+        match path.as_str() {
+            "/sdk/v1/stream" if s.stream_down => Some(Script::Status(503)),
+            "/sdk/v1/stream" => Some(s.streams.pop_front().unwrap_or(Script::Frames(Vec::new()))),
+            _ => None,
+        }
+    };
+    match path.as_str() {
+        "/sdk/v1/config" => {
+            let config = state.lock().unwrap().config.clone();
+            let etag = format!("\"{}\"", config["version"]);
+            let response = if if_none_match.as_deref() == Some(etag.as_str()) {
+                format!("HTTP/1.1 304 Not Modified\r\netag: {etag}\r\nconnection: close\r\n\r\n")
+            } else {
+                let body = config.to_string();
+                format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\netag: {etag}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                )
+            };
+            let _ = socket.write_all(response.as_bytes()).await;
+        }
+        "/sdk/v1/stream" => {
+            let frames = match script {
+                Some(Script::Status(code)) => {
+                    let r = format!(
+                        "HTTP/1.1 {code} Unavailable\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+                    );
+                    let _ = socket.write_all(r.as_bytes()).await;
+                    return;
+                }
+                Some(Script::Frames(f)) => f,
+                None => Vec::new(),
+            };
+            let head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\nretry: 2000\n\n";
+            if socket.write_all(head.as_bytes()).await.is_err() {
+                return;
+            }
+            for f in frames {
+                if socket.write_all(&f).await.is_err() {
+                    return;
+                }
+            }
+            while let Ok(f) = push.recv().await {
+                if socket.write_all(&f).await.is_err() {
+                    return;
+                }
+            }
+        }
+        _ => {
+            // Events: read the body, accept it.
+            let want = length.and_then(|l| l.parse::<usize>().ok()).unwrap_or(0);
+            let mut have = buf.len() - head_end - 4;
+            while have < want {
+                let mut chunk = [0u8; 4096];
+                match socket.read(&mut chunk).await {
+                    Ok(0) | Err(_) => return,
+                    Ok(n) => have += n,
+                }
+            }
+            let _ = socket
+                .write_all(b"HTTP/1.1 202 Accepted\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}")
+                .await;
+        }
+    }
+}

@@ -1,0 +1,192 @@
+//! The client against real `vexil` processes on PostgreSQL.
+
+use std::time::Duration;
+
+use serde_json::json;
+use vexil_sdk::{Client, Context, ReasonKind, Status};
+
+use crate::support::{Setup, eventually, fast};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_client_loads_the_configuration_then_follows_changes_through_the_stream() {
+    let s = Setup::new().await;
+    let client = s.client().build().unwrap();
+    let mut changes = client.subscribe_changes();
+    client.wait_until_ready(Duration::from_secs(20)).await.unwrap();
+    assert_eq!(client.status(), Status::Ready);
+    let user = Context::new("user-1");
+    let d = client.bool_details("f", &user, true);
+    assert_eq!((d.value, d.variant.as_deref(), d.reason), (false, Some("off"), ReasonKind::Disabled));
+    assert_eq!(client.stats().full_loads, 1);
+    let loaded = tokio::time::timeout(Duration::from_secs(20), changes.recv()).await.unwrap().unwrap();
+    assert_eq!(&*loaded.flags, ["f".to_owned()]);
+
+    s.admin.toggle("f", true).await;
+    eventually("the toggle to reach the client", || async {
+        client.bool_value("f", &user, false).then_some(())
+    })
+    .await;
+    let change = tokio::time::timeout(Duration::from_secs(20), changes.recv()).await.unwrap().unwrap();
+    assert_eq!(&*change.flags, ["f".to_owned()]);
+
+    s.admin
+        .put_config(
+            "f",
+            json!({"enabled": true, "off_variant": "off", "default": {"variant": "on"},
+                   "targets": [{"variant": "off", "keys": ["user-2"]}],
+                   "rules": [{"id": "de", "conditions": [{"attribute": "country", "op": "in", "values": ["DE"]}],
+                              "serve": {"variant": "off"}}]}),
+        )
+        .await;
+    let german = Context::new("user-3").with("country", "DE");
+    eventually("the new rules", || async { (!client.bool_value("f", &german, true)).then_some(()) }).await;
+    let d = client.bool_details("f", &german, true);
+    assert_eq!(
+        (d.reason, d.rule_index, d.rule_id.as_deref()),
+        (ReasonKind::TargetingMatch, Some(0), Some("de"))
+    );
+    let d = client.bool_details("f", &Context::new("user-2"), true);
+    assert_eq!((d.value, d.reason, d.rule_index), (false, ReasonKind::TargetingMatch, None));
+    assert!(client.bool_value("f", &user, false));
+
+    let stats = client.stats();
+    assert_eq!(stats.full_loads, 1, "changes came as deltas: {stats:?}");
+    assert!(stats.changes_applied >= 2, "{stats:?}");
+    assert!(client.last_error().is_none(), "{:?}", client.last_error());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_server_restart_the_client_resumes_the_stream_without_a_full_reload() {
+    let mut s = Setup::new().await;
+    s.admin.toggle("f", true).await;
+    let client = s.client().build().unwrap();
+    client.wait_until_ready(Duration::from_secs(20)).await.unwrap();
+    let user = Context::new("user-1");
+    assert!(client.bool_value("f", &user, false));
+    eventually("the stream to open", || async { (client.stats().stream_connects >= 1).then_some(()) }).await;
+    let before = client.stats();
+
+    s.server.restart().await;
+    eventually("a resumed stream on the new process", || async {
+        (s.server.metric("vexil_stream_resumes_total").await >= 1.0).then_some(())
+    })
+    .await;
+    let after = client.stats();
+    assert!(after.stream_resumes > before.stream_resumes, "{after:?}");
+    assert_eq!(after.full_loads, 1, "no full reload: {after:?}");
+    assert!(client.bool_value("f", &user, false), "values were served throughout");
+
+    // The resumed stream carries later changes.
+    s.admin.toggle("f", false).await;
+    eventually("the change after the restart", || async {
+        (!client.bool_value("f", &user, true)).then_some(())
+    })
+    .await;
+    assert_eq!(client.stats().full_loads, 1);
+    assert_eq!(client.status(), Status::Ready);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_the_server_down_at_start_the_persisted_snapshot_is_served() {
+    let mut s = Setup::new().await;
+    s.admin.toggle("f", true).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("vexil.snapshot");
+    let first = s.client().persistence_path(&path).build().unwrap();
+    first.wait_until_ready(Duration::from_secs(20)).await.unwrap();
+    eventually("the snapshot file", || async { path.exists().then_some(()) }).await;
+    let version = first.version();
+    first.close();
+    s.server.terminate();
+
+    let second = fast(Client::builder(&s.server.base, &s.key))
+        .persistence_path(&path)
+        .max_staleness(Duration::from_millis(500))
+        .build()
+        .unwrap();
+    second.wait_until_ready(Duration::from_secs(20)).await.unwrap();
+    assert!(second.bool_value("f", &Context::new("user-1"), false), "the persisted value");
+    assert_eq!(second.version(), version);
+    assert_eq!(second.stats().persisted_loads, 1);
+    assert_eq!(second.stats().full_loads, 0);
+    let mut status = second.status_receiver();
+    tokio::time::timeout(Duration::from_secs(20), status.wait_for(|s| *s == Status::Stale))
+        .await
+        .expect("stale without the server")
+        .unwrap();
+    assert!(second.bool_value("f", &Context::new("user-1"), false), "still served when stale");
+
+    // The server comes back: fresh data replaces the file's.
+    s.server = crate::support::Server::start_on(&s._db.url, s.server.port).await;
+    tokio::time::timeout(Duration::from_secs(20), status.wait_for(|s| *s == Status::Ready))
+        .await
+        .expect("ready again")
+        .unwrap();
+    eventually("a load from the server", || async { (second.stats().full_loads >= 1).then_some(()) }).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn usage_and_metric_events_reach_the_server() {
+    let s = Setup::new().await;
+    s.admin.toggle("f", true).await;
+    let client = s.client().watch_flags(["f"], 100).build().unwrap();
+    client.wait_until_ready(Duration::from_secs(20)).await.unwrap();
+    for i in 0..5 {
+        assert!(client.bool_value("f", &Context::new(format!("user-{i}")), false));
+    }
+    client.track("checkout", &Context::new("user-1"), 20.0).unwrap();
+    client.flush();
+    eventually("usage on the server", || async {
+        let usage = s.admin.usage("f").await;
+        (usage.get("on") == Some(&5)).then_some(())
+    })
+    .await;
+
+    // Shutdown sends what is left.
+    for _ in 0..3 {
+        client.bool_value("f", &Context::new("user-9"), false);
+    }
+    drop(client);
+    eventually("the final flush", || async {
+        let usage = s.admin.usage("f").await;
+        (usage.get("on") == Some(&8)).then_some(())
+    })
+    .await;
+
+    // The metric carries the variant the user was served.
+    use sqlx::Connection;
+    let mut db = sqlx::PgConnection::connect(&s._db.url).await.unwrap();
+    let rows: Vec<(String, String, i64, f64)> =
+        sqlx::query_as("select flag_key, variant, count, sum from metric_minute where event_key = 'checkout' order by flag_key")
+            .fetch_all(&mut db)
+            .await
+            .unwrap();
+    assert_eq!(rows, [("".into(), "".into(), 1, 20.0), ("f".into(), "on".into(), 1, 20.0)]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_polling_only_client_follows_changes_with_conditional_requests() {
+    let s = Setup::new().await;
+    let client = s.client().streaming(false).build().unwrap();
+    client.wait_until_ready(Duration::from_secs(20)).await.unwrap();
+    let user = Context::new("user-1");
+    assert!(!client.bool_value("f", &user, true));
+    eventually("a 304", || async { (client.stats().not_modified >= 1).then_some(()) }).await;
+    s.admin.toggle("f", true).await;
+    eventually("the polled change", || async { client.bool_value("f", &user, false).then_some(()) }).await;
+    let stats = client.stats();
+    assert_eq!((stats.stream_connects, stats.full_loads), (0, 2), "{stats:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revoked_or_wrong_key_is_reported() {
+    let s = Setup::new().await;
+    let client = fast(Client::builder(&s.server.base, "vx_srv_not-a-real-key")).build().unwrap();
+    let _ = client.wait_until_ready(Duration::from_millis(500)).await;
+    eventually("the refusal", || async {
+        matches!(client.last_error().as_deref(), Some(vexil_sdk::Error::Unauthorized { status: 401, .. }))
+            .then_some(())
+    })
+    .await;
+    assert_eq!(client.status(), Status::Initializing);
+}

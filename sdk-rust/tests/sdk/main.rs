@@ -1,0 +1,12 @@
+//! Integration tests of the SDK: a real `vexil` server on PostgreSQL (build it first:
+//! `cargo build -p vexil-server`; PostgreSQL from `DATABASE_URL`, default
+//! `postgres://postgres@127.0.0.1:5432/postgres`), a fake server for data the real one
+//! never sends, and offline mode.
+
+mod fake;
+mod live;
+mod offline;
+#[cfg(feature = "openfeature")]
+mod openfeature;
+mod resilience;
+mod support;
