@@ -84,7 +84,7 @@ export async function waitFor(what, fn, { timeout = 30_000, interval = 200 } = {
 
 /**
  * Starts `vexil serve`. Options: `adminPassword` (null: none, so the server generates
- * one or waits for set-up), `env` (extra variables).
+ * one or waits for set-up), `env` (extra variables; null removes one).
  */
 export async function startServer(bin, { adminPassword = OWNER.password, env = {} } = {}) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'vexil-e2e-'));
@@ -104,6 +104,7 @@ export async function startServer(bin, { adminPassword = OWNER.password, env = {
   };
   if (adminPassword) vars.VEXIL_ADMIN_PASSWORD = adminPassword;
   else delete vars.VEXIL_ADMIN_PASSWORD;
+  for (const [k, v] of Object.entries(vars)) if (v === null || v === undefined) delete vars[k];
   const child = spawn(bin, ['serve'], { env: vars, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const collect = (d) => {
@@ -176,7 +177,7 @@ export function apiClient(base, token) {
     if (r.status >= 400) throw new Error(`${method} ${p} → ${r.status}: ${r.text.slice(0, 500)}`);
     return r.json;
   };
-  return { call, must, token };
+  return { call, must, token, base };
 }
 
 export async function login(base, email = OWNER.email, password = OWNER.password) {

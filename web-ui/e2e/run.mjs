@@ -49,6 +49,22 @@ async function pick(page, input, optionName) {
   await option.click();
 }
 
+/**
+ * The one-time set-up password from the server's output: the token on a line that
+ * mentions a password, or on the first non-empty line after it.
+ */
+function findSetupPassword(output) {
+  const lines = output.split('\n').map((l) => l.trim());
+  for (let i = 0; i < lines.length; i++) {
+    if (!/password/i.test(lines[i]) || lines[i].startsWith('{')) continue;
+    const same = /password[^:]*:\s*(\S{8,})\s*$/i.exec(lines[i]);
+    if (same) return same[1];
+    const next = lines.slice(i + 1).find((l) => l !== '');
+    if (next && /^\S{8,}$/.test(next)) return next;
+  }
+  return null;
+}
+
 const scenarios = [
   {
     name: 'the server serves the dashboard',
@@ -325,6 +341,66 @@ const scenarios = [
     },
   },
   {
+    name: 'create an SDK key (secret shown once) and revoke it',
+    async run({ page, api }) {
+      await page.goto('/p/default/environments');
+      const card = page.getByRole('region', { name: 'Environment Staging' });
+      await card.waitFor({ timeout: T });
+      await card.getByRole('button', { name: 'New SDK key' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel(/^Name/).fill('e2e backend');
+      await dialog.getByRole('button', { name: 'Create key' }).click();
+      const secret = (await dialog.getByTestId('secret').innerText()).trim();
+      expect(secret.length > 20, `the secret looks wrong: ${secret}`);
+      await dialog.getByRole('button', { name: 'Copy' }).waitFor({ timeout: T });
+      // The key works against the SDK API.
+      const r = await fetch(api.base + '/sdk/v1/config', { headers: { Authorization: `Bearer ${secret}` } });
+      expect(r.status === 200, `GET /sdk/v1/config with the new key → ${r.status}`);
+      await dialog.getByRole('button', { name: 'Done' }).click();
+      const row = card.getByTestId('sdk-key-row').filter({ hasText: 'e2e backend' });
+      await row.waitFor({ timeout: T });
+      expect(!(await page.content()).includes(secret), 'the secret is still on the page after closing the dialog');
+      await row.getByRole('button', { name: 'Revoke' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
+      await row.waitFor({ state: 'detached', timeout: T });
+      await waitFor('the key to stop working', async () => (await fetch(api.base + '/sdk/v1/config', { headers: { Authorization: `Bearer ${secret}` } })).status === 401);
+    },
+  },
+  {
+    name: 'first-run set-up creates the owner and logs in',
+    needs: 'GET/POST /api/v1/setup and a set-up password printed at start',
+    async run({ browser, bin }) {
+      // A second server with no owner configured: it waits for set-up.
+      const fresh = await startServer(bin, { adminPassword: null, env: { VEXIL_ADMIN_EMAIL: null } });
+      let ui;
+      try {
+        const probe = await apiClient(fresh.base).call('GET', '/api/v1/setup');
+        expect(probe.status === 200, `GET /api/v1/setup → ${probe.status} ${probe.text.slice(0, 200)}`);
+        expect(probe.json?.pending === true, `set-up is not pending on a server without users: ${probe.text}`);
+        const setupPassword = await waitFor('the set-up password in the server output', () => findSetupPassword(fresh.output()), { timeout: 10_000 });
+        ui = await uiBase(fresh, () => {});
+        const ctx = await newContext(browser, ui.base);
+        const page = await ctx.newPage();
+        await page.goto('/');
+        await page.waitForURL(/\/setup$/, { timeout: T });
+        await page.getByLabel(/^One-time set-up password/).fill(setupPassword);
+        await page.getByLabel(/^Your email/).fill('first@example.com');
+        await page.getByLabel(/^Your name/).fill('First Owner');
+        await page.getByLabel(/^New password/).fill('a-long-enough-password');
+        await page.getByLabel(/^Repeat the password/).fill('a-long-enough-password');
+        await page.getByRole('button', { name: 'Create owner and log in' }).click();
+        await page.getByRole('heading', { name: 'Flags' }).waitFor({ timeout: T });
+        const after = await apiClient(fresh.base).call('GET', '/api/v1/setup');
+        expect(after.json?.pending === false, `set-up still pending after completing it: ${after.text}`);
+        await login(fresh.base, 'first@example.com', 'a-long-enough-password');
+        await ctx.close();
+      } finally {
+        if (ui?.proxy) await ui.proxy.close();
+        await fresh.stop();
+      }
+    },
+  },
+  {
     name: 'the flags list works at 800 px',
     async run({ browser, base, session, api }) {
       await createFlag(api, P, { key: 'e2e-narrow' });
@@ -368,7 +444,7 @@ async function main() {
       let error;
       try {
         await Promise.race([
-          s.run({ browser, base: ui.base, server, session, api, page }),
+          s.run({ browser, base: ui.base, server, session, api, page, bin }),
           new Promise((_, reject) => setTimeout(() => reject(new Error('scenario took longer than 180 s')), 180_000)),
         ]);
         if (pageErrors.length) throw new Error(`uncaught errors in the page: ${pageErrors.join('; ')}`);

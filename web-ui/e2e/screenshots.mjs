@@ -106,6 +106,29 @@ async function seed(api) {
   }
 }
 
+/** Evaluation counts for the last day, as an SDK would report them. */
+async function seedUsage(api, base) {
+  const key = await api.must('POST', `/api/v1/projects/${P}/environments/production/sdk-keys`, { kind: 'server', name: 'screenshots' });
+  const now = Date.now();
+  for (let h = 23; h >= 0; h--) {
+    const end = new Date(now - h * 3_600_000);
+    const start = new Date(end.getTime() - 60_000);
+    const wave = Math.round(400 + 300 * Math.sin((h / 24) * Math.PI * 2));
+    const r = await fetch(`${base}/sdk/v1/events`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${key.key}` },
+      body: JSON.stringify({
+        window: { start: start.toISOString(), end: end.toISOString() },
+        usage: [
+          { flag: 'new-checkout', variant: 'on', count: Math.round(wave * 0.3) + 20 },
+          { flag: 'new-checkout', variant: 'off', count: wave },
+        ],
+      }),
+    });
+    if (!r.ok) throw new Error(`POST /sdk/v1/events → ${r.status} ${await r.text()}`);
+  }
+}
+
 async function main() {
   const { bin } = preflight();
   mkdirSync(OUT, { recursive: true });
@@ -117,13 +140,14 @@ async function main() {
     const session = await login(server.base);
     const api = apiClient(server.base, session.token);
     await seed(api);
+    await seedUsage(api, server.base).catch((e) => console.warn(`No usage data (${e.message}); the usage screenshot shows the empty state.`));
     const ctx = await newContext(browser, ui.base, { session, viewport: { width: 1280, height: 800 } });
     // The production tab everywhere.
     await ctx.addInitScript(() => localStorage.setItem('vexil.env.default', 'production'));
     const page = await ctx.newPage();
     const shot = async (name, target = page, opts = {}) => {
       const file = path.join(OUT, `${name}.png`);
-      await target.screenshot({ path: file, ...opts });
+      await target.screenshot({ path: file, animations: 'disabled', ...opts });
       shots.push(file);
     };
 
@@ -135,8 +159,13 @@ async function main() {
     const tab = page.getByTestId('env-tab-production');
     await tab.getByText('eu-mobile').waitFor();
     await shot('flag-rules', page, { fullPage: true });
-    await tab.getByTestId('rule').nth(1).scrollIntoViewIfNeeded();
-    await shot('flag-rollout', tab.getByTestId('rule').nth(1));
+    // The second rule (conditions and rollout), clear of the fixed header.
+    await page.setViewportSize({ width: 1280, height: 1100 });
+    const rule2 = tab.getByTestId('rule').nth(1);
+    await rule2.evaluate((el) => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 72));
+    const box = await rule2.boundingBox();
+    await shot('flag-rollout', page, { clip: { x: box.x - 8, y: box.y - 8, width: box.width + 16, height: box.height + 16 } });
+    await page.setViewportSize({ width: 1280, height: 800 });
     // Pending edits: the review dialog with the diff.
     await tab.getByTestId('rule').nth(1).getByLabel('on', { exact: true }).fill('45');
     await tab.getByTestId('rule').nth(1).getByRole('button', { name: 'Take the excess from off' }).click();
@@ -158,14 +187,21 @@ async function main() {
     await row.waitFor();
     await row.getByRole('button', { name: 'Explain new-checkout' }).click();
     await page.getByTestId('bucket').first().waitFor();
+    await page.evaluate(() => window.scrollTo(0, 0));
     await shot('debugger', page, { fullPage: true });
 
-    await page.goto('/audit');
-    const entry = page.getByTestId('audit-entry').nth(0);
+    await page.goto('/audit?resource_type=flag_config');
+    const entry = page.locator('[data-testid="audit-entry"][data-action="flag_config.update"]').first();
     await entry.waitFor();
-    await page.locator('[data-testid="audit-entry"][data-action="flag_config.update"]').first().getByRole('button', { name: 'Show changes' }).click();
-    await page.getByTestId('diff').first().waitFor();
-    await shot('audit-log');
+    await page.locator('[data-testid="audit-entry"]').first().getByRole('button', { name: 'Show changes' }).click();
+    await entry.getByRole('button', { name: 'Show changes' }).click();
+    await entry.getByTestId('diff').waitFor();
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await shot('audit-log', page, { fullPage: true });
+
+    await page.goto('/p/default/flags/new-checkout/usage');
+    await page.locator('.recharts-surface, .mantine-EmptyState-root, [role=alert]').first().waitFor({ timeout: 30_000 });
+    await shot('flag-usage');
 
     const narrow = await newContext(browser, ui.base, { session, viewport: { width: 800, height: 900 } });
     const np = await narrow.newPage();

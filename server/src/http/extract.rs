@@ -136,6 +136,45 @@ where
     }
 }
 
+/// A JSON body for ingestion endpoints: like [`Json`], but fields it does not know are
+/// ignored, so that a newer SDK sending more keeps working against an older server.
+#[derive(Debug, Clone)]
+pub struct LenientJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for LenientJson<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        if !is_json(req.headers()) {
+            return Err(ApiError::UnsupportedMediaType(
+                "the body must be JSON (Content-Type: application/json)".to_owned(),
+            ));
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|e: BytesRejection| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::PayloadTooLarge
+            } else {
+                ApiError::bad_request(format!("could not read the body: {e}"))
+            }
+        })?;
+        let mut de = serde_json::Deserializer::from_slice(&bytes);
+        let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let pointer = pointer_of(e.path());
+            let inner = e.into_inner();
+            ApiError::BadRequest {
+                detail: format!("the body is not valid JSON of the expected shape: {inner}"),
+                errors: vec![Problem { pointer, message: inner.to_string() }],
+            }
+        })?;
+        de.end().map_err(|e| ApiError::bad_request(format!("unexpected data after the JSON value: {e}")))?;
+        Ok(LenientJson(value))
+    }
+}
+
 /// The version an `If-Match` header names; `None` for `*` (unconditional).
 #[derive(Debug, Clone, Copy)]
 pub struct IfMatch(pub Option<i64>);

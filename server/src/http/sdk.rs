@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use vexil_core::Problem;
 
 use super::error::ApiError;
-use super::extract::Json;
+use super::extract::LenientJson;
 use crate::app::AppState;
 use crate::auth::sdk_key::{SdkClient, ServerSdk};
 use crate::store::{MetricKey, MetricSums, Timestamp, UsageKey};
@@ -136,9 +136,15 @@ fn one() -> f64 {
 
 #[derive(Serialize)]
 struct Accepted {
+    /// Usage entries stored.
     usage: usize,
+    /// Metric events stored.
     metrics: usize,
+    /// Entries about flags or variants this key cannot see (dropped, not errors).
     ignored: usize,
+    /// Entries refused, each with its pointer.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    problems: Vec<Problem>,
 }
 
 /// Checks an SDK-supplied time: RFC 3339, not in the future beyond clock skew, not older
@@ -168,7 +174,7 @@ fn event_key_ok(key: &str) -> bool {
 async fn post_events(
     State(state): State<AppState>,
     SdkClient(key): SdkClient,
-    Json(batch): Json<EventBatch>,
+    LenientJson(batch): LenientJson<EventBatch>,
 ) -> Result<Response, ApiError> {
     let now = Timestamp::now();
     let mut problems = Vec::new();
@@ -182,8 +188,10 @@ async fn post_events(
             }],
         }));
     }
+    // An unusable window makes every usage count unbookable; metrics carry their own times.
     let booked_at = match &batch.window {
         Some(w) => {
+            let before = problems.len();
             let start = sdk_time("/window/start".to_owned(), &w.start, now, &mut problems);
             let end = sdk_time("/window/end".to_owned(), &w.end, now, &mut problems);
             if let (Some(s), Some(e)) = (start, end) {
@@ -194,9 +202,9 @@ async fn post_events(
                     });
                 }
             }
-            end.unwrap_or(now)
+            (problems.len() == before).then(|| end.unwrap_or(now))
         }
-        None => now,
+        None => Some(now),
     };
     let live = hub_for(&state, key.environment_id).await?;
     let view = live.hub.view();
@@ -225,11 +233,19 @@ async fn post_events(
             ignored += 1;
             continue;
         }
+        let Some(booked_at) = booked_at else {
+            problems.push(Problem {
+                pointer: format!("/usage/{i}"),
+                message: "not booked: the window is invalid".to_owned(),
+            });
+            continue;
+        };
         let k = UsageKey { flag: u.flag.clone(), variant: u.variant.clone(), minute: booked_at.0 / 60_000 };
         *usage.entry(k).or_default() += u.count as i64;
         accepted_usage += 1;
     }
     let mut metrics: BTreeMap<MetricKey, MetricSums> = BTreeMap::new();
+    let mut accepted_metrics = 0;
     for (i, m) in batch.metrics.iter().enumerate() {
         if !event_key_ok(&m.event) {
             problems.push(Problem {
@@ -273,6 +289,7 @@ async fn post_events(
             s.sum_sq += m.value * m.value;
         };
         add("", "");
+        accepted_metrics += 1;
         for (flag, variant) in &m.variants {
             if known(flag, variant) {
                 add(flag, variant);
@@ -281,10 +298,12 @@ async fn post_events(
             }
         }
     }
-    if !problems.is_empty() {
+    // Valid entries are kept even when others are not: one bad count must not cost the
+    // batch. Only a batch with nothing usable is refused.
+    if !problems.is_empty() && accepted_usage == 0 && accepted_metrics == 0 {
         return Err(ApiError::Validation(vexil_core::ValidationErrors { problems }));
     }
     state.store.record_usage(key.environment_id, &usage, &metrics).await?;
-    let accepted = Accepted { usage: accepted_usage, metrics: batch.metrics.len(), ignored };
+    let accepted = Accepted { usage: accepted_usage, metrics: accepted_metrics, ignored, problems };
     Ok((StatusCode::ACCEPTED, axum::Json(accepted)).into_response())
 }

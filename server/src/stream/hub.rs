@@ -145,11 +145,23 @@ impl EnvHub {
     /// Loads an environment's snapshot from the database.
     pub async fn load(store: &Store, environment_id: i64, sizes: HubSizes) -> Result<EnvHub, HubError> {
         let view = load_view(store, environment_id).await?;
+        // The recent history comes from the feed, so that SDKs reconnecting after this
+        // replica started (a restart, another replica) resume instead of reloading.
+        let after = view.version.saturating_sub(sizes.ring as u64) as i64;
+        let recent = store.changes_since(environment_id, after, sizes.ring as i64).await?;
+        let ring: VecDeque<Arc<ChangeEvent>> = recent
+            .iter()
+            .filter(|c| c.version as u64 <= view.version)
+            .map(|c| event_of(c).map(Arc::new))
+            .collect::<Result<_, _>>()
+            .map_err(HubError::Invalid)?;
+        // Only a contiguous run ending at the view counts.
+        let ring = contiguous_tail(ring, view.version);
         let (sender, _) = broadcast::channel(sizes.broadcast.max(1));
         Ok(EnvHub {
             sizes,
             view: ArcSwap::from_pointee(view),
-            ring: std::sync::Mutex::new(VecDeque::with_capacity(64)),
+            ring: std::sync::Mutex::new(ring),
             sender,
             refresh_lock: Mutex::new(()),
             wake: Notify::new(),
@@ -266,38 +278,55 @@ async fn load_view(store: &Store, environment_id: i64) -> Result<EnvView, HubErr
     EnvView::build(environment_id, project, snapshot).map_err(HubError::Invalid)
 }
 
-/// Applies one change to a snapshot (kept sorted by key, as the database returns it)
-/// and returns the event to broadcast.
-fn apply(snapshot: &mut Snapshot, change: &Change) -> Result<ChangeEvent, String> {
-    let payload = change.payload.as_deref();
+/// The stream event of a change row.
+fn event_of(change: &Change) -> Result<ChangeEvent, String> {
     let data = match change.kind {
-        ChangeKind::Flag => {
-            let text = payload.ok_or("a flag change without payload")?;
-            let flag: SnapshotFlag =
-                serde_json::from_str(text).map_err(|e| format!("flag change payload: {e}"))?;
-            upsert(&mut snapshot.flags, flag, |f| &f.key);
-            Bytes::from(text.to_owned())
-        }
-        ChangeKind::Segment => {
-            let text = payload.ok_or("a segment change without payload")?;
-            let segment: Segment =
-                serde_json::from_str(text).map_err(|e| format!("segment change payload: {e}"))?;
-            upsert(&mut snapshot.segments, segment, |s| &s.key);
-            Bytes::from(text.to_owned())
-        }
-        ChangeKind::FlagDeleted => {
-            snapshot.flags.retain(|f| f.key != change.key);
-            Bytes::from(serde_json::json!({ "key": change.key }).to_string())
-        }
-        ChangeKind::SegmentDeleted => {
-            snapshot.segments.retain(|s| s.key != change.key);
+        ChangeKind::Flag | ChangeKind::Segment => Bytes::from(
+            change.payload.clone().ok_or_else(|| format!("change {} has no payload", change.version))?,
+        ),
+        ChangeKind::FlagDeleted | ChangeKind::SegmentDeleted => {
             Bytes::from(serde_json::json!({ "key": change.key }).to_string())
         }
     };
-    snapshot.version = change.version as u64;
     let version = change.version as u64;
     let frame = super::sse::frame(Some(version), Some(change.kind.as_str()), &data);
     Ok(ChangeEvent { version, kind: change.kind, key: change.key.clone(), data, frame })
+}
+
+/// The longest run of consecutive versions ending at `version`.
+fn contiguous_tail(events: VecDeque<Arc<ChangeEvent>>, version: u64) -> VecDeque<Arc<ChangeEvent>> {
+    let mut expected = version;
+    let mut tail: VecDeque<Arc<ChangeEvent>> = VecDeque::new();
+    for e in events.into_iter().rev() {
+        if e.version != expected {
+            break;
+        }
+        expected = expected.saturating_sub(1);
+        tail.push_front(e);
+    }
+    tail
+}
+
+/// Applies one change to a snapshot (kept sorted by key, as the database returns it)
+/// and returns the event to broadcast.
+fn apply(snapshot: &mut Snapshot, change: &Change) -> Result<ChangeEvent, String> {
+    let event = event_of(change)?;
+    match change.kind {
+        ChangeKind::Flag => {
+            let flag: SnapshotFlag =
+                serde_json::from_slice(&event.data).map_err(|e| format!("flag change payload: {e}"))?;
+            upsert(&mut snapshot.flags, flag, |f| &f.key);
+        }
+        ChangeKind::Segment => {
+            let segment: Segment =
+                serde_json::from_slice(&event.data).map_err(|e| format!("segment change payload: {e}"))?;
+            upsert(&mut snapshot.segments, segment, |s| &s.key);
+        }
+        ChangeKind::FlagDeleted => snapshot.flags.retain(|f| f.key != change.key),
+        ChangeKind::SegmentDeleted => snapshot.segments.retain(|s| s.key != change.key),
+    }
+    snapshot.version = change.version as u64;
+    Ok(event)
 }
 
 fn upsert<T>(items: &mut Vec<T>, item: T, key: impl Fn(&T) -> &String) {

@@ -180,7 +180,7 @@ pub fn sdk_stream(
     let mut s = new_stream(live, rx, key_id, ends, keepalive, StreamKind::Changes);
     s.queue.push_back(retry_frame());
     let resumed = last_event_id.and_then(|id| s.live.hub.changes_after(id).map(|c| (id, c)));
-    match resumed {
+    let how = match resumed {
         Some((id, changes)) => {
             s.last = id;
             for c in changes {
@@ -188,10 +188,17 @@ pub fn sdk_stream(
                 s.queue.push_back(c.frame.clone());
             }
             metrics::counter!("vexil_stream_resumes_total").increment(1);
+            "resumed"
         }
-        None => s.snapshot_now(),
-    }
-    response(body_of(s, "sdk"))
+        None => {
+            s.snapshot_now();
+            "snapshot"
+        }
+    };
+    let mut r = response(body_of(s, "sdk"));
+    // Tells a reconnecting SDK whether it kept its place (no snapshot follows).
+    r.headers_mut().insert("x-vexil-stream-start", HeaderValue::from_static(how));
+    r
 }
 
 /// The OFREP notification stream: `refetchEvaluation` with the new version on every

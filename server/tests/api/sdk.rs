@@ -207,7 +207,19 @@ async fn usage_events_are_aggregated_per_minute_and_shown_as_a_series(app: TestA
 
 async fn bad_event_batches_are_refused_with_pointers(app: TestApp) {
     app.create_flag("f").await;
-    let key = sdk_key(&app, "production", "client").await;
+    let key = sdk_key(&app, "production", "server").await;
+    let count = |app: &TestApp| {
+        let pool = app.state.store.pool().clone();
+        async move {
+            let rows: Vec<(i64,)> =
+                sqlx::query_as("select cast(coalesce(sum(count), 0) as bigint) from usage_minute")
+                    .fetch_all(&pool)
+                    .await
+                    .unwrap();
+            rows[0].0
+        }
+    };
+    // Nothing usable: refused, every problem named, nothing stored.
     let r = app
         .call(Method::POST, "/sdk/v1/events")
         .token(&key)
@@ -223,20 +235,47 @@ async fn bad_event_batches_are_refused_with_pointers(app: TestApp) {
         pointers,
         ["/window/start", "/window/end", "/usage/0/count", "/metrics/0/event", "/metrics/1/at"]
     );
+    assert_eq!(count(&app).await, 0);
+    // Valid entries of a partly bad batch are kept; the refused ones are listed.
     let r = app
         .call(Method::POST, "/sdk/v1/events")
         .token(&key)
-        .json(json!({"usage": [{"flag": "f", "variant": "on", "count": 1, "extra": 1}]}))
+        .json(json!({"usage": [{"flag": "f", "variant": "on", "count": 3}, {"flag": "f", "variant": "on", "count": 0}],
+                     "metrics": [{"event": "bad event!"}]}))
         .send()
         .await;
-    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
+    assert_eq!((r.body["usage"].clone(), r.body["metrics"].clone()), (json!(1), json!(0)));
+    let refused: Vec<&str> =
+        r.body["problems"].as_array().unwrap().iter().map(|e| e["pointer"].as_str().unwrap()).collect();
+    assert_eq!(refused, ["/usage/1/count", "/metrics/0/event"]);
+    assert_eq!(count(&app).await, 3);
+    // Fields this server does not know (a newer SDK) are ignored, not refused.
+    let r = app
+        .call(Method::POST, "/sdk/v1/events")
+        .token(&key)
+        .json(json!({"usage": [{"flag": "f", "variant": "on", "count": 1, "extra": 1}], "future": true}))
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
+    assert_eq!(count(&app).await, 4);
     let r = app.call(Method::POST, "/sdk/v1/events").token(&key).raw("application/json", "{").send().await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let r = app.call(Method::POST, "/sdk/v1/events").token(&key).json(json!({"usage": "lots"})).send().await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.body["errors"][0]["pointer"], "/usage");
     let r = app.call(Method::POST, "/sdk/v1/events").json(json!({})).send().await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
-    let stored: Vec<(i64,)> =
-        sqlx::query_as("select count(*) from usage_minute").fetch_all(app.state.store.pool()).await.unwrap();
-    assert_eq!(stored[0].0, 0, "a refused batch stores nothing");
+    // A client key reports only client-visible flags: others count as unknown.
+    let client = sdk_key(&app, "production", "client").await;
+    let r = app
+        .call(Method::POST, "/sdk/v1/events")
+        .token(&client)
+        .json(json!({"usage": [{"flag": "f", "variant": "on", "count": 1}]}))
+        .send()
+        .await;
+    assert_eq!((r.status, r.body["ignored"].clone()), (StatusCode::ACCEPTED, json!(1)));
+    assert_eq!(count(&app).await, 4);
 }
 
 async fn flags_not_evaluated_for_the_stale_period_are_marked_stale(app: TestApp) {

@@ -72,6 +72,7 @@ async fn resuming_with_last_event_id_sends_only_missed_changes_or_a_snapshot_whe
     admin.toggle("f", false).await;
     let target = admin.env_version().await;
     let mut resumed = stream(&server, &key, Some(v0)).await;
+    assert_eq!(resumed.start.as_deref(), Some("resumed"));
     let events = resumed.until(WAIT, |e| e.version() >= target).await;
     let kinds: Vec<(&str, u64)> = events.iter().map(|e| (e.event.as_str(), e.version())).collect();
     assert_eq!(kinds, [("flag", v0 + 1), ("flag", v0 + 2)], "only the missed changes, no snapshot");
@@ -86,6 +87,7 @@ async fn resuming_with_last_event_id_sends_only_missed_changes_or_a_snapshot_whe
     }
     let latest = admin.env_version().await;
     let mut old = stream(&server, &key, Some(v0)).await;
+    assert_eq!(old.start.as_deref(), Some("snapshot"));
     let events = old.until(WAIT, |e| e.version() >= latest).await;
     assert_eq!(events[0].event, "snapshot", "{events:?}");
     // An id the server never issued also starts from a snapshot.
@@ -416,4 +418,26 @@ async fn a_first_start_without_credentials_prints_a_password_once_and_offers_set
     let err2 = dir.path().join("stderr2");
     let _again = Server::start_with(&db, &[], false, Some(&err2)).await;
     assert!(!std::fs::read_to_string(&err2).unwrap().contains("with the password"));
+}
+
+#[tokio::test]
+async fn after_a_restart_sdks_resume_from_the_change_feed_without_a_snapshot() {
+    let db = Database::sqlite();
+    let mut server = Server::start(&db, &[]).await;
+    let admin = Admin::login(&server).await;
+    admin.create_flag("f").await;
+    let (key, _) = admin.sdk_key("server").await;
+    let mut s = stream(&server, &key, None).await;
+    let v0 = s.next(WAIT).await.unwrap().version();
+    drop(s);
+    server.terminate();
+    let server = Server::start(&db, &[]).await;
+    let admin = Admin::login(&server).await;
+    admin.toggle("f", true).await;
+    admin.toggle("f", false).await;
+    let mut resumed = stream(&server, &key, Some(v0)).await;
+    assert_eq!(resumed.start.as_deref(), Some("resumed"), "the new process knows the recent changes");
+    let events = resumed.until(WAIT, |e| e.version() >= v0 + 2).await;
+    let got: Vec<(&str, u64)> = events.iter().map(|e| (e.event.as_str(), e.version())).collect();
+    assert_eq!(got, [("flag", v0 + 1), ("flag", v0 + 2)]);
 }

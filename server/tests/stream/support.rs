@@ -261,6 +261,7 @@ impl Event {
 
 /// A streaming SSE client over a real HTTP connection.
 pub(crate) struct Sse {
+    pub(crate) start: Option<String>,
     stream: std::pin::Pin<Box<dyn futures_util::Stream<Item = reqwest::Result<bytes::Bytes>> + Send>>,
     buf: String,
     pub retry: Option<u64>,
@@ -276,7 +277,8 @@ impl Sse {
         }
         let r = req.send().await.expect("stream request");
         let status = r.status().as_u16();
-        Sse { stream: Box::pin(r.bytes_stream()), buf: String::new(), retry: None, status }
+        let start = r.headers().get("x-vexil-stream-start").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        Sse { start, stream: Box::pin(r.bytes_stream()), buf: String::new(), retry: None, status }
     }
 
     /// The next event, or `None` when the stream ends; panics after `wait`.

@@ -107,7 +107,7 @@ export interface TokenSource {
    * Called after a 401 with the token that was refused. Returns a newer token to retry
    * with (e.g. one another tab refreshed), or null when the session is over.
    */
-  recover?(refused: string): string | null;
+  recover?(refused: string): string | null | Promise<string | null>;
   /** Called when the session is over (a 401 that could not be recovered). */
   expired?(): void;
 }
@@ -164,7 +164,7 @@ export class ApiClient {
     const token = options.anonymous ? null : this.tokens.get();
     let response = await this.send(method, path, options, token);
     if (response.status === 401 && token) {
-      const newer = this.tokens.recover?.(token) ?? null;
+      const newer = (await this.tokens.recover?.(token)) ?? null;
       if (newer && newer !== token) {
         response = await this.send(method, path, options, newer);
       }

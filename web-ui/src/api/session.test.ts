@@ -9,6 +9,19 @@ const session = (token: string, minutes: number): Session => ({
 });
 
 describe('SessionManager', () => {
+  it('makes requests refused during a refresh wait for the new token', async () => {
+    const m = new SessionManager(localStorage);
+    m.set(session('t1', 60));
+    let finish: (s: Session) => void = () => {};
+    m.setRefresher(() => new Promise<Session>((r) => (finish = r)));
+    const refreshing = m.refreshNow();
+    // The server already ended t1: a request refused now must not log out.
+    const recovered = m.recover('t1');
+    finish(session('t2', 60));
+    await refreshing;
+    expect(await recovered).toBe('t2');
+  });
+
   beforeEach(() => {
     localStorage.clear();
     vi.useFakeTimers();
@@ -62,12 +75,12 @@ describe('SessionManager', () => {
     expect(m.token()).toBe('theirs');
   });
 
-  it('recovers from a 401 with a newer stored token, or gives up', () => {
+  it('recovers from a 401 with a newer stored token, or gives up', async () => {
     const m = new SessionManager(localStorage);
     m.set(session('t1', 60));
-    expect(m.recover('t1')).toBeNull();
+    expect(await m.recover('t1')).toBeNull();
     localStorage.setItem(SESSION_KEY, JSON.stringify(session('t2', 60)));
-    expect(m.recover('t1')).toBe('t2');
+    expect(await m.recover('t1')).toBe('t2');
     m.expire();
     expect(m.token()).toBeNull();
     expect(localStorage.getItem(SESSION_KEY)).toBeNull();

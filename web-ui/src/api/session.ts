@@ -30,6 +30,8 @@ export class SessionManager {
   private listeners = new Set<Listener>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private refresher: (() => Promise<Session>) | undefined;
+  /** The refresh in flight, if any: requests refused meanwhile wait for its token. */
+  private refreshing: Promise<void> | undefined;
   private readonly storage: Storage | undefined;
 
   constructor(storage: Storage | undefined = globalThis.localStorage) {
@@ -93,8 +95,13 @@ export class SessionManager {
     return this.session?.token ?? null;
   }
 
-  /** After a 401: a newer token another tab stored, if any. */
-  recover(refused: string): string | null {
+  /**
+   * After a 401: a newer token, if there is one: from a refresh in flight here (the
+   * server ends the old session before answering it) or stored by another tab.
+   */
+  async recover(refused: string): Promise<string | null> {
+    if (this.refreshing) await this.refreshing.catch(() => {});
+    if (this.session && this.session.token !== refused && expiresIn(this.session) > 0) return this.session.token;
     const stored = this.read();
     if (stored && stored.token !== refused && expiresIn(stored) > 0) {
       this.session = stored;
@@ -143,7 +150,12 @@ export class SessionManager {
       }
     };
     const locks = (globalThis.navigator as Navigator | undefined)?.locks;
-    if (locks?.request) await locks.request('vexil-session-refresh', run);
-    else await run();
+    const done = locks?.request ? locks.request('vexil-session-refresh', run) : run();
+    this.refreshing = done.then(() => undefined);
+    try {
+      await done;
+    } finally {
+      this.refreshing = undefined;
+    }
   }
 }

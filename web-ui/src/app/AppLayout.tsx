@@ -33,7 +33,7 @@ import {
   IconUsers,
 } from '../components/icons';
 import { useLoad } from '../lib/useLoad';
-import { live, useStreamStatus } from './live';
+import { live, useLiveEvents, useStreamStatus } from './live';
 import { LAST_PROJECT_KEY, ProjectProvider, useMaybeProject } from './project';
 import { useCan, useSession } from './session';
 
@@ -236,11 +236,15 @@ export function AppLayout() {
   const match = useMatch('/p/:project/*');
   const projects = useLoad(() => (session ? api.projects.list().then((p) => p.items) : Promise.resolve([])), [session?.user.id]);
 
+  const userId = session?.user.id;
   useEffect(() => {
-    if (!session) return;
+    if (!userId) return;
     live.start();
     return () => live.stop();
-  }, [session?.user.id, session]);
+  }, [userId]);
+  useLiveEvents((e) => {
+    if (e.resource_type === 'project') void projects.reload(true);
+  });
 
   if (!session) {
     const next = location.pathname + location.search;

@@ -1,4 +1,4 @@
-import { Badge, Button, Code, Collapse, Group, Paper, Stack, Text } from '@mantine/core';
+import { Badge, Button, Code, Group, Paper, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import type { AuditEntry, JsonValue } from '../api/types';
 import { diffJson } from '../lib/diff';
@@ -56,13 +56,11 @@ export function AuditEntryView({ entry, showResource = true, defaultOpen = false
           </Button>
         )}
       </Group>
-      <Collapse expanded={open}>
-        {open && (
-          <Stack mt="xs" gap={4}>
-            <DiffView changes={changes} empty="Nothing but the version changed." />
-          </Stack>
-        )}
-      </Collapse>
+      {open && (
+        <Stack mt="xs" gap={4}>
+          <DiffView changes={changes} empty="Nothing but the version changed." />
+        </Stack>
+      )}
     </Paper>
   );
 }

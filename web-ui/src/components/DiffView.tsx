@@ -12,7 +12,7 @@ export function DiffView({ changes, empty = 'No differences.' }: { changes: Chan
       <Table verticalSpacing={4} fz="sm" data-testid="diff">
         <Table.Thead>
           <Table.Tr>
-            <Table.Th w={90}>Change</Table.Th>
+            <Table.Th w={100}>Change</Table.Th>
             <Table.Th>Field</Table.Th>
             <Table.Th>Before</Table.Th>
             <Table.Th>After</Table.Th>
@@ -22,7 +22,7 @@ export function DiffView({ changes, empty = 'No differences.' }: { changes: Chan
           {changes.map((c, i) => (
             <Table.Tr key={i}>
               <Table.Td>
-                <Badge size="sm" variant="light" color={COLORS[c.kind]}>
+                <Badge size="sm" variant="light" color={COLORS[c.kind]} tt="none" style={{ overflow: 'visible' }}>
                   {c.kind}
                 </Badge>
               </Table.Td>
@@ -30,10 +30,10 @@ export function DiffView({ changes, empty = 'No differences.' }: { changes: Chan
                 <Code>{c.path || '(document)'}</Code>
               </Table.Td>
               <Table.Td style={{ wordBreak: 'break-word' }}>
-                {c.kind === 'moved' ? `position ${Number(c.before) + 1}` : c.before !== undefined && <Text span size="sm" c="red.8" ff="monospace">{preview(c.before, 200)}</Text>}
+                {c.kind === 'moved' ? `position ${Number(c.before) + 1}` : c.before !== undefined && <Text span size="sm" c="red.8" ff="monospace">{preview(c.before, 200, c.path)}</Text>}
               </Table.Td>
               <Table.Td style={{ wordBreak: 'break-word' }}>
-                {c.kind === 'moved' ? `position ${Number(c.after) + 1}` : c.after !== undefined && <Text span size="sm" c="green.9" ff="monospace">{preview(c.after, 200)}</Text>}
+                {c.kind === 'moved' ? `position ${Number(c.after) + 1}` : c.after !== undefined && <Text span size="sm" c="green.9" ff="monospace">{preview(c.after, 200, c.path)}</Text>}
               </Table.Td>
             </Table.Tr>
           ))}

@@ -42,8 +42,10 @@ function outcomeText(c: ConditionTrace): string {
   const op = operatorInfo(c.op);
   switch (c.outcome) {
     case 'matched':
+      if (c.op === 'in_segment') return c.negate ? 'in the segment, but the condition is negated' : 'in the segment';
       return c.negate ? 'the test holds, but the condition is negated' : 'the test holds';
     case 'not_matched':
+      if (c.op === 'in_segment') return c.negate ? 'not in the segment, and the condition is negated' : 'not in the segment';
       return c.negate ? 'the test does not hold, and the condition is negated' : 'the test does not hold';
     case 'missing':
       return `the context has no ${c.attribute || 'key'}: false even when negated`;
@@ -141,7 +143,19 @@ export function ExplanationView({ x, config }: { x: Explanation; config?: FlagCo
                                 {op.usesAttribute && <Code>{c.attribute}</Code>} {op.label}
                                 {def && def.values.length > 0 && <> {def.values.map(valueToText).join(', ')}</>}
                               </Table.Td>
-                              <Table.Td>{c.actual === null || c.actual === undefined ? <Text span c="dimmed" size="xs">absent</Text> : <Code>{formatValue(c.actual)}</Code>}</Table.Td>
+                              <Table.Td>
+                                {c.op === 'in_segment' ? (
+                                  <Text span c="dimmed" size="xs">
+                                    (segment membership)
+                                  </Text>
+                                ) : c.actual === null || c.actual === undefined ? (
+                                  <Text span c="dimmed" size="xs">
+                                    absent
+                                  </Text>
+                                ) : (
+                                  <Code>{formatValue(c.actual)}</Code>
+                                )}
+                              </Table.Td>
                               <Table.Td>{outcomeText(c)}</Table.Td>
                             </Table.Tr>
                           );
@@ -165,7 +179,7 @@ export function ExplanationView({ x, config }: { x: Explanation; config?: FlagCo
           <Text size="sm">
             Bucketing by <Code>{x.bucket.bucket_by}</Code>
             {x.bucket.fell_back_to_key && ' (unusable, so the context key was used)'}: hashed <Code>{x.bucket.hashed_value}</Code> into bucket{' '}
-            <b>{x.bucket.bucket.toLocaleString('en-US')}</b> of 100 000, that is <b>{bucketToPercent(x.bucket.bucket)} %</b>.
+            <b>{x.bucket.bucket.toLocaleString('en-US')}</b> of 100,000, that is <b>{bucketToPercent(x.bucket.bucket)} %</b>.
           </Text>
           {config &&
             (() => {

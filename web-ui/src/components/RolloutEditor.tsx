@@ -28,7 +28,6 @@ function PercentInput({
       setText(weightToPercent(weight));
       setProblem(undefined);
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [weight]);
   return (
     <TextInput

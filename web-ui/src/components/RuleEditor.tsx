@@ -101,7 +101,7 @@ export function ConditionEditor({
         label="Operator"
         data={operatorData(place)}
         value={value.op}
-        w={200}
+        w={250}
         allowDeselect={false}
         searchable
         disabled={disabled}
@@ -129,8 +129,7 @@ export function ConditionEditor({
       ) : info.arity === 'many' ? (
         <TagsInput
           label="Values"
-          description="Enter or comma after each"
-          placeholder={value.values.length ? '' : info.operand === 'regex' ? '^beta-' : 'DE, FR'}
+          placeholder={value.values.length ? '' : info.operand === 'regex' ? '^beta- (Enter after each)' : 'DE, FR (Enter after each)'}
           value={texts}
           w={260}
           disabled={disabled}

@@ -32,18 +32,18 @@ export function VariantsEditor({
         const set = (patch: Partial<VariantDraft>) => onChange(replaceAt(rows, i, { ...row, ...patch }));
         return (
           <Paper key={i} withBorder p="xs" radius="sm" role="group" aria-label={`Variant ${i + 1}`}>
-            <Group align="flex-start" gap="xs" wrap="wrap">
+            <Group align="flex-end" gap="xs" wrap="wrap">
               <TextInput label="Key" required w={150} value={row.key} disabled={disabled} error={errorAt(errors, `/${i}/key`)} onChange={(e) => set({ key: e.currentTarget.value })} />
               {kind === 'boolean' ? (
                 <Select label="Value" w={110} data={['true', 'false']} value={row.value} allowDeselect={false} disabled={disabled} error={valueError} onChange={(v) => v && set({ value: v })} />
               ) : kind === 'json' ? (
-                <Textarea label="Value (JSON)" w={260} autosize minRows={1} maxRows={8} ff="monospace" value={row.value} disabled={disabled} error={valueError} onChange={(e) => set({ value: e.currentTarget.value })} />
+                <Textarea label="Value (JSON)" w={260} autosize minRows={1} maxRows={8} styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }} value={row.value} disabled={disabled} error={valueError} onChange={(e) => set({ value: e.currentTarget.value })} />
               ) : (
                 <TextInput label="Value" w={180} value={row.value} inputMode={kind === 'number' ? 'decimal' : undefined} disabled={disabled} error={valueError} onChange={(e) => set({ value: e.currentTarget.value })} />
               )}
               <TextInput label="Name" w={150} value={row.name} disabled={disabled} error={errorAt(errors, `/${i}/name`)} onChange={(e) => set({ name: e.currentTarget.value })} />
               <TextInput label="Description" w={200} value={row.description} disabled={disabled} error={errorAt(errors, `/${i}/description`)} onChange={(e) => set({ description: e.currentTarget.value })} />
-              <Group gap={2} mt={26}>
+              <Group gap={2} pb={4}>
                 <Tooltip label="Move up">
                   <ActionIcon variant="subtle" aria-label={`Move variant ${i + 1} up`} disabled={disabled || i === 0} onClick={() => onChange(move(rows, i, -1))}>
                     <IconUp />

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FlagConfig } from '../api/types';
 import { deepEqual, normalizeConfig, rebase, toConfigBody, unknownVariants } from './config';
-import { diffJson } from './diff';
+import { diffJson, preview } from './diff';
 
 const base: FlagConfig = {
   enabled: false,
@@ -101,6 +101,15 @@ describe('diff', () => {
   it('lists new rules without ids by position', () => {
     const d = diffJson({ rules: [] } as never, { rules: [{ conditions: [], serve: { variant: 'on' } }] } as never);
     expect(d).toEqual([{ path: 'rules[0]', kind: 'added', after: { conditions: [], serve: { variant: 'on' } } }]);
+  });
+
+  it('labels rollout weights by variant and shows them as percentages', () => {
+    const w = (on: number) => ({ default: { rollout: { weights: [{ variant: 'on', weight: on }, { variant: 'off', weight: 100000 - on }] } } });
+    const d = diffJson(w(30000) as never, w(45000) as never);
+    expect(d.map((c) => c.path)).toEqual(['default.rollout.weights[0] (on).weight', 'default.rollout.weights[1] (off).weight']);
+    expect(preview(d[0].before, 120, d[0].path)).toBe('30 % (30000)');
+    expect(preview(d[1].after, 120, d[1].path)).toBe('55 % (55000)');
+    expect(preview(30000, 120, 'rules[0].id')).toBe('30000');
   });
 
   it('skips ignored top-level keys and handles creation', () => {

@@ -2,6 +2,7 @@
 
 import type { JsonValue } from '../api/types';
 import { deepEqual } from './config';
+import { weightToPercent } from './rollout';
 
 export type ChangeKind = 'added' | 'removed' | 'changed' | 'moved';
 
@@ -32,6 +33,9 @@ function identity(v: JsonValue): string | undefined {
   if (!isObject(v)) return undefined;
   if (typeof v.id === 'string' && v.id) return `id:${v.id}`;
   if (typeof v.key === 'string' && v.key) return `key:${v.key}`;
+  // Prerequisites by flag; rollout weights and targets by variant.
+  if (typeof v.flag === 'string' && v.flag) return `flag:${v.flag}`;
+  if (typeof v.variant === 'string' && v.variant) return `variant:${v.variant}`;
   return undefined;
 }
 
@@ -106,9 +110,12 @@ export function diffJson(before: JsonValue | undefined | null, after: JsonValue 
   return out;
 }
 
-/** A short rendering of a value for a diff line. */
-export function preview(v: JsonValue | undefined, max = 120): string {
+/** A short rendering of a value for a diff line; rollout weights also as percentages. */
+export function preview(v: JsonValue | undefined, max = 120, path = ''): string {
   if (v === undefined) return '';
+  if (typeof v === 'number' && /weights\[\d+\]( \([^)]*\))?\.weight$/.test(path)) {
+    return `${weightToPercent(v)} % (${v})`;
+  }
   const s = typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v);
   return s.length > max ? s.slice(0, max - 1) + '…' : s;
 }

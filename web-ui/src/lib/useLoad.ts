@@ -18,7 +18,6 @@ export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: Depe
   });
   const seq = useRef(0);
   const abort = useRef<AbortController | undefined>(undefined);
-  // eslint-disable-next-line react-hooks/exhaustive-deps
   const run = useCallback(load, deps);
 
   const reload = useCallback(

@@ -115,7 +115,7 @@ export default function CreateFlagPage() {
                 description="Used in code. Lower-case letters, digits, '_', '.', '-'; it cannot change later."
                 placeholder="new-checkout"
                 required
-                ff="monospace"
+                styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
                 value={key}
                 error={errorAt(fields, '/key')}
                 onChange={(e) => {
@@ -128,7 +128,7 @@ export default function CreateFlagPage() {
               <Group gap="lg" wrap="wrap" align="flex-end">
                 <Select
                   label="Lifecycle"
-                  w={200}
+                  w={270}
                   data={[
                     { value: 'temporary', label: 'Temporary (release flag)' },
                     { value: 'permanent', label: 'Permanent (ops or permission)' },

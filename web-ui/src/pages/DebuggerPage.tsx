@@ -4,7 +4,6 @@ import {
   Badge,
   Button,
   Code,
-  Collapse,
   Group,
   Paper,
   SegmentedControl,
@@ -226,7 +225,7 @@ export default function DebuggerPage() {
                 autosize
                 minRows={5}
                 maxRows={20}
-                ff="monospace"
+                styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
                 value={json}
                 onChange={(e) => setJson(e.currentTarget.value)}
                 error={parsedJson?.error}
@@ -318,17 +317,13 @@ export default function DebuggerPage() {
                             </Button>
                           </Table.Td>
                         </Table.Tr>
-                        <Table.Tr>
-                          <Table.Td colSpan={5} p={0} style={{ borderTop: open[x.flag] ? undefined : 'none' }}>
-                            <Collapse expanded={!!open[x.flag]}>
-                              {open[x.flag] && (
-                                <div style={{ padding: 'var(--mantine-spacing-sm)' }}>
-                                  {cfg === 'loading' ? <Loading label="Loading the configuration…" /> : <ExplanationView x={x} config={cfg} />}
-                                </div>
-                              )}
-                            </Collapse>
-                          </Table.Td>
-                        </Table.Tr>
+                        {open[x.flag] && (
+                          <Table.Tr>
+                            <Table.Td colSpan={5} p="sm" bg="var(--mantine-color-default-hover)">
+                              {cfg === 'loading' ? <Loading label="Loading the configuration…" /> : <ExplanationView x={x} config={cfg} />}
+                            </Table.Td>
+                          </Table.Tr>
+                        )}
                       </Fragment>
                     );
                   })}

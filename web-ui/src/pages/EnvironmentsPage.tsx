@@ -212,7 +212,7 @@ function EnvModal({ project, env, opened, onClose, onDone }: { project: string; 
         }}
       >
         <Stack>
-          {!env && <TextInput label="Key" required ff="monospace" value={key} onChange={(e) => setKey(e.currentTarget.value)} error={errorAt(fields, '/key')} data-autofocus />}
+          {!env && <TextInput label="Key" required styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }} value={key} onChange={(e) => setKey(e.currentTarget.value)} error={errorAt(fields, '/key')} data-autofocus />}
           <TextInput label="Name" value={name} onChange={(e) => setName(e.currentTarget.value)} error={errorAt(fields, '/name')} />
           <Switch label="Changes require approval" checked={approval} onChange={(e) => setApproval(e.currentTarget.checked)} />
           {error && !Object.keys(fields).length ? (

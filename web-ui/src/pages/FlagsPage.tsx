@@ -128,7 +128,8 @@ export function FlagsPage() {
   const [knownTags, setKnownTags] = useState<string[]>([]);
   const seq = useRef(0);
   const marked = useRef(false);
-  const sentinel = useRef<HTMLDivElement>(null);
+  // A state, not a ref: the effect below must run again when the element mounts.
+  const [sentinel, setSentinel] = useState<HTMLDivElement | null>(null);
 
   const setParam = useCallback(
     (key: string, value: string) =>
@@ -198,14 +199,14 @@ export function FlagsPage() {
 
   // Load the next page when the end of the list scrolls into view.
   useEffect(() => {
-    const el = sentinel.current;
+    const el = sentinel;
     if (!el || !state.next || typeof IntersectionObserver === 'undefined') return;
     const io = new IntersectionObserver((entries) => {
       if (entries.some((e) => e.isIntersecting) && !stateRef.current.loadingMore) void load({ more: true });
     });
     io.observe(el);
     return () => io.disconnect();
-  }, [state.next, load]);
+  }, [sentinel, state.next, load]);
 
   // Follow changes made elsewhere.
   const pending = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
@@ -348,7 +349,7 @@ export function FlagsPage() {
         )
       ) : (
         <>
-          <ScrollArea type="auto" offsetScrollbars>
+          <ScrollArea type="auto">
             <table className="vx-flags" data-testid="flags-table" style={{ minWidth: 480 }}>
               <thead>
                 <tr>
@@ -384,7 +385,7 @@ export function FlagsPage() {
               </tbody>
             </table>
           </ScrollArea>
-          <div ref={sentinel} />
+          <div ref={setSentinel} />
           <Group justify="center" gap="sm">
             <Text size="sm" c="dimmed" role="status">
               {state.items.length} flag{state.items.length === 1 ? '' : 's'}

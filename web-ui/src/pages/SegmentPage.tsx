@@ -67,6 +67,26 @@ export default function SegmentPage() {
   const changes = useMemo(() => (loaded && draft ? diffJson(loaded.body as never, toSegmentBody(draft) as never) : []), [loaded, draft]);
   const ref = useRef({ loaded, dirty });
   ref.current = { loaded, dirty };
+  const writing = useRef(0);
+
+  const missed = useRef<string | null>(null);
+  const checkLatest = (actor: string) => {
+    void fetchLatest()
+      .then((latest) => {
+        const cur = ref.current;
+        if (writing.current > 0) {
+          missed.current = actor;
+          return;
+        }
+        if (cur.loaded && latest.version <= cur.loaded.version) return;
+        if (cur.dirty) setChanged({ latest, actor, conflict: false });
+        else {
+          setLoaded(latest);
+          setDraft(latest.body);
+        }
+      })
+      .catch(() => {});
+  };
 
   useLiveEvents((e) => {
     if (e.resource_type !== 'segment' || e.resource_key !== `${project}/${key}`) return;
@@ -75,17 +95,8 @@ export default function SegmentPage() {
       navigate(base);
       return;
     }
-    void fetchLatest()
-      .then((latest) => {
-        const cur = ref.current;
-        if (cur.loaded && latest.version <= cur.loaded.version) return;
-        if (cur.dirty) setChanged({ latest, actor: e.actor, conflict: false });
-        else {
-          setLoaded(latest);
-          setDraft(latest.body);
-        }
-      })
-      .catch(() => {});
+    if (writing.current > 0) missed.current = e.actor;
+    else checkLatest(e.actor);
   });
 
   const discardTo = (l: Loaded) => {
@@ -107,6 +118,7 @@ export default function SegmentPage() {
     if (!loaded || !draft) return;
     setSaving(true);
     setError(undefined);
+    writing.current++;
     try {
       const r = await api.segments.replace(project, key, draft, loaded.version);
       discardTo({ body: toSegmentBody(r.data), version: r.version, updated_at: r.data.updated_at });
@@ -126,7 +138,13 @@ export default function SegmentPage() {
         else setError(e);
       } else setError(e);
     } finally {
+      writing.current--;
       setSaving(false);
+      const actor = missed.current;
+      if (actor && writing.current === 0) {
+        missed.current = null;
+        setTimeout(() => checkLatest(actor), 0);
+      }
     }
   };
 

@@ -55,7 +55,7 @@ function CreateSegment({ project, opened, onClose }: { project: string; opened: 
           <TextInput
             label="Key"
             required
-            ff="monospace"
+            styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
             value={key}
             error={errorAt(fields, '/key')}
             onChange={(e) => {

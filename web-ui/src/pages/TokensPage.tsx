@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { api } from '../api';
 import { ApiError } from '../api/client';
 import { type CreatedApiToken, type Role, ROLES } from '../api/types';
+import { useLiveEvents } from '../app/live';
 import { useProject } from '../app/project';
 import { roleRank, useCan, useSession } from '../app/session';
 import { ConfirmButton, Empty, ErrorAlert, Loading, SecretOnce, Time } from '../components/common';
@@ -102,6 +103,9 @@ export default function TokensPage() {
   const tokens = useLoad(() => api.tokens.list().then((p) => p.items), []);
   const [creating, setCreating] = useState(false);
   const [showRevoked, setShowRevoked] = useState(false);
+  useLiveEvents((e) => {
+    if (e.resource_type === 'api_token') void tokens.reload(true);
+  });
   if (!isAdmin) return <Empty title="Admins only" description="Ask an admin to manage API tokens." />;
   const shown = (tokens.data ?? []).filter((t) => showRevoked || !t.revoked_at);
   return (

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { api } from '../api';
 import { ApiError, errorMessage } from '../api/client';
 import { type Role, ROLES, type User } from '../api/types';
+import { useLiveEvents } from '../app/live';
 import { roleRank, useCan, useSession } from '../app/session';
 import { ConfirmButton, Empty, ErrorAlert, Loading, Time } from '../components/common';
 import { IconPlus } from '../components/icons';
@@ -87,6 +88,9 @@ export default function UsersPage() {
   const session = useSession();
   const users = useLoad(() => api.users.list().then((p) => p.items), []);
   const [editing, setEditing] = useState<User | 'new'>();
+  useLiveEvents((e) => {
+    if (e.resource_type === 'user') void users.reload(true);
+  });
   if (!isAdmin) return <Empty title="Admins only" description="Ask an admin to manage users." />;
   const myRank = session ? roleRank[session.user.role] : 0;
   return (

@@ -248,23 +248,50 @@ export function EnvironmentTab({
 
   const stateRef = useRef({ loaded, dirty });
   stateRef.current = { loaded, dirty };
+  // Writes of this page in flight: their own events must not look like someone else's.
+  const writing = useRef(0);
 
-  useLiveEvents((e) => {
-    if (configEnvironment(e, project, flag.key) !== env.key) return;
+  // An event that arrived during a write of this page: checked once the write is done.
+  const missed = useRef<string | null>(null);
+
+  const checkLatest = (actor: string) => {
     void fetchLatest()
       .then((latest) => {
         const { loaded: current, dirty: isDirty } = stateRef.current;
+        if (writing.current > 0) {
+          missed.current = actor;
+          return;
+        }
         if (current && latest.version <= current.version) return; // ours, or older
         if (!isDirty) {
           setLoaded(latest);
           setDraft(latest.config);
           onEnabledChange(env.key, latest.config.enabled, latest.version);
-          notifications.show({ message: `${flag.key} in ${env.key} was updated by ${actorName(e.actor)}`, color: 'blue' });
+          notifications.show({ message: `${flag.key} in ${env.key} was updated by ${actorName(actor)}`, color: 'blue' });
         } else {
-          setElsewhere({ latest, actor: e.actor });
+          setElsewhere({ latest, actor });
         }
       })
       .catch(() => {});
+  };
+
+  const writeDone = () => {
+    writing.current--;
+    const actor = missed.current;
+    if (actor && writing.current === 0) {
+      missed.current = null;
+      // After React has applied the write's answer.
+      setTimeout(() => checkLatest(actor), 0);
+    }
+  };
+
+  useLiveEvents((e) => {
+    if (configEnvironment(e, project, flag.key) !== env.key) return;
+    if (writing.current > 0) {
+      missed.current = e.actor; // the write's answer brings its version; re-check after
+      return;
+    }
+    checkLatest(e.actor);
   });
 
   const discardTo = (latest: Loaded) => {
@@ -295,6 +322,7 @@ export function EnvironmentTab({
     if (!loaded || !draft) return;
     setSaving(true);
     setSaveError(undefined);
+    writing.current++;
     try {
       const r = await api.flags.putConfig(project, flag.key, env.key, draft, loaded.version);
       const l = fromRecord(r.data, r.version);
@@ -303,6 +331,7 @@ export function EnvironmentTab({
       setFieldErrors({});
       setReviewing(false);
       setRebased(undefined);
+      setElsewhere((e) => (e && e.latest.version <= l.version ? undefined : e));
       onEnabledChange(env.key, l.config.enabled, l.version);
       notifications.show({ color: 'teal', message: `Saved ${flag.key} in ${env.name || env.key} (version ${l.version})` });
     } catch (e) {
@@ -322,6 +351,7 @@ export function EnvironmentTab({
         setSaveError(e);
       }
     } finally {
+      writeDone();
       setSaving(false);
     }
   };
@@ -329,6 +359,7 @@ export function EnvironmentTab({
   const toggle = async (enabled: boolean) => {
     if (!loaded) return;
     setToggling(true);
+    writing.current++;
     try {
       const r = await api.flags.toggle(project, flag.key, env.key, enabled);
       const theirs = fromRecord(r);
@@ -343,6 +374,7 @@ export function EnvironmentTab({
     } catch (e) {
       notifications.show({ color: 'red', title: 'Could not switch the flag', message: errorMessage(e) });
     } finally {
+      writeDone();
       setToggling(false);
     }
   };

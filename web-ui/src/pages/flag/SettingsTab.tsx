@@ -153,7 +153,7 @@ export function SettingsTab({
           <Group gap="lg" align="flex-end" wrap="wrap">
             <Select
               label="Lifecycle"
-              w={220}
+              w={270}
               data={[
                 { value: 'temporary', label: 'Temporary (release flag)' },
                 { value: 'permanent', label: 'Permanent (ops or permission)' },
