@@ -1,7 +1,8 @@
 //! Throughput and latency of 8 threads evaluating one flag continuously through one
 //! `Client` holding 1 000 flags, first idle, then while the snapshot is replaced 10
 //! times per second through the real stream path (a local fake server pushes `flag`
-//! events; each one is applied, the 1 000 flags compiled and swapped in).
+//! events for another flag; each one is applied, the 1 000 flags compiled and swapped
+//! in).
 //!
 //! Latency is measured per batch of 8 evaluations (timing each one would cost more
 //! than the evaluation) and reported as percentiles of the batch time.
@@ -54,11 +55,16 @@ impl PhaseResult {
     }
 }
 
-fn run_phase(client: &Client, seconds: u64, swap: Option<&dyn Fn(u64)>) -> (PhaseResult, u64) {
+fn run_phase(
+    client: &Client,
+    threads: usize,
+    seconds: u64,
+    swap: Option<&dyn Fn(u64)>,
+) -> (PhaseResult, u64) {
     let stop = Arc::new(AtomicBool::new(false));
     let contexts = Arc::new(support::contexts());
     let version_before = client.version().unwrap_or(0);
-    let workers: Vec<_> = (0..THREADS)
+    let workers: Vec<_> = (0..threads)
         .map(|t| {
             let (client, stop, contexts) = (client.clone(), stop.clone(), contexts.clone());
             std::thread::spawn(move || {
@@ -116,8 +122,10 @@ fn main() {
     let client = Client::builder(&fake.base, "vx_srv_bench").send_events(false).build().expect("client");
     client.wait_until_ready_blocking(Duration::from_secs(30)).expect("ready");
     let version = Arc::new(AtomicU64::new(client.version().expect("version")));
+    // The changes go to another flag of the snapshot, so that the evaluated flag costs
+    // the same in both phases and the difference is the swapping alone.
     let push = |n: u64| {
-        let mut flag = support::plain_flag("plain-0");
+        let mut flag = support::plain_flag("plain-3");
         flag["config"]["rules"] = serde_json::json!([{"id": format!("r{n}"), "conditions": [
             {"attribute": "plan", "op": "in", "values": ["enterprise"]}], "serve": {"variant": "off"}}]);
         let id = version.fetch_add(1, Relaxed) + 1;
@@ -141,15 +149,21 @@ fn main() {
         "{:<16} {:>14} {:>12} {:>10} {:>10} {:>10} {:>10} {:>7}",
         "phase", "evals/s", "ns/eval", "p50 ns", "p99 ns", "p99.9 ns", "max ns", "swaps"
     );
-    for (name, swaps) in [("idle", false), ("swaps 10/s", true)] {
+    // One and two threads first, to show how throughput scales with the two cores.
+    for (name, threads, swaps) in [
+        ("1 thread idle", 1, false),
+        ("2 threads idle", 2, false),
+        ("idle", THREADS, false),
+        ("swaps 10/s", THREADS, true),
+    ] {
         let swap_fn: &dyn Fn(u64) = &push;
-        let (r, applied) = run_phase(&client, seconds, swaps.then_some(swap_fn));
+        let (r, applied) = run_phase(&client, threads, seconds, swaps.then_some(swap_fn));
         let per_second = r.evaluations as f64 / seconds as f64;
         println!(
             "{:<16} {:>14.0} {:>12.2} {:>10} {:>10} {:>10} {:>10} {:>7}",
             name,
             per_second,
-            1e9 * THREADS as f64 / per_second,
+            1e9 * threads as f64 / per_second,
             r.percentile(0.50),
             r.percentile(0.99),
             r.percentile(0.999),
