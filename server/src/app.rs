@@ -115,6 +115,7 @@ pub async fn prepare(args: &ServeArgs, shutdown: CancellationToken) -> anyhow::R
     }
     let (revoked, _) = tokio::sync::broadcast::channel(1024);
     crate::jobs::spawn(store.clone(), shutdown.clone());
+    telemetry::spawn_metrics_upkeep(telemetry::metrics_handle(), shutdown.clone());
     crate::jobs::follow_ended_keys(store.clone(), revoked.clone(), check_every, shutdown.clone());
     Ok(AppState {
         sdk_keys: Arc::new(SdkKeys::new(store.clone())),

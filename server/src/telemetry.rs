@@ -20,6 +20,21 @@ pub fn init_tracing(format: LogFormat) {
     };
 }
 
+/// Folds recorded histogram samples into their buckets every few seconds. The recorder
+/// keeps raw samples until then, so without this, memory would grow with traffic until
+/// the next scrape.
+pub fn spawn_metrics_upkeep(handle: PrometheusHandle, shutdown: tokio_util::sync::CancellationToken) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(5));
+        loop {
+            tokio::select! {
+                () = shutdown.cancelled() => return,
+                _ = tick.tick() => handle.run_upkeep(),
+            }
+        }
+    });
+}
+
 /// The process-wide Prometheus recorder (installed on first use).
 pub fn metrics_handle() -> PrometheusHandle {
     static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
