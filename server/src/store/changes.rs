@@ -109,6 +109,23 @@ pub(super) async fn record(
     Ok(Committed { environment_id, version })
 }
 
+/// Records the same change in every environment of a project (segments and flag
+/// deletions concern them all), returning what to announce after commit.
+pub(super) async fn record_everywhere(
+    tx: &mut Transaction<'static, Any>,
+    backend: Backend,
+    project_id: i64,
+    kind: ChangeKind,
+    key: &str,
+    payload: Option<String>,
+) -> Result<Vec<Committed>> {
+    let mut committed = Vec::new();
+    for env in super::environments::all_of_project(tx, project_id).await? {
+        committed.push(record(tx, backend, env.id, kind, key, payload.clone()).await?);
+    }
+    Ok(committed)
+}
+
 /// Announces that an environment is going away (deleted with its project, or alone) so
 /// that hubs on every replica close its streams. Delivered only if the transaction
 /// commits.

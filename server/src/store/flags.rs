@@ -601,21 +601,19 @@ impl Store {
         let flag_id: i64 = get(&row, "id")?;
         write_tags(&mut tx, flag_id, &flag.tags).await?;
         let config = default_config(&flag.variants);
-        let mut committed = Vec::new();
         for env in environments::all_of_project(&mut tx, project_id).await? {
             insert_config(&mut tx, flag_id, env.id, &config).await?;
-            committed.push(
-                changes::record(
-                    &mut tx,
-                    self.backend,
-                    env.id,
-                    ChangeKind::Flag,
-                    &flag.key,
-                    Some(snapshot_text(&flag, &config)?),
-                )
-                .await?,
-            );
         }
+        let payload = Some(snapshot_text(&flag, &config)?);
+        let committed = changes::record_everywhere(
+            &mut tx,
+            self.backend,
+            project_id,
+            ChangeKind::Flag,
+            &flag.key,
+            payload,
+        )
+        .await?;
         let record = fetch(&mut tx, project_id, &flag.key, self.stale_after_ms).await?;
         audit::insert(
             &mut tx,
@@ -843,15 +841,12 @@ impl Store {
                 dependents,
             });
         }
-        let mut committed = Vec::new();
-        if !before.archived {
-            for env in environments::all_of_project(&mut tx, project_id).await? {
-                committed.push(
-                    changes::record(&mut tx, self.backend, env.id, ChangeKind::FlagDeleted, key, None)
-                        .await?,
-                );
-            }
-        }
+        let committed = if before.archived {
+            Vec::new()
+        } else {
+            changes::record_everywhere(&mut tx, self.backend, project_id, ChangeKind::FlagDeleted, key, None)
+                .await?
+        };
         sqlx::query("delete from flag where id = $1").bind(before.id).execute(&mut *tx).await?;
         // Usage is kept by flag key: a new flag with the same key starts without history.
         for table in ["flag_last_seen", "usage_minute", "usage_hour", "metric_minute"] {

@@ -7,7 +7,6 @@ use vexil_core::{Op, Segment, SegmentRule};
 
 use super::audit::{self, Record};
 use super::changes::{self, ChangeKind};
-use super::environments;
 use super::flags::active_configs;
 use super::{Actor, Error, Result, Store, Timestamp, from_json_text, get, json_text};
 
@@ -224,21 +223,16 @@ impl Store {
             created_at: Timestamp(get(&row, "created_at")?),
             updated_at: Timestamp(now),
         };
-        let payload = json_text(&record.segment)?;
-        let mut committed = Vec::new();
-        for env in environments::all_of_project(&mut tx, project_id).await? {
-            committed.push(
-                changes::record(
-                    &mut tx,
-                    self.backend,
-                    env.id,
-                    ChangeKind::Segment,
-                    &record.segment.key,
-                    Some(payload.clone()),
-                )
-                .await?,
-            );
-        }
+        let payload = Some(json_text(&record.segment)?);
+        let committed = changes::record_everywhere(
+            &mut tx,
+            self.backend,
+            project_id,
+            ChangeKind::Segment,
+            &record.segment.key,
+            payload,
+        )
+        .await?;
         audit::insert(
             &mut tx,
             Record {
@@ -302,12 +296,15 @@ impl Store {
             .bind(key)
             .execute(&mut *tx)
             .await?;
-        let mut committed = Vec::new();
-        for env in environments::all_of_project(&mut tx, project_id).await? {
-            committed.push(
-                changes::record(&mut tx, self.backend, env.id, ChangeKind::SegmentDeleted, key, None).await?,
-            );
-        }
+        let committed = changes::record_everywhere(
+            &mut tx,
+            self.backend,
+            project_id,
+            ChangeKind::SegmentDeleted,
+            key,
+            None,
+        )
+        .await?;
         audit::insert(
             &mut tx,
             Record {
