@@ -348,12 +348,30 @@ pub(super) async fn active_configs(
     tx: &mut Transaction<'static, Any>,
     project_id: i64,
 ) -> Result<Vec<ConfigOf>> {
+    configs_where(tx, project_id, None).await
+}
+
+/// The configurations of active flags in one environment.
+async fn active_configs_in(
+    tx: &mut Transaction<'static, Any>,
+    project_id: i64,
+    environment_id: i64,
+) -> Result<Vec<ConfigOf>> {
+    configs_where(tx, project_id, Some(environment_id)).await
+}
+
+async fn configs_where(
+    tx: &mut Transaction<'static, Any>,
+    project_id: i64,
+    environment_id: Option<i64>,
+) -> Result<Vec<ConfigOf>> {
     let rows = sqlx::query(
         "select f.key as flag_key, e.key as env_key, e.id as env_id, c.config, c.version from flag_config c
          join flag f on f.id = c.flag_id join environment e on e.id = c.environment_id
-         where f.project_id = $1 and f.archived_at is null",
+         where f.project_id = $1 and f.archived_at is null and ($2 is null or e.id = $2)",
     )
     .bind(project_id)
+    .bind(environment_id)
     .fetch_all(&mut **tx)
     .await?;
     rows.iter()
@@ -964,8 +982,11 @@ impl Store {
         };
         let refs = ProjectRefs::load(&mut tx, project_id).await?;
         validate_config(flag_key, &flag.flag.variants, &config, &refs.references())?;
-        let configs = active_configs(&mut tx, project_id).await?;
-        check_prerequisite_graph(&configs, env.id, flag_key, &config)?;
+        // Cycles are per environment and only new prerequisites can make one.
+        if config.prerequisites != before.config.prerequisites {
+            let configs = active_configs_in(&mut tx, project_id, env.id).await?;
+            check_prerequisite_graph(&configs, env.id, flag_key, &config)?;
+        }
         let now = Timestamp::now().0;
         let row = sqlx::query(
             "update flag_config set config = $1, enabled = $2, version = version + 1, updated_at = $3
