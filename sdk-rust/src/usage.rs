@@ -2,11 +2,15 @@
 //! (flag, variant), repeated in stripes so that threads evaluating the same flag do not
 //! bounce one cache line between cores.
 //!
-//! Counting is one relaxed `fetch_add` on the evaluation path: no lock, no hashing, no
-//! allocation. The flusher empties counters with `swap(0)`, so an increment is counted
-//! exactly once whichever side of a flush it lands on.
+//! Each of the first `STRIPES - 1` stripes belongs to one thread at a time, which counts
+//! with a plain load and store (no locked instruction on the evaluation path); the
+//! flusher reads those counters without resetting them and reports the difference from
+//! what it saw last. Threads beyond that share the last stripe with `fetch_add`, which
+//! the flusher empties with `swap(0)`. Either way an increment is counted exactly once
+//! whichever side of a flush it lands on. A thread's stripe is returned when it exits.
 
 use std::cell::Cell;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering::Relaxed};
 
 /// Number of stripes. A power of two; 16 lets 8 busy threads each have their own.
@@ -20,42 +24,67 @@ const PER_LINE: usize = 8;
 #[repr(align(64))]
 struct Line([AtomicU64; PER_LINE]);
 
+/// Stripes owned by one thread each; stripe `OWNED` is shared by all other threads.
+const OWNED: usize = STRIPES - 1;
+
 /// Striped counters for `slots` (flag, variant) pairs.
 #[derive(Debug)]
 pub(crate) struct UsageCounters {
     lines: Box<[Line]>,
+    /// What the flusher last read from each owned counter (same layout as `lines`).
+    seen: Box<[AtomicU64]>,
     lines_per_stripe: usize,
 }
 
+/// A thread's stripe; an owned one goes back to the pool when the thread exits.
+struct StripeSlot(Cell<usize>);
+
+impl Drop for StripeSlot {
+    fn drop(&mut self) {
+        let s = self.0.get();
+        if s < OWNED {
+            FREE_STRIPES.lock().unwrap_or_else(|e| e.into_inner()).push(s);
+        }
+    }
+}
+
 thread_local! {
-    /// This thread's stripe, assigned round-robin on first use.
-    static STRIPE: Cell<usize> = const { Cell::new(usize::MAX) };
+    static STRIPE: StripeSlot = const { StripeSlot(Cell::new(usize::MAX)) };
 }
 
 static NEXT_STRIPE: AtomicUsize = AtomicUsize::new(0);
+static FREE_STRIPES: Mutex<Vec<usize>> = Mutex::new(Vec::new());
+
+fn claim_stripe() -> usize {
+    if let Some(s) = FREE_STRIPES.lock().unwrap_or_else(|e| e.into_inner()).pop() {
+        return s;
+    }
+    NEXT_STRIPE.fetch_add(1, Relaxed).min(OWNED)
+}
 
 /// The calling thread's stripe.
 #[inline]
 pub(crate) fn stripe() -> usize {
     STRIPE
         .try_with(|s| {
-            let v = s.get();
+            let v = s.0.get();
             if v != usize::MAX {
                 return v;
             }
-            let v = NEXT_STRIPE.fetch_add(1, Relaxed) % STRIPES;
-            s.set(v);
+            let v = claim_stripe();
+            s.0.set(v);
             v
         })
-        // Only during thread teardown; any stripe is correct, just possibly shared.
-        .unwrap_or(0)
+        // Only during thread teardown: the shared stripe is always safe.
+        .unwrap_or(OWNED)
 }
 
 impl UsageCounters {
     pub(crate) fn new(slots: usize) -> UsageCounters {
         let lines_per_stripe = slots.div_ceil(PER_LINE);
-        let lines = (0..lines_per_stripe * STRIPES).map(|_| Line::default()).collect();
-        UsageCounters { lines, lines_per_stripe }
+        let lines: Box<[Line]> = (0..lines_per_stripe * STRIPES).map(|_| Line::default()).collect();
+        let seen = (0..lines.len() * PER_LINE).map(|_| AtomicU64::new(0)).collect();
+        UsageCounters { lines, seen, lines_per_stripe }
     }
 
     /// Number of slots.
@@ -67,24 +96,45 @@ impl UsageCounters {
     /// Counts one use of `slot` on the calling thread's stripe.
     #[inline]
     pub(crate) fn add(&self, slot: usize) {
-        let line = stripe() * self.lines_per_stripe + slot / PER_LINE;
+        let stripe = stripe();
+        let line = stripe * self.lines_per_stripe + slot / PER_LINE;
         if let Some(l) = self.lines.get(line) {
-            l.0[slot % PER_LINE].fetch_add(1, Relaxed);
+            let c = &l.0[slot % PER_LINE];
+            if stripe < OWNED {
+                // This thread is the only writer of its stripe.
+                c.store(c.load(Relaxed).wrapping_add(1), Relaxed);
+            } else {
+                c.fetch_add(1, Relaxed);
+            }
         }
     }
 
-    /// Empties `slot` in every stripe and returns its total.
+    /// The uses of `slot` since the last `take`, over every stripe.
     pub(crate) fn take(&self, slot: usize) -> u64 {
-        (0..STRIPES)
-            .filter_map(|s| self.lines.get(s * self.lines_per_stripe + slot / PER_LINE))
-            .map(|l| l.0[slot % PER_LINE].swap(0, Relaxed))
-            .fold(0u64, u64::saturating_add)
+        let mut total = 0u64;
+        for s in 0..STRIPES {
+            let line = s * self.lines_per_stripe + slot / PER_LINE;
+            let Some(l) = self.lines.get(line) else { continue };
+            let c = &l.0[slot % PER_LINE];
+            let n = if s < OWNED {
+                let now = c.load(Relaxed);
+                let before = self
+                    .seen
+                    .get(line * PER_LINE + slot % PER_LINE)
+                    .map_or(0, |seen| seen.swap(now, Relaxed));
+                now.wrapping_sub(before)
+            } else {
+                c.swap(0, Relaxed)
+            };
+            total = total.saturating_add(n);
+        }
+        total
     }
 
     /// Heap bytes held.
     #[cfg(test)]
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.lines.len() * std::mem::size_of::<Line>()
+        self.lines.len() * std::mem::size_of::<Line>() + self.seen.len() * std::mem::size_of::<AtomicU64>()
     }
 }
 
@@ -121,7 +171,7 @@ mod tests {
         let c = UsageCounters::new(9);
         assert_eq!(c.slots(), 16);
         assert_eq!(std::mem::align_of::<Line>(), 64);
-        assert_eq!(c.heap_bytes(), 2 * STRIPES * 64);
+        assert_eq!(c.heap_bytes(), 2 * STRIPES * 64 + 2 * STRIPES * PER_LINE * 8);
     }
 
     #[test]
@@ -129,6 +179,49 @@ mod tests {
         let c = UsageCounters::new(1);
         c.add(10_000);
         assert_eq!(c.take(10_000), 0);
+    }
+
+    #[test]
+    fn more_threads_than_stripes_still_count_exactly_and_stripes_are_reused() {
+        let c = Arc::new(UsageCounters::new(2));
+        for round in 0..3 {
+            // 40 threads: the first ones own stripes, the rest share the last one.
+            let threads: Vec<_> = (0..40)
+                .map(|_| {
+                    let c = c.clone();
+                    std::thread::spawn(move || {
+                        for _ in 0..1_000 {
+                            c.add(0);
+                        }
+                    })
+                })
+                .collect();
+            for t in threads {
+                t.join().unwrap();
+            }
+            assert_eq!(c.take(0), 40_000, "round {round}");
+        }
+        assert!(NEXT_STRIPE.load(Relaxed) < 40 * 3, "exited threads give their stripes back");
+    }
+
+    #[test]
+    fn taking_while_counting_loses_and_repeats_nothing() {
+        let c = Arc::new(UsageCounters::new(1));
+        let writer = {
+            let c = c.clone();
+            std::thread::spawn(move || {
+                for _ in 0..200_000 {
+                    c.add(0);
+                }
+            })
+        };
+        let mut taken = 0;
+        while !writer.is_finished() {
+            taken += c.take(0);
+        }
+        writer.join().unwrap();
+        taken += c.take(0);
+        assert_eq!(taken, 200_000);
     }
 
     #[test]
