@@ -6,7 +6,7 @@
 //! counter; only after a swap does a thread reload it from the `ArcSwap` (whose `load`
 //! costs two fenced atomic operations, as much as a whole simple evaluation). The price:
 //! a thread keeps the snapshot it last used alive until it evaluates again or exits.
-//! Usage is counted with one relaxed atomic add into the snapshot's striped counters.
+//! Usage is counted in the snapshot's counters, in a stripe the thread owns (see `usage`).
 
 use std::cell::RefCell;
 use std::sync::{Arc, Mutex, PoisonError};
