@@ -117,12 +117,14 @@ impl UsageCounters {
             let Some(l) = self.lines.get(line) else { continue };
             let c = &l.0[slot % PER_LINE];
             let n = if s < OWNED {
+                // Owned counters only grow, so `fetch_max` keeps two overlapping takes
+                // from reporting the same increments twice.
                 let now = c.load(Relaxed);
                 let before = self
                     .seen
                     .get(line * PER_LINE + slot % PER_LINE)
-                    .map_or(0, |seen| seen.swap(now, Relaxed));
-                now.wrapping_sub(before)
+                    .map_or(0, |seen| seen.fetch_max(now, Relaxed));
+                now.saturating_sub(before)
             } else {
                 c.swap(0, Relaxed)
             };
@@ -242,11 +244,17 @@ mod tests {
                 }
             })
         };
-        let mut total = 0;
-        while !writer.is_finished() {
-            total += c.take(0);
-        }
+        let takers: Vec<_> = (0..2)
+            .map(|_| {
+                let c = c.clone();
+                std::thread::spawn(move || {
+                    let takes = (0..50_000).map(|_| c.take(0));
+                    takes.inspect(|&n| assert!(n <= 200_000, "a take reported {n}")).sum::<u64>()
+                })
+            })
+            .collect();
         writer.join().unwrap();
+        let mut total: u64 = takers.into_iter().map(|t| t.join().unwrap()).sum();
         total += c.take(0);
         assert_eq!(total, 200_000);
     }
