@@ -520,6 +520,18 @@ fn prerequisite_dependents(
         .collect()
 }
 
+/// Refuses to take `flag` away (archive or delete) while other active flags require it.
+fn ensure_not_a_prerequisite(configs: &[ConfigOf], flag: &str) -> Result<()> {
+    let dependents = prerequisite_dependents(configs, flag, None);
+    if dependents.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Conflict {
+        message: format!("{flag:?} is a prerequisite of other flags; remove those prerequisites first"),
+        dependents,
+    })
+}
+
 impl Store {
     /// Lists a project's flags by key.
     pub async fn list_flags(&self, project: &str, f: &FlagFilter) -> Result<Page<FlagRecord>> {
@@ -781,15 +793,7 @@ impl Store {
         }
         let configs = active_configs(&mut tx, project_id).await?;
         if archived {
-            let dependents = prerequisite_dependents(&configs, key, None);
-            if !dependents.is_empty() {
-                return Err(Error::Conflict {
-                    message: format!(
-                        "{key:?} is a prerequisite of other flags; remove those prerequisites first"
-                    ),
-                    dependents,
-                });
-            }
+            ensure_not_a_prerequisite(&configs, key)?;
         }
         let now = Timestamp::now().0;
         sqlx::query("update flag set archived_at = $1, version = version + 1, updated_at = $2 where id = $3")
@@ -849,16 +853,7 @@ impl Store {
         let project_id = super::lock_project(&mut tx, project).await?;
         let before = fetch(&mut tx, project_id, key, self.stale_after_ms).await?;
         super::check_version(expected_version, before.version)?;
-        let configs = active_configs(&mut tx, project_id).await?;
-        let dependents = prerequisite_dependents(&configs, key, None);
-        if !dependents.is_empty() {
-            return Err(Error::Conflict {
-                message: format!(
-                    "{key:?} is a prerequisite of other flags; remove those prerequisites first"
-                ),
-                dependents,
-            });
-        }
+        ensure_not_a_prerequisite(&active_configs(&mut tx, project_id).await?, key)?;
         let committed = if before.archived {
             Vec::new()
         } else {
