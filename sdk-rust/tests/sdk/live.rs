@@ -5,7 +5,7 @@ use std::time::Duration;
 use serde_json::json;
 use vexil_sdk::{Client, Context, ReasonKind, Status};
 
-use crate::support::{Setup, eventually, fast};
+use crate::support::{Setup, eventually, fast, usage};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_client_loads_the_configuration_then_follows_changes_through_the_stream() {
@@ -117,7 +117,7 @@ async fn with_the_server_down_at_start_the_persisted_snapshot_is_served() {
     assert!(second.bool_value("f", &Context::new("user-1"), false), "still served when stale");
 
     // The server comes back: fresh data replaces the file's.
-    s.server = crate::support::Server::start_on(&s._db.url, s.server.port).await;
+    s.server.restart().await;
     tokio::time::timeout(Duration::from_secs(20), status.wait_for(|s| *s == Status::Ready))
         .await
         .expect("ready again")
@@ -137,7 +137,7 @@ async fn usage_and_metric_events_reach_the_server() {
     client.track("checkout", &Context::new("user-1"), 20.0).unwrap();
     client.flush();
     eventually("usage on the server", || async {
-        let usage = s.admin.usage("f").await;
+        let usage = usage(&s.admin, "f").await;
         (usage.get("on") == Some(&5)).then_some(())
     })
     .await;
@@ -148,7 +148,7 @@ async fn usage_and_metric_events_reach_the_server() {
     }
     drop(client);
     eventually("the final flush", || async {
-        let usage = s.admin.usage("f").await;
+        let usage = usage(&s.admin, "f").await;
         (usage.get("on") == Some(&8)).then_some(())
     })
     .await;

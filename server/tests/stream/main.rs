@@ -6,7 +6,8 @@ mod support;
 use std::time::Duration;
 
 use serde_json::json;
-use support::{Admin, Database, Server, Sse};
+use support::{Sse, serve};
+use vexil_testkit::{Admin, OWNER_EMAIL, Server, TestDb};
 
 const WAIT: Duration = Duration::from_secs(15);
 
@@ -24,8 +25,8 @@ async fn stream(server: &Server, key: &str, last_event_id: Option<u64>) -> Sse {
 
 #[tokio::test]
 async fn a_stream_sends_the_snapshot_then_each_change_in_order() {
-    let db = Database::sqlite();
-    let server = Server::start(&db, &[]).await;
+    let db = TestDb::sqlite();
+    let server = serve(&db, &[]).await;
     let admin = Admin::login(&server).await;
     admin.create_flag("f").await;
     let (key, _) = admin.sdk_key("server").await;
@@ -58,8 +59,8 @@ async fn a_stream_sends_the_snapshot_then_each_change_in_order() {
 
 #[tokio::test]
 async fn resuming_with_last_event_id_sends_only_missed_changes_or_a_snapshot_when_too_old() {
-    let db = Database::sqlite();
-    let server = Server::start(&db, &[("VEXIL_STREAM_RING_SIZE", "4")]).await;
+    let db = TestDb::sqlite();
+    let server = serve(&db, &[("VEXIL_STREAM_RING_SIZE", "4")]).await;
     let admin = Admin::login(&server).await;
     admin.create_flag("f").await;
     let (key, _) = admin.sdk_key("server").await;
@@ -102,8 +103,8 @@ async fn resuming_with_last_event_id_sends_only_missed_changes_or_a_snapshot_whe
 #[tokio::test]
 async fn a_client_that_stops_reading_is_resynchronised_and_the_others_are_unaffected() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let db = Database::sqlite();
-    let server = Server::start(&db, &[("VEXIL_STREAM_QUEUE_SIZE", "8")]).await;
+    let db = TestDb::sqlite();
+    let server = serve(&db, &[("VEXIL_STREAM_QUEUE_SIZE", "8")]).await;
     let admin = Admin::login(&server).await;
     admin.create_flag("big").await;
     let (key, _) = admin.sdk_key("server").await;
@@ -188,9 +189,9 @@ fn parse_events(raw: &[u8]) -> Vec<(String, u64)> {
 
 #[tokio::test]
 async fn a_change_written_on_one_replica_reaches_a_stream_on_another() {
-    let db = Database::postgres().await;
-    let a = Server::start(&db, &[]).await;
-    let b = Server::start(&db, &[("VEXIL_VERSION_CHECK_SECONDS", "3600")]).await;
+    let db = TestDb::postgres().await;
+    let a = serve(&db, &[]).await;
+    let b = serve(&db, &[("VEXIL_VERSION_CHECK_SECONDS", "3600")]).await;
     let admin_a = Admin::login(&a).await;
     admin_a.create_flag("f").await;
     let (key, _) = admin_a.sdk_key("server").await;
@@ -204,10 +205,10 @@ async fn a_change_written_on_one_replica_reaches_a_stream_on_another() {
 
 #[tokio::test]
 async fn a_dropped_listening_connection_reconnects_and_catches_up() {
-    let db = Database::postgres().await;
-    let a = Server::start(&db, &[]).await;
+    let db = TestDb::postgres().await;
+    let a = serve(&db, &[]).await;
     // No periodic check: only the listener can bring the change.
-    let b = Server::start(&db, &[("VEXIL_VERSION_CHECK_SECONDS", "3600")]).await;
+    let b = serve(&db, &[("VEXIL_VERSION_CHECK_SECONDS", "3600")]).await;
     let admin_a = Admin::login(&a).await;
     admin_a.create_flag("f").await;
     let (key, _) = admin_a.sdk_key("server").await;
@@ -235,8 +236,8 @@ async fn a_dropped_listening_connection_reconnects_and_catches_up() {
 
 #[tokio::test]
 async fn shutdown_ends_every_stream_within_the_drain_time() {
-    let db = Database::sqlite();
-    let mut server = Server::start(&db, &[("VEXIL_SHUTDOWN_GRACE_SECONDS", "5")]).await;
+    let db = TestDb::sqlite();
+    let mut server = serve(&db, &[("VEXIL_SHUTDOWN_GRACE_SECONDS", "5")]).await;
     let admin = Admin::login(&server).await;
     let (key, _) = admin.sdk_key("server").await;
     let mut streams = Vec::new();
@@ -254,8 +255,8 @@ async fn shutdown_ends_every_stream_within_the_drain_time() {
 
 #[tokio::test]
 async fn revoking_an_sdk_key_closes_its_streams() {
-    let db = Database::sqlite();
-    let server = Server::start(&db, &[]).await;
+    let db = TestDb::sqlite();
+    let server = serve(&db, &[]).await;
     let admin = Admin::login(&server).await;
     let (key, id) = admin.sdk_key("server").await;
     let (other, _) = admin.sdk_key("server").await;
@@ -282,8 +283,8 @@ async fn revoking_an_sdk_key_closes_its_streams() {
 
 #[tokio::test]
 async fn two_hundred_streams_receive_every_change_without_loss() {
-    let db = Database::sqlite();
-    let server = Server::start(&db, &[]).await;
+    let db = TestDb::sqlite();
+    let server = serve(&db, &[]).await;
     let admin = Admin::login(&server).await;
     admin.create_flag("f").await;
     let (key, _) = admin.sdk_key("server").await;
@@ -316,8 +317,8 @@ async fn two_hundred_streams_receive_every_change_without_loss() {
 
 #[tokio::test]
 async fn ofrep_and_dashboard_streams_announce_changes() {
-    let db = Database::sqlite();
-    let server = Server::start(&db, &[]).await;
+    let db = TestDb::sqlite();
+    let server = serve(&db, &[]).await;
     let admin = Admin::login(&server).await;
     admin.create_flag("f").await;
     let (client_key, _) = admin.sdk_key("client").await;
@@ -350,7 +351,7 @@ async fn ofrep_and_dashboard_streams_announce_changes() {
     let audit = dashboard.until(WAIT, |e| e.event == "audit").await;
     let entry = audit.last().unwrap().json();
     assert_eq!(entry["action"], "flag_config.toggle");
-    assert_eq!(entry["actor"], format!("user:{}", support::EMAIL));
+    assert_eq!(entry["actor"], format!("user:{OWNER_EMAIL}"));
 
     let bad = Sse::open(&format!("{}/ofrep/v1/events?token=forged", server.base), &[]).await;
     assert_eq!(bad.status, 401);
@@ -363,10 +364,10 @@ async fn ofrep_and_dashboard_streams_announce_changes() {
 
 #[tokio::test]
 async fn a_first_start_without_credentials_prints_a_password_once_and_offers_set_up() {
-    let db = Database::sqlite();
+    let db = TestDb::sqlite();
     let dir = tempfile::tempdir().unwrap();
     let err = dir.path().join("stderr");
-    let mut server = Server::start_with(&db, &[], false, Some(&err)).await;
+    let mut server = support::server(&db).without_owner().output(&err).start().await;
     let printed = std::fs::read_to_string(&err).unwrap();
     let password = printed
         .lines()
@@ -416,14 +417,14 @@ async fn a_first_start_without_credentials_prints_a_password_once_and_offers_set
     // A restart does not print a password again: there is an owner now.
     server.terminate();
     let err2 = dir.path().join("stderr2");
-    let _again = Server::start_with(&db, &[], false, Some(&err2)).await;
+    let _again = support::server(&db).without_owner().output(&err2).start().await;
     assert!(!std::fs::read_to_string(&err2).unwrap().contains("with the password"));
 }
 
 #[tokio::test]
 async fn after_a_restart_sdks_resume_from_the_change_feed_without_a_snapshot() {
-    let db = Database::sqlite();
-    let mut server = Server::start(&db, &[]).await;
+    let db = TestDb::sqlite();
+    let mut server = serve(&db, &[]).await;
     let admin = Admin::login(&server).await;
     admin.create_flag("f").await;
     let (key, _) = admin.sdk_key("server").await;
@@ -431,7 +432,7 @@ async fn after_a_restart_sdks_resume_from_the_change_feed_without_a_snapshot() {
     let v0 = s.next(WAIT).await.unwrap().version();
     drop(s);
     server.terminate();
-    let server = Server::start(&db, &[]).await;
+    let server = serve(&db, &[]).await;
     let admin = Admin::login(&server).await;
     admin.toggle("f", true).await;
     admin.toggle("f", false).await;
