@@ -20,7 +20,6 @@ import { notifications } from '@mantine/notifications';
 import { Suspense, useEffect, useState } from 'react';
 import { Link, Navigate, Outlet, useLocation, useMatch, useNavigate } from 'react-router';
 import { api, sessions } from '../api';
-import { ApiError } from '../api/client';
 import { ErrorAlert, Loading } from '../components/common';
 import {
   IconBug,
@@ -36,6 +35,7 @@ import { useLoad } from '../lib/useLoad';
 import { live, useLiveEvents, useStreamStatus } from './live';
 import { LAST_PROJECT_KEY, ProjectProvider, useMaybeProject } from './project';
 import { useCan, useSession } from './session';
+import { useAction } from '../lib/useAction';
 
 function StreamIndicator() {
   const status = useStreamStatus();
@@ -105,32 +105,25 @@ function Switchers() {
 function NewProjectModal({ opened, onClose, onCreated }: { opened: boolean; onClose: () => void; onCreated: (key: string) => void }) {
   const [key, setKey] = useState('');
   const [name, setName] = useState('');
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-  const fieldErrors = error instanceof ApiError ? error.fieldErrors : {};
+  const { busy, error, fields, run } = useAction();
+  
   return (
     <Modal opened={opened} onClose={onClose} title="New project">
       <form
         onSubmit={async (e) => {
           e.preventDefault();
-          setBusy(true);
-          setError(undefined);
-          try {
+          await run(async () => {
             const p = await api.projects.create({ key: key.trim(), name: name.trim() || undefined });
             onCreated(p.key);
             setKey('');
             setName('');
-          } catch (err) {
-            setError(err);
-          } finally {
-            setBusy(false);
-          }
+          });
         }}
       >
         <Stack>
-          <TextInput label="Key" description="Lower-case letters, digits, '-', '_' and '.'" required value={key} onChange={(e) => setKey(e.currentTarget.value)} error={fieldErrors['/key']?.join('; ')} data-autofocus />
-          <TextInput label="Name" value={name} onChange={(e) => setName(e.currentTarget.value)} error={fieldErrors['/name']?.join('; ')} />
-          {error && !Object.keys(fieldErrors).length ? <ErrorAlert error={error} /> : null}
+          <TextInput label="Key" description="Lower-case letters, digits, '-', '_' and '.'" required value={key} onChange={(e) => setKey(e.currentTarget.value)} error={fields['/key']?.join('; ')} data-autofocus />
+          <TextInput label="Name" value={name} onChange={(e) => setName(e.currentTarget.value)} error={fields['/name']?.join('; ')} />
+          {error && !Object.keys(fields).length ? <ErrorAlert error={error} /> : null}
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               Cancel

@@ -16,6 +16,7 @@ import {
 import { type ReactNode, useState } from 'react';
 import { ApiError, errorMessage } from '../api/client';
 import { formatTime, relativeTime } from '../lib/format';
+import { useAction } from '../lib/useAction';
 import { IconCheck, IconCopy } from './icons';
 
 export function Loading({ label = 'Loading…' }: { label?: string }) {
@@ -140,8 +141,7 @@ export function ConfirmButton({
   variant?: string;
 }) {
   const [open, setOpen] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, setError, run } = useAction();
   return (
     <>
       <Button color={color} variant={variant} size={size} onClick={() => { setError(undefined); setOpen(true); }}>
@@ -158,18 +158,12 @@ export function ConfirmButton({
             <Button
               color={color}
               loading={busy}
-              onClick={async () => {
-                setBusy(true);
-                setError(undefined);
-                try {
+              onClick={() =>
+                run(async () => {
                   await onConfirm();
                   setOpen(false);
-                } catch (e) {
-                  setError(e);
-                } finally {
-                  setBusy(false);
-                }
-              }}
+                })
+              }
             >
               {confirmLabel}
             </Button>

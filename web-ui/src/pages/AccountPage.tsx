@@ -2,20 +2,18 @@ import { Button, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@ma
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { api, sessions } from '../api';
-import { ApiError } from '../api/client';
 import { useSession } from '../app/session';
 import { ErrorAlert } from '../components/common';
 import { errorAt } from '../lib/rules';
+import { useAction } from '../lib/useAction';
 
 export default function AccountPage() {
   const session = useSession();
   const [name, setName] = useState(session?.user.name ?? '');
   const [current, setCurrent] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, fields, run } = useAction();
   if (!session) return null;
-  const fields = error instanceof ApiError ? error.fieldErrors : {};
   return (
     <Stack gap="md" maw={520}>
       <Title order={1} size="h2">
@@ -28,9 +26,7 @@ export default function AccountPage() {
         <form
           onSubmit={async (e) => {
             e.preventDefault();
-            setBusy(true);
-            setError(undefined);
-            try {
+            await run(async () => {
               const me = await api.users.get(session.user.id);
               const patch: { name?: string; password?: string; current_password?: string } = {};
               if (name !== me.data.name) patch.name = name;
@@ -43,11 +39,7 @@ export default function AccountPage() {
               setCurrent('');
               setPassword('');
               notifications.show({ color: 'teal', message: 'Account saved' });
-            } catch (err) {
-              setError(err);
-            } finally {
-              setBusy(false);
-            }
+            });
           }}
         >
           <Stack>

@@ -27,6 +27,7 @@ import { useProject } from '../app/project';
 import { VariantsEditor } from '../components/VariantsEditor';
 import { errorAt, errorsUnder } from '../lib/rules';
 import { defaultDrafts, slugify, variantFromDraft, type VariantDraft } from '../lib/variants';
+import { useAction } from '../lib/useAction';
 
 /** Pointers this form shows next to a field; anything else is listed in the summary. */
 function shownHere(pointer: string): boolean {
@@ -45,10 +46,8 @@ export default function CreateFlagPage() {
   const [tags, setTags] = useState<string[]>([]);
   const [lifecycle, setLifecycle] = useState<Lifecycle>('temporary');
   const [clientVisible, setClientVisible] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, fields, run } = useAction();
 
-  const fields = error instanceof ApiError ? error.fieldErrors : {};
   const unplaced = error instanceof ApiError ? (error.problem.errors ?? []).filter((e) => !shownHere(e.pointer)) : [];
   const base = `/p/${encodeURIComponent(project)}/flags`;
 
@@ -64,17 +63,11 @@ export default function CreateFlagPage() {
       lifecycle,
       client_visible: clientVisible,
     };
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       const flag = await api.flags.create(project, body);
       notifications.show({ color: 'teal', message: `Flag ${flag.key} created` });
       navigate(`${base}/${encodeURIComponent(flag.key)}`);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -42,6 +42,7 @@ import {
 import { formatValue } from '../lib/format';
 import { removeAt, replaceAt } from '../lib/rules';
 import { useLoad } from '../lib/useLoad';
+import { useAction } from '../lib/useAction';
 
 function AttributeRows({ rows, onChange, errors }: { rows: AttrRow[]; onChange: (r: AttrRow[]) => void; errors: Record<number, string> }) {
   return (
@@ -93,8 +94,7 @@ export default function DebuggerPage() {
   const [flagFilter, setFlagFilter] = useState<string | null>(null);
   const [recent, setRecent] = useState<EvalContext[]>(() => loadRecent());
   const [result, setResult] = useState<EvaluateResponse>();
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const [open, setOpen] = useState<Record<string, boolean>>({});
   const [configs, setConfigs] = useState<Record<string, FlagConfig | 'loading'>>({});
   const [search, setSearch] = useState('');
@@ -114,20 +114,14 @@ export default function DebuggerPage() {
 
   const evaluate = async () => {
     if (!context || !environment) return;
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       const r = await api.evaluate(project, environment, context, flagFilter ?? undefined);
       setResult(r);
       setConfigs({});
       setOpen(r.results.length === 1 ? { [r.results[0].flag]: true } : {});
       if (r.results.length === 1) void loadConfig(r.results[0].flag, r.environment);
       setRecent(rememberContext(context));
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const loadConfig = async (flag: string, envKey: string) => {

@@ -12,6 +12,7 @@ import { IconDown, IconPlus, IconUp } from '../components/icons';
 import { localInputToIso } from '../lib/format';
 import { errorAt } from '../lib/rules';
 import { useLoad } from '../lib/useLoad';
+import { useAction } from '../lib/useAction';
 
 function keyStatus(k: SdkKey): { label: string; color: string } {
   if (k.revoked_at) return { label: 'revoked', color: 'red' };
@@ -24,9 +25,7 @@ function NewKeyModal({ project, env, opened, onClose, onCreated }: { project: st
   const [name, setName] = useState('');
   const [expires, setExpires] = useState('');
   const [created, setCreated] = useState<CreatedSdkKey>();
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-  const fields = error instanceof ApiError ? error.fieldErrors : {};
+  const { busy, error, setError, fields, run } = useAction();
   const close = () => {
     setCreated(undefined);
     setName('');
@@ -50,17 +49,11 @@ function NewKeyModal({ project, env, opened, onClose, onCreated }: { project: st
         <form
           onSubmit={async (e) => {
             e.preventDefault();
-            setBusy(true);
-            setError(undefined);
-            try {
+            await run(async () => {
               const k = await api.sdkKeys.create(project, env.key, { kind, name: name.trim() || undefined, expires_at: localInputToIso(expires) });
               setCreated(k);
               onCreated();
-            } catch (err) {
-              setError(err);
-            } finally {
-              setBusy(false);
-            }
+            });
           }}
         >
           <Stack>
@@ -190,25 +183,17 @@ function EnvModal({ project, env, opened, onClose, onDone }: { project: string; 
   const [key, setKey] = useState('');
   const [name, setName] = useState(env?.name ?? '');
   const [approval, setApproval] = useState(env?.requires_approval ?? false);
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-  const fields = error instanceof ApiError ? error.fieldErrors : {};
+  const { busy, error, fields, run } = useAction();
   return (
     <Modal opened={opened} onClose={onClose} title={env ? `Edit ${env.key}` : 'New environment'}>
       <form
         onSubmit={async (e) => {
           e.preventDefault();
-          setBusy(true);
-          setError(undefined);
-          try {
+          await run(async () => {
             if (env) await api.environments.update(project, env.key, { name: name.trim(), requires_approval: approval }, env.version);
             else await api.environments.create(project, { key: key.trim(), name: name.trim() || undefined, requires_approval: approval });
             onDone();
-          } catch (err) {
-            setError(err);
-          } finally {
-            setBusy(false);
-          }
+          });
         }}
       >
         <Stack>

@@ -6,6 +6,7 @@ import { ApiError, errorMessage } from '../api/client';
 import { setupState } from '../app/setup';
 import { useSession } from '../app/session';
 import { AuthFrame } from './AuthFrame';
+import { useAction } from '../lib/useAction';
 
 /** Only same-site paths: never send people elsewhere after logging in. */
 export function safeNext(next: string | null): string {
@@ -19,8 +20,7 @@ export function LoginPage() {
   const next = safeNext(params.get('next'));
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
 
   useEffect(() => {
     setupState()
@@ -37,16 +37,10 @@ export function LoginPage() {
       <form
         onSubmit={async (e) => {
           e.preventDefault();
-          setBusy(true);
-          setError(undefined);
-          try {
+          await run(async () => {
             sessions.set(await api.auth.login(email.trim(), password));
             navigate(next, { replace: true });
-          } catch (err) {
-            setError(err);
-          } finally {
-            setBusy(false);
-          }
+          });
         }}
       >
         <Stack>

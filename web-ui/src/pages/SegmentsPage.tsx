@@ -3,7 +3,6 @@ import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { api } from '../api';
-import { ApiError } from '../api/client';
 import { useLiveEvents } from '../app/live';
 import { useProject } from '../app/project';
 import { useCan } from '../app/session';
@@ -12,6 +11,7 @@ import { IconPlus } from '../components/icons';
 import { errorAt } from '../lib/rules';
 import { useLoad } from '../lib/useLoad';
 import { slugify } from '../lib/variants';
+import { useAction } from '../lib/useAction';
 
 function CreateSegment({ project, opened, onClose }: { project: string; opened: boolean; onClose: () => void }) {
   const navigate = useNavigate();
@@ -19,25 +19,17 @@ function CreateSegment({ project, opened, onClose }: { project: string; opened: 
   const [touched, setTouched] = useState(false);
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-  const fields = error instanceof ApiError ? error.fieldErrors : {};
+  const { busy, error, fields, run } = useAction();
   return (
     <Modal opened={opened} onClose={onClose} title="New segment">
       <form
         onSubmit={async (e) => {
           e.preventDefault();
-          setBusy(true);
-          setError(undefined);
-          try {
+          await run(async () => {
             const s = await api.segments.create(project, { key: key.trim(), name: name.trim(), description, included: [], excluded: [], rules: [] });
             notifications.show({ color: 'teal', message: `Segment ${s.key} created` });
             navigate(`/p/${encodeURIComponent(project)}/segments/${encodeURIComponent(s.key)}`);
-          } catch (err) {
-            setError(err);
-          } finally {
-            setBusy(false);
-          }
+          });
         }}
       >
         <Stack>

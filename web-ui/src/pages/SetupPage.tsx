@@ -7,6 +7,7 @@ import type { SetupState } from '../api/types';
 import { forgetSetupState, setupState } from '../app/setup';
 import { ErrorAlert, Loading } from '../components/common';
 import { AuthFrame } from './AuthFrame';
+import { useAction } from '../lib/useAction';
 
 /** First run: the server printed a one-time password; use it to create the owner. */
 export function SetupPage() {
@@ -18,8 +19,7 @@ export function SetupPage() {
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, fields, run } = useAction();
 
   useEffect(() => {
     setupState(true)
@@ -43,7 +43,6 @@ export function SetupPage() {
     );
   }
 
-  const fields = error instanceof ApiError ? error.fieldErrors : {};
   const wrongSetupPassword = error instanceof ApiError && (error.status === 401 || error.status === 403);
   const mismatch = confirm.length > 0 && confirm !== password;
 
@@ -53,18 +52,12 @@ export function SetupPage() {
         onSubmit={async (e) => {
           e.preventDefault();
           if (mismatch) return;
-          setBusy(true);
-          setError(undefined);
-          try {
+          await run(async () => {
             const session = await api.setup.complete({ setup_password: setupPassword.trim(), email: email.trim(), name: name.trim(), password });
             forgetSetupState();
             sessions.set(session);
             navigate('/', { replace: true });
-          } catch (err) {
-            setError(err);
-          } finally {
-            setBusy(false);
-          }
+          });
         }}
       >
         <Stack>

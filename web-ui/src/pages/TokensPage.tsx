@@ -2,7 +2,6 @@ import { Badge, Button, Group, Modal, Select, Stack, Switch, Table, Text, TextIn
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { api } from '../api';
-import { ApiError } from '../api/client';
 import { type CreatedApiToken, type Role, ROLES } from '../api/types';
 import { useLiveEvents } from '../app/live';
 import { useProject } from '../app/project';
@@ -12,6 +11,7 @@ import { IconPlus } from '../components/icons';
 import { localInputToIso } from '../lib/format';
 import { errorAt } from '../lib/rules';
 import { useLoad } from '../lib/useLoad';
+import { useAction } from '../lib/useAction';
 
 function NewTokenModal({ opened, onClose, onCreated }: { opened: boolean; onClose: () => void; onCreated: () => void }) {
   const session = useSession();
@@ -21,9 +21,7 @@ function NewTokenModal({ opened, onClose, onCreated }: { opened: boolean; onClos
   const [project, setProject] = useState<string | null>(null);
   const [expires, setExpires] = useState('');
   const [created, setCreated] = useState<CreatedApiToken>();
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-  const fields = error instanceof ApiError ? error.fieldErrors : {};
+  const { busy, error, setError, fields, run } = useAction();
   const myRank = session ? roleRank[session.user.role] : 0;
   const close = () => {
     setCreated(undefined);
@@ -49,16 +47,10 @@ function NewTokenModal({ opened, onClose, onCreated }: { opened: boolean; onClos
         <form
           onSubmit={async (e) => {
             e.preventDefault();
-            setBusy(true);
-            setError(undefined);
-            try {
+            await run(async () => {
               setCreated(await api.tokens.create({ name: name.trim(), role, project: project ?? undefined, expires_at: localInputToIso(expires) }));
               onCreated();
-            } catch (err) {
-              setError(err);
-            } finally {
-              setBusy(false);
-            }
+            });
           }}
         >
           <Stack>

@@ -10,6 +10,7 @@ import { ConfirmButton, Empty, ErrorAlert, Loading, Time } from '../components/c
 import { IconPlus } from '../components/icons';
 import { errorAt } from '../lib/rules';
 import { useLoad } from '../lib/useLoad';
+import { useAction } from '../lib/useAction';
 
 function UserModal({ user, opened, onClose, onDone }: { user?: User; opened: boolean; onClose: () => void; onDone: () => void }) {
   const session = useSession();
@@ -18,17 +19,13 @@ function UserModal({ user, opened, onClose, onDone }: { user?: User; opened: boo
   const [name, setName] = useState(user?.name ?? '');
   const [role, setRole] = useState<Role>(user?.role ?? 'editor');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-  const fields = error instanceof ApiError ? error.fieldErrors : {};
+  const { busy, error, fields, run } = useAction();
   return (
     <Modal opened={opened} onClose={onClose} title={user ? `Edit ${user.email}` : 'New user'}>
       <form
         onSubmit={async (e) => {
           e.preventDefault();
-          setBusy(true);
-          setError(undefined);
-          try {
+          await run(async () => {
             if (user) {
               const patch: { name?: string; role?: Role; password?: string } = {};
               if (name !== user.name) patch.name = name;
@@ -39,11 +36,7 @@ function UserModal({ user, opened, onClose, onDone }: { user?: User; opened: boo
               await api.users.create({ email: email.trim(), name: name.trim() || undefined, password, role });
             }
             onDone();
-          } catch (err) {
-            setError(err);
-          } finally {
-            setBusy(false);
-          }
+          });
         }}
       >
         <Stack>
