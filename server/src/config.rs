@@ -24,6 +24,23 @@ pub enum Command {
     Serve(Box<ServeArgs>),
     /// Apply pending database migrations and exit.
     Migrate(DatabaseArgs),
+    /// Manage dashboard users from the server's host.
+    #[command(subcommand)]
+    Users(UsersCommand),
+}
+
+/// `vexil users ...`
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// Give a user a new generated password, printed once, and end their sessions: the
+    /// way back in when an owner's password is forgotten. Audited as `user.password_reset`.
+    ResetPassword {
+        /// The user's email.
+        email: String,
+        /// Where the data lives.
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
 }
 
 /// Where the data lives.

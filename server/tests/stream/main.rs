@@ -471,3 +471,54 @@ async fn after_a_restart_sdks_resume_from_the_change_feed_without_a_snapshot() {
     let got: Vec<(&str, u64)> = events.iter().map(|e| (e.event.as_str(), e.version())).collect();
     assert_eq!(got, [("flag", v0 + 1), ("flag", v0 + 2)]);
 }
+
+#[tokio::test]
+async fn a_forgotten_password_is_reset_from_the_command_line() {
+    use vexil_testkit::{OWNER_EMAIL, OWNER_PASSWORD};
+    let db = TestDb::sqlite();
+    let server = serve(&db, &[]).await;
+    let admin = Admin::login(&server).await;
+    let run = |email: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_vexil"))
+            .args(["users", "reset-password", email, "--database-url", &db.url])
+            .env_remove("VEXIL_DATABASE_URL")
+            .output()
+            .expect("vexil runs")
+    };
+    let unknown = run("nobody@example.com");
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no user has the email"), "{unknown:?}");
+
+    let out = run(OWNER_EMAIL);
+    assert!(out.status.success(), "{out:?}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let password = stdout_password(&stdout);
+    assert_eq!(password.len(), 24, "a printed password in {stdout:?}");
+    let login = |password: String| {
+        let base = server.base.clone();
+        async move {
+            reqwest::Client::new()
+                .post(format!("{base}/api/v1/auth/login"))
+                .json(&serde_json::json!({"email": OWNER_EMAIL, "password": password}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(login(OWNER_PASSWORD.to_owned()).await, 401, "the old password no longer works");
+    assert_eq!(login(password.clone()).await, 200, "the printed one does");
+    let (status, _) = admin.call(reqwest::Method::GET, "/api/v1/auth/me", None).await;
+    assert_eq!(status, 401, "sessions opened before the reset have ended");
+    let admin = Admin::login_with(&server, OWNER_EMAIL, &password).await;
+    let (status, audit) = admin.call(reqwest::Method::GET, "/api/v1/audit?resource_type=user", None).await;
+    assert_eq!(status, 200);
+    assert!(
+        audit["items"].as_array().unwrap().iter().any(|e| e["action"] == "user.password_reset"),
+        "{audit}"
+    );
+}
+
+fn stdout_password(stdout: &str) -> String {
+    stdout.lines().map(str::trim).find(|l| l.len() == 24 && !l.contains(' ')).unwrap_or_default().to_owned()
+}
