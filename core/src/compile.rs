@@ -449,7 +449,7 @@ fn compile_condition(c: &Condition, segments: &FxHashMap<&str, usize>) -> Compil
             c.values
                 .iter()
                 .filter_map(Value::as_str)
-                .filter_map(|p| validate::compile_regex(p).ok())
+                .filter_map(|p| crate::regexes::compile(p).ok().map(|c| c.regex.clone()))
                 .collect(),
         ),
         Op::Lt | Op::Lte | Op::Gt | Op::Gte => match first.and_then(Value::as_f64) {

@@ -30,6 +30,7 @@ mod explain;
 pub mod hash;
 pub mod limits;
 pub mod model;
+mod regexes;
 mod semver;
 pub mod validate;
 

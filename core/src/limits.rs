@@ -41,6 +41,13 @@ pub const MAX_VARIANT_VALUE_BYTES: usize = 65_536;
 /// definition the limits above allow ([`MAX_VARIANTS`] values of
 /// [`MAX_VARIANT_VALUE_BYTES`] with their names and descriptions) fits in it.
 pub const MAX_DOCUMENT_BYTES: usize = 8 << 20;
+/// Compiled size of the regular expressions of one flag configuration or one segment,
+/// in bytes: bounds what one write can make every evaluator compile.
+pub const MAX_REGEX_BYTES_PER_DOCUMENT: usize = 4 << 20;
+/// Compiled size of the regular expressions of everything one environment serves (its
+/// active flags' configurations and the project's segments), in bytes. Checked by the
+/// server when a configuration or segment is written or a flag restored.
+pub const MAX_REGEX_BYTES_PER_ENVIRONMENT: usize = 32 << 20;
 /// Compiled size limit of one regular expression, in bytes (the `regex` crate's
 /// `size_limit`).
 pub const MAX_REGEX_SIZE: usize = 1 << 20;

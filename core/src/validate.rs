@@ -119,6 +119,8 @@ impl<'a> Ptr<'a> {
 #[derive(Debug, Default)]
 struct Report {
     problems: Vec<Problem>,
+    /// Compiled size of the regular expressions seen in the current document.
+    regex_bytes: usize,
 }
 
 impl Report {
@@ -338,6 +340,7 @@ fn check_config(
             check_serve(r, pr.field("serve"), &rule.serve, &known);
         }
     }
+    check_regex_budget(r, rules);
     check_serve(r, p.field("default"), &config.default, &known);
 
     let pres = p.field("prerequisites");
@@ -471,11 +474,13 @@ fn check_condition(r: &mut Report, p: Ptr<'_>, c: &Condition, refs: Option<&Refe
                         format!("matches takes regular expressions as strings; got {}", short_json(v)),
                     );
                 }
-                Some(s) => {
-                    if let Err(e) = compile_regex(s) {
-                        r.push(pv, format!("invalid regular expression: {}", last_line(&e.to_string())));
-                    }
-                }
+                // Past the document's budget nothing more is compiled: the problem is
+                // reported once, and the cost of refusing stays bounded.
+                Some(_) if r.regex_bytes > MAX_REGEX_BYTES_PER_DOCUMENT => {}
+                Some(s) => match crate::regexes::compile(s) {
+                    Ok(c) => r.regex_bytes += c.bytes,
+                    Err(e) => r.push(pv, format!("invalid regular expression: {e}")),
+                },
             },
             Op::Lt | Op::Lte | Op::Gt | Op::Gte => {
                 if v.as_f64().is_none() {
@@ -513,14 +518,41 @@ fn check_condition(r: &mut Report, p: Ptr<'_>, c: &Condition, refs: Option<&Refe
     }
 }
 
-/// The regex crate puts the useful part of its message on the last line.
-fn last_line(s: &str) -> &str {
-    s.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or(s).trim()
+/// Refuses a document whose regular expressions compile to more than
+/// [`MAX_REGEX_BYTES_PER_DOCUMENT`], then starts counting for the next document.
+fn check_regex_budget(r: &mut Report, p: Ptr<'_>) {
+    if r.regex_bytes > MAX_REGEX_BYTES_PER_DOCUMENT {
+        r.push(
+            p,
+            format!(
+                "the regular expressions compile to more than {} MiB; the limit per configuration or segment is {} MiB (MAX_REGEX_BYTES_PER_DOCUMENT): use fewer or simpler patterns (a large Unicode class such as \\w repeated many times is expensive)",
+                MAX_REGEX_BYTES_PER_DOCUMENT >> 20,
+                MAX_REGEX_BYTES_PER_DOCUMENT >> 20
+            ),
+        );
+    }
+    r.regex_bytes = 0;
 }
 
-/// Compiles a `matches` operand with the documented size limit.
-pub(crate) fn compile_regex(pattern: &str) -> Result<regex::Regex, regex::Error> {
-    regex::RegexBuilder::new(pattern).size_limit(MAX_REGEX_SIZE).dfa_size_limit(MAX_REGEX_SIZE).build()
+/// Compiled size, in bytes, of the regular expressions of a flag configuration (what
+/// [`MAX_REGEX_BYTES_PER_DOCUMENT`] bounds). Patterns that do not compile count 0.
+/// Cheap after validation: compiled patterns are shared.
+pub fn regex_bytes_of_config(config: &FlagConfig) -> usize {
+    regex_bytes_of(config.rules.iter().flat_map(|r| r.conditions.iter()))
+}
+
+/// Compiled size, in bytes, of the regular expressions of a segment.
+pub fn regex_bytes_of_segment(segment: &Segment) -> usize {
+    regex_bytes_of(segment.rules.iter().flat_map(|r| r.conditions.iter()))
+}
+
+fn regex_bytes_of<'a>(conditions: impl Iterator<Item = &'a Condition>) -> usize {
+    conditions
+        .filter(|c| c.op == Op::Matches)
+        .flat_map(|c| c.values.iter().filter_map(Value::as_str))
+        .filter_map(|p| crate::regexes::compile(p).ok())
+        .map(|c| c.bytes)
+        .sum()
 }
 
 /// Parses a `before`/`after` operand: an RFC 3339 string. Returns Unix nanoseconds.
@@ -562,6 +594,7 @@ fn check_segment(r: &mut Report, p: Ptr<'_>, s: &Segment) {
             check_conditions(r, pr.field("conditions"), &rule.conditions, None);
         }
     }
+    check_regex_budget(r, rules);
 }
 
 /// Validates a whole snapshot: every flag and segment, key uniqueness, references,

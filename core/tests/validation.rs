@@ -225,3 +225,44 @@ fn segments_cannot_nest_segments() {
 fn pointer_tokens_are_escaped() {
     assert_eq!(vexil_core::validate::escape_pointer_token("a/b~c"), "a~1b~0c");
 }
+
+#[test]
+fn regular_expressions_are_bounded_per_configuration_and_segment() {
+    // Each `\w{20}` compiles to several hundred KiB (a large Unicode class, 20 times):
+    // a thousand of them must be refused, naming the limit, without compiling them all.
+    let expensive: Vec<Value> = (0..1000)
+        .map(|i| json!({"attribute": "name", "op": "matches", "values": [format!("\\w{{20}}x{i}")]}))
+        .collect();
+    let config: FlagConfig = serde_json::from_value(json!({
+        "enabled": true, "off_variant": "off", "default": {"variant": "off"},
+        "rules": [{"id": "r", "conditions": expensive[..50], "serve": {"variant": "on"}}]
+    }))
+    .unwrap();
+    let flag: Flag = serde_json::from_value(json!({"key": "f", "kind": "boolean", "salt": "s",
+        "variants": [{"key": "on", "value": true}, {"key": "off", "value": false}]}))
+    .unwrap();
+    let e = validate_config("f", &flag.variants, &config, &References::new()).unwrap_err();
+    assert!(
+        e.problems
+            .iter()
+            .any(|p| p.pointer == "/rules" && p.message.contains("MAX_REGEX_BYTES_PER_DOCUMENT")),
+        "{e:?}"
+    );
+    let segment: Segment = serde_json::from_value(json!({"key": "s", "rules": [
+        {"conditions": expensive[..50]}]}))
+    .unwrap();
+    let e = validate_segment(&segment).unwrap_err();
+    assert!(e.problems.iter().any(|p| p.message.contains("MAX_REGEX_BYTES_PER_DOCUMENT")), "{e:?}");
+
+    // Ordinary patterns are far below it.
+    let cheap: FlagConfig = serde_json::from_value(json!({
+        "enabled": true, "off_variant": "off", "default": {"variant": "off"},
+        "rules": [{"id": "r", "conditions": (0..50).map(|i| json!({"attribute": "email", "op": "matches",
+            "values": [format!("^[a-z0-9.]+@example{i}\\.com$")]})).collect::<Vec<_>>(),
+                   "serve": {"variant": "on"}}]
+    }))
+    .unwrap();
+    assert!(validate_config("f", &flag.variants, &cheap, &References::new()).is_ok());
+    let bytes = vexil_core::validate::regex_bytes_of_config(&cheap);
+    assert!(bytes > 0 && bytes < limits::MAX_REGEX_BYTES_PER_DOCUMENT / 10, "{bytes}");
+}

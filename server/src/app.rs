@@ -75,6 +75,7 @@ pub async fn prepare(args: &ServeArgs, shutdown: CancellationToken) -> anyhow::R
     options.stale_after = Duration::from_secs(args.stale_after_days * 24 * 3600);
     let store = Store::connect(&options).await?;
     store.migrate().await?;
+    store.backfill_regex_bytes().await.context("recording the size of stored regular expressions")?;
     if store.backend() == store::Backend::Sqlite {
         tracing::info!(
             database.backend = "sqlite",

@@ -14,7 +14,7 @@ use vexil_core::{Flag, FlagConfig, FlagKind, Lifecycle, Serve, SnapshotFlag, Var
 use super::audit::{self, Record, escape_like};
 use super::changes::{self, ChangeKind};
 use super::environments;
-use super::servable;
+use super::servable::{self, Adding, Exclude};
 use super::{
     Actor, Error, Page, Result, Store, Timestamp, from_bool, from_json_text, get, json_text, to_bool,
 };
@@ -186,14 +186,15 @@ pub(super) async fn insert_config(
     config: &FlagConfig,
 ) -> Result<()> {
     sqlx::query(
-        "insert into flag_config (flag_id, environment_id, config, enabled, version, updated_at)
-         values ($1, $2, $3, $4, 1, $5)",
+        "insert into flag_config (flag_id, environment_id, config, enabled, version, updated_at, regex_bytes)
+         values ($1, $2, $3, $4, 1, $5, $6)",
     )
     .bind(flag_id)
     .bind(environment_id)
     .bind(config_text(config)?)
     .bind(from_bool(config.enabled))
     .bind(Timestamp::now().0)
+    .bind(vexil_core::validate::regex_bytes_of_config(config) as i64)
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -847,6 +848,14 @@ impl Store {
         } else {
             servable::ensure_room_for_flag(&mut tx, project_id).await?;
             ensure_prerequisites_active(&all_configs(&mut tx, project_id).await?, key)?;
+            servable::ensure_regex_budget(
+                &mut tx,
+                project_id,
+                None,
+                Exclude::Nothing,
+                Adding::FlagConfigs(before.id),
+            )
+            .await?;
         }
         let now = Timestamp::now().0;
         sqlx::query("update flag set archived_at = $1, version = version + 1, updated_at = $2 where id = $3")
@@ -976,6 +985,17 @@ impl Store {
         mut config: FlagConfig,
     ) -> Result<FlagConfigRecord> {
         assign_rule_ids(&mut config);
+        // The expensive part of validation (compiling regular expressions, bounded by
+        // the document's budget) runs here, off the async threads and before the
+        // transaction, so that it holds no lock; validation inside the transaction then
+        // finds the patterns compiled.
+        let key = flag.to_owned();
+        let config = tokio::task::spawn_blocking(move || {
+            let _ = validate_config(&key, &[], &config, &References::new());
+            config
+        })
+        .await
+        .map_err(|e| Error::Internal(format!("validation task: {e}")))?;
         self.write_config(actor, project, flag, env, "flag_config.update", |current| {
             super::check_version(expected_version, current.version as i64)?;
             Ok(Some(config))
@@ -1038,9 +1058,20 @@ impl Store {
             let configs = active_configs_in(&mut tx, project_id, env.id).await?;
             check_prerequisite_graph(&configs, env.id, flag_key, &config)?;
         }
+        let regex_bytes = vexil_core::validate::regex_bytes_of_config(&config);
+        if config.rules != before.config.rules {
+            servable::ensure_regex_budget(
+                &mut tx,
+                project_id,
+                Some(env.id),
+                Exclude::Flag(flag.id),
+                Adding::Bytes(regex_bytes),
+            )
+            .await?;
+        }
         let now = Timestamp::now().0;
         let row = sqlx::query(
-            "update flag_config set config = $1, enabled = $2, version = version + 1, updated_at = $3
+            "update flag_config set config = $1, enabled = $2, version = version + 1, updated_at = $3, regex_bytes = $6
              where flag_id = $4 and environment_id = $5 returning version",
         )
         .bind(config_text(&config)?)
@@ -1048,6 +1079,7 @@ impl Store {
         .bind(now)
         .bind(flag.id)
         .bind(env.id)
+        .bind(regex_bytes as i64)
         .fetch_one(&mut *tx)
         .await?;
         config.version = get::<i64>(&row, "version")? as u64;

@@ -2,13 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
-use vexil_core::validate::validate_segment;
+use vexil_core::validate::{regex_bytes_of_segment, validate_segment};
 use vexil_core::{Op, Segment, SegmentRule};
 
 use super::audit::{self, Record};
 use super::changes::{self, ChangeKind};
 use super::flags::all_configs;
-use super::servable;
+use super::servable::{self, Adding, Exclude};
 use super::{Actor, Error, Result, Store, Timestamp, from_json_text, get, json_text};
 
 /// A segment as the API shows it.
@@ -86,6 +86,15 @@ fn segment_of(key: String, body: SegmentBody) -> Segment {
     }
 }
 
+/// Validates a segment off the async threads: compiling its regular expressions is the
+/// expensive part, and it happens before any transaction holds a lock.
+async fn validated(segment: Segment) -> Result<Segment> {
+    tokio::task::spawn_blocking(move || validate_segment(&segment).map(|()| segment))
+        .await
+        .map_err(|e| Error::Internal(format!("validation task: {e}")))?
+        .map_err(Error::from)
+}
+
 impl Store {
     /// A project's segments, by key.
     pub async fn list_segments(&self, project: &str) -> Result<Vec<SegmentRecord>> {
@@ -132,8 +141,7 @@ impl Store {
                 }],
             }));
         };
-        let segment = segment_of(key, body);
-        validate_segment(&segment)?;
+        let segment = validated(segment_of(key, body)).await?;
         self.write_segment(actor, project, segment, None).await
     }
 
@@ -154,8 +162,7 @@ impl Store {
                 }],
             }));
         }
-        let segment = segment_of(key.to_owned(), body);
-        validate_segment(&segment)?;
+        let segment = validated(segment_of(key.to_owned(), body)).await?;
         self.write_segment(actor, project, segment, Some(expected_version)).await
     }
 
@@ -170,6 +177,15 @@ impl Store {
     ) -> Result<SegmentRecord> {
         let mut tx = self.begin().await?;
         let project_id = super::lock_project(&mut tx, project).await?;
+        let regex_bytes = regex_bytes_of_segment(&segment);
+        servable::ensure_regex_budget(
+            &mut tx,
+            project_id,
+            None,
+            Exclude::Segment(segment.key.clone()),
+            Adding::Bytes(regex_bytes),
+        )
+        .await?;
         let definition = json_text(&Definition {
             included: segment.included.clone(),
             excluded: segment.excluded.clone(),
@@ -180,8 +196,8 @@ impl Store {
             None => {
                 servable::ensure_room_for_segment(&mut tx, project_id).await?;
                 let row = sqlx::query(
-                    "insert into segment (project_id, key, name, description, definition, version, created_at, updated_at)
-                     values ($1, $2, $3, $4, $5, 1, $6, $6) returning id, version, created_at",
+                    "insert into segment (project_id, key, name, description, definition, version, created_at, updated_at, regex_bytes)
+                     values ($1, $2, $3, $4, $5, 1, $6, $6, $7) returning id, version, created_at",
                 )
                 .bind(project_id)
                 .bind(&segment.key)
@@ -189,6 +205,7 @@ impl Store {
                 .bind(&segment.description)
                 .bind(&definition)
                 .bind(now)
+                .bind(regex_bytes as i64)
                 .fetch_one(&mut *tx)
                 .await?;
                 (None, row)
@@ -205,7 +222,8 @@ impl Store {
                 let before = from_row(&current)?;
                 super::check_version(expected, before.segment.version as i64)?;
                 let row = sqlx::query(
-                    "update segment set name = $1, description = $2, definition = $3, version = version + 1, updated_at = $4
+                    "update segment set name = $1, description = $2, definition = $3, version = version + 1, updated_at = $4,
+                         regex_bytes = $7
                      where project_id = $5 and key = $6 returning id, version, created_at",
                 )
                 .bind(&segment.name)
@@ -214,6 +232,7 @@ impl Store {
                 .bind(now)
                 .bind(project_id)
                 .bind(&segment.key)
+                .bind(regex_bytes as i64)
                 .fetch_one(&mut *tx)
                 .await?;
                 (Some(before), row)

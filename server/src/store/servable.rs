@@ -14,7 +14,7 @@
 use std::collections::BTreeSet;
 
 use sqlx::{Any, Transaction};
-use vexil_core::limits::{MAX_FLAGS, MAX_SEGMENTS};
+use vexil_core::limits::{MAX_FLAGS, MAX_REGEX_BYTES_PER_ENVIRONMENT, MAX_SEGMENTS};
 use vexil_core::validate::{References, validate_config, validate_snapshot};
 use vexil_core::{FlagConfig, FlagKind, Problem, Segment, Snapshot, SnapshotFlag, ValidationErrors, Variant};
 
@@ -216,4 +216,172 @@ pub(super) async fn ensure_room_for_segment(
 
 fn limit_reached(message: String) -> Error {
     Error::Invalid(ValidationErrors { problems: vec![Problem { pointer: String::new(), message }] })
+}
+
+/// What a write takes out of an environment's regular-expression total.
+#[derive(Debug, Clone)]
+pub(super) enum Exclude {
+    /// Nothing (the write only adds).
+    Nothing,
+    /// The configurations of this flag (by id): the write replaces them.
+    Flag(i64),
+    /// This segment (by key): the write replaces it.
+    Segment(String),
+}
+
+/// What a write adds to each environment's regular-expression total.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Adding {
+    /// The same number of bytes everywhere.
+    Bytes(usize),
+    /// This flag's stored configuration in each environment (a restore).
+    FlagConfigs(i64),
+}
+
+/// Refuses (422 naming the limit) a write after which the regular expressions one
+/// environment serves (its active flags' configurations and the project's segments)
+/// would compile to more than [`MAX_REGEX_BYTES_PER_ENVIRONMENT`]. `environment`
+/// limits the check to one environment; the stored per-document sizes make it a sum
+/// over rows, never a compilation.
+pub(super) async fn ensure_regex_budget(
+    tx: &mut Transaction<'static, Any>,
+    project_id: i64,
+    environment: Option<i64>,
+    exclude: Exclude,
+    adding: Adding,
+) -> Result<()> {
+    let (flag, segment) = match &exclude {
+        Exclude::Nothing => (None, None),
+        Exclude::Flag(id) => (Some(*id), None),
+        Exclude::Segment(key) => (None, Some(key.as_str())),
+    };
+    let row = sqlx::query(
+        "select cast(coalesce(sum(regex_bytes), 0) as bigint) as n from segment
+         where project_id = $1 and ($2 is null or key <> $2)",
+    )
+    .bind(project_id)
+    .bind(segment)
+    .fetch_one(&mut **tx)
+    .await?;
+    let segments: i64 = get(&row, "n")?;
+    let rows = sqlx::query(
+        "select e.id, e.key,
+                cast(coalesce(sum(case when f.archived_at is null and ($3 is null or f.id <> $3)
+                                       then c.regex_bytes else 0 end), 0) as bigint) as n,
+                cast(coalesce(sum(case when f.id = $4 then c.regex_bytes else 0 end), 0) as bigint) as restored
+         from environment e
+         left join flag_config c on c.environment_id = e.id
+         left join flag f on f.id = c.flag_id
+         where e.project_id = $1 and ($2 is null or e.id = $2)
+         group by e.id, e.key",
+    )
+    .bind(project_id)
+    .bind(environment)
+    .bind(flag)
+    .bind(match adding {
+        Adding::FlagConfigs(id) => Some(id),
+        Adding::Bytes(_) => None,
+    })
+    .fetch_all(&mut **tx)
+    .await?;
+    for row in &rows {
+        let flags: i64 = get(row, "n")?;
+        let added = match adding {
+            Adding::Bytes(n) => n as i64,
+            Adding::FlagConfigs(_) => get::<i64>(row, "restored")?,
+        };
+        let total = flags + segments + added;
+        if total as usize > MAX_REGEX_BYTES_PER_ENVIRONMENT {
+            let env: String = get(row, "key")?;
+            return Err(limit_reached(format!(
+                "the regular expressions environment {env:?} serves would compile to {} MiB; the limit is {} MiB per environment (MAX_REGEX_BYTES_PER_ENVIRONMENT): use fewer or simpler patterns",
+                total >> 20,
+                MAX_REGEX_BYTES_PER_ENVIRONMENT >> 20
+            )));
+        }
+    }
+    Ok(())
+}
+
+impl super::Store {
+    /// Computes the regular-expression sizes of configurations and segments stored
+    /// before they were recorded (rows with none), so that budget checks count them.
+    /// Idempotent; run at start.
+    pub async fn backfill_regex_bytes(&self) -> Result<()> {
+        let configs =
+            sqlx::query("select flag_id, environment_id, config from flag_config where regex_bytes is null")
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|r| {
+                    Ok((
+                        get::<i64>(r, "flag_id")?,
+                        get::<i64>(r, "environment_id")?,
+                        get::<String>(r, "config")?,
+                    ))
+                })
+                .collect::<Result<Vec<_>>>()?;
+        let segments = sqlx::query("select id, definition from segment where regex_bytes is null")
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| Ok((get::<i64>(r, "id")?, get::<String>(r, "definition")?)))
+            .collect::<Result<Vec<_>>>()?;
+        if configs.is_empty() && segments.is_empty() {
+            return Ok(());
+        }
+        let (configs, segments) = tokio::task::spawn_blocking(move || {
+            let configs: Vec<(i64, i64, i64)> = configs
+                .into_iter()
+                .map(|(f, e, text)| {
+                    let bytes = serde_json::from_str::<FlagConfig>(&text)
+                        .map_or(0, |c| vexil_core::validate::regex_bytes_of_config(&c));
+                    (f, e, bytes as i64)
+                })
+                .collect();
+            let segments: Vec<(i64, i64)> = segments
+                .into_iter()
+                .map(|(id, text)| {
+                    let bytes = serde_json::from_str::<Definition>(&text).map_or(0, |d| {
+                        vexil_core::validate::regex_bytes_of_segment(&Segment {
+                            key: String::new(),
+                            name: String::new(),
+                            description: String::new(),
+                            included: Vec::new(),
+                            excluded: Vec::new(),
+                            rules: d.rules,
+                            version: 0,
+                        })
+                    });
+                    (id, bytes as i64)
+                })
+                .collect();
+            (configs, segments)
+        })
+        .await
+        .map_err(|e| Error::Internal(format!("backfill task: {e}")))?;
+        let mut tx = self.pool.begin().await?;
+        for (flag, env, bytes) in &configs {
+            sqlx::query("update flag_config set regex_bytes = $1 where flag_id = $2 and environment_id = $3")
+                .bind(bytes)
+                .bind(flag)
+                .bind(env)
+                .execute(&mut *tx)
+                .await?;
+        }
+        for (id, bytes) in &segments {
+            sqlx::query("update segment set regex_bytes = $1 where id = $2")
+                .bind(bytes)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        tracing::info!(
+            configurations = configs.len(),
+            segments = segments.len(),
+            "recorded the compiled size of stored regular expressions"
+        );
+        Ok(())
+    }
 }

@@ -230,12 +230,22 @@ impl EnvHub {
                 let _ = self.sender.send(HubMessage::Resync);
                 return Ok(());
             }
-            let mut snapshot = current.snapshot.clone();
-            let mut events = Vec::with_capacity(changes.len());
-            for change in &changes {
-                events.push(Arc::new(apply(&mut snapshot, change).map_err(HubError::Invalid)?));
-            }
-            let view = match EnvView::build(current.environment_id, current.project.clone(), snapshot) {
+            let n_changes = changes.len();
+            // Applying, compiling, serialising and compressing are CPU work: off the
+            // async threads, so that one large environment never stalls the others.
+            let base = current.clone();
+            let built = tokio::task::spawn_blocking(move || {
+                let mut snapshot = base.snapshot.clone();
+                let mut events = Vec::with_capacity(changes.len());
+                for change in &changes {
+                    events.push(Arc::new(apply(&mut snapshot, change)?));
+                }
+                Ok::<_, String>((EnvView::build(base.environment_id, base.project.clone(), snapshot), events))
+            })
+            .await
+            .map_err(|e| HubError::Invalid(format!("snapshot task: {e}")))?;
+            let (view, events) = built.map_err(HubError::Invalid)?;
+            let view = match view {
                 Ok(v) => v,
                 // The feed and the tables disagree (should not happen): trust the tables.
                 Err(e) => {
@@ -257,7 +267,7 @@ impl EnvHub {
                 // No subscribers is fine.
                 let _ = self.sender.send(HubMessage::Change(e));
             }
-            if changes.len() < 500 {
+            if n_changes < 500 {
                 return Ok(());
             }
         }
@@ -275,7 +285,10 @@ async fn load_view(store: &Store, environment_id: i64) -> Result<EnvView, HubErr
         Err(store::Error::NotFound(_)) => return Err(HubError::Gone),
         Err(e) => return Err(e.into()),
     };
-    EnvView::build(environment_id, project, snapshot).map_err(HubError::Invalid)
+    tokio::task::spawn_blocking(move || EnvView::build(environment_id, project, snapshot))
+        .await
+        .map_err(|e| HubError::Invalid(format!("snapshot task: {e}")))?
+        .map_err(HubError::Invalid)
 }
 
 /// The stream event of a change row.

@@ -22,13 +22,20 @@ pub use listener::spawn_pg_listener;
 
 use crate::store::Store;
 
+/// First pause before a failed refresh is retried.
+const RETRY_FIRST: Duration = Duration::from_millis(500);
+/// Longest pause between retries of a failed refresh.
+const RETRY_MAX: Duration = Duration::from_secs(30);
+
 /// The hubs of every environment this process has served.
 #[derive(Debug)]
 pub struct Hubs {
     store: Store,
     sizes: HubSizes,
     hubs: DashMap<i64, Arc<LiveHub>>,
-    loading: Mutex<()>,
+    /// One lock per environment being loaded, so that two first requests for it load
+    /// it once while loads of other environments go on.
+    loading: DashMap<i64, Arc<Mutex<()>>>,
     shutdown: CancellationToken,
 }
 
@@ -44,7 +51,7 @@ pub struct LiveHub {
 impl Hubs {
     /// An empty registry; hubs load on first use.
     pub fn new(store: Store, sizes: HubSizes, shutdown: CancellationToken) -> Arc<Hubs> {
-        Arc::new(Hubs { store, sizes, hubs: DashMap::new(), loading: Mutex::new(()), shutdown })
+        Arc::new(Hubs { store, sizes, hubs: DashMap::new(), loading: DashMap::new(), shutdown })
     }
 
     /// Wakes every loaded hub (after a lost notification connection).
@@ -59,13 +66,14 @@ impl Hubs {
         if let Some(h) = self.hubs.get(&environment_id) {
             return Ok(h.clone());
         }
-        // One load at a time, so that two first requests do not load twice.
-        let _loading = self.loading.lock().await;
+        let lock = self.loading.entry(environment_id).or_default().clone();
+        let _loading = lock.lock().await;
         if let Some(h) = self.hubs.get(&environment_id) {
             return Ok(h.clone());
         }
-        let hub = EnvHub::load(&self.store, environment_id, self.sizes).await?;
-        let live = Arc::new(LiveHub { hub, closed: self.shutdown.child_token() });
+        let loaded = EnvHub::load(&self.store, environment_id, self.sizes).await;
+        self.loading.remove(&environment_id);
+        let live = Arc::new(LiveHub { hub: loaded?, closed: self.shutdown.child_token() });
         self.hubs.insert(environment_id, live.clone());
         tokio::spawn(refresh_loop(self.clone(), environment_id, live.clone()));
         Ok(live)
@@ -138,13 +146,16 @@ impl Hubs {
 }
 
 async fn refresh_loop(hubs: Arc<Hubs>, environment_id: i64, live: Arc<LiveHub>) {
+    // Failures retry with a growing pause, so that a hub that cannot refresh does not
+    // reload its environment twice a second forever.
+    let mut retry = RETRY_FIRST;
     loop {
         tokio::select! {
             () = live.closed.cancelled() => return,
             () = live.hub.wake.notified() => {}
         }
         match live.hub.refresh(&hubs.store).await {
-            Ok(()) => {}
+            Ok(()) => retry = RETRY_FIRST,
             Err(HubError::Gone) => {
                 tracing::info!(environment.id = environment_id, "environment deleted; closing its streams");
                 hubs.hubs.remove(&environment_id);
@@ -152,8 +163,17 @@ async fn refresh_loop(hubs: Arc<Hubs>, environment_id: i64, live: Arc<LiveHub>) 
                 return;
             }
             Err(e) => {
-                tracing::warn!(environment.id = environment_id, error = %e, "refreshing an environment failed; retrying");
-                tokio::time::sleep(Duration::from_millis(500)).await;
+                tracing::warn!(
+                    environment.id = environment_id,
+                    error = %e,
+                    retry.ms = retry.as_millis() as u64,
+                    "refreshing an environment failed; retrying"
+                );
+                tokio::select! {
+                    () = live.closed.cancelled() => return,
+                    () = tokio::time::sleep(retry) => {}
+                }
+                retry = (retry * 2).min(RETRY_MAX);
                 live.hub.wake.notify_one();
             }
         }

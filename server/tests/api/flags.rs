@@ -238,7 +238,10 @@ async fn updating_metadata_bumps_the_version_and_checks_if_match(app: TestApp) {
         .json(json!({"kind": "string"}))
         .send()
         .await;
-    assert_eq!(r.status, StatusCode::BAD_REQUEST, "kind cannot change: {}", r.body);
+    // `kind` is read-only: accepted when unchanged (a GET body sent back), refused with
+    // 422 at its pointer when it differs.
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "kind cannot change: {}", r.body);
+    assert_eq!(r.body["errors"][0]["pointer"], "/kind");
 }
 
 async fn deleting_a_flag_that_is_a_prerequisite_returns_409(app: TestApp) {

@@ -20,6 +20,8 @@ crate::on_both_databases!(
     creating_a_segment_beyond_the_segment_limit_is_refused_with_422,
     every_environment_still_serves_after_refused_writes,
     the_largest_flag_the_limits_allow_fits_the_default_body_limit,
+    a_configuration_of_a_thousand_expensive_regexes_is_refused_naming_the_limit,
+    regexes_are_bounded_per_environment_across_configurations_and_segments,
 );
 
 const P: &str = "/api/v1/projects/default";
@@ -320,4 +322,77 @@ fn largest_value() -> Value {
         object = next;
         i += 1;
     }
+}
+
+fn expensive_rule(id: &str, patterns: std::ops::Range<usize>) -> Value {
+    let conditions: Vec<Value> = patterns
+        .map(|i| json!({"attribute": "name", "op": "matches", "values": [format!("\\w{{20}}-{i}")]}))
+        .collect();
+    json!({"id": id, "conditions": conditions, "serve": {"variant": "on"}})
+}
+
+/// The report's example: 1 000 conditions like `\w{20}` took 29-47 s to save in a debug
+/// build while blocking the server. Now the document's compiled-regex budget refuses it,
+/// naming the limit, after compiling only what fits in the budget.
+async fn a_configuration_of_a_thousand_expensive_regexes_is_refused_naming_the_limit(app: TestApp) {
+    app.create_flag("checkout").await;
+    let rules: Vec<Value> = (0..20).map(|r| expensive_rule(&format!("r{r}"), r * 50..r * 50 + 50)).collect();
+    let path = format!("{P}/flags/checkout/environments/production");
+    let r = app
+        .req(Method::PUT, &path)
+        .header("if-match", "*")
+        .json(json!({"enabled": true, "off_variant": "off", "default": {"variant": "off"}, "rules": rules}))
+        .send()
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        r.text.chars().take(400).collect::<String>()
+    );
+    names_the_limit(&r.body, "MAX_REGEX_BYTES_PER_DOCUMENT");
+}
+
+/// Each document stays under its budget, but together they would make one environment
+/// compile more than the environment's budget: the write that crosses it is refused.
+async fn regexes_are_bounded_per_environment_across_configurations_and_segments(app: TestApp) {
+    use vexil_core::limits::{MAX_REGEX_BYTES_PER_DOCUMENT, MAX_REGEX_BYTES_PER_ENVIRONMENT};
+    // As many patterns as fit in one document's budget (the same patterns everywhere:
+    // the server compiles each once).
+    let one = vexil_core::validate::regex_bytes_of_segment(
+        &serde_json::from_value(
+            json!({"key": "s", "rules": [{"conditions": expensive_rule("x", 0..1)["conditions"]}]}),
+        )
+        .unwrap(),
+    );
+    let per_document = MAX_REGEX_BYTES_PER_DOCUMENT / one;
+    let documents = MAX_REGEX_BYTES_PER_ENVIRONMENT / (per_document * one) + 1;
+    let config = json!({"enabled": true, "off_variant": "off", "default": {"variant": "off"},
+                        "rules": [expensive_rule("r", 0..per_document)]});
+    let mut refused = None;
+    for i in 0..documents {
+        let flag = format!("f{i}");
+        app.create_flag(&flag).await;
+        let path = format!("{P}/flags/{flag}/environments/production");
+        let r = app.req(Method::PUT, &path).header("if-match", "*").json(config.clone()).send().await;
+        if r.status != StatusCode::OK {
+            refused = Some((i, r));
+            break;
+        }
+    }
+    let (i, r) = refused.expect("the environment's budget refuses a write");
+    assert_eq!(i, documents - 1, "refused only when crossing the environment's budget");
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    names_the_limit(&r.body, "MAX_REGEX_BYTES_PER_ENVIRONMENT");
+    // Another environment is not affected; a segment counts in every environment.
+    let staging = format!("{P}/flags/f0/environments/staging");
+    let r = app.req(Method::PUT, &staging).header("if-match", "*").json(config.clone()).send().await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = app
+        .req(Method::POST, &format!("{P}/segments"))
+        .json(json!({"key": "expensive", "rules": [{"conditions": expensive_rule("s", 0..per_document)["conditions"]}]}))
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    names_the_limit(&r.body, "MAX_REGEX_BYTES_PER_ENVIRONMENT");
 }
