@@ -413,6 +413,14 @@ impl<'a> FlagInfo<'a> {
     pub fn version(&self) -> u64 {
         self.flag.version
     }
+    /// Whether it is enabled and serves a percentage rollout somewhere (in a rule or by
+    /// default): the flags whose variant depends on bucketing, as in an experiment or a
+    /// guarded rollout.
+    pub fn has_rollout(&self) -> bool {
+        self.flag.enabled
+            && (matches!(self.flag.default, CompiledServe::Rollout(_))
+                || self.flag.rules.iter().any(|r| matches!(r.serve, CompiledServe::Rollout(_))))
+    }
     /// Variant keys and values, in order (none for a failed flag).
     pub fn variants(&self) -> impl ExactSizeIterator<Item = (&'a str, &'a Value)> {
         self.flag.variants.iter().map(|v| (&*v.key, &v.value))

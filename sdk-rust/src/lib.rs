@@ -14,7 +14,7 @@
 //!
 //!     let user = Context::new("user-42").with("country", "DE").with("plan", "pro");
 //!     if client.bool_value("new-checkout", &user, false) {
-//!         client.track("checkout-completed", &user, 129.90)?;
+//!         client.track("checkout-completed", &user, 129.90);
 //!     }
 //!     Ok(())
 //! }
@@ -67,6 +67,8 @@ mod client;
 mod details;
 mod error;
 mod events;
+mod hooks;
+mod listen;
 mod loaded;
 #[cfg(feature = "openfeature")]
 pub mod openfeature;
@@ -74,6 +76,7 @@ mod persist;
 mod shared;
 mod sse;
 mod status;
+pub mod testdata;
 mod transport;
 mod usage;
 mod worker;
@@ -81,7 +84,16 @@ mod worker;
 pub use builder::{ClientBuilder, MAX_WATCHED_FLAGS};
 pub use client::Client;
 pub use details::{AllFlags, Details};
-pub use error::{BuildError, Corruption, Error, Foreign, PersistError, StreamError, TrackError, WaitError};
+pub use error::{
+    BuildError, Corruption, Error, FlushError, Foreign, PersistError, StreamError, TrackError,
+    TransportFailure, WaitError,
+};
+pub use hooks::{EvaluationError, Hook, HookContext, HookError};
+pub use listen::{ChangeListener, FlagValueChange};
 pub use shared::FlagsChanged;
 pub use status::{Stats, Status};
-pub use vexil_core::{AttrValue, Context, ErrorCode, EvaluationRecord, FlagKind, ReasonKind, Snapshot};
+pub use testdata::TestData;
+pub use vexil_core::{
+    AttrValue, Context, ErrorCode, EvaluationRecord, Failure, FailureCause, FlagKind, Object, Op, ReasonKind,
+    Segment, Snapshot, SnapshotFlag,
+};

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use serde_json::json;
-use vexil_sdk::{Client, Context, ReasonKind, Status};
+use vexil_sdk::{Client, Context, ReasonKind, Status, WaitError};
 
 use crate::support::{Setup, eventually, fast, usage};
 
@@ -134,7 +134,7 @@ async fn usage_and_metric_events_reach_the_server() {
     for i in 0..5 {
         assert!(client.bool_value("f", &Context::new(format!("user-{i}")), false));
     }
-    client.track("checkout", &Context::new("user-1"), 20.0).unwrap();
+    client.try_track("checkout", &Context::new("user-1"), 20.0).unwrap();
     client.flush();
     eventually("usage on the server", || async {
         let usage = usage(&s.admin, "f").await;
@@ -179,14 +179,63 @@ async fn a_polling_only_client_follows_changes_with_conditional_requests() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_revoked_or_wrong_key_is_reported() {
+async fn a_wrong_or_revoked_key_fails_the_start_at_once_with_an_authorisation_error() {
     let s = Setup::new().await;
-    let client = fast(Client::builder(&s.server.base, "vx_srv_not-a-real-key")).build().unwrap();
-    let _ = client.wait_until_ready(Duration::from_millis(500)).await;
-    eventually("the refusal", || async {
-        matches!(client.last_error().as_deref(), Some(vexil_sdk::Error::Unauthorized { status: 401, .. }))
-            .then_some(())
-    })
-    .await;
-    assert_eq!(client.status(), Status::Initializing);
+    let (revoked, id) = s.admin.sdk_key("server").await;
+    let path = format!("/api/v1/projects/default/environments/production/sdk-keys/{id}");
+    let (status, body) = s.admin.call(reqwest::Method::DELETE, &path, None).await;
+    assert!(status == 204 || status == 200, "{status} {body}");
+    for key in ["vx_srv_not-a-real-key", revoked.as_str()] {
+        let client = fast(Client::builder(&s.server.base, key)).build().unwrap();
+        // A wait far longer than any test: the refusal must end it, not the timeout.
+        let e = client.wait_until_ready(Duration::from_secs(3600)).await.unwrap_err();
+        assert!(matches!(e, WaitError::Unauthorized { status: 401 }), "{e:?}");
+        assert_eq!(client.status(), Status::Unauthorized);
+        assert!(matches!(
+            client.last_error().as_deref(),
+            Some(vexil_sdk::Error::Unauthorized { status: 401, .. })
+        ));
+        let blocking = client.clone();
+        let e = tokio::task::spawn_blocking(move || {
+            blocking.wait_until_ready_blocking(Duration::from_secs(3600))
+        })
+        .await
+        .unwrap()
+        .unwrap_err();
+        assert!(matches!(e, WaitError::Unauthorized { status: 401 }), "{e:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_metric_event_carries_the_rollout_variants_the_context_gets_without_configuration() {
+    let s = Setup::new().await;
+    s.admin
+        .put_config(
+            "f",
+            json!({"enabled": true, "off_variant": "off",
+                   "default": {"rollout": {"weights": [{"variant": "on", "weight": 50000},
+                                                       {"variant": "off", "weight": 50000}]}}}),
+        )
+        .await;
+    let client = s.client().build().unwrap();
+    client.wait_until_ready(Duration::from_secs(20)).await.unwrap();
+    let users: Vec<Context> = (0..6).map(|i| Context::new(format!("user-{i}"))).collect();
+    let mut expected = std::collections::BTreeMap::new();
+    for (i, user) in users.iter().enumerate() {
+        // `f` is not watched: the SDK attributes the event by evaluating the rollout.
+        let d = client.bool_details("f", user, false);
+        *expected.entry(d.variant.unwrap()).or_insert(0i64) += 1;
+        client.track("purchase", user, i as f64);
+    }
+    client.flush_blocking(Duration::from_secs(20)).unwrap();
+    use sqlx::Connection;
+    let mut db = sqlx::PgConnection::connect(&s._db.url).await.unwrap();
+    let rows: Vec<(String, i64)> = sqlx::query_as(
+        "select variant, sum(count)::bigint from metric_minute where event_key = 'purchase' and flag_key = 'f' group by variant order by variant",
+    )
+    .fetch_all(&mut db)
+    .await
+    .unwrap();
+    let got: std::collections::BTreeMap<String, i64> = rows.into_iter().collect();
+    assert_eq!(got, expected);
 }
