@@ -10,3 +10,4 @@ mod offline;
 mod openfeature;
 mod resilience;
 mod support;
+mod testing;
