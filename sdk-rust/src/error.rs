@@ -226,7 +226,9 @@ impl Error {
     }
 }
 
-/// Walks the error's causes for the first that says what happened.
+/// Walks the error's causes for the first that says what happened. An `io::Error`
+/// wrapping another error reports that error's own causes as its source, skipping the
+/// error itself (a rustls error, typically): the walk looks inside with `get_ref`.
 fn classify(e: &reqwest::Error) -> TransportFailure {
     let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
     while let Some(c) = cause {
@@ -234,16 +236,15 @@ fn classify(e: &reqwest::Error) -> TransportFailure {
         if c.downcast_ref::<rustls::Error>().is_some() {
             return TransportFailure::Tls;
         }
+        cause = c.source();
         if let Some(io) = c.downcast_ref::<std::io::Error>() {
             if io.kind() == std::io::ErrorKind::ConnectionRefused {
                 return TransportFailure::ConnectionRefused;
             }
-            #[cfg(feature = "rustls-tls")]
-            if io.get_ref().is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some()) {
-                return TransportFailure::Tls;
+            if let Some(inner) = io.get_ref() {
+                cause = Some(inner);
             }
         }
-        cause = c.source();
     }
     if e.is_timeout() {
         TransportFailure::Timeout

@@ -187,13 +187,14 @@ fn http_client(options: &Options) -> Result<reqwest::Client, BuildError> {
     b.build().map_err(BuildError::Http)
 }
 
-/// A proxy URL fit for an error message: its password left out.
+/// A proxy URL fit for an error message: any user information (a password) left out,
+/// whether or not the URL parses.
 fn without_credentials(raw: &str) -> String {
-    match Url::parse(raw) {
-        Ok(mut url) if url.password().is_some() => {
-            let _ = url.set_password(Some("***"));
-            url.to_string()
+    if let Some((scheme, rest)) = raw.split_once("://") {
+        let authority = rest.find('/').map_or(rest, |end| &rest[..end]);
+        if let Some(at) = authority.rfind('@') {
+            return format!("{scheme}://***@{}", &rest[at + 1..]);
         }
-        _ => raw.to_owned(),
     }
+    raw.to_owned()
 }

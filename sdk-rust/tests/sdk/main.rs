@@ -5,6 +5,7 @@
 
 mod fake;
 mod live;
+mod network;
 mod offline;
 #[cfg(feature = "openfeature")]
 mod openfeature;

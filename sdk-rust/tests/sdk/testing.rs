@@ -7,8 +7,8 @@ use std::time::Duration;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use vexil_sdk::{
-    Client, Context, ErrorCode, EvaluationError, EvaluationRecord, FlushError, Hook, HookContext, HookError, Op,
-    ReasonKind, Status, TestData, TransportFailure,
+    Client, Context, ErrorCode, EvaluationError, EvaluationRecord, FlushError, Hook, HookContext, HookError,
+    Op, ReasonKind, Status, TestData, TransportFailure,
 };
 
 use crate::fake::FakeServer;
@@ -64,7 +64,10 @@ fn test_data_serves_values_targets_rules_and_rollouts() {
     let d = client.bool_details("checkout", &user("user-7"), true);
     assert_eq!((d.value, d.reason), (false, ReasonKind::Disabled));
     td.delete_flag("checkout");
-    assert_eq!(client.bool_details("checkout", &user("user-7"), true).error_code, Some(ErrorCode::FlagNotFound));
+    assert_eq!(
+        client.bool_details("checkout", &user("user-7"), true).error_code,
+        Some(ErrorCode::FlagNotFound)
+    );
 }
 
 #[test]
@@ -81,7 +84,9 @@ fn a_change_mid_test_reaches_every_client_and_notifies_subscribers_before_update
     });
 
     td.update(td.flag("checkout").value_for_all(true));
-    assert!(a.bool_value("checkout", &user("user-1"), false) && b.bool_value("checkout", &user("user-1"), false));
+    assert!(
+        a.bool_value("checkout", &user("user-1"), false) && b.bool_value("checkout", &user("user-1"), false)
+    );
     let change = changes.try_recv().unwrap();
     assert_eq!(&*change.flags, ["checkout".to_owned()]);
     assert_eq!(*seen.lock().unwrap(), [(Some(json!(false)), Some(json!(true)), Some("on".to_owned()))]);
@@ -150,7 +155,11 @@ fn typed_values_fit_or_say_type_mismatch() {
     assert_eq!(client.int_value("limit", &u, 0), 100);
     for flag in ["ratio", "huge"] {
         let d = client.int_details(flag, &u, 7);
-        assert_eq!((d.value, d.reason, d.error_code), (7, ReasonKind::Error, Some(ErrorCode::TypeMismatch)), "{flag}");
+        assert_eq!(
+            (d.value, d.reason, d.error_code),
+            (7, ReasonKind::Error, Some(ErrorCode::TypeMismatch)),
+            "{flag}"
+        );
     }
     assert_eq!(client.int_details("layout", &u, 7).error_code, Some(ErrorCode::TypeMismatch), "not a number");
 
@@ -293,7 +302,10 @@ fn a_failing_hook_turns_the_result_into_the_default_and_runs_the_error_stage() {
 async fn flush_blocking_returns_once_the_server_has_the_events() {
     let fake = FakeServer::start(snapshot(2, true), vec![]).await;
     // A long flush interval: only the explicit flush can deliver in this test.
-    let client = fast(Client::builder(&fake.base, "vx_srv_fake")).flush_interval(Duration::from_secs(3600)).build().unwrap();
+    let client = fast(Client::builder(&fake.base, "vx_srv_fake"))
+        .flush_interval(Duration::from_secs(3600))
+        .build()
+        .unwrap();
     client.wait_until_ready(Duration::from_secs(10)).await.unwrap();
     client.track("checkout", &user("u"), 1.0);
     let c = client.clone();
@@ -309,7 +321,10 @@ async fn flush_blocking_returns_once_the_server_has_the_events() {
         .unwrap();
     client.track("checkout", &user("u"), 1.0);
     let c = client.clone();
-    let e = tokio::task::spawn_blocking(move || c.flush_blocking(Duration::from_secs(20))).await.unwrap().unwrap_err();
+    let e = tokio::task::spawn_blocking(move || c.flush_blocking(Duration::from_secs(20)))
+        .await
+        .unwrap()
+        .unwrap_err();
     let FlushError::NotDelivered(cause) = &e else { panic!("{e:?}") };
     assert_eq!(cause.transport_failure(), Some(TransportFailure::ConnectionRefused));
 }
