@@ -450,15 +450,14 @@ impl Client {
     /// client.track("checkout-completed", &user, 42.0);
     /// ```
     pub fn track(&self, event: &str, ctx: &Context, value: f64) {
-        match self.try_track(event, ctx, value) {
-            Err(e @ (TrackError::InvalidEventKey(_) | TrackError::NotFinite)) => {
-                let before =
-                    self.shared.counters.events_invalid.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                if before == 0 {
-                    tracing::warn!(error = %e, "vexil: a metric event was refused (further ones are only counted)");
-                }
+        if let Err(e @ (TrackError::InvalidEventKey(_) | TrackError::NotFinite)) =
+            self.try_track(event, ctx, value)
+        {
+            let before =
+                self.shared.counters.events_invalid.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if before == 0 {
+                tracing::warn!(error = %e, "vexil: a metric event was refused (further ones are only counted)");
             }
-            Ok(()) | Err(_) => {}
         }
     }
 

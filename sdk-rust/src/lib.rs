@@ -28,10 +28,22 @@
 //!   stream keeps failing. Work runs on a thread of the client's own, so the client
 //!   needs no async runtime from its caller.
 //! - **Resilience**: a bootstrap snapshot, an offline mode, a persistence file used when
-//!   the server is unreachable at start, and a [`Status`] that turns stale without
-//!   contact.
-//! - **Events**: usage counts and custom metrics ([`Client::track`]) are sent in the
-//!   background.
+//!   the server is unreachable at start, and a [`Status`] that says where the values
+//!   come from ([`Status::Persisted`], [`Status::Bootstrap`]) and turns stale without
+//!   contact. A flag the SDK cannot use evaluates to `ERROR` and the rest is served
+//!   ([`Client::failures`]).
+//! - **Start-up errors with their cause**: a refused key ends
+//!   [`Client::wait_until_ready`] at once ([`WaitError::Unauthorized`]); a timeout
+//!   carries the last failure ([`Error::transport_failure`]: refused connection, TLS...).
+//! - **Networks**: the platform's trust store and Mozilla's roots plus extra CAs,
+//!   client certificates, a proxy (or `HTTPS_PROXY`), extra headers, timeouts, or a
+//!   ready-made `reqwest::Client` ([`ClientBuilder`]).
+//! - **Events**: usage counts and custom metrics ([`Client::track`], which never fails,
+//!   and [`Client::flush_blocking`]) are sent in the background, metrics with the
+//!   variants of rollouts the context is in.
+//! - **Hooks and listeners**: evaluation [`Hook`]s in OpenFeature's model, and
+//!   [`Client::on_change`] for one flag's value for one context.
+//! - **Tests of application code**: [`TestData`] builds a client with no server.
 //! - **OpenFeature**: with the `openfeature` feature, `openfeature::VexilProvider`.
 //!
 //! Offline, from a bootstrap snapshot (no server needed):

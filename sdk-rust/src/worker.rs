@@ -189,7 +189,11 @@ impl Worker {
             failures = if self.poll_once().await { 0 } else { failures.saturating_add(1) };
             let delay = match failures {
                 0 => self.options.poll_interval,
-                n => self.retry_delay(n).min(self.options.poll_interval.max(self.options.reconnect_max)),
+                // A refused key waits the longest delay; other failures retry sooner.
+                _ if self.shared.refused_status().is_some() => {
+                    self.options.reconnect_max.max(self.options.poll_interval)
+                }
+                n => self.retry_delay(n).min(self.options.poll_interval),
             };
             tokio::time::sleep(delay).await;
         }

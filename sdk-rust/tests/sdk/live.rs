@@ -109,12 +109,16 @@ async fn with_the_server_down_at_start_the_persisted_snapshot_is_served() {
     assert_eq!(second.version(), version);
     assert_eq!(second.stats().persisted_loads, 1);
     assert_eq!(second.stats().full_loads, 0);
+    // Served, and said to be the file's: neither Ready nor (past max_staleness) Stale,
+    // which would both claim data from this server.
+    assert_eq!(second.status(), Status::Persisted);
+    eventually("a failed attempt past max_staleness", || async {
+        (second.stats().stream_connects + second.stats().polls >= 3).then_some(())
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert_eq!(second.status(), Status::Persisted);
     let mut status = second.status_receiver();
-    tokio::time::timeout(Duration::from_secs(20), status.wait_for(|s| *s == Status::Stale))
-        .await
-        .expect("stale without the server")
-        .unwrap();
-    assert!(second.bool_value("f", &Context::new("user-1"), false), "still served when stale");
 
     // The server comes back: fresh data replaces the file's.
     s.server.restart().await;
@@ -238,4 +242,46 @@ async fn a_metric_event_carries_the_rollout_variants_the_context_gets_without_co
     .unwrap();
     let got: std::collections::BTreeMap<String, i64> = rows.into_iter().collect();
     assert_eq!(got, expected);
+}
+
+/// `[[...{"text": filler}...]]`, `depth` levels deep.
+fn nested(depth: usize, filler: &str) -> serde_json::Value {
+    let mut v = json!({"text": filler});
+    for _ in 1..depth {
+        v = json!([v]);
+    }
+    v
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_deepest_and_largest_value_the_server_accepts_reaches_the_sdk_and_deeper_ones_are_refused() {
+    use vexil_core::limits::{MAX_JSON_DEPTH, MAX_VARIANT_VALUE_BYTES, json_depth};
+    let s = Setup::new().await;
+    // As deep as allowed and nearly as large: the worst document a client must parse.
+    let filler = "x".repeat(MAX_VARIANT_VALUE_BYTES - 4 * MAX_JSON_DEPTH - 64);
+    let deepest = nested(MAX_JSON_DEPTH, &filler);
+    assert_eq!(json_depth(&deepest), MAX_JSON_DEPTH);
+    let body = json!({"key": "layout", "kind": "json",
+                      "variants": [{"key": "deep", "value": deepest}, {"key": "flat", "value": {}}]});
+    let (status, b) = s.admin.call(reqwest::Method::POST, "/api/v1/projects/default/flags", Some(body)).await;
+    assert_eq!(status, 201, "{b}");
+    s.admin
+        .put_config("layout", json!({"enabled": true, "off_variant": "flat", "default": {"variant": "deep"}}))
+        .await;
+
+    let client = s.client().build().unwrap();
+    client.wait_until_ready(Duration::from_secs(20)).await.unwrap();
+    assert_eq!(client.json_value("layout", &Context::new("user-1"), json!(null)), deepest);
+    assert!(client.failures().is_empty());
+
+    // One level deeper, and the 124 levels that used to lock every SDK out, are refused
+    // when written, naming the limit.
+    for depth in [MAX_JSON_DEPTH + 1, 124] {
+        let body = json!({"key": format!("deep-{depth}"), "kind": "json",
+                          "variants": [{"key": "v", "value": nested(depth, "")}]});
+        let (status, b) =
+            s.admin.call(reqwest::Method::POST, "/api/v1/projects/default/flags", Some(body)).await;
+        assert_eq!(status, 422, "{b}");
+        assert!(b.to_string().contains(&format!("the limit is {MAX_JSON_DEPTH}")), "{b}");
+    }
 }
