@@ -256,7 +256,8 @@ async fn shutdown_ends_every_stream_within_the_drain_time() {
 #[tokio::test]
 async fn revoking_an_sdk_key_closes_its_streams() {
     let db = TestDb::sqlite();
-    let server = serve(&db, &[]).await;
+    // No periodic check: the stream must end because of the revocation itself.
+    let server = serve(&db, &[("VEXIL_VERSION_CHECK_SECONDS", "3600")]).await;
     let admin = Admin::login(&server).await;
     let (key, id) = admin.sdk_key("server").await;
     let (other, _) = admin.sdk_key("server").await;
@@ -279,6 +280,34 @@ async fn revoking_an_sdk_key_closes_its_streams() {
         Sse::open(&format!("{}/sdk/v1/stream", server.base), &[("authorization", &format!("Bearer {key}"))])
             .await;
     assert_eq!(again.status, 401);
+}
+
+#[tokio::test]
+async fn revoking_an_sdk_key_on_one_replica_closes_its_streams_on_another() {
+    let db = TestDb::postgres().await;
+    let a = serve(&db, &[("VEXIL_VERSION_CHECK_SECONDS", "3600")]).await;
+    let b = serve(&db, &[("VEXIL_VERSION_CHECK_SECONDS", "3600")]).await;
+    let admin_a = Admin::login(&a).await;
+    let (key, id) = admin_a.sdk_key("server").await;
+    let mut on_b = stream(&b, &key, None).await;
+    on_b.next(WAIT).await.unwrap();
+    let (status, _) = admin_a
+        .call(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/projects/default/environments/production/sdk-keys/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 204);
+    assert!(on_b.next(WAIT).await.is_none(), "the stream on B ended without waiting for a periodic check");
+    // And B refuses the key's requests (its cached lookup is gone too).
+    let r = reqwest::Client::new()
+        .get(format!("{}/sdk/v1/config", b.base))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
 }
 
 #[tokio::test]
