@@ -227,3 +227,28 @@ fn from_env_names_the_missing_variable() {
         ));
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_timeout_ends_a_request_to_a_server_that_stops_answering() {
+    // Accepts connections and never answers.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let silent = tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            held.push(socket);
+        }
+    });
+    let client = fast(Client::builder(&base, "vx_srv_silent"))
+        .request_timeout(Duration::from_secs(3600))
+        .read_timeout(Duration::from_millis(200))
+        .build()
+        .unwrap();
+    let e = client.wait_until_ready(Duration::from_secs(10)).await.unwrap_err();
+    assert_eq!(
+        cause_of(&e),
+        Some(TransportFailure::Timeout),
+        "the read timeout, not the hour-long request timeout: {e:?}"
+    );
+    silent.abort();
+}
