@@ -8,6 +8,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde_json::Value;
 
 use crate::context::{AttrRef, Context, KEY_ATTRIBUTE, attr_hash, eq_str};
+use crate::eval::ErrorCode;
 use crate::hash::{self, Murmur3};
 use crate::model::{Condition, FlagKind, Op, Segment, Serve, Snapshot, SnapshotFlag, Variant};
 use crate::validate::{self, ValidationErrors};
@@ -49,6 +50,9 @@ pub(crate) struct CompiledFlag {
 pub(crate) enum ConstantReason {
     Disabled,
     Default,
+    /// The flag could not be compiled (see [`crate::lenient`]): every evaluation is
+    /// this error.
+    Failed(ErrorCode),
 }
 
 #[derive(Debug)]
@@ -234,19 +238,53 @@ impl CompiledSnapshot {
     /// Compiles a snapshot that passed validation. Anything validation would refuse is
     /// compiled leniently (unknown references never match) rather than panicking.
     fn compile_validated(snapshot: &Snapshot) -> CompiledSnapshot {
-        let segment_index: FxHashMap<&str, usize> =
-            snapshot.segments.iter().enumerate().map(|(i, s)| (s.key.as_str(), i)).collect();
-        let flag_index: FxHashMap<&str, usize> =
-            snapshot.flags.iter().enumerate().map(|(i, f)| (f.key.as_str(), i)).collect();
-        let segments = snapshot.segments.iter().map(|s| compile_segment(s, &segment_index)).collect();
-        let flags = snapshot
-            .flags
+        let entries: Vec<Entry<'_>> = snapshot.flags.iter().map(Entry::Flag).collect();
+        let segments: Vec<(&Segment, bool)> = snapshot.segments.iter().map(|s| (s, false)).collect();
+        Self::compile_entries(&snapshot.environment, snapshot.version, &entries, &segments)
+    }
+
+    /// Compiles flags and segments, some of which may be failed stand-ins. Keys are
+    /// looked up first-wins, so a duplicate can never shadow the flag it duplicates.
+    /// A failed segment compiles to one that contains nobody.
+    pub(crate) fn compile_entries(
+        environment: &str,
+        version: u64,
+        entries: &[Entry<'_>],
+        segments: &[(&Segment, bool)],
+    ) -> CompiledSnapshot {
+        let mut segment_index: FxHashMap<&str, usize> = FxHashMap::default();
+        for (i, (s, _)) in segments.iter().enumerate() {
+            segment_index.entry(s.key.as_str()).or_insert(i);
+        }
+        let mut flag_index: FxHashMap<&str, usize> = FxHashMap::default();
+        for (i, e) in entries.iter().enumerate() {
+            flag_index.entry(e.key()).or_insert(i);
+        }
+        let no_variants: &[Variant] = &[];
+        let variants_of = |i: usize| match entries.get(i) {
+            Some(Entry::Flag(f)) => f.variants.as_slice(),
+            _ => no_variants,
+        };
+        let segments = segments
             .iter()
-            .map(|f| compile_flag(f, &segment_index, &flag_index, &snapshot.flags))
+            .map(
+                |(s, failed)| {
+                    if *failed { CompiledSegment::empty() } else { compile_segment(s, &segment_index) }
+                },
+            )
+            .collect();
+        let flags = entries
+            .iter()
+            .map(|e| match e {
+                Entry::Flag(f) => compile_flag(f, &segment_index, &flag_index, &variants_of),
+                Entry::Failed { key, kind, client_visible, version, code } => {
+                    CompiledFlag::failed(key, *kind, *client_visible, *version, *code)
+                }
+            })
             .collect();
         CompiledSnapshot {
-            environment: snapshot.environment.as_str().into(),
-            version: snapshot.version,
+            environment: environment.into(),
+            version,
             flags,
             index: flag_index.into_iter().map(|(k, i)| (Box::from(k), i)).collect(),
             segments,
@@ -284,6 +322,64 @@ impl CompiledSnapshot {
     }
 }
 
+/// One flag to compile: a valid flag, or a stand-in for one that cannot be used.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Entry<'a> {
+    Flag(&'a SnapshotFlag),
+    Failed { key: &'a str, kind: FlagKind, client_visible: bool, version: u64, code: ErrorCode },
+}
+
+impl Entry<'_> {
+    fn key(&self) -> &str {
+        match self {
+            Entry::Flag(f) => &f.key,
+            Entry::Failed { key, .. } => key,
+        }
+    }
+}
+
+impl CompiledFlag {
+    /// A flag every evaluation of which is the error `code`.
+    fn failed(
+        key: &str,
+        kind: FlagKind,
+        client_visible: bool,
+        version: u64,
+        code: ErrorCode,
+    ) -> CompiledFlag {
+        CompiledFlag {
+            key: key.into(),
+            kind,
+            client_visible,
+            variants: Box::new([]),
+            enabled: false,
+            off_variant: 0,
+            version,
+            targets: KeySet::default(),
+            rules: Box::new([]),
+            default: CompiledServe::Variant(0),
+            prerequisites: Box::new([]),
+            salted: hash::salted(""),
+            constant: Some((0, ConstantReason::Failed(code))),
+        }
+    }
+
+    /// The error every evaluation returns, for a flag that could not be compiled.
+    #[inline]
+    pub(crate) fn failure(&self) -> Option<ErrorCode> {
+        match self.constant {
+            Some((_, ConstantReason::Failed(code))) => Some(code),
+            _ => None,
+        }
+    }
+}
+
+impl CompiledSegment {
+    fn empty() -> CompiledSegment {
+        CompiledSegment { included: KeySet::default(), excluded: KeySet::default(), rules: Box::new([]) }
+    }
+}
+
 /// Read-only facts about one compiled flag.
 #[derive(Debug, Clone, Copy)]
 pub struct FlagInfo<'a> {
@@ -303,15 +399,29 @@ impl<'a> FlagInfo<'a> {
     pub fn client_visible(&self) -> bool {
         self.flag.client_visible
     }
-    /// Whether it is enabled in this environment.
+    /// Whether it is enabled in this environment (false for a failed flag).
     pub fn enabled(&self) -> bool {
         self.flag.enabled
+    }
+    /// For a flag that could not be compiled (see
+    /// [`CompiledSnapshot::compile_lenient`]), the error code every evaluation of it
+    /// returns (`PARSE_ERROR` or `GENERAL`); `None` for a usable flag.
+    pub fn error(&self) -> Option<ErrorCode> {
+        self.flag.failure()
     }
     /// Its configuration version.
     pub fn version(&self) -> u64 {
         self.flag.version
     }
-    /// Variant keys and values, in order.
+    /// Whether it is enabled and serves a percentage rollout somewhere (in a rule or by
+    /// default): the flags whose variant depends on bucketing, as in an experiment or a
+    /// guarded rollout.
+    pub fn has_rollout(&self) -> bool {
+        self.flag.enabled
+            && (matches!(self.flag.default, CompiledServe::Rollout(_))
+                || self.flag.rules.iter().any(|r| matches!(r.serve, CompiledServe::Rollout(_))))
+    }
+    /// Variant keys and values, in order (none for a failed flag).
     pub fn variants(&self) -> impl ExactSizeIterator<Item = (&'a str, &'a Value)> {
         self.flag.variants.iter().map(|v| (&*v.key, &v.value))
     }
@@ -321,11 +431,11 @@ fn variant_index(variants: &[Variant], key: &str) -> usize {
     variants.iter().position(|v| v.key == key).unwrap_or(0)
 }
 
-fn compile_flag(
+fn compile_flag<'v>(
     f: &SnapshotFlag,
     segments: &FxHashMap<&str, usize>,
     flags: &FxHashMap<&str, usize>,
-    all: &[SnapshotFlag],
+    variants_of: &impl Fn(usize) -> &'v [Variant],
 ) -> CompiledFlag {
     let c = &f.config;
     let targets = KeySet::build(c.targets.iter().flat_map(|t| {
@@ -346,7 +456,7 @@ fn compile_flag(
         .iter()
         .filter_map(|p| {
             let fi = *flags.get(p.flag.as_str())?;
-            Some((fi, variant_index(&all[fi].variants, &p.variant)))
+            Some((fi, variant_index(variants_of(fi), &p.variant)))
         })
         .collect();
     let default = compile_serve(&c.default, &f.variants);

@@ -289,7 +289,7 @@ impl CompiledSnapshot {
     /// not of the expected kind (a `Json` request accepts every kind).
     pub fn evaluate_as<'a>(&'a self, flag_key: &str, ctx: &Context, kind: FlagKind) -> Evaluation<'a> {
         match self.index.get(flag_key) {
-            Some(&i) if kind != FlagKind::Json && self.flags[i].kind != kind => {
+            Some(&i) if kind != FlagKind::Json && self.flags[i].kind_differs(kind) => {
                 Evaluation::error(ErrorCode::TypeMismatch)
             }
             Some(&i) => self.eval_flag(i, ctx, &mut NoTrace, 0),
@@ -315,7 +315,7 @@ impl CompiledSnapshot {
     ) -> Evaluation<'a> {
         match self.flags.get(index) {
             None => Evaluation::error(ErrorCode::FlagNotFound),
-            Some(f) if kind.is_some_and(|k| k != FlagKind::Json && k != f.kind) => {
+            Some(f) if kind.is_some_and(|k| k != FlagKind::Json && f.kind_differs(k)) => {
                 Evaluation::error(ErrorCode::TypeMismatch)
             }
             Some(_) => self.eval_flag(index, ctx, &mut NoTrace, 0),
@@ -341,6 +341,7 @@ impl CompiledSnapshot {
         match f.constant {
             Some((v, ConstantReason::Disabled)) => return f.serve(v, Reason::Disabled),
             Some((v, ConstantReason::Default)) => return f.serve(v, Reason::Default),
+            Some((_, ConstantReason::Failed(code))) => return Evaluation::error(code),
             None => {}
         }
         for &(pf, pv) in &*f.prerequisites {
@@ -454,6 +455,13 @@ impl CompiledSnapshot {
 }
 
 impl CompiledFlag {
+    /// Whether a request for `kind` is a type mismatch. A failed flag answers its own
+    /// error whatever kind is asked for.
+    #[inline]
+    fn kind_differs(&self, kind: FlagKind) -> bool {
+        self.kind != kind && self.failure().is_none()
+    }
+
     #[inline]
     fn serve<'a>(&'a self, v: usize, reason: Reason<'a>) -> Evaluation<'a> {
         match self.variants.get(v) {

@@ -28,6 +28,7 @@ pub mod context;
 mod eval;
 mod explain;
 pub mod hash;
+mod lenient;
 pub mod limits;
 pub mod model;
 mod regexes;
@@ -38,6 +39,7 @@ pub use compile::{CompiledSnapshot, FlagInfo};
 pub use context::{AttrRef, AttrValue, Context};
 pub use eval::{ErrorCode, Evaluation, EvaluationRecord, MatchedRule, Outcome, Reason, ReasonKind};
 pub use explain::{BucketTrace, ConditionTrace, Explanation, PrerequisiteTrace, RuleTrace};
+pub use lenient::{Failure, FailureCause, LenientCompile, LenientSnapshot, Object, Unparsed};
 pub use model::*;
 pub use validate::{Problem, ValidationErrors};
 

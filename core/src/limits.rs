@@ -51,3 +51,41 @@ pub const MAX_REGEX_BYTES_PER_ENVIRONMENT: usize = 32 << 20;
 /// Compiled size limit of one regular expression, in bytes (the `regex` crate's
 /// `size_limit`).
 pub const MAX_REGEX_SIZE: usize = 1 << 20;
+/// Nesting depth of one JSON variant value: arrays and objects inside each other (a
+/// scalar is depth 0, `{"a": [1]}` is depth 2).
+///
+/// Every document that carries a value wraps it in a few levels of its own: the SDK
+/// snapshot (`/sdk/v1/config`, the `snapshot` stream event, the persistence file) in
+/// [`SNAPSHOT_VALUE_NESTING`], OFREP's bulk answer in 3, the admin API's flag in 3. The
+/// limit keeps the deepest of them well below what common JSON parsers accept by
+/// default: [`MIN_PARSER_DEPTH`] (.NET's `System.Text.Json`, used by OpenFeature's .NET
+/// providers), Ruby's `JSON.parse` (100), serde_json (128), and parsers without a fixed
+/// limit (Go, Java's Jackson at 1 000, Python, JavaScript).
+pub const MAX_JSON_DEPTH: usize = 32;
+/// Levels the SDK snapshot adds around a variant value: the snapshot object, its
+/// `flags` array, the flag object, its `variants` array and the variant object.
+pub const SNAPSHOT_VALUE_NESTING: usize = 5;
+/// The lowest default nesting limit among the JSON parsers Vexil's documents must
+/// satisfy (`System.Text.Json`'s `MaxDepth`).
+pub const MIN_PARSER_DEPTH: usize = 64;
+
+/// Nesting depth of a JSON value as [`MAX_JSON_DEPTH`] counts it: arrays and objects
+/// inside each other (a scalar is 0, `[]` is 1, `{"a": [1]}` is 2). Iterative, so a
+/// value built in code deeper than any parser allows cannot overflow the stack.
+pub fn json_depth(value: &serde_json::Value) -> usize {
+    let mut deepest = 0;
+    let mut stack = vec![(value, 0usize)];
+    while let Some((v, depth)) = stack.pop() {
+        let children: Box<dyn Iterator<Item = &serde_json::Value>> = match v {
+            serde_json::Value::Array(items) => Box::new(items.iter()),
+            serde_json::Value::Object(map) => Box::new(map.values()),
+            _ => continue,
+        };
+        deepest = deepest.max(depth + 1);
+        stack.extend(children.map(|c| (c, depth + 1)));
+    }
+    deepest
+}
+
+// The deepest document Vexil sends must parse everywhere.
+const _: () = assert!(MAX_JSON_DEPTH + SNAPSHOT_VALUE_NESTING < MIN_PARSER_DEPTH);

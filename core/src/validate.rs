@@ -258,6 +258,15 @@ fn check_variants(r: &mut Report, p: Ptr<'_>, kind: FlagKind, variants: &[Varian
                 );
             }
         }
+        if kind == FlagKind::Json {
+            let depth = crate::limits::json_depth(&v.value);
+            if depth > MAX_JSON_DEPTH {
+                r.push(
+                    pv.field("value"),
+                    format!("value is nested {depth} levels deep; the limit is {MAX_JSON_DEPTH}"),
+                );
+            }
+        }
         r.check_len(pv.field("name"), "name", &v.name, MAX_NAME_LEN);
         r.check_len(pv.field("description"), "description", &v.description, MAX_DESCRIPTION_LEN);
     }

@@ -1,12 +1,57 @@
 //! Stream change events applied to an owned snapshot, and the flags a new snapshot
 //! changes (for change listeners). Pure functions: no I/O, no shared state.
+//!
+//! A flag or segment whose data does not parse is kept aside by key ([`Source`]), so
+//! that it evaluates to an error rather than failing everything else.
 
 use std::collections::{BTreeSet, HashMap};
 
 use serde::Deserialize;
-use vexil_core::{Op, Segment, Snapshot, SnapshotFlag};
+use vexil_core::{CompiledSnapshot, LenientCompile, Object, Op, Segment, Snapshot, SnapshotFlag, Unparsed};
 
 use crate::error::StreamError;
+
+/// The data behind the snapshot served, as received: what parsed, and what did not.
+/// Stream changes are applied to it.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Source {
+    pub(crate) snapshot: Snapshot,
+    /// Flags and segments that did not parse, sorted by object.
+    pub(crate) unparsed: Vec<Unparsed>,
+}
+
+impl Source {
+    pub(crate) fn new(mut snapshot: Snapshot, mut unparsed: Vec<Unparsed>) -> Source {
+        normalize(&mut snapshot);
+        unparsed.sort_by(|a, b| a.object.cmp(&b.object));
+        unparsed.dedup_by(|a, b| a.object == b.object);
+        Source { snapshot, unparsed }
+    }
+
+    /// Parses a `/sdk/v1/config` body or a `snapshot` event, object by object.
+    pub(crate) fn from_json(bytes: &[u8]) -> Result<Source, vexil_core::Error> {
+        let parsed = Snapshot::from_json_lenient(bytes)?;
+        for p in &parsed.keyless {
+            tracing::warn!(pointer = %p.pointer, "vexil: an object without a key was ignored");
+        }
+        Ok(Source::new(parsed.snapshot, parsed.unparsed))
+    }
+
+    pub(crate) fn compile(&self) -> LenientCompile {
+        CompiledSnapshot::compile_lenient_with(&self.snapshot, &self.unparsed)
+    }
+
+    fn set_unparsed(&mut self, u: Unparsed) {
+        match self.unparsed.binary_search_by(|p| p.object.cmp(&u.object)) {
+            Ok(i) => self.unparsed[i] = u,
+            Err(i) => self.unparsed.insert(i, u),
+        }
+    }
+
+    fn clear_unparsed(&mut self, object: &Object) {
+        self.unparsed.retain(|u| &u.object != object);
+    }
+}
 
 /// One change from the stream.
 #[derive(Debug)]
@@ -15,6 +60,8 @@ pub(crate) enum Change {
     FlagDeleted(String),
     Segment(Segment),
     SegmentDeleted(String),
+    /// A flag or segment whose data does not parse.
+    Unparsed(Unparsed),
 }
 
 #[derive(Deserialize)]
@@ -26,11 +73,30 @@ fn malformed(event: &str) -> impl FnOnce(serde_json::Error) -> StreamError + '_ 
     move |source| StreamError::Malformed { event: event.to_owned(), source }
 }
 
+/// A flag or segment that does not parse: set aside by key when it has one, else the
+/// whole event is malformed.
+fn unparsed(event: &str, data: &str, found: Option<Unparsed>) -> Result<Change, StreamError> {
+    match found {
+        Some(u) => Ok(Change::Unparsed(u)),
+        // No key: say what the parser says about the key.
+        None => Err(match serde_json::from_str::<Deleted>(data) {
+            Err(source) => malformed(event)(source),
+            Ok(_) => StreamError::MissingKey { event: event.to_owned() },
+        }),
+    }
+}
+
 /// Parses a change event; `None` for an event type this SDK does not know.
 pub(crate) fn parse_change(event: &str, data: &str) -> Result<Option<Change>, StreamError> {
     Ok(Some(match event {
-        "flag" => Change::Flag(serde_json::from_str(data).map_err(malformed(event))?),
-        "segment" => Change::Segment(serde_json::from_str(data).map_err(malformed(event))?),
+        "flag" => match Unparsed::parse_flag(data) {
+            Ok(f) => Change::Flag(f),
+            Err(found) => unparsed(event, data, found)?,
+        },
+        "segment" => match Unparsed::parse_segment(data) {
+            Ok(s) => Change::Segment(s),
+            Err(found) => unparsed(event, data, found)?,
+        },
         "flag_deleted" => {
             Change::FlagDeleted(serde_json::from_str::<Deleted>(data).map_err(malformed(event))?.key)
         }
@@ -42,12 +108,32 @@ pub(crate) fn parse_change(event: &str, data: &str) -> Result<Option<Change>, St
 }
 
 /// Applies a change, keeping flags and segments sorted by key as the server does.
-pub(crate) fn apply(snapshot: &mut Snapshot, change: Change) {
+pub(crate) fn apply(source: &mut Source, change: Change) {
+    let snapshot = &mut source.snapshot;
     match change {
-        Change::Flag(f) => upsert(&mut snapshot.flags, f, |f| &f.key),
-        Change::Segment(s) => upsert(&mut snapshot.segments, s, |s| &s.key),
-        Change::FlagDeleted(key) => snapshot.flags.retain(|f| f.key != key),
-        Change::SegmentDeleted(key) => snapshot.segments.retain(|s| s.key != key),
+        Change::Flag(f) => {
+            source.unparsed.retain(|u| u.object != Object::Flag(f.key.clone()));
+            upsert(&mut snapshot.flags, f, |f| &f.key);
+        }
+        Change::Segment(s) => {
+            source.unparsed.retain(|u| u.object != Object::Segment(s.key.clone()));
+            upsert(&mut snapshot.segments, s, |s| &s.key);
+        }
+        Change::FlagDeleted(key) => {
+            snapshot.flags.retain(|f| f.key != key);
+            source.clear_unparsed(&Object::Flag(key));
+        }
+        Change::SegmentDeleted(key) => {
+            snapshot.segments.retain(|s| s.key != key);
+            source.clear_unparsed(&Object::Segment(key));
+        }
+        Change::Unparsed(u) => {
+            match &u.object {
+                Object::Flag(k) => snapshot.flags.retain(|f| &f.key != k),
+                Object::Segment(k) => snapshot.segments.retain(|s| &s.key != k),
+            }
+            source.set_unparsed(u);
+        }
     }
 }
 
@@ -68,10 +154,30 @@ pub(crate) fn normalize(snapshot: &mut Snapshot) {
 /// The flags whose evaluation may differ between `old` and `new`: flags added, removed
 /// or changed, flags using a changed segment, and, transitively, flags having one of
 /// those as a prerequisite. Sorted.
-pub(crate) fn changed_flags(old: Option<&Snapshot>, new: &Snapshot) -> Vec<String> {
-    let Some(old) = old else {
-        return new.flags.iter().map(|f| f.key.clone()).collect();
+pub(crate) fn changed_flags(old: Option<&Source>, new: &Source) -> Vec<String> {
+    let unparsed_flags = |s: &'_ Source| -> Vec<String> {
+        s.unparsed
+            .iter()
+            .filter_map(|u| match &u.object {
+                Object::Flag(k) => Some(k.clone()),
+                Object::Segment(_) => None,
+            })
+            .collect()
     };
+    let Some(old) = old else {
+        let mut all: Vec<String> = new.snapshot.flags.iter().map(|f| f.key.clone()).collect();
+        all.extend(unparsed_flags(new));
+        all.sort();
+        all.dedup();
+        return all;
+    };
+    // Objects whose unparsed state differs count as changed flags and segments.
+    let differs = |object: &Object| {
+        old.unparsed.iter().find(|u| &u.object == object) != new.unparsed.iter().find(|u| &u.object == object)
+    };
+    let unparsed_changed: BTreeSet<&Object> =
+        old.unparsed.iter().chain(&new.unparsed).map(|u| &u.object).filter(|o| differs(o)).collect();
+    let (old, new) = (&old.snapshot, &new.snapshot);
     let old_flags: HashMap<&str, &SnapshotFlag> = old.flags.iter().map(|f| (f.key.as_str(), f)).collect();
     let new_flags: HashMap<&str, &SnapshotFlag> = new.flags.iter().map(|f| (f.key.as_str(), f)).collect();
     let old_segments: HashMap<&str, &Segment> = old.segments.iter().map(|s| (s.key.as_str(), s)).collect();
@@ -82,6 +188,10 @@ pub(crate) fn changed_flags(old: Option<&Snapshot>, new: &Snapshot) -> Vec<Strin
         .chain(new_segments.keys())
         .filter(|k| old_segments.get(*k) != new_segments.get(*k))
         .copied()
+        .chain(unparsed_changed.iter().filter_map(|o| match o {
+            Object::Segment(k) => Some(k.as_str()),
+            Object::Flag(_) => None,
+        }))
         .collect();
     let uses_changed_segment = |f: &SnapshotFlag| {
         f.config.rules.iter().flat_map(|r| &r.conditions).any(|c| {
@@ -97,6 +207,10 @@ pub(crate) fn changed_flags(old: Option<&Snapshot>, new: &Snapshot) -> Vec<Strin
             _ => true,
         })
         .copied()
+        .chain(unparsed_changed.iter().filter_map(|o| match o {
+            Object::Flag(k) => Some(k.as_str()),
+            Object::Segment(_) => None,
+        }))
         .collect();
     // Dependents of changed prerequisites, until nothing is added.
     loop {
@@ -126,11 +240,14 @@ mod tests {
                "config": {"enabled": enabled, "off_variant": "off", "default": {"variant": "on"}}})
     }
 
-    fn snapshot(flags: Vec<serde_json::Value>, segments: Vec<serde_json::Value>) -> Snapshot {
-        serde_json::from_value(
-            json!({"environment": "production", "version": 1, "flags": flags, "segments": segments}),
+    fn snapshot(flags: Vec<serde_json::Value>, segments: Vec<serde_json::Value>) -> Source {
+        Source::new(
+            serde_json::from_value(
+                json!({"environment": "production", "version": 1, "flags": flags, "segments": segments}),
+            )
+            .unwrap(),
+            Vec::new(),
         )
-        .unwrap()
     }
 
     #[test]
@@ -147,17 +264,41 @@ mod tests {
         ] {
             apply(&mut s, parse_change(event, &data).unwrap().unwrap());
         }
-        let keys: Vec<&str> = s.flags.iter().map(|f| f.key.as_str()).collect();
+        let keys: Vec<&str> = s.snapshot.flags.iter().map(|f| f.key.as_str()).collect();
         assert_eq!(keys, ["a", "c", "d"]);
-        assert!(!s.flags[2].config.enabled);
-        assert_eq!(s.segments.iter().map(|s| s.key.as_str()).collect::<Vec<_>>(), ["alpha"]);
+        assert!(!s.snapshot.flags[2].config.enabled);
+        assert_eq!(s.snapshot.segments.iter().map(|s| s.key.as_str()).collect::<Vec<_>>(), ["alpha"]);
     }
 
     #[test]
     fn malformed_data_is_an_error_and_unknown_events_are_not() {
         assert!(matches!(parse_change("flag", "{not json"), Err(StreamError::Malformed { .. })));
+        assert!(matches!(parse_change("flag", r#"{"kind": "boolean"}"#), Err(StreamError::Malformed { .. })));
         assert!(matches!(parse_change("flag_deleted", "{}"), Err(StreamError::Malformed { .. })));
         assert!(parse_change("something_new", "{}").unwrap().is_none());
+    }
+
+    #[test]
+    fn a_flag_that_does_not_parse_replaces_its_key_and_a_valid_one_restores_it() {
+        let mut s = snapshot(vec![flag("a", true), flag("b", true)], vec![]);
+        let bad = parse_change("flag", r#"{"key": "a", "kind": "boolean", "variants": 7}"#).unwrap().unwrap();
+        let before = s.clone();
+        apply(&mut s, bad);
+        assert_eq!(s.snapshot.flags.len(), 1);
+        assert_eq!(s.unparsed.len(), 1);
+        assert_eq!(changed_flags(Some(&before), &s), ["a"]);
+        let l = s.compile();
+        let user = vexil_core::Context::new("u");
+        assert_eq!(l.compiled.evaluate("a", &user).error_code(), Some(vexil_core::ErrorCode::ParseError));
+        assert_eq!(l.compiled.evaluate("b", &user).variant, Some("on"));
+
+        let broken = s.clone();
+        apply(&mut s, parse_change("flag", &flag("a", false).to_string()).unwrap().unwrap());
+        assert!(s.unparsed.is_empty());
+        assert_eq!(changed_flags(Some(&broken), &s), ["a"]);
+        apply(&mut s, parse_change("segment", r#"{"key": "seg", "rules": 3}"#).unwrap().unwrap());
+        apply(&mut s, parse_change("segment_deleted", r#"{"key": "seg"}"#).unwrap().unwrap());
+        assert!(s.unparsed.is_empty());
     }
 
     #[test]

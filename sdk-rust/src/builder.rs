@@ -3,13 +3,17 @@
 
 use std::fmt;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use url::Url;
-use vexil_core::{CompiledSnapshot, Snapshot};
+use vexil_core::Snapshot;
 
+use crate::apply::Source;
 use crate::client::Client;
 use crate::error::BuildError;
+use crate::hooks::Hook;
+use crate::testdata::TestData;
 
 /// Most flags whose served variants `track` reports (the server's limit per event).
 pub const MAX_WATCHED_FLAGS: usize = 50;
@@ -30,6 +34,23 @@ impl fmt::Debug for ServerKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("ServerKey(***)")
     }
+}
+
+/// How the HTTP client is made.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Network {
+    /// Extra trusted CA certificates, PEM.
+    pub(crate) ca_pems: Vec<Vec<u8>>,
+    /// Whether the platform's and Mozilla's roots are trusted too.
+    pub(crate) built_in_roots: Option<bool>,
+    /// Client certificate chain and private key, PEM.
+    pub(crate) identity_pem: Option<Vec<u8>>,
+    pub(crate) proxy: Option<String>,
+    pub(crate) no_proxy: bool,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) read_timeout: Option<Duration>,
+    /// A client given ready-made, used as is.
+    pub(crate) http_client: Option<reqwest::Client>,
 }
 
 /// Validated options, shared by the client and its background thread.
@@ -53,6 +74,9 @@ pub(crate) struct Options {
     pub(crate) max_metric_events: usize,
     pub(crate) max_watched_contexts: usize,
     pub(crate) watch_flags: Vec<String>,
+    pub(crate) network: Network,
+    pub(crate) hooks: Vec<Arc<dyn Hook>>,
+    pub(crate) test_data: Option<TestData>,
 }
 
 /// Configures and starts a [`Client`]. Created by [`Client::builder`].
@@ -90,6 +114,10 @@ pub struct ClientBuilder {
     max_metric_events: usize,
     max_watched_contexts: usize,
     watch_flags: Vec<String>,
+    network: Network,
+    connect_timeout_set: bool,
+    hooks: Vec<Arc<dyn Hook>>,
+    test_data: Option<TestData>,
 }
 
 impl ClientBuilder {
@@ -114,12 +142,116 @@ impl ClientBuilder {
             max_metric_events: 10_000,
             max_watched_contexts: 10_000,
             watch_flags: Vec::new(),
+            network: Network::default(),
+            connect_timeout_set: false,
+            hooks: Vec::new(),
+            test_data: None,
         }
+    }
+
+    /// A builder for the server at `VEXIL_URL` with the server key in
+    /// `VEXIL_SERVER_KEY`, for services configured through their environment. Other
+    /// options keep their defaults and can be set on the builder.
+    ///
+    /// Errors: [`BuildError::MissingEnv`] naming the variable that is unset (or not
+    /// Unicode); the values themselves are checked by [`ClientBuilder::build`].
+    pub fn from_env() -> Result<ClientBuilder, BuildError> {
+        let var = |variable: &'static str| {
+            std::env::var(variable).ok().filter(|v| !v.is_empty()).ok_or(BuildError::MissingEnv { variable })
+        };
+        Ok(ClientBuilder::new(var("VEXIL_URL")?, var("VEXIL_SERVER_KEY")?))
+    }
+
+    /// A builder serving `td` (see [`TestData::builder`]).
+    pub(crate) fn for_test_data(td: TestData) -> ClientBuilder {
+        let mut b = ClientBuilder::new("http://test-data.invalid", "vx_srv_test_data");
+        b.test_data = Some(td);
+        b.send_events = false;
+        b
+    }
+
+    /// Adds an evaluation hook (see [`Hook`]); hooks run in the order added.
+    pub fn hook(mut self, hook: Arc<dyn Hook>) -> Self {
+        self.hooks.push(hook);
+        self
+    }
+
+    /// Also trusts the CA certificates in `pem` (one or more PEM `CERTIFICATE`
+    /// blocks), for a server whose certificate a private CA signed. The platform's
+    /// certificate store and Mozilla's roots stay trusted unless
+    /// [`ClientBuilder::tls_built_in_roots`] turns them off. Checked at `build()`:
+    /// [`BuildError::InvalidCertificate`].
+    #[cfg(feature = "rustls-tls")]
+    pub fn add_root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.network.ca_pems.push(pem.into());
+        self
+    }
+
+    /// Whether the platform's certificate store and Mozilla's root certificates are
+    /// trusted (default true). Turn them off to trust only the CAs given to
+    /// [`ClientBuilder::add_root_certificate_pem`].
+    #[cfg(feature = "rustls-tls")]
+    pub fn tls_built_in_roots(mut self, enabled: bool) -> Self {
+        self.network.built_in_roots = Some(enabled);
+        self
+    }
+
+    /// Authenticates with a client certificate (mutual TLS): `pem` holds the
+    /// certificate chain (leaf first) and its private key (PKCS #8, PKCS #1 or SEC1),
+    /// as PEM blocks. Checked at `build()`: [`BuildError::InvalidCertificate`].
+    #[cfg(feature = "rustls-tls")]
+    pub fn client_identity_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.network.identity_pem = Some(pem.into());
+        self
+    }
+
+    /// Sends every request through this proxy (`http://`, `https://`; credentials as
+    /// `http://user:password@proxy:3128`). Without it the usual variables are honoured:
+    /// `HTTPS_PROXY` for `https` servers, `HTTP_PROXY` for `http` ones, `ALL_PROXY`, and
+    /// `NO_PROXY` for hosts to reach directly (upper or lower case). Checked at
+    /// `build()`: [`BuildError::InvalidProxy`].
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.network.proxy = Some(url.into());
+        self
+    }
+
+    /// Ignores the proxy environment variables: connects directly unless
+    /// [`ClientBuilder::proxy`] is set.
+    pub fn no_proxy(mut self) -> Self {
+        self.network.no_proxy = true;
+        self
+    }
+
+    /// Adds a header to every request (for a gateway in front of the server, say).
+    /// `authorization` is the SDK's own and refused. Checked at `build()`:
+    /// [`BuildError::InvalidHeader`].
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.network.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Longest wait for any read from a connection. Default none: the request timeout
+    /// bounds configuration and event requests, and the stream has its own idle
+    /// timeout. If set, keep it above the 15 s between the stream's keep-alives.
+    pub fn read_timeout(mut self, timeout: Duration) -> Self {
+        self.network.read_timeout = Some(timeout);
+        self
+    }
+
+    /// Uses this HTTP client as it is, for settings the builder does not offer. Its
+    /// own TLS, proxy, header and timeout settings apply; the builder's
+    /// [`ClientBuilder::request_timeout`] still bounds each request. Cannot be combined
+    /// with the builder's TLS, proxy, header, connect or read timeout options
+    /// ([`BuildError::Conflict`]). The `reqwest` version is the one this crate uses.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.network.http_client = Some(client);
+        self
     }
 
     /// Time allowed to open a TCP (and TLS) connection. Default 5 s.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
+        self.connect_timeout_set = true;
         self
     }
 
@@ -241,8 +373,35 @@ impl ClientBuilder {
         Client::start(options, bootstrap)
     }
 
-    fn validate(self) -> Result<(Options, Option<(Snapshot, CompiledSnapshot)>), BuildError> {
+    fn validate(self) -> Result<(Options, Option<Source>), BuildError> {
         let base_url = parse_base_url(&self.base_url)?;
+        let n = &self.network;
+        if n.http_client.is_some() {
+            let set = [
+                ("add_root_certificate_pem", !n.ca_pems.is_empty()),
+                ("tls_built_in_roots", n.built_in_roots.is_some()),
+                ("client_identity_pem", n.identity_pem.is_some()),
+                ("proxy", n.proxy.is_some()),
+                ("no_proxy", n.no_proxy),
+                ("header", !n.headers.is_empty()),
+                ("read_timeout", n.read_timeout.is_some()),
+                ("connect_timeout", self.connect_timeout_set),
+            ];
+            if let Some((option, _)) = set.iter().find(|(_, on)| *on) {
+                return Err(BuildError::Conflict { option, with: "http_client" });
+            }
+        }
+        if self.test_data.is_some() {
+            for (option, on) in [
+                ("bootstrap", self.bootstrap.is_some()),
+                ("persistence_path", self.persistence_path.is_some()),
+                ("offline", self.offline),
+            ] {
+                if on {
+                    return Err(BuildError::Conflict { option, with: "test data" });
+                }
+            }
+        }
         check_key(&self.key.0)?;
         for (option, value) in [
             ("connect_timeout", self.connect_timeout),
@@ -252,6 +411,7 @@ impl ClientBuilder {
             ("max_staleness", self.max_staleness),
             ("reconnect_delay", self.reconnect_base),
             ("stream_idle_timeout", self.stream_idle_timeout),
+            ("read_timeout", self.network.read_timeout.unwrap_or(Duration::MAX)),
         ] {
             if value.is_zero() {
                 return Err(BuildError::ZeroDuration { option });
@@ -303,6 +463,9 @@ impl ClientBuilder {
             max_metric_events: self.max_metric_events,
             max_watched_contexts: self.max_watched_contexts,
             watch_flags: self.watch_flags,
+            network: self.network,
+            hooks: self.hooks,
+            test_data: self.test_data,
         };
         Ok((options, bootstrap))
     }
@@ -342,7 +505,9 @@ fn check_key(key: &str) -> Result<(), BuildError> {
     Ok(())
 }
 
-fn load_bootstrap(b: Bootstrap) -> Result<(Snapshot, CompiledSnapshot), BuildError> {
+/// Reads a bootstrap snapshot. Strict, unlike data from the server: a bootstrap is the
+/// application's own input, and a mistake in it is best reported at build time.
+fn load_bootstrap(b: Bootstrap) -> Result<Source, BuildError> {
     let snapshot = match b {
         Bootstrap::Snapshot(s) => *s,
         Bootstrap::Json(bytes) => Snapshot::from_json(&bytes).map_err(BuildError::BootstrapInvalid)?,
@@ -352,9 +517,9 @@ fn load_bootstrap(b: Bootstrap) -> Result<(Snapshot, CompiledSnapshot), BuildErr
             Snapshot::from_json(&bytes).map_err(BuildError::BootstrapInvalid)?
         }
     };
-    let compiled = CompiledSnapshot::compile(&snapshot)
+    vexil_core::validate::validate_snapshot(&snapshot)
         .map_err(|e| BuildError::BootstrapInvalid(vexil_core::Error::Invalid(e)))?;
-    Ok((snapshot, compiled))
+    Ok(Source::new(snapshot, Vec::new()))
 }
 
 #[cfg(test)]

@@ -12,17 +12,21 @@ use std::cell::RefCell;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 use tokio::sync::{broadcast, watch};
-use vexil_core::{Context, ErrorCode, Evaluation, FlagKind};
+use vexil_core::{Context, ErrorCode, Evaluation, Failure, FlagKind};
 
-use crate::builder::{ClientBuilder, Options};
+use crate::apply::Source;
+use crate::builder::{ClientBuilder, MAX_WATCHED_FLAGS, Options};
 use crate::details::{AllFlags, Details};
-use crate::error::{BuildError, Error, PersistError, TrackError, WaitError};
+use crate::error::{BuildError, Error, FlushError, PersistError, TrackError, WaitError};
 use crate::events::{Events, Limits, MetricEvent, event_key_ok};
+use crate::hooks::{self, HookContext};
+use crate::listen::{ChangeListener, FlagValueChange};
 use crate::loaded::Loaded;
 use crate::shared::{FlagsChanged, Shared};
-use crate::status::{Stats, Status, StatusCell};
+use crate::status::{Origin, Stats, Status, StatusCell};
 use crate::worker::{self, WorkerHandle};
 
 /// A Vexil client: keeps an environment's flags in memory, current through the
@@ -97,10 +101,18 @@ impl Client {
         ClientBuilder::new(base_url, server_key)
     }
 
-    pub(crate) fn start(
-        options: Options,
-        bootstrap: Option<(vexil_core::Snapshot, vexil_core::CompiledSnapshot)>,
-    ) -> Result<Client, BuildError> {
+    /// Starts a client from [`ClientBuilder::from_env`]: `VEXIL_URL` and
+    /// `VEXIL_SERVER_KEY`, every other option at its default.
+    ///
+    /// ```no_run
+    /// let client = vexil_sdk::Client::from_env()?;
+    /// # Ok::<(), vexil_sdk::BuildError>(())
+    /// ```
+    pub fn from_env() -> Result<Client, BuildError> {
+        ClientBuilder::from_env()?.build()
+    }
+
+    pub(crate) fn start(mut options: Options, bootstrap: Option<Source>) -> Result<Client, BuildError> {
         let initial = if options.offline { Status::Offline } else { Status::Initializing };
         let limits = Limits {
             max_usage_entries: options.max_usage_entries,
@@ -108,18 +120,24 @@ impl Client {
             max_contexts: options.max_watched_contexts,
         };
         let events = Events::new(options.send_events, limits, options.watch_flags.clone());
-        let shared =
-            Arc::new(Shared::new(StatusCell::new(initial, options.max_staleness), events, options.offline));
-        let source = bootstrap.map(|(snapshot, compiled)| {
-            let loaded = Loaded::new(compiled, &options.watch_flags);
-            shared.replace(Arc::new(loaded));
-            snapshot
-        });
+        let hooks = std::mem::take(&mut options.hooks).into_boxed_slice();
+        let shared = Arc::new(Shared::new(
+            StatusCell::new(initial, options.max_staleness),
+            events,
+            options.offline,
+            hooks,
+        ));
+        if let Some(source) = &bootstrap {
+            shared.install(None, source, source.compile(), Origin::Bootstrap);
+        }
         shared.refresh_status();
-        let worker = if options.offline {
+        let worker = if let Some(td) = options.test_data.take() {
+            td.attach(&shared);
+            None
+        } else if options.offline {
             None
         } else {
-            Some(worker::spawn(shared.clone(), Arc::new(options), source)?)
+            Some(worker::spawn(shared.clone(), Arc::new(options), bootstrap)?)
         };
         let runtime = worker.as_ref().map(|w| w.runtime.clone());
         let handle = Arc::new(Handle { shared: shared.clone(), worker: Mutex::new(worker), runtime });
@@ -195,6 +213,35 @@ impl Client {
         map(&e)
     }
 
+    /// A typed evaluation with its details: straight through when no hook is
+    /// registered, inside the hooks otherwise.
+    fn resolve<T>(
+        &self,
+        flag: &str,
+        ctx: &Context,
+        kind: FlagKind,
+        default: T,
+        default_json: impl FnOnce(&T) -> Option<Value>,
+        extract: impl FnOnce(&Value) -> Option<T>,
+    ) -> Details<T> {
+        if self.shared.hooks.is_empty() {
+            return self.eval(flag, ctx, Some(kind), |e| Details::from_eval(e, default, extract));
+        }
+        let default_json = default_json(&default);
+        let hook = HookContext { flag_key: flag, kind, context: ctx, default_value: default_json.as_ref() };
+        let (value, record) = hooks::run(&self.shared.hooks, &hook, || {
+            self.eval(flag, ctx, Some(kind), |e| {
+                let mut record = e.record();
+                let value = if record.error_code.is_none() { e.value.and_then(extract) } else { None };
+                if record.error_code.is_none() && value.is_none() {
+                    record = crate::details::error_record(ErrorCode::TypeMismatch);
+                }
+                (value, record)
+            })
+        });
+        Details::from_record(record, value, default)
+    }
+
     /// The value of a boolean flag for `ctx`, or `default` when the flag is missing,
     /// not boolean, or no data is loaded yet.
     ///
@@ -208,6 +255,9 @@ impl Client {
     /// ```
     #[inline]
     pub fn bool_value(&self, flag: &str, ctx: &Context, default: bool) -> bool {
+        if !self.shared.hooks.is_empty() {
+            return self.bool_details(flag, ctx, default).value;
+        }
         self.eval(flag, ctx, Some(FlagKind::Boolean), |e| e.value.and_then(Value::as_bool).unwrap_or(default))
     }
 
@@ -220,6 +270,9 @@ impl Client {
     /// assert_eq!(theme, "dark");
     /// ```
     pub fn string_value(&self, flag: &str, ctx: &Context, default: &str) -> String {
+        if !self.shared.hooks.is_empty() {
+            return self.string_details(flag, ctx, default).value;
+        }
         self.eval(flag, ctx, Some(FlagKind::String), |e| {
             e.value.and_then(Value::as_str).unwrap_or(default).to_owned()
         })
@@ -235,7 +288,24 @@ impl Client {
     /// ```
     #[inline]
     pub fn number_value(&self, flag: &str, ctx: &Context, default: f64) -> f64 {
+        if !self.shared.hooks.is_empty() {
+            return self.number_details(flag, ctx, default).value;
+        }
         self.eval(flag, ctx, Some(FlagKind::Number), |e| e.value.and_then(Value::as_f64).unwrap_or(default))
+    }
+
+    /// The value of a number flag as an integer, or `default` when the flag is missing,
+    /// not a number, or serves a number that is not an integer in `i64`'s range
+    /// ([`Client::int_details`] says `TYPE_MISMATCH` then).
+    ///
+    /// ```
+    /// # let client = vexil_sdk::Client::builder("http://localhost:8080", "vx_srv_example").offline(true)
+    /// #     .bootstrap_file(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/bootstrap.json")).build().unwrap();
+    /// let limit = client.int_value("rate-limit", &vexil_sdk::Context::new("user-1"), 10);
+    /// assert_eq!(limit, 100);
+    /// ```
+    pub fn int_value(&self, flag: &str, ctx: &Context, default: i64) -> i64 {
+        self.int_details(flag, ctx, default).value
     }
 
     /// The value of a flag of any kind as JSON, or `default`.
@@ -247,7 +317,26 @@ impl Client {
     /// assert_eq!(banner["text"], "Welcome");
     /// ```
     pub fn json_value(&self, flag: &str, ctx: &Context, default: Value) -> Value {
-        self.eval(flag, ctx, Some(FlagKind::Json), |e| e.value.cloned().unwrap_or(default))
+        self.json_details(flag, ctx, default).value
+    }
+
+    /// The value of a flag of any kind, deserialised into `T`, or `default` when the
+    /// flag is missing or its value does not fit `T` ([`Client::json_details_as`] says
+    /// `TYPE_MISMATCH` then).
+    ///
+    /// ```
+    /// #[derive(serde::Deserialize, Debug, PartialEq)]
+    /// struct Banner { text: String }
+    /// # let client = vexil_sdk::Client::builder("http://localhost:8080", "vx_srv_example").offline(true)
+    /// #     .bootstrap_file(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/bootstrap.json")).build().unwrap();
+    /// let user = vexil_sdk::Context::new("user-1");
+    /// let banner = client.json_value_as("banner", &user, Banner { text: String::new() });
+    /// assert_eq!(banner.text, "Welcome");
+    /// let d = client.json_details_as("theme", &user, Banner { text: "default".into() }); // a string
+    /// assert_eq!((d.value.text.as_str(), d.error_code), ("default", Some(vexil_sdk::ErrorCode::TypeMismatch)));
+    /// ```
+    pub fn json_value_as<T: DeserializeOwned>(&self, flag: &str, ctx: &Context, default: T) -> T {
+        self.json_details_as(flag, ctx, default).value
     }
 
     /// Like [`Client::bool_value`], with the variant, the reason and, on error, the code.
@@ -264,24 +353,47 @@ impl Client {
     /// assert_eq!((d.value, d.reason, d.error_code), (false, ReasonKind::Error, Some(ErrorCode::TypeMismatch)));
     /// ```
     pub fn bool_details(&self, flag: &str, ctx: &Context, default: bool) -> Details<bool> {
-        self.eval(flag, ctx, Some(FlagKind::Boolean), |e| Details::from_eval(e, default, Value::as_bool))
+        self.resolve(flag, ctx, FlagKind::Boolean, default, |d| Some(Value::Bool(*d)), Value::as_bool)
     }
 
     /// Like [`Client::string_value`], with the variant, the reason and the error code.
     pub fn string_details(&self, flag: &str, ctx: &Context, default: &str) -> Details<String> {
-        self.eval(flag, ctx, Some(FlagKind::String), |e| {
-            Details::from_eval(e, default.to_owned(), |v| v.as_str().map(str::to_owned))
-        })
+        self.resolve(
+            flag,
+            ctx,
+            FlagKind::String,
+            default.to_owned(),
+            |d| Some(Value::String(d.clone())),
+            |v| v.as_str().map(str::to_owned),
+        )
     }
 
     /// Like [`Client::number_value`], with the variant, the reason and the error code.
     pub fn number_details(&self, flag: &str, ctx: &Context, default: f64) -> Details<f64> {
-        self.eval(flag, ctx, Some(FlagKind::Number), |e| Details::from_eval(e, default, Value::as_f64))
+        self.resolve(
+            flag,
+            ctx,
+            FlagKind::Number,
+            default,
+            |d| serde_json::Number::from_f64(*d).map(Value::Number),
+            Value::as_f64,
+        )
+    }
+
+    /// Like [`Client::int_value`], with the variant, the reason and the error code.
+    pub fn int_details(&self, flag: &str, ctx: &Context, default: i64) -> Details<i64> {
+        self.resolve(flag, ctx, FlagKind::Number, default, |d| Some(Value::from(*d)), as_integer)
     }
 
     /// Like [`Client::json_value`], with the variant, the reason and the error code.
     pub fn json_details(&self, flag: &str, ctx: &Context, default: Value) -> Details<Value> {
-        self.eval(flag, ctx, Some(FlagKind::Json), |e| Details::from_eval(e, default, |v| Some(v.clone())))
+        self.resolve(flag, ctx, FlagKind::Json, default, |d| Some(d.clone()), |v| Some(v.clone()))
+    }
+
+    /// Like [`Client::json_value_as`], with the variant, the reason and the error code
+    /// (`TYPE_MISMATCH` when the value does not deserialise into `T`).
+    pub fn json_details_as<T: DeserializeOwned>(&self, flag: &str, ctx: &Context, default: T) -> Details<T> {
+        self.resolve(flag, ctx, FlagKind::Json, default, |_| None, |v| T::deserialize(v).ok())
     }
 
     /// Every flag evaluated for `ctx`, serialisable as JSON to bootstrap a front end.
@@ -318,41 +430,139 @@ impl Client {
         AllFlags { environment: Some(c.environment().to_owned()), version: Some(c.version()), flags }
     }
 
-    /// Records a custom metric event (a conversion, a latency...) for `ctx`, with the
-    /// variants of watched flags (see [`ClientBuilder::watch_flags`]) last served to
-    /// `ctx`'s key, so that the server can compare variants. Queued and sent with the
-    /// next flush; never waits for the network.
+    /// Records a custom metric event (a conversion, a latency...) for `ctx`. Queued and
+    /// sent with the next flush; never waits for the network and never fails: an
+    /// invalid event key or a value that is not finite is counted in
+    /// [`Stats::events_invalid`] (and logged once), an event that does not fit the
+    /// buffer in [`Stats::events_dropped`]. Offline and test-data clients send no
+    /// events. [`Client::try_track`] says what happened.
+    ///
+    /// The event carries the variants `ctx` is served, so that the server can compare
+    /// variants: of every flag whose variant depends on a percentage rollout (as in an
+    /// experiment or a guarded rollout), evaluated for `ctx` now, and of the flags
+    /// given to [`ClientBuilder::watch_flags`], as last served to `ctx`'s key. At most
+    /// [`MAX_WATCHED_FLAGS`] flags, watched ones first, then by key.
     ///
     /// ```
     /// # let client = vexil_sdk::Client::builder("http://localhost:8080", "vx_srv_example").offline(true)
     /// #     .bootstrap_file(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/bootstrap.json")).build().unwrap();
     /// let user = vexil_sdk::Context::new("user-1");
-    /// // Offline clients send no events.
-    /// assert!(client.track("checkout-completed", &user, 42.0).is_err());
+    /// client.track("checkout-completed", &user, 42.0);
     /// ```
-    pub fn track(&self, event: &str, ctx: &Context, value: f64) -> Result<(), TrackError> {
-        let events = &self.shared.events;
-        if !events.enabled() {
-            return Err(TrackError::Disabled);
+    pub fn track(&self, event: &str, ctx: &Context, value: f64) {
+        if let Err(e @ (TrackError::InvalidEventKey(_) | TrackError::NotFinite)) =
+            self.try_track(event, ctx, value)
+        {
+            let before =
+                self.shared.counters.events_invalid.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if before == 0 {
+                tracing::warn!(error = %e, "vexil: a metric event was refused (further ones are only counted)");
+            }
         }
+    }
+
+    /// Like [`Client::track`], saying whether the event was queued. Refused events are
+    /// not counted in [`Stats::events_invalid`] (events dropped for a full buffer are
+    /// counted in [`Stats::events_dropped`]).
+    ///
+    /// ```
+    /// use vexil_sdk::TrackError;
+    /// # let client = vexil_sdk::Client::builder("http://localhost:8080", "vx_srv_example").offline(true)
+    /// #     .bootstrap_file(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/bootstrap.json")).build().unwrap();
+    /// let user = vexil_sdk::Context::new("user-1");
+    /// // Offline clients send no events.
+    /// assert_eq!(client.try_track("checkout-completed", &user, 42.0), Err(TrackError::Disabled));
+    /// ```
+    pub fn try_track(&self, event: &str, ctx: &Context, value: f64) -> Result<(), TrackError> {
         if !event_key_ok(event) {
             return Err(TrackError::InvalidEventKey(event.to_owned()));
         }
         if !value.is_finite() {
             return Err(TrackError::NotFinite);
         }
-        let metric = MetricEvent {
-            event: event.to_owned(),
-            value,
-            at: time::OffsetDateTime::now_utc(),
-            variants: events.variants_for(ctx.key()),
-        };
+        let events = &self.shared.events;
+        if !events.enabled() {
+            return Err(TrackError::Disabled);
+        }
+        let mut variants = events.variants_for(ctx.key());
+        if let Some(loaded) = self.shared.load_guard().as_deref() {
+            for &i in loaded.rollout_flags.iter() {
+                if variants.len() >= MAX_WATCHED_FLAGS {
+                    break;
+                }
+                let Some(info) = loaded.compiled.flags().nth(i) else { continue };
+                if variants.contains_key(info.key()) {
+                    continue;
+                }
+                if let Some(v) = loaded.compiled.evaluate_index(i, ctx, None).variant {
+                    variants.insert(info.key().to_owned(), v.to_owned());
+                }
+            }
+        }
+        let metric =
+            MetricEvent { event: event.to_owned(), value, at: time::OffsetDateTime::now_utc(), variants };
         if events.push_metric(metric) { Ok(()) } else { Err(TrackError::BufferFull) }
     }
 
     /// Asks the background thread to send pending events now; returns at once.
     pub fn flush(&self) {
-        self.shared.flush_now.notify_one();
+        self.shared.request_flush();
+    }
+
+    /// Sends pending events now and blocks the calling thread until they are delivered
+    /// or `timeout` passes (for a short-lived process or a test; do not call it on an
+    /// async runtime's worker thread). `Ok` at once when the client sends no events.
+    ///
+    /// Errors: [`FlushError::TimedOut`] (the flush goes on in the background),
+    /// [`FlushError::NotDelivered`] with the cause (undelivered events stay buffered
+    /// unless the server refused them for good).
+    pub fn flush_blocking(&self, timeout: Duration) -> Result<(), FlushError> {
+        if !self.shared.events.enabled() || self.handle.runtime.is_none() || self.status() == Status::Closed {
+            return Ok(());
+        }
+        let request = self.shared.request_flush();
+        self.shared.wait_flush(request, timeout)
+    }
+
+    /// Calls `f` whenever the value of `flag` for `ctx` changes (a change of the
+    /// flag, a segment or a prerequisite it uses, or its deletion), until the returned
+    /// handle is dropped. The value when registering is the baseline. `f` runs on the
+    /// client's background thread (with [`crate::TestData`], on the thread calling
+    /// `update`): keep it short and never block in it.
+    ///
+    /// ```
+    /// use std::sync::{Arc, Mutex};
+    /// use vexil_sdk::{Context, TestData};
+    ///
+    /// let td = TestData::new();
+    /// td.update(td.flag("theme").value_for_all("light"));
+    /// let client = td.client();
+    /// let seen = Arc::new(Mutex::new(Vec::new()));
+    /// let sink = seen.clone();
+    /// let _listener = client.on_change("theme", &Context::new("user-1"), move |change| {
+    ///     sink.lock().unwrap().push(change.new_value.clone());
+    /// });
+    /// td.update(td.flag("theme").value_for_all("dark"));
+    /// assert_eq!(*seen.lock().unwrap(), [Some(serde_json::json!("dark"))]);
+    /// ```
+    pub fn on_change(
+        &self,
+        flag: &str,
+        ctx: &Context,
+        f: impl Fn(&FlagValueChange) + Send + Sync + 'static,
+    ) -> ChangeListener {
+        let current = self.shared.load_guard();
+        let id = self.shared.listeners.add(flag, ctx.clone(), current.as_deref(), Box::new(f));
+        ChangeListener { shared: Arc::downgrade(&self.shared), id }
+    }
+
+    /// The flags and segments of the snapshot served that cannot be used, and why
+    /// (flags first, then segments, each by key). Each such flag evaluates to reason
+    /// `ERROR` with code `PARSE_ERROR` (its own data) or `GENERAL` (a duplicate key,
+    /// or a failed segment or prerequisite it uses); everything else is served.
+    /// [`Stats::failed_flags`] counts the flags.
+    pub fn failures(&self) -> Vec<Failure> {
+        self.shared.load_guard().as_deref().map(|l| l.failures.to_vec()).unwrap_or_default()
     }
 
     /// The current status.
@@ -398,6 +608,10 @@ impl Client {
     /// Waits until flag data is available (from the server, the persistence file or
     /// the bootstrap), up to `timeout`. Needs no particular async runtime.
     ///
+    /// Errors: [`WaitError::Unauthorized`] as soon as the server refuses the key;
+    /// [`WaitError::TimedOut`] with the last failure as its cause (a refused connection,
+    /// a TLS error...); [`WaitError::Closed`].
+    ///
     /// ```
     /// # let client = vexil_sdk::Client::builder("http://localhost:8080", "vx_srv_example").offline(true)
     /// #     .bootstrap_file(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/bootstrap.json")).build().unwrap();
@@ -407,12 +621,8 @@ impl Client {
     /// # }).unwrap();
     /// ```
     pub async fn wait_until_ready(&self, timeout: Duration) -> Result<(), WaitError> {
-        let status = self.status();
-        if status.has_data() {
-            return Ok(());
-        }
-        if status == Status::Closed {
-            return Err(WaitError::Closed);
+        if self.status().ends_wait() {
+            return self.ready_result(timeout);
         }
         let Some(runtime) = &self.handle.runtime else { return Err(WaitError::Closed) };
         // The timer runs on the client's own runtime, so the caller's executor needs
@@ -420,9 +630,7 @@ impl Client {
         let (tx, rx) = tokio::sync::oneshot::channel();
         let mut status_rx = self.shared.status.subscribe();
         runtime.spawn(async move {
-            let reached =
-                tokio::time::timeout(timeout, status_rx.wait_for(|s| s.has_data() || *s == Status::Closed))
-                    .await;
+            let reached = tokio::time::timeout(timeout, status_rx.wait_for(|s| s.ends_wait())).await;
             let _ = tx.send(reached.is_ok());
         });
         let _ = rx.await;
@@ -447,7 +655,10 @@ impl Client {
         match self.status() {
             s if s.has_data() => Ok(()),
             Status::Closed => Err(WaitError::Closed),
-            status => Err(WaitError::TimedOut { timeout, status }),
+            Status::Unauthorized => {
+                Err(WaitError::Unauthorized { status: self.shared.refused_status().unwrap_or(401) })
+            }
+            status => Err(WaitError::TimedOut { timeout, status, cause: self.shared.last_load_error() }),
         }
     }
 
@@ -458,4 +669,16 @@ impl Client {
     pub fn close(&self) {
         self.handle.close();
     }
+}
+
+/// An exact integer in `i64`'s range, from an integer or an integral float.
+fn as_integer(v: &Value) -> Option<i64> {
+    v.as_i64().or_else(|| {
+        // 2^63 itself is out of range; a fraction is not an integer.
+        v.as_f64()
+            .filter(|n| {
+                n.fract() == 0.0 && *n >= -9_223_372_036_854_775_808.0 && *n < 9_223_372_036_854_775_808.0
+            })
+            .map(|n| n as i64)
+    })
 }

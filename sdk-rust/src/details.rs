@@ -73,6 +73,37 @@ impl<T> Details<T> {
     }
 }
 
+impl<T> Details<T> {
+    /// The details of a hooked evaluation: `value` when one was served, else `default`.
+    pub(crate) fn from_record(record: EvaluationRecord, value: Option<T>, default: T) -> Details<T> {
+        let Some(value) = value.filter(|_| record.error_code.is_none()) else {
+            return Details::error(default, record.error_code.unwrap_or(ErrorCode::General));
+        };
+        Details {
+            value,
+            variant: record.variant,
+            reason: record.reason,
+            error_code: None,
+            rule_index: record.rule_index,
+            rule_id: record.rule_id,
+            prerequisite: record.prerequisite,
+        }
+    }
+}
+
+/// The record of an evaluation that returned the default with `code`.
+pub(crate) fn error_record(code: ErrorCode) -> EvaluationRecord {
+    EvaluationRecord {
+        value: None,
+        variant: None,
+        reason: ReasonKind::Error,
+        rule_index: None,
+        rule_id: None,
+        prerequisite: None,
+        error_code: Some(code),
+    }
+}
+
 /// Every flag evaluated for one context, as JSON for a front end to start from:
 /// `{"environment": ..., "version": ..., "flags": {"flag-key": {"value": ..., "variant":
 /// ..., "reason": ...}}}`. Empty (no environment, no version) before any data.

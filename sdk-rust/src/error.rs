@@ -82,6 +82,48 @@ pub enum BuildError {
     /// The HTTP client could not be created.
     #[error("the HTTP client could not be created")]
     Http(#[source] reqwest::Error),
+    /// A certificate (an extra CA, or the client identity's chain and key) does not
+    /// parse as PEM, or holds no certificate.
+    #[error("the {what} is not valid PEM")]
+    InvalidCertificate {
+        /// `CA certificate` or `client identity`.
+        what: &'static str,
+        /// The parser's complaint, if it had one.
+        #[source]
+        source: Option<reqwest::Error>,
+    },
+    /// The proxy URL is not usable.
+    #[error("the proxy URL {url:?} is not valid")]
+    InvalidProxy {
+        /// The URL given (without credentials it may hold).
+        url: String,
+        /// The complaint.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// An extra header has an invalid name or value, or is one the SDK sets itself
+    /// (`authorization`).
+    #[error("the header {name:?} cannot be sent: {reason}")]
+    InvalidHeader {
+        /// The header name given.
+        name: String,
+        /// Why.
+        reason: &'static str,
+    },
+    /// Two options cannot be used together.
+    #[error("the option `{option}` cannot be combined with `{with}`")]
+    Conflict {
+        /// The option.
+        option: &'static str,
+        /// The option it conflicts with.
+        with: &'static str,
+    },
+    /// A variable [`crate::ClientBuilder::from_env`] needs is unset or not Unicode.
+    #[error("the environment variable {variable} is not set")]
+    MissingEnv {
+        /// The variable.
+        variable: &'static str,
+    },
     /// The background thread or its runtime could not be started.
     #[error("the background thread could not be started")]
     Thread(#[source] std::io::Error),
@@ -152,6 +194,67 @@ pub enum Error {
     },
 }
 
+/// What kind of transport failure an [`Error`] is, for start-up diagnostics and
+/// alerting: see [`Error::transport_failure`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TransportFailure {
+    /// Nothing listens at the address (TCP connection refused).
+    ConnectionRefused,
+    /// The TLS handshake failed: an untrusted or invalid server certificate, a client
+    /// certificate the server refused, or no common protocol.
+    Tls,
+    /// No answer in time (connecting, or the whole request).
+    Timeout,
+    /// The connection failed for another reason (name resolution, network
+    /// unreachable, proxy refused).
+    Connect,
+    /// The connection broke after it was made.
+    Other,
+}
+
+impl Error {
+    /// For errors of the connection itself ([`Error::Transport`], [`Error::Timeout`]),
+    /// what kind of failure it was; `None` for answers from the server (a refused key,
+    /// an unexpected status) and for bad data.
+    pub fn transport_failure(&self) -> Option<TransportFailure> {
+        match self {
+            Error::Timeout { .. } => Some(TransportFailure::Timeout),
+            Error::Transport { source, .. } => Some(classify(source)),
+            _ => None,
+        }
+    }
+}
+
+/// Walks the error's causes for the first that says what happened. An `io::Error`
+/// wrapping another error reports that error's own causes as its source, skipping the
+/// error itself (a rustls error, typically): the walk looks inside with `get_ref`.
+fn classify(e: &reqwest::Error) -> TransportFailure {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(c) = cause {
+        #[cfg(feature = "rustls-tls")]
+        if c.downcast_ref::<rustls::Error>().is_some() {
+            return TransportFailure::Tls;
+        }
+        cause = c.source();
+        if let Some(io) = c.downcast_ref::<std::io::Error>() {
+            if io.kind() == std::io::ErrorKind::ConnectionRefused {
+                return TransportFailure::ConnectionRefused;
+            }
+            if let Some(inner) = io.get_ref() {
+                cause = Some(inner);
+            }
+        }
+    }
+    if e.is_timeout() {
+        TransportFailure::Timeout
+    } else if e.is_connect() {
+        TransportFailure::Connect
+    } else {
+        TransportFailure::Other
+    }
+}
+
 /// What was wrong with the event stream.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -168,6 +271,12 @@ pub enum StreamError {
     /// A change event carries no usable `id`.
     #[error("a `{event}` event has no numeric id")]
     MissingId {
+        /// The event type.
+        event: String,
+    },
+    /// A flag or segment event whose data does not parse and names no key.
+    #[error("a `{event}` event without a key")]
+    MissingKey {
         /// The event type.
         event: String,
     },
@@ -199,6 +308,9 @@ pub enum StreamError {
     /// A change arrived before any snapshot to apply it to.
     #[error("a change arrived before any snapshot")]
     NoBase,
+    /// A `snapshot` event cannot be used.
+    #[error("a snapshot event is unusable")]
+    Snapshot(#[source] vexil_core::Error),
     /// Applying the received changes gave an invalid snapshot.
     #[error("the changes give an invalid snapshot")]
     Invalid(#[source] vexil_core::ValidationErrors),
@@ -323,9 +435,18 @@ impl std::fmt::Display for Foreign {
 }
 
 /// Why [`crate::Client::wait_until_ready`] returned without data.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum WaitError {
+    /// The server refused the SDK key (HTTP 401: unknown or revoked; 403: not a server
+    /// key). Returned as soon as the server says so, without waiting for the timeout:
+    /// waiting will not help. The client keeps retrying at its longest reconnection
+    /// delay, in case the key is restored.
+    #[error("the server refused the SDK key (HTTP {status})")]
+    Unauthorized {
+        /// 401 or 403.
+        status: u16,
+    },
     /// No snapshot arrived in time; the client keeps trying.
     #[error("no flag data within {timeout:?} (status: {status:?})")]
     TimedOut {
@@ -333,13 +454,18 @@ pub enum WaitError {
         timeout: Duration,
         /// The status at the deadline.
         status: Status,
+        /// The last failure of loading the configuration (a refused connection, a TLS
+        /// error, an unexpected status...), if any; see [`Error::transport_failure`].
+        #[source]
+        cause: Option<Arc<Error>>,
     },
     /// The client was closed.
     #[error("the client is closed")]
     Closed,
 }
 
-/// Why [`crate::Client::track`] did not record an event.
+/// Why [`crate::Client::try_track`] did not record an event. [`crate::Client::track`]
+/// never fails: it counts these in [`crate::Stats`] instead.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum TrackError {
@@ -353,7 +479,21 @@ pub enum TrackError {
     /// event was dropped and counted.
     #[error("the event buffer is full")]
     BufferFull,
-    /// Events are disabled for this client (offline mode or `send_events(false)`).
+    /// Events are disabled for this client (offline mode, test data or
+    /// `send_events(false)`).
     #[error("events are disabled for this client")]
     Disabled,
+}
+
+/// Why [`crate::Client::flush_blocking`] did not deliver every pending event.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum FlushError {
+    /// The flush did not finish in time; it goes on in the background.
+    #[error("the flush did not finish within {0:?}")]
+    TimedOut(Duration),
+    /// The server could not be reached or refused a batch; undelivered events stay
+    /// buffered for the next flush unless the server refused them for good.
+    #[error("events were not delivered")]
+    NotDelivered(#[source] Arc<Error>),
 }

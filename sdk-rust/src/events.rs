@@ -130,6 +130,11 @@ impl Events {
         self.enabled
     }
 
+    /// The watched flags, in watch order.
+    pub(crate) fn watched(&self) -> &[String] {
+        &self.watch
+    }
+
     fn drop_n(&self, n: usize) {
         if n > 0 {
             self.dropped.fetch_add(n as u64, Relaxed);
@@ -311,7 +316,7 @@ mod tests {
             {"key": "a", "kind": "boolean", "salt": "s",
              "variants": [{"key": "on", "value": true}, {"key": "off", "value": false}],
              "config": {"enabled": true, "off_variant": "off", "default": {"variant": "on"}}}]});
-        Loaded::new(CompiledSnapshot::from_json(json.to_string().as_bytes()).unwrap(), watch)
+        Loaded::from_compiled(CompiledSnapshot::from_json(json.to_string().as_bytes()).unwrap(), watch)
     }
 
     fn limits(n: usize) -> Limits {

@@ -14,7 +14,7 @@
 //!
 //!     let user = Context::new("user-42").with("country", "DE").with("plan", "pro");
 //!     if client.bool_value("new-checkout", &user, false) {
-//!         client.track("checkout-completed", &user, 129.90)?;
+//!         client.track("checkout-completed", &user, 129.90);
 //!     }
 //!     Ok(())
 //! }
@@ -28,10 +28,22 @@
 //!   stream keeps failing. Work runs on a thread of the client's own, so the client
 //!   needs no async runtime from its caller.
 //! - **Resilience**: a bootstrap snapshot, an offline mode, a persistence file used when
-//!   the server is unreachable at start, and a [`Status`] that turns stale without
-//!   contact.
-//! - **Events**: usage counts and custom metrics ([`Client::track`]) are sent in the
-//!   background.
+//!   the server is unreachable at start, and a [`Status`] that says where the values
+//!   come from ([`Status::Persisted`], [`Status::Bootstrap`]) and turns stale without
+//!   contact. A flag the SDK cannot use evaluates to `ERROR` and the rest is served
+//!   ([`Client::failures`]).
+//! - **Start-up errors with their cause**: a refused key ends
+//!   [`Client::wait_until_ready`] at once ([`WaitError::Unauthorized`]); a timeout
+//!   carries the last failure ([`Error::transport_failure`]: refused connection, TLS...).
+//! - **Networks**: the platform's trust store and Mozilla's roots plus extra CAs,
+//!   client certificates, a proxy (or `HTTPS_PROXY`), extra headers, timeouts, or a
+//!   ready-made `reqwest::Client` ([`ClientBuilder`]).
+//! - **Events**: usage counts and custom metrics ([`Client::track`], which never fails,
+//!   and [`Client::flush_blocking`]) are sent in the background, metrics with the
+//!   variants of rollouts the context is in.
+//! - **Hooks and listeners**: evaluation [`Hook`]s in OpenFeature's model, and
+//!   [`Client::on_change`] for one flag's value for one context.
+//! - **Tests of application code**: [`TestData`] builds a client with no server.
 //! - **OpenFeature**: with the `openfeature` feature, `openfeature::VexilProvider`.
 //!
 //! Offline, from a bootstrap snapshot (no server needed):
@@ -67,6 +79,8 @@ mod client;
 mod details;
 mod error;
 mod events;
+mod hooks;
+mod listen;
 mod loaded;
 #[cfg(feature = "openfeature")]
 pub mod openfeature;
@@ -74,6 +88,7 @@ mod persist;
 mod shared;
 mod sse;
 mod status;
+pub mod testdata;
 mod transport;
 mod usage;
 mod worker;
@@ -81,7 +96,16 @@ mod worker;
 pub use builder::{ClientBuilder, MAX_WATCHED_FLAGS};
 pub use client::Client;
 pub use details::{AllFlags, Details};
-pub use error::{BuildError, Corruption, Error, Foreign, PersistError, StreamError, TrackError, WaitError};
+pub use error::{
+    BuildError, Corruption, Error, FlushError, Foreign, PersistError, StreamError, TrackError,
+    TransportFailure, WaitError,
+};
+pub use hooks::{EvaluationError, Hook, HookContext, HookError};
+pub use listen::{ChangeListener, FlagValueChange};
 pub use shared::FlagsChanged;
 pub use status::{Stats, Status};
-pub use vexil_core::{AttrValue, Context, ErrorCode, EvaluationRecord, FlagKind, ReasonKind, Snapshot};
+pub use testdata::TestData;
+pub use vexil_core::{
+    AttrValue, Context, ErrorCode, EvaluationRecord, Failure, FailureCause, FlagKind, Object, Op, ReasonKind,
+    Segment, Snapshot, SnapshotFlag,
+};

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use vexil_core::CompiledSnapshot;
+use vexil_core::{CompiledSnapshot, Failure, LenientCompile};
 
 use crate::usage::UsageCounters;
 
@@ -29,6 +29,12 @@ pub(crate) struct Loaded {
     /// Variant keys of watched flags, by flag index, shared with the served-variant
     /// memory so that recording one clones an `Arc` rather than a string.
     watched_variants: Box<[Option<VariantKeys>]>,
+    /// Flags (indices) whose variant depends on bucketing: metric events are
+    /// attributed to their variants without configuration.
+    pub(crate) rollout_flags: Box<[usize]>,
+    /// What could not be compiled (flags first), from the lenient compilation.
+    pub(crate) failures: Arc<[Failure]>,
+    pub(crate) failed_flags: usize,
 }
 
 /// One watched flag's served variant, as recorded on the evaluation path.
@@ -39,7 +45,17 @@ pub(crate) struct Served {
 }
 
 impl Loaded {
-    pub(crate) fn new(compiled: CompiledSnapshot, watch: &[String]) -> Loaded {
+    /// Counters and lookups for a compilation; its failures are kept for reporting.
+    pub(crate) fn new(compiled: LenientCompile, watch: &[String]) -> Loaded {
+        let failed_flags = compiled.failed_flags().count();
+        let failures = compiled.failures.into();
+        let mut loaded = Loaded::from_compiled(compiled.compiled, watch);
+        loaded.failures = failures;
+        loaded.failed_flags = failed_flags;
+        loaded
+    }
+
+    pub(crate) fn from_compiled(compiled: CompiledSnapshot, watch: &[String]) -> Loaded {
         let mut offset = 0usize;
         let mut slots = Vec::with_capacity(compiled.len());
         let mut watched_variants = Vec::with_capacity(compiled.len());
@@ -52,11 +68,16 @@ impl Loaded {
             watched_variants.push(position.map(|_| flag.variants().map(|(k, _)| Arc::from(k)).collect()));
             offset += flag.variants().len();
         }
+        let rollout_flags =
+            compiled.flags().enumerate().filter(|(_, f)| f.has_rollout()).map(|(i, _)| i).collect();
         Loaded {
             usage: UsageCounters::new(offset),
             compiled,
             slots: slots.into_boxed_slice(),
             watched_variants: watched_variants.into_boxed_slice(),
+            rollout_flags,
+            failures: Arc::new([]),
+            failed_flags: 0,
         }
     }
 
@@ -109,7 +130,7 @@ mod tests {
 
     #[test]
     fn counts_land_in_the_slot_of_their_flag_and_variant() {
-        let l = Loaded::new(compiled(), &[]);
+        let l = Loaded::from_compiled(compiled(), &[]);
         let b = l.compiled.flag_index("b").unwrap();
         let a = l.compiled.flag_index("a").unwrap();
         assert!(l.count(b, 2).is_none());
@@ -126,7 +147,7 @@ mod tests {
 
     #[test]
     fn a_watched_flag_reports_the_served_variant() {
-        let l = Loaded::new(compiled(), &["zzz".to_owned(), "b".to_owned()]);
+        let l = Loaded::from_compiled(compiled(), &["zzz".to_owned(), "b".to_owned()]);
         let b = l.compiled.flag_index("b").unwrap();
         let served = l.count(b, 1).unwrap();
         assert_eq!((served.watch, &*served.variant), (1, "y"));

@@ -160,7 +160,8 @@ impl FeatureProvider for VexilProvider {
         match self.client.status() {
             Status::Initializing => ProviderStatus::NotReady,
             Status::Ready | Status::Offline => ProviderStatus::Ready,
-            Status::Stale => ProviderStatus::STALE,
+            // Values served, but not confirmed by the server (yet, or any more).
+            Status::Stale | Status::Persisted | Status::Bootstrap => ProviderStatus::STALE,
             _ => ProviderStatus::Error,
         }
     }

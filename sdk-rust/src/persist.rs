@@ -18,8 +18,9 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use vexil_core::{CompiledSnapshot, Snapshot};
+use vexil_core::Snapshot;
 
+use crate::apply::Source;
 use crate::error::{Corruption, Foreign, PersistError};
 
 const FORMAT: &str = "vexil-sdk-snapshot";
@@ -90,21 +91,12 @@ fn temp_path(path: &Path) -> PathBuf {
 
 /// Reads and checks a persistence file. `environment`, when known, is the one the file
 /// must hold.
-pub(crate) fn read(
-    path: &Path,
-    key: &str,
-    environment: Option<&str>,
-) -> Result<(Snapshot, CompiledSnapshot), PersistError> {
+pub(crate) fn read(path: &Path, key: &str, environment: Option<&str>) -> Result<Source, PersistError> {
     let bytes = std::fs::read(path).map_err(|source| PersistError::Io { path: path.to_owned(), source })?;
     parse(path, &bytes, key, environment)
 }
 
-fn parse(
-    path: &Path,
-    bytes: &[u8],
-    key: &str,
-    environment: Option<&str>,
-) -> Result<(Snapshot, CompiledSnapshot), PersistError> {
+fn parse(path: &Path, bytes: &[u8], key: &str, environment: Option<&str>) -> Result<Source, PersistError> {
     let p = || path.to_owned();
     let not_ours = || PersistError::NotASnapshotFile { path: path.to_owned() };
     let newline = bytes.iter().take(MAX_HEADER_BYTES).position(|&b| b == b'\n').ok_or_else(not_ours)?;
@@ -138,13 +130,13 @@ fn parse(
     if checksum(body) != header.body_murmur3 {
         return Err(PersistError::Corrupt { path: p(), what: Corruption::Checksum });
     }
-    let snapshot = Snapshot::from_json(body).map_err(|source| PersistError::Invalid { path: p(), source })?;
+    // Lenient like data from the server: the file holds what the server sent.
+    let source = Source::from_json(body).map_err(|source| PersistError::Invalid { path: p(), source })?;
+    let snapshot = &source.snapshot;
     if snapshot.environment != header.environment || snapshot.version != header.version {
         return Err(PersistError::Corrupt { path: p(), what: Corruption::HeaderMismatch });
     }
-    let compiled = CompiledSnapshot::compile(&snapshot)
-        .map_err(|e| PersistError::Invalid { path: p(), source: vexil_core::Error::Invalid(e) })?;
-    Ok((snapshot, compiled))
+    Ok(source)
 }
 
 #[cfg(test)]
@@ -169,9 +161,9 @@ mod tests {
     #[test]
     fn a_written_file_reads_back_and_leaves_no_temporary_file() {
         let (dir, path) = written();
-        let (s, compiled) = read(&path, "k1", Some("production")).unwrap();
-        assert_eq!(s, snapshot());
-        assert_eq!(compiled.version(), 9);
+        let s = read(&path, "k1", Some("production")).unwrap();
+        assert_eq!(s.snapshot, snapshot());
+        assert_eq!(s.compile().compiled.version(), 9);
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names.len(), 1);
         let text = std::fs::read_to_string(&path).unwrap();
@@ -230,9 +222,7 @@ mod tests {
         ));
     }
 
-    #[test]
-    fn a_body_that_is_not_a_valid_snapshot_is_refused() {
-        let body = br#"{"environment":"production","version":9,"flags":[{"key":"a"}]}"#;
+    fn file(body: &[u8]) -> Vec<u8> {
         let header = Header {
             format: FORMAT.into(),
             format_version: 1,
@@ -246,6 +236,20 @@ mod tests {
         let mut bytes = serde_json::to_vec(&header).unwrap();
         bytes.push(b'\n');
         bytes.extend_from_slice(body);
+        bytes
+    }
+
+    #[test]
+    fn a_flag_that_does_not_parse_fails_alone() {
+        let bytes = file(br#"{"environment":"production","version":9,"flags":[{"key":"a"}]}"#);
+        let source = parse(Path::new("x"), &bytes, "k1", None).unwrap();
+        assert_eq!(source.unparsed.len(), 1);
+        assert_eq!(source.compile().failures.len(), 1);
+    }
+
+    #[test]
+    fn a_body_that_is_not_a_valid_snapshot_is_refused() {
+        let bytes = file(br#"{"environment":"production","version":9,"flags":{"key":"a"}}"#);
         assert!(matches!(parse(Path::new("x"), &bytes, "k1", None), Err(PersistError::Invalid { .. })));
     }
 

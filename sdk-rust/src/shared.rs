@@ -2,16 +2,21 @@
 //! is the only writer of the snapshot; readers never take a lock.
 
 use std::fmt;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::atomic::{AtomicBool, AtomicU16, AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::time::Duration;
 
 use arc_swap::ArcSwapOption;
 use tokio::sync::{Notify, broadcast};
+use vexil_core::LenientCompile;
 
-use crate::error::{Error, PersistError};
+use crate::apply::{Source, changed_flags};
+use crate::error::{Error, FlushError, PersistError};
 use crate::events::Events;
+use crate::hooks::Hook;
+use crate::listen::Listeners;
 use crate::loaded::Loaded;
-use crate::status::{Counters, Stats, Status, StatusCell, StatusInputs};
+use crate::status::{Counters, Origin, Stats, Status, StatusCell, StatusInputs};
 
 /// Flags whose evaluation may have changed, after a new snapshot was installed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,10 +46,30 @@ pub(crate) struct Shared {
     pub(crate) events: Events,
     pub(crate) changes: broadcast::Sender<FlagsChanged>,
     pub(crate) flush_now: Notify,
+    /// Flushes asked for by [`crate::Client::flush_blocking`], and those done.
+    flush_requested: AtomicU64,
+    flush_done: Mutex<FlushDone>,
+    flush_cond: Condvar,
+    pub(crate) hooks: Box<[Arc<dyn Hook>]>,
+    pub(crate) listeners: Listeners,
+    origin: Mutex<Option<Origin>>,
+    /// The status of the server's last refusal of the key (401/403), 0 when accepted.
+    key_refused: AtomicU16,
     last_error: Mutex<Option<Arc<Error>>>,
+    /// The last error of loading flag data from the server (the cause of a start-up
+    /// that times out).
+    last_load_error: Mutex<Option<Arc<Error>>>,
     persist_error: Mutex<Option<Arc<PersistError>>>,
     offline: bool,
     closed: AtomicBool,
+}
+
+#[derive(Debug, Default)]
+struct FlushDone {
+    /// The highest request number a finished flush covered.
+    covered: u64,
+    /// Its error, if it did not deliver everything.
+    error: Option<Arc<Error>>,
 }
 
 /// Displays an error with its chain of sources.
@@ -63,7 +88,12 @@ impl fmt::Display for Chain<'_> {
 }
 
 impl Shared {
-    pub(crate) fn new(status: StatusCell, events: Events, offline: bool) -> Shared {
+    pub(crate) fn new(
+        status: StatusCell,
+        events: Events,
+        offline: bool,
+        hooks: Box<[Arc<dyn Hook>]>,
+    ) -> Shared {
         Shared {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             snapshot: ArcSwapOption::empty(),
@@ -73,10 +103,114 @@ impl Shared {
             events,
             changes: broadcast::Sender::new(64),
             flush_now: Notify::new(),
+            flush_requested: AtomicU64::new(0),
+            flush_done: Mutex::default(),
+            flush_cond: Condvar::new(),
+            hooks,
+            listeners: Listeners::default(),
+            origin: Mutex::new(None),
+            key_refused: AtomicU16::new(0),
             last_error: Mutex::new(None),
+            last_load_error: Mutex::new(None),
             persist_error: Mutex::new(None),
             offline,
             closed: AtomicBool::new(false),
+        }
+    }
+
+    /// Installs a compiled snapshot and tells everyone who cares: change subscribers,
+    /// value-change listeners, the status. `old` is the source it replaces, to find
+    /// the flags that changed. Listeners run on the calling thread.
+    pub(crate) fn install(
+        &self,
+        old: Option<&Source>,
+        new: &Source,
+        compiled: LenientCompile,
+        origin: Origin,
+    ) {
+        let version = new.snapshot.version;
+        let failed_before: Vec<String> = self.failed_flag_keys();
+        let loaded = Arc::new(Loaded::new(compiled, self.events.watched()));
+        let wanted = self.changes.receiver_count() > 0 || !self.listeners.is_empty();
+        let changed = wanted.then(|| changed_flags(old, new));
+        let failed_now: Vec<String> = failed_keys(&loaded);
+        if failed_now != failed_before && !failed_now.is_empty() {
+            tracing::warn!(
+                environment.version = version,
+                flags = ?failed_now,
+                "vexil: flags that cannot be evaluated are served as errors; the rest is served"
+            );
+        }
+        let current = loaded.clone();
+        if let Some(old) = self.replace(loaded) {
+            self.events.retire(old);
+        }
+        *self.origin.lock().unwrap_or_else(PoisonError::into_inner) = Some(origin);
+        if origin == Origin::Server {
+            self.key_refused.store(0, Ordering::Release);
+        }
+        self.refresh_status();
+        if let Some(flags) = changed.filter(|f| !f.is_empty()) {
+            self.listeners.notify(&current, &flags);
+            // No receiver left is fine.
+            let _ = self.changes.send(FlagsChanged { version, flags: flags.into() });
+        }
+        tracing::debug!(environment.version = version, origin = ?origin, "vexil: snapshot installed");
+    }
+
+    fn failed_flag_keys(&self) -> Vec<String> {
+        self.load_guard().as_deref().map(failed_keys).unwrap_or_default()
+    }
+
+    pub(crate) fn origin(&self) -> Option<Origin> {
+        *self.origin.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Notes that the server refused the key (401/403).
+    pub(crate) fn key_refused(&self, status: u16) {
+        self.key_refused.store(status, Ordering::Release);
+        self.refresh_status();
+    }
+
+    /// The status of the server's last refusal of the key, if it was refused last.
+    pub(crate) fn refused_status(&self) -> Option<u16> {
+        Some(self.key_refused.load(Ordering::Acquire)).filter(|s| *s != 0)
+    }
+
+    /// Numbers a flush request; flushes that start after this call cover it.
+    pub(crate) fn request_flush(&self) -> u64 {
+        let n = self.flush_requested.fetch_add(1, Ordering::AcqRel) + 1;
+        self.flush_now.notify_one();
+        n
+    }
+
+    /// The highest request number a flush starting now covers.
+    pub(crate) fn flush_starting(&self) -> u64 {
+        self.flush_requested.load(Ordering::Acquire)
+    }
+
+    /// Notes a finished flush that covered requests up to `covered`.
+    pub(crate) fn flush_finished(&self, covered: u64, error: Option<Arc<Error>>) {
+        let mut done = self.flush_done.lock().unwrap_or_else(PoisonError::into_inner);
+        if covered >= done.covered {
+            *done = FlushDone { covered, error };
+        }
+        self.flush_cond.notify_all();
+    }
+
+    /// Blocks until a flush covering `request` finished, or the timeout.
+    pub(crate) fn wait_flush(&self, request: u64, timeout: Duration) -> Result<(), FlushError> {
+        let done = self.flush_done.lock().unwrap_or_else(PoisonError::into_inner);
+        let (done, result) = self
+            .flush_cond
+            .wait_timeout_while(done, timeout, |d| d.covered < request)
+            .unwrap_or_else(PoisonError::into_inner);
+        if result.timed_out() && done.covered < request {
+            return Err(FlushError::TimedOut(timeout));
+        }
+        match &done.error {
+            Some(e) => Err(FlushError::NotDelivered(e.clone())),
+            None => Ok(()),
         }
     }
 
@@ -106,8 +240,28 @@ impl Shared {
 
     /// Logs an error and keeps it as the latest.
     pub(crate) fn record_error(&self, e: Error) {
-        tracing::warn!(error = %Chain(&e), "vexil");
-        *self.last_error.lock().unwrap_or_else(PoisonError::into_inner) = Some(Arc::new(e));
+        self.record_shared_error(Arc::new(e));
+    }
+
+    /// Like [`Shared::record_error`], for an error kept elsewhere too.
+    pub(crate) fn record_shared_error(&self, e: Arc<Error>) {
+        tracing::warn!(error = %Chain(&*e), "vexil");
+        *self.last_error.lock().unwrap_or_else(PoisonError::into_inner) = Some(e);
+    }
+
+    /// Records a failure to load flag data from the server: kept as the latest error
+    /// and as the cause a timed-out start-up reports.
+    pub(crate) fn record_load_error(&self, e: Error) {
+        if let Error::Unauthorized { status, .. } = e {
+            self.key_refused(status);
+        }
+        let e = Arc::new(e);
+        *self.last_load_error.lock().unwrap_or_else(PoisonError::into_inner) = Some(e.clone());
+        self.record_shared_error(e);
+    }
+
+    pub(crate) fn last_load_error(&self) -> Option<Arc<Error>> {
+        self.last_load_error.lock().unwrap_or_else(PoisonError::into_inner).clone()
     }
 
     /// Logs a persistence problem and keeps it, apart from other errors, until the
@@ -133,6 +287,8 @@ impl Shared {
     pub(crate) fn refresh_status(&self) -> Status {
         self.status.refresh(StatusInputs {
             has_data: self.snapshot.load().is_some(),
+            origin: self.origin(),
+            key_refused: self.refused_status().is_some(),
             offline: self.offline,
             closed: self.closed.load(Ordering::Acquire),
         })
@@ -144,6 +300,16 @@ impl Shared {
     }
 
     pub(crate) fn stats(&self) -> Stats {
-        self.counters.snapshot(self.events.dropped.load(Ordering::Relaxed))
+        let failed = self.load_guard().as_deref().map_or(0, |l| l.failed_flags as u64);
+        self.counters.snapshot(self.events.dropped.load(Ordering::Relaxed), failed)
     }
+}
+
+fn failed_keys(loaded: &Loaded) -> Vec<String> {
+    loaded
+        .failures
+        .iter()
+        .filter(|f| matches!(f.object, vexil_core::Object::Flag(_)))
+        .map(|f| f.object.key().to_owned())
+        .collect()
 }

@@ -18,11 +18,24 @@ use tokio::sync::watch;
 pub enum Status {
     /// No flag data yet: every call returns its default with `PROVIDER_NOT_READY`.
     Initializing,
-    /// Flag data is loaded and the server was in touch recently.
+    /// No flag data, and the server refused the SDK key (HTTP 401 or 403): every call
+    /// returns its default. [`crate::Client::wait_until_ready`] returns
+    /// [`crate::WaitError::Unauthorized`] at once. The client keeps retrying at its
+    /// longest reconnection delay.
+    Unauthorized,
+    /// Flag data from the server is loaded and the server was in touch recently (or,
+    /// for a client built on [`crate::TestData`], the test data is served).
     Ready,
-    /// Flag data is loaded but the server has not been in touch for longer than
-    /// `max_staleness`; the values are still served.
+    /// Flag data from the server is loaded but the server has not been in touch for
+    /// longer than `max_staleness`; the values are still served.
     Stale,
+    /// The snapshot of the persistence file is served because the server has not
+    /// answered with data since the client started: the values may be old. Becomes
+    /// [`Status::Ready`] when the server answers.
+    Persisted,
+    /// The bootstrap snapshot is served and the server has not answered with data yet.
+    /// Becomes [`Status::Ready`] when it does.
+    Bootstrap,
     /// Offline mode: the bootstrap snapshot is served and the server is never called.
     Offline,
     /// The client was closed; the last values are still served.
@@ -32,8 +45,35 @@ pub enum Status {
 impl Status {
     /// Whether flag values (rather than defaults) are being served.
     pub fn has_data(self) -> bool {
-        matches!(self, Status::Ready | Status::Stale | Status::Offline)
+        matches!(
+            self,
+            Status::Ready | Status::Stale | Status::Persisted | Status::Bootstrap | Status::Offline
+        )
     }
+
+    /// Whether waiting for data is over: data, or a state waiting will not change.
+    pub(crate) fn ends_wait(self) -> bool {
+        self.has_data() || matches!(self, Status::Closed | Status::Unauthorized)
+    }
+
+    /// Whether the values served come from the server in this process and are current
+    /// ([`Status::Ready`]).
+    pub fn is_current(self) -> bool {
+        self == Status::Ready
+    }
+}
+
+/// Where the snapshot served came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Origin {
+    /// The bootstrap given to the builder.
+    Bootstrap,
+    /// The persistence file.
+    Persisted,
+    /// The server, in this process.
+    Server,
+    /// A [`crate::TestData`] source.
+    TestData,
 }
 
 /// Counters describing what the client did, for monitoring and tests.
@@ -63,6 +103,13 @@ pub struct Stats {
     /// Usage counts, metric events and served-variant records dropped (buffers full,
     /// batches refused, or too old to send).
     pub events_dropped: u64,
+    /// Metric events [`crate::Client::track`] refused: an invalid event key or a value
+    /// that is not finite.
+    pub events_invalid: u64,
+    /// Flags of the snapshot served that cannot be evaluated (their data does not
+    /// parse or validate, or they use a segment or prerequisite that does not): each
+    /// evaluates to `ERROR`. [`crate::Client::failures`] names them.
+    pub failed_flags: u64,
 }
 
 #[derive(Debug, Default)]
@@ -76,6 +123,7 @@ pub(crate) struct Counters {
     pub(crate) rejected_updates: AtomicU64,
     pub(crate) persisted_loads: AtomicU64,
     pub(crate) event_batches_sent: AtomicU64,
+    pub(crate) events_invalid: AtomicU64,
 }
 
 impl Counters {
@@ -83,7 +131,7 @@ impl Counters {
         counter.fetch_add(1, Relaxed);
     }
 
-    pub(crate) fn snapshot(&self, events_dropped: u64) -> Stats {
+    pub(crate) fn snapshot(&self, events_dropped: u64, failed_flags: u64) -> Stats {
         Stats {
             full_loads: self.full_loads.load(Relaxed),
             changes_applied: self.changes_applied.load(Relaxed),
@@ -95,6 +143,8 @@ impl Counters {
             persisted_loads: self.persisted_loads.load(Relaxed),
             event_batches_sent: self.event_batches_sent.load(Relaxed),
             events_dropped,
+            events_invalid: self.events_invalid.load(Relaxed),
+            failed_flags,
         }
     }
 }
@@ -115,6 +165,8 @@ pub(crate) struct StatusCell {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct StatusInputs {
     pub(crate) has_data: bool,
+    pub(crate) origin: Option<Origin>,
+    pub(crate) key_refused: bool,
     pub(crate) offline: bool,
     pub(crate) closed: bool,
 }
@@ -158,11 +210,15 @@ impl StatusCell {
         } else if inputs.offline {
             Status::Offline
         } else if !inputs.has_data {
-            Status::Initializing
-        } else if self.since_contact() > self.max_staleness {
-            Status::Stale
+            if inputs.key_refused { Status::Unauthorized } else { Status::Initializing }
         } else {
-            Status::Ready
+            match inputs.origin {
+                Some(Origin::Persisted) => Status::Persisted,
+                Some(Origin::Bootstrap) => Status::Bootstrap,
+                Some(Origin::TestData) => Status::Ready,
+                Some(Origin::Server) | None if self.since_contact() > self.max_staleness => Status::Stale,
+                Some(Origin::Server) | None => Status::Ready,
+            }
         };
         self.set(status);
         status
@@ -188,12 +244,13 @@ impl StatusCell {
         });
     }
 
-    /// Blocks the calling thread until the status has data or is closed, or the timeout.
+    /// Blocks the calling thread until the status has data, is closed or unauthorized,
+    /// or the timeout.
     pub(crate) fn wait_blocking(&self, timeout: Duration) -> Status {
         let guard = self.current.lock().unwrap_or_else(PoisonError::into_inner);
         let (guard, _) = self
             .changed
-            .wait_timeout_while(guard, timeout, |s| !s.has_data() && *s != Status::Closed)
+            .wait_timeout_while(guard, timeout, |s| !s.ends_wait())
             .unwrap_or_else(PoisonError::into_inner);
         *guard
     }

@@ -44,11 +44,10 @@ pub(crate) enum Posted {
 
 impl Transport {
     pub(crate) fn new(options: &Options) -> Result<Transport, BuildError> {
-        let http = reqwest::Client::builder()
-            .connect_timeout(options.connect_timeout)
-            .user_agent(concat!("vexil-sdk-rust/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(BuildError::Http)?;
+        let http = match &options.network.http_client {
+            Some(client) => client.clone(),
+            None => http_client(options)?,
+        };
         let join = |path: &str| {
             options
                 .base_url
@@ -133,4 +132,69 @@ impl Transport {
             s => Ok(Posted::Refused(s)),
         }
     }
+}
+
+/// The HTTP client the builder's options describe.
+fn http_client(options: &Options) -> Result<reqwest::Client, BuildError> {
+    let n = &options.network;
+    let mut b = reqwest::Client::builder()
+        .connect_timeout(options.connect_timeout)
+        .user_agent(concat!("vexil-sdk-rust/", env!("CARGO_PKG_VERSION")));
+    if let Some(t) = n.read_timeout {
+        b = b.read_timeout(t);
+    }
+    let mut headers = header::HeaderMap::new();
+    for (name, value) in &n.headers {
+        let invalid = |reason| BuildError::InvalidHeader { name: name.clone(), reason };
+        let key = header::HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| invalid("not a valid header name"))?;
+        if key == header::AUTHORIZATION {
+            return Err(invalid("the SDK sends its key in it"));
+        }
+        let value = HeaderValue::from_str(value).map_err(|_| invalid("the value is not visible ASCII"))?;
+        headers.append(key, value);
+    }
+    b = b.default_headers(headers);
+    if n.no_proxy {
+        b = b.no_proxy();
+    }
+    if let Some(url) = &n.proxy {
+        let proxy = reqwest::Proxy::all(url.as_str())
+            .map_err(|source| BuildError::InvalidProxy { url: without_credentials(url), source })?;
+        b = b.proxy(proxy);
+    }
+    #[cfg(feature = "rustls-tls")]
+    {
+        if let Some(enabled) = n.built_in_roots {
+            b = b.tls_built_in_root_certs(enabled);
+        }
+        for pem in &n.ca_pems {
+            let invalid = |source| BuildError::InvalidCertificate { what: "CA certificate", source };
+            let certs = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| invalid(Some(e)))?;
+            if certs.is_empty() {
+                return Err(invalid(None));
+            }
+            for c in certs {
+                b = b.add_root_certificate(c);
+            }
+        }
+        if let Some(pem) = &n.identity_pem {
+            let identity = reqwest::Identity::from_pem(pem)
+                .map_err(|e| BuildError::InvalidCertificate { what: "client identity", source: Some(e) })?;
+            b = b.identity(identity);
+        }
+    }
+    b.build().map_err(BuildError::Http)
+}
+
+/// A proxy URL fit for an error message: any user information (a password) left out,
+/// whether or not the URL parses.
+fn without_credentials(raw: &str) -> String {
+    if let Some((scheme, rest)) = raw.split_once("://") {
+        let authority = rest.find('/').map_or(rest, |end| &rest[..end]);
+        if let Some(at) = authority.rfind('@') {
+            return format!("{scheme}://***@{}", &rest[at + 1..]);
+        }
+    }
+    raw.to_owned()
 }

@@ -16,17 +16,16 @@ use rand::SeedableRng as _;
 use tokio::sync::watch;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
-use vexil_core::{CompiledSnapshot, Snapshot};
+use vexil_core::LenientCompile;
 
-use crate::apply::{apply, changed_flags, normalize, parse_change};
+use crate::apply::{Source, apply, parse_change};
 use crate::backoff::Backoff;
 use crate::builder::Options;
 use crate::error::{BuildError, Error, PersistError, StreamError};
-use crate::loaded::Loaded;
 use crate::persist;
-use crate::shared::{FlagsChanged, Shared};
+use crate::shared::Shared;
 use crate::sse::{SseEvent, SseItem, SseParser};
-use crate::status::Counters;
+use crate::status::{Counters, Origin};
 use crate::transport::{self, Fetched, Posted, Transport};
 
 /// Consecutive stream failures after which the configuration is polled between
@@ -41,17 +40,6 @@ const MAX_EVENT_BYTES: usize = 256 * 1024 * 1024;
 const PERSIST_EVERY: Duration = Duration::from_secs(1);
 /// How often the status is recomputed (for staleness).
 const STATUS_TICK: Duration = Duration::from_millis(250);
-
-/// Where the snapshot served came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Origin {
-    /// The bootstrap given to the builder.
-    Bootstrap,
-    /// The persistence file.
-    Persisted,
-    /// The server, in this process.
-    Server,
-}
 
 /// The handle kept by the client: stops and joins the thread.
 #[derive(Debug)]
@@ -79,7 +67,7 @@ impl WorkerHandle {
 pub(crate) fn spawn(
     shared: Arc<Shared>,
     options: Arc<Options>,
-    bootstrap: Option<Snapshot>,
+    bootstrap: Option<Source>,
 ) -> Result<WorkerHandle, BuildError> {
     let transport = Transport::new(&options)?;
     let runtime =
@@ -113,8 +101,8 @@ struct Worker {
     options: Arc<Options>,
     transport: Transport,
     cancel: CancellationToken,
-    /// The snapshot served, as a model to apply changes to.
-    source: Option<Arc<Snapshot>>,
+    /// The data served, as a model to apply changes to.
+    source: Option<Arc<Source>>,
     origin: Option<Origin>,
     /// The version to resume the stream from (`Last-Event-ID`) and to poll with
     /// (`If-None-Match`): set only while the data came from this server in this
@@ -122,7 +110,7 @@ struct Worker {
     /// version numbers mean nothing here.
     resume_from: Option<u64>,
     tried_persisted: bool,
-    persist: Option<watch::Sender<Option<Arc<Snapshot>>>>,
+    persist: Option<watch::Sender<Option<Arc<Source>>>>,
     key_fingerprint: String,
     rng: rand::rngs::StdRng,
     backoff: Backoff,
@@ -177,7 +165,7 @@ impl Worker {
                 StreamEnd::Healthy => 0,
                 StreamEnd::Failed => failures.saturating_add(1),
             };
-            let delay = self.backoff.delay(failures.saturating_sub(1), &mut self.rng);
+            let delay = self.retry_delay(failures);
             if failures >= POLL_AFTER_FAILURES {
                 self.poll_for(delay).await;
             } else {
@@ -186,13 +174,26 @@ impl Worker {
         }
     }
 
+    /// The delay before the next attempt after `failures` failures in a row: the
+    /// longest one while the server refuses the key, which retrying soon will not fix.
+    fn retry_delay(&mut self, failures: u32) -> Duration {
+        if self.shared.refused_status().is_some() {
+            return self.options.reconnect_max;
+        }
+        self.backoff.delay(failures.saturating_sub(1), &mut self.rng)
+    }
+
     async fn poll_loop(&mut self) {
         let mut failures = 0u32;
         loop {
             failures = if self.poll_once().await { 0 } else { failures.saturating_add(1) };
             let delay = match failures {
                 0 => self.options.poll_interval,
-                n => self.backoff.delay(n - 1, &mut self.rng).min(self.options.poll_interval),
+                // A refused key waits the longest delay; other failures retry sooner.
+                _ if self.shared.refused_status().is_some() => {
+                    self.options.reconnect_max.max(self.options.poll_interval)
+                }
+                n => self.retry_delay(n).min(self.options.poll_interval),
             };
             tokio::time::sleep(delay).await;
         }
@@ -222,7 +223,7 @@ impl Worker {
                 }
             }
             Ok(Fetched::NotModified) => self.contact(),
-            Err(e) => self.shared.record_error(e),
+            Err(e) => self.shared.record_load_error(e),
         }
         self.fall_back_to_persisted();
         false
@@ -244,7 +245,7 @@ impl Worker {
                     return true;
                 }
             }
-            Err(e) => self.shared.record_error(e),
+            Err(e) => self.shared.record_load_error(e),
         }
         self.fall_back_to_persisted();
         false
@@ -255,52 +256,40 @@ impl Worker {
         self.shared.refresh_status();
     }
 
-    /// Installs a `/sdk/v1/config` body; on failure the current snapshot stays.
+    /// Installs a `/sdk/v1/config` body; on failure the current snapshot stays. A flag
+    /// or segment that cannot be used fails alone (see [`Client::failures`]).
+    ///
+    /// [`Client::failures`]: crate::Client::failures
     fn install_body(&mut self, body: &[u8]) -> bool {
-        let compiled = Snapshot::from_json(body).and_then(|mut s| {
-            normalize(&mut s);
-            let c = CompiledSnapshot::compile(&s)?;
-            Ok((s, c))
-        });
-        match compiled {
-            Ok((snapshot, compiled)) => {
+        match Source::from_json(body) {
+            Ok(source) => {
+                let compiled = source.compile();
                 // Counted first: whoever is woken by the install sees the count.
                 Counters::bump(&self.shared.counters.full_loads);
-                self.install(snapshot, compiled, Origin::Server);
+                self.install(source, compiled, Origin::Server);
                 true
             }
             Err(source) => {
                 Counters::bump(&self.shared.counters.rejected_updates);
-                self.shared.record_error(Error::InvalidSnapshot { endpoint: transport::CONFIG, source });
+                self.shared.record_load_error(Error::InvalidSnapshot { endpoint: transport::CONFIG, source });
                 false
             }
         }
     }
 
-    /// Swaps a new snapshot in and tells everyone who cares.
-    fn install(&mut self, snapshot: Snapshot, compiled: CompiledSnapshot, origin: Origin) {
-        let loaded = Arc::new(Loaded::new(compiled, &self.options.watch_flags));
-        let changed = (self.shared.changes.receiver_count() > 0)
-            .then(|| changed_flags(self.source.as_deref(), &snapshot));
-        let version = snapshot.version;
-        let snapshot = Arc::new(snapshot);
-        if let Some(old) = self.shared.replace(loaded) {
-            self.shared.events.retire(old);
-        }
-        self.source = Some(snapshot.clone());
+    /// Swaps new data in and tells everyone who cares.
+    fn install(&mut self, source: Source, compiled: LenientCompile, origin: Origin) {
+        let version = source.snapshot.version;
+        self.shared.install(self.source.as_deref(), &source, compiled, origin);
+        let source = Arc::new(source);
+        self.source = Some(source.clone());
         self.origin = Some(origin);
         self.resume_from = (origin == Origin::Server).then_some(version);
         if origin == Origin::Server {
             if let Some(tx) = &self.persist {
-                tx.send_replace(Some(snapshot));
+                tx.send_replace(Some(source));
             }
         }
-        if let Some(flags) = changed.filter(|f| !f.is_empty()) {
-            // No receiver left is fine.
-            let _ = self.shared.changes.send(FlagsChanged { version, flags: flags.into() });
-        }
-        self.shared.refresh_status();
-        tracing::debug!(environment.version = version, origin = ?origin, "vexil: snapshot installed");
     }
 
     /// Serves the persistence file when the server cannot be reached at start. Only
@@ -311,17 +300,18 @@ impl Worker {
         }
         let Some(path) = self.options.persistence_path.clone() else { return };
         self.tried_persisted = true;
-        let environment = self.source.as_ref().map(|s| s.environment.clone());
+        let environment = self.source.as_ref().map(|s| s.snapshot.environment.clone());
         match persist::read(&path, &self.key_fingerprint, environment.as_deref()) {
-            Ok((snapshot, compiled)) => {
+            Ok(source) => {
                 tracing::info!(
                     path = %path.display(),
-                    environment.version = snapshot.version,
+                    environment.version = source.snapshot.version,
                     "vexil: the server is unreachable; serving the persisted snapshot"
                 );
                 Counters::bump(&self.shared.counters.persisted_loads);
                 self.shared.clear_persist_error();
-                self.install(snapshot, compiled, Origin::Persisted);
+                let compiled = source.compile();
+                self.install(source, compiled, Origin::Persisted);
             }
             Err(PersistError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
                 tracing::debug!(path = %path.display(), "vexil: no persisted snapshot yet");
@@ -340,7 +330,7 @@ impl Worker {
         let response = match self.transport.open_stream(self.resume_from).await {
             Ok(r) => r,
             Err(e) => {
-                self.shared.record_error(e);
+                self.shared.record_load_error(e);
                 return StreamEnd::Failed;
             }
         };
@@ -385,7 +375,7 @@ impl Worker {
     /// Applies every complete event in the parser to a working copy, then compiles and
     /// installs it once. Returns whether a snapshot was installed.
     fn apply_available(&mut self, parser: &mut SseParser) -> Result<bool, StreamError> {
-        let mut working: Option<Snapshot> = None;
+        let mut working: Option<Source> = None;
         let mut changes = 0u64;
         let mut full = false;
         while let Some(item) = parser.next_item() {
@@ -393,33 +383,37 @@ impl Worker {
                 self.on_event(event, &mut working, &mut changes, &mut full)?;
             }
         }
-        let Some(snapshot) = working else { return Ok(false) };
-        let compiled = CompiledSnapshot::compile(&snapshot).map_err(StreamError::Invalid)?;
+        let Some(source) = working else { return Ok(false) };
+        let compiled = source.compile();
         let counters = &self.shared.counters;
         if full {
             Counters::bump(&counters.full_loads);
         }
         counters.changes_applied.fetch_add(changes, std::sync::atomic::Ordering::Relaxed);
-        self.install(snapshot, compiled, Origin::Server);
+        self.install(source, compiled, Origin::Server);
         Ok(true)
     }
 
     fn on_event(
         &self,
         event: SseEvent,
-        working: &mut Option<Snapshot>,
+        working: &mut Option<Source>,
         changes: &mut u64,
         full: &mut bool,
     ) -> Result<(), StreamError> {
         let id = event.id.as_deref().and_then(|i| i.trim().parse::<u64>().ok());
         if event.event == "snapshot" {
-            let mut snapshot: Snapshot = serde_json::from_str(&event.data)
-                .map_err(|source| StreamError::Malformed { event: event.event.clone(), source })?;
-            if let Some(id) = id.filter(|id| *id != snapshot.version) {
-                return Err(StreamError::SnapshotIdMismatch { id, version: snapshot.version });
+            let source = Source::from_json(event.data.as_bytes()).map_err(|e| match e {
+                vexil_core::Error::Parse(source) => {
+                    StreamError::Malformed { event: event.event.clone(), source }
+                }
+                other => StreamError::Snapshot(other),
+            })?;
+            let version = source.snapshot.version;
+            if let Some(id) = id.filter(|id| *id != version) {
+                return Err(StreamError::SnapshotIdMismatch { id, version });
             }
-            normalize(&mut snapshot);
-            *working = Some(snapshot);
+            *working = Some(source);
             *full = true;
             *changes = 0;
             return Ok(());
@@ -432,11 +426,11 @@ impl Worker {
             Some(w) => w,
             None => working.insert(self.source.as_deref().ok_or(StreamError::NoBase)?.clone()),
         };
-        if Some(id) != base.version.checked_add(1) {
-            return Err(StreamError::NotConsecutive { current: base.version, found: id });
+        if Some(id) != base.snapshot.version.checked_add(1) {
+            return Err(StreamError::NotConsecutive { current: base.snapshot.version, found: id });
         }
         apply(base, change);
-        base.version = id;
+        base.snapshot.version = id;
         *changes += 1;
         Ok(())
     }
@@ -445,7 +439,7 @@ impl Worker {
     /// before following the stream again.
     fn reject_stream(&mut self, e: StreamError) -> StreamEnd {
         Counters::bump(&self.shared.counters.rejected_updates);
-        self.shared.record_error(e.into());
+        self.shared.record_load_error(e.into());
         self.resume_from = None;
         StreamEnd::Failed
     }
@@ -476,9 +470,17 @@ async fn flush_loop(shared: Arc<Shared>, transport: Transport, every: Duration, 
 }
 
 /// Sends what is pending; batches that could not be delivered go back in the buffers.
+/// Tells [`crate::Client::flush_blocking`] callers how it went.
 pub(crate) async fn flush(shared: &Shared, transport: &Transport) {
+    let covered = shared.flush_starting();
+    let error = flush_batches(shared, transport).await;
+    shared.flush_finished(covered, error);
+}
+
+async fn flush_batches(shared: &Shared, transport: &Transport) -> Option<Arc<Error>> {
     let current = shared.load();
     let mut batches = shared.events.take_batches(current.as_deref()).into_iter();
+    let mut failed = None;
     while let Some(batch) = batches.next() {
         match transport.post_events(&batch).await {
             Ok(Posted::Accepted) => {
@@ -487,20 +489,24 @@ pub(crate) async fn flush(shared: &Shared, transport: &Transport) {
             }
             Ok(Posted::Refused(status)) => {
                 let dropped = shared.events.discard(&batch);
-                shared.record_error(Error::EventsRejected { status, dropped });
+                let e = Arc::new(Error::EventsRejected { status, dropped });
+                shared.record_shared_error(e.clone());
+                failed = Some(e);
             }
             Err(e) => {
-                shared.record_error(e);
+                let e = Arc::new(e);
+                shared.record_shared_error(e.clone());
                 shared.events.restore(batch);
                 batches.for_each(|b| shared.events.restore(b));
-                return;
+                return Some(e);
             }
         }
     }
+    failed
 }
 
 async fn persist_loop(
-    mut rx: watch::Receiver<Option<Arc<Snapshot>>>,
+    mut rx: watch::Receiver<Option<Arc<Source>>>,
     path: PathBuf,
     key: String,
     shared: Arc<Shared>,
@@ -513,10 +519,10 @@ async fn persist_loop(
             () = cancel.cancelled() => false,
         };
         let latest = rx.borrow_and_update().clone();
-        if let Some(snapshot) = latest.filter(|s| Some(s.version) != written) {
-            written = Some(snapshot.version);
+        if let Some(source) = latest.filter(|s| Some(s.snapshot.version) != written) {
+            written = Some(source.snapshot.version);
             let (path, key) = (path.clone(), key.clone());
-            match tokio::task::spawn_blocking(move || persist::write(&path, &snapshot, &key)).await {
+            match tokio::task::spawn_blocking(move || persist::write(&path, &source.snapshot, &key)).await {
                 Ok(Ok(())) => shared.clear_persist_error(),
                 Ok(Err(e)) => shared.record_persist_error(e),
                 Err(e) => tracing::error!(error = %e, "vexil: the persistence write panicked"),

@@ -5,15 +5,18 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::net::TcpListener;
 use tokio::sync::broadcast;
 
-/// One request seen: path and `Last-Event-ID`.
+/// One request seen: path and `Last-Event-ID`, and every header (names in lower
+/// case) and the request target as sent (absolute through a proxy).
 #[derive(Debug, Clone)]
 pub(crate) struct Seen {
     pub(crate) path: String,
     pub(crate) last_event_id: Option<String>,
+    pub(crate) target: String,
+    pub(crate) headers: Vec<(String, String)>,
 }
 
 /// What one stream connection does.
@@ -56,8 +59,22 @@ pub(crate) fn frame(event: &str, id: u64, data: &str) -> Vec<u8> {
 
 impl FakeServer {
     pub(crate) async fn start(config: Value, streams: Vec<Script>) -> FakeServer {
+        Self::start_with(config, streams, None).await
+    }
+
+    /// The same over TLS: `https://127.0.0.1:port`.
+    pub(crate) async fn start_tls(config: Value, tls: tokio_rustls::TlsAcceptor) -> FakeServer {
+        Self::start_with(config, Vec::new(), Some(tls)).await
+    }
+
+    async fn start_with(
+        config: Value,
+        streams: Vec<Script>,
+        tls: Option<tokio_rustls::TlsAcceptor>,
+    ) -> FakeServer {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let base = format!("{scheme}://{}", listener.local_addr().unwrap());
         let state = Arc::new(Mutex::new(State {
             config,
             streams: streams.into(),
@@ -69,7 +86,19 @@ impl FakeServer {
             let (state, push) = (state.clone(), push.clone());
             tokio::spawn(async move {
                 while let Ok((socket, _)) = listener.accept().await {
-                    tokio::spawn(serve(socket, state.clone(), push.subscribe()));
+                    let (state, push) = (state.clone(), push.subscribe());
+                    match &tls {
+                        None => drop(tokio::spawn(serve(socket, state, push))),
+                        Some(acceptor) => {
+                            let acceptor = acceptor.clone();
+                            tokio::spawn(async move {
+                                // A failed handshake is the client's business: it sees the error.
+                                if let Ok(stream) = acceptor.accept(socket).await {
+                                    serve(stream, state, push).await;
+                                }
+                            });
+                        }
+                    }
                 }
             })
         };
@@ -94,7 +123,11 @@ impl FakeServer {
     }
 }
 
-async fn serve(mut socket: TcpStream, state: Arc<Mutex<State>>, mut push: broadcast::Receiver<Vec<u8>>) {
+async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
+    mut socket: S,
+    state: Arc<Mutex<State>>,
+    mut push: broadcast::Receiver<Vec<u8>>,
+) {
     let mut buf = Vec::new();
     let head_end = loop {
         let mut chunk = [0u8; 4096];
@@ -108,7 +141,18 @@ async fn serve(mut socket: TcpStream, state: Arc<Mutex<State>>, mut push: broadc
     };
     let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
     let mut lines = head.lines();
-    let path = lines.next().unwrap_or("").split(' ').nth(1).unwrap_or("").to_owned();
+    let target = lines.next().unwrap_or("").split(' ').nth(1).unwrap_or("").to_owned();
+    // Through a proxy the target is absolute: `http://host:port/path`.
+    let path = match target.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]).to_owned(),
+        None => target.clone(),
+    };
+    let headers: Vec<(String, String)> = head
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
     let header = |name: &str| {
         head.lines().skip(1).find_map(|l| {
             let (k, v) = l.split_once(':')?;
@@ -119,7 +163,7 @@ async fn serve(mut socket: TcpStream, state: Arc<Mutex<State>>, mut push: broadc
         (header("last-event-id"), header("if-none-match"), header("content-length"));
     let script = {
         let mut s = state.lock().unwrap();
-        s.seen.push(Seen { path: path.clone(), last_event_id });
+        s.seen.push(Seen { path: path.clone(), last_event_id, target, headers });
         match path.as_str() {
             "/sdk/v1/stream" if s.stream_down => Some(Script::Status(503)),
             "/sdk/v1/stream" => Some(s.streams.pop_front().unwrap_or(Script::Frames(Vec::new()))),
@@ -140,6 +184,7 @@ async fn serve(mut socket: TcpStream, state: Arc<Mutex<State>>, mut push: broadc
                 )
             };
             let _ = socket.write_all(response.as_bytes()).await;
+            let _ = socket.shutdown().await;
         }
         "/sdk/v1/stream" => {
             let frames = match script {
@@ -148,22 +193,23 @@ async fn serve(mut socket: TcpStream, state: Arc<Mutex<State>>, mut push: broadc
                         "HTTP/1.1 {code} Unavailable\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
                     );
                     let _ = socket.write_all(r.as_bytes()).await;
+                    let _ = socket.shutdown().await;
                     return;
                 }
                 Some(Script::Frames(f)) => f,
                 None => Vec::new(),
             };
             let head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\nretry: 2000\n\n";
-            if socket.write_all(head.as_bytes()).await.is_err() {
+            if socket.write_all(head.as_bytes()).await.is_err() || socket.flush().await.is_err() {
                 return;
             }
             for f in frames {
-                if socket.write_all(&f).await.is_err() {
+                if socket.write_all(&f).await.is_err() || socket.flush().await.is_err() {
                     return;
                 }
             }
             while let Ok(f) = push.recv().await {
-                if socket.write_all(&f).await.is_err() {
+                if socket.write_all(&f).await.is_err() || socket.flush().await.is_err() {
                     return;
                 }
             }
@@ -182,6 +228,7 @@ async fn serve(mut socket: TcpStream, state: Arc<Mutex<State>>, mut push: broadc
             let _ = socket
                 .write_all(b"HTTP/1.1 202 Accepted\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}")
                 .await;
+            let _ = socket.shutdown().await;
         }
     }
 }

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use serde_json::json;
-use vexil_sdk::{Client, Context, ReasonKind, Status};
+use vexil_sdk::{Client, Context, ReasonKind, Status, WaitError};
 
 use crate::support::{Setup, eventually, fast, usage};
 
@@ -109,12 +109,16 @@ async fn with_the_server_down_at_start_the_persisted_snapshot_is_served() {
     assert_eq!(second.version(), version);
     assert_eq!(second.stats().persisted_loads, 1);
     assert_eq!(second.stats().full_loads, 0);
+    // Served, and said to be the file's: neither Ready nor (past max_staleness) Stale,
+    // which would both claim data from this server.
+    assert_eq!(second.status(), Status::Persisted);
+    eventually("a failed attempt past max_staleness", || async {
+        (second.stats().stream_connects + second.stats().polls >= 3).then_some(())
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert_eq!(second.status(), Status::Persisted);
     let mut status = second.status_receiver();
-    tokio::time::timeout(Duration::from_secs(20), status.wait_for(|s| *s == Status::Stale))
-        .await
-        .expect("stale without the server")
-        .unwrap();
-    assert!(second.bool_value("f", &Context::new("user-1"), false), "still served when stale");
 
     // The server comes back: fresh data replaces the file's.
     s.server.restart().await;
@@ -134,7 +138,7 @@ async fn usage_and_metric_events_reach_the_server() {
     for i in 0..5 {
         assert!(client.bool_value("f", &Context::new(format!("user-{i}")), false));
     }
-    client.track("checkout", &Context::new("user-1"), 20.0).unwrap();
+    client.try_track("checkout", &Context::new("user-1"), 20.0).unwrap();
     client.flush();
     eventually("usage on the server", || async {
         let usage = usage(&s.admin, "f").await;
@@ -179,14 +183,105 @@ async fn a_polling_only_client_follows_changes_with_conditional_requests() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_revoked_or_wrong_key_is_reported() {
+async fn a_wrong_or_revoked_key_fails_the_start_at_once_with_an_authorisation_error() {
     let s = Setup::new().await;
-    let client = fast(Client::builder(&s.server.base, "vx_srv_not-a-real-key")).build().unwrap();
-    let _ = client.wait_until_ready(Duration::from_millis(500)).await;
-    eventually("the refusal", || async {
-        matches!(client.last_error().as_deref(), Some(vexil_sdk::Error::Unauthorized { status: 401, .. }))
-            .then_some(())
-    })
-    .await;
-    assert_eq!(client.status(), Status::Initializing);
+    let (revoked, id) = s.admin.sdk_key("server").await;
+    let path = format!("/api/v1/projects/default/environments/production/sdk-keys/{id}");
+    let (status, body) = s.admin.call(reqwest::Method::DELETE, &path, None).await;
+    assert!(status == 204 || status == 200, "{status} {body}");
+    for key in ["vx_srv_not-a-real-key", revoked.as_str()] {
+        let client = fast(Client::builder(&s.server.base, key)).build().unwrap();
+        // A wait far longer than any test: the refusal must end it, not the timeout.
+        let e = client.wait_until_ready(Duration::from_secs(3600)).await.unwrap_err();
+        assert!(matches!(e, WaitError::Unauthorized { status: 401 }), "{e:?}");
+        assert_eq!(client.status(), Status::Unauthorized);
+        assert!(matches!(
+            client.last_error().as_deref(),
+            Some(vexil_sdk::Error::Unauthorized { status: 401, .. })
+        ));
+        let blocking = client.clone();
+        let e = tokio::task::spawn_blocking(move || {
+            blocking.wait_until_ready_blocking(Duration::from_secs(3600))
+        })
+        .await
+        .unwrap()
+        .unwrap_err();
+        assert!(matches!(e, WaitError::Unauthorized { status: 401 }), "{e:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_metric_event_carries_the_rollout_variants_the_context_gets_without_configuration() {
+    let s = Setup::new().await;
+    s.admin
+        .put_config(
+            "f",
+            json!({"enabled": true, "off_variant": "off",
+                   "default": {"rollout": {"weights": [{"variant": "on", "weight": 50000},
+                                                       {"variant": "off", "weight": 50000}]}}}),
+        )
+        .await;
+    let client = s.client().build().unwrap();
+    client.wait_until_ready(Duration::from_secs(20)).await.unwrap();
+    let users: Vec<Context> = (0..6).map(|i| Context::new(format!("user-{i}"))).collect();
+    let mut expected = std::collections::BTreeMap::new();
+    for (i, user) in users.iter().enumerate() {
+        // `f` is not watched: the SDK attributes the event by evaluating the rollout.
+        let d = client.bool_details("f", user, false);
+        *expected.entry(d.variant.unwrap()).or_insert(0i64) += 1;
+        client.track("purchase", user, i as f64);
+    }
+    client.flush_blocking(Duration::from_secs(20)).unwrap();
+    use sqlx::Connection;
+    let mut db = sqlx::PgConnection::connect(&s._db.url).await.unwrap();
+    let rows: Vec<(String, i64)> = sqlx::query_as(
+        "select variant, sum(count)::bigint from metric_minute where event_key = 'purchase' and flag_key = 'f' group by variant order by variant",
+    )
+    .fetch_all(&mut db)
+    .await
+    .unwrap();
+    let got: std::collections::BTreeMap<String, i64> = rows.into_iter().collect();
+    assert_eq!(got, expected);
+}
+
+/// `[[...{"text": filler}...]]`, `depth` levels deep.
+fn nested(depth: usize, filler: &str) -> serde_json::Value {
+    let mut v = json!({"text": filler});
+    for _ in 1..depth {
+        v = json!([v]);
+    }
+    v
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_deepest_and_largest_value_the_server_accepts_reaches_the_sdk_and_deeper_ones_are_refused() {
+    use vexil_core::limits::{MAX_JSON_DEPTH, MAX_VARIANT_VALUE_BYTES, json_depth};
+    let s = Setup::new().await;
+    // As deep as allowed and nearly as large: the worst document a client must parse.
+    let filler = "x".repeat(MAX_VARIANT_VALUE_BYTES - 4 * MAX_JSON_DEPTH - 64);
+    let deepest = nested(MAX_JSON_DEPTH, &filler);
+    assert_eq!(json_depth(&deepest), MAX_JSON_DEPTH);
+    let body = json!({"key": "layout", "kind": "json",
+                      "variants": [{"key": "deep", "value": deepest}, {"key": "flat", "value": {}}]});
+    let (status, b) = s.admin.call(reqwest::Method::POST, "/api/v1/projects/default/flags", Some(body)).await;
+    assert_eq!(status, 201, "{b}");
+    s.admin
+        .put_config("layout", json!({"enabled": true, "off_variant": "flat", "default": {"variant": "deep"}}))
+        .await;
+
+    let client = s.client().build().unwrap();
+    client.wait_until_ready(Duration::from_secs(20)).await.unwrap();
+    assert_eq!(client.json_value("layout", &Context::new("user-1"), json!(null)), deepest);
+    assert!(client.failures().is_empty());
+
+    // One level deeper, and the 124 levels that used to lock every SDK out, are refused
+    // when written, naming the limit.
+    for depth in [MAX_JSON_DEPTH + 1, 124] {
+        let body = json!({"key": format!("deep-{depth}"), "kind": "json",
+                          "variants": [{"key": "v", "value": nested(depth, "")}]});
+        let (status, b) =
+            s.admin.call(reqwest::Method::POST, "/api/v1/projects/default/flags", Some(body)).await;
+        assert_eq!(status, 422, "{b}");
+        assert!(b.to_string().contains(&format!("the limit is {MAX_JSON_DEPTH}")), "{b}");
+    }
 }

@@ -3,10 +3,13 @@
 //! `postgres://postgres@127.0.0.1:5432/postgres`), a fake server for data the real one
 //! never sends, and offline mode.
 
+mod axum_handler;
 mod fake;
 mod live;
+mod network;
 mod offline;
 #[cfg(feature = "openfeature")]
 mod openfeature;
 mod resilience;
 mod support;
+mod testing;

@@ -105,7 +105,9 @@ fn all_flags_is_json_for_a_front_end_and_can_be_limited_to_client_visible_flags(
 fn offline_clients_send_no_events_and_close_cleanly() {
     let c = client();
     let user = Context::new("user-1");
-    assert_eq!(c.track("checkout", &user, 1.0), Err(TrackError::Disabled));
+    assert_eq!(c.try_track("checkout", &user, 1.0), Err(TrackError::Disabled));
+    c.track("checkout", &user, 1.0);
+    assert_eq!((c.stats().events_dropped, c.stats().events_invalid), (0, 0), "not an error: nothing to send");
     let clone = c.clone();
     c.close();
     assert_eq!(clone.status(), Status::Closed);
@@ -113,12 +115,20 @@ fn offline_clients_send_no_events_and_close_cleanly() {
 }
 
 #[test]
-fn track_checks_event_keys_and_values_before_queueing() {
-    let c = Client::builder("http://127.0.0.1:9", "vx_srv_x").build().unwrap();
+fn track_never_fails_the_caller_and_counts_what_it_refuses() {
+    let c = Client::builder("http://127.0.0.1:9", "vx_srv_x").event_buffer(10, 2).build().unwrap();
     let user = Context::new("user-1");
-    assert_eq!(c.track("has space", &user, 1.0), Err(TrackError::InvalidEventKey("has space".into())));
-    assert_eq!(c.track("ok", &user, f64::NAN), Err(TrackError::NotFinite));
-    assert_eq!(c.track("ok", &user, 1.0), Ok(()));
+    assert_eq!(c.try_track("has space", &user, 1.0), Err(TrackError::InvalidEventKey("has space".into())));
+    assert_eq!(c.try_track("ok", &user, f64::NAN), Err(TrackError::NotFinite));
+    assert_eq!(c.try_track("ok", &user, 1.0), Ok(()));
+    assert_eq!(c.stats().events_invalid, 0, "try_track only reports");
+
+    c.track("has space", &user, 1.0);
+    c.track("ok", &user, f64::INFINITY);
+    c.track("ok", &user, 2.0);
+    c.track("ok", &user, 3.0); // the buffer holds 2
+    let stats = c.stats();
+    assert_eq!((stats.events_invalid, stats.events_dropped), (2, 1), "{stats:?}");
 }
 
 #[test]
@@ -144,9 +154,9 @@ fn the_blocking_wait_works_without_any_runtime_and_drop_stops_the_thread() {
         .bootstrap_json(bootstrap().to_string())
         .build()
         .unwrap();
-    // A bootstrap makes the client ready at once, before the server answers.
+    // A bootstrap gives data at once, before the server answers, and says so.
     c.wait_until_ready_blocking(Duration::from_secs(1)).unwrap();
-    assert_eq!(c.status(), Status::Ready);
+    assert_eq!(c.status(), Status::Bootstrap);
     let started = std::time::Instant::now();
     drop(c);
     assert!(started.elapsed() < Duration::from_secs(10));

@@ -118,3 +118,18 @@ async fn the_default_provider_follows_a_real_server() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn test_data_works_through_the_provider_and_changes_reach_it_at_once() {
+    let td = vexil_sdk::TestData::new();
+    td.update(td.flag("checkout").value_for_all(false).if_match("plan", ["pro"]).then_value(true));
+    let flags = named_client("test-data", VexilProvider::new(td.client())).await;
+    let pro = EvaluationContext::default().with_targeting_key("user-1").with_custom_field("plan", "pro");
+    let free = EvaluationContext::default().with_targeting_key("user-2").with_custom_field("plan", "free");
+    let d = flags.get_bool_details("checkout", Some(&pro), None).await.unwrap();
+    assert_eq!((d.value, d.reason), (true, Some(EvaluationReason::TargetingMatch)));
+    assert!(!flags.get_bool_value("checkout", Some(&free), None).await.unwrap());
+
+    td.update(td.flag("checkout").value_for_all(true));
+    assert!(flags.get_bool_value("checkout", Some(&free), None).await.unwrap());
+}

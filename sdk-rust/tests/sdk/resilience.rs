@@ -3,7 +3,10 @@
 use std::time::Duration;
 
 use serde_json::json;
-use vexil_sdk::{Client, Context, Corruption, Error, Foreign, PersistError, Status, WaitError};
+use vexil_sdk::{
+    Client, Context, Corruption, Error, ErrorCode, Foreign, PersistError, ReasonKind, Status,
+    TransportFailure, WaitError,
+};
 
 use crate::fake::{FakeServer, Script, frame};
 use crate::support::{eventually, fast, flag_f, free_port, snapshot};
@@ -14,12 +17,10 @@ fn user() -> Context {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn malformed_stream_data_is_rejected_without_corrupting_the_cache_and_the_client_recovers() {
-    let mut invalid_flag = flag_f(false);
-    invalid_flag["config"]["off_variant"] = json!("no-such-variant");
     let bad = [
         frame("flag", 3, "{not json"),
         frame("flag", 9, &flag_f(false).to_string()),
-        frame("flag", 3, &invalid_flag.to_string()),
+        frame("flag", 3, r#"{"kind": "boolean"}"#),
         frame("snapshot", 5, r#"{"environment": 1}"#),
         frame("snapshot", 8, &snapshot(7, false).to_string()),
         frame("flag_deleted", 3, r#"{"nokey": true}"#),
@@ -113,11 +114,18 @@ async fn a_persisted_snapshot_is_used_only_by_its_own_key_and_only_when_intact()
     same_key.wait_until_ready(Duration::from_secs(10)).await.unwrap();
     assert!(same_key.bool_value("f", &user(), false));
     assert_eq!((same_key.version(), same_key.stats().persisted_loads), (Some(2), 1));
+    // Served, but said to come from the file: the server has not confirmed it.
+    assert_eq!(same_key.status(), Status::Persisted);
+    assert!(same_key.status().has_data() && !same_key.status().is_current());
     same_key.close();
 
     let other_key = start("vx_srv_b").build().unwrap();
     let e = other_key.wait_until_ready(Duration::from_millis(700)).await.unwrap_err();
-    assert!(matches!(e, WaitError::TimedOut { status: Status::Initializing, .. }));
+    let WaitError::TimedOut { status: Status::Initializing, cause: Some(cause), .. } = &e else {
+        panic!("{e:?}")
+    };
+    assert_eq!(cause.transport_failure(), Some(TransportFailure::ConnectionRefused), "{cause:?}");
+    assert!(std::error::Error::source(&e).is_some(), "the cause is in the error's chain");
     eventually("the foreign file to be reported", || async {
         matches!(
             other_key.persistence_error().as_deref(),
@@ -208,5 +216,83 @@ async fn a_server_that_cannot_be_reached_leaves_defaults_and_a_clear_error() {
     .await;
     client.close();
     assert_eq!(client.status(), Status::Closed);
-    assert_eq!(client.wait_until_ready(Duration::from_secs(1)).await, Err(WaitError::Closed));
+    assert!(matches!(client.wait_until_ready(Duration::from_secs(1)).await, Err(WaitError::Closed)));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flag_the_sdk_cannot_use_fails_alone_and_the_rest_is_served() {
+    // A configuration naming a missing variant, a value nested deeper than serde_json
+    // parses inside a snapshot, and a flag that depends on a broken one.
+    let mut invalid = flag_f(true);
+    invalid["key"] = json!("invalid");
+    invalid["config"]["off_variant"] = json!("no-such-variant");
+    let mut deep_value = json!(0);
+    for _ in 0..126 {
+        deep_value = json!([deep_value]);
+    }
+    let deep = json!({"key": "deep", "kind": "json", "salt": "s", "variants": [{"key": "v", "value": deep_value}],
+                      "config": {"enabled": true, "off_variant": "v", "default": {"variant": "v"}}});
+    let mut dependent = flag_f(true);
+    dependent["key"] = json!("dependent");
+    dependent["config"]["prerequisites"] = json!([{"flag": "invalid", "variant": "on"}]);
+    let config = json!({"environment": "production", "version": 2,
+                        "flags": [flag_f(true), invalid, deep, dependent], "segments": []});
+    let fake = FakeServer::start(config, vec![]).await;
+    let client = fast(Client::builder(&fake.base, "vx_srv_fake")).build().unwrap();
+    client.wait_until_ready(Duration::from_secs(10)).await.unwrap();
+    assert_eq!(client.status(), Status::Ready);
+    assert!(client.bool_value("f", &user(), false), "the usable flag is served");
+    for (flag, code) in [
+        ("invalid", ErrorCode::ParseError),
+        ("deep", ErrorCode::ParseError),
+        ("dependent", ErrorCode::General),
+    ] {
+        let d = client.bool_details(flag, &user(), false);
+        assert_eq!((d.reason, d.error_code), (ReasonKind::Error, Some(code)), "{flag}");
+    }
+    let failed: Vec<String> = client.failures().iter().map(|f| f.object.key().to_owned()).collect();
+    assert_eq!(failed, ["deep", "dependent", "invalid"]);
+    assert_eq!(client.stats().failed_flags, 3);
+    assert_eq!(client.stats().rejected_updates, 0);
+
+    // The same through the stream: a change that breaks `f` makes it an error, a later
+    // good change restores it, and the kill switch on another flag goes through.
+    let mut broken = flag_f(true);
+    broken["config"]["default"] = json!({"variant": "missing"});
+    eventually("the stream to open", || async { (!fake.seen("/sdk/v1/stream").is_empty()).then_some(()) })
+        .await;
+    fake.push(frame("flag", 3, &broken.to_string()));
+    eventually("the breaking change", || async { (client.version() == Some(3)).then_some(()) }).await;
+    assert_eq!(client.bool_details("f", &user(), true).error_code, Some(ErrorCode::ParseError));
+    assert_eq!(client.stats().failed_flags, 4);
+    fake.push(frame("flag", 4, &flag_f(false).to_string()));
+    eventually("the repaired flag", || async { (client.version() == Some(4)).then_some(()) }).await;
+    assert!(!client.bool_value("f", &user(), true));
+    assert_eq!(client.stats().failed_flags, 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bootstrap_is_reported_as_such_until_the_server_answers() {
+    let unreachable = format!("http://127.0.0.1:{}", free_port());
+    let client = fast(Client::builder(&unreachable, "vx_srv_a"))
+        .bootstrap_json(snapshot(1, true).to_string())
+        .connect_timeout(Duration::from_millis(200))
+        .build()
+        .unwrap();
+    client.wait_until_ready(Duration::from_secs(1)).await.unwrap();
+    assert_eq!(client.status(), Status::Bootstrap);
+    eventually("a failed load", || async { client.last_error().map(|_| ()) }).await;
+    assert_eq!(client.status(), Status::Bootstrap, "still the bootstrap, not Ready");
+
+    let fake = FakeServer::start(snapshot(5, false), vec![]).await;
+    let client = fast(Client::builder(&fake.base, "vx_srv_a"))
+        .bootstrap_json(snapshot(1, true).to_string())
+        .build()
+        .unwrap();
+    let mut status = client.status_receiver();
+    tokio::time::timeout(Duration::from_secs(10), status.wait_for(|s| *s == Status::Ready))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(client.version(), Some(5));
 }
