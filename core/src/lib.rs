@@ -30,6 +30,7 @@ mod explain;
 pub mod hash;
 pub mod limits;
 pub mod model;
+pub mod rollout;
 mod semver;
 pub mod validate;
 
