@@ -32,6 +32,7 @@ mod lenient;
 pub mod limits;
 pub mod model;
 mod regexes;
+pub mod rollout;
 mod semver;
 pub mod validate;
 

@@ -8,6 +8,10 @@ pub const MAX_FLAGS: usize = 10_000;
 pub const MAX_SEGMENTS: usize = 1_000;
 /// Variants of one flag.
 pub const MAX_VARIANTS: usize = 100;
+/// Entries (ranges) in one rollout's `weights`. A variant may have several ranges so
+/// that weight changes move only the users they must (`crate::rollout`); twice the
+/// variant limit leaves room for that, and a rebase never needs more after compacting.
+pub const MAX_ROLLOUT_RANGES: usize = 2 * MAX_VARIANTS;
 /// Rules of one flag or one segment.
 pub const MAX_RULES: usize = 200;
 /// Conditions in one rule.

@@ -266,3 +266,29 @@ fn regular_expressions_are_bounded_per_configuration_and_segment() {
     let bytes = vexil_core::validate::regex_bytes_of_config(&cheap);
     assert!(bytes > 0 && bytes < limits::MAX_REGEX_BYTES_PER_DOCUMENT / 10, "{bytes}");
 }
+
+#[test]
+fn a_rollout_may_name_a_variant_in_several_ranges_up_to_the_range_limit() {
+    let layout = |n: usize| -> Value {
+        let weights: Vec<Value> = (0..n)
+            .map(|i| {
+                let w = 100_000 / n as u32 + u32::from(i < 100_000 % n);
+                json!({"variant": if i % 2 == 0 { "on" } else { "off" }, "weight": w})
+            })
+            .collect();
+        json!({"enabled": true, "off_variant": "off", "default": {"rollout": {"weights": weights}}})
+    };
+    let ok = snapshot(json!({"environment": "prod", "version": 1,
+                             "flags": [bool_flag("f", layout(limits::MAX_ROLLOUT_RANGES))]}));
+    assert_eq!(problems(&ok), Vec::new());
+    let s = CompiledSnapshot::compile(&ok).expect("compiles");
+    assert!(s.evaluate("f", &vexil_core::Context::new("u")).variant.is_some());
+
+    let too_many = snapshot(json!({"environment": "prod", "version": 1,
+                                   "flags": [bool_flag("f", layout(limits::MAX_ROLLOUT_RANGES + 1))]}));
+    let p = problems(&too_many);
+    assert!(
+        has(&p, "/flags/0/config/default/rollout/weights", "201 weights (ranges); the limit is 200"),
+        "{p:#?}"
+    );
+}

@@ -62,7 +62,7 @@ fn bucketing_vectors_match_the_engine_and_an_independent_murmur3() {
 fn evaluation_vectors_all_pass() {
     let vectors: EvaluationVectors =
         serde_json::from_str(&read("evaluation.json")).expect("evaluation.json parses");
-    assert_eq!(vectors.spec_version, 1);
+    assert_eq!(vectors.spec_version, 2);
     assert!(vectors.cases.len() >= 250, "at least 250 cases, found {}", vectors.cases.len());
     let compiled = CompiledSnapshot::compile(&vectors.snapshot).expect("the vector snapshot is valid");
     let mut failures = Vec::new();

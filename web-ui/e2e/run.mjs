@@ -188,6 +188,67 @@ const scenarios = [
     },
   },
   {
+    name: 'edit an API-made rollout: everyone who had on keeps it',
+    async run({ page, api }) {
+      await createFlag(api, P, { key: 'e2e-rebase' });
+      const made = [
+        { variant: 'off', weight: 70000 },
+        { variant: 'on', weight: 30000 },
+      ];
+      await putConfig(api, P, 'e2e-rebase', 'production', (c) => ({ ...c, enabled: true, default: { rollout: { weights: made } } }));
+      await page.goto('/p/default/flags/e2e-rebase?env=production');
+      const tab = page.getByTestId('env-tab-production');
+      await tab.waitFor({ timeout: T });
+      const editor = tab.getByTestId('default-serve').getByTestId('rollout-editor');
+      await editor.getByLabel('on', { exact: true }).fill('35');
+      await editor.getByRole('button', { name: 'Take the excess from off' }).click();
+      await editor.getByTestId('rollout-total').filter({ hasText: /^Total 100 %$/ }).waitFor({ timeout: T });
+      await tab.getByRole('button', { name: 'Review and save' }).click();
+      const dialog = page.getByRole('dialog');
+      // The dry run of this save says who changes variant: the 5 % the weights require.
+      const movement = dialog.getByTestId('rollout-movement');
+      await movement.waitFor({ timeout: T });
+      const said = await movement.innerText();
+      expect(said.includes('Default: 5 % of the contexts that reach it will get a different variant, the least the new weights allow.'), `the review says: ${said}`);
+      expect((await dialog.getByRole('alert').count()) === 0, `the review warns: ${await dialog.getByRole('alert').allInnerTexts()}`);
+      await dialog.getByRole('button', { name: /^Save version 3/ }).click();
+      await dialog.waitFor({ state: 'hidden', timeout: T });
+      const cfg = await waitFor('version 3', async () => {
+        const c = await getConfig(api, P, 'e2e-rebase', 'production');
+        return c.version === 3 ? c : null;
+      });
+      const stored = cfg.default.rollout.weights;
+      expect(
+        JSON.stringify(stored) ===
+          JSON.stringify([
+            { variant: 'off', weight: 65000 },
+            { variant: 'on', weight: 35000 },
+          ]),
+        `the stored order changed: ${JSON.stringify(stored)}`,
+      );
+      // Bucket by bucket, with the published walk: whoever had on keeps it, 5 % move.
+      const variantAt = (weights, bucket) => {
+        let end = 0;
+        for (const w of weights) {
+          end += w.weight;
+          if (bucket < end) return w.variant;
+        }
+        return null;
+      };
+      let moved = 0;
+      for (let b = 0; b < 100000; b++) {
+        const was = variantAt(made, b);
+        const now = variantAt(stored, b);
+        if (was === 'on' && now !== 'on') throw new Error(`bucket ${b} had on and now gets ${now}`);
+        if (was !== now) moved++;
+      }
+      expect(moved === 5000, `${moved} buckets changed variant, 5000 expected`);
+      // Saved: the editor shows the new share and nothing is left to save.
+      expect((await editor.getByLabel('on', { exact: true }).inputValue()) === '35', 'the editor does not show 35 %');
+      expect((await tab.getByTestId('save-bar').count()) === 0, 'the page still has unsaved changes');
+    },
+  },
+  {
     name: 'toggle a flag in production from the list',
     async run({ page, api }) {
       await createFlag(api, P, { key: 'e2e-toggle' });

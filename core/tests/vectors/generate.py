@@ -493,6 +493,18 @@ def logic_cases(flags, cases):
     for key in ["a", "zz"]:
         add("a 100%% rollout serves its variant to %s" % key, "all-in", ctx(key), ok("on", True, "SPLIT"))
 
+    # A layout naming each variant twice: `on` covers [0, 20000) and [50000, 60000).
+    wl = [{"variant": "on", "weight": 20000}, {"variant": "off", "weight": 30000},
+          {"variant": "on", "weight": 10000}, {"variant": "off", "weight": 40000}]
+    flags.append(bool_flag("layout", default={"rollout": {"weights": wl}}))
+    rng = random.Random(4242)
+    for b in [0, 19999, 20000, 49999, 50000, 59999, 60000, 99999]:
+        h = -(-(b << 32) // 100000)  # the least hash in bucket b
+        key = value_with_hash("salt-layout", h, rng)
+        assert bucket_of("salt-layout", key) == b
+        v = rollout_variant("salt-layout", key, wl)
+        add("a variant may have several ranges: bucket %d" % b, "layout", ctx(key), ok(v, v == "on", "SPLIT"))
+
     wc = [{"variant": "on", "weight": 25000}, {"variant": "off", "weight": 75000}]
     flags.append(bool_flag("by-company", default={"rollout": {"bucket_by": "company", "weights": wc}}))
     for i in range(10):
@@ -520,7 +532,7 @@ def evaluation_vectors():
     logic_cases(flags, cases)
     snapshot = {"environment": "conformance", "version": 7, "flags": flags, "segments": segments}
     return {
-        "spec_version": 1,
+        "spec_version": 2,
         "description": "Evaluation conformance cases; see docs/evaluation.md. Each case evaluates "
                        "`flag` in `snapshot` for `context` (optionally asking for `expect_kind`) and "
                        "must produce `expected` exactly.",

@@ -6,14 +6,16 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use serde::Deserialize;
-use vexil_core::FlagConfig;
+use serde::{Deserialize, Serialize};
+use vexil_core::rollout::{LayoutMode, RolloutChange, plan_config};
+use vexil_core::validate::{References, validate_config};
+use vexil_core::{FlagConfig, Op};
 
 use super::error::ApiError;
 use super::extract::{IfMatch, Json, Path, Query, ReadOnlyFields, Update, with_etag};
 use crate::app::AppState;
 use crate::auth::{Authorized, Editor, Viewer};
-use crate::store::{FlagFilter, FlagPatch, NewFlag};
+use crate::store::{self, FlagFilter, FlagPatch, NewFlag, Store};
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -134,20 +136,87 @@ async fn get_flag_config(
     Ok(with_etag(StatusCode::OK, c.config.version as i64, &c))
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReplaceQuery {
+    /// Answer what would be stored and who would change variant, and store nothing.
+    #[serde(default)]
+    dry_run: bool,
+    /// `rebase` (default): rollouts keep their stored layout where the weights allow;
+    /// `exact`: weights are stored as sent.
+    #[serde(default)]
+    layout: LayoutMode,
+}
+
 async fn replace_flag_config(
     State(state): State<AppState>,
     Authorized { principal, .. }: Editor,
     Path((project, flag, env)): Path<(String, String, String)>,
     IfMatch(version): IfMatch,
+    Query(q): Query<ReplaceQuery>,
     update: Update<ConfigBody>,
 ) -> Result<Response, ApiError> {
     update.check_same("flag", &flag, "the body is another flag's configuration")?;
     update.check_same("environment", &env, "the body is another environment's configuration")?;
+    let body = update.body.0;
+    if q.dry_run {
+        let preview =
+            preview_flag_config(&state.store, (&project, &flag, &env), version, body, q.layout).await?;
+        return Ok(axum::Json(preview).into_response());
+    }
     let c = state
         .store
-        .put_flag_config(&principal.actor(), &project, &flag, &env, version, update.body.0)
+        .put_flag_config(&principal.actor(), &project, &flag, &env, version, body, q.layout)
         .await?;
     Ok(with_etag(StatusCode::OK, c.config.version as i64, &c))
+}
+
+/// The answer of a dry run: the configuration a write would store, and what it does to
+/// each rollout (the same [`plan_config`] call the write makes).
+#[derive(Serialize)]
+struct ConfigPreview {
+    /// The stored version the preview was computed from.
+    base_version: u64,
+    /// What would be stored (rules without an id get one only when saved).
+    config: FlagConfig,
+    /// Per place whose serve changes and is a rollout before or after: the buckets (out
+    /// of 100 000) that change variant and the least the new weights require.
+    rollouts: Vec<RolloutChange>,
+}
+
+/// Runs a configuration write's checks and its rollout plan without storing anything.
+/// References to segments and other flags, and the prerequisite graph, are checked only
+/// by the write itself.
+async fn preview_flag_config(
+    store: &Store,
+    (project, flag, env): (&str, &str, &str),
+    expected_version: Option<i64>,
+    body: FlagConfig,
+    layout: LayoutMode,
+) -> Result<ConfigPreview, ApiError> {
+    let definition = store.get_flag(project, flag).await?;
+    let current = store.get_flag_config(project, flag, env).await?.config;
+    if definition.archived {
+        return Err(store::Error::conflict(format!(
+            "flag {flag:?} is archived; restore it before changing it"
+        ))
+        .into());
+    }
+    if expected_version.is_some_and(|v| v != current.version as i64) {
+        return Err(store::Error::VersionMismatch { current: current.version as i64 }.into());
+    }
+    let plan = plan_config(&current, body, layout);
+    let mut refs = References::new();
+    for c in plan.config.rules.iter().flat_map(|r| &r.conditions).filter(|c| c.op == Op::InSegment) {
+        c.values.iter().filter_map(|v| v.as_str()).for_each(|s| refs.add_segment(s));
+    }
+    for p in &plan.config.prerequisites {
+        refs.add_flag(&p.flag, [p.variant.as_str()]);
+    }
+    validate_config(flag, &definition.flag.variants, &plan.config, &refs).map_err(store::Error::Invalid)?;
+    let mut config = plan.config;
+    config.version = current.version + 1;
+    Ok(ConfigPreview { base_version: current.version, config, rollouts: plan.rollouts })
 }
 
 #[derive(Deserialize)]

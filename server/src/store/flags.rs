@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Transaction};
+use vexil_core::rollout::{LayoutMode, plan_config};
 use vexil_core::validate::{References, prerequisite_graph_problems, validate_config, validate_flag};
 use vexil_core::{Flag, FlagConfig, FlagKind, Lifecycle, Serve, SnapshotFlag, Variant};
 
@@ -974,7 +975,10 @@ impl Store {
         config_record(&row, flag, env)
     }
 
-    /// Replaces a flag's configuration in one environment.
+    /// Replaces a flag's configuration in one environment. Rollouts that exist before
+    /// and after keep their stored layout where the new weights allow it, as `layout`
+    /// says ([`vexil_core::rollout::plan_config`]).
+    #[expect(clippy::too_many_arguments, reason = "one argument per part of the request")]
     pub async fn put_flag_config(
         &self,
         actor: &Actor,
@@ -983,6 +987,7 @@ impl Store {
         env: &str,
         expected_version: Option<i64>,
         mut config: FlagConfig,
+        layout: LayoutMode,
     ) -> Result<FlagConfigRecord> {
         assign_rule_ids(&mut config);
         // The expensive part of validation (compiling regular expressions, bounded by
@@ -998,7 +1003,7 @@ impl Store {
         .map_err(|e| Error::Internal(format!("validation task: {e}")))?;
         self.write_config(actor, project, flag, env, "flag_config.update", |current| {
             super::check_version(expected_version, current.version as i64)?;
-            Ok(Some(config))
+            Ok(Some(plan_config(current, config, layout).config))
         })
         .await
     }

@@ -1,5 +1,6 @@
 use axum::http::{Method, StatusCode};
-use serde_json::json;
+use serde_json::{Value, json};
+use vexil_core::{CompiledSnapshot, Context};
 
 use crate::harness::TestApp;
 
@@ -10,6 +11,11 @@ crate::on_both_databases!(
     a_prerequisite_cycle_is_refused_with_409_naming_the_cycle,
     a_refused_write_leaves_no_trace,
     rules_without_ids_get_stable_generated_ids,
+    editing_rollout_weights_keeps_everyone_whose_variant_did_not_lose_share,
+    a_rule_rollout_keeps_its_layout_wherever_the_rule_moves,
+    a_configuration_sent_back_as_read_keeps_every_layout,
+    layout_exact_stores_weights_as_sent_and_bounds_their_number,
+    a_dry_run_answers_what_a_write_would_store_and_who_moves_and_stores_nothing,
 );
 
 const PROD: &str = "/api/v1/projects/default/flags/f/environments/production";
@@ -193,4 +199,288 @@ async fn rules_without_ids_get_stable_generated_ids(app: TestApp) {
         .send()
         .await;
     assert_eq!(again.body["rules"][0]["id"], generated.as_str(), "ids sent back are kept");
+}
+
+fn default_rollout(weights: Value) -> Value {
+    json!({"enabled": true, "off_variant": "off", "default": {"rollout": {"weights": weights}}})
+}
+
+/// What the environment's SDKs serve each of `keys` for flag `flag` now.
+async fn served(app: &TestApp, flag: &str, keys: &[String]) -> Vec<String> {
+    let env = app.state.store.get_environment("default", "production").await.unwrap();
+    let snapshot = app.state.store.environment_snapshot(env.id).await.unwrap();
+    let compiled = CompiledSnapshot::compile(&snapshot).expect("the stored snapshot compiles");
+    keys.iter()
+        .map(|k| compiled.evaluate(flag, &Context::new(k.as_str())).variant.unwrap().to_owned())
+        .collect()
+}
+
+fn users() -> Vec<String> {
+    (0..2000).map(|i| format!("user-{i}")).collect()
+}
+
+async fn editing_rollout_weights_keeps_everyone_whose_variant_did_not_lose_share(app: TestApp) {
+    app.create_flag("f").await;
+    let r = app
+        .req(Method::PUT, PROD)
+        .if_match(1)
+        .json(default_rollout(
+            json!([{"variant": "off", "weight": 70000}, {"variant": "on", "weight": 30000}]),
+        ))
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let keys = users();
+    let before = served(&app, "f", &keys).await;
+    // An editor that lists variants in its own order, with the new share of `on`.
+    let r = app
+        .req(Method::PUT, PROD)
+        .if_match(2)
+        .json(default_rollout(
+            json!([{"variant": "on", "weight": 35000}, {"variant": "off", "weight": 65000}]),
+        ))
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        r.body["default"]["rollout"]["weights"],
+        json!([{"variant": "off", "weight": 65000}, {"variant": "on", "weight": 30000 + 5000}])
+    );
+    let after = served(&app, "f", &keys).await;
+    let mut moved = 0;
+    for (k, (was, now)) in keys.iter().zip(before.iter().zip(&after)) {
+        if was == "on" {
+            assert_eq!(now, "on", "{k} had on and lost it");
+        }
+        moved += usize::from(was != now);
+    }
+    // About 5 % of 2000 move (all from off to on); reordering would move about 60 %.
+    assert!((50..=150).contains(&moved), "{moved} of 2000 moved");
+
+    // Three variants: only 10 % must move, which one range per variant cannot do.
+    app.req(Method::POST, "/api/v1/projects/default/flags")
+        .json(json!({"key": "g", "kind": "string", "variants": [
+            {"key": "a", "value": "A"}, {"key": "b", "value": "B"}, {"key": "c", "value": "C"}]}))
+        .send()
+        .await;
+    let g = "/api/v1/projects/default/flags/g/environments/production";
+    let three = |a: u32, b: u32, c: u32| {
+        json!({"enabled": true, "off_variant": "a", "default": {"rollout": {"weights": [
+            {"variant": "a", "weight": a}, {"variant": "b", "weight": b}, {"variant": "c", "weight": c}]}}})
+    };
+    app.req(Method::PUT, g).if_match(1).json(three(30000, 40000, 30000)).send().await;
+    let before = served(&app, "g", &keys).await;
+    let r = app.req(Method::PUT, g).if_match(2).json(three(20000, 40000, 40000)).send().await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        r.body["default"]["rollout"]["weights"],
+        json!([{"variant": "a", "weight": 20000}, {"variant": "c", "weight": 10000},
+               {"variant": "b", "weight": 40000}, {"variant": "c", "weight": 30000}])
+    );
+    let after = served(&app, "g", &keys).await;
+    for (k, (was, now)) in keys.iter().zip(before.iter().zip(&after)) {
+        assert!(was == now || (was == "a" && now == "c"), "{k} moved from {was} to {now}");
+    }
+}
+
+async fn a_rule_rollout_keeps_its_layout_wherever_the_rule_moves(app: TestApp) {
+    app.create_flag("f").await;
+    let rollout = |on: u32| {
+        json!({"rollout": {"bucket_by": "company", "weights": [
+        {"variant": "off", "weight": 100000 - on}, {"variant": "on", "weight": on}]}})
+    };
+    let rule = |on: u32| {
+        json!({"id": "beta", "conditions": [{"attribute": "beta", "op": "in", "values": [true]}],
+                               "serve": rollout(on)})
+    };
+    let other = json!({"id": "staff", "conditions": [{"attribute": "staff", "op": "in", "values": [true]}],
+                       "serve": {"variant": "on"}});
+    let r = app
+        .req(Method::PUT, PROD)
+        .if_match(1)
+        .json(json!({"enabled": true, "off_variant": "off", "default": {"variant": "off"}, "rules": [rule(10000)]}))
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // The rule moves below a new one and is raised to 25 %, listed `on` first.
+    let mut raised = rule(25000);
+    raised["serve"]["rollout"]["weights"] =
+        json!([{"variant": "on", "weight": 25000}, {"variant": "off", "weight": 75000}]);
+    let r = app
+        .req(Method::PUT, PROD)
+        .if_match(2)
+        .json(json!({"enabled": true, "off_variant": "off", "default": {"variant": "off"}, "rules": [other, raised]}))
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["rules"][1]["serve"], rollout(25000), "the stored order is kept");
+    // A changed bucket_by starts a new layout: taken as sent.
+    let mut rehashed = r.body["rules"][1].clone();
+    rehashed["serve"]["rollout"] =
+        json!({"weights": [{"variant": "on", "weight": 50000}, {"variant": "off", "weight": 50000}]});
+    let r = app
+        .req(Method::PUT, PROD)
+        .if_match(3)
+        .json(json!({"enabled": true, "off_variant": "off", "default": {"variant": "off"}, "rules": [rehashed]}))
+        .send()
+        .await;
+    assert_eq!(r.body["rules"][0]["serve"]["rollout"]["weights"][0]["variant"], "on");
+}
+
+/// A read configuration without its read-only fields.
+fn writable(record: &Value) -> Value {
+    let mut body = record.clone();
+    for field in ["flag", "environment", "updated_at", "version"] {
+        body.as_object_mut().unwrap().remove(field);
+    }
+    body
+}
+
+async fn a_configuration_sent_back_as_read_keeps_every_layout(app: TestApp) {
+    app.create_flag("f").await;
+    let layout = json!([{"variant": "on", "weight": 20000}, {"variant": "off", "weight": 50000},
+                        {"variant": "on", "weight": 10000}, {"variant": "off", "weight": 20000}]);
+    let r = app
+        .req(Method::PUT, &format!("{PROD}?layout=exact"))
+        .if_match(1)
+        .json(default_rollout(layout.clone()))
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let got = app.req(Method::GET, PROD).send().await;
+    assert_eq!(got.body["default"]["rollout"]["weights"], layout);
+    let r = app.req(Method::PUT, PROD).if_match(2).json(got.body.clone()).send().await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["default"]["rollout"]["weights"], layout, "the round trip changes nothing");
+    // The same shares, summed and in another order, change nothing either.
+    let shares = json!([{"variant": "off", "weight": 70000}, {"variant": "on", "weight": 30000}]);
+    let r = app.req(Method::PUT, PROD).if_match(3).json(default_rollout(shares)).send().await;
+    assert_eq!(r.body["default"]["rollout"]["weights"], layout);
+}
+
+async fn layout_exact_stores_weights_as_sent_and_bounds_their_number(app: TestApp) {
+    app.create_flag("f").await;
+    let first = json!([{"variant": "off", "weight": 70000}, {"variant": "on", "weight": 30000}]);
+    app.req(Method::PUT, PROD).if_match(1).json(default_rollout(first)).send().await;
+    // Restoring an earlier layout with the same shares in another order.
+    let earlier = json!([{"variant": "on", "weight": 30000}, {"variant": "off", "weight": 70000}]);
+    let r = app
+        .req(Method::PUT, &format!("{PROD}?layout=exact"))
+        .if_match(2)
+        .json(default_rollout(earlier.clone()))
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["default"]["rollout"]["weights"], earlier);
+
+    let many: Vec<Value> = (0..201)
+        .map(|i| json!({"variant": if i % 2 == 0 { "on" } else { "off" }, "weight": if i == 0 { 100000 - 200 * 497 } else { 497 }}))
+        .collect();
+    let r = app
+        .req(Method::PUT, &format!("{PROD}?layout=exact"))
+        .if_match(3)
+        .json(default_rollout(json!(many)))
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.body["errors"][0]["pointer"], "/default/rollout/weights");
+    assert!(r.body["errors"][0]["message"].as_str().unwrap().contains("the limit is 200"), "{}", r.body);
+    let r = app
+        .req(Method::PUT, &format!("{PROD}?layout=sideways"))
+        .if_match(3)
+        .json(default_rollout(earlier))
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+}
+
+async fn a_dry_run_answers_what_a_write_would_store_and_who_moves_and_stores_nothing(app: TestApp) {
+    app.create_flag("f").await;
+    let r = app
+        .req(Method::PUT, PROD)
+        .if_match(1)
+        .json(default_rollout(
+            json!([{"variant": "off", "weight": 70000}, {"variant": "on", "weight": 30000}]),
+        ))
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let env = app.state.store.get_environment("default", "production").await.unwrap();
+    let audit_before =
+        app.req(Method::GET, "/api/v1/audit?limit=500").send().await.body["items"].as_array().unwrap().len();
+    let edit =
+        default_rollout(json!([{"variant": "on", "weight": 35000}, {"variant": "off", "weight": 65000}]));
+
+    let preview =
+        app.req(Method::PUT, &format!("{PROD}?dry_run=true")).if_match(2).json(edit.clone()).send().await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+    assert!(preview.headers.get("etag").is_none());
+    assert_eq!(preview.body["base_version"], 2);
+    assert_eq!(preview.body["config"]["version"], 3);
+    assert_eq!(
+        preview.body["rollouts"],
+        json!([{"pointer": "/default", "layout": "rebased", "bucket_by_changed": false, "required": 5000, "moved": 5000}])
+    );
+    // Taken literally, the same list would move 65 % where 5 % is required.
+    let exact = app
+        .req(Method::PUT, &format!("{PROD}?dry_run=true&layout=exact"))
+        .if_match(2)
+        .json(edit.clone())
+        .send()
+        .await;
+    assert_eq!(exact.body["rollouts"][0]["moved"], 65000);
+    assert_eq!(exact.body["rollouts"][0]["required"], 5000);
+    assert_eq!(exact.body["rollouts"][0]["layout"], "as_sent");
+    // Other places: a variant becoming a rollout, a changed bucket_by.
+    let mut rehash = edit.clone();
+    rehash["default"]["rollout"]["bucket_by"] = json!("company");
+    rehash["rules"] = json!([{"id": "new", "conditions": [], "serve": {"variant": "on"}}]);
+    let r = app.req(Method::PUT, &format!("{PROD}?dry_run=true")).if_match(2).json(rehash).send().await;
+    assert_eq!(
+        r.body["rollouts"],
+        json!([{"pointer": "/default", "layout": "as_sent", "bucket_by_changed": true, "required": 5000, "moved": null}])
+    );
+    // Nothing was stored, announced or audited.
+    assert_eq!(app.req(Method::GET, PROD).send().await.etag(), 2);
+    let after = app.state.store.get_environment("default", "production").await.unwrap();
+    assert_eq!(after.snapshot_version, env.snapshot_version);
+    let audit_after =
+        app.req(Method::GET, "/api/v1/audit?limit=500").send().await.body["items"].as_array().unwrap().len();
+    assert_eq!(audit_before, audit_after);
+
+    // Refused as the write would be.
+    let stale =
+        app.req(Method::PUT, &format!("{PROD}?dry_run=true")).if_match(1).json(edit.clone()).send().await;
+    assert_eq!(stale.status, StatusCode::PRECONDITION_FAILED);
+    let bad =
+        default_rollout(json!([{"variant": "on", "weight": 35000}, {"variant": "nope", "weight": 60000}]));
+    let bad = app.req(Method::PUT, &format!("{PROD}?dry_run=true")).if_match(2).json(bad).send().await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    let pointers: Vec<&str> =
+        bad.body["errors"].as_array().unwrap().iter().map(|e| e["pointer"].as_str().unwrap()).collect();
+    assert_eq!(pointers, ["/default/rollout/weights/1/variant", "/default/rollout/weights"]);
+
+    // The write stores exactly what the preview showed.
+    let saved = app.req(Method::PUT, PROD).if_match(2).json(edit).send().await;
+    assert_eq!(saved.status, StatusCode::OK);
+    assert_eq!(
+        writable(&saved.body),
+        preview.body["config"]
+            .as_object()
+            .map(|c| {
+                let mut c = Value::Object(c.clone());
+                c.as_object_mut().unwrap().remove("version");
+                c
+            })
+            .unwrap()
+    );
+    let archived = app.req(Method::POST, "/api/v1/projects/default/flags/f/archive").send().await;
+    assert_eq!(archived.status, StatusCode::OK);
+    let r = app
+        .req(Method::PUT, &format!("{PROD}?dry_run=true"))
+        .if_match(3)
+        .json(default_rollout(json!([{"variant": "on", "weight": 100000}])))
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
 }

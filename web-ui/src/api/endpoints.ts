@@ -5,6 +5,7 @@ import { type ApiClient, type Versioned, seg } from './client';
 import type {
   ApiToken,
   AuditEntry,
+  ConfigPreview,
   AuditQuery,
   CreatedApiToken,
   CreatedSdkKey,
@@ -85,6 +86,15 @@ export function endpoints(c: ApiClient) {
         c.getVersioned<FlagConfigRecord>(`${F(project, flag)}/environments/${seg(env)}`),
       putConfig: (project: string, flag: string, env: string, config: FlagConfig, version: number) =>
         c.write<FlagConfigRecord>('PUT', `${F(project, flag)}/environments/${seg(env)}`, toConfigBody(config), version),
+      /** What saving `config` would store and who would change variant; stores nothing. */
+      previewConfig: (project: string, flag: string, env: string, config: FlagConfig, version: number) =>
+        c
+          .request<ConfigPreview>('PUT', `${F(project, flag)}/environments/${seg(env)}`, {
+            body: toConfigBody(config),
+            ifMatch: version,
+            query: { dry_run: true },
+          })
+          .then((r) => r.data),
       toggle: (project: string, flag: string, env: string, enabled: boolean) =>
         c.post<FlagConfigRecord>(`${F(project, flag)}/environments/${seg(env)}/toggle`, { enabled }),
       usage: (project: string, flag: string, env: string, hours: number) =>

@@ -174,6 +174,26 @@ export interface FlagConfig {
   version?: number;
 }
 
+/** What a write does to one rollout (`PUT ...?dry_run=true`). Shares are out of 100 000. */
+export interface RolloutChange {
+  /** `/default` or `/rules/{index}/serve`, into the previewed configuration. */
+  pointer: string;
+  rule_id?: string;
+  layout: 'rebased' | 'compacted' | 'as_sent';
+  bucket_by_changed: boolean;
+  /** The least share the new weights require to change variant. */
+  required: number;
+  /** The share that changes variant; null when bucket_by changes. */
+  moved: number | null;
+}
+
+/** PUT .../flags/{flag}/environments/{env}?dry_run=true. */
+export interface ConfigPreview {
+  base_version: number;
+  config: FlagConfig;
+  rollouts: RolloutChange[];
+}
+
 /** GET .../flags/{flag}/environments/{env}. */
 export interface FlagConfigRecord extends FlagConfig {
   flag: string;

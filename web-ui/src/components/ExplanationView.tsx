@@ -1,7 +1,7 @@
 import { Badge, Code, Group, List, Paper, Stack, Table, Text, ThemeIcon } from '@mantine/core';
 import type { ConditionTrace, Explanation, FlagConfig, Reason } from '../api/types';
 import { formatValue } from '../lib/format';
-import { bucketToPercent, describeSplit } from '../lib/rollout';
+import { bucketToPercent, describeSplit, rangeOfBucket } from '../lib/rollout';
 import { describeServe, operatorInfo, valueToText } from '../lib/rules';
 import { IconCheck, IconX } from './icons';
 
@@ -184,11 +184,14 @@ export function ExplanationView({ x, config }: { x: Explanation; config?: FlagCo
           {config &&
             (() => {
               const serve = x.result.rule_index !== undefined ? config.rules[x.result.rule_index]?.serve : config.default;
-              return serve && 'rollout' in serve ? (
-                <Text size="xs" c="dimmed">
+              if (!serve || !('rollout' in serve)) return null;
+              const range = x.bucket ? rangeOfBucket(serve.rollout.weights, x.bucket.bucket) : null;
+              return (
+                <Text size="xs" c="dimmed" data-testid="bucket-split">
                   Split: {describeSplit(serve.rollout.weights)}.
+                  {range && ` The bucket is in ${range.variant}'s range ${bucketToPercent(range.start)} % to ${bucketToPercent(range.end)} %.`}
                 </Text>
-              ) : null;
+              );
             })()}
         </Paper>
       )}

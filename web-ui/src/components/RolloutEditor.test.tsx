@@ -87,6 +87,28 @@ describe('RolloutEditor', () => {
     expect(onChange).toHaveBeenLastCalledWith({ ...split(50_000, 50_000), bucket_by: 'company' });
   });
 
+  it('shows a variant with several ranges as its share and edits shares only', async () => {
+    const onChange = vi.fn();
+    const layout: Rollout = {
+      weights: [
+        { variant: 'on', weight: 20_000 },
+        { variant: 'off', weight: 65_000 },
+        { variant: 'on', weight: 15_000 },
+      ],
+    };
+    renderWithMantine(<Harness initial={layout} onChange={onChange} />);
+    expect(screen.getByLabelText('on')).toHaveValue('35');
+    expect(screen.getByLabelText('off')).toHaveValue('65');
+    expect(screen.getByTestId('split-bar')).toHaveAttribute('aria-label', 'Split: on 35 %, off 65 %');
+    expect(screen.getByTestId('rollout-ranges')).toHaveTextContent('laid out in 3 ranges');
+    const on = screen.getByLabelText('on');
+    await userEvent.clear(on);
+    await userEvent.type(on, '40');
+    await userEvent.click(screen.getByRole('button', { name: 'Take the excess from off' }));
+    // One share per variant: the server fits it into the stored layout.
+    expect(onChange).toHaveBeenLastCalledWith(split(40_000, 60_000));
+  });
+
   it('adds rows for variants missing from the rollout', () => {
     renderWithMantine(<Harness initial={{ weights: [{ variant: 'off', weight: 100_000 }] }} />);
     expect(screen.getByLabelText('on')).toHaveValue('0');

@@ -2,7 +2,7 @@ import { Button, ColorSwatch, Group, Stack, Text, TextInput } from '@mantine/cor
 import { useEffect, useId, useState } from 'react';
 import type { Rollout } from '../api/types';
 import { cssColor, variantColor } from '../lib/colors';
-import { balance, evenSplit, parsePercent, remainder, sumWeights, TOTAL_WEIGHT, weightToPercent, withAllVariants } from '../lib/rollout';
+import { balance, evenSplit, parsePercent, rangeCount, remainder, sumWeights, TOTAL_WEIGHT, weightToPercent, withAllVariants } from '../lib/rollout';
 import { errorAt } from '../lib/rules';
 import { SplitBar } from './SplitBar';
 
@@ -60,6 +60,10 @@ function PercentInput({
 /**
  * Edits a rollout: a percentage per variant (0.001 % steps, stored as integer weights
  * out of 100 000), the split bar, the total, and the attribute to bucket by.
+ *
+ * It edits shares only: a variant with several ranges shows their sum, and a change is
+ * sent as one weight per variant for the server to fit into the stored layout, moving
+ * only the users the new shares require. The review dialog shows who moves.
  */
 export function RolloutEditor({
   value,
@@ -81,6 +85,7 @@ export function RolloutEditor({
   const rest = remainder(weights);
   const update = (w: typeof weights) => onChange({ ...value, weights: w });
   const largest = weights.reduce((best, w, i) => (w.weight > weights[best].weight ? i : best), 0);
+  const ranges = rangeCount(value.weights);
 
   return (
     <Stack gap="sm" data-testid="rollout-editor">
@@ -139,7 +144,11 @@ export function RolloutEditor({
         }}
       />
       <Text size="xs" c="dimmed">
-        Weights are stored out of {TOTAL_WEIGHT.toLocaleString('en-US')} (1 = 0.001 %) and must add up to exactly 100 %.
+        Weights are stored out of {TOTAL_WEIGHT.toLocaleString('en-US')} (1 = 0.001 %) and must add up to exactly 100 %. Changing a percentage keeps every user
+        whose variant does not lose share.
+        {ranges > weights.filter((w) => w.weight > 0).length && (
+          <span data-testid="rollout-ranges"> Users are laid out in {ranges} ranges so that earlier changes moved as few of them as possible.</span>
+        )}
       </Text>
     </Stack>
   );

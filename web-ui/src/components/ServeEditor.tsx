@@ -1,7 +1,7 @@
 import { Select, SegmentedControl, Stack, Text } from '@mantine/core';
 import { useId } from 'react';
 import type { Serve } from '../api/types';
-import { rolloutAllTo } from '../lib/rollout';
+import { rolloutAllTo, variantShares } from '../lib/rollout';
 import { errorAt, errorsUnder } from '../lib/rules';
 import { RolloutEditor } from './RolloutEditor';
 
@@ -44,7 +44,7 @@ export function ServeEditor({
             const current = 'variant' in value ? value.variant : variants[0];
             onChange({ rollout: rolloutAllTo(current, variants) });
           } else if ('rollout' in value) {
-            const top = [...value.rollout.weights].sort((a, b) => b.weight - a.weight)[0];
+            const top = variantShares(value.rollout.weights).sort((a, b) => b.weight - a.weight)[0];
             onChange({ variant: top?.variant ?? variants[0] });
           }
         }}

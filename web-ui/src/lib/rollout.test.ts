@@ -5,18 +5,25 @@ import {
   describeSplit,
   evenSplit,
   isCompleteSplit,
+  keepLayouts,
+  MAX_RANGES,
   parsePercent,
+  rangeCount,
+  rangeOfBucket,
   remainder,
   rolloutAllTo,
   rolloutProblems,
+  sameShares,
   splitSegments,
   sumWeights,
   TOTAL_WEIGHT,
   twoWaySplit,
   variantForBucket,
+  variantShares,
   weightToPercent,
   withAllVariants,
 } from './rollout';
+import type { FlagConfig, Weight } from '../api/types';
 
 describe('weightToPercent', () => {
   it.each([
@@ -180,5 +187,56 @@ describe('buckets', () => {
     expect(variantForBucket(w, 30_000)).toBe('off');
     expect(variantForBucket(w, 99_999)).toBe('off');
     expect(bucketToPercent(29_999)).toBe('29.999');
+  });
+});
+
+describe('layouts that name a variant more than once', () => {
+  const w = (...pairs: [string, number][]): Weight[] => pairs.map(([variant, weight]) => ({ variant, weight }));
+  const layout = w(['a', 20_000], ['c', 10_000], ['b', 40_000], ['c', 30_000]);
+
+  it('sums each variant into its share', () => {
+    expect(variantShares(layout)).toEqual(w(['a', 20_000], ['c', 40_000], ['b', 40_000]));
+    expect(withAllVariants(layout, ['a', 'b', 'c', 'd'])).toEqual(w(['a', 20_000], ['b', 40_000], ['c', 40_000], ['d', 0]));
+    expect(describeSplit(layout)).toBe('a 20 %, c 40 %, b 40 %');
+    expect(rangeCount(layout)).toBe(4);
+    expect(rangeCount(w(['a', 10], ['a', 0], ['a', 99_990]))).toBe(1);
+  });
+
+  it('compares shares whatever the order', () => {
+    expect(sameShares(layout, w(['b', 40_000], ['c', 40_000], ['a', 20_000], ['d', 0]))).toBe(true);
+    expect(sameShares(layout, w(['a', 20_000], ['b', 40_000], ['c', 40_001]))).toBe(false);
+    expect(sameShares(layout, w(['a', 20_000], ['b', 80_000]))).toBe(false);
+  });
+
+  it('accepts repeated variants but bounds the number of ranges', () => {
+    expect(rolloutProblems({ weights: layout }, ['a', 'b', 'c'])).toEqual([]);
+    const many = Array.from({ length: MAX_RANGES + 1 }, (_, i) => ({ variant: i % 2 ? 'a' : 'b', weight: i === 0 ? TOTAL_WEIGHT - MAX_RANGES * 400 : 400 }));
+    expect(rolloutProblems({ weights: many }, ['a', 'b'])).toEqual([`The rollout has ${MAX_RANGES + 1} ranges; at most ${MAX_RANGES} are allowed.`]);
+    expect(rolloutProblems({ weights: w(['x', 50_000], ['x', 50_000]) }, ['a'])).toEqual(['Unknown variant "x".']);
+  });
+
+  it('finds the range a bucket falls into, as the evaluator walks it', () => {
+    expect(rangeOfBucket(layout, 0)).toEqual({ variant: 'a', start: 0, end: 20_000 });
+    expect(rangeOfBucket(layout, 29_999)).toEqual({ variant: 'c', start: 20_000, end: 30_000 });
+    expect(rangeOfBucket(layout, 70_000)).toEqual({ variant: 'c', start: 70_000, end: 100_000 });
+    expect(variantForBucket(layout, 25_000)).toBe('c');
+  });
+
+  it('gives rollouts whose shares are unchanged their stored layout back', () => {
+    const config = (d: Weight[], r: Weight[], bucketBy?: string): FlagConfig => ({
+      enabled: true,
+      off_variant: 'a',
+      targets: [],
+      prerequisites: [],
+      rules: [{ id: 'beta', conditions: [], serve: { rollout: { ...(bucketBy ? { bucket_by: bucketBy } : {}), weights: r } } }],
+      default: { rollout: { weights: d } },
+    });
+    const base = config(layout, layout, 'company');
+    // An editor that lists shares in variant order: nothing changed.
+    const same = config(withAllVariants(layout, ['a', 'b', 'c']), withAllVariants(layout, ['a', 'b', 'c']), 'company');
+    expect(keepLayouts(base, same)).toEqual(base);
+    // Changed shares, or a changed bucket-by, are left for the server to fit.
+    const edited = config(w(['a', 10_000], ['b', 50_000], ['c', 40_000]), withAllVariants(layout, ['a', 'b', 'c']), 'org');
+    expect(keepLayouts(base, edited)).toEqual(edited);
   });
 });

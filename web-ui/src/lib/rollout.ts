@@ -1,9 +1,16 @@
 // Rollout weights: the API stores integer shares out of 100 000 (1 = 0.001 %); people
 // edit percentages with up to three decimals. All conversions are exact (no floats).
+//
+// A rollout's `weights` is a layout: entries cover consecutive bucket ranges in list order,
+// and a variant may have several entries (its share is their sum). People edit shares; the
+// server keeps the stored layout and moves only the users the new shares require
+// (docs/evaluation.md section 4), so nothing here re-lays a rollout.
 
-import type { Rollout, Weight } from '../api/types';
+import type { FlagConfig, Rollout, Serve, Weight } from '../api/types';
 
 export const TOTAL_WEIGHT = 100_000;
+/** Entries (ranges) one rollout may have. */
+export const MAX_RANGES = 200;
 /** Decimal places of a percentage that a weight can express. */
 export const PERCENT_DECIMALS = 3;
 
@@ -55,13 +62,13 @@ export function isCompleteSplit(weights: Weight[]): boolean {
 export function rolloutProblems(r: Rollout, variants: string[]): string[] {
   const out: string[] = [];
   if (r.weights.length === 0) out.push('A rollout needs at least one variant.');
-  const seen = new Set<string>();
+  const reported = new Set<string>();
   for (const w of r.weights) {
-    if (!variants.includes(w.variant)) out.push(`Unknown variant "${w.variant}".`);
-    if (seen.has(w.variant)) out.push(`Variant "${w.variant}" appears twice.`);
-    seen.add(w.variant);
+    if (!variants.includes(w.variant) && !reported.has(w.variant)) out.push(`Unknown variant "${w.variant}".`);
+    reported.add(w.variant);
     if (!Number.isInteger(w.weight) || w.weight < 0) out.push(`The weight of "${w.variant}" must be a whole, non-negative number.`);
   }
+  if (r.weights.length > MAX_RANGES) out.push(`The rollout has ${r.weights.length} ranges; at most ${MAX_RANGES} are allowed.`);
   const rest = remainder(r.weights);
   if (rest > 0) out.push(`The split adds up to ${weightToPercent(sumWeights(r.weights))} %: ${weightToPercent(rest)} % is not allocated.`);
   if (rest < 0) out.push(`The split adds up to ${weightToPercent(sumWeights(r.weights))} %: ${weightToPercent(-rest)} % too much.`);
@@ -126,12 +133,62 @@ export function balance(weights: Weight[], index: number): Weight[] {
   return out;
 }
 
-/** Makes sure every variant has a row (weight 0 for new ones), in variant order. */
+/**
+ * Each variant's share of a layout: its entries summed, in the order of first appearance
+ * (variants named only with weight 0 are kept, with 0).
+ */
+export function variantShares(weights: Weight[]): Weight[] {
+  const out: Weight[] = [];
+  for (const w of weights) {
+    const seen = out.find((o) => o.variant === w.variant);
+    if (seen) seen.weight += w.weight;
+    else out.push({ variant: w.variant, weight: w.weight });
+  }
+  return out;
+}
+
+/** Whether two layouts give every variant the same share, whatever their order. */
+export function sameShares(a: Weight[], b: Weight[]): boolean {
+  const share = (ws: Weight[]) => new Map(variantShares(ws).filter((w) => w.weight !== 0).map((w) => [w.variant, w.weight]));
+  const sa = share(a);
+  const sb = share(b);
+  return sa.size === sb.size && [...sa].every(([v, w]) => sb.get(v) === w);
+}
+
+/**
+ * One row per variant with its share (summing a variant's ranges; 0 for variants the
+ * rollout does not name), in variant order, then unknown variants.
+ */
 export function withAllVariants(weights: Weight[], variants: string[]): Weight[] {
-  const byVariant = new Map(weights.map((w) => [w.variant, w.weight]));
+  const shares = variantShares(weights);
+  const byVariant = new Map(shares.map((w) => [w.variant, w.weight]));
   const known = variants.map((v) => ({ variant: v, weight: byVariant.get(v) ?? 0 }));
-  const unknown = weights.filter((w) => !variants.includes(w.variant));
+  const unknown = shares.filter((w) => !variants.includes(w.variant));
   return [...known, ...unknown];
+}
+
+function sameBucketBy(a: Rollout, b: Rollout): boolean {
+  return (a.bucket_by || 'key') === (b.bucket_by || 'key');
+}
+
+function keepLayout(base: Serve | undefined, draft: Serve): Serve {
+  if (!base || !('rollout' in base) || !('rollout' in draft)) return draft;
+  if (!sameBucketBy(base.rollout, draft.rollout) || !sameShares(base.rollout.weights, draft.rollout.weights)) return draft;
+  return { rollout: { ...draft.rollout, weights: base.rollout.weights } };
+}
+
+/**
+ * The draft with every rollout whose shares are unchanged given back its stored layout
+ * (same place: the default, or the rule with the same id; same bucket-by), as the server
+ * does on save. So an edit that is undone leaves nothing to save.
+ */
+export function keepLayouts(base: FlagConfig, draft: FlagConfig): FlagConfig {
+  const rules = draft.rules.map((r) => {
+    const before = r.id ? base.rules.find((b) => b.id === r.id) : undefined;
+    const serve = keepLayout(before?.serve, r.serve);
+    return serve === r.serve ? r : { ...r, serve };
+  });
+  return { ...draft, rules, default: keepLayout(base.default, draft.default) };
 }
 
 export interface SplitSegment {
@@ -173,10 +230,43 @@ export function splitSegments(weights: Weight[]): { segments: SplitSegment[]; ov
   return { segments, over, unallocated };
 }
 
-/** "on 30 %, off 70 %". */
+/** "on 30 %, off 70 %": each variant's share, its ranges summed. */
 export function describeSplit(weights: Weight[]): string {
-  const parts = weights.filter((w) => w.weight > 0).map((w) => `${w.variant} ${weightToPercent(w.weight)} %`);
+  const parts = variantShares(weights)
+    .filter((w) => w.weight > 0)
+    .map((w) => `${w.variant} ${weightToPercent(w.weight)} %`);
   return parts.length ? parts.join(', ') : 'nothing allocated';
+}
+
+/** Non-zero entries of a layout (its ranges), merged where neighbours share a variant. */
+export function rangeCount(weights: Weight[]): number {
+  let n = 0;
+  let last: string | undefined;
+  for (const w of weights) {
+    if (w.weight <= 0) continue;
+    if (w.variant !== last) n++;
+    last = w.variant;
+  }
+  return n;
+}
+
+export interface BucketRange {
+  variant: string;
+  /** First bucket of the range. */
+  start: number;
+  /** First bucket after it. */
+  end: number;
+}
+
+/** The range of a layout a bucket falls into, walking it as the evaluator does. */
+export function rangeOfBucket(weights: Weight[], bucket: number): BucketRange | null {
+  let start = 0;
+  for (const w of weights) {
+    const end = start + w.weight;
+    if (bucket < end) return { variant: w.variant, start, end };
+    start = end;
+  }
+  return null;
 }
 
 /** A bucket (0..99 999) as a percentage: 29999 → "29.999". */

@@ -2,6 +2,7 @@
 // and list edits. Pure, so the rule editor's logic is testable without a browser.
 
 import type { Condition, JsonValue, Op, Rule, Serve } from '../api/types';
+import { variantShares } from './rollout';
 
 export type Arity = 'none' | 'one' | 'many';
 /** What the operands of an operator are. */
@@ -202,7 +203,7 @@ export function describeCondition(c: Condition): string {
 
 export function describeServe(s: Serve): string {
   if ('variant' in s) return s.variant;
-  return s.rollout.weights
+  return variantShares(s.rollout.weights)
     .filter((w) => w.weight > 0)
     .map((w) => `${w.variant} ${(w.weight / 1000).toString()} %`)
     .join(' / ');

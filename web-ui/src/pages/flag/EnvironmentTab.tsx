@@ -21,16 +21,18 @@ import { notifications } from '@mantine/notifications';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../../api';
 import { ApiError, errorMessage } from '../../api/client';
-import type { Environment, Flag, FlagConfig, FlagConfigRecord, Prerequisite, Target } from '../../api/types';
+import type { ConfigPreview, Environment, Flag, FlagConfig, FlagConfigRecord, Prerequisite, Target } from '../../api/types';
 import { useLiveEvents } from '../../app/live';
 import { ChangedBanner } from '../../components/ChangedBanner';
 import { ErrorAlert, Loading, Time } from '../../components/common';
 import { DiffView } from '../../components/DiffView';
 import { IconPlus, IconTrash } from '../../components/icons';
+import { RolloutMovement } from '../../components/RolloutMovement';
 import { RulesEditor } from '../../components/RuleEditor';
 import { ServeEditor } from '../../components/ServeEditor';
 import { deepEqual, normalizeConfig, rebase, toConfigBody } from '../../lib/config';
 import { diffJson } from '../../lib/diff';
+import { keepLayouts } from '../../lib/rollout';
 import { errorAt, errorsUnder, removeAt, replaceAt } from '../../lib/rules';
 import { actorName, configEnvironment } from '../../lib/stream';
 import { configWarnings, describePointer } from '../../lib/validate';
@@ -203,6 +205,7 @@ export function EnvironmentTab({
   const [conflict, setConflict] = useState<{ latest: Loaded; actor?: string }>();
   const [elsewhere, setElsewhere] = useState<{ latest: Loaded; actor: string }>();
   const [rebased, setRebased] = useState<string[]>();
+  const [preview, setPreview] = useState<{ data?: ConfigPreview }>();
   const variants = useMemo(() => flag.variants.map((v) => v.key), [flag.variants]);
 
   const fetchLatest = useCallback(async () => {
@@ -231,12 +234,34 @@ export function EnvironmentTab({
   }, [load]);
 
   const baseBody = useMemo(() => (loaded ? toConfigBody(loaded.config) : undefined), [loaded]);
-  const draftBody = useMemo(() => (draft ? toConfigBody(draft) : undefined), [draft]);
+  // A rollout whose shares are back to the stored ones keeps its stored layout, as on save.
+  const draftBody = useMemo(() => (draft && baseBody ? keepLayouts(baseBody, toConfigBody(draft)) : undefined), [draft, baseBody]);
   const dirty = !!baseBody && !!draftBody && !deepEqual(baseBody, draftBody);
   const changes = useMemo(() => (baseBody && draftBody && dirty ? diffJson(baseBody as never, draftBody as never) : []), [baseBody, draftBody, dirty]);
   const warnings = useMemo(() => (draft ? configWarnings(toConfigBody(draft), variants, segments) : []), [draft, variants, segments]);
 
   useEffect(() => onDirtyChange(env.key, dirty), [dirty, env.key, onDirtyChange]);
+
+  // The review dialog shows what the server would store, and who changes variant, from a
+  // dry run of the same save.
+  const previewVersion = loaded?.version;
+  useEffect(() => {
+    if (!reviewing || !draftBody || previewVersion === undefined) return;
+    let current = true;
+    setPreview({});
+    api.flags
+      .previewConfig(project, flag.key, env.key, draftBody, previewVersion)
+      .then((data) => current && setPreview({ data }))
+      .catch(() => current && setPreview(undefined)); // the save itself reports what is wrong
+    return () => {
+      current = false;
+    };
+  }, [reviewing, draftBody, previewVersion, project, flag.key, env.key]);
+  const previewing = !!preview && !preview.data;
+  const reviewChanges = useMemo(
+    () => (baseBody && preview?.data ? diffJson(baseBody as never, toConfigBody(preview.data.config) as never) : changes),
+    [baseBody, preview, changes],
+  );
 
   // Warn before leaving the page with unsaved edits.
   useEffect(() => {
@@ -324,7 +349,7 @@ export function EnvironmentTab({
     setSaveError(undefined);
     writing.current++;
     try {
-      const r = await api.flags.putConfig(project, flag.key, env.key, draft, loaded.version);
+      const r = await api.flags.putConfig(project, flag.key, env.key, draftBody ?? draft, loaded.version);
       const l = fromRecord(r.data, r.version);
       setLoaded(l);
       setDraft(l.config);
@@ -550,7 +575,8 @@ export function EnvironmentTab({
             </Alert>
           )}
           <Text size="sm">Changes compared with version {loaded.version}:</Text>
-          <DiffView changes={changes} />
+          <DiffView changes={reviewChanges} />
+          <RolloutMovement preview={preview?.data} loading={previewing} />
           {warnings.length > 0 && (
             <Alert color="yellow" title="Check these before saving">
               <List size="sm">
@@ -567,7 +593,7 @@ export function EnvironmentTab({
             <Button variant="default" onClick={() => setReviewing(false)}>
               Keep editing
             </Button>
-            <Button onClick={() => void save()} loading={saving} data-autofocus>
+            <Button onClick={() => void save()} loading={saving} disabled={previewing} data-autofocus>
               Save version {loaded.version + 1}
             </Button>
           </Group>
