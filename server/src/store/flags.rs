@@ -36,7 +36,7 @@ pub struct FlagRecord {
     pub archived_at: Option<Timestamp>,
     /// Creation time.
     pub created_at: Timestamp,
-    /// Last change of the definition.
+    /// Last change of the definition or of its configuration in any environment.
     pub updated_at: Timestamp,
     /// On/off and configuration version per environment key.
     pub environments: BTreeMap<String, FlagState>,
@@ -272,7 +272,7 @@ async fn complete(
         }
     }
     let states = sqlx::query(&format!(
-        "select c.flag_id, e.key, c.enabled, c.version from flag_config c
+        "select c.flag_id, e.key, c.enabled, c.version, c.updated_at from flag_config c
          join environment e on e.id = c.environment_id where c.flag_id in ({ids})"
     ))
     .fetch_all(&mut *conn)
@@ -283,6 +283,11 @@ async fn complete(
                 get(row, "key")?,
                 FlagState { enabled: to_bool(get(row, "enabled")?), version: get(row, "version")? },
             );
+            // A configuration save is a change of the flag for whoever lists flags.
+            let config_updated = Timestamp(get(row, "updated_at")?);
+            if config_updated > flags[i].updated_at {
+                flags[i].updated_at = config_updated;
+            }
         }
     }
     let seen = sqlx::query(&format!(
@@ -920,7 +925,7 @@ impl Store {
         mut config: FlagConfig,
     ) -> Result<FlagConfigRecord> {
         assign_rule_ids(&mut config);
-        self.write_config(actor, project, flag, env, "flag_config.update", |current| {
+        self.write_config(actor, project, flag, env, "flag_config.update", None, |current| {
             super::check_version(expected_version, current.version as i64)?;
             Ok(Some(config))
         })
@@ -928,7 +933,8 @@ impl Store {
     }
 
     /// Turns a flag on or off in one environment: the kill switch. Needs no version:
-    /// setting a state is idempotent and must never lose a race.
+    /// setting a state is idempotent and must never lose a race. `comment` (why) goes
+    /// into the audit entry; a toggle to the state the flag already has writes nothing.
     pub async fn toggle_flag(
         &self,
         actor: &Actor,
@@ -936,8 +942,9 @@ impl Store {
         flag: &str,
         env: &str,
         enabled: bool,
+        comment: Option<&str>,
     ) -> Result<FlagConfigRecord> {
-        self.write_config(actor, project, flag, env, "flag_config.toggle", |current| {
+        self.write_config(actor, project, flag, env, "flag_config.toggle", comment, |current| {
             // Already in that state: nothing to write, nothing to tell.
             Ok((current.enabled != enabled).then(|| FlagConfig { enabled, ..current.clone() }))
         })
@@ -953,6 +960,7 @@ impl Store {
         flag_key: &str,
         env_key: &str,
         action: &str,
+        comment: Option<&str>,
         derive: impl FnOnce(&FlagConfig) -> Result<Option<FlagConfig>>,
     ) -> Result<FlagConfigRecord> {
         let mut tx = self.begin().await?;
@@ -1010,7 +1018,7 @@ impl Store {
             config,
             updated_at: Timestamp(now),
         };
-        audit::insert(
+        audit::insert_with_comment(
             &mut tx,
             Record {
                 actor,
@@ -1022,6 +1030,7 @@ impl Store {
                 before: Some(json_text(&before)?),
                 after: Some(json_text(&after)?),
             },
+            comment,
         )
         .await?;
         self.commit(tx, vec![committed]).await?;
