@@ -222,7 +222,9 @@ fn mismatch(c: &CompiledCondition, a: AttrRef<'_>) -> String {
             shown(a),
             s.trim()
         ),
-        (Test::Number(..), _) => format!("{} is {}, not a number; {op} compares numbers", shown(a), type_of(a)),
+        (Test::Number(..), _) => {
+            format!("{} is {}, not a number; {op} compares numbers", shown(a), type_of(a))
+        }
         (Test::Semver(..), AttrRef::Str(s)) => format!(
             "{} is not a semantic version (MAJOR.MINOR.PATCH, e.g. 3.1.0): {}",
             shown(a),
@@ -233,20 +235,15 @@ fn mismatch(c: &CompiledCondition, a: AttrRef<'_>) -> String {
             shown(a),
             type_of(a)
         ),
-        (Test::Time(..), AttrRef::Str(s)) => format!(
-            "{} is not an RFC 3339 time (e.g. 2026-01-31T12:00:00Z): {}",
-            shown(a),
-            time_problem(s)
-        ),
-        (Test::Time(..), AttrRef::Number(_)) => format!(
-            "{} is not a plausible Unix time in seconds (a number below 10^12 is expected)",
-            shown(a)
-        ),
-        (Test::Time(..), _) => format!(
-            "{} is {}; {op} compares times: an RFC 3339 string or Unix seconds",
-            shown(a),
-            type_of(a)
-        ),
+        (Test::Time(..), AttrRef::Str(s)) => {
+            format!("{} is not an RFC 3339 time (e.g. 2026-01-31T12:00:00Z): {}", shown(a), time_problem(s))
+        }
+        (Test::Time(..), AttrRef::Number(_)) => {
+            format!("{} is not a plausible Unix time in seconds (a number below 10^12 is expected)", shown(a))
+        }
+        (Test::Time(..), _) => {
+            format!("{} is {}; {op} compares times: an RFC 3339 string or Unix seconds", shown(a), type_of(a))
+        }
         (Test::Contains(_) | Test::StartsWith(_) | Test::EndsWith(_) | Test::Matches(_), _) => {
             format!("{} is {}; {op} tests text: send the attribute as a string", shown(a), type_of(a))
         }
@@ -290,9 +287,13 @@ fn semver_problem(s: &str) -> String {
 /// What keeps a string from being an RFC 3339 time, in a few words.
 fn time_problem(s: &str) -> String {
     use time::format_description::well_known::Rfc3339;
-    let looks_like_date = s.len() == 10 && s.as_bytes().get(4) == Some(&b'-') && s.as_bytes().get(7) == Some(&b'-');
+    let looks_like_date =
+        s.len() == 10 && s.as_bytes().get(4) == Some(&b'-') && s.as_bytes().get(7) == Some(&b'-');
     if looks_like_date {
-        return format!("it is a date without a time and offset; {:?} would be one", format!("{s}T00:00:00Z"));
+        return format!(
+            "it is a date without a time and offset; {:?} would be one",
+            format!("{s}T00:00:00Z")
+        );
     }
     match time::OffsetDateTime::parse(s, &Rfc3339) {
         Err(time::error::Parse::TryFromParsed(e)) => e.to_string(),
@@ -353,8 +354,14 @@ mod tests {
         assert!(why("gt", json!([5]), json!("7")).contains("looks like a number"));
         assert!(why("gt", json!([5]), json!("seven")).contains("not a number"));
         assert!(why("gt", json!([5]), json!(true)).contains("is a boolean"));
-        assert!(why("before", json!(["2026-01-31T12:00:00Z"]), json!("2026-01-30")).contains("a date without a time"));
-        assert!(why("before", json!(["2026-01-31T12:00:00Z"]), json!("yesterday")).starts_with(r#""yesterday" is not an RFC 3339 time"#));
+        assert!(
+            why("before", json!(["2026-01-31T12:00:00Z"]), json!("2026-01-30"))
+                .contains("a date without a time")
+        );
+        assert!(
+            why("before", json!(["2026-01-31T12:00:00Z"]), json!("yesterday"))
+                .starts_with(r#""yesterday" is not an RFC 3339 time"#)
+        );
         assert!(why("after", json!(["2026-01-31T12:00:00Z"]), json!(1e15)).contains("Unix time"));
         assert!(why("contains", json!(["x"]), json!(5)).contains("tests text"));
         assert!(why("matches", json!(["x"]), json!(false)).contains("tests text"));

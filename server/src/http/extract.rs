@@ -51,7 +51,9 @@ fn shape_message(e: &serde_json::Error, pointer: &str) -> String {
     let text = e.to_string();
     // serde_json appends " at line L column C" to the message of data errors.
     let message = match text.rfind(" at line ") {
-        Some(i) if text[i + 9..].split_once(" column ").is_some_and(|(l, c)| is_digits(l) && is_digits(c)) => {
+        Some(i)
+            if text[i + 9..].split_once(" column ").is_some_and(|(l, c)| is_digits(l) && is_digits(c)) =>
+        {
             &text[..i]
         }
         _ => text.as_str(),
@@ -96,9 +98,7 @@ pub(crate) fn humanize_serde_message(message: &str, field: &str) -> String {
             _ => format!("expected one of {}", names.join(", ")),
         }
     }
-    for (prefix, noun) in
-        [("unknown variant `", enum_noun(field)), ("unknown field `", "field".to_owned())]
-    {
+    for (prefix, noun) in [("unknown variant `", enum_noun(field)), ("unknown field `", "field".to_owned())] {
         let Some(rest) = message.strip_prefix(prefix) else { continue };
         if let Some(i) = rest.rfind("`, expected ") {
             return format!("unknown {noun} {:?}; {}", &rest[..i], one_of(&rest[i + 12..]));
@@ -146,8 +146,7 @@ pub fn parse_strict<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             } else {
                 format!("the body does not have the expected shape: {}", shape_message(&inner, &pointer))
             };
-            let message =
-                if inner.is_data() { shape_message(&inner, &pointer) } else { inner.to_string() };
+            let message = if inner.is_data() { shape_message(&inner, &pointer) } else { inner.to_string() };
             return Err(ApiError::BadRequest { errors: vec![Problem { pointer, message }], detail });
         }
     };
@@ -242,8 +241,7 @@ where
         let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
             let pointer = pointer_of(e.path());
             let inner = e.into_inner();
-            let message =
-                if inner.is_data() { shape_message(&inner, &pointer) } else { inner.to_string() };
+            let message = if inner.is_data() { shape_message(&inner, &pointer) } else { inner.to_string() };
             ApiError::BadRequest {
                 detail: format!("the body is not valid JSON of the expected shape: {message}"),
                 errors: vec![Problem { pointer, message }],
@@ -364,7 +362,11 @@ mod tests {
     fn an_unknown_operator_is_named_as_an_operator_at_its_pointer() {
         let p = problem::<FlagConfig>(config_with_condition("equals"));
         assert_eq!(p.pointer, "/rules/0/conditions/0/op");
-        assert!(p.message.starts_with(r#"unknown operator "equals"; expected one of "in", "contains""#), "{}", p.message);
+        assert!(
+            p.message.starts_with(r#"unknown operator "equals"; expected one of "in", "contains""#),
+            "{}",
+            p.message
+        );
         assert!(!p.message.contains('`') && !p.message.contains("variant"), "{}", p.message);
     }
 
@@ -378,7 +380,10 @@ mod tests {
             role: Option<crate::auth::Role>,
         }
         let p = problem::<Body>(serde_json::json!({"kind": "bool"}));
-        assert_eq!((p.pointer.as_str(), p.message.as_str()), ("/kind", r#"unknown kind "bool"; expected one of "boolean", "string", "number", "json""#));
+        assert_eq!(
+            (p.pointer.as_str(), p.message.as_str()),
+            ("/kind", r#"unknown kind "bool"; expected one of "boolean", "string", "number", "json""#)
+        );
         let p = problem::<Body>(serde_json::json!({"lifecycle": "forever"}));
         assert_eq!(p.message, r#"unknown lifecycle "forever"; expected one of "temporary", "permanent""#);
         let p = problem::<Body>(serde_json::json!({"role": "root"}));
@@ -393,7 +398,10 @@ mod tests {
     #[test]
     fn other_shape_errors_drop_the_rust_quoting_and_the_line_numbers() {
         let p = problem::<FlagConfig>(serde_json::json!({"enabled": "yes"}));
-        assert_eq!((p.pointer.as_str(), p.message.as_str()), ("/enabled", r#"expected a boolean, got string "yes""#));
+        assert_eq!(
+            (p.pointer.as_str(), p.message.as_str()),
+            ("/enabled", r#"expected a boolean, got string "yes""#)
+        );
         let p = problem::<FlagConfig>(serde_json::json!({"enabled": true}));
         assert_eq!(p.message, r#"missing field "off_variant""#);
     }

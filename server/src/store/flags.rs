@@ -925,7 +925,8 @@ impl Store {
         mut config: FlagConfig,
     ) -> Result<FlagConfigRecord> {
         assign_rule_ids(&mut config);
-        self.write_config(actor, project, flag, env, "flag_config.update", None, |current| {
+        let audit = Audited { action: "flag_config.update", comment: None };
+        self.write_config(actor, project, flag, env, audit, |current| {
             super::check_version(expected_version, current.version as i64)?;
             Ok(Some(config))
         })
@@ -944,7 +945,8 @@ impl Store {
         enabled: bool,
         comment: Option<&str>,
     ) -> Result<FlagConfigRecord> {
-        self.write_config(actor, project, flag, env, "flag_config.toggle", comment, |current| {
+        let audit = Audited { action: "flag_config.toggle", comment };
+        self.write_config(actor, project, flag, env, audit, |current| {
             // Already in that state: nothing to write, nothing to tell.
             Ok((current.enabled != enabled).then(|| FlagConfig { enabled, ..current.clone() }))
         })
@@ -959,8 +961,7 @@ impl Store {
         project: &str,
         flag_key: &str,
         env_key: &str,
-        action: &str,
-        comment: Option<&str>,
+        audited: Audited<'_>,
         derive: impl FnOnce(&FlagConfig) -> Result<Option<FlagConfig>>,
     ) -> Result<FlagConfigRecord> {
         let mut tx = self.begin().await?;
@@ -1022,7 +1023,7 @@ impl Store {
             &mut tx,
             Record {
                 actor,
-                action,
+                action: audited.action,
                 resource_type: "flag_config",
                 resource_key: format!("{project}/{flag_key}/{env_key}"),
                 project: Some(project),
@@ -1030,12 +1031,18 @@ impl Store {
                 before: Some(json_text(&before)?),
                 after: Some(json_text(&after)?),
             },
-            comment,
+            audited.comment,
         )
         .await?;
         self.commit(tx, vec![committed]).await?;
         Ok(after)
     }
+}
+
+/// How a configuration write is audited: its action and what the author said.
+struct Audited<'a> {
+    action: &'a str,
+    comment: Option<&'a str>,
 }
 
 fn config_record(row: &AnyRow, flag: &str, env: &str) -> Result<FlagConfigRecord> {

@@ -87,20 +87,21 @@ async fn a_toggle_comment_is_stored_on_its_audit_entry(app: TestApp) {
     let r = app.req(Method::POST, toggle).json(json!({"enabled": true, "comment": "no change"})).send().await;
     assert_eq!(r.status, StatusCode::OK, "toggling to the current state still answers 200");
 
-    let long = app.req(Method::POST, toggle).json(json!({"enabled": false, "comment": "x".repeat(1001)})).send().await;
+    let long = app
+        .req(Method::POST, toggle)
+        .json(json!({"enabled": false, "comment": "x".repeat(1001)}))
+        .send()
+        .await;
     assert_eq!(long.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", long.body);
     assert_eq!(long.body["errors"][0]["pointer"], "/comment");
     let still = app.req(Method::GET, "/api/v1/projects/default/flags/f/environments/production").send().await;
     assert_eq!(still.body["enabled"], true, "a refused comment switches nothing");
 
-    let entries = app
-        .req(Method::GET, "/api/v1/audit?resource_key=default/f/production")
-        .send()
-        .await
-        .body["items"]
-        .as_array()
-        .unwrap()
-        .clone();
+    let entries =
+        app.req(Method::GET, "/api/v1/audit?resource_key=default/f/production").send().await.body["items"]
+            .as_array()
+            .unwrap()
+            .clone();
     let comments: Vec<&serde_json::Value> = entries.iter().map(|e| &e["comment"]).collect();
     assert_eq!(
         comments,
@@ -114,7 +115,8 @@ async fn a_toggle_comment_is_stored_on_its_audit_entry(app: TestApp) {
 
 async fn audit_entries_name_their_resource_even_after_it_is_deleted(app: TestApp) {
     let keys = "/api/v1/projects/default/environments/production/sdk-keys";
-    let key = app.req(Method::POST, keys).json(json!({"kind": "server", "name": "checkout service"})).send().await;
+    let key =
+        app.req(Method::POST, keys).json(json!({"kind": "server", "name": "checkout service"})).send().await;
     assert_eq!(key.status, StatusCode::CREATED);
     let id = key.body["id"].as_str().unwrap();
     let r = app.req(Method::DELETE, &format!("{keys}/{id}")).send().await;
@@ -155,17 +157,29 @@ async fn audit_entries_name_their_resource_even_after_it_is_deleted(app: TestApp
         .collect();
     assert_eq!(
         &users[..3],
-        [("user.delete", "Ada Lovelace"), ("user.create", "bob@example.com"), ("user.create", "Ada Lovelace")],
+        [
+            ("user.delete", "Ada Lovelace"),
+            ("user.create", "bob@example.com"),
+            ("user.create", "Ada Lovelace")
+        ],
         "a deleted user keeps its name; a user without a name is named by email"
     );
 
-    let token = app.req(Method::POST, "/api/v1/tokens").json(json!({"name": "ci deploys", "role": "editor"})).send().await;
+    let token = app
+        .req(Method::POST, "/api/v1/tokens")
+        .json(json!({"name": "ci deploys", "role": "editor"}))
+        .send()
+        .await;
     assert_eq!(token.status, StatusCode::CREATED);
     let r = app.req(Method::GET, "/api/v1/audit?resource_type=api_token").send().await;
     assert_eq!(r.body["items"][0]["resource_name"], "ci deploys");
 
     app.create_flag("f").await;
-    let r = app.req(Method::POST, "/api/v1/projects/default/flags/f/environments/production/toggle").json(json!({"enabled": true})).send().await;
+    let r = app
+        .req(Method::POST, "/api/v1/projects/default/flags/f/environments/production/toggle")
+        .json(json!({"enabled": true}))
+        .send()
+        .await;
     assert_eq!(r.status, StatusCode::OK);
     let r = app.req(Method::GET, "/api/v1/audit?resource_key=default/f/production").send().await;
     assert_eq!(r.body["items"][0]["resource_name"], json!(null), "a configuration has no name of its own");

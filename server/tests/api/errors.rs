@@ -137,7 +137,10 @@ async fn unknown_enum_values_are_named_in_the_api_terms_at_their_pointer(app: Te
             r#"unknown kind of serve "percent"; expected one of "variant", "rollout""#,
         ),
         (
-            app.req(Method::POST, "/api/v1/projects/default/flags").json(json!({"key": "g", "kind": "bool"})).send().await,
+            app.req(Method::POST, "/api/v1/projects/default/flags")
+                .json(json!({"key": "g", "kind": "bool"}))
+                .send()
+                .await,
             "/kind",
             r#"unknown kind "bool"; expected one of "boolean", "string", "number", "json""#,
         ),

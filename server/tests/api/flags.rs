@@ -290,6 +290,9 @@ async fn the_listed_update_time_of_a_flag_includes_its_configuration_saves(app: 
         .await;
     sqlx::query("update flag set updated_at = 1000").execute(app.state.store.pool()).await.unwrap();
     let one = app.req(Method::GET, "/api/v1/projects/default/flags/f").send().await;
-    assert_eq!(one.body["updated_at"], toggled.body["updated_at"], "a toggle is one too, on the flag's own page");
+    assert_eq!(
+        one.body["updated_at"], toggled.body["updated_at"],
+        "a toggle is one too, on the flag's own page"
+    );
     assert_eq!(one.etag(), 1, "the definition's version does not move");
 }
