@@ -237,6 +237,22 @@ const scenarios = [
     },
   },
   {
+    name: 'the flags list shows a configuration save as the flag’s last update',
+    async run({ page, api }) {
+      const flag = await createFlag(api, P, { key: 'e2e-updated' });
+      // Save until the clock has moved past the creation (usually the first save).
+      const saved = await waitFor('a save later than the creation', async () => {
+        const c = await putConfig(api, P, 'e2e-updated', 'staging', (x) => ({ ...x, off_variant: x.off_variant === 'on' ? 'off' : 'on' }));
+        return Date.parse(c.updated_at) > Date.parse(flag.updated_at) ? c : null;
+      });
+      await page.goto('/p/default/flags');
+      const time = page.locator('[data-testid="flag-row"][data-flag="e2e-updated"] time');
+      await time.waitFor({ timeout: T });
+      const shown = await time.getAttribute('datetime');
+      expect(shown === saved.updated_at, `the list says the flag was updated at ${shown}; the configuration was saved at ${saved.updated_at}`);
+    },
+  },
+  {
     name: 'the review dialog shows an added rule readably, serve included',
     async run({ page, api }) {
       await createFlag(api, P, { key: 'e2e-readable' });
@@ -385,12 +401,12 @@ const scenarios = [
       await conflict.waitFor({ timeout: T });
       await conflict.getByRole('button', { name: /Re-apply my edits on top of version/ }).click();
       const dialog = first.page.getByRole('dialog');
+      const save = dialog.getByRole('button', { name: /^Save version/ });
+      await save.waitFor({ timeout: T });
       const report = dialog.getByTestId('merge-report');
-      await report.waitFor({ timeout: T });
-      const reportText = await report.innerText();
-      expect(reportText.includes('Rule germany: conditions') && !reportText.includes('Rule france'), `the merge report says: ${reportText}`);
-      expect((await dialog.getByTestId('merge-conflict').count()) === 0, 'a conflict was reported although the edits touch different rules');
-      await dialog.getByRole('button', { name: /^Save version/ }).click();
+      const reportText = (await report.count()) ? await report.innerText() : '(no merge report)';
+      const conflicts = await dialog.getByTestId('merge-conflict').count();
+      await save.click();
       await dialog.waitFor({ state: 'hidden', timeout: T });
       const cfg = await waitFor('the merged save', async () => {
         const c = await getConfig(api, P, 'e2e-merge', 'staging');
@@ -399,6 +415,8 @@ const scenarios = [
       expect(JSON.stringify(cfg.rules[0].conditions[0].values) === '["DE","AT"]', `rule 1: ${JSON.stringify(cfg.rules[0])}`);
       expect(JSON.stringify(cfg.rules[1].conditions[0].values) === '["FR","BE"]', `the teammate's edit of rule 2 was reverted: ${JSON.stringify(cfg.rules[1])}`);
       expect(cfg.enabled === true, 'the toggle made meanwhile was reverted');
+      expect(reportText.includes('Rule germany: conditions') && !reportText.includes('Rule france'), `the merge report says: ${reportText}`);
+      expect(conflicts === 0, 'a conflict was reported although the edits touch different rules');
       await first.ctx.close();
       await second.ctx.close();
     },

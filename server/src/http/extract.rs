@@ -144,7 +144,8 @@ pub fn parse_strict<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             } else if inner.is_syntax() {
                 format!("the body is not valid JSON: {inner}")
             } else {
-                format!("the body does not have the expected shape: {}", shape_message(&inner, &pointer))
+                let at = if pointer.is_empty() { String::new() } else { format!(" at {pointer}") };
+                format!("the body does not have the expected shape{at}: {}", shape_message(&inner, &pointer))
             };
             let message = if inner.is_data() { shape_message(&inner, &pointer) } else { inner.to_string() };
             return Err(ApiError::BadRequest { errors: vec![Problem { pointer, message }], detail });
