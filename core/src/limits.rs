@@ -36,6 +36,11 @@ pub const MAX_NAME_LEN: usize = 256;
 pub const MAX_DESCRIPTION_LEN: usize = 4_096;
 /// Serialised size of one variant value, in bytes.
 pub const MAX_VARIANT_VALUE_BYTES: usize = 65_536;
+/// The largest document one write may carry (a flag definition, a configuration, a
+/// segment), as JSON bytes: the server's default request body limit. The largest flag
+/// definition the limits above allow ([`MAX_VARIANTS`] values of
+/// [`MAX_VARIANT_VALUE_BYTES`] with their names and descriptions) fits in it.
+pub const MAX_DOCUMENT_BYTES: usize = 8 << 20;
 /// Compiled size limit of one regular expression, in bytes (the `regex` crate's
 /// `size_limit`).
 pub const MAX_REGEX_SIZE: usize = 1 << 20;

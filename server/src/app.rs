@@ -105,20 +105,30 @@ pub async fn prepare(args: &ServeArgs, shutdown: CancellationToken) -> anyhow::R
     hubs.follow_local_commits();
     hubs.check_versions_periodically(check_every);
     let admin = AdminHub::start(store.clone(), shutdown.clone()).await?;
+    let audit_written = Arc::new(tokio::sync::Notify::new());
     if store.backend() == store::Backend::Postgres {
         spawn_pg_listener(
             args.database.database_url.expose().to_owned(),
             hubs.clone(),
             admin.clone(),
+            audit_written.clone(),
             shutdown.clone(),
         );
     }
     let (revoked, _) = tokio::sync::broadcast::channel(1024);
+    let sdk_keys = Arc::new(SdkKeys::new(store.clone()));
     crate::jobs::spawn(store.clone(), shutdown.clone());
     telemetry::spawn_metrics_upkeep(telemetry::metrics_handle(), shutdown.clone());
-    crate::jobs::follow_ended_keys(store.clone(), revoked.clone(), check_every, shutdown.clone());
+    crate::jobs::follow_ended_keys(
+        store.clone(),
+        sdk_keys.clone(),
+        revoked.clone(),
+        check_every,
+        audit_written,
+        shutdown.clone(),
+    );
     Ok(AppState {
-        sdk_keys: Arc::new(SdkKeys::new(store.clone())),
+        sdk_keys,
         store,
         auth,
         metrics: telemetry::metrics_handle(),

@@ -24,6 +24,23 @@ pub enum Command {
     Serve(Box<ServeArgs>),
     /// Apply pending database migrations and exit.
     Migrate(DatabaseArgs),
+    /// Manage dashboard users from the server's host.
+    #[command(subcommand)]
+    Users(UsersCommand),
+}
+
+/// `vexil users ...`
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// Give a user a new generated password, printed once, and end their sessions: the
+    /// way back in when an owner's password is forgotten. Audited as `user.password_reset`.
+    ResetPassword {
+        /// The user's email.
+        email: String,
+        /// Where the data lives.
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
 }
 
 /// Where the data lives.
@@ -74,8 +91,9 @@ pub struct ServeArgs {
     #[arg(long, env = "VEXIL_SESSION_TTL_MINUTES", default_value_t = 60)]
     pub session_ttl_minutes: u64,
 
-    /// Largest accepted request body, in bytes.
-    #[arg(long, env = "VEXIL_MAX_BODY_BYTES", default_value_t = 4 * 1024 * 1024)]
+    /// Largest accepted request body, in bytes. The default fits the largest flag the
+    /// documented limits allow (docs/evaluation.md).
+    #[arg(long, env = "VEXIL_MAX_BODY_BYTES", default_value_t = vexil_core::limits::MAX_DOCUMENT_BYTES)]
     pub max_body_bytes: usize,
 
     /// How long shutdown waits for requests and streams to finish, in seconds.

@@ -2,10 +2,13 @@
 //! session pruning. Every replica runs the loop; on PostgreSQL an advisory lock lets
 //! only one of them do the work each time.
 
+use std::sync::Arc;
 use std::time::Duration;
 
+use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
+use crate::auth::sdk_key::SdkKeys;
 use crate::store::{Backend, Store, Timestamp};
 
 /// How often housekeeping runs.
@@ -69,13 +72,21 @@ pub async fn run_once(store: &Store) -> anyhow::Result<()> {
 }
 
 /// Tells open streams about SDK keys revoked or expired since the last look (on any
-/// replica): the streams of those keys close.
+/// replica): the streams of those keys close. It looks when another replica commits
+/// (`audit_written`, from the notification connection) and every `every` (expiries,
+/// and a notification lost with its connection). The replica that revokes a key tells
+/// its own streams itself.
 pub fn follow_ended_keys(
     store: Store,
+    sdk_keys: Arc<SdkKeys>,
     revoked: tokio::sync::broadcast::Sender<String>,
     every: Duration,
+    audit_written: Arc<Notify>,
     shutdown: CancellationToken,
 ) {
+    // Revocation times come from other replicas' clocks: look back this far so that a
+    // clock a little behind ours loses nothing. Telling a stream twice is harmless.
+    const CLOCK_MARGIN_MS: i64 = 60_000;
     tokio::spawn(async move {
         let mut since = Timestamp::now();
         let mut tick = tokio::time::interval(every);
@@ -83,11 +94,15 @@ pub fn follow_ended_keys(
             tokio::select! {
                 () = shutdown.cancelled() => return,
                 _ = tick.tick() => {}
+                () = audit_written.notified() => {}
             }
             let now = Timestamp::now();
-            match store.sdk_keys_ended_since(since).await {
+            match store.sdk_keys_ended_since(Timestamp(since.0 - CLOCK_MARGIN_MS)).await {
                 Ok(ids) => {
                     for id in ids {
+                        // The cached lookup first: once a stream has ended, requests
+                        // with the key fail too.
+                        sdk_keys.forget(&id);
                         let _ = revoked.send(id);
                     }
                     since = now;

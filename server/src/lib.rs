@@ -11,6 +11,44 @@ pub mod store;
 pub mod stream;
 pub mod telemetry;
 
+/// `vexil users reset-password EMAIL`: gives the user a generated password, prints it
+/// once on standard output, and ends the user's sessions.
+pub async fn reset_password(email: &str, args: &config::DatabaseArgs) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    let mut options = store::StoreOptions::new(args.database_url.expose());
+    options.max_connections = 1;
+    let store = store::Store::connect(&options).await?;
+    store.migrate().await?;
+    let password = auth::secret::generate("").secret[..24].to_owned();
+    let hash = tokio::task::spawn_blocking({
+        let password = password.clone();
+        move || auth::password::hash(&password)
+    })
+    .await?
+    .context("hashing the new password")?;
+    let actor = store::Actor("cli:users reset-password".to_owned());
+    let user = match store.reset_password(&actor, email, hash).await {
+        Ok(user) => user,
+        Err(store::Error::NotFound(_)) => {
+            anyhow::bail!(
+                "no user has the email {email:?} in {}",
+                store::redact_url(args.database_url.expose())
+            )
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let disabled = if user.disabled {
+        "\n  The account is disabled: an admin must enable it before it can log in.\n"
+    } else {
+        ""
+    };
+    println!(
+        "\n  New password for {}:\n\n      {password}\n\n  It is shown only this once. Log in and change it.{disabled}\n  Their open sessions have ended.\n",
+        user.email
+    );
+    Ok(())
+}
+
 /// `vexil migrate`: applies pending migrations and exits.
 pub async fn migrate(args: &config::DatabaseArgs) -> anyhow::Result<()> {
     telemetry::init_tracing(config::LogFormat::Pretty);

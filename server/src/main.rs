@@ -1,10 +1,13 @@
 use clap::Parser;
-use vexil_server::config::{Cli, Command};
+use vexil_server::config::{Cli, Command, UsersCommand};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Serve(args) => vexil_server::app::serve(*args).await,
         Command::Migrate(args) => vexil_server::migrate(&args).await,
+        Command::Users(UsersCommand::ResetPassword { email, database }) => {
+            vexil_server::reset_password(&email, &database).await
+        }
     }
 }

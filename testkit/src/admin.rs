@@ -15,10 +15,15 @@ pub struct Admin {
 
 impl Admin {
     pub async fn login(server: &Server) -> Admin {
+        Admin::login_with(server, OWNER_EMAIL, OWNER_PASSWORD).await
+    }
+
+    /// Logs in as another user.
+    pub async fn login_with(server: &Server, email: &str, password: &str) -> Admin {
         let http = reqwest::Client::new();
         let r: Value = http
             .post(format!("{}/api/v1/auth/login", server.base))
-            .json(&json!({"email": OWNER_EMAIL, "password": OWNER_PASSWORD}))
+            .json(&json!({"email": email, "password": password}))
             .send()
             .await
             .expect("login")

@@ -1,6 +1,7 @@
 //! SDK key authentication for `/sdk` and `/ofrep`: keys arrive on every evaluation
-//! request, so lookups are cached briefly (revocation takes effect within the TTL, and
-//! at once on the replica that revoked).
+//! request, so lookups are cached briefly. A revocation drops the cached lookup at once
+//! on every replica (the revoking one directly, the others when the audit notification
+//! arrives; within the TTL if that notification is lost).
 
 use std::time::{Duration, Instant};
 

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 use super::error::ApiError;
-use super::extract::{IfMatch, Json, Path, with_etag};
+use super::extract::{IfMatch, Json, Path, ReadOnlyFields, Update, with_etag};
 use crate::app::AppState;
 use crate::auth::{Admin, Authorized, Viewer};
 use crate::store::{EnvironmentPatch, NewEnvironment, Page};
@@ -58,9 +58,10 @@ async fn update_environment(
     Authorized { principal, .. }: Admin,
     Path((project, env)): Path<(String, String)>,
     IfMatch(version): IfMatch,
-    Json(body): Json<EnvironmentPatch>,
+    update: Update<EnvironmentPatch>,
 ) -> Result<Response, ApiError> {
-    let e = state.store.update_environment(&principal.actor(), &project, &env, version, body).await?;
+    update.check_same("key", &env, "an environment's key cannot change")?;
+    let e = state.store.update_environment(&principal.actor(), &project, &env, version, update.body).await?;
     Ok(with_etag(StatusCode::OK, e.version, &e))
 }
 
@@ -72,4 +73,9 @@ async fn delete_environment(
 ) -> Result<StatusCode, ApiError> {
     state.store.delete_environment(&principal.actor(), &project, &env, version).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+impl ReadOnlyFields for EnvironmentPatch {
+    const READ_ONLY: &'static [&'static str] =
+        &["key", "version", "snapshot_version", "created_at", "updated_at"];
 }

@@ -50,7 +50,9 @@ pub enum ApiError {
     #[error("If-Match is required")]
     PreconditionRequired,
     /// The body is over the limit.
-    #[error("request body too large")]
+    #[error(
+        "the request body is over the server's limit (VEXIL_MAX_BODY_BYTES, by default 8 MiB: the largest document the flag limits allow)"
+    )]
     PayloadTooLarge,
     /// The body is not JSON.
     #[error("{0}")]

@@ -338,6 +338,75 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
     }
 }
 
+/// Fields of a resource that its `GET` returns but a client cannot set: versions,
+/// times, derived state, and the fields that name the resource.
+pub trait ReadOnlyFields {
+    /// Top-level field names, as the `GET` body spells them.
+    const READ_ONLY: &'static [&'static str];
+}
+
+/// A JSON body that replaces (`PUT`) or updates (`PATCH`) a resource. Besides what `T`
+/// accepts, it may carry the resource's read-only fields ([`ReadOnlyFields`]), so that
+/// the body of a `GET` can be sent back unchanged (the round trip every REST client and
+/// infrastructure-as-code tool makes). Those fields are taken out before `T` is parsed
+/// as strictly as [`Json`] parses; handlers check the ones that name the resource with
+/// [`Update::check_same`] and ignore the rest.
+#[derive(Debug, Clone)]
+pub struct Update<T> {
+    /// The writable part.
+    pub body: T,
+    /// The read-only fields that were present.
+    pub read_only: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<T> Update<T> {
+    /// Refuses (422, at `/field`) a read-only field whose value differs from what the
+    /// target has: a body that names another resource, or asks to change what cannot
+    /// change.
+    pub fn check_same(&self, field: &str, current: &str, why: &str) -> Result<(), ApiError> {
+        match self.read_only.get(field) {
+            Some(v) if v.as_str() != Some(current) => {
+                Err(ApiError::Validation(vexil_core::ValidationErrors {
+                    problems: vec![Problem {
+                        pointer: format!("/{}", escape_pointer_token(field)),
+                        message: format!("{field} is {v}, but this resource's is {current:?}: {why}"),
+                    }],
+                }))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<S, T> FromRequest<S> for Update<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned + ReadOnlyFields,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let Json(value) = Json::<serde_json::Value>::from_request(req, state).await?;
+        let mut read_only = serde_json::Map::new();
+        let value = match value {
+            serde_json::Value::Object(mut map) => {
+                for field in T::READ_ONLY {
+                    if let Some(v) = map.remove(*field) {
+                        read_only.insert((*field).to_owned(), v);
+                    }
+                }
+                serde_json::Value::Object(map)
+            }
+            other => other,
+        };
+        // Parsed again from text, so that `T` gets the strict treatment (unknown fields
+        // and shape errors with their pointers) of every other body.
+        let text = serde_json::to_vec(&value).map_err(|e| ApiError::Internal(e.to_string()))?;
+        let body = parse_strict(&text)?;
+        Ok(Update { body, read_only })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use serde::Deserialize;

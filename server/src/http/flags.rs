@@ -10,7 +10,7 @@ use serde::Deserialize;
 use vexil_core::FlagConfig;
 
 use super::error::ApiError;
-use super::extract::{IfMatch, Json, Path, Query, with_etag};
+use super::extract::{IfMatch, Json, Path, Query, ReadOnlyFields, Update, with_etag};
 use crate::app::AppState;
 use crate::auth::{Authorized, Editor, Viewer};
 use crate::store::{FlagFilter, FlagPatch, NewFlag};
@@ -81,9 +81,19 @@ async fn update_flag(
     Authorized { principal, .. }: Editor,
     Path((project, flag)): Path<(String, String)>,
     IfMatch(version): IfMatch,
-    Json(body): Json<FlagPatch>,
+    update: Update<FlagPatch>,
 ) -> Result<Response, ApiError> {
-    let f = state.store.update_flag(&principal.actor(), &project, &flag, version, body).await?;
+    update.check_same("key", &flag, "a flag's key cannot change")?;
+    if update.read_only.contains_key("kind") || update.read_only.contains_key("salt") {
+        let current = state.store.get_flag(&project, &flag).await?;
+        update.check_same("kind", current.flag.kind.as_str(), "a flag's kind cannot change")?;
+        update.check_same(
+            "salt",
+            &current.flag.salt,
+            "a flag's salt cannot change (it would move every user)",
+        )?;
+    }
+    let f = state.store.update_flag(&principal.actor(), &project, &flag, version, update.body).await?;
     Ok(with_etag(StatusCode::OK, f.version, &f))
 }
 
@@ -129,9 +139,14 @@ async fn replace_flag_config(
     Authorized { principal, .. }: Editor,
     Path((project, flag, env)): Path<(String, String, String)>,
     IfMatch(version): IfMatch,
-    Json(body): Json<FlagConfig>,
+    update: Update<ConfigBody>,
 ) -> Result<Response, ApiError> {
-    let c = state.store.put_flag_config(&principal.actor(), &project, &flag, &env, version, body).await?;
+    update.check_same("flag", &flag, "the body is another flag's configuration")?;
+    update.check_same("environment", &env, "the body is another environment's configuration")?;
+    let c = state
+        .store
+        .put_flag_config(&principal.actor(), &project, &flag, &env, version, update.body.0)
+        .await?;
     Ok(with_etag(StatusCode::OK, c.config.version as i64, &c))
 }
 
@@ -163,4 +178,30 @@ async fn toggle_flag(
     }
     let c = state.store.toggle_flag(&principal.actor(), &project, &flag, &env, body.enabled, comment).await?;
     Ok(with_etag(StatusCode::OK, c.config.version as i64, &c))
+}
+
+/// A configuration as `PUT` takes it: the document a `GET` returns, whose `flag`,
+/// `environment` and `updated_at` are read-only.
+#[derive(Debug, Deserialize)]
+#[serde(transparent)]
+struct ConfigBody(FlagConfig);
+
+impl ReadOnlyFields for ConfigBody {
+    const READ_ONLY: &'static [&'static str] = &["flag", "environment", "updated_at"];
+}
+
+impl ReadOnlyFields for FlagPatch {
+    const READ_ONLY: &'static [&'static str] = &[
+        "key",
+        "kind",
+        "salt",
+        "version",
+        "archived",
+        "archived_at",
+        "created_at",
+        "updated_at",
+        "environments",
+        "last_evaluated_at",
+        "stale",
+    ];
 }

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 use super::error::ApiError;
-use super::extract::{IfMatch, Json, Path, with_etag};
+use super::extract::{IfMatch, Json, Path, ReadOnlyFields, Update, with_etag};
 use crate::app::AppState;
 use crate::auth::{Admin, Authorized, Principal, Role, Viewer};
 use crate::store::{NewProject, Page, ProjectPatch};
@@ -57,9 +57,10 @@ async fn update_project(
     Authorized { principal, .. }: Admin,
     Path(project): Path<String>,
     IfMatch(version): IfMatch,
-    Json(body): Json<ProjectPatch>,
+    update: Update<ProjectPatch>,
 ) -> Result<Response, ApiError> {
-    let p = state.store.update_project(&principal.actor(), &project, version, body).await?;
+    update.check_same("key", &project, "a project's key cannot change")?;
+    let p = state.store.update_project(&principal.actor(), &project, version, update.body).await?;
     Ok(with_etag(StatusCode::OK, p.version, &p))
 }
 
@@ -71,4 +72,8 @@ async fn delete_project(
 ) -> Result<StatusCode, ApiError> {
     state.store.delete_project(&principal.actor(), &project, version).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+impl ReadOnlyFields for ProjectPatch {
+    const READ_ONLY: &'static [&'static str] = &["key", "version", "created_at", "updated_at"];
 }

@@ -75,5 +75,8 @@ async fn revoke_sdk_key(
 ) -> Result<StatusCode, ApiError> {
     state.store.revoke_sdk_key(&principal.actor(), &project, &env, &id).await?;
     state.sdk_keys.forget(&id);
+    // This replica's streams of the key end now; other replicas hear of it through
+    // the audit notification (`jobs::follow_ended_keys`). No open stream is fine.
+    let _ = state.ends.revoked.send(id);
     Ok(StatusCode::NO_CONTENT)
 }

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 use super::error::ApiError;
-use super::extract::{IfMatch, Json, Path, with_etag};
+use super::extract::{IfMatch, Json, Path, ReadOnlyFields, Update, with_etag};
 use crate::app::AppState;
 use crate::auth::{Authorized, Editor, Viewer};
 use crate::store::{Page, SegmentBody};
@@ -56,7 +56,7 @@ async fn replace_segment(
     Authorized { principal, .. }: Editor,
     Path((project, segment)): Path<(String, String)>,
     IfMatch(version): IfMatch,
-    Json(body): Json<SegmentBody>,
+    Update { body, .. }: Update<SegmentBody>,
 ) -> Result<Response, ApiError> {
     let s = state.store.replace_segment(&principal.actor(), &project, &segment, version, body).await?;
     Ok(with_etag(StatusCode::OK, s.segment.version as i64, &s))
@@ -70,4 +70,9 @@ async fn delete_segment(
 ) -> Result<StatusCode, ApiError> {
     state.store.delete_segment(&principal.actor(), &project, &segment, version).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+impl ReadOnlyFields for SegmentBody {
+    // `key` is writable in form (the store refuses a different one).
+    const READ_ONLY: &'static [&'static str] = &["version", "created_at", "updated_at"];
 }

@@ -1,7 +1,7 @@
 //! Flags (definitions shared by a project's environments) and their per-environment
 //! configurations.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -14,6 +14,7 @@ use vexil_core::{Flag, FlagConfig, FlagKind, Lifecycle, Serve, SnapshotFlag, Var
 use super::audit::{self, Record, escape_like};
 use super::changes::{self, ChangeKind};
 use super::environments;
+use super::servable;
 use super::{
     Actor, Error, Page, Result, Store, Timestamp, from_bool, from_json_text, get, json_text, to_bool,
 };
@@ -346,6 +347,16 @@ pub(super) struct ConfigOf {
     pub environment: String,
     pub environment_id: i64,
     pub config: FlagConfig,
+    /// Whether the flag is archived (only [`all_configs`] returns those).
+    pub archived: bool,
+}
+
+impl ConfigOf {
+    /// `flag "x" in "env"`, saying when the flag is archived.
+    pub(super) fn describe(&self) -> String {
+        let archived = if self.archived { " (archived)" } else { "" };
+        format!("flag {:?}{archived} in {:?}", self.flag, self.environment)
+    }
 }
 
 /// Every configuration of the project's active (not archived) flags.
@@ -353,7 +364,16 @@ pub(super) async fn active_configs(
     tx: &mut Transaction<'static, Any>,
     project_id: i64,
 ) -> Result<Vec<ConfigOf>> {
-    configs_where(tx, project_id, None).await
+    configs_where(tx, project_id, None, false).await
+}
+
+/// Every configuration of every flag of the project, archived flags included: what
+/// must stay valid for an archived flag to be restorable.
+pub(super) async fn all_configs(
+    tx: &mut Transaction<'static, Any>,
+    project_id: i64,
+) -> Result<Vec<ConfigOf>> {
+    configs_where(tx, project_id, None, true).await
 }
 
 /// The configurations of active flags in one environment.
@@ -362,20 +382,23 @@ async fn active_configs_in(
     project_id: i64,
     environment_id: i64,
 ) -> Result<Vec<ConfigOf>> {
-    configs_where(tx, project_id, Some(environment_id)).await
+    configs_where(tx, project_id, Some(environment_id), false).await
 }
 
 async fn configs_where(
     tx: &mut Transaction<'static, Any>,
     project_id: i64,
     environment_id: Option<i64>,
+    archived_too: bool,
 ) -> Result<Vec<ConfigOf>> {
     let rows = sqlx::query(
-        "select f.key as flag_key, e.key as env_key, e.id as env_id, c.config, c.version from flag_config c
+        "select f.key as flag_key, e.key as env_key, e.id as env_id, c.config, c.version, f.archived_at
+         from flag_config c
          join flag f on f.id = c.flag_id join environment e on e.id = c.environment_id
-         where f.project_id = $1 and f.archived_at is null and ($2 is null or e.id = $2)",
+         where f.project_id = $1 and ($2 = 1 or f.archived_at is null) and ($3 is null or e.id = $3)",
     )
     .bind(project_id)
+    .bind(i64::from(archived_too))
     .bind(environment_id)
     .fetch_all(&mut **tx)
     .await?;
@@ -389,6 +412,7 @@ async fn configs_where(
                 environment: get(row, "env_key")?,
                 environment_id: get(row, "env_id")?,
                 config,
+                archived: get::<Option<i64>>(row, "archived_at")?.is_some(),
             })
         })
         .collect()
@@ -517,15 +541,36 @@ fn prerequisite_dependents(
         .flat_map(|c| {
             c.config.prerequisites.iter().filter(|p| p.flag == flag).filter_map(move |p| {
                 let kept = keep_variants.is_some_and(|vs| vs.iter().any(|v| v.key == p.variant));
-                (!kept).then(|| {
-                    format!("flag {:?} in {:?} requires {flag:?} = {:?}", c.flag, c.environment, p.variant)
-                })
+                (!kept).then(|| format!("{} requires {flag:?} = {:?}", c.describe(), p.variant))
             })
         })
         .collect()
 }
 
-/// Refuses to take `flag` away (archive or delete) while other active flags require it.
+/// Refuses to restore `flag` while a flag it requires (in any environment) is archived,
+/// naming each: restoring in dependency order works.
+fn ensure_prerequisites_active(configs: &[ConfigOf], flag: &str) -> Result<()> {
+    let archived: BTreeSet<&str> = configs.iter().filter(|c| c.archived).map(|c| c.flag.as_str()).collect();
+    let missing: Vec<String> = configs
+        .iter()
+        .filter(|c| c.flag == flag)
+        .flat_map(|c| {
+            c.config.prerequisites.iter().filter(|p| archived.contains(p.flag.as_str())).map(move |p| {
+                format!("{flag:?} in {:?} requires {:?}, which is archived", c.environment, p.flag)
+            })
+        })
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Conflict {
+        message: format!("{flag:?} requires archived flags; restore them first"),
+        dependents: missing,
+    })
+}
+
+/// Refuses to take `flag` away (archive or delete) while other flags in `configs`
+/// require it.
 fn ensure_not_a_prerequisite(configs: &[ConfigOf], flag: &str) -> Result<()> {
     let dependents = prerequisite_dependents(configs, flag, None);
     if dependents.is_empty() {
@@ -616,6 +661,7 @@ impl Store {
         validate_flag(&flag)?;
         let mut tx = self.begin().await?;
         let project_id = super::lock_project(&mut tx, project).await?;
+        servable::ensure_room_for_flag(&mut tx, project_id).await?;
         let now = Timestamp::now().0;
         let row = sqlx::query(
             "insert into flag (project_id, key, name, description, kind, variants, lifecycle, salt, client_visible, version, created_at, updated_at)
@@ -718,7 +764,9 @@ impl Store {
                     );
                 }
             }
-            dependents.extend(prerequisite_dependents(&configs, key, Some(&flag.variants)));
+            // Archived flags count: they must stay restorable.
+            let everyone = all_configs(&mut tx, project_id).await?;
+            dependents.extend(prerequisite_dependents(&everyone, key, Some(&flag.variants)));
             if !dependents.is_empty() {
                 return Err(Error::Conflict {
                     message: format!(
@@ -745,6 +793,9 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         write_tags(&mut tx, before.id, &flag.tags).await?;
+        if variants_changed {
+            servable::check(&mut tx, project_id).await?;
+        }
         let mut committed = Vec::new();
         if (variants_changed || visibility_changed) && !before.archived {
             for c in configs.iter().filter(|c| c.flag == key) {
@@ -796,9 +847,11 @@ impl Store {
         if before.archived == archived {
             return Ok(before);
         }
-        let configs = active_configs(&mut tx, project_id).await?;
         if archived {
-            ensure_not_a_prerequisite(&configs, key)?;
+            ensure_not_a_prerequisite(&active_configs(&mut tx, project_id).await?, key)?;
+        } else {
+            servable::ensure_room_for_flag(&mut tx, project_id).await?;
+            ensure_prerequisites_active(&all_configs(&mut tx, project_id).await?, key)?;
         }
         let now = Timestamp::now().0;
         sqlx::query("update flag set archived_at = $1, version = version + 1, updated_at = $2 where id = $3")
@@ -807,6 +860,7 @@ impl Store {
             .bind(before.id)
             .execute(&mut *tx)
             .await?;
+        servable::check(&mut tx, project_id).await?;
         let mut committed = Vec::new();
         let rows = sqlx::query(
             "select c.environment_id, c.config, c.version from flag_config c where c.flag_id = $1",
@@ -858,7 +912,8 @@ impl Store {
         let project_id = super::lock_project(&mut tx, project).await?;
         let before = fetch(&mut tx, project_id, key, self.stale_after_ms).await?;
         super::check_version(expected_version, before.version)?;
-        ensure_not_a_prerequisite(&active_configs(&mut tx, project_id).await?, key)?;
+        // Archived flags count: a flag that requires this one could never be restored.
+        ensure_not_a_prerequisite(&all_configs(&mut tx, project_id).await?, key)?;
         let committed = if before.archived {
             Vec::new()
         } else {
@@ -866,6 +921,7 @@ impl Store {
                 .await?
         };
         sqlx::query("delete from flag where id = $1").bind(before.id).execute(&mut *tx).await?;
+        servable::check(&mut tx, project_id).await?;
         // Usage is kept by flag key: a new flag with the same key starts without history.
         for table in ["flag_last_seen", "usage_minute", "usage_hour", "metric_minute"] {
             sqlx::query(&format!(

@@ -15,6 +15,7 @@ mod flags;
 mod projects;
 mod sdk_keys;
 mod segments;
+mod servable;
 mod settings;
 mod snapshot;
 mod tokens;

@@ -7,7 +7,8 @@ use vexil_core::{Op, Segment, SegmentRule};
 
 use super::audit::{self, Record};
 use super::changes::{self, ChangeKind};
-use super::flags::active_configs;
+use super::flags::all_configs;
+use super::servable;
 use super::{Actor, Error, Result, Store, Timestamp, from_json_text, get, json_text};
 
 /// A segment as the API shows it.
@@ -177,6 +178,7 @@ impl Store {
         let now = Timestamp::now().0;
         let (before, row) = match expected_version {
             None => {
+                servable::ensure_room_for_segment(&mut tx, project_id).await?;
                 let row = sqlx::query(
                     "insert into segment (project_id, key, name, description, definition, version, created_at, updated_at)
                      values ($1, $2, $3, $4, $5, 1, $6, $6) returning id, version, created_at",
@@ -270,7 +272,8 @@ impl Store {
                 .ok_or_else(|| Error::NotFound(format!("segment {key:?}")))?;
         let before = from_row(&row)?;
         super::check_version(expected_version, before.segment.version as i64)?;
-        let dependents: Vec<String> = active_configs(&mut tx, project_id)
+        // Archived flags count: one that uses the segment could never be restored.
+        let dependents: Vec<String> = all_configs(&mut tx, project_id)
             .await?
             .iter()
             .flat_map(|c| {
@@ -278,7 +281,7 @@ impl Store {
                     let uses = rule.conditions.iter().any(|cond| {
                         cond.op == Op::InSegment && cond.values.iter().any(|v| v.as_str() == Some(key))
                     });
-                    uses.then(|| format!("flag {:?} in {:?}, rule {i} ({})", c.flag, c.environment, rule.id))
+                    uses.then(|| format!("{}, rule {i} ({})", c.describe(), rule.id))
                 })
             })
             .collect();
@@ -296,6 +299,7 @@ impl Store {
             .bind(key)
             .execute(&mut *tx)
             .await?;
+        servable::check(&mut tx, project_id).await?;
         let committed = changes::record_everywhere(
             &mut tx,
             self.backend,

@@ -281,4 +281,47 @@ impl Store {
             .await?;
         Ok(done.rows_affected())
     }
+
+    /// Sets a user's password hash from the command line (`vexil users reset-password`),
+    /// ending their sessions, and audits it as `user.password_reset`.
+    pub async fn reset_password(&self, actor: &Actor, email: &str, password_hash: String) -> Result<User> {
+        let mut tx = self.begin().await?;
+        let row = sqlx::query(&format!("select {COLUMNS} from app_user where email = $1"))
+            .bind(email.to_lowercase())
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("user {email:?}")))?;
+        let before = from_row(&row)?;
+        let now = Timestamp::now().0;
+        let row = sqlx::query(&format!(
+            "update app_user set password_hash = $1, version = version + 1, updated_at = $2 where id = $3 returning {COLUMNS}"
+        ))
+        .bind(password_hash)
+        .bind(now)
+        .bind(&before.id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let after = from_row(&row)?;
+        sqlx::query("update session set revoked_at = $1 where user_id = $2 and revoked_at is null")
+            .bind(now)
+            .bind(&before.id)
+            .execute(&mut *tx)
+            .await?;
+        audit::insert(
+            &mut tx,
+            Record {
+                actor,
+                action: "user.password_reset",
+                resource_type: "user",
+                resource_key: after.email.clone(),
+                project: None,
+                environment: None,
+                before: Some(json_text(&before)?),
+                after: Some(json_text(&after)?),
+            },
+        )
+        .await?;
+        self.commit(tx, Vec::new()).await?;
+        Ok(after)
+    }
 }

@@ -14,7 +14,15 @@ use super::{AdminHub, Hubs};
 use crate::store::{AUDIT_CHANNEL, NOTIFY_CHANNEL};
 
 /// Starts the listener task.
-pub fn spawn_pg_listener(url: String, hubs: Arc<Hubs>, admin: Arc<AdminHub>, shutdown: CancellationToken) {
+/// `audit_written` is woken on every audit notification (another replica committed a
+/// change of any kind: a revoked SDK key among them).
+pub fn spawn_pg_listener(
+    url: String,
+    hubs: Arc<Hubs>,
+    admin: Arc<AdminHub>,
+    audit_written: Arc<tokio::sync::Notify>,
+    shutdown: CancellationToken,
+) {
     tokio::spawn(async move {
         let mut backoff = Duration::from_millis(100);
         loop {
@@ -27,6 +35,7 @@ pub fn spawn_pg_listener(url: String, hubs: Arc<Hubs>, admin: Arc<AdminHub>, shu
                     // Listening again: now read whatever happened while we were not.
                     hubs.wake_all();
                     admin.wake.notify_one();
+                    audit_written.notify_one();
                     metrics::counter!("vexil_listener_connects_total").increment(1);
                     loop {
                         tokio::select! {
@@ -37,7 +46,10 @@ pub fn spawn_pg_listener(url: String, hubs: Arc<Hubs>, admin: Arc<AdminHub>, shu
                                         hubs.notify(env);
                                     }
                                 }
-                                Ok(Some(_)) => admin.wake.notify_one(),
+                                Ok(Some(_)) => {
+                                    admin.wake.notify_one();
+                                    audit_written.notify_one();
+                                }
                                 Ok(None) | Err(_) => {
                                     tracing::warn!("the notification connection dropped; reconnecting");
                                     break;

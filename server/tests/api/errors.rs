@@ -13,7 +13,10 @@ async fn bad_inputs_get_the_documented_problem_responses(app: TestApp) {
     let cases: Vec<(&str, crate::harness::Resp, StatusCode)> = vec![
         (
             "oversized body",
-            app.req(Method::POST, flags).raw("application/json", vec![b' '; 70_000]).send().await,
+            app.req(Method::POST, flags)
+                .raw("application/json", vec![b' '; vexil_core::limits::MAX_DOCUMENT_BYTES + 1])
+                .send()
+                .await,
             StatusCode::PAYLOAD_TOO_LARGE,
         ),
         (

@@ -32,5 +32,7 @@ mod flags;
 mod ofrep;
 mod openapi;
 mod roles;
+mod round_trip;
 mod sdk;
 mod segments;
+mod servable;

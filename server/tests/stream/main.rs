@@ -256,7 +256,8 @@ async fn shutdown_ends_every_stream_within_the_drain_time() {
 #[tokio::test]
 async fn revoking_an_sdk_key_closes_its_streams() {
     let db = TestDb::sqlite();
-    let server = serve(&db, &[]).await;
+    // No periodic check: the stream must end because of the revocation itself.
+    let server = serve(&db, &[("VEXIL_VERSION_CHECK_SECONDS", "3600")]).await;
     let admin = Admin::login(&server).await;
     let (key, id) = admin.sdk_key("server").await;
     let (other, _) = admin.sdk_key("server").await;
@@ -279,6 +280,34 @@ async fn revoking_an_sdk_key_closes_its_streams() {
         Sse::open(&format!("{}/sdk/v1/stream", server.base), &[("authorization", &format!("Bearer {key}"))])
             .await;
     assert_eq!(again.status, 401);
+}
+
+#[tokio::test]
+async fn revoking_an_sdk_key_on_one_replica_closes_its_streams_on_another() {
+    let db = TestDb::postgres().await;
+    let a = serve(&db, &[("VEXIL_VERSION_CHECK_SECONDS", "3600")]).await;
+    let b = serve(&db, &[("VEXIL_VERSION_CHECK_SECONDS", "3600")]).await;
+    let admin_a = Admin::login(&a).await;
+    let (key, id) = admin_a.sdk_key("server").await;
+    let mut on_b = stream(&b, &key, None).await;
+    on_b.next(WAIT).await.unwrap();
+    let (status, _) = admin_a
+        .call(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/projects/default/environments/production/sdk-keys/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 204);
+    assert!(on_b.next(WAIT).await.is_none(), "the stream on B ended without waiting for a periodic check");
+    // And B refuses the key's requests (its cached lookup is gone too).
+    let r = reqwest::Client::new()
+        .get(format!("{}/sdk/v1/config", b.base))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
 }
 
 #[tokio::test]
@@ -441,4 +470,55 @@ async fn after_a_restart_sdks_resume_from_the_change_feed_without_a_snapshot() {
     let events = resumed.until(WAIT, |e| e.version() >= v0 + 2).await;
     let got: Vec<(&str, u64)> = events.iter().map(|e| (e.event.as_str(), e.version())).collect();
     assert_eq!(got, [("flag", v0 + 1), ("flag", v0 + 2)]);
+}
+
+#[tokio::test]
+async fn a_forgotten_password_is_reset_from_the_command_line() {
+    use vexil_testkit::{OWNER_EMAIL, OWNER_PASSWORD};
+    let db = TestDb::sqlite();
+    let server = serve(&db, &[]).await;
+    let admin = Admin::login(&server).await;
+    let run = |email: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_vexil"))
+            .args(["users", "reset-password", email, "--database-url", &db.url])
+            .env_remove("VEXIL_DATABASE_URL")
+            .output()
+            .expect("vexil runs")
+    };
+    let unknown = run("nobody@example.com");
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no user has the email"), "{unknown:?}");
+
+    let out = run(OWNER_EMAIL);
+    assert!(out.status.success(), "{out:?}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let password = stdout_password(&stdout);
+    assert_eq!(password.len(), 24, "a printed password in {stdout:?}");
+    let login = |password: String| {
+        let base = server.base.clone();
+        async move {
+            reqwest::Client::new()
+                .post(format!("{base}/api/v1/auth/login"))
+                .json(&serde_json::json!({"email": OWNER_EMAIL, "password": password}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(login(OWNER_PASSWORD.to_owned()).await, 401, "the old password no longer works");
+    assert_eq!(login(password.clone()).await, 200, "the printed one does");
+    let (status, _) = admin.call(reqwest::Method::GET, "/api/v1/auth/me", None).await;
+    assert_eq!(status, 401, "sessions opened before the reset have ended");
+    let admin = Admin::login_with(&server, OWNER_EMAIL, &password).await;
+    let (status, audit) = admin.call(reqwest::Method::GET, "/api/v1/audit?resource_type=user", None).await;
+    assert_eq!(status, 200);
+    assert!(
+        audit["items"].as_array().unwrap().iter().any(|e| e["action"] == "user.password_reset"),
+        "{audit}"
+    );
+}
+
+fn stdout_password(stdout: &str) -> String {
+    stdout.lines().map(str::trim).find(|l| l.len() == 24 && !l.contains(' ')).unwrap_or_default().to_owned()
 }

@@ -1,0 +1,323 @@
+//! No write can leave a project in a state that does not compile for serving: archived
+//! flags count too (restoring one must never publish something broken), and every
+//! limit the compiler enforces is checked when the object is written.
+
+use axum::http::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::harness::TestApp;
+use crate::sdk::{config_at_least, env_version, sdk_key};
+
+crate::on_both_databases!(
+    deleting_a_segment_an_archived_flag_uses_is_refused_naming_the_flag,
+    deleting_a_flag_an_archived_flag_requires_is_refused,
+    restoring_a_flag_whose_prerequisite_is_archived_is_refused,
+    restoring_a_flag_that_would_make_a_prerequisite_chain_too_deep_is_refused,
+    changing_variants_of_an_archived_flag_checks_its_configurations,
+    changing_variants_an_archived_flag_requires_is_refused,
+    creating_a_flag_beyond_the_flag_limit_is_refused_with_422,
+    restoring_a_flag_beyond_the_flag_limit_is_refused_with_422,
+    creating_a_segment_beyond_the_segment_limit_is_refused_with_422,
+    every_environment_still_serves_after_refused_writes,
+    the_largest_flag_the_limits_allow_fits_the_default_body_limit,
+);
+
+const P: &str = "/api/v1/projects/default";
+
+async fn segment(app: &TestApp, key: &str) {
+    let r = app
+        .req(Method::POST, &format!("{P}/segments"))
+        .json(json!({"key": key, "included": ["u1"]}))
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+}
+
+async fn put_config(app: &TestApp, flag: &str, env: &str, config: Value) {
+    let path = format!("{P}/flags/{flag}/environments/{env}");
+    let current = app.req(Method::GET, &path).send().await;
+    let r = app.req(Method::PUT, &path).if_match(current.etag()).json(config).send().await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+}
+
+async fn archive(app: &TestApp, flag: &str) -> StatusCode {
+    app.req(Method::POST, &format!("{P}/flags/{flag}/archive")).send().await.status
+}
+
+async fn restore(app: &TestApp, flag: &str) -> crate::harness::Resp {
+    app.req(Method::POST, &format!("{P}/flags/{flag}/restore")).send().await
+}
+
+fn segment_rule(segment: &str) -> Value {
+    json!({"enabled": true, "off_variant": "off", "default": {"variant": "off"},
+           "rules": [{"id": "beta", "conditions": [{"attribute": "key", "op": "in_segment", "values": [segment]}],
+                      "serve": {"variant": "on"}}]})
+}
+
+fn requiring(flag: &str) -> Value {
+    json!({"enabled": true, "off_variant": "off", "default": {"variant": "on"},
+           "prerequisites": [{"flag": flag, "variant": "on"}]})
+}
+
+/// The example of the report: archive `checkout` (rule `in_segment beta`), delete
+/// `beta`, restore `checkout`. The delete must refuse, naming the archived flag, and
+/// every environment must keep serving.
+async fn deleting_a_segment_an_archived_flag_uses_is_refused_naming_the_flag(app: TestApp) {
+    segment(&app, "beta").await;
+    app.create_flag("checkout").await;
+    put_config(&app, "checkout", "production", segment_rule("beta")).await;
+    assert_eq!(archive(&app, "checkout").await, StatusCode::OK);
+    let r = app.req(Method::DELETE, &format!("{P}/segments/beta")).header("if-match", "*").send().await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    let dependents = r.body["dependents"].to_string();
+    assert!(dependents.contains("checkout") && dependents.contains("archived"), "{dependents}");
+    let r = restore(&app, "checkout").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let key = sdk_key(&app, "production", "server").await;
+    let served = config_at_least(&app, &key, env_version(&app, "production").await).await;
+    assert!(served["flags"].as_array().unwrap().iter().any(|f| f["key"] == "checkout"), "{served}");
+}
+
+async fn deleting_a_flag_an_archived_flag_requires_is_refused(app: TestApp) {
+    app.create_flag("base").await;
+    app.create_flag("feature").await;
+    put_config(&app, "feature", "staging", requiring("base")).await;
+    assert_eq!(archive(&app, "feature").await, StatusCode::OK);
+    // Archiving `base` is fine: `feature` is archived too, and its restore checks.
+    assert_eq!(archive(&app, "base").await, StatusCode::OK);
+    let r = app.req(Method::DELETE, &format!("{P}/flags/base")).header("if-match", "*").send().await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert!(r.body["dependents"].to_string().contains("feature"), "{}", r.body);
+}
+
+async fn restoring_a_flag_whose_prerequisite_is_archived_is_refused(app: TestApp) {
+    app.create_flag("base").await;
+    app.create_flag("feature").await;
+    put_config(&app, "feature", "staging", requiring("base")).await;
+    assert_eq!(archive(&app, "feature").await, StatusCode::OK);
+    assert_eq!(archive(&app, "base").await, StatusCode::OK);
+    let r = restore(&app, "feature").await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert!(r.text.contains("base"), "{}", r.body);
+    // Restoring in dependency order works.
+    assert_eq!(restore(&app, "base").await.status, StatusCode::OK);
+    assert_eq!(restore(&app, "feature").await.status, StatusCode::OK);
+}
+
+async fn restoring_a_flag_that_would_make_a_prerequisite_chain_too_deep_is_refused(app: TestApp) {
+    // f0 <- f1 <- ... <- f10: f10's chain is 10 flags deep, the limit. An archived
+    // `top` requiring f10 would make it 11.
+    for i in 0..=10 {
+        app.create_flag(&format!("f{i}")).await;
+    }
+    app.create_flag("top").await;
+    put_config(&app, "top", "development", requiring("f10")).await;
+    assert_eq!(archive(&app, "top").await, StatusCode::OK);
+    for i in 1..=10 {
+        put_config(&app, &format!("f{i}"), "development", requiring(&format!("f{}", i - 1))).await;
+    }
+    let r = restore(&app, "top").await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert!(r.text.contains("deep"), "{}", r.body);
+}
+
+async fn changing_variants_of_an_archived_flag_checks_its_configurations(app: TestApp) {
+    app.create_flag("checkout").await;
+    put_config(
+        &app,
+        "checkout",
+        "production",
+        json!({"enabled": true, "off_variant": "off", "default": {"variant": "on"}}),
+    )
+    .await;
+    assert_eq!(archive(&app, "checkout").await, StatusCode::OK);
+    let flag = app.req(Method::GET, &format!("{P}/flags/checkout")).send().await;
+    let r = app
+        .req(Method::PATCH, &format!("{P}/flags/checkout"))
+        .if_match(flag.etag())
+        .json(json!({"variants": [{"key": "off", "value": false}, {"key": "yes", "value": true}]}))
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert!(r.body["dependents"].to_string().contains("production"), "{}", r.body);
+}
+
+async fn changing_variants_an_archived_flag_requires_is_refused(app: TestApp) {
+    app.create_flag("base").await;
+    app.create_flag("feature").await;
+    put_config(&app, "feature", "staging", requiring("base")).await;
+    assert_eq!(archive(&app, "feature").await, StatusCode::OK);
+    let flag = app.req(Method::GET, &format!("{P}/flags/base")).send().await;
+    let r = app
+        .req(Method::PATCH, &format!("{P}/flags/base"))
+        .if_match(flag.etag())
+        .json(json!({"variants": [{"key": "yes", "value": true}, {"key": "off", "value": false}]}))
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert!(r.body["dependents"].to_string().contains("feature"), "{}", r.body);
+}
+
+/// Fills the default project with `n` active flags straight in the database (the API
+/// would take minutes for 10 000), with a configuration in every environment.
+async fn insert_flags(app: &TestApp, n: usize) {
+    let pool = app.state.store.pool();
+    let project: i64 =
+        sqlx::query_scalar("select id from project where key = 'default'").fetch_one(pool).await.unwrap();
+    let envs: Vec<i64> = sqlx::query_scalar("select id from environment where project_id = $1")
+        .bind(project)
+        .fetch_all(pool)
+        .await
+        .unwrap();
+    let config = r#"{"enabled":false,"off_variant":"off","targets":[],"rules":[],"default":{"variant":"on"},"prerequisites":[]}"#;
+    let variants = r#"[{"key":"on","value":true},{"key":"off","value":false}]"#;
+    for chunk in (0..n).collect::<Vec<_>>().chunks(500) {
+        let mut sql = String::from(
+            "insert into flag (project_id, key, name, description, kind, variants, lifecycle, salt, client_visible, version, created_at, updated_at) values ",
+        );
+        sql.push_str(
+            &chunk
+                .iter()
+                .map(|i| format!("({project}, 'bulk-{i}', 'bulk-{i}', '', 'boolean', '{variants}', 'temporary', 'salt{i}', 0, 1, 0, 0)"))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+        sqlx::query(&sql).execute(pool).await.unwrap();
+    }
+    for env in envs {
+        sqlx::query(&format!(
+            "insert into flag_config (flag_id, environment_id, config, enabled, version, updated_at)
+             select id, {env}, '{config}', 0, 1, 0 from flag where project_id = {project} and key like 'bulk-%'"
+        ))
+        .execute(pool)
+        .await
+        .unwrap();
+    }
+}
+
+fn names_the_limit(body: &Value, limit: &str) {
+    assert!(body.to_string().contains(limit), "the problem should name the limit {limit}: {body}");
+}
+
+async fn creating_a_flag_beyond_the_flag_limit_is_refused_with_422(app: TestApp) {
+    insert_flags(&app, vexil_core::limits::MAX_FLAGS - 1).await;
+    app.create_flag("the-last-one").await;
+    let r = app
+        .req(Method::POST, &format!("{P}/flags"))
+        .json(json!({"key": "one-too-many", "kind": "boolean"}))
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    names_the_limit(&r.body, "10000");
+    // The environment still serves, and a kill switch still reaches it.
+    let key = sdk_key(&app, "production", "server").await;
+    let t = app
+        .req(Method::POST, &format!("{P}/flags/the-last-one/environments/production/toggle"))
+        .json(json!({"enabled": true}))
+        .send()
+        .await;
+    assert_eq!(t.status, StatusCode::OK, "{}", t.body);
+    let served = config_at_least(&app, &key, env_version(&app, "production").await).await;
+    assert_eq!(served["flags"].as_array().unwrap().len(), vexil_core::limits::MAX_FLAGS);
+}
+
+async fn restoring_a_flag_beyond_the_flag_limit_is_refused_with_422(app: TestApp) {
+    app.create_flag("archived-one").await;
+    assert_eq!(archive(&app, "archived-one").await, StatusCode::OK);
+    insert_flags(&app, vexil_core::limits::MAX_FLAGS).await;
+    let r = restore(&app, "archived-one").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    names_the_limit(&r.body, "10000");
+}
+
+async fn creating_a_segment_beyond_the_segment_limit_is_refused_with_422(app: TestApp) {
+    let pool = app.state.store.pool();
+    let project: i64 =
+        sqlx::query_scalar("select id from project where key = 'default'").fetch_one(pool).await.unwrap();
+    let values = (0..vexil_core::limits::MAX_SEGMENTS)
+        .map(|i| {
+            format!(
+                "({project}, 'seg-{i}', 'seg-{i}', '', '{{\"included\":[],\"excluded\":[],\"rules\":[]}}', 1, 0, 0)"
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(",");
+    sqlx::query(&format!(
+        "insert into segment (project_id, key, name, description, definition, version, created_at, updated_at) values {values}"
+    ))
+    .execute(pool)
+    .await
+    .unwrap();
+    let r = app.req(Method::POST, &format!("{P}/segments")).json(json!({"key": "one-too-many"})).send().await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    names_the_limit(&r.body, "1000");
+}
+
+/// After every refused write above, the environments still compile: what the SDK
+/// endpoint serves is the database's state, and a toggle reaches it.
+async fn every_environment_still_serves_after_refused_writes(app: TestApp) {
+    segment(&app, "beta").await;
+    app.create_flag("checkout").await;
+    app.create_flag("other").await;
+    put_config(&app, "checkout", "production", segment_rule("beta")).await;
+    assert_eq!(archive(&app, "checkout").await, StatusCode::OK);
+    let r = app.req(Method::DELETE, &format!("{P}/segments/beta")).header("if-match", "*").send().await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(restore(&app, "checkout").await.status, StatusCode::OK);
+    let key = sdk_key(&app, "production", "server").await;
+    let t = app
+        .req(Method::POST, &format!("{P}/flags/other/environments/production/toggle"))
+        .json(json!({"enabled": true}))
+        .send()
+        .await;
+    assert_eq!(t.status, StatusCode::OK);
+    let served = config_at_least(&app, &key, env_version(&app, "production").await).await;
+    let other = served["flags"].as_array().unwrap().iter().find(|f| f["key"] == "other").unwrap();
+    assert_eq!(other["config"]["enabled"], true);
+}
+
+/// The body limit and the flag limits agree: the largest definition the limits allow
+/// (100 variants of 64 KiB JSON, with the longest names and descriptions) is accepted
+/// by a server started with its defaults.
+async fn the_largest_flag_the_limits_allow_fits_the_default_body_limit(app: TestApp) {
+    use vexil_core::limits::{MAX_DESCRIPTION_LEN, MAX_NAME_LEN, MAX_VARIANTS};
+    let variants: Vec<Value> = (0..MAX_VARIANTS)
+        .map(|i| {
+            json!({
+                "key": format!("v{i}"),
+                "value": largest_value(),
+                "name": "n".repeat(MAX_NAME_LEN),
+                "description": "d".repeat(MAX_DESCRIPTION_LEN),
+            })
+        })
+        .collect();
+    let r = app
+        .req(Method::POST, &format!("{P}/flags"))
+        .json(json!({"key": "huge", "kind": "json", "variants": variants,
+                     "description": "d".repeat(MAX_DESCRIPTION_LEN), "name": "n".repeat(MAX_NAME_LEN)}))
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text.chars().take(500).collect::<String>());
+}
+
+/// A JSON object of strings whose serialised size is as close to the variant value
+/// limit as the string limit allows.
+fn largest_value() -> Value {
+    use vexil_core::limits::{MAX_STRING_LEN, MAX_VARIANT_VALUE_BYTES};
+    let mut object = serde_json::Map::new();
+    let mut i = 0;
+    loop {
+        let mut next = object.clone();
+        next.insert(format!("k{i}"), json!("x".repeat(MAX_STRING_LEN)));
+        if serde_json::to_vec(&next).unwrap().len() > MAX_VARIANT_VALUE_BYTES {
+            let room = MAX_VARIANT_VALUE_BYTES - serde_json::to_vec(&object).unwrap().len();
+            if room > 10 {
+                object.insert(format!("k{i}"), json!("x".repeat(room - 10)));
+            }
+            assert!(serde_json::to_vec(&object).unwrap().len() <= MAX_VARIANT_VALUE_BYTES);
+            return Value::Object(object);
+        }
+        object = next;
+        i += 1;
+    }
+}
