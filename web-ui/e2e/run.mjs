@@ -249,7 +249,7 @@ const scenarios = [
     },
   },
   {
-    name: 'toggle a flag in production from the list',
+    name: 'toggle a flag in production from the list (asks, with a comment for the audit log)',
     async run({ page, api }) {
       await createFlag(api, P, { key: 'e2e-toggle' });
       await page.goto('/p/default/flags');
@@ -257,11 +257,229 @@ const scenarios = [
       await row.waitFor({ timeout: T });
       const sw = row.getByRole('switch', { name: 'e2e-toggle in Production' });
       expect(!(await sw.isChecked()), 'the flag starts on?');
+      // Cancelling changes nothing.
       await sw.click({ force: true });
+      const dialog = page.getByTestId('confirm-toggle');
+      await dialog.waitFor({ timeout: T });
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await page.getByRole('dialog').waitFor({ state: 'detached', timeout: T });
+      expect(!(await sw.isChecked()), 'the switch moved although the change was cancelled');
+      expect((await getConfig(api, P, 'e2e-toggle', 'production')).enabled === false, 'cancelling switched the flag');
+      // Confirming with a comment switches it and audits the comment.
+      await sw.click({ force: true });
+      await dialog.waitFor({ timeout: T });
+      await dialog.getByLabel(/^Comment/).fill('e2e: release to everyone');
+      await dialog.getByRole('button', { name: 'Turn on in Production' }).click();
+      await page.getByRole('dialog').waitFor({ state: 'detached', timeout: T });
       await waitFor('the flag to be on in production', async () => (await getConfig(api, P, 'e2e-toggle', 'production')).enabled === true);
       await waitFor('the switch to show on', () => sw.isChecked());
       const staging = await getConfig(api, P, 'e2e-toggle', 'staging');
       expect(staging.enabled === false, 'staging changed too');
+      const audit = await api.must('GET', `/api/v1/audit?resource_key=${P}/e2e-toggle/production`);
+      expect(audit.items[0]?.comment === 'e2e: release to everyone', `the audit entry has comment ${JSON.stringify(audit.items[0]?.comment)}`);
+      // Staging is not protected: one click.
+      await row.getByRole('switch', { name: 'e2e-toggle in Staging' }).click({ force: true });
+      await waitFor('the flag to be on in staging', async () => (await getConfig(api, P, 'e2e-toggle', 'staging')).enabled === true);
+      expect((await page.getByTestId('confirm-toggle').count()) === 0, 'staging asked for confirmation');
+      // The flag page's kill switch asks too, and the history shows the comment.
+      await page.goto('/p/default/flags/e2e-toggle?env=production');
+      const kill = page.getByTestId('env-tab-production').getByTestId('kill-switch');
+      await kill.waitFor({ timeout: T });
+      await kill.click({ force: true });
+      await dialog.waitFor({ timeout: T });
+      await dialog.getByLabel(/^Comment/).fill('e2e: incident 7, checkout errors');
+      await dialog.getByRole('button', { name: 'Turn off in Production' }).click();
+      await waitFor('the flag to be off in production', async () => (await getConfig(api, P, 'e2e-toggle', 'production')).enabled === false);
+      await page.goto('/p/default/flags/e2e-toggle/history');
+      const entry = page.locator('[data-testid="audit-entry"][data-action="flag_config.toggle"]').filter({ hasText: 'incident 7' });
+      await entry.waitFor({ timeout: T });
+      const text = await entry.innerText();
+      expect(/Turned off/.test(text) && /e2e-toggle in production/.test(text), `the history entry says: ${text}`);
+    },
+  },
+  {
+    name: 'the flags list shows a configuration save as the flag’s last update',
+    async run({ page, api }) {
+      const flag = await createFlag(api, P, { key: 'e2e-updated' });
+      // Save until the clock has moved past the creation (usually the first save).
+      const saved = await waitFor('a save later than the creation', async () => {
+        const c = await putConfig(api, P, 'e2e-updated', 'staging', (x) => ({ ...x, off_variant: x.off_variant === 'on' ? 'off' : 'on' }));
+        return Date.parse(c.updated_at) > Date.parse(flag.updated_at) ? c : null;
+      });
+      await page.goto('/p/default/flags');
+      const time = page.locator('[data-testid="flag-row"][data-flag="e2e-updated"] time');
+      await time.waitFor({ timeout: T });
+      const shown = await time.getAttribute('datetime');
+      expect(shown === saved.updated_at, `the list says the flag was updated at ${shown}; the configuration was saved at ${saved.updated_at}`);
+    },
+  },
+  {
+    name: 'the review dialog shows an added rule readably, serve included',
+    async run({ page, api }) {
+      await createFlag(api, P, { key: 'e2e-readable' });
+      await page.goto('/p/default/flags/e2e-readable?env=staging');
+      const tab = page.getByTestId('env-tab-staging');
+      await tab.waitFor({ timeout: T });
+      await tab.getByRole('button', { name: 'Add rule' }).click();
+      const rule = tab.getByTestId('rule').first();
+      await rule.getByLabel('Description').fill('Large customers in the DACH region');
+      const c1 = rule.getByTestId('condition').nth(0);
+      await c1.getByLabel('Attribute').fill('country');
+      await addTags(c1.getByRole('combobox', { name: /^Values/ }), ['DE', 'AT', 'CH']);
+      await rule.getByRole('button', { name: 'Add condition' }).click();
+      const c2 = rule.getByTestId('condition').nth(1);
+      await c2.getByLabel('Attribute').fill('employees');
+      await pick(page, c2.getByLabel('Operator'), /^≥/);
+      await c2.getByLabel('Value', { exact: true }).fill('500');
+      await rule.getByText('A percentage rollout').click();
+      await tab.getByRole('button', { name: 'Review and save' }).click();
+      const dialog = page.getByRole('dialog');
+      const added = dialog.getByTestId('diff').getByTestId('readable-value').first();
+      await added.waitFor({ timeout: T });
+      const text = await added.innerText();
+      for (const part of ['“Large customers in the DACH region”', 'if country is one of DE, AT, CH', 'and employees ≥ 500', 'serve a rollout: on 100 %']) {
+        expect(text.includes(part), `the added rule reads "${text}", without "${part}"`);
+      }
+      expect(!text.includes('…') && !text.includes('{'), `the added rule is still raw or cut: ${text}`);
+    },
+  },
+  {
+    name: 'the audit log names keys and labels actions',
+    async run({ page, api }) {
+      const key = await api.must('POST', `/api/v1/projects/${P}/environments/staging/sdk-keys`, { kind: 'server', name: 'e2e billing service' });
+      const r = await api.call('DELETE', `/api/v1/projects/${P}/environments/staging/sdk-keys/${key.id}`);
+      expect(r.status < 300, `revoking → ${r.status}`);
+      await page.goto(`/audit?resource_key=${encodeURIComponent(`${P}/staging/${key.id}`)}`);
+      const revoked = page.locator('[data-testid="audit-entry"][data-action="sdk_key.revoke"]');
+      await revoked.waitFor({ timeout: T });
+      const text = await revoked.innerText();
+      expect(text.includes('SDK key revoked'), `the action reads: ${text}`);
+      expect(text.includes('server key “e2e billing service” in staging'), `the key is not named: ${text}`);
+      expect(!text.includes(key.id) && !text.includes('sdk_key.revoke'), `raw ids or codes on the entry: ${text}`);
+    },
+  },
+  {
+    name: 'the usage chart spans the period and shows values',
+    async run({ page, api }) {
+      await createFlag(api, P, { key: 'e2e-usage' });
+      const key = await api.must('POST', `/api/v1/projects/${P}/environments/production/sdk-keys`, { kind: 'server', name: 'e2e usage' });
+      const sent = await fetch(api.base + '/sdk/v1/events', {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${key.key}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ usage: [{ flag: 'e2e-usage', variant: 'on', count: 30 }, { flag: 'e2e-usage', variant: 'off', count: 10 }] }),
+      });
+      expect(sent.status < 300, `POST /sdk/v1/events → ${sent.status}`);
+      await page.goto('/p/default/flags/e2e-usage/usage?env=production');
+      const totals = page.getByTestId('usage-totals');
+      await totals.waitFor({ timeout: T });
+      const rows = await totals.locator('tbody tr').allInnerTexts();
+      expect(rows.some((t) => /on\s+30\s+75 %/.test(t)) && rows.some((t) => /off\s+10\s+25 %/.test(t)), `totals: ${JSON.stringify(rows)}`);
+      // The time axis runs from 24 hours ago to now, though only the last hour has data.
+      const ticks = page.locator('.recharts-xAxis-tick-labels text');
+      await ticks.first().waitFor({ timeout: T });
+      const labels = await ticks.allTextContents();
+      const expected = await page.evaluate(() => {
+        const hour = 3_600_000;
+        const fmt = (t) => new Date(t).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+        const now = Date.now();
+        return { first: [fmt(Math.floor((now - 24 * hour) / hour) * hour), fmt(Math.floor((now - 24 * hour) / hour) * hour + hour)], last: [fmt(Math.floor(now / hour) * hour), fmt(Math.floor(now / hour) * hour - hour)] };
+      });
+      expect(expected.first.includes(labels[0]) && expected.last.includes(labels[labels.length - 1]), `the axis runs from ${labels[0]} to ${labels[labels.length - 1]}, expected ${expected.first[0]} to ${expected.last[0]}`);
+      // Not stacked: each variant's area is its own, and hovering shows the values.
+      const plot = await page.locator('.recharts-cartesian-grid').first().boundingBox();
+      // The last step is at the right edge of the plot.
+      await page.mouse.move(plot.x + plot.width - 2, plot.y + plot.height / 2);
+      const tip = page.locator('.mantine-ChartTooltip-tooltip');
+      await waitFor('the tooltip to show the values of the last hour', async () => {
+        const t = await tip.innerText();
+        return /on\s*30/.test(t) && /off\s*10/.test(t);
+      });
+    },
+  },
+  {
+    name: 'the debugger says why v3.1.0 is not a version',
+    async run({ page, api }) {
+      await createFlag(api, P, { key: 'e2e-semver' });
+      await putConfig(api, P, 'e2e-semver', 'development', (c) => ({
+        ...c,
+        enabled: true,
+        rules: [{ id: 'new-app', conditions: [{ attribute: 'app_version', op: 'semver_gte', values: ['3.0.0'], negate: false }], serve: { variant: 'on' } }],
+        default: { variant: 'off' },
+      }));
+      await page.goto('/p/default/debugger');
+      await pick(page, page.locator('main').getByLabel('Environment', { exact: true }), 'Development');
+      await page.getByLabel('Context key').fill('user-3');
+      const row = page.getByTestId('attribute-row').first();
+      await row.getByLabel(/^Attribute/).fill('app_version');
+      await row.getByLabel(/^Value/).fill('v3.1.0');
+      await page.getByRole('button', { name: 'Evaluate' }).click();
+      const result = page.locator('[data-testid="debugger-row"][data-flag="e2e-semver"]');
+      await result.waitFor({ timeout: T });
+      const explain = result.getByRole('button', { name: 'Explain e2e-semver' });
+      if ((await explain.getAttribute('aria-expanded')) !== 'true') await explain.click();
+      const cond = page.locator('[data-testid="condition-trace"][data-holds="false"]').first();
+      await cond.waitFor({ timeout: T });
+      const text = await cond.innerText();
+      expect(text.includes('"v3.1.0" is not a semantic version') && text.includes('starts with "v"'), `the condition says: ${text}`);
+    },
+  },
+  {
+    name: 'after a 412, re-applying keeps a teammate’s edit of another rule',
+    needs: 'the admin live stream',
+    async run({ browser, base, session, api }) {
+      await createFlag(api, P, { key: 'e2e-merge' });
+      const rules = [
+        { id: 'germany', conditions: [{ attribute: 'country', op: 'in', values: ['DE'], negate: false }], serve: { variant: 'on' } },
+        { id: 'france', conditions: [{ attribute: 'country', op: 'in', values: ['FR'], negate: false }], serve: { variant: 'on' } },
+      ];
+      await putConfig(api, P, 'e2e-merge', 'staging', (c) => ({ ...c, rules }));
+      const open = async () => {
+        const ctx = await newContext(browser, base, { session });
+        const page = await ctx.newPage();
+        await page.goto('/p/default/flags/e2e-merge?env=staging');
+        const tab = page.getByTestId('env-tab-staging');
+        await tab.getByTestId('rule').nth(1).waitFor({ timeout: T });
+        return { ctx, page, tab };
+      };
+      const first = await open();
+      const second = await open();
+      // The first session edits rule 1, the second rule 2; the second saves first.
+      await addTags(first.tab.getByTestId('rule').nth(0).getByTestId('condition').nth(0).getByRole('combobox', { name: /^Values/ }), ['AT']);
+      await addTags(second.tab.getByTestId('rule').nth(1).getByTestId('condition').nth(0).getByRole('combobox', { name: /^Values/ }), ['BE']);
+      await second.tab.getByRole('button', { name: 'Review and save' }).click();
+      await second.page.getByRole('dialog').getByRole('button', { name: /^Save version/ }).click();
+      await second.page.getByRole('dialog').waitFor({ state: 'hidden', timeout: T });
+      await waitFor('the second save', async () => (await getConfig(api, P, 'e2e-merge', 'staging')).rules[1].conditions[0].values.includes('BE'));
+      await first.tab.getByRole('button', { name: 'Review and save' }).click();
+      await first.page.getByRole('dialog').getByRole('button', { name: /^Save version/ }).click();
+      const conflict = first.tab.getByTestId('conflict');
+      await conflict.waitFor({ timeout: T });
+      // While the banner is up, the switch follows a toggle made elsewhere.
+      await waitFor('the first page to follow the live stream', async () => (await first.page.getByTestId('stream-status').getAttribute('data-status')) === 'open', { timeout: 45_000 });
+      await api.must('POST', `/api/v1/projects/${P}/flags/e2e-merge/environments/staging/toggle`, { enabled: true });
+      const kill = first.tab.getByTestId('kill-switch');
+      await waitFor('the switch to show the toggle made elsewhere', () => kill.isChecked(), { timeout: 45_000 });
+      await conflict.waitFor({ timeout: T });
+      await conflict.getByRole('button', { name: /Re-apply my edits on top of version/ }).click();
+      const dialog = first.page.getByRole('dialog');
+      const save = dialog.getByRole('button', { name: /^Save version/ });
+      await save.waitFor({ timeout: T });
+      const report = dialog.getByTestId('merge-report');
+      const reportText = (await report.count()) ? await report.innerText() : '(no merge report)';
+      const conflicts = await dialog.getByTestId('merge-conflict').count();
+      await save.click();
+      await dialog.waitFor({ state: 'hidden', timeout: T });
+      const cfg = await waitFor('the merged save', async () => {
+        const c = await getConfig(api, P, 'e2e-merge', 'staging');
+        return c.rules[0].conditions[0].values.includes('AT') ? c : null;
+      });
+      expect(JSON.stringify(cfg.rules[0].conditions[0].values) === '["DE","AT"]', `rule 1: ${JSON.stringify(cfg.rules[0])}`);
+      expect(JSON.stringify(cfg.rules[1].conditions[0].values) === '["FR","BE"]', `the teammate's edit of rule 2 was reverted: ${JSON.stringify(cfg.rules[1])}`);
+      expect(cfg.enabled === true, 'the toggle made meanwhile was reverted');
+      expect(reportText.includes('Rule germany: conditions') && !reportText.includes('Rule france'), `the merge report says: ${reportText}`);
+      expect(conflicts === 0, 'a conflict was reported although the edits touch different rules');
+      await first.ctx.close();
+      await second.ctx.close();
     },
   },
   {
@@ -286,6 +504,7 @@ const scenarios = [
       const nav = await b.evaluate(() => performance.getEntriesByType('navigation').length);
       const row = a.locator('[data-testid="flag-row"][data-flag="e2e-live"]');
       await row.getByRole('switch', { name: 'e2e-live in Production' }).click({ force: true });
+      await a.getByTestId('confirm-toggle').getByRole('button', { name: 'Turn on in Production' }).click();
       await waitFor('page B to show the flag on', () => killSwitch.isChecked(), { timeout: 45_000 });
       const navAfter = await b.evaluate(() => performance.getEntriesByType('navigation').length);
       expect(nav === navAfter, 'page B reloaded');

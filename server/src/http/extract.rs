@@ -45,6 +45,84 @@ fn pointer_of(path: &serde_path_to_error::Path) -> String {
     out
 }
 
+/// A serde_json data error (wrong type, unknown enum value, missing field) for people:
+/// its message without the line and column (the pointer says where), reworded.
+fn shape_message(e: &serde_json::Error, pointer: &str) -> String {
+    let text = e.to_string();
+    // serde_json appends " at line L column C" to the message of data errors.
+    let message = match text.rfind(" at line ") {
+        Some(i)
+            if text[i + 9..].split_once(" column ").is_some_and(|(l, c)| is_digits(l) && is_digits(c)) =>
+        {
+            &text[..i]
+        }
+        _ => text.as_str(),
+    };
+    let field = pointer.rsplit('/').find(|s| !s.is_empty() && !is_digits(s)).unwrap_or("");
+    humanize_serde_message(message, field)
+}
+
+fn is_digits(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// What a user calls the value of an enum-typed field, by the field's name.
+fn enum_noun(field: &str) -> String {
+    match field {
+        "op" => "operator".to_owned(),
+        "kind" => "kind".to_owned(),
+        "lifecycle" => "lifecycle".to_owned(),
+        "role" => "role".to_owned(),
+        // Externally tagged: the unknown name is the key inside `serve` or `default`.
+        "serve" | "default" => "kind of serve".to_owned(),
+        "" => "value".to_owned(),
+        other => format!("value of {other:?}"),
+    }
+}
+
+/// Rewords serde's messages, which speak of Rust (`unknown variant `equals`, expected
+/// one of `in`, ...`), in the API's terms: `unknown operator "equals"; expected one of
+/// "in", ...`. `field` is the name of the field the message is about. Messages of
+/// other shapes come back unchanged.
+pub(crate) fn humanize_serde_message(message: &str, field: &str) -> String {
+    /// The `a`, `b` or `a`, `b`, `c` list serde writes after "expected".
+    fn names(list: &str) -> Vec<&str> {
+        list.split('`').skip(1).step_by(2).collect()
+    }
+    fn one_of(expected: &str) -> String {
+        let list = expected.strip_prefix("one of ").unwrap_or(expected);
+        let names: Vec<String> = names(list).iter().map(|n| format!("{n:?}")).collect();
+        match names.as_slice() {
+            [] => "no value is accepted here".to_owned(),
+            [one] => format!("expected {one}"),
+            _ => format!("expected one of {}", names.join(", ")),
+        }
+    }
+    for (prefix, noun) in [("unknown variant `", enum_noun(field)), ("unknown field `", "field".to_owned())] {
+        let Some(rest) = message.strip_prefix(prefix) else { continue };
+        if let Some(i) = rest.rfind("`, expected ") {
+            return format!("unknown {noun} {:?}; {}", &rest[..i], one_of(&rest[i + 12..]));
+        }
+        if let Some(i) = rest.rfind("`, there are no ") {
+            return format!("unknown {noun} {:?}; none is accepted here", &rest[..i]);
+        }
+    }
+    if let Some(name) = message.strip_prefix("missing field `").and_then(|r| r.strip_suffix('`')) {
+        return format!("missing field {name:?}");
+    }
+    if let Some(rest) = message.strip_prefix("invalid type: ") {
+        if let Some((got, expected)) = rest.rsplit_once(", expected ") {
+            return format!("expected {expected}, got {}", got.replace('`', ""));
+        }
+    }
+    if let Some(rest) = message.strip_prefix("invalid value: ") {
+        if let Some((got, expected)) = rest.rsplit_once(", expected ") {
+            return format!("invalid value {}: expected {expected}", got.replace('`', ""));
+        }
+    }
+    message.to_owned()
+}
+
 /// Parses JSON strictly: unknown fields are errors, and the error names where.
 pub fn parse_strict<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let mut unknown = Vec::new();
@@ -66,12 +144,11 @@ pub fn parse_strict<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             } else if inner.is_syntax() {
                 format!("the body is not valid JSON: {inner}")
             } else {
-                format!("the body does not have the expected shape: {inner}")
+                let at = if pointer.is_empty() { String::new() } else { format!(" at {pointer}") };
+                format!("the body does not have the expected shape{at}: {}", shape_message(&inner, &pointer))
             };
-            return Err(ApiError::BadRequest {
-                errors: vec![Problem { pointer, message: inner.to_string() }],
-                detail,
-            });
+            let message = if inner.is_data() { shape_message(&inner, &pointer) } else { inner.to_string() };
+            return Err(ApiError::BadRequest { errors: vec![Problem { pointer, message }], detail });
         }
     };
     if let Err(e) = de.end() {
@@ -165,9 +242,10 @@ where
         let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
             let pointer = pointer_of(e.path());
             let inner = e.into_inner();
+            let message = if inner.is_data() { shape_message(&inner, &pointer) } else { inner.to_string() };
             ApiError::BadRequest {
-                detail: format!("the body is not valid JSON of the expected shape: {inner}"),
-                errors: vec![Problem { pointer, message: inner.to_string() }],
+                detail: format!("the body is not valid JSON of the expected shape: {message}"),
+                errors: vec![Problem { pointer, message }],
             }
         })?;
         de.end().map_err(|e| ApiError::bad_request(format!("unexpected data after the JSON value: {e}")))?;
@@ -215,7 +293,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
         let query = parts.uri.query().unwrap_or("");
         let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
         serde_path_to_error::deserialize(de).map(Query).map_err(|e| {
-            ApiError::bad_request(format!("invalid query parameter {}: {}", e.path(), e.inner()))
+            let name = e.path().to_string();
+            let message = humanize_serde_message(&e.inner().to_string(), &name);
+            ApiError::bad_request(format!("invalid query parameter {name}: {message}"))
         })
     }
 }
@@ -324,5 +404,75 @@ where
         let text = serde_json::to_vec(&value).map_err(|e| ApiError::Internal(e.to_string()))?;
         let body = parse_strict(&text)?;
         Ok(Update { body, read_only })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+    use vexil_core::{FlagConfig, FlagKind, Lifecycle};
+
+    use super::*;
+
+    fn problem<T: DeserializeOwned + std::fmt::Debug>(body: serde_json::Value) -> Problem {
+        match parse_strict::<T>(body.to_string().as_bytes()) {
+            Err(ApiError::BadRequest { mut errors, .. }) => errors.remove(0),
+            other => panic!("expected a bad request, got {other:?}"),
+        }
+    }
+
+    fn config_with_condition(op: &str) -> serde_json::Value {
+        serde_json::json!({
+            "enabled": true, "off_variant": "off", "default": {"variant": "off"},
+            "rules": [{"conditions": [{"attribute": "plan", "op": op, "values": ["pro"]}], "serve": {"variant": "on"}}]
+        })
+    }
+
+    #[test]
+    fn an_unknown_operator_is_named_as_an_operator_at_its_pointer() {
+        let p = problem::<FlagConfig>(config_with_condition("equals"));
+        assert_eq!(p.pointer, "/rules/0/conditions/0/op");
+        assert!(
+            p.message.starts_with(r#"unknown operator "equals"; expected one of "in", "contains""#),
+            "{}",
+            p.message
+        );
+        assert!(!p.message.contains('`') && !p.message.contains("variant"), "{}", p.message);
+    }
+
+    #[test]
+    fn every_enum_field_of_the_api_gets_the_same_wording() {
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code, reason = "only parsed")]
+        struct Body {
+            kind: Option<FlagKind>,
+            lifecycle: Option<Lifecycle>,
+            role: Option<crate::auth::Role>,
+        }
+        let p = problem::<Body>(serde_json::json!({"kind": "bool"}));
+        assert_eq!(
+            (p.pointer.as_str(), p.message.as_str()),
+            ("/kind", r#"unknown kind "bool"; expected one of "boolean", "string", "number", "json""#)
+        );
+        let p = problem::<Body>(serde_json::json!({"lifecycle": "forever"}));
+        assert_eq!(p.message, r#"unknown lifecycle "forever"; expected one of "temporary", "permanent""#);
+        let p = problem::<Body>(serde_json::json!({"role": "root"}));
+        assert_eq!(p.message, r#"unknown role "root"; expected one of "viewer", "editor", "admin", "owner""#);
+        let mut serve = config_with_condition("in");
+        serve["default"] = serde_json::json!({"percent": 5});
+        let p = problem::<FlagConfig>(serve);
+        assert_eq!(p.pointer, "/default");
+        assert_eq!(p.message, r#"unknown kind of serve "percent"; expected one of "variant", "rollout""#);
+    }
+
+    #[test]
+    fn other_shape_errors_drop_the_rust_quoting_and_the_line_numbers() {
+        let p = problem::<FlagConfig>(serde_json::json!({"enabled": "yes"}));
+        assert_eq!(
+            (p.pointer.as_str(), p.message.as_str()),
+            ("/enabled", r#"expected a boolean, got string "yes""#)
+        );
+        let p = problem::<FlagConfig>(serde_json::json!({"enabled": true}));
+        assert_eq!(p.message, r#"missing field "off_variant""#);
     }
 }

@@ -222,7 +222,13 @@ async fn preview_flag_config(
 #[derive(Deserialize)]
 struct ToggleRequest {
     enabled: bool,
+    /// Why: stored on the audit entry.
+    #[serde(default)]
+    comment: Option<String>,
 }
+
+/// The longest toggle comment, in characters.
+const MAX_COMMENT_CHARS: usize = 1000;
 
 async fn toggle_flag(
     State(state): State<AppState>,
@@ -230,7 +236,16 @@ async fn toggle_flag(
     Path((project, flag, env)): Path<(String, String, String)>,
     Json(body): Json<ToggleRequest>,
 ) -> Result<Response, ApiError> {
-    let c = state.store.toggle_flag(&principal.actor(), &project, &flag, &env, body.enabled).await?;
+    let comment = body.comment.as_deref().map(str::trim).filter(|c| !c.is_empty());
+    if comment.is_some_and(|c| c.chars().count() > MAX_COMMENT_CHARS) {
+        return Err(ApiError::Validation(vexil_core::ValidationErrors {
+            problems: vec![vexil_core::Problem {
+                pointer: "/comment".to_owned(),
+                message: format!("a comment has at most {MAX_COMMENT_CHARS} characters"),
+            }],
+        }));
+    }
+    let c = state.store.toggle_flag(&principal.actor(), &project, &flag, &env, body.enabled, comment).await?;
     Ok(with_etag(StatusCode::OK, c.config.version as i64, &c))
 }
 

@@ -29,6 +29,13 @@ pub struct AuditEntry {
     pub before: Option<Value>,
     /// The document after the change.
     pub after: Option<Value>,
+    /// The resource's display name when the change was made (an SDK key's or API
+    /// token's name, a user's name or email...), taken from the entry's own documents so
+    /// that it stays right after the resource is renamed or deleted; `None` for
+    /// resources without a name of their own (flag configurations).
+    pub resource_name: Option<String>,
+    /// What the author said about the change, e.g. why a flag was switched off.
+    pub comment: Option<String>,
 }
 
 /// Filters for listing the audit log.
@@ -68,12 +75,21 @@ pub(super) struct Record<'a> {
 pub const AUDIT_CHANNEL: &str = "vexil_audit";
 
 pub(super) async fn insert(tx: &mut Transaction<'static, Any>, r: Record<'_>) -> Result<()> {
+    insert_with_comment(tx, r, None).await
+}
+
+/// [`insert`], with what the author said about the change.
+pub(super) async fn insert_with_comment(
+    tx: &mut Transaction<'static, Any>,
+    r: Record<'_>,
+    comment: Option<&str>,
+) -> Result<()> {
     if tx.backend_name() == "PostgreSQL" {
         sqlx::query("select pg_notify($1, '')").bind(AUDIT_CHANNEL).execute(&mut **tx).await?;
     }
     sqlx::query(
-        "insert into audit (at, actor, action, resource_type, resource_key, project_key, environment_key, before, after)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "insert into audit (at, actor, action, resource_type, resource_key, project_key, environment_key, before, after, comment)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(Timestamp::now().0)
     .bind(&r.actor.0)
@@ -84,6 +100,7 @@ pub(super) async fn insert(tx: &mut Transaction<'static, Any>, r: Record<'_>) ->
     .bind(r.environment)
     .bind(r.before)
     .bind(r.after)
+    .bind(comment)
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -91,6 +108,15 @@ pub(super) async fn insert(tx: &mut Transaction<'static, Any>, r: Record<'_>) ->
 
 fn parse_json(text: Option<String>) -> Option<Value> {
     text.and_then(|t| serde_json::from_str(&t).ok())
+}
+
+/// The display name of the resource an entry is about, from its documents (after, else
+/// before): a non-empty `name`, else `email`.
+fn resource_name(before: Option<&Value>, after: Option<&Value>) -> Option<String> {
+    let named = |doc: &Value, field: &str| {
+        doc.get(field).and_then(Value::as_str).filter(|s| !s.trim().is_empty()).map(str::to_owned)
+    };
+    [after, before].into_iter().flatten().find_map(|d| named(d, "name").or_else(|| named(d, "email")))
 }
 
 /// What the admin stream tells dashboards about an audit entry (no documents).
@@ -157,7 +183,7 @@ impl Store {
             None => (None, None),
         };
         let rows = sqlx::query(
-            "select id, at, actor, action, resource_type, resource_key, project_key, environment_key, before, after
+            "select id, at, actor, action, resource_type, resource_key, project_key, environment_key, before, after, comment
              from audit
              where ($1 is null or project_key = $1)
                and ($2 is null or resource_type = $2)
@@ -184,6 +210,8 @@ impl Store {
         let mut items = rows
             .iter()
             .map(|row| {
+                let before = parse_json(get(row, "before")?);
+                let after = parse_json(get(row, "after")?);
                 Ok(AuditEntry {
                     id: get(row, "id")?,
                     at: Timestamp(get(row, "at")?),
@@ -193,8 +221,10 @@ impl Store {
                     resource_key: get(row, "resource_key")?,
                     project: get(row, "project_key")?,
                     environment: get(row, "environment_key")?,
-                    before: parse_json(get(row, "before")?),
-                    after: parse_json(get(row, "after")?),
+                    resource_name: resource_name(before.as_ref(), after.as_ref()),
+                    before,
+                    after,
+                    comment: get(row, "comment")?,
                 })
             })
             .collect::<Result<Vec<_>>>()?;

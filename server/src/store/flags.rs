@@ -38,7 +38,7 @@ pub struct FlagRecord {
     pub archived_at: Option<Timestamp>,
     /// Creation time.
     pub created_at: Timestamp,
-    /// Last change of the definition.
+    /// Last change of the definition or of its configuration in any environment.
     pub updated_at: Timestamp,
     /// On/off and configuration version per environment key.
     pub environments: BTreeMap<String, FlagState>,
@@ -275,7 +275,7 @@ async fn complete(
         }
     }
     let states = sqlx::query(&format!(
-        "select c.flag_id, e.key, c.enabled, c.version from flag_config c
+        "select c.flag_id, e.key, c.enabled, c.version, c.updated_at from flag_config c
          join environment e on e.id = c.environment_id where c.flag_id in ({ids})"
     ))
     .fetch_all(&mut *conn)
@@ -286,6 +286,11 @@ async fn complete(
                 get(row, "key")?,
                 FlagState { enabled: to_bool(get(row, "enabled")?), version: get(row, "version")? },
             );
+            // A configuration save is a change of the flag for whoever lists flags.
+            let config_updated = Timestamp(get(row, "updated_at")?);
+            if config_updated > flags[i].updated_at {
+                flags[i].updated_at = config_updated;
+            }
         }
     }
     let seen = sqlx::query(&format!(
@@ -1001,7 +1006,8 @@ impl Store {
         })
         .await
         .map_err(|e| Error::Internal(format!("validation task: {e}")))?;
-        self.write_config(actor, project, flag, env, "flag_config.update", |current| {
+        let audit = Audited { action: "flag_config.update", comment: None };
+        self.write_config(actor, project, flag, env, audit, |current| {
             super::check_version(expected_version, current.version as i64)?;
             Ok(Some(plan_config(current, config, layout).config))
         })
@@ -1009,7 +1015,8 @@ impl Store {
     }
 
     /// Turns a flag on or off in one environment: the kill switch. Needs no version:
-    /// setting a state is idempotent and must never lose a race.
+    /// setting a state is idempotent and must never lose a race. `comment` (why) goes
+    /// into the audit entry; a toggle to the state the flag already has writes nothing.
     pub async fn toggle_flag(
         &self,
         actor: &Actor,
@@ -1017,8 +1024,10 @@ impl Store {
         flag: &str,
         env: &str,
         enabled: bool,
+        comment: Option<&str>,
     ) -> Result<FlagConfigRecord> {
-        self.write_config(actor, project, flag, env, "flag_config.toggle", |current| {
+        let audit = Audited { action: "flag_config.toggle", comment };
+        self.write_config(actor, project, flag, env, audit, |current| {
             // Already in that state: nothing to write, nothing to tell.
             Ok((current.enabled != enabled).then(|| FlagConfig { enabled, ..current.clone() }))
         })
@@ -1033,7 +1042,7 @@ impl Store {
         project: &str,
         flag_key: &str,
         env_key: &str,
-        action: &str,
+        audited: Audited<'_>,
         derive: impl FnOnce(&FlagConfig) -> Result<Option<FlagConfig>>,
     ) -> Result<FlagConfigRecord> {
         let mut tx = self.begin().await?;
@@ -1103,11 +1112,11 @@ impl Store {
             config,
             updated_at: Timestamp(now),
         };
-        audit::insert(
+        audit::insert_with_comment(
             &mut tx,
             Record {
                 actor,
-                action,
+                action: audited.action,
                 resource_type: "flag_config",
                 resource_key: format!("{project}/{flag_key}/{env_key}"),
                 project: Some(project),
@@ -1115,11 +1124,18 @@ impl Store {
                 before: Some(json_text(&before)?),
                 after: Some(json_text(&after)?),
             },
+            audited.comment,
         )
         .await?;
         self.commit(tx, vec![committed]).await?;
         Ok(after)
     }
+}
+
+/// How a configuration write is audited: its action and what the author said.
+struct Audited<'a> {
+    action: &'a str,
+    comment: Option<&'a str>,
 }
 
 fn config_record(row: &AnyRow, flag: &str, env: &str) -> Result<FlagConfigRecord> {

@@ -65,3 +65,122 @@ async fn the_audit_log_records_every_change_and_filters_by_resource_actor_and_ti
     let bad = app.req(Method::GET, "/api/v1/audit?colour=red").send().await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST, "unknown query parameters are refused");
 }
+
+crate::on_both_databases!(
+    a_toggle_comment_is_stored_on_its_audit_entry,
+    audit_entries_name_their_resource_even_after_it_is_deleted,
+);
+
+async fn a_toggle_comment_is_stored_on_its_audit_entry(app: TestApp) {
+    app.create_flag("f").await;
+    let toggle = "/api/v1/projects/default/flags/f/environments/production/toggle";
+    let r = app
+        .req(Method::POST, toggle)
+        .json(json!({"enabled": true, "comment": "  incident 42: the new checkout is back  "}))
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = app.req(Method::POST, toggle).json(json!({"enabled": false})).send().await;
+    assert_eq!(r.status, StatusCode::OK);
+    let r = app.req(Method::POST, toggle).json(json!({"enabled": true, "comment": "   "})).send().await;
+    assert_eq!(r.status, StatusCode::OK);
+    let r = app.req(Method::POST, toggle).json(json!({"enabled": true, "comment": "no change"})).send().await;
+    assert_eq!(r.status, StatusCode::OK, "toggling to the current state still answers 200");
+
+    let long = app
+        .req(Method::POST, toggle)
+        .json(json!({"enabled": false, "comment": "x".repeat(1001)}))
+        .send()
+        .await;
+    assert_eq!(long.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", long.body);
+    assert_eq!(long.body["errors"][0]["pointer"], "/comment");
+    let still = app.req(Method::GET, "/api/v1/projects/default/flags/f/environments/production").send().await;
+    assert_eq!(still.body["enabled"], true, "a refused comment switches nothing");
+
+    let entries =
+        app.req(Method::GET, "/api/v1/audit?resource_key=default/f/production").send().await.body["items"]
+            .as_array()
+            .unwrap()
+            .clone();
+    let comments: Vec<&serde_json::Value> = entries.iter().map(|e| &e["comment"]).collect();
+    assert_eq!(
+        comments,
+        [&json!(null), &json!(null), &json!("incident 42: the new checkout is back")],
+        "newest first: trimmed, blank is none, a toggle that changes nothing writes no entry"
+    );
+    // The flag's history reads the same entries with the resource prefix.
+    let history = app.req(Method::GET, "/api/v1/audit?resource_key=default/f/").send().await;
+    assert_eq!(history.body["items"][2]["comment"], "incident 42: the new checkout is back");
+}
+
+async fn audit_entries_name_their_resource_even_after_it_is_deleted(app: TestApp) {
+    let keys = "/api/v1/projects/default/environments/production/sdk-keys";
+    let key =
+        app.req(Method::POST, keys).json(json!({"kind": "server", "name": "checkout service"})).send().await;
+    assert_eq!(key.status, StatusCode::CREATED);
+    let id = key.body["id"].as_str().unwrap();
+    let r = app.req(Method::DELETE, &format!("{keys}/{id}")).send().await;
+    assert!(r.status.is_success(), "{}", r.text);
+    let r = app.req(Method::GET, "/api/v1/audit?resource_type=sdk_key").send().await;
+    let names: Vec<(&str, &str)> = r.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["action"].as_str().unwrap(), e["resource_name"].as_str().unwrap_or("(none)")))
+        .collect();
+    assert_eq!(names, [("sdk_key.revoke", "checkout service"), ("sdk_key.create", "checkout service")]);
+
+    let user = app
+        .req(Method::POST, "/api/v1/users")
+        .json(json!({"email": "ada@example.com", "name": "Ada Lovelace", "password": "a-long-enough-password", "role": "viewer"}))
+        .send()
+        .await;
+    assert_eq!(user.status, StatusCode::CREATED, "{}", user.body);
+    let nameless = app
+        .req(Method::POST, "/api/v1/users")
+        .json(json!({"email": "bob@example.com", "password": "a-long-enough-password", "role": "viewer"}))
+        .send()
+        .await;
+    assert_eq!(nameless.status, StatusCode::CREATED, "{}", nameless.body);
+    let r = app
+        .req(Method::DELETE, &format!("/api/v1/users/{}", user.body["id"].as_str().unwrap()))
+        .if_match(user.etag())
+        .send()
+        .await;
+    assert!(r.status.is_success(), "{}", r.text);
+    let r = app.req(Method::GET, "/api/v1/audit?resource_type=user").send().await;
+    let users: Vec<(&str, &str)> = r.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["action"].as_str().unwrap(), e["resource_name"].as_str().unwrap_or("(none)")))
+        .collect();
+    assert_eq!(
+        &users[..3],
+        [
+            ("user.delete", "Ada Lovelace"),
+            ("user.create", "bob@example.com"),
+            ("user.create", "Ada Lovelace")
+        ],
+        "a deleted user keeps its name; a user without a name is named by email"
+    );
+
+    let token = app
+        .req(Method::POST, "/api/v1/tokens")
+        .json(json!({"name": "ci deploys", "role": "editor"}))
+        .send()
+        .await;
+    assert_eq!(token.status, StatusCode::CREATED);
+    let r = app.req(Method::GET, "/api/v1/audit?resource_type=api_token").send().await;
+    assert_eq!(r.body["items"][0]["resource_name"], "ci deploys");
+
+    app.create_flag("f").await;
+    let r = app
+        .req(Method::POST, "/api/v1/projects/default/flags/f/environments/production/toggle")
+        .json(json!({"enabled": true}))
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let r = app.req(Method::GET, "/api/v1/audit?resource_key=default/f/production").send().await;
+    assert_eq!(r.body["items"][0]["resource_name"], json!(null), "a configuration has no name of its own");
+}

@@ -3,7 +3,10 @@ use serde_json::json;
 
 use crate::harness::TestApp;
 
-crate::on_both_databases!(bad_inputs_get_the_documented_problem_responses);
+crate::on_both_databases!(
+    bad_inputs_get_the_documented_problem_responses,
+    unknown_enum_values_are_named_in_the_api_terms_at_their_pointer,
+);
 
 async fn bad_inputs_get_the_documented_problem_responses(app: TestApp) {
     let flags = "/api/v1/projects/default/flags";
@@ -109,4 +112,78 @@ async fn bad_inputs_get_the_documented_problem_responses(app: TestApp) {
         .await;
     assert_eq!(nested_unknown.status, StatusCode::BAD_REQUEST);
     assert_eq!(nested_unknown.body["errors"][0]["pointer"], "/variants/0/weight", "{}", nested_unknown.body);
+}
+
+async fn unknown_enum_values_are_named_in_the_api_terms_at_their_pointer(app: TestApp) {
+    app.create_flag("f").await;
+    let config = "/api/v1/projects/default/flags/f/environments/production";
+    let version = app.req(Method::GET, config).send().await.etag();
+    let cases = [
+        (
+            app.req(Method::PUT, config)
+                .if_match(version)
+                .json(json!({"enabled": true, "off_variant": "off", "default": {"variant": "on"},
+                    "rules": [{"conditions": [{"attribute": "plan", "op": "equals", "values": ["pro"]}],
+                               "serve": {"variant": "on"}}]}))
+                .send()
+                .await,
+            "/rules/0/conditions/0/op",
+            r#"unknown operator "equals"; expected one of "in", "contains", "starts_with""#,
+        ),
+        (
+            app.req(Method::PUT, config)
+                .if_match(version)
+                .json(json!({"enabled": true, "off_variant": "off", "default": {"percent": 50}}))
+                .send()
+                .await,
+            "/default",
+            r#"unknown kind of serve "percent"; expected one of "variant", "rollout""#,
+        ),
+        (
+            app.req(Method::POST, "/api/v1/projects/default/flags")
+                .json(json!({"key": "g", "kind": "bool"}))
+                .send()
+                .await,
+            "/kind",
+            r#"unknown kind "bool"; expected one of "boolean", "string", "number", "json""#,
+        ),
+        (
+            app.req(Method::POST, "/api/v1/projects/default/flags")
+                .json(json!({"key": "g", "kind": "boolean", "lifecycle": "forever"}))
+                .send()
+                .await,
+            "/lifecycle",
+            r#"unknown lifecycle "forever"; expected one of "temporary", "permanent""#,
+        ),
+        (
+            app.req(Method::POST, "/api/v1/tokens").json(json!({"name": "t", "role": "root"})).send().await,
+            "/role",
+            r#"unknown role "root"; expected one of "viewer", "editor", "admin", "owner""#,
+        ),
+        (
+            app.req(Method::POST, "/api/v1/projects/default/environments/production/sdk-keys")
+                .json(json!({"kind": "mobile"}))
+                .send()
+                .await,
+            "/kind",
+            r#"unknown kind "mobile"; expected one of "server", "client""#,
+        ),
+        (
+            app.req(Method::POST, "/api/v1/projects/default/segments")
+                .json(json!({"key": "s", "name": "S",
+                    "rules": [{"conditions": [{"attribute": "a", "op": "is", "values": ["x"]}]}]}))
+                .send()
+                .await,
+            "/rules/0/conditions/0/op",
+            r#"unknown operator "is"; expected one of "in""#,
+        ),
+    ];
+    for (r, pointer, message) in cases {
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+        assert_eq!(r.body["errors"][0]["pointer"], pointer, "{}", r.text);
+        let got = r.body["errors"][0]["message"].as_str().unwrap();
+        assert!(got.starts_with(message), "{got}");
+        assert!(!got.contains('`') && !got.contains("variant `"), "no Rust quoting: {got}");
+        assert!(r.body["detail"].as_str().unwrap().contains(message), "{}", r.body["detail"]);
+    }
 }

@@ -13,6 +13,7 @@ crate::on_both_databases!(
     updating_variants_that_a_rule_uses_is_refused_with_409_naming_the_rule,
     updating_metadata_bumps_the_version_and_checks_if_match,
     deleting_a_flag_that_is_a_prerequisite_returns_409,
+    the_listed_update_time_of_a_flag_includes_its_configuration_saves,
 );
 
 async fn a_default_project_with_three_environments_exists_after_first_start(app: TestApp) {
@@ -266,4 +267,35 @@ async fn deleting_a_flag_that_is_a_prerequisite_returns_409(app: TestApp) {
     assert_eq!(r.status, StatusCode::NO_CONTENT);
     let r = app.req(Method::GET, "/api/v1/projects/default/flags/base").send().await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
+
+async fn the_listed_update_time_of_a_flag_includes_its_configuration_saves(app: TestApp) {
+    app.create_flag("f").await;
+    let config = "/api/v1/projects/default/flags/f/environments/staging";
+    let c = app.req(Method::GET, config).send().await;
+    let saved = app
+        .req(Method::PUT, config)
+        .if_match(c.etag())
+        .json(json!({"enabled": false, "off_variant": "on", "default": {"variant": "on"}}))
+        .send()
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    // Date the definition back, so that the two times differ whatever the clock did.
+    sqlx::query("update flag set updated_at = 1000").execute(app.state.store.pool()).await.unwrap();
+    let listed = app.req(Method::GET, "/api/v1/projects/default/flags").send().await;
+    let flag = &listed.body["items"][0];
+    assert_eq!(flag["key"], "f");
+    assert_eq!(flag["updated_at"], saved.body["updated_at"], "the save is the flag's last change");
+    let toggled = app
+        .req(Method::POST, "/api/v1/projects/default/flags/f/environments/production/toggle")
+        .json(json!({"enabled": true}))
+        .send()
+        .await;
+    sqlx::query("update flag set updated_at = 1000").execute(app.state.store.pool()).await.unwrap();
+    let one = app.req(Method::GET, "/api/v1/projects/default/flags/f").send().await;
+    assert_eq!(
+        one.body["updated_at"], toggled.body["updated_at"],
+        "a toggle is one too, on the flag's own page"
+    );
+    assert_eq!(one.etag(), 1, "the definition's version does not move");
 }

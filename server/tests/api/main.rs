@@ -27,6 +27,7 @@ mod concurrency;
 mod configs;
 mod environments;
 mod errors;
+mod evaluate;
 mod flags;
 mod ofrep;
 mod openapi;

@@ -95,8 +95,9 @@ export function endpoints(c: ApiClient) {
             query: { dry_run: true },
           })
           .then((r) => r.data),
-      toggle: (project: string, flag: string, env: string, enabled: boolean) =>
-        c.post<FlagConfigRecord>(`${F(project, flag)}/environments/${seg(env)}/toggle`, { enabled }),
+      /** The kill switch; `comment` (why) goes into the audit entry. */
+      toggle: (project: string, flag: string, env: string, enabled: boolean, comment?: string) =>
+        c.post<FlagConfigRecord>(`${F(project, flag)}/environments/${seg(env)}/toggle`, comment ? { enabled, comment } : { enabled }),
       usage: (project: string, flag: string, env: string, hours: number) =>
         c.get<Usage>(`${F(project, flag)}/usage`, { environment: env, hours }),
     },

@@ -275,6 +275,10 @@ export interface AuditEntry {
   environment: string | null;
   before: JsonValue | null;
   after: JsonValue | null;
+  /** The resource's display name when the change was made (SDK key, token, user...). */
+  resource_name?: string | null;
+  /** What the author said about the change. */
+  comment?: string | null;
 }
 
 export interface AuditQuery {
@@ -328,6 +332,8 @@ export interface ConditionTrace {
   actual: JsonValue | null;
   outcome: Outcome;
   holds: boolean;
+  /** With `type_mismatch`: why the value cannot be compared. */
+  mismatch?: string;
 }
 
 export interface RuleTrace {

@@ -1,6 +1,7 @@
-import { Badge, Button, Code, Group, Paper, Stack, Text } from '@mantine/core';
+import { Badge, Blockquote, Button, Group, Paper, Stack, Text, Tooltip } from '@mantine/core';
 import { useState } from 'react';
 import type { AuditEntry, JsonValue } from '../api/types';
+import { actionLabel, resourceLabel } from '../lib/audit';
 import { diffJson } from '../lib/diff';
 import { formatTime } from '../lib/format';
 import { actorName } from '../lib/stream';
@@ -24,6 +25,7 @@ const ACTION_COLORS: Record<string, string> = {
 export function AuditEntryView({ entry, showResource = true, defaultOpen = false }: { entry: AuditEntry; showResource?: boolean; defaultOpen?: boolean }) {
   const [open, setOpen] = useState(defaultOpen);
   const verb = entry.action.split('.').pop() ?? entry.action;
+  const toggledOff = entry.action === 'flag_config.toggle' && (entry.after as { enabled?: boolean } | null)?.enabled === false;
   const from = versionOf(entry.before);
   const to = versionOf(entry.after);
   const changes = open ? diffJson((entry.before ?? {}) as JsonValue, (entry.after ?? {}) as JsonValue, { ignore: ['version', 'updated_at'] }) : [];
@@ -31,11 +33,19 @@ export function AuditEntryView({ entry, showResource = true, defaultOpen = false
     <Paper withBorder p="sm" radius="sm" data-testid="audit-entry" data-action={entry.action} data-resource={entry.resource_key}>
       <Group justify="space-between" wrap="wrap" gap="xs">
         <Group gap="xs" wrap="wrap">
-          <Badge color={ACTION_COLORS[verb] ?? 'blue'} variant="light" tt="none">
-            {entry.action}
-          </Badge>
-          {showResource && <Code>{entry.resource_key}</Code>}
-          {entry.environment && (
+          <Tooltip label={entry.action} openDelay={300}>
+            <Badge color={toggledOff ? 'gray' : (ACTION_COLORS[verb] ?? 'blue')} variant="light" tt="none" data-testid="audit-action">
+              {actionLabel(entry)}
+            </Badge>
+          </Tooltip>
+          {showResource && (
+            <Tooltip label={entry.resource_key} openDelay={300}>
+              <Text size="sm" fw={500} data-testid="audit-resource">
+                {resourceLabel(entry)}
+              </Text>
+            </Tooltip>
+          )}
+          {entry.environment && entry.resource_type !== 'flag_config' && entry.resource_type !== 'sdk_key' && (
             <Badge variant="outline" color="gray" tt="none">
               {entry.environment}
             </Badge>
@@ -56,6 +66,11 @@ export function AuditEntryView({ entry, showResource = true, defaultOpen = false
           </Button>
         )}
       </Group>
+      {entry.comment && (
+        <Blockquote p="xs" mt="xs" fz="sm" data-testid="audit-comment" cite={`— ${actorName(entry.actor)}`}>
+          {entry.comment}
+        </Blockquote>
+      )}
       {open && (
         <Stack mt="xs" gap={4}>
           <DiffView changes={changes} empty="Nothing but the version changed." />

@@ -50,7 +50,10 @@ function outcomeText(c: ConditionTrace): string {
     case 'missing':
       return `the context has no ${c.attribute || 'key'}: false even when negated`;
     case 'type_mismatch':
-      return `${formatValue(c.actual ?? undefined)} cannot be compared by "${op.label}": false even when negated`;
+      // The server says why (e.g. "v3.1.0" is not a semantic version: it starts with "v").
+      return c.mismatch
+        ? `${c.mismatch}: false even when negated`
+        : `${formatValue(c.actual ?? undefined)} cannot be compared by "${op.label}": false even when negated`;
   }
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FlagConfig } from '../api/types';
-import { deepEqual, normalizeConfig, rebase, toConfigBody, unknownVariants } from './config';
+import { deepEqual, normalizeConfig, toConfigBody, unknownVariants } from './config';
 import { diffJson, preview } from './diff';
 
 const base: FlagConfig = {
@@ -45,36 +45,6 @@ describe('equality and bodies', () => {
   });
 });
 
-describe('re-applying my edits on a newer version', () => {
-  it('keeps their changes and mine when they touch different fields', () => {
-    const mine = { ...base, off_variant: 'on' };
-    const theirs = { ...base, enabled: true, default: { variant: 'on' } };
-    const r = rebase(base, mine, theirs);
-    expect(r.merged).toEqual({ ...base, enabled: true, default: { variant: 'on' }, off_variant: 'on' });
-    expect(r.conflicts).toEqual([]);
-    expect(r.mine).toEqual(['off_variant']);
-  });
-
-  it('reports fields both changed, and keeps mine', () => {
-    const mine = { ...base, rules: [] };
-    const theirs = { ...base, rules: [{ ...base.rules[0], serve: { variant: 'off' } }] };
-    const r = rebase(base, mine, theirs);
-    expect(r.merged.rules).toEqual([]);
-    expect(r.conflicts).toEqual(['rules']);
-  });
-
-  it('is not a conflict when both made the same change', () => {
-    const same = { ...base, off_variant: 'on' };
-    expect(rebase(base, same, same).conflicts).toEqual([]);
-  });
-
-  it('ignores the version field', () => {
-    const r = rebase({ ...base, version: 1 }, { ...base, version: 1 }, { ...base, version: 5 });
-    expect(r.merged.version).toBe(5);
-    expect(r.mine).toEqual([]);
-  });
-});
-
 describe('diff', () => {
   it('lists changed leaves with readable paths', () => {
     const after = { ...base, enabled: true, rules: [{ ...base.rules[0], conditions: [{ ...base.rules[0].conditions[0], values: ['DE', 'FR'] }] }] };
@@ -96,6 +66,13 @@ describe('diff', () => {
       ['rules[2] (r3)', 'added'],
     ]);
     expect(diffJson(after as never, before as never).find((c) => c.kind === 'removed')?.path).toBe('rules[2] (r3)');
+  });
+
+  it('shows a new rule among saved ones as one addition, not as every rule changed', () => {
+    const r2 = { id: 'r2', conditions: [], serve: { variant: 'off' } };
+    const fresh = { conditions: [], serve: { variant: 'on' } };
+    const d = diffJson({ rules: [base.rules[0], r2] } as never, { rules: [fresh, base.rules[0], r2] } as never);
+    expect(d).toEqual([{ path: 'rules[0]', kind: 'added', after: fresh }]);
   });
 
   it('lists new rules without ids by position', () => {

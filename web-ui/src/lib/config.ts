@@ -1,7 +1,7 @@
-// Pure helpers for flag configurations and segments: request bodies, normalisation,
-// equality and re-applying one's edits on top of a newer version.
+// Pure helpers for flag configurations and segments: request bodies, normalisation and
+// equality (re-applying one's edits on a newer version is in merge.ts).
 
-import type { FlagConfig, JsonValue, Rule, Segment, SegmentBody, Serve } from '../api/types';
+import type { FlagConfig, Rule, Segment, SegmentBody, Serve } from '../api/types';
 
 /** Deep equality of JSON-like values (object key order does not matter). */
 export function deepEqual(a: unknown, b: unknown): boolean {
@@ -83,37 +83,6 @@ export function toSegmentBody(s: SegmentBody | Segment): SegmentBody {
       conditions: r.conditions.map((c) => ({ attribute: c.attribute, op: c.op, values: c.values, negate: !!c.negate })),
     })),
   };
-}
-
-export interface RebaseResult<T> {
-  merged: T;
-  /** Top-level fields that both I and the other person changed, differently (mine were kept). */
-  conflicts: string[];
-  /** Top-level fields that only I changed. */
-  mine: string[];
-}
-
-/**
- * Re-applies my edits (`mine`, made on top of `base`) on top of `theirs`, field by
- * top-level field: a field I changed takes my value, any other field takes theirs.
- * Where both changed the same field differently, mine wins and the field is reported.
- */
-export function rebase<T extends object>(base: T, mine: T, theirs: T): RebaseResult<T> {
-  const merged = clone(theirs) as Record<string, JsonValue>;
-  const b = base as Record<string, JsonValue>;
-  const m = mine as Record<string, JsonValue>;
-  const t = theirs as Record<string, JsonValue>;
-  const conflicts: string[] = [];
-  const changed: string[] = [];
-  const keys = new Set([...Object.keys(b), ...Object.keys(m)]);
-  for (const k of keys) {
-    if (k === 'version' || deepEqual(b[k], m[k])) continue;
-    changed.push(k);
-    if (!deepEqual(b[k], t[k]) && !deepEqual(m[k], t[k])) conflicts.push(k);
-    if (m[k] === undefined) delete merged[k];
-    else merged[k] = clone(m[k]);
-  }
-  return { merged: merged as T, conflicts, mine: changed };
 }
 
 /** Variants a configuration refers to that the flag does not have (e.g. after a rename). */

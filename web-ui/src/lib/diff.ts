@@ -39,15 +39,26 @@ function identity(v: JsonValue): string | undefined {
   return undefined;
 }
 
-function identities(items: JsonValue[]): string[] | undefined {
+/**
+ * The identities of a list's items; items without one (a rule not saved yet) get a
+ * placeholder that matches nothing, so they show as added or removed. `undefined` when
+ * the items are not objects, no item has an identity, or two share one.
+ */
+function identities(items: JsonValue[], side: string): string[] | undefined {
+  if (!items.every(isObject)) return undefined;
   const ids = items.map(identity);
-  if (ids.some((x) => x === undefined)) return undefined;
-  if (new Set(ids).size !== ids.length) return undefined;
-  return ids as string[];
+  const known = ids.filter((x) => x !== undefined);
+  if (known.length === 0 || new Set(known).size !== known.length) return undefined;
+  return ids.map((x, i) => x ?? `\u0000${side}${i}`);
 }
 
 function label(id: string): string {
   return id.slice(id.indexOf(':') + 1);
+}
+
+/** ` (r1)` after a list item's path, for items that have an identity. */
+function suffix(id: string): string {
+  return id.startsWith('\u0000') ? '' : ` (${label(id)})`;
 }
 
 function diffInto(out: Change[], path: string, a: JsonValue | undefined, b: JsonValue | undefined, ignore?: Set<string>) {
@@ -69,19 +80,19 @@ function diffInto(out: Change[], path: string, a: JsonValue | undefined, b: Json
     return;
   }
   if (Array.isArray(a) && Array.isArray(b)) {
-    const ia = a.length && b.length ? identities(a) : undefined;
-    const ib = a.length && b.length ? identities(b) : undefined;
+    const ia = a.length && b.length ? identities(a, 'a') : undefined;
+    const ib = a.length && b.length ? identities(b, 'b') : undefined;
     if (ia && ib) {
       // Match elements by identity: report removals, additions, changes and moves.
       const common = ib.filter((id) => ia.includes(id));
       const orderA = ia.filter((id) => common.includes(id));
       for (let i = 0; i < ia.length; i++) {
-        if (!ib.includes(ia[i])) out.push({ path: `${path}[${i}] (${label(ia[i])})`, kind: 'removed', before: a[i] });
+        if (!ib.includes(ia[i])) out.push({ path: `${path}[${i}]${suffix(ia[i])}`, kind: 'removed', before: a[i] });
       }
       for (let j = 0; j < ib.length; j++) {
         const id = ib[j];
         const i = ia.indexOf(id);
-        const p = `${path}[${j}] (${label(id)})`;
+        const p = `${path}[${j}]${suffix(id)}`;
         if (i < 0) {
           out.push({ path: p, kind: 'added', after: b[j] });
           continue;

@@ -7,10 +7,11 @@ import type { AuditEntry, AuditQuery } from '../api/types';
 import { useLiveEvents } from '../app/live';
 import { useProject } from '../app/project';
 import { AuditList } from '../components/AuditList';
+import { RESOURCE_TYPES } from '../lib/audit';
 import { Empty, ErrorAlert, Loading } from '../components/common';
 import { localInputToIso } from '../lib/format';
 
-const TYPES = ['flag', 'flag_config', 'segment', 'environment', 'project', 'sdk_key', 'api_token', 'user'];
+const TYPES = Object.entries(RESOURCE_TYPES).map(([value, label]) => ({ value, label }));
 const PAGE = 50;
 
 export default function AuditPage() {

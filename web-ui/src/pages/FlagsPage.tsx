@@ -10,8 +10,10 @@ import { useLiveEvents } from '../app/live';
 import { useProject } from '../app/project';
 import { useCan } from '../app/session';
 import { Empty, ErrorAlert, Loading } from '../components/common';
+import { ConfirmToggle, type PendingToggle } from '../components/ConfirmToggle';
 import { IconPlus, IconSearch } from '../components/icons';
 import { formatTime, relativeTime } from '../lib/format';
+import { isProtected } from '../lib/protect';
 
 const PAGE_SIZE = 100;
 
@@ -225,8 +227,8 @@ export function FlagsPage() {
     }
   });
 
-  const onToggle = useCallback(
-    async (flagKey: string, envKey: string, enabled: boolean) => {
+  const toggle = useCallback(
+    async (flagKey: string, envKey: string, enabled: boolean, comment?: string) => {
       const id = `${flagKey}/${envKey}`;
       setBusy((b) => new Set(b).add(id));
       const set = (value: boolean, version?: number) =>
@@ -240,11 +242,13 @@ export function FlagsPage() {
         }));
       set(enabled);
       try {
-        const r = await api.flags.toggle(project, flagKey, envKey, enabled);
+        const r = await api.flags.toggle(project, flagKey, envKey, enabled, comment);
         set(r.enabled, r.version);
         notifications.show({ color: enabled ? 'teal' : 'gray', message: `${flagKey} turned ${enabled ? 'on' : 'off'} in ${envKey}` });
       } catch (e) {
         set(!enabled);
+        // A confirmed toggle shows its error in the dialog.
+        if (comment !== undefined) throw e;
         notifications.show({ color: 'red', title: `Could not turn ${flagKey} ${enabled ? 'on' : 'off'}`, message: errorMessage(e) });
       } finally {
         setBusy((b) => {
@@ -255,6 +259,19 @@ export function FlagsPage() {
       }
     },
     [project],
+  );
+
+  // Protected environments (production, or requiring approval) ask first.
+  const [confirming, setConfirming] = useState<PendingToggle>();
+  const envsRef = useRef(environments);
+  envsRef.current = environments;
+  const onToggle = useCallback(
+    (flagKey: string, envKey: string, enabled: boolean) => {
+      const env = envsRef.current.find((e) => e.key === envKey);
+      if (env && isProtected(env)) setConfirming({ flag: flagKey, env, enabled });
+      else void toggle(flagKey, envKey, enabled);
+    },
+    [toggle],
   );
 
   const onRestore = useCallback(
@@ -284,6 +301,15 @@ export function FlagsPage() {
 
   return (
     <Stack gap="md">
+      <ConfirmToggle
+        pending={confirming}
+        onCancel={() => setConfirming(undefined)}
+        onConfirm={async (comment) => {
+          if (!confirming) return;
+          await toggle(confirming.flag, confirming.env.key, confirming.enabled, comment);
+          setConfirming(undefined);
+        }}
+      />
       <Group justify="space-between" wrap="wrap">
         <Title order={1} size="h2">
           Flags

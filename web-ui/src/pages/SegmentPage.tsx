@@ -11,10 +11,12 @@ import { useCan } from '../app/session';
 import { ChangedBanner } from '../components/ChangedBanner';
 import { ConfirmButton, Empty, ErrorAlert, Loading, Time } from '../components/common';
 import { DiffView } from '../components/DiffView';
+import { MergeReport } from '../components/MergeReport';
 import { IconPlus, IconTrash } from '../components/icons';
 import { ConditionsEditor } from '../components/RuleEditor';
-import { deepEqual, rebase, toSegmentBody } from '../lib/config';
+import { deepEqual, toSegmentBody } from '../lib/config';
 import { diffJson } from '../lib/diff';
+import { mergeSegment, type MergeResult } from '../lib/merge';
 import { errorAt, errorsUnder, removeAt, replaceAt } from '../lib/rules';
 import { actorName } from '../lib/stream';
 
@@ -36,6 +38,7 @@ export default function SegmentPage() {
   const [reviewing, setReviewing] = useState(false);
   const [saving, setSaving] = useState(false);
   const [changed, setChanged] = useState<{ latest: Loaded; actor: string; conflict: boolean }>();
+  const [merging, setMerging] = useState<{ base: SegmentBody; mine: SegmentBody; theirs: SegmentBody; takeTheirs: Set<string>; result: MergeResult<SegmentBody> }>();
   const [segments, setSegments] = useState<string[]>([]);
   const base = `/p/${encodeURIComponent(project)}/segments`;
 
@@ -79,7 +82,8 @@ export default function SegmentPage() {
           return;
         }
         if (cur.loaded && latest.version <= cur.loaded.version) return;
-        if (cur.dirty) setChanged({ latest, actor, conflict: false });
+        // A 412 banner stays one, now on the newest version.
+        if (cur.dirty) setChanged((c) => ({ latest, actor, conflict: c?.conflict ?? false }));
         else {
           setLoaded(latest);
           setDraft(latest.body);
@@ -103,15 +107,29 @@ export default function SegmentPage() {
     setLoaded(l);
     setDraft(l.body);
     setChanged(undefined);
+    setMerging(undefined);
     setError(undefined);
   };
+  /** Re-applies only what I changed since `loaded` on top of `l` (a three-way merge). */
   const reapplyOn = (l: Loaded) => {
     if (!loaded || !draft) return;
-    setDraft(rebase(loaded.body, toSegmentBody(draft), l.body).merged);
+    const mine = toSegmentBody(draft);
+    const result = mergeSegment(loaded.body, mine, l.body);
+    setMerging({ base: loaded.body, mine, theirs: l.body, takeTheirs: new Set(), result });
+    setDraft(result.merged);
     setLoaded(l);
     setChanged(undefined);
     setError(undefined);
     setReviewing(true);
+  };
+  const choose = (id: string, keep: 'mine' | 'theirs') => {
+    if (!merging) return;
+    const takeTheirs = new Set(merging.takeTheirs);
+    if (keep === 'theirs') takeTheirs.add(id);
+    else takeTheirs.delete(id);
+    const result = mergeSegment(merging.base, merging.mine, merging.theirs, { takeTheirs });
+    setMerging({ ...merging, takeTheirs, result });
+    setDraft(result.merged);
   };
 
   const save = async () => {
@@ -275,6 +293,9 @@ export default function SegmentPage() {
       )}
       <Modal opened={reviewing} onClose={() => setReviewing(false)} title={`Save segment ${key}?`} size="xl">
         <Stack>
+          {merging && loaded && (
+            <MergeReport version={loaded.version} result={merging.result} onChoose={draft && deepEqual(toSegmentBody(draft), merging.result.merged) ? choose : undefined} />
+          )}
           <DiffView changes={changes} />
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setReviewing(false)}>

@@ -25,14 +25,18 @@ import type { ConfigPreview, Environment, Flag, FlagConfig, FlagConfigRecord, Pr
 import { useLiveEvents } from '../../app/live';
 import { ChangedBanner } from '../../components/ChangedBanner';
 import { ErrorAlert, Loading, Time } from '../../components/common';
+import { ConfirmToggle, type PendingToggle } from '../../components/ConfirmToggle';
 import { DiffView } from '../../components/DiffView';
+import { MergeReport } from '../../components/MergeReport';
 import { IconPlus, IconTrash } from '../../components/icons';
 import { RolloutMovement } from '../../components/RolloutMovement';
 import { RulesEditor } from '../../components/RuleEditor';
 import { ServeEditor } from '../../components/ServeEditor';
-import { deepEqual, normalizeConfig, rebase, toConfigBody } from '../../lib/config';
+import { deepEqual, normalizeConfig, toConfigBody } from '../../lib/config';
 import { diffJson } from '../../lib/diff';
 import { keepLayouts } from '../../lib/rollout';
+import { mergeConfig, type MergeResult } from '../../lib/merge';
+import { isProtected } from '../../lib/protect';
 import { errorAt, errorsUnder, removeAt, replaceAt } from '../../lib/rules';
 import { actorName, configEnvironment } from '../../lib/stream';
 import { configWarnings, describePointer } from '../../lib/validate';
@@ -45,6 +49,20 @@ interface Loaded {
 
 function fromRecord(r: FlagConfigRecord, version?: number): Loaded {
   return { config: normalizeConfig(r), version: version ?? r.version, updated_at: r.updated_at };
+}
+
+/** A three-way merge in progress: its inputs, the parts resolved with theirs, and its result. */
+interface Merging {
+  base: FlagConfig;
+  mine: FlagConfig;
+  theirs: FlagConfig;
+  takeTheirs: Set<string>;
+  result: MergeResult<FlagConfig>;
+}
+
+function startMerge(base: FlagConfig, mine: FlagConfig, theirs: FlagConfig): Merging {
+  const [b, m, t] = [toConfigBody(base), toConfigBody(mine), toConfigBody(theirs)];
+  return { base: b, mine: m, theirs: t, takeTheirs: new Set(), result: mergeConfig(b, m, t) };
 }
 
 /** Who last changed a flag's configuration in an environment, from the audit log. */
@@ -204,8 +222,12 @@ export function EnvironmentTab({
   const [toggling, setToggling] = useState(false);
   const [conflict, setConflict] = useState<{ latest: Loaded; actor?: string }>();
   const [elsewhere, setElsewhere] = useState<{ latest: Loaded; actor: string }>();
-  const [rebased, setRebased] = useState<string[]>();
   const [preview, setPreview] = useState<{ data?: ConfigPreview }>();
+  const [merging, setMerging] = useState<Merging>();
+  // The switch shows the newest state the server told us of, even while a banner keeps
+  // an older version as the base of my edits.
+  const [live, setLive] = useState<{ enabled: boolean; version: number }>();
+  const [confirming, setConfirming] = useState<PendingToggle>();
   const variants = useMemo(() => flag.variants.map((v) => v.key), [flag.variants]);
 
   const fetchLatest = useCallback(async () => {
@@ -219,6 +241,7 @@ export function EnvironmentTab({
       const l = await fetchLatest();
       setLoaded(l);
       setDraft(l.config);
+      setLive({ enabled: l.config.enabled, version: l.version });
       setFieldErrors({});
     } catch (e) {
       setLoadError(e);
@@ -271,8 +294,19 @@ export function EnvironmentTab({
     return () => window.removeEventListener('beforeunload', h);
   }, [dirty]);
 
-  const stateRef = useRef({ loaded, dirty });
-  stateRef.current = { loaded, dirty };
+  const stateRef = useRef({ loaded, dirty, live, conflict });
+  stateRef.current = { loaded, dirty, live, conflict };
+
+  /** Shows a newer server state on the switch (and the tab's dot). */
+  const showLive = useCallback(
+    (l: Loaded) => {
+      const cur = stateRef.current.live;
+      if (cur && l.version < cur.version) return;
+      setLive({ enabled: l.config.enabled, version: l.version });
+      onEnabledChange(env.key, l.config.enabled, l.version);
+    },
+    [env.key, onEnabledChange],
+  );
   // Writes of this page in flight: their own events must not look like someone else's.
   const writing = useRef(0);
 
@@ -288,13 +322,16 @@ export function EnvironmentTab({
           return;
         }
         if (current && latest.version <= current.version) return; // ours, or older
+        showLive(latest);
         if (!isDirty) {
           setLoaded(latest);
           setDraft(latest.config);
-          onEnabledChange(env.key, latest.config.enabled, latest.version);
           notifications.show({ message: `${flag.key} in ${env.key} was updated by ${actorName(actor)}`, color: 'blue' });
         } else {
-          setElsewhere({ latest, actor });
+          // A conflict banner already up re-applies on the newest version.
+          const c = stateRef.current.conflict;
+          if (!c) setElsewhere({ latest, actor });
+          else if (latest.version > c.latest.version) setConflict({ latest, actor });
         }
       })
       .catch(() => {});
@@ -326,21 +363,33 @@ export function EnvironmentTab({
     setSaveError(undefined);
     setConflict(undefined);
     setElsewhere(undefined);
-    setRebased(undefined);
-    onEnabledChange(env.key, latest.config.enabled, latest.version);
+    setMerging(undefined);
+    showLive(latest);
   };
 
+  /** Re-applies only what I changed since `loaded` on top of `latest` (a three-way merge). */
   const reapplyOn = (latest: Loaded) => {
     if (!loaded || !draft) return;
-    const result = rebase(toConfigBody(loaded.config), toConfigBody(draft), toConfigBody(latest.config));
+    const m = startMerge(loaded.config, draft, latest.config);
     setLoaded(latest);
-    setDraft(result.merged);
+    setDraft(m.result.merged);
     setConflict(undefined);
     setElsewhere(undefined);
     setSaveError(undefined);
-    setRebased(result.conflicts);
-    onEnabledChange(env.key, latest.config.enabled, latest.version);
+    setMerging(m);
+    showLive(latest);
     setReviewing(true);
+  };
+
+  /** Keeps mine or theirs for one conflict of the merge (while the form holds the merge). */
+  const choose = (id: string, keep: 'mine' | 'theirs') => {
+    if (!merging) return;
+    const takeTheirs = new Set(merging.takeTheirs);
+    if (keep === 'theirs') takeTheirs.add(id);
+    else takeTheirs.delete(id);
+    const result = mergeConfig(merging.base, merging.mine, merging.theirs, { takeTheirs });
+    setMerging({ ...merging, takeTheirs, result });
+    setDraft(result.merged);
   };
 
   const save = async () => {
@@ -355,9 +404,9 @@ export function EnvironmentTab({
       setDraft(l.config);
       setFieldErrors({});
       setReviewing(false);
-      setRebased(undefined);
+      setMerging(undefined);
       setElsewhere((e) => (e && e.latest.version <= l.version ? undefined : e));
-      onEnabledChange(env.key, l.config.enabled, l.version);
+      showLive(l);
       notifications.show({ color: 'teal', message: `Saved ${flag.key} in ${env.name || env.key} (version ${l.version})` });
     } catch (e) {
       if (e instanceof ApiError && e.isVersionConflict) {
@@ -365,6 +414,8 @@ export function EnvironmentTab({
         try {
           const [latest, actor] = await Promise.all([fetchLatest(), lastActor(project, flag.key, env.key)]);
           setConflict({ latest, actor });
+          setElsewhere(undefined);
+          showLive(latest);
         } catch (e2) {
           setSaveError(e2);
         }
@@ -381,22 +432,31 @@ export function EnvironmentTab({
     }
   };
 
-  const toggle = async (enabled: boolean) => {
+  /** The kill switch; `comment` is set when the switch was confirmed (protected environments). */
+  const toggle = async (enabled: boolean, comment?: string) => {
     if (!loaded) return;
     setToggling(true);
     writing.current++;
     try {
-      const r = await api.flags.toggle(project, flag.key, env.key, enabled);
+      const r = await api.flags.toggle(project, flag.key, env.key, enabled, comment);
       const theirs = fromRecord(r);
-      if (dirty && draft) {
-        setDraft(rebase(toConfigBody(loaded.config), toConfigBody(draft), toConfigBody(theirs.config)).merged);
+      showLive(theirs);
+      if (conflict || elsewhere) {
+        // The banner's choice re-applies my edits on this newest version.
+        if (conflict) setConflict({ ...conflict, latest: theirs });
+        if (elsewhere) setElsewhere({ ...elsewhere, latest: theirs });
+      } else if (dirty && draft) {
+        const m = startMerge(loaded.config, draft, theirs.config);
+        setDraft(m.result.merged);
+        setLoaded(theirs);
+        if (m.result.conflicts.length) setMerging(m);
       } else {
         setDraft(theirs.config);
+        setLoaded(theirs);
       }
-      setLoaded(theirs);
-      onEnabledChange(env.key, enabled, theirs.version);
       notifications.show({ color: enabled ? 'teal' : 'gray', message: `${flag.key} is now ${enabled ? 'on' : 'off'} in ${env.name || env.key}` });
     } catch (e) {
+      if (comment !== undefined) throw e; // shown in the confirmation dialog
       notifications.show({ color: 'red', title: 'Could not switch the flag', message: errorMessage(e) });
     } finally {
       writeDone();
@@ -404,16 +464,33 @@ export function EnvironmentTab({
     }
   };
 
+  const onSwitch = (enabled: boolean) => {
+    if (isProtected(env)) setConfirming({ flag: flag.key, env, enabled });
+    else void toggle(enabled);
+  };
+
   if (loadError) return <ErrorAlert error={loadError} title="Could not load the configuration" onRetry={() => void load()} />;
   if (!loaded || !draft) return <Loading label="Loading configuration…" />;
 
   const set = (patch: Partial<FlagConfig>) => setDraft((d) => (d ? { ...d, ...patch } : d));
+  const enabledNow = live && live.version >= loaded.version ? live.enabled : loaded.config.enabled;
+  // Choices stay open while the form holds exactly what the merge made.
+  const mergeEditable = !!merging && deepEqual(toConfigBody(draft), merging.result.merged);
   const disabled = !canEdit || flag.archived;
   const shownPointer = /^\/(off_variant|targets|rules|default|prerequisites)(\/|$)/;
   const unplaced = Object.entries(fieldErrors).filter(([p]) => !shownPointer.test(p));
 
   return (
     <Stack gap="md" pb={dirty ? 0 : 'md'} data-testid={`env-tab-${env.key}`}>
+      <ConfirmToggle
+        pending={confirming}
+        onCancel={() => setConfirming(undefined)}
+        onConfirm={async (comment) => {
+          if (!confirming) return;
+          await toggle(confirming.enabled, comment);
+          setConfirming(undefined);
+        }}
+      />
       {flag.archived && (
         <Alert color="gray" title="Archived">
           This flag is archived: restore it to change its configuration.
@@ -466,12 +543,12 @@ export function EnvironmentTab({
             <Switch
               size="lg"
               color="teal"
-              checked={loaded.config.enabled}
+              checked={enabledNow}
               disabled={!canEdit || flag.archived || toggling}
-              onChange={(e) => void toggle(e.currentTarget.checked)}
+              onChange={(e) => onSwitch(e.currentTarget.checked)}
               label={
                 <Text fw={600} size="lg">
-                  {loaded.config.enabled ? 'On' : 'Off'} in {env.name || env.key}
+                  {enabledNow ? 'On' : 'Off'} in {env.name || env.key}
                 </Text>
               }
               aria-label={`Kill switch: ${flag.key} in ${env.name || env.key}`}
@@ -563,17 +640,7 @@ export function EnvironmentTab({
 
       <Modal opened={reviewing} onClose={() => setReviewing(false)} title={`Save ${flag.key} in ${env.name || env.key}?`} size="xl">
         <Stack>
-          {rebased && (
-            <Alert color="blue" title={`Your edits, re-applied on top of version ${loaded.version}`}>
-              {rebased.length > 0 ? (
-                <Text size="sm">
-                  Both you and the other change touched <b>{rebased.join(', ')}</b>: your version of {rebased.length === 1 ? 'it' : 'them'} is kept below. Check before saving.
-                </Text>
-              ) : (
-                <Text size="sm">No field was changed on both sides.</Text>
-              )}
-            </Alert>
-          )}
+          {merging && <MergeReport version={loaded.version} result={merging.result} onChoose={mergeEditable ? choose : undefined} />}
           <Text size="sm">Changes compared with version {loaded.version}:</Text>
           <DiffView changes={reviewChanges} />
           <RolloutMovement preview={preview?.data} loading={previewing} />

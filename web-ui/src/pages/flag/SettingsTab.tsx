@@ -7,9 +7,11 @@ import type { Flag, FlagPatch, Lifecycle } from '../../api/types';
 import { ChangedBanner } from '../../components/ChangedBanner';
 import { ErrorAlert } from '../../components/common';
 import { DiffView } from '../../components/DiffView';
+import { MergeReport } from '../../components/MergeReport';
 import { VariantsEditor } from '../../components/VariantsEditor';
-import { deepEqual, rebase } from '../../lib/config';
+import { deepEqual } from '../../lib/config';
 import { diffJson } from '../../lib/diff';
+import { merge3, type MergeResult, SETTINGS_MERGE } from '../../lib/merge';
 import { errorAt, errorsUnder } from '../../lib/rules';
 import { draftFromVariant, variantFromDraft, type VariantDraft } from '../../lib/variants';
 
@@ -71,6 +73,7 @@ export function SettingsTab({
   const [saving, setSaving] = useState(false);
   const [reviewing, setReviewing] = useState(false);
   const [conflict, setConflict] = useState<{ flag: Flag; version: number }>();
+  const [merging, setMerging] = useState<{ base: Draft; mine: Draft; theirs: Draft; version: number; takeTheirs: Set<string>; result: MergeResult<Draft> }>();
 
   const dirty = !deepEqual(base, draft);
   useEffect(() => onDirtyChange(dirty), [dirty, onDirtyChange]);
@@ -85,13 +88,26 @@ export function SettingsTab({
   const patch = patchOf(base, draft, flag);
   const changes = diffJson(JSON.parse(JSON.stringify(base)), JSON.parse(JSON.stringify(draft)));
 
+  /** Re-applies only what I changed since `base` on top of `latest` (a three-way merge). */
   const reapply = (latest: Flag, latestVersion: number) => {
-    const merged = rebase(base, draft, draftOf(latest)).merged;
+    const theirs = draftOf(latest);
+    const result = merge3(SETTINGS_MERGE, base, draft, theirs);
     onSaved(latest, latestVersion);
-    setLastBase(draftOf(latest));
-    setDraft(merged);
+    setLastBase(theirs);
+    setDraft(result.merged);
+    setMerging({ base, mine: draft, theirs, version: latestVersion, takeTheirs: new Set(), result });
     setConflict(undefined);
     setError(undefined);
+    setReviewing(true);
+  };
+  const choose = (id: string, keep: 'mine' | 'theirs') => {
+    if (!merging) return;
+    const takeTheirs = new Set(merging.takeTheirs);
+    if (keep === 'theirs') takeTheirs.add(id);
+    else takeTheirs.delete(id);
+    const result = merge3(SETTINGS_MERGE, merging.base, merging.mine, merging.theirs, { takeTheirs });
+    setMerging({ ...merging, takeTheirs, result });
+    setDraft(result.merged);
   };
 
   const save = async () => {
@@ -101,6 +117,7 @@ export function SettingsTab({
       const r = await api.flags.update(project, flag.key, patch, version);
       onSaved(r.data, r.version);
       setReviewing(false);
+      setMerging(undefined);
       notifications.show({ color: 'teal', message: `Saved ${flag.key}` });
     } catch (e) {
       setReviewing(false);
@@ -201,6 +218,9 @@ export function SettingsTab({
       )}
       <Modal opened={reviewing} onClose={() => setReviewing(false)} title={`Save ${flag.key}?`} size="xl">
         <Stack>
+          {merging && merging.version === version && (
+            <MergeReport version={merging.version} result={merging.result} onChoose={deepEqual(draft, merging.result.merged) ? choose : undefined} />
+          )}
           <DiffView changes={changes} />
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setReviewing(false)}>

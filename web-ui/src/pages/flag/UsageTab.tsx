@@ -1,10 +1,11 @@
-import { Group, SegmentedControl, Select, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
-import { lazy, Suspense, useState } from 'react';
+import { Box, Group, SegmentedControl, Select, Stack, Table, Text } from '@mantine/core';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import { api } from '../../api';
 import { ApiError } from '../../api/client';
 import type { Environment, Flag } from '../../api/types';
 import { Empty, ErrorAlert, Loading, Time } from '../../components/common';
 import { usageRows } from '../../lib/usage';
+import { variantColor } from '../../lib/colors';
 import { useLoad } from '../../lib/useLoad';
 
 const UsageChart = lazy(() => import('./UsageChart'));
@@ -18,8 +19,16 @@ const RANGES = [
 export function UsageTab({ project, flag, environments, initialEnv }: { project: string; flag: Flag; environments: Environment[]; initialEnv: string }) {
   const [env, setEnv] = useState(initialEnv);
   const [hours, setHours] = useState('24');
-  const usage = useLoad(() => api.flags.usage(project, flag.key, env, Number(hours)), [project, flag.key, env, hours]);
-  const allVariants = flag.variants.map((v) => v.key);
+  // The period ends when the answer was asked for.
+  const usage = useLoad(() => api.flags.usage(project, flag.key, env, Number(hours)).then((data) => ({ data, now: Date.now() })), [project, flag.key, env, hours]);
+  const allVariants = useMemo(() => flag.variants.map((v) => v.key), [flag.variants]);
+  const shaped = useMemo(() => {
+    if (!usage.data) return undefined;
+    // Variants in the flag's order, as everywhere else.
+    const rank = (v: string) => (allVariants.includes(v) ? allVariants.indexOf(v) : allVariants.length);
+    const series = [...usage.data.data.series].sort((a, b) => rank(a.variant) - rank(b.variant));
+    return usageRows({ ...usage.data.data, series }, { hours: Number(hours), now: usage.data.now });
+  }, [usage.data, hours, allVariants]);
 
   let body;
   if (usage.error) {
@@ -29,40 +38,46 @@ export function UsageTab({ project, flag, environments, initialEnv }: { project:
       ) : (
         <ErrorAlert error={usage.error} title="Could not load usage" onRetry={() => void usage.reload()} />
       );
-  } else if (!usage.data) {
+  } else if (!usage.data || !shaped) {
     body = <Loading label="Loading usage…" />;
   } else {
-    const { rows, variants, total } = usageRows(usage.data);
+    const { rows, variants, total, totals } = shaped;
+    const step = usage.data.data.step_seconds;
     body =
       total === 0 ? (
         <Empty title="No evaluations in this period" description={`No SDK evaluated ${flag.key} in ${env} during the last ${RANGES.find((r) => r.value === hours)?.label}.`} />
       ) : (
         <Stack gap="xs">
           <Text size="sm">
-            {total.toLocaleString()} evaluations, per {usage.data.step_seconds >= 3600 ? `${usage.data.step_seconds / 3600} h` : `${usage.data.step_seconds / 60} min`}
+            {total.toLocaleString()} evaluations in the last {RANGES.find((r) => r.value === hours)?.label}, counted per {step >= 3600 ? `${step / 3600} h` : `${step / 60} min`}; hover the chart for the values of a step.
           </Text>
           <Suspense fallback={<Loading label="Loading chart…" />}>
-            <UsageChart rows={rows} variants={variants} allVariants={allVariants} stepSeconds={usage.data.step_seconds} />
+            <UsageChart rows={rows} variants={variants} allVariants={allVariants} stepSeconds={step} />
           </Suspense>
-          <VisuallyHidden>
-            <Table>
-              <caption>Evaluations per variant</caption>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Variant</Table.Th>
-                  <Table.Th>Evaluations</Table.Th>
+          <Table maw={480} fz="sm" data-testid="usage-totals">
+            <caption>Evaluations per variant over the period</caption>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Variant</Table.Th>
+                <Table.Th ta="right">Evaluations</Table.Th>
+                <Table.Th ta="right">Share</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {totals.map((t) => (
+                <Table.Tr key={t.variant} data-variant={t.variant}>
+                  <Table.Td>
+                    <Group gap={6} wrap="nowrap">
+                      <Box w={10} h={10} style={{ borderRadius: 2, background: `var(--mantine-color-${variantColor(t.variant, allVariants)}-6)` }} />
+                      {t.variant}
+                    </Group>
+                  </Table.Td>
+                  <Table.Td ta="right">{t.count.toLocaleString()}</Table.Td>
+                  <Table.Td ta="right">{t.share.toLocaleString(undefined, { maximumFractionDigits: 1 })} %</Table.Td>
                 </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {usage.data.series.map((s) => (
-                  <Table.Tr key={s.variant}>
-                    <Table.Td>{s.variant}</Table.Td>
-                    <Table.Td>{s.points.reduce((a, p) => a + p.count, 0)}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </VisuallyHidden>
+              ))}
+            </Table.Tbody>
+          </Table>
         </Stack>
       );
   }

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import type { AuditEntry } from '../api/types';
+import { actionLabel, resourceLabel } from './audit';
+
+const entry = (e: Partial<AuditEntry>): AuditEntry => ({
+  id: 1,
+  at: '2026-01-31T12:00:00Z',
+  actor: 'user:ada@example.com',
+  action: 'flag.create',
+  resource_type: 'flag',
+  resource_key: 'default/new-checkout',
+  project: 'default',
+  environment: null,
+  before: null,
+  after: null,
+  ...e,
+});
+
+describe('audit entries in words', () => {
+  it('labels actions, toggles by their direction', () => {
+    expect(actionLabel(entry({ action: 'flag_config.toggle', resource_type: 'flag_config', after: { enabled: false } }))).toBe('Turned off');
+    expect(actionLabel(entry({ action: 'flag_config.toggle', resource_type: 'flag_config', after: { enabled: true } }))).toBe('Turned on');
+    expect(actionLabel(entry({ action: 'flag_config.update', resource_type: 'flag_config' }))).toBe('Configuration saved');
+    expect(actionLabel(entry({ action: 'sdk_key.revoke', resource_type: 'sdk_key' }))).toBe('SDK key revoked');
+    expect(actionLabel(entry({ action: 'api_token.create', resource_type: 'api_token' }))).toBe('API token created');
+    expect(actionLabel(entry({ action: 'user.reset_password', resource_type: 'user' }))).toBe('User reset password');
+  });
+
+  it('names resources by their names, not ids', () => {
+    expect(
+      resourceLabel(entry({ resource_type: 'sdk_key', resource_key: 'default/production/3f2a9c', resource_name: 'checkout service', environment: 'production', after: { kind: 'server' } })),
+    ).toBe('server key “checkout service” in production');
+    expect(resourceLabel(entry({ resource_type: 'api_token', resource_key: '8d1e', resource_name: 'ci deploys' }))).toBe('“ci deploys”');
+    expect(resourceLabel(entry({ resource_type: 'user', resource_key: 'ada@example.com', resource_name: 'Ada Lovelace' }))).toBe('Ada Lovelace <ada@example.com>');
+    expect(resourceLabel(entry({ resource_type: 'flag_config', resource_key: 'default/new-checkout/production', environment: 'production' }))).toBe('new-checkout in production');
+    expect(resourceLabel(entry({ resource_name: 'New checkout' }))).toBe('New checkout (new-checkout)');
+    expect(resourceLabel(entry({ resource_name: 'new-checkout' }))).toBe('new-checkout');
+  });
+});
