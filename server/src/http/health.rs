@@ -27,9 +27,32 @@ async fn get_health() -> impl IntoResponse {
     axum::Json(json!({"status": "ok"}))
 }
 
+/// Ready when the database answers. Environments this replica serves with some flags or
+/// segments it cannot compile (each evaluates to an error; the rest are served) make the
+/// status `degraded` and are listed, still with 200: every replica holds the same data,
+/// so taking this one out of rotation would not help.
 async fn get_readiness(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
     match tokio::time::timeout(Duration::from_secs(2), state.store.ping()).await {
-        Ok(Ok(())) => Ok(axum::Json(json!({"status": "ready", "database": state.store.backend()}))),
+        Ok(Ok(())) => {
+            let degraded: Vec<serde_json::Value> = state
+                .hubs
+                .loaded()
+                .iter()
+                .map(|(_, live)| live.hub.view())
+                .filter(|v| !v.failures.is_empty() || !v.problems.is_empty())
+                .map(|v| {
+                    json!({
+                        "project": v.project,
+                        "environment": v.environment,
+                        "version": v.version,
+                        "failures": v.failures,
+                        "problems": v.problems,
+                    })
+                })
+                .collect();
+            let status = if degraded.is_empty() { "ready" } else { "degraded" };
+            Ok(axum::Json(json!({"status": status, "database": state.store.backend(), "degraded": degraded})))
+        }
         Ok(Err(e)) => Err(ApiError::Unavailable(format!("database unreachable: {e}"))),
         Err(_) => Err(ApiError::Unavailable("database did not answer within 2 s".to_owned())),
     }

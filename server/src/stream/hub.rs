@@ -14,7 +14,7 @@ use bytes::Bytes;
 use flate2::Compression;
 use flate2::write::GzEncoder;
 use tokio::sync::{Mutex, Notify, broadcast};
-use vexil_core::{CompiledSnapshot, Segment, Snapshot, SnapshotFlag};
+use vexil_core::{CompiledSnapshot, Failure, Problem, Segment, Snapshot, SnapshotFlag};
 
 use crate::store::{self, Change, ChangeKind, Store};
 
@@ -52,8 +52,15 @@ pub struct EnvView {
     pub version: u64,
     /// The snapshot, kept to apply the next changes to.
     pub snapshot: Snapshot,
-    /// Ready to evaluate.
+    /// Ready to evaluate. Compiled leniently: a flag or segment that cannot be served
+    /// is in [`EnvView::failures`], and evaluating such a flag answers an error, while
+    /// every other flag is served.
     pub compiled: CompiledSnapshot,
+    /// What this view cannot serve (normally nothing: writes keep every environment
+    /// servable; this is the defence in depth against data that got in otherwise).
+    pub failures: Vec<Failure>,
+    /// Problems of the snapshot as a whole (e.g. more flags than the limit).
+    pub problems: Vec<Problem>,
     /// The snapshot as JSON.
     pub json: Bytes,
     /// The same, gzipped.
@@ -64,8 +71,7 @@ pub struct EnvView {
 
 impl EnvView {
     fn build(environment_id: i64, project: String, snapshot: Snapshot) -> Result<EnvView, String> {
-        let compiled =
-            CompiledSnapshot::compile(&snapshot).map_err(|e| format!("stored snapshot is invalid: {e}"))?;
+        let lenient = CompiledSnapshot::compile_lenient(&snapshot);
         let json = Bytes::from(serde_json::to_vec(&snapshot).map_err(|e| e.to_string())?);
         let mut gz = GzEncoder::new(Vec::with_capacity(json.len() / 8), Compression::default());
         gz.write_all(&json).map_err(|e| e.to_string())?;
@@ -76,11 +82,45 @@ impl EnvView {
             environment: snapshot.environment.clone(),
             version: snapshot.version,
             snapshot,
-            compiled,
+            compiled: lenient.compiled,
+            failures: lenient.failures,
+            problems: lenient.snapshot_problems,
             json,
             gzip,
             snapshot_frame: std::sync::OnceLock::new(),
         })
+    }
+
+    /// Logs (once, when they change) and counts what this view cannot serve.
+    fn report_failures(&self, previous: Option<&EnvView>) {
+        let same = previous.is_some_and(|p| p.failures == self.failures && p.problems == self.problems);
+        if same {
+            return;
+        }
+        metrics::gauge!(
+            "vexil_environment_failed_objects",
+            "project" => self.project.clone(),
+            "environment" => self.environment.clone()
+        )
+        .set(self.failures.len() as f64);
+        if self.failures.is_empty() && self.problems.is_empty() {
+            if previous.is_some_and(|p| !p.failures.is_empty() || !p.problems.is_empty()) {
+                tracing::info!(project = %self.project, environment = %self.environment, "every flag is served again");
+            }
+            return;
+        }
+        let failed: Vec<String> =
+            self.failures.iter().map(|f| format!("{} ({:?})", f.object, f.code)).collect();
+        let problems: Vec<String> =
+            self.problems.iter().map(|p| format!("{}: {}", p.pointer, p.message)).collect();
+        tracing::error!(
+            project = %self.project,
+            environment = %self.environment,
+            environment.version = self.version,
+            failed = %failed.join(", "),
+            problems = %problems.join("; "),
+            "some stored flags or segments cannot be served; they evaluate to an error, the rest are served"
+        );
     }
 
     /// The `snapshot` SSE event of this view (rendered once, shared by every stream).
@@ -145,6 +185,7 @@ impl EnvHub {
     /// Loads an environment's snapshot from the database.
     pub async fn load(store: &Store, environment_id: i64, sizes: HubSizes) -> Result<EnvHub, HubError> {
         let view = load_view(store, environment_id).await?;
+        view.report_failures(None);
         // The recent history comes from the feed, so that SDKs reconnecting after this
         // replica started (a restart, another replica) resume instead of reloading.
         let after = view.version.saturating_sub(sizes.ring as u64) as i64;
@@ -225,6 +266,7 @@ impl EnvHub {
                     "change feed gap; reloading the snapshot"
                 );
                 let view = load_view(store, current.environment_id).await?;
+                view.report_failures(Some(&current));
                 self.view.store(Arc::new(view));
                 self.ring.lock().unwrap_or_else(|e| e.into_inner()).clear();
                 let _ = self.sender.send(HubMessage::Resync);
@@ -253,6 +295,7 @@ impl EnvHub {
                     load_view(store, current.environment_id).await?
                 }
             };
+            view.report_failures(Some(&current));
             self.view.store(Arc::new(view));
             {
                 let mut ring = self.ring.lock().unwrap_or_else(|e| e.into_inner());

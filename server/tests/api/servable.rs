@@ -22,6 +22,7 @@ crate::on_both_databases!(
     the_largest_flag_the_limits_allow_fits_the_default_body_limit,
     a_configuration_of_a_thousand_expensive_regexes_is_refused_naming_the_limit,
     regexes_are_bounded_per_environment_across_configurations_and_segments,
+    a_stored_flag_that_cannot_compile_is_an_error_while_the_rest_is_served,
 );
 
 const P: &str = "/api/v1/projects/default";
@@ -395,4 +396,55 @@ async fn regexes_are_bounded_per_environment_across_configurations_and_segments(
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     names_the_limit(&r.body, "MAX_REGEX_BYTES_PER_ENVIRONMENT");
+}
+
+/// Defence in depth: a configuration that got into the database without the write path
+/// (a manual edit, a restore of an old backup) cannot freeze its environment. The flag
+/// evaluates to an error, everything else is served, a kill switch on another flag
+/// still propagates, and `/readyz` names what is degraded.
+async fn a_stored_flag_that_cannot_compile_is_an_error_while_the_rest_is_served(app: TestApp) {
+    app.create_flag("broken").await;
+    app.create_flag("other").await;
+    let bad = r#"{"enabled":true,"off_variant":"off","targets":[],"rules":[{"id":"r","conditions":[{"attribute":"key","op":"in_segment","values":["ghost"]}],"serve":{"variant":"on"}}],"default":{"variant":"off"},"prerequisites":[]}"#;
+    let updated = sqlx::query(
+        "update flag_config set config = $1 where flag_id = (select id from flag where key = 'broken')
+           and environment_id = (select id from environment where key = 'production')",
+    )
+    .bind(bad)
+    .execute(app.state.store.pool())
+    .await
+    .unwrap();
+    assert_eq!(updated.rows_affected(), 1);
+
+    let key = sdk_key(&app, "production", "server").await;
+    let served = config_at_least(&app, &key, env_version(&app, "production").await).await;
+    assert_eq!(served["flags"].as_array().unwrap().len(), 2, "{served}");
+    let ofrep = |flag: &'static str| {
+        app.call(Method::POST, &format!("/ofrep/v1/evaluate/flags/{flag}"))
+            .token(&key)
+            .json(json!({"context": {"targetingKey": "u1"}}))
+            .send()
+    };
+    let r = ofrep("broken").await;
+    assert!(r.body["errorCode"].is_string(), "the broken flag answers an error: {}", r.body);
+    let r = ofrep("other").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["value"], false);
+
+    let t = app
+        .req(Method::POST, &format!("{P}/flags/other/environments/production/toggle"))
+        .json(json!({"enabled": true}))
+        .send()
+        .await;
+    assert_eq!(t.status, StatusCode::OK, "{}", t.body);
+    let served = config_at_least(&app, &key, env_version(&app, "production").await).await;
+    let other = served["flags"].as_array().unwrap().iter().find(|f| f["key"] == "other").unwrap();
+    assert_eq!(other["config"]["enabled"], true, "the kill switch propagated");
+    assert_eq!(ofrep("other").await.body["value"], true);
+
+    let ready = app.call(Method::GET, "/readyz").send().await;
+    assert_eq!(ready.status, StatusCode::OK);
+    assert_eq!(ready.body["status"], "degraded", "{}", ready.body);
+    let degraded = ready.body["degraded"].to_string();
+    assert!(degraded.contains("broken") && degraded.contains("production"), "{degraded}");
 }
