@@ -31,6 +31,7 @@ pub mod hash;
 mod lenient;
 pub mod limits;
 pub mod model;
+pub mod patch;
 mod regexes;
 pub mod rollout;
 mod semver;

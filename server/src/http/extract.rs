@@ -282,6 +282,22 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
     }
 }
 
+/// An optional `If-Match`: absent means "apply to whatever is current" (semantic
+/// patches); present, it is checked like [`IfMatch`].
+#[derive(Debug, Clone, Copy)]
+pub struct MaybeIfMatch(pub Option<i64>);
+
+impl<S: Send + Sync> FromRequestParts<S> for MaybeIfMatch {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        if parts.headers.get(header::IF_MATCH).is_none() {
+            return Ok(MaybeIfMatch(None));
+        }
+        IfMatch::from_request_parts(parts, state).await.map(|IfMatch(v)| MaybeIfMatch(v))
+    }
+}
+
 /// A query string parsed into `T`, with a problem response when it does not fit.
 #[derive(Debug, Clone)]
 pub struct Query<T>(pub T);

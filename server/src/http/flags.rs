@@ -12,7 +12,7 @@ use vexil_core::validate::{References, validate_config};
 use vexil_core::{FlagConfig, Op};
 
 use super::error::ApiError;
-use super::extract::{IfMatch, Json, Path, Query, ReadOnlyFields, Update, with_etag};
+use super::extract::{IfMatch, Json, MaybeIfMatch, Path, Query, ReadOnlyFields, Update, with_etag};
 use crate::app::AppState;
 use crate::auth::{Authorized, Editor, Viewer};
 use crate::store::{self, FlagFilter, FlagPatch, NewFlag, Store};
@@ -25,7 +25,7 @@ pub(super) fn router() -> Router<AppState> {
         .route("/projects/{project}/flags/{flag}/restore", post(restore_flag))
         .route(
             "/projects/{project}/flags/{flag}/environments/{env}",
-            get(get_flag_config).put(replace_flag_config),
+            get(get_flag_config).put(replace_flag_config).patch(patch_flag_config),
         )
         .route("/projects/{project}/flags/{flag}/environments/{env}/toggle", post(toggle_flag))
 }
@@ -219,6 +219,20 @@ async fn preview_flag_config(
     Ok(ConfigPreview { base_version: current.version, config, rollouts: plan.rollouts })
 }
 
+/// Applies a semantic patch (`{"instructions": [...], "comment": ...}`); `If-Match` is
+/// optional: without it the instructions apply to whatever is current.
+async fn patch_flag_config(
+    State(state): State<AppState>,
+    Authorized { principal, .. }: Editor,
+    Path((project, flag, env)): Path<(String, String, String)>,
+    MaybeIfMatch(version): MaybeIfMatch,
+    Json(mut patch): Json<vexil_core::patch::Patch>,
+) -> Result<Response, ApiError> {
+    patch.comment = checked_comment(patch.comment.as_deref())?.map(str::to_owned);
+    let c = state.store.patch_flag_config(&principal.actor(), &project, &flag, &env, version, patch).await?;
+    Ok(with_etag(StatusCode::OK, c.config.version as i64, &c))
+}
+
 #[derive(Deserialize)]
 struct ToggleRequest {
     enabled: bool,
@@ -227,16 +241,13 @@ struct ToggleRequest {
     comment: Option<String>,
 }
 
-/// The longest toggle comment, in characters.
+/// The longest audit comment, in characters.
 const MAX_COMMENT_CHARS: usize = 1000;
 
-async fn toggle_flag(
-    State(state): State<AppState>,
-    Authorized { principal, .. }: Editor,
-    Path((project, flag, env)): Path<(String, String, String)>,
-    Json(body): Json<ToggleRequest>,
-) -> Result<Response, ApiError> {
-    let comment = body.comment.as_deref().map(str::trim).filter(|c| !c.is_empty());
+/// A comment for the audit entry: trimmed, empty means none, at most
+/// [`MAX_COMMENT_CHARS`] (422 at `/comment` otherwise).
+fn checked_comment(comment: Option<&str>) -> Result<Option<&str>, ApiError> {
+    let comment = comment.map(str::trim).filter(|c| !c.is_empty());
     if comment.is_some_and(|c| c.chars().count() > MAX_COMMENT_CHARS) {
         return Err(ApiError::Validation(vexil_core::ValidationErrors {
             problems: vec![vexil_core::Problem {
@@ -245,6 +256,16 @@ async fn toggle_flag(
             }],
         }));
     }
+    Ok(comment)
+}
+
+async fn toggle_flag(
+    State(state): State<AppState>,
+    Authorized { principal, .. }: Editor,
+    Path((project, flag, env)): Path<(String, String, String)>,
+    Json(body): Json<ToggleRequest>,
+) -> Result<Response, ApiError> {
+    let comment = checked_comment(body.comment.as_deref())?;
     let c = state.store.toggle_flag(&principal.actor(), &project, &flag, &env, body.enabled, comment).await?;
     Ok(with_etag(StatusCode::OK, c.config.version as i64, &c))
 }

@@ -8,9 +8,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Transaction};
+use vexil_core::patch::{Instruction, Patch};
 use vexil_core::rollout::{LayoutMode, plan_config};
 use vexil_core::validate::{References, prerequisite_graph_problems, validate_config, validate_flag};
-use vexil_core::{Flag, FlagConfig, FlagKind, Lifecycle, Serve, SnapshotFlag, Variant};
+use vexil_core::{Flag, FlagConfig, FlagKind, Lifecycle, Rule, Serve, SnapshotFlag, Variant};
 
 use super::audit::{self, Record, escape_like};
 use super::changes::{self, ChangeKind};
@@ -1030,6 +1031,54 @@ impl Store {
         self.write_config(actor, project, flag, env, audit, |current| {
             // Already in that state: nothing to write, nothing to tell.
             Ok((current.enabled != enabled).then(|| FlagConfig { enabled, ..current.clone() }))
+        })
+        .await
+    }
+
+    /// Applies a semantic patch to a flag's configuration in one environment: the
+    /// instructions apply in order to whatever is current (or to `expected_version`,
+    /// when the caller read one), rollouts keep their assignments where the new shares
+    /// allow, and the result is validated like any write. A patch that changes nothing
+    /// writes nothing. The comment goes into the audit entry.
+    pub async fn patch_flag_config(
+        &self,
+        actor: &Actor,
+        project: &str,
+        flag: &str,
+        env: &str,
+        expected_version: Option<i64>,
+        patch: Patch,
+    ) -> Result<FlagConfigRecord> {
+        // Compile the patch's patterns off the async threads and outside the
+        // transaction (see `put_flag_config`).
+        let rules: Vec<Rule> = patch
+            .instructions
+            .iter()
+            .filter_map(|i| match i {
+                Instruction::AddRule { rule, .. } | Instruction::ReplaceRule { rule } => Some(rule.clone()),
+                _ => None,
+            })
+            .collect();
+        if !rules.is_empty() {
+            let key = flag.to_owned();
+            tokio::task::spawn_blocking(move || {
+                let probe = FlagConfig { rules, ..default_config(&[]) };
+                let _ = validate_config(&key, &[], &probe, &References::new());
+            })
+            .await
+            .map_err(|e| Error::Internal(format!("validation task: {e}")))?;
+        }
+        let audit = Audited { action: "flag_config.patch", comment: patch.comment.as_deref() };
+        self.write_config(actor, project, flag, env, audit, |current| {
+            super::check_version(expected_version, current.version as i64)?;
+            let next = vexil_core::patch::apply(current, &patch, || format!("rule-{}", random_hex(4)))
+                .map_err(|e| {
+                    Error::Invalid(vexil_core::ValidationErrors {
+                        problems: vec![vexil_core::Problem { pointer: e.pointer(), message: e.to_string() }],
+                    })
+                })?;
+            let next = plan_config(current, next, LayoutMode::Rebase).config;
+            Ok((next != *current).then_some(next))
         })
         .await
     }
