@@ -36,6 +36,7 @@ mod regexes;
 pub mod rollout;
 mod semver;
 pub mod validate;
+pub mod wire;
 
 pub use compile::{CompiledSnapshot, FlagInfo};
 pub use context::{AttrRef, AttrValue, Context};

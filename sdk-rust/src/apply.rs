@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use serde::Deserialize;
+use vexil_core::wire::WireError;
 use vexil_core::{CompiledSnapshot, LenientCompile, Object, Op, Segment, Snapshot, SnapshotFlag, Unparsed};
 
 use crate::error::StreamError;
@@ -53,58 +53,21 @@ impl Source {
     }
 }
 
-/// One change from the stream.
-#[derive(Debug)]
-pub(crate) enum Change {
-    Flag(SnapshotFlag),
-    FlagDeleted(String),
-    Segment(Segment),
-    SegmentDeleted(String),
-    /// A flag or segment whose data does not parse.
-    Unparsed(Unparsed),
-}
+/// One change from the stream, as the wire protocol defines it.
+pub(crate) use vexil_core::wire::Change;
 
-#[derive(Deserialize)]
-struct Deleted {
-    key: String,
-}
-
-fn malformed(event: &str) -> impl FnOnce(serde_json::Error) -> StreamError + '_ {
-    move |source| StreamError::Malformed { event: event.to_owned(), source }
-}
-
-/// A flag or segment that does not parse: set aside by key when it has one, else the
-/// whole event is malformed.
-fn unparsed(event: &str, data: &str, found: Option<Unparsed>) -> Result<Change, StreamError> {
-    match found {
-        Some(u) => Ok(Change::Unparsed(u)),
-        // No key: say what the parser says about the key.
-        None => Err(match serde_json::from_str::<Deleted>(data) {
-            Err(source) => malformed(event)(source),
-            Ok(_) => StreamError::MissingKey { event: event.to_owned() },
-        }),
-    }
-}
-
-/// Parses a change event; `None` for an event type this SDK does not know.
+/// Parses a change event with the wire protocol's reader (the one the server's hubs
+/// use); `None` for an event type this SDK does not know.
 pub(crate) fn parse_change(event: &str, data: &str) -> Result<Option<Change>, StreamError> {
-    Ok(Some(match event {
-        "flag" => match Unparsed::parse_flag(data) {
-            Ok(f) => Change::Flag(f),
-            Err(found) => unparsed(event, data, found)?,
+    vexil_core::wire::parse_change(event, data).map_err(|e| match e {
+        WireError::Malformed { event, source } => StreamError::Malformed { event: event.to_owned(), source },
+        WireError::MissingKey { event } => StreamError::MissingKey { event: event.to_owned() },
+        // A newer kind of wire error this SDK does not know about.
+        other => StreamError::Malformed {
+            event: event.to_owned(),
+            source: serde::de::Error::custom(other.to_string()),
         },
-        "segment" => match Unparsed::parse_segment(data) {
-            Ok(s) => Change::Segment(s),
-            Err(found) => unparsed(event, data, found)?,
-        },
-        "flag_deleted" => {
-            Change::FlagDeleted(serde_json::from_str::<Deleted>(data).map_err(malformed(event))?.key)
-        }
-        "segment_deleted" => {
-            Change::SegmentDeleted(serde_json::from_str::<Deleted>(data).map_err(malformed(event))?.key)
-        }
-        _ => return Ok(None),
-    }))
+    })
 }
 
 /// Applies a change, keeping flags and segments sorted by key as the server does.

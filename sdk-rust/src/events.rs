@@ -15,8 +15,7 @@ use time::OffsetDateTime;
 
 use crate::loaded::{Loaded, Served};
 
-/// Most usage or metric entries the server takes in one batch.
-pub(crate) const MAX_BATCH_ENTRIES: usize = 10_000;
+pub(crate) use vexil_core::wire::{MAX_BATCH_ENTRIES, UsageEntry, event_key_ok};
 /// Largest count the server takes in one usage entry.
 const MAX_COUNT: u64 = 1_000_000_000;
 /// The server refuses times older than 48 hours; keep a margin.
@@ -66,8 +65,9 @@ pub(crate) struct Events {
     pub(crate) dropped: AtomicU64,
 }
 
-/// A batch for `POST /sdk/v1/events`.
-#[derive(Debug, Serialize)]
+/// A batch waiting for `POST /sdk/v1/events`, kept with typed times so that an unsent
+/// one can go back into the buffers; [`Batch::to_wire`] is what is sent.
+#[derive(Debug)]
 pub(crate) struct Batch {
     pub(crate) window: Window,
     pub(crate) usage: Vec<UsageEntry>,
@@ -75,31 +75,44 @@ pub(crate) struct Batch {
 }
 
 /// The period usage counts cover.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct Window {
-    #[serde(with = "time::serde::rfc3339")]
     pub(crate) start: OffsetDateTime,
-    #[serde(with = "time::serde::rfc3339")]
     pub(crate) end: OffsetDateTime,
 }
 
-/// Evaluations of one (flag, variant).
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub(crate) struct UsageEntry {
-    pub(crate) flag: String,
-    pub(crate) variant: String,
-    pub(crate) count: u64,
+fn rfc3339(t: OffsetDateTime) -> String {
+    // Formatting a valid UTC time as RFC 3339 cannot fail; fall back to the Unix time
+    // rather than panic.
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| t.unix_timestamp().to_string())
+}
+
+impl Batch {
+    /// The batch as the wire protocol defines it.
+    pub(crate) fn to_wire(&self) -> vexil_core::wire::EventBatch {
+        vexil_core::wire::EventBatch {
+            window: Some(vexil_core::wire::Window {
+                start: rfc3339(self.window.start),
+                end: rfc3339(self.window.end),
+            }),
+            usage: self.usage.clone(),
+            metrics: self
+                .metrics
+                .iter()
+                .map(|m| vexil_core::wire::MetricEntry {
+                    event: m.event.clone(),
+                    value: m.value,
+                    at: Some(rfc3339(m.at)),
+                    variants: m.variants.clone(),
+                })
+                .collect(),
+        }
+    }
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-/// The rule the server applies to event keys.
-pub(crate) fn event_key_ok(key: &str) -> bool {
-    !key.is_empty()
-        && key.len() <= 128
-        && key.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':' | b'/'))
 }
 
 /// Sizes of the event buffers.

@@ -121,7 +121,7 @@ impl Transport {
             .post(self.events.clone())
             .header(header::AUTHORIZATION, self.auth.clone())
             .timeout(self.request_timeout)
-            .json(batch)
+            .json(&batch.to_wire())
             .send()
             .await
             .map_err(|source| Error::Transport { endpoint: EVENTS, source })?;

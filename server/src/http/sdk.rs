@@ -9,8 +9,9 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use vexil_core::Problem;
+use vexil_core::wire::{EventBatch, MAX_BATCH_ENTRIES, MAX_CLOCK_SKEW_MS, MAX_WATCHED_FLAGS, event_key_ok};
 
 use super::error::ApiError;
 use super::extract::LenientJson;
@@ -88,52 +89,6 @@ async fn get_config(
     Ok(response)
 }
 
-/// Most usage or metric entries in one batch.
-const MAX_BATCH_ENTRIES: usize = 10_000;
-/// Most flags a metric event may carry variants for.
-const MAX_WATCHED_FLAGS: usize = 50;
-/// How far in the future an SDK clock may be.
-const MAX_CLOCK_SKEW_MS: i64 = 5 * 60_000;
-
-#[derive(Deserialize)]
-struct EventBatch {
-    /// The period the usage counts cover; counts are booked at its end.
-    #[serde(default)]
-    window: Option<Window>,
-    #[serde(default)]
-    usage: Vec<UsageEntry>,
-    #[serde(default)]
-    metrics: Vec<MetricEntry>,
-}
-
-#[derive(Deserialize)]
-struct Window {
-    start: String,
-    end: String,
-}
-
-#[derive(Deserialize)]
-struct UsageEntry {
-    flag: String,
-    variant: String,
-    count: u64,
-}
-
-#[derive(Deserialize)]
-struct MetricEntry {
-    event: String,
-    #[serde(default = "one")]
-    value: f64,
-    #[serde(default)]
-    at: Option<String>,
-    #[serde(default)]
-    variants: BTreeMap<String, String>,
-}
-
-fn one() -> f64 {
-    1.0
-}
-
 #[derive(Serialize)]
 struct Accepted {
     /// Usage entries stored.
@@ -163,12 +118,6 @@ fn sdk_time(pointer: String, value: &str, now: Timestamp, problems: &mut Vec<Pro
         return None;
     }
     Some(t)
-}
-
-fn event_key_ok(key: &str) -> bool {
-    !key.is_empty()
-        && key.len() <= 128
-        && key.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':' | b'/'))
 }
 
 async fn post_events(

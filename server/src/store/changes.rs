@@ -1,46 +1,12 @@
 //! The change feed: one row per change an environment's SDKs must hear about, written in
 //! the transaction of the change, and the environment version bump that orders them.
 
-use serde::{Deserialize, Serialize};
 use sqlx::{Any, Transaction};
 
 use super::{Backend, Result, Store, Timestamp, get};
 
-/// What changed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ChangeKind {
-    /// A flag was created or changed; the payload is its snapshot form.
-    Flag,
-    /// A flag left the snapshot (deleted or archived).
-    FlagDeleted,
-    /// A segment was created or changed; the payload is the segment.
-    Segment,
-    /// A segment was deleted.
-    SegmentDeleted,
-}
-
-impl ChangeKind {
-    /// The SSE event name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ChangeKind::Flag => "flag",
-            ChangeKind::FlagDeleted => "flag_deleted",
-            ChangeKind::Segment => "segment",
-            ChangeKind::SegmentDeleted => "segment_deleted",
-        }
-    }
-
-    fn parse(s: &str) -> Option<ChangeKind> {
-        Some(match s {
-            "flag" => ChangeKind::Flag,
-            "flag_deleted" => ChangeKind::FlagDeleted,
-            "segment" => ChangeKind::Segment,
-            "segment_deleted" => ChangeKind::SegmentDeleted,
-            _ => return None,
-        })
-    }
-}
+/// What changed: the wire protocol's change kinds, stored by their event names.
+pub use vexil_core::wire::ChangeKind;
 
 /// One recorded change.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,7 +59,7 @@ pub(super) async fn record(
     )
     .bind(environment_id)
     .bind(version)
-    .bind(kind.as_str())
+    .bind(kind.event_name())
     .bind(key)
     .bind(payload)
     .bind(Timestamp::now().0)
@@ -167,7 +133,7 @@ impl Store {
                 Ok(Change {
                     environment_id: get(row, "environment_id")?,
                     version: get(row, "version")?,
-                    kind: ChangeKind::parse(&kind)
+                    kind: ChangeKind::from_event_name(&kind)
                         .ok_or_else(|| super::Error::Internal(format!("unknown change kind {kind:?}")))?,
                     key: get(row, "object_key")?,
                     payload: get(row, "payload")?,

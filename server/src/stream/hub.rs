@@ -14,7 +14,8 @@ use bytes::Bytes;
 use flate2::Compression;
 use flate2::write::GzEncoder;
 use tokio::sync::{Mutex, Notify, broadcast};
-use vexil_core::{CompiledSnapshot, Failure, Problem, Segment, Snapshot, SnapshotFlag};
+use vexil_core::wire::{self, DeletedKey};
+use vexil_core::{CompiledSnapshot, Failure, Problem, Snapshot};
 
 use crate::store::{self, Change, ChangeKind, Store};
 
@@ -126,7 +127,7 @@ impl EnvView {
     /// The `snapshot` SSE event of this view (rendered once, shared by every stream).
     pub fn snapshot_frame(&self) -> Bytes {
         self.snapshot_frame
-            .get_or_init(|| super::sse::frame(Some(self.version), Some("snapshot"), &self.json))
+            .get_or_init(|| super::sse::frame(Some(self.version), Some(wire::SNAPSHOT_EVENT), &self.json))
             .clone()
     }
 }
@@ -340,12 +341,12 @@ fn event_of(change: &Change) -> Result<ChangeEvent, String> {
         ChangeKind::Flag | ChangeKind::Segment => Bytes::from(
             change.payload.clone().ok_or_else(|| format!("change {} has no payload", change.version))?,
         ),
-        ChangeKind::FlagDeleted | ChangeKind::SegmentDeleted => {
-            Bytes::from(serde_json::json!({ "key": change.key }).to_string())
-        }
+        ChangeKind::FlagDeleted | ChangeKind::SegmentDeleted => Bytes::from(
+            serde_json::to_vec(&DeletedKey { key: change.key.clone() }).map_err(|e| e.to_string())?,
+        ),
     };
     let version = change.version as u64;
-    let frame = super::sse::frame(Some(version), Some(change.kind.as_str()), &data);
+    let frame = super::sse::frame(Some(version), Some(change.kind.event_name()), &data);
     Ok(ChangeEvent { version, kind: change.kind, key: change.key.clone(), data, frame })
 }
 
@@ -364,22 +365,20 @@ fn contiguous_tail(events: VecDeque<Arc<ChangeEvent>>, version: u64) -> VecDeque
 }
 
 /// Applies one change to a snapshot (kept sorted by key, as the database returns it)
-/// and returns the event to broadcast.
+/// and returns the event to broadcast. The event is read back with the wire protocol's
+/// own reader, the one SDKs use, so that what is applied here is what SDKs apply.
 fn apply(snapshot: &mut Snapshot, change: &Change) -> Result<ChangeEvent, String> {
     let event = event_of(change)?;
-    match change.kind {
-        ChangeKind::Flag => {
-            let flag: SnapshotFlag =
-                serde_json::from_slice(&event.data).map_err(|e| format!("flag change payload: {e}"))?;
-            upsert(&mut snapshot.flags, flag, |f| &f.key);
+    let data = std::str::from_utf8(&event.data).map_err(|e| format!("change {}: {e}", change.version))?;
+    match wire::parse_change(change.kind.event_name(), data).map_err(|e| e.to_string())? {
+        Some(wire::Change::Flag(flag)) => upsert(&mut snapshot.flags, flag, |f| &f.key),
+        Some(wire::Change::Segment(segment)) => upsert(&mut snapshot.segments, segment, |s| &s.key),
+        Some(wire::Change::FlagDeleted(key)) => snapshot.flags.retain(|f| f.key != key),
+        Some(wire::Change::SegmentDeleted(key)) => snapshot.segments.retain(|s| s.key != key),
+        Some(wire::Change::Unparsed(u)) => {
+            return Err(format!("change {}: {} {}", change.version, u.object, u.message));
         }
-        ChangeKind::Segment => {
-            let segment: Segment =
-                serde_json::from_slice(&event.data).map_err(|e| format!("segment change payload: {e}"))?;
-            upsert(&mut snapshot.segments, segment, |s| &s.key);
-        }
-        ChangeKind::FlagDeleted => snapshot.flags.retain(|f| f.key != change.key),
-        ChangeKind::SegmentDeleted => snapshot.segments.retain(|s| s.key != change.key),
+        None => return Err(format!("change {} has an unknown kind", change.version)),
     }
     snapshot.version = change.version as u64;
     Ok(event)

@@ -197,7 +197,7 @@ pub fn sdk_stream(
     };
     let mut r = response(body_of(s, "sdk"));
     // Tells a reconnecting SDK whether it kept its place (no snapshot follows).
-    r.headers_mut().insert("x-vexil-stream-start", HeaderValue::from_static(how));
+    r.headers_mut().insert(vexil_core::wire::STREAM_START_HEADER, HeaderValue::from_static(how));
     r
 }
 

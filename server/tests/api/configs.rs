@@ -91,7 +91,7 @@ async fn every_change_is_recorded_in_the_change_feed_in_order(app: TestApp) {
     app.req(Method::POST, "/api/v1/projects/default/flags/f/archive").send().await;
     let changes = app.state.store.changes_since(env.id, start, 100).await.unwrap();
     let summary: Vec<(i64, &str, &str)> =
-        changes.iter().map(|c| (c.version - start, c.kind.as_str(), c.key.as_str())).collect();
+        changes.iter().map(|c| (c.version - start, c.kind.event_name(), c.key.as_str())).collect();
     assert_eq!(
         summary,
         [(1, "flag", "f"), (2, "flag", "f"), (3, "segment", "beta"), (4, "flag_deleted", "f")]

@@ -522,3 +522,86 @@ async fn a_forgotten_password_is_reset_from_the_command_line() {
 fn stdout_password(stdout: &str) -> String {
     stdout.lines().map(str::trim).find(|l| l.len() == 24 && !l.contains(' ')).unwrap_or_default().to_owned()
 }
+
+/// One wire protocol: the frames the server actually sends are read by
+/// `vexil_core::wire::parse_change` (the reader the Rust SDK uses too), and applying
+/// them to the first snapshot gives what `/sdk/v1/config` serves.
+#[tokio::test]
+async fn the_stream_frames_read_with_the_wire_reader_rebuild_the_served_snapshot() {
+    use vexil_core::wire::{Change, SNAPSHOT_EVENT, parse_change};
+    let db = TestDb::sqlite();
+    let server = serve(&db, &[]).await;
+    let admin = Admin::login(&server).await;
+    admin.create_flag("stays").await;
+    admin.create_flag("goes").await;
+    admin.create_flag("archived").await;
+    let (key, _) = admin.sdk_key("server").await;
+    let mut s = stream(&server, &key, None).await;
+    let first = s.next(WAIT).await.unwrap();
+    assert_eq!(first.event, SNAPSHOT_EVENT);
+    let mut snapshot: vexil_core::Snapshot = serde_json::from_str(&first.data).unwrap();
+
+    let p = "/api/v1/projects/default";
+    let call = |m: reqwest::Method, path: String, body: Option<serde_json::Value>| {
+        let admin = &admin;
+        async move {
+            let (status, b) = admin.call(m, &path, body).await;
+            assert!((200..300).contains(&status), "{path}: {status} {b}");
+        }
+    };
+    call(
+        reqwest::Method::POST,
+        format!("{p}/segments"),
+        Some(serde_json::json!({"key": "beta", "included": ["u1"]})),
+    )
+    .await;
+    call(
+        reqwest::Method::PUT,
+        format!("{p}/segments/beta"),
+        Some(serde_json::json!({"included": ["u1", "u2"]})),
+    )
+    .await;
+    call(reqwest::Method::POST, format!("{p}/segments"), Some(serde_json::json!({"key": "gone"}))).await;
+    call(reqwest::Method::DELETE, format!("{p}/segments/gone"), None).await;
+    admin.toggle("stays", true).await;
+    call(reqwest::Method::POST, format!("{p}/flags/archived/archive"), None).await;
+    call(reqwest::Method::DELETE, format!("{p}/flags/goes"), None).await;
+    let target = admin.env_version().await;
+
+    let events = s.until(WAIT, |e| e.version() >= target).await;
+    let mut kinds = std::collections::BTreeSet::new();
+    for e in &events {
+        kinds.insert(e.event.clone());
+        match parse_change(&e.event, &e.data).unwrap_or_else(|err| panic!("{}: {err}", e.event)) {
+            Some(Change::Flag(f)) => {
+                snapshot.flags.retain(|x| x.key != f.key);
+                snapshot.flags.push(f);
+            }
+            Some(Change::Segment(seg)) => {
+                snapshot.segments.retain(|x| x.key != seg.key);
+                snapshot.segments.push(seg);
+            }
+            Some(Change::FlagDeleted(k)) => snapshot.flags.retain(|x| x.key != k),
+            Some(Change::SegmentDeleted(k)) => snapshot.segments.retain(|x| x.key != k),
+            other => panic!("{} read as {other:?}", e.event),
+        }
+        snapshot.version = e.version();
+    }
+    assert_eq!(
+        kinds.into_iter().collect::<Vec<_>>(),
+        ["flag", "flag_deleted", "segment", "segment_deleted"],
+        "every kind of change was sent"
+    );
+    snapshot.flags.sort_by(|a, b| a.key.cmp(&b.key));
+    snapshot.segments.sort_by(|a, b| a.key.cmp(&b.key));
+    let served: vexil_core::Snapshot = reqwest::Client::new()
+        .get(format!("{}/sdk/v1/config", server.base))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(snapshot, served);
+}
