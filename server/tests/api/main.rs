@@ -31,6 +31,7 @@ mod evaluate;
 mod flags;
 mod ofrep;
 mod openapi;
+mod operations;
 mod patches;
 mod roles;
 mod round_trip;
