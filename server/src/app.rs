@@ -178,7 +178,7 @@ async fn ensure_owner(store: &Store, args: &ServeArgs) -> anyhow::Result<()> {
             Ok(())
         }
         // Another replica created the first owner at the same time.
-        Err(store::Error::Conflict { .. }) => Ok(()),
+        Err(store::Error::Duplicate { constraint: store::Constraint::UserEmail }) => Ok(()),
         Err(e) => Err(e.into()),
     }
 }

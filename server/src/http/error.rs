@@ -187,6 +187,24 @@ impl From<store::Error> for ApiError {
             store::Error::Conflict { message, dependents } => {
                 ApiError::Conflict { detail: message, dependents }
             }
+            store::Error::Duplicate { constraint } => {
+                use store::Constraint;
+                let detail = match constraint {
+                    Constraint::ProjectKey => "a project with this key already exists",
+                    Constraint::EnvironmentKey => {
+                        "an environment with this key already exists in the project"
+                    }
+                    Constraint::FlagKey => "a flag with this key already exists in the project",
+                    Constraint::SegmentKey => "a segment with this key already exists in the project",
+                    Constraint::UserEmail => "a user with this email already exists",
+                    // Secrets are random: a clash is a one-in-2^128 event; asking to
+                    // retry is the honest answer.
+                    Constraint::ApiTokenSecret | Constraint::SdkKeySecret => {
+                        "a generated secret clashed with an existing one; retry the request"
+                    }
+                };
+                ApiError::Conflict { detail: detail.to_owned(), dependents: Vec::new() }
+            }
             store::Error::VersionMismatch { current } => ApiError::PreconditionFailed(current),
             store::Error::Invalid(v) => ApiError::Validation(v),
             store::Error::Database(e) if is_unavailable(&e) => {

@@ -20,6 +20,12 @@ pub enum Error {
         /// The objects that depend on what the change would break.
         dependents: Vec<String>,
     },
+    /// A unique constraint refused the write: the key (or email) is taken.
+    #[error("unique constraint {} violated", constraint.name())]
+    Duplicate {
+        /// Which one.
+        constraint: Constraint,
+    },
     /// The caller's `If-Match` version is not the current one.
     #[error("version mismatch: the current version is {current}")]
     VersionMismatch {
@@ -47,22 +53,12 @@ impl From<sqlx::Error> for Error {
     fn from(e: sqlx::Error) -> Self {
         if let Some(db) = e.as_database_error() {
             if db.is_unique_violation() {
-                // PostgreSQL names the constraint; SQLite names the columns in its message.
-                let what = db.constraint().unwrap_or_else(|| db.message());
-                let message = if what.contains("project_key") || what.contains("project.key") {
-                    "a project with this key already exists"
-                } else if what.contains("environment") {
-                    "an environment with this key already exists in the project"
-                } else if what.contains("flag") {
-                    "a flag with this key already exists in the project"
-                } else if what.contains("segment") {
-                    "a segment with this key already exists in the project"
-                } else if what.contains("email") {
-                    "a user with this email already exists"
-                } else {
-                    "this key is already taken"
+                return match Constraint::of(db) {
+                    Some(constraint) => Error::Duplicate { constraint },
+                    // A unique index that is not in the table is a bug: keep the
+                    // database's own words for the log.
+                    None => Error::Database(e),
                 };
-                return Error::conflict(message);
             }
             if db.is_foreign_key_violation() {
                 return Error::conflict("the change refers to something that no longer exists");
@@ -72,5 +68,54 @@ impl From<sqlx::Error> for Error {
             return Error::NotFound("row".to_owned());
         }
         Error::Database(e)
+    }
+}
+
+/// The unique constraints of the schema, named as the migrations name them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Constraint {
+    /// `project_key_unique`: project keys.
+    ProjectKey,
+    /// `environment_key_unique`: environment keys within a project.
+    EnvironmentKey,
+    /// `flag_key_unique`: flag keys within a project.
+    FlagKey,
+    /// `segment_key_unique`: segment keys within a project.
+    SegmentKey,
+    /// `app_user_email_unique`: user emails.
+    UserEmail,
+    /// `api_token_secret_unique`: API token secrets (hashed).
+    ApiTokenSecret,
+    /// `sdk_key_secret_unique`: SDK key secrets (hashed).
+    SdkKeySecret,
+}
+
+impl Constraint {
+    /// Every constraint with its name and, for SQLite (whose errors name the columns
+    /// rather than the constraint), its `table.column` list as SQLite reports it.
+    const ALL: [(Constraint, &'static str, &'static str); 7] = [
+        (Constraint::ProjectKey, "project_key_unique", "project.key"),
+        (Constraint::EnvironmentKey, "environment_key_unique", "environment.project_id, environment.key"),
+        (Constraint::FlagKey, "flag_key_unique", "flag.project_id, flag.key"),
+        (Constraint::SegmentKey, "segment_key_unique", "segment.project_id, segment.key"),
+        (Constraint::UserEmail, "app_user_email_unique", "app_user.email"),
+        (Constraint::ApiTokenSecret, "api_token_secret_unique", "api_token.secret_hash"),
+        (Constraint::SdkKeySecret, "sdk_key_secret_unique", "sdk_key.secret_hash"),
+    ];
+
+    /// The constraint a unique violation names: by constraint name on PostgreSQL; on
+    /// SQLite by the column list of its `UNIQUE constraint failed: t.a, t.b` report,
+    /// compared whole, so no other text of the message decides.
+    fn of(db: &dyn sqlx::error::DatabaseError) -> Option<Constraint> {
+        if let Some(name) = db.constraint() {
+            return Constraint::ALL.iter().find(|(_, n, _)| *n == name).map(|(c, _, _)| *c);
+        }
+        let columns = db.message().strip_prefix("UNIQUE constraint failed: ")?;
+        Constraint::ALL.iter().find(|(_, _, cols)| *cols == columns).map(|(c, _, _)| *c)
+    }
+
+    /// The constraint's name in the schema.
+    pub fn name(self) -> &'static str {
+        Constraint::ALL.iter().find(|(c, _, _)| *c == self).map_or("", |(_, n, _)| n)
     }
 }

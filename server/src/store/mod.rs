@@ -33,7 +33,7 @@ use tokio::sync::broadcast;
 pub use audit::{AUDIT_CHANNEL, AuditEntry, AuditFilter, AuditNotice};
 pub use changes::{Change, ChangeKind, Committed, NOTIFY_CHANNEL};
 pub use environments::{Environment, EnvironmentPatch, NewEnvironment};
-pub use error::{Error, Result};
+pub use error::{Constraint, Error, Result};
 pub use flags::{FlagConfigRecord, FlagFilter, FlagPatch, FlagRecord, FlagState, NewFlag};
 pub use projects::{DEFAULT_ENVIRONMENTS, NewProject, Project, ProjectPatch};
 pub use sdk_keys::{NewSdkKey, SdkKey, SdkKeyKind, SdkKeyOwner, SdkKeySpec};

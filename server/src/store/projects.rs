@@ -134,7 +134,7 @@ impl Store {
             };
             match self.create_project(&Actor::system(), new).await {
                 // Another replica created it first.
-                Ok(_) | Err(Error::Conflict { .. }) => {}
+                Ok(_) | Err(Error::Duplicate { constraint: super::Constraint::ProjectKey }) => {}
                 Err(e) => return Err(e),
             }
         }

@@ -6,7 +6,30 @@ use crate::harness::TestApp;
 crate::on_both_databases!(
     bad_inputs_get_the_documented_problem_responses,
     unknown_enum_values_are_named_in_the_api_terms_at_their_pointer,
+    a_taken_key_or_email_is_a_conflict_naming_the_resource,
 );
+
+/// Unique constraints are recognised by name (PostgreSQL) or by their exact column list
+/// (SQLite), and each answers 409 naming the kind of resource whose key is taken.
+async fn a_taken_key_or_email_is_a_conflict_naming_the_resource(app: TestApp) {
+    let p = "/api/v1/projects/default";
+    let user = json!({"email": "ada@example.com", "password": "a-long-enough-password", "role": "viewer"});
+    let cases = [
+        ("/api/v1/projects".to_owned(), json!({"key": "shop"}), "a project with this key"),
+        (format!("{p}/environments"), json!({"key": "qa"}), "an environment with this key"),
+        (format!("{p}/flags"), json!({"key": "f", "kind": "boolean"}), "a flag with this key"),
+        (format!("{p}/segments"), json!({"key": "beta", "included": ["u1"]}), "a segment with this key"),
+        ("/api/v1/users".to_owned(), user, "a user with this email"),
+    ];
+    for (path, body, detail) in cases {
+        let first = app.req(Method::POST, &path).json(body.clone()).send().await;
+        assert_eq!(first.status, StatusCode::CREATED, "{path}: {}", first.body);
+        let again = app.req(Method::POST, &path).json(body).send().await;
+        assert_eq!(again.status, StatusCode::CONFLICT, "{path}: {}", again.body);
+        let said = again.body["detail"].as_str().unwrap_or_default();
+        assert!(said.starts_with(detail), "{path}: {said}");
+    }
+}
 
 async fn bad_inputs_get_the_documented_problem_responses(app: TestApp) {
     let flags = "/api/v1/projects/default/flags";
