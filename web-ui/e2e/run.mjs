@@ -298,6 +298,33 @@ const scenarios = [
     },
   },
   {
+    name: 'an earlier version is restored from the flag’s history in one click',
+    async run({ page, api }) {
+      await createFlag(api, P, { key: 'e2e-restore' });
+      const v2 = await putConfig(api, P, 'e2e-restore', 'staging', (x) => ({ ...x, enabled: true, default: { variant: 'on' } }));
+      const v3 = await putConfig(api, P, 'e2e-restore', 'staging', (x) => ({ ...x, default: { variant: 'off' } }));
+      expect(v2.version === 2 && v3.version === 3, `versions ${v2.version}, ${v3.version}`);
+      await page.goto('/p/default/flags/e2e-restore/history');
+      const entry = page.locator('[data-testid="audit-entry"][data-action="flag_config.update"]').filter({ hasText: 'v1 → v2' });
+      await entry.waitFor({ timeout: T });
+      await entry.getByTestId('restore-version').click();
+      const dialog = page.getByTestId('confirm-restore');
+      await dialog.waitFor({ timeout: T });
+      await dialog.getByLabel(/^Comment/).fill('e2e: back to serving on');
+      await dialog.getByRole('button', { name: 'Restore version 2' }).click();
+      await page.getByRole('dialog').waitFor({ state: 'detached', timeout: T });
+      const now = await waitFor('version 4', async () => {
+        const c = await getConfig(api, P, 'e2e-restore', 'staging');
+        return c.version === 4 ? c : null;
+      });
+      expect(now.default.variant === 'on' && now.enabled === true, `restored ${JSON.stringify(now)}`);
+      const restored = page.locator('[data-testid="audit-entry"][data-action="flag_config.restore"]');
+      await restored.waitFor({ timeout: T });
+      const text = await restored.innerText();
+      expect(/restored version 2: e2e: back to serving on/.test(text), `the history entry says: ${text}`);
+    },
+  },
+  {
     name: 'the flags list shows a configuration save as the flag’s last update',
     async run({ page, api }) {
       const flag = await createFlag(api, P, { key: 'e2e-updated' });

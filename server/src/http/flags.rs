@@ -28,6 +28,7 @@ pub(super) fn router() -> Router<AppState> {
             get(get_flag_config).put(replace_flag_config).patch(patch_flag_config),
         )
         .route("/projects/{project}/flags/{flag}/environments/{env}/toggle", post(toggle_flag))
+        .route("/projects/{project}/flags/{flag}/environments/{env}/restore", post(restore_flag_config))
 }
 
 #[derive(Deserialize)]
@@ -267,6 +268,32 @@ async fn toggle_flag(
 ) -> Result<Response, ApiError> {
     let comment = checked_comment(body.comment.as_deref())?;
     let c = state.store.toggle_flag(&principal.actor(), &project, &flag, &env, body.enabled, comment).await?;
+    Ok(with_etag(StatusCode::OK, c.config.version as i64, &c))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RestoreRequest {
+    /// The earlier version to put back.
+    version: u64,
+    /// Why: stored on the audit entry.
+    #[serde(default)]
+    comment: Option<String>,
+}
+
+/// Puts an earlier version of the configuration back, as a new version.
+async fn restore_flag_config(
+    State(state): State<AppState>,
+    Authorized { principal, .. }: Editor,
+    Path((project, flag, env)): Path<(String, String, String)>,
+    if_match: MaybeIfMatch,
+    Json(body): Json<RestoreRequest>,
+) -> Result<Response, ApiError> {
+    let comment = checked_comment(body.comment.as_deref())?;
+    let c = state
+        .store
+        .restore_flag_config(&principal.actor(), &project, &flag, &env, body.version, if_match.0, comment)
+        .await?;
     Ok(with_etag(StatusCode::OK, c.config.version as i64, &c))
 }
 

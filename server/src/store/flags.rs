@@ -1083,6 +1083,96 @@ impl Store {
         .await
     }
 
+    /// Puts a flag's configuration in one environment back to an earlier `version` from
+    /// its history, as a new version, validated like any write (a variant, segment or
+    /// prerequisite the old version names must still exist). Rollouts keep the old
+    /// version's exact layout, so users get the variants they had then. Audited as
+    /// `flag_config.restore` with `comment` (the restored version is named in it).
+    ///
+    /// Errors: [`Error::NotFound`] when the history has no such version,
+    /// [`Error::VersionMismatch`] on a stale `expected_version`, and whatever the write
+    /// itself refuses.
+    #[expect(clippy::too_many_arguments, reason = "one argument per part of the request")]
+    pub async fn restore_flag_config(
+        &self,
+        actor: &Actor,
+        project: &str,
+        flag: &str,
+        env: &str,
+        version: u64,
+        expected_version: Option<i64>,
+        comment: Option<&str>,
+    ) -> Result<FlagConfigRecord> {
+        let mut old = self.config_in_history(project, flag, env, version).await?;
+        old.version = 0;
+        let comment = match comment {
+            Some(c) => format!("restored version {version}: {c}"),
+            None => format!("restored version {version}"),
+        };
+        let audit = Audited { action: "flag_config.restore", comment: Some(&comment) };
+        self.write_config(actor, project, flag, env, audit, |current| {
+            super::check_version(expected_version, current.version as i64)?;
+            let mut next = plan_config(current, old, LayoutMode::Exact).config;
+            // Compared as content: the version is the write's to bump.
+            next.version = current.version;
+            Ok((next != *current).then_some(next))
+        })
+        .await
+    }
+
+    /// A configuration as it was at `version`, from the audit log: the entry that wrote
+    /// it, or for version 1 (written with the flag) the flag's creation entry.
+    async fn config_in_history(
+        &self,
+        project: &str,
+        flag: &str,
+        env: &str,
+        version: u64,
+    ) -> Result<FlagConfig> {
+        let missing = || Error::NotFound(format!("version {version} of {flag:?} in {env:?}"));
+        let rows = sqlx::query(
+            "select after from audit where resource_type = 'flag_config' and resource_key = $1
+             and after is not null order by id desc",
+        )
+        .bind(format!("{project}/{flag}/{env}"))
+        .fetch_all(&self.pool)
+        .await?;
+        for row in &rows {
+            let after: String = get(row, "after")?;
+            // The entry holds the record as the API shows it: the configuration's
+            // fields with the read-only `flag`, `environment` and `updated_at`.
+            let Ok(Value::Object(mut fields)) = serde_json::from_str::<Value>(&after) else {
+                continue;
+            };
+            if fields.get("version").and_then(Value::as_u64) != Some(version) {
+                continue;
+            }
+            for read_only in ["flag", "environment", "updated_at"] {
+                fields.remove(read_only);
+            }
+            return serde_json::from_value(Value::Object(fields))
+                .map_err(|e| Error::Internal(format!("audited configuration {version}: {e}")));
+        }
+        if version != 1 {
+            return Err(missing());
+        }
+        // Version 1 is the configuration every environment starts with, rebuilt from
+        // the variants the flag was created with.
+        let row = sqlx::query(
+            "select after from audit where action = 'flag.create' and resource_key = $1
+             and after is not null order by id desc",
+        )
+        .bind(format!("{project}/{flag}"))
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(missing)?;
+        let after: Value = from_json_text(&get::<String>(&row, "after")?, "audited flag")?;
+        let variants = after.get("variants").or_else(|| after.get("flag").and_then(|f| f.get("variants")));
+        let variants: Vec<Variant> =
+            variants.and_then(|v| serde_json::from_value(v.clone()).ok()).ok_or_else(missing)?;
+        Ok(default_config(&variants))
+    }
+
     /// The one path for configuration writes: lock, read, derive the new config (`None`:
     /// no change), validate it against the project, write, record the change, audit.
     async fn write_config(

@@ -98,6 +98,9 @@ export function endpoints(c: ApiClient) {
       /** The kill switch; `comment` (why) goes into the audit entry. */
       toggle: (project: string, flag: string, env: string, enabled: boolean, comment?: string) =>
         c.post<FlagConfigRecord>(`${F(project, flag)}/environments/${seg(env)}/toggle`, comment ? { enabled, comment } : { enabled }),
+      /** Puts an earlier version of the configuration back, as a new version. */
+      restoreVersion: (project: string, flag: string, env: string, version: number, comment?: string) =>
+        c.post<FlagConfigRecord>(`${F(project, flag)}/environments/${seg(env)}/restore`, comment ? { version, comment } : { version }),
       usage: (project: string, flag: string, env: string, hours: number) =>
         c.get<Usage>(`${F(project, flag)}/usage`, { environment: env, hours }),
     },

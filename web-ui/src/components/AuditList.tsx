@@ -1,5 +1,5 @@
 import { Badge, Blockquote, Button, Group, Paper, Stack, Text, Tooltip } from '@mantine/core';
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import type { AuditEntry, JsonValue } from '../api/types';
 import { actionLabel, resourceLabel } from '../lib/audit';
 import { diffJson } from '../lib/diff';
@@ -22,7 +22,18 @@ const ACTION_COLORS: Record<string, string> = {
   restore: 'teal',
 };
 
-export function AuditEntryView({ entry, showResource = true, defaultOpen = false }: { entry: AuditEntry; showResource?: boolean; defaultOpen?: boolean }) {
+export function AuditEntryView({
+  entry,
+  showResource = true,
+  defaultOpen = false,
+  actions,
+}: {
+  entry: AuditEntry;
+  showResource?: boolean;
+  defaultOpen?: boolean;
+  /** Extra controls for this entry (e.g. restoring the version it wrote). */
+  actions?: (entry: AuditEntry) => ReactNode;
+}) {
   const [open, setOpen] = useState(defaultOpen);
   const verb = entry.action.split('.').pop() ?? entry.action;
   const toggledOff = entry.action === 'flag_config.toggle' && (entry.after as { enabled?: boolean } | null)?.enabled === false;
@@ -60,11 +71,14 @@ export function AuditEntryView({ entry, showResource = true, defaultOpen = false
             </Text>
           )}
         </Group>
-        {(entry.before || entry.after) && (
-          <Button size="compact-xs" variant="subtle" onClick={() => setOpen((o) => !o)} aria-expanded={open}>
-            {open ? 'Hide changes' : 'Show changes'}
-          </Button>
-        )}
+        <Group gap="xs">
+          {actions?.(entry)}
+          {(entry.before || entry.after) && (
+            <Button size="compact-xs" variant="subtle" onClick={() => setOpen((o) => !o)} aria-expanded={open}>
+              {open ? 'Hide changes' : 'Show changes'}
+            </Button>
+          )}
+        </Group>
       </Group>
       {entry.comment && (
         <Blockquote p="xs" mt="xs" fz="sm" data-testid="audit-comment" cite={`— ${actorName(entry.actor)}`}>
@@ -80,11 +94,19 @@ export function AuditEntryView({ entry, showResource = true, defaultOpen = false
   );
 }
 
-export function AuditList({ entries, showResource = true }: { entries: AuditEntry[]; showResource?: boolean }) {
+export function AuditList({
+  entries,
+  showResource = true,
+  actions,
+}: {
+  entries: AuditEntry[];
+  showResource?: boolean;
+  actions?: (entry: AuditEntry) => ReactNode;
+}) {
   return (
     <Stack gap="xs" data-testid="audit-list">
       {entries.map((e) => (
-        <AuditEntryView key={e.id} entry={e} showResource={showResource} />
+        <AuditEntryView key={e.id} entry={e} showResource={showResource} actions={actions} />
       ))}
     </Stack>
   );

@@ -21,6 +21,8 @@ describe('audit entries in words', () => {
     expect(actionLabel(entry({ action: 'flag_config.toggle', resource_type: 'flag_config', after: { enabled: false } }))).toBe('Turned off');
     expect(actionLabel(entry({ action: 'flag_config.toggle', resource_type: 'flag_config', after: { enabled: true } }))).toBe('Turned on');
     expect(actionLabel(entry({ action: 'flag_config.update', resource_type: 'flag_config' }))).toBe('Configuration saved');
+    expect(actionLabel(entry({ action: 'flag_config.restore', resource_type: 'flag_config' }))).toBe('Earlier version restored');
+    expect(actionLabel(entry({ action: 'flag_config.patch', resource_type: 'flag_config' }))).toBe('Configuration changed');
     expect(actionLabel(entry({ action: 'sdk_key.revoke', resource_type: 'sdk_key' }))).toBe('SDK key revoked');
     expect(actionLabel(entry({ action: 'api_token.create', resource_type: 'api_token' }))).toBe('API token created');
     expect(actionLabel(entry({ action: 'user.reset_password', resource_type: 'user' }))).toBe('User reset password');

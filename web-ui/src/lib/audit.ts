@@ -41,6 +41,8 @@ export function actionLabel(e: Pick<AuditEntry, 'action' | 'resource_type' | 'af
     return on === true ? 'Turned on' : on === false ? 'Turned off' : 'Switched';
   }
   if (type === 'flag_config' && verb === 'update') return 'Configuration saved';
+  if (type === 'flag_config' && verb === 'patch') return 'Configuration changed';
+  if (type === 'flag_config' && verb === 'restore') return 'Earlier version restored';
   const noun = RESOURCE_TYPES[type] ?? words(type).replace(/^./, (c) => c.toUpperCase());
   return `${noun} ${VERBS[verb] ?? words(verb)}`;
 }

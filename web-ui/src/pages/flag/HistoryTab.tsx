@@ -5,6 +5,7 @@ import type { AuditEntry } from '../../api/types';
 import { useLiveEvents } from '../../app/live';
 import { AuditList } from '../../components/AuditList';
 import { Empty, ErrorAlert, Loading } from '../../components/common';
+import { RestoreVersion } from '../../components/RestoreVersion';
 import { isAboutFlag } from '../../lib/stream';
 
 const PAGE = 50;
@@ -68,10 +69,10 @@ export function HistoryTab({ project, flag }: { project: string; flag: string })
   return (
     <Stack gap="sm">
       <Text size="sm" c="dimmed">
-        Every change to this flag and its configurations, newest first.
+        Every change to this flag and its configurations, newest first. Any version a change wrote can be restored.
       </Text>
       {error ? <ErrorAlert error={error} /> : null}
-      <AuditList entries={entries} showResource />
+      <AuditList entries={entries} showResource actions={(e) => <RestoreVersion project={project} flag={flag} entry={e} onRestored={() => void load()} />} />
       {(cursors.own || cursors.configs) && (
         <Group justify="center">
           <Button variant="default" onClick={() => void more()} loading={loadingMore}>
