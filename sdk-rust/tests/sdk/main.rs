@@ -5,6 +5,7 @@
 
 mod axum_handler;
 mod fake;
+mod faults;
 mod live;
 mod network;
 mod offline;
