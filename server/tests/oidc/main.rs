@@ -220,7 +220,7 @@ async fn sso_only_mode_refuses_passwords_except_for_the_break_glass_owner() {
 #[tokio::test]
 async fn an_existing_account_is_linked_only_when_the_provider_verifies_its_email() {
     let erin = IdpUser::new("erin", "erin@example.com", &["vexil-editors"]).unverified();
-    let sso = Sso::start(TestDb::sqlite(), &[erin.clone()], &[]).await;
+    let sso = Sso::start(TestDb::sqlite(), std::slice::from_ref(&erin), &[]).await;
     let admin = Admin::login(&sso.server).await;
     let body = json!({"email": "erin@example.com", "password": "erin-password-1", "role": "viewer"});
     let (status, created) = admin.call(Method::POST, "/api/v1/users", Some(body)).await;

@@ -217,7 +217,9 @@ impl Sso {
     pub(crate) async fn login(&self, user: &IdpUser) -> Session {
         match self.browser().sso_login(user.sub, user.password).await {
             Outcome::Session(s) => s,
-            other => panic!("single sign-on as {} failed: {other:?}\nserver log:\n{}", user.sub, self.log()),
+            other @ Outcome::Refused(_) => {
+                panic!("single sign-on as {} failed: {other:?}\nserver log:\n{}", user.sub, self.log())
+            }
         }
     }
 }
