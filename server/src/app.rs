@@ -11,6 +11,7 @@ use metrics_exporter_prometheus::PrometheusHandle;
 use tokio_util::sync::CancellationToken;
 
 use crate::auth::jwt::JwtKeys;
+use crate::auth::oidc::{Oidc, OidcSettings};
 use crate::auth::ratelimit::FailureLimiter;
 use crate::auth::sdk_key::SdkKeys;
 use crate::auth::{AuthState, Role, password};
@@ -41,6 +42,8 @@ pub struct AppState {
     pub admin: Arc<AdminHub>,
     /// What ends streams: shutdown and revoked SDK keys.
     pub ends: Ends,
+    /// Single sign-on, when configured.
+    pub sso: Option<Arc<Oidc>>,
 }
 
 /// Runtime settings read by handlers.
@@ -84,6 +87,7 @@ pub async fn prepare(args: &ServeArgs, shutdown: CancellationToken) -> anyhow::R
     }
     store.ensure_default_project().await.context("creating the default project")?;
     ensure_owner(&store, args).await?;
+    let sso = single_sign_on(args)?;
     let secret = match &args.jwt_secret {
         Some(s) if s.expose().len() >= 32 => s.expose().to_owned(),
         Some(_) => anyhow::bail!("VEXIL_JWT_SECRET must be at least 32 characters"),
@@ -138,7 +142,33 @@ pub async fn prepare(args: &ServeArgs, shutdown: CancellationToken) -> anyhow::R
         settings: Arc::new(Settings { keepalive: Duration::from_secs(args.keepalive_seconds.max(1)) }),
         admin,
         ends: Ends { shutdown: shutdown.clone(), revoked },
+        sso,
     })
+}
+
+/// Single sign-on from `VEXIL_OIDC_*`, if configured. The provider's configuration is
+/// read in the background: a provider that is down delays single sign-on, not the
+/// flags (each login tries again).
+fn single_sign_on(args: &ServeArgs) -> anyhow::Result<Option<Arc<Oidc>>> {
+    let Some(settings) = OidcSettings::from_args(&args.oidc)? else {
+        if args.oidc.sso_only {
+            anyhow::bail!("VEXIL_OIDC_SSO_ONLY needs single sign-on: set VEXIL_OIDC_ISSUER");
+        }
+        return Ok(None);
+    };
+    if settings.sso_only && settings.break_glass_email.is_none() {
+        tracing::warn!(
+            "VEXIL_OIDC_SSO_ONLY is on without VEXIL_OIDC_BREAK_GLASS_EMAIL: nobody can log in with a password while the identity provider is down"
+        );
+    }
+    let oidc = Arc::new(Oidc::new(settings).context("building the HTTP client for the identity provider")?);
+    let first = oidc.clone();
+    tokio::spawn(async move {
+        if let Err(e) = first.metadata().await {
+            tracing::warn!(oidc.issuer = %first.settings.issuer(), error = %e, "single sign-on is not ready yet; each login tries again");
+        }
+    });
+    Ok(Some(oidc))
 }
 
 /// Setting naming the generated owner account not yet claimed.

@@ -79,6 +79,10 @@ pub struct ServeArgs {
     #[arg(long, env = "VEXIL_JWT_SECRET", hide_env_values = true)]
     pub jwt_secret: Option<Secret>,
 
+    /// Single sign-on through an OpenID Connect provider.
+    #[command(flatten)]
+    pub oidc: OidcArgs,
+
     /// Log format.
     #[arg(long, env = "VEXIL_LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty)]
     pub log_format: LogFormat,
@@ -131,6 +135,69 @@ pub struct ServeArgs {
     /// Serve the dashboard from this folder instead of the assets built into the binary.
     #[arg(long, env = "VEXIL_UI_DIR")]
     pub ui_dir: Option<PathBuf>,
+}
+
+/// Single sign-on for the dashboard through an OpenID Connect provider (authorization
+/// code flow with PKCE). Off unless `VEXIL_OIDC_ISSUER` is set. See docs/operations.md.
+#[derive(Debug, Clone, Args)]
+pub struct OidcArgs {
+    /// The provider's issuer URL; its discovery document is read from
+    /// `<issuer>/.well-known/openid-configuration`. Setting it turns single sign-on on.
+    #[arg(long = "oidc-issuer", env = "VEXIL_OIDC_ISSUER", requires_all = ["client_id", "redirect_url"])]
+    pub issuer: Option<String>,
+
+    /// The client id Vexil is registered with at the provider.
+    #[arg(long = "oidc-client-id", env = "VEXIL_OIDC_CLIENT_ID")]
+    pub client_id: Option<String>,
+
+    /// The client secret (confidential clients); without it Vexil is a public client and
+    /// relies on PKCE alone.
+    #[arg(long = "oidc-client-secret", env = "VEXIL_OIDC_CLIENT_SECRET", hide_env_values = true)]
+    pub client_secret: Option<Secret>,
+
+    /// Where the provider sends browsers back: this server's public URL followed by
+    /// `/api/v1/auth/oidc/callback`, exactly as registered at the provider.
+    #[arg(long = "oidc-redirect-url", env = "VEXIL_OIDC_REDIRECT_URL")]
+    pub redirect_url: Option<String>,
+
+    /// Scopes to ask for, besides `openid` (comma-separated).
+    #[arg(
+        long = "oidc-scopes",
+        env = "VEXIL_OIDC_SCOPES",
+        value_delimiter = ',',
+        default_value = "email,profile"
+    )]
+    pub scopes: Vec<String>,
+
+    /// The name on the login page's button ("Log in with ...").
+    #[arg(long = "oidc-provider-name", env = "VEXIL_OIDC_PROVIDER_NAME", default_value = "single sign-on")]
+    pub provider_name: String,
+
+    /// The claim that carries a user's groups or roles (a string or a list of strings;
+    /// a dotted path such as `realm_access.roles` reaches into nested objects). When set,
+    /// every login sets the user's role from it through `VEXIL_OIDC_ROLE_MAP`.
+    #[arg(long = "oidc-role-claim", env = "VEXIL_OIDC_ROLE_CLAIM")]
+    pub role_claim: Option<String>,
+
+    /// Which claim values give which role: `value=role` pairs, comma-separated, e.g.
+    /// `vexil-owners=owner,vexil-editors=editor`. A user with several gets the highest.
+    #[arg(long = "oidc-role-map", env = "VEXIL_OIDC_ROLE_MAP", value_delimiter = ',')]
+    pub role_map: Vec<String>,
+
+    /// The role of a user whom the mapping gives none (or of every new user when no role
+    /// claim is set): `viewer`, `editor`, `admin`, `owner`, or `none` to refuse them.
+    #[arg(long = "oidc-default-role", env = "VEXIL_OIDC_DEFAULT_ROLE", default_value = "viewer")]
+    pub default_role: String,
+
+    /// Refuse password logins, except for the break-glass owner.
+    #[arg(long = "oidc-sso-only", env = "VEXIL_OIDC_SSO_ONLY", default_value_t = false)]
+    pub sso_only: bool,
+
+    /// The one owner account that may still log in with its password when
+    /// `VEXIL_OIDC_SSO_ONLY` is on (for when the provider is down). Single sign-on never
+    /// links to this account.
+    #[arg(long = "oidc-break-glass-email", env = "VEXIL_OIDC_BREAK_GLASS_EMAIL")]
+    pub break_glass_email: Option<String>,
 }
 
 /// Log output format.

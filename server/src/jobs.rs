@@ -56,10 +56,12 @@ pub async fn run_once(store: &Store) -> anyhow::Result<()> {
         let changes =
             store.prune_changes(Timestamp(now.0 - CHANGE_RETENTION_DAYS * 86_400_000), 1000).await?;
         let sessions = store.prune_sessions(now).await?;
+        let sso = store.prune_sso(now).await?;
         tracing::info!(
             usage.rows = usage,
             changes.rows = changes,
             sessions.rows = sessions,
+            sso.rows = sso,
             "housekeeping done"
         );
         Ok::<_, crate::store::Error>(())

@@ -84,11 +84,11 @@ export async function waitFor(what, fn, { timeout = 30_000, interval = 200 } = {
 
 /**
  * Starts `vexil serve`. Options: `adminPassword` (null: none, so the server generates
- * one or waits for set-up), `env` (extra variables; null removes one).
+ * one or waits for set-up), `env` (extra variables; null removes one), `port`.
  */
-export async function startServer(bin, { adminPassword = OWNER.password, env = {} } = {}) {
+export async function startServer(bin, { adminPassword = OWNER.password, env = {}, port: wanted } = {}) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'vexil-e2e-'));
-  const port = await freePort();
+  const port = wanted ?? (await freePort());
   const logPath = path.join(dir, 'server.log');
   const vars = {
     ...process.env,
@@ -252,6 +252,51 @@ export async function uiBase(server, log = console.log) {
   log(`NOTE: the server at ${server.base} does not serve the dashboard (no VEXIL_UI_DIR support?); serving web-ui/dist through a local proxy instead.`);
   const proxy = await startUiProxy(server.base);
   return { base: proxy.base, proxy };
+}
+
+/** The test OpenID Connect provider of the server's single sign-on tests. */
+export const OIDC_PROVIDER_DIR = path.join(REPO, 'server', 'tests', 'oidc');
+
+/**
+ * Starts the test OpenID Connect provider (`server/tests/oidc/provider.mjs`, the
+ * `oidc-provider` package) with its own keys and `users`; resolves once it listens.
+ */
+export async function startOidcProvider({ clientId, clientSecret, redirectUri, users }) {
+  if (!existsSync(path.join(OIDC_PROVIDER_DIR, 'node_modules', 'oidc-provider'))) {
+    throw new Error(`The test identity provider is not installed: run \`npm ci\` in ${OIDC_PROVIDER_DIR}`);
+  }
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'vexil-idp-'));
+  const usersFile = path.join(dir, 'users.json');
+  writeFileSync(usersFile, JSON.stringify(users));
+  const child = spawn(
+    process.execPath,
+    [path.join(OIDC_PROVIDER_DIR, 'provider.mjs'), '--client-id', clientId, '--client-secret', clientSecret, '--redirect-uri', redirectUri, '--users', usersFile],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  const issuer = await new Promise((resolve, reject) => {
+    child.stdout.on('data', (d) => {
+      output += d.toString();
+      const m = /^ready (\S+)$/m.exec(output);
+      if (m) resolve(m[1]);
+    });
+    child.stderr.on('data', (d) => {
+      output += d.toString();
+    });
+    child.on('exit', (code) => reject(new Error(`the identity provider exited (${code}):\n${output}`)));
+  });
+  return {
+    issuer,
+    async control(p, body = {}) {
+      const r = await fetch(issuer + p, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      if (!r.ok) throw new Error(`provider control ${p} → ${r.status}`);
+      return r.json();
+    },
+    stop() {
+      child.kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 export async function launchBrowser() {

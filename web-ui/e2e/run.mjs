@@ -12,6 +12,7 @@ import path from 'node:path';
 import {
   apiClient,
   createFlag,
+  freePort,
   getConfig,
   launchBrowser,
   login,
@@ -21,6 +22,7 @@ import {
   preflight,
   putConfig,
   serverServesUi,
+  startOidcProvider,
   startServer,
   uiBase,
   waitFor,
@@ -704,6 +706,65 @@ const scenarios = [
       } finally {
         if (ui?.proxy) await ui.proxy.close();
         await fresh.stop();
+      }
+    },
+  },
+  {
+    name: 'log in with single sign-on through a real identity provider',
+    needs: 'VEXIL_OIDC_* support and the test identity provider (npm ci in server/tests/oidc)',
+    async run({ browser, bin }) {
+      const port = await freePort();
+      const redirectUri = `http://127.0.0.1:${port}/api/v1/auth/oidc/callback`;
+      const idp = await startOidcProvider({
+        clientId: 'vexil-e2e',
+        clientSecret: 'vexil-e2e-secret',
+        redirectUri,
+        users: [{ sub: 'sam', password: 'sam-idp-password', email: 'sam@example.com', email_verified: true, name: 'Sam Single', groups: ['flag-editors'] }],
+      });
+      let server;
+      try {
+        server = await startServer(bin, {
+          port,
+          env: {
+            VEXIL_OIDC_ISSUER: idp.issuer,
+            VEXIL_OIDC_CLIENT_ID: 'vexil-e2e',
+            VEXIL_OIDC_CLIENT_SECRET: 'vexil-e2e-secret',
+            VEXIL_OIDC_REDIRECT_URL: redirectUri,
+            VEXIL_OIDC_SCOPES: 'email,profile,groups',
+            VEXIL_OIDC_PROVIDER_NAME: 'Test IdP',
+            VEXIL_OIDC_ROLE_CLAIM: 'groups',
+            VEXIL_OIDC_ROLE_MAP: 'flag-editors=editor',
+          },
+        });
+        const ctx = await newContext(browser, server.base);
+        const page = await ctx.newPage();
+        await page.goto('/audit');
+        await page.waitForURL(/\/login/, { timeout: T });
+        await page.getByRole('link', { name: 'Log in with Test IdP' }).click();
+        await page.waitForURL((u) => u.href.startsWith(idp.issuer), { timeout: T });
+        await page.getByLabel('Username').fill('sam');
+        await page.getByLabel('Password').fill('sam-idp-password');
+        await page.getByRole('button', { name: 'Sign in' }).click();
+        await page.getByRole('heading', { name: 'Audit log' }).waitFor({ timeout: T });
+        expect(new URL(page.url()).pathname === '/audit', `after single sign-on, expected /audit, got ${page.url()}`);
+        const stored = JSON.parse((await page.evaluate(() => localStorage.getItem('vexil.session'))) ?? 'null');
+        expect(stored?.user?.email === 'sam@example.com', `session user: ${JSON.stringify(stored?.user)}`);
+        expect(stored?.user?.role === 'editor', `the groups claim maps to editor, got ${stored?.user?.role}`);
+        // The provider hands out an expired ID token: the login page says why it failed.
+        await page.getByTestId('user-menu').click();
+        await page.getByRole('menuitem', { name: 'Log out' }).click();
+        await page.waitForURL(/\/login/, { timeout: T });
+        await idp.control('/test/next-id-token', { mode: 'expired' });
+        await page.getByRole('link', { name: 'Log in with Test IdP' }).click();
+        // The provider remembers sam's session: it sends the browser straight back.
+        const alert = page.getByRole('alert');
+        await alert.waitFor({ timeout: T });
+        const text = await alert.innerText();
+        expect(text.includes('id_token_expired'), `the failure message names the check: ${text}`);
+        await ctx.close();
+      } finally {
+        if (server) await server.stop();
+        idp.stop();
       }
     },
   },

@@ -3,6 +3,7 @@
 
 mod authorized;
 pub mod jwt;
+pub mod oidc;
 pub mod password;
 mod principal;
 pub mod ratelimit;

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::error::ApiError;
 use super::extract::{ClientAddr, Json};
 use crate::app::AppState;
-use crate::auth::{Principal, password};
+use crate::auth::{Principal, Role, password};
 use crate::store::{Timestamp, User};
 
 pub(super) fn router() -> Router<AppState> {
@@ -39,6 +39,12 @@ async fn login(
     Json(body): Json<LoginRequest>,
 ) -> Result<axum::Json<LoginResponse>, ApiError> {
     let email = body.email.trim().to_lowercase();
+    let sso = state.sso.as_ref().map(|o| &o.settings);
+    if sso.is_some_and(|s| !s.allows_password_login(&email)) {
+        return Err(ApiError::Forbidden(
+            "password logins are turned off on this server: log in with single sign-on".to_owned(),
+        ));
+    }
     let auth = &state.auth;
     let attempt = auth
         .attempt(&email, addr)
@@ -50,7 +56,8 @@ async fn login(
         .await
         .map_err(|e| ApiError::Internal(format!("password check failed: {e}")))?;
     let user = match user {
-        Some(u) if matches && !u.disabled => u,
+        // In SSO-only mode the break-glass account works only while it is an owner.
+        Some(u) if matches && !u.disabled && (sso.is_none_or(|s| !s.sso_only) || u.role == Role::Owner) => u,
         _ => {
             auth.failed(&attempt);
             return Err(ApiError::Unauthorized("wrong email or password".to_owned()));

@@ -18,6 +18,7 @@ mod sdk;
 mod sdk_keys;
 mod segments;
 mod setup;
+mod sso;
 mod stream;
 mod tokens;
 mod ui;
@@ -46,6 +47,7 @@ static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub fn router(state: AppState, args: &ServeArgs) -> Router {
     let api = Router::new()
         .merge(login::router())
+        .merge(sso::router())
         .merge(live::router())
         .merge(setup::router())
         .merge(projects::router())

@@ -18,6 +18,7 @@ mod segments;
 mod servable;
 mod settings;
 mod snapshot;
+mod sso;
 mod tokens;
 mod usage;
 mod users;
@@ -38,6 +39,7 @@ pub use flags::{FlagConfigRecord, FlagFilter, FlagPatch, FlagRecord, FlagState, 
 pub use projects::{DEFAULT_ENVIRONMENTS, NewProject, Project, ProjectPatch};
 pub use sdk_keys::{NewSdkKey, SdkKey, SdkKeyKind, SdkKeyOwner, SdkKeySpec};
 pub use segments::{SegmentBody, SegmentRecord};
+pub use sso::SsoLogin;
 pub use tokens::{ApiToken, ApiTokenSpec, NewApiToken, TokenOwner};
 pub use usage::{
     HOUR_RETENTION_DAYS, METRIC_RETENTION_DAYS, MINUTE_RETENTION_HOURS, MetricKey, MetricSums, UsageKey,

@@ -58,9 +58,10 @@ pub struct UserPatch {
     pub disabled: Option<bool>,
 }
 
-const COLUMNS: &str = "id, email, name, role, disabled, version, created_at, updated_at, password_hash";
+pub(super) const COLUMNS: &str =
+    "id, email, name, role, disabled, version, created_at, updated_at, password_hash";
 
-fn from_row(row: &AnyRow) -> Result<User> {
+pub(super) fn from_row(row: &AnyRow) -> Result<User> {
     let role: String = get(row, "role")?;
     Ok(User {
         id: get(row, "id")?,

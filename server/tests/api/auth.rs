@@ -284,3 +284,69 @@ async fn users_and_roles_are_managed_by_admins_and_owners(app: TestApp) {
     let r = app.req(Method::DELETE, &format!("/api/v1/users/{ed_id}")).if_match(2).send().await;
     assert_eq!(r.status, StatusCode::NO_CONTENT);
 }
+
+/// Single sign-on pointed at a provider nobody runs: enough for what does not need one.
+const SSO_ARGS: [&str; 8] = [
+    "--oidc-issuer",
+    "http://127.0.0.1:9/nobody",
+    "--oidc-client-id",
+    "vexil",
+    "--oidc-redirect-url",
+    "https://flags.example.com/api/v1/auth/oidc/callback",
+    "--oidc-provider-name",
+    "Example SSO",
+];
+
+async fn the_login_options_are_public_and_follow_the_configuration(db: crate::harness::Db) {
+    let plain = TestApp::new(db).await;
+    let r = plain.call(Method::GET, "/api/v1/auth/config").send().await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.body, json!({"password_login": true, "sso": null}));
+    let r = plain.call(Method::GET, "/api/v1/auth/oidc/login").send().await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "no single sign-on without VEXIL_OIDC_ISSUER");
+
+    let mut args = SSO_ARGS.to_vec();
+    args.extend(["--oidc-sso-only", "--oidc-break-glass-email", OWNER_EMAIL]);
+    let sso = TestApp::with_args(db, &args).await;
+    let r = sso.call(Method::GET, "/api/v1/auth/config").send().await;
+    assert_eq!(
+        r.body,
+        json!({"password_login": false, "sso": {"name": "Example SSO", "login_url": "/api/v1/auth/oidc/login"}})
+    );
+    // The break-glass owner logged in (TestApp did) and makes a password user, who is
+    // then refused: passwords are for the break-glass owner only.
+    let r = sso
+        .req(Method::POST, "/api/v1/users")
+        .json(json!({"email": "ed@example.com", "password": "ed-password-123", "role": "owner"}))
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    let r = sso
+        .call(Method::POST, "/api/v1/auth/login")
+        .json(json!({"email": "ed@example.com", "password": "ed-password-123"}))
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    // The provider is down: starting a login says so on the login page.
+    let r = sso.call(Method::GET, "/api/v1/auth/oidc/login?next=/audit").send().await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.headers["location"], "/login?sso_error=unavailable");
+    // A hand-off code nobody issued logs nobody in.
+    let r =
+        sso.call(Method::POST, "/api/v1/auth/oidc/session").json(json!({"handoff": "made-up"})).send().await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+}
+
+mod the_login_options_are_public_and_follow_the_configuration {
+    use crate::harness::Db;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn on_postgres() {
+        super::the_login_options_are_public_and_follow_the_configuration(Db::Postgres).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn on_sqlite() {
+        super::the_login_options_are_public_and_follow_the_configuration(Db::Sqlite).await;
+    }
+}

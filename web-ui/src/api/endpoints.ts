@@ -5,6 +5,7 @@ import { type ApiClient, type Versioned, seg } from './client';
 import type {
   ApiToken,
   AuditEntry,
+  AuthConfig,
   ConfigPreview,
   AuditQuery,
   CreatedApiToken,
@@ -50,6 +51,9 @@ export function endpoints(c: ApiClient) {
       refresh: () => c.post<Session>('/api/v1/auth/refresh'),
       me: () => c.get<{ kind: 'user'; user: User } | { kind: 'token'; token: ApiToken }>('/api/v1/auth/me'),
       streamToken: () => c.post<{ token: string; expires_at: string }>('/api/v1/auth/stream-token'),
+      config: () => c.request<AuthConfig>('GET', '/api/v1/auth/config', { anonymous: true }).then((r) => r.data),
+      /** Swaps the one-time code of a finished single sign-on for a session. */
+      ssoSession: (handoff: string) => c.post<Session>('/api/v1/auth/oidc/session', { handoff }, { anonymous: true }),
     },
     setup: {
       state: () => c.request<SetupState>('GET', '/api/v1/setup', { anonymous: true }).then((r) => r.data),

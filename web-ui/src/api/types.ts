@@ -25,6 +25,14 @@ export interface Session {
   user: User;
 }
 
+/** How the login page lets people in (`GET /api/v1/auth/config`). */
+export interface AuthConfig {
+  /** False in SSO-only mode: the password form is for the break-glass owner only. */
+  password_login: boolean;
+  /** The identity provider, when single sign-on is configured. */
+  sso: { name: string; login_url: string } | null;
+}
+
 export interface SetupState {
   pending: boolean;
   email: string | null;

@@ -4,6 +4,7 @@ import { FlagsPage } from '../pages/FlagsPage';
 import { LoginPage } from '../pages/LoginPage';
 import { NotFoundPage } from '../pages/NotFoundPage';
 import { SetupPage } from '../pages/SetupPage';
+import { SsoCompletePage } from '../pages/SsoCompletePage';
 import { AppLayout } from './AppLayout';
 import { LAST_PROJECT_KEY, useProject } from './project';
 
@@ -31,6 +32,7 @@ function ProjectIndex() {
 
 export const router = createBrowserRouter([
   { path: '/login', element: <LoginPage /> },
+  { path: '/login/sso', element: <SsoCompletePage /> },
   { path: '/setup', element: <SetupPage /> },
   {
     path: '/',
