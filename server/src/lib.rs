@@ -85,3 +85,17 @@ pub fn local_address(listen: std::net::SocketAddr) -> std::net::SocketAddr {
         _ => listen,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::local_address;
+
+    #[test]
+    fn a_server_on_every_address_is_checked_on_loopback_of_the_same_family() {
+        let at = |s: &str| local_address(s.parse().unwrap()).to_string();
+        assert_eq!(at("0.0.0.0:8080"), "127.0.0.1:8080");
+        assert_eq!(at("[::]:9000"), "[::1]:9000");
+        assert_eq!(at("10.1.2.3:8080"), "10.1.2.3:8080");
+        assert_eq!(at("[fe80::1]:8080"), "[fe80::1]:8080");
+    }
+}
