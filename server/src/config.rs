@@ -27,6 +27,22 @@ pub enum Command {
     /// Manage dashboard users from the server's host.
     #[command(subcommand)]
     Users(UsersCommand),
+    /// Ask the server on this host whether it is ready (`GET /readyz`); exit status 0 if
+    /// it is. For container health checks, which have no HTTP client of their own.
+    Healthcheck(HealthcheckArgs),
+}
+
+/// Options of `vexil healthcheck`.
+#[derive(Debug, Clone, Args)]
+pub struct HealthcheckArgs {
+    /// The address the server listens on (its `VEXIL_LISTEN`); an unspecified address
+    /// such as `0.0.0.0` is checked on loopback.
+    #[arg(long, env = "VEXIL_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+
+    /// How long to wait for the answer, in seconds.
+    #[arg(long, default_value_t = 5)]
+    pub timeout_seconds: u64,
 }
 
 /// `vexil users ...`

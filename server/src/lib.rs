@@ -1,5 +1,5 @@
 //! `vexil-server`: the Vexil HTTP service. `main.rs` only parses the command line and
-//! calls [`app::serve`] or [`migrate`].
+//! calls [`app::serve`], [`migrate`], [`reset_password`] or [`healthcheck`].
 #![forbid(unsafe_code)]
 
 pub mod app;
@@ -58,4 +58,44 @@ pub async fn migrate(args: &config::DatabaseArgs) -> anyhow::Result<()> {
     store.migrate().await?;
     tracing::info!(database.backend = ?store.backend(), "migrations applied");
     Ok(())
+}
+
+/// `vexil healthcheck`: `GET /readyz` on the local server; `Ok` if it answers 200
+/// (`ready` or `degraded`), otherwise an error that says what it got.
+pub async fn healthcheck(args: &config::HealthcheckArgs) -> anyhow::Result<()> {
+    let url = format!("http://{}/readyz", local_address(args.listen));
+    let client = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(args.timeout_seconds.max(1)))
+        .build()?;
+    let response = client.get(&url).send().await.map_err(|e| anyhow::anyhow!("{url}: {e}"))?;
+    let status = response.status();
+    let body = response.text().await.unwrap_or_default();
+    anyhow::ensure!(status.is_success(), "{url} answered {status}: {body}");
+    println!("{body}");
+    Ok(())
+}
+
+/// Where a client on this host reaches a server listening on `listen`: the loopback
+/// address of the same family when the server listens on all addresses.
+pub fn local_address(listen: std::net::SocketAddr) -> std::net::SocketAddr {
+    use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+    match listen.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => (Ipv4Addr::LOCALHOST, listen.port()).into(),
+        IpAddr::V6(ip) if ip.is_unspecified() => (Ipv6Addr::LOCALHOST, listen.port()).into(),
+        _ => listen,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_address;
+
+    #[test]
+    fn a_server_on_every_address_is_checked_on_loopback_of_the_same_family() {
+        let at = |s: &str| local_address(s.parse().unwrap()).to_string();
+        assert_eq!(at("0.0.0.0:8080"), "127.0.0.1:8080");
+        assert_eq!(at("[::]:9000"), "[::1]:9000");
+        assert_eq!(at("10.1.2.3:8080"), "10.1.2.3:8080");
+        assert_eq!(at("[fe80::1]:8080"), "[fe80::1]:8080");
+    }
 }

@@ -9,5 +9,6 @@ async fn main() -> anyhow::Result<()> {
         Command::Users(UsersCommand::ResetPassword { email, database }) => {
             vexil_server::reset_password(&email, &database).await
         }
+        Command::Healthcheck(args) => vexil_server::healthcheck(&args).await,
     }
 }

@@ -50,12 +50,15 @@ impl ServerBuilder {
     pub async fn start(mut self) -> Server {
         let port = *self.port.get_or_insert_with(free_port);
         let mut cmd = Command::new(&self.binary);
+        // Only what a user sets too: an address, a database, an owner. Everything else,
+        // the signing secret of login tokens included, is the server's default; tests that
+        // need another setting say so with `env`.
         cmd.arg("serve")
             .env("VEXIL_LISTEN", format!("127.0.0.1:{port}"))
             .env("VEXIL_DATABASE_URL", &self.database_url)
-            .env("VEXIL_JWT_SECRET", "test-secret-test-secret-test-secret-0123")
             .env("VEXIL_LOG_FORMAT", "json")
             .env("RUST_LOG", "info")
+            .env_remove("VEXIL_JWT_SECRET")
             .env_remove("VEXIL_ADMIN_EMAIL")
             .env_remove("VEXIL_ADMIN_PASSWORD");
         if self.owner {

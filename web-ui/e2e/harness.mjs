@@ -1,10 +1,11 @@
 // Shared by the end-to-end tests, the screenshots and the performance measurement:
 // starts a Vexil server on a free loopback port with a fresh SQLite database, waits for
-// it, talks to its API and drives Chromium through playwright-core.
+// it, checks that it serves its built-in dashboard, talks to its API and drives Chromium
+// through playwright-core. The server is the release binary `scripts/build` makes (the
+// one scripts/run starts), configured only with settings a user has too.
 
 import { spawn } from 'node:child_process';
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, accessSync, constants, writeFileSync } from 'node:fs';
-import http from 'node:http';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, accessSync, constants, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,19 +32,18 @@ export const OWNER = { email: 'owner@example.com', password: 'correct-horse-batt
 /** Checks what the run needs, with a message that says how to fix each problem. */
 export function preflight() {
   const problems = [];
-  const bin = path.resolve(WEB_UI, process.env.VEXIL_BIN ?? '../target/debug/vexil');
+  const bin = path.resolve(WEB_UI, process.env.VEXIL_BIN ?? '../target/release/vexil');
   try {
     accessSync(bin, constants.X_OK);
   } catch {
-    problems.push(`The Vexil server binary is missing or not executable: ${bin}\n    Build it with \`cargo build -p vexil-server\` in the repository root, or set VEXIL_BIN.`);
+    problems.push(
+      `The Vexil server binary is missing or not executable: ${bin}\n    Build it with \`scripts/build\` in the repository root (the dashboard, then the release server with the dashboard inside), or set VEXIL_BIN.`,
+    );
   }
   try {
     accessSync(CHROMIUM, constants.X_OK);
   } catch {
     problems.push(`Chromium is missing: ${CHROMIUM}\n    Install it with \`apt-get install -y chromium\` (or set CHROMIUM_PATH).`);
-  }
-  if (!existsSync(path.join(DIST, 'index.html'))) {
-    problems.push(`The dashboard is not built: ${path.join(DIST, 'index.html')} is missing.\n    Run \`npm run build\` first.`);
   }
   if (problems.length) {
     console.error('Cannot run:\n  - ' + problems.join('\n  - '));
@@ -95,10 +95,9 @@ export async function startServer(bin, { adminPassword = OWNER.password, env = {
     VEXIL_LISTEN: `127.0.0.1:${port}`,
     VEXIL_DATABASE_URL: `sqlite://${path.join(dir, 'vexil.db')}`,
     VEXIL_ADMIN_EMAIL: OWNER.email,
-    VEXIL_UI_DIR: DIST,
+    // JSON lines, so that the set-up scenario can tell log lines from the printed
+    // set-up password; the format is a user setting (docker-compose.yml uses it too).
     VEXIL_LOG_FORMAT: 'json',
-    // Many logins from one address in a test run.
-    VEXIL_LOGIN_MAX_FAILURES: '100',
     RUST_LOG: process.env.RUST_LOG ?? 'warn',
     ...env,
   };
@@ -186,72 +185,44 @@ export async function login(base, email = OWNER.email, password = OWNER.password
   return r.json;
 }
 
-const MIME = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-};
-
 /**
- * Serves web-ui/dist and forwards the API to the Vexil server, for servers that do not
- * serve the dashboard themselves (no VEXIL_UI_DIR support yet).
+ * Checks that the server serves its dashboard as a browser loads it: the page at `/`
+ * and at a dashboard route, every script and stylesheet it links with a content type
+ * the browser accepts, and, when web-ui/dist exists, the same page as that build (a
+ * binary built before the last dashboard build would test old code). Throws a message
+ * that says what is wrong; returns the list of checked assets.
  */
-export async function startUiProxy(apiBase) {
-  const target = new URL(apiBase);
-  const port = await freePort();
-  const indexHtml = readFileSync(path.join(DIST, 'index.html'));
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url, 'http://x');
-    const p = url.pathname;
-    if (p.startsWith('/api/') || p === '/healthz' || p === '/readyz' || p === '/metrics') {
-      const up = http.request(
-        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
-        (r) => {
-          res.writeHead(r.statusCode ?? 502, r.headers);
-          r.pipe(res);
-        },
-      );
-      up.on('error', () => {
-        res.writeHead(502);
-        res.end();
-      });
-      req.pipe(up);
-      return;
-    }
-    const file = path.join(DIST, path.normalize(decodeURIComponent(p)).replace(/^([/\\])+/, ''));
-    if (file.startsWith(DIST) && existsSync(file) && statSync(file).isFile()) {
-      res.writeHead(200, { 'Content-Type': MIME[path.extname(file)] ?? 'application/octet-stream' });
-      createReadStream(file).pipe(res);
-      return;
-    }
-    res.writeHead(200, { 'Content-Type': MIME['.html'] });
-    res.end(indexHtml);
-  });
-  await new Promise((r) => server.listen(port, '127.0.0.1', r));
-  return { base: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(r)) };
-}
-
-/** Whether the Vexil server itself serves the dashboard (index.html at / and as the fallback). */
-export async function serverServesUi(base) {
-  const check = async (p) => {
-    const r = await fetch(base + p).catch(() => null);
-    if (!r || !r.ok) return false;
-    const t = await r.text();
-    return t.includes('<div id="root">');
+export async function checkServesDashboard(base) {
+  const get = async (p) => {
+    const r = await fetch(base + p).catch((e) => {
+      throw new Error(`GET ${base}${p} failed: ${e.message}`);
+    });
+    return { status: r.status, type: r.headers.get('content-type') ?? '', text: await r.text() };
   };
-  return (await check('/')) && (await check('/p/default/flags'));
-}
-
-/** Where the browser should go: the server, or a proxy in front of it when needed. */
-export async function uiBase(server, log = console.log) {
-  if (await serverServesUi(server.base)) return { base: server.base, proxy: null };
-  log(`NOTE: the server at ${server.base} does not serve the dashboard (no VEXIL_UI_DIR support?); serving web-ui/dist through a local proxy instead.`);
-  const proxy = await startUiProxy(server.base);
-  return { base: proxy.base, proxy };
+  const page = await get('/');
+  if (page.status !== 200 || !page.type.startsWith('text/html') || !page.text.includes('<div id="root">') || page.text.includes('not built')) {
+    throw new Error(
+      `GET ${base}/ is not the dashboard (${page.status}, ${page.type}): ${page.text.slice(0, 300)}\n` +
+        '    The server must serve the dashboard built into it: build it with `scripts/build`.',
+    );
+  }
+  const route = await get('/p/default/flags');
+  if (route.status !== 200 || route.text !== page.text) throw new Error(`GET ${base}/p/default/flags does not answer with the dashboard's page (${route.status})`);
+  const built = path.join(DIST, 'index.html');
+  if (existsSync(built) && readFileSync(built, 'utf8') !== page.text) {
+    throw new Error(`${base}/ serves another dashboard build than ${built}: the binary is older than the dashboard build; run \`scripts/build\``);
+  }
+  const assets = [...new Set([...page.text.matchAll(/"(\/assets\/[^"]+\.(?:js|css))"/g)].map((m) => m[1]))];
+  const expected = { js: /^(text|application)\/javascript/, css: /^text\/css/ };
+  for (const kind of Object.keys(expected)) {
+    if (!assets.some((a) => a.endsWith(`.${kind}`))) throw new Error(`the dashboard's page links no .${kind} file: ${page.text}`);
+  }
+  for (const a of assets) {
+    const r = await get(a);
+    const kind = a.endsWith('.js') ? 'js' : 'css';
+    if (r.status !== 200 || !r.text || !expected[kind].test(r.type)) throw new Error(`GET ${a} → ${r.status} with content type "${r.type}" (${r.text.length} bytes)`);
+  }
+  return assets;
 }
 
 /** The test OpenID Connect provider of the server's single sign-on tests. */

@@ -9,7 +9,7 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { apiClient, launchBrowser, login, newContext, OUTPUT, preflight, startServer, uiBase } from './harness.mjs';
+import { apiClient, checkServesDashboard, launchBrowser, login, newContext, OUTPUT, preflight, startServer } from './harness.mjs';
 
 const FLAGS = Number(process.env.FLAGS ?? 1000);
 const RUNS = Number(process.env.RUNS ?? 7);
@@ -44,7 +44,8 @@ async function seed(api) {
 async function main() {
   const { bin } = preflight();
   const server = await startServer(bin);
-  const ui = await uiBase(server);
+  await checkServesDashboard(server.base);
+  const ui = { base: server.base };
   const browser = await launchBrowser();
   const first = [];
   const all = [];
@@ -91,7 +92,6 @@ async function main() {
     }
   } finally {
     await browser.close();
-    if (ui.proxy) await ui.proxy.close();
     await server.stop();
   }
   const result = {

@@ -4,7 +4,7 @@
 // so that one failure does not cascade; conditions are awaited with generous deadlines,
 // never with fixed sleeps. Exits non-zero if any scenario fails.
 //
-//   npm run build && npm run e2e            (VEXIL_BIN overrides ../target/debug/vexil)
+//   scripts/build, then npm run e2e         (VEXIL_BIN overrides ../target/release/vexil)
 //   E2E_ONLY="log in,create a flag" npm run e2e
 
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -19,12 +19,11 @@ import {
   newContext,
   OUTPUT,
   OWNER,
+  checkServesDashboard,
   preflight,
   putConfig,
-  serverServesUi,
   startOidcProvider,
   startServer,
-  uiBase,
   waitFor,
 } from './harness.mjs';
 
@@ -69,12 +68,24 @@ function findSetupPassword(output) {
 
 const scenarios = [
   {
-    name: 'the server serves the dashboard',
-    async run({ server }) {
-      expect(
-        await serverServesUi(server.base),
-        `GET ${server.base}/ and GET /p/default/flags do not return web-ui/dist/index.html: the server does not serve VEXIL_UI_DIR yet (the other scenarios used a local proxy in front of the API)`,
-      );
+    name: 'the server serves its built-in dashboard',
+    async run({ server, page }) {
+      const assets = await checkServesDashboard(server.base);
+      // ... and the API stays apart from the dashboard's routes.
+      const r = await fetch(`${server.base}/api/v1/no-such-route`);
+      expect(r.status === 404 && r.headers.get('content-type') === 'application/problem+json', `an unknown API route → ${r.status} ${r.headers.get('content-type')}`);
+      // Every asset the page loads comes from the server, none fails.
+      const failed = [];
+      page.on('response', (res) => {
+        if (res.status() >= 400) failed.push(`${res.status()} ${res.url()}`);
+      });
+      const loaded = new Set();
+      page.on('requestfinished', (req) => loaded.add(new URL(req.url()).pathname));
+      await page.goto('/p/default/flags');
+      await page.getByRole('heading', { name: 'Flags' }).waitFor({ timeout: T });
+      expect(failed.length === 0, `requests failed: ${failed.join(', ')}`);
+      const missed = assets.filter((a) => !loaded.has(a));
+      expect(missed.length === 0, `the browser did not load ${missed.join(', ')} (it loaded ${[...loaded].join(', ')})`);
     },
   },
   {
@@ -681,14 +692,13 @@ const scenarios = [
     async run({ browser, bin }) {
       // A second server with no owner configured: it waits for set-up.
       const fresh = await startServer(bin, { adminPassword: null, env: { VEXIL_ADMIN_EMAIL: null } });
-      let ui;
       try {
         const probe = await apiClient(fresh.base).call('GET', '/api/v1/setup');
         expect(probe.status === 200, `GET /api/v1/setup → ${probe.status} ${probe.text.slice(0, 200)}`);
         expect(probe.json?.pending === true, `set-up is not pending on a server without users: ${probe.text}`);
         const setupPassword = await waitFor('the set-up password in the server output', () => findSetupPassword(fresh.output()), { timeout: 10_000 });
-        ui = await uiBase(fresh, () => {});
-        const ctx = await newContext(browser, ui.base);
+        await checkServesDashboard(fresh.base);
+        const ctx = await newContext(browser, fresh.base);
         const page = await ctx.newPage();
         await page.goto('/');
         await page.waitForURL(/\/setup$/, { timeout: T });
@@ -704,7 +714,6 @@ const scenarios = [
         await login(fresh.base, 'first@example.com', 'a-long-enough-password');
         await ctx.close();
       } finally {
-        if (ui?.proxy) await ui.proxy.close();
         await fresh.stop();
       }
     },
@@ -796,7 +805,8 @@ async function main() {
   console.log(`Starting ${bin} …`);
   const server = await startServer(bin);
   console.log(`Server ready at ${server.base}`);
-  const ui = await uiBase(server);
+  await checkServesDashboard(server.base);
+  const ui = { base: server.base };
   const browser = await launchBrowser();
   const results = [];
   try {
@@ -829,7 +839,6 @@ async function main() {
     }
   } finally {
     await browser.close().catch(() => {});
-    if (ui.proxy) await ui.proxy.close();
     const failed = results.some((r) => !r.ok);
     await server.stop({ keepLogAs: failed ? 'server.log' : undefined });
   }

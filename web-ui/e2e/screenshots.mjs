@@ -7,7 +7,7 @@
 
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { apiClient, createFlag, launchBrowser, login, newContext, preflight, putConfig, REPO, startServer, uiBase } from './harness.mjs';
+import { apiClient, checkServesDashboard, createFlag, launchBrowser, login, newContext, preflight, putConfig, REPO, startServer } from './harness.mjs';
 
 const OUT = path.resolve(process.env.SCREENSHOTS_DIR ?? path.join(REPO, 'docs', 'screenshots'));
 const P = 'default';
@@ -133,7 +133,8 @@ async function main() {
   const { bin } = preflight();
   mkdirSync(OUT, { recursive: true });
   const server = await startServer(bin);
-  const ui = await uiBase(server);
+  await checkServesDashboard(server.base);
+  const ui = { base: server.base };
   const browser = await launchBrowser();
   const shots = [];
   try {
@@ -211,7 +212,6 @@ async function main() {
     await narrow.close();
   } finally {
     await browser.close();
-    if (ui.proxy) await ui.proxy.close();
     await server.stop();
   }
   console.log(`Wrote ${shots.length} screenshots:\n${shots.map((s) => '  ' + path.relative(process.cwd(), s)).join('\n')}`);

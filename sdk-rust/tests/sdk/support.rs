@@ -59,7 +59,8 @@ impl Setup {
     }
 }
 
-/// Short delays, so that tests do not wait on production defaults.
+/// Short delays, so that tests do not wait on production defaults: the builder's public
+/// options, which users tune the same way.
 pub(crate) fn fast(b: vexil_sdk::ClientBuilder) -> vexil_sdk::ClientBuilder {
     b.reconnect_delay(Duration::from_millis(50), Duration::from_millis(500))
         .poll_interval(Duration::from_millis(200))

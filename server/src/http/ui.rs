@@ -1,6 +1,11 @@
-//! The dashboard: static assets from `--ui-dir`, or built into the binary from
-//! `web-ui/dist` at compile time. Unknown non-API paths get `index.html` so that the
-//! dashboard's own routes survive a reload.
+//! The dashboard: the build in `web-ui/dist`, or a folder given with `--ui-dir`.
+//! Unknown non-API paths get `index.html` so that the dashboard's own routes survive a
+//! reload.
+//!
+//! A release binary carries `web-ui/dist` inside it; `build.rs` refuses to build one
+//! without it. A debug build reads the same folder from disk on each request (rust-embed
+//! embeds only without debug assertions), so it builds and runs without Node.js and
+//! says how to build the dashboard until it exists.
 
 use std::path::PathBuf;
 
@@ -13,9 +18,11 @@ use tower_http::services::{ServeDir, ServeFile};
 
 use super::error::ApiError;
 
+/// `web-ui/dist`, by the absolute path `build.rs` found (which also checks that a release
+/// build has something to embed).
 #[derive(rust_embed::Embed)]
-#[folder = "$CARGO_MANIFEST_DIR/../web-ui/dist"]
-#[allow_missing = true]
+#[folder = "$VEXIL_UI_DIST"]
+#[cfg_attr(debug_assertions, allow_missing = true)]
 struct Assets;
 
 /// Prefixes that belong to the API, never to the dashboard.
@@ -72,11 +79,15 @@ fn with_cache_headers(path: &str, mut response: Response) -> Response {
     response
 }
 
+/// Only a debug build can get here: a release build without the dashboard does not
+/// compile.
 fn not_built() -> Response {
     Html(
         "<!doctype html><title>Vexil</title><h1>Vexil is running</h1>\
-         <p>The dashboard was not built into this binary. Run <code>scripts/run</code>, \
-         or start the server with <code>--ui-dir web-ui/dist</code> after <code>npm run build</code> in <code>web-ui/</code>. \
+         <p>This is a development build, which reads the dashboard from <code>web-ui/dist</code>, \
+         and that folder has no build yet. Run <code>npm ci &amp;&amp; npm run build</code> in \
+         <code>web-ui/</code> and reload this page, or use <code>scripts/run</code>, which builds \
+         and starts a release server with the dashboard inside. \
          The API is at <code>/api/v1</code>; its contract at <a href=\"/openapi.yaml\">/openapi.yaml</a>.</p>",
     )
     .into_response()

@@ -17,7 +17,9 @@ use vexil_server::config::{Cli, Command, ServeArgs};
 
 pub(crate) use vexil_testkit::{Db, OWNER_EMAIL, OWNER_PASSWORD, TestDb};
 
-/// Serve arguments as the command line would parse them.
+/// Serve arguments as the command line would parse them. The signing secret is fixed so
+/// that tests can make expired and forged tokens; the default (a generated secret stored
+/// in the database) is what the process tests run (vexil-testkit sets none).
 pub(crate) fn serve_args(database_url: &str, extra: &[&str]) -> ServeArgs {
     let mut argv = vec![
         "vexil",

@@ -39,3 +39,4 @@ mod round_trip;
 mod sdk;
 mod segments;
 mod servable;
+mod ui;

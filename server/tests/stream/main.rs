@@ -604,4 +604,43 @@ async fn the_stream_frames_read_with_the_wire_reader_rebuild_the_served_snapshot
         .await
         .unwrap();
     assert_eq!(snapshot, served);
+
+/// Replicas sign login tokens with the secret the first of them generated and stored, as
+/// they do when no `VEXIL_JWT_SECRET` is set: a session opened on one works on the other
+/// and after a restart.
+#[tokio::test]
+async fn without_a_configured_secret_a_login_works_on_every_replica_and_after_a_restart() {
+    let db = TestDb::postgres().await;
+    let a = serve(&db, &[]).await;
+    let mut b = serve(&db, &[]).await;
+    let on_a = Admin::login(&a).await;
+    let me = |server: &Server, token: String| {
+        let url = format!("{}/api/v1/auth/me", server.base);
+        async move { reqwest::Client::new().get(url).bearer_auth(token).send().await.unwrap().status() }
+    };
+    assert_eq!(me(&b, on_a.token.clone()).await, 200, "a token from replica A on replica B");
+    b.restart().await;
+    assert_eq!(me(&b, on_a.token.clone()).await, 200, "the token after B restarted");
+    assert_eq!(me(&b, "not-a-token".to_owned()).await, 401);
+}
+
+/// The container image's health check.
+#[tokio::test]
+async fn vexil_healthcheck_passes_only_while_the_server_is_ready() {
+    let db = TestDb::sqlite();
+    let mut server = serve(&db, &[]).await;
+    let check = |listen: String| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_vexil"))
+            .args(["healthcheck", "--timeout-seconds", "2"])
+            .env("VEXIL_LISTEN", listen)
+            .output()
+            .expect("vexil runs")
+    };
+    let up = check(format!("0.0.0.0:{}", server.port));
+    assert!(up.status.success(), "{up:?}");
+    assert!(String::from_utf8_lossy(&up.stdout).contains(r#""status":"ready""#), "{up:?}");
+    server.terminate();
+    let down = check(format!("0.0.0.0:{}", server.port));
+    assert!(!down.status.success(), "a stopped server fails the check: {down:?}");
+    assert!(String::from_utf8_lossy(&down.stderr).contains("/readyz"), "{down:?}");
 }

@@ -7,7 +7,10 @@ use futures_util::StreamExt;
 use serde_json::Value;
 use vexil_testkit::{Server, ServerBuilder, TestDb};
 
-/// A server built from this crate, on `db`, with the owner set and `env` added.
+/// A server built from this crate, on `db`, with the owner set and `env` added. `env`
+/// holds only documented `VEXIL_*` settings (docs/operations.md) that a user can set too,
+/// at values that reach a condition with little data or time: a small ring or queue to
+/// overflow, an hour-long version check to show that notifications alone deliver.
 pub(crate) async fn serve(db: &TestDb, env: &[(&str, &str)]) -> Server {
     server(db).env(env).start().await
 }
