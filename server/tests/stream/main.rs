@@ -604,6 +604,7 @@ async fn the_stream_frames_read_with_the_wire_reader_rebuild_the_served_snapshot
         .await
         .unwrap();
     assert_eq!(snapshot, served);
+}
 
 /// Replicas sign login tokens with the secret the first of them generated and stored, as
 /// they do when no `VEXIL_JWT_SECRET` is set: a session opened on one works on the other
