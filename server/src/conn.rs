@@ -182,10 +182,11 @@ impl Activity {
         let now = self.now();
         self.last_io.store(now, Ordering::Relaxed);
         // Bytes arriving while no request is open begin the next request's head.
-        if self.open.load(Ordering::Acquire) == 0 && !self.http2.load(Ordering::Relaxed) {
-            if self.head_since.compare_exchange(NONE, now, Ordering::AcqRel, Ordering::Relaxed).is_ok() {
-                self.head_started.notify_one();
-            }
+        if self.open.load(Ordering::Acquire) == 0
+            && !self.http2.load(Ordering::Relaxed)
+            && self.head_since.compare_exchange(NONE, now, Ordering::AcqRel, Ordering::Relaxed).is_ok()
+        {
+            self.head_started.notify_one();
         }
     }
 
