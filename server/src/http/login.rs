@@ -87,9 +87,7 @@ async fn refresh(
     principal: Principal,
 ) -> Result<axum::Json<LoginResponse>, ApiError> {
     let Principal::User { user, session_id } = principal else {
-        return Err(ApiError::Forbidden(
-            "only a login session can be refreshed; API tokens do not expire that way".to_owned(),
-        ));
+        return Err(ApiError::bad_request("API tokens do not need refreshing"));
     };
     let (token, expires_at) = start_session(&state, &user.id).await?;
     state.store.revoke_session(&session_id).await?;

@@ -10,7 +10,6 @@ crate::on_both_databases!(
     a_body_that_is_an_array_is_refused_even_where_every_field_is_optional,
     a_context_must_be_an_object,
     an_integer_written_with_a_zero_fraction_is_that_integer,
-    refreshing_an_api_token_is_forbidden,
     if_match_takes_one_etag_that_the_server_issued,
 );
 
@@ -53,12 +52,6 @@ async fn an_integer_written_with_a_zero_fraction_is_that_integer(app: TestApp) {
     let r = app.req(Method::PUT, config).header("if-match", "*").raw("application/json", body).send().await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
     assert_eq!(r.body["errors"][0]["pointer"], "/default/rollout/weights/0/weight", "{}", r.body);
-}
-
-async fn refreshing_an_api_token_is_forbidden(app: TestApp) {
-    let token = app.token_with_role("admin", None).await;
-    let r = app.call(Method::POST, "/api/v1/auth/refresh").token(&token).send().await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
 }
 
 async fn if_match_takes_one_etag_that_the_server_issued(app: TestApp) {
