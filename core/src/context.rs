@@ -332,7 +332,18 @@ impl<'de> Deserialize<'de> for Context {
             #[serde(default)]
             attributes: Option<Attributes>,
         }
-        let raw = Raw::deserialize(d)?;
+        // Only an object: a derived struct would also take `[key, attributes]`.
+        struct ObjectOnly;
+        impl<'de> Visitor<'de> for ObjectOnly {
+            type Value = Raw;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a context object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Raw, A::Error> {
+                Raw::deserialize(de::value::MapAccessDeserializer::new(map))
+            }
+        }
+        let raw = d.deserialize_map(ObjectOnly)?;
         let mut ctx = raw.attributes.map_or_else(Context::anonymous, |a| a.0);
         ctx.key = raw.key;
         Ok(ctx)

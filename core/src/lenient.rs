@@ -186,7 +186,13 @@ impl Snapshot {
     /// envelope (`environment`, `version`, the `flags` and `segments` arrays) is not
     /// JSON of the snapshot's shape.
     pub fn from_json_lenient(bytes: &[u8]) -> Result<LenientSnapshot, crate::Error> {
-        let raw: RawSnapshot<'_> = serde_json::from_slice(bytes).map_err(crate::Error::Parse)?;
+        // UTF-8 throughout, as [`Snapshot::from_json`] requires.
+        let text = std::str::from_utf8(bytes).map_err(|e| {
+            crate::Error::Parse(<serde_json::Error as serde::de::Error>::custom(format_args!(
+                "the snapshot is not UTF-8: {e}"
+            )))
+        })?;
+        let raw: RawSnapshot<'_> = serde_json::from_str(text).map_err(crate::Error::Parse)?;
         let mut out = LenientSnapshot {
             snapshot: Snapshot { environment: raw.environment, version: raw.version, ..Snapshot::default() },
             ..LenientSnapshot::default()

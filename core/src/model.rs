@@ -381,7 +381,16 @@ impl Snapshot {
     /// Parses a snapshot from JSON bytes. This only checks the shape; call
     /// [`crate::validate::validate_snapshot`] or [`crate::CompiledSnapshot::compile`]
     /// to check the meaning.
+    ///
+    /// The bytes must be UTF-8 throughout, as JSON requires: `serde_json` does not check
+    /// the strings it skips (unknown fields), and the lenient parser reads every string,
+    /// so without this check the two parsers would disagree on what is a snapshot.
     pub fn from_json(bytes: &[u8]) -> Result<Snapshot, crate::Error> {
-        serde_json::from_slice(bytes).map_err(crate::Error::Parse)
+        let text = std::str::from_utf8(bytes).map_err(|e| {
+            crate::Error::Parse(<serde_json::Error as serde::de::Error>::custom(format_args!(
+                "the snapshot is not UTF-8: {e}"
+            )))
+        })?;
+        serde_json::from_str(text).map_err(crate::Error::Parse)
     }
 }

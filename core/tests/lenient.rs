@@ -252,3 +252,23 @@ fn json_values_nest_at_most_the_documented_depth_and_the_deepest_snapshot_parses
     assert_eq!(limits::json_depth(&json!({"a": [1, {"b": "c"}], "d": 2})), 3);
     assert_eq!(limits::json_depth(&json!("text")), 0);
 }
+
+/// Found by the `snapshot` fuzz target: a byte that is not UTF-8 inside an unknown field
+/// (one a segment rule ignores) was skipped by the strict parser and refused by the
+/// lenient one. JSON is UTF-8, so both refuse it now.
+#[test]
+fn both_parsers_refuse_a_snapshot_that_is_not_utf8_even_in_an_ignored_field() {
+    let mut doc = br#"{"environment":"e","version":1,"flags":[],"segments":[{"key":"s","rules":[{"conditions":[],"note":"a"#.to_vec();
+    doc.extend_from_slice(b"\xff");
+    doc.extend_from_slice(br#"b"}]}]}"#);
+    assert!(Snapshot::from_json(&doc).is_err(), "the strict parser took a document that is not UTF-8");
+    assert!(CompiledSnapshot::from_json(&doc).is_err());
+    assert!(
+        Snapshot::from_json_lenient(&doc).is_err(),
+        "the lenient parser took a document that is not UTF-8"
+    );
+    // The same document in UTF-8 loads both ways.
+    let fixed: Vec<u8> = doc.iter().map(|&b| if b >= 0x80 { b'?' } else { b }).collect();
+    assert!(CompiledSnapshot::from_json(&fixed).is_ok());
+    assert!(Snapshot::from_json_lenient(&fixed).is_ok());
+}

@@ -79,6 +79,9 @@ mod client;
 mod details;
 mod error;
 mod events;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod hooks;
 mod listen;
 mod loaded;

@@ -139,6 +139,9 @@ fn http_client(options: &Options) -> Result<reqwest::Client, BuildError> {
     let n = &options.network;
     let mut b = reqwest::Client::builder()
         .connect_timeout(options.connect_timeout)
+        // Below the server's idle timeout (75 s by default), so that an idle pooled
+        // connection is dropped here before the server closes it under a request.
+        .pool_idle_timeout(std::time::Duration::from_secs(50))
         .user_agent(concat!("vexil-sdk-rust/", env!("CARGO_PKG_VERSION")));
     if let Some(t) = n.read_timeout {
         b = b.read_timeout(t);

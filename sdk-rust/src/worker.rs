@@ -35,7 +35,7 @@ const POLL_AFTER_FAILURES: u32 = 3;
 /// change.
 const STABLE_STREAM: Duration = Duration::from_secs(10);
 /// Largest SSE event accepted (a snapshot of 10 000 large flags fits).
-const MAX_EVENT_BYTES: usize = 256 * 1024 * 1024;
+pub(crate) const MAX_EVENT_BYTES: usize = 256 * 1024 * 1024;
 /// Least time between two writes of the persistence file.
 const PERSIST_EVERY: Duration = Duration::from_secs(1);
 /// How often the status is recomputed (for staleness).
@@ -401,38 +401,7 @@ impl Worker {
         changes: &mut u64,
         full: &mut bool,
     ) -> Result<(), StreamError> {
-        let id = event.id.as_deref().and_then(|i| i.trim().parse::<u64>().ok());
-        if event.event == "snapshot" {
-            let source = Source::from_json(event.data.as_bytes()).map_err(|e| match e {
-                vexil_core::Error::Parse(source) => {
-                    StreamError::Malformed { event: event.event.clone(), source }
-                }
-                other => StreamError::Snapshot(other),
-            })?;
-            let version = source.snapshot.version;
-            if let Some(id) = id.filter(|id| *id != version) {
-                return Err(StreamError::SnapshotIdMismatch { id, version });
-            }
-            *working = Some(source);
-            *full = true;
-            *changes = 0;
-            return Ok(());
-        }
-        // Unknown event types are skipped; if one carried a version, the next change
-        // is not consecutive and the client reloads, so nothing is silently missed.
-        let Some(change) = parse_change(&event.event, &event.data)? else { return Ok(()) };
-        let id = id.ok_or_else(|| StreamError::MissingId { event: event.event.clone() })?;
-        let base = match working {
-            Some(w) => w,
-            None => working.insert(self.source.as_deref().ok_or(StreamError::NoBase)?.clone()),
-        };
-        if Some(id) != base.snapshot.version.checked_add(1) {
-            return Err(StreamError::NotConsecutive { current: base.snapshot.version, found: id });
-        }
-        apply(base, change);
-        base.snapshot.version = id;
-        *changes += 1;
-        Ok(())
+        apply_event(event, self.source.as_deref(), working, changes, full)
     }
 
     /// Bad stream data: keep the last good snapshot and reload from `/sdk/v1/config`
@@ -443,6 +412,48 @@ impl Worker {
         self.resume_from = None;
         StreamEnd::Failed
     }
+}
+
+/// Applies one stream event to the working copy (started from `base`, the snapshot
+/// served, at the first change): a `snapshot` replaces it, a change applies on top when
+/// its id follows the working version. Counts changes and records a full load.
+pub(crate) fn apply_event(
+    event: SseEvent,
+    base: Option<&Source>,
+    working: &mut Option<Source>,
+    changes: &mut u64,
+    full: &mut bool,
+) -> Result<(), StreamError> {
+    let id = event.id.as_deref().and_then(|i| i.trim().parse::<u64>().ok());
+    if event.event == "snapshot" {
+        let source = Source::from_json(event.data.as_bytes()).map_err(|e| match e {
+            vexil_core::Error::Parse(source) => StreamError::Malformed { event: event.event.clone(), source },
+            other => StreamError::Snapshot(other),
+        })?;
+        let version = source.snapshot.version;
+        if let Some(id) = id.filter(|id| *id != version) {
+            return Err(StreamError::SnapshotIdMismatch { id, version });
+        }
+        *working = Some(source);
+        *full = true;
+        *changes = 0;
+        return Ok(());
+    }
+    // Unknown event types are skipped; if one carried a version, the next change
+    // is not consecutive and the client reloads, so nothing is silently missed.
+    let Some(change) = parse_change(&event.event, &event.data)? else { return Ok(()) };
+    let id = id.ok_or_else(|| StreamError::MissingId { event: event.event.clone() })?;
+    let base = match working {
+        Some(w) => w,
+        None => working.insert(base.ok_or(StreamError::NoBase)?.clone()),
+    };
+    if Some(id) != base.snapshot.version.checked_add(1) {
+        return Err(StreamError::NotConsecutive { current: base.snapshot.version, found: id });
+    }
+    apply(base, change);
+    base.snapshot.version = id;
+    *changes += 1;
+    Ok(())
 }
 
 async fn status_loop(shared: Arc<Shared>) {

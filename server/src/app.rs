@@ -239,6 +239,13 @@ pub async fn shutdown_signal() {
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     telemetry::init_tracing(args.log_format);
     let shutdown = CancellationToken::new();
+    if args.idle_timeout_seconds <= args.keepalive_seconds {
+        anyhow::bail!(
+            "VEXIL_IDLE_TIMEOUT_SECONDS ({}) must be longer than VEXIL_KEEPALIVE_SECONDS ({}), or idle event streams would be closed",
+            args.idle_timeout_seconds,
+            args.keepalive_seconds
+        );
+    }
     let state = prepare(&args, shutdown.clone()).await?;
     let listener = bind(args.listen).await?;
     let addr = listener.local_addr()?;
@@ -251,15 +258,15 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         tracing::info!("shutting down: ending streams and draining requests");
         signal_token.cancel();
     });
-    let server = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown.clone().cancelled_owned());
-    let server = tokio::spawn(async move { server.await });
+    let limits = crate::conn::Limits {
+        header_read: Duration::from_secs(args.header_read_timeout_seconds.max(1)),
+        body_read: Duration::from_secs(args.body_read_timeout_seconds.max(1)),
+        idle: Duration::from_secs(args.idle_timeout_seconds.max(1)),
+    };
+    let server = tokio::spawn(crate::conn::serve(listener, app, limits, shutdown.clone()));
     shutdown.cancelled().await;
-    match tokio::time::timeout(grace, server).await {
-        Ok(result) => result??,
-        Err(_) => {
-            tracing::warn!(grace.seconds = grace.as_secs(), "drain time over; closing remaining connections");
-        }
+    if tokio::time::timeout(grace, server).await.is_err() {
+        tracing::warn!(grace.seconds = grace.as_secs(), "drain time over; closing remaining connections");
     }
     state.store.pool().close().await;
     tracing::info!("stopped");

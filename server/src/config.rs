@@ -138,6 +138,22 @@ pub struct ServeArgs {
     #[arg(long, env = "VEXIL_KEEPALIVE_SECONDS", default_value_t = 15)]
     pub keepalive_seconds: u64,
 
+    /// Time a client has, from the first byte of a request, to send the request line and
+    /// headers, in seconds; slower connections are closed.
+    #[arg(long, env = "VEXIL_HEADER_READ_TIMEOUT_SECONDS", default_value_t = 10)]
+    pub header_read_timeout_seconds: u64,
+
+    /// Time a client has, from the end of a request's headers, to send its body, in
+    /// seconds; slower requests fail and their connections close.
+    #[arg(long, env = "VEXIL_BODY_READ_TIMEOUT_SECONDS", default_value_t = 60)]
+    pub body_read_timeout_seconds: u64,
+
+    /// A connection on which nothing was sent or received for this long is closed, in
+    /// seconds (event streams send keep-alives, so they stay open). Keep it above the
+    /// keep-alive interval, and above the idle timeout of a load balancer in front.
+    #[arg(long, env = "VEXIL_IDLE_TIMEOUT_SECONDS", default_value_t = 75)]
+    pub idle_timeout_seconds: u64,
+
     /// Changes each environment keeps in memory for streams resuming with
     /// `Last-Event-ID`; older gaps get a fresh snapshot.
     #[arg(long, env = "VEXIL_STREAM_RING_SIZE", default_value_t = 1024)]

@@ -125,6 +125,56 @@ pub(crate) fn humanize_serde_message(message: &str, field: &str) -> String {
 
 /// Parses JSON strictly: unknown fields are errors, and the error names where.
 pub fn parse_strict<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    match parse_strict_once(bytes) {
+        Err(e) => match integral_floats_as_integers(bytes) {
+            // JSON does not tell `3` from `3.0`: an integer written with a fraction of
+            // zero is still the integer (as JSON Schema says). Tried only when the body
+            // as written does not fit, so that floats elsewhere stay as they were sent.
+            Some(rewritten) => parse_strict_once(&rewritten).map_err(|_| e),
+            None => Err(e),
+        },
+        ok => ok,
+    }
+}
+
+/// The body with every number like `3.0` written as `3`; `None` when there is none.
+fn integral_floats_as_integers(bytes: &[u8]) -> Option<Vec<u8>> {
+    fn walk(v: &mut serde_json::Value, changed: &mut bool) {
+        match v {
+            serde_json::Value::Number(n) => {
+                if let Some(f) = n
+                    .as_f64()
+                    .filter(|f| n.is_f64() && f.fract() == 0.0 && f.abs() <= 9.007_199_254_740_991e15)
+                {
+                    #[expect(clippy::cast_possible_truncation, reason = "integral and within 2^53")]
+                    let i = f as i64;
+                    *v = serde_json::Value::from(i);
+                    *changed = true;
+                }
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(|i| walk(i, changed)),
+            serde_json::Value::Object(map) => map.values_mut().for_each(|i| walk(i, changed)),
+            _ => {}
+        }
+    }
+    let mut value: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+    let mut changed = false;
+    walk(&mut value, &mut changed);
+    if changed { serde_json::to_vec(&value).ok() } else { None }
+}
+
+fn parse_strict_once<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    // Every request body is an object; a derived struct would also take an array of
+    // its fields in order (`[null, null]`).
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+        return Err(ApiError::BadRequest {
+            detail: "the body must be a JSON object".to_owned(),
+            errors: vec![Problem {
+                pointer: String::new(),
+                message: "expected an object, found an array".to_owned(),
+            }],
+        });
+    }
     let mut unknown = Vec::new();
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let mut track_unknown = |path: serde_ignored::Path<'_>| {

@@ -64,6 +64,12 @@ fn invalid(key: Option<&str>, code: &'static str, details: impl Into<String>) ->
     OfrepError { status: StatusCode::BAD_REQUEST, key: key.map(str::to_owned), code, details: details.into() }
 }
 
+/// [`read_request`] on a body already read, with the protocol's error code on failure
+/// (for the fuzz targets).
+pub(super) fn read_body(body: &[u8]) -> Result<(Context, Value), &'static str> {
+    read_request(None, Ok(Bytes::copy_from_slice(body))).map_err(|e| e.code)
+}
+
 /// Reads the request: `{"context": {...}}`, the context turned into a Vexil context.
 fn read_request(
     key: Option<&str>,

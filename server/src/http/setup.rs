@@ -75,7 +75,9 @@ async fn complete_setup(
     }
     state.auth.succeeded(&attempt);
     let email = body.email.trim().to_lowercase();
-    if email.len() > 254 || !email.split_once('@').is_some_and(|(a, b)| !a.is_empty() && !b.is_empty()) {
+    if email.chars().count() > 254
+        || !email.split_once('@').is_some_and(|(a, b)| !a.is_empty() && !b.is_empty())
+    {
         return Err(super::users::field_error("/email", "not an email address"));
     }
     let password_hash = super::users::hash_password(body.password).await?;

@@ -63,7 +63,7 @@ async fn create_token(
     if body.role > principal.role() {
         return Err(ApiError::Forbidden("a token cannot have a higher role than its creator".to_owned()));
     }
-    if body.name.trim().is_empty() || body.name.len() > 256 {
+    if body.name.trim().is_empty() || body.name.chars().count() > 256 {
         return Err(ApiError::Validation(vexil_core::ValidationErrors {
             problems: vec![vexil_core::Problem {
                 pointer: "/name".to_owned(),

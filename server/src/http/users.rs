@@ -39,7 +39,8 @@ struct UpdateUser {
 }
 
 fn check_email(email: &str) -> Result<(), ApiError> {
-    let ok = email.len() <= 254 && email.split_once('@').is_some_and(|(a, b)| !a.is_empty() && !b.is_empty());
+    let ok = email.chars().count() <= 254
+        && email.split_once('@').is_some_and(|(a, b)| !a.is_empty() && !b.is_empty());
     if ok { Ok(()) } else { Err(field_error("/email", "not an email address")) }
 }
 

@@ -25,6 +25,7 @@ mod audit;
 mod auth;
 mod concurrency;
 mod configs;
+mod contract;
 mod environments;
 mod errors;
 mod evaluate;
