@@ -38,7 +38,7 @@ mod semver;
 pub mod validate;
 
 pub use compile::{CompiledSnapshot, FlagInfo};
-pub use context::{AttrRef, AttrValue, Context};
+pub use context::{AttrRef, AttrValue, Context, ContextError};
 pub use eval::{ErrorCode, Evaluation, EvaluationRecord, MatchedRule, Outcome, Reason, ReasonKind};
 pub use explain::{BucketTrace, ConditionTrace, Explanation, PrerequisiteTrace, RuleTrace};
 pub use lenient::{Failure, FailureCause, LenientCompile, LenientSnapshot, Object, Unparsed};
