@@ -35,7 +35,7 @@ struct DebugContext {
     #[serde(default)]
     key: Option<String>,
     #[serde(default)]
-    attributes: serde_json::Map<String, serde_json::Value>,
+    attributes: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 #[derive(Serialize)]
@@ -51,12 +51,12 @@ async fn evaluate_context(
     Path((project, env)): Path<(String, String)>,
     Json(body): Json<EvaluateRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let context = Context::from_json_attributes(body.context.key, &body.context.attributes).map_err(|e| {
-        ApiError::BadRequest {
+    let attributes = body.context.attributes.unwrap_or_default();
+    let context =
+        Context::from_json_attributes(body.context.key, &attributes).map_err(|e| ApiError::BadRequest {
             detail: format!("the context cannot be used: {e}"),
             errors: vec![vexil_core::Problem { pointer: "/context".to_owned(), message: e.to_string() }],
-        }
-    })?;
+        })?;
     let environment = state.store.get_environment(&project, &env).await?;
     let live = hub_for(&state, environment.id).await?;
     let view = live.hub.view();

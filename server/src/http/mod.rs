@@ -70,10 +70,17 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
         .merge(ofrep::router())
         .merge(stream::ofrep_router())
         .merge(sdk::client_router())
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(client_cors(&args.client_cors_origins));
+    // Each part gets its 405 answer before its CORS layer, so that preflight requests
+    // (OPTIONS, which no route takes) reach the layer.
+    let api = api.method_not_allowed_fallback(method_not_allowed).layer(admin_cors(&args.cors_origins));
+    let health = health::router()
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(admin_cors(&args.cors_origins));
     Router::new()
-        .nest("/api/v1", api.layer(admin_cors(&args.cors_origins)))
-        .merge(health::router().layer(admin_cors(&args.cors_origins)))
+        .nest("/api/v1", api)
+        .merge(health)
         .merge(sdk::router())
         .merge(stream::router())
         .merge(client_routes)

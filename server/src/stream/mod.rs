@@ -109,6 +109,14 @@ impl Hubs {
         Ok(live)
     }
 
+    /// Drops the hub of a deleted environment and ends its streams, without waiting for
+    /// its refresh to notice.
+    pub fn close(&self, environment_id: i64) {
+        if let Some((_, live)) = self.hubs.remove(&environment_id) {
+            live.closed.cancel();
+        }
+    }
+
     /// Tells a loaded hub that its environment may have changed.
     pub fn notify(&self, environment_id: i64) {
         if let Some(h) = self.hubs.get(&environment_id) {
