@@ -9,7 +9,7 @@ use vexil_testkit::{Admin, Server, TestDb};
 pub(crate) use vexil_testkit::{eventually, free_port};
 
 /// The server binary, built by the test command before these tests run.
-fn vexil_binary() -> PathBuf {
+pub(crate) fn vexil_binary() -> PathBuf {
     let path = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../target/debug/vexil"));
     assert!(
         path.exists(),
