@@ -113,26 +113,28 @@ async function startVexil(extraEnv = {}) {
 }
 
 /**
- * A reverse proxy serving Vexil under `/flags` (it strips the prefix and says so in
- * `X-Forwarded-Prefix`), which can hold new event-stream requests and cut open ones.
+ * A reverse proxy in front of Vexil that can hold new event-stream requests and cut open
+ * ones. With a `prefix` it serves Vexil under that path (it strips the prefix and says so
+ * in `X-Forwarded-Prefix`) and answers 404 elsewhere.
  */
-async function startProxy(target) {
+async function startProxy(target, prefix = '') {
   const upstream = new URL(target);
   const held = [];
   const open = new Set();
   const eventRequests = [];
   let holding = false;
   const server = http.createServer((req, res) => {
-    if (!req.url.startsWith('/flags/')) {
+    if (!req.url.startsWith(`${prefix}/`)) {
       res.writeHead(404, { 'content-type': 'text/plain' });
-      res.end('not under /flags');
+      res.end(`not under ${prefix}`);
       return;
     }
-    const path = req.url.slice('/flags'.length);
+    const path = req.url.slice(prefix.length);
+    const forwarded = prefix ? { 'x-forwarded-prefix': prefix } : {};
     const isEvents = path.startsWith('/ofrep/v1/events');
     const forward = () => {
       const up = http.request(
-        { host: upstream.hostname, port: upstream.port, path, method: req.method, headers: { ...req.headers, host: upstream.host, 'x-forwarded-prefix': '/flags' } },
+        { host: upstream.hostname, port: upstream.port, path, method: req.method, headers: { ...req.headers, host: upstream.host, ...forwarded } },
         (upRes) => {
           res.writeHead(upRes.statusCode, upRes.headers);
           upRes.pipe(res);
@@ -152,7 +154,8 @@ async function startProxy(target) {
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   return {
-    base: `http://127.0.0.1:${server.address().port}/flags`,
+    base: `http://127.0.0.1:${server.address().port}${prefix}`,
+    prefix,
     eventRequests,
     openStreams: () => open.size,
     heldStreams: () => held.length,
@@ -449,18 +452,23 @@ async function proxiedWebClient(proxy, keys, domain, ctx) {
 }
 
 async function proxiedWebChecks(base, keys) {
-  console.log('web provider behind a reverse proxy that adds a path prefix');
-  const proxy = await startProxy(base);
+  console.log('web provider behind reverse proxies (one adds a path prefix; both hold and cut streams)');
+  const prefixed = await startProxy(base, '/flags');
   try {
     await check('behind a path prefix, the stream URL works and changes arrive', async () => {
-      const { client, seen } = await proxiedWebClient(proxy, keys, 'prefix', { targetingKey: 'p1' });
-      await until('the event stream to open', async () => proxy.openStreams() > 0);
+      const { client, seen } = await proxiedWebClient(prefixed, keys, 'prefix', { targetingKey: 'p1' });
+      await until('the event stream to open', async () => prefixed.openStreams() > 0);
       const before = client.getBooleanValue('nested-rule', true);
       await api(base, keys.token, 'PUT', '/api/v1/projects/default/flags/nested-rule/environments/production', { ...CONFIGS['nested-rule'], default: { variant: before ? 'off' : 'on' } }, { 'if-match': '*' });
       await until('ConfigurationChanged', async () => seen.length > 0);
       assertEqual(client.getBooleanValue('nested-rule', before), !before, 'after the change');
-      proxy.cut();
     });
+  } finally {
+    prefixed.cut();
+    await prefixed.close();
+  }
+  const proxy = await startProxy(base);
+  try {
     await check('a change made between the bulk fetch and the first stream connection reaches the provider', async () => {
       proxy.hold();
       const { client, seen } = await proxiedWebClient(proxy, keys, 'first-connect', { targetingKey: 'p2' });
@@ -509,7 +517,7 @@ async function expiredUrlChecks() {
       const { client, seen } = await proxiedWebClient(proxy, keys, 'expiry', { targetingKey: 'e1', country: 'DE' });
       await until('the event stream to open', async () => proxy.openStreams() > 0);
       const first = proxy.eventRequests[proxy.eventRequests.length - 1].url;
-      await until('the stream URL to expire', async () => (await fetch(`${short.base}${first.slice('/flags'.length)}`)).status === 401, 15000);
+      await until('the stream URL to expire', async () => (await fetch(`${short.base}${first}`)).status === 401, 15000);
       proxy.cut();
       await until('a stream on a new URL', async () => proxy.openStreams() > 0 && proxy.eventRequests.some((r) => r.url !== first), 20000);
       await toggle(short.base, keys, 'new-checkout', false);

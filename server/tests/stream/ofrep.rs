@@ -549,17 +549,16 @@ async fn a_replica_behind_answers_a_refetch_with_the_version_the_notice_named() 
     let stale = bulk(&behind.base, &t.client_key, ctx.clone(), None, &[]).await;
     assert_eq!(stale.body["metadata"], before.body["metadata"], "the second replica is behind");
     // What the provider sends when the notice arrives.
-    let fresh: Value = reqwest::Client::new()
+    let r = reqwest::Client::new()
         .post(format!("{}/ofrep/v1/evaluate/flags?flagConfigEtag={announced}", behind.base))
         .header("authorization", format!("Bearer {}", t.client_key))
         .header("if-none-match", before.etag.as_deref().unwrap_or_default())
         .json(&json!({"context": ctx}))
         .send()
         .await
-        .unwrap()
-        .json()
-        .await
-        .expect("a 200 with a body");
+        .unwrap();
+    assert_eq!(r.status(), 200, "a 304 would confirm the values from before the announced change");
+    let fresh: Value = r.json().await.expect("a body");
     assert_eq!(fresh["metadata"]["version"], announced.to_string());
     let a = fresh["flags"].as_array().unwrap().iter().find(|f| f["key"] == "a").unwrap();
     assert_eq!(a["value"], true);
