@@ -165,12 +165,9 @@ impl RandomContext {
 
     /// The same context in OpenFeature's Rust types.
     fn openfeature(&self) -> EvaluationContext {
-        let mut ctx = EvaluationContext::default();
-        ctx.targeting_key = self.key.clone();
-        let fields: HashMap<String, EvaluationContextFieldValue> =
+        let custom_fields: HashMap<String, EvaluationContextFieldValue> =
             self.members.iter().filter_map(|(k, v)| Some((k.clone(), v.field()?))).collect();
-        ctx.custom_fields = fields;
-        ctx
+        EvaluationContext { targeting_key: self.key.clone(), custom_fields }
     }
 }
 

@@ -52,12 +52,13 @@ pub(crate) struct OfrepError {
     key: Option<String>,
     code: &'static str,
     details: String,
-    headers: HeaderMap,
+    /// Headers that go with the status (`WWW-Authenticate`, `Retry-After`), if any.
+    headers: Option<Box<HeaderMap>>,
 }
 
 impl OfrepError {
     fn new(status: StatusCode, code: &'static str, details: impl Into<String>) -> OfrepError {
-        OfrepError { status, key: None, code, details: details.into(), headers: HeaderMap::new() }
+        OfrepError { status, key: None, code, details: details.into(), headers: None }
     }
 
     /// The same error about one flag (the single-flag route names it).
@@ -74,6 +75,7 @@ impl From<ApiError> for OfrepError {
     fn from(e: ApiError) -> OfrepError {
         let mut headers = HeaderMap::new();
         e.add_headers(&mut headers);
+        let headers = (!headers.is_empty()).then(|| Box::new(headers));
         OfrepError { status: e.status(), key: None, code: "GENERAL", details: e.public_detail(), headers }
     }
 }
@@ -90,7 +92,9 @@ impl IntoResponse for OfrepError {
         }
         let body = Body { key: self.key.as_deref(), error_code: self.code, error_details: &self.details };
         let mut r = (self.status, axum::Json(body)).into_response();
-        r.headers_mut().extend(self.headers);
+        if let Some(headers) = self.headers {
+            r.headers_mut().extend(*headers);
+        }
         r
     }
 }
