@@ -14,19 +14,35 @@ use crate::store::{Store, Timestamp, UsageKey};
 
 /// Counts by flag, then variant.
 type FlagCounts = HashMap<String, HashMap<String, i64>>;
+/// Counts by (environment id, Unix minute).
+type Counts = HashMap<(i64, i64), FlagCounts>;
+
+/// Independent count tables: each request thread counts into its own, so that counting
+/// a bulk answer (a thousand flags) never makes the other threads wait.
+const SHARDS: usize = 16;
 
 /// Evaluations counted since the last write.
 #[derive(Debug)]
 pub struct UsageBuffer {
     store: Store,
-    /// By (environment id, Unix minute).
-    counts: Mutex<HashMap<(i64, i64), FlagCounts>>,
+    shards: [Mutex<Counts>; SHARDS],
+}
+
+/// The shard of the calling thread.
+fn shard() -> usize {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    thread_local! {
+        static SHARD: usize = NEXT.fetch_add(1, Ordering::Relaxed) % SHARDS;
+    }
+    SHARD.with(|s| *s)
 }
 
 impl UsageBuffer {
     /// A buffer written every `every`, and once more when `shutdown` is cancelled.
     pub fn start(store: Store, every: Duration, shutdown: CancellationToken) -> Arc<UsageBuffer> {
-        let buffer = Arc::new(UsageBuffer { store, counts: Mutex::new(HashMap::new()) });
+        let buffer =
+            Arc::new(UsageBuffer { store, shards: std::array::from_fn(|_| Mutex::new(HashMap::new())) });
         let flusher = buffer.clone();
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(every);
@@ -48,7 +64,7 @@ impl UsageBuffer {
             return;
         }
         let minute = Timestamp::now().0 / 60_000;
-        let mut counts = self.counts.lock().unwrap_or_else(|e| e.into_inner());
+        let mut counts = self.shards[shard()].lock().unwrap_or_else(|e| e.into_inner());
         let flags = counts.entry((environment_id, minute)).or_default();
         for (flag, variant) in served {
             // Allocates only the first time a flag or variant is seen in a period.
@@ -68,9 +84,13 @@ impl UsageBuffer {
     /// Writes what was counted. A failed write is logged and its counts dropped: usage is
     /// a statistic, and holding counts through a long outage would grow without bound.
     pub async fn flush(&self) {
-        let taken = std::mem::take(&mut *self.counts.lock().unwrap_or_else(|e| e.into_inner()));
+        let taken: Vec<Counts> = self
+            .shards
+            .iter()
+            .map(|s| std::mem::take(&mut *s.lock().unwrap_or_else(|e| e.into_inner())))
+            .collect();
         let mut by_environment: BTreeMap<i64, BTreeMap<UsageKey, i64>> = BTreeMap::new();
-        for ((environment_id, minute), flags) in taken {
+        for ((environment_id, minute), flags) in taken.into_iter().flatten() {
             let usage = by_environment.entry(environment_id).or_default();
             for (flag, variants) in flags {
                 for (variant, count) in variants {
