@@ -40,10 +40,10 @@ async fn get_stream(
 
 /// The signed URL of an OFREP notification stream is valid until the end of the period
 /// after the one it was issued in (one to two periods of
-/// `VEXIL_OFREP_STREAM_TOKEN_SECONDS`). Successive bulk answers within a period carry the
-/// same URL (providers reconnect when it changes), and the period is part of the bulk
-/// ETag, so that an answer revalidated with a 304 always holds a URL valid for at least
-/// one more period.
+/// `VEXIL_OFREP_STREAM_TOKEN_SECONDS`). Successive bulk answers at one version within a
+/// period carry the same URL (some providers reconnect when it changes), and the period
+/// is part of the bulk ETag, so that an answer revalidated with a 304 always holds a URL
+/// valid for at least one more period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct TokenPeriod(i64);
 
