@@ -258,6 +258,108 @@ impl Context {
     }
 }
 
+/// The member of an OpenFeature context that holds the targeting key.
+pub const TARGETING_KEY: &str = "targetingKey";
+
+/// Why a JSON context could not become a [`Context`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ContextError {
+    /// `targetingKey` is present and neither a string nor null.
+    #[error("targetingKey must be a string")]
+    TargetingKeyNotString,
+    /// More attributes than [`crate::limits::MAX_CONTEXT_ATTRIBUTES`] after flattening.
+    #[error("a context may carry at most {max} attributes")]
+    TooManyAttributes {
+        /// The limit.
+        max: usize,
+    },
+    /// Objects nested deeper than [`crate::limits::MAX_JSON_DEPTH`].
+    #[error("a context may nest objects at most {max} levels deep")]
+    TooDeep {
+        /// The limit.
+        max: usize,
+    },
+}
+
+impl Context {
+    /// The context an OpenFeature evaluation context in JSON form stands for (OFREP's
+    /// `context`): `targetingKey` (a string, or null or absent for none) is the key,
+    /// every other member an attribute as [`Context::from_json_attributes`] reads it.
+    ///
+    /// ```
+    /// use vexil_core::{AttrRef, Context};
+    ///
+    /// let json = serde_json::json!({"targetingKey": "u1", "user": {"plan": "pro"}});
+    /// let ctx = Context::from_openfeature(json.as_object().unwrap()).unwrap();
+    /// assert_eq!(ctx.key(), Some("u1"));
+    /// assert_eq!(ctx.get("user.plan"), Some(AttrRef::Str("pro")));
+    /// ```
+    pub fn from_openfeature(
+        context: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<Context, ContextError> {
+        let key = match context.get(TARGETING_KEY) {
+            None | Some(serde_json::Value::Null) => None,
+            Some(serde_json::Value::String(k)) => Some(k.clone()),
+            Some(_) => return Err(ContextError::TargetingKeyNotString),
+        };
+        Context::from_json_attributes(key, context.iter().filter(|(name, _)| *name != TARGETING_KEY))
+    }
+
+    /// A context from a key and JSON attributes: the one reading of JSON attributes that
+    /// every path shares (OFREP, the Rust SDK's OpenFeature provider, the debugger), so
+    /// that the same context gets the same answer whichever way it arrives.
+    ///
+    /// Strings, numbers, booleans and arrays of strings are attributes as they are;
+    /// objects are flattened with dots (`{"user": {"plan": "pro"}}` gives `user.plan`);
+    /// nulls and arrays holding anything but strings are left out, since no operator can
+    /// use them. When two members give the same name (`"user.plan"` and `"user":
+    /// {"plan"}`), the one whose own name sorts last at its level wins, whatever order
+    /// the members came in.
+    pub fn from_json_attributes<'a>(
+        key: Option<String>,
+        attributes: impl IntoIterator<Item = (&'a String, &'a serde_json::Value)>,
+    ) -> Result<Context, ContextError> {
+        let mut ctx = Context::anonymous();
+        ctx.key = key;
+        let mut count = 0;
+        flatten(&mut ctx, "", attributes, 0, &mut count)?;
+        Ok(ctx)
+    }
+}
+
+fn flatten<'a>(
+    ctx: &mut Context,
+    prefix: &str,
+    members: impl IntoIterator<Item = (&'a String, &'a serde_json::Value)>,
+    depth: usize,
+    count: &mut usize,
+) -> Result<(), ContextError> {
+    use crate::limits::{MAX_CONTEXT_ATTRIBUTES, MAX_JSON_DEPTH};
+    if depth >= MAX_JSON_DEPTH {
+        return Err(ContextError::TooDeep { max: MAX_JSON_DEPTH });
+    }
+    let mut members: Vec<(&String, &serde_json::Value)> = members.into_iter().collect();
+    // Name order, so that a clash resolves the same way whatever order a map keeps.
+    members.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    for (name, value) in members {
+        let full = if prefix.is_empty() { name.clone() } else { format!("{prefix}.{name}") };
+        match value {
+            serde_json::Value::Object(inner) => flatten(ctx, &full, inner, depth + 1, count)?,
+            other => {
+                if let Some(v) = AttrValue::from_json(other) {
+                    *count += 1;
+                    if *count > MAX_CONTEXT_ATTRIBUTES {
+                        return Err(ContextError::TooManyAttributes { max: MAX_CONTEXT_ATTRIBUTES });
+                    }
+                    ctx.set(full, v);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 impl fmt::Debug for Context {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Context").field("key", &self.key).field("attributes", &AttributesView(self)).finish()

@@ -39,7 +39,7 @@ pub mod validate;
 pub mod wire;
 
 pub use compile::{CompiledSnapshot, FlagInfo};
-pub use context::{AttrRef, AttrValue, Context};
+pub use context::{AttrRef, AttrValue, Context, ContextError};
 pub use eval::{ErrorCode, Evaluation, EvaluationRecord, MatchedRule, Outcome, Reason, ReasonKind};
 pub use explain::{BucketTrace, ConditionTrace, Explanation, PrerequisiteTrace, RuleTrace};
 pub use lenient::{Failure, FailureCause, LenientCompile, LenientSnapshot, Object, Unparsed};

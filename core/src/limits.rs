@@ -32,6 +32,9 @@ pub const MAX_TAGS: usize = 50;
 pub const MAX_KEY_LEN: usize = 64;
 /// Length of an attribute name, in bytes.
 pub const MAX_ATTRIBUTE_LEN: usize = 256;
+/// Attributes one context built from JSON may carry, after nested objects are
+/// flattened (OFREP requests, the OpenFeature provider, the debugger).
+pub const MAX_CONTEXT_ATTRIBUTES: usize = 1_000;
 /// Length of a string operand, a context key, a salt or a string variant, in bytes.
 pub const MAX_STRING_LEN: usize = 4_096;
 /// Length of a name, in bytes.

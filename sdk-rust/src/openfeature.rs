@@ -31,7 +31,8 @@ use open_feature::{
     EvaluationContext, EvaluationContextFieldValue, EvaluationError, EvaluationErrorCode, EvaluationReason,
     EvaluationResult, FlagMetadata, StructValue, Value,
 };
-use vexil_core::{AttrValue, Context, ErrorCode, ReasonKind};
+use vexil_core::context::TARGETING_KEY;
+use vexil_core::{Context, ContextError, ErrorCode, ReasonKind};
 
 use crate::{Client, Details, Status};
 
@@ -69,29 +70,76 @@ impl VexilProvider {
     }
 }
 
-/// Converts an OpenFeature context: the targeting key becomes the context key;
-/// booleans, numbers and strings become attributes; times become seconds since the
-/// Unix epoch (which `before`/`after` accept); structures have no Vexil equivalent and
-/// are left out.
-pub fn to_context(ctx: &EvaluationContext) -> Context {
-    let mut c = match &ctx.targeting_key {
-        Some(k) => Context::new(k.clone()),
-        None => Context::anonymous(),
-    };
-    for (name, value) in &ctx.custom_fields {
-        let v = match value {
-            EvaluationContextFieldValue::Bool(b) => AttrValue::Bool(*b),
-            EvaluationContextFieldValue::Int(i) => AttrValue::Number(*i as f64),
-            EvaluationContextFieldValue::Float(f) => AttrValue::Number(*f),
-            EvaluationContextFieldValue::String(s) => AttrValue::String(s.clone()),
-            EvaluationContextFieldValue::DateTime(t) => {
-                AttrValue::Number(t.unix_timestamp_nanos() as f64 / 1e9)
+/// Converts an OpenFeature context the way OFREP reads the same context sent as JSON
+/// ([`Context::from_json_attributes`], shared with the server), so that a context gets
+/// the same answer from this provider as from Vexil's OFREP endpoints: the targeting key
+/// becomes the context key; booleans, numbers and strings become attributes; times
+/// become RFC 3339 strings (what OpenFeature's JSON providers send, and what
+/// `before`/`after` accept); structures are flattened with dots (`user.plan`). A
+/// structure is read when it holds a [`StructValue`], an [`open_feature::Value`], a
+/// `serde_json::Value` or `Map`, or a `HashMap<String, EvaluationContextFieldValue>`;
+/// other types, which only their owner can read, are left out, as are arrays holding
+/// anything but strings. A custom field named `targetingKey` is left out too (in JSON it
+/// would be the key).
+pub fn to_context(ctx: &EvaluationContext) -> Result<Context, ContextError> {
+    let attributes: serde_json::Map<String, serde_json::Value> = ctx
+        .custom_fields
+        .iter()
+        .filter(|(name, _)| name.as_str() != TARGETING_KEY)
+        .filter_map(|(name, value)| Some((name.clone(), field_json(value)?)))
+        .collect();
+    Context::from_json_attributes(ctx.targeting_key.clone(), &attributes)
+}
+
+/// A context field as the JSON an OFREP provider would send for it.
+fn field_json(value: &EvaluationContextFieldValue) -> Option<serde_json::Value> {
+    use serde_json::Value as Json;
+    match value {
+        EvaluationContextFieldValue::Bool(b) => Some(Json::Bool(*b)),
+        EvaluationContextFieldValue::Int(i) => Some(Json::from(*i)),
+        EvaluationContextFieldValue::Float(f) => serde_json::Number::from_f64(*f).map(Json::Number),
+        EvaluationContextFieldValue::String(s) => Some(Json::String(s.clone())),
+        EvaluationContextFieldValue::DateTime(t) => {
+            t.format(&time::format_description::well_known::Rfc3339).ok().map(Json::String)
+        }
+        EvaluationContextFieldValue::Struct(any) => {
+            if let Some(v) = any.downcast_ref::<StructValue>() {
+                Some(struct_json(v))
+            } else if let Some(v) = any.downcast_ref::<Value>() {
+                value_json(v)
+            } else if let Some(v) = any.downcast_ref::<serde_json::Value>() {
+                Some(v.clone())
+            } else if let Some(v) = any.downcast_ref::<serde_json::Map<String, serde_json::Value>>() {
+                Some(Json::Object(v.clone()))
+            } else {
+                any.downcast_ref::<std::collections::HashMap<String, EvaluationContextFieldValue>>().map(
+                    |fields| {
+                        Json::Object(
+                            fields.iter().filter_map(|(k, v)| Some((k.clone(), field_json(v)?))).collect(),
+                        )
+                    },
+                )
             }
-            EvaluationContextFieldValue::Struct(_) => continue,
-        };
-        c.set(name.clone(), v);
+        }
     }
-    c
+}
+
+fn struct_json(s: &StructValue) -> serde_json::Value {
+    serde_json::Value::Object(
+        s.fields.iter().filter_map(|(k, v)| Some((k.clone(), value_json(v)?))).collect(),
+    )
+}
+
+fn value_json(value: &Value) -> Option<serde_json::Value> {
+    use serde_json::Value as Json;
+    match value {
+        Value::Bool(b) => Some(Json::Bool(*b)),
+        Value::Int(i) => Some(Json::from(*i)),
+        Value::Float(f) => serde_json::Number::from_f64(*f).map(Json::Number),
+        Value::String(s) => Some(Json::String(s.clone())),
+        Value::Array(items) => Some(Json::Array(items.iter().filter_map(value_json).collect())),
+        Value::Struct(s) => Some(struct_json(s)),
+    }
 }
 
 fn error_code(code: ErrorCode) -> EvaluationErrorCode {
@@ -119,6 +167,11 @@ fn reason(kind: ReasonKind) -> EvaluationReason {
 
 fn error(code: EvaluationErrorCode, message: String) -> EvaluationError {
     EvaluationError { code, message: Some(message) }
+}
+
+/// The Vexil context, or the `INVALID_CONTEXT` error OFREP answers for it.
+fn context(flag: &str, ctx: &EvaluationContext) -> EvaluationResult<Context> {
+    to_context(ctx).map_err(|e| error(EvaluationErrorCode::InvalidContext, format!("flag {flag:?}: {e}")))
 }
 
 fn resolve<T, U>(
@@ -175,7 +228,8 @@ impl FeatureProvider for VexilProvider {
         flag_key: &str,
         context: &EvaluationContext,
     ) -> EvaluationResult<ResolutionDetails<bool>> {
-        resolve(flag_key, self.client.bool_details(flag_key, &to_context(context), false), Ok)
+        let ctx = self::context(flag_key, context)?;
+        resolve(flag_key, self.client.bool_details(flag_key, &ctx, false), Ok)
     }
 
     async fn resolve_int_value(
@@ -183,7 +237,8 @@ impl FeatureProvider for VexilProvider {
         flag_key: &str,
         context: &EvaluationContext,
     ) -> EvaluationResult<ResolutionDetails<i64>> {
-        let d = self.client.number_details(flag_key, &to_context(context), 0.0);
+        let ctx = self::context(flag_key, context)?;
+        let d = self.client.number_details(flag_key, &ctx, 0.0);
         resolve(flag_key, d, |n| {
             // Exact integers only: 2^63 itself is out of range, and a fraction is not an int.
             if n.fract() == 0.0 && n >= i64::MIN as f64 && n < i64::MAX as f64 {
@@ -199,7 +254,8 @@ impl FeatureProvider for VexilProvider {
         flag_key: &str,
         context: &EvaluationContext,
     ) -> EvaluationResult<ResolutionDetails<f64>> {
-        resolve(flag_key, self.client.number_details(flag_key, &to_context(context), 0.0), Ok)
+        let ctx = self::context(flag_key, context)?;
+        resolve(flag_key, self.client.number_details(flag_key, &ctx, 0.0), Ok)
     }
 
     async fn resolve_string_value(
@@ -207,7 +263,8 @@ impl FeatureProvider for VexilProvider {
         flag_key: &str,
         context: &EvaluationContext,
     ) -> EvaluationResult<ResolutionDetails<String>> {
-        resolve(flag_key, self.client.string_details(flag_key, &to_context(context), ""), Ok)
+        let ctx = self::context(flag_key, context)?;
+        resolve(flag_key, self.client.string_details(flag_key, &ctx, ""), Ok)
     }
 
     async fn resolve_struct_value(
@@ -215,7 +272,8 @@ impl FeatureProvider for VexilProvider {
         flag_key: &str,
         context: &EvaluationContext,
     ) -> EvaluationResult<ResolutionDetails<StructValue>> {
-        let d = self.client.json_details(flag_key, &to_context(context), serde_json::Value::Null);
+        let ctx = self::context(flag_key, context)?;
+        let d = self.client.json_details(flag_key, &ctx, serde_json::Value::Null);
         resolve(flag_key, d, |v| match Value::try_from(&v) {
             Ok(Value::Struct(s)) => Ok(s),
             _ => Err(format!("flag {flag_key:?} does not serve a JSON object")),

@@ -15,11 +15,12 @@ use crate::auth::oidc::{Oidc, OidcSettings};
 use crate::auth::ratelimit::FailureLimiter;
 use crate::auth::sdk_key::SdkKeys;
 use crate::auth::{AuthState, Role, password};
-use crate::config::ServeArgs;
+use crate::config::{PublicUrl, ServeArgs};
 use crate::store::{self, Actor, NewUser, Store, StoreOptions};
 use crate::stream::sse::Ends;
 use crate::stream::{AdminHub, HubSizes, Hubs, spawn_pg_listener};
 use crate::telemetry;
+use crate::usage::UsageBuffer;
 
 /// Everything handlers share. Cheap to clone.
 #[derive(Debug, Clone)]
@@ -44,6 +45,8 @@ pub struct AppState {
     pub ends: Ends,
     /// Single sign-on, when configured.
     pub sso: Option<Arc<Oidc>>,
+    /// Usage counted by the server itself (OFREP evaluations), written in batches.
+    pub usage: Arc<UsageBuffer>,
 }
 
 /// Runtime settings read by handlers.
@@ -51,6 +54,10 @@ pub struct AppState {
 pub struct Settings {
     /// Keep-alive comment interval on event streams.
     pub keepalive: Duration,
+    /// The address clients reach this server at, if configured.
+    pub public_url: Option<PublicUrl>,
+    /// Lifetime unit of OFREP event-stream URLs, in seconds.
+    pub ofrep_stream_token_seconds: i64,
 }
 
 impl FromRef<AppState> for Store {
@@ -123,6 +130,11 @@ pub async fn prepare(args: &ServeArgs, shutdown: CancellationToken) -> anyhow::R
     let (revoked, _) = tokio::sync::broadcast::channel(1024);
     let sdk_keys = Arc::new(SdkKeys::new(store.clone()));
     crate::jobs::spawn(store.clone(), shutdown.clone());
+    let usage = UsageBuffer::start(
+        store.clone(),
+        Duration::from_secs(args.usage_flush_seconds.max(1)),
+        shutdown.clone(),
+    );
     telemetry::spawn_metrics_upkeep(telemetry::metrics_handle(), shutdown.clone());
     crate::jobs::follow_ended_keys(
         store.clone(),
@@ -139,7 +151,13 @@ pub async fn prepare(args: &ServeArgs, shutdown: CancellationToken) -> anyhow::R
         metrics: telemetry::metrics_handle(),
         shutdown: shutdown.clone(),
         hubs,
-        settings: Arc::new(Settings { keepalive: Duration::from_secs(args.keepalive_seconds.max(1)) }),
+        settings: Arc::new(Settings {
+            keepalive: Duration::from_secs(args.keepalive_seconds.max(1)),
+            public_url: args.public_url.clone(),
+            ofrep_stream_token_seconds: i64::try_from(args.ofrep_stream_token_seconds.clamp(1, 366 * 86_400))
+                .unwrap_or(3600),
+        }),
+        usage,
         admin,
         ends: Ends { shutdown: shutdown.clone(), revoked },
         sso,
@@ -268,6 +286,8 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     if tokio::time::timeout(grace, server).await.is_err() {
         tracing::warn!(grace.seconds = grace.as_secs(), "drain time over; closing remaining connections");
     }
+    // Counts of the last moments before the signal.
+    state.usage.flush().await;
     state.store.pool().close().await;
     tracing::info!("stopped");
     Ok(())

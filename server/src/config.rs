@@ -103,9 +103,34 @@ pub struct ServeArgs {
     #[arg(long, env = "VEXIL_LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty)]
     pub log_format: LogFormat,
 
-    /// Origins allowed to call the API from browsers (comma-separated; `*` for any).
+    /// Origins allowed to call the admin API (`/api/v1`) from browsers (comma-separated;
+    /// `*` for any). None by default: the dashboard is served from the same origin.
     #[arg(long, env = "VEXIL_CORS_ORIGINS", value_delimiter = ',')]
     pub cors_origins: Vec<String>,
+
+    /// Origins allowed to call the routes that take client SDK keys (OFREP and
+    /// `/sdk/v1/events`) from browsers (comma-separated). Any by default: client keys are
+    /// public by design, shipped in every page that uses them.
+    #[arg(long, env = "VEXIL_CLIENT_CORS_ORIGINS", value_delimiter = ',', default_value = "*")]
+    pub client_cors_origins: Vec<String>,
+
+    /// The address clients reach this server at, when it differs from what they send
+    /// (behind a proxy that adds a path prefix, e.g. `https://example.com/flags`). Links
+    /// the server hands out (the OFREP event stream) start with it. Without it, a
+    /// `X-Forwarded-Prefix` header from the proxy is honoured.
+    #[arg(long, env = "VEXIL_PUBLIC_URL")]
+    pub public_url: Option<PublicUrl>,
+
+    /// Lifetime unit of the signed OFREP event-stream URLs, in seconds: a URL handed out
+    /// stays valid for one to two units (the bulk ETag changes with each unit, so a
+    /// cached answer never carries an expired URL).
+    #[arg(long, env = "VEXIL_OFREP_STREAM_TOKEN_SECONDS", default_value_t = 3600)]
+    pub ofrep_stream_token_seconds: u64,
+
+    /// How often usage counted by the server itself (OFREP evaluations) is written to the
+    /// database, in seconds.
+    #[arg(long, env = "VEXIL_USAGE_FLUSH_SECONDS", default_value_t = 10)]
+    pub usage_flush_seconds: u64,
 
     /// Lifetime of a login token, in minutes.
     #[arg(long, env = "VEXIL_SESSION_TTL_MINUTES", default_value_t = 60)]
@@ -239,6 +264,37 @@ pub enum LogFormat {
     Pretty,
     /// One JSON object per line.
     Json,
+}
+
+/// An absolute `http` or `https` URL without query or fragment, kept without its
+/// trailing slash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicUrl(String);
+
+impl PublicUrl {
+    /// The URL, without a trailing slash.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for PublicUrl {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim().trim_end_matches('/');
+        let rest = s
+            .strip_prefix("https://")
+            .or_else(|| s.strip_prefix("http://"))
+            .ok_or_else(|| format!("{s:?} is not an http or https URL"))?;
+        let host = rest.split('/').next().unwrap_or("");
+        if host.is_empty()
+            || rest.contains(['?', '#'])
+            || s.chars().any(|c| c.is_whitespace() || c.is_control())
+        {
+            return Err(format!("{s:?} is not an absolute URL without query or fragment"));
+        }
+        Ok(PublicUrl(s.to_owned()))
+    }
 }
 
 /// A string that never prints.

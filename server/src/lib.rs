@@ -11,6 +11,7 @@ pub mod jobs;
 pub mod store;
 pub mod stream;
 pub mod telemetry;
+pub mod usage;
 
 /// `vexil users reset-password EMAIL`: gives the user a generated password, prints it
 /// once on standard output, and ends the user's sessions.

@@ -10,6 +10,8 @@ mod live;
 mod network;
 mod offline;
 #[cfg(feature = "openfeature")]
+mod one_context;
+#[cfg(feature = "openfeature")]
 mod openfeature;
 mod resilience;
 mod support;

@@ -64,6 +64,11 @@ impl SdkKeys {
         Ok(owner)
     }
 
+    /// Forgets every key of an environment at once (after its deletion on this replica).
+    pub fn forget_environment(&self, environment_id: i64) {
+        self.cache.retain(|_, (owner, _)| owner.as_ref().is_none_or(|o| o.environment_id != environment_id));
+    }
+
     /// Forgets a key at once (after a revocation on this replica).
     pub fn forget(&self, key_id: &str) {
         self.cache.retain(|_, (owner, _)| owner.as_ref().is_none_or(|o| o.key_id != key_id));

@@ -71,7 +71,11 @@ async fn delete_environment(
     Path((project, env)): Path<(String, String)>,
     IfMatch(version): IfMatch,
 ) -> Result<StatusCode, ApiError> {
-    state.store.delete_environment(&principal.actor(), &project, &env, version).await?;
+    let id = state.store.delete_environment(&principal.actor(), &project, &env, version).await?;
+    // Its SDK keys went with it: from now on they fail here, as they will once every
+    // cached lookup has expired, and its streams end.
+    state.sdk_keys.forget_environment(id);
+    state.hubs.close(id);
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -1,8 +1,9 @@
 //! The one place where errors become HTTP responses: `application/problem+json`
 //! (RFC 9457). 5xx bodies stay generic; their cause is logged here, inside the request
-//! span.
+//! span. The OFREP routes answer the same errors in that protocol's shape instead
+//! (`http/ofrep.rs`), through [`ApiError::public_detail`] and [`ApiError::add_headers`].
 
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use vexil_core::{Problem, ValidationErrors};
@@ -76,7 +77,7 @@ impl ApiError {
         ApiError::BadRequest { detail: detail.into(), errors: Vec::new() }
     }
 
-    fn status(&self) -> StatusCode {
+    pub(crate) fn status(&self) -> StatusCode {
         match self {
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -132,10 +133,11 @@ struct ProblemBody<'a> {
     current_version: Option<i64>,
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let status = self.status();
-        let detail = match &self {
+impl ApiError {
+    /// What the client is told. A 5xx cause is logged here (inside the request span) and
+    /// replaced by a generic sentence; 503 keeps its cause, which names no internals.
+    pub(crate) fn public_detail(&self) -> String {
+        match self {
             ApiError::Internal(cause) => {
                 tracing::error!(error.cause = %cause, "request failed");
                 "an internal error occurred; the server log has the details".to_owned()
@@ -146,7 +148,27 @@ impl IntoResponse for ApiError {
             }
             ApiError::Validation(e) => format!("{} problem(s) in the request", e.problems.len()),
             other => other.to_string(),
-        };
+        }
+    }
+
+    /// Headers that go with the status whatever the body's shape.
+    pub(crate) fn add_headers(&self, headers: &mut HeaderMap) {
+        match self {
+            ApiError::TooManyRequests { retry_after_seconds } => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_seconds));
+            }
+            ApiError::Unauthorized(_) => {
+                headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            }
+            _ => {}
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let detail = self.public_detail();
         let (errors, dependents, current_version) = match &self {
             ApiError::BadRequest { errors, .. } => (errors.as_slice(), &[][..], None),
             ApiError::Validation(e) => (e.problems.as_slice(), &[][..], None),
@@ -167,15 +189,7 @@ impl IntoResponse for ApiError {
         let mut response = (status, bytes).into_response();
         let headers = response.headers_mut();
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
-        match &self {
-            ApiError::TooManyRequests { retry_after_seconds } => {
-                headers.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_seconds));
-            }
-            ApiError::Unauthorized(_) => {
-                headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-            }
-            _ => {}
-        }
+        self.add_headers(headers);
         response
     }
 }

@@ -20,10 +20,22 @@ pub(super) fn router() -> Router<AppState> {
 
 #[derive(Deserialize)]
 struct EvaluateRequest {
-    context: Context,
+    context: DebugContext,
     /// Only this flag (all flags when absent).
     #[serde(default)]
     flag: Option<String>,
+}
+
+/// A context as the debugger takes it: a key and JSON attributes, read exactly as OFREP
+/// and the SDK's OpenFeature provider read theirs ([`Context::from_json_attributes`]),
+/// so that the debugger explains the answer those paths give.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DebugContext {
+    #[serde(default)]
+    key: Option<String>,
+    #[serde(default)]
+    attributes: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 #[derive(Serialize)]
@@ -39,12 +51,18 @@ async fn evaluate_context(
     Path((project, env)): Path<(String, String)>,
     Json(body): Json<EvaluateRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
+    let attributes = body.context.attributes.unwrap_or_default();
+    let context =
+        Context::from_json_attributes(body.context.key, &attributes).map_err(|e| ApiError::BadRequest {
+            detail: format!("the context cannot be used: {e}"),
+            errors: vec![vexil_core::Problem { pointer: "/context".to_owned(), message: e.to_string() }],
+        })?;
     let environment = state.store.get_environment(&project, &env).await?;
     let live = hub_for(&state, environment.id).await?;
     let view = live.hub.view();
     let results = match &body.flag {
-        Some(flag) => vec![view.compiled.explain(flag, &body.context)],
-        None => view.compiled.flags().map(|f| view.compiled.explain(f.key(), &body.context)).collect(),
+        Some(flag) => vec![view.compiled.explain(flag, &context)],
+        None => view.compiled.flags().map(|f| view.compiled.explain(f.key(), &context)).collect(),
     };
     Ok(axum::Json(EvaluateResponse { environment: env, version: view.version, results }))
 }

@@ -74,12 +74,28 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
         Some(dir) => ui::Ui::Dir(dir.clone()),
         None => ui::Ui::Embedded,
     };
+    // Client keys are public by design (every page that uses one ships it), so the routes
+    // that take them answer any origin by default; the admin API answers only the origins
+    // configured for it, none by default; routes for server keys, which never belong in a
+    // browser, answer none.
+    let client_routes = Router::new()
+        .merge(ofrep::router())
+        .merge(stream::ofrep_router())
+        .merge(sdk::client_router())
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(client_cors(&args.client_cors_origins));
+    // Each part gets its 405 answer before its CORS layer, so that preflight requests
+    // (OPTIONS, which no route takes) reach the layer.
+    let api = api.method_not_allowed_fallback(method_not_allowed).layer(admin_cors(&args.cors_origins));
+    let health = health::router()
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(admin_cors(&args.cors_origins));
     Router::new()
         .nest("/api/v1", api)
-        .merge(health::router())
+        .merge(health)
         .merge(sdk::router())
-        .merge(ofrep::router())
         .merge(stream::router())
+        .merge(client_routes)
         .fallback(move |req: Request| ui.clone().serve(req))
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn(track_metrics))
@@ -93,31 +109,50 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
         .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
         .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), MakeRequestUuid))
         .layer(DefaultBodyLimit::max(args.max_body_bytes))
-        .layer(cors(&args.cors_origins))
         .layer(CatchPanicLayer::custom(|_| {
             ApiError::Internal("a handler panicked".to_owned()).into_response()
         }))
         .with_state(state)
 }
 
-fn cors(origins: &[String]) -> CorsLayer {
-    let allow = if origins.iter().any(|o| o == "*") {
+fn allow_origin(origins: &[String]) -> AllowOrigin {
+    if origins.iter().any(|o| o.trim() == "*") {
         AllowOrigin::any()
     } else {
         AllowOrigin::list(origins.iter().filter_map(|o| HeaderValue::from_str(o.trim()).ok()))
-    };
+    }
+}
+
+/// The admin API's policy: the configured origins (`VEXIL_CORS_ORIGINS`), none by default.
+fn admin_cors(origins: &[String]) -> CorsLayer {
     CorsLayer::new()
-        .allow_origin(allow)
+        .allow_origin(allow_origin(origins))
         .allow_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE])
         .allow_headers([
             header::AUTHORIZATION,
             header::CONTENT_TYPE,
             header::IF_MATCH,
             header::IF_NONE_MATCH,
-            HeaderName::from_static("x-api-key"),
             HeaderName::from_static("last-event-id"),
         ])
         .expose_headers([header::ETAG, header::LOCATION, REQUEST_ID.clone()])
+        .max_age(Duration::from_secs(3600))
+}
+
+/// The policy of the routes that take client keys (`VEXIL_CLIENT_CORS_ORIGINS`, any by
+/// default). Keys travel in headers, never cookies, so no credentials are allowed.
+fn client_cors(origins: &[String]) -> CorsLayer {
+    CorsLayer::new()
+        .allow_origin(allow_origin(origins))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::IF_NONE_MATCH,
+            HeaderName::from_static("x-api-key"),
+            HeaderName::from_static("last-event-id"),
+        ])
+        .expose_headers([header::ETAG, header::RETRY_AFTER, REQUEST_ID.clone()])
         .max_age(Duration::from_secs(3600))
 }
 

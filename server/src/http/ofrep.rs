@@ -1,48 +1,83 @@
 //! The OpenFeature Remote Evaluation Protocol (OFREP): single and bulk evaluation for
 //! OpenFeature providers in any language, authenticated by SDK keys.
 //!
-//! Reasons map onto the protocol's enumeration: Vexil's `DEFAULT` becomes `STATIC` and
-//! `PREREQUISITE_FAILED` becomes `DISABLED` (the off variant is served); the Vexil reason
-//! is kept in `metadata.vexilReason`. Client keys see only client-visible flags, and a
-//! hidden flag answers exactly as an unknown one.
+//! Every answer of an OFREP route is in the protocol's shape, errors included (a bad or
+//! revoked key, a deleted environment, a wrong method, a server failure): `{"errorCode",
+//! "errorDetails"}`, with `key` on the single-flag route. Reasons map onto the protocol's
+//! enumeration: Vexil's `DEFAULT` becomes `STATIC` and `PREREQUISITE_FAILED` becomes
+//! `DISABLED` (the off variant is served); the Vexil reason is kept in
+//! `metadata.vexilReason`. Client keys see only client-visible flags, and a hidden flag
+//! answers exactly as an unknown one. Values the protocol cannot carry are mapped as
+//! `docs/decisions` records: a `json` flag serving `null` sends no value (the provider's
+//! code default), one serving an array is a `GENERAL` failure.
+//!
+//! Evaluations count as usage, like the SDKs' (through [`crate::usage::UsageBuffer`]).
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use sha2::{Digest, Sha256};
-use vexil_core::{AttrValue, CompiledSnapshot, Context, ErrorCode, Evaluation, Reason};
+use vexil_core::{CompiledSnapshot, Context, ErrorCode, Evaluation, Reason};
 
 use super::error::ApiError;
 use super::extract::Path;
-use super::sdk::{hub_for, none_match};
+use super::sdk::{hub_for_key, none_match};
+use super::stream::{TokenPeriod, ofrep_event_stream};
 use crate::app::AppState;
 use crate::auth::sdk_key::SdkClient;
 use crate::store::{SdkKeyKind, SdkKeyOwner};
 
 /// Largest accepted OFREP request body.
 pub(crate) const MAX_CONTEXT_BYTES: usize = 64 * 1024;
-/// Most attributes a context may carry (after flattening nested objects).
-const MAX_ATTRIBUTES: usize = 1_000;
+/// Longest a bulk request that names a version this replica has not reached yet (from a
+/// change notification another replica sent) waits for it.
+const CATCH_UP_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
-        .route("/ofrep/v1/evaluate/flags/{key}", post(evaluate_flag))
-        .route("/ofrep/v1/evaluate/flags", post(evaluate_flags))
+        .route("/ofrep/v1/evaluate/flags/{key}", post(evaluate_flag).fallback(method_not_allowed))
+        .route("/ofrep/v1/evaluate/flags", post(evaluate_flags).fallback(method_not_allowed))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_CONTEXT_BYTES))
 }
 
-/// An OFREP error: a status and a body in the protocol's shape.
-struct OfrepError {
+/// An OFREP answer other than a success: a status and a body in the protocol's shape.
+pub(crate) struct OfrepError {
     status: StatusCode,
     key: Option<String>,
     code: &'static str,
     details: String,
+    /// Headers that go with the status (`WWW-Authenticate`, `Retry-After`), if any.
+    headers: Option<Box<HeaderMap>>,
+}
+
+impl OfrepError {
+    fn new(status: StatusCode, code: &'static str, details: impl Into<String>) -> OfrepError {
+        OfrepError { status, key: None, code, details: details.into(), headers: None }
+    }
+
+    /// The same error about one flag (the single-flag route names it).
+    fn for_flag(mut self, key: &str) -> OfrepError {
+        self.key = Some(key.to_owned());
+        self
+    }
+}
+
+/// Any error of the server, told in the protocol's shape: the status and headers stay,
+/// the body becomes `GENERAL` with the same public detail (5xx causes are logged, not
+/// sent).
+impl From<ApiError> for OfrepError {
+    fn from(e: ApiError) -> OfrepError {
+        let mut headers = HeaderMap::new();
+        e.add_headers(&mut headers);
+        let headers = (!headers.is_empty()).then(|| Box::new(headers));
+        OfrepError { status: e.status(), key: None, code: "GENERAL", details: e.public_detail(), headers }
+    }
 }
 
 impl IntoResponse for OfrepError {
@@ -56,85 +91,49 @@ impl IntoResponse for OfrepError {
             error_details: &'a str,
         }
         let body = Body { key: self.key.as_deref(), error_code: self.code, error_details: &self.details };
-        (self.status, axum::Json(body)).into_response()
+        let mut r = (self.status, axum::Json(body)).into_response();
+        if let Some(headers) = self.headers {
+            r.headers_mut().extend(*headers);
+        }
+        r
     }
 }
 
-fn invalid(key: Option<&str>, code: &'static str, details: impl Into<String>) -> OfrepError {
-    OfrepError { status: StatusCode::BAD_REQUEST, key: key.map(str::to_owned), code, details: details.into() }
+/// A method an OFREP route does not take: 405, in the protocol's shape.
+pub(super) async fn method_not_allowed() -> OfrepError {
+    ApiError::MethodNotAllowed.into()
 }
 
+fn invalid(code: &'static str, details: impl Into<String>) -> OfrepError {
+    OfrepError::new(StatusCode::BAD_REQUEST, code, details)
+}
+
+/// Reads the request: `{"context": {...}}`, the context turned into a Vexil context by
+/// the one conversion every path shares ([`Context::from_openfeature`]).
 /// [`read_request`] on a body already read, with the protocol's error code on failure
 /// (for the fuzz targets).
 pub(super) fn read_body(body: &[u8]) -> Result<(Context, Value), &'static str> {
-    read_request(None, Ok(Bytes::copy_from_slice(body))).map_err(|e| e.code)
+    read_request(Ok(Bytes::copy_from_slice(body))).map_err(|e| e.code)
 }
 
-/// Reads the request: `{"context": {...}}`, the context turned into a Vexil context.
-fn read_request(
-    key: Option<&str>,
-    body: Result<Bytes, BytesRejection>,
-) -> Result<(Context, Value), OfrepError> {
+fn read_request(body: Result<Bytes, BytesRejection>) -> Result<(Context, Value), OfrepError> {
     let bytes = body.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            invalid(key, "INVALID_CONTEXT", format!("the request is larger than {MAX_CONTEXT_BYTES} bytes"))
+            invalid("INVALID_CONTEXT", format!("the request is larger than {MAX_CONTEXT_BYTES} bytes"))
         } else {
-            invalid(key, "PARSE_ERROR", format!("could not read the request: {e}"))
+            invalid("PARSE_ERROR", format!("could not read the request: {e}"))
         }
     })?;
     let request: Value = serde_json::from_slice(&bytes)
-        .map_err(|e| invalid(key, "PARSE_ERROR", format!("the request is not valid JSON: {e}")))?;
+        .map_err(|e| invalid("PARSE_ERROR", format!("the request is not valid JSON: {e}")))?;
     let Some(context) = request.get("context") else {
-        return Err(invalid(key, "INVALID_CONTEXT", "the request has no context"));
+        return Err(invalid("INVALID_CONTEXT", "the request has no context"));
     };
     let Some(map) = context.as_object() else {
-        return Err(invalid(key, "INVALID_CONTEXT", "context must be a JSON object"));
+        return Err(invalid("INVALID_CONTEXT", "context must be a JSON object"));
     };
-    let ctx = to_context(map).map_err(|e| invalid(key, "INVALID_CONTEXT", e))?;
+    let ctx = Context::from_openfeature(map).map_err(|e| invalid("INVALID_CONTEXT", e.to_string()))?;
     Ok((ctx, context.clone()))
-}
-
-/// An OpenFeature context as a Vexil context: `targetingKey` is the key; strings,
-/// numbers, booleans and lists of strings become attributes; nested objects are
-/// flattened with dots (`{"user": {"plan": "pro"}}` gives `user.plan`); nulls and other
-/// lists are left out, since no operator can use them.
-pub(crate) fn to_context(map: &Map<String, Value>) -> Result<Context, String> {
-    let mut ctx = Context::anonymous();
-    match map.get("targetingKey") {
-        None | Some(Value::Null) => {}
-        Some(Value::String(k)) => ctx.set_key(Some(k.clone())),
-        Some(_) => return Err("targetingKey must be a string".to_owned()),
-    }
-    let mut count = 0;
-    flatten(&mut ctx, "", map, &mut count)?;
-    Ok(ctx)
-}
-
-fn flatten(
-    ctx: &mut Context,
-    prefix: &str,
-    map: &Map<String, Value>,
-    count: &mut usize,
-) -> Result<(), String> {
-    for (name, value) in map {
-        if prefix.is_empty() && name == "targetingKey" {
-            continue;
-        }
-        let full = if prefix.is_empty() { name.clone() } else { format!("{prefix}.{name}") };
-        match value {
-            Value::Object(inner) => flatten(ctx, &full, inner, count)?,
-            other => {
-                if let Some(v) = AttrValue::from_json(other) {
-                    *count += 1;
-                    if *count > MAX_ATTRIBUTES {
-                        return Err(format!("a context may carry at most {MAX_ATTRIBUTES} attributes"));
-                    }
-                    ctx.set(full, v);
-                }
-            }
-        }
-    }
-    Ok(())
 }
 
 /// Whether this key may see this flag.
@@ -153,69 +152,112 @@ fn ofrep_reason(reason: &Reason<'_>) -> &'static str {
     }
 }
 
-/// Writes a success or a per-flag failure, in the protocol's shape, straight into the
-/// response buffer (bulk answers carry a thousand of these: no intermediate values).
-fn write_evaluation(
-    out: &mut Vec<u8>,
-    flag: &str,
-    e: &Evaluation<'_>,
-    kind: SdkKeyKind,
-    version: u64,
-) -> StatusCode {
-    use std::io::Write as _;
-    let string = |out: &mut Vec<u8>, s: &str| {
-        let _ = serde_json::to_writer(&mut *out, s);
+/// A success in the protocol's shape, borrowed from the evaluation.
+#[derive(Serialize)]
+struct Success<'a> {
+    key: &'a str,
+    /// Absent for `null`: the protocol's "use the code default".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value: Option<&'a Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    variant: Option<&'a str>,
+    reason: &'static str,
+    metadata: FlagMetadata<'a>,
+}
+
+/// Per-flag metadata: only what the flag's own answer determines, so that it changes
+/// exactly when the answer does (providers diff answers to tell which flags changed).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FlagMetadata<'a> {
+    vexil_reason: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule_index: Option<usize>,
+}
+
+/// A per-flag failure in the protocol's shape.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Failure<'a> {
+    key: &'a str,
+    error_code: &'static str,
+    error_details: String,
+}
+
+/// One flag's answer: a success, or a failure and its status on the single-flag route.
+enum Answer<'a> {
+    Success(Success<'a>),
+    Failure(StatusCode, Failure<'a>),
+}
+
+impl<'a> Answer<'a> {
+    fn write(&self, out: &mut Vec<u8>) {
+        let _ = match self {
+            Answer::Success(s) => serde_json::to_writer(out, s),
+            Answer::Failure(_, f) => serde_json::to_writer(out, f),
+        };
+    }
+
+    /// The variant served, for usage counts.
+    fn served(&self) -> Option<(&'a str, &'a str)> {
+        match self {
+            Answer::Success(s) => s.variant.map(|v| (s.key, v)),
+            Answer::Failure(..) => None,
+        }
+    }
+}
+
+fn answer<'a>(flag: &'a str, e: &Evaluation<'a>, kind: SdkKeyKind) -> Answer<'a> {
+    let failure = |status, code, details: String| {
+        Answer::Failure(status, Failure { key: flag, error_code: code, error_details: details })
     };
     match e.reason {
-        Reason::Error(code) => {
-            let (status, code, details) = match code {
-                ErrorCode::FlagNotFound => {
-                    (StatusCode::NOT_FOUND, "FLAG_NOT_FOUND", format!("flag {flag:?} was not found"))
-                }
-                ErrorCode::TargetingKeyMissing => (
-                    StatusCode::BAD_REQUEST,
-                    "TARGETING_KEY_MISSING",
-                    "this flag splits traffic by the targeting key; the context has none".to_owned(),
-                ),
-                ErrorCode::InvalidContext => {
-                    (StatusCode::BAD_REQUEST, "INVALID_CONTEXT", "invalid context".to_owned())
-                }
-                ErrorCode::ParseError => (StatusCode::BAD_REQUEST, "PARSE_ERROR", "parse error".to_owned()),
-                _ => (StatusCode::BAD_REQUEST, "GENERAL", "the flag could not be evaluated".to_owned()),
-            };
-            out.extend_from_slice(b"{\"key\":");
-            string(out, flag);
-            out.extend_from_slice(b",\"errorCode\":\"");
-            out.extend_from_slice(code.as_bytes());
-            out.extend_from_slice(b"\",\"errorDetails\":");
-            string(out, &details);
-            out.push(b'}');
-            status
-        }
+        Reason::Error(code) => match code {
+            ErrorCode::FlagNotFound => {
+                failure(StatusCode::NOT_FOUND, "FLAG_NOT_FOUND", format!("flag {flag:?} was not found"))
+            }
+            ErrorCode::TargetingKeyMissing => failure(
+                StatusCode::BAD_REQUEST,
+                "TARGETING_KEY_MISSING",
+                "this flag splits traffic by the targeting key; the context has none".to_owned(),
+            ),
+            ErrorCode::InvalidContext => {
+                failure(StatusCode::BAD_REQUEST, "INVALID_CONTEXT", "invalid context".to_owned())
+            }
+            ErrorCode::ParseError => failure(
+                StatusCode::BAD_REQUEST,
+                "PARSE_ERROR",
+                "the stored flag cannot be evaluated; the server log names the problem".to_owned(),
+            ),
+            _ => failure(StatusCode::BAD_REQUEST, "GENERAL", "the flag could not be evaluated".to_owned()),
+        },
+        // The protocol's value types are scalars and objects; it has no arrays.
+        _ if e.value.is_some_and(Value::is_array) => failure(
+            StatusCode::BAD_REQUEST,
+            "GENERAL",
+            format!(
+                "flag {flag:?} serves a JSON array, which OFREP cannot carry (its values are scalars and objects)"
+            ),
+        ),
         ref reason => {
-            out.extend_from_slice(b"{\"key\":");
-            string(out, flag);
-            out.extend_from_slice(b",\"value\":");
-            let _ = serde_json::to_writer(&mut *out, e.value.unwrap_or(&Value::Null));
-            if let Some(v) = e.variant {
-                out.extend_from_slice(b",\"variant\":");
-                string(out, v);
-            }
-            out.extend_from_slice(b",\"reason\":\"");
-            out.extend_from_slice(ofrep_reason(reason).as_bytes());
-            out.extend_from_slice(b"\",\"metadata\":{\"vexilReason\":\"");
-            out.extend_from_slice(reason_name(reason).as_bytes());
-            out.extend_from_slice(b"\"");
-            // Client keys ship to browsers: they never learn about the rules.
-            if kind == SdkKeyKind::Server {
-                if let Reason::TargetingMatch { rule: Some(r) } = reason {
-                    out.extend_from_slice(b",\"ruleId\":");
-                    string(out, r.id);
-                    let _ = write!(out, ",\"ruleIndex\":{}", r.index);
-                }
-            }
-            let _ = write!(out, ",\"environmentVersion\":{version}}}}}");
-            StatusCode::OK
+            let rule = match reason {
+                // Client keys ship to browsers: they never learn about the rules.
+                Reason::TargetingMatch { rule: Some(r) } if kind == SdkKeyKind::Server => Some(r),
+                _ => None,
+            };
+            Answer::Success(Success {
+                key: flag,
+                value: e.value.filter(|v| !v.is_null()),
+                variant: e.variant,
+                reason: ofrep_reason(reason),
+                metadata: FlagMetadata {
+                    vexil_reason: reason.kind().as_str(),
+                    rule_id: rule.map(|r| r.id),
+                    rule_index: rule.map(|r| r.index),
+                },
+            })
         }
     }
 }
@@ -226,29 +268,31 @@ fn json_response(status: StatusCode, body: Vec<u8>) -> Response {
     r
 }
 
-fn reason_name(reason: &Reason<'_>) -> &'static str {
-    reason.kind().as_str()
-}
-
 async fn evaluate_flag(
     State(state): State<AppState>,
-    SdkClient(key): SdkClient,
-    Path(flag): Path<String>,
+    key: Result<SdkClient, ApiError>,
+    flag: Result<Path<String>, ApiError>,
     body: Result<Bytes, BytesRejection>,
-) -> Result<Response, ApiError> {
-    let (ctx, _) = match read_request(Some(&flag), body) {
-        Ok(r) => r,
-        Err(e) => return Ok(e.into_response()),
-    };
-    let live = hub_for(&state, key.environment_id).await?;
+) -> Result<Response, OfrepError> {
+    let Path(flag) = flag?;
+    let on_flag = |e: OfrepError| e.for_flag(&flag);
+    let SdkClient(key) = key.map_err(|e| on_flag(e.into()))?;
+    let (ctx, _) = read_request(body).map_err(on_flag)?;
+    let live = hub_for_key(&state, key.environment_id).await.map_err(|e| on_flag(e.into()))?;
     let view = live.hub.view();
     let result = if visible(&view.compiled, &key, &flag) {
         view.compiled.evaluate(&flag, &ctx)
     } else {
         Evaluation::error(ErrorCode::FlagNotFound)
     };
+    let answer = answer(&flag, &result, key.kind);
+    state.usage.record(key.environment_id, answer.served());
     let mut body = Vec::with_capacity(256);
-    let status = write_evaluation(&mut body, &flag, &result, key.kind, view.version);
+    answer.write(&mut body);
+    let status = match answer {
+        Answer::Success(_) => StatusCode::OK,
+        Answer::Failure(status, _) => status,
+    };
     Ok(json_response(status, body))
 }
 
@@ -284,55 +328,73 @@ fn canonical_hash(value: &Value) -> String {
     hex::encode(&h.finalize()[..8])
 }
 
+/// The version a change notification named (`flagConfigEtag`, which Vexil's
+/// notifications set to the environment version), if the request carries one.
+fn announced_version(query: Option<&str>) -> Option<u64> {
+    form_urlencoded::parse(query.unwrap_or("").as_bytes())
+        .find(|(name, _)| name == "flagConfigEtag")
+        .and_then(|(_, v)| v.trim().trim_matches('"').parse().ok())
+}
+
 async fn evaluate_flags(
     State(state): State<AppState>,
-    SdkClient(key): SdkClient,
+    key: Result<SdkClient, ApiError>,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
-) -> Result<Response, ApiError> {
-    let (ctx, raw_context) = match read_request(None, body) {
-        Ok(r) => r,
-        Err(e) => return Ok(e.into_response()),
+) -> Result<Response, OfrepError> {
+    let SdkClient(key) = key?;
+    let (ctx, raw_context) = read_request(body)?;
+    let live = hub_for_key(&state, key.environment_id).await?;
+    // A notification from another replica may name a version this one has not applied
+    // yet: answering with the older one would leave the provider stale until the next
+    // change.
+    let view = match announced_version(query.as_deref()) {
+        Some(v) => live.view_at_least(v, CATCH_UP_WAIT).await,
+        None => live.hub.view(),
     };
-    let live = hub_for(&state, key.environment_id).await?;
-    let view = live.hub.view();
-    // The results depend on the configuration, the context and the kind of key.
+    // The results depend on the configuration, the context and the kind of key; the
+    // answer also carries a stream URL that expires with the token period.
     let kind = match key.kind {
         SdkKeyKind::Server => 's',
         SdkKeyKind::Client => 'c',
     };
-    let etag = format!("\"{}-{kind}{}\"", view.version, canonical_hash(&raw_context));
-    if none_match(&headers, &etag) {
-        let mut r = StatusCode::NOT_MODIFIED.into_response();
-        if let Ok(v) = HeaderValue::from_str(&etag) {
-            r.headers_mut().insert(header::ETAG, v);
+    let period = TokenPeriod::now(&state);
+    let etag = format!("\"{}-{kind}{}-{}\"", view.version, canonical_hash(&raw_context), period.index());
+    let mut r = if none_match(&headers, &etag) {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        let mut body = Vec::with_capacity(128 * view.compiled.len() + 512);
+        body.extend_from_slice(b"{\"flags\":[");
+        let mut served = Vec::with_capacity(view.compiled.len());
+        let mut first = true;
+        // Both iterate in snapshot order.
+        for ((flag, e), info) in view.compiled.evaluate_all(&ctx).zip(view.compiled.flags()) {
+            if key.kind == SdkKeyKind::Client && !info.client_visible() {
+                continue;
+            }
+            if !first {
+                body.push(b',');
+            }
+            first = false;
+            let answer = answer(flag, &e, key.kind);
+            answer.write(&mut body);
+            served.extend(answer.served());
         }
-        return Ok(r);
-    }
-    let mut body = Vec::with_capacity(128 * view.compiled.len() + 512);
-    body.extend_from_slice(b"{\"flags\":[");
-    let mut first = true;
-    // Both iterate in snapshot order.
-    for ((flag, e), info) in view.compiled.evaluate_all(&ctx).zip(view.compiled.flags()) {
-        if key.kind == SdkKeyKind::Client && !info.client_visible() {
-            continue;
+        // A bulk answer hands every flag to the client: each counts as evaluated once.
+        state.usage.record(key.environment_id, served);
+        body.extend_from_slice(b"],\"metadata\":");
+        let metadata =
+            serde_json::json!({"version": view.version.to_string(), "environment": view.environment});
+        let _ = serde_json::to_writer(&mut body, &metadata);
+        if let Some(stream) = ofrep_event_stream(&state, &key, view.version, period, &headers) {
+            body.extend_from_slice(b",\"eventStreams\":[");
+            let _ = serde_json::to_writer(&mut body, &stream);
+            body.push(b']');
         }
-        if !first {
-            body.push(b',');
-        }
-        first = false;
-        write_evaluation(&mut body, flag, &e, key.kind, view.version);
-    }
-    body.extend_from_slice(b"],\"metadata\":");
-    let metadata = serde_json::json!({"version": view.version.to_string(), "environment": view.environment});
-    let _ = serde_json::to_writer(&mut body, &metadata);
-    if let Some(stream) = super::stream::ofrep_event_stream(&state, &key) {
-        body.extend_from_slice(b",\"eventStreams\":[");
-        let _ = serde_json::to_writer(&mut body, &stream);
-        body.push(b']');
-    }
-    body.push(b'}');
-    let mut r = json_response(StatusCode::OK, body);
+        body.push(b'}');
+        json_response(StatusCode::OK, body)
+    };
     if let Ok(v) = HeaderValue::from_str(&etag) {
         r.headers_mut().insert(header::ETAG, v);
     }

@@ -20,19 +20,40 @@ use crate::auth::sdk_key::{SdkClient, ServerSdk};
 use crate::store::{MetricKey, MetricSums, Timestamp, UsageKey};
 use crate::stream::{HubError, LiveHub};
 
+/// Routes for server keys only.
 pub(super) fn router() -> Router<AppState> {
-    Router::new().route("/sdk/v1/config", get(get_config)).route("/sdk/v1/events", post(post_events))
+    Router::new().route("/sdk/v1/config", get(get_config))
 }
 
-/// The hub of an SDK key's environment.
+/// Routes that also take client keys (browsers report usage and metric events).
+pub(super) fn client_router() -> Router<AppState> {
+    Router::new().route("/sdk/v1/events", post(post_events))
+}
+
+/// The hub of an environment the caller has just looked up.
 pub(crate) async fn hub_for(
     state: &AppState,
     environment_id: i64,
 ) -> Result<std::sync::Arc<LiveHub>, ApiError> {
     state.hubs.get(environment_id).await.map_err(|e| match e {
-        HubError::Gone => ApiError::NotFound("the environment of this key no longer exists".to_owned()),
+        HubError::Gone => ApiError::NotFound("the environment no longer exists".to_owned()),
         HubError::Store(e) => e.into(),
         HubError::Invalid(e) => ApiError::Internal(e),
+    })
+}
+
+/// The hub of an SDK key's environment. A deleted environment takes its keys with it:
+/// until the cached key lookup expires, its key answers exactly as it will after (401),
+/// never a 404 that a client could take for a missing flag.
+pub(crate) async fn hub_for_key(
+    state: &AppState,
+    environment_id: i64,
+) -> Result<std::sync::Arc<LiveHub>, ApiError> {
+    hub_for(state, environment_id).await.map_err(|e| match e {
+        ApiError::NotFound(_) => ApiError::Unauthorized(
+            "the SDK key is unknown, revoked or expired (its environment was deleted)".to_owned(),
+        ),
+        other => other,
     })
 }
 
@@ -64,7 +85,7 @@ async fn get_config(
     ServerSdk(key): ServerSdk,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let live = hub_for(&state, key.environment_id).await?;
+    let live = hub_for_key(&state, key.environment_id).await?;
     let view = live.hub.view();
     let etag = format!("\"{}\"", view.version);
     let mut response = if none_match(&headers, &etag) {
@@ -155,7 +176,7 @@ async fn post_events(
         }
         None => Some(now),
     };
-    let live = hub_for(&state, key.environment_id).await?;
+    let live = hub_for_key(&state, key.environment_id).await?;
     let view = live.hub.view();
     // A client key reports only flags it may see; others count as unknown, so that the
     // answer tells a browser nothing about hidden flags.

@@ -3,22 +3,27 @@
 //! cannot send headers: the URL carries a signed token).
 
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::get;
-use serde::Deserialize;
 
 use super::error::ApiError;
-use super::extract::Query;
-use super::sdk::hub_for;
+use super::ofrep::OfrepError;
+use super::sdk::hub_for_key;
 use crate::app::AppState;
 use crate::auth::sdk_key::ServerSdk;
 use crate::store::{SdkKeyOwner, Timestamp};
 use crate::stream::sse;
 
 pub(super) fn router() -> Router<AppState> {
-    Router::new().route("/sdk/v1/stream", get(get_stream)).route("/ofrep/v1/events", get(get_ofrep_events))
+    Router::new().route("/sdk/v1/stream", get(get_stream))
+}
+
+/// The OFREP notification stream, which takes the same CORS policy as the other routes
+/// for client keys.
+pub(super) fn ofrep_router() -> Router<AppState> {
+    Router::new().route("/ofrep/v1/events", get(get_ofrep_events).fallback(super::ofrep::method_not_allowed))
 }
 
 async fn get_stream(
@@ -29,53 +34,127 @@ async fn get_stream(
     // An id this server did not issue just means "start from a snapshot".
     let last_event_id =
         headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok());
-    let live = hub_for(&state, key.environment_id).await?;
+    let live = hub_for_key(&state, key.environment_id).await?;
     Ok(sse::sdk_stream(live, last_event_id, key.key_id, &state.ends, state.settings.keepalive))
 }
 
-/// Seconds an OFREP notification URL stays valid for opening a stream.
-const OFREP_TOKEN_HOURS: i64 = 1;
+/// The signed URL of an OFREP notification stream is valid until the end of the period
+/// after the one it was issued in (one to two periods of
+/// `VEXIL_OFREP_STREAM_TOKEN_SECONDS`). Successive bulk answers at one version within a
+/// period carry the same URL (some providers reconnect when it changes), and the period
+/// is part of the bulk ETag, so that an answer revalidated with a 304 always holds a URL
+/// valid for at least one more period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct TokenPeriod(i64);
 
-/// The `eventStreams` entry of a bulk OFREP response. The token's expiry is rounded to
-/// the hour so that successive responses carry the same URL (providers reconnect when
-/// the URL changes).
-pub(crate) fn ofrep_event_stream(state: &AppState, key: &SdkKeyOwner) -> Option<serde_json::Value> {
-    let hour = Timestamp::now().0 / 3_600_000;
-    let expires = Timestamp((hour + 1 + OFREP_TOKEN_HOURS) * 3_600_000);
+impl TokenPeriod {
+    /// The current period.
+    pub(crate) fn now(state: &AppState) -> TokenPeriod {
+        TokenPeriod(Timestamp::now().0 / 1000 / state.settings.ofrep_stream_token_seconds)
+    }
+
+    /// Its number, for the ETag.
+    pub(crate) fn index(self) -> i64 {
+        self.0
+    }
+
+    fn expires(self, state: &AppState) -> Timestamp {
+        Timestamp((self.0 + 2) * state.settings.ofrep_stream_token_seconds * 1000)
+    }
+}
+
+/// The `eventStreams` entry of a bulk OFREP answer computed at `version`. The URL
+/// carries that version, so that a change committed between the answer and the
+/// stream's first connection is announced on connect. It is absolute when
+/// `VEXIL_PUBLIC_URL` is set; otherwise a path the provider joins to the origin of its
+/// base URL, behind the proxy's `X-Forwarded-Prefix` if there is one.
+pub(crate) fn ofrep_event_stream(
+    state: &AppState,
+    key: &SdkKeyOwner,
+    version: u64,
+    period: TokenPeriod,
+    headers: &HeaderMap,
+) -> Option<serde_json::Value> {
     let token = state
         .auth
         .keys
-        .issue_stream(&format!("sdk:{}", key.key_id), &key.environment_id.to_string(), expires)
+        .issue_stream(&format!("sdk:{}", key.key_id), &key.environment_id.to_string(), period.expires(state))
         .ok()?;
-    Some(serde_json::json!({
-        "type": "sse",
-        "endpoint": {"requestUri": format!("/ofrep/v1/events?token={token}")},
-        "inactivityDelaySec": 120,
-    }))
+    let path = format!("/ofrep/v1/events?token={token}&v={version}");
+    let entry = match &state.settings.public_url {
+        Some(base) => serde_json::json!({
+            "type": "sse",
+            "url": format!("{}{path}", base.as_str()),
+            "inactivityDelaySec": 120,
+        }),
+        None => serde_json::json!({
+            "type": "sse",
+            "endpoint": {"requestUri": format!("{}{path}", forwarded_prefix(headers).unwrap_or(""))},
+            "inactivityDelaySec": 120,
+        }),
+    };
+    Some(entry)
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct TokenQuery {
+/// The path prefix a reverse proxy says it strips (`X-Forwarded-Prefix: /flags`), if it
+/// is a plain absolute path: anything else (a second slash in front would make the link
+/// point at another host) is ignored.
+pub(crate) fn forwarded_prefix(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get("x-forwarded-prefix")?.to_str().ok()?.trim().trim_end_matches('/');
+    let plain = value.starts_with('/')
+        && !value.starts_with("//")
+        && value.len() <= 256
+        && value.bytes().all(|b| b.is_ascii_alphanumeric() || b"/-._~%!$&'()*+,;=:@".contains(&b));
+    plain.then_some(value)
+}
+
+/// `token`, plus the version the client holds: `Last-Event-ID` (the header, or the
+/// `lastEventId` parameter EventSource polyfills add), else `v` from the URL. Other
+/// parameters are ignored, and so is a version that is not a number.
+struct EventsQuery {
     token: Option<String>,
+    held: Option<u64>,
+}
+
+impl EventsQuery {
+    fn read(query: Option<&str>, headers: &HeaderMap) -> EventsQuery {
+        let mut token = None;
+        let (mut v, mut last_event_id) = (None, None);
+        for (name, value) in form_urlencoded::parse(query.unwrap_or("").as_bytes()) {
+            match &*name {
+                "token" => token = Some(value.into_owned()),
+                "v" => v = value.trim().parse::<u64>().ok(),
+                "lastEventId" => last_event_id = value.trim().parse::<u64>().ok(),
+                _ => {}
+            }
+        }
+        let header = headers
+            .get("last-event-id")
+            .and_then(|h| h.to_str().ok())
+            .and_then(|h| h.trim().parse::<u64>().ok());
+        EventsQuery { token, held: header.or(last_event_id).or(v) }
+    }
 }
 
 async fn get_ofrep_events(
     State(state): State<AppState>,
-    Query(q): Query<TokenQuery>,
-) -> Result<Response, ApiError> {
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, OfrepError> {
+    let q = EventsQuery::read(query.as_deref(), &headers);
     let Some(claims) = q.token.and_then(|t| state.auth.keys.verify_stream(&t)) else {
         return Err(ApiError::Unauthorized(
             "the stream token is invalid or expired; fetch the flags again".to_owned(),
-        ));
+        )
+        .into());
     };
     let (Some(key_id), Ok(environment_id)) = (claims.sub.strip_prefix("sdk:"), claims.scope.parse::<i64>())
     else {
-        return Err(ApiError::Unauthorized("this token does not open an OFREP stream".to_owned()));
+        return Err(ApiError::Unauthorized("this token does not open an OFREP stream".to_owned()).into());
     };
-    if !state.store.sdk_key_live(key_id).await? {
-        return Err(ApiError::Unauthorized("the SDK key of this stream was revoked".to_owned()));
+    if !state.store.sdk_key_live(key_id).await.map_err(ApiError::from)? {
+        return Err(ApiError::Unauthorized("the SDK key of this stream was revoked".to_owned()).into());
     }
-    let live = hub_for(&state, environment_id).await?;
-    Ok(sse::refetch_stream(live, key_id.to_owned(), &state.ends, state.settings.keepalive))
+    let live = hub_for_key(&state, environment_id).await?;
+    Ok(sse::refetch_stream(live, q.held, key_id.to_owned(), &state.ends, state.settings.keepalive))
 }

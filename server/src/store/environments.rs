@@ -293,7 +293,7 @@ impl Store {
         project: &str,
         key: &str,
         expected_version: Option<i64>,
-    ) -> Result<()> {
+    ) -> Result<i64> {
         let mut tx = self.begin().await?;
         let project_id = super::lock_project(&mut tx, project).await?;
         let before = fetch(&mut tx, project_id, key).await?;
@@ -320,6 +320,7 @@ impl Store {
             },
         )
         .await?;
-        self.commit(tx, vec![removed]).await
+        self.commit(tx, vec![removed]).await?;
+        Ok(before.id)
     }
 }

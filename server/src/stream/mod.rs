@@ -48,6 +48,36 @@ pub struct LiveHub {
     pub closed: CancellationToken,
 }
 
+impl LiveHub {
+    /// The current view once it has reached `version` (a version another replica, or
+    /// this one, has announced), or after `timeout`, whichever comes first.
+    pub async fn view_at_least(&self, version: u64, timeout: Duration) -> Arc<EnvView> {
+        let mut rx = self.hub.subscribe();
+        let view = self.hub.view();
+        if view.version >= version {
+            return view;
+        }
+        // This replica may not have heard of it yet: look in the database now.
+        self.hub.wake.notify_one();
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            tokio::select! {
+                () = tokio::time::sleep_until(deadline) => return self.hub.view(),
+                () = self.closed.cancelled() => return self.hub.view(),
+                m = rx.recv() => {
+                    if matches!(m, Err(tokio::sync::broadcast::error::RecvError::Closed)) {
+                        return self.hub.view();
+                    }
+                    let view = self.hub.view();
+                    if view.version >= version {
+                        return view;
+                    }
+                }
+            }
+        }
+    }
+}
+
 impl Hubs {
     /// An empty registry; hubs load on first use.
     pub fn new(store: Store, sizes: HubSizes, shutdown: CancellationToken) -> Arc<Hubs> {
@@ -77,6 +107,14 @@ impl Hubs {
         self.hubs.insert(environment_id, live.clone());
         tokio::spawn(refresh_loop(self.clone(), environment_id, live.clone()));
         Ok(live)
+    }
+
+    /// Drops the hub of a deleted environment and ends its streams, without waiting for
+    /// its refresh to notice.
+    pub fn close(&self, environment_id: i64) {
+        if let Some((_, live)) = self.hubs.remove(&environment_id) {
+            live.closed.cancel();
+        }
     }
 
     /// Tells a loaded hub that its environment may have changed.

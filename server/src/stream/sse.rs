@@ -202,12 +202,32 @@ pub fn sdk_stream(
 }
 
 /// The OFREP notification stream: `refetchEvaluation` with the new version on every
-/// change.
-pub fn refetch_stream(live: Arc<LiveHub>, key_id: String, ends: &Ends, keepalive: Duration) -> Response {
+/// change. `held` is the version the client's results were computed at (from
+/// `Last-Event-ID`, or the version in the URL its bulk answer gave); when the
+/// environment has moved on since, or the client's version is unknown, the stream opens
+/// with a notice at once, so that nothing committed while it was not listening is
+/// missed.
+pub fn refetch_stream(
+    live: Arc<LiveHub>,
+    held: Option<u64>,
+    key_id: String,
+    ends: &Ends,
+    keepalive: Duration,
+) -> Response {
+    // Subscribed before the view is read: a change committed in between is either in
+    // the view or comes through the subscription.
     let rx = live.hub.subscribe();
     let mut s = new_stream(live, rx, key_id, ends, keepalive, StreamKind::Refetch);
     s.queue.push_back(retry_frame());
-    s.last = s.live.hub.view().version;
+    let current = s.live.hub.view().version;
+    match held {
+        // Up to date, or ahead of this replica (which will catch up): only what comes.
+        Some(held) if held >= current => s.last = held,
+        _ => {
+            s.last = current;
+            s.queue.push_back(refetch_frame(current));
+        }
+    }
     response(body_of(s, "ofrep"))
 }
 

@@ -270,7 +270,7 @@ async fn ofrep_results_equal_the_core_engine_on_the_same_snapshot(app: TestApp) 
 }
 
 async fn the_debugger_explains_rules_conditions_and_buckets(app: TestApp) {
-    seed(&app).await;
+    let (key, _) = seed(&app).await;
     let path = "/api/v1/projects/default/environments/production/evaluate";
     let r = app
         .req(Method::POST, path)
@@ -300,11 +300,30 @@ async fn the_debugger_explains_rules_conditions_and_buckets(app: TestApp) {
         .await;
     assert_eq!(one.body["results"].as_array().unwrap().len(), 1);
     assert_eq!(one.body["results"][0]["result"]["rule_id"], "germany");
-    let bad = app
+    // Attributes are read as OFREP reads a context: objects flatten with dots.
+    let nested = app
         .req(Method::POST, path)
-        .json(json!({"context": {"key": "u", "attributes": {"nested": {"a": 1}}}}))
+        .json(json!({"flag": "beta", "context": {"key": "u", "attributes": {"country": null, "geo": {"country": "DE"}}}}))
         .send()
         .await;
+    assert_eq!(nested.status, StatusCode::OK, "{}", nested.body);
+    app.req(Method::PUT, "/api/v1/projects/default/flags/beta/environments/production").header("if-match", "*")
+        .json(json!({"enabled": true, "off_variant": "off", "default": {"variant": "off"},
+            "rules": [{"id": "germany", "conditions": [{"attribute": "geo.country", "op": "in", "values": ["DE"]}], "serve": {"variant": "on"}}]}))
+        .send().await;
+    config_at_least(&app, &key, env_version(&app, "production").await).await;
+    let nested = app
+        .req(Method::POST, path)
+        .json(json!({"flag": "beta", "context": {"key": "u", "attributes": {"geo": {"country": "DE"}}}}))
+        .send()
+        .await;
+    assert_eq!(nested.body["results"][0]["result"]["variant"], "on", "{}", nested.body);
+    let mut deep = json!("x");
+    for _ in 0..40 {
+        deep = json!({ "a": deep });
+    }
+    let bad =
+        app.req(Method::POST, path).json(json!({"context": {"key": "u", "attributes": deep}})).send().await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{}", bad.body);
     let typo =
         app.req(Method::POST, path).json(json!({"context": {"key": "u", "attribute": {}}})).send().await;

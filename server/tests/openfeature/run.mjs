@@ -3,12 +3,16 @@
 // @openfeature/web-sdk + @openfeature/ofrep-web-provider (with live updates over SSE).
 // Every value they resolve must equal what vexil-core gives for the same context (read
 // from Vexil's evaluation debugger), and every raw OFREP response must validate against
-// the schemas of openapi/openapi.yaml.
+// the schemas of openapi/openapi.yaml. The web provider also runs behind a reverse proxy
+// that serves Vexil under a path prefix and can hold or cut its event streams, to show
+// that no change is missed: one made before the stream first connects, one made while it
+// reconnects, and one made after its URL expired.
 //
 // Usage: VEXIL_BIN=target/debug/vexil node run.mjs
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,7 +73,7 @@ function freePort() {
   });
 }
 
-async function startVexil() {
+async function startVexil(extraEnv = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'vexil-of-'));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
@@ -81,6 +85,7 @@ async function startVexil() {
       VEXIL_ADMIN_EMAIL: 'of@example.com',
       VEXIL_ADMIN_PASSWORD: 'openfeature-password',
       VEXIL_LOG_FORMAT: 'json',
+      ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -107,6 +112,82 @@ async function startVexil() {
   };
 }
 
+/**
+ * A reverse proxy in front of Vexil that can hold new event-stream requests and cut open
+ * ones. With a `prefix` it serves Vexil under that path (it strips the prefix and says so
+ * in `X-Forwarded-Prefix`) and answers 404 elsewhere.
+ */
+async function startProxy(target, prefix = '') {
+  const upstream = new URL(target);
+  const held = [];
+  const open = new Set();
+  const eventRequests = [];
+  let holding = false;
+  const server = http.createServer((req, res) => {
+    if (!req.url.startsWith(`${prefix}/`)) {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end(`not under ${prefix}`);
+      return;
+    }
+    const path = req.url.slice(prefix.length);
+    const forwarded = prefix ? { 'x-forwarded-prefix': prefix } : {};
+    const isEvents = path.startsWith('/ofrep/v1/events');
+    const forward = () => {
+      const up = http.request(
+        { host: upstream.hostname, port: upstream.port, path, method: req.method, headers: { ...req.headers, host: upstream.host, ...forwarded } },
+        (upRes) => {
+          res.writeHead(upRes.statusCode, upRes.headers);
+          upRes.pipe(res);
+          if (isEvents) {
+            const conn = { res, upRes };
+            open.add(conn);
+            res.on('close', () => open.delete(conn));
+          }
+        },
+      );
+      up.on('error', () => res.destroy());
+      req.pipe(up);
+    };
+    if (isEvents) eventRequests.push({ headers: req.headers, url: req.url });
+    if (isEvents && holding) held.push(forward);
+    else forward();
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    base: `http://127.0.0.1:${server.address().port}${prefix}`,
+    prefix,
+    eventRequests,
+    openStreams: () => open.size,
+    heldStreams: () => held.length,
+    hold: () => (holding = true),
+    release: () => {
+      holding = false;
+      held.splice(0).forEach((f) => f());
+    },
+    cut: () => {
+      for (const c of open) {
+        c.upRes.destroy();
+        c.res.destroy();
+      }
+      open.clear();
+    },
+    close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(r); }),
+  };
+}
+
+/** Waits until the served snapshot has every change made so far. */
+async function caughtUp(base, keys) {
+  const env = await api(base, keys.token, 'GET', '/api/v1/projects/default/environments/production');
+  await until('the snapshot to catch up', async () => {
+    const r = await fetch(`${base}/sdk/v1/config`, { headers: { authorization: `Bearer ${keys.serverKey}` } });
+    return (await r.json()).version >= env.snapshot_version;
+  });
+}
+
+async function toggle(base, keys, flag, enabled) {
+  await api(base, keys.token, 'POST', `/api/v1/projects/default/flags/${flag}/environments/production/toggle`, { enabled });
+}
+
 async function api(base, token, method, path, body, headers = {}) {
   const r = await fetch(`${base}${path}`, {
     method,
@@ -126,6 +207,7 @@ const FLAGS = [
   { key: 'max-items', kind: 'number', client_visible: true, variants: [{ key: 'few', value: 10 }, { key: 'many', value: 250 }] },
   { key: 'theme', kind: 'json', client_visible: true, variants: [{ key: 'dark', value: { bg: '#000', accent: 'teal' } }, { key: 'light', value: { bg: '#fff', accent: 'navy' } }] },
   { key: 'half', kind: 'boolean', client_visible: true },
+  { key: 'nested-rule', kind: 'boolean', client_visible: true },
 ];
 const CONFIGS = {
   'new-checkout': { enabled: true, off_variant: 'off', default: { variant: 'off' }, rules: [{ id: 'germany', conditions: [{ attribute: 'country', op: 'in', values: ['DE'] }], serve: { variant: 'on' } }] },
@@ -134,17 +216,18 @@ const CONFIGS = {
   'max-items': { enabled: true, off_variant: 'few', default: { variant: 'many' } },
   theme: { enabled: true, off_variant: 'light', default: { variant: 'dark' } },
   half: { enabled: true, off_variant: 'off', default: { rollout: { weights: [{ variant: 'on', weight: 50000 }, { variant: 'off', weight: 50000 }] } } },
+  'nested-rule': { enabled: true, off_variant: 'off', default: { variant: 'off' }, rules: [{ id: 'pro', conditions: [{ attribute: 'user.plan', op: 'in', values: ['pro'] }], serve: { variant: 'on' } }] },
 };
 
-async function seed(base) {
+async function seed(base, { flags = FLAGS, configs = CONFIGS } = {}) {
   const login = await fetch(`${base}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email: 'of@example.com', password: 'openfeature-password' }),
   });
   const { token } = await login.json();
-  for (const f of FLAGS) await api(base, token, 'POST', '/api/v1/projects/default/flags', f);
-  for (const [key, config] of Object.entries(CONFIGS)) {
+  for (const f of flags) await api(base, token, 'POST', '/api/v1/projects/default/flags', f);
+  for (const [key, config] of Object.entries(configs)) {
     await api(base, token, 'PUT', `/api/v1/projects/default/flags/${key}/environments/production`, config, { 'if-match': '*' });
   }
   const server = await api(base, token, 'POST', '/api/v1/projects/default/environments/production/sdk-keys', { kind: 'server' });
@@ -185,6 +268,7 @@ function ofrepValidators() {
     notFound: ajv.compile(rewrite(responseSchema('/ofrep/v1/evaluate/flags/{key}', '404'))),
     failure: ajv.compile(rewrite(responseSchema('/ofrep/v1/evaluate/flags/{key}', '400'))),
     bulk: ajv.compile(rewrite(responseSchema('/ofrep/v1/evaluate/flags', '200'))),
+    unauthorized: ajv.compile(rewrite(responseSchema('/ofrep/v1/evaluate/flags', '401'))),
   };
 }
 
@@ -217,6 +301,19 @@ async function serverSdkChecks(base, keys) {
         assert(details.errorCode === undefined, `${flag}: unexpected error ${details.errorCode}`);
       }
     }
+  });
+  await check('nested context objects are targeted by dotted names, as the debugger evaluates them', async () => {
+    for (const ctx of [
+      { targetingKey: 'n1', user: { plan: 'pro' } },
+      { targetingKey: 'n2', user: { plan: 'free', org: { tier: 2 } } },
+      { targetingKey: 'n3', 'user.plan': 'pro', user: { plan: 'free' } },
+    ]) {
+      const d = await client.getBooleanDetails('nested-rule', false, ctx);
+      const expected = await reference(base, keys.token, 'nested-rule', ctx);
+      assertEqual([d.value, d.variant], [expected.value, expected.variant], JSON.stringify(ctx));
+    }
+    const on = await client.getBooleanDetails('nested-rule', false, { targetingKey: 'n1', user: { plan: 'pro' } });
+    assertEqual([on.value, on.reason], [true, 'TARGETING_MATCH'], 'user.plan = pro');
   });
   await check('targeting: a rule matches with TARGETING_MATCH, the default is STATIC', async () => {
     const de = await client.getBooleanDetails('new-checkout', false, { targetingKey: 'u', country: 'DE' });
@@ -282,6 +379,15 @@ async function rawResponseChecks(base, keys) {
     });
     assertEqual(again.status, 304, 'If-None-Match');
   });
+  await check('errors are in the protocol\'s shape, and an event stream is advertised', async () => {
+    const r = await post('/ofrep/v1/evaluate/flags', { context: {} }, 'vx_cli_unknown');
+    assertEqual(r.status, 401, 'status');
+    assert(r.headers.get('content-type') === 'application/json', r.headers.get('content-type'));
+    assert(v.unauthorized(await r.json()), JSON.stringify(v.unauthorized.errors));
+    const bulk = await (await post('/ofrep/v1/evaluate/flags', { context: { targetingKey: 'u1' } }, keys.clientKey)).json();
+    assertEqual(bulk.eventStreams?.[0]?.type, 'sse', 'eventStreams');
+    for (const f of bulk.flags) assert(f.metadata?.environmentVersion === undefined, `${f.key} carries the environment version`);
+  });
   await check('a client key cannot see a flag that is not client-visible', async () => {
     const r = await post('/ofrep/v1/evaluate/flags/secret-rollout', { context: { targetingKey: 'u1' } }, keys.clientKey);
     assertEqual(r.status, 404, 'hidden flag');
@@ -317,15 +423,112 @@ async function webSdkChecks(base, keys) {
     const d = client.getBooleanDetails('secret-rollout', true);
     assertEqual([d.value, d.errorCode], [true, 'FLAG_NOT_FOUND'], 'hidden flag');
   });
-  await check('a change made through the API reaches the web provider over the event stream', async () => {
-    let changed = false;
-    client.addHandler(ClientProviderEvents.ConfigurationChanged, () => (changed = true));
+  await check('a change made through the API reaches the web provider, which is told only that flag changed', async () => {
+    let changed;
+    client.addHandler(ClientProviderEvents.ConfigurationChanged, (details) => (changed = details));
     assertEqual(client.getBooleanValue('new-checkout', false), true, 'before');
     await api(base, keys.token, 'POST', '/api/v1/projects/default/flags/new-checkout/environments/production/toggle', { enabled: false });
     await until('ConfigurationChanged', async () => changed);
     assertEqual(client.getBooleanValue('new-checkout', true), false, 'after the kill switch');
+    assertEqual(changed.flagsChanged, ['new-checkout'], 'flagsChanged');
   });
   await WebOpenFeature.close();
+}
+
+/** A web provider behind the prefix proxy, in its own domain; returns its client. */
+async function proxiedWebClient(proxy, keys, domain, ctx) {
+  const provider = new OFREPWebProvider({
+    baseUrl: proxy.base,
+    headers: [['Authorization', `Bearer ${keys.clientKey}`]],
+    cacheMode: 'disabled',
+    changeDetection: 'sse',
+  });
+  await WebOpenFeature.setContext(domain, ctx);
+  await WebOpenFeature.setProviderAndWait(domain, provider);
+  const client = WebOpenFeature.getClient(domain);
+  const seen = [];
+  client.addHandler(ClientProviderEvents.ConfigurationChanged, (d) => seen.push(d));
+  return { client, seen };
+}
+
+async function proxiedWebChecks(base, keys) {
+  console.log('web provider behind reverse proxies (one adds a path prefix; both hold and cut streams)');
+  const prefixed = await startProxy(base, '/flags');
+  try {
+    await check('behind a path prefix, the stream URL works and changes arrive', async () => {
+      const { client, seen } = await proxiedWebClient(prefixed, keys, 'prefix', { targetingKey: 'p1' });
+      await until('the event stream to open', async () => prefixed.openStreams() > 0);
+      const before = client.getBooleanValue('nested-rule', true);
+      await api(base, keys.token, 'PUT', '/api/v1/projects/default/flags/nested-rule/environments/production', { ...CONFIGS['nested-rule'], default: { variant: before ? 'off' : 'on' } }, { 'if-match': '*' });
+      await until('ConfigurationChanged', async () => seen.length > 0);
+      assertEqual(client.getBooleanValue('nested-rule', before), !before, 'after the change');
+    });
+  } finally {
+    prefixed.cut();
+    await prefixed.close();
+  }
+  const proxy = await startProxy(base);
+  try {
+    await check('a change made between the bulk fetch and the first stream connection reaches the provider', async () => {
+      proxy.hold();
+      const { client, seen } = await proxiedWebClient(proxy, keys, 'first-connect', { targetingKey: 'p2' });
+      await until('the provider to open its stream', async () => proxy.heldStreams() > 0);
+      const before = client.getBooleanValue('max-items', -1);
+      await api(base, keys.token, 'PUT', '/api/v1/projects/default/flags/max-items/environments/production', { ...CONFIGS['max-items'], default: { variant: before === 250 ? 'few' : 'many' } }, { 'if-match': '*' });
+      await caughtUp(base, keys);
+      proxy.release();
+      await until('ConfigurationChanged', async () => seen.length > 0);
+      assert(client.getNumberValue('max-items', -1) !== before, 'the new value is served');
+      proxy.cut();
+    });
+    await check('a change made while the stream reconnects reaches the provider (Last-Event-ID)', async () => {
+      const { client, seen } = await proxiedWebClient(proxy, keys, 'reconnect', { targetingKey: 'p3' });
+      await until('the event stream to open', async () => proxy.openStreams() > 0);
+      // One notice first, so that the connection has an event id to resume from.
+      await toggle(base, keys, 'half', false);
+      await until('the first ConfigurationChanged', async () => seen.length > 0);
+      const before = proxy.eventRequests.length;
+      proxy.hold();
+      proxy.cut();
+      await until('the provider to reconnect', async () => proxy.heldStreams() > 0);
+      await toggle(base, keys, 'half', true);
+      await caughtUp(base, keys);
+      const seenBefore = seen.length;
+      proxy.release();
+      await until('ConfigurationChanged after the reconnect', async () => seen.length > seenBefore);
+      assertEqual(client.getBooleanDetails('half', false).reason, 'SPLIT', 'the rollout is back');
+      const reconnect = proxy.eventRequests.slice(before).find((r) => r.headers['last-event-id']);
+      assert(reconnect, 'the reconnect carried Last-Event-ID');
+      proxy.cut();
+    });
+  } finally {
+    proxy.cut();
+    await proxy.close();
+  }
+}
+
+async function expiredUrlChecks() {
+  console.log('web provider with stream URLs that expire within seconds');
+  const short = await startVexil({ VEXIL_OFREP_STREAM_TOKEN_SECONDS: '2' });
+  const proxy = await startProxy(short.base);
+  try {
+    const keys = await seed(short.base, { flags: [FLAGS[0]], configs: { 'new-checkout': CONFIGS['new-checkout'] } });
+    await check('after its stream URL expired, a reconnecting provider gets a new URL, not a 304', async () => {
+      const { client, seen } = await proxiedWebClient(proxy, keys, 'expiry', { targetingKey: 'e1', country: 'DE' });
+      await until('the event stream to open', async () => proxy.openStreams() > 0);
+      const first = proxy.eventRequests[proxy.eventRequests.length - 1].url;
+      await until('the stream URL to expire', async () => (await fetch(`${short.base}${first}`)).status === 401, 15000);
+      proxy.cut();
+      await until('a stream on a new URL', async () => proxy.openStreams() > 0 && proxy.eventRequests.some((r) => r.url !== first), 20000);
+      await toggle(short.base, keys, 'new-checkout', false);
+      await until('ConfigurationChanged', async () => seen.length > 0);
+      assertEqual(client.getBooleanValue('new-checkout', true), false, 'after the kill switch');
+    });
+  } finally {
+    proxy.cut();
+    await proxy.close();
+    await short.stop();
+  }
 }
 
 const vexil = await startVexil();
@@ -335,6 +538,9 @@ try {
   await serverSdkChecks(vexil.base, keys);
   await rawResponseChecks(vexil.base, keys);
   await webSdkChecks(vexil.base, keys);
+  await proxiedWebChecks(vexil.base, keys);
+  await expiredUrlChecks();
+  await WebOpenFeature.close();
   failed = results.some((r) => !r.ok);
 } catch (e) {
   console.log(`setup failed: ${e.stack ?? e}`);

@@ -1,6 +1,7 @@
 //! Streaming over real processes and sockets: order, resume, slow clients, several
 //! replicas on one PostgreSQL, lost notification connections, shutdown and revocation.
 
+mod ofrep;
 mod slow_clients;
 mod support;
 
