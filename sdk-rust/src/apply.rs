@@ -236,7 +236,11 @@ mod tests {
     #[test]
     fn malformed_data_is_an_error_and_unknown_events_are_not() {
         assert!(matches!(parse_change("flag", "{not json"), Err(StreamError::Malformed { .. })));
-        assert!(matches!(parse_change("flag", r#"{"kind": "boolean"}"#), Err(StreamError::Malformed { .. })));
+        // JSON, but not about any object: nothing can be set aside by key.
+        assert!(matches!(
+            parse_change("flag", r#"{"kind": "boolean"}"#),
+            Err(StreamError::MissingKey { .. })
+        ));
         assert!(matches!(parse_change("flag_deleted", "{}"), Err(StreamError::Malformed { .. })));
         assert!(parse_change("something_new", "{}").unwrap().is_none());
     }
