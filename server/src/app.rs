@@ -11,9 +11,8 @@ use metrics_exporter_prometheus::PrometheusHandle;
 use tokio_util::sync::CancellationToken;
 
 use crate::auth::jwt::JwtKeys;
-use crate::auth::ratelimit::FailureLimiter;
 use crate::auth::sdk_key::SdkKeys;
-use crate::auth::{AuthState, Role, password};
+use crate::auth::{AuthState, LoginLimits, Role, password};
 use crate::config::ServeArgs;
 use crate::store::{self, Actor, NewUser, Store, StoreOptions};
 use crate::stream::sse::Ends;
@@ -92,13 +91,11 @@ pub async fn prepare(args: &ServeArgs, shutdown: CancellationToken) -> anyhow::R
             .await
             .context("reading the token signing secret")?,
     };
-    let max = args.login_max_failures.max(1);
-    let window = Duration::from_secs(15 * 60);
+    let max = args.login_max_failures.max(1) as i64;
     let auth = Arc::new(AuthState {
         keys: JwtKeys::new(secret.as_bytes()),
         session_ttl: Duration::from_secs(args.session_ttl_minutes.max(1) * 60),
-        account_failures: FailureLimiter::new(max, window),
-        address_failures: FailureLimiter::new(max * 4, window),
+        login_limits: LoginLimits { per_account: max, per_address: max * 4 },
     });
     let sizes = HubSizes { ring: args.stream_ring_size.max(1), broadcast: args.stream_queue_size.max(1) };
     let hubs = Hubs::new(store.clone(), sizes, shutdown.clone());

@@ -11,5 +11,6 @@ pub mod sdk_key;
 pub mod secret;
 
 pub use authorized::{Admin, Authorized, Editor, SelfOrAdmin, Viewer};
-pub use principal::{AuthState, LoginAttempt, Principal, bearer};
+pub use principal::{AuthState, Principal, bearer};
+pub use ratelimit::{LoginAttempt, LoginLimits};
 pub use role::Role;

@@ -79,7 +79,7 @@ async fn get_admin_stream(
             std::sync::Arc::new(move || {
                 let store = store.clone();
                 let token_id = token_id.clone();
-                Box::pin(async move { store.api_token_live(&token_id).await.unwrap_or(false) })
+                Box::pin(async move { matches!(store.live_api_token(&token_id).await, Ok(Some(_))) })
             })
         } else {
             return Err(ApiError::Unauthorized("this token does not open the dashboard stream".to_owned()));

@@ -39,10 +39,8 @@ async fn login(
     Json(body): Json<LoginRequest>,
 ) -> Result<axum::Json<LoginResponse>, ApiError> {
     let email = body.email.trim().to_lowercase();
-    let auth = &state.auth;
-    let attempt = auth
-        .attempt(&email, addr)
-        .map_err(|wait| ApiError::TooManyRequests { retry_after_seconds: wait.as_secs() })?;
+    let limits = &state.auth.login_limits;
+    let attempt = limits.attempt(&state.store, &email, addr).await?;
     let user = state.store.user_by_email(&email).await?;
     let phc = user.as_ref().map_or_else(|| password::dummy_hash().to_owned(), |u| u.password_hash.clone());
     let given = body.password;
@@ -51,12 +49,9 @@ async fn login(
         .map_err(|e| ApiError::Internal(format!("password check failed: {e}")))?;
     let user = match user {
         Some(u) if matches && !u.disabled => u,
-        _ => {
-            auth.failed(&attempt);
-            return Err(ApiError::Unauthorized("wrong email or password".to_owned()));
-        }
+        _ => return Err(ApiError::Unauthorized("wrong email or password".to_owned())),
     };
-    auth.succeeded(&attempt);
+    limits.succeeded(&state.store, &attempt).await?;
     let (token, expires_at) = start_session(&state, &user.id).await?;
     tracing::info!(user.email = %user.email, "logged in");
     Ok(axum::Json(LoginResponse { token, expires_at, user }))

@@ -19,6 +19,7 @@ mod sdk_keys;
 mod segments;
 mod setup;
 mod stream;
+mod text;
 mod tokens;
 mod ui;
 mod usage;

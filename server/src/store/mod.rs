@@ -12,6 +12,7 @@ mod changes;
 mod environments;
 mod error;
 mod flags;
+mod login_attempts;
 mod projects;
 mod sdk_keys;
 mod segments;
@@ -35,6 +36,7 @@ pub use changes::{Change, ChangeKind, Committed, NOTIFY_CHANNEL};
 pub use environments::{Environment, EnvironmentPatch, NewEnvironment};
 pub use error::{Error, Result};
 pub use flags::{FlagConfigRecord, FlagFilter, FlagPatch, FlagRecord, FlagState, NewFlag};
+pub use login_attempts::AttemptCount;
 pub use projects::{DEFAULT_ENVIRONMENTS, NewProject, Project, ProjectPatch};
 pub use sdk_keys::{NewSdkKey, SdkKey, SdkKeyKind, SdkKeyOwner, SdkKeySpec};
 pub use segments::{SegmentBody, SegmentRecord};
@@ -249,7 +251,20 @@ impl Store {
         (self.pool.size(), self.pool.num_idle())
     }
 
+    /// Begins a write transaction. On SQLite it takes the write lock at once (`begin
+    /// immediate`): a deferred transaction that reads and then writes cannot wait for
+    /// another writer (SQLite answers "database is locked" at once, since its snapshot is
+    /// stale), while one that starts with the lock waits up to the busy timeout. On
+    /// PostgreSQL, writes lock the rows they read (`lock_project`, `for update`).
     async fn begin(&self) -> Result<Transaction<'static, Any>> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("begin immediate").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
+    /// Begins a transaction that only reads (a consistent view, no write lock).
+    async fn begin_read(&self) -> Result<Transaction<'static, Any>> {
         Ok(self.pool.begin().await?)
     }
 
