@@ -99,6 +99,35 @@ impl Principal {
     }
 }
 
+/// Resource types whose audit entries only unscoped admins read: the same rule as
+/// `/users` and `/tokens`, whose contents the entries' documents repeat.
+pub const ADMIN_ONLY_AUDIT_TYPES: [&str; 2] = ["user", "api_token"];
+
+/// What part of the audit log (listing and live stream) a caller may read: unscoped
+/// admins and owners everything; other roles all but [`ADMIN_ONLY_AUDIT_TYPES`]; a
+/// project-scoped API token only its project's entries of the other types.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditScope {
+    /// Whether user and API token entries are visible.
+    pub admin_types: bool,
+    /// The only project whose entries are visible, if any.
+    pub project: Option<String>,
+}
+
+impl AuditScope {
+    /// The scope of a caller, from their current role and project scope.
+    pub fn of(principal: &Principal) -> AuditScope {
+        let project = principal.project_scope().map(str::to_owned);
+        AuditScope { admin_types: project.is_none() && principal.role() >= Role::Admin, project }
+    }
+
+    /// Whether an entry about `resource_type` in `project` is visible.
+    pub fn allows(&self, resource_type: &str, project: Option<&str>) -> bool {
+        (self.admin_types || !ADMIN_ONLY_AUDIT_TYPES.contains(&resource_type))
+            && self.project.as_deref().is_none_or(|p| project == Some(p))
+    }
+}
+
 /// The bearer token of a request, if any.
 pub fn bearer(parts: &Parts) -> Option<&str> {
     let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;

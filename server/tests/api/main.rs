@@ -36,6 +36,7 @@ mod races;
 mod rights;
 mod roles;
 mod round_trip;
+mod scopes;
 mod sdk;
 mod segments;
 mod servable;
