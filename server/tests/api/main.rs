@@ -29,6 +29,7 @@ mod environments;
 mod errors;
 mod evaluate;
 mod flags;
+mod headers;
 mod ofrep;
 mod openapi;
 mod patches;
