@@ -97,8 +97,15 @@ pub async fn prepare(args: &ServeArgs, shutdown: CancellationToken) -> anyhow::R
         session_ttl: Duration::from_secs(args.session_ttl_minutes.max(1) * 60),
         login_limits: LoginLimits { per_account: max, per_address: max * 4 },
     });
+    if store.detect_restore().await.context("checking the database's history")? {
+        tracing::warn!(
+            "this database is another copy than the last time (restored from a backup?): a new history \
+             starts, and every SDK and stream client gets a fresh snapshot"
+        );
+    }
+    let epoch = store.history_epoch().await.context("reading the history epoch")?;
     let sizes = HubSizes { ring: args.stream_ring_size.max(1), broadcast: args.stream_queue_size.max(1) };
-    let hubs = Hubs::new(store.clone(), sizes, shutdown.clone());
+    let hubs = Hubs::new(store.clone(), sizes, shutdown.clone(), &epoch);
     let check_every = Duration::from_secs(args.version_check_seconds.max(1));
     hubs.follow_local_commits();
     hubs.check_versions_periodically(check_every);

@@ -295,7 +295,7 @@ async fn evaluate_flags(
         SdkKeyKind::Server => 's',
         SdkKeyKind::Client => 'c',
     };
-    let etag = format!("\"{}-{kind}{}\"", view.version, canonical_hash(&raw_context));
+    let etag = format!("\"{}-{kind}{}\"", view.position(), canonical_hash(&raw_context));
     if none_match(&headers, &etag) {
         let mut r = StatusCode::NOT_MODIFIED.into_response();
         if let Ok(v) = HeaderValue::from_str(&etag) {

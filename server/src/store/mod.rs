@@ -12,6 +12,7 @@ mod changes;
 mod environments;
 mod error;
 mod flags;
+mod history;
 mod login_attempts;
 mod projects;
 mod sdk_keys;
@@ -66,6 +67,8 @@ pub struct Store {
     /// Counts commits of this process: the admin stream wakes on it to read new audit rows.
     writes: tokio::sync::watch::Sender<u64>,
     stale_after_ms: i64,
+    /// The database file (SQLite), for the history fingerprint.
+    sqlite_file: Option<std::path::PathBuf>,
 }
 
 /// Who made a change, as recorded in the audit log.
@@ -164,6 +167,7 @@ impl Store {
                 redact_url(&options.url)
             )
         })?;
+        let mut sqlite_file = None;
         let pool = match backend {
             Backend::Sqlite => {
                 // SQLite options go through the native type (create the file, WAL, a busy
@@ -175,6 +179,7 @@ impl Store {
                     .synchronous(sqlx::sqlite::SqliteSynchronous::Normal)
                     .foreign_keys(true)
                     .busy_timeout(Duration::from_secs(10));
+                sqlite_file = Some(native.get_filename().to_owned());
                 let any = AnyConnectOptions::from_url(&native.to_url_lossy())
                     .context("converting SQLite options")?;
                 AnyPoolOptions::new()
@@ -206,7 +211,14 @@ impl Store {
         };
         let (committed, _) = broadcast::channel(4096);
         let (writes, _) = tokio::sync::watch::channel(0);
-        Ok(Store { pool, backend, committed, writes, stale_after_ms: options.stale_after.as_millis() as i64 })
+        Ok(Store {
+            pool,
+            backend,
+            committed,
+            writes,
+            stale_after_ms: options.stale_after.as_millis() as i64,
+            sqlite_file,
+        })
     }
 
     /// Applies pending migrations.

@@ -68,7 +68,7 @@ impl AdminHub {
                             }
                             last = last.max(e.id);
                             let data = serde_json::to_vec(&e).unwrap_or_default();
-                            let frame = sse::frame(Some(e.id as u64), Some("audit"), &data);
+                            let frame = sse::frame(Some(&e.id.to_string()), Some("audit"), &data);
                             let notice = Notice { resource_type: e.resource_type, project: e.project, frame };
                             let _ = follower.sender.send(Arc::new(notice));
                         }

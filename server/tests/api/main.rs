@@ -30,6 +30,7 @@ mod errors;
 mod evaluate;
 mod flags;
 mod headers;
+mod history;
 mod ofrep;
 mod openapi;
 mod patches;
