@@ -269,7 +269,7 @@ pub enum StreamError {
         max_bytes: usize,
     },
     /// A change event carries no usable `id`.
-    #[error("a `{event}` event has no numeric id")]
+    #[error("a `{event}` event has no usable id")]
     MissingId {
         /// The event type.
         event: String,
@@ -287,6 +287,13 @@ pub enum StreamError {
         current: u64,
         /// The event's id.
         found: u64,
+    },
+    /// A change event of another history than the data it would apply to (the
+    /// server's database was restored): the client reloads.
+    #[error("a change of another history ({found}) arrived")]
+    OtherHistory {
+        /// The event's id.
+        found: String,
     },
     /// A `snapshot` event's id differs from the snapshot's version.
     #[error("a snapshot event with id {id} holds version {version}")]

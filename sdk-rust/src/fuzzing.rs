@@ -30,6 +30,7 @@ pub fn stream(base: &[u8], chunks: &[&[u8]]) -> StreamOutcome {
     let base = Source::from_json(base).ok();
     let mut parser = SseParser::new(MAX_EVENT_BYTES.min(1 << 20));
     let mut working: Option<Source> = None;
+    let mut history: Option<String> = None;
     let (mut changes, mut full, mut applied, mut rejected) = (0u64, false, 0, false);
     'chunks: for chunk in chunks {
         parser.push(chunk);
@@ -42,7 +43,8 @@ pub fn stream(base: &[u8], chunks: &[&[u8]]) -> StreamOutcome {
                     break 'chunks;
                 }
             };
-            if apply_event(event, base.as_ref(), &mut working, &mut changes, &mut full).is_err() {
+            if apply_event(event, base.as_ref(), &mut working, &mut history, &mut changes, &mut full).is_err()
+            {
                 rejected = true;
                 break 'chunks;
             }

@@ -31,7 +31,48 @@ pub(crate) struct Transport {
 #[derive(Debug)]
 pub(crate) enum Fetched {
     NotModified,
-    Body(Bytes),
+    /// The snapshot, and where it stands (from its `ETag`).
+    Body(Bytes, Option<Position>),
+}
+
+/// Where data from the server stands: the server's change history (which older servers
+/// do not name) and the environment version in it. The server writes it
+/// `<history>-<version>` in event ids and `ETag`s; sent back as `Last-Event-ID` and
+/// `If-None-Match`, it lets the server tell a resume in its own history from one in
+/// another (a database restored from a backup reuses version numbers).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Position {
+    /// The history, if the server names one.
+    pub(crate) history: Option<String>,
+    /// The environment version.
+    pub(crate) version: u64,
+}
+
+impl Position {
+    /// Reads an event id or an `ETag` (quoted or not, weak or not): `<history>-<version>`
+    /// or a bare version.
+    pub(crate) fn parse(text: &str) -> Option<Position> {
+        let text = text.trim();
+        let text = text.strip_prefix("W/").unwrap_or(text).trim_matches('"');
+        let (history, version) = match text.rsplit_once('-') {
+            Some((h, v)) if !h.is_empty() => (Some(h.to_owned()), v),
+            Some(_) => return None,
+            None => (None, text),
+        };
+        if version.is_empty() || !version.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        Some(Position { history, version: version.parse().ok()? })
+    }
+}
+
+impl std::fmt::Display for Position {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.history {
+            Some(h) => write!(f, "{h}-{}", self.version),
+            None => write!(f, "{}", self.version),
+        }
+    }
 }
 
 /// What the server did with an events batch.
@@ -74,28 +115,32 @@ impl Transport {
         }
     }
 
-    /// `GET /sdk/v1/config`, conditional on `version` when given.
-    pub(crate) async fn fetch_config(&self, version: Option<u64>) -> Result<Fetched, Error> {
+    /// `GET /sdk/v1/config`, conditional on `position` when given.
+    pub(crate) async fn fetch_config(&self, position: Option<&Position>) -> Result<Fetched, Error> {
         let transport = |source| Error::Transport { endpoint: CONFIG, source };
         let mut req = self
             .http
             .get(self.config.clone())
             .header(header::AUTHORIZATION, self.auth.clone())
             .timeout(self.request_timeout);
-        if let Some(v) = version {
-            req = req.header(header::IF_NONE_MATCH, format!("\"{v}\""));
+        if let Some(p) = position {
+            req = req.header(header::IF_NONE_MATCH, format!("\"{p}\""));
         }
         let resp = req.send().await.map_err(transport)?;
         match resp.status() {
             StatusCode::NOT_MODIFIED => Ok(Fetched::NotModified),
-            StatusCode::OK => Ok(Fetched::Body(resp.bytes().await.map_err(transport)?)),
+            StatusCode::OK => {
+                let etag =
+                    resp.headers().get(header::ETAG).and_then(|v| v.to_str().ok()).and_then(Position::parse);
+                Ok(Fetched::Body(resp.bytes().await.map_err(transport)?, etag))
+            }
             s => Err(Self::status_error(CONFIG, s)),
         }
     }
 
     /// Opens `GET /sdk/v1/stream`; the body is read by the caller. Only the response
     /// headers are bounded by the request timeout.
-    pub(crate) async fn open_stream(&self, last_event_id: Option<u64>) -> Result<Response, Error> {
+    pub(crate) async fn open_stream(&self, last_event_id: Option<&Position>) -> Result<Response, Error> {
         let mut req = self
             .http
             .get(self.stream.clone())
@@ -200,4 +245,23 @@ fn without_credentials(raw: &str) -> String {
         }
     }
     raw.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Position;
+
+    #[test]
+    fn positions_read_ids_and_etags_of_new_and_old_servers() {
+        let p = |history: Option<&str>, version| Position { history: history.map(str::to_owned), version };
+        assert_eq!(Position::parse("5f0c2a9e13b4-42"), Some(p(Some("5f0c2a9e13b4"), 42)));
+        assert_eq!(Position::parse("\"5f0c2a9e13b4-42\""), Some(p(Some("5f0c2a9e13b4"), 42)));
+        assert_eq!(Position::parse("W/\"h-7\""), Some(p(Some("h"), 7)));
+        assert_eq!(Position::parse("\"42\""), Some(p(None, 42)), "an older server's bare version");
+        for junk in ["", "-4", "h-", "h-+4", "h-4x", "not-a-number", "\"\""] {
+            assert_eq!(Position::parse(junk), None, "{junk:?}");
+        }
+        assert_eq!(p(Some("h"), 3).to_string(), "h-3");
+        assert_eq!(p(None, 3).to_string(), "3");
+    }
 }

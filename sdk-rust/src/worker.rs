@@ -26,7 +26,7 @@ use crate::persist;
 use crate::shared::Shared;
 use crate::sse::{SseEvent, SseItem, SseParser};
 use crate::status::{Counters, Origin};
-use crate::transport::{self, Fetched, Posted, Transport};
+use crate::transport::{self, Fetched, Position, Posted, Transport};
 
 /// Consecutive stream failures after which the configuration is polled between
 /// reconnection attempts.
@@ -83,6 +83,7 @@ pub(crate) fn spawn(
         source: bootstrap.map(Arc::new),
         origin,
         resume_from: None,
+        history: None,
         tried_persisted: false,
         persist: None,
         rng: rand::rngs::StdRng::from_entropy(),
@@ -104,11 +105,13 @@ struct Worker {
     /// The data served, as a model to apply changes to.
     source: Option<Arc<Source>>,
     origin: Option<Origin>,
-    /// The version to resume the stream from (`Last-Event-ID`) and to poll with
+    /// The position to resume the stream from (`Last-Event-ID`) and to poll with
     /// (`If-None-Match`): set only while the data came from this server in this
     /// process, since a bootstrap or file may come from another environment whose
     /// version numbers mean nothing here.
-    resume_from: Option<u64>,
+    resume_from: Option<Position>,
+    /// The server's history of the data last received from it.
+    history: Option<String>,
     tried_persisted: bool,
     persist: Option<watch::Sender<Option<Arc<Source>>>>,
     key_fingerprint: String,
@@ -216,9 +219,9 @@ impl Worker {
     /// `GET /sdk/v1/config` without condition; `true` when a snapshot was installed.
     async fn full_load(&mut self) -> bool {
         match self.transport.fetch_config(None).await {
-            Ok(Fetched::Body(body)) => {
+            Ok(Fetched::Body(body, etag)) => {
                 self.contact();
-                if self.install_body(&body) {
+                if self.install_body(&body, etag) {
                     return true;
                 }
             }
@@ -233,15 +236,15 @@ impl Worker {
     /// usable data.
     async fn poll_once(&mut self) -> bool {
         Counters::bump(&self.shared.counters.polls);
-        match self.transport.fetch_config(self.resume_from).await {
+        match self.transport.fetch_config(self.resume_from.as_ref()).await {
             Ok(Fetched::NotModified) => {
                 Counters::bump(&self.shared.counters.not_modified);
                 self.contact();
                 return true;
             }
-            Ok(Fetched::Body(body)) => {
+            Ok(Fetched::Body(body, etag)) => {
                 self.contact();
-                if self.install_body(&body) {
+                if self.install_body(&body, etag) {
                     return true;
                 }
             }
@@ -260,9 +263,10 @@ impl Worker {
     /// or segment that cannot be used fails alone (see [`Client::failures`]).
     ///
     /// [`Client::failures`]: crate::Client::failures
-    fn install_body(&mut self, body: &[u8]) -> bool {
+    fn install_body(&mut self, body: &[u8], etag: Option<Position>) -> bool {
         match Source::from_json(body) {
             Ok(source) => {
+                self.history = etag.and_then(|p| p.history);
                 let compiled = source.compile();
                 // Counted first: whoever is woken by the install sees the count.
                 Counters::bump(&self.shared.counters.full_loads);
@@ -284,7 +288,8 @@ impl Worker {
         let source = Arc::new(source);
         self.source = Some(source.clone());
         self.origin = Some(origin);
-        self.resume_from = (origin == Origin::Server).then_some(version);
+        self.resume_from =
+            (origin == Origin::Server).then(|| Position { history: self.history.clone(), version });
         if origin == Origin::Server {
             if let Some(tx) = &self.persist {
                 tx.send_replace(Some(source));
@@ -327,7 +332,7 @@ impl Worker {
         if self.resume_from.is_some() {
             Counters::bump(&counters.stream_resumes);
         }
-        let response = match self.transport.open_stream(self.resume_from).await {
+        let response = match self.transport.open_stream(self.resume_from.as_ref()).await {
             Ok(r) => r,
             Err(e) => {
                 self.shared.record_load_error(e);
@@ -376,14 +381,16 @@ impl Worker {
     /// installs it once. Returns whether a snapshot was installed.
     fn apply_available(&mut self, parser: &mut SseParser) -> Result<bool, StreamError> {
         let mut working: Option<Source> = None;
+        let mut history = self.history.clone();
         let mut changes = 0u64;
         let mut full = false;
         while let Some(item) = parser.next_item() {
             if let SseItem::Event(event) = item? {
-                self.on_event(event, &mut working, &mut changes, &mut full)?;
+                self.on_event(event, &mut working, &mut history, &mut changes, &mut full)?;
             }
         }
         let Some(source) = working else { return Ok(false) };
+        self.history = history;
         let compiled = source.compile();
         let counters = &self.shared.counters;
         if full {
@@ -398,10 +405,11 @@ impl Worker {
         &self,
         event: SseEvent,
         working: &mut Option<Source>,
+        history: &mut Option<String>,
         changes: &mut u64,
         full: &mut bool,
     ) -> Result<(), StreamError> {
-        apply_event(event, self.source.as_deref(), working, changes, full)
+        apply_event(event, self.source.as_deref(), working, history, changes, full)
     }
 
     /// Bad stream data: keep the last good snapshot and reload from `/sdk/v1/config`
@@ -421,18 +429,22 @@ pub(crate) fn apply_event(
     event: SseEvent,
     base: Option<&Source>,
     working: &mut Option<Source>,
+    history: &mut Option<String>,
     changes: &mut u64,
     full: &mut bool,
 ) -> Result<(), StreamError> {
-    let id = event.id.as_deref().and_then(|i| i.trim().parse::<u64>().ok());
+    let id = event.id.as_deref().and_then(Position::parse);
     if event.event == "snapshot" {
         let source = Source::from_json(event.data.as_bytes()).map_err(|e| match e {
             vexil_core::Error::Parse(source) => StreamError::Malformed { event: event.event.clone(), source },
             other => StreamError::Snapshot(other),
         })?;
         let version = source.snapshot.version;
-        if let Some(id) = id.filter(|id| *id != version) {
-            return Err(StreamError::SnapshotIdMismatch { id, version });
+        if let Some(id) = &id {
+            if id.version != version {
+                return Err(StreamError::SnapshotIdMismatch { id: id.version, version });
+            }
+            history.clone_from(&id.history);
         }
         *working = Some(source);
         *full = true;
@@ -443,15 +455,18 @@ pub(crate) fn apply_event(
     // is not consecutive and the client reloads, so nothing is silently missed.
     let Some(change) = parse_change(&event.event, &event.data)? else { return Ok(()) };
     let id = id.ok_or_else(|| StreamError::MissingId { event: event.event.clone() })?;
+    if id.history != *history {
+        return Err(StreamError::OtherHistory { found: id.to_string() });
+    }
     let base = match working {
         Some(w) => w,
         None => working.insert(base.ok_or(StreamError::NoBase)?.clone()),
     };
-    if Some(id) != base.snapshot.version.checked_add(1) {
-        return Err(StreamError::NotConsecutive { current: base.snapshot.version, found: id });
+    if Some(id.version) != base.snapshot.version.checked_add(1) {
+        return Err(StreamError::NotConsecutive { current: base.snapshot.version, found: id.version });
     }
     apply(base, change);
-    base.snapshot.version = id;
+    base.snapshot.version = id.version;
     *changes += 1;
     Ok(())
 }

@@ -12,9 +12,8 @@ use tokio_util::sync::CancellationToken;
 
 use crate::auth::jwt::JwtKeys;
 use crate::auth::oidc::{Oidc, OidcSettings};
-use crate::auth::ratelimit::FailureLimiter;
 use crate::auth::sdk_key::SdkKeys;
-use crate::auth::{AuthState, Role, password};
+use crate::auth::{AuthState, LoginLimits, Role, password};
 use crate::config::{PublicUrl, ServeArgs};
 use crate::store::{self, Actor, NewUser, Store, StoreOptions};
 use crate::stream::sse::Ends;
@@ -103,16 +102,21 @@ pub async fn prepare(args: &ServeArgs, shutdown: CancellationToken) -> anyhow::R
             .await
             .context("reading the token signing secret")?,
     };
-    let max = args.login_max_failures.max(1);
-    let window = Duration::from_secs(15 * 60);
+    let max = args.login_max_failures.max(1) as i64;
     let auth = Arc::new(AuthState {
         keys: JwtKeys::new(secret.as_bytes()),
         session_ttl: Duration::from_secs(args.session_ttl_minutes.max(1) * 60),
-        account_failures: FailureLimiter::new(max, window),
-        address_failures: FailureLimiter::new(max * 4, window),
+        login_limits: LoginLimits { per_account: max, per_address: max * 4 },
     });
+    if store.detect_restore().await.context("checking the database's history")? {
+        tracing::warn!(
+            "this database is another copy than the last time (restored from a backup?): a new history \
+             starts, and every SDK and stream client gets a fresh snapshot"
+        );
+    }
+    let epoch = store.history_epoch().await.context("reading the history epoch")?;
     let sizes = HubSizes { ring: args.stream_ring_size.max(1), broadcast: args.stream_queue_size.max(1) };
-    let hubs = Hubs::new(store.clone(), sizes, shutdown.clone());
+    let hubs = Hubs::new(store.clone(), sizes, shutdown.clone(), &epoch);
     let check_every = Duration::from_secs(args.version_check_seconds.max(1));
     hubs.follow_local_commits();
     hubs.check_versions_periodically(check_every);

@@ -22,8 +22,10 @@ pub struct Cli {
 pub enum Command {
     /// Run the server (applies pending migrations first).
     Serve(Box<ServeArgs>),
-    /// Apply pending database migrations and exit.
-    Migrate(DatabaseArgs),
+    /// Apply pending database migrations and exit. Also starts a new change history when
+    /// the database is another copy than last time (restored from a backup), or when
+    /// `--new-history` asks for it.
+    Migrate(MigrateArgs),
     /// Manage dashboard users from the server's host.
     #[command(subcommand)]
     Users(UsersCommand),
@@ -57,6 +59,20 @@ pub enum UsersCommand {
         #[command(flatten)]
         database: DatabaseArgs,
     },
+}
+
+/// Options of `vexil migrate`.
+#[derive(Debug, Clone, Args)]
+pub struct MigrateArgs {
+    /// Where the data lives.
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+
+    /// Start a new change history: every SDK and stream client gets a fresh snapshot
+    /// instead of resuming. Use it after restoring a backup in a way Vexil cannot notice
+    /// (e.g. a SQLite file copied over the old one in place).
+    #[arg(long)]
+    pub new_history: bool,
 }
 
 /// Where the data lives.

@@ -57,11 +57,14 @@ pub async fn run_once(store: &Store) -> anyhow::Result<()> {
             store.prune_changes(Timestamp(now.0 - CHANGE_RETENTION_DAYS * 86_400_000), 1000).await?;
         let sessions = store.prune_sessions(now).await?;
         let sso = store.prune_sso(now).await?;
+        let window_ms = crate::auth::ratelimit::LOGIN_WINDOW.as_millis() as i64;
+        let logins = store.prune_login_attempts(Timestamp(now.0 - window_ms)).await?;
         tracing::info!(
             usage.rows = usage,
             changes.rows = changes,
             sessions.rows = sessions,
             sso.rows = sso,
+            login_attempts.rows = logins,
             "housekeeping done"
         );
         Ok::<_, crate::store::Error>(())

@@ -51,14 +51,27 @@ pub async fn reset_password(email: &str, args: &config::DatabaseArgs) -> anyhow:
     Ok(())
 }
 
-/// `vexil migrate`: applies pending migrations and exits.
-pub async fn migrate(args: &config::DatabaseArgs) -> anyhow::Result<()> {
+/// `vexil migrate`: applies pending migrations, starts a new change history if the
+/// database is a restored copy (or `--new-history` asks), and exits.
+pub async fn migrate(args: &config::MigrateArgs) -> anyhow::Result<()> {
     telemetry::init_tracing(config::LogFormat::Pretty);
-    let mut options = store::StoreOptions::new(args.database_url.expose());
+    let mut options = store::StoreOptions::new(args.database.database_url.expose());
     options.max_connections = 1;
     let store = store::Store::connect(&options).await?;
     store.migrate().await?;
     tracing::info!(database.backend = ?store.backend(), "migrations applied");
+    let restored = store.detect_restore().await?;
+    if args.new_history {
+        let actor = store::Actor("cli:migrate --new-history".to_owned());
+        let epoch = store.renew_history(&actor, "asked for on the command line").await?;
+        tracing::info!(history.epoch = %epoch, "a new change history starts: clients get fresh snapshots");
+    } else if restored {
+        tracing::warn!(
+            history.epoch = %store.history_epoch().await?,
+            "this database is another copy than the last time (restored from a backup?): a new change \
+             history starts, and clients get fresh snapshots"
+        );
+    }
     Ok(())
 }
 

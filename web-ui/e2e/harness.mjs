@@ -275,13 +275,42 @@ export async function launchBrowser() {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
 }
 
+/**
+ * Content-Security-Policy violations seen in any page of any context made by
+ * `newContext`, as `{ directive, blocked, source }`: the run fails a scenario during
+ * which one happened (the dashboard must satisfy the policy the server sends).
+ */
+export const cspViolations = [];
+
 /** A browser context, logged in with `session` (shared through localStorage, like tabs). */
 export async function newContext(browser, base, { session, viewport = { width: 1280, height: 900 } } = {}) {
   const storageState = {
     cookies: [],
     origins: session ? [{ origin: base, localStorage: [{ name: 'vexil.session', value: JSON.stringify(session) }] }] : [],
   };
-  return browser.newContext({ viewport, storageState, baseURL: base });
+  const ctx = await browser.newContext({ viewport, storageState, baseURL: base });
+  await recordCspViolations(ctx);
+  return ctx;
+}
+
+/** Records CSP violations of every page of `ctx`: the DOM event and Chromium's console report. */
+async function recordCspViolations(ctx) {
+  await ctx.exposeBinding('__vexilCspViolation', (_source, v) => cspViolations.push(v));
+  await ctx.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__vexilCspViolation({
+        directive: e.effectiveDirective,
+        blocked: e.blockedURI,
+        source: `${e.sourceFile}:${e.lineNumber}`,
+      });
+    });
+  });
+  const watch = (page) =>
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) cspViolations.push({ directive: 'console', blocked: m.text(), source: page.url() });
+    });
+  ctx.pages().forEach(watch);
+  ctx.on('page', watch);
 }
 
 /** Creates a flag through the API and returns it. */

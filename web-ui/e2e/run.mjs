@@ -11,6 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   apiClient,
+  cspViolations,
   createFlag,
   freePort,
   getConfig,
@@ -86,6 +87,37 @@ const scenarios = [
       expect(failed.length === 0, `requests failed: ${failed.join(', ')}`);
       const missed = assets.filter((a) => !loaded.has(a));
       expect(missed.length === 0, `the browser did not load ${missed.join(', ')} (it loaded ${[...loaded].join(', ')})`);
+    },
+  },
+  {
+    name: 'the dashboard is sent with security headers and breaks none of its policy',
+    async run({ browser, base, session, server }) {
+      const r = await fetch(`${server.base}/p/default/flags`);
+      const csp = r.headers.get('content-security-policy') ?? '';
+      for (const directive of ["script-src 'self'", "frame-ancestors 'none'", "object-src 'none'"]) {
+        expect(csp.includes(directive), `the dashboard's CSP lacks ${directive}: ${JSON.stringify(csp)}`);
+      }
+      expect(r.headers.get('x-frame-options') === 'DENY', `X-Frame-Options: ${r.headers.get('x-frame-options')}`);
+      expect(r.headers.get('x-content-type-options') === 'nosniff', 'X-Content-Type-Options: nosniff is missing');
+      expect(r.headers.get('referrer-policy') === 'no-referrer', `Referrer-Policy: ${r.headers.get('referrer-policy')}`);
+      const ctx = await newContext(browser, base, { session });
+      const page = await ctx.newPage();
+      await page.goto('/p/default/flags');
+      await page.getByRole('heading', { name: 'Flags' }).first().waitFor({ timeout: T });
+      // The policy is enforced and the recorder hears of it: an inline script is refused.
+      await page.evaluate(() => {
+        const s = document.createElement('script');
+        s.textContent = 'window.__inlineRan = true';
+        document.body.appendChild(s);
+      });
+      await waitFor('the refused inline script to be reported', () => cspViolations.some((v) => /script-src/.test(v.directive)));
+      expect(!(await page.evaluate(() => window.__inlineRan)), 'an inline script ran despite the policy');
+      cspViolations.length = 0;
+      // Everything the dashboard itself does stays within the policy (checked after
+      // every scenario).
+      await page.goto('/p/default/segments');
+      await page.getByRole('heading', { name: 'Segments' }).waitFor({ timeout: T });
+      await ctx.close();
     },
   },
   {
@@ -820,12 +852,16 @@ async function main() {
       const pageErrors = [];
       page.on('pageerror', (e) => pageErrors.push(e.message));
       let error;
+      cspViolations.length = 0;
       try {
         await Promise.race([
           s.run({ browser, base: ui.base, server, session, api, page, bin }),
           new Promise((_, reject) => setTimeout(() => reject(new Error('scenario took longer than 180 s')), 180_000)),
         ]);
         if (pageErrors.length) throw new Error(`uncaught errors in the page: ${pageErrors.join('; ')}`);
+        if (cspViolations.length) {
+          throw new Error(`Content-Security-Policy violations: ${JSON.stringify(cspViolations.slice(0, 5))}`);
+        }
       } catch (e) {
         error = e;
         const file = path.join(OUTPUT, `${s.name.replace(/[^a-z0-9]+/gi, '-')}.png`);

@@ -36,6 +36,9 @@ struct State {
     streams: VecDeque<Script>,
     /// While set, stream requests get 503.
     stream_down: bool,
+    /// The change history the server names in its `ETag` (`"<history>-<version>"`),
+    /// if any.
+    history: Option<String>,
     seen: Vec<Seen>,
 }
 
@@ -54,6 +57,11 @@ impl Drop for FakeServer {
 
 /// An SSE frame.
 pub(crate) fn frame(event: &str, id: u64, data: &str) -> Vec<u8> {
+    frame_with_id(event, &id.to_string(), data)
+}
+
+/// An SSE frame with any id (e.g. `<history>-<version>`).
+pub(crate) fn frame_with_id(event: &str, id: &str, data: &str) -> Vec<u8> {
     format!("event: {event}\nid: {id}\ndata: {data}\n\n").into_bytes()
 }
 
@@ -79,6 +87,7 @@ impl FakeServer {
             config,
             streams: streams.into(),
             stream_down: false,
+            history: None,
             seen: Vec::new(),
         }));
         let (push, _) = broadcast::channel(16);
@@ -112,6 +121,11 @@ impl FakeServer {
 
     pub(crate) fn set_config(&self, config: Value) {
         self.state.lock().unwrap().config = config;
+    }
+
+    /// Names a change history in the configuration's `ETag`.
+    pub(crate) fn set_history(&self, history: &str) {
+        self.state.lock().unwrap().history = Some(history.to_owned());
     }
 
     pub(crate) fn set_stream_down(&self, down: bool) {
@@ -172,8 +186,14 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
     };
     match path.as_str() {
         "/sdk/v1/config" => {
-            let config = state.lock().unwrap().config.clone();
-            let etag = format!("\"{}\"", config["version"]);
+            let (config, history) = {
+                let s = state.lock().unwrap();
+                (s.config.clone(), s.history.clone())
+            };
+            let etag = match history {
+                Some(h) => format!("\"{h}-{}\"", config["version"]),
+                None => format!("\"{}\"", config["version"]),
+            };
             let response = if if_none_match.as_deref() == Some(etag.as_str()) {
                 format!("HTTP/1.1 304 Not Modified\r\netag: {etag}\r\nconnection: close\r\n\r\n")
             } else {

@@ -8,7 +8,7 @@ use vexil_sdk::{
     TransportFailure, WaitError,
 };
 
-use crate::fake::{FakeServer, Script, frame};
+use crate::fake::{FakeServer, Script, frame, frame_with_id};
 use crate::support::{eventually, fast, flag_f, free_port, snapshot};
 
 fn user() -> Context {
@@ -295,4 +295,57 @@ async fn a_bootstrap_is_reported_as_such_until_the_server_answers() {
         .unwrap()
         .unwrap();
     assert_eq!(client.version(), Some(5));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_client_resumes_in_the_servers_history_and_reloads_on_a_change_of_another() {
+    let fake = FakeServer::start(snapshot(2, true), vec![]).await;
+    fake.set_history("h1");
+    let client = fast(Client::builder(&fake.base, "vx_srv_fake")).build().unwrap();
+    client.wait_until_ready(Duration::from_secs(10)).await.unwrap();
+    eventually("the stream to open", || async { (!fake.seen("/sdk/v1/stream").is_empty()).then_some(()) })
+        .await;
+    let first = fake.seen("/sdk/v1/stream").remove(0);
+    assert_eq!(first.last_event_id.as_deref(), Some("h1-2"), "the position the configuration's ETag named");
+
+    // A change of the same history applies.
+    fake.set_config(snapshot(3, false));
+    fake.push(frame_with_id("flag", "h1-3", &flag_f(false).to_string()));
+    eventually("the change", || async { (client.version() == Some(3)).then_some(()) }).await;
+    // A change of another history (the server's database was restored) is not applied
+    // to data of this one: the client reloads instead.
+    let rejected = client.stats().rejected_updates;
+    fake.push(frame_with_id("flag", "h2-4", &flag_f(true).to_string()));
+    eventually("the change of another history to be refused", || async {
+        (client.stats().rejected_updates > rejected).then_some(())
+    })
+    .await;
+    assert!(matches!(client.last_error().as_deref(), Some(Error::Stream(_))), "{:?}", client.last_error());
+    assert_eq!(client.version(), Some(3), "nothing of the other history was applied");
+    assert!(!client.bool_value("f", &user(), true));
+    eventually("a reload and a new stream", || async {
+        (fake.seen("/sdk/v1/stream").len() >= 2).then_some(())
+    })
+    .await;
+    // The reload found the server's configuration (version 3 of history h1).
+    let last = fake.seen("/sdk/v1/stream").pop().unwrap();
+    assert_eq!(last.last_event_id.as_deref(), Some("h1-3"), "{last:?}");
+
+    // Polling sends the position back as If-None-Match, and a 304 keeps the data.
+    let polling = fast(Client::builder(&fake.base, "vx_srv_fake"))
+        .streaming(false)
+        .poll_interval(Duration::from_millis(200))
+        .build()
+        .unwrap();
+    polling.wait_until_ready(Duration::from_secs(10)).await.unwrap();
+    eventually("a conditional poll answered 304", || async {
+        (polling.stats().not_modified >= 1).then_some(())
+    })
+    .await;
+    let conditional = fake
+        .seen("/sdk/v1/config")
+        .iter()
+        .filter_map(|s| s.headers.iter().find(|(k, _)| k == "if-none-match").map(|(_, v)| v.clone()))
+        .collect::<Vec<_>>();
+    assert!(!conditional.is_empty() && conditional.iter().all(|v| v == "\"h1-3\""), "{conditional:?}");
 }

@@ -12,5 +12,6 @@ pub mod sdk_key;
 pub mod secret;
 
 pub use authorized::{Admin, Authorized, Editor, SelfOrAdmin, Viewer};
-pub use principal::{AuthState, LoginAttempt, Principal, bearer};
+pub use principal::{ADMIN_ONLY_AUDIT_TYPES, AuditScope, AuthState, Principal, bearer};
+pub use ratelimit::{LoginAttempt, LoginLimits};
 pub use role::Role;

@@ -8,7 +8,7 @@ use axum::http::header;
 use axum::http::request::Parts;
 
 use super::jwt::JwtKeys;
-use super::ratelimit::FailureLimiter;
+use super::ratelimit::LoginLimits;
 use super::{Role, secret};
 use crate::http::error::ApiError;
 use crate::store::{Actor, ApiToken, Store, User};
@@ -20,47 +20,8 @@ pub struct AuthState {
     pub keys: JwtKeys,
     /// Lifetime of a login token.
     pub session_ttl: Duration,
-    /// Failed logins per account.
-    pub account_failures: FailureLimiter,
-    /// Failed logins per client address.
-    pub address_failures: FailureLimiter,
-}
-
-/// The rate-limit keys of one login attempt: the account and the client address.
-#[derive(Debug, Clone)]
-pub struct LoginAttempt {
-    account: String,
-    address: String,
-}
-
-impl AuthState {
-    /// Starts a login attempt for `email` from `addr`; refused while either is locked
-    /// out (the answer says how long to wait).
-    pub fn attempt(&self, email: &str, addr: Option<std::net::SocketAddr>) -> Result<LoginAttempt, Duration> {
-        let attempt = LoginAttempt {
-            account: format!("account:{}", email.trim().to_lowercase()),
-            address: format!("address:{}", addr.map(|a| a.ip().to_string()).unwrap_or_default()),
-        };
-        match self
-            .account_failures
-            .check(&attempt.account)
-            .or_else(|| self.address_failures.check(&attempt.address))
-        {
-            Some(wait) => Err(wait),
-            None => Ok(attempt),
-        }
-    }
-
-    /// Counts a failed attempt against both keys.
-    pub fn failed(&self, attempt: &LoginAttempt) {
-        self.account_failures.fail(&attempt.account);
-        self.address_failures.fail(&attempt.address);
-    }
-
-    /// Forgets the account's failures after a success.
-    pub fn succeeded(&self, attempt: &LoginAttempt) {
-        self.account_failures.clear(&attempt.account);
-    }
+    /// Login attempts allowed per account and per client address.
+    pub login_limits: LoginLimits,
 }
 
 /// An authenticated caller of the admin API.
@@ -85,7 +46,7 @@ impl Principal {
     pub fn role(&self) -> Role {
         match self {
             Principal::User { user, .. } => user.role,
-            Principal::Token { token } => token.role,
+            Principal::Token { token } => token.effective_role,
         }
     }
 
@@ -135,6 +96,35 @@ impl Principal {
                 self.role().as_str()
             )))
         }
+    }
+}
+
+/// Resource types whose audit entries only unscoped admins read: the same rule as
+/// `/users` and `/tokens`, whose contents the entries' documents repeat.
+pub const ADMIN_ONLY_AUDIT_TYPES: [&str; 2] = ["user", "api_token"];
+
+/// What part of the audit log (listing and live stream) a caller may read: unscoped
+/// admins and owners everything; other roles all but [`ADMIN_ONLY_AUDIT_TYPES`]; a
+/// project-scoped API token only its project's entries of the other types.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditScope {
+    /// Whether user and API token entries are visible.
+    pub admin_types: bool,
+    /// The only project whose entries are visible, if any.
+    pub project: Option<String>,
+}
+
+impl AuditScope {
+    /// The scope of a caller, from their current role and project scope.
+    pub fn of(principal: &Principal) -> AuditScope {
+        let project = principal.project_scope().map(str::to_owned);
+        AuditScope { admin_types: project.is_none() && principal.role() >= Role::Admin, project }
+    }
+
+    /// Whether an entry about `resource_type` in `project` is visible.
+    pub fn allows(&self, resource_type: &str, project: Option<&str>) -> bool {
+        (self.admin_types || !ADMIN_ONLY_AUDIT_TYPES.contains(&resource_type))
+            && self.project.as_deref().is_none_or(|p| project == Some(p))
     }
 }
 

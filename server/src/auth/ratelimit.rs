@@ -1,70 +1,67 @@
-//! Limits failed logins per account and per client address, in memory (per replica).
+//! Limits login attempts per account and per client address. Attempts are counted in
+//! the database before the password is checked: parallel guesses each take a place in
+//! the count, so no more than the limit are ever checked, on one replica or several.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use dashmap::DashMap;
+use crate::http::error::ApiError;
+use crate::store::Store;
 
-/// A sliding window of failures per key.
-#[derive(Debug)]
-pub struct FailureLimiter {
-    max_failures: usize,
-    window: Duration,
-    failures: DashMap<String, Vec<Instant>>,
+/// The window attempts are counted in.
+pub const LOGIN_WINDOW: Duration = Duration::from_secs(15 * 60);
+
+/// How many attempts each key may make per window.
+#[derive(Debug, Clone, Copy)]
+pub struct LoginLimits {
+    /// Failed logins per account.
+    pub per_account: i64,
+    /// Failed logins per client address.
+    pub per_address: i64,
 }
 
-impl FailureLimiter {
-    /// At most `max_failures` failures per key within `window`.
-    pub fn new(max_failures: usize, window: Duration) -> FailureLimiter {
-        FailureLimiter { max_failures, window, failures: DashMap::new() }
-    }
+/// The rate-limit keys of one login attempt: the account and the client address.
+#[derive(Debug, Clone)]
+pub struct LoginAttempt {
+    account: String,
+    address: String,
+}
 
-    /// `Some(wait)` if `key` is locked out right now.
-    pub fn check(&self, key: &str) -> Option<Duration> {
-        let now = Instant::now();
-        let mut entry = self.failures.get_mut(key)?;
-        entry.retain(|t| now.duration_since(*t) < self.window);
-        if entry.len() >= self.max_failures {
-            let oldest = entry.first().copied().unwrap_or(now);
-            Some(self.window.saturating_sub(now.duration_since(oldest)).max(Duration::from_secs(1)))
-        } else {
-            None
+impl LoginLimits {
+    /// Counts an attempt for `email` from `addr`; refused (429 with how long to wait)
+    /// when either key is over its limit. Call [`LoginLimits::succeeded`] when the
+    /// password matched; a failure needs nothing more, it is already counted.
+    pub async fn attempt(
+        &self,
+        store: &Store,
+        email: &str,
+        addr: Option<std::net::SocketAddr>,
+    ) -> Result<LoginAttempt, ApiError> {
+        let attempt = LoginAttempt {
+            account: format!("account:{}", email.trim().to_lowercase()),
+            address: format!("address:{}", addr.map(|a| a.ip().to_string()).unwrap_or_default()),
+        };
+        let window_ms = LOGIN_WINDOW.as_millis() as i64;
+        let account = store.count_login_attempt(&attempt.account, window_ms).await?;
+        let address = store.count_login_attempt(&attempt.address, window_ms).await?;
+        let over = [(account, self.per_account), (address, self.per_address)]
+            .into_iter()
+            .filter(|(count, max)| count.attempts > *max)
+            .map(|(count, _)| count.window_ends)
+            .max();
+        match over {
+            Some(ends) => {
+                let wait_ms = (ends.0 - crate::store::Timestamp::now().0).max(1000);
+                Err(ApiError::TooManyRequests { retry_after_seconds: (wait_ms as u64).div_ceil(1000) })
+            }
+            None => Ok(attempt),
         }
     }
 
-    /// Records a failure.
-    pub fn fail(&self, key: &str) {
-        let now = Instant::now();
-        let mut entry = self.failures.entry(key.to_owned()).or_default();
-        entry.retain(|t| now.duration_since(*t) < self.window);
-        entry.push(now);
-    }
-
-    /// Forgets a key's failures (after a success).
-    pub fn clear(&self, key: &str) {
-        self.failures.remove(key);
-    }
-
-    /// Drops keys with no recent failures, so the map stays small.
-    pub fn prune(&self) {
-        let now = Instant::now();
-        self.failures.retain(|_, v| v.iter().any(|t| now.duration_since(*t) < self.window));
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn locks_out_after_the_limit_and_clears_on_success() {
-        let l = FailureLimiter::new(3, Duration::from_secs(60));
-        for _ in 0..3 {
-            assert!(l.check("a").is_none());
-            l.fail("a");
-        }
-        assert!(l.check("a").is_some());
-        assert!(l.check("b").is_none());
-        l.clear("a");
-        assert!(l.check("a").is_none());
+    /// The password matched: the account's count starts over, and the address's does
+    /// not keep this attempt.
+    pub async fn succeeded(&self, store: &Store, attempt: &LoginAttempt) -> Result<(), ApiError> {
+        store.clear_login_attempts(&attempt.account).await?;
+        store.uncount_login_attempt(&attempt.address).await?;
+        Ok(())
     }
 }

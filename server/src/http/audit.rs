@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::error::ApiError;
 use super::extract::Query;
 use crate::app::AppState;
-use crate::auth::{Principal, Role};
+use crate::auth::{AuditScope, Principal, Role};
 use crate::store::{AuditFilter, Timestamp};
 
 pub(super) fn router() -> Router<AppState> {
@@ -44,11 +44,13 @@ async fn list_audit(
     principal: Principal,
     Query(q): Query<AuditQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
-    // A project-scoped token must name its project.
-    match &q.project {
-        Some(p) => principal.require_in(p, Role::Viewer)?,
-        None => principal.require(Role::Viewer)?,
+    principal.require_role(Role::Viewer)?;
+    // A project-scoped token reads its project's entries, and no other project's.
+    let scope = AuditScope::of(&principal);
+    if let Some(p) = &q.project {
+        principal.require_in(p, Role::Viewer)?;
     }
+    let project = q.project.or_else(|| scope.project.clone());
     let limit = q.limit.unwrap_or(50);
     if !(1..=500).contains(&limit) {
         return Err(ApiError::bad_request("limit must be between 1 and 500"));
@@ -58,7 +60,8 @@ async fn list_audit(
         .map(|c| c.parse::<i64>().map_err(|_| ApiError::bad_request("cursor is not one this server issued")))
         .transpose()?;
     let filter = AuditFilter {
-        project: q.project,
+        project,
+        admin_types: scope.admin_types,
         resource_type: q.resource_type,
         resource_key: q.resource_key,
         actor: q.actor,

@@ -125,6 +125,7 @@ pub(crate) fn humanize_serde_message(message: &str, field: &str) -> String {
 
 /// Parses JSON strictly: unknown fields are errors, and the error names where.
 pub fn parse_strict<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    super::text::check_json(bytes)?;
     match parse_strict_once(bytes) {
         Err(e) => match integral_floats_as_integers(bytes) {
             // JSON does not tell `3` from `3.0`: an integer written with a fraction of
@@ -288,6 +289,7 @@ where
                 ApiError::bad_request(format!("could not read the body: {e}"))
             }
         })?;
+        super::text::check_json(&bytes)?;
         let mut de = serde_json::Deserializer::from_slice(&bytes);
         let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
             let pointer = pointer_of(e.path());
@@ -357,6 +359,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let query = parts.uri.query().unwrap_or("");
+        super::text::check_query(query)?;
         let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
         serde_path_to_error::deserialize(de).map(Query).map_err(|e| {
             let name = e.path().to_string();
@@ -384,6 +387,11 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T>
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        if let Ok(params) = axum::extract::RawPathParams::from_request_parts(parts, state).await {
+            for (_, value) in &params {
+                super::text::check_path_param(value)?;
+            }
+        }
         axum::extract::Path::<T>::from_request_parts(parts, state)
             .await
             .map(|axum::extract::Path(v)| Path(v))

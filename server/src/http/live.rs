@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::error::ApiError;
 use super::extract::Query;
 use crate::app::AppState;
-use crate::auth::Principal;
+use crate::auth::{AuditScope, Principal};
 use crate::store::Timestamp;
 
 pub(super) fn router() -> Router<AppState> {
@@ -61,31 +61,43 @@ async fn get_admin_stream(
             "the stream token is invalid or expired; ask for a new one".to_owned(),
         ));
     };
+    // The stream lives as long as the session (or API token) that asked for it, and
+    // carries what that caller may read now.
     let store = state.store.clone();
-    // The stream lives as long as the session (or API token) that asked for it.
-    let check: std::sync::Arc<dyn Fn() -> futures_util::future::BoxFuture<'static, bool> + Send + Sync> =
-        if let Some(user_id) = claims.sub.strip_prefix("user:") {
-            let user_id = user_id.to_owned();
-            let session = claims.scope.clone();
-            std::sync::Arc::new(move || {
-                let store = store.clone();
-                let (user_id, session) = (user_id.clone(), session.clone());
-                Box::pin(async move {
-                    matches!(store.session_user(&session).await, Ok(Some(u)) if u.id == user_id)
-                })
+    let current: std::sync::Arc<
+        dyn Fn() -> futures_util::future::BoxFuture<'static, Option<AuditScope>> + Send + Sync,
+    > = if let Some(user_id) = claims.sub.strip_prefix("user:") {
+        let user_id = user_id.to_owned();
+        let session = claims.scope.clone();
+        std::sync::Arc::new(move || {
+            let store = store.clone();
+            let (user_id, session) = (user_id.clone(), session.clone());
+            Box::pin(async move {
+                match store.session_user(&session).await {
+                    Ok(Some(user)) if user.id == user_id => {
+                        Some(AuditScope::of(&Principal::User { user, session_id: session }))
+                    }
+                    _ => None,
+                }
             })
-        } else if claims.sub.starts_with("token:") {
-            let token_id = claims.scope.clone();
-            std::sync::Arc::new(move || {
-                let store = store.clone();
-                let token_id = token_id.clone();
-                Box::pin(async move { store.api_token_live(&token_id).await.unwrap_or(false) })
+        })
+    } else if claims.sub.starts_with("token:") {
+        let token_id = claims.scope.clone();
+        std::sync::Arc::new(move || {
+            let store = store.clone();
+            let token_id = token_id.clone();
+            Box::pin(async move {
+                match store.live_api_token(&token_id).await {
+                    Ok(Some(token)) => Some(AuditScope::of(&Principal::Token { token })),
+                    _ => None,
+                }
             })
-        } else {
-            return Err(ApiError::Unauthorized("this token does not open the dashboard stream".to_owned()));
-        };
-    if !check().await {
+        })
+    } else {
+        return Err(ApiError::Unauthorized("this token does not open the dashboard stream".to_owned()));
+    };
+    let Some(scope) = current().await else {
         return Err(ApiError::Unauthorized("the session of this stream has ended".to_owned()));
-    }
-    Ok(state.admin.stream(state.shutdown.clone(), state.settings.keepalive, move || check()))
+    };
+    Ok(state.admin.stream(state.shutdown.clone(), state.settings.keepalive, scope, move || current()))
 }

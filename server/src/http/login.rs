@@ -45,10 +45,8 @@ async fn login(
             "password logins are turned off on this server: log in with single sign-on".to_owned(),
         ));
     }
-    let auth = &state.auth;
-    let attempt = auth
-        .attempt(&email, addr)
-        .map_err(|wait| ApiError::TooManyRequests { retry_after_seconds: wait.as_secs() })?;
+    let limits = &state.auth.login_limits;
+    let attempt = limits.attempt(&state.store, &email, addr).await?;
     let user = state.store.user_by_email(&email).await?;
     let phc = user.as_ref().map_or_else(|| password::dummy_hash().to_owned(), |u| u.password_hash.clone());
     let given = body.password;
@@ -58,12 +56,9 @@ async fn login(
     let user = match user {
         // In SSO-only mode the break-glass account works only while it is an owner.
         Some(u) if matches && !u.disabled && (sso.is_none_or(|s| !s.sso_only) || u.role == Role::Owner) => u,
-        _ => {
-            auth.failed(&attempt);
-            return Err(ApiError::Unauthorized("wrong email or password".to_owned()));
-        }
+        _ => return Err(ApiError::Unauthorized("wrong email or password".to_owned())),
     };
-    auth.succeeded(&attempt);
+    limits.succeeded(&state.store, &attempt).await?;
     let (token, expires_at) = start_session(&state, &user.id).await?;
     tracing::info!(user.email = %user.email, "logged in");
     Ok(axum::Json(LoginResponse { token, expires_at, user }))

@@ -8,7 +8,9 @@ mod audit;
 mod environments;
 mod evaluate;
 mod flags;
+mod headers;
 mod health;
+pub use headers::{API_CSP, DASHBOARD_CSP};
 pub use health::OPENAPI_YAML;
 mod live;
 mod login;
@@ -20,6 +22,7 @@ mod segments;
 mod setup;
 mod sso;
 mod stream;
+mod text;
 mod tokens;
 mod ui;
 mod usage;
@@ -112,6 +115,7 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
         .layer(CatchPanicLayer::custom(|_| {
             ApiError::Internal("a handler panicked".to_owned()).into_response()
         }))
+        .layer(middleware::from_fn(headers::security_headers))
         .with_state(state)
 }
 

@@ -360,7 +360,7 @@ async fn evaluate_flags(
         SdkKeyKind::Client => 'c',
     };
     let period = TokenPeriod::now(&state);
-    let etag = format!("\"{}-{kind}{}-{}\"", view.version, canonical_hash(&raw_context), period.index());
+    let etag = format!("\"{}-{kind}{}-{}\"", view.position(), canonical_hash(&raw_context), period.index());
     let mut r = if none_match(&headers, &etag) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {

@@ -87,7 +87,9 @@ async fn get_config(
 ) -> Result<Response, ApiError> {
     let live = hub_for_key(&state, key.environment_id).await?;
     let view = live.hub.view();
-    let etag = format!("\"{}\"", view.version);
+    // The history is part of the tag: the same version in a restored database is
+    // another configuration.
+    let etag = format!("\"{}\"", view.position());
     let mut response = if none_match(&headers, &etag) {
         StatusCode::NOT_MODIFIED.into_response()
     } else if accepts_gzip(&headers) {

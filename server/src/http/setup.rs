@@ -61,19 +61,16 @@ async fn complete_setup(
         });
     };
     // Guessing the one-time password counts as failed logins.
-    let attempt = state
-        .auth
-        .attempt(&user.email, addr)
-        .map_err(|wait| ApiError::TooManyRequests { retry_after_seconds: wait.as_secs() })?;
+    let limits = &state.auth.login_limits;
+    let attempt = limits.attempt(&state.store, &user.email, addr).await?;
     let (given, phc) = (body.setup_password.clone(), user.password_hash.clone());
     let ok = tokio::task::spawn_blocking(move || password::verify(&given, &phc))
         .await
         .map_err(|e| ApiError::Internal(format!("password check task: {e}")))?;
     if !ok {
-        state.auth.failed(&attempt);
         return Err(ApiError::Unauthorized("the set-up password is wrong".to_owned()));
     }
-    state.auth.succeeded(&attempt);
+    limits.succeeded(&state.store, &attempt).await?;
     let email = body.email.trim().to_lowercase();
     if email.chars().count() > 254
         || !email.split_once('@').is_some_and(|(a, b)| !a.is_empty() && !b.is_empty())
@@ -84,8 +81,8 @@ async fn complete_setup(
     let name = if body.name.trim().is_empty() { email.clone() } else { body.name.trim().to_owned() };
     let patch =
         UserPatch { name: Some(name), role: None, password_hash: Some(password_hash), disabled: None };
-    let updated =
-        state.store.update_user(&Actor(format!("user:{}", user.email)), &user.id, None, patch).await?;
+    let actor = Actor(format!("user:{}", user.email));
+    let updated = state.store.update_user(&actor, &user.id, None, patch, |_| Ok::<_, ApiError>(())).await?;
     let updated =
         if updated.email == email { updated } else { state.store.change_email(&updated.id, &email).await? };
     state.store.delete_setting(SETUP_PENDING).await?;

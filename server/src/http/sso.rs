@@ -204,7 +204,7 @@ async fn account(state: &AppState, oidc: &Oidc, id: &Identity) -> Result<User, S
         return Ok(user);
     }
     let patch = UserPatch { role: Some(role), ..UserPatch::default() };
-    Ok(state.store.update_user(&actor, &user.id, None, patch).await?)
+    Ok(state.store.update_user(&actor, &user.id, None, patch, |_| Ok::<(), store::Error>(())).await?)
 }
 
 async fn enabled_owners(state: &AppState) -> Result<usize, store::Error> {

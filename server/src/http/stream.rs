@@ -31,9 +31,9 @@ async fn get_stream(
     ServerSdk(key): ServerSdk,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    // An id this server did not issue just means "start from a snapshot".
-    let last_event_id =
-        headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok());
+    // An id this server did not issue, or from another history, just means "start from
+    // a snapshot".
+    let last_event_id = headers.get("last-event-id").and_then(|v| v.to_str().ok());
     let live = hub_for_key(&state, key.environment_id).await?;
     Ok(sse::sdk_stream(live, last_event_id, key.key_id, &state.ends, state.settings.keepalive))
 }

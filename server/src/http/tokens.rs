@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::error::ApiError;
 use super::extract::{Json, Path};
 use crate::app::AppState;
-use crate::auth::{Admin, Authorized, secret};
+use crate::auth::{Admin, Authorized, Principal, secret};
 use crate::store::{ApiToken, ApiTokenSpec, NewApiToken, Page, Timestamp};
 
 pub(super) fn router() -> Router<AppState> {
@@ -72,6 +72,12 @@ async fn create_token(
         }));
     }
     let expires_at = parse_expiry(body.expires_at.as_deref())?;
+    // A token acts for a person: the user who makes it, or the one a token making it
+    // acts for.
+    let created_by_user_id = match &principal {
+        Principal::User { user, .. } => Some(user.id.as_str()),
+        Principal::Token { token } => token.created_by_user_id.as_deref(),
+    };
     let new = secret::generate(secret::API_TOKEN_PREFIX);
     let meta = state
         .store
@@ -82,6 +88,7 @@ async fn create_token(
                 role: body.role,
                 project: body.project.as_deref(),
                 expires_at,
+                created_by_user_id,
                 secret_hash: &new.hash,
                 prefix: &new.display_prefix,
             },

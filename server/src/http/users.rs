@@ -8,7 +8,7 @@ use axum::routing::get;
 use serde::Deserialize;
 
 use super::error::ApiError;
-use super::extract::{IfMatch, Json, Path, with_etag};
+use super::extract::{IfMatch, Json, Path, ReadOnlyFields, Update, with_etag};
 use crate::app::AppState;
 use crate::auth::{Admin, Authorized, Principal, Role, SelfOrAdmin, password};
 use crate::store::{NewUser, Page, User, UserPatch};
@@ -76,10 +76,6 @@ fn may_manage(principal: &Principal, target_role: Role) -> Result<(), ApiError> 
     Ok(())
 }
 
-async fn owners(state: &AppState) -> Result<usize, ApiError> {
-    Ok(state.store.list_users().await?.iter().filter(|u| u.role == Role::Owner && !u.disabled).count())
-}
-
 async fn list_users(
     State(state): State<AppState>,
     Authorized { principal: _, .. }: Admin,
@@ -113,21 +109,21 @@ async fn get_user(
     Ok(with_etag(StatusCode::OK, user.version, &user))
 }
 
+/// Changes a user. The body may be the user as `GET` returns it: `id` and `email` must
+/// then be this user's, and a `role` or `disabled` equal to the current value is no
+/// change (so users can send their own record back). Who may change what is decided on
+/// the user as locked for the write.
 async fn update_user(
     State(state): State<AppState>,
     SelfOrAdmin { principal, is_self }: SelfOrAdmin,
     Path(id): Path<String>,
     IfMatch(version): IfMatch,
-    Json(body): Json<UpdateUser>,
+    update: Update<UpdateUser>,
 ) -> Result<Response, ApiError> {
     let target = state.store.get_user(&id).await?;
-    let admin_fields = body.role.is_some() || body.disabled.is_some();
-    if !is_self || admin_fields {
-        may_manage(&principal, target.role)?;
-        if body.role == Some(Role::Owner) {
-            may_manage(&principal, Role::Owner)?;
-        }
-    }
+    update.check_same("id", &target.id, "the body is another user")?;
+    update.check_same("email", &target.email, "an email cannot be changed here")?;
+    let body = update.body;
     if is_self && body.password.is_some() {
         let current = body.current_password.clone().unwrap_or_default();
         let phc = target.password_hash.clone();
@@ -138,22 +134,25 @@ async fn update_user(
             return Err(field_error("/current_password", "the current password is wrong"));
         }
     }
-    let losing_owner = target.role == Role::Owner
-        && !target.disabled
-        && (body.role.is_some_and(|r| r != Role::Owner) || body.disabled == Some(true));
-    if losing_owner && owners(&state).await? <= 1 {
-        return Err(ApiError::Conflict {
-            detail: "the last owner cannot be demoted or disabled".to_owned(),
-            dependents: vec![],
-        });
-    }
     let password_hash = match body.password {
         Some(p) => Some(hash_password(p).await?),
         None => None,
     };
-    let patch = UserPatch { name: body.name, role: body.role, password_hash, disabled: body.disabled };
+    let (role, disabled) = (body.role, body.disabled);
+    let may_change = |locked: &User| -> Result<(), ApiError> {
+        let changes_role = role.is_some_and(|r| r != locked.role);
+        let changes_disabled = disabled.is_some_and(|d| d != locked.disabled);
+        if !is_self || changes_role || changes_disabled {
+            may_manage(&principal, locked.role)?;
+            if changes_role && role == Some(Role::Owner) {
+                may_manage(&principal, Role::Owner)?;
+            }
+        }
+        Ok(())
+    };
+    let patch = UserPatch { name: body.name, role, password_hash, disabled };
     let password_changed = patch.password_hash.is_some();
-    let user: User = state.store.update_user(&principal.actor(), &id, version, patch).await?;
+    let user: User = state.store.update_user(&principal.actor(), &id, version, patch, may_change).await?;
     if password_changed
         && state.store.setting(crate::app::SETUP_PENDING).await?.as_deref() == Some(id.as_str())
     {
@@ -169,20 +168,17 @@ async fn delete_user(
     Path(id): Path<String>,
     IfMatch(version): IfMatch,
 ) -> Result<StatusCode, ApiError> {
-    let target = state.store.get_user(&id).await?;
-    may_manage(&principal, target.role)?;
     if self_id(&principal) == Some(id.as_str()) {
         return Err(ApiError::Conflict {
             detail: "you cannot delete your own account".to_owned(),
             dependents: vec![],
         });
     }
-    if target.role == Role::Owner && owners(&state).await? <= 1 {
-        return Err(ApiError::Conflict {
-            detail: "the last owner cannot be deleted".to_owned(),
-            dependents: vec![],
-        });
-    }
-    state.store.delete_user(&principal.actor(), &id, version).await?;
+    let may_delete = |locked: &User| may_manage(&principal, locked.role);
+    state.store.delete_user(&principal.actor(), &id, version, may_delete).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+impl ReadOnlyFields for UpdateUser {
+    const READ_ONLY: &'static [&'static str] = &["id", "email", "version", "created_at", "updated_at"];
 }

@@ -43,6 +43,9 @@ pub struct AuditEntry {
 pub struct AuditFilter {
     /// Only this project.
     pub project: Option<String>,
+    /// Whether entries about users and API tokens are included
+    /// ([`crate::auth::ADMIN_ONLY_AUDIT_TYPES`]).
+    pub admin_types: bool,
     /// Only this resource type.
     pub resource_type: Option<String>,
     /// Only this resource (exact key) or, ending in `/`, resources under it.
@@ -182,10 +185,12 @@ impl Store {
             Some(k) => (Some(k.clone()), None),
             None => (None, None),
         };
-        let rows = sqlx::query(
+        let hidden = crate::auth::ADMIN_ONLY_AUDIT_TYPES.map(|t| format!("'{t}'")).join(", ");
+        let rows = sqlx::query(&format!(
             "select id, at, actor, action, resource_type, resource_key, project_key, environment_key, before, after, comment
              from audit
              where ($1 is null or project_key = $1)
+               and ($10 = 1 or resource_type not in ({hidden}))
                and ($2 is null or resource_type = $2)
                and ($3 is null or resource_key = $3)
                and ($4 is null or resource_key like $4 escape '\\')
@@ -194,8 +199,8 @@ impl Store {
                and ($7 is null or at < $7)
                and ($8 is null or id < $8)
              order by id desc
-             limit $9",
-        )
+             limit $9"
+        ))
         .bind(f.project.as_deref())
         .bind(f.resource_type.as_deref())
         .bind(key_exact)
@@ -205,6 +210,7 @@ impl Store {
         .bind(f.until.map(|t| t.0))
         .bind(f.before_id)
         .bind(f.limit + 1)
+        .bind(super::from_bool(f.admin_types))
         .fetch_all(&self.pool)
         .await?;
         let mut items = rows

@@ -12,6 +12,8 @@ mod changes;
 mod environments;
 mod error;
 mod flags;
+mod history;
+mod login_attempts;
 mod projects;
 mod sdk_keys;
 mod segments;
@@ -36,6 +38,7 @@ pub use changes::{Change, ChangeKind, Committed, NOTIFY_CHANNEL};
 pub use environments::{Environment, EnvironmentPatch, NewEnvironment};
 pub use error::{Constraint, Error, Result};
 pub use flags::{FlagConfigRecord, FlagFilter, FlagPatch, FlagRecord, FlagState, NewFlag};
+pub use login_attempts::AttemptCount;
 pub use projects::{DEFAULT_ENVIRONMENTS, NewProject, Project, ProjectPatch};
 pub use sdk_keys::{NewSdkKey, SdkKey, SdkKeyKind, SdkKeyOwner, SdkKeySpec};
 pub use segments::{SegmentBody, SegmentRecord};
@@ -66,6 +69,8 @@ pub struct Store {
     /// Counts commits of this process: the admin stream wakes on it to read new audit rows.
     writes: tokio::sync::watch::Sender<u64>,
     stale_after_ms: i64,
+    /// The database file (SQLite), for the history fingerprint.
+    sqlite_file: Option<std::path::PathBuf>,
 }
 
 /// Who made a change, as recorded in the audit log.
@@ -164,6 +169,7 @@ impl Store {
                 redact_url(&options.url)
             )
         })?;
+        let mut sqlite_file = None;
         let pool = match backend {
             Backend::Sqlite => {
                 // SQLite options go through the native type (create the file, WAL, a busy
@@ -175,6 +181,7 @@ impl Store {
                     .synchronous(sqlx::sqlite::SqliteSynchronous::Normal)
                     .foreign_keys(true)
                     .busy_timeout(Duration::from_secs(10));
+                sqlite_file = Some(native.get_filename().to_owned());
                 let any = AnyConnectOptions::from_url(&native.to_url_lossy())
                     .context("converting SQLite options")?;
                 AnyPoolOptions::new()
@@ -206,7 +213,14 @@ impl Store {
         };
         let (committed, _) = broadcast::channel(4096);
         let (writes, _) = tokio::sync::watch::channel(0);
-        Ok(Store { pool, backend, committed, writes, stale_after_ms: options.stale_after.as_millis() as i64 })
+        Ok(Store {
+            pool,
+            backend,
+            committed,
+            writes,
+            stale_after_ms: options.stale_after.as_millis() as i64,
+            sqlite_file,
+        })
     }
 
     /// Applies pending migrations.
@@ -251,7 +265,20 @@ impl Store {
         (self.pool.size(), self.pool.num_idle())
     }
 
+    /// Begins a write transaction. On SQLite it takes the write lock at once (`begin
+    /// immediate`): a deferred transaction that reads and then writes cannot wait for
+    /// another writer (SQLite answers "database is locked" at once, since its snapshot is
+    /// stale), while one that starts with the lock waits up to the busy timeout. On
+    /// PostgreSQL, writes lock the rows they read (`lock_project`, `for update`).
     async fn begin(&self) -> Result<Transaction<'static, Any>> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("begin immediate").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
+    /// Begins a transaction that only reads (a consistent view, no write lock).
+    async fn begin_read(&self) -> Result<Transaction<'static, Any>> {
         Ok(self.pool.begin().await?)
     }
 

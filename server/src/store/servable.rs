@@ -360,7 +360,7 @@ impl super::Store {
         })
         .await
         .map_err(|e| Error::Internal(format!("backfill task: {e}")))?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         for (flag, env, bytes) in &configs {
             sqlx::query("update flag_config set regex_bytes = $1 where flag_id = $2 and environment_id = $3")
                 .bind(bytes)

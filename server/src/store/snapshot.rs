@@ -9,7 +9,7 @@ impl Store {
     /// The snapshot of one environment: its version and every active flag and segment,
     /// read in one transaction so that the version matches the content.
     pub async fn environment_snapshot(&self, environment_id: i64) -> Result<Snapshot> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_read().await?;
         if self.backend == Backend::Postgres {
             sqlx::query("set transaction isolation level repeatable read").execute(&mut *tx).await?;
         }

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
+use sqlx::{Any, Transaction};
 
 use super::audit::{self, Record};
 use super::{Actor, Error, Result, Store, Timestamp, get, json_text};
@@ -16,12 +17,19 @@ pub struct ApiToken {
     pub name: String,
     /// The first characters of the secret, to recognise it.
     pub prefix: String,
-    /// What it may do.
+    /// The role it was given.
     pub role: Role,
+    /// What it may do now: its role, lowered to its creator's current role (computed
+    /// when it is read, so a demotion takes effect at once).
+    pub effective_role: Role,
     /// The only project it may touch, if scoped.
     pub project: Option<String>,
-    /// Who created it.
+    /// Who created it, as the audit log names them.
     pub created_by: String,
+    /// The user it acts for: who created it, or who created the token that created it.
+    /// `None` for tokens made before this was recorded whose creator could not be
+    /// worked out; those keep their own role.
+    pub created_by_user_id: Option<String>,
     /// Creation time.
     pub created_at: Timestamp,
     /// After this it stops working.
@@ -58,6 +66,8 @@ pub struct ApiTokenSpec<'a> {
     pub project: Option<&'a str>,
     /// Expiry.
     pub expires_at: Option<Timestamp>,
+    /// The user it acts for ([`ApiToken::created_by_user_id`]).
+    pub created_by_user_id: Option<&'a str>,
     /// Hex SHA-256 of the secret.
     pub secret_hash: &'a str,
     /// The displayable start of the secret.
@@ -71,18 +81,35 @@ pub struct TokenOwner {
     pub token: ApiToken,
 }
 
-const COLUMNS: &str = "t.id, t.name, t.prefix, t.role, p.key as project_key, t.created_by, t.created_at, \
-                       t.expires_at, t.last_used_at, t.revoked_at";
+const COLUMNS: &str = "t.id, t.name, t.prefix, t.role, p.key as project_key, t.created_by, \
+                       t.created_by_user_id, u.role as creator_role, t.created_at, t.expires_at, t.last_used_at, \
+                       t.revoked_at";
+
+/// Tokens with their project and the user they act for.
+const FROM: &str = "api_token t left join project p on p.id = t.project_id \
+                    left join app_user u on u.id = t.created_by_user_id";
+
+/// The condition for a token that works: not revoked, not expired, and acting for an
+/// enabled user (or for no recorded user). `$2` is now.
+const LIVE: &str = "t.revoked_at is null and (t.expires_at is null or t.expires_at > $2) \
+                    and (t.created_by_user_id is null or u.disabled = 0)";
+
+fn parse_role(role: &str) -> Result<Role> {
+    Role::parse(role).ok_or_else(|| Error::Internal(format!("stored role {role:?}")))
+}
 
 fn from_row(row: &AnyRow) -> Result<ApiToken> {
-    let role: String = get(row, "role")?;
+    let role = parse_role(&get::<String>(row, "role")?)?;
+    let creator_role = get::<Option<String>>(row, "creator_role")?.map(|r| parse_role(&r)).transpose()?;
     Ok(ApiToken {
         id: get(row, "id")?,
         name: get(row, "name")?,
         prefix: get(row, "prefix")?,
-        role: Role::parse(&role).ok_or_else(|| Error::Internal(format!("stored role {role:?}")))?,
+        role,
+        effective_role: creator_role.map_or(role, |c| c.min(role)),
         project: get(row, "project_key")?,
         created_by: get(row, "created_by")?,
+        created_by_user_id: get(row, "created_by_user_id")?,
         created_at: Timestamp(get(row, "created_at")?),
         expires_at: get::<Option<i64>>(row, "expires_at")?.map(Timestamp),
         last_used_at: get::<Option<i64>>(row, "last_used_at")?.map(Timestamp),
@@ -93,7 +120,7 @@ fn from_row(row: &AnyRow) -> Result<ApiToken> {
 impl Store {
     /// Stores a new token.
     pub async fn create_api_token(&self, actor: &Actor, spec: &ApiTokenSpec<'_>) -> Result<ApiToken> {
-        let ApiTokenSpec { name, role, project, expires_at, secret_hash, prefix } = *spec;
+        let ApiTokenSpec { name, role, project, expires_at, created_by_user_id, secret_hash, prefix } = *spec;
         let mut tx = self.begin().await?;
         let project_id: Option<i64> = match project {
             Some(p) => Some(super::lock_project(&mut tx, p).await?),
@@ -101,8 +128,8 @@ impl Store {
         };
         let id = uuid::Uuid::new_v4().to_string();
         sqlx::query(
-            "insert into api_token (id, name, prefix, secret_hash, role, project_id, created_by, created_at, expires_at)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            "insert into api_token (id, name, prefix, secret_hash, role, project_id, created_by, created_at, expires_at, created_by_user_id)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(&id)
         .bind(name)
@@ -113,14 +140,13 @@ impl Store {
         .bind(&actor.0)
         .bind(Timestamp::now().0)
         .bind(expires_at.map(|t| t.0))
+        .bind(created_by_user_id)
         .execute(&mut *tx)
         .await?;
-        let row = sqlx::query(&format!(
-            "select {COLUMNS} from api_token t left join project p on p.id = t.project_id where t.id = $1"
-        ))
-        .bind(&id)
-        .fetch_one(&mut *tx)
-        .await?;
+        let row = sqlx::query(&format!("select {COLUMNS} from {FROM} where t.id = $1"))
+            .bind(&id)
+            .fetch_one(&mut *tx)
+            .await?;
         let token = from_row(&row)?;
         audit::insert(
             &mut tx,
@@ -142,11 +168,9 @@ impl Store {
 
     /// Every token, newest first.
     pub async fn list_api_tokens(&self) -> Result<Vec<ApiToken>> {
-        let rows = sqlx::query(&format!(
-            "select {COLUMNS} from api_token t left join project p on p.id = t.project_id order by t.created_at desc"
-        ))
-        .fetch_all(&self.pool)
-        .await?;
+        let rows = sqlx::query(&format!("select {COLUMNS} from {FROM} order by t.created_at desc"))
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(from_row).collect()
     }
 
@@ -158,13 +182,11 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        let row = sqlx::query(&format!(
-            "select {COLUMNS} from api_token t left join project p on p.id = t.project_id where t.id = $1"
-        ))
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or_else(|| Error::NotFound(format!("API token {id:?}")))?;
+        let row = sqlx::query(&format!("select {COLUMNS} from {FROM} where t.id = $1"))
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("API token {id:?}")))?;
         let token = from_row(&row)?;
         if done.rows_affected() > 0 {
             audit::insert(
@@ -186,28 +208,23 @@ impl Store {
         Ok(token)
     }
 
-    /// Whether the token with this id is live (not revoked, not expired).
-    pub async fn api_token_live(&self, id: &str) -> Result<bool> {
-        let row = sqlx::query(
-            "select count(*) as n from api_token where id = $1 and revoked_at is null and (expires_at is null or expires_at > $2)",
-        )
-        .bind(id)
-        .bind(Timestamp::now().0)
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(get::<i64>(&row, "n")? > 0)
+    /// The token with this id if it works now (see [`ApiToken::effective_role`]).
+    pub async fn live_api_token(&self, id: &str) -> Result<Option<ApiToken>> {
+        let row = sqlx::query(&format!("select {COLUMNS} from {FROM} where t.id = $1 and {LIVE}"))
+            .bind(id)
+            .bind(Timestamp::now().0)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(from_row).transpose()
     }
 
     /// The live token with this secret hash.
     pub async fn api_token_by_hash(&self, secret_hash: &str) -> Result<Option<TokenOwner>> {
-        let row = sqlx::query(&format!(
-            "select {COLUMNS} from api_token t left join project p on p.id = t.project_id
-             where t.secret_hash = $1 and t.revoked_at is null and (t.expires_at is null or t.expires_at > $2)"
-        ))
-        .bind(secret_hash)
-        .bind(Timestamp::now().0)
-        .fetch_optional(&self.pool)
-        .await?;
+        let row = sqlx::query(&format!("select {COLUMNS} from {FROM} where t.secret_hash = $1 and {LIVE}"))
+            .bind(secret_hash)
+            .bind(Timestamp::now().0)
+            .fetch_optional(&self.pool)
+            .await?;
         let Some(row) = row else { return Ok(None) };
         let token = from_row(&row)?;
         let now = Timestamp::now();
@@ -220,4 +237,44 @@ impl Store {
         }
         Ok(Some(TokenOwner { token }))
     }
+}
+
+/// Revokes every live token that acts for `user_id` (the user is deleted or disabled),
+/// each with its audit entry.
+pub(super) async fn revoke_tokens_of_user(
+    tx: &mut Transaction<'static, Any>,
+    actor: &Actor,
+    user_id: &str,
+    now: i64,
+) -> Result<()> {
+    let rows = sqlx::query(&format!(
+        "select {COLUMNS} from {FROM} where t.created_by_user_id = $1 and t.revoked_at is null"
+    ))
+    .bind(user_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    for row in &rows {
+        let mut token = from_row(row)?;
+        sqlx::query("update api_token set revoked_at = $1 where id = $2")
+            .bind(now)
+            .bind(&token.id)
+            .execute(&mut **tx)
+            .await?;
+        token.revoked_at = Some(Timestamp(now));
+        audit::insert(
+            tx,
+            Record {
+                actor,
+                action: "api_token.revoke",
+                resource_type: "api_token",
+                resource_key: token.id.clone(),
+                project: token.project.as_deref(),
+                environment: None,
+                before: None,
+                after: Some(json_text(&token)?),
+            },
+        )
+        .await?;
+    }
+    Ok(())
 }

@@ -2,10 +2,11 @@
 
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
+use sqlx::{Any, Transaction};
 
 use super::audit::{self, Record};
-use super::{Actor, Error, Result, Store, Timestamp, from_bool, get, json_text, to_bool};
-use crate::auth::Role;
+use super::{Actor, Backend, Error, Result, Store, Timestamp, from_bool, get, json_text, to_bool};
+use crate::auth::{Role, secret};
 
 /// A user (never with the password hash in JSON).
 #[derive(Debug, Clone, Serialize)]
@@ -56,6 +57,10 @@ pub struct UserPatch {
     pub password_hash: Option<String>,
     /// Disable or enable.
     pub disabled: Option<bool>,
+}
+
+fn is_owner(user: &User) -> bool {
+    user.role == Role::Owner && !user.disabled
 }
 
 pub(super) const COLUMNS: &str =
@@ -146,42 +151,55 @@ impl Store {
         Ok(user)
     }
 
-    /// Updates a user; a new password or disabling revokes the user's sessions.
-    pub async fn update_user(
+    /// Updates a user; a new password or disabling revokes the user's sessions, and
+    /// disabling revokes the API tokens that act for the user. `check` sees the user as
+    /// locked for the write (after the version check) and may refuse the change, e.g.
+    /// when the caller may not manage that user. The last enabled owner can be neither
+    /// demoted nor disabled.
+    pub async fn update_user<E: From<Error>>(
         &self,
         actor: &Actor,
         id: &str,
         expected_version: Option<i64>,
         patch: UserPatch,
-    ) -> Result<User> {
+        check: impl FnOnce(&User) -> std::result::Result<(), E>,
+    ) -> std::result::Result<User, E> {
         let mut tx = self.begin().await?;
-        let row = sqlx::query(&format!("select {COLUMNS} from app_user where id = $1"))
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or_else(|| Error::NotFound(format!("user {id:?}")))?;
-        let before = from_row(&row)?;
+        let (before, owners) = self.lock_user(&mut tx, id).await?;
         super::check_version(expected_version, before.version)?;
-        let revoke = patch.password_hash.is_some() || patch.disabled == Some(true);
+        check(&before)?;
+        let role = patch.role.unwrap_or(before.role);
+        let disabled = patch.disabled.unwrap_or(before.disabled);
+        let stays_owner = role == Role::Owner && !disabled;
+        if is_owner(&before) && !stays_owner && owners.iter().all(|o| o == id) {
+            return Err(Error::conflict("the last owner cannot be demoted or disabled").into());
+        }
+        let revoke_sessions = patch.password_hash.is_some() || patch.disabled == Some(true);
+        let now = Timestamp::now().0;
         let row = sqlx::query(&format!(
             "update app_user set name = $1, role = $2, password_hash = $3, disabled = $4, version = version + 1, updated_at = $5
              where id = $6 returning {COLUMNS}"
         ))
         .bind(patch.name.unwrap_or_else(|| before.name.clone()))
-        .bind(patch.role.unwrap_or(before.role).as_str())
+        .bind(role.as_str())
         .bind(patch.password_hash.unwrap_or_else(|| before.password_hash.clone()))
-        .bind(from_bool(patch.disabled.unwrap_or(before.disabled)))
-        .bind(Timestamp::now().0)
+        .bind(from_bool(disabled))
+        .bind(now)
         .bind(id)
         .fetch_one(&mut *tx)
-        .await?;
+        .await
+        .map_err(Error::from)?;
         let after = from_row(&row)?;
-        if revoke {
+        if revoke_sessions {
             sqlx::query("update session set revoked_at = $1 where user_id = $2 and revoked_at is null")
-                .bind(Timestamp::now().0)
+                .bind(now)
                 .bind(id)
                 .execute(&mut *tx)
-                .await?;
+                .await
+                .map_err(Error::from)?;
+        }
+        if disabled && !before.disabled {
+            super::tokens::revoke_tokens_of_user(&mut tx, actor, id, now).await?;
         }
         audit::insert(
             &mut tx,
@@ -201,12 +219,29 @@ impl Store {
         Ok(after)
     }
 
-    /// Deletes a user (and, through the foreign key, their sessions).
-    pub async fn delete_user(&self, actor: &Actor, id: &str, expected_version: Option<i64>) -> Result<()> {
-        let before = self.get_user(id).await?;
-        super::check_version(expected_version, before.version)?;
+    /// Deletes a user (and, through the foreign key, their sessions) and revokes the API
+    /// tokens that act for them. `check` is as for [`Store::update_user`]; the last
+    /// enabled owner cannot be deleted.
+    pub async fn delete_user<E: From<Error>>(
+        &self,
+        actor: &Actor,
+        id: &str,
+        expected_version: Option<i64>,
+        check: impl FnOnce(&User) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
         let mut tx = self.begin().await?;
-        sqlx::query("delete from app_user where id = $1").bind(id).execute(&mut *tx).await?;
+        let (before, owners) = self.lock_user(&mut tx, id).await?;
+        super::check_version(expected_version, before.version)?;
+        check(&before)?;
+        if is_owner(&before) && owners.iter().all(|o| o == id) {
+            return Err(Error::conflict("the last owner cannot be deleted").into());
+        }
+        super::tokens::revoke_tokens_of_user(&mut tx, actor, id, Timestamp::now().0).await?;
+        sqlx::query("delete from app_user where id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(Error::from)?;
         audit::insert(
             &mut tx,
             Record {
@@ -221,7 +256,30 @@ impl Store {
             },
         )
         .await?;
-        self.commit(tx, Vec::new()).await
+        Ok(self.commit(tx, Vec::new()).await?)
+    }
+
+    /// Locks what a write to user `id` reads, and returns the user and the ids of the
+    /// enabled owners. On PostgreSQL the owners' rows are locked first, in id order, and
+    /// then the user's, so that two writes checking the last-owner rule wait for each
+    /// other (and never in a cycle); on SQLite the write transaction already excludes
+    /// every other writer.
+    async fn lock_user(&self, tx: &mut Transaction<'static, Any>, id: &str) -> Result<(User, Vec<String>)> {
+        let lock = if self.backend == Backend::Postgres { " for update" } else { "" };
+        let owners = sqlx::query(&format!(
+            "select id from app_user where role = 'owner' and disabled = 0 order by id{lock}"
+        ))
+        .fetch_all(&mut **tx)
+        .await?
+        .iter()
+        .map(|row| get::<String>(row, "id"))
+        .collect::<Result<Vec<_>>>()?;
+        let row = sqlx::query(&format!("select {COLUMNS} from app_user where id = $1{lock}"))
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("user {id:?}")))?;
+        Ok((from_row(&row)?, owners))
     }
 
     /// Changes a user's email (first-run set-up).
@@ -238,10 +296,11 @@ impl Store {
         from_row(&row)
     }
 
-    /// Records a new login session.
+    /// Records a new login session. Only a hash of the session id is stored, so that a
+    /// copy of the database cannot be turned into a working login token.
     pub async fn create_session(&self, id: &str, user_id: &str, expires_at: Timestamp) -> Result<()> {
         sqlx::query("insert into session (id, user_id, created_at, expires_at) values ($1, $2, $3, $4)")
-            .bind(id)
+            .bind(secret::hash(id))
             .bind(user_id)
             .bind(Timestamp::now().0)
             .bind(expires_at.0)
@@ -257,7 +316,7 @@ impl Store {
              where s.id = $1 and s.revoked_at is null and s.expires_at > $2 and u.disabled = 0",
             COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ")
         ))
-        .bind(session_id)
+        .bind(secret::hash(session_id))
         .bind(Timestamp::now().0)
         .fetch_optional(&self.pool)
         .await?;
@@ -268,7 +327,7 @@ impl Store {
     pub async fn revoke_session(&self, session_id: &str) -> Result<()> {
         sqlx::query("update session set revoked_at = $1 where id = $2 and revoked_at is null")
             .bind(Timestamp::now().0)
-            .bind(session_id)
+            .bind(secret::hash(session_id))
             .execute(&self.pool)
             .await?;
         Ok(())
@@ -287,7 +346,8 @@ impl Store {
     /// ending their sessions, and audits it as `user.password_reset`.
     pub async fn reset_password(&self, actor: &Actor, email: &str, password_hash: String) -> Result<User> {
         let mut tx = self.begin().await?;
-        let row = sqlx::query(&format!("select {COLUMNS} from app_user where email = $1"))
+        let lock = if self.backend == Backend::Postgres { " for update" } else { "" };
+        let row = sqlx::query(&format!("select {COLUMNS} from app_user where email = $1{lock}"))
             .bind(email.to_lowercase())
             .fetch_optional(&mut *tx)
             .await?

@@ -51,6 +51,8 @@ pub struct EnvView {
     pub environment: String,
     /// The snapshot version.
     pub version: u64,
+    /// The history epoch this view's ids and ETags carry ([`super::Position`]).
+    pub epoch: Arc<String>,
     /// The snapshot, kept to apply the next changes to.
     pub snapshot: Snapshot,
     /// Ready to evaluate. Compiled leniently: a flag or segment that cannot be served
@@ -71,7 +73,12 @@ pub struct EnvView {
 }
 
 impl EnvView {
-    fn build(environment_id: i64, project: String, snapshot: Snapshot) -> Result<EnvView, String> {
+    fn build(
+        environment_id: i64,
+        project: String,
+        epoch: Arc<String>,
+        snapshot: Snapshot,
+    ) -> Result<EnvView, String> {
         let lenient = CompiledSnapshot::compile_lenient(&snapshot);
         let json = Bytes::from(serde_json::to_vec(&snapshot).map_err(|e| e.to_string())?);
         let mut gz = GzEncoder::new(Vec::with_capacity(json.len() / 8), Compression::default());
@@ -82,6 +89,7 @@ impl EnvView {
             project,
             environment: snapshot.environment.clone(),
             version: snapshot.version,
+            epoch,
             snapshot,
             compiled: lenient.compiled,
             failures: lenient.failures,
@@ -124,10 +132,17 @@ impl EnvView {
         );
     }
 
+    /// Where this view stands, as ids and ETags carry it.
+    pub fn position(&self) -> super::Position<'_> {
+        super::Position { epoch: &self.epoch, version: self.version }
+    }
+
     /// The `snapshot` SSE event of this view (rendered once, shared by every stream).
     pub fn snapshot_frame(&self) -> Bytes {
         self.snapshot_frame
-            .get_or_init(|| super::sse::frame(Some(self.version), Some(wire::SNAPSHOT_EVENT), &self.json))
+            .get_or_init(|| {
+                super::sse::frame(Some(&self.position().to_string()), Some(wire::SNAPSHOT_EVENT), &self.json)
+            })
             .clone()
     }
 }
@@ -183,9 +198,14 @@ pub enum HubError {
 }
 
 impl EnvHub {
-    /// Loads an environment's snapshot from the database.
-    pub async fn load(store: &Store, environment_id: i64, sizes: HubSizes) -> Result<EnvHub, HubError> {
-        let view = load_view(store, environment_id).await?;
+    /// Loads an environment's snapshot from the database, for the history `epoch`.
+    pub async fn load(
+        store: &Store,
+        environment_id: i64,
+        sizes: HubSizes,
+        epoch: Arc<String>,
+    ) -> Result<EnvHub, HubError> {
+        let view = load_view(store, environment_id, epoch.clone()).await?;
         view.report_failures(None);
         // The recent history comes from the feed, so that SDKs reconnecting after this
         // replica started (a restart, another replica) resume instead of reloading.
@@ -194,7 +214,7 @@ impl EnvHub {
         let ring: VecDeque<Arc<ChangeEvent>> = recent
             .iter()
             .filter(|c| c.version as u64 <= view.version)
-            .map(|c| event_of(c).map(Arc::new))
+            .map(|c| event_of(c, &epoch).map(Arc::new))
             .collect::<Result<_, _>>()
             .map_err(HubError::Invalid)?;
         // Only a contiguous run ending at the view counts.
@@ -266,7 +286,7 @@ impl EnvHub {
                     next.version = first.version,
                     "change feed gap; reloading the snapshot"
                 );
-                let view = load_view(store, current.environment_id).await?;
+                let view = load_view(store, current.environment_id, current.epoch.clone()).await?;
                 view.report_failures(Some(&current));
                 self.view.store(Arc::new(view));
                 self.ring.lock().unwrap_or_else(|e| e.into_inner()).clear();
@@ -281,9 +301,11 @@ impl EnvHub {
                 let mut snapshot = base.snapshot.clone();
                 let mut events = Vec::with_capacity(changes.len());
                 for change in &changes {
-                    events.push(Arc::new(apply(&mut snapshot, change)?));
+                    events.push(Arc::new(apply(&mut snapshot, change, &base.epoch)?));
                 }
-                Ok::<_, String>((EnvView::build(base.environment_id, base.project.clone(), snapshot), events))
+                let view =
+                    EnvView::build(base.environment_id, base.project.clone(), base.epoch.clone(), snapshot);
+                Ok::<_, String>((view, events))
             })
             .await
             .map_err(|e| HubError::Invalid(format!("snapshot task: {e}")))?;
@@ -293,7 +315,7 @@ impl EnvHub {
                 // The feed and the tables disagree (should not happen): trust the tables.
                 Err(e) => {
                     tracing::error!(environment.id = current.environment_id, error = %e, "applying changes failed; reloading");
-                    load_view(store, current.environment_id).await?
+                    load_view(store, current.environment_id, current.epoch.clone()).await?
                 }
             };
             view.report_failures(Some(&current));
@@ -318,7 +340,7 @@ impl EnvHub {
     }
 }
 
-async fn load_view(store: &Store, environment_id: i64) -> Result<EnvView, HubError> {
+async fn load_view(store: &Store, environment_id: i64, epoch: Arc<String>) -> Result<EnvView, HubError> {
     let (project, _) = match store.environment_by_id(environment_id).await {
         Ok(found) => found,
         Err(store::Error::NotFound(_)) => return Err(HubError::Gone),
@@ -329,14 +351,14 @@ async fn load_view(store: &Store, environment_id: i64) -> Result<EnvView, HubErr
         Err(store::Error::NotFound(_)) => return Err(HubError::Gone),
         Err(e) => return Err(e.into()),
     };
-    tokio::task::spawn_blocking(move || EnvView::build(environment_id, project, snapshot))
+    tokio::task::spawn_blocking(move || EnvView::build(environment_id, project, epoch, snapshot))
         .await
         .map_err(|e| HubError::Invalid(format!("snapshot task: {e}")))?
         .map_err(HubError::Invalid)
 }
 
-/// The stream event of a change row.
-fn event_of(change: &Change) -> Result<ChangeEvent, String> {
+/// The stream event of a change row, in the history `epoch`.
+fn event_of(change: &Change, epoch: &str) -> Result<ChangeEvent, String> {
     let data = match change.kind {
         ChangeKind::Flag | ChangeKind::Segment => Bytes::from(
             change.payload.clone().ok_or_else(|| format!("change {} has no payload", change.version))?,
@@ -346,7 +368,8 @@ fn event_of(change: &Change) -> Result<ChangeEvent, String> {
         ),
     };
     let version = change.version as u64;
-    let frame = super::sse::frame(Some(version), Some(change.kind.event_name()), &data);
+    let id = super::Position { epoch, version }.to_string();
+    let frame = super::sse::frame(Some(&id), Some(change.kind.event_name()), &data);
     Ok(ChangeEvent { version, kind: change.kind, key: change.key.clone(), data, frame })
 }
 
@@ -367,8 +390,8 @@ fn contiguous_tail(events: VecDeque<Arc<ChangeEvent>>, version: u64) -> VecDeque
 /// Applies one change to a snapshot (kept sorted by key, as the database returns it)
 /// and returns the event to broadcast. The event is read back with the wire protocol's
 /// own reader, the one SDKs use, so that what is applied here is what SDKs apply.
-fn apply(snapshot: &mut Snapshot, change: &Change) -> Result<ChangeEvent, String> {
-    let event = event_of(change)?;
+fn apply(snapshot: &mut Snapshot, change: &Change, epoch: &str) -> Result<ChangeEvent, String> {
+    let event = event_of(change, epoch)?;
     let data = std::str::from_utf8(&event.data).map_err(|e| format!("change {}: {e}", change.version))?;
     match wire::parse_change(change.kind.event_name(), data).map_err(|e| e.to_string())? {
         Some(wire::Change::Flag(flag)) => upsert(&mut snapshot.flags, flag, |f| &f.key),

@@ -22,6 +22,34 @@ pub use listener::spawn_pg_listener;
 
 use crate::store::Store;
 
+/// A place in an environment's history as SSE event ids and ETags carry it:
+/// `<epoch>-<version>`. The epoch names the database's history
+/// (`store::history`), so that the same version number in another history (a restored
+/// database) is never taken for this one's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position<'a> {
+    /// The history.
+    pub epoch: &'a str,
+    /// The environment version in it.
+    pub version: u64,
+}
+
+impl<'a> Position<'a> {
+    /// Reads `<epoch>-<version>`; anything else (a bare version from an older client,
+    /// an id this server never issued) is `None`.
+    pub fn parse(text: &'a str) -> Option<Position<'a>> {
+        let (epoch, version) = text.trim().rsplit_once('-')?;
+        let version = version.parse().ok().filter(|_| version.bytes().all(|b| b.is_ascii_digit()))?;
+        (!epoch.is_empty()).then_some(Position { epoch, version })
+    }
+}
+
+impl std::fmt::Display for Position<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}-{}", self.epoch, self.version)
+    }
+}
+
 /// First pause before a failed refresh is retried.
 const RETRY_FIRST: Duration = Duration::from_millis(500);
 /// Longest pause between retries of a failed refresh.
@@ -33,6 +61,8 @@ pub struct Hubs {
     store: Store,
     sizes: HubSizes,
     hubs: DashMap<i64, Arc<LiveHub>>,
+    /// The history epoch every hub's ids and ETags carry.
+    epoch: arc_swap::ArcSwap<String>,
     /// One lock per environment being loaded, so that two first requests for it load
     /// it once while loads of other environments go on.
     loading: DashMap<i64, Arc<Mutex<()>>>,
@@ -79,9 +109,41 @@ impl LiveHub {
 }
 
 impl Hubs {
-    /// An empty registry; hubs load on first use.
-    pub fn new(store: Store, sizes: HubSizes, shutdown: CancellationToken) -> Arc<Hubs> {
-        Arc::new(Hubs { store, sizes, hubs: DashMap::new(), loading: DashMap::new(), shutdown })
+    /// An empty registry for the history `epoch`; hubs load on first use.
+    pub fn new(store: Store, sizes: HubSizes, shutdown: CancellationToken, epoch: &str) -> Arc<Hubs> {
+        Arc::new(Hubs {
+            store,
+            sizes,
+            hubs: DashMap::new(),
+            epoch: arc_swap::ArcSwap::from_pointee(epoch.to_owned()),
+            loading: DashMap::new(),
+            shutdown,
+        })
+    }
+
+    /// The history epoch hubs serve.
+    pub fn epoch(&self) -> Arc<String> {
+        self.epoch.load_full()
+    }
+
+    /// Reads the history epoch from the database; if another process renewed it
+    /// (`vexil migrate --new-history`, a restore found at start), adopts it: every hub
+    /// closes (its streams end, and clients reconnecting with a position of the old
+    /// history get a snapshot) and reloads on next use. Returns whether it changed.
+    pub async fn follow_history(&self) -> Result<bool, crate::store::Error> {
+        let stored = self.store.history_epoch().await?;
+        if **self.epoch.load() == stored {
+            return Ok(false);
+        }
+        tracing::warn!(history.epoch = %stored, "the database's history changed; every stream starts over");
+        self.epoch.store(Arc::new(stored));
+        let ids: Vec<i64> = self.hubs.iter().map(|e| *e.key()).collect();
+        for id in ids {
+            if let Some((_, live)) = self.hubs.remove(&id) {
+                live.closed.cancel();
+            }
+        }
+        Ok(true)
     }
 
     /// Wakes every loaded hub (after a lost notification connection).
@@ -101,9 +163,14 @@ impl Hubs {
         if let Some(h) = self.hubs.get(&environment_id) {
             return Ok(h.clone());
         }
-        let loaded = EnvHub::load(&self.store, environment_id, self.sizes).await;
+        let loaded = EnvHub::load(&self.store, environment_id, self.sizes, self.epoch()).await;
         self.loading.remove(&environment_id);
         let live = Arc::new(LiveHub { hub: loaded?, closed: self.shutdown.child_token() });
+        if live.hub.view().epoch != self.epoch() {
+            // The history changed while this hub loaded: serve it once, keep none.
+            live.closed.cancel();
+            return Ok(live);
+        }
         self.hubs.insert(environment_id, live.clone());
         tokio::spawn(refresh_loop(self.clone(), environment_id, live.clone()));
         Ok(live)
@@ -163,6 +230,9 @@ impl Hubs {
                 tokio::select! {
                     () = hubs.shutdown.cancelled() => return,
                     _ = tick.tick() => {}
+                }
+                if let Err(e) = hubs.follow_history().await {
+                    tracing::warn!(error = %e, "reading the history epoch failed");
                 }
                 match hubs.store.environment_versions().await {
                     Ok(versions) => {

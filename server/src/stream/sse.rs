@@ -19,12 +19,13 @@ use super::{HubMessage, LiveHub};
 /// Suggested reconnection delay for clients, in milliseconds.
 pub const RETRY_MS: u64 = 2_000;
 
-/// Renders one SSE event. `data` must hold no newline (compact JSON never does).
-pub fn frame(id: Option<u64>, event: Option<&str>, data: &[u8]) -> Bytes {
-    let mut b = BytesMut::with_capacity(data.len() + 48);
+/// Renders one SSE event. `id` and `data` must hold no newline (compact JSON never
+/// does).
+pub fn frame(id: Option<&str>, event: Option<&str>, data: &[u8]) -> Bytes {
+    let mut b = BytesMut::with_capacity(data.len() + 64);
     if let Some(id) = id {
         b.put_slice(b"id: ");
-        b.put_slice(itoa::Buffer::new().format(id).as_bytes());
+        b.put_slice(id.as_bytes());
         b.put_u8(b'\n');
     }
     if let Some(event) = event {
@@ -87,10 +88,10 @@ enum StreamKind {
     Refetch,
 }
 
-fn refetch_frame(version: u64) -> Bytes {
-    let etag = version.to_string();
+fn refetch_frame(position: super::Position<'_>) -> Bytes {
+    let etag = position.version.to_string();
     let data = serde_json::json!({"type": "refetchEvaluation", "etag": etag}).to_string();
-    frame(Some(version), None, data.as_bytes())
+    frame(Some(&position.to_string()), None, data.as_bytes())
 }
 
 impl HubStream {
@@ -99,7 +100,7 @@ impl HubStream {
         self.last = view.version;
         match self.kind {
             StreamKind::Changes => self.queue.push_back(view.snapshot_frame()),
-            StreamKind::Refetch => self.queue.push_back(refetch_frame(view.version)),
+            StreamKind::Refetch => self.queue.push_back(refetch_frame(view.position())),
         }
     }
 
@@ -126,7 +127,10 @@ impl HubStream {
                             self.last = e.version;
                             self.queue.push_back(match self.kind {
                                 StreamKind::Changes => e.frame.clone(),
-                                StreamKind::Refetch => refetch_frame(e.version),
+                                StreamKind::Refetch => refetch_frame(super::Position {
+                                    epoch: &self.live.hub.view().epoch,
+                                    version: e.version,
+                                }),
                             });
                         }
                     }
@@ -167,11 +171,13 @@ fn body_of(s: HubStream, kind: &'static str) -> Body {
     }))
 }
 
-/// `/sdk/v1/stream`: a `snapshot` event (or, resuming with `Last-Event-ID`, only the
-/// missed changes), then one event per change.
+/// `/sdk/v1/stream`: a `snapshot` event (or, resuming with a `Last-Event-ID` of this
+/// history, only the missed changes), then one event per change. An id of another
+/// history (a restored database), a bare version, or one this server never issued
+/// starts from a snapshot.
 pub fn sdk_stream(
     live: Arc<LiveHub>,
-    last_event_id: Option<u64>,
+    last_event_id: Option<&str>,
     key_id: String,
     ends: &Ends,
     keepalive: Duration,
@@ -179,7 +185,11 @@ pub fn sdk_stream(
     let rx = live.hub.subscribe();
     let mut s = new_stream(live, rx, key_id, ends, keepalive, StreamKind::Changes);
     s.queue.push_back(retry_frame());
-    let resumed = last_event_id.and_then(|id| s.live.hub.changes_after(id).map(|c| (id, c)));
+    let epoch = s.live.hub.view().epoch.clone();
+    let resumed = last_event_id
+        .and_then(super::Position::parse)
+        .filter(|p| p.epoch == epoch.as_str())
+        .and_then(|p| s.live.hub.changes_after(p.version).map(|c| (p.version, c)));
     let how = match resumed {
         Some((id, changes)) => {
             s.last = id;
@@ -219,13 +229,14 @@ pub fn refetch_stream(
     let rx = live.hub.subscribe();
     let mut s = new_stream(live, rx, key_id, ends, keepalive, StreamKind::Refetch);
     s.queue.push_back(retry_frame());
-    let current = s.live.hub.view().version;
+    let view = s.live.hub.view();
+    let current = view.version;
     match held {
         // Up to date, or ahead of this replica (which will catch up): only what comes.
         Some(held) if held >= current => s.last = held,
         _ => {
             s.last = current;
-            s.queue.push_back(refetch_frame(current));
+            s.queue.push_back(refetch_frame(view.position()));
         }
     }
     response(body_of(s, "ofrep"))

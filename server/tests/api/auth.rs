@@ -11,7 +11,27 @@ crate::on_both_databases!(
     api_tokens_carry_a_role_and_an_optional_project_scope,
     sdk_keys_are_shown_once_stored_hashed_and_revocable,
     users_and_roles_are_managed_by_admins_and_owners,
+    forty_parallel_wrong_passwords_are_checked_at_most_as_often_as_the_limit_allows,
 );
+
+async fn forty_parallel_wrong_passwords_are_checked_at_most_as_often_as_the_limit_allows(app: TestApp) {
+    let answers = futures_util::future::join_all((0..40).map(|i| {
+        app.call(Method::POST, "/api/v1/auth/login")
+            .json(json!({"email": OWNER_EMAIL, "password": format!("wrong-password-{i}")}))
+            .send()
+    }))
+    .await;
+    let checked = answers.iter().filter(|r| r.status == StatusCode::UNAUTHORIZED).count();
+    let limited = answers.iter().filter(|r| r.status == StatusCode::TOO_MANY_REQUESTS).count();
+    assert!(checked <= 5, "{checked} of 40 parallel guesses were checked; the limit is 5");
+    assert_eq!(checked + limited, 40, "every other guess is refused unchecked");
+    let r = app
+        .call(Method::POST, "/api/v1/auth/login")
+        .json(json!({"email": OWNER_EMAIL, "password": OWNER_PASSWORD}))
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "the account stays locked for the window");
+}
 
 async fn a_wrong_password_is_refused_and_repeated_failures_are_rate_limited(app: TestApp) {
     let attempt = |password: &'static str| {

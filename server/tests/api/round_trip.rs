@@ -57,6 +57,28 @@ async fn every_resource_read_with_get_can_be_written_back_unchanged(app: TestApp
 
     let after = round_trip(&app, Method::PATCH, P, |b| b["description"] = json!("the shop")).await;
     assert_eq!(after["description"], "the shop");
+
+    let r = app
+        .req(Method::POST, "/api/v1/users")
+        .json(json!({"email": "vi@example.com", "password": "a-long-password", "role": "viewer"}))
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let user = format!("/api/v1/users/{}", r.body["id"].as_str().expect("id"));
+    let after = round_trip(&app, Method::PATCH, &user, |b| b["name"] = json!("Vi")).await;
+    assert_eq!(after["name"], "Vi");
+    // A user sends their own record back: role and disabled unchanged are no change.
+    let vi = app.login("vi@example.com", "a-long-password").await;
+    let read = app.call(Method::GET, &user).token(&vi).send().await;
+    let mut body = read.body.clone();
+    body["name"] = json!("Vi V.");
+    let r = app.call(Method::PATCH, &user).token(&vi).if_match(read.etag()).json(body).send().await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!((r.body["name"].as_str(), r.body["role"].as_str()), (Some("Vi V."), Some("viewer")));
+    let mut body = r.body.clone();
+    body["role"] = json!("admin");
+    let r = app.call(Method::PATCH, &user).token(&vi).if_match(r.etag()).json(body).send().await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "a changed role is still a promotion: {}", r.body);
 }
 
 async fn a_body_naming_another_resource_is_refused_with_422(app: TestApp) {
@@ -76,6 +98,16 @@ async fn a_body_naming_another_resource_is_refused_with_422(app: TestApp) {
         let mut body = read.body.clone();
         body[field] = value;
         let r = app.req(Method::PATCH, &flag).if_match(read.etag()).json(body).send().await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{field}: {}", r.body);
+        assert_eq!(r.body["errors"][0]["pointer"], format!("/{field}"));
+    }
+    let me = app.req(Method::GET, "/api/v1/auth/me").send().await;
+    let user = format!("/api/v1/users/{}", me.body["user"]["id"].as_str().expect("id"));
+    let read = app.req(Method::GET, &user).send().await;
+    for (field, value) in [("id", "someone-else"), ("email", "other@example.com")] {
+        let mut body = read.body.clone();
+        body[field] = json!(value);
+        let r = app.req(Method::PATCH, &user).if_match(read.etag()).json(body).send().await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{field}: {}", r.body);
         assert_eq!(r.body["errors"][0]["pointer"], format!("/{field}"));
     }

@@ -13,12 +13,11 @@ use vexil_testkit::{Admin, OWNER_EMAIL, Server, TestDb};
 
 const WAIT: Duration = Duration::from_secs(15);
 
-async fn stream(server: &Server, key: &str, last_event_id: Option<u64>) -> Sse {
+async fn stream(server: &Server, key: &str, last_event_id: Option<&str>) -> Sse {
     let auth = format!("Bearer {key}");
-    let id = last_event_id.map(|v| v.to_string());
     let mut headers = vec![("authorization", auth.as_str())];
-    if let Some(id) = &id {
-        headers.push(("last-event-id", id.as_str()));
+    if let Some(id) = last_event_id {
+        headers.push(("last-event-id", id));
     }
     let s = Sse::open(&format!("{}/sdk/v1/stream", server.base), &headers).await;
     assert_eq!(s.status, 200);
@@ -69,18 +68,19 @@ async fn resuming_with_last_event_id_sends_only_missed_changes_or_a_snapshot_whe
     let mut first = stream(&server, &key, None).await;
     let snap = first.next(WAIT).await.unwrap();
     let v0 = snap.version();
+    let at = |v: u64| format!("{}-{v}", snap.history());
     drop(first);
     // Two changes while away: within the ring.
     admin.toggle("f", true).await;
     admin.toggle("f", false).await;
     let target = admin.env_version().await;
-    let mut resumed = stream(&server, &key, Some(v0)).await;
+    let mut resumed = stream(&server, &key, Some(&at(v0))).await;
     assert_eq!(resumed.start.as_deref(), Some("resumed"));
     let events = resumed.until(WAIT, |e| e.version() >= target).await;
     let kinds: Vec<(&str, u64)> = events.iter().map(|e| (e.event.as_str(), e.version())).collect();
     assert_eq!(kinds, [("flag", v0 + 1), ("flag", v0 + 2)], "only the missed changes, no snapshot");
     // Up to date: nothing to send but later changes.
-    let mut current = stream(&server, &key, Some(target)).await;
+    let mut current = stream(&server, &key, Some(&at(target))).await;
     admin.toggle("f", true).await;
     let e = current.next(WAIT).await.unwrap();
     assert_eq!((e.event.as_str(), e.version()), ("flag", target + 1));
@@ -89,7 +89,7 @@ async fn resuming_with_last_event_id_sends_only_missed_changes_or_a_snapshot_whe
         admin.toggle("f", i % 2 == 0).await;
     }
     let latest = admin.env_version().await;
-    let mut old = stream(&server, &key, Some(v0)).await;
+    let mut old = stream(&server, &key, Some(&at(v0))).await;
     assert_eq!(old.start.as_deref(), Some("snapshot"));
     let events = old.until(WAIT, |e| e.version() >= latest).await;
     assert_eq!(events[0].event, "snapshot", "{events:?}");
@@ -177,7 +177,7 @@ fn parse_events(raw: &[u8]) -> Vec<(String, u64)> {
     for line in text.split('\n') {
         let line = line.trim_end_matches('\r');
         if let Some(v) = line.strip_prefix("id: ") {
-            id = v.parse::<u64>().ok();
+            id = v.rsplit('-').next().and_then(|v| v.parse::<u64>().ok());
         } else if let Some(v) = line.strip_prefix("event: ") {
             event = Some(v.to_owned());
         } else if line.starts_with("data: ") {
@@ -378,7 +378,9 @@ async fn ofrep_and_dashboard_streams_announce_changes() {
     admin.toggle("f", true).await;
     let notice = ofrep.next(WAIT).await.unwrap();
     assert_eq!(notice.json()["type"], "refetchEvaluation");
-    assert_eq!(notice.json()["etag"], admin.env_version().await.to_string());
+    let version = admin.env_version().await;
+    assert_eq!(notice.json()["etag"], version.to_string());
+    assert_eq!(notice.version(), version, "the id is <history>-<version>: {notice:?}");
     let audit = dashboard.until(WAIT, |e| e.event == "audit").await;
     let entry = audit.last().unwrap().json();
     assert_eq!(entry["action"], "flag_config.toggle");
@@ -460,14 +462,15 @@ async fn after_a_restart_sdks_resume_from_the_change_feed_without_a_snapshot() {
     admin.create_flag("f").await;
     let (key, _) = admin.sdk_key("server").await;
     let mut s = stream(&server, &key, None).await;
-    let v0 = s.next(WAIT).await.unwrap().version();
+    let snapshot = s.next(WAIT).await.unwrap();
+    let v0 = snapshot.version();
     drop(s);
     server.terminate();
     let server = serve(&db, &[]).await;
     let admin = Admin::login(&server).await;
     admin.toggle("f", true).await;
     admin.toggle("f", false).await;
-    let mut resumed = stream(&server, &key, Some(v0)).await;
+    let mut resumed = stream(&server, &key, snapshot.id.as_deref()).await;
     assert_eq!(resumed.start.as_deref(), Some("resumed"), "the new process knows the recent changes");
     let events = resumed.until(WAIT, |e| e.version() >= v0 + 2).await;
     let got: Vec<(&str, u64)> = events.iter().map(|e| (e.event.as_str(), e.version())).collect();
@@ -646,4 +649,138 @@ async fn vexil_healthcheck_passes_only_while_the_server_is_ready() {
     let down = check(format!("0.0.0.0:{}", server.port));
     assert!(!down.status.success(), "a stopped server fails the check: {down:?}");
     assert!(String::from_utf8_lossy(&down.stderr).contains("/readyz"), "{down:?}");
+}
+
+/// Follows a stream from its snapshot through `changes` toggles of `f` and returns the
+/// id of the last event: what a client would resume with.
+async fn held_position(server: &Server, admin: &Admin, key: &str, changes: usize) -> String {
+    let mut s = stream(server, key, None).await;
+    let snapshot = s.next(WAIT).await.expect("snapshot");
+    let target = snapshot.version() + changes as u64;
+    for i in 0..changes {
+        admin.toggle("f", i % 2 == 0).await;
+    }
+    let events = s.until(WAIT, |e| e.version() >= target).await;
+    events.last().and_then(|e| e.id.clone()).expect("an id")
+}
+
+/// After a restore (the database is another copy), new changes reuse the version numbers
+/// clients of the lost history hold: such a client gets a snapshot, not a "resume".
+async fn after_a_restore_a_client_of_the_lost_history_gets_a_snapshot(
+    restored: &Server,
+    key: &str,
+    held: &str,
+) -> Sse {
+    let admin = Admin::login(restored).await;
+    let held_version: u64 = held.rsplit('-').next().unwrap().parse().unwrap();
+    while admin.env_version().await <= held_version {
+        admin.toggle("f", true).await;
+        admin.toggle("f", false).await;
+    }
+    let mut s = stream(restored, key, Some(held)).await;
+    assert_eq!(s.start.as_deref(), Some("snapshot"), "resuming from {held} in the restored database");
+    let first = s.next(WAIT).await.expect("an event");
+    assert_eq!(first.event, "snapshot");
+    assert_ne!(first.history(), held.rsplit_once('-').unwrap().0, "a new history");
+    s
+}
+
+#[tokio::test]
+async fn a_restored_sqlite_file_starts_a_new_history() {
+    let db = TestDb::sqlite();
+    let path = std::path::PathBuf::from(db.url.trim_start_matches("sqlite://"));
+    let backup = path.with_extension("backup");
+    let mut server = serve(&db, &[]).await;
+    let admin = Admin::login(&server).await;
+    admin.create_flag("f").await;
+    let (key, _) = admin.sdk_key("server").await;
+    server.terminate();
+    sqlite_backup(&db.url, &backup).await;
+
+    let mut server = serve(&db, &[]).await;
+    let admin = Admin::login(&server).await;
+    let held = held_position(&server, &admin, &key, 3).await;
+    server.terminate();
+    // The restore: the backup file replaces the database file.
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    std::fs::rename(&backup, &path).expect("restore");
+
+    let restored = serve(&db, &[]).await;
+    after_a_restore_a_client_of_the_lost_history_gets_a_snapshot(&restored, &key, &held).await;
+}
+
+#[tokio::test]
+async fn a_restored_postgres_database_starts_a_new_history() {
+    use sqlx::Connection;
+    let db = TestDb::postgres().await;
+    let name = db.url.rsplit('/').next().unwrap().split('?').next().unwrap().to_owned();
+    let backup = format!("{name}_backup");
+    let mut server = serve(&db, &[]).await;
+    let admin = Admin::login(&server).await;
+    admin.create_flag("f").await;
+    let (key, _) = admin.sdk_key("server").await;
+    server.terminate();
+    let mut pg = sqlx::PgConnection::connect(&vexil_testkit::postgres_admin_url()).await.unwrap();
+    // The backup: a copy of the database as it is now (once the stopped server's
+    // connections are gone).
+    let copy = format!("create database {backup} template {name}");
+    vexil_testkit::eventually("a copy of the database", || {
+        let copy = copy.clone();
+        async move {
+            let mut pg = sqlx::PgConnection::connect(&vexil_testkit::postgres_admin_url()).await.ok()?;
+            sqlx::query(&copy).execute(&mut pg).await.ok().map(|_| ())
+        }
+    })
+    .await;
+
+    let mut server = serve(&db, &[]).await;
+    let admin = Admin::login(&server).await;
+    let held = held_position(&server, &admin, &key, 3).await;
+    server.terminate();
+    // The restore: the server runs on the copy.
+    let restored_url = vexil_testkit::with_database(&vexil_testkit::postgres_admin_url(), &backup);
+    let restored = Server::builder(env!("CARGO_BIN_EXE_vexil"), &restored_url).start().await;
+    after_a_restore_a_client_of_the_lost_history_gets_a_snapshot(&restored, &key, &held).await;
+    drop(restored);
+    let _ = sqlx::query(&format!("drop database if exists {backup} with (force)")).execute(&mut pg).await;
+}
+
+#[tokio::test]
+async fn vexil_migrate_new_history_starts_a_new_history() {
+    let db = TestDb::sqlite();
+    let path = std::path::PathBuf::from(db.url.trim_start_matches("sqlite://"));
+    let backup = path.with_extension("backup");
+    let mut server = serve(&db, &[]).await;
+    let admin = Admin::login(&server).await;
+    admin.create_flag("f").await;
+    let (key, _) = admin.sdk_key("server").await;
+    server.terminate();
+    sqlite_backup(&db.url, &backup).await;
+    let mut server = serve(&db, &[]).await;
+    let admin = Admin::login(&server).await;
+    let held = held_position(&server, &admin, &key, 3).await;
+    server.terminate();
+    // A restore Vexil cannot notice: the backup copied over the file in place.
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    std::fs::copy(&backup, &path).expect("restore in place");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vexil"))
+        .args(["migrate", "--new-history", "--database-url", &db.url])
+        .env_remove("VEXIL_DATABASE_URL")
+        .output()
+        .expect("vexil runs");
+    assert!(out.status.success(), "{out:?}");
+    let restored = serve(&db, &[]).await;
+    after_a_restore_a_client_of_the_lost_history_gets_a_snapshot(&restored, &key, &held).await;
+}
+
+/// A backup of a SQLite database as `sqlite3 .backup` makes one (`vacuum into`).
+async fn sqlite_backup(url: &str, to: &std::path::Path) {
+    use sqlx::Connection;
+    let mut conn = sqlx::SqliteConnection::connect(url).await.expect("open the database");
+    sqlx::query(&format!("vacuum into '{}'", to.display())).execute(&mut conn).await.expect("vacuum into");
+    conn.close().await.expect("close");
 }

@@ -29,8 +29,14 @@ pub(crate) struct Event {
 }
 
 impl Event {
+    /// The environment version of the event's id (`<history>-<version>`).
     pub(crate) fn version(&self) -> u64 {
-        self.id.as_deref().and_then(|i| i.parse().ok()).unwrap_or(0)
+        self.id.as_deref().and_then(|i| i.rsplit('-').next()?.parse().ok()).unwrap_or(0)
+    }
+
+    /// The history of the event's id.
+    pub(crate) fn history(&self) -> &str {
+        self.id.as_deref().and_then(|i| i.rsplit_once('-')).map_or("", |(h, _)| h)
     }
     pub(crate) fn json(&self) -> Value {
         serde_json::from_str(&self.data).unwrap_or(Value::Null)

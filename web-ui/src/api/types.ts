@@ -259,9 +259,14 @@ export interface ApiToken {
   id: string;
   name: string;
   prefix: string;
+  /** The role it was given. */
   role: Role;
+  /** What it may do now: at most the current role of the user it acts for. */
+  effective_role: Role;
   project: string | null;
   created_by: string;
+  /** The user it acts for; deleting or disabling them revokes the token. */
+  created_by_user_id: string | null;
   created_at: string;
   expires_at: string | null;
   last_used_at: string | null;

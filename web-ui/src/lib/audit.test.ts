@@ -26,6 +26,8 @@ describe('audit entries in words', () => {
     expect(actionLabel(entry({ action: 'sdk_key.revoke', resource_type: 'sdk_key' }))).toBe('SDK key revoked');
     expect(actionLabel(entry({ action: 'api_token.create', resource_type: 'api_token' }))).toBe('API token created');
     expect(actionLabel(entry({ action: 'user.reset_password', resource_type: 'user' }))).toBe('User reset password');
+    expect(actionLabel(entry({ action: 'user.password_reset', resource_type: 'user' }))).toBe('User password reset');
+    expect(actionLabel(entry({ action: 'history.renew', resource_type: 'history' }))).toBe('Change history renewed');
   });
 
   it('names resources by their names, not ids', () => {

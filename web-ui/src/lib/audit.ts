@@ -14,6 +14,7 @@ export const RESOURCE_TYPES: Record<string, string> = {
   sdk_key: 'SDK key',
   api_token: 'API token',
   user: 'User',
+  history: 'Change history',
 };
 
 const VERBS: Record<string, string> = {
@@ -24,6 +25,8 @@ const VERBS: Record<string, string> = {
   restore: 'restored',
   revoke: 'revoked',
   toggle: 'switched',
+  renew: 'renewed',
+  password_reset: 'password reset',
 };
 
 const field = (doc: JsonValue | null | undefined, name: string): JsonValue | undefined =>

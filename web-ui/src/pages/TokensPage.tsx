@@ -111,7 +111,8 @@ export default function TokensPage() {
         </Button>
       </Group>
       <Text size="sm" c="dimmed">
-        Tokens let scripts and CI use the admin API with a role, optionally limited to one project.
+        Tokens let scripts and CI use the admin API with a role, optionally limited to one project. A token never
+        does more than the person who made it may do now; deleting or disabling that person revokes it.
       </Text>
       <Switch label="Show revoked" checked={showRevoked} onChange={(e) => setShowRevoked(e.currentTarget.checked)} />
       {tokens.error ? <ErrorAlert error={tokens.error} onRetry={() => void tokens.reload()} /> : null}
@@ -142,7 +143,14 @@ export default function TokensPage() {
                       by {t.created_by}
                     </Text>
                   </Table.Td>
-                  <Table.Td>{t.role}</Table.Td>
+                  <Table.Td>
+                    {t.role}
+                    {t.effective_role !== t.role ? (
+                      <Text size="xs" c="orange">
+                        acts as {t.effective_role}, its maker’s role now
+                      </Text>
+                    ) : null}
+                  </Table.Td>
                   <Table.Td>{t.project ?? 'all'}</Table.Td>
                   <Table.Td>
                     <Text span ff="monospace" size="xs">

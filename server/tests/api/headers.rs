@@ -1,0 +1,48 @@
+//! Security headers: every answer forbids MIME sniffing, referrers and framing; the
+//! dashboard's pages carry the Content-Security-Policy the browser suite checks, and
+//! everything else a policy that allows nothing.
+
+use axum::http::{Method, StatusCode};
+
+use crate::harness::{Db, TestApp};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_answer_carries_the_security_headers() {
+    let dir = tempfile::tempdir().expect("a folder");
+    std::fs::write(dir.path().join("index.html"), "<!doctype html><title>t</title><div id=\"root\"></div>")
+        .expect("index.html");
+    let ui = dir.path().to_str().expect("utf-8 path");
+    for db in [Db::Postgres, Db::Sqlite] {
+        let app = TestApp::with_args(db, &["--ui-dir", ui]).await;
+        let page = app.call(Method::GET, "/p/default/flags").send().await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.content_type().starts_with("text/html"), "{}", page.content_type());
+        let csp = page.headers["content-security-policy"].to_str().expect("text");
+        assert_eq!(csp, vexil_server::http::DASHBOARD_CSP);
+        for directive in
+            ["script-src 'self'", "frame-ancestors 'none'", "object-src 'none'", "base-uri 'self'"]
+        {
+            assert!(csp.contains(directive), "{directive} in {csp}");
+        }
+        assert!(!csp.contains("script-src 'self' 'unsafe-inline'"), "no inline scripts: {csp}");
+        for (path, token) in
+            [("/api/v1/projects", Some(app.owner_token.as_str())), ("/healthz", None), ("/api/v1/nope", None)]
+        {
+            let mut call = app.call(Method::GET, path);
+            if let Some(t) = token {
+                call = call.token(t);
+            }
+            let r = call.send().await;
+            assert_eq!(
+                r.headers["content-security-policy"].to_str().expect("text"),
+                "default-src 'none'; frame-ancestors 'none'",
+                "{path}"
+            );
+        }
+        for r in [page, app.call(Method::GET, "/api/v1/projects").send().await] {
+            assert_eq!(r.headers["x-content-type-options"], "nosniff");
+            assert_eq!(r.headers["referrer-policy"], "no-referrer");
+            assert_eq!(r.headers["x-frame-options"], "DENY");
+        }
+    }
+}
