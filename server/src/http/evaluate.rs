@@ -20,6 +20,7 @@ pub(super) fn router() -> Router<AppState> {
 
 #[derive(Deserialize)]
 struct EvaluateRequest {
+    #[serde(deserialize_with = "object_only")]
     context: DebugContext,
     /// Only this flag (all flags when absent).
     #[serde(default)]
@@ -36,6 +37,13 @@ struct DebugContext {
     key: Option<String>,
     #[serde(default)]
     attributes: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// A context must be a JSON object: a derived struct whose fields are all optional
+/// would also take an array of them (`[null, null]`).
+fn object_only<'de, D: serde::Deserializer<'de>>(d: D) -> Result<DebugContext, D::Error> {
+    let map = serde_json::Map::<String, serde_json::Value>::deserialize(d)?;
+    DebugContext::deserialize(serde_json::Value::Object(map)).map_err(serde::de::Error::custom)
 }
 
 #[derive(Serialize)]
