@@ -2,7 +2,7 @@
 //! hand-offs of a finished login to the dashboard, and the provider identities of users.
 
 use super::audit::{self, Record};
-use super::users::{COLUMNS, from_row};
+use super::users::{COLUMNS, from_row, insert_user};
 use super::{Actor, Result, Store, Timestamp, get, json_text};
 use crate::store::{NewUser, User};
 
@@ -137,36 +137,11 @@ impl Store {
         issuer: &str,
         subject: &str,
     ) -> Result<User> {
-        let now = Timestamp::now().0;
-        let id = uuid::Uuid::new_v4().to_string();
         let mut tx = self.begin().await?;
-        let row = sqlx::query(&format!(
-            "insert into app_user (id, email, name, password_hash, role, disabled, version, created_at, updated_at)
-             values ($1, $2, $3, '', $4, 0, 1, $5, $5) returning {COLUMNS}"
-        ))
-        .bind(&id)
-        .bind(new.email.to_lowercase())
-        .bind(&new.name)
-        .bind(new.role.as_str())
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
-        let user = from_row(&row)?;
-        insert_identity(&mut tx, issuer, subject, &user.id, now).await?;
-        audit::insert(
-            &mut tx,
-            Record {
-                actor,
-                action: "user.create",
-                resource_type: "user",
-                resource_key: user.email.clone(),
-                project: None,
-                environment: None,
-                before: None,
-                after: Some(json_text(&user)?),
-            },
-        )
-        .await?;
+        // No password: one never verifies.
+        let new = NewUser { password_hash: String::new(), ..new };
+        let user = insert_user(&mut tx, actor, &new).await?;
+        insert_identity(&mut tx, issuer, subject, &user.id, Timestamp::now().0).await?;
         self.commit(tx, Vec::new()).await?;
         Ok(user)
     }

@@ -117,36 +117,8 @@ impl Store {
 
     /// Creates a user.
     pub async fn create_user(&self, actor: &Actor, new: NewUser) -> Result<User> {
-        let now = Timestamp::now().0;
-        let id = uuid::Uuid::new_v4().to_string();
         let mut tx = self.begin().await?;
-        let row = sqlx::query(&format!(
-            "insert into app_user (id, email, name, password_hash, role, disabled, version, created_at, updated_at)
-             values ($1, $2, $3, $4, $5, 0, 1, $6, $6) returning {COLUMNS}"
-        ))
-        .bind(&id)
-        .bind(new.email.to_lowercase())
-        .bind(&new.name)
-        .bind(&new.password_hash)
-        .bind(new.role.as_str())
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
-        let user = from_row(&row)?;
-        audit::insert(
-            &mut tx,
-            Record {
-                actor,
-                action: "user.create",
-                resource_type: "user",
-                resource_key: user.email.clone(),
-                project: None,
-                environment: None,
-                before: None,
-                after: Some(json_text(&user)?),
-            },
-        )
-        .await?;
+        let user = insert_user(&mut tx, actor, &new).await?;
         self.commit(tx, Vec::new()).await?;
         Ok(user)
     }
@@ -385,4 +357,42 @@ impl Store {
         self.commit(tx, Vec::new()).await?;
         Ok(after)
     }
+}
+
+/// Inserts a user and its `user.create` audit entry, in the caller's transaction.
+pub(super) async fn insert_user(
+    tx: &mut Transaction<'static, Any>,
+    actor: &Actor,
+    new: &NewUser,
+) -> Result<User> {
+    let now = Timestamp::now().0;
+    let id = uuid::Uuid::new_v4().to_string();
+    let row = sqlx::query(&format!(
+        "insert into app_user (id, email, name, password_hash, role, disabled, version, created_at, updated_at)
+         values ($1, $2, $3, $4, $5, 0, 1, $6, $6) returning {COLUMNS}"
+    ))
+    .bind(&id)
+    .bind(new.email.to_lowercase())
+    .bind(&new.name)
+    .bind(&new.password_hash)
+    .bind(new.role.as_str())
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?;
+    let user = from_row(&row)?;
+    audit::insert(
+        tx,
+        Record {
+            actor,
+            action: "user.create",
+            resource_type: "user",
+            resource_key: user.email.clone(),
+            project: None,
+            environment: None,
+            before: None,
+            after: Some(json_text(&user)?),
+        },
+    )
+    .await?;
+    Ok(user)
 }
