@@ -224,12 +224,18 @@ async fn toggle_and_wait(writer: &Server, stream: &mut Sse, flag: &str, enabled:
     took
 }
 
+/// The test command passes the release binary scripts/build made (`VEXIL_BIN`, the one
+/// the image ships, dashboard inside); a bare `cargo test` runs the debug binary.
+fn vexil_bin() -> String {
+    std::env::var("VEXIL_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_vexil").to_owned())
+}
+
 #[tokio::test]
 async fn a_change_through_one_replica_reaches_a_stream_through_the_proxy_on_the_other() {
     let db = TestDb::postgres().await;
-    let bin = env!("CARGO_BIN_EXE_vexil");
+    let bin = vexil_bin();
     let start =
-        |db: &TestDb| Server::builder(bin, &db.url).env(&[("VEXIL_VERSION_CHECK_SECONDS", "3600")]).start();
+        |db: &TestDb| Server::builder(&bin, &db.url).env(&[("VEXIL_VERSION_CHECK_SECONDS", "3600")]).start();
     // The periodic version check is pushed out of the way: only LISTEN/NOTIFY can carry
     // the change from one replica to the other within the test.
     let replicas = [start(&db).await, start(&db).await];
@@ -279,13 +285,21 @@ async fn the_dashboard_and_the_api_work_through_the_proxy() {
     let dist = repo().join("web-ui/dist");
     assert!(
         dist.join("index.html").is_file(),
-        "the dashboard is not built: run `npm ci && npm run build` in web-ui/ ({})",
+        "the dashboard is not built: run scripts/build ({})",
         dist.display()
     );
     let db = TestDb::postgres().await;
-    let bin = env!("CARGO_BIN_EXE_vexil");
+    // The release binary serves its built-in dashboard; the debug one the built folder.
+    let release = std::env::var("VEXIL_BIN").ok();
+    let bin = vexil_bin();
     let ui = dist.display().to_string();
-    let start = |db: &TestDb| Server::builder(bin, &db.url).env(&[("VEXIL_UI_DIR", ui.as_str())]).start();
+    let start = |db: &TestDb| {
+        let builder = Server::builder(&bin, &db.url);
+        match release {
+            Some(_) => builder.start(),
+            None => builder.env(&[("VEXIL_UI_DIR", ui.as_str())]).start(),
+        }
+    };
     let replicas = [start(&db).await, start(&db).await];
     let nginx = Nginx::start([replicas[0].port, replicas[1].port]).await;
     let http = reqwest::Client::new();
