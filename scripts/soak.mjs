@@ -93,15 +93,31 @@ const FLAGS = 50;
 for (let i = 0; i < FLAGS; i++) await call('POST', `${P}/flags`, { key: `soak-${i}`, kind: 'boolean' }, token);
 const { key: serverKey } = await call('POST', `${P}/environments/production/sdk-keys`, { kind: 'server' }, token);
 
-// Streams: each counts the events it receives; a stream that ends reconnects.
+// Streams: each counts the events it receives and remembers the last event id; a stream
+// that ends reconnects (resuming from that id, as an SDK does).
 let events = 0;
 let reconnects = 0;
-async function openStream() {
+const lastIds = new Array(streams).fill(null);
+async function readEvents(response, onId) {
+  const text = new TextDecoder();
+  let pending = '';
+  for await (const chunk of response.body) {
+    pending += text.decode(chunk, { stream: true });
+    const lines = pending.split('\n');
+    pending = lines.pop();
+    for (const line of lines) if (line.startsWith('id:')) onId(line.slice(3).trim());
+  }
+}
+async function openStream(i) {
   for (;;) {
     try {
-      const r = await fetch(`${base}/sdk/v1/stream`, { headers: { authorization: `Bearer ${serverKey}` } });
-      const text = new TextDecoder();
-      for await (const chunk of r.body) events += (text.decode(chunk, { stream: true }).match(/(^|\n)id:/g) ?? []).length;
+      const headers = { authorization: `Bearer ${serverKey}` };
+      if (lastIds[i]) headers['last-event-id'] = lastIds[i];
+      const r = await fetch(`${base}/sdk/v1/stream`, { headers });
+      await readEvents(r, (id) => {
+        events++;
+        lastIds[i] = id;
+      });
     } catch {
       /* reconnect below */
     }
@@ -109,11 +125,11 @@ async function openStream() {
     await new Promise((r) => setTimeout(r, 1000));
   }
 }
-for (let i = 0; i < streams; i++) void openStream();
+for (let i = 0; i < streams; i++) void openStream(i);
 
 let writes = 0;
 let writeErrors = 0;
-setInterval(() => {
+const writer = setInterval(() => {
   const flag = `soak-${writes % FLAGS}`;
   writes++;
   call('POST', `${P}/flags/${flag}/environments/production/toggle`, { enabled: writes % 2 === 0 }, token).catch(() => writeErrors++);
@@ -121,7 +137,7 @@ setInterval(() => {
 
 let ofrep = 0;
 let ofrepErrors = 0;
-setInterval(() => {
+const ofreper = setInterval(() => {
   ofrep++;
   fetch(`${base}/ofrep/v1/evaluate/flags/soak-${ofrep % FLAGS}`, {
     method: 'POST',
@@ -138,8 +154,24 @@ async function sample() {
   const threads = Number(/Threads:\s+(\d+)/.exec(status)?.[1] ?? 0);
   const fds = readdirSync(`/proc/${server.pid}/fd`).length;
   const metrics = await (await fetch(`${base}/metrics`)).text();
-  const open = Number(/^vexil_open_streams(?:\{[^}]*\})? (\S+)/m.exec(metrics)?.[1] ?? NaN);
-  return { t: Math.round((Date.now() - started) / 1000), rssMiB: +(rssKiB / 1024).toFixed(1), fds, threads, openStreams: open, writes, writeErrors, ofrep, ofrepErrors, events, reconnects };
+  // Summed over labels (open streams are counted per kind).
+  const metric = (name) =>
+    [...metrics.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)`, 'gm'))].reduce((a, m) => a + Number(m[1]), 0);
+  return {
+    t: Math.round((Date.now() - started) / 1000),
+    rssMiB: +(rssKiB / 1024).toFixed(1),
+    fds,
+    threads,
+    tasks: metric('vexil_runtime_alive_tasks'),
+    openStreams: metric('vexil_open_streams'),
+    resyncs: metric('vexil_stream_resyncs_total'),
+    writes,
+    writeErrors,
+    ofrep,
+    ofrepErrors,
+    events,
+    reconnects,
+  };
 }
 
 const started = Date.now();
@@ -157,10 +189,29 @@ const mean = (xs, k) => xs.reduce((a, x) => a + x[k], 0) / xs.length;
 const first = samples.slice(0, third);
 const last = samples.slice(-third);
 console.log('\nfirst third → last third (means):');
-for (const k of ['rssMiB', 'fds', 'threads', 'openStreams']) {
+for (const k of ['rssMiB', 'fds', 'threads', 'tasks', 'openStreams']) {
   console.log(`  ${k}: ${mean(first, k).toFixed(1)} → ${mean(last, k).toFixed(1)}`);
 }
 const end = samples.at(-1);
-console.log(`  writes ${end.writes} (${end.writeErrors} failed), OFREP ${end.ofrep} (${end.ofrepErrors} failed), stream events ${end.events}, reconnects ${end.reconnects}`);
+console.log(`  writes ${end.writes} (${end.writeErrors} failed), OFREP ${end.ofrep} (${end.ofrepErrors} failed), stream events ${end.events}, reconnects ${end.reconnects}, resyncs ${end.resyncs}`);
+
+// Every stream must end at the server's current version: stop the load, read the
+// current position from a fresh stream's snapshot, and give the streams time to drain.
+clearInterval(writer);
+clearInterval(ofreper);
+await new Promise((r) => setTimeout(r, 2000));
+const probe = new AbortController();
+const current = await new Promise((resolve, reject) => {
+  fetch(`${base}/sdk/v1/stream`, { headers: { authorization: `Bearer ${serverKey}` }, signal: probe.signal })
+    .then((r) => readEvents(r, (id) => { resolve(id); probe.abort(); }))
+    .catch((e) => (e.name === 'AbortError' ? undefined : reject(e)));
+});
+let atCurrent = 0;
+for (let i = 0; i < 60; i++) {
+  atCurrent = lastIds.filter((id) => id === current).length;
+  if (atCurrent === streams) break;
+  await new Promise((r) => setTimeout(r, 1000));
+}
+console.log(`  streams at the final version ${current}: ${atCurrent} of ${streams}`);
 stop();
-process.exit(0);
+process.exit(atCurrent === streams ? 0 : 1);

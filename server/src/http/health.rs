@@ -62,6 +62,10 @@ async fn get_metrics(State(state): State<AppState>) -> impl IntoResponse {
     let (size, idle) = state.store.pool_usage();
     metrics::gauge!("vexil_db_pool_connections").set(f64::from(size));
     metrics::gauge!("vexil_db_pool_idle_connections").set(idle as f64);
+    // Tasks alive in the runtime: every open stream and connection holds some, so a
+    // count that grows while the load is steady is a leak.
+    let runtime = tokio::runtime::Handle::current().metrics();
+    metrics::gauge!("vexil_runtime_alive_tasks").set(runtime.num_alive_tasks() as f64);
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render())
 }
 
