@@ -33,6 +33,10 @@ pub const MAX_WATCHED_FLAGS: usize = 50;
 pub const MAX_CLOCK_SKEW_MS: i64 = 5 * 60_000;
 /// Longest metric event key, in bytes.
 pub const MAX_EVENT_KEY_LEN: usize = 128;
+/// Longest application name, in bytes.
+pub const MAX_APPLICATION_NAME_LEN: usize = 100;
+/// Longest application version, in bytes.
+pub const MAX_APPLICATION_VERSION_LEN: usize = 64;
 
 /// What a change event is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -165,6 +169,52 @@ pub struct EventBatch {
     /// Custom metric events; at most [`MAX_BATCH_ENTRIES`].
     #[serde(default)]
     pub metrics: Vec<MetricEntry>,
+    /// The application the SDK runs in; the server records which applications
+    /// evaluated each flag, and when last.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application: Option<Application>,
+}
+
+/// An application that evaluates flags: a name and, where known, a version
+/// (`checkout-api`, `2.3.1`). Both are checked by [`Application::problem`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Application {
+    /// 1 to [`MAX_APPLICATION_NAME_LEN`] bytes of printable text.
+    pub name: String,
+    /// Up to [`MAX_APPLICATION_VERSION_LEN`] bytes of printable text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+}
+
+impl Application {
+    /// An application named `name` at `version` (an empty version is none).
+    pub fn new(name: impl Into<String>, version: impl Into<String>) -> Application {
+        let version = version.into();
+        Application { name: name.into(), version: (!version.is_empty()).then_some(version) }
+    }
+
+    /// What is wrong with it, as a JSON pointer below the application and a message;
+    /// `None` when it is acceptable. Control characters are refused because names are
+    /// shown in the dashboard and written to logs.
+    pub fn problem(&self) -> Option<(&'static str, String)> {
+        let printable = |s: &str| !s.chars().any(char::is_control);
+        let name = &self.name;
+        if name.trim().is_empty() || name.len() > MAX_APPLICATION_NAME_LEN || !printable(name) {
+            return Some((
+                "/name",
+                format!("an application name is 1 to {MAX_APPLICATION_NAME_LEN} bytes of printable text"),
+            ));
+        }
+        match &self.version {
+            Some(v) if v.len() > MAX_APPLICATION_VERSION_LEN || !printable(v) => Some((
+                "/version",
+                format!(
+                    "an application version is at most {MAX_APPLICATION_VERSION_LEN} bytes of printable text"
+                ),
+            )),
+            _ => None,
+        }
+    }
 }
 
 /// A period, as two RFC 3339 times.
@@ -226,6 +276,30 @@ mod tests {
             assert_eq!(ChangeKind::from_event_name(kind.event_name()), Some(kind));
         }
         assert_eq!(ChangeKind::from_event_name(SNAPSHOT_EVENT), None);
+    }
+
+    #[test]
+    fn applications_are_printable_and_bounded() {
+        let app = |name: &str, version: Option<&str>| Application {
+            name: name.to_owned(),
+            version: version.map(str::to_owned),
+        };
+        assert_eq!(app("checkout-api", Some("2.3.1")).problem(), None);
+        assert_eq!(app("checkout api", None).problem(), None);
+        assert_eq!(app(" ", None).problem().map(|p| p.0), Some("/name"));
+        assert_eq!(app("a\u{7}b", None).problem().map(|p| p.0), Some("/name"));
+        assert_eq!(
+            app(&"a".repeat(MAX_APPLICATION_NAME_LEN + 1), None).problem().map(|p| p.0),
+            Some("/name")
+        );
+        assert_eq!(app("a", Some("1\n2")).problem().map(|p| p.0), Some("/version"));
+        assert_eq!(
+            app("a", Some(&"9".repeat(MAX_APPLICATION_VERSION_LEN + 1))).problem().map(|p| p.0),
+            Some("/version")
+        );
+        // Older servers ignore the field; batches without it stay as they were.
+        let batch: EventBatch = serde_json::from_str(r#"{"usage":[]}"#).unwrap();
+        assert_eq!(batch.application, None);
     }
 
     #[test]

@@ -8,12 +8,20 @@ use std::time::Duration;
 
 use url::Url;
 use vexil_core::Snapshot;
+use vexil_core::wire::Application;
 
 use crate::apply::Source;
 use crate::client::Client;
 use crate::error::BuildError;
 use crate::hooks::Hook;
 use crate::testdata::TestData;
+
+/// The running executable's file name as the application, when it makes a valid one.
+fn executable_application() -> Option<Application> {
+    let exe = std::env::current_exe().ok()?;
+    let name = exe.file_stem()?.to_str()?;
+    Some(Application::new(name, "")).filter(|a| a.problem().is_none())
+}
 
 /// Most flags whose served variants `track` reports (the server's limit per event).
 pub const MAX_WATCHED_FLAGS: usize = 50;
@@ -77,6 +85,8 @@ pub(crate) struct Options {
     pub(crate) network: Network,
     pub(crate) hooks: Vec<Arc<dyn Hook>>,
     pub(crate) test_data: Option<TestData>,
+    /// Named in every event batch.
+    pub(crate) application: Option<Application>,
 }
 
 /// Configures and starts a [`Client`]. Created by [`Client::builder`].
@@ -118,6 +128,7 @@ pub struct ClientBuilder {
     connect_timeout_set: bool,
     hooks: Vec<Arc<dyn Hook>>,
     test_data: Option<TestData>,
+    application: Option<Application>,
 }
 
 impl ClientBuilder {
@@ -146,6 +157,7 @@ impl ClientBuilder {
             connect_timeout_set: false,
             hooks: Vec::new(),
             test_data: None,
+            application: None,
         }
     }
 
@@ -168,6 +180,19 @@ impl ClientBuilder {
         b.test_data = Some(td);
         b.send_events = false;
         b
+    }
+
+    /// The application this client runs in, named in the events it sends so that the
+    /// dashboard shows which applications evaluate each flag and when last. Use
+    /// [`crate::application!`] for the calling crate's name and version. Without it, the
+    /// executable's file name is sent, with no version.
+    ///
+    /// Errors at [`ClientBuilder::build`]: [`BuildError::InvalidApplication`] when the
+    /// name is empty or longer than 100 bytes, the version longer than 64, or either
+    /// holds control characters.
+    pub fn application(mut self, application: Application) -> Self {
+        self.application = Some(application);
+        self
     }
 
     /// Adds an evaluation hook (see [`Hook`]); hooks run in the order added.
@@ -440,6 +465,10 @@ impl ClientBuilder {
                 found: self.watch_flags.len(),
             });
         }
+        if let Some((field, reason)) = self.application.as_ref().and_then(Application::problem) {
+            return Err(BuildError::InvalidApplication { field, reason });
+        }
+        let application = self.application.or_else(executable_application);
         let bootstrap = self.bootstrap.map(load_bootstrap).transpose()?;
         if self.offline && bootstrap.is_none() {
             return Err(BuildError::OfflineWithoutBootstrap);
@@ -466,6 +495,7 @@ impl ClientBuilder {
             network: self.network,
             hooks: self.hooks,
             test_data: self.test_data,
+            application,
         };
         Ok((options, bootstrap))
     }

@@ -56,6 +56,14 @@ pub enum BuildError {
         /// That option's value.
         limit_value: Duration,
     },
+    /// The application given to [`crate::ClientBuilder::application`] cannot be sent.
+    #[error("the application's {field} is invalid: {reason}")]
+    InvalidApplication {
+        /// `/name` or `/version`.
+        field: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// More flags to watch than a metric event may carry.
     #[error("at most {max} flags can be watched, {found} were given")]
     TooManyWatchedFlags {

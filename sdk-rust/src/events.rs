@@ -89,8 +89,11 @@ fn rfc3339(t: OffsetDateTime) -> String {
 }
 
 impl Batch {
-    /// The batch as the wire protocol defines it.
-    pub(crate) fn to_wire(&self) -> vexil_core::wire::EventBatch {
+    /// The batch as the wire protocol defines it, naming the application.
+    pub(crate) fn to_wire(
+        &self,
+        application: Option<vexil_core::wire::Application>,
+    ) -> vexil_core::wire::EventBatch {
         vexil_core::wire::EventBatch {
             window: Some(vexil_core::wire::Window {
                 start: rfc3339(self.window.start),
@@ -107,6 +110,7 @@ impl Batch {
                     variants: m.variants.clone(),
                 })
                 .collect(),
+            application,
         }
     }
 }

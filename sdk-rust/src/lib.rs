@@ -108,6 +108,26 @@ pub use listen::{ChangeListener, FlagValueChange};
 pub use shared::FlagsChanged;
 pub use status::{Stats, Status};
 pub use testdata::TestData;
+pub use vexil_core::wire::Application;
+
+/// The calling crate's name and version (its `CARGO_PKG_NAME` and `CARGO_PKG_VERSION`),
+/// for [`ClientBuilder::application`]:
+///
+/// ```
+/// let client = vexil_sdk::Client::builder("http://localhost:8080", "vx_srv_example")
+///     .application(vexil_sdk::application!())
+///     .offline(true)
+///     .bootstrap_json(r#"{"environment": "production", "version": 1, "flags": []}"#)
+///     .build()?;
+/// # drop(client);
+/// # Ok::<(), vexil_sdk::BuildError>(())
+/// ```
+#[macro_export]
+macro_rules! application {
+    () => {
+        $crate::Application::new(env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION"))
+    };
+}
 pub use vexil_core::{
     AttrValue, Context, ErrorCode, EvaluationRecord, Failure, FailureCause, FlagKind, Object, Op, ReasonKind,
     Segment, Snapshot, SnapshotFlag,

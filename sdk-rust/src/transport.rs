@@ -25,6 +25,7 @@ pub(crate) struct Transport {
     events: Url,
     auth: HeaderValue,
     request_timeout: Duration,
+    application: Option<vexil_core::wire::Application>,
 }
 
 /// The answer to a configuration request.
@@ -105,6 +106,7 @@ impl Transport {
             events: join("sdk/v1/events")?,
             auth,
             request_timeout: options.request_timeout,
+            application: options.application.clone(),
         })
     }
 
@@ -166,7 +168,7 @@ impl Transport {
             .post(self.events.clone())
             .header(header::AUTHORIZATION, self.auth.clone())
             .timeout(self.request_timeout)
-            .json(&batch.to_wire())
+            .json(&batch.to_wire(self.application.clone()))
             .send()
             .await
             .map_err(|source| Error::Transport { endpoint: EVENTS, source })?;

@@ -99,7 +99,7 @@ impl UsageBuffer {
             }
         }
         for (environment_id, usage) in by_environment {
-            if let Err(e) = self.store.record_usage(environment_id, &usage, &BTreeMap::new()).await {
+            if let Err(e) = self.store.record_usage(environment_id, &usage, &BTreeMap::new(), None).await {
                 tracing::warn!(
                     environment.id = environment_id,
                     usage.entries = usage.len(),

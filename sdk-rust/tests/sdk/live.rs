@@ -130,6 +130,39 @@ async fn with_the_server_down_at_start_the_persisted_snapshot_is_served() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_server_learns_which_applications_evaluate_a_flag() {
+    let s = Setup::new().await;
+    s.admin.toggle("f", true).await;
+    let named = s.client().application(vexil_sdk::application!()).build().unwrap();
+    let unnamed = s.client().build().unwrap();
+    for client in [&named, &unnamed] {
+        client.wait_until_ready(Duration::from_secs(20)).await.unwrap();
+        assert!(client.bool_value("f", &Context::new("user-1"), false));
+        client.flush_blocking(Duration::from_secs(20)).unwrap();
+    }
+    // Without a name the executable's is sent: this test binary's.
+    let exe = std::env::current_exe().unwrap();
+    let exe = exe.file_stem().unwrap().to_str().unwrap().to_owned();
+    let (status, body) =
+        s.admin.call(reqwest::Method::GET, "/api/v1/projects/default/flags/f/applications", None).await;
+    assert_eq!(status, 200, "{body}");
+    let mut seen: Vec<(String, Option<String>)> = body["applications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (a["name"].as_str().unwrap().to_owned(), a["version"].as_str().map(str::to_owned)))
+        .collect();
+    seen.sort();
+    let mut expected =
+        vec![("vexil-sdk".to_owned(), Some(env!("CARGO_PKG_VERSION").to_owned())), (exe, None)];
+    expected.sort();
+    assert_eq!(seen, expected);
+    // An application the server could not show is refused when the client is built.
+    let bad = s.client().application(vexil_sdk::Application::new("line\nbreak", "1")).build();
+    assert!(matches!(bad, Err(vexil_sdk::BuildError::InvalidApplication { field: "/name", .. })), "{bad:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn usage_and_metric_events_reach_the_server() {
     let s = Setup::new().await;
     s.admin.toggle("f", true).await;

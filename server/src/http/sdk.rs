@@ -271,11 +271,19 @@ async fn post_events(
         }
     }
     // Valid entries are kept even when others are not: one bad count must not cost the
-    // batch. Only a batch with nothing usable is refused.
+    // batch. Only a batch with nothing usable is refused. A bad application name costs
+    // only the attribution.
+    let application = batch.application.as_ref().filter(|app| match app.problem() {
+        Some((pointer, message)) => {
+            problems.push(Problem { pointer: format!("/application{pointer}"), message });
+            false
+        }
+        None => true,
+    });
     if !problems.is_empty() && accepted_usage == 0 && accepted_metrics == 0 {
         return Err(ApiError::Validation(vexil_core::ValidationErrors { problems }));
     }
-    state.store.record_usage(key.environment_id, &usage, &metrics).await?;
+    state.store.record_usage(key.environment_id, &usage, &metrics, application).await?;
     let accepted = Accepted { usage: accepted_usage, metrics: accepted_metrics, ignored, problems };
     Ok((StatusCode::ACCEPTED, axum::Json(accepted)).into_response())
 }

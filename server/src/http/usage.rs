@@ -1,4 +1,5 @@
-//! `/projects/{project}/flags/{flag}/usage`: how often each variant was served.
+//! `/projects/{project}/flags/{flag}/usage`: how often each variant was served;
+//! `/projects/{project}/flags/{flag}/applications`: which applications evaluated it.
 
 use axum::Router;
 use axum::extract::State;
@@ -12,7 +13,26 @@ use crate::app::AppState;
 use crate::auth::Viewer;
 
 pub(super) fn router() -> Router<AppState> {
-    Router::new().route("/projects/{project}/flags/{flag}/usage", get(get_flag_usage))
+    Router::new()
+        .route("/projects/{project}/flags/{flag}/usage", get(get_flag_usage))
+        .route("/projects/{project}/flags/{flag}/applications", get(get_flag_applications))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ApplicationsQuery {
+    environment: Option<String>,
+}
+
+/// The applications whose SDKs reported evaluating the flag, most recent first.
+async fn get_flag_applications(
+    State(state): State<AppState>,
+    _: Viewer,
+    Path((project, flag)): Path<(String, String)>,
+    Query(q): Query<ApplicationsQuery>,
+) -> Result<impl IntoResponse, ApiError> {
+    let applications = state.store.flag_applications(&project, &flag, q.environment.as_deref()).await?;
+    Ok(axum::Json(serde_json::json!({ "applications": applications })))
 }
 
 #[derive(Deserialize)]

@@ -934,7 +934,7 @@ impl Store {
         sqlx::query("delete from flag where id = $1").bind(before.id).execute(&mut *tx).await?;
         servable::check(&mut tx, project_id).await?;
         // Usage is kept by flag key: a new flag with the same key starts without history.
-        for table in ["flag_last_seen", "usage_minute", "usage_hour", "metric_minute"] {
+        for table in ["flag_last_seen", "flag_application", "usage_minute", "usage_hour", "metric_minute"] {
             sqlx::query(&format!(
                 "delete from {table} where flag_key = $1 and environment_id in (select id from environment where project_id = $2)"
             ))

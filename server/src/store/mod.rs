@@ -45,8 +45,8 @@ pub use segments::{SegmentBody, SegmentRecord};
 pub use sso::SsoLogin;
 pub use tokens::{ApiToken, ApiTokenSpec, NewApiToken, TokenOwner};
 pub use usage::{
-    HOUR_RETENTION_DAYS, METRIC_RETENTION_DAYS, MINUTE_RETENTION_HOURS, MetricKey, MetricSums, UsageKey,
-    UsageSeries,
+    APPLICATION_RETENTION_DAYS, ApplicationSeen, HOUR_RETENTION_DAYS, MAX_APPLICATIONS_LISTED,
+    METRIC_RETENTION_DAYS, MINUTE_RETENTION_HOURS, MetricKey, MetricSums, UsageKey, UsageSeries,
 };
 pub use users::{NewUser, User, UserPatch};
 

@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
+use vexil_core::wire::Application;
 
 use super::{Result, Store, Timestamp, get};
 
@@ -13,6 +14,10 @@ pub const MINUTE_RETENTION_HOURS: i64 = 48;
 pub const HOUR_RETENTION_DAYS: i64 = 90;
 /// Metric minute rows are deleted after this many days.
 pub const METRIC_RETENTION_DAYS: i64 = 14;
+/// Applications not seen evaluating a flag for this many days are forgotten for it.
+pub const APPLICATION_RETENTION_DAYS: i64 = 90;
+/// Most applications listed for one flag (the most recently seen).
+pub const MAX_APPLICATIONS_LISTED: i64 = 200;
 
 /// One aggregated usage count.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -80,14 +85,30 @@ pub struct UsagePoint {
     pub count: i64,
 }
 
+/// An application seen evaluating a flag in an environment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ApplicationSeen {
+    /// The environment key.
+    pub environment: String,
+    /// The application's name, as its SDK reported it.
+    pub name: String,
+    /// Its version; absent when the SDK sent none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// The end of the last period in which it evaluated the flag.
+    pub last_seen_at: Timestamp,
+}
+
 impl Store {
     /// Adds aggregated usage and metric counts of one environment, and moves the
-    /// flags' last-seen times forward. One transaction; upserts add to existing rows.
+    /// flags' last-seen times forward, for the reporting `application` too when it is
+    /// known. One transaction; upserts add to existing rows.
     pub async fn record_usage(
         &self,
         environment_id: i64,
         usage: &BTreeMap<UsageKey, i64>,
         metrics: &BTreeMap<MetricKey, MetricSums>,
+        application: Option<&Application>,
     ) -> Result<()> {
         let mut tx = self.begin().await?;
         let mut last_seen: HashMap<&str, i64> = HashMap::new();
@@ -116,6 +137,19 @@ impl Store {
             .bind(at)
             .execute(&mut *tx)
             .await?;
+            if let Some(app) = application {
+                sqlx::query(
+                    "insert into flag_application (environment_id, flag_key, application, version, at) values ($1, $2, $3, $4, $5)
+                     on conflict (environment_id, flag_key, application, version) do update set at = case when excluded.at > flag_application.at then excluded.at else flag_application.at end",
+                )
+                .bind(environment_id)
+                .bind(flag)
+                .bind(&app.name)
+                .bind(app.version.as_deref().unwrap_or_default())
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+            }
         }
         for (k, s) in metrics {
             sqlx::query(
@@ -227,6 +261,11 @@ impl Store {
             .execute(&mut *tx)
             .await?
             .rows_affected();
+        removed += sqlx::query("delete from flag_application where at < $1")
+            .bind(now.0 - APPLICATION_RETENTION_DAYS * 24 * 3_600_000)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
         removed += sqlx::query("delete from metric_minute where minute < $1")
             .bind(now.0 / 60_000 - METRIC_RETENTION_DAYS * 24 * 60)
             .execute(&mut *tx)
@@ -234,6 +273,49 @@ impl Store {
             .rows_affected();
         tx.commit().await?;
         Ok(removed)
+    }
+
+    /// The applications that evaluated a flag, most recently seen first (at most
+    /// [`MAX_APPLICATIONS_LISTED`]), in one environment or in all of them.
+    ///
+    /// # Errors
+    /// [`super::Error::NotFound`] for an unknown project, flag or environment.
+    pub async fn flag_applications(
+        &self,
+        project: &str,
+        flag: &str,
+        env: Option<&str>,
+    ) -> Result<Vec<ApplicationSeen>> {
+        let flag = self.get_flag(project, flag).await?;
+        let environment_id = match env {
+            Some(env) => Some(self.get_environment(project, env).await?.id),
+            None => None,
+        };
+        // Bound as `$4` only when filtering: an untyped null parameter is an error on
+        // PostgreSQL.
+        let in_environment = if environment_id.is_some() { "and a.environment_id = $4" } else { "" };
+        let query = format!(
+            "select e.key as environment, a.application, a.version, a.at from flag_application a
+             join environment e on e.id = a.environment_id join project p on p.id = e.project_id
+             where p.key = $1 and a.flag_key = $2 {in_environment}
+             order by a.at desc, a.application, a.version, e.key limit $3"
+        );
+        let mut query = sqlx::query(&query).bind(project).bind(&flag.flag.key).bind(MAX_APPLICATIONS_LISTED);
+        if let Some(id) = environment_id {
+            query = query.bind(id);
+        }
+        let rows = query.fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| {
+                let version: String = get(r, "version")?;
+                Ok(ApplicationSeen {
+                    environment: get(r, "environment")?,
+                    name: get(r, "application")?,
+                    version: (!version.is_empty()).then_some(version),
+                    last_seen_at: Timestamp(get(r, "at")?),
+                })
+            })
+            .collect()
     }
 
     /// When each flag of a project was last evaluated (any environment), by key.

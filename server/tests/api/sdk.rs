@@ -15,6 +15,7 @@ crate::on_both_databases!(
     bad_event_batches_are_refused_with_pointers,
     flags_not_evaluated_for_the_stale_period_are_marked_stale,
     old_usage_rolls_up_into_hours_and_expires,
+    the_applications_that_evaluate_a_flag_are_listed,
 );
 
 pub(crate) async fn sdk_key(app: &TestApp, env: &str, kind: &str) -> String {
@@ -341,4 +342,89 @@ async fn old_usage_rolls_up_into_hours_and_expires(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(hours, again);
+}
+
+async fn the_applications_that_evaluate_a_flag_are_listed(app: TestApp) {
+    app.create_flag("f").await;
+    app.create_flag("g").await;
+    let production = sdk_key(&app, "production", "server").await;
+    let staging = sdk_key(&app, "staging", "server").await;
+    let report = |key: String, application: Value, flag: &'static str| {
+        let app = &app;
+        async move {
+            let r = app
+                .call(Method::POST, "/sdk/v1/events")
+                .token(&key)
+                .json(json!({"usage": [{"flag": flag, "variant": "on", "count": 2}], "application": application}))
+                .send()
+                .await;
+            assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
+            r.body
+        }
+    };
+    report(production.clone(), json!({"name": "checkout-api", "version": "2.3.1"}), "f").await;
+    report(production.clone(), json!({"name": "checkout-api", "version": "2.3.1"}), "f").await;
+    report(staging.clone(), json!({"name": "search"}), "f").await;
+    report(production.clone(), json!({"name": "billing", "version": "1.0.0"}), "g").await;
+    let list = |query: &'static str| {
+        let app = &app;
+        async move {
+            let r = app
+                .req(Method::GET, &format!("/api/v1/projects/default/flags/f/applications{query}"))
+                .send()
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+            let mut seen: Vec<(String, String, String)> = r.body["applications"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|a| {
+                    assert!(a["last_seen_at"].is_string(), "{a}");
+                    let text = |k: &str| a[k].as_str().unwrap_or("-").to_owned();
+                    (text("environment"), text("name"), text("version"))
+                })
+                .collect();
+            seen.sort();
+            seen
+        }
+    };
+    let s = |v: &str| v.to_owned();
+    assert_eq!(
+        list("").await,
+        [(s("production"), s("checkout-api"), s("2.3.1")), (s("staging"), s("search"), s("-"))],
+        "one row per application and version, each environment, only the flag's"
+    );
+    assert_eq!(list("?environment=staging").await, [(s("staging"), s("search"), s("-"))]);
+    let r = app
+        .req(Method::GET, "/api/v1/projects/default/flags/f/applications?environment=nowhere")
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    let r = app.req(Method::GET, "/api/v1/projects/default/flags/nothing/applications").send().await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+
+    // A bad application costs only the attribution: the counts are kept.
+    for (application, pointer) in [
+        (json!({"name": ""}), "/application/name"),
+        (json!({"name": "evil\napp"}), "/application/name"),
+        (json!({"name": "ok", "version": "x".repeat(65)}), "/application/version"),
+    ] {
+        let body = report(production.clone(), application, "f").await;
+        assert_eq!(body["usage"], 1, "{body}");
+        assert_eq!(body["problems"][0]["pointer"], pointer, "{body}");
+    }
+    assert_eq!(list("?environment=production").await.len(), 1, "nothing recorded for bad names");
+    let r = app
+        .call(Method::POST, "/sdk/v1/events")
+        .token(&production)
+        .json(json!({"application": {"name": 7}}))
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+
+    // Deleting the flag forgets its applications: a new flag with the key starts clean.
+    let r = app.req(Method::DELETE, "/api/v1/projects/default/flags/f").if_match(1).send().await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    app.create_flag("f").await;
+    assert_eq!(list("").await, []);
 }

@@ -28,6 +28,7 @@ import type {
   Session,
   SetupState,
   Usage,
+  ApplicationSeen,
   User,
 } from './types';
 
@@ -107,6 +108,8 @@ export function endpoints(c: ApiClient) {
         c.post<FlagConfigRecord>(`${F(project, flag)}/environments/${seg(env)}/restore`, comment ? { version, comment } : { version }),
       usage: (project: string, flag: string, env: string, hours: number) =>
         c.get<Usage>(`${F(project, flag)}/usage`, { environment: env, hours }),
+      applications: (project: string, flag: string, env: string) =>
+        c.get<{ applications: ApplicationSeen[] }>(`${F(project, flag)}/applications`, { environment: env }).then((r) => r.applications),
     },
     segments: {
       list: (project: string) => c.get<Page<Segment>>(`${P(project)}/segments`),

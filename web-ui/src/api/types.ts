@@ -377,6 +377,15 @@ export interface UsageSeries {
   points: { at: string; count: number }[];
 }
 
+/** An application whose SDK reported evaluating a flag in an environment. */
+export interface ApplicationSeen {
+  environment: string;
+  name: string;
+  /** Absent when the SDK sent none. */
+  version?: string;
+  last_seen_at: string;
+}
+
 export interface Usage {
   flag: string;
   environment: string;

@@ -2,7 +2,7 @@ import { Box, Group, SegmentedControl, Select, Stack, Table, Text } from '@manti
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { api } from '../../api';
 import { ApiError } from '../../api/client';
-import type { Environment, Flag } from '../../api/types';
+import type { ApplicationSeen, Environment, Flag } from '../../api/types';
 import { Empty, ErrorAlert, Loading, Time } from '../../components/common';
 import { usageRows } from '../../lib/usage';
 import { variantColor } from '../../lib/colors';
@@ -94,6 +94,51 @@ export function UsageTab({ project, flag, environments, initialEnv }: { project:
         )}
       </Group>
       {body}
+      <Applications project={project} flag={flag.key} env={env} />
+    </Stack>
+  );
+}
+
+/** Which applications evaluate the flag in the environment, and when each last did. */
+function Applications({ project, flag, env }: { project: string; flag: string; env: string }) {
+  const apps = useLoad(() => api.flags.applications(project, flag, env), [project, flag, env]);
+  if (apps.error) {
+    // Servers without application tracking answer 404 for the route: say nothing.
+    if (apps.error instanceof ApiError && apps.error.status === 404) return null;
+    return <ErrorAlert error={apps.error} title="Could not load the applications" onRetry={() => void apps.reload()} />;
+  }
+  if (!apps.data) return <Loading label="Loading applications…" />;
+  return (
+    <Stack gap={4}>
+      <Text fw={600} size="sm">
+        Evaluated by
+      </Text>
+      {apps.data.length === 0 ? (
+        <Text size="sm" c="dimmed" data-testid="applications-none">
+          No application has reported evaluating {flag} in {env} in the last 90 days. SDKs name their application in the events they send; OpenFeature clients over OFREP are counted above but name none.
+        </Text>
+      ) : (
+        <Table maw={560} fz="sm" data-testid="applications">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Application</Table.Th>
+              <Table.Th>Version</Table.Th>
+              <Table.Th>Last evaluated</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {apps.data.map((a: ApplicationSeen) => (
+              <Table.Tr key={`${a.name}@${a.version ?? ''}`} data-application={a.name}>
+                <Table.Td>{a.name}</Table.Td>
+                <Table.Td>{a.version ?? <Text span c="dimmed">—</Text>}</Table.Td>
+                <Table.Td>
+                  <Time at={a.last_seen_at} />
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
     </Stack>
   );
 }

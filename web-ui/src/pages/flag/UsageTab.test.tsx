@@ -1,0 +1,70 @@
+import { MantineProvider } from '@mantine/core';
+import { render, screen, within } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Environment, Flag } from '../../api/types';
+import { UsageTab } from './UsageTab';
+
+const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+
+const flag = { key: 'checkout', name: 'checkout', kind: 'boolean', variants: [{ key: 'on', value: true }, { key: 'off', value: false }] } as unknown as Flag;
+const environments = [{ key: 'production', name: 'Production' }] as unknown as Environment[];
+
+function serve(applications: Response) {
+  const seen: string[] = [];
+  vi.stubGlobal(
+    'fetch',
+    vi.fn(async (url: string | URL | Request) => {
+      const path = String(url);
+      seen.push(path);
+      if (path.includes('/usage?')) return json({ flag: 'checkout', environment: 'production', step_seconds: 60, series: [] });
+      if (path.includes('/applications?')) return applications;
+      throw new Error(`unexpected request ${path}`);
+    }),
+  );
+  return seen;
+}
+
+function renderTab() {
+  return render(
+    <MantineProvider env="test">
+      <UsageTab project="default" flag={flag} environments={environments} initialEnv="production" />
+    </MantineProvider>,
+  );
+}
+
+afterEach(() => vi.unstubAllGlobals());
+
+describe('the usage tab', () => {
+  it('lists the applications that evaluate the flag in the environment, with versions', async () => {
+    const recent = new Date(Date.now() - 4 * 60_000).toISOString();
+    const seen = serve(
+      json({
+        applications: [
+          { environment: 'production', name: 'checkout-api', version: '2.3.1', last_seen_at: recent },
+          { environment: 'production', name: 'batch-job', last_seen_at: recent },
+        ],
+      }),
+    );
+    renderTab();
+    const table = await screen.findByTestId('applications');
+    const rows = within(table).getAllByRole('row').slice(1);
+    expect(rows.map((r) => r.getAttribute('data-application'))).toEqual(['checkout-api', 'batch-job']);
+    expect(within(rows[0]).getByText('2.3.1')).toBeInTheDocument();
+    expect(within(rows[1]).getByText('—')).toBeInTheDocument();
+    expect(within(rows[0]).getByText(/4 minutes ago|4 min/)).toBeInTheDocument();
+    expect(seen.some((p) => p.includes('/flags/checkout/applications?environment=production'))).toBe(true);
+  });
+
+  it('says when no application has reported the flag', async () => {
+    serve(json({ applications: [] }));
+    renderTab();
+    expect(await screen.findByTestId('applications-none')).toHaveTextContent('No application has reported evaluating checkout in production');
+  });
+
+  it('stays quiet on a server without application tracking', async () => {
+    serve(json({ type: 'about:blank', title: 'Not Found', status: 404, detail: 'no route' }, 404));
+    renderTab();
+    expect(await screen.findByText('No evaluations in this period')).toBeInTheDocument();
+    expect(screen.queryByText('Evaluated by')).not.toBeInTheDocument();
+  });
+});
