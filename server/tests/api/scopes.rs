@@ -138,6 +138,26 @@ const READ_PATHS: &[ReadPath] = &[
         sees: [All, All, All, All, No, Unauth],
     },
     ReadPath {
+        what: "webhook subscriptions (never their secrets)",
+        method: "GET",
+        path: "/api/v1/projects/default/webhooks",
+        body: None,
+        present: r#""url":"https://hooks.example.com/default""#,
+        foreign: "",
+        users: "",
+        sees: [All, All, No, No, No, Unauth],
+    },
+    ReadPath {
+        what: "webhook subscriptions of the token's own project",
+        method: "GET",
+        path: "/api/v1/projects/alpha/webhooks",
+        body: None,
+        present: r#""url":"https://hooks.example.com/alpha""#,
+        foreign: "",
+        users: "",
+        sees: [All, All, No, No, All, Unauth],
+    },
+    ReadPath {
         what: "a flag's configuration",
         method: "GET",
         path: "/api/v1/projects/default/flags/f-default/environments/production",
@@ -327,6 +347,12 @@ async fn every_read_path_gives_each_credential_what_the_matrix_says(app: TestApp
         let r = app
             .req(Method::POST, &format!("{base}/segments"))
             .json(json!({"key": format!("s-{project}")}))
+            .send()
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        let r = app
+            .req(Method::POST, &format!("{base}/webhooks"))
+            .json(json!({"url": format!("https://hooks.example.com/{project}"), "event_types": ["break_glass"]}))
             .send()
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
