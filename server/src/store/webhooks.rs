@@ -693,6 +693,15 @@ impl Store {
         Ok(())
     }
 
+    /// Deletes delivered and failed deliveries finished before `before`.
+    pub async fn prune_deliveries(&self, before: Timestamp) -> Result<u64> {
+        let done = sqlx::query("delete from webhook_delivery where status <> 'pending' and finished_at < $1")
+            .bind(before.0)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
     /// When the earliest pending delivery of an enabled subscription is due (or its
     /// claim expires), if there is one.
     pub async fn next_delivery_due(&self) -> Result<Option<Timestamp>> {
