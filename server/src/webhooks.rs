@@ -84,6 +84,16 @@ pub fn backoff(attempts: i64, base: Duration) -> Duration {
     delay + Duration::from_millis(jitter_ms)
 }
 
+/// When to try again after `attempts` failed attempts at an event recorded at
+/// `created_at`: after [`backoff`], or never (`None`: the delivery has failed) once
+/// [`RETRY_WINDOW`] has passed since the event.
+pub fn retry_at(now: Timestamp, created_at: Timestamp, attempts: i64, base: Duration) -> Option<Timestamp> {
+    if now.0 - created_at.0 >= RETRY_WINDOW.as_millis() as i64 {
+        return None;
+    }
+    Some(Timestamp(now.0 + backoff(attempts, base).as_millis() as i64))
+}
+
 /// Starts the deliverer: it sends due deliveries, waking on this process's commits,
 /// on the due time of the next retry, and every [`POLL_EVERY`].
 pub fn spawn(store: Store, settings: DeliverySettings, shutdown: CancellationToken) -> anyhow::Result<()> {
@@ -145,14 +155,12 @@ async fn deliver(store: &Store, client: &reqwest::Client, settings: &DeliverySet
         }
         Err(e) => (DeliveryStatus::Pending, None, Some(e), None),
     };
-    let now = Timestamp::now();
     let (status, next_attempt_at) = match status {
-        DeliveryStatus::Pending if now.0 - d.created_at.0 >= RETRY_WINDOW.as_millis() as i64 => {
-            (DeliveryStatus::Failed, None)
-        }
         DeliveryStatus::Pending => {
-            let wait = backoff(d.attempts, settings.retry_base);
-            (DeliveryStatus::Pending, Some(Timestamp(now.0 + wait.as_millis() as i64)))
+            match retry_at(Timestamp::now(), d.created_at, d.attempts, settings.retry_base) {
+                Some(at) => (DeliveryStatus::Pending, Some(at)),
+                None => (DeliveryStatus::Failed, None),
+            }
         }
         other => (other, None),
     };
@@ -236,6 +244,17 @@ mod tests {
         let bytes = BASE64.decode(s.strip_prefix(SECRET_PREFIX).unwrap()).unwrap();
         assert_eq!(bytes.len(), 32);
         assert_ne!(s, generate_secret());
+    }
+
+    #[test]
+    fn retries_go_on_for_a_day_after_the_event_and_then_stop() {
+        let base = Duration::from_secs(5);
+        let hour = 3_600_000;
+        let created = Timestamp(1_000 * hour);
+        let soon = retry_at(Timestamp(created.0 + hour), created, 12, base).unwrap();
+        assert!(soon.0 >= created.0 + 2 * hour && soon.0 <= created.0 + 2 * hour + hour / 4, "{soon:?}");
+        assert!(retry_at(Timestamp(created.0 + 24 * hour - 1), created, 30, base).is_some());
+        assert_eq!(retry_at(Timestamp(created.0 + 24 * hour), created, 30, base), None);
     }
 
     #[test]

@@ -101,7 +101,7 @@ impl Principal {
 
 /// Resource types whose audit entries only unscoped admins read: the same rule as
 /// `/users` and `/tokens`, whose contents the entries' documents repeat.
-pub const ADMIN_ONLY_AUDIT_TYPES: [&str; 2] = ["user", "api_token"];
+pub const ADMIN_ONLY_AUDIT_TYPES: [&str; 3] = ["user", "api_token", "webhook"];
 
 /// What part of the audit log (listing and live stream) a caller may read: unscoped
 /// admins and owners everything; other roles all but [`ADMIN_ONLY_AUDIT_TYPES`]; a

@@ -439,3 +439,62 @@ async fn killing_the_server_between_commit_and_delivery_loses_nothing(db: Db) {
     .await;
     assert!(delivery["attempts"].as_i64().is_some_and(|a| a >= 2), "{delivery}");
 }
+
+/// Two deliverers (two stores, as two replicas have) claiming at the same time never
+/// hold the same delivery, and between them they claim every one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_deliverers_never_claim_the_same_delivery_on_postgres() {
+    two_deliverers_never_claim_the_same_delivery(Db::Postgres).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_deliverers_never_claim_the_same_delivery_on_sqlite() {
+    two_deliverers_never_claim_the_same_delivery(Db::Sqlite).await;
+}
+
+async fn two_deliverers_never_claim_the_same_delivery(db: Db) {
+    use vexil_server::store::{Actor, NewWebhook, Store, StoreOptions};
+    let database = TestDb::new(db).await;
+    // Stores without the rest of the app: no deliverer runs but the two below.
+    let first = Store::connect(&StoreOptions::new(&database.url)).await.expect("connect");
+    first.migrate().await.expect("migrate");
+    first.ensure_default_project().await.expect("default project");
+    let second = Store::connect(&StoreOptions::new(&database.url)).await.expect("connect");
+    let actor = Actor::system();
+    let new = NewWebhook {
+        url: "http://127.0.0.1:9/never".to_owned(),
+        event_types: vec!["flag_changes".to_owned()],
+        description: String::new(),
+        enabled: true,
+    };
+    let hook = first
+        .create_webhook(&actor, "default", &new, &vexil_server::webhooks::generate_secret())
+        .await
+        .expect("subscription");
+    const EVENTS: usize = 40;
+    for i in 0..EVENTS {
+        let body = serde_json::from_value(json!({"key": format!("s{i}")})).expect("segment");
+        first.create_segment(&actor, "default", body).await.expect("segment");
+    }
+    let claim_all = |store: Store| async move {
+        let mut got = Vec::new();
+        loop {
+            let batch = store.claim_deliveries(600_000, 3).await.expect("claim");
+            if batch.is_empty() {
+                return got;
+            }
+            got.extend(batch.iter().map(|d| d.id));
+        }
+    };
+    let (a, b) = tokio::join!(tokio::spawn(claim_all(first.clone())), tokio::spawn(claim_all(second)));
+    let (a, b) = (a.expect("first deliverer"), b.expect("second deliverer"));
+    let mut all: Vec<i64> = a.iter().chain(&b).copied().collect();
+    all.sort_unstable();
+    let claimed = all.len();
+    all.dedup();
+    assert_eq!(all.len(), claimed, "a delivery was claimed twice: {a:?} {b:?}");
+    let page = first.list_deliveries("default", &hook.id, 500, None).await.expect("deliveries");
+    assert_eq!(page.items.len(), EVENTS);
+    assert_eq!(claimed, EVENTS, "every delivery was claimed once");
+    assert!(page.items.iter().all(|d| d.attempts == 1), "one attempt counted per claim");
+}

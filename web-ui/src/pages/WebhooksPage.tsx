@@ -3,6 +3,7 @@ import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { api } from '../api';
 import { type CreatedWebhook, type Webhook, type WebhookDelivery, type WebhookEventType, WEBHOOK_EVENT_TYPES } from '../api/types';
+import { useLiveEvents } from '../app/live';
 import { useProject } from '../app/project';
 import { useCan } from '../app/session';
 import { ConfirmButton, Empty, ErrorAlert, Loading, SecretOnce, Time } from '../components/common';
@@ -179,6 +180,9 @@ export default function WebhooksPage() {
   const hooks = useLoad(() => (isAdmin ? api.webhooks.list(project).then((p) => p.items) : Promise.resolve([])), [project, isAdmin]);
   const [creating, setCreating] = useState(false);
   const [selected, setSelected] = useState<string>();
+  useLiveEvents((e) => {
+    if (e.resource_type === 'webhook' && e.project === project) void hooks.reload(true);
+  });
   if (!isAdmin) return <Empty title="Admins only" description="Ask an admin to manage webhooks." />;
   const items = hooks.data ?? [];
   const shown = items.find((h) => h.id === selected);
