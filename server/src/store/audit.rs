@@ -110,9 +110,10 @@ pub(super) async fn insert_with_comment(
     .await?;
     // Every audited write of a project announces itself to the project's webhooks, in
     // this transaction (the outbox): see `webhooks::emit`.
-    if let (Some(project), Some(category)) = (r.project, EventCategory::of_action(r.action)) {
+    let categories = EventCategory::of_action(r.action);
+    if let (Some(project), false) = (r.project, categories.is_empty()) {
         let id: i64 = get(&row, "id")?;
-        let event = Event { category, event_type: r.action, project, at };
+        let event = Event { categories, event_type: r.action, project, at };
         webhooks::emit(tx, &event, || {
             serde_json::json!({
                 "audit_id": id,

@@ -55,21 +55,23 @@ impl EventCategory {
         EventCategory::ALL.into_iter().find(|c| c.as_str() == s)
     }
 
-    /// The category an audit action announces, if any: `flag.*`, `flag_config.*` and
-    /// `segment.*` are flag changes; `change_request.*`, `scheduled_change.*` and
-    /// `release_plan.*` their own; `break_glass*` and `*.break_glass` break-glass.
-    /// Other actions (users, tokens, keys, environments, webhooks) announce nothing.
-    pub fn of_action(action: &str) -> Option<EventCategory> {
+    /// The categories an audit action announces, most specific first: `flag.*`,
+    /// `flag_config.*` and `segment.*` are flag changes; `change_request.*`,
+    /// `scheduled_change.*` and `release_plan.*` their own; `break_glass.*` and
+    /// `*.break_glass` break-glass, and a flag change too when the resource is a flag or
+    /// its configuration (`flag_config.break_glass`). Other actions (users, tokens, keys,
+    /// environments, webhooks) announce nothing.
+    pub fn of_action(action: &str) -> &'static [EventCategory] {
+        use EventCategory::*;
         let (resource, verb) = action.split_once('.').unwrap_or((action, ""));
-        if resource == "break_glass" || verb == "break_glass" {
-            return Some(EventCategory::BreakGlass);
-        }
-        match resource {
-            "flag" | "flag_config" | "segment" => Some(EventCategory::FlagChanges),
-            "change_request" => Some(EventCategory::ChangeRequests),
-            "scheduled_change" => Some(EventCategory::ScheduledChanges),
-            "release_plan" => Some(EventCategory::ReleasePlanDecisions),
-            _ => None,
+        match (resource, verb) {
+            ("flag" | "flag_config", "break_glass") => &[BreakGlass, FlagChanges],
+            ("break_glass", _) | (_, "break_glass") => &[BreakGlass],
+            ("flag" | "flag_config" | "segment", _) => &[FlagChanges],
+            ("change_request", _) => &[ChangeRequests],
+            ("scheduled_change", _) => &[ScheduledChanges],
+            ("release_plan", _) => &[ReleasePlanDecisions],
+            _ => &[],
         }
     }
 }
@@ -248,8 +250,9 @@ pub struct AttemptOutcome {
 /// An event to announce: what [`emit`] records for every subscription that wants it.
 #[derive(Debug, Clone)]
 pub struct Event<'a> {
-    /// Which subscriptions want it.
-    pub category: EventCategory,
+    /// Which subscriptions want it: those that want any of these (a delivery records
+    /// the first one its subscription wants).
+    pub categories: &'a [EventCategory],
     /// Its type, e.g. `flag_config.toggle` (the payload's `type`).
     pub event_type: &'a str,
     /// The project whose subscriptions receive it.
@@ -382,8 +385,8 @@ pub(crate) async fn emit(
     for row in &rows {
         let types: String = get(row, "event_types")?;
         let names: Vec<String> = super::from_json_text(&types, "webhook event types")?;
-        if names.iter().any(|n| n == event.category.as_str()) {
-            wanted.push(get::<String>(row, "id")?);
+        if let Some(c) = event.categories.iter().find(|c| names.iter().any(|n| n == c.as_str())) {
+            wanted.push((get::<String>(row, "id")?, *c));
         }
     }
     if wanted.is_empty() {
@@ -396,14 +399,14 @@ pub(crate) async fn emit(
     });
     let payload = json_text(&body)?;
     let now = Timestamp::now().0;
-    for webhook_id in &wanted {
+    for (webhook_id, category) in &wanted {
         sqlx::query(
             "insert into webhook_delivery (webhook_id, message_id, category, event_type, payload, status, attempts, next_attempt_at, created_at)
              values ($1, $2, $3, $4, $5, 'pending', 0, $6, $6)",
         )
         .bind(webhook_id)
         .bind(format!("msg_{}", uuid::Uuid::new_v4().simple()))
-        .bind(event.category.as_str())
+        .bind(category.as_str())
         .bind(event.event_type)
         .bind(&payload)
         .bind(now)
@@ -714,5 +717,29 @@ impl Store {
         .fetch_one(&self.pool)
         .await?;
         Ok(get::<Option<i64>>(&row, "due")?.map(Timestamp))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EventCategory::{self, *};
+
+    #[test]
+    fn audit_actions_map_to_the_event_types_that_announce_them() {
+        let cases: [(&str, &[EventCategory]); 10] = [
+            ("flag.create", &[FlagChanges]),
+            ("flag_config.toggle", &[FlagChanges]),
+            ("segment.delete", &[FlagChanges]),
+            ("change_request.approve", &[ChangeRequests]),
+            ("scheduled_change.run", &[ScheduledChanges]),
+            ("release_plan.rollback", &[ReleasePlanDecisions]),
+            ("flag_config.break_glass", &[BreakGlass, FlagChanges]),
+            ("break_glass.use", &[BreakGlass]),
+            ("webhook.create", &[]),
+            ("user.update", &[]),
+        ];
+        for (action, expected) in cases {
+            assert_eq!(EventCategory::of_action(action), expected, "{action}");
+        }
     }
 }
