@@ -111,7 +111,7 @@ pub(super) async fn insert_with_comment(
     // Every audited write of a project announces itself to the project's webhooks, in
     // this transaction (the outbox): see `webhooks::emit`.
     let categories = EventCategory::of_action(r.action);
-    if let (Some(project), false) = (r.project, categories.is_empty()) {
+    if let Some(project) = r.project.filter(|_| !categories.is_empty()) {
         let id: i64 = get(&row, "id")?;
         let event = Event { categories, event_type: r.action, project, at };
         webhooks::emit(tx, &event, || {
