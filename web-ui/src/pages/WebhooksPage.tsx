@@ -140,6 +140,11 @@ function Deliveries({ project, webhook }: { project: string; webhook: Webhook })
                     <Badge color={STATUS_COLOR[d.status]} variant="light">
                       {d.status}
                     </Badge>
+                    {d.status === 'pending' && d.next_attempt_at ? (
+                      <Text size="xs" c="dimmed">
+                        next try <Time at={d.next_attempt_at} />
+                      </Text>
+                    ) : null}
                   </Table.Td>
                   <Table.Td>{d.response_code ?? '—'}</Table.Td>
                   <Table.Td>{d.latency_ms === null ? '—' : `${d.latency_ms} ms`}</Table.Td>
