@@ -200,8 +200,7 @@ async fn send(client: &reqwest::Client, d: &ClaimedDelivery) -> Result<(u16, Opt
         .body(d.payload.clone())
         .send()
         .await
-        // The URL may carry a receiver's token: keep it out of the stored error.
-        .map_err(|e| e.without_url().to_string())?;
+        .map_err(|e| error_chain(&e.without_url()))?;
     let code = response.status().as_u16();
     let mut excerpt = Vec::new();
     while excerpt.len() < EXCERPT_BYTES {
@@ -216,6 +215,23 @@ async fn send(client: &reqwest::Client, d: &ClaimedDelivery) -> Result<(u16, Opt
     }
     let excerpt = (!excerpt.is_empty()).then(|| String::from_utf8_lossy(&excerpt).into_owned());
     Ok((code, excerpt))
+}
+
+/// An error with its causes ("error sending request: ...: Connection refused"), which is
+/// what tells an operator why a receiver was not reached. Callers strip the URL first: it
+/// may carry a receiver's token.
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
 }
 
 #[cfg(test)]

@@ -379,6 +379,11 @@ async fn events_are_recorded_only_for_enabled_subscriptions_that_want_them(app: 
     let types: Vec<Value> = deliveries(&app, &flags).await.iter().map(|d| d["event_type"].clone()).collect();
     assert_eq!(types, [json!("segment.create"), json!("flag.create")]);
     assert_eq!(deliveries(&app, &glass).await, Vec::<Value>::new());
+    // Nothing listens at the URL: the log says why, with the cause.
+    let failed = wait_for_delivery(&app, &flags, "a failed attempt", |d| !d["last_error"].is_null()).await;
+    assert_eq!(failed["status"], "pending");
+    assert!(failed["response_code"].is_null(), "{failed}");
+    assert!(failed["last_error"].as_str().is_some_and(|e| e.contains("refused")), "{failed}");
     assert_eq!(deliveries(&app, &paused).await, Vec::<Value>::new());
 }
 
