@@ -134,6 +134,15 @@ pub async fn prepare(args: &ServeArgs, shutdown: CancellationToken) -> anyhow::R
     let (revoked, _) = tokio::sync::broadcast::channel(1024);
     let sdk_keys = Arc::new(SdkKeys::new(store.clone()));
     crate::jobs::spawn(store.clone(), shutdown.clone());
+    crate::webhooks::spawn(
+        store.clone(),
+        crate::webhooks::DeliverySettings {
+            timeout: Duration::from_secs(args.webhook_timeout_seconds.max(1)),
+            retry_base: Duration::from_millis(args.webhook_retry_base_ms.max(1)),
+        },
+        shutdown.clone(),
+    )
+    .context("building the webhook client")?;
     let usage = UsageBuffer::start(
         store.clone(),
         Duration::from_secs(args.usage_flush_seconds.max(1)),

@@ -143,6 +143,16 @@ pub struct ServeArgs {
     #[arg(long, env = "VEXIL_OFREP_STREAM_TOKEN_SECONDS", default_value_t = 3600)]
     pub ofrep_stream_token_seconds: u64,
 
+    /// How long a webhook delivery attempt may take (connect, send, answer), in
+    /// seconds; a receiver slower than this counts as failed and is tried again.
+    #[arg(long, env = "VEXIL_WEBHOOK_TIMEOUT_SECONDS", default_value_t = 10)]
+    pub webhook_timeout_seconds: u64,
+
+    /// The first retry delay of a failed webhook delivery, in milliseconds; each further
+    /// retry waits twice as long (at most an hour, with jitter), for at least 24 hours.
+    #[arg(long, env = "VEXIL_WEBHOOK_RETRY_BASE_MS", default_value_t = 5000)]
+    pub webhook_retry_base_ms: u64,
+
     /// How often usage counted by the server itself (OFREP evaluations) is written to the
     /// database, in seconds.
     #[arg(long, env = "VEXIL_USAGE_FLUSH_SECONDS", default_value_t = 10)]

@@ -1,6 +1,6 @@
-//! Housekeeping that runs in the background: usage roll-up and expiry, change-feed and
-//! session pruning. Every replica runs the loop; on PostgreSQL an advisory lock lets
-//! only one of them do the work each time.
+//! Housekeeping that runs in the background: usage roll-up and expiry, change-feed,
+//! session and webhook-delivery pruning. Every replica runs the loop; on PostgreSQL an
+//! advisory lock lets only one of them do the work each time.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -16,6 +16,9 @@ pub const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(3600);
 /// Change-feed rows are kept at least this long (and always the newest 1 000 per
 /// environment), for SDKs resuming after a gap.
 pub const CHANGE_RETENTION_DAYS: i64 = 7;
+/// Finished webhook deliveries (delivered or failed) are kept this long for the
+/// delivery log; pending ones until they finish.
+pub const DELIVERY_RETENTION_DAYS: i64 = 30;
 /// Advisory lock id of the housekeeping job.
 const HOUSEKEEPING_LOCK: i64 = 0x7665_7869_6c01;
 
@@ -56,6 +59,8 @@ pub async fn run_once(store: &Store) -> anyhow::Result<()> {
         let changes =
             store.prune_changes(Timestamp(now.0 - CHANGE_RETENTION_DAYS * 86_400_000), 1000).await?;
         let sessions = store.prune_sessions(now).await?;
+        let deliveries =
+            store.prune_deliveries(Timestamp(now.0 - DELIVERY_RETENTION_DAYS * 86_400_000)).await?;
         let sso = store.prune_sso(now).await?;
         let window_ms = crate::auth::ratelimit::LOGIN_WINDOW.as_millis() as i64;
         let logins = store.prune_login_attempts(Timestamp(now.0 - window_ms)).await?;
@@ -63,6 +68,7 @@ pub async fn run_once(store: &Store) -> anyhow::Result<()> {
             usage.rows = usage,
             changes.rows = changes,
             sessions.rows = sessions,
+            webhook_deliveries.rows = deliveries,
             sso.rows = sso,
             login_attempts.rows = logins,
             "housekeeping done"

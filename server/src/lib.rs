@@ -12,6 +12,7 @@ pub mod store;
 pub mod stream;
 pub mod telemetry;
 pub mod usage;
+pub mod webhooks;
 
 /// `vexil users reset-password EMAIL`: gives the user a generated password, prints it
 /// once on standard output, and ends the user's sessions.

@@ -100,15 +100,16 @@ impl Principal {
 }
 
 /// Resource types whose audit entries only unscoped admins read: the same rule as
-/// `/users` and `/tokens`, whose contents the entries' documents repeat.
-pub const ADMIN_ONLY_AUDIT_TYPES: [&str; 2] = ["user", "api_token"];
+/// `/users`, `/tokens` and `/projects/{project}/webhooks`, whose contents the entries'
+/// documents repeat (a webhook's URL may carry its receiver's credentials).
+pub const ADMIN_ONLY_AUDIT_TYPES: [&str; 3] = ["user", "api_token", "webhook"];
 
 /// What part of the audit log (listing and live stream) a caller may read: unscoped
 /// admins and owners everything; other roles all but [`ADMIN_ONLY_AUDIT_TYPES`]; a
 /// project-scoped API token only its project's entries of the other types.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditScope {
-    /// Whether user and API token entries are visible.
+    /// Whether user, API token and webhook entries are visible.
     pub admin_types: bool,
     /// The only project whose entries are visible, if any.
     pub project: Option<String>,

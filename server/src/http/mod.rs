@@ -27,6 +27,7 @@ mod tokens;
 mod ui;
 mod usage;
 mod users;
+mod webhooks;
 
 use std::time::{Duration, Instant};
 
@@ -72,7 +73,8 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
         .merge(tokens::router())
         .merge(sdk_keys::router())
         .merge(evaluate::router())
-        .merge(usage::router());
+        .merge(usage::router())
+        .merge(webhooks::router());
     let ui = match &args.ui_dir {
         Some(dir) => ui::Ui::Dir(dir.clone()),
         None => ui::Ui::Embedded,

@@ -24,6 +24,7 @@ mod sso;
 mod tokens;
 mod usage;
 mod users;
+mod webhooks;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -49,6 +50,10 @@ pub use usage::{
     METRIC_RETENTION_DAYS, MINUTE_RETENTION_HOURS, MetricKey, MetricSums, UsageKey, UsageSeries,
 };
 pub use users::{NewUser, User, UserPatch};
+pub use webhooks::{
+    AttemptOutcome, ClaimedDelivery, Delivery, DeliveryStatus, Event, EventCategory, NewWebhook, Webhook,
+    WebhookPatch, check_url,
+};
 
 /// Which database a store talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

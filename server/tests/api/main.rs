@@ -46,3 +46,4 @@ mod segments;
 mod servable;
 mod text;
 mod ui;
+mod webhooks;

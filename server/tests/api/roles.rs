@@ -67,7 +67,8 @@ async fn every_route_answers_each_role_as_the_role_table_says(app: TestApp) {
                 .replace("{env}", "production")
                 .replace("{flag}", "f1")
                 .replace("{segment}", "s1")
-                .replace("{id}", id);
+                .replace("{id}", id)
+                .replace("{delivery}", "1");
             let takes_if_match = op["parameters"].as_array().is_some_and(|ps| {
                 ps.iter().any(|p| {
                     resolve(doc, p)["name"].as_str().is_some_and(|n| n.eq_ignore_ascii_case("if-match"))

@@ -19,9 +19,9 @@ crate::on_both_databases!(every_read_path_gives_each_credential_what_the_matrix_
 enum Sees {
     /// Everything the path offers.
     All,
-    /// Only what belongs to its project (and nothing about users or tokens).
+    /// Only what belongs to its project (and nothing about users, tokens or webhooks).
     Own,
-    /// Everything but users and API tokens.
+    /// Everything but users, API tokens and webhook subscriptions.
     NoUsers,
     /// 403.
     Forbidden,
@@ -34,7 +34,7 @@ impl Sees {
         match self {
             Sees::All => "yes",
             Sees::Own => "its project only",
-            Sees::NoUsers => "yes, without users and tokens",
+            Sees::NoUsers => "yes, without users, tokens and webhooks",
             Sees::Forbidden => "no (403)",
             Sees::Unauthenticated => "no (401)",
         }
@@ -138,6 +138,26 @@ const READ_PATHS: &[ReadPath] = &[
         sees: [All, All, All, All, No, Unauth],
     },
     ReadPath {
+        what: "webhook subscriptions (never their secrets)",
+        method: "GET",
+        path: "/api/v1/projects/default/webhooks",
+        body: None,
+        present: r#""url":"https://hooks.example.com/default""#,
+        foreign: "",
+        users: "",
+        sees: [All, All, No, No, No, Unauth],
+    },
+    ReadPath {
+        what: "webhook subscriptions of the token's own project",
+        method: "GET",
+        path: "/api/v1/projects/alpha/webhooks",
+        body: None,
+        present: r#""url":"https://hooks.example.com/alpha""#,
+        foreign: "",
+        users: "",
+        sees: [All, All, No, No, All, Unauth],
+    },
+    ReadPath {
         what: "a flag's configuration",
         method: "GET",
         path: "/api/v1/projects/default/flags/f-default/environments/production",
@@ -215,6 +235,16 @@ const READ_PATHS: &[ReadPath] = &[
         present: r#""items""#,
         foreign: "",
         users: r#""resource_type":"api_token""#,
+        sees: [All, All, NoUsers, NoUsers, Own, Unauth],
+    },
+    ReadPath {
+        what: "the audit log of webhook subscriptions",
+        method: "GET",
+        path: "/api/v1/audit?resource_type=webhook",
+        body: None,
+        present: r#""items""#,
+        foreign: "",
+        users: r#""resource_type":"webhook""#,
         sees: [All, All, NoUsers, NoUsers, Own, Unauth],
     },
     ReadPath {
@@ -327,6 +357,12 @@ async fn every_read_path_gives_each_credential_what_the_matrix_says(app: TestApp
         let r = app
             .req(Method::POST, &format!("{base}/segments"))
             .json(json!({"key": format!("s-{project}")}))
+            .send()
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        let r = app
+            .req(Method::POST, &format!("{base}/webhooks"))
+            .json(json!({"url": format!("https://hooks.example.com/{project}"), "event_types": ["break_glass"]}))
             .send()
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);

@@ -10,6 +10,7 @@ import type {
   AuditQuery,
   CreatedApiToken,
   CreatedSdkKey,
+  CreatedWebhook,
   Environment,
   EvalContext,
   EvaluateResponse,
@@ -30,6 +31,9 @@ import type {
   Usage,
   ApplicationSeen,
   User,
+  Webhook,
+  WebhookDelivery,
+  WebhookEventType,
 } from './types';
 
 export interface FlagListQuery {
@@ -125,6 +129,21 @@ export function endpoints(c: ApiClient) {
         c.post<CreatedSdkKey>(`${P(project)}/environments/${seg(env)}/sdk-keys`, body),
       revoke: (project: string, env: string, id: string) =>
         c.delete(`${P(project)}/environments/${seg(env)}/sdk-keys/${seg(id)}`),
+    },
+    webhooks: {
+      list: (project: string) => c.get<Page<Webhook>>(`${P(project)}/webhooks`),
+      create: (project: string, body: { url: string; event_types: WebhookEventType[]; description?: string }) =>
+        c.post<CreatedWebhook>(`${P(project)}/webhooks`, body),
+      update: (
+        project: string,
+        id: string,
+        patch: { url?: string; event_types?: WebhookEventType[]; description?: string; enabled?: boolean },
+      ) => c.request<Webhook>('PATCH', `${P(project)}/webhooks/${seg(id)}`, { body: patch }).then((r) => r.data),
+      remove: (project: string, id: string) => c.delete(`${P(project)}/webhooks/${seg(id)}`),
+      deliveries: (project: string, id: string) =>
+        c.get<Page<WebhookDelivery>>(`${P(project)}/webhooks/${seg(id)}/deliveries`),
+      redeliver: (project: string, id: string, delivery: number) =>
+        c.post<WebhookDelivery>(`${P(project)}/webhooks/${seg(id)}/deliveries/${delivery}/redeliver`),
     },
     tokens: {
       list: () => c.get<Page<ApiToken>>('/api/v1/tokens'),

@@ -277,6 +277,53 @@ export interface CreatedApiToken extends ApiToken {
   token: string;
 }
 
+/** What a webhook subscription receives. */
+export type WebhookEventType = 'flag_changes' | 'change_requests' | 'scheduled_changes' | 'release_plan_decisions' | 'break_glass';
+export const WEBHOOK_EVENT_TYPES: { value: WebhookEventType; label: string }[] = [
+  { value: 'flag_changes', label: 'Flag changes (flags, configurations, segments)' },
+  { value: 'change_requests', label: 'Change requests' },
+  { value: 'scheduled_changes', label: 'Scheduled changes' },
+  { value: 'release_plan_decisions', label: 'Release plan decisions' },
+  { value: 'break_glass', label: 'Break-glass' },
+];
+
+export interface Webhook {
+  id: string;
+  project: string;
+  url: string;
+  description: string;
+  event_types: WebhookEventType[];
+  enabled: boolean;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A new subscription: `secret` (whsec_…) is shown only in this answer. */
+export interface CreatedWebhook extends Webhook {
+  secret: string;
+}
+
+export interface WebhookDelivery {
+  id: number;
+  webhook_id: string;
+  /** The webhook-id header, the same for every attempt and redelivery. */
+  message_id: string;
+  category: WebhookEventType;
+  event_type: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  response_code: number | null;
+  latency_ms: number | null;
+  last_error: string | null;
+  response_excerpt: string | null;
+  created_at: string;
+  last_attempt_at: string | null;
+  next_attempt_at: string | null;
+  finished_at: string | null;
+  redelivery_of: number | null;
+}
+
 export interface AuditEntry {
   id: number;
   at: string;

@@ -30,6 +30,7 @@ import {
   IconSegments,
   IconToken,
   IconUsers,
+  IconWebhook,
 } from '../components/icons';
 import { useLoad } from '../lib/useLoad';
 import { live, useLiveEvents, useStreamStatus } from './live';
@@ -150,6 +151,7 @@ function Nav({ project, onNavigate, onNewProject }: { project: string; onNavigat
     { to: '/audit', label: 'Audit log', icon: <IconHistory /> },
     ...(isAdmin
       ? [
+          { to: `${p}/webhooks`, label: 'Webhooks', icon: <IconWebhook /> },
           { to: '/tokens', label: 'API tokens', icon: <IconToken /> },
           { to: '/users', label: 'Users', icon: <IconUsers /> },
         ]

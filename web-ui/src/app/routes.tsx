@@ -14,6 +14,7 @@ const DebuggerPage = lazy(() => import('../pages/DebuggerPage'));
 const SegmentsPage = lazy(() => import('../pages/SegmentsPage'));
 const SegmentPage = lazy(() => import('../pages/SegmentPage'));
 const EnvironmentsPage = lazy(() => import('../pages/EnvironmentsPage'));
+const WebhooksPage = lazy(() => import('../pages/WebhooksPage'));
 const AuditPage = lazy(() => import('../pages/AuditPage'));
 const TokensPage = lazy(() => import('../pages/TokensPage'));
 const UsersPage = lazy(() => import('../pages/UsersPage'));
@@ -48,6 +49,7 @@ export const router = createBrowserRouter([
       { path: 'p/:project/segments', element: <SegmentsPage /> },
       { path: 'p/:project/segments/:segment', element: <SegmentPage /> },
       { path: 'p/:project/environments', element: <EnvironmentsPage /> },
+      { path: 'p/:project/webhooks', element: <WebhooksPage /> },
       { path: 'audit', element: <AuditPage /> },
       { path: 'tokens', element: <TokensPage /> },
       { path: 'users', element: <UsersPage /> },

@@ -28,6 +28,7 @@ describe('audit entries in words', () => {
     expect(actionLabel(entry({ action: 'user.reset_password', resource_type: 'user' }))).toBe('User reset password');
     expect(actionLabel(entry({ action: 'user.password_reset', resource_type: 'user' }))).toBe('User password reset');
     expect(actionLabel(entry({ action: 'history.renew', resource_type: 'history' }))).toBe('Change history renewed');
+    expect(actionLabel(entry({ action: 'webhook.redeliver', resource_type: 'webhook' }))).toBe('Webhook delivery sent again');
   });
 
   it('names resources by their names, not ids', () => {
@@ -36,6 +37,7 @@ describe('audit entries in words', () => {
     ).toBe('server key “checkout service” in production');
     expect(resourceLabel(entry({ resource_type: 'api_token', resource_key: '8d1e', resource_name: 'ci deploys' }))).toBe('“ci deploys”');
     expect(resourceLabel(entry({ resource_type: 'user', resource_key: 'ada@example.com', resource_name: 'Ada Lovelace' }))).toBe('Ada Lovelace <ada@example.com>');
+    expect(resourceLabel(entry({ resource_type: 'webhook', resource_key: 'default/4d99', before: { url: 'https://hooks.example.com/in' } }))).toBe('https://hooks.example.com/in');
     expect(resourceLabel(entry({ resource_type: 'flag_config', resource_key: 'default/new-checkout/production', environment: 'production' }))).toBe('new-checkout in production');
     expect(resourceLabel(entry({ resource_name: 'New checkout' }))).toBe('New checkout (new-checkout)');
     expect(resourceLabel(entry({ resource_name: 'new-checkout' }))).toBe('new-checkout');

@@ -15,6 +15,7 @@ export const RESOURCE_TYPES: Record<string, string> = {
   api_token: 'API token',
   user: 'User',
   history: 'Change history',
+  webhook: 'Webhook',
 };
 
 const VERBS: Record<string, string> = {
@@ -27,6 +28,7 @@ const VERBS: Record<string, string> = {
   toggle: 'switched',
   renew: 'renewed',
   password_reset: 'password reset',
+  redeliver: 'delivery sent again',
 };
 
 const field = (doc: JsonValue | null | undefined, name: string): JsonValue | undefined =>
@@ -74,6 +76,10 @@ export function resourceLabel(e: Pick<AuditEntry, 'resource_type' | 'resource_ke
       return `“${name ?? e.resource_key}”`;
     case 'user':
       return name && name !== e.resource_key ? `${name} <${e.resource_key}>` : e.resource_key;
+    case 'webhook': {
+      const url = field(e.after, 'url') ?? field(e.before, 'url');
+      return typeof url === 'string' ? url : e.resource_key;
+    }
     default:
       return name ?? e.resource_key;
   }
