@@ -134,6 +134,7 @@ pub async fn prepare(args: &ServeArgs, shutdown: CancellationToken) -> anyhow::R
     let (revoked, _) = tokio::sync::broadcast::channel(1024);
     let sdk_keys = Arc::new(SdkKeys::new(store.clone()));
     crate::jobs::spawn(store.clone(), shutdown.clone());
+    crate::scheduler::spawn(store.clone(), shutdown.clone());
     let usage = UsageBuffer::start(
         store.clone(),
         Duration::from_secs(args.usage_flush_seconds.max(1)),
