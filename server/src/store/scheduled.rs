@@ -28,6 +28,9 @@ pub const LATE_AFTER_MS: i64 = 5_000;
 pub enum ScheduledState {
     /// Waiting for its time.
     Pending,
+    /// Claimed by the transaction that applies it; never committed, so never seen
+    /// outside that transaction.
+    Running,
     /// Written (or found already in effect).
     Done,
     /// Its instructions no longer applied or validated; `reason` says why.
@@ -41,6 +44,7 @@ impl ScheduledState {
     pub fn as_str(self) -> &'static str {
         match self {
             ScheduledState::Pending => "pending",
+            ScheduledState::Running => "running",
             ScheduledState::Done => "done",
             ScheduledState::Failed => "failed",
             ScheduledState::Cancelled => "cancelled",
@@ -437,7 +441,9 @@ impl Store {
         if claimed.is_none() {
             return Ok(false);
         }
-        let before = fetch(&mut tx, project_id, id).await?;
+        let mut before = fetch(&mut tx, project_id, id).await?;
+        // As others saw it: the claim is this transaction's own.
+        before.state = ScheduledState::Pending;
         let late_by = (now - before.run_at.0).max(0);
         // Due before any scheduler of this replica looked: every replica was down then.
         let late = before.run_at.0 < started_at.0 || late_by > LATE_AFTER_MS;

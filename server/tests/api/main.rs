@@ -30,6 +30,7 @@ mod environments;
 mod errors;
 mod evaluate;
 mod flags;
+mod governance;
 mod headers;
 mod history;
 mod ofrep;
