@@ -41,6 +41,7 @@ mod races;
 mod rights;
 mod roles;
 mod round_trip;
+mod schedule_replicas;
 mod scopes;
 mod sdk;
 mod segments;
