@@ -105,7 +105,7 @@ export function ChangeRequestDetail({ project, id, onChanged }: { project: strin
       </Stack>
       {canEdit && (
         <Stack gap="xs">
-          <Textarea label="Comment" autosize minRows={2} value={comment} onChange={(e) => setComment(e.currentTarget.value)} />
+          <Textarea label="Comment" rows={2} value={comment} onChange={(e) => setComment(e.currentTarget.value)} />
           <Group>
             <Button variant="default" disabled={!comment.trim()} loading={busy} onClick={() => void act('commented', () => api.changeRequests.comment(project, cr.id, comment))}>
               Comment
