@@ -72,7 +72,7 @@ export function endpoints(c: ApiClient) {
     },
     environments: {
       list: (project: string) => c.get<Page<Environment>>(`${P(project)}/environments`),
-      create: (project: string, body: { key: string; name?: string; requires_approval?: boolean }) =>
+      create: (project: string, body: { key: string; name?: string; requires_approval?: boolean; required_approvals?: number }) =>
         c.post<Environment>(`${P(project)}/environments`, body),
       update: (
         project: string,
