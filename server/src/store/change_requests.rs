@@ -332,7 +332,7 @@ impl Store {
         new: NewChangeRequest,
     ) -> Result<ChangeRequest> {
         let title = new.title.trim();
-        if title.is_empty() || title.chars().count() > MAX_TITLE_CHARS {
+        if title.is_empty() || new.title.chars().count() > MAX_TITLE_CHARS {
             return Err(invalid("/title", format!("a title has 1 to {MAX_TITLE_CHARS} characters")));
         }
         let scheduled_at = match &new.scheduled_at {
@@ -448,10 +448,10 @@ impl Store {
         id: i64,
         body: &str,
     ) -> Result<ChangeRequest> {
-        let body = body.trim();
-        if body.is_empty() || body.chars().count() > MAX_COMMENT_CHARS {
+        if body.trim().is_empty() || body.chars().count() > MAX_COMMENT_CHARS {
             return Err(invalid("/body", format!("a comment has 1 to {MAX_COMMENT_CHARS} characters")));
         }
+        let body = body.trim();
         let mut tx = self.begin().await?;
         let project_id = super::lock_project(&mut tx, project).await?;
         let cr = fetch_locked(&mut tx, self.backend, project_id, id).await?;
