@@ -394,6 +394,44 @@ const scenarios = [
     },
   },
   {
+    name: 'schedule a change on save and see it run',
+    async run({ page, api }) {
+      await createFlag(api, P, { key: 'e2e-sched' });
+      await page.goto('/p/default/flags/e2e-sched?env=staging');
+      const tab = page.getByTestId('env-tab-staging');
+      await tab.waitFor({ timeout: T });
+      await tab.getByRole('button', { name: 'Add rule' }).click();
+      const rule = tab.getByTestId('rule').first();
+      const c1 = rule.getByTestId('condition').nth(0);
+      await c1.getByLabel('Attribute').fill('plan');
+      await addTags(c1.getByRole('combobox', { name: /^Values/ }), ['gold']);
+      await tab.getByRole('button', { name: 'Review and save' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByTestId('diff').waitFor({ timeout: T });
+      // Local time (the browser's and this process's), 15 s from now.
+      const at = new Date(Date.now() + 15_000);
+      const pad = (n) => String(n).padStart(2, '0');
+      const local = `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}T${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())}`;
+      await dialog.getByTestId('apply-at').fill(local);
+      await dialog.getByRole('button', { name: 'Schedule' }).click();
+      await dialog.waitFor({ state: 'hidden', timeout: T });
+      expect((await getConfig(api, P, 'e2e-sched', 'staging')).rules.length === 0, 'a scheduled change was written at once');
+      await page.goto('/p/default/scheduled-changes');
+      await page.getByText('e2e-sched').first().waitFor({ timeout: T });
+      const cfg = await waitFor(
+        'the scheduled change to run',
+        async () => {
+          const c = await getConfig(api, P, 'e2e-sched', 'staging');
+          return c.rules.length === 1 ? c : null;
+        },
+        { timeout: 90_000 },
+      );
+      expect(cfg.rules[0].conditions[0].values[0] === 'gold', `rule ${JSON.stringify(cfg.rules[0])}`);
+      const done = await api.must('GET', `/api/v1/projects/${P}/scheduled-changes?state=done`);
+      expect(done.items.some((i) => i.flag === 'e2e-sched'), `scheduled changes ${JSON.stringify(done.items)}`);
+    },
+  },
+  {
     name: 'an earlier version is restored from the flag’s history in one click',
     async run({ page, api }) {
       await createFlag(api, P, { key: 'e2e-restore' });
