@@ -24,6 +24,7 @@ crate::on_both_databases!(
     a_scheduled_change_that_no_longer_validates_fails_once_with_its_reason,
     scheduled_changes_can_be_edited_and_cancelled_while_pending,
     a_protected_environment_schedules_only_through_an_approved_request,
+    required_approvals_is_between_1_and_10,
 );
 
 const PROJECT: &str = "/api/v1/projects/default";
@@ -522,4 +523,26 @@ async fn a_protected_environment_schedules_only_through_an_approved_request(app:
         .send()
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
+}
+
+async fn required_approvals_is_between_1_and_10(app: TestApp) {
+    let env = app.req(Method::GET, &format!("{PROJECT}/environments/production")).send().await;
+    assert_eq!(env.body["required_approvals"], 1, "the default");
+    for bad in [0, 11] {
+        let r = app
+            .req(Method::PATCH, &format!("{PROJECT}/environments/production"))
+            .if_match(env.etag())
+            .json(json!({"required_approvals": bad}))
+            .send()
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {}", r.body);
+        assert_eq!(r.body["errors"][0]["pointer"], "/required_approvals");
+    }
+    let r = app
+        .req(Method::POST, &format!("{PROJECT}/environments"))
+        .json(json!({"key": "eu", "requires_approval": true, "required_approvals": 3}))
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!((&r.body["requires_approval"], &r.body["required_approvals"]), (&json!(true), &json!(3)));
 }
