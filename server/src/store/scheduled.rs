@@ -404,7 +404,8 @@ impl Store {
     }
 
     /// Runs every pending change due at `now`, each in its own transaction; returns how
-    /// many this call ran (another replica may have run the rest). `started_at` is when
+    /// many this call ran (another replica may have run the rest). A change whose run
+    /// fails for want of the database is logged and stays pending. `started_at` is when
     /// this replica's scheduler started: a change due before it ran while no scheduler
     /// was running, and is reported late.
     pub async fn run_due_scheduled_changes(&self, now: Timestamp, started_at: Timestamp) -> Result<usize> {
@@ -418,8 +419,14 @@ impl Store {
         let mut ran = 0;
         for row in &rows {
             let (id, project): (i64, String) = (get(row, "id")?, get(row, "key")?);
-            if self.run_scheduled_change(&project, id, started_at).await? {
-                ran += 1;
+            // One change that cannot run now (the database failed under it) must not
+            // hold back the others: it stays pending for the next look.
+            match self.run_scheduled_change(&project, id, started_at).await {
+                Ok(true) => ran += 1,
+                Ok(false) => {}
+                Err(e) => {
+                    tracing::warn!(scheduled_change.id = id, error = %e, "a scheduled change could not run; will retry");
+                }
             }
         }
         Ok(ran)
