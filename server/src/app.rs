@@ -143,6 +143,7 @@ pub async fn prepare(args: &ServeArgs, shutdown: CancellationToken) -> anyhow::R
         shutdown.clone(),
     )
     .context("building the webhook client")?;
+    crate::scheduler::spawn(store.clone(), shutdown.clone());
     let usage = UsageBuffer::start(
         store.clone(),
         Duration::from_secs(args.usage_flush_seconds.max(1)),

@@ -343,6 +343,95 @@ const scenarios = [
     },
   },
   {
+    name: 'request a change in a protected environment, approve it in a second session, see it applied',
+    async run({ browser, base, page, api }) {
+      // An environment of its own: the other scenarios edit production directly.
+      await api.must('POST', `/api/v1/projects/${P}/environments`, { key: 'e2e-guarded', name: 'Guarded', requires_approval: true });
+      await createFlag(api, P, { key: 'e2e-cr' });
+      await api.must('POST', '/api/v1/users', { email: 'e2e-approver@example.com', password: 'approver-password-1', role: 'editor' });
+      const approver = await login(base, 'e2e-approver@example.com', 'approver-password-1');
+
+      await page.goto('/p/default/flags/e2e-cr?env=e2e-guarded');
+      const tab = page.getByTestId('env-tab-e2e-guarded');
+      await tab.waitFor({ timeout: T });
+      await tab.getByRole('button', { name: 'Add rule' }).click();
+      const rule = tab.getByTestId('rule').first();
+      await rule.getByLabel('Description').fill('beta testers');
+      const c1 = rule.getByTestId('condition').nth(0);
+      await c1.getByLabel('Attribute').fill('plan');
+      await addTags(c1.getByRole('combobox', { name: /^Values/ }), ['beta']);
+      await tab.getByRole('button', { name: 'Review and request change' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByTestId('diff').waitFor({ timeout: T });
+      await dialog.getByLabel('Title').fill('e2e: beta testers get on');
+      await dialog.getByRole('button', { name: 'Request change' }).click();
+      await dialog.waitFor({ state: 'hidden', timeout: T });
+      const [cr] = await waitFor('the change request', async () => {
+        const r = await api.must('GET', `/api/v1/projects/${P}/change-requests?state=open`);
+        return r.items.filter((i) => i.flag === 'e2e-cr').length === 1 ? r.items.filter((i) => i.flag === 'e2e-cr') : null;
+      });
+      expect(cr.title === 'e2e: beta testers get on', `title ${cr.title}`);
+      expect((await getConfig(api, P, 'e2e-cr', 'e2e-guarded')).rules.length === 0, 'the request was written before approval');
+
+      // The approver, in a session of their own, sees it in the inbox and approves it.
+      const ctx = await newContext(browser, base, { session: approver });
+      try {
+        const second = await ctx.newPage();
+        await second.goto('/p/default/change-requests');
+        await second.getByRole('button', { name: 'e2e: beta testers get on' }).click();
+        const detail = second.getByTestId('change-request');
+        await detail.waitFor({ timeout: T });
+        await detail.getByRole('button', { name: 'Approve' }).click();
+        await detail.getByText('applied', { exact: true }).waitFor({ timeout: T });
+      } finally {
+        await ctx.close().catch(() => {});
+      }
+      const cfg = await waitFor('the rule to be applied', async () => {
+        const c = await getConfig(api, P, 'e2e-cr', 'e2e-guarded');
+        return c.rules.length === 1 ? c : null;
+      });
+      expect(cfg.rules[0].conditions[0].attribute === 'plan', `rule ${JSON.stringify(cfg.rules[0])}`);
+    },
+  },
+  {
+    name: 'schedule a change on save and see it run',
+    async run({ page, api }) {
+      await createFlag(api, P, { key: 'e2e-sched' });
+      await page.goto('/p/default/flags/e2e-sched?env=staging');
+      const tab = page.getByTestId('env-tab-staging');
+      await tab.waitFor({ timeout: T });
+      await tab.getByRole('button', { name: 'Add rule' }).click();
+      const rule = tab.getByTestId('rule').first();
+      const c1 = rule.getByTestId('condition').nth(0);
+      await c1.getByLabel('Attribute').fill('plan');
+      await addTags(c1.getByRole('combobox', { name: /^Values/ }), ['gold']);
+      await tab.getByRole('button', { name: 'Review and save' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByTestId('diff').waitFor({ timeout: T });
+      // Local time (the browser's and this process's), 15 s from now.
+      const at = new Date(Date.now() + 15_000);
+      const pad = (n) => String(n).padStart(2, '0');
+      const local = `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}T${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())}`;
+      await dialog.getByTestId('apply-at').fill(local);
+      await dialog.getByRole('button', { name: 'Schedule' }).click();
+      await dialog.waitFor({ state: 'hidden', timeout: T });
+      expect((await getConfig(api, P, 'e2e-sched', 'staging')).rules.length === 0, 'a scheduled change was written at once');
+      await page.goto('/p/default/scheduled-changes');
+      await page.getByText('e2e-sched').first().waitFor({ timeout: T });
+      const cfg = await waitFor(
+        'the scheduled change to run',
+        async () => {
+          const c = await getConfig(api, P, 'e2e-sched', 'staging');
+          return c.rules.length === 1 ? c : null;
+        },
+        { timeout: 90_000 },
+      );
+      expect(cfg.rules[0].conditions[0].values[0] === 'gold', `rule ${JSON.stringify(cfg.rules[0])}`);
+      const done = await api.must('GET', `/api/v1/projects/${P}/scheduled-changes?state=done`);
+      expect(done.items.some((i) => i.flag === 'e2e-sched'), `scheduled changes ${JSON.stringify(done.items)}`);
+    },
+  },
+  {
     name: 'an earlier version is restored from the flag’s history in one click',
     async run({ page, api }) {
       await createFlag(api, P, { key: 'e2e-restore' });

@@ -58,6 +58,19 @@ impl Principal {
         }
     }
 
+    /// The person behind the caller: `user:<id>` for a user and for a token that acts
+    /// for one, `token:<id>` for a token that acts for nobody known. A person cannot
+    /// approve their own change request, whichever credential they use.
+    pub fn person(&self) -> String {
+        match self {
+            Principal::User { user, .. } => format!("user:{}", user.id),
+            Principal::Token { token } => match &token.created_by_user_id {
+                Some(user) => format!("user:{user}"),
+                None => format!("token:{}", token.id),
+            },
+        }
+    }
+
     /// The only project a scoped API token may touch.
     pub fn project_scope(&self) -> Option<&str> {
         match self {

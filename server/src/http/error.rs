@@ -44,6 +44,10 @@ pub enum ApiError {
         /// What depends on it.
         dependents: Vec<String>,
     },
+    /// The environment requires approval: the change goes through a change request,
+    /// whose route the detail names.
+    #[error("{0}")]
+    ApprovalRequired(String),
     /// `If-Match` names an older version.
     #[error("the resource has changed: it is now at version {0}; read it again and reapply your change")]
     PreconditionFailed(i64),
@@ -85,7 +89,7 @@ impl ApiError {
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::Conflict { .. } | ApiError::ApprovalRequired(_) => StatusCode::CONFLICT,
             ApiError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -106,6 +110,7 @@ impl ApiError {
             ApiError::NotFound(_) => "urn:vexil:problem:not-found",
             ApiError::MethodNotAllowed => "urn:vexil:problem:method-not-allowed",
             ApiError::Conflict { .. } => "urn:vexil:problem:conflict",
+            ApiError::ApprovalRequired(_) => "urn:vexil:problem:approval-required",
             ApiError::PreconditionFailed(_) => "urn:vexil:problem:version-mismatch",
             ApiError::PreconditionRequired => "urn:vexil:problem:if-match-required",
             ApiError::PayloadTooLarge => "urn:vexil:problem:payload-too-large",
@@ -219,6 +224,8 @@ impl From<store::Error> for ApiError {
                 };
                 ApiError::Conflict { detail: detail.to_owned(), dependents: Vec::new() }
             }
+            e @ store::Error::ApprovalRequired { .. } => ApiError::ApprovalRequired(e.to_string()),
+            store::Error::Forbidden(why) => ApiError::Forbidden(why),
             store::Error::VersionMismatch { current } => ApiError::PreconditionFailed(current),
             store::Error::Invalid(v) => ApiError::Validation(v),
             store::Error::Database(e) if is_unavailable(&e) => {

@@ -240,6 +240,10 @@ struct ToggleRequest {
     /// Why: stored on the audit entry.
     #[serde(default)]
     comment: Option<String>,
+    /// Turn the flag off in an environment that requires approval, without one: needs
+    /// `enabled: false` and a comment; audited as `flag.break_glass_off`.
+    #[serde(default)]
+    break_glass: bool,
 }
 
 /// The longest audit comment, in characters.
@@ -267,7 +271,27 @@ async fn toggle_flag(
     Json(body): Json<ToggleRequest>,
 ) -> Result<Response, ApiError> {
     let comment = checked_comment(body.comment.as_deref())?;
-    let c = state.store.toggle_flag(&principal.actor(), &project, &flag, &env, body.enabled, comment).await?;
+    if body.break_glass {
+        let problem = if body.enabled {
+            Some(("/enabled", "break-glass only turns a flag off"))
+        } else if comment.is_none() {
+            Some(("/comment", "break-glass needs a comment saying why"))
+        } else {
+            None
+        };
+        if let Some((pointer, message)) = problem {
+            return Err(ApiError::Validation(vexil_core::ValidationErrors {
+                problems: vec![vexil_core::Problem {
+                    pointer: pointer.to_owned(),
+                    message: message.to_owned(),
+                }],
+            }));
+        }
+    }
+    let c = state
+        .store
+        .toggle_flag(&principal.actor(), &project, &flag, &env, body.enabled, comment, body.break_glass)
+        .await?;
     Ok(with_etag(StatusCode::OK, c.config.version as i64, &c))
 }
 

@@ -5,6 +5,7 @@ pub mod error;
 pub mod extract;
 
 mod audit;
+mod change_requests;
 mod environments;
 mod evaluate;
 mod flags;
@@ -16,6 +17,7 @@ mod live;
 mod login;
 mod ofrep;
 mod projects;
+mod scheduled_changes;
 mod sdk;
 mod sdk_keys;
 mod segments;
@@ -67,6 +69,8 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
         .merge(projects::router())
         .merge(environments::router())
         .merge(flags::router())
+        .merge(change_requests::router())
+        .merge(scheduled_changes::router())
         .merge(segments::router())
         .merge(audit::router())
         .merge(users::router())

@@ -25,6 +25,9 @@ pub struct Environment {
     pub position: i64,
     /// Whether changes need an approval (enforced by the approvals feature).
     pub requires_approval: bool,
+    /// How many approvals a change request needs here (from editors other than its
+    /// author), at least 1.
+    pub required_approvals: i64,
     /// Bumped on each change of the fields above (ETag).
     pub version: i64,
     /// Bumped on each change to what the environment serves; the SDK snapshot version.
@@ -46,6 +49,9 @@ pub struct NewEnvironment {
     /// Whether changes need an approval.
     #[serde(default)]
     pub requires_approval: bool,
+    /// Approvals a change request needs (1 to [`MAX_REQUIRED_APPROVALS`], default 1).
+    #[serde(default)]
+    pub required_approvals: Option<i64>,
 }
 
 /// Body of an environment update; absent fields stay as they are.
@@ -57,13 +63,32 @@ pub struct EnvironmentPatch {
     pub position: Option<i64>,
     /// New approval setting.
     pub requires_approval: Option<bool>,
+    /// New number of approvals a change request needs.
+    pub required_approvals: Option<i64>,
 }
 
-const COLUMNS: &str = "e.id, e.project_id, e.key, e.name, e.position, e.requires_approval, e.version, \
+/// The most approvals an environment can require.
+pub const MAX_REQUIRED_APPROVALS: i64 = 10;
+
+fn check_required_approvals(n: Option<i64>) -> Result<()> {
+    match n {
+        Some(n) if !(1..=MAX_REQUIRED_APPROVALS).contains(&n) => {
+            Err(Error::Invalid(vexil_core::ValidationErrors {
+                problems: vec![vexil_core::Problem {
+                    pointer: "/required_approvals".to_owned(),
+                    message: format!("required_approvals must be between 1 and {MAX_REQUIRED_APPROVALS}"),
+                }],
+            }))
+        }
+        _ => Ok(()),
+    }
+}
+
+const COLUMNS: &str = "e.id, e.project_id, e.key, e.name, e.position, e.requires_approval, e.required_approvals, e.version, \
                        e.snapshot_version, e.created_at, e.updated_at";
 
 /// The same columns, unqualified, for `returning` clauses.
-const RETURNING: &str = "id, project_id, key, name, position, requires_approval, version, snapshot_version, \
+const RETURNING: &str = "id, project_id, key, name, position, requires_approval, required_approvals, version, snapshot_version, \
                          created_at, updated_at";
 
 fn from_row(row: &AnyRow) -> Result<Environment> {
@@ -74,6 +99,7 @@ fn from_row(row: &AnyRow) -> Result<Environment> {
         name: get(row, "name")?,
         position: get(row, "position")?,
         requires_approval: to_bool(get(row, "requires_approval")?),
+        required_approvals: get(row, "required_approvals")?,
         version: get(row, "version")?,
         snapshot_version: get(row, "snapshot_version")?,
         created_at: Timestamp(get(row, "created_at")?),
@@ -89,10 +115,11 @@ pub(super) async fn insert(
     new: &NewEnvironment,
 ) -> Result<Environment> {
     super::check_key("/key", &new.key)?;
+    check_required_approvals(new.required_approvals)?;
     let now = Timestamp::now().0;
     let row = sqlx::query(&format!(
-        "insert into environment (project_id, key, name, position, requires_approval, version, snapshot_version, created_at, updated_at)
-         values ($1, $2, $3, (select coalesce(max(position) + 1, 0) from environment where project_id = $1), $4, 1, 1, $5, $5)
+        "insert into environment (project_id, key, name, position, requires_approval, required_approvals, version, snapshot_version, created_at, updated_at)
+         values ($1, $2, $3, (select coalesce(max(position) + 1, 0) from environment where project_id = $1), $4, $6, 1, 1, $5, $5)
          returning {RETURNING}"
     ))
     .bind(project_id)
@@ -100,6 +127,7 @@ pub(super) async fn insert(
     .bind(new.name.clone().filter(|n| !n.is_empty()).unwrap_or_else(|| new.key.clone()))
     .bind(from_bool(new.requires_approval))
     .bind(now)
+    .bind(new.required_approvals.unwrap_or(1))
     .fetch_one(&mut **tx)
     .await?;
     let env = from_row(&row)?;
@@ -230,6 +258,7 @@ impl Store {
         let project_id = super::lock_project(&mut tx, project).await?;
         let before = fetch(&mut tx, project_id, key).await?;
         super::check_version(expected_version, before.version)?;
+        check_required_approvals(patch.required_approvals)?;
         let now = Timestamp::now().0;
         if let Some(position) = patch.position {
             let mut order = all_of_project(&mut tx, project_id).await?;
@@ -257,14 +286,15 @@ impl Store {
             }
         }
         let row = sqlx::query(&format!(
-            "update environment set name = $1, position = $2, requires_approval = $3, version = version + 1, updated_at = $4
-             where id = $5 returning {RETURNING}"
+            "update environment set name = $1, position = $2, requires_approval = $3, version = version + 1, updated_at = $4,
+             required_approvals = $6 where id = $5 returning {RETURNING}"
         ))
         .bind(patch.name.filter(|n| !n.is_empty()).unwrap_or_else(|| before.name.clone()))
         .bind(patch.position.unwrap_or(before.position))
         .bind(from_bool(patch.requires_approval.unwrap_or(before.requires_approval)))
         .bind(now)
         .bind(before.id)
+        .bind(patch.required_approvals.unwrap_or(before.required_approvals))
         .fetch_one(&mut *tx)
         .await?;
         let after = from_row(&row)?;

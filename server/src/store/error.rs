@@ -32,6 +32,20 @@ pub enum Error {
         /// The current version.
         current: i64,
     },
+    /// The environment requires approval: the change goes through a change request
+    /// (`POST /api/v1/projects/{project}/change-requests`).
+    #[error(
+        "environment {environment:?} requires approval: propose the change with POST /api/v1/projects/{project}/change-requests (turning a flag off stays possible with a toggle with \"break_glass\": true and a comment)"
+    )]
+    ApprovalRequired {
+        /// The project's key.
+        project: String,
+        /// The environment's key.
+        environment: String,
+    },
+    /// The caller may not do this to this object (e.g. approve their own request).
+    #[error("{0}")]
+    Forbidden(String),
     /// The submitted document is invalid; pointers are relative to it.
     #[error(transparent)]
     Invalid(#[from] ValidationErrors),

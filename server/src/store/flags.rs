@@ -315,7 +315,7 @@ async fn complete(
     Ok(())
 }
 
-async fn fetch(
+pub(super) async fn fetch(
     tx: &mut Transaction<'static, Any>,
     project_id: i64,
     key: &str,
@@ -1007,7 +1007,7 @@ impl Store {
         })
         .await
         .map_err(|e| Error::Internal(format!("validation task: {e}")))?;
-        let audit = Audited { action: "flag_config.update", comment: None };
+        let audit = Audited { action: "flag_config.update", comment: None, via: Via::Direct };
         self.write_config(actor, project, flag, env, audit, |current| {
             super::check_version(expected_version, current.version as i64)?;
             Ok(Some(plan_config(current, config, layout).config))
@@ -1018,6 +1018,11 @@ impl Store {
     /// Turns a flag on or off in one environment: the kill switch. Needs no version:
     /// setting a state is idempotent and must never lose a race. `comment` (why) goes
     /// into the audit entry; a toggle to the state the flag already has writes nothing.
+    ///
+    /// `break_glass` turns a flag off in an environment that requires approval, without
+    /// one, audited as `flag.break_glass_off`; the caller makes sure it is an "off" with
+    /// a reason. Without it such an environment answers [`Error::ApprovalRequired`].
+    #[expect(clippy::too_many_arguments, reason = "one argument per part of the request")]
     pub async fn toggle_flag(
         &self,
         actor: &Actor,
@@ -1026,8 +1031,13 @@ impl Store {
         env: &str,
         enabled: bool,
         comment: Option<&str>,
+        break_glass: bool,
     ) -> Result<FlagConfigRecord> {
-        let audit = Audited { action: "flag_config.toggle", comment };
+        let audit = if break_glass && !enabled {
+            Audited { action: "flag.break_glass_off", comment, via: Via::BreakGlass }
+        } else {
+            Audited { action: "flag_config.toggle", comment, via: Via::Direct }
+        };
         self.write_config(actor, project, flag, env, audit, |current| {
             // Already in that state: nothing to write, nothing to tell.
             Ok((current.enabled != enabled).then(|| FlagConfig { enabled, ..current.clone() }))
@@ -1068,17 +1078,11 @@ impl Store {
             .await
             .map_err(|e| Error::Internal(format!("validation task: {e}")))?;
         }
-        let audit = Audited { action: "flag_config.patch", comment: patch.comment.as_deref() };
+        let audit =
+            Audited { action: "flag_config.patch", comment: patch.comment.as_deref(), via: Via::Direct };
         self.write_config(actor, project, flag, env, audit, |current| {
             super::check_version(expected_version, current.version as i64)?;
-            let next = vexil_core::patch::apply(current, &patch, || format!("rule-{}", random_hex(4)))
-                .map_err(|e| {
-                    Error::Invalid(vexil_core::ValidationErrors {
-                        problems: vec![vexil_core::Problem { pointer: e.pointer(), message: e.to_string() }],
-                    })
-                })?;
-            let next = plan_config(current, next, LayoutMode::Rebase).config;
-            Ok((next != *current).then_some(next))
+            derive_patched(current, &patch)
         })
         .await
     }
@@ -1109,7 +1113,7 @@ impl Store {
             Some(c) => format!("restored version {version}: {c}"),
             None => format!("restored version {version}"),
         };
-        let audit = Audited { action: "flag_config.restore", comment: Some(&comment) };
+        let audit = Audited { action: "flag_config.restore", comment: Some(&comment), via: Via::Direct };
         self.write_config(actor, project, flag, env, audit, |current| {
             super::check_version(expected_version, current.version as i64)?;
             let mut next = plan_config(current, old, LayoutMode::Exact).config;
@@ -1186,14 +1190,41 @@ impl Store {
     ) -> Result<FlagConfigRecord> {
         let mut tx = self.begin().await?;
         let project_id = super::lock_project(&mut tx, project).await?;
-        let flag = fetch(&mut tx, project_id, flag_key, self.stale_after_ms).await?;
-        let env = environments::fetch(&mut tx, project_id, env_key).await?;
+        let target = Target { project, project_id, flag: flag_key, env: env_key };
+        let (after, committed) = self.write_config_in(&mut tx, actor, &target, audited, derive).await?;
+        self.commit(tx, committed.into_iter().collect()).await?;
+        Ok(after)
+    }
+
+    /// [`Store::write_config`] inside a transaction that already holds the project lock,
+    /// for writes that commit with more (a change request's or a scheduled change's own
+    /// state). Errors before the configuration's `update` leave the transaction clean
+    /// (no statement of it failed), so the caller may record the failure and commit.
+    /// Returns the record and the feed entry to announce after the commit (`None`: the
+    /// derivation changed nothing).
+    pub(super) async fn write_config_in(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        actor: &Actor,
+        target: &Target<'_>,
+        audited: Audited<'_>,
+        derive: impl FnOnce(&FlagConfig) -> Result<Option<FlagConfig>>,
+    ) -> Result<(FlagConfigRecord, Option<changes::Committed>)> {
+        let Target { project, project_id, flag: flag_key, env: env_key } = *target;
+        let flag = fetch(tx, project_id, flag_key, self.stale_after_ms).await?;
+        let env = environments::fetch(tx, project_id, env_key).await?;
+        if env.requires_approval && audited.via == Via::Direct {
+            return Err(Error::ApprovalRequired {
+                project: project.to_owned(),
+                environment: env_key.to_owned(),
+            });
+        }
         let row = sqlx::query(
             "select config, version, updated_at from flag_config where flag_id = $1 and environment_id = $2",
         )
         .bind(flag.id)
         .bind(env.id)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await?;
         let before = config_record(&row, flag_key, env_key)?;
         if flag.archived {
@@ -1202,19 +1233,19 @@ impl Store {
             )));
         }
         let Some(mut config) = derive(&before.config)? else {
-            return Ok(before);
+            return Ok((before, None));
         };
-        let refs = ProjectRefs::load(&mut tx, project_id).await?;
+        let refs = ProjectRefs::load(tx, project_id).await?;
         validate_config(flag_key, &flag.flag.variants, &config, &refs.references())?;
         // Cycles are per environment and only new prerequisites can make one.
         if config.prerequisites != before.config.prerequisites {
-            let configs = active_configs_in(&mut tx, project_id, env.id).await?;
+            let configs = active_configs_in(tx, project_id, env.id).await?;
             check_prerequisite_graph(&configs, env.id, flag_key, &config)?;
         }
         let regex_bytes = vexil_core::validate::regex_bytes_of_config(&config);
         if config.rules != before.config.rules {
             servable::ensure_regex_budget(
-                &mut tx,
+                tx,
                 project_id,
                 Some(env.id),
                 Exclude::Flag(flag.id),
@@ -1233,11 +1264,11 @@ impl Store {
         .bind(flag.id)
         .bind(env.id)
         .bind(regex_bytes as i64)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await?;
         config.version = get::<i64>(&row, "version")? as u64;
         let committed = changes::record(
-            &mut tx,
+            tx,
             self.backend,
             env.id,
             ChangeKind::Flag,
@@ -1252,7 +1283,7 @@ impl Store {
             updated_at: Timestamp(now),
         };
         audit::insert_with_comment(
-            &mut tx,
+            tx,
             Record {
                 actor,
                 action: audited.action,
@@ -1266,15 +1297,52 @@ impl Store {
             audited.comment,
         )
         .await?;
-        self.commit(tx, vec![committed]).await?;
-        Ok(after)
+        Ok((after, Some(committed)))
     }
 }
 
-/// How a configuration write is audited: its action and what the author said.
-struct Audited<'a> {
-    action: &'a str,
-    comment: Option<&'a str>,
+/// The configuration a patch makes of `current` (`None`: it changes nothing), with
+/// rollouts rebased; a failing instruction is a validation problem pointing at it.
+pub(super) fn derive_patched(current: &FlagConfig, patch: &Patch) -> Result<Option<FlagConfig>> {
+    let next =
+        vexil_core::patch::apply(current, patch, || format!("rule-{}", random_hex(4))).map_err(|e| {
+            Error::Invalid(vexil_core::ValidationErrors {
+                problems: vec![vexil_core::Problem { pointer: e.pointer(), message: e.to_string() }],
+            })
+        })?;
+    let next = plan_config(current, next, LayoutMode::Rebase).config;
+    Ok((next != *current).then_some(next))
+}
+
+/// The configuration a write addresses, in a project whose lock the caller holds.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Target<'a> {
+    pub project: &'a str,
+    pub project_id: i64,
+    pub flag: &'a str,
+    pub env: &'a str,
+}
+
+/// How a configuration write came about, which decides whether an environment that
+/// requires approval takes it: only [`Via::Direct`] is refused there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Via {
+    /// An editor's own `PUT`, `PATCH`, toggle or restore.
+    Direct,
+    /// Turning a flag off with a reason: the kill switch is never blocked.
+    BreakGlass,
+    /// The last approval of a change request.
+    Approved,
+    /// A scheduled change coming due (approved before it was scheduled, where needed).
+    Scheduled,
+}
+
+/// How a configuration write is audited: its action, what the author said, and how
+/// the write came about.
+pub(super) struct Audited<'a> {
+    pub action: &'a str,
+    pub comment: Option<&'a str>,
+    pub via: Via,
 }
 
 fn config_record(row: &AnyRow, flag: &str, env: &str) -> Result<FlagConfigRecord> {

@@ -8,6 +8,7 @@
 //! the environment version bumps; callers never see a half-applied change.
 
 mod audit;
+mod change_requests;
 mod changes;
 mod environments;
 mod error;
@@ -15,6 +16,7 @@ mod flags;
 mod history;
 mod login_attempts;
 mod projects;
+mod scheduled;
 mod sdk_keys;
 mod segments;
 mod servable;
@@ -35,12 +37,18 @@ use sqlx::{Any, AnyPool, ConnectOptions, Row, Transaction};
 use tokio::sync::broadcast;
 
 pub use audit::{AUDIT_CHANNEL, AuditEntry, AuditFilter, AuditNotice};
+pub use change_requests::{
+    Approval, Caller, ChangeRequest, ChangeRequestDiff, ChangeRequestState, Comment, NewChangeRequest,
+};
 pub use changes::{Change, ChangeKind, Committed, NOTIFY_CHANNEL};
-pub use environments::{Environment, EnvironmentPatch, NewEnvironment};
+pub use environments::{Environment, EnvironmentPatch, MAX_REQUIRED_APPROVALS, NewEnvironment};
 pub use error::{Constraint, Error, Result};
 pub use flags::{FlagConfigRecord, FlagFilter, FlagPatch, FlagRecord, FlagState, NewFlag};
 pub use login_attempts::AttemptCount;
 pub use projects::{DEFAULT_ENVIRONMENTS, NewProject, Project, ProjectPatch};
+pub use scheduled::{
+    LATE_AFTER_MS, NewScheduledChange, ScheduledChange, ScheduledChangePatch, ScheduledState,
+};
 pub use sdk_keys::{NewSdkKey, SdkKey, SdkKeyKind, SdkKeyOwner, SdkKeySpec};
 pub use segments::{SegmentBody, SegmentRecord};
 pub use sso::SsoLogin;
@@ -76,6 +84,8 @@ pub struct Store {
     stale_after_ms: i64,
     /// The database file (SQLite), for the history fingerprint.
     sqlite_file: Option<std::path::PathBuf>,
+    /// Wakes this process's scheduler when a scheduled change is created or edited.
+    schedules: std::sync::Arc<tokio::sync::Notify>,
 }
 
 /// Who made a change, as recorded in the audit log.
@@ -225,6 +235,7 @@ impl Store {
             writes,
             stale_after_ms: options.stale_after.as_millis() as i64,
             sqlite_file,
+            schedules: std::sync::Arc::new(tokio::sync::Notify::new()),
         })
     }
 
@@ -247,6 +258,16 @@ impl Store {
     /// checks, tests).
     pub fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// Notified when a scheduled change was created or edited through this store, so
+    /// that the scheduler looks again before its next tick.
+    pub fn scheduler_wake(&self) -> std::sync::Arc<tokio::sync::Notify> {
+        self.schedules.clone()
+    }
+
+    fn wake_scheduler(&self) {
+        self.schedules.notify_one();
     }
 
     /// Subscribes to committed changes made through this store (this process only).

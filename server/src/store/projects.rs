@@ -100,8 +100,12 @@ impl Store {
         let project_id: i64 = get(&row, "id")?;
         let project = from_row(&row)?;
         for (key, name) in DEFAULT_ENVIRONMENTS {
-            let env =
-                NewEnvironment { key: key.to_owned(), name: Some(name.to_owned()), requires_approval: false };
+            let env = NewEnvironment {
+                key: key.to_owned(),
+                name: Some(name.to_owned()),
+                requires_approval: false,
+                required_approvals: None,
+            };
             environments::insert(&mut tx, project_id, &env).await?;
         }
         audit::insert(

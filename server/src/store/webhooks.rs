@@ -57,16 +57,17 @@ impl EventCategory {
 
     /// The categories an audit action announces, most specific first: `flag.*`,
     /// `flag_config.*` and `segment.*` are flag changes; `change_request.*`,
-    /// `scheduled_change.*` and `release_plan.*` their own; `break_glass.*` and
-    /// `*.break_glass` break-glass, and a flag change too when the resource is a flag or
-    /// its configuration (`flag_config.break_glass`). Other actions (users, tokens, keys,
-    /// environments, webhooks) announce nothing.
+    /// `scheduled_change.*` and `release_plan.*` their own; `break_glass.*` and verbs
+    /// starting with `break_glass` break-glass, and a flag change too when the resource
+    /// is a flag or its configuration (`flag.break_glass_off`). Other actions (users,
+    /// tokens, keys, environments, webhooks) announce nothing.
     pub fn of_action(action: &str) -> &'static [EventCategory] {
         use EventCategory::*;
         let (resource, verb) = action.split_once('.').unwrap_or((action, ""));
         match (resource, verb) {
-            ("flag" | "flag_config", "break_glass") => &[BreakGlass, FlagChanges],
-            ("break_glass", _) | (_, "break_glass") => &[BreakGlass],
+            ("flag" | "flag_config", v) if v.starts_with("break_glass") => &[BreakGlass, FlagChanges],
+            ("break_glass", _) => &[BreakGlass],
+            (_, v) if v.starts_with("break_glass") => &[BreakGlass],
             ("flag" | "flag_config" | "segment", _) => &[FlagChanges],
             ("change_request", _) => &[ChangeRequests],
             ("scheduled_change", _) => &[ScheduledChanges],
@@ -734,6 +735,7 @@ mod tests {
             ("scheduled_change.run", &[ScheduledChanges]),
             ("release_plan.rollback", &[ReleasePlanDecisions]),
             ("flag_config.break_glass", &[BreakGlass, FlagChanges]),
+            ("flag.break_glass_off", &[BreakGlass, FlagChanges]),
             ("break_glass.use", &[BreakGlass]),
             ("webhook.create", &[]),
             ("user.update", &[]),

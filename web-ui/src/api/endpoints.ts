@@ -6,6 +6,9 @@ import type {
   ApiToken,
   AuditEntry,
   AuthConfig,
+  ChangeRequest,
+  ChangeRequestState,
+  ChangeRequestWithDiff,
   ConfigPreview,
   AuditQuery,
   CreatedApiToken,
@@ -20,8 +23,11 @@ import type {
   FlagPatch,
   NewFlag,
   Page,
+  Patch,
   Project,
   Role,
+  ScheduledChange,
+  ScheduledState,
   SdkKey,
   SdkKeyKind,
   Segment,
@@ -71,12 +77,12 @@ export function endpoints(c: ApiClient) {
     },
     environments: {
       list: (project: string) => c.get<Page<Environment>>(`${P(project)}/environments`),
-      create: (project: string, body: { key: string; name?: string; requires_approval?: boolean }) =>
+      create: (project: string, body: { key: string; name?: string; requires_approval?: boolean; required_approvals?: number }) =>
         c.post<Environment>(`${P(project)}/environments`, body),
       update: (
         project: string,
         env: string,
-        patch: { name?: string; position?: number; requires_approval?: boolean },
+        patch: { name?: string; position?: number; requires_approval?: boolean; required_approvals?: number },
         version: number,
       ) => c.write<Environment>('PATCH', `${P(project)}/environments/${seg(env)}`, patch, version),
       remove: (project: string, env: string, version: number) => c.delete(`${P(project)}/environments/${seg(env)}`, version),
@@ -104,9 +110,16 @@ export function endpoints(c: ApiClient) {
             query: { dry_run: true },
           })
           .then((r) => r.data),
-      /** The kill switch; `comment` (why) goes into the audit entry. */
-      toggle: (project: string, flag: string, env: string, enabled: boolean, comment?: string) =>
-        c.post<FlagConfigRecord>(`${F(project, flag)}/environments/${seg(env)}/toggle`, comment ? { enabled, comment } : { enabled }),
+      /**
+       * The kill switch; `comment` (why) goes into the audit entry. `breakGlass` turns a
+       * flag off in an environment that requires approval (a comment is required).
+       */
+      toggle: (project: string, flag: string, env: string, enabled: boolean, comment?: string, breakGlass = false) =>
+        c.post<FlagConfigRecord>(`${F(project, flag)}/environments/${seg(env)}/toggle`, {
+          enabled,
+          ...(comment ? { comment } : {}),
+          ...(breakGlass ? { break_glass: true } : {}),
+        }),
       /** Puts an earlier version of the configuration back, as a new version. */
       restoreVersion: (project: string, flag: string, env: string, version: number, comment?: string) =>
         c.post<FlagConfigRecord>(`${F(project, flag)}/environments/${seg(env)}/restore`, comment ? { version, comment } : { version }),
@@ -114,6 +127,28 @@ export function endpoints(c: ApiClient) {
         c.get<Usage>(`${F(project, flag)}/usage`, { environment: env, hours }),
       applications: (project: string, flag: string, env: string) =>
         c.get<{ applications: ApplicationSeen[] }>(`${F(project, flag)}/applications`, { environment: env }).then((r) => r.applications),
+    },
+    changeRequests: {
+      list: (project: string, state?: ChangeRequestState) =>
+        c.get<Page<ChangeRequest>>(`${P(project)}/change-requests`, state ? { state } : {}),
+      get: (project: string, id: number) => c.get<ChangeRequestWithDiff>(`${P(project)}/change-requests/${id}`),
+      create: (
+        project: string,
+        body: { flag: string; environment: string; title: string; patch: Patch; scheduled_at?: string },
+      ) => c.post<ChangeRequest>(`${P(project)}/change-requests`, body),
+      comment: (project: string, id: number, body: string) =>
+        c.post<ChangeRequest>(`${P(project)}/change-requests/${id}/comments`, { body }),
+      approve: (project: string, id: number) => c.post<ChangeRequest>(`${P(project)}/change-requests/${id}/approve`),
+      reject: (project: string, id: number, reason?: string) =>
+        c.post<ChangeRequest>(`${P(project)}/change-requests/${id}/reject`, reason ? { reason } : {}),
+      cancel: (project: string, id: number) => c.post<ChangeRequest>(`${P(project)}/change-requests/${id}/cancel`),
+    },
+    scheduledChanges: {
+      list: (project: string, state?: ScheduledState) =>
+        c.get<Page<ScheduledChange>>(`${P(project)}/scheduled-changes`, state ? { state } : {}),
+      create: (project: string, body: { flag: string; environment: string; patch: Patch; run_at: string }) =>
+        c.post<ScheduledChange>(`${P(project)}/scheduled-changes`, body),
+      cancel: (project: string, id: number) => c.post<ScheduledChange>(`${P(project)}/scheduled-changes/${id}/cancel`),
     },
     segments: {
       list: (project: string) => c.get<Page<Segment>>(`${P(project)}/segments`),

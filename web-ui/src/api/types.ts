@@ -52,6 +52,8 @@ export interface Environment {
   name: string;
   position: number;
   requires_approval: boolean;
+  /** Approvals a change request needs here (from editors other than its author). */
+  required_approvals: number;
   version: number;
   snapshot_version: number;
   created_at: string;
@@ -438,4 +440,64 @@ export interface Usage {
   environment: string;
   step_seconds: number;
   series: UsageSeries[];
+}
+
+/** One instruction of a semantic patch (`kind` names it; see the OpenAPI `Instruction`). */
+export type Instruction = { kind: string } & { [field: string]: JsonValue };
+
+/** A semantic patch: instructions applied in order to the current configuration. */
+export interface Patch {
+  instructions: Instruction[];
+  comment?: string;
+}
+
+export type ChangeRequestState = 'open' | 'applied' | 'scheduled' | 'rejected' | 'cancelled' | 'conflicted';
+
+/** A change waiting for approvals (`/projects/{project}/change-requests`). */
+export interface ChangeRequest {
+  id: number;
+  flag: string;
+  environment: string;
+  title: string;
+  patch: Patch;
+  base_version: number;
+  author: string;
+  state: ChangeRequestState;
+  reason?: string;
+  scheduled_at?: string;
+  applied_version?: number;
+  scheduled_change_id?: number;
+  required_approvals: number;
+  approvals: { actor: string; at: string }[];
+  comments: { id: number; actor: string; body: string; at: string }[];
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A change request with the current configuration and what it would make of it. */
+export interface ChangeRequestWithDiff extends ChangeRequest {
+  diff: { before: FlagConfig; after?: FlagConfig; problem?: string };
+}
+
+export type ScheduledState = 'pending' | 'done' | 'failed' | 'cancelled';
+
+/** A change applied at a set time (`/projects/{project}/scheduled-changes`). */
+export interface ScheduledChange {
+  id: number;
+  flag: string;
+  environment: string;
+  patch: Patch;
+  run_at: string;
+  state: ScheduledState;
+  author: string;
+  change_request_id?: number;
+  ran_at?: string;
+  ran_late: boolean;
+  late_by_ms?: number;
+  reason?: string;
+  result_version?: number;
+  version: number;
+  created_at: string;
+  updated_at: string;
 }

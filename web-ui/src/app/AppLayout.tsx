@@ -147,6 +147,8 @@ function Nav({ project, onNavigate, onNewProject }: { project: string; onNavigat
     { to: `${p}/flags`, label: 'Flags', icon: <IconFlag /> },
     { to: `${p}/segments`, label: 'Segments', icon: <IconSegments /> },
     { to: `${p}/debugger`, label: 'Debugger', icon: <IconBug /> },
+    { to: `${p}/change-requests`, label: 'Change requests', icon: <IconHistory /> },
+    { to: `${p}/scheduled-changes`, label: 'Scheduled changes', icon: <IconHistory /> },
     { to: `${p}/environments`, label: 'Environments & SDK keys', icon: <IconLayers /> },
     { to: '/audit', label: 'Audit log', icon: <IconHistory /> },
     ...(isAdmin

@@ -16,6 +16,8 @@ const SegmentPage = lazy(() => import('../pages/SegmentPage'));
 const EnvironmentsPage = lazy(() => import('../pages/EnvironmentsPage'));
 const WebhooksPage = lazy(() => import('../pages/WebhooksPage'));
 const AuditPage = lazy(() => import('../pages/AuditPage'));
+const ChangeRequestsPage = lazy(() => import('../pages/ChangeRequestsPage'));
+const ScheduledChangesPage = lazy(() => import('../pages/ScheduledChangesPage'));
 const TokensPage = lazy(() => import('../pages/TokensPage'));
 const UsersPage = lazy(() => import('../pages/UsersPage'));
 const AccountPage = lazy(() => import('../pages/AccountPage'));
@@ -50,6 +52,8 @@ export const router = createBrowserRouter([
       { path: 'p/:project/segments/:segment', element: <SegmentPage /> },
       { path: 'p/:project/environments', element: <EnvironmentsPage /> },
       { path: 'p/:project/webhooks', element: <WebhooksPage /> },
+      { path: 'p/:project/change-requests', element: <ChangeRequestsPage /> },
+      { path: 'p/:project/scheduled-changes', element: <ScheduledChangesPage /> },
       { path: 'audit', element: <AuditPage /> },
       { path: 'tokens', element: <TokensPage /> },
       { path: 'users', element: <UsersPage /> },

@@ -49,8 +49,15 @@ export function ConfirmToggle({
               {protectionReason(shown.env)} SDKs serving {envName} get the change within seconds: {shown.enabled ? `${shown.flag} starts serving its targeting.` : `${shown.flag} serves its off variant to everyone.`}
             </Text>
           </Alert>
+          {shown.env.requires_approval ? (
+            <Text size="sm" data-testid="approval-note">
+              {shown.enabled
+                ? `Turning on needs approval in ${envName}: this creates a change request that applies once approved.`
+                : `Break-glass: this turns the flag off without approval and is audited as such. Say why.`}
+            </Text>
+          ) : null}
           <Textarea
-            label="Comment (optional)"
+            label={shown.env.requires_approval && !shown.enabled ? 'Reason (required)' : 'Comment (optional)'}
             description="Why: kept with the change in the audit log and the flag's history."
             placeholder="e.g. incident 1234: checkout errors"
             autosize
@@ -66,7 +73,7 @@ export function ConfirmToggle({
               Cancel
             </Button>
             <Button color={shown.enabled ? 'teal' : 'red'} loading={busy} onClick={() => void run(() => onConfirm(comment.trim()))}>
-              Turn {verb} in {envName}
+              {shown.env.requires_approval && shown.enabled ? `Request to turn on in ${envName}` : `Turn ${verb} in ${envName}`}
             </Button>
           </Group>
         </Stack>

@@ -29,6 +29,9 @@ describe('audit entries in words', () => {
     expect(actionLabel(entry({ action: 'user.password_reset', resource_type: 'user' }))).toBe('User password reset');
     expect(actionLabel(entry({ action: 'history.renew', resource_type: 'history' }))).toBe('Change history renewed');
     expect(actionLabel(entry({ action: 'webhook.redeliver', resource_type: 'webhook' }))).toBe('Webhook delivery sent again');
+    expect(actionLabel(entry({ action: 'flag.break_glass_off', resource_type: 'flag_config' }))).toBe('Turned off (break-glass)');
+    expect(actionLabel(entry({ action: 'change_request.approve', resource_type: 'change_request' }))).toBe('Change request approved');
+    expect(actionLabel(entry({ action: 'scheduled_change.run', resource_type: 'scheduled_change' }))).toBe('Scheduled change run');
   });
 
   it('names resources by their names, not ids', () => {

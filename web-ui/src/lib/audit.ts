@@ -16,6 +16,8 @@ export const RESOURCE_TYPES: Record<string, string> = {
   user: 'User',
   history: 'Change history',
   webhook: 'Webhook',
+  change_request: 'Change request',
+  scheduled_change: 'Scheduled change',
 };
 
 const VERBS: Record<string, string> = {
@@ -29,6 +31,15 @@ const VERBS: Record<string, string> = {
   renew: 'renewed',
   password_reset: 'password reset',
   redeliver: 'delivery sent again',
+  approve: 'approved',
+  apply: 'applied',
+  conflict: 'conflicted',
+  reject: 'rejected',
+  cancel: 'cancelled',
+  comment: 'commented on',
+  schedule: 'scheduled',
+  run: 'run',
+  fail: 'failed',
 };
 
 const field = (doc: JsonValue | null | undefined, name: string): JsonValue | undefined =>
@@ -45,6 +56,7 @@ export function actionLabel(e: Pick<AuditEntry, 'action' | 'resource_type' | 'af
     const on = field(e.after, 'enabled');
     return on === true ? 'Turned on' : on === false ? 'Turned off' : 'Switched';
   }
+  if (verb === 'break_glass_off') return 'Turned off (break-glass)';
   if (type === 'flag_config' && verb === 'update') return 'Configuration saved';
   if (type === 'flag_config' && verb === 'patch') return 'Configuration changed';
   if (type === 'flag_config' && verb === 'restore') return 'Earlier version restored';

@@ -1,4 +1,4 @@
-import { ActionIcon, Badge, Button, Group, Modal, Paper, Select, Stack, Switch, Table, Text, TextInput, Title, Tooltip } from '@mantine/core';
+import { ActionIcon, Badge, Button, Group, Modal, NumberInput, Paper, Select, Stack, Switch, Table, Text, TextInput, Title, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { api } from '../api';
@@ -183,6 +183,7 @@ function EnvModal({ project, env, opened, onClose, onDone }: { project: string; 
   const [key, setKey] = useState('');
   const [name, setName] = useState(env?.name ?? '');
   const [approval, setApproval] = useState(env?.requires_approval ?? false);
+  const [approvals, setApprovals] = useState<number>(env?.required_approvals ?? 1);
   const { busy, error, fields, run } = useAction();
   return (
     <Modal opened={opened} onClose={onClose} title={env ? `Edit ${env.key}` : 'New environment'}>
@@ -190,8 +191,8 @@ function EnvModal({ project, env, opened, onClose, onDone }: { project: string; 
         onSubmit={async (e) => {
           e.preventDefault();
           await run(async () => {
-            if (env) await api.environments.update(project, env.key, { name: name.trim(), requires_approval: approval }, env.version);
-            else await api.environments.create(project, { key: key.trim(), name: name.trim() || undefined, requires_approval: approval });
+            if (env) await api.environments.update(project, env.key, { name: name.trim(), requires_approval: approval, required_approvals: approvals }, env.version);
+            else await api.environments.create(project, { key: key.trim(), name: name.trim() || undefined, requires_approval: approval, required_approvals: approvals });
             onDone();
           });
         }}
@@ -200,6 +201,18 @@ function EnvModal({ project, env, opened, onClose, onDone }: { project: string; 
           {!env && <TextInput label="Key" required styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }} value={key} onChange={(e) => setKey(e.currentTarget.value)} error={errorAt(fields, '/key')} data-autofocus />}
           <TextInput label="Name" value={name} onChange={(e) => setName(e.currentTarget.value)} error={errorAt(fields, '/name')} />
           <Switch label="Changes require approval" checked={approval} onChange={(e) => setApproval(e.currentTarget.checked)} />
+          {approval && (
+            <NumberInput
+              label="Approvals needed"
+              description="From editors other than the author of a change request"
+              min={1}
+              max={10}
+              w={220}
+              value={approvals}
+              onChange={(v) => setApprovals(typeof v === 'number' ? v : 1)}
+              error={errorAt(fields, '/required_approvals')}
+            />
+          )}
           {error && !Object.keys(fields).length ? (
             <ErrorAlert error={error} title={error instanceof ApiError && error.isVersionConflict ? 'Changed elsewhere: close and try again' : undefined} />
           ) : null}

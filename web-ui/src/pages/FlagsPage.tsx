@@ -240,9 +240,30 @@ export function FlagsPage() {
               : f,
           ),
         }));
+      const guarded = !!envsRef.current.find((e) => e.key === envKey)?.requires_approval;
+      if (guarded && enabled) {
+        // Turning on needs approval there: it becomes a change request.
+        try {
+          const cr = await api.changeRequests.create(project, {
+            flag: flagKey,
+            environment: envKey,
+            title: comment?.trim() || `Turn ${flagKey} on in ${envKey}`,
+            patch: { instructions: [{ kind: 'turn_on' }] },
+          });
+          notifications.show({ color: 'teal', message: `Change request ${cr.id} asks to turn ${flagKey} on: it applies once approved` });
+        } finally {
+          setBusy((b) => {
+            const n = new Set(b);
+            n.delete(id);
+            return n;
+          });
+        }
+        return;
+      }
       set(enabled);
       try {
-        const r = await api.flags.toggle(project, flagKey, envKey, enabled, comment);
+        // Off where approval is required: break-glass, with the comment as the reason.
+        const r = await api.flags.toggle(project, flagKey, envKey, enabled, comment, guarded && !enabled);
         set(r.enabled, r.version);
         notifications.show({ color: enabled ? 'teal' : 'gray', message: `${flagKey} turned ${enabled ? 'on' : 'off'} in ${envKey}` });
       } catch (e) {

@@ -13,6 +13,7 @@ import {
   Stack,
   Switch,
   TagsInput,
+  TextInput,
   Text,
   Title,
   Tooltip,
@@ -36,6 +37,8 @@ import { deepEqual, normalizeConfig, toConfigBody } from '../../lib/config';
 import { diffJson } from '../../lib/diff';
 import { keepLayouts } from '../../lib/rollout';
 import { mergeConfig, type MergeResult } from '../../lib/merge';
+import { localInputToIso } from '../../lib/format';
+import { configPatch } from '../../lib/patch';
 import { isProtected } from '../../lib/protect';
 import { errorAt, errorsUnder, removeAt, replaceAt } from '../../lib/rules';
 import { actorName, configEnvironment } from '../../lib/stream';
@@ -228,6 +231,9 @@ export function EnvironmentTab({
   // an older version as the base of my edits.
   const [live, setLive] = useState<{ enabled: boolean; version: number }>();
   const [confirming, setConfirming] = useState<PendingToggle>();
+  // The review dialog's extras: when to apply (empty: now) and a change request's title.
+  const [applyAt, setApplyAt] = useState('');
+  const [requestTitle, setRequestTitle] = useState('');
   const variants = useMemo(() => flag.variants.map((v) => v.key), [flag.variants]);
 
   const fetchLatest = useCallback(async () => {
@@ -392,6 +398,44 @@ export function EnvironmentTab({
     setDraft(result.merged);
   };
 
+  /**
+   * Saving where it cannot be written now: a change request (environments that require
+   * approval, with the time when set) or a scheduled change. Both hold the semantic patch
+   * of my edits, so they keep what others change meanwhile.
+   */
+  const propose = async () => {
+    if (!loaded || !draft) return;
+    const instructions = configPatch(baseBody ?? loaded.config, draftBody ?? draft);
+    const runAt = localInputToIso(applyAt);
+    setSaving(true);
+    setSaveError(undefined);
+    try {
+      if (env.requires_approval) {
+        const title = requestTitle.trim() || `Change ${flag.key} in ${env.name || env.key}`;
+        const cr = await api.changeRequests.create(project, {
+          flag: flag.key,
+          environment: env.key,
+          title,
+          patch: { instructions },
+          ...(runAt ? { scheduled_at: runAt } : {}),
+        });
+        notifications.show({ color: 'teal', message: `Change request ${cr.id} created: it applies once approved` });
+      } else if (runAt) {
+        const sc = await api.scheduledChanges.create(project, { flag: flag.key, environment: env.key, patch: { instructions }, run_at: runAt });
+        notifications.show({ color: 'teal', message: `Scheduled change ${sc.id} will apply ${new Date(sc.run_at).toLocaleString()}` });
+      }
+      setReviewing(false);
+      setApplyAt('');
+      setRequestTitle('');
+      discardTo(loaded);
+    } catch (e) {
+      if (e instanceof ApiError && (e.status === 422 || e.status === 400) && e.problem.errors?.length) setFieldErrors(e.fieldErrors);
+      setSaveError(e);
+    } finally {
+      setSaving(false);
+    }
+  };
+
   const save = async () => {
     if (!loaded || !draft) return;
     setSaving(true);
@@ -435,10 +479,22 @@ export function EnvironmentTab({
   /** The kill switch; `comment` is set when the switch was confirmed (protected environments). */
   const toggle = async (enabled: boolean, comment?: string) => {
     if (!loaded) return;
+    if (env.requires_approval && enabled) {
+      // Turning on needs approval here: it becomes a change request.
+      const cr = await api.changeRequests.create(project, {
+        flag: flag.key,
+        environment: env.key,
+        title: comment?.trim() || `Turn ${flag.key} on in ${env.name || env.key}`,
+        patch: { instructions: [{ kind: 'turn_on' }] },
+      });
+      notifications.show({ color: 'teal', message: `Change request ${cr.id} asks to turn ${flag.key} on: it applies once approved` });
+      return;
+    }
     setToggling(true);
     writing.current++;
     try {
-      const r = await api.flags.toggle(project, flag.key, env.key, enabled, comment);
+      // Off in an environment that requires approval: break-glass, with the comment as the reason.
+      const r = await api.flags.toggle(project, flag.key, env.key, enabled, comment, env.requires_approval && !enabled);
       const theirs = fromRecord(r);
       showLive(theirs);
       if (conflict || elsewhere) {
@@ -631,7 +687,7 @@ export function EnvironmentTab({
                 Discard
               </Button>
               <Button onClick={() => setReviewing(true)} disabled={!canEdit}>
-                Review and save
+                {env.requires_approval ? 'Review and request change' : 'Review and save'}
               </Button>
             </Group>
           </Group>
@@ -655,14 +711,44 @@ export function EnvironmentTab({
               </List>
             </Alert>
           )}
+          {env.requires_approval ? (
+            <Alert color="blue" title={`${env.name || env.key} requires approval`}>
+              Your changes become a change request; they apply once {env.required_approvals} other editor
+              {env.required_approvals === 1 ? '' : 's'} approve{env.required_approvals === 1 ? 's' : ''}.
+            </Alert>
+          ) : null}
+          <Group align="flex-end">
+            {env.requires_approval ? (
+              <TextInput label="Title" placeholder={`Change ${flag.key} in ${env.name || env.key}`} value={requestTitle} onChange={(e) => setRequestTitle(e.currentTarget.value)} w={320} />
+            ) : null}
+            <TextInput
+              label="Apply at"
+              description="Empty: now"
+              type="datetime-local"
+              w={240}
+              value={applyAt}
+              onChange={(e) => setApplyAt(e.currentTarget.value)}
+              data-testid="apply-at"
+            />
+          </Group>
           {saveError ? <ErrorAlert error={saveError} /> : null}
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setReviewing(false)}>
               Keep editing
             </Button>
-            <Button onClick={() => void save()} loading={saving} disabled={previewing} data-autofocus>
-              Save version {loaded.version + 1}
-            </Button>
+            {env.requires_approval ? (
+              <Button onClick={() => void propose()} loading={saving} disabled={previewing} data-autofocus>
+                Request change
+              </Button>
+            ) : applyAt ? (
+              <Button onClick={() => void propose()} loading={saving} disabled={previewing} data-autofocus>
+                Schedule
+              </Button>
+            ) : (
+              <Button onClick={() => void save()} loading={saving} disabled={previewing} data-autofocus>
+                Save version {loaded.version + 1}
+              </Button>
+            )}
           </Group>
         </Stack>
       </Modal>
