@@ -727,7 +727,7 @@ mod tests {
 
     #[test]
     fn audit_actions_map_to_the_event_types_that_announce_them() {
-        let cases: [(&str, &[EventCategory]); 10] = [
+        let cases: [(&str, &[EventCategory]); 11] = [
             ("flag.create", &[FlagChanges]),
             ("flag_config.toggle", &[FlagChanges]),
             ("segment.delete", &[FlagChanges]),
