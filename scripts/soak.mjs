@@ -130,9 +130,12 @@ for (let i = 0; i < streams; i++) void openStream(i);
 let writes = 0;
 let writeErrors = 0;
 const writer = setInterval(() => {
+  // Each flag flips on one round and off the next: every write is a real change (a
+  // toggle to the current state writes nothing and announces nothing).
   const flag = `soak-${writes % FLAGS}`;
+  const enabled = Math.floor(writes / FLAGS) % 2 === 0;
   writes++;
-  call('POST', `${P}/flags/${flag}/environments/production/toggle`, { enabled: writes % 2 === 0 }, token).catch(() => writeErrors++);
+  call('POST', `${P}/flags/${flag}/environments/production/toggle`, { enabled }, token).catch(() => writeErrors++);
 }, 1000 / writesPerSecond);
 
 let ofrep = 0;
