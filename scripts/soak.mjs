@@ -16,6 +16,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
 
 const { values: opt } = parseArgs({
   options: {
@@ -93,11 +94,22 @@ const FLAGS = 50;
 for (let i = 0; i < FLAGS; i++) await call('POST', `${P}/flags`, { key: `soak-${i}`, kind: 'boolean' }, token);
 const { key: serverKey } = await call('POST', `${P}/environments/production/sdk-keys`, { kind: 'server' }, token);
 
-// Streams: each counts the events it receives and remembers the last event id; a stream
-// that ends reconnects (resuming from that id, as an SDK does).
+// The streams run in a worker thread (scripts/soak-streams.mjs) that reports its counts.
 let events = 0;
 let reconnects = 0;
-const lastIds = new Array(streams).fill(null);
+const streamer = new Worker(new URL('./soak-streams.mjs', import.meta.url), { workerData: { base, serverKey, streams } });
+streamer.on('message', (m) => ({ events, reconnects } = m));
+const lastIdsOfStreams = () =>
+  new Promise((resolve) => {
+    const answer = (m) => {
+      if (m.lastIds) {
+        streamer.off('message', answer);
+        resolve(m.lastIds);
+      }
+    };
+    streamer.on('message', answer);
+    streamer.postMessage('last-ids');
+  });
 async function readEvents(response, onId) {
   const text = new TextDecoder();
   let pending = '';
@@ -108,39 +120,32 @@ async function readEvents(response, onId) {
     for (const line of lines) if (line.startsWith('id:')) onId(line.slice(3).trim());
   }
 }
-async function openStream(i) {
-  for (;;) {
-    try {
-      const headers = { authorization: `Bearer ${serverKey}` };
-      if (lastIds[i]) headers['last-event-id'] = lastIds[i];
-      const r = await fetch(`${base}/sdk/v1/stream`, { headers });
-      await readEvents(r, (id) => {
-        events++;
-        lastIds[i] = id;
-      });
-    } catch {
-      /* reconnect below */
-    }
-    reconnects++;
-    await new Promise((r) => setTimeout(r, 1000));
-  }
+
+// Requests are paced by the clock, not by timer ticks: a late tick sends what is due, so
+// the rates hold on a busy machine.
+function paced(perSecond, send) {
+  const from = Date.now();
+  let sent = 0;
+  return setInterval(() => {
+    const due = Math.floor(((Date.now() - from) / 1000) * perSecond);
+    for (; sent < due; sent++) send();
+  }, 10);
 }
-for (let i = 0; i < streams; i++) void openStream(i);
 
 let writes = 0;
 let writeErrors = 0;
-const writer = setInterval(() => {
+const writer = paced(writesPerSecond, () => {
   // Each flag flips on one round and off the next: every write is a real change (a
   // toggle to the current state writes nothing and announces nothing).
   const flag = `soak-${writes % FLAGS}`;
   const enabled = Math.floor(writes / FLAGS) % 2 === 0;
   writes++;
   call('POST', `${P}/flags/${flag}/environments/production/toggle`, { enabled }, token).catch(() => writeErrors++);
-}, 1000 / writesPerSecond);
+});
 
 let ofrep = 0;
 let ofrepErrors = 0;
-const ofreper = setInterval(() => {
+const ofreper = paced(ofrepPerSecond, () => {
   ofrep++;
   fetch(`${base}/ofrep/v1/evaluate/flags/soak-${ofrep % FLAGS}`, {
     method: 'POST',
@@ -149,7 +154,7 @@ const ofreper = setInterval(() => {
   })
     .then((r) => r.text().then(() => r.ok || ofrepErrors++))
     .catch(() => ofrepErrors++);
-}, 1000 / ofrepPerSecond);
+});
 
 async function sample() {
   const status = readFileSync(`/proc/${server.pid}/status`, 'utf8');
@@ -197,6 +202,7 @@ for (const k of ['rssMiB', 'fds', 'threads', 'tasks', 'openStreams']) {
 }
 const end = samples.at(-1);
 console.log(`  writes ${end.writes} (${end.writeErrors} failed), OFREP ${end.ofrep} (${end.ofrepErrors} failed), stream events ${end.events}, reconnects ${end.reconnects}, resyncs ${end.resyncs}`);
+console.log(`  achieved ${(end.writes / end.t).toFixed(1)} writes/s and ${(end.ofrep / end.t).toFixed(1)} OFREP evaluations/s`);
 
 // Every stream must end at the server's current version: stop the load, read the
 // current position from a fresh stream's snapshot, and give the streams time to drain.
@@ -211,7 +217,7 @@ const current = await new Promise((resolve, reject) => {
 });
 let atCurrent = 0;
 for (let i = 0; i < 60; i++) {
-  atCurrent = lastIds.filter((id) => id === current).length;
+  atCurrent = (await lastIdsOfStreams()).filter((id) => id === current).length;
   if (atCurrent === streams) break;
   await new Promise((r) => setTimeout(r, 1000));
 }
