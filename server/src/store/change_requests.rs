@@ -286,12 +286,6 @@ fn require_open(cr: &ChangeRequest) -> Result<()> {
     }
 }
 
-fn invalid(pointer: &str, message: impl Into<String>) -> Error {
-    Error::Invalid(vexil_core::ValidationErrors {
-        problems: vec![vexil_core::Problem { pointer: pointer.to_owned(), message: message.into() }],
-    })
-}
-
 /// The longest title, in characters.
 const MAX_TITLE_CHARS: usize = 200;
 /// The longest comment, in characters.
@@ -333,15 +327,15 @@ impl Store {
     ) -> Result<ChangeRequest> {
         let title = new.title.trim();
         if title.is_empty() || new.title.chars().count() > MAX_TITLE_CHARS {
-            return Err(invalid("/title", format!("a title has 1 to {MAX_TITLE_CHARS} characters")));
+            return Err(Error::invalid("/title", format!("a title has 1 to {MAX_TITLE_CHARS} characters")));
         }
-        let scheduled_at = match &new.scheduled_at {
-            None => None,
-            Some(s) => Some(
-                Timestamp::parse_rfc3339(s)
-                    .ok_or_else(|| invalid("/scheduled_at", "scheduled_at must be an RFC 3339 time"))?,
-            ),
-        };
+        let scheduled_at =
+            match &new.scheduled_at {
+                None => None,
+                Some(s) => Some(Timestamp::parse_rfc3339(s).ok_or_else(|| {
+                    Error::invalid("/scheduled_at", "scheduled_at must be an RFC 3339 time")
+                })?),
+            };
         let mut tx = self.begin().await?;
         let project_id = super::lock_project(&mut tx, project).await?;
         let flag = super::flags::fetch(&mut tx, project_id, &new.flag, self.stale_after_ms).await?;
@@ -357,7 +351,7 @@ impl Store {
             other => other,
         })?;
         if changed.is_none() {
-            return Err(invalid("/patch", "the patch changes nothing in the current configuration"));
+            return Err(Error::invalid("/patch", "the patch changes nothing in the current configuration"));
         }
         let now = Timestamp::now().0;
         let row = sqlx::query(
@@ -449,7 +443,10 @@ impl Store {
         body: &str,
     ) -> Result<ChangeRequest> {
         if body.trim().is_empty() || body.chars().count() > MAX_COMMENT_CHARS {
-            return Err(invalid("/body", format!("a comment has 1 to {MAX_COMMENT_CHARS} characters")));
+            return Err(Error::invalid(
+                "/body",
+                format!("a comment has 1 to {MAX_COMMENT_CHARS} characters"),
+            ));
         }
         let body = body.trim();
         let mut tx = self.begin().await?;

@@ -72,14 +72,10 @@ pub const MAX_REQUIRED_APPROVALS: i64 = 10;
 
 fn check_required_approvals(n: Option<i64>) -> Result<()> {
     match n {
-        Some(n) if !(1..=MAX_REQUIRED_APPROVALS).contains(&n) => {
-            Err(Error::Invalid(vexil_core::ValidationErrors {
-                problems: vec![vexil_core::Problem {
-                    pointer: "/required_approvals".to_owned(),
-                    message: format!("required_approvals must be between 1 and {MAX_REQUIRED_APPROVALS}"),
-                }],
-            }))
-        }
+        Some(n) if !(1..=MAX_REQUIRED_APPROVALS).contains(&n) => Err(Error::invalid(
+            "/required_approvals",
+            format!("required_approvals must be between 1 and {MAX_REQUIRED_APPROVALS}"),
+        )),
         _ => Ok(()),
     }
 }
@@ -264,12 +260,7 @@ impl Store {
             let mut order = all_of_project(&mut tx, project_id).await?;
             let max = order.len() as i64 - 1;
             if !(0..=max).contains(&position) {
-                return Err(Error::Invalid(vexil_core::ValidationErrors {
-                    problems: vec![vexil_core::Problem {
-                        pointer: "/position".to_owned(),
-                        message: format!("position must be between 0 and {max}"),
-                    }],
-                }));
+                return Err(Error::invalid("/position", format!("position must be between 0 and {max}")));
             }
             let from = order.iter().position(|e| e.id == before.id).unwrap_or(0);
             let moved = order.remove(from);

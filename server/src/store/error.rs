@@ -61,6 +61,14 @@ impl Error {
     pub(crate) fn conflict(message: impl Into<String>) -> Error {
         Error::Conflict { message: message.into(), dependents: Vec::new() }
     }
+
+    /// A submitted document with one problem, at `pointer` (relative to the document;
+    /// empty for the document as a whole).
+    pub(crate) fn invalid(pointer: &str, message: impl Into<String>) -> Error {
+        Error::Invalid(ValidationErrors {
+            problems: vec![vexil_core::Problem { pointer: pointer.to_owned(), message: message.into() }],
+        })
+    }
 }
 
 impl From<sqlx::Error> for Error {

@@ -387,14 +387,12 @@ fn check_key(pointer: &str, key: &str) -> Result<()> {
     if vexil_core::validate::is_valid_key(key) {
         Ok(())
     } else {
-        Err(Error::Invalid(vexil_core::ValidationErrors {
-            problems: vec![vexil_core::Problem {
-                pointer: pointer.to_owned(),
-                message: format!(
-                    "{key:?} is not a valid key: use 1 to 64 characters of a-z, 0-9, '_', '.', '-', starting with a letter or digit"
-                ),
-            }],
-        }))
+        Err(Error::invalid(
+            pointer,
+            format!(
+                "{key:?} is not a valid key: use 1 to 64 characters of a-z, 0-9, '_', '.', '-', starting with a letter or digit"
+            ),
+        ))
     }
 }
 

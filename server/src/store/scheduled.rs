@@ -164,18 +164,12 @@ async fn fetch(tx: &mut Transaction<'static, Any>, project_id: i64, id: i64) -> 
     from_row(&row)
 }
 
-fn invalid(pointer: &str, message: impl Into<String>) -> Error {
-    Error::Invalid(vexil_core::ValidationErrors {
-        problems: vec![vexil_core::Problem { pointer: pointer.to_owned(), message: message.into() }],
-    })
-}
-
 /// Parses a due time: RFC 3339, not before now (a minute of slack for clocks).
 fn parse_run_at(s: &str) -> Result<Timestamp> {
-    let t =
-        Timestamp::parse_rfc3339(s).ok_or_else(|| invalid("/run_at", "run_at must be an RFC 3339 time"))?;
+    let t = Timestamp::parse_rfc3339(s)
+        .ok_or_else(|| Error::invalid("/run_at", "run_at must be an RFC 3339 time"))?;
     if t.0 < Timestamp::now().0 - 60_000 {
-        return Err(invalid("/run_at", "run_at is in the past"));
+        return Err(Error::invalid("/run_at", "run_at is in the past"));
     }
     Ok(t)
 }

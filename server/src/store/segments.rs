@@ -134,12 +134,7 @@ impl Store {
         body: SegmentBody,
     ) -> Result<SegmentRecord> {
         let Some(key) = body.key.clone() else {
-            return Err(Error::Invalid(vexil_core::ValidationErrors {
-                problems: vec![vexil_core::Problem {
-                    pointer: "/key".to_owned(),
-                    message: "key is required".to_owned(),
-                }],
-            }));
+            return Err(Error::invalid("/key", "key is required"));
         };
         let segment = validated(segment_of(key, body)).await?;
         self.write_segment(actor, project, segment, None).await
@@ -155,12 +150,7 @@ impl Store {
         body: SegmentBody,
     ) -> Result<SegmentRecord> {
         if body.key.as_deref().is_some_and(|k| k != key) {
-            return Err(Error::Invalid(vexil_core::ValidationErrors {
-                problems: vec![vexil_core::Problem {
-                    pointer: "/key".to_owned(),
-                    message: "a segment's key cannot change".to_owned(),
-                }],
-            }));
+            return Err(Error::invalid("/key", "a segment's key cannot change"));
         }
         let segment = validated(segment_of(key.to_owned(), body)).await?;
         self.write_segment(actor, project, segment, Some(expected_version)).await

@@ -16,7 +16,7 @@ use std::collections::BTreeSet;
 use sqlx::{Any, Transaction};
 use vexil_core::limits::{MAX_FLAGS, MAX_REGEX_BYTES_PER_ENVIRONMENT, MAX_SEGMENTS};
 use vexil_core::validate::{References, validate_config, validate_snapshot};
-use vexil_core::{FlagConfig, FlagKind, Problem, Segment, Snapshot, SnapshotFlag, ValidationErrors, Variant};
+use vexil_core::{FlagConfig, FlagKind, Problem, Segment, Snapshot, SnapshotFlag, Variant};
 
 use super::segments::Definition;
 use super::{Error, Result, from_json_text, get, to_bool};
@@ -215,7 +215,7 @@ pub(super) async fn ensure_room_for_segment(
 }
 
 fn limit_reached(message: String) -> Error {
-    Error::Invalid(ValidationErrors { problems: vec![Problem { pointer: String::new(), message }] })
+    Error::invalid("", message)
 }
 
 /// What a write takes out of an environment's regular-expression total.

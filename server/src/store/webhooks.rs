@@ -8,7 +8,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Transaction};
-use vexil_core::{Problem, ValidationErrors};
 
 use super::audit::{self, Record};
 use super::{Actor, Backend, Error, Page, Result, Store, Timestamp, from_bool, get, json_text, to_bool};
@@ -271,26 +270,24 @@ const DELIVERY_COLUMNS: &str = "d.id, d.webhook_id, d.message_id, d.category, d.
      d.attempts, d.response_code, d.latency_ms, d.last_error, d.response_excerpt, d.created_at, \
      d.last_attempt_at, d.next_attempt_at, d.finished_at, d.redelivery_of";
 
-fn invalid(pointer: &str, message: impl Into<String>) -> Error {
-    Error::Invalid(ValidationErrors {
-        problems: vec![Problem { pointer: pointer.to_owned(), message: message.into() }],
-    })
-}
-
 /// Checks a subscription's URL: absolute, http or https, a host, no fragment.
 pub fn check_url(url: &str) -> Result<()> {
     if url.len() > MAX_URL_LEN {
-        return Err(invalid("/url", format!("a webhook URL has at most {MAX_URL_LEN} characters")));
+        return Err(Error::invalid("/url", format!("a webhook URL has at most {MAX_URL_LEN} characters")));
     }
-    let parsed = url::Url::parse(url).map_err(|e| invalid("/url", format!("not an absolute URL: {e}")))?;
+    let parsed =
+        url::Url::parse(url).map_err(|e| Error::invalid("/url", format!("not an absolute URL: {e}")))?;
     if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(invalid("/url", format!("the scheme must be http or https, not {:?}", parsed.scheme())));
+        return Err(Error::invalid(
+            "/url",
+            format!("the scheme must be http or https, not {:?}", parsed.scheme()),
+        ));
     }
     if parsed.host_str().is_none_or(str::is_empty) {
-        return Err(invalid("/url", "the URL has no host"));
+        return Err(Error::invalid("/url", "the URL has no host"));
     }
     if parsed.fragment().is_some() {
-        return Err(invalid("/url", "a webhook URL has no fragment (#...)"));
+        return Err(Error::invalid("/url", "a webhook URL has no fragment (#...)"));
     }
     Ok(())
 }
@@ -298,13 +295,13 @@ pub fn check_url(url: &str) -> Result<()> {
 /// Parses event type names: at least one, each known, no repeats.
 fn parse_categories(names: &[String]) -> Result<Vec<EventCategory>> {
     if names.is_empty() {
-        return Err(invalid("/event_types", "name at least one event type"));
+        return Err(Error::invalid("/event_types", "name at least one event type"));
     }
     let mut out = Vec::with_capacity(names.len());
     for (i, name) in names.iter().enumerate() {
         let Some(c) = EventCategory::parse(name) else {
             let known: Vec<&str> = EventCategory::ALL.iter().map(|c| c.as_str()).collect();
-            return Err(invalid(
+            return Err(Error::invalid(
                 &format!("/event_types/{i}"),
                 format!("unknown event type {name:?}; known: {}", known.join(", ")),
             ));
