@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
+import { readEvents } from './soak-streams.mjs';
 
 const { values: opt } = parseArgs({
   options: {
@@ -110,16 +111,6 @@ const lastIdsOfStreams = () =>
     streamer.on('message', answer);
     streamer.postMessage('last-ids');
   });
-async function readEvents(response, onId) {
-  const text = new TextDecoder();
-  let pending = '';
-  for await (const chunk of response.body) {
-    pending += text.decode(chunk, { stream: true });
-    const lines = pending.split('\n');
-    pending = lines.pop();
-    for (const line of lines) if (line.startsWith('id:')) onId(line.slice(3).trim());
-  }
-}
 
 // Requests are paced by the clock, not by timer ticks: a late tick sends what is due, so
 // the rates hold on a busy machine.
