@@ -1,11 +1,8 @@
 //! The audit log: who changed what, when, with the document before and after.
 
+use super::{Actor, Page, Result, Store, Timestamp, get};
 use serde::Serialize;
 use serde_json::Value;
-use sqlx::{Any, Transaction};
-
-use super::webhooks::{self, Event, EventCategory};
-use super::{Actor, Page, Result, Store, Timestamp, get};
 
 /// One audit entry.
 #[derive(Debug, Clone, Serialize)]
@@ -78,62 +75,7 @@ pub(super) struct Record<'a> {
 /// The PostgreSQL channel that wakes other replicas' admin streams.
 pub const AUDIT_CHANNEL: &str = "vexil_audit";
 
-pub(super) async fn insert(tx: &mut Transaction<'static, Any>, r: Record<'_>) -> Result<()> {
-    insert_with_comment(tx, r, None).await
-}
-
-/// [`insert`], with what the author said about the change.
-pub(super) async fn insert_with_comment(
-    tx: &mut Transaction<'static, Any>,
-    r: Record<'_>,
-    comment: Option<&str>,
-) -> Result<()> {
-    if tx.backend_name() == "PostgreSQL" {
-        sqlx::query("select pg_notify($1, '')").bind(AUDIT_CHANNEL).execute(&mut **tx).await?;
-    }
-    let at = Timestamp::now();
-    let row = sqlx::query(
-        "insert into audit (at, actor, action, resource_type, resource_key, project_key, environment_key, before, after, comment)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning id",
-    )
-    .bind(at.0)
-    .bind(&r.actor.0)
-    .bind(r.action)
-    .bind(r.resource_type)
-    .bind(&r.resource_key)
-    .bind(r.project)
-    .bind(r.environment)
-    .bind(r.before.as_deref())
-    .bind(r.after.as_deref())
-    .bind(comment)
-    .fetch_one(&mut **tx)
-    .await?;
-    // Every audited write of a project announces itself to the project's webhooks, in
-    // this transaction (the outbox): see `webhooks::emit`.
-    let categories = EventCategory::of_action(r.action);
-    if let Some(project) = r.project.filter(|_| !categories.is_empty()) {
-        let id: i64 = get(&row, "id")?;
-        let event = Event { categories, event_type: r.action, project, at };
-        webhooks::emit(tx, &event, || {
-            serde_json::json!({
-                "audit_id": id,
-                "action": r.action,
-                "actor": r.actor.0,
-                "resource_type": r.resource_type,
-                "resource_key": r.resource_key,
-                "project": r.project,
-                "environment": r.environment,
-                "comment": comment,
-                "before": parse_json(r.before.clone()),
-                "after": parse_json(r.after.clone()),
-            })
-        })
-        .await?;
-    }
-    Ok(())
-}
-
-fn parse_json(text: Option<String>) -> Option<Value> {
+pub(super) fn parse_json(text: Option<String>) -> Option<Value> {
     text.and_then(|t| serde_json::from_str(&t).ok())
 }
 

@@ -13,7 +13,7 @@ use sqlx::{Any, Transaction};
 use vexil_core::FlagConfig;
 use vexil_core::patch::Patch;
 
-use super::audit::{self, Record};
+use super::audit::Record;
 use super::flags::{Audited, Target, Via, derive_patched};
 use super::{Actor, Backend, Error, Result, Store, Timestamp, environments, from_json_text, get, json_text};
 
@@ -369,12 +369,12 @@ impl Store {
         .bind(caller.person)
         .bind(scheduled_at.map(|t| t.0))
         .bind(now)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await?;
         let id: i64 = get(&row, "id")?;
         let cr = fetch_locked(&mut tx, self.backend, project_id, id).await?;
         audit_request(&mut tx, caller.actor, "change_request.create", project, &cr, None, None).await?;
-        self.commit(tx, Vec::new()).await?;
+        tx.commit().await?;
         Ok(cr)
     }
 
@@ -459,7 +459,7 @@ impl Store {
         .bind(&caller.actor.0)
         .bind(body)
         .bind(Timestamp::now().0)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         let after = fetch_locked(&mut tx, self.backend, project_id, id).await?;
         audit_request(
@@ -472,7 +472,7 @@ impl Store {
             Some(body),
         )
         .await?;
-        self.commit(tx, Vec::new()).await?;
+        tx.commit().await?;
         Ok(after)
     }
 
@@ -503,7 +503,7 @@ impl Store {
         )
         .bind(cr.id)
         .bind(caller.person)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut **tx)
         .await?;
         if already.is_some() {
             return Err(Error::conflict(format!("you have already approved change request {}", cr.id)));
@@ -514,12 +514,11 @@ impl Store {
             .bind(caller.person)
             .bind(&caller.actor.0)
             .bind(now)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         let approved = fetch_locked(&mut tx, self.backend, project_id, id).await?;
         audit_request(&mut tx, caller.actor, "change_request.approve", project, &approved, Some(&cr), None)
             .await?;
-        let mut committed = Vec::new();
         if approved.approvals.len() as i64 >= approved.required_approvals {
             let approvers =
                 approved.approvals.iter().map(|a| a.actor.as_str()).collect::<Vec<_>>().join(", ");
@@ -548,7 +547,7 @@ impl Store {
                 )
                 .await?;
                 super::scheduled::audit_created(&mut tx, caller.actor, project, sc).await?;
-                self.commit(tx, Vec::new()).await?;
+                tx.commit().await?;
                 self.wake_scheduler();
                 return Ok(done);
             }
@@ -565,15 +564,12 @@ impl Store {
                 })
                 .await;
             let (state, reason, version, action) = match result {
-                Ok((record, c)) => {
-                    committed.extend(c);
-                    (
-                        ChangeRequestState::Applied,
-                        None,
-                        Some(record.config.version as i64),
-                        "change_request.apply",
-                    )
-                }
+                Ok((record, _changed)) => (
+                    ChangeRequestState::Applied,
+                    None,
+                    Some(record.config.version as i64),
+                    "change_request.apply",
+                ),
                 Err(e) if is_stale_change(&e) => {
                     (ChangeRequestState::Conflicted, Some(reason_of(&e)), None, "change_request.conflict")
                 }
@@ -583,10 +579,10 @@ impl Store {
             let done = fetch_locked(&mut tx, self.backend, project_id, id).await?;
             audit_request(&mut tx, caller.actor, action, project, &done, Some(&approved), reason.as_deref())
                 .await?;
-            self.commit(tx, committed).await?;
+            tx.commit().await?;
             return Ok(done);
         }
-        self.commit(tx, committed).await?;
+        tx.commit().await?;
         Ok(approved)
     }
 
@@ -641,7 +637,7 @@ impl Store {
         set_state(&mut tx, &cr, state, reason, None, None).await?;
         let after = fetch_locked(&mut tx, self.backend, project_id, id).await?;
         audit_request(&mut tx, caller.actor, action, project, &after, Some(&cr), reason).await?;
-        self.commit(tx, Vec::new()).await?;
+        tx.commit().await?;
         Ok(after)
     }
 
@@ -665,7 +661,7 @@ impl Store {
 }
 
 async fn audit_request(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut super::pipeline::Write,
     actor: &Actor,
     action: &str,
     project: &str,
@@ -673,8 +669,7 @@ async fn audit_request(
     before: Option<&ChangeRequest>,
     comment: Option<&str>,
 ) -> Result<()> {
-    audit::insert_with_comment(
-        tx,
+    tx.audit_with_comment(
         Record {
             actor,
             action,

@@ -1,9 +1,9 @@
 //! The change feed: one row per change an environment's SDKs must hear about, written in
 //! the transaction of the change, and the environment version bump that orders them.
+//! Rows are written only by the write pipeline (`pipeline::Write::record_change`); this
+//! module reads them.
 
-use sqlx::{Any, Transaction};
-
-use super::{Backend, Result, Store, Timestamp, get};
+use super::{Result, Store, Timestamp, get};
 
 /// What changed: the wire protocol's change kinds, stored by their event names.
 pub use vexil_core::wire::ChangeKind;
@@ -36,79 +36,6 @@ pub struct Committed {
 
 /// The PostgreSQL channel that carries `environment_id:version` wake-ups.
 pub const NOTIFY_CHANNEL: &str = "vexil_changes";
-
-/// Bumps the environment's version and records the change under it. On PostgreSQL a
-/// notification is queued too; PostgreSQL delivers it only if the transaction commits.
-pub(super) async fn record(
-    tx: &mut Transaction<'static, Any>,
-    backend: Backend,
-    environment_id: i64,
-    kind: ChangeKind,
-    key: &str,
-    payload: Option<String>,
-) -> Result<Committed> {
-    let row = sqlx::query(
-        "update environment set snapshot_version = snapshot_version + 1 where id = $1 returning snapshot_version",
-    )
-    .bind(environment_id)
-    .fetch_one(&mut **tx)
-    .await?;
-    let version: i64 = get(&row, "snapshot_version")?;
-    sqlx::query(
-        "insert into change (environment_id, version, kind, object_key, payload, created_at) values ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(environment_id)
-    .bind(version)
-    .bind(kind.event_name())
-    .bind(key)
-    .bind(payload)
-    .bind(Timestamp::now().0)
-    .execute(&mut **tx)
-    .await?;
-    if backend == Backend::Postgres {
-        sqlx::query("select pg_notify($1, $2)")
-            .bind(NOTIFY_CHANNEL)
-            .bind(format!("{environment_id}:{version}"))
-            .execute(&mut **tx)
-            .await?;
-    }
-    Ok(Committed { environment_id, version })
-}
-
-/// Records the same change in every environment of a project (segments and flag
-/// deletions concern them all), returning what to announce after commit.
-pub(super) async fn record_everywhere(
-    tx: &mut Transaction<'static, Any>,
-    backend: Backend,
-    project_id: i64,
-    kind: ChangeKind,
-    key: &str,
-    payload: Option<String>,
-) -> Result<Vec<Committed>> {
-    let mut committed = Vec::new();
-    for env in super::environments::all_of_project(tx, project_id).await? {
-        committed.push(record(tx, backend, env.id, kind, key, payload.clone()).await?);
-    }
-    Ok(committed)
-}
-
-/// Announces that an environment is going away (deleted with its project, or alone) so
-/// that hubs on every replica close its streams. Delivered only if the transaction
-/// commits.
-pub(super) async fn announce_removal(
-    tx: &mut Transaction<'static, Any>,
-    backend: Backend,
-    environment_id: i64,
-) -> Result<Committed> {
-    if backend == Backend::Postgres {
-        sqlx::query("select pg_notify($1, $2)")
-            .bind(NOTIFY_CHANNEL)
-            .bind(format!("{environment_id}:0"))
-            .execute(&mut **tx)
-            .await?;
-    }
-    Ok(Committed { environment_id, version: 0 })
-}
 
 impl Store {
     /// Changes of an environment after `after_version`, oldest first, at most `limit`.

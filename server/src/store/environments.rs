@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Transaction};
 
-use super::audit::{self, Record};
+use super::audit::Record;
 use super::{Actor, Error, Result, Store, Timestamp, from_bool, get, json_text, to_bool};
 
 /// An environment.
@@ -223,21 +223,18 @@ impl Store {
         let mut tx = self.begin().await?;
         let project_id = super::lock_project(&mut tx, project).await?;
         let env = insert(&mut tx, project_id, &new).await?;
-        audit::insert(
-            &mut tx,
-            Record {
-                actor,
-                action: "environment.create",
-                resource_type: "environment",
-                resource_key: format!("{project}/{}", env.key),
-                project: Some(project),
-                environment: Some(&env.key),
-                before: None,
-                after: Some(json_text(&env)?),
-            },
-        )
+        tx.audit(Record {
+            actor,
+            action: "environment.create",
+            resource_type: "environment",
+            resource_key: format!("{project}/{}", env.key),
+            project: Some(project),
+            environment: Some(&env.key),
+            before: None,
+            after: Some(json_text(&env)?),
+        })
         .await?;
-        self.commit(tx, Vec::new()).await?;
+        tx.commit().await?;
         Ok(env)
     }
 
@@ -271,7 +268,7 @@ impl Store {
                         .bind(i as i64)
                         .bind(now)
                         .bind(e.id)
-                        .execute(&mut *tx)
+                        .execute(&mut **tx)
                         .await?;
                 }
             }
@@ -286,24 +283,21 @@ impl Store {
         .bind(now)
         .bind(before.id)
         .bind(patch.required_approvals.unwrap_or(before.required_approvals))
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await?;
         let after = from_row(&row)?;
-        audit::insert(
-            &mut tx,
-            Record {
-                actor,
-                action: "environment.update",
-                resource_type: "environment",
-                resource_key: format!("{project}/{key}"),
-                project: Some(project),
-                environment: Some(key),
-                before: Some(json_text(&before)?),
-                after: Some(json_text(&after)?),
-            },
-        )
+        tx.audit(Record {
+            actor,
+            action: "environment.update",
+            resource_type: "environment",
+            resource_key: format!("{project}/{key}"),
+            project: Some(project),
+            environment: Some(key),
+            before: Some(json_text(&before)?),
+            after: Some(json_text(&after)?),
+        })
         .await?;
-        self.commit(tx, Vec::new()).await?;
+        tx.commit().await?;
         Ok(after)
     }
 
@@ -319,29 +313,26 @@ impl Store {
         let project_id = super::lock_project(&mut tx, project).await?;
         let before = fetch(&mut tx, project_id, key).await?;
         super::check_version(expected_version, before.version)?;
-        let removed = super::changes::announce_removal(&mut tx, self.backend, before.id).await?;
-        sqlx::query("delete from environment where id = $1").bind(before.id).execute(&mut *tx).await?;
+        tx.announce_removal(before.id).await?;
+        sqlx::query("delete from environment where id = $1").bind(before.id).execute(&mut **tx).await?;
         // Close the gap in the display order.
         sqlx::query("update environment set position = position - 1 where project_id = $1 and position > $2")
             .bind(project_id)
             .bind(before.position)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
-        audit::insert(
-            &mut tx,
-            Record {
-                actor,
-                action: "environment.delete",
-                resource_type: "environment",
-                resource_key: format!("{project}/{key}"),
-                project: Some(project),
-                environment: Some(key),
-                before: Some(json_text(&before)?),
-                after: None,
-            },
-        )
+        tx.audit(Record {
+            actor,
+            action: "environment.delete",
+            resource_type: "environment",
+            resource_key: format!("{project}/{key}"),
+            project: Some(project),
+            environment: Some(key),
+            before: Some(json_text(&before)?),
+            after: None,
+        })
         .await?;
-        self.commit(tx, vec![removed]).await?;
+        tx.commit().await?;
         Ok(before.id)
     }
 }

@@ -13,9 +13,10 @@ use vexil_core::rollout::{LayoutMode, plan_config};
 use vexil_core::validate::{References, prerequisite_graph_problems, validate_config, validate_flag};
 use vexil_core::{Flag, FlagConfig, FlagKind, Lifecycle, Rule, Serve, SnapshotFlag, Variant};
 
-use super::audit::{self, Record, escape_like};
-use super::changes::{self, ChangeKind};
+use super::audit::{Record, escape_like};
+use super::changes::ChangeKind;
 use super::environments;
+use super::pipeline::Write;
 use super::servable::{self, Adding, Exclude};
 use super::{
     Actor, Error, Page, Result, Store, Timestamp, from_bool, from_json_text, get, json_text, to_bool,
@@ -680,7 +681,7 @@ impl Store {
         .bind(&flag.salt)
         .bind(from_bool(flag.client_visible))
         .bind(now)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await?;
         let flag_id: i64 = get(&row, "id")?;
         write_tags(&mut tx, flag_id, &flag.tags).await?;
@@ -689,31 +690,21 @@ impl Store {
             insert_config(&mut tx, flag_id, env.id, &config).await?;
         }
         let payload = Some(snapshot_text(&flag, &config)?);
-        let committed = changes::record_everywhere(
-            &mut tx,
-            self.backend,
-            project_id,
-            ChangeKind::Flag,
-            &flag.key,
-            payload,
-        )
-        .await?;
+        tx.record_everywhere(project_id, ChangeKind::Flag, &flag.key, payload).await?;
+        tx.servable_by_construction("a new flag serves its default configuration, which refers to nothing");
         let record = fetch(&mut tx, project_id, &flag.key, self.stale_after_ms).await?;
-        audit::insert(
-            &mut tx,
-            Record {
-                actor,
-                action: "flag.create",
-                resource_type: "flag",
-                resource_key: format!("{project}/{}", flag.key),
-                project: Some(project),
-                environment: None,
-                before: None,
-                after: Some(audit_json(&record)?),
-            },
-        )
+        tx.audit(Record {
+            actor,
+            action: "flag.create",
+            resource_type: "flag",
+            resource_key: format!("{project}/{}", flag.key),
+            project: Some(project),
+            environment: None,
+            before: None,
+            after: Some(audit_json(&record)?),
+        })
         .await?;
-        self.commit(tx, committed).await?;
+        tx.commit().await?;
         Ok(record)
     }
 
@@ -793,45 +784,38 @@ impl Store {
         .bind(from_bool(flag.client_visible))
         .bind(Timestamp::now().0)
         .bind(before.id)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await?;
         write_tags(&mut tx, before.id, &flag.tags).await?;
-        if variants_changed {
-            servable::check(&mut tx, project_id).await?;
-        }
-        let mut committed = Vec::new();
         if (variants_changed || visibility_changed) && !before.archived {
             for c in configs.iter().filter(|c| c.flag == key) {
-                committed.push(
-                    changes::record(
-                        &mut tx,
-                        self.backend,
-                        c.environment_id,
-                        ChangeKind::Flag,
-                        key,
-                        Some(snapshot_text(&flag, &c.config)?),
-                    )
-                    .await?,
-                );
+                tx.record_change(
+                    c.environment_id,
+                    ChangeKind::Flag,
+                    key,
+                    Some(snapshot_text(&flag, &c.config)?),
+                )
+                .await?;
             }
+        }
+        if variants_changed {
+            // Also when archived: an archived flag must stay restorable.
+            tx.check_servable().await?;
         }
         let mut after = from_row(&row)?;
         complete(&mut tx, std::slice::from_mut(&mut after), self.stale_after_ms).await?;
-        audit::insert(
-            &mut tx,
-            Record {
-                actor,
-                action: "flag.update",
-                resource_type: "flag",
-                resource_key: format!("{project}/{key}"),
-                project: Some(project),
-                environment: None,
-                before: Some(audit_json(&before)?),
-                after: Some(audit_json(&after)?),
-            },
-        )
+        tx.audit(Record {
+            actor,
+            action: "flag.update",
+            resource_type: "flag",
+            resource_key: format!("{project}/{key}"),
+            project: Some(project),
+            environment: None,
+            before: Some(audit_json(&before)?),
+            after: Some(audit_json(&after)?),
+        })
         .await?;
-        self.commit(tx, committed).await?;
+        tx.commit().await?;
         Ok(after)
     }
 
@@ -869,45 +853,41 @@ impl Store {
             .bind(archived.then_some(now))
             .bind(now)
             .bind(before.id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
-        servable::check(&mut tx, project_id).await?;
-        let mut committed = Vec::new();
         let rows = sqlx::query(
             "select c.environment_id, c.config, c.version from flag_config c where c.flag_id = $1",
         )
         .bind(before.id)
-        .fetch_all(&mut *tx)
+        .fetch_all(&mut **tx)
         .await?;
         for row in &rows {
             let env_id: i64 = get(row, "environment_id")?;
-            let c = if archived {
-                changes::record(&mut tx, self.backend, env_id, ChangeKind::FlagDeleted, key, None).await?
+            if archived {
+                tx.record_change(env_id, ChangeKind::FlagDeleted, key, None).await?;
             } else {
                 let mut config: FlagConfig =
                     from_json_text(&get::<String>(row, "config")?, "flag configuration")?;
                 config.version = get::<i64>(row, "version")? as u64;
                 let payload = snapshot_text(&before.flag, &config)?;
-                changes::record(&mut tx, self.backend, env_id, ChangeKind::Flag, key, Some(payload)).await?
-            };
-            committed.push(c);
+                tx.record_change(env_id, ChangeKind::Flag, key, Some(payload)).await?;
+            }
         }
+        // The pipeline's commit checks the invariant over the project (this flag's
+        // configurations against what is active now).
         let after = fetch(&mut tx, project_id, key, self.stale_after_ms).await?;
-        audit::insert(
-            &mut tx,
-            Record {
-                actor,
-                action: if archived { "flag.archive" } else { "flag.restore" },
-                resource_type: "flag",
-                resource_key: format!("{project}/{key}"),
-                project: Some(project),
-                environment: None,
-                before: Some(audit_json(&before)?),
-                after: Some(audit_json(&after)?),
-            },
-        )
+        tx.audit(Record {
+            actor,
+            action: if archived { "flag.archive" } else { "flag.restore" },
+            resource_type: "flag",
+            resource_key: format!("{project}/{key}"),
+            project: Some(project),
+            environment: None,
+            before: Some(audit_json(&before)?),
+            after: Some(audit_json(&after)?),
+        })
         .await?;
-        self.commit(tx, committed).await?;
+        tx.commit().await?;
         Ok(after)
     }
 
@@ -925,14 +905,11 @@ impl Store {
         super::check_version(expected_version, before.version)?;
         // Archived flags count: a flag that requires this one could never be restored.
         ensure_not_a_prerequisite(&all_configs(&mut tx, project_id).await?, key)?;
-        let committed = if before.archived {
-            Vec::new()
-        } else {
-            changes::record_everywhere(&mut tx, self.backend, project_id, ChangeKind::FlagDeleted, key, None)
-                .await?
-        };
-        sqlx::query("delete from flag where id = $1").bind(before.id).execute(&mut *tx).await?;
-        servable::check(&mut tx, project_id).await?;
+        if !before.archived {
+            tx.record_everywhere(project_id, ChangeKind::FlagDeleted, key, None).await?;
+        }
+        sqlx::query("delete from flag where id = $1").bind(before.id).execute(&mut **tx).await?;
+        tx.check_servable().await?;
         // Usage is kept by flag key: a new flag with the same key starts without history.
         for table in ["flag_last_seen", "flag_application", "usage_minute", "usage_hour", "metric_minute"] {
             sqlx::query(&format!(
@@ -940,24 +917,21 @@ impl Store {
             ))
             .bind(key)
             .bind(project_id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         }
-        audit::insert(
-            &mut tx,
-            Record {
-                actor,
-                action: "flag.delete",
-                resource_type: "flag",
-                resource_key: format!("{project}/{key}"),
-                project: Some(project),
-                environment: None,
-                before: Some(audit_json(&before)?),
-                after: None,
-            },
-        )
+        tx.audit(Record {
+            actor,
+            action: "flag.delete",
+            resource_type: "flag",
+            resource_key: format!("{project}/{key}"),
+            project: Some(project),
+            environment: None,
+            before: Some(audit_json(&before)?),
+            after: None,
+        })
         .await?;
-        self.commit(tx, committed).await
+        tx.commit().await
     }
 
     /// A flag's configuration in one environment.
@@ -1191,8 +1165,8 @@ impl Store {
         let mut tx = self.begin().await?;
         let project_id = super::lock_project(&mut tx, project).await?;
         let target = Target { project, project_id, flag: flag_key, env: env_key };
-        let (after, committed) = self.write_config_in(&mut tx, actor, &target, audited, derive).await?;
-        self.commit(tx, committed.into_iter().collect()).await?;
+        let (after, _changed) = self.write_config_in(&mut tx, actor, &target, audited, derive).await?;
+        tx.commit().await?;
         Ok(after)
     }
 
@@ -1200,16 +1174,16 @@ impl Store {
     /// for writes that commit with more (a change request's or a scheduled change's own
     /// state). Errors before the configuration's `update` leave the transaction clean
     /// (no statement of it failed), so the caller may record the failure and commit.
-    /// Returns the record and the feed entry to announce after the commit (`None`: the
-    /// derivation changed nothing).
+    /// Returns the record and whether it changed (`false`: the derivation changed
+    /// nothing); the change is announced when the caller commits `tx`.
     pub(super) async fn write_config_in(
         &self,
-        tx: &mut Transaction<'static, Any>,
+        tx: &mut Write,
         actor: &Actor,
         target: &Target<'_>,
         audited: Audited<'_>,
         derive: impl FnOnce(&FlagConfig) -> Result<Option<FlagConfig>>,
-    ) -> Result<(FlagConfigRecord, Option<changes::Committed>)> {
+    ) -> Result<(FlagConfigRecord, bool)> {
         let Target { project, project_id, flag: flag_key, env: env_key } = *target;
         let flag = fetch(tx, project_id, flag_key, self.stale_after_ms).await?;
         let env = environments::fetch(tx, project_id, env_key).await?;
@@ -1224,7 +1198,7 @@ impl Store {
         )
         .bind(flag.id)
         .bind(env.id)
-        .fetch_one(&mut **tx)
+        .fetch_one(&mut ***tx)
         .await?;
         let before = config_record(&row, flag_key, env_key)?;
         if flag.archived {
@@ -1233,7 +1207,7 @@ impl Store {
             )));
         }
         let Some(mut config) = derive(&before.config)? else {
-            return Ok((before, None));
+            return Ok((before, false));
         };
         let refs = ProjectRefs::load(tx, project_id).await?;
         validate_config(flag_key, &flag.flag.variants, &config, &refs.references())?;
@@ -1264,26 +1238,21 @@ impl Store {
         .bind(flag.id)
         .bind(env.id)
         .bind(regex_bytes as i64)
-        .fetch_one(&mut **tx)
+        .fetch_one(&mut ***tx)
         .await?;
         config.version = get::<i64>(&row, "version")? as u64;
-        let committed = changes::record(
-            tx,
-            self.backend,
-            env.id,
-            ChangeKind::Flag,
-            flag_key,
-            Some(snapshot_text(&flag.flag, &config)?),
-        )
-        .await?;
+        tx.record_change(env.id, ChangeKind::Flag, flag_key, Some(snapshot_text(&flag.flag, &config)?))
+            .await?;
+        // Validated above against the project's references, this environment's
+        // prerequisite graph and regex budget: all a configuration can break.
+        tx.validated_config();
         let after = FlagConfigRecord {
             flag: flag_key.to_owned(),
             environment: env_key.to_owned(),
             config,
             updated_at: Timestamp(now),
         };
-        audit::insert_with_comment(
-            tx,
+        tx.audit_with_comment(
             Record {
                 actor,
                 action: audited.action,
@@ -1297,7 +1266,7 @@ impl Store {
             audited.comment,
         )
         .await?;
-        Ok((after, Some(committed)))
+        Ok((after, true))
     }
 }
 

@@ -9,7 +9,7 @@
 //! the fingerprint of the database copy (see [`Store::detect_restore`]) differs from the
 //! one recorded with the epoch.
 
-use super::audit::{self, Record};
+use super::audit::Record;
 use super::{Actor, Backend, Result, Store, get};
 
 /// Setting holding the epoch.
@@ -33,20 +33,15 @@ impl Store {
     pub async fn renew_history(&self, actor: &Actor, why: &str) -> Result<String> {
         let mut tx = self.begin().await?;
         let epoch = self.renew_in(&mut tx, actor, why).await?;
-        self.commit(tx, Vec::new()).await?;
+        tx.commit().await?;
         Ok(epoch)
     }
 
-    async fn renew_in(
-        &self,
-        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-        actor: &Actor,
-        why: &str,
-    ) -> Result<String> {
+    async fn renew_in(&self, tx: &mut super::pipeline::Write, actor: &Actor, why: &str) -> Result<String> {
         let epoch = new_epoch();
         let before = sqlx::query("select value from setting where key = $1")
             .bind(EPOCH)
-            .fetch_optional(&mut **tx)
+            .fetch_optional(&mut ***tx)
             .await?
             .map(|r| get::<String>(&r, "value"))
             .transpose()?;
@@ -55,21 +50,18 @@ impl Store {
         )
         .bind(EPOCH)
         .bind(&epoch)
-        .execute(&mut **tx)
+        .execute(&mut ***tx)
         .await?;
-        audit::insert(
-            tx,
-            Record {
-                actor,
-                action: "history.renew",
-                resource_type: "history",
-                resource_key: epoch.clone(),
-                project: None,
-                environment: None,
-                before: before.map(|e| serde_json::json!({ "epoch": e }).to_string()),
-                after: Some(serde_json::json!({ "epoch": epoch, "why": why }).to_string()),
-            },
-        )
+        tx.audit(Record {
+            actor,
+            action: "history.renew",
+            resource_type: "history",
+            resource_key: epoch.clone(),
+            project: None,
+            environment: None,
+            before: before.map(|e| serde_json::json!({ "epoch": e }).to_string()),
+            after: Some(serde_json::json!({ "epoch": epoch, "why": why }).to_string()),
+        })
         .await?;
         Ok(epoch)
     }
@@ -119,7 +111,7 @@ impl Store {
         let lock = if self.backend == Backend::Postgres { " for update" } else { "" };
         let recorded = sqlx::query(&format!("select value from setting where key = $1{lock}"))
             .bind(FINGERPRINT)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut **tx)
             .await?
             .map(|r| get::<String>(&r, "value"))
             .transpose()?;
@@ -138,9 +130,9 @@ impl Store {
         )
         .bind(FINGERPRINT)
         .bind(&fingerprint)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
-        self.commit(tx, Vec::new()).await?;
+        tx.commit().await?;
         Ok(renewed)
     }
 }

@@ -5,7 +5,8 @@
 //! `docs/decisions/0002-one-store-two-databases.md`.
 //!
 //! Every write runs in one transaction with its audit entry, its change-feed rows and
-//! the environment version bumps; callers never see a half-applied change.
+//! the environment version bumps; callers never see a half-applied change. The
+//! sequence (lock, check, feed, audit, commit, announce) is owned by [`pipeline`].
 
 mod audit;
 mod change_requests;
@@ -15,6 +16,7 @@ mod error;
 mod flags;
 mod history;
 mod login_attempts;
+mod pipeline;
 mod projects;
 mod scheduled;
 mod sdk_keys;
@@ -291,32 +293,9 @@ impl Store {
         (self.pool.size(), self.pool.num_idle())
     }
 
-    /// Begins a write transaction. On SQLite it takes the write lock at once (`begin
-    /// immediate`): a deferred transaction that reads and then writes cannot wait for
-    /// another writer (SQLite answers "database is locked" at once, since its snapshot is
-    /// stale), while one that starts with the lock waits up to the busy timeout. On
-    /// PostgreSQL, writes lock the rows they read (`lock_project`, `for update`).
-    async fn begin(&self) -> Result<Transaction<'static, Any>> {
-        Ok(match self.backend {
-            Backend::Sqlite => self.pool.begin_with("begin immediate").await?,
-            Backend::Postgres => self.pool.begin().await?,
-        })
-    }
-
     /// Begins a transaction that only reads (a consistent view, no write lock).
     async fn begin_read(&self) -> Result<Transaction<'static, Any>> {
         Ok(self.pool.begin().await?)
-    }
-
-    /// Commits and tells subscribers which environments changed.
-    async fn commit(&self, tx: Transaction<'static, Any>, committed: Vec<Committed>) -> Result<()> {
-        tx.commit().await?;
-        for c in committed {
-            // No subscriber is fine: nothing to tell.
-            let _ = self.committed.send(c);
-        }
-        self.writes.send_modify(|n| *n += 1);
-        Ok(())
     }
 }
 
@@ -357,19 +336,9 @@ where
     row.try_get(column).map_err(Error::from)
 }
 
-/// Locks a project for writing and returns its id. Every write to a project's flags,
-/// segments or environments starts here, so that writes to one project are serialised
-/// (a row lock on PostgreSQL; SQLite's write lock is taken by this first write) and
-/// validation inside the transaction sees a stable state.
-async fn lock_project(tx: &mut Transaction<'static, Any>, project: &str) -> Result<i64> {
-    let row = sqlx::query("update project set version = version where key = $1 returning id")
-        .bind(project)
-        .fetch_optional(&mut **tx)
-        .await?;
-    match row {
-        Some(row) => get(&row, "id"),
-        None => Err(Error::NotFound(format!("project {project:?}"))),
-    }
+/// Locks a project for writing and returns its id: [`pipeline::Write::lock_project`].
+async fn lock_project(tx: &mut pipeline::Write, project: &str) -> Result<i64> {
+    tx.lock_project(project).await
 }
 
 /// A cursor-paginated list.

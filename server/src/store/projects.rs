@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 
-use super::audit::{self, Record};
+use super::audit::Record;
 use super::environments::{self, NewEnvironment};
 use super::{Actor, Error, Result, Store, Timestamp, get, json_text};
 
@@ -95,7 +95,7 @@ impl Store {
         .bind(&name)
         .bind(&new.description)
         .bind(now)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await?;
         let project_id: i64 = get(&row, "id")?;
         let project = from_row(&row)?;
@@ -108,21 +108,18 @@ impl Store {
             };
             environments::insert(&mut tx, project_id, &env).await?;
         }
-        audit::insert(
-            &mut tx,
-            Record {
-                actor,
-                action: "project.create",
-                resource_type: "project",
-                resource_key: project.key.clone(),
-                project: Some(&project.key),
-                environment: None,
-                before: None,
-                after: Some(json_text(&project)?),
-            },
-        )
+        tx.audit(Record {
+            actor,
+            action: "project.create",
+            resource_type: "project",
+            resource_key: project.key.clone(),
+            project: Some(&project.key),
+            environment: None,
+            before: None,
+            after: Some(json_text(&project)?),
+        })
         .await?;
-        self.commit(tx, Vec::new()).await?;
+        tx.commit().await?;
         Ok(project)
     }
 
@@ -158,7 +155,7 @@ impl Store {
         let before = from_row(
             &sqlx::query(&format!("select {COLUMNS} from project where key = $1"))
                 .bind(key)
-                .fetch_one(&mut *tx)
+                .fetch_one(&mut **tx)
                 .await?,
         )?;
         super::check_version(expected_version, before.version)?;
@@ -170,24 +167,21 @@ impl Store {
         .bind(patch.description.unwrap_or_else(|| before.description.clone()))
         .bind(Timestamp::now().0)
         .bind(key)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await?;
         let after = from_row(&row)?;
-        audit::insert(
-            &mut tx,
-            Record {
-                actor,
-                action: "project.update",
-                resource_type: "project",
-                resource_key: key.to_owned(),
-                project: Some(key),
-                environment: None,
-                before: Some(json_text(&before)?),
-                after: Some(json_text(&after)?),
-            },
-        )
+        tx.audit(Record {
+            actor,
+            action: "project.update",
+            resource_type: "project",
+            resource_key: key.to_owned(),
+            project: Some(key),
+            environment: None,
+            before: Some(json_text(&before)?),
+            after: Some(json_text(&after)?),
+        })
         .await?;
-        self.commit(tx, Vec::new()).await?;
+        tx.commit().await?;
         Ok(after)
     }
 
@@ -203,29 +197,25 @@ impl Store {
         let before = from_row(
             &sqlx::query(&format!("select {COLUMNS} from project where key = $1"))
                 .bind(key)
-                .fetch_one(&mut *tx)
+                .fetch_one(&mut **tx)
                 .await?,
         )?;
         super::check_version(expected_version, before.version)?;
-        let mut removed = Vec::new();
         for env in environments::all_of_project(&mut tx, project_id).await? {
-            removed.push(super::changes::announce_removal(&mut tx, self.backend, env.id).await?);
+            tx.announce_removal(env.id).await?;
         }
-        sqlx::query("delete from project where key = $1").bind(key).execute(&mut *tx).await?;
-        audit::insert(
-            &mut tx,
-            Record {
-                actor,
-                action: "project.delete",
-                resource_type: "project",
-                resource_key: key.to_owned(),
-                project: Some(key),
-                environment: None,
-                before: Some(json_text(&before)?),
-                after: None,
-            },
-        )
+        sqlx::query("delete from project where key = $1").bind(key).execute(&mut **tx).await?;
+        tx.audit(Record {
+            actor,
+            action: "project.delete",
+            resource_type: "project",
+            resource_key: key.to_owned(),
+            project: Some(key),
+            environment: None,
+            before: Some(json_text(&before)?),
+            after: None,
+        })
         .await?;
-        self.commit(tx, removed).await
+        tx.commit().await
     }
 }

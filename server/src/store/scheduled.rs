@@ -12,7 +12,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Transaction};
 use vexil_core::patch::Patch;
 
-use super::audit::{self, Record};
+use super::audit::Record;
 use super::change_requests::{is_stale_change, reason_of};
 use super::flags::{Audited, Target, Via, derive_patched};
 use super::{Actor, Error, Result, Store, Timestamp, environments, from_json_text, get, json_text};
@@ -207,7 +207,7 @@ pub(super) async fn insert(
 
 /// Audits the creation of scheduled change `id` as `scheduled_change.create`.
 pub(super) async fn audit_created(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut super::pipeline::Write,
     actor: &Actor,
     project: &str,
     id: i64,
@@ -215,7 +215,7 @@ pub(super) async fn audit_created(
     let project_id: i64 = get(
         &sqlx::query("select project_id from scheduled_change where id = $1")
             .bind(id)
-            .fetch_one(&mut **tx)
+            .fetch_one(&mut ***tx)
             .await?,
         "project_id",
     )?;
@@ -224,7 +224,7 @@ pub(super) async fn audit_created(
 }
 
 async fn audit_schedule(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut super::pipeline::Write,
     actor: &Actor,
     action: &str,
     project: &str,
@@ -232,8 +232,7 @@ async fn audit_schedule(
     before: Option<&ScheduledChange>,
     comment: Option<&str>,
 ) -> Result<()> {
-    audit::insert_with_comment(
-        tx,
+    tx.audit_with_comment(
         Record {
             actor,
             action,
@@ -274,7 +273,7 @@ impl Store {
                 .await?;
         let sc = fetch(&mut tx, project_id, id).await?;
         audit_schedule(&mut tx, actor, "scheduled_change.create", project, &sc, None, None).await?;
-        self.commit(tx, Vec::new()).await?;
+        tx.commit().await?;
         self.wake_scheduler();
         Ok(sc)
     }
@@ -351,12 +350,12 @@ impl Store {
         .bind(run_at.unwrap_or(before.run_at).0)
         .bind(Timestamp::now().0)
         .bind(id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         let after = fetch(&mut tx, project_id, id).await?;
         audit_schedule(&mut tx, actor, "scheduled_change.update", project, &after, Some(&before), None)
             .await?;
-        self.commit(tx, Vec::new()).await?;
+        tx.commit().await?;
         self.wake_scheduler();
         Ok(after)
     }
@@ -377,7 +376,7 @@ impl Store {
         )
         .bind(Timestamp::now().0)
         .bind(id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         if done.rows_affected() != 1 {
             return Err(Error::conflict(format!("scheduled change {id} is {}", before.state.as_str())));
@@ -385,7 +384,7 @@ impl Store {
         let after = fetch(&mut tx, project_id, id).await?;
         audit_schedule(&mut tx, actor, "scheduled_change.cancel", project, &after, Some(&before), None)
             .await?;
-        self.commit(tx, Vec::new()).await?;
+        tx.commit().await?;
         Ok(after)
     }
 
@@ -437,7 +436,7 @@ impl Store {
         )
         .bind(id)
         .bind(now)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut **tx)
         .await?;
         if claimed.is_none() {
             return Ok(false);
@@ -458,12 +457,12 @@ impl Store {
         let patch = before.patch.clone();
         let result =
             self.write_config_in(&mut tx, &actor, &target, audited, |c| derive_patched(c, &patch)).await;
-        let (state, reason, version, committed) = match result {
-            Ok((record, c)) => {
-                let version = c.is_some().then_some(record.config.version as i64);
-                (ScheduledState::Done, None, version, c)
+        let (state, reason, version) = match result {
+            Ok((record, changed)) => {
+                let version = changed.then_some(record.config.version as i64);
+                (ScheduledState::Done, None, version)
             }
-            Err(e) if is_stale_change(&e) => (ScheduledState::Failed, Some(reason_of(&e)), None, None),
+            Err(e) if is_stale_change(&e) => (ScheduledState::Failed, Some(reason_of(&e)), None),
             Err(e) => return Err(e),
         };
         sqlx::query(
@@ -477,13 +476,13 @@ impl Store {
         .bind(late_by)
         .bind(id)
         .bind(super::from_bool(late))
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         let after = fetch(&mut tx, project_id, id).await?;
         let action =
             if state == ScheduledState::Done { "scheduled_change.run" } else { "scheduled_change.fail" };
         audit_schedule(&mut tx, &actor, action, project, &after, Some(&before), reason.as_deref()).await?;
-        self.commit(tx, committed.into_iter().collect()).await?;
+        tx.commit().await?;
         if after.ran_late {
             tracing::warn!(
                 scheduled_change.id = id,

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 
-use super::audit::{self, Record};
+use super::audit::Record;
 use super::environments;
 use super::{Actor, Error, Result, Store, Timestamp, get, json_text};
 
@@ -153,28 +153,25 @@ impl Store {
         .bind(&actor.0)
         .bind(Timestamp::now().0)
         .bind(expires_at.map(|t| t.0))
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         let row = sqlx::query(&format!("select {COLUMNS} from {JOINS} where k.id = $1"))
             .bind(&id)
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut **tx)
             .await?;
         let key = from_row(&row)?;
-        audit::insert(
-            &mut tx,
-            Record {
-                actor,
-                action: "sdk_key.create",
-                resource_type: "sdk_key",
-                resource_key: format!("{project}/{env}/{id}"),
-                project: Some(project),
-                environment: Some(env),
-                before: None,
-                after: Some(json_text(&key)?),
-            },
-        )
+        tx.audit(Record {
+            actor,
+            action: "sdk_key.create",
+            resource_type: "sdk_key",
+            resource_key: format!("{project}/{env}/{id}"),
+            project: Some(project),
+            environment: Some(env),
+            before: None,
+            after: Some(json_text(&key)?),
+        })
         .await?;
-        self.commit(tx, Vec::new()).await?;
+        tx.commit().await?;
         Ok(key)
     }
 
@@ -200,7 +197,7 @@ impl Store {
         .bind(project)
         .bind(env)
         .bind(id)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut **tx)
         .await?
         .ok_or_else(|| Error::NotFound(format!("SDK key {id:?}")))?;
         let before = from_row(&row)?;
@@ -211,24 +208,21 @@ impl Store {
         sqlx::query("update sdk_key set revoked_at = $1 where id = $2")
             .bind(now.0)
             .bind(id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         let after = SdkKey { revoked_at: Some(now), ..before.clone() };
-        audit::insert(
-            &mut tx,
-            Record {
-                actor,
-                action: "sdk_key.revoke",
-                resource_type: "sdk_key",
-                resource_key: format!("{project}/{env}/{id}"),
-                project: Some(project),
-                environment: Some(env),
-                before: Some(json_text(&before)?),
-                after: Some(json_text(&after)?),
-            },
-        )
+        tx.audit(Record {
+            actor,
+            action: "sdk_key.revoke",
+            resource_type: "sdk_key",
+            resource_key: format!("{project}/{env}/{id}"),
+            project: Some(project),
+            environment: Some(env),
+            before: Some(json_text(&before)?),
+            after: Some(json_text(&after)?),
+        })
         .await?;
-        self.commit(tx, Vec::new()).await?;
+        tx.commit().await?;
         Ok(after)
     }
 

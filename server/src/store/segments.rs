@@ -5,8 +5,8 @@ use sqlx::any::AnyRow;
 use vexil_core::validate::{regex_bytes_of_segment, validate_segment};
 use vexil_core::{Op, Segment, SegmentRule};
 
-use super::audit::{self, Record};
-use super::changes::{self, ChangeKind};
+use super::audit::Record;
+use super::changes::ChangeKind;
 use super::flags::all_configs;
 use super::servable::{self, Adding, Exclude};
 use super::{Actor, Error, Result, Store, Timestamp, from_json_text, get, json_text};
@@ -196,7 +196,7 @@ impl Store {
                 .bind(&definition)
                 .bind(now)
                 .bind(regex_bytes as i64)
-                .fetch_one(&mut *tx)
+                .fetch_one(&mut **tx)
                 .await?;
                 (None, row)
             }
@@ -206,7 +206,7 @@ impl Store {
                 ))
                 .bind(project_id)
                 .bind(&segment.key)
-                .fetch_optional(&mut *tx)
+                .fetch_optional(&mut **tx)
                 .await?
                 .ok_or_else(|| Error::NotFound(format!("segment {:?}", segment.key)))?;
                 let before = from_row(&current)?;
@@ -223,7 +223,7 @@ impl Store {
                 .bind(project_id)
                 .bind(&segment.key)
                 .bind(regex_bytes as i64)
-                .fetch_one(&mut *tx)
+                .fetch_one(&mut **tx)
                 .await?;
                 (Some(before), row)
             }
@@ -235,30 +235,19 @@ impl Store {
             updated_at: Timestamp(now),
         };
         let payload = Some(json_text(&record.segment)?);
-        let committed = changes::record_everywhere(
-            &mut tx,
-            self.backend,
-            project_id,
-            ChangeKind::Segment,
-            &record.segment.key,
-            payload,
-        )
+        tx.record_everywhere(project_id, ChangeKind::Segment, &record.segment.key, payload).await?;
+        tx.audit(Record {
+            actor,
+            action: if before.is_some() { "segment.update" } else { "segment.create" },
+            resource_type: "segment",
+            resource_key: format!("{project}/{}", record.segment.key),
+            project: Some(project),
+            environment: None,
+            before: before.as_ref().map(json_text).transpose()?,
+            after: Some(json_text(&record)?),
+        })
         .await?;
-        audit::insert(
-            &mut tx,
-            Record {
-                actor,
-                action: if before.is_some() { "segment.update" } else { "segment.create" },
-                resource_type: "segment",
-                resource_key: format!("{project}/{}", record.segment.key),
-                project: Some(project),
-                environment: None,
-                before: before.as_ref().map(json_text).transpose()?,
-                after: Some(json_text(&record)?),
-            },
-        )
-        .await?;
-        self.commit(tx, committed).await?;
+        tx.commit().await?;
         Ok(record)
     }
 
@@ -276,7 +265,7 @@ impl Store {
             sqlx::query(&format!("select {COLUMNS} from segment s where s.project_id = $1 and s.key = $2"))
                 .bind(project_id)
                 .bind(key)
-                .fetch_optional(&mut *tx)
+                .fetch_optional(&mut **tx)
                 .await?
                 .ok_or_else(|| Error::NotFound(format!("segment {key:?}")))?;
         let before = from_row(&row)?;
@@ -306,32 +295,20 @@ impl Store {
         sqlx::query("delete from segment where project_id = $1 and key = $2")
             .bind(project_id)
             .bind(key)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
-        servable::check(&mut tx, project_id).await?;
-        let committed = changes::record_everywhere(
-            &mut tx,
-            self.backend,
-            project_id,
-            ChangeKind::SegmentDeleted,
-            key,
-            None,
-        )
+        tx.record_everywhere(project_id, ChangeKind::SegmentDeleted, key, None).await?;
+        tx.audit(Record {
+            actor,
+            action: "segment.delete",
+            resource_type: "segment",
+            resource_key: format!("{project}/{key}"),
+            project: Some(project),
+            environment: None,
+            before: Some(json_text(&before)?),
+            after: None,
+        })
         .await?;
-        audit::insert(
-            &mut tx,
-            Record {
-                actor,
-                action: "segment.delete",
-                resource_type: "segment",
-                resource_key: format!("{project}/{key}"),
-                project: Some(project),
-                environment: None,
-                before: Some(json_text(&before)?),
-                after: None,
-            },
-        )
-        .await?;
-        self.commit(tx, committed).await
+        tx.commit().await
     }
 }

@@ -366,14 +366,14 @@ impl super::Store {
                 .bind(bytes)
                 .bind(flag)
                 .bind(env)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?;
         }
         for (id, bytes) in &segments {
             sqlx::query("update segment set regex_bytes = $1 where id = $2")
                 .bind(bytes)
                 .bind(id)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?;
         }
         tx.commit().await?;

@@ -1,7 +1,7 @@
 //! Single sign-on's records: logins in flight (each `state` consumed once), one-time
 //! hand-offs of a finished login to the dashboard, and the provider identities of users.
 
-use super::audit::{self, Record};
+use super::audit::Record;
 use super::users::{COLUMNS, from_row, insert_user};
 use super::{Actor, Result, Store, Timestamp, get, json_text};
 use crate::store::{NewUser, User};
@@ -26,7 +26,7 @@ impl Store {
     pub async fn insert_sso_login(&self, login: &SsoLogin) -> Result<()> {
         let now = Timestamp::now().0;
         let mut tx = self.begin().await?;
-        sqlx::query("delete from sso_login where expires_at < $1").bind(now).execute(&mut *tx).await?;
+        sqlx::query("delete from sso_login where expires_at < $1").bind(now).execute(&mut **tx).await?;
         sqlx::query(
             "insert into sso_login (state, nonce, pkce_verifier, next_path, created_at, expires_at)
              values ($1, $2, $3, $4, $5, $6)",
@@ -37,7 +37,7 @@ impl Store {
         .bind(&login.next_path)
         .bind(now)
         .bind(login.expires_at.0)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         tx.commit().await?;
         Ok(())
@@ -75,13 +75,13 @@ impl Store {
         let mut tx = self.begin().await?;
         sqlx::query("delete from sso_handoff where expires_at < $1")
             .bind(Timestamp::now().0)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         sqlx::query("insert into sso_handoff (code_hash, user_id, expires_at) values ($1, $2, $3)")
             .bind(code_hash)
             .bind(user_id)
             .bind(expires_at.0)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         tx.commit().await?;
         Ok(())
@@ -142,7 +142,7 @@ impl Store {
         let new = NewUser { password_hash: String::new(), ..new };
         let user = insert_user(&mut tx, actor, &new).await?;
         insert_identity(&mut tx, issuer, subject, &user.id, Timestamp::now().0).await?;
-        self.commit(tx, Vec::new()).await?;
+        tx.commit().await?;
         Ok(user)
     }
 
@@ -150,21 +150,18 @@ impl Store {
     pub async fn link_identity(&self, actor: &Actor, user: &User, issuer: &str, subject: &str) -> Result<()> {
         let mut tx = self.begin().await?;
         insert_identity(&mut tx, issuer, subject, &user.id, Timestamp::now().0).await?;
-        audit::insert(
-            &mut tx,
-            Record {
-                actor,
-                action: "user.sso_link",
-                resource_type: "user",
-                resource_key: user.email.clone(),
-                project: None,
-                environment: None,
-                before: None,
-                after: Some(json_text(&serde_json::json!({ "email": user.email, "issuer": issuer }))?),
-            },
-        )
+        tx.audit(Record {
+            actor,
+            action: "user.sso_link",
+            resource_type: "user",
+            resource_key: user.email.clone(),
+            project: None,
+            environment: None,
+            before: None,
+            after: Some(json_text(&serde_json::json!({ "email": user.email, "issuer": issuer }))?),
+        })
         .await?;
-        self.commit(tx, Vec::new()).await
+        tx.commit().await
     }
 }
 

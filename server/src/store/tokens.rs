@@ -2,9 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
-use sqlx::{Any, Transaction};
 
-use super::audit::{self, Record};
+use super::audit::Record;
 use super::{Actor, Error, Result, Store, Timestamp, get, json_text};
 use crate::auth::Role;
 
@@ -141,28 +140,25 @@ impl Store {
         .bind(Timestamp::now().0)
         .bind(expires_at.map(|t| t.0))
         .bind(created_by_user_id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         let row = sqlx::query(&format!("select {COLUMNS} from {FROM} where t.id = $1"))
             .bind(&id)
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut **tx)
             .await?;
         let token = from_row(&row)?;
-        audit::insert(
-            &mut tx,
-            Record {
-                actor,
-                action: "api_token.create",
-                resource_type: "api_token",
-                resource_key: token.id.clone(),
-                project,
-                environment: None,
-                before: None,
-                after: Some(json_text(&token)?),
-            },
-        )
+        tx.audit(Record {
+            actor,
+            action: "api_token.create",
+            resource_type: "api_token",
+            resource_key: token.id.clone(),
+            project,
+            environment: None,
+            before: None,
+            after: Some(json_text(&token)?),
+        })
         .await?;
-        self.commit(tx, Vec::new()).await?;
+        tx.commit().await?;
         Ok(token)
     }
 
@@ -180,31 +176,28 @@ impl Store {
         let done = sqlx::query("update api_token set revoked_at = $1 where id = $2 and revoked_at is null")
             .bind(Timestamp::now().0)
             .bind(id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         let row = sqlx::query(&format!("select {COLUMNS} from {FROM} where t.id = $1"))
             .bind(id)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut **tx)
             .await?
             .ok_or_else(|| Error::NotFound(format!("API token {id:?}")))?;
         let token = from_row(&row)?;
         if done.rows_affected() > 0 {
-            audit::insert(
-                &mut tx,
-                Record {
-                    actor,
-                    action: "api_token.revoke",
-                    resource_type: "api_token",
-                    resource_key: token.id.clone(),
-                    project: token.project.as_deref(),
-                    environment: None,
-                    before: None,
-                    after: Some(json_text(&token)?),
-                },
-            )
+            tx.audit(Record {
+                actor,
+                action: "api_token.revoke",
+                resource_type: "api_token",
+                resource_key: token.id.clone(),
+                project: token.project.as_deref(),
+                environment: None,
+                before: None,
+                after: Some(json_text(&token)?),
+            })
             .await?;
         }
-        self.commit(tx, Vec::new()).await?;
+        tx.commit().await?;
         Ok(token)
     }
 
@@ -242,7 +235,7 @@ impl Store {
 /// Revokes every live token that acts for `user_id` (the user is deleted or disabled),
 /// each with its audit entry.
 pub(super) async fn revoke_tokens_of_user(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut super::pipeline::Write,
     actor: &Actor,
     user_id: &str,
     now: i64,
@@ -251,29 +244,26 @@ pub(super) async fn revoke_tokens_of_user(
         "select {COLUMNS} from {FROM} where t.created_by_user_id = $1 and t.revoked_at is null"
     ))
     .bind(user_id)
-    .fetch_all(&mut **tx)
+    .fetch_all(&mut ***tx)
     .await?;
     for row in &rows {
         let mut token = from_row(row)?;
         sqlx::query("update api_token set revoked_at = $1 where id = $2")
             .bind(now)
             .bind(&token.id)
-            .execute(&mut **tx)
+            .execute(&mut ***tx)
             .await?;
         token.revoked_at = Some(Timestamp(now));
-        audit::insert(
-            tx,
-            Record {
-                actor,
-                action: "api_token.revoke",
-                resource_type: "api_token",
-                resource_key: token.id.clone(),
-                project: token.project.as_deref(),
-                environment: None,
-                before: None,
-                after: Some(json_text(&token)?),
-            },
-        )
+        tx.audit(Record {
+            actor,
+            action: "api_token.revoke",
+            resource_type: "api_token",
+            resource_key: token.id.clone(),
+            project: token.project.as_deref(),
+            environment: None,
+            before: None,
+            after: Some(json_text(&token)?),
+        })
         .await?;
     }
     Ok(())

@@ -122,7 +122,7 @@ impl Store {
             .bind(&k.variant)
             .bind(k.minute)
             .bind(*count)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
             let at = last_seen.entry(&k.flag).or_insert(0);
             *at = (*at).max(k.minute * 60_000);
@@ -135,7 +135,7 @@ impl Store {
             .bind(environment_id)
             .bind(flag)
             .bind(at)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
             if let Some(app) = application {
                 sqlx::query(
@@ -147,7 +147,7 @@ impl Store {
                 .bind(&app.name)
                 .bind(app.version.as_deref().unwrap_or_default())
                 .bind(at)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?;
             }
         }
@@ -167,7 +167,7 @@ impl Store {
             .bind(s.count)
             .bind(s.sum)
             .bind(s.sum_sq)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         }
         tx.commit().await?;
@@ -249,26 +249,26 @@ impl Store {
              on conflict (environment_id, flag_key, variant, hour) do update set count = usage_hour.count + excluded.count",
         )
         .bind(cutoff_min)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         let mut removed = sqlx::query("delete from usage_minute where minute < $1")
             .bind(cutoff_min)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?
             .rows_affected();
         removed += sqlx::query("delete from usage_hour where hour < $1")
             .bind(now.0 / 3_600_000 - HOUR_RETENTION_DAYS * 24)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?
             .rows_affected();
         removed += sqlx::query("delete from flag_application where at < $1")
             .bind(now.0 - APPLICATION_RETENTION_DAYS * 24 * 3_600_000)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?
             .rows_affected();
         removed += sqlx::query("delete from metric_minute where minute < $1")
             .bind(now.0 / 60_000 - METRIC_RETENTION_DAYS * 24 * 60)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?
             .rows_affected();
         tx.commit().await?;

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Transaction};
 
-use super::audit::{self, Record};
+use super::audit::Record;
 use super::{Actor, Backend, Error, Result, Store, Timestamp, from_bool, get, json_text, to_bool};
 use crate::auth::{Role, secret};
 
@@ -119,7 +119,7 @@ impl Store {
     pub async fn create_user(&self, actor: &Actor, new: NewUser) -> Result<User> {
         let mut tx = self.begin().await?;
         let user = insert_user(&mut tx, actor, &new).await?;
-        self.commit(tx, Vec::new()).await?;
+        tx.commit().await?;
         Ok(user)
     }
 
@@ -158,7 +158,7 @@ impl Store {
         .bind(from_bool(disabled))
         .bind(now)
         .bind(id)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await
         .map_err(Error::from)?;
         let after = from_row(&row)?;
@@ -166,28 +166,25 @@ impl Store {
             sqlx::query("update session set revoked_at = $1 where user_id = $2 and revoked_at is null")
                 .bind(now)
                 .bind(id)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await
                 .map_err(Error::from)?;
         }
         if disabled && !before.disabled {
             super::tokens::revoke_tokens_of_user(&mut tx, actor, id, now).await?;
         }
-        audit::insert(
-            &mut tx,
-            Record {
-                actor,
-                action: "user.update",
-                resource_type: "user",
-                resource_key: after.email.clone(),
-                project: None,
-                environment: None,
-                before: Some(json_text(&before)?),
-                after: Some(json_text(&after)?),
-            },
-        )
+        tx.audit(Record {
+            actor,
+            action: "user.update",
+            resource_type: "user",
+            resource_key: after.email.clone(),
+            project: None,
+            environment: None,
+            before: Some(json_text(&before)?),
+            after: Some(json_text(&after)?),
+        })
         .await?;
-        self.commit(tx, Vec::new()).await?;
+        tx.commit().await?;
         Ok(after)
     }
 
@@ -211,24 +208,21 @@ impl Store {
         super::tokens::revoke_tokens_of_user(&mut tx, actor, id, Timestamp::now().0).await?;
         sqlx::query("delete from app_user where id = $1")
             .bind(id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await
             .map_err(Error::from)?;
-        audit::insert(
-            &mut tx,
-            Record {
-                actor,
-                action: "user.delete",
-                resource_type: "user",
-                resource_key: before.email.clone(),
-                project: None,
-                environment: None,
-                before: Some(json_text(&before)?),
-                after: None,
-            },
-        )
+        tx.audit(Record {
+            actor,
+            action: "user.delete",
+            resource_type: "user",
+            resource_key: before.email.clone(),
+            project: None,
+            environment: None,
+            before: Some(json_text(&before)?),
+            after: None,
+        })
         .await?;
-        Ok(self.commit(tx, Vec::new()).await?)
+        Ok(tx.commit().await?)
     }
 
     /// Locks what a write to user `id` reads, and returns the user and the ids of the
@@ -321,7 +315,7 @@ impl Store {
         let lock = if self.backend == Backend::Postgres { " for update" } else { "" };
         let row = sqlx::query(&format!("select {COLUMNS} from app_user where email = $1{lock}"))
             .bind(email.to_lowercase())
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut **tx)
             .await?
             .ok_or_else(|| Error::NotFound(format!("user {email:?}")))?;
         let before = from_row(&row)?;
@@ -332,36 +326,33 @@ impl Store {
         .bind(password_hash)
         .bind(now)
         .bind(&before.id)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await?;
         let after = from_row(&row)?;
         sqlx::query("update session set revoked_at = $1 where user_id = $2 and revoked_at is null")
             .bind(now)
             .bind(&before.id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
-        audit::insert(
-            &mut tx,
-            Record {
-                actor,
-                action: "user.password_reset",
-                resource_type: "user",
-                resource_key: after.email.clone(),
-                project: None,
-                environment: None,
-                before: Some(json_text(&before)?),
-                after: Some(json_text(&after)?),
-            },
-        )
+        tx.audit(Record {
+            actor,
+            action: "user.password_reset",
+            resource_type: "user",
+            resource_key: after.email.clone(),
+            project: None,
+            environment: None,
+            before: Some(json_text(&before)?),
+            after: Some(json_text(&after)?),
+        })
         .await?;
-        self.commit(tx, Vec::new()).await?;
+        tx.commit().await?;
         Ok(after)
     }
 }
 
 /// Inserts a user and its `user.create` audit entry, in the caller's transaction.
 pub(super) async fn insert_user(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut super::pipeline::Write,
     actor: &Actor,
     new: &NewUser,
 ) -> Result<User> {
@@ -377,22 +368,19 @@ pub(super) async fn insert_user(
     .bind(&new.password_hash)
     .bind(new.role.as_str())
     .bind(now)
-    .fetch_one(&mut **tx)
+    .fetch_one(&mut ***tx)
     .await?;
     let user = from_row(&row)?;
-    audit::insert(
-        tx,
-        Record {
-            actor,
-            action: "user.create",
-            resource_type: "user",
-            resource_key: user.email.clone(),
-            project: None,
-            environment: None,
-            before: None,
-            after: Some(json_text(&user)?),
-        },
-    )
+    tx.audit(Record {
+        actor,
+        action: "user.create",
+        resource_type: "user",
+        resource_key: user.email.clone(),
+        project: None,
+        environment: None,
+        before: None,
+        after: Some(json_text(&user)?),
+    })
     .await?;
     Ok(user)
 }

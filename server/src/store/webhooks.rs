@@ -9,7 +9,7 @@ use serde_json::Value;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Transaction};
 
-use super::audit::{self, Record};
+use super::audit::Record;
 use super::{Actor, Backend, Error, Page, Result, Store, Timestamp, from_bool, get, json_text, to_bool};
 
 /// What a subscription can ask for. Each event belongs to one of them.
@@ -475,12 +475,11 @@ impl Store {
         .bind(secret)
         .bind(&actor.0)
         .bind(now)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         let hook = fetch(&mut tx, project, &id).await?;
-        audit::insert(&mut tx, audit_record(actor, "webhook.create", project, &id, None, Some(&hook))?)
-            .await?;
-        self.commit(tx, Vec::new()).await?;
+        tx.audit(audit_record(actor, "webhook.create", project, &id, None, Some(&hook))?).await?;
+        tx.commit().await?;
         Ok(hook)
     }
 
@@ -530,15 +529,11 @@ impl Store {
         .bind(from_bool(patch.enabled.unwrap_or(before.enabled)))
         .bind(Timestamp::now().0)
         .bind(id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         let after = fetch(&mut tx, project, id).await?;
-        audit::insert(
-            &mut tx,
-            audit_record(actor, "webhook.update", project, id, Some(&before), Some(&after))?,
-        )
-        .await?;
-        self.commit(tx, Vec::new()).await?;
+        tx.audit(audit_record(actor, "webhook.update", project, id, Some(&before), Some(&after))?).await?;
+        tx.commit().await?;
         Ok(after)
     }
 
@@ -547,11 +542,10 @@ impl Store {
         let mut tx = self.begin().await?;
         super::lock_project(&mut tx, project).await?;
         let before = fetch(&mut tx, project, id).await?;
-        sqlx::query("delete from webhook_delivery where webhook_id = $1").bind(id).execute(&mut *tx).await?;
-        sqlx::query("delete from webhook where id = $1").bind(id).execute(&mut *tx).await?;
-        audit::insert(&mut tx, audit_record(actor, "webhook.delete", project, id, Some(&before), None)?)
-            .await?;
-        self.commit(tx, Vec::new()).await
+        sqlx::query("delete from webhook_delivery where webhook_id = $1").bind(id).execute(&mut **tx).await?;
+        sqlx::query("delete from webhook where id = $1").bind(id).execute(&mut **tx).await?;
+        tx.audit(audit_record(actor, "webhook.delete", project, id, Some(&before), None)?).await?;
+        tx.commit().await
     }
 
     /// A subscription's deliveries, newest first, `limit` per page, below the id
@@ -599,30 +593,27 @@ impl Store {
         .bind(now)
         .bind(delivery)
         .bind(&hook.id)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut **tx)
         .await?
         .ok_or_else(|| Error::NotFound(format!("delivery {delivery} of webhook {id:?}")))?;
         let new_id: i64 = get(&row, "id")?;
         let row = sqlx::query(&format!("select {DELIVERY_COLUMNS} from webhook_delivery d where d.id = $1"))
             .bind(new_id)
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut **tx)
             .await?;
         let created = delivery_from_row(&row)?;
-        audit::insert(
-            &mut tx,
-            Record {
-                actor,
-                action: "webhook.redeliver",
-                resource_type: "webhook",
-                resource_key: format!("{project}/{id}"),
-                project: Some(project),
-                environment: None,
-                before: None,
-                after: Some(json_text(&created)?),
-            },
-        )
+        tx.audit(Record {
+            actor,
+            action: "webhook.redeliver",
+            resource_type: "webhook",
+            resource_key: format!("{project}/{id}"),
+            project: Some(project),
+            environment: None,
+            before: None,
+            after: Some(json_text(&created)?),
+        })
         .await?;
-        self.commit(tx, Vec::new()).await?;
+        tx.commit().await?;
         Ok(created)
     }
 
@@ -649,14 +640,14 @@ impl Store {
         .bind(now + lease_ms)
         .bind(now)
         .bind(limit)
-        .fetch_all(&mut *tx)
+        .fetch_all(&mut **tx)
         .await?;
         let mut claimed = Vec::with_capacity(rows.len());
         for row in &rows {
             let webhook_id: String = get(row, "webhook_id")?;
             let hook = sqlx::query("select url, secret from webhook where id = $1")
                 .bind(&webhook_id)
-                .fetch_one(&mut *tx)
+                .fetch_one(&mut **tx)
                 .await?;
             claimed.push(ClaimedDelivery {
                 id: get(row, "id")?,
