@@ -14,7 +14,8 @@ use vexil_core::FlagConfig;
 use vexil_core::patch::Patch;
 
 use super::audit::Record;
-use super::flags::{Audited, Target, Via, derive_patched};
+use super::flag_rules::derive_patched;
+use super::flag_writes::{Audited, Target, Via};
 use super::{Actor, Backend, Error, Result, Store, Timestamp, environments, from_json_text, get, json_text};
 
 /// Who acts on a request: the audit name and the person behind it (a user, or the user

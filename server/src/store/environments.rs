@@ -134,7 +134,7 @@ pub(super) async fn insert(
     for flag in &flags {
         let variants: Vec<vexil_core::Variant> =
             super::from_json_text(&get::<String>(flag, "variants")?, "variants")?;
-        let config = super::flags::default_config(&variants);
+        let config = super::flag_rules::default_config(&variants);
         super::flags::insert_config(tx, get(flag, "id")?, env.id, &config).await?;
     }
     Ok(env)

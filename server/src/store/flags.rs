@@ -1,26 +1,19 @@
 //! Flags (definitions shared by a project's environments) and their per-environment
-//! configurations.
+//! configurations: the rows, their SQL and the reads. SQL only: the writes' sequences
+//! are in [`super::flag_writes`], the rules they decide with in [`super::flag_rules`].
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
-use rand::Rng;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Transaction};
-use vexil_core::patch::{Instruction, Patch};
-use vexil_core::rollout::{LayoutMode, plan_config};
-use vexil_core::validate::{References, prerequisite_graph_problems, validate_config, validate_flag};
-use vexil_core::{Flag, FlagConfig, FlagKind, Lifecycle, Rule, Serve, SnapshotFlag, Variant};
+use vexil_core::validate::References;
+use vexil_core::{Flag, FlagConfig, FlagKind, Lifecycle, Variant};
 
-use super::audit::{Record, escape_like};
-use super::changes::ChangeKind;
-use super::environments;
-use super::pipeline::Write;
-use super::servable::{self, Adding, Exclude};
-use super::{
-    Actor, Error, Page, Result, Store, Timestamp, from_bool, from_json_text, get, json_text, to_bool,
-};
+use super::audit::escape_like;
+use super::flag_rules::default_config;
+use super::{Error, Page, Result, Store, Timestamp, from_bool, from_json_text, get, json_text, to_bool};
 
 /// A flag as the API shows it: its definition plus its state in every environment.
 #[derive(Debug, Clone, Serialize)]
@@ -60,50 +53,6 @@ pub struct FlagState {
     pub version: i64,
 }
 
-/// Body of a flag creation.
-#[derive(Debug, Clone, Deserialize)]
-pub struct NewFlag {
-    /// Lower-case slug, unique in the project; cannot change later.
-    pub key: String,
-    /// Display name (defaults to the key).
-    #[serde(default)]
-    pub name: Option<String>,
-    /// What the flag controls.
-    #[serde(default)]
-    pub description: String,
-    /// Value type; cannot change later.
-    pub kind: FlagKind,
-    /// Variants; a boolean flag without them gets `on` (true) and `off` (false).
-    #[serde(default)]
-    pub variants: Option<Vec<Variant>>,
-    /// Labels.
-    #[serde(default)]
-    pub tags: Vec<String>,
-    /// Temporary (default) or permanent.
-    #[serde(default)]
-    pub lifecycle: Lifecycle,
-    /// Whether client SDK keys may evaluate it.
-    #[serde(default)]
-    pub client_visible: bool,
-}
-
-/// Body of a flag update; absent fields stay as they are.
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct FlagPatch {
-    /// New name.
-    pub name: Option<String>,
-    /// New description.
-    pub description: Option<String>,
-    /// New variants (all of them, in order).
-    pub variants: Option<Vec<Variant>>,
-    /// New tags.
-    pub tags: Option<Vec<String>>,
-    /// New lifecycle.
-    pub lifecycle: Option<Lifecycle>,
-    /// New client visibility.
-    pub client_visible: Option<bool>,
-}
-
 /// Listing filters.
 #[derive(Debug, Clone, Default)]
 pub struct FlagFilter {
@@ -133,48 +82,8 @@ pub struct FlagConfigRecord {
     pub updated_at: Timestamp,
 }
 
-/// The configuration a flag gets in a new environment: off, serving the last variant
-/// when off and the first one when turned on. For a boolean flag that is `off` / `on`,
-/// so a toggle is all it takes to release it.
-pub(super) fn default_config(variants: &[Variant]) -> FlagConfig {
-    let first = variants.first().map(|v| v.key.clone()).unwrap_or_default();
-    let last = variants.last().map(|v| v.key.clone()).unwrap_or_default();
-    FlagConfig {
-        enabled: false,
-        off_variant: last,
-        targets: Vec::new(),
-        rules: Vec::new(),
-        default: Serve::Variant(first),
-        prerequisites: Vec::new(),
-        version: 1,
-    }
-}
-
-fn boolean_variants() -> Vec<Variant> {
-    vec![
-        Variant {
-            key: "on".to_owned(),
-            value: Value::Bool(true),
-            name: String::new(),
-            description: String::new(),
-        },
-        Variant {
-            key: "off".to_owned(),
-            value: Value::Bool(false),
-            name: String::new(),
-            description: String::new(),
-        },
-    ]
-}
-
-fn random_hex(bytes: usize) -> String {
-    let mut buf = vec![0u8; bytes];
-    rand::thread_rng().fill(&mut buf[..]);
-    hex::encode(buf)
-}
-
 /// The config as stored: without its version, which has its own column.
-fn config_text(config: &FlagConfig) -> Result<String> {
+pub(super) fn config_text(config: &FlagConfig) -> Result<String> {
     let mut value = serde_json::to_value(config).map_err(|e| Error::Internal(e.to_string()))?;
     if let Value::Object(map) = &mut value {
         map.remove("version");
@@ -203,30 +112,178 @@ pub(super) async fn insert_config(
     Ok(())
 }
 
-const COLUMNS: &str = "f.id, f.key, f.name, f.description, f.kind, f.variants, f.lifecycle, f.salt, \
+pub(super) const COLUMNS: &str = "f.id, f.key, f.name, f.description, f.kind, f.variants, f.lifecycle, f.salt, \
                        f.client_visible, f.archived_at, f.version, f.created_at, f.updated_at";
 
-fn kind_text(kind: FlagKind) -> &'static str {
+pub(super) fn kind_text(kind: FlagKind) -> &'static str {
     kind.as_str()
 }
 
-fn parse_kind(s: &str) -> Result<FlagKind> {
+pub(super) fn parse_kind(s: &str) -> Result<FlagKind> {
     serde_json::from_value(Value::from(s)).map_err(|_| Error::Internal(format!("stored flag kind {s:?}")))
 }
 
-fn lifecycle_text(l: Lifecycle) -> &'static str {
+pub(super) fn lifecycle_text(l: Lifecycle) -> &'static str {
     match l {
         Lifecycle::Temporary => "temporary",
         Lifecycle::Permanent => "permanent",
     }
 }
 
-fn parse_lifecycle(s: &str) -> Lifecycle {
+pub(super) fn parse_lifecycle(s: &str) -> Lifecycle {
     if s == "permanent" { Lifecycle::Permanent } else { Lifecycle::Temporary }
 }
 
+/// Inserts a flag's definition (without tags: [`write_tags`]) and returns its id.
+pub(super) async fn insert_flag(
+    tx: &mut Transaction<'static, Any>,
+    project_id: i64,
+    flag: &Flag,
+) -> Result<i64> {
+    let row = sqlx::query(
+        "insert into flag (project_id, key, name, description, kind, variants, lifecycle, salt, client_visible, version, created_at, updated_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $10) returning id",
+    )
+    .bind(project_id)
+    .bind(&flag.key)
+    .bind(&flag.name)
+    .bind(&flag.description)
+    .bind(kind_text(flag.kind))
+    .bind(json_text(&flag.variants)?)
+    .bind(lifecycle_text(flag.lifecycle))
+    .bind(&flag.salt)
+    .bind(from_bool(flag.client_visible))
+    .bind(Timestamp::now().0)
+    .fetch_one(&mut **tx)
+    .await?;
+    get(&row, "id")
+}
+
+/// Writes a flag's editable definition fields (not tags), bumping its version; returns
+/// the new row (read it with [`from_row`]).
+pub(super) async fn update_definition(
+    tx: &mut Transaction<'static, Any>,
+    id: i64,
+    flag: &Flag,
+) -> Result<AnyRow> {
+    Ok(sqlx::query(&format!(
+        "update flag set name = $1, description = $2, variants = $3, lifecycle = $4, client_visible = $5,
+             version = version + 1, updated_at = $6
+         where id = $7 returning {}",
+        COLUMNS.replace("f.", "")
+    ))
+    .bind(&flag.name)
+    .bind(&flag.description)
+    .bind(json_text(&flag.variants)?)
+    .bind(lifecycle_text(flag.lifecycle))
+    .bind(from_bool(flag.client_visible))
+    .bind(Timestamp::now().0)
+    .bind(id)
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+/// Archives (now) or restores a flag, bumping its version.
+pub(super) async fn set_archived(tx: &mut Transaction<'static, Any>, id: i64, archived: bool) -> Result<()> {
+    let now = Timestamp::now().0;
+    sqlx::query("update flag set archived_at = $1, version = version + 1, updated_at = $2 where id = $3")
+        .bind(archived.then_some(now))
+        .bind(now)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// A flag's configuration in every environment, by environment id.
+pub(super) async fn configs_of_flag(
+    tx: &mut Transaction<'static, Any>,
+    id: i64,
+) -> Result<Vec<(i64, FlagConfig)>> {
+    let rows =
+        sqlx::query("select c.environment_id, c.config, c.version from flag_config c where c.flag_id = $1")
+            .bind(id)
+            .fetch_all(&mut **tx)
+            .await?;
+    rows.iter()
+        .map(|row| {
+            let mut config: FlagConfig =
+                from_json_text(&get::<String>(row, "config")?, "flag configuration")?;
+            config.version = get::<i64>(row, "version")? as u64;
+            Ok((get(row, "environment_id")?, config))
+        })
+        .collect()
+}
+
+/// Deletes a flag (its configurations and tags go with it).
+pub(super) async fn delete_flag_row(tx: &mut Transaction<'static, Any>, id: i64) -> Result<()> {
+    sqlx::query("delete from flag where id = $1").bind(id).execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// Deletes the usage kept under a flag's key in a project's environments, so that a new
+/// flag with the same key starts without history.
+pub(super) async fn delete_usage_of(
+    tx: &mut Transaction<'static, Any>,
+    project_id: i64,
+    key: &str,
+) -> Result<()> {
+    for table in ["flag_last_seen", "flag_application", "usage_minute", "usage_hour", "metric_minute"] {
+        sqlx::query(&format!(
+            "delete from {table} where flag_key = $1 and environment_id in (select id from environment where project_id = $2)"
+        ))
+        .bind(key)
+        .bind(project_id)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// A flag's configuration in one environment, as a record named by their keys.
+pub(super) async fn fetch_config(
+    tx: &mut Transaction<'static, Any>,
+    flag_id: i64,
+    environment_id: i64,
+    flag: &str,
+    env: &str,
+) -> Result<FlagConfigRecord> {
+    let row = sqlx::query(
+        "select config, version, updated_at from flag_config where flag_id = $1 and environment_id = $2",
+    )
+    .bind(flag_id)
+    .bind(environment_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    config_record(&row, flag, env)
+}
+
+/// Replaces a configuration, bumping its version; returns the new version.
+pub(super) async fn update_config(
+    tx: &mut Transaction<'static, Any>,
+    flag_id: i64,
+    environment_id: i64,
+    config: &FlagConfig,
+    regex_bytes: usize,
+    now: Timestamp,
+) -> Result<u64> {
+    let row = sqlx::query(
+        "update flag_config set config = $1, enabled = $2, version = version + 1, updated_at = $3, regex_bytes = $6
+         where flag_id = $4 and environment_id = $5 returning version",
+    )
+    .bind(config_text(config)?)
+    .bind(from_bool(config.enabled))
+    .bind(now.0)
+    .bind(flag_id)
+    .bind(environment_id)
+    .bind(regex_bytes as i64)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(get::<i64>(&row, "version")? as u64)
+}
+
 /// Reads a flag row; tags and states are filled in by the caller.
-fn from_row(row: &AnyRow) -> Result<FlagRecord> {
+pub(super) fn from_row(row: &AnyRow) -> Result<FlagRecord> {
     let archived_at: Option<i64> = get(row, "archived_at")?;
     Ok(FlagRecord {
         id: get(row, "id")?,
@@ -257,7 +314,7 @@ fn id_list(ids: impl Iterator<Item = i64>) -> String {
 }
 
 /// Fills tags, environment states and staleness of flags, in place.
-async fn complete(
+pub(super) async fn complete(
     conn: &mut sqlx::AnyConnection,
     flags: &mut [FlagRecord],
     stale_after_ms: i64,
@@ -333,7 +390,11 @@ pub(super) async fn fetch(
     Ok(flag)
 }
 
-async fn write_tags(tx: &mut Transaction<'static, Any>, flag_id: i64, tags: &[String]) -> Result<()> {
+pub(super) async fn write_tags(
+    tx: &mut Transaction<'static, Any>,
+    flag_id: i64,
+    tags: &[String],
+) -> Result<()> {
     sqlx::query("delete from flag_tag where flag_id = $1").bind(flag_id).execute(&mut **tx).await?;
     for tag in tags {
         sqlx::query("insert into flag_tag (flag_id, tag) values ($1, $2)")
@@ -381,7 +442,7 @@ pub(super) async fn all_configs(
 }
 
 /// The configurations of active flags in one environment.
-async fn active_configs_in(
+pub(super) async fn active_configs_in(
     tx: &mut Transaction<'static, Any>,
     project_id: i64,
     environment_id: i64,
@@ -452,7 +513,7 @@ impl ProjectRefs {
     }
 
     /// Replaces (or adds) one flag's variant keys, as a pending change would.
-    fn with_flag(mut self, key: &str, variants: &[Variant]) -> ProjectRefs {
+    pub(super) fn with_flag(mut self, key: &str, variants: &[Variant]) -> ProjectRefs {
         self.flags.retain(|(k, _)| k != key);
         self.flags.push((key.to_owned(), variants.iter().map(|v| v.key.clone()).collect()));
         self
@@ -468,122 +529,6 @@ impl ProjectRefs {
         }
         refs
     }
-}
-
-/// Problems of the prerequisite graph of one environment after replacing `flag`'s
-/// configuration, as a 409 naming the cycle.
-fn check_prerequisite_graph(
-    configs: &[ConfigOf],
-    environment_id: i64,
-    flag: &str,
-    config: &FlagConfig,
-) -> Result<()> {
-    let flags: Vec<SnapshotFlag> = configs
-        .iter()
-        .filter(|c| c.environment_id == environment_id && c.flag != flag)
-        .map(|c| (c.flag.as_str(), &c.config))
-        .chain(std::iter::once((flag, config)))
-        .map(|(key, config)| SnapshotFlag {
-            key: key.to_owned(),
-            kind: FlagKind::Json,
-            salt: String::new(),
-            variants: Vec::new(),
-            client_visible: false,
-            config: config.clone(),
-        })
-        .collect();
-    let problems = prerequisite_graph_problems(&flags);
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::Conflict {
-            message: problems.iter().map(|p| p.message.as_str()).collect::<Vec<_>>().join("; "),
-            dependents: flags
-                .iter()
-                .filter(|f| !f.config.prerequisites.is_empty())
-                .map(|f| f.key.clone())
-                .collect(),
-        })
-    }
-}
-
-/// The snapshot form of a flag in one environment, as the change feed carries it.
-fn snapshot_text(flag: &Flag, config: &FlagConfig) -> Result<String> {
-    json_text(&SnapshotFlag::new(flag, config.clone()))
-}
-
-/// A flag as the audit log records it: without the fields that move with usage, so
-/// that an entry shows only what the change changed.
-fn audit_json(flag: &FlagRecord) -> Result<String> {
-    let mut value = serde_json::to_value(flag).map_err(|e| Error::Internal(e.to_string()))?;
-    if let Value::Object(map) = &mut value {
-        map.remove("stale");
-        map.remove("last_evaluated_at");
-    }
-    json_text(&value)
-}
-
-/// Gives every rule without an id a fresh one.
-fn assign_rule_ids(config: &mut FlagConfig) {
-    for rule in &mut config.rules {
-        if rule.id.is_empty() {
-            rule.id = format!("rule-{}", random_hex(4));
-        }
-    }
-}
-
-/// Other active flags whose prerequisites name `flag` (in any environment), optionally
-/// only those requiring a variant not in `keep_variants`.
-fn prerequisite_dependents(
-    configs: &[ConfigOf],
-    flag: &str,
-    keep_variants: Option<&[Variant]>,
-) -> Vec<String> {
-    configs
-        .iter()
-        .filter(|c| c.flag != flag)
-        .flat_map(|c| {
-            c.config.prerequisites.iter().filter(|p| p.flag == flag).filter_map(move |p| {
-                let kept = keep_variants.is_some_and(|vs| vs.iter().any(|v| v.key == p.variant));
-                (!kept).then(|| format!("{} requires {flag:?} = {:?}", c.describe(), p.variant))
-            })
-        })
-        .collect()
-}
-
-/// Refuses to restore `flag` while a flag it requires (in any environment) is archived,
-/// naming each: restoring in dependency order works.
-fn ensure_prerequisites_active(configs: &[ConfigOf], flag: &str) -> Result<()> {
-    let archived: BTreeSet<&str> = configs.iter().filter(|c| c.archived).map(|c| c.flag.as_str()).collect();
-    let missing: Vec<String> = configs
-        .iter()
-        .filter(|c| c.flag == flag)
-        .flat_map(|c| {
-            c.config.prerequisites.iter().filter(|p| archived.contains(p.flag.as_str())).map(move |p| {
-                format!("{flag:?} in {:?} requires {:?}, which is archived", c.environment, p.flag)
-            })
-        })
-        .collect();
-    if missing.is_empty() {
-        return Ok(());
-    }
-    Err(Error::Conflict {
-        message: format!("{flag:?} requires archived flags; restore them first"),
-        dependents: missing,
-    })
-}
-
-/// Refuses to take `flag` away (archive or delete) while other flags in `configs`
-/// require it.
-fn ensure_not_a_prerequisite(configs: &[ConfigOf], flag: &str) -> Result<()> {
-    let dependents = prerequisite_dependents(configs, flag, None);
-    if dependents.is_empty() {
-        return Ok(());
-    }
-    Err(Error::Conflict {
-        message: format!("{flag:?} is a prerequisite of other flags; remove those prerequisites first"),
-        dependents,
-    })
 }
 
 impl Store {
@@ -644,296 +589,6 @@ impl Store {
         Ok(flag)
     }
 
-    /// Creates a flag, disabled in every environment.
-    pub async fn create_flag(&self, actor: &Actor, project: &str, new: NewFlag) -> Result<FlagRecord> {
-        let variants = match (new.variants, new.kind) {
-            (Some(v), _) => v,
-            (None, FlagKind::Boolean) => boolean_variants(),
-            (None, _) => Vec::new(),
-        };
-        let flag = Flag {
-            name: new.name.filter(|n| !n.is_empty()).unwrap_or_else(|| new.key.clone()),
-            key: new.key,
-            description: new.description,
-            kind: new.kind,
-            variants,
-            tags: new.tags,
-            lifecycle: new.lifecycle,
-            salt: random_hex(8),
-            client_visible: new.client_visible,
-        };
-        validate_flag(&flag)?;
-        let mut tx = self.begin().await?;
-        let project_id = super::lock_project(&mut tx, project).await?;
-        servable::ensure_room_for_flag(&mut tx, project_id).await?;
-        let now = Timestamp::now().0;
-        let row = sqlx::query(
-            "insert into flag (project_id, key, name, description, kind, variants, lifecycle, salt, client_visible, version, created_at, updated_at)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $10) returning id",
-        )
-        .bind(project_id)
-        .bind(&flag.key)
-        .bind(&flag.name)
-        .bind(&flag.description)
-        .bind(kind_text(flag.kind))
-        .bind(json_text(&flag.variants)?)
-        .bind(lifecycle_text(flag.lifecycle))
-        .bind(&flag.salt)
-        .bind(from_bool(flag.client_visible))
-        .bind(now)
-        .fetch_one(&mut **tx)
-        .await?;
-        let flag_id: i64 = get(&row, "id")?;
-        write_tags(&mut tx, flag_id, &flag.tags).await?;
-        let config = default_config(&flag.variants);
-        for env in environments::all_of_project(&mut tx, project_id).await? {
-            insert_config(&mut tx, flag_id, env.id, &config).await?;
-        }
-        let payload = Some(snapshot_text(&flag, &config)?);
-        tx.record_everywhere(project_id, ChangeKind::Flag, &flag.key, payload).await?;
-        tx.servable_by_construction("a new flag serves its default configuration, which refers to nothing");
-        let record = fetch(&mut tx, project_id, &flag.key, self.stale_after_ms).await?;
-        tx.audit(Record {
-            actor,
-            action: "flag.create",
-            resource_type: "flag",
-            resource_key: format!("{project}/{}", flag.key),
-            project: Some(project),
-            environment: None,
-            before: None,
-            after: Some(audit_json(&record)?),
-        })
-        .await?;
-        tx.commit().await?;
-        Ok(record)
-    }
-
-    /// Updates a flag's definition. Removing a variant that a configuration or another
-    /// flag's prerequisite uses is refused with the list of what uses it.
-    pub async fn update_flag(
-        &self,
-        actor: &Actor,
-        project: &str,
-        key: &str,
-        expected_version: Option<i64>,
-        patch: FlagPatch,
-    ) -> Result<FlagRecord> {
-        let mut tx = self.begin().await?;
-        let project_id = super::lock_project(&mut tx, project).await?;
-        let before = fetch(&mut tx, project_id, key, self.stale_after_ms).await?;
-        super::check_version(expected_version, before.version)?;
-        let mut flag = before.flag.clone();
-        let variants_changed = patch.variants.as_ref().is_some_and(|v| *v != flag.variants);
-        let visibility_changed = patch.client_visible.is_some_and(|c| c != flag.client_visible);
-        if let Some(name) = patch.name {
-            flag.name = name;
-        }
-        if let Some(d) = patch.description {
-            flag.description = d;
-        }
-        if let Some(v) = patch.variants {
-            flag.variants = v;
-        }
-        if let Some(t) = patch.tags {
-            flag.tags = t;
-        }
-        if let Some(l) = patch.lifecycle {
-            flag.lifecycle = l;
-        }
-        if let Some(c) = patch.client_visible {
-            flag.client_visible = c;
-        }
-        validate_flag(&flag)?;
-        let configs = active_configs(&mut tx, project_id).await?;
-        if variants_changed {
-            let refs = ProjectRefs::load(&mut tx, project_id).await?.with_flag(key, &flag.variants);
-            let references = refs.references();
-            let mut dependents = Vec::new();
-            for c in configs.iter().filter(|c| c.flag == key) {
-                if let Err(e) = validate_config(key, &flag.variants, &c.config, &references) {
-                    dependents.extend(
-                        e.problems.iter().map(|p| {
-                            format!("{:?} configuration {}: {}", c.environment, p.pointer, p.message)
-                        }),
-                    );
-                }
-            }
-            // Archived flags count: they must stay restorable.
-            let everyone = all_configs(&mut tx, project_id).await?;
-            dependents.extend(prerequisite_dependents(&everyone, key, Some(&flag.variants)));
-            if !dependents.is_empty() {
-                return Err(Error::Conflict {
-                    message: format!(
-                        "the new variants of {key:?} would break {} place(s) that use them",
-                        dependents.len()
-                    ),
-                    dependents,
-                });
-            }
-        }
-        let row = sqlx::query(&format!(
-            "update flag set name = $1, description = $2, variants = $3, lifecycle = $4, client_visible = $5,
-                 version = version + 1, updated_at = $6
-             where id = $7 returning {}",
-            COLUMNS.replace("f.", "")
-        ))
-        .bind(&flag.name)
-        .bind(&flag.description)
-        .bind(json_text(&flag.variants)?)
-        .bind(lifecycle_text(flag.lifecycle))
-        .bind(from_bool(flag.client_visible))
-        .bind(Timestamp::now().0)
-        .bind(before.id)
-        .fetch_one(&mut **tx)
-        .await?;
-        write_tags(&mut tx, before.id, &flag.tags).await?;
-        if (variants_changed || visibility_changed) && !before.archived {
-            for c in configs.iter().filter(|c| c.flag == key) {
-                tx.record_change(
-                    c.environment_id,
-                    ChangeKind::Flag,
-                    key,
-                    Some(snapshot_text(&flag, &c.config)?),
-                )
-                .await?;
-            }
-        }
-        if variants_changed {
-            // Also when archived: an archived flag must stay restorable.
-            tx.check_servable().await?;
-        }
-        let mut after = from_row(&row)?;
-        complete(&mut tx, std::slice::from_mut(&mut after), self.stale_after_ms).await?;
-        tx.audit(Record {
-            actor,
-            action: "flag.update",
-            resource_type: "flag",
-            resource_key: format!("{project}/{key}"),
-            project: Some(project),
-            environment: None,
-            before: Some(audit_json(&before)?),
-            after: Some(audit_json(&after)?),
-        })
-        .await?;
-        tx.commit().await?;
-        Ok(after)
-    }
-
-    /// Archives (removes from every snapshot) or restores a flag. Setting the state it
-    /// already has changes nothing.
-    pub async fn set_flag_archived(
-        &self,
-        actor: &Actor,
-        project: &str,
-        key: &str,
-        archived: bool,
-    ) -> Result<FlagRecord> {
-        let mut tx = self.begin().await?;
-        let project_id = super::lock_project(&mut tx, project).await?;
-        let before = fetch(&mut tx, project_id, key, self.stale_after_ms).await?;
-        if before.archived == archived {
-            return Ok(before);
-        }
-        if archived {
-            ensure_not_a_prerequisite(&active_configs(&mut tx, project_id).await?, key)?;
-        } else {
-            servable::ensure_room_for_flag(&mut tx, project_id).await?;
-            ensure_prerequisites_active(&all_configs(&mut tx, project_id).await?, key)?;
-            servable::ensure_regex_budget(
-                &mut tx,
-                project_id,
-                None,
-                Exclude::Nothing,
-                Adding::FlagConfigs(before.id),
-            )
-            .await?;
-        }
-        let now = Timestamp::now().0;
-        sqlx::query("update flag set archived_at = $1, version = version + 1, updated_at = $2 where id = $3")
-            .bind(archived.then_some(now))
-            .bind(now)
-            .bind(before.id)
-            .execute(&mut **tx)
-            .await?;
-        let rows = sqlx::query(
-            "select c.environment_id, c.config, c.version from flag_config c where c.flag_id = $1",
-        )
-        .bind(before.id)
-        .fetch_all(&mut **tx)
-        .await?;
-        for row in &rows {
-            let env_id: i64 = get(row, "environment_id")?;
-            if archived {
-                tx.record_change(env_id, ChangeKind::FlagDeleted, key, None).await?;
-            } else {
-                let mut config: FlagConfig =
-                    from_json_text(&get::<String>(row, "config")?, "flag configuration")?;
-                config.version = get::<i64>(row, "version")? as u64;
-                let payload = snapshot_text(&before.flag, &config)?;
-                tx.record_change(env_id, ChangeKind::Flag, key, Some(payload)).await?;
-            }
-        }
-        // The pipeline's commit checks the invariant over the project (this flag's
-        // configurations against what is active now).
-        let after = fetch(&mut tx, project_id, key, self.stale_after_ms).await?;
-        tx.audit(Record {
-            actor,
-            action: if archived { "flag.archive" } else { "flag.restore" },
-            resource_type: "flag",
-            resource_key: format!("{project}/{key}"),
-            project: Some(project),
-            environment: None,
-            before: Some(audit_json(&before)?),
-            after: Some(audit_json(&after)?),
-        })
-        .await?;
-        tx.commit().await?;
-        Ok(after)
-    }
-
-    /// Deletes a flag and its configurations.
-    pub async fn delete_flag(
-        &self,
-        actor: &Actor,
-        project: &str,
-        key: &str,
-        expected_version: Option<i64>,
-    ) -> Result<()> {
-        let mut tx = self.begin().await?;
-        let project_id = super::lock_project(&mut tx, project).await?;
-        let before = fetch(&mut tx, project_id, key, self.stale_after_ms).await?;
-        super::check_version(expected_version, before.version)?;
-        // Archived flags count: a flag that requires this one could never be restored.
-        ensure_not_a_prerequisite(&all_configs(&mut tx, project_id).await?, key)?;
-        if !before.archived {
-            tx.record_everywhere(project_id, ChangeKind::FlagDeleted, key, None).await?;
-        }
-        sqlx::query("delete from flag where id = $1").bind(before.id).execute(&mut **tx).await?;
-        tx.check_servable().await?;
-        // Usage is kept by flag key: a new flag with the same key starts without history.
-        for table in ["flag_last_seen", "flag_application", "usage_minute", "usage_hour", "metric_minute"] {
-            sqlx::query(&format!(
-                "delete from {table} where flag_key = $1 and environment_id in (select id from environment where project_id = $2)"
-            ))
-            .bind(key)
-            .bind(project_id)
-            .execute(&mut **tx)
-            .await?;
-        }
-        tx.audit(Record {
-            actor,
-            action: "flag.delete",
-            resource_type: "flag",
-            resource_key: format!("{project}/{key}"),
-            project: Some(project),
-            environment: None,
-            before: Some(audit_json(&before)?),
-            after: None,
-        })
-        .await?;
-        tx.commit().await
-    }
-
     /// A flag's configuration in one environment.
     pub async fn get_flag_config(&self, project: &str, flag: &str, env: &str) -> Result<FlagConfigRecord> {
         let row = sqlx::query(
@@ -955,152 +610,9 @@ impl Store {
         config_record(&row, flag, env)
     }
 
-    /// Replaces a flag's configuration in one environment. Rollouts that exist before
-    /// and after keep their stored layout where the new weights allow it, as `layout`
-    /// says ([`vexil_core::rollout::plan_config`]).
-    #[expect(clippy::too_many_arguments, reason = "one argument per part of the request")]
-    pub async fn put_flag_config(
-        &self,
-        actor: &Actor,
-        project: &str,
-        flag: &str,
-        env: &str,
-        expected_version: Option<i64>,
-        mut config: FlagConfig,
-        layout: LayoutMode,
-    ) -> Result<FlagConfigRecord> {
-        assign_rule_ids(&mut config);
-        // The expensive part of validation (compiling regular expressions, bounded by
-        // the document's budget) runs here, off the async threads and before the
-        // transaction, so that it holds no lock; validation inside the transaction then
-        // finds the patterns compiled.
-        let key = flag.to_owned();
-        let config = tokio::task::spawn_blocking(move || {
-            let _ = validate_config(&key, &[], &config, &References::new());
-            config
-        })
-        .await
-        .map_err(|e| Error::Internal(format!("validation task: {e}")))?;
-        let audit = Audited { action: "flag_config.update", comment: None, via: Via::Direct };
-        self.write_config(actor, project, flag, env, audit, |current| {
-            super::check_version(expected_version, current.version as i64)?;
-            Ok(Some(plan_config(current, config, layout).config))
-        })
-        .await
-    }
-
-    /// Turns a flag on or off in one environment: the kill switch. Needs no version:
-    /// setting a state is idempotent and must never lose a race. `comment` (why) goes
-    /// into the audit entry; a toggle to the state the flag already has writes nothing.
-    ///
-    /// `break_glass` turns a flag off in an environment that requires approval, without
-    /// one, audited as `flag.break_glass_off`; the caller makes sure it is an "off" with
-    /// a reason. Without it such an environment answers [`Error::ApprovalRequired`].
-    #[expect(clippy::too_many_arguments, reason = "one argument per part of the request")]
-    pub async fn toggle_flag(
-        &self,
-        actor: &Actor,
-        project: &str,
-        flag: &str,
-        env: &str,
-        enabled: bool,
-        comment: Option<&str>,
-        break_glass: bool,
-    ) -> Result<FlagConfigRecord> {
-        let audit = if break_glass && !enabled {
-            Audited { action: "flag.break_glass_off", comment, via: Via::BreakGlass }
-        } else {
-            Audited { action: "flag_config.toggle", comment, via: Via::Direct }
-        };
-        self.write_config(actor, project, flag, env, audit, |current| {
-            // Already in that state: nothing to write, nothing to tell.
-            Ok((current.enabled != enabled).then(|| FlagConfig { enabled, ..current.clone() }))
-        })
-        .await
-    }
-
-    /// Applies a semantic patch to a flag's configuration in one environment: the
-    /// instructions apply in order to whatever is current (or to `expected_version`,
-    /// when the caller read one), rollouts keep their assignments where the new shares
-    /// allow, and the result is validated like any write. A patch that changes nothing
-    /// writes nothing. The comment goes into the audit entry.
-    pub async fn patch_flag_config(
-        &self,
-        actor: &Actor,
-        project: &str,
-        flag: &str,
-        env: &str,
-        expected_version: Option<i64>,
-        patch: Patch,
-    ) -> Result<FlagConfigRecord> {
-        // Compile the patch's patterns off the async threads and outside the
-        // transaction (see `put_flag_config`).
-        let rules: Vec<Rule> = patch
-            .instructions
-            .iter()
-            .filter_map(|i| match i {
-                Instruction::AddRule { rule, .. } | Instruction::ReplaceRule { rule } => Some(rule.clone()),
-                _ => None,
-            })
-            .collect();
-        if !rules.is_empty() {
-            let key = flag.to_owned();
-            tokio::task::spawn_blocking(move || {
-                let probe = FlagConfig { rules, ..default_config(&[]) };
-                let _ = validate_config(&key, &[], &probe, &References::new());
-            })
-            .await
-            .map_err(|e| Error::Internal(format!("validation task: {e}")))?;
-        }
-        let audit =
-            Audited { action: "flag_config.patch", comment: patch.comment.as_deref(), via: Via::Direct };
-        self.write_config(actor, project, flag, env, audit, |current| {
-            super::check_version(expected_version, current.version as i64)?;
-            derive_patched(current, &patch)
-        })
-        .await
-    }
-
-    /// Puts a flag's configuration in one environment back to an earlier `version` from
-    /// its history, as a new version, validated like any write (a variant, segment or
-    /// prerequisite the old version names must still exist). Rollouts keep the old
-    /// version's exact layout, so users get the variants they had then. Audited as
-    /// `flag_config.restore` with `comment` (the restored version is named in it).
-    ///
-    /// Errors: [`Error::NotFound`] when the history has no such version,
-    /// [`Error::VersionMismatch`] on a stale `expected_version`, and whatever the write
-    /// itself refuses.
-    #[expect(clippy::too_many_arguments, reason = "one argument per part of the request")]
-    pub async fn restore_flag_config(
-        &self,
-        actor: &Actor,
-        project: &str,
-        flag: &str,
-        env: &str,
-        version: u64,
-        expected_version: Option<i64>,
-        comment: Option<&str>,
-    ) -> Result<FlagConfigRecord> {
-        let mut old = self.config_in_history(project, flag, env, version).await?;
-        old.version = 0;
-        let comment = match comment {
-            Some(c) => format!("restored version {version}: {c}"),
-            None => format!("restored version {version}"),
-        };
-        let audit = Audited { action: "flag_config.restore", comment: Some(&comment), via: Via::Direct };
-        self.write_config(actor, project, flag, env, audit, |current| {
-            super::check_version(expected_version, current.version as i64)?;
-            let mut next = plan_config(current, old, LayoutMode::Exact).config;
-            // Compared as content: the version is the write's to bump.
-            next.version = current.version;
-            Ok((next != *current).then_some(next))
-        })
-        .await
-    }
-
     /// A configuration as it was at `version`, from the audit log: the entry that wrote
     /// it, or for version 1 (written with the flag) the flag's creation entry.
-    async fn config_in_history(
+    pub(super) async fn config_in_history(
         &self,
         project: &str,
         flag: &str,
@@ -1150,171 +662,9 @@ impl Store {
             variants.and_then(|v| serde_json::from_value(v.clone()).ok()).ok_or_else(missing)?;
         Ok(default_config(&variants))
     }
-
-    /// The one path for configuration writes: lock, read, derive the new config (`None`:
-    /// no change), validate it against the project, write, record the change, audit.
-    async fn write_config(
-        &self,
-        actor: &Actor,
-        project: &str,
-        flag_key: &str,
-        env_key: &str,
-        audited: Audited<'_>,
-        derive: impl FnOnce(&FlagConfig) -> Result<Option<FlagConfig>>,
-    ) -> Result<FlagConfigRecord> {
-        let mut tx = self.begin().await?;
-        let project_id = super::lock_project(&mut tx, project).await?;
-        let target = Target { project, project_id, flag: flag_key, env: env_key };
-        let (after, _changed) = self.write_config_in(&mut tx, actor, &target, audited, derive).await?;
-        tx.commit().await?;
-        Ok(after)
-    }
-
-    /// [`Store::write_config`] inside a transaction that already holds the project lock,
-    /// for writes that commit with more (a change request's or a scheduled change's own
-    /// state). Errors before the configuration's `update` leave the transaction clean
-    /// (no statement of it failed), so the caller may record the failure and commit.
-    /// Returns the record and whether it changed (`false`: the derivation changed
-    /// nothing); the change is announced when the caller commits `tx`.
-    pub(super) async fn write_config_in(
-        &self,
-        tx: &mut Write,
-        actor: &Actor,
-        target: &Target<'_>,
-        audited: Audited<'_>,
-        derive: impl FnOnce(&FlagConfig) -> Result<Option<FlagConfig>>,
-    ) -> Result<(FlagConfigRecord, bool)> {
-        let Target { project, project_id, flag: flag_key, env: env_key } = *target;
-        let flag = fetch(tx, project_id, flag_key, self.stale_after_ms).await?;
-        let env = environments::fetch(tx, project_id, env_key).await?;
-        if env.requires_approval && audited.via == Via::Direct {
-            return Err(Error::ApprovalRequired {
-                project: project.to_owned(),
-                environment: env_key.to_owned(),
-            });
-        }
-        let row = sqlx::query(
-            "select config, version, updated_at from flag_config where flag_id = $1 and environment_id = $2",
-        )
-        .bind(flag.id)
-        .bind(env.id)
-        .fetch_one(&mut ***tx)
-        .await?;
-        let before = config_record(&row, flag_key, env_key)?;
-        if flag.archived {
-            return Err(Error::conflict(format!(
-                "flag {flag_key:?} is archived; restore it before changing it"
-            )));
-        }
-        let Some(mut config) = derive(&before.config)? else {
-            return Ok((before, false));
-        };
-        let refs = ProjectRefs::load(tx, project_id).await?;
-        validate_config(flag_key, &flag.flag.variants, &config, &refs.references())?;
-        // Cycles are per environment and only new prerequisites can make one.
-        if config.prerequisites != before.config.prerequisites {
-            let configs = active_configs_in(tx, project_id, env.id).await?;
-            check_prerequisite_graph(&configs, env.id, flag_key, &config)?;
-        }
-        let regex_bytes = vexil_core::validate::regex_bytes_of_config(&config);
-        if config.rules != before.config.rules {
-            servable::ensure_regex_budget(
-                tx,
-                project_id,
-                Some(env.id),
-                Exclude::Flag(flag.id),
-                Adding::Bytes(regex_bytes),
-            )
-            .await?;
-        }
-        let now = Timestamp::now().0;
-        let row = sqlx::query(
-            "update flag_config set config = $1, enabled = $2, version = version + 1, updated_at = $3, regex_bytes = $6
-             where flag_id = $4 and environment_id = $5 returning version",
-        )
-        .bind(config_text(&config)?)
-        .bind(from_bool(config.enabled))
-        .bind(now)
-        .bind(flag.id)
-        .bind(env.id)
-        .bind(regex_bytes as i64)
-        .fetch_one(&mut ***tx)
-        .await?;
-        config.version = get::<i64>(&row, "version")? as u64;
-        tx.record_change(env.id, ChangeKind::Flag, flag_key, Some(snapshot_text(&flag.flag, &config)?))
-            .await?;
-        // Validated above against the project's references, this environment's
-        // prerequisite graph and regex budget: all a configuration can break.
-        tx.validated_config();
-        let after = FlagConfigRecord {
-            flag: flag_key.to_owned(),
-            environment: env_key.to_owned(),
-            config,
-            updated_at: Timestamp(now),
-        };
-        tx.audit_with_comment(
-            Record {
-                actor,
-                action: audited.action,
-                resource_type: "flag_config",
-                resource_key: format!("{project}/{flag_key}/{env_key}"),
-                project: Some(project),
-                environment: Some(env_key),
-                before: Some(json_text(&before)?),
-                after: Some(json_text(&after)?),
-            },
-            audited.comment,
-        )
-        .await?;
-        Ok((after, true))
-    }
 }
 
-/// The configuration a patch makes of `current` (`None`: it changes nothing), with
-/// rollouts rebased; a failing instruction is a validation problem pointing at it.
-pub(super) fn derive_patched(current: &FlagConfig, patch: &Patch) -> Result<Option<FlagConfig>> {
-    let next =
-        vexil_core::patch::apply(current, patch, || format!("rule-{}", random_hex(4))).map_err(|e| {
-            Error::Invalid(vexil_core::ValidationErrors {
-                problems: vec![vexil_core::Problem { pointer: e.pointer(), message: e.to_string() }],
-            })
-        })?;
-    let next = plan_config(current, next, LayoutMode::Rebase).config;
-    Ok((next != *current).then_some(next))
-}
-
-/// The configuration a write addresses, in a project whose lock the caller holds.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Target<'a> {
-    pub project: &'a str,
-    pub project_id: i64,
-    pub flag: &'a str,
-    pub env: &'a str,
-}
-
-/// How a configuration write came about, which decides whether an environment that
-/// requires approval takes it: only [`Via::Direct`] is refused there.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Via {
-    /// An editor's own `PUT`, `PATCH`, toggle or restore.
-    Direct,
-    /// Turning a flag off with a reason: the kill switch is never blocked.
-    BreakGlass,
-    /// The last approval of a change request.
-    Approved,
-    /// A scheduled change coming due (approved before it was scheduled, where needed).
-    Scheduled,
-}
-
-/// How a configuration write is audited: its action, what the author said, and how
-/// the write came about.
-pub(super) struct Audited<'a> {
-    pub action: &'a str,
-    pub comment: Option<&'a str>,
-    pub via: Via,
-}
-
-fn config_record(row: &AnyRow, flag: &str, env: &str) -> Result<FlagConfigRecord> {
+pub(super) fn config_record(row: &AnyRow, flag: &str, env: &str) -> Result<FlagConfigRecord> {
     let mut config: FlagConfig = from_json_text(&get::<String>(row, "config")?, "flag configuration")?;
     config.version = get::<i64>(row, "version")? as u64;
     Ok(FlagConfigRecord {

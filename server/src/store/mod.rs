@@ -13,6 +13,8 @@ mod change_requests;
 mod changes;
 mod environments;
 mod error;
+mod flag_rules;
+mod flag_writes;
 mod flags;
 mod history;
 mod login_attempts;
@@ -45,7 +47,8 @@ pub use change_requests::{
 pub use changes::{Change, ChangeKind, Committed, NOTIFY_CHANNEL};
 pub use environments::{Environment, EnvironmentPatch, MAX_REQUIRED_APPROVALS, NewEnvironment};
 pub use error::{Constraint, Error, Result};
-pub use flags::{FlagConfigRecord, FlagFilter, FlagPatch, FlagRecord, FlagState, NewFlag};
+pub use flag_writes::{FlagPatch, NewFlag};
+pub use flags::{FlagConfigRecord, FlagFilter, FlagRecord, FlagState};
 pub use login_attempts::AttemptCount;
 pub use projects::{DEFAULT_ENVIRONMENTS, NewProject, Project, ProjectPatch};
 pub use scheduled::{

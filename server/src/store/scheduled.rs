@@ -14,7 +14,8 @@ use vexil_core::patch::Patch;
 
 use super::audit::Record;
 use super::change_requests::{is_stale_change, reason_of};
-use super::flags::{Audited, Target, Via, derive_patched};
+use super::flag_rules::derive_patched;
+use super::flag_writes::{Audited, Target, Via};
 use super::{Actor, Error, Result, Store, Timestamp, environments, from_json_text, get, json_text};
 
 /// A run this long after its due time is reported late (`ran_late`), whatever the
