@@ -203,8 +203,8 @@ impl From<store::Error> for ApiError {
     fn from(e: store::Error) -> Self {
         match e {
             store::Error::NotFound(what) => ApiError::NotFound(format!("{what} not found")),
-            store::Error::Conflict { message, dependents } => {
-                ApiError::Conflict { detail: message, dependents }
+            store::Error::Conflict(reason) => {
+                ApiError::Conflict { detail: reason.to_string(), dependents: reason.dependents().to_vec() }
             }
             store::Error::Duplicate { constraint } => {
                 use store::Constraint;
@@ -225,15 +225,28 @@ impl From<store::Error> for ApiError {
                 ApiError::Conflict { detail: detail.to_owned(), dependents: Vec::new() }
             }
             e @ store::Error::ApprovalRequired { .. } => ApiError::ApprovalRequired(e.to_string()),
-            store::Error::Forbidden(why) => ApiError::Forbidden(why),
+            store::Error::Forbidden(why) => ApiError::Forbidden(why.to_string()),
             store::Error::VersionMismatch { current } => ApiError::PreconditionFailed(current),
             store::Error::Invalid(v) => ApiError::Validation(v),
             store::Error::Database(e) if is_unavailable(&e) => {
                 ApiError::Unavailable(format!("database unavailable: {e}"))
             }
-            other => ApiError::Internal(other.to_string()),
+            other => ApiError::Internal(cause_chain(&other)),
         }
     }
+}
+
+/// An error and its sources, outermost first, as one line for the log: the store's
+/// errors say what failed and keep the database's error as their source.
+fn cause_chain(e: &dyn std::error::Error) -> String {
+    let mut line = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        line.push_str(": ");
+        line.push_str(&s.to_string());
+        source = s.source();
+    }
+    line
 }
 
 fn is_unavailable(e: &sqlx::Error) -> bool {

@@ -198,10 +198,7 @@ async fn preview_flag_config(
     let definition = store.get_flag(project, flag).await?;
     let current = store.get_flag_config(project, flag, env).await?.config;
     if definition.archived {
-        return Err(store::Error::conflict(format!(
-            "flag {flag:?} is archived; restore it before changing it"
-        ))
-        .into());
+        return Err(store::Error::Conflict(store::Conflict::FlagArchived { flag: flag.to_owned() }).into());
     }
     if expected_version.is_some_and(|v| v != current.version as i64) {
         return Err(store::Error::VersionMismatch { current: current.version as i64 }.into());

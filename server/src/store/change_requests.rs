@@ -14,6 +14,7 @@ use vexil_core::FlagConfig;
 use vexil_core::patch::Patch;
 
 use super::audit::Record;
+use super::error::{Conflict, Missing, Refusal};
 use super::flag_rules::derive_patched;
 use super::flag_writes::{Audited, Target, Via};
 use super::{Actor, Backend, Error, Result, Store, Timestamp, environments, from_json_text, get, json_text};
@@ -244,7 +245,7 @@ async fn fetch_locked(
             .bind(id)
             .fetch_optional(&mut **tx)
             .await?
-            .ok_or_else(|| Error::NotFound(format!("change request {id}")))?;
+            .ok_or_else(|| Error::NotFound(Missing::ChangeRequest(id)))?;
     let mut cr = from_row(&row)?;
     complete(tx, &mut cr).await?;
     Ok(cr)
@@ -274,7 +275,7 @@ async fn set_state(
     .execute(&mut **tx)
     .await?;
     if done.rows_affected() != 1 {
-        return Err(Error::conflict(format!("change request {} changed meanwhile; try again", cr.id)));
+        return Err(Error::Conflict(Conflict::ChangeRequestChanged { id: cr.id }));
     }
     Ok(())
 }
@@ -283,7 +284,7 @@ fn require_open(cr: &ChangeRequest) -> Result<()> {
     if cr.state == ChangeRequestState::Open {
         Ok(())
     } else {
-        Err(Error::conflict(format!("change request {} is {}", cr.id, cr.state.as_str())))
+        Err(Error::Conflict(Conflict::ChangeRequestClosed { id: cr.id, state: cr.state }))
     }
 }
 
@@ -418,7 +419,7 @@ impl Store {
         let Some(row) = row else {
             drop(tx);
             self.get_project(project).await?;
-            return Err(Error::NotFound(format!("change request {id}")));
+            return Err(Error::NotFound(Missing::ChangeRequest(id)));
         };
         let mut cr = from_row(&row)?;
         complete(&mut tx, &mut cr).await?;
@@ -497,7 +498,7 @@ impl Store {
         let cr = fetch_locked(&mut tx, self.backend, project_id, id).await?;
         require_open(&cr)?;
         if cr.author_person == caller.person {
-            return Err(Error::Forbidden("the author of a change request cannot approve it".to_owned()));
+            return Err(Error::Forbidden(Refusal::ApproveOwnRequest));
         }
         let already = sqlx::query(
             "select 1 as one from change_request_approval where change_request_id = $1 and person = $2",
@@ -507,7 +508,7 @@ impl Store {
         .fetch_optional(&mut **tx)
         .await?;
         if already.is_some() {
-            return Err(Error::conflict(format!("you have already approved change request {}", cr.id)));
+            return Err(Error::Conflict(Conflict::AlreadyApproved { id: cr.id }));
         }
         let now = Timestamp::now().0;
         sqlx::query("insert into change_request_approval (change_request_id, person, actor, at) values ($1, $2, $3, $4)")
@@ -624,15 +625,12 @@ impl Store {
         let is_author = cr.author_person == caller.person;
         let (action, refusal) = match state {
             ChangeRequestState::Rejected => {
-                ("change_request.reject", is_author.then_some("the author cancels their own request instead"))
+                ("change_request.reject", is_author.then_some(Refusal::RejectOwnRequest))
             }
-            _ => (
-                "change_request.cancel",
-                (!is_author).then_some("only the author can cancel a change request"),
-            ),
+            _ => ("change_request.cancel", (!is_author).then_some(Refusal::CancelOthersRequest)),
         };
         if let Some(why) = refusal {
-            return Err(Error::Forbidden(why.to_owned()));
+            return Err(Error::Forbidden(why));
         }
         require_open(&cr)?;
         set_state(&mut tx, &cr, state, reason, None, None).await?;

@@ -6,6 +6,8 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Transaction};
 
 use super::audit::Record;
+use super::error::Missing;
+use super::error::{Constraint, UniqueIs};
 use super::{Actor, Error, Result, Store, Timestamp, from_bool, get, json_text, to_bool};
 
 /// An environment.
@@ -125,7 +127,7 @@ pub(super) async fn insert(
     .bind(now)
     .bind(new.required_approvals.unwrap_or(1))
     .fetch_one(&mut **tx)
-    .await?;
+    .await.unique_is(Constraint::EnvironmentKey)?;
     let env = from_row(&row)?;
     let flags = sqlx::query("select id, variants, kind from flag where project_id = $1")
         .bind(project_id)
@@ -151,7 +153,7 @@ pub(super) async fn fetch(
             .bind(key)
             .fetch_optional(&mut **tx)
             .await?
-            .ok_or_else(|| Error::NotFound(format!("environment {key:?}")))?;
+            .ok_or_else(|| Error::NotFound(Missing::Environment(key.to_string())))?;
     from_row(&row)
 }
 
@@ -196,7 +198,7 @@ impl Store {
             Some(row) => from_row(&row),
             None => {
                 self.get_project(project).await?;
-                Err(Error::NotFound(format!("environment {key:?}")))
+                Err(Error::NotFound(Missing::Environment(key.to_string())))
             }
         }
     }
@@ -209,7 +211,7 @@ impl Store {
         .bind(id)
         .fetch_optional(&self.pool)
         .await?
-        .ok_or_else(|| Error::NotFound(format!("environment {id}")))?;
+        .ok_or_else(|| Error::NotFound(Missing::EnvironmentId(id)))?;
         Ok((get(&row, "project_key")?, from_row(&row)?))
     }
 

@@ -1,6 +1,20 @@
 //! Store errors: what went wrong in terms a handler can answer with.
+//!
+//! Which type to use where:
+//! - [`Error::NotFound`] with a [`Missing`] naming the object by its key or id;
+//! - [`Error::Conflict`] with a [`Conflict`] reason and, where the write would break
+//!   stored objects, the names of those dependents (`Conflict::dependents`);
+//! - [`Error::Duplicate`] for a unique constraint, recognised by the constraint, never
+//!   by the message's wording (see [`Constraint::of`]);
+//! - [`Error::Invalid`] for a submitted document (pointers into it);
+//! - [`Error::Database`] keeps the database's error as its source, for the log.
+//!
+//! The `#[error]` texts are what the log and a change request's stored `reason` say;
+//! `http/error.rs` decides what the problem document says, from the typed fields.
 
 use vexil_core::ValidationErrors;
+
+use super::{ChangeRequestState, ScheduledState};
 
 /// Result of a store call.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -11,15 +25,10 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub enum Error {
     /// The named thing does not exist.
     #[error("{0} not found")]
-    NotFound(String),
-    /// The change would break something else, or clashes with an existing key.
-    #[error("{message}")]
-    Conflict {
-        /// What is wrong.
-        message: String,
-        /// The objects that depend on what the change would break.
-        dependents: Vec<String>,
-    },
+    NotFound(Missing),
+    /// The change would break something else, or the object is in a state that refuses it.
+    #[error(transparent)]
+    Conflict(#[from] Conflict),
     /// A unique constraint refused the write: the key (or email) is taken.
     #[error("unique constraint {} violated", constraint.name())]
     Duplicate {
@@ -44,24 +53,232 @@ pub enum Error {
         environment: String,
     },
     /// The caller may not do this to this object (e.g. approve their own request).
-    #[error("{0}")]
-    Forbidden(String),
+    #[error(transparent)]
+    Forbidden(#[from] Refusal),
     /// The submitted document is invalid; pointers are relative to it.
     #[error(transparent)]
     Invalid(#[from] ValidationErrors),
     /// The database failed.
-    #[error("database error: {0}")]
+    #[error("database error")]
     Database(#[source] sqlx::Error),
     /// Stored data could not be read back (a bug or a manual edit).
     #[error("{0}")]
     Internal(String),
 }
 
-impl Error {
-    pub(crate) fn conflict(message: impl Into<String>) -> Error {
-        Error::Conflict { message: message.into(), dependents: Vec::new() }
-    }
+/// What was not found, by the key or id the caller named it with.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Missing {
+    /// A project, by key.
+    #[error("project {0:?}")]
+    Project(String),
+    /// An environment, by key.
+    #[error("environment {0:?}")]
+    Environment(String),
+    /// An environment, by id.
+    #[error("environment {0}")]
+    EnvironmentId(i64),
+    /// A flag, by key.
+    #[error("flag {0:?}")]
+    Flag(String),
+    /// A flag's configuration in an environment.
+    #[error("configuration of {flag:?} in {environment:?}")]
+    Config {
+        /// The flag's key.
+        flag: String,
+        /// The environment's key.
+        environment: String,
+    },
+    /// A version of a configuration that its history does not hold.
+    #[error("version {version} of {flag:?} in {environment:?}")]
+    ConfigVersion {
+        /// The version asked for.
+        version: u64,
+        /// The flag's key.
+        flag: String,
+        /// The environment's key.
+        environment: String,
+    },
+    /// A segment, by key.
+    #[error("segment {0:?}")]
+    Segment(String),
+    /// A change request, by id.
+    #[error("change request {0}")]
+    ChangeRequest(i64),
+    /// A scheduled change, by id.
+    #[error("scheduled change {0}")]
+    ScheduledChange(i64),
+    /// An SDK key, by id.
+    #[error("SDK key {0:?}")]
+    SdkKey(String),
+    /// An API token, by id.
+    #[error("API token {0:?}")]
+    ApiToken(String),
+    /// A user, by id or email.
+    #[error("user {0:?}")]
+    User(String),
+    /// A webhook of a project, by id.
+    #[error("webhook {id:?} in project {project:?}")]
+    Webhook {
+        /// The webhook's id.
+        id: String,
+        /// The project's key.
+        project: String,
+    },
+    /// A delivery of a webhook.
+    #[error("delivery {delivery} of webhook {webhook:?}")]
+    Delivery {
+        /// The delivery's id.
+        delivery: i64,
+        /// The webhook's id.
+        webhook: String,
+    },
+    /// A row a statement expected (sqlx's `RowNotFound`).
+    #[error("row")]
+    Row,
+}
 
+/// Why a write was refused with 409: a typed reason with the names of what depends on
+/// what the write would break.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Conflict {
+    /// The flag is archived; configurations of archived flags do not change.
+    #[error("flag {flag:?} is archived; restore it before changing it")]
+    FlagArchived {
+        /// The flag's key.
+        flag: String,
+    },
+    /// New variants of a flag would break configurations or prerequisites that use the
+    /// removed ones.
+    #[error("the new variants of {flag:?} would break {} place(s) that use them", dependents.len())]
+    VariantsInUse {
+        /// The flag's key.
+        flag: String,
+        /// Each place, named.
+        dependents: Vec<String>,
+    },
+    /// Other flags (archived ones included) require this flag.
+    #[error("{flag:?} is a prerequisite of other flags; remove those prerequisites first")]
+    IsPrerequisite {
+        /// The flag's key.
+        flag: String,
+        /// Each requiring configuration, named.
+        dependents: Vec<String>,
+    },
+    /// The flag requires flags that are archived.
+    #[error("{flag:?} requires archived flags; restore them first")]
+    PrerequisitesArchived {
+        /// The flag's key.
+        flag: String,
+        /// Each archived prerequisite, named.
+        dependents: Vec<String>,
+    },
+    /// The configuration would make a prerequisite cycle (or chain too deep).
+    #[error("{}", cycle.join("; "))]
+    PrerequisiteCycle {
+        /// The compiler's account of each problem.
+        cycle: Vec<String>,
+        /// The flags with prerequisites in the environment.
+        dependents: Vec<String>,
+    },
+    /// Rules use the segment.
+    #[error("segment {segment:?} is used by {} rule(s); remove it from them first", dependents.len())]
+    SegmentInUse {
+        /// The segment's key.
+        segment: String,
+        /// Each rule, named.
+        dependents: Vec<String>,
+    },
+    /// The project would hold something that cannot be served (the invariant of
+    /// `store/servable.rs`).
+    #[error("the change would leave {} problem(s) in what the project's environments serve", dependents.len())]
+    Unservable {
+        /// Each problem, by flag, segment and environment.
+        dependents: Vec<String>,
+    },
+    /// A foreign key refused the write: what it refers to was deleted meanwhile.
+    #[error("the change refers to something that no longer exists")]
+    DanglingReference,
+    /// A change request is no longer open.
+    #[error("change request {id} is {}", state.as_str())]
+    ChangeRequestClosed {
+        /// Its id.
+        id: i64,
+        /// Its state.
+        state: ChangeRequestState,
+    },
+    /// A change request changed between reading and writing it.
+    #[error("change request {id} changed meanwhile; try again")]
+    ChangeRequestChanged {
+        /// Its id.
+        id: i64,
+    },
+    /// The caller has already approved this change request.
+    #[error("you have already approved change request {id}")]
+    AlreadyApproved {
+        /// Its id.
+        id: i64,
+    },
+    /// A scheduled change is no longer pending.
+    #[error("scheduled change {id} is {}", state.as_str())]
+    ScheduledChangeClosed {
+        /// Its id.
+        id: i64,
+        /// Its state.
+        state: ScheduledState,
+    },
+    /// A scheduled change that an approval created cannot be edited.
+    #[error(
+        "scheduled change {id} was approved as change request {change_request}: cancel it and request the change again"
+    )]
+    ScheduledByApproval {
+        /// Its id.
+        id: i64,
+        /// The change request that scheduled it.
+        change_request: i64,
+    },
+    /// The last owner cannot be demoted or disabled.
+    #[error("the last owner cannot be demoted or disabled")]
+    LastOwnerDemoted,
+    /// The last owner cannot be deleted.
+    #[error("the last owner cannot be deleted")]
+    LastOwnerDeleted,
+}
+
+impl Conflict {
+    /// The objects that depend on what the change would break (empty for a state
+    /// conflict).
+    pub fn dependents(&self) -> &[String] {
+        match self {
+            Conflict::VariantsInUse { dependents, .. }
+            | Conflict::IsPrerequisite { dependents, .. }
+            | Conflict::PrerequisitesArchived { dependents, .. }
+            | Conflict::PrerequisiteCycle { dependents, .. }
+            | Conflict::SegmentInUse { dependents, .. }
+            | Conflict::Unservable { dependents } => dependents,
+            _ => &[],
+        }
+    }
+}
+
+/// Why the caller may not do this to this object, whatever their role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Refusal {
+    /// Approving one's own change request.
+    #[error("the author of a change request cannot approve it")]
+    ApproveOwnRequest,
+    /// Rejecting one's own change request.
+    #[error("the author cancels their own request instead")]
+    RejectOwnRequest,
+    /// Cancelling someone else's change request.
+    #[error("only the author can cancel a change request")]
+    CancelOthersRequest,
+}
+
+impl Error {
     /// A submitted document with one problem, at `pointer` (relative to the document;
     /// empty for the document as a whole).
     pub(crate) fn invalid(pointer: &str, message: impl Into<String>) -> Error {
@@ -75,21 +292,52 @@ impl From<sqlx::Error> for Error {
     fn from(e: sqlx::Error) -> Self {
         if let Some(db) = e.as_database_error() {
             if db.is_unique_violation() {
-                return match Constraint::of(db) {
+                return match db.constraint().and_then(Constraint::named) {
                     Some(constraint) => Error::Duplicate { constraint },
-                    // A unique index that is not in the table is a bug: keep the
-                    // database's own words for the log.
+                    // A unique violation nobody expected (SQLite names no constraint:
+                    // the statements that can hit one say which with `unique_is`) is a
+                    // bug: keep the database's error as the source, for the log.
                     None => Error::Database(e),
                 };
             }
             if db.is_foreign_key_violation() {
-                return Error::conflict("the change refers to something that no longer exists");
+                return Error::Conflict(Conflict::DanglingReference);
             }
         }
         if matches!(e, sqlx::Error::RowNotFound) {
-            return Error::NotFound("row".to_owned());
+            return Error::NotFound(Missing::Row);
         }
         Error::Database(e)
+    }
+}
+
+/// Names the unique constraint a statement can violate, for SQLite, whose errors carry
+/// no constraint name (`DatabaseError::constraint()` is `None`). A statement that inserts
+/// or updates a row of one table can violate that table's primary key or its one named
+/// unique constraint (each table of the schema has at most one besides its primary key);
+/// SQLite's extended result code tells the two apart (`SQLITE_CONSTRAINT_UNIQUE`, 2067,
+/// versus `SQLITE_CONSTRAINT_PRIMARYKEY`, 1555), so the statement's context names the
+/// constraint and no text of the message decides. On PostgreSQL the constraint's own
+/// name decides, as in [`From<sqlx::Error>`].
+pub(super) trait UniqueIs<T> {
+    /// Maps a unique violation of `constraint` to [`Error::Duplicate`], anything else as
+    /// [`From<sqlx::Error>`] does.
+    fn unique_is(self, constraint: Constraint) -> Result<T>;
+}
+
+/// SQLite's extended result code of a violated `unique` constraint.
+const SQLITE_CONSTRAINT_UNIQUE: &str = "2067";
+
+impl<T> UniqueIs<T> for std::result::Result<T, sqlx::Error> {
+    fn unique_is(self, constraint: Constraint) -> Result<T> {
+        self.map_err(|e| {
+            let sqlite_unique = e.as_database_error().is_some_and(|db| {
+                db.is_unique_violation()
+                    && db.constraint().is_none()
+                    && db.code().as_deref() == Some(SQLITE_CONSTRAINT_UNIQUE)
+            });
+            if sqlite_unique { Error::Duplicate { constraint } } else { Error::from(e) }
+        })
     }
 }
 
@@ -113,31 +361,24 @@ pub enum Constraint {
 }
 
 impl Constraint {
-    /// Every constraint with its name and, for SQLite (whose errors name the columns
-    /// rather than the constraint), its `table.column` list as SQLite reports it.
-    const ALL: [(Constraint, &'static str, &'static str); 7] = [
-        (Constraint::ProjectKey, "project_key_unique", "project.key"),
-        (Constraint::EnvironmentKey, "environment_key_unique", "environment.project_id, environment.key"),
-        (Constraint::FlagKey, "flag_key_unique", "flag.project_id, flag.key"),
-        (Constraint::SegmentKey, "segment_key_unique", "segment.project_id, segment.key"),
-        (Constraint::UserEmail, "app_user_email_unique", "app_user.email"),
-        (Constraint::ApiTokenSecret, "api_token_secret_unique", "api_token.secret_hash"),
-        (Constraint::SdkKeySecret, "sdk_key_secret_unique", "sdk_key.secret_hash"),
+    /// Every constraint with its name in the schema.
+    const ALL: [(Constraint, &'static str); 7] = [
+        (Constraint::ProjectKey, "project_key_unique"),
+        (Constraint::EnvironmentKey, "environment_key_unique"),
+        (Constraint::FlagKey, "flag_key_unique"),
+        (Constraint::SegmentKey, "segment_key_unique"),
+        (Constraint::UserEmail, "app_user_email_unique"),
+        (Constraint::ApiTokenSecret, "api_token_secret_unique"),
+        (Constraint::SdkKeySecret, "sdk_key_secret_unique"),
     ];
 
-    /// The constraint a unique violation names: by constraint name on PostgreSQL; on
-    /// SQLite by the column list of its `UNIQUE constraint failed: t.a, t.b` report,
-    /// compared whole, so no other text of the message decides.
-    fn of(db: &dyn sqlx::error::DatabaseError) -> Option<Constraint> {
-        if let Some(name) = db.constraint() {
-            return Constraint::ALL.iter().find(|(_, n, _)| *n == name).map(|(c, _, _)| *c);
-        }
-        let columns = db.message().strip_prefix("UNIQUE constraint failed: ")?;
-        Constraint::ALL.iter().find(|(_, _, cols)| *cols == columns).map(|(c, _, _)| *c)
+    /// The constraint with this name (PostgreSQL's `DatabaseError::constraint()`).
+    fn named(name: &str) -> Option<Constraint> {
+        Constraint::ALL.iter().find(|(_, n)| *n == name).map(|(c, _)| *c)
     }
 
     /// The constraint's name in the schema.
     pub fn name(self) -> &'static str {
-        Constraint::ALL.iter().find(|(c, _, _)| *c == self).map_or("", |(_, n, _)| n)
+        Constraint::ALL.iter().find(|(c, _)| *c == self).map_or("", |(_, n)| n)
     }
 }

@@ -12,6 +12,7 @@ use vexil_core::rollout::{LayoutMode, plan_config};
 use vexil_core::validate::prerequisite_graph_problems;
 use vexil_core::{Flag, FlagConfig, FlagKind, Serve, SnapshotFlag, Variant};
 
+use super::error::Conflict;
 use super::flags::{ConfigOf, FlagRecord};
 use super::{Error, Result, json_text};
 
@@ -81,14 +82,14 @@ pub(super) fn check_prerequisite_graph(
     if problems.is_empty() {
         Ok(())
     } else {
-        Err(Error::Conflict {
-            message: problems.iter().map(|p| p.message.as_str()).collect::<Vec<_>>().join("; "),
+        Err(Error::Conflict(Conflict::PrerequisiteCycle {
+            cycle: problems.iter().map(|p| p.message.clone()).collect(),
             dependents: flags
                 .iter()
                 .filter(|f| !f.config.prerequisites.is_empty())
                 .map(|f| f.key.clone())
                 .collect(),
-        })
+        }))
     }
 }
 
@@ -152,10 +153,7 @@ pub(super) fn ensure_prerequisites_active(configs: &[ConfigOf], flag: &str) -> R
     if missing.is_empty() {
         return Ok(());
     }
-    Err(Error::Conflict {
-        message: format!("{flag:?} requires archived flags; restore them first"),
-        dependents: missing,
-    })
+    Err(Error::Conflict(Conflict::PrerequisitesArchived { flag: flag.to_owned(), dependents: missing }))
 }
 
 /// Refuses to take `flag` away (archive or delete) while other flags in `configs`
@@ -165,10 +163,7 @@ pub(super) fn ensure_not_a_prerequisite(configs: &[ConfigOf], flag: &str) -> Res
     if dependents.is_empty() {
         return Ok(());
     }
-    Err(Error::Conflict {
-        message: format!("{flag:?} is a prerequisite of other flags; remove those prerequisites first"),
-        dependents,
-    })
+    Err(Error::Conflict(Conflict::IsPrerequisite { flag: flag.to_owned(), dependents }))
 }
 
 /// The configuration a patch makes of `current` (`None`: it changes nothing), with

@@ -13,6 +13,7 @@ use vexil_core::{Flag, FlagConfig, FlagKind, Lifecycle, Rule, Variant};
 use super::audit::Record;
 use super::changes::ChangeKind;
 use super::environments;
+use super::error::Conflict;
 use super::flag_rules::*;
 use super::flags::*;
 use super::pipeline::Write;
@@ -196,13 +197,7 @@ impl Store {
             let everyone = all_configs(&mut tx, project_id).await?;
             dependents.extend(prerequisite_dependents(&everyone, key, Some(&flag.variants)));
             if !dependents.is_empty() {
-                return Err(Error::Conflict {
-                    message: format!(
-                        "the new variants of {key:?} would break {} place(s) that use them",
-                        dependents.len()
-                    ),
-                    dependents,
-                });
+                return Err(Error::Conflict(Conflict::VariantsInUse { flag: key.to_owned(), dependents }));
             }
         }
         let row = update_definition(&mut tx, before.id, &flag).await?;
@@ -516,9 +511,7 @@ impl Store {
         }
         let before = fetch_config(tx, flag.id, env.id, flag_key, env_key).await?;
         if flag.archived {
-            return Err(Error::conflict(format!(
-                "flag {flag_key:?} is archived; restore it before changing it"
-            )));
+            return Err(Error::Conflict(Conflict::FlagArchived { flag: flag_key.to_owned() }));
         }
         let Some(mut config) = derive(&before.config)? else {
             return Ok((before, false));

@@ -12,6 +12,8 @@ use vexil_core::validate::References;
 use vexil_core::{Flag, FlagConfig, FlagKind, Lifecycle, Variant};
 
 use super::audit::escape_like;
+use super::error::Missing;
+use super::error::{Constraint, UniqueIs};
 use super::flag_rules::default_config;
 use super::{Error, Page, Result, Store, Timestamp, from_bool, from_json_text, get, json_text, to_bool};
 
@@ -155,7 +157,7 @@ pub(super) async fn insert_flag(
     .bind(from_bool(flag.client_visible))
     .bind(Timestamp::now().0)
     .fetch_one(&mut **tx)
-    .await?;
+    .await.unique_is(Constraint::FlagKey)?;
     get(&row, "id")
 }
 
@@ -384,7 +386,7 @@ pub(super) async fn fetch(
         .bind(key)
         .fetch_optional(&mut **tx)
         .await?
-        .ok_or_else(|| Error::NotFound(format!("flag {key:?}")))?;
+        .ok_or_else(|| Error::NotFound(Missing::Flag(key.to_string())))?;
     let mut flag = from_row(&row)?;
     complete(tx, std::slice::from_mut(&mut flag), stale_after_ms).await?;
     Ok(flag)
@@ -538,7 +540,7 @@ impl Store {
             .bind(project)
             .fetch_optional(&self.pool)
             .await?
-            .ok_or_else(|| Error::NotFound(format!("project {project:?}")))?;
+            .ok_or_else(|| Error::NotFound(Missing::Project(project.to_string())))?;
         let project_id: i64 = get(&project_row, "id")?;
         let q =
             f.q.as_ref().filter(|q| !q.is_empty()).map(|q| format!("%{}%", escape_like(&q.to_lowercase())));
@@ -581,7 +583,7 @@ impl Store {
         .await?;
         let Some(row) = row else {
             self.get_project(project).await?;
-            return Err(Error::NotFound(format!("flag {key:?}")));
+            return Err(Error::NotFound(Missing::Flag(key.to_string())));
         };
         let mut flag = from_row(&row)?;
         complete(&mut *self.pool.acquire().await?, std::slice::from_mut(&mut flag), self.stale_after_ms)
@@ -605,7 +607,10 @@ impl Store {
         let Some(row) = row else {
             self.get_flag(project, flag).await?;
             self.get_environment(project, env).await?;
-            return Err(Error::NotFound(format!("configuration of {flag:?} in {env:?}")));
+            return Err(Error::NotFound(Missing::Config {
+                flag: flag.to_owned(),
+                environment: env.to_owned(),
+            }));
         };
         config_record(&row, flag, env)
     }
@@ -619,7 +624,13 @@ impl Store {
         env: &str,
         version: u64,
     ) -> Result<FlagConfig> {
-        let missing = || Error::NotFound(format!("version {version} of {flag:?} in {env:?}"));
+        let missing = || {
+            Error::NotFound(Missing::ConfigVersion {
+                version,
+                flag: flag.to_owned(),
+                environment: env.to_owned(),
+            })
+        };
         let rows = sqlx::query(
             "select after from audit where resource_type = 'flag_config' and resource_key = $1
              and after is not null order by id desc",

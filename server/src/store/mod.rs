@@ -46,7 +46,7 @@ pub use change_requests::{
 };
 pub use changes::{Change, ChangeKind, Committed, NOTIFY_CHANNEL};
 pub use environments::{Environment, EnvironmentPatch, MAX_REQUIRED_APPROVALS, NewEnvironment};
-pub use error::{Constraint, Error, Result};
+pub use error::{Conflict, Constraint, Error, Missing, Refusal, Result};
 pub use flag_writes::{FlagPatch, NewFlag};
 pub use flags::{FlagConfigRecord, FlagFilter, FlagRecord, FlagState};
 pub use login_attempts::AttemptCount;

@@ -34,6 +34,7 @@ use sqlx::{Any, Transaction};
 
 use super::audit::{AUDIT_CHANNEL, Record, parse_json};
 use super::changes::{ChangeKind, Committed, NOTIFY_CHANNEL};
+use super::error::Missing;
 use super::webhooks::{self, Event, EventCategory};
 use super::{Backend, Error, Result, Store, Timestamp, get, servable};
 
@@ -102,7 +103,7 @@ impl Write {
             .await?;
         let id: i64 = match row {
             Some(row) => get(&row, "id")?,
-            None => return Err(Error::NotFound(format!("project {project:?}"))),
+            None => return Err(Error::NotFound(Missing::Project(project.to_string()))),
         };
         self.project_id = Some(id);
         Ok(id)
@@ -266,16 +267,15 @@ impl Write {
         if !self.announce.is_empty() && !self.audited {
             return Err(Error::Internal("a change of what SDKs see without an audit entry".to_owned()));
         }
-        let Write { tx, store, announce, audited, .. } = self;
+        let Write { tx, store, announce, .. } = self;
         tx.commit().await?;
         for c in announce {
             // No subscriber is fine: nothing to tell.
             let _ = store.committed.send(c);
         }
-        if audited {
-            // The admin stream reads new audit rows on this.
-            store.writes.send_modify(|n| *n += 1);
-        }
+        // The admin stream (new audit rows) and the webhook worker (new outbox rows) wake
+        // on this.
+        store.writes.send_modify(|n| *n += 1);
         Ok(())
     }
 }

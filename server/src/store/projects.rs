@@ -5,6 +5,8 @@ use sqlx::any::AnyRow;
 
 use super::audit::Record;
 use super::environments::{self, NewEnvironment};
+use super::error::Missing;
+use super::error::{Constraint, UniqueIs};
 use super::{Actor, Error, Result, Store, Timestamp, get, json_text};
 
 /// Environments every new project starts with, in order.
@@ -77,7 +79,7 @@ impl Store {
             .bind(key)
             .fetch_optional(&self.pool)
             .await?
-            .ok_or_else(|| Error::NotFound(format!("project {key:?}")))?;
+            .ok_or_else(|| Error::NotFound(Missing::Project(key.to_string())))?;
         from_row(&row)
     }
 
@@ -96,7 +98,8 @@ impl Store {
         .bind(&new.description)
         .bind(now)
         .fetch_one(&mut **tx)
-        .await?;
+        .await
+        .unique_is(Constraint::ProjectKey)?;
         let project_id: i64 = get(&row, "id")?;
         let project = from_row(&row)?;
         for (key, name) in DEFAULT_ENVIRONMENTS {

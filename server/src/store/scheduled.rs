@@ -14,6 +14,7 @@ use vexil_core::patch::Patch;
 
 use super::audit::Record;
 use super::change_requests::{is_stale_change, reason_of};
+use super::error::{Conflict, Missing};
 use super::flag_rules::derive_patched;
 use super::flag_writes::{Audited, Target, Via};
 use super::{Actor, Error, Result, Store, Timestamp, environments, from_json_text, get, json_text};
@@ -161,7 +162,7 @@ async fn fetch(tx: &mut Transaction<'static, Any>, project_id: i64, id: i64) -> 
         .bind(id)
         .fetch_optional(&mut **tx)
         .await?
-        .ok_or_else(|| Error::NotFound(format!("scheduled change {id}")))?;
+        .ok_or_else(|| Error::NotFound(Missing::ScheduledChange(id)))?;
     from_row(&row)
 }
 
@@ -308,7 +309,7 @@ impl Store {
             Some(row) => from_row(&row),
             None => {
                 self.get_project(project).await?;
-                Err(Error::NotFound(format!("scheduled change {id}")))
+                Err(Error::NotFound(Missing::ScheduledChange(id)))
             }
         }
     }
@@ -331,13 +332,13 @@ impl Store {
         let before = fetch(&mut tx, project_id, id).await?;
         super::check_version(expected_version, before.version)?;
         if before.state != ScheduledState::Pending {
-            return Err(Error::conflict(format!("scheduled change {id} is {}", before.state.as_str())));
+            return Err(Error::Conflict(Conflict::ScheduledChangeClosed { id, state: before.state }));
         }
         if before.change_request_id.is_some() {
-            return Err(Error::conflict(format!(
-                "scheduled change {id} was approved as change request {}: cancel it and request the change again",
-                before.change_request_id.unwrap_or_default()
-            )));
+            return Err(Error::Conflict(Conflict::ScheduledByApproval {
+                id,
+                change_request: before.change_request_id.unwrap_or_default(),
+            }));
         }
         let env = environments::fetch(&mut tx, project_id, &before.environment).await?;
         if env.requires_approval {
@@ -380,7 +381,7 @@ impl Store {
         .execute(&mut **tx)
         .await?;
         if done.rows_affected() != 1 {
-            return Err(Error::conflict(format!("scheduled change {id} is {}", before.state.as_str())));
+            return Err(Error::Conflict(Conflict::ScheduledChangeClosed { id, state: before.state }));
         }
         let after = fetch(&mut tx, project_id, id).await?;
         audit_schedule(&mut tx, actor, "scheduled_change.cancel", project, &after, Some(&before), None)

@@ -6,6 +6,8 @@ use sqlx::any::AnyRow;
 
 use super::audit::Record;
 use super::environments;
+use super::error::Missing;
+use super::error::{Constraint, UniqueIs};
 use super::{Actor, Error, Result, Store, Timestamp, get, json_text};
 
 /// The two kinds of SDK key.
@@ -154,7 +156,7 @@ impl Store {
         .bind(Timestamp::now().0)
         .bind(expires_at.map(|t| t.0))
         .execute(&mut **tx)
-        .await?;
+        .await.unique_is(Constraint::SdkKeySecret)?;
         let row = sqlx::query(&format!("select {COLUMNS} from {JOINS} where k.id = $1"))
             .bind(&id)
             .fetch_one(&mut **tx)
@@ -199,7 +201,7 @@ impl Store {
         .bind(id)
         .fetch_optional(&mut **tx)
         .await?
-        .ok_or_else(|| Error::NotFound(format!("SDK key {id:?}")))?;
+        .ok_or_else(|| Error::NotFound(Missing::SdkKey(id.to_string())))?;
         let before = from_row(&row)?;
         if before.revoked_at.is_some() {
             return Ok(before);

@@ -7,6 +7,8 @@ use vexil_core::{Op, Segment, SegmentRule};
 
 use super::audit::Record;
 use super::changes::ChangeKind;
+use super::error::{Conflict, Missing};
+use super::error::{Constraint, UniqueIs};
 use super::flags::all_configs;
 use super::servable::{self, Adding, Exclude};
 use super::{Actor, Error, Result, Store, Timestamp, from_json_text, get, json_text};
@@ -121,7 +123,7 @@ impl Store {
             Some(row) => from_row(&row),
             None => {
                 self.get_project(project).await?;
-                Err(Error::NotFound(format!("segment {key:?}")))
+                Err(Error::NotFound(Missing::Segment(key.to_string())))
             }
         }
     }
@@ -197,7 +199,7 @@ impl Store {
                 .bind(now)
                 .bind(regex_bytes as i64)
                 .fetch_one(&mut **tx)
-                .await?;
+                .await.unique_is(Constraint::SegmentKey)?;
                 (None, row)
             }
             Some(expected) => {
@@ -208,7 +210,7 @@ impl Store {
                 .bind(&segment.key)
                 .fetch_optional(&mut **tx)
                 .await?
-                .ok_or_else(|| Error::NotFound(format!("segment {:?}", segment.key)))?;
+                .ok_or_else(|| Error::NotFound(Missing::Segment(segment.key.clone())))?;
                 let before = from_row(&current)?;
                 super::check_version(expected, before.segment.version as i64)?;
                 let row = sqlx::query(
@@ -267,7 +269,7 @@ impl Store {
                 .bind(key)
                 .fetch_optional(&mut **tx)
                 .await?
-                .ok_or_else(|| Error::NotFound(format!("segment {key:?}")))?;
+                .ok_or_else(|| Error::NotFound(Missing::Segment(key.to_string())))?;
         let before = from_row(&row)?;
         super::check_version(expected_version, before.segment.version as i64)?;
         // Archived flags count: one that uses the segment could never be restored.
@@ -284,13 +286,7 @@ impl Store {
             })
             .collect();
         if !dependents.is_empty() {
-            return Err(Error::Conflict {
-                message: format!(
-                    "segment {key:?} is used by {} rule(s); remove it from them first",
-                    dependents.len()
-                ),
-                dependents,
-            });
+            return Err(Error::Conflict(Conflict::SegmentInUse { segment: key.to_owned(), dependents }));
         }
         sqlx::query("delete from segment where project_id = $1 and key = $2")
             .bind(project_id)

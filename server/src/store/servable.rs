@@ -18,6 +18,7 @@ use vexil_core::limits::{MAX_FLAGS, MAX_REGEX_BYTES_PER_ENVIRONMENT, MAX_SEGMENT
 use vexil_core::validate::{References, validate_config, validate_snapshot};
 use vexil_core::{FlagConfig, FlagKind, Problem, Segment, Snapshot, SnapshotFlag, Variant};
 
+use super::error::Conflict;
 use super::segments::Definition;
 use super::{Error, Result, from_json_text, get, to_bool};
 
@@ -106,13 +107,7 @@ pub(super) async fn check(tx: &mut Transaction<'static, Any>, project_id: i64) -
     if problems.is_empty() {
         return Ok(());
     }
-    Err(Error::Conflict {
-        message: format!(
-            "the change would leave {} problem(s) in what the project's environments serve",
-            problems.len()
-        ),
-        dependents: problems.into_iter().collect(),
-    })
+    Err(Error::Conflict(Conflict::Unservable { dependents: problems.into_iter().collect() }))
 }
 
 fn violations(

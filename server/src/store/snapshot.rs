@@ -2,6 +2,7 @@
 
 use vexil_core::{FlagConfig, Segment, Snapshot, SnapshotFlag};
 
+use super::error::Missing;
 use super::segments::Definition;
 use super::{Backend, Error, Result, Store, from_json_text, get, to_bool};
 
@@ -17,7 +18,7 @@ impl Store {
             .bind(environment_id)
             .fetch_optional(&mut *tx)
             .await?
-            .ok_or_else(|| Error::NotFound(format!("environment {environment_id}")))?;
+            .ok_or_else(|| Error::NotFound(Missing::EnvironmentId(environment_id)))?;
         let project_id: i64 = get(&env, "project_id")?;
         let flags = sqlx::query(
             "select f.key, f.kind, f.variants, f.salt, f.client_visible, c.config, c.version

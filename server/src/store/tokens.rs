@@ -4,6 +4,8 @@ use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 
 use super::audit::Record;
+use super::error::Missing;
+use super::error::{Constraint, UniqueIs};
 use super::{Actor, Error, Result, Store, Timestamp, get, json_text};
 use crate::auth::Role;
 
@@ -141,7 +143,7 @@ impl Store {
         .bind(expires_at.map(|t| t.0))
         .bind(created_by_user_id)
         .execute(&mut **tx)
-        .await?;
+        .await.unique_is(Constraint::ApiTokenSecret)?;
         let row = sqlx::query(&format!("select {COLUMNS} from {FROM} where t.id = $1"))
             .bind(&id)
             .fetch_one(&mut **tx)
@@ -182,7 +184,7 @@ impl Store {
             .bind(id)
             .fetch_optional(&mut **tx)
             .await?
-            .ok_or_else(|| Error::NotFound(format!("API token {id:?}")))?;
+            .ok_or_else(|| Error::NotFound(Missing::ApiToken(id.to_string())))?;
         let token = from_row(&row)?;
         if done.rows_affected() > 0 {
             tx.audit(Record {

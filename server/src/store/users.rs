@@ -5,6 +5,8 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Transaction};
 
 use super::audit::Record;
+use super::error::{Conflict, Missing};
+use super::error::{Constraint, UniqueIs};
 use super::{Actor, Backend, Error, Result, Store, Timestamp, from_bool, get, json_text, to_bool};
 use crate::auth::{Role, secret};
 
@@ -102,7 +104,7 @@ impl Store {
             .bind(id)
             .fetch_optional(&self.pool)
             .await?
-            .ok_or_else(|| Error::NotFound(format!("user {id:?}")))?;
+            .ok_or_else(|| Error::NotFound(Missing::User(id.to_string())))?;
         from_row(&row)
     }
 
@@ -144,7 +146,7 @@ impl Store {
         let disabled = patch.disabled.unwrap_or(before.disabled);
         let stays_owner = role == Role::Owner && !disabled;
         if is_owner(&before) && !stays_owner && owners.iter().all(|o| o == id) {
-            return Err(Error::conflict("the last owner cannot be demoted or disabled").into());
+            return Err(Error::Conflict(Conflict::LastOwnerDemoted).into());
         }
         let revoke_sessions = patch.password_hash.is_some() || patch.disabled == Some(true);
         let now = Timestamp::now().0;
@@ -203,7 +205,7 @@ impl Store {
         super::check_version(expected_version, before.version)?;
         check(&before)?;
         if is_owner(&before) && owners.iter().all(|o| o == id) {
-            return Err(Error::conflict("the last owner cannot be deleted").into());
+            return Err(Error::Conflict(Conflict::LastOwnerDeleted).into());
         }
         super::tokens::revoke_tokens_of_user(&mut tx, actor, id, Timestamp::now().0).await?;
         sqlx::query("delete from app_user where id = $1")
@@ -244,7 +246,7 @@ impl Store {
             .bind(id)
             .fetch_optional(&mut **tx)
             .await?
-            .ok_or_else(|| Error::NotFound(format!("user {id:?}")))?;
+            .ok_or_else(|| Error::NotFound(Missing::User(id.to_string())))?;
         Ok((from_row(&row)?, owners))
     }
 
@@ -257,8 +259,8 @@ impl Store {
         .bind(Timestamp::now().0)
         .bind(id)
         .fetch_optional(&self.pool)
-        .await?
-        .ok_or_else(|| Error::NotFound(format!("user {id:?}")))?;
+        .await.unique_is(Constraint::UserEmail)?
+        .ok_or_else(|| Error::NotFound(Missing::User(id.to_string())))?;
         from_row(&row)
     }
 
@@ -317,7 +319,7 @@ impl Store {
             .bind(email.to_lowercase())
             .fetch_optional(&mut **tx)
             .await?
-            .ok_or_else(|| Error::NotFound(format!("user {email:?}")))?;
+            .ok_or_else(|| Error::NotFound(Missing::User(email.to_string())))?;
         let before = from_row(&row)?;
         let now = Timestamp::now().0;
         let row = sqlx::query(&format!(
@@ -369,7 +371,7 @@ pub(super) async fn insert_user(
     .bind(new.role.as_str())
     .bind(now)
     .fetch_one(&mut ***tx)
-    .await?;
+    .await.unique_is(Constraint::UserEmail)?;
     let user = from_row(&row)?;
     tx.audit(Record {
         actor,

@@ -10,6 +10,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Transaction};
 
 use super::audit::Record;
+use super::error::Missing;
 use super::{Actor, Backend, Error, Page, Result, Store, Timestamp, from_bool, get, json_text, to_bool};
 
 /// What a subscription can ask for. Each event belongs to one of them.
@@ -422,7 +423,7 @@ async fn fetch(tx: &mut Transaction<'static, Any>, project: &str, id: &str) -> R
     .bind(id)
     .fetch_optional(&mut **tx)
     .await?
-    .ok_or_else(|| Error::NotFound(format!("webhook {id:?} in project {project:?}")))?;
+    .ok_or_else(|| Error::NotFound(Missing::Webhook { id: id.to_string(), project: project.to_string() }))?;
     from_row(&row)
 }
 
@@ -595,7 +596,7 @@ impl Store {
         .bind(&hook.id)
         .fetch_optional(&mut **tx)
         .await?
-        .ok_or_else(|| Error::NotFound(format!("delivery {delivery} of webhook {id:?}")))?;
+        .ok_or_else(|| Error::NotFound(Missing::Delivery { delivery, webhook: id.to_string() }))?;
         let new_id: i64 = get(&row, "id")?;
         let row = sqlx::query(&format!("select {DELIVERY_COLUMNS} from webhook_delivery d where d.id = $1"))
             .bind(new_id)
