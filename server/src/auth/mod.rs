@@ -7,11 +7,12 @@ pub mod oidc;
 pub mod password;
 mod principal;
 pub mod ratelimit;
-mod role;
 pub mod sdk_key;
-pub mod secret;
 
+pub use crate::role::Role;
+/// Secrets handed out once; kept at `crate::secret` so that the store, which hashes
+/// them, does not depend on this module.
+pub use crate::secret;
 pub use authorized::{Admin, Authorized, Editor, SelfOrAdmin, Viewer};
 pub use principal::{ADMIN_ONLY_AUDIT_TYPES, AuditScope, AuthState, Principal, bearer};
 pub use ratelimit::{LoginAttempt, LoginLimits};
-pub use role::Role;

@@ -112,10 +112,7 @@ impl Principal {
     }
 }
 
-/// Resource types whose audit entries only unscoped admins read: the same rule as
-/// `/users`, `/tokens` and `/projects/{project}/webhooks`, whose contents the entries'
-/// documents repeat (a webhook's URL may carry its receiver's credentials).
-pub const ADMIN_ONLY_AUDIT_TYPES: [&str; 3] = ["user", "api_token", "webhook"];
+pub use crate::store::ADMIN_ONLY_AUDIT_TYPES;
 
 /// What part of the audit log (listing and live stream) a caller may read: unscoped
 /// admins and owners everything; other roles all but [`ADMIN_ONLY_AUDIT_TYPES`]; a

@@ -42,7 +42,7 @@ pub struct AuditFilter {
     /// Only this project.
     pub project: Option<String>,
     /// Whether entries about users and API tokens are included
-    /// ([`crate::auth::ADMIN_ONLY_AUDIT_TYPES`]).
+    /// ([`ADMIN_ONLY_AUDIT_TYPES`]).
     pub admin_types: bool,
     /// Only this resource type.
     pub resource_type: Option<String>,
@@ -71,6 +71,11 @@ pub(super) struct Record<'a> {
     pub before: Option<String>,
     pub after: Option<String>,
 }
+
+/// Resource types whose audit entries only unscoped admins read: the same rule as
+/// `/users`, `/tokens` and `/projects/{project}/webhooks`, whose contents the entries'
+/// documents repeat (a webhook's URL may carry its receiver's credentials).
+pub const ADMIN_ONLY_AUDIT_TYPES: [&str; 3] = ["user", "api_token", "webhook"];
 
 /// The PostgreSQL channel that wakes other replicas' admin streams.
 pub const AUDIT_CHANNEL: &str = "vexil_audit";
@@ -151,7 +156,7 @@ impl Store {
             Some(k) => (Some(k.clone()), None),
             None => (None, None),
         };
-        let hidden = crate::auth::ADMIN_ONLY_AUDIT_TYPES.map(|t| format!("'{t}'")).join(", ");
+        let hidden = ADMIN_ONLY_AUDIT_TYPES.map(|t| format!("'{t}'")).join(", ");
         let rows = sqlx::query(&format!(
             "select id, at, actor, action, resource_type, resource_key, project_key, environment_key, before, after, comment
              from audit

@@ -153,7 +153,7 @@ pub(super) async fn fetch(
             .bind(key)
             .fetch_optional(&mut **tx)
             .await?
-            .ok_or_else(|| Error::NotFound(Missing::Environment(key.to_string())))?;
+            .ok_or_else(|| Error::NotFound(Missing::Environment(key.to_owned())))?;
     from_row(&row)
 }
 
@@ -198,7 +198,7 @@ impl Store {
             Some(row) => from_row(&row),
             None => {
                 self.get_project(project).await?;
-                Err(Error::NotFound(Missing::Environment(key.to_string())))
+                Err(Error::NotFound(Missing::Environment(key.to_owned())))
             }
         }
     }

@@ -386,7 +386,7 @@ pub(super) async fn fetch(
         .bind(key)
         .fetch_optional(&mut **tx)
         .await?
-        .ok_or_else(|| Error::NotFound(Missing::Flag(key.to_string())))?;
+        .ok_or_else(|| Error::NotFound(Missing::Flag(key.to_owned())))?;
     let mut flag = from_row(&row)?;
     complete(tx, std::slice::from_mut(&mut flag), stale_after_ms).await?;
     Ok(flag)
@@ -540,7 +540,7 @@ impl Store {
             .bind(project)
             .fetch_optional(&self.pool)
             .await?
-            .ok_or_else(|| Error::NotFound(Missing::Project(project.to_string())))?;
+            .ok_or_else(|| Error::NotFound(Missing::Project(project.to_owned())))?;
         let project_id: i64 = get(&project_row, "id")?;
         let q =
             f.q.as_ref().filter(|q| !q.is_empty()).map(|q| format!("%{}%", escape_like(&q.to_lowercase())));
@@ -583,7 +583,7 @@ impl Store {
         .await?;
         let Some(row) = row else {
             self.get_project(project).await?;
-            return Err(Error::NotFound(Missing::Flag(key.to_string())));
+            return Err(Error::NotFound(Missing::Flag(key.to_owned())));
         };
         let mut flag = from_row(&row)?;
         complete(&mut *self.pool.acquire().await?, std::slice::from_mut(&mut flag), self.stale_after_ms)

@@ -19,7 +19,7 @@ const FINGERPRINT: &str = "history_fingerprint";
 
 fn new_epoch() -> String {
     // 48 random bits in hex: no '-', so `<epoch>-<version>` splits unambiguously.
-    crate::auth::secret::generate("").secret[..12].to_owned()
+    crate::secret::generate("").secret[..12].to_owned()
 }
 
 impl Store {

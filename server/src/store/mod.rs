@@ -40,7 +40,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyPool, ConnectOptions, Row, Transaction};
 use tokio::sync::broadcast;
 
-pub use audit::{AUDIT_CHANNEL, AuditEntry, AuditFilter, AuditNotice};
+pub use audit::{ADMIN_ONLY_AUDIT_TYPES, AUDIT_CHANNEL, AuditEntry, AuditFilter, AuditNotice};
 pub use change_requests::{
     Approval, Caller, ChangeRequest, ChangeRequestDiff, ChangeRequestState, Comment, NewChangeRequest,
 };

@@ -103,7 +103,7 @@ impl Write {
             .await?;
         let id: i64 = match row {
             Some(row) => get(&row, "id")?,
-            None => return Err(Error::NotFound(Missing::Project(project.to_string()))),
+            None => return Err(Error::NotFound(Missing::Project(project.to_owned()))),
         };
         self.project_id = Some(id);
         Ok(id)

@@ -79,7 +79,7 @@ impl Store {
             .bind(key)
             .fetch_optional(&self.pool)
             .await?
-            .ok_or_else(|| Error::NotFound(Missing::Project(key.to_string())))?;
+            .ok_or_else(|| Error::NotFound(Missing::Project(key.to_owned())))?;
         from_row(&row)
     }
 

@@ -201,7 +201,7 @@ impl Store {
         .bind(id)
         .fetch_optional(&mut **tx)
         .await?
-        .ok_or_else(|| Error::NotFound(Missing::SdkKey(id.to_string())))?;
+        .ok_or_else(|| Error::NotFound(Missing::SdkKey(id.to_owned())))?;
         let before = from_row(&row)?;
         if before.revoked_at.is_some() {
             return Ok(before);

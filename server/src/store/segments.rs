@@ -123,7 +123,7 @@ impl Store {
             Some(row) => from_row(&row),
             None => {
                 self.get_project(project).await?;
-                Err(Error::NotFound(Missing::Segment(key.to_string())))
+                Err(Error::NotFound(Missing::Segment(key.to_owned())))
             }
         }
     }
@@ -269,7 +269,7 @@ impl Store {
                 .bind(key)
                 .fetch_optional(&mut **tx)
                 .await?
-                .ok_or_else(|| Error::NotFound(Missing::Segment(key.to_string())))?;
+                .ok_or_else(|| Error::NotFound(Missing::Segment(key.to_owned())))?;
         let before = from_row(&row)?;
         super::check_version(expected_version, before.segment.version as i64)?;
         // Archived flags count: one that uses the segment could never be restored.

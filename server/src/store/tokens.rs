@@ -7,7 +7,7 @@ use super::audit::Record;
 use super::error::Missing;
 use super::error::{Constraint, UniqueIs};
 use super::{Actor, Error, Result, Store, Timestamp, get, json_text};
-use crate::auth::Role;
+use crate::role::Role;
 
 /// An API token's metadata (the secret is never stored).
 #[derive(Debug, Clone, Serialize)]
@@ -184,7 +184,7 @@ impl Store {
             .bind(id)
             .fetch_optional(&mut **tx)
             .await?
-            .ok_or_else(|| Error::NotFound(Missing::ApiToken(id.to_string())))?;
+            .ok_or_else(|| Error::NotFound(Missing::ApiToken(id.to_owned())))?;
         let token = from_row(&row)?;
         if done.rows_affected() > 0 {
             tx.audit(Record {

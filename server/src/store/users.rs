@@ -8,7 +8,8 @@ use super::audit::Record;
 use super::error::{Conflict, Missing};
 use super::error::{Constraint, UniqueIs};
 use super::{Actor, Backend, Error, Result, Store, Timestamp, from_bool, get, json_text, to_bool};
-use crate::auth::{Role, secret};
+use crate::role::Role;
+use crate::secret;
 
 /// A user (never with the password hash in JSON).
 #[derive(Debug, Clone, Serialize)]
@@ -104,7 +105,7 @@ impl Store {
             .bind(id)
             .fetch_optional(&self.pool)
             .await?
-            .ok_or_else(|| Error::NotFound(Missing::User(id.to_string())))?;
+            .ok_or_else(|| Error::NotFound(Missing::User(id.to_owned())))?;
         from_row(&row)
     }
 
@@ -246,7 +247,7 @@ impl Store {
             .bind(id)
             .fetch_optional(&mut **tx)
             .await?
-            .ok_or_else(|| Error::NotFound(Missing::User(id.to_string())))?;
+            .ok_or_else(|| Error::NotFound(Missing::User(id.to_owned())))?;
         Ok((from_row(&row)?, owners))
     }
 
@@ -260,7 +261,7 @@ impl Store {
         .bind(id)
         .fetch_optional(&self.pool)
         .await.unique_is(Constraint::UserEmail)?
-        .ok_or_else(|| Error::NotFound(Missing::User(id.to_string())))?;
+        .ok_or_else(|| Error::NotFound(Missing::User(id.to_owned())))?;
         from_row(&row)
     }
 
@@ -319,7 +320,7 @@ impl Store {
             .bind(email.to_lowercase())
             .fetch_optional(&mut **tx)
             .await?
-            .ok_or_else(|| Error::NotFound(Missing::User(email.to_string())))?;
+            .ok_or_else(|| Error::NotFound(Missing::User(email.to_owned())))?;
         let before = from_row(&row)?;
         let now = Timestamp::now().0;
         let row = sqlx::query(&format!(

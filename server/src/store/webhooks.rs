@@ -423,7 +423,7 @@ async fn fetch(tx: &mut Transaction<'static, Any>, project: &str, id: &str) -> R
     .bind(id)
     .fetch_optional(&mut **tx)
     .await?
-    .ok_or_else(|| Error::NotFound(Missing::Webhook { id: id.to_string(), project: project.to_string() }))?;
+    .ok_or_else(|| Error::NotFound(Missing::Webhook { id: id.to_owned(), project: project.to_owned() }))?;
     from_row(&row)
 }
 
@@ -596,7 +596,7 @@ impl Store {
         .bind(&hook.id)
         .fetch_optional(&mut **tx)
         .await?
-        .ok_or_else(|| Error::NotFound(Missing::Delivery { delivery, webhook: id.to_string() }))?;
+        .ok_or_else(|| Error::NotFound(Missing::Delivery { delivery, webhook: id.to_owned() }))?;
         let new_id: i64 = get(&row, "id")?;
         let row = sqlx::query(&format!("select {DELIVERY_COLUMNS} from webhook_delivery d where d.id = $1"))
             .bind(new_id)
