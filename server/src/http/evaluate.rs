@@ -10,7 +10,7 @@ use vexil_core::{Context, Explanation};
 
 use super::error::ApiError;
 use super::extract::{Json, Path};
-use super::sdk::hub_for;
+use super::shared::hub_for;
 use crate::app::AppState;
 use crate::auth::Viewer;
 

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::error::ApiError;
 use super::extract::{ClientAddr, Json};
+use super::shared::start_session;
 use crate::app::AppState;
 use crate::auth::{Principal, Role, password};
 use crate::store::{Timestamp, User};
@@ -62,18 +63,6 @@ async fn login(
     let (token, expires_at) = start_session(&state, &user.id).await?;
     tracing::info!(user.email = %user.email, "logged in");
     Ok(axum::Json(LoginResponse { token, expires_at, user }))
-}
-
-pub(super) async fn start_session(state: &AppState, user_id: &str) -> Result<(String, Timestamp), ApiError> {
-    let session = uuid::Uuid::new_v4().to_string();
-    let expires_at = Timestamp(Timestamp::now().0 + state.auth.session_ttl.as_millis() as i64);
-    state.store.create_session(&session, user_id, expires_at).await?;
-    let token = state
-        .auth
-        .keys
-        .issue(user_id, &session, expires_at)
-        .map_err(|e| ApiError::Internal(format!("signing a login token: {e}")))?;
-    Ok((token, expires_at))
 }
 
 async fn logout(State(state): State<AppState>, principal: Principal) -> Result<StatusCode, ApiError> {

@@ -22,6 +22,7 @@ mod sdk;
 mod sdk_keys;
 mod segments;
 mod setup;
+mod shared;
 mod sso;
 mod stream;
 mod text;

@@ -27,7 +27,8 @@ use vexil_core::{CompiledSnapshot, Context, ErrorCode, Evaluation, Reason};
 
 use super::error::ApiError;
 use super::extract::Path;
-use super::sdk::{hub_for_key, none_match};
+use super::sdk::none_match;
+use super::shared::hub_for_key;
 use super::stream::{TokenPeriod, ofrep_event_stream};
 use crate::app::AppState;
 use crate::auth::sdk_key::SdkClient;

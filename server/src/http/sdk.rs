@@ -15,10 +15,10 @@ use vexil_core::wire::{EventBatch, MAX_BATCH_ENTRIES, MAX_CLOCK_SKEW_MS, MAX_WAT
 
 use super::error::ApiError;
 use super::extract::LenientJson;
+use super::shared::hub_for_key;
 use crate::app::AppState;
 use crate::auth::sdk_key::{SdkClient, ServerSdk};
 use crate::store::{MetricKey, MetricSums, Timestamp, UsageKey};
-use crate::stream::{HubError, LiveHub};
 
 /// Routes for server keys only.
 pub(super) fn router() -> Router<AppState> {
@@ -28,33 +28,6 @@ pub(super) fn router() -> Router<AppState> {
 /// Routes that also take client keys (browsers report usage and metric events).
 pub(super) fn client_router() -> Router<AppState> {
     Router::new().route("/sdk/v1/events", post(post_events))
-}
-
-/// The hub of an environment the caller has just looked up.
-pub(crate) async fn hub_for(
-    state: &AppState,
-    environment_id: i64,
-) -> Result<std::sync::Arc<LiveHub>, ApiError> {
-    state.hubs.get(environment_id).await.map_err(|e| match e {
-        HubError::Gone => ApiError::NotFound("the environment no longer exists".to_owned()),
-        HubError::Store(e) => e.into(),
-        HubError::Invalid(e) => ApiError::Internal(e),
-    })
-}
-
-/// The hub of an SDK key's environment. A deleted environment takes its keys with it:
-/// until the cached key lookup expires, its key answers exactly as it will after (401),
-/// never a 404 that a client could take for a missing flag.
-pub(crate) async fn hub_for_key(
-    state: &AppState,
-    environment_id: i64,
-) -> Result<std::sync::Arc<LiveHub>, ApiError> {
-    hub_for(state, environment_id).await.map_err(|e| match e {
-        ApiError::NotFound(_) => ApiError::Unauthorized(
-            "the SDK key is unknown, revoked or expired (its environment was deleted)".to_owned(),
-        ),
-        other => other,
-    })
 }
 
 /// Whether an `If-None-Match` header matches `etag` (a list, `*` or weak forms).

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::error::ApiError;
 use super::extract::{ClientAddr, Json};
-use super::login::start_session;
+use super::shared::{field_error, hash_password, start_session};
 use crate::app::{AppState, SETUP_PENDING};
 use crate::auth::password;
 use crate::store::{Actor, UserPatch};
@@ -75,9 +75,9 @@ async fn complete_setup(
     if email.chars().count() > 254
         || !email.split_once('@').is_some_and(|(a, b)| !a.is_empty() && !b.is_empty())
     {
-        return Err(super::users::field_error("/email", "not an email address"));
+        return Err(field_error("/email", "not an email address"));
     }
-    let password_hash = super::users::hash_password(body.password).await?;
+    let password_hash = hash_password(body.password).await?;
     let name = if body.name.trim().is_empty() { email.clone() } else { body.name.trim().to_owned() };
     let patch =
         UserPatch { name: Some(name), role: None, password_hash: Some(password_hash), disabled: None };

@@ -16,7 +16,8 @@ use serde::{Deserialize, Serialize};
 
 use super::error::ApiError;
 use super::extract::{Json, Query};
-use super::login::{LoginResponse, start_session};
+use super::login::LoginResponse;
+use super::shared::start_session;
 use crate::app::AppState;
 use crate::auth::oidc::{self, Identity, Oidc, OidcError};
 use crate::auth::{Role, secret};

@@ -10,7 +10,7 @@ use axum::routing::get;
 
 use super::error::ApiError;
 use super::ofrep::OfrepError;
-use super::sdk::hub_for_key;
+use super::shared::hub_for_key;
 use crate::app::AppState;
 use crate::auth::sdk_key::ServerSdk;
 use crate::store::{SdkKeyOwner, Timestamp};

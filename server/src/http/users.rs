@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use super::error::ApiError;
 use super::extract::{IfMatch, Json, Path, ReadOnlyFields, Update, with_etag};
+use super::shared::{field_error, hash_password};
 use crate::app::AppState;
 use crate::auth::{Admin, Authorized, Principal, Role, SelfOrAdmin, password};
 use crate::store::{NewUser, Page, User, UserPatch};
@@ -42,22 +43,6 @@ fn check_email(email: &str) -> Result<(), ApiError> {
     let ok = email.chars().count() <= 254
         && email.split_once('@').is_some_and(|(a, b)| !a.is_empty() && !b.is_empty());
     if ok { Ok(()) } else { Err(field_error("/email", "not an email address")) }
-}
-
-pub(super) fn field_error(pointer: &str, message: &str) -> ApiError {
-    ApiError::Validation(vexil_core::ValidationErrors {
-        problems: vec![vexil_core::Problem { pointer: pointer.to_owned(), message: message.to_owned() }],
-    })
-}
-
-pub(super) async fn hash_password(password: String) -> Result<String, ApiError> {
-    tokio::task::spawn_blocking(move || password::hash(&password))
-        .await
-        .map_err(|e| ApiError::Internal(format!("password hashing task: {e}")))?
-        .map_err(|e| match e {
-            password::PasswordError::Length => field_error("/password", &e.to_string()),
-            other => ApiError::Internal(other.to_string()),
-        })
 }
 
 fn self_id(principal: &Principal) -> Option<&str> {
