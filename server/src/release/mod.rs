@@ -3,5 +3,6 @@
 //! ([`runner`]). Plans themselves are stored by `store::release_plans`; configuration
 //! changes go through the store's one configuration write, never around it.
 
+pub mod plan;
 pub mod runner;
 pub mod stats;

@@ -110,12 +110,15 @@ pub enum Constraint {
     ApiTokenSecret,
     /// `sdk_key_secret_unique`: SDK key secrets (hashed).
     SdkKeySecret,
+    /// `release_plan_active_unique`: one unfinished release plan per flag and
+    /// environment.
+    ReleasePlanActive,
 }
 
 impl Constraint {
     /// Every constraint with its name and, for SQLite (whose errors name the columns
     /// rather than the constraint), its `table.column` list as SQLite reports it.
-    const ALL: [(Constraint, &'static str, &'static str); 7] = [
+    const ALL: [(Constraint, &'static str, &'static str); 8] = [
         (Constraint::ProjectKey, "project_key_unique", "project.key"),
         (Constraint::EnvironmentKey, "environment_key_unique", "environment.project_id, environment.key"),
         (Constraint::FlagKey, "flag_key_unique", "flag.project_id, flag.key"),
@@ -123,6 +126,11 @@ impl Constraint {
         (Constraint::UserEmail, "app_user_email_unique", "app_user.email"),
         (Constraint::ApiTokenSecret, "api_token_secret_unique", "api_token.secret_hash"),
         (Constraint::SdkKeySecret, "sdk_key_secret_unique", "sdk_key.secret_hash"),
+        (
+            Constraint::ReleasePlanActive,
+            "release_plan_active_unique",
+            "release_plan.flag_id, release_plan.environment_id",
+        ),
     ];
 
     /// The constraint a unique violation names: by constraint name on PostgreSQL; on

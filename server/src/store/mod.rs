@@ -16,6 +16,7 @@ mod flags;
 mod history;
 mod login_attempts;
 mod projects;
+mod release_plans;
 mod scheduled;
 mod sdk_keys;
 mod segments;
@@ -46,6 +47,7 @@ pub use error::{Constraint, Error, Result};
 pub use flags::{FlagConfigRecord, FlagFilter, FlagPatch, FlagRecord, FlagState, NewFlag};
 pub use login_attempts::AttemptCount;
 pub use projects::{DEFAULT_ENVIRONMENTS, NewProject, Project, ProjectPatch};
+pub use release_plans::{PlanAction, ReleasePlan};
 pub use scheduled::{
     LATE_AFTER_MS, NewScheduledChange, ScheduledChange, ScheduledChangePatch, ScheduledState,
 };

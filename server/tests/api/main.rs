@@ -38,6 +38,7 @@ mod openapi;
 mod operations;
 mod patches;
 mod races;
+mod release_plans;
 mod rights;
 mod roles;
 mod round_trip;
