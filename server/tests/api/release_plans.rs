@@ -44,6 +44,20 @@ async fn act(app: &TestApp, action: &str) -> (StatusCode, Value) {
     (r.status, r.body)
 }
 
+/// The gate's status (as a webhook sees it) and the verdict's body (as a web metric
+/// reads it), which must agree.
+async fn verdict(app: &TestApp) -> (StatusCode, Value) {
+    let gate = app
+        .req(Method::POST, &format!("{PLAN}/gate"))
+        .json(json!({"name": "podinfo", "phase": "Progressing"}))
+        .send()
+        .await;
+    let metric = app.req(Method::GET, &format!("{PLAN}/verdict")).send().await;
+    assert_eq!(metric.status, StatusCode::OK, "{}", metric.body);
+    assert_eq!(gate.body, metric.body);
+    (gate.status, metric.body)
+}
+
 async fn a_release_plan_is_checked_and_driven_by_hand(app: TestApp) {
     boolean_flag_on(&app).await;
     assert_eq!(app.req(Method::GET, PLAN).send().await.status, StatusCode::NOT_FOUND);
@@ -71,6 +85,11 @@ async fn a_release_plan_is_checked_and_driven_by_hand(app: TestApp) {
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
     assert_eq!(act(&app, "pause").await.0, StatusCode::CONFLICT);
 
+    let (status, found) = verdict(&app).await;
+    assert_eq!(
+        (status, found["healthy"].clone(), found["percent"].clone()),
+        (StatusCode::OK, json!(true), json!(0.0))
+    );
     let (status, plan) = act(&app, "start").await;
     assert_eq!(status, StatusCode::OK, "{plan}");
     assert_eq!(plan["state"], "running");
@@ -94,6 +113,11 @@ async fn a_release_plan_is_checked_and_driven_by_hand(app: TestApp) {
     assert_eq!(plan["state"], "rolled_back");
     assert!(plan["reason"].as_str().unwrap().starts_with("rollback by user:"), "{plan}");
     assert_eq!(config(&app).await["default"], json!({"variant": "off"}));
+    let (status, found) = verdict(&app).await;
+    assert_eq!(
+        (status, found["healthy"].clone(), found["state"].clone()),
+        (StatusCode::SERVICE_UNAVAILABLE, json!(false), json!("rolled_back"))
+    );
     assert_eq!(act(&app, "start").await.0, StatusCode::CONFLICT);
     // The finished plan stays readable, and a new one may be made.
     assert_eq!(app.req(Method::GET, PLAN).send().await.body["state"], "rolled_back");
@@ -199,6 +223,9 @@ async fn a_treatment_with_three_times_the_errors_rolls_back_by_itself(app: TestA
     let reason = plan["reason"].as_str().unwrap();
     assert!(reason.contains("guardrail \"http_5xx\" (rate) is worse"), "{reason}");
     assert_eq!(plan["analysis"]["guardrails"][0]["verdict"], "worse", "{plan}");
+    let (status, found) = verdict(&app).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!((found["healthy"].clone(), found["worse"].clone()), (json!(false), json!(["http_5xx"])));
     // Everyone in the place is back on the control.
     assert_eq!(served(&app).await, BTreeMap::from([("off".to_owned(), 1_000)]));
     // The decision is audited once, by the plan, with its numbers.
@@ -218,6 +245,11 @@ async fn equal_error_rates_complete_the_plan(app: TestApp) {
     let id = start_guarded_plan(&app).await;
     let plan = load_until_decided(&app, &[("off", 0.02), ("on", 0.02)], 4).await;
     assert_eq!(plan["state"], "completed", "{plan}");
+    let (status, found) = verdict(&app).await;
+    assert_eq!(
+        (status, found["healthy"].clone(), found["percent"].clone()),
+        (StatusCode::OK, json!(true), json!(100.0))
+    );
     assert_eq!(served(&app).await, BTreeMap::from([("on".to_owned(), 1_000)]));
     let audit = app
         .req(
