@@ -39,6 +39,7 @@ mod operations;
 mod patches;
 mod races;
 mod release_plans;
+mod release_replicas;
 mod rights;
 mod roles;
 mod round_trip;
