@@ -193,12 +193,25 @@ async fn load_until_decided(app: &TestApp, error_rate: &[(&str, f64)], seed: u64
     panic!("the plan took no final decision in 400 rounds of load");
 }
 
-/// What the SDK's configuration serves 1,000 contexts now.
-async fn served(app: &TestApp) -> BTreeMap<String, u64> {
+/// What the SDK's configuration serves 1,000 contexts now, and what OFREP serves 50.
+async fn served(app: &TestApp) -> (BTreeMap<String, u64>, BTreeMap<String, u64>) {
     let key = sdk_key(app, "production", "server").await;
     // The snapshot SDKs get follows commits; wait until it has the last one.
     crate::sdk::config_at_least(app, &key, crate::sdk::env_version(app, "production").await).await;
-    one_round_of_load(app, &key, 9_999, 1_000, &BTreeMap::new(), &mut StdRng::seed_from_u64(0)).await
+    let sdk =
+        one_round_of_load(app, &key, 9_999, 1_000, &BTreeMap::new(), &mut StdRng::seed_from_u64(0)).await;
+    let mut ofrep: BTreeMap<String, u64> = BTreeMap::new();
+    for i in 0..50 {
+        let r = app
+            .call(Method::POST, "/ofrep/v1/evaluate/flags/f")
+            .token(&key)
+            .json(json!({"context": {"targetingKey": format!("ofrep-{i}")}}))
+            .send()
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        *ofrep.entry(r.body["variant"].as_str().unwrap().to_owned()).or_default() += 1;
+    }
+    (sdk, ofrep)
 }
 
 async fn start_guarded_plan(app: &TestApp) -> i64 {
@@ -227,7 +240,8 @@ async fn a_treatment_with_three_times_the_errors_rolls_back_by_itself(app: TestA
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!((found["healthy"].clone(), found["worse"].clone()), (json!(false), json!(["http_5xx"])));
     // Everyone in the place is back on the control.
-    assert_eq!(served(&app).await, BTreeMap::from([("off".to_owned(), 1_000)]));
+    let everyone = |n| BTreeMap::from([("off".to_owned(), n)]);
+    assert_eq!(served(&app).await, (everyone(1_000), everyone(50)));
     // The decision is audited once, by the plan, with its numbers.
     let audit =
         app.req(Method::GET, &format!("/api/v1/audit?project=default&actor=release-plan:{id}")).send().await;
@@ -250,7 +264,8 @@ async fn equal_error_rates_complete_the_plan(app: TestApp) {
         (status, found["healthy"].clone(), found["percent"].clone()),
         (StatusCode::OK, json!(true), json!(100.0))
     );
-    assert_eq!(served(&app).await, BTreeMap::from([("on".to_owned(), 1_000)]));
+    let everyone = |n| BTreeMap::from([("on".to_owned(), n)]);
+    assert_eq!(served(&app).await, (everyone(1_000), everyone(50)));
     let audit = app
         .req(
             Method::GET,
