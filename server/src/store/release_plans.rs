@@ -15,6 +15,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Transaction};
 
 use super::audit::{self, Record};
+use super::change_requests::{is_stale_change, reason_of};
 use super::flags::{Audited, Target, Via, derive_patched};
 use super::{Actor, Error, Result, Store, Timestamp, environments, from_json_text, get, json_text};
 use crate::release::plan::{
@@ -570,7 +571,29 @@ impl Store {
                 action: "release_plan.pause",
             },
         };
-        let (_, committed) = self.move_plan(&mut tx, &actor, project, project_id, &before, m).await?;
+        let (decision, committed) =
+            match self.move_plan(&mut tx, &actor, project, project_id, &before, m).await {
+                Ok((_, committed)) => (decision, committed),
+                // The place changed under the plan (its rule removed, the flag archived, a
+                // variant gone): retrying would fail forever, so the plan pauses and says
+                // why. The configuration write failed before writing anything, so the
+                // transaction is clean.
+                Err(e) if is_stale_change(&e) => {
+                    let why = format!("paused: the plan's change no longer applies: {}", reason_of(&e));
+                    let pause = Move {
+                        state: PlanState::Paused,
+                        step: before.step,
+                        new_step: false,
+                        patch: None,
+                        reason: Some(why.clone()),
+                        analysis: Some(&analysis),
+                        action: "release_plan.pause",
+                    };
+                    self.move_plan(&mut tx, &actor, project, project_id, &before, pause).await?;
+                    (Decision::Pause(why), None)
+                }
+                Err(e) => return Err(e),
+            };
         self.commit(tx, committed.into_iter().collect()).await?;
         Ok(Some(decision))
     }

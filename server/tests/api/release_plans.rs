@@ -302,6 +302,62 @@ mod a_treatment_with_three_times_the_errors_rolls_back_by_itself {
     }
 }
 
+async fn a_plan_whose_rule_is_removed_pauses_and_says_why(app: TestApp) {
+    boolean_flag_on(&app).await;
+    let r = app
+        .req(Method::PATCH, "/api/v1/projects/default/flags/f/environments/production")
+        .json(json!({"instructions": [{"kind": "add_rule", "rule": {"id": "beta", "conditions": [
+            {"attribute": "beta", "op": "in", "values": ["yes"]}], "serve": {"variant": "off"}}}]}))
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let step = |percent: f64| json!({"percent": percent, "min_duration_seconds": 0, "min_exposures": 0});
+    let r = app
+        .req(Method::POST, PLAN)
+        .json(
+            json!({"treatment": "on", "control": "off", "rule": "beta", "steps": [step(50.0), step(100.0)]}),
+        )
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    // Paused first, so the runner cannot step before the rule goes.
+    assert_eq!(act(&app, "start").await.0, StatusCode::OK);
+    assert_eq!(act(&app, "pause").await.0, StatusCode::OK);
+    let r = app
+        .req(Method::PATCH, "/api/v1/projects/default/flags/f/environments/production")
+        .json(json!({"instructions": [{"kind": "remove_rule", "rule": "beta"}]}))
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(act(&app, "resume").await.0, StatusCode::OK);
+    // The next step cannot apply: the runner pauses the plan instead of failing forever.
+    let mut plan = Value::Null;
+    for _ in 0..100 {
+        plan = app.req(Method::GET, PLAN).send().await.body;
+        if plan["state"] != "running" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(plan["state"], "paused", "{plan}");
+    assert!(plan["reason"].as_str().unwrap().contains("no longer applies"), "{plan}");
+}
+
+mod a_plan_whose_rule_is_removed_pauses_and_says_why {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn on_postgres() {
+        super::a_plan_whose_rule_is_removed_pauses_and_says_why(
+            super::fast_runner(super::Db::Postgres).await,
+        )
+        .await;
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn on_sqlite() {
+        super::a_plan_whose_rule_is_removed_pauses_and_says_why(super::fast_runner(super::Db::Sqlite).await)
+            .await;
+    }
+}
+
 mod equal_error_rates_complete_the_plan {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn on_postgres() {
