@@ -144,6 +144,11 @@ pub async fn prepare(args: &ServeArgs, shutdown: CancellationToken) -> anyhow::R
     )
     .context("building the webhook client")?;
     crate::scheduler::spawn(store.clone(), shutdown.clone());
+    crate::release::runner::spawn(
+        store.clone(),
+        Duration::from_secs(args.release_plan_check_seconds.max(1)),
+        shutdown.clone(),
+    );
     let usage = UsageBuffer::start(
         store.clone(),
         Duration::from_secs(args.usage_flush_seconds.max(1)),

@@ -158,6 +158,11 @@ pub struct ServeArgs {
     #[arg(long, env = "VEXIL_USAGE_FLUSH_SECONDS", default_value_t = 10)]
     pub usage_flush_seconds: u64,
 
+    /// How often running release plans are looked at (and advanced, rolled back or
+    /// paused), in seconds.
+    #[arg(long, env = "VEXIL_RELEASE_PLAN_CHECK_SECONDS", default_value_t = 30)]
+    pub release_plan_check_seconds: u64,
+
     /// Lifetime of a login token, in minutes.
     #[arg(long, env = "VEXIL_SESSION_TTL_MINUTES", default_value_t = 60)]
     pub session_ttl_minutes: u64,

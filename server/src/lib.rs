@@ -8,6 +8,7 @@ pub mod config;
 pub mod conn;
 pub mod http;
 pub mod jobs;
+pub mod release;
 pub mod role;
 pub mod scheduler;
 pub mod secret;

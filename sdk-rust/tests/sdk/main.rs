@@ -13,6 +13,7 @@ mod offline;
 mod one_context;
 #[cfg(feature = "openfeature")]
 mod openfeature;
+mod release_plan;
 mod resilience;
 mod support;
 mod testing;

@@ -216,6 +216,9 @@ impl From<store::Error> for ApiError {
                     Constraint::FlagKey => "a flag with this key already exists in the project",
                     Constraint::SegmentKey => "a segment with this key already exists in the project",
                     Constraint::UserEmail => "a user with this email already exists",
+                    Constraint::ReleasePlanActive => {
+                        "the flag already has a release plan in this environment that is not finished; roll it back or let it complete first"
+                    }
                     // Secrets are random: a clash is a one-in-2^128 event; asking to
                     // retry is the honest answer.
                     Constraint::ApiTokenSecret | Constraint::SdkKeySecret => {

@@ -17,6 +17,7 @@ mod live;
 mod login;
 mod ofrep;
 mod projects;
+mod release_plans;
 mod scheduled_changes;
 mod sdk;
 mod sdk_keys;
@@ -72,6 +73,7 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
         .merge(flags::router())
         .merge(change_requests::router())
         .merge(scheduled_changes::router())
+        .merge(release_plans::router())
         .merge(segments::router())
         .merge(audit::router())
         .merge(users::router())

@@ -134,6 +134,17 @@ pub enum Missing {
         /// The webhook's id.
         webhook: String,
     },
+    /// The release plan of a flag in an environment.
+    #[error("release plan of {flag:?} in {environment:?}")]
+    ReleasePlan {
+        /// The flag's key.
+        flag: String,
+        /// The environment's key.
+        environment: String,
+    },
+    /// A release plan, by id.
+    #[error("release plan {0}")]
+    ReleasePlanId(i64),
     /// A row a statement expected (sqlx's `RowNotFound`).
     #[error("row")]
     Row,
@@ -238,6 +249,16 @@ pub enum Conflict {
         id: i64,
         /// The change request that scheduled it.
         change_request: i64,
+    },
+    /// A release plan's state does not allow the action.
+    #[error("release plan {id} is {state}: it cannot {action}")]
+    ReleasePlanState {
+        /// Its id.
+        id: i64,
+        /// Its state.
+        state: &'static str,
+        /// The action asked for.
+        action: &'static str,
     },
     /// The last owner cannot be demoted or disabled.
     #[error("the last owner cannot be demoted or disabled")]
@@ -358,11 +379,14 @@ pub enum Constraint {
     ApiTokenSecret,
     /// `sdk_key_secret_unique`: SDK key secrets (hashed).
     SdkKeySecret,
+    /// `release_plan_active_unique`: one unfinished release plan per flag and
+    /// environment.
+    ReleasePlanActive,
 }
 
 impl Constraint {
     /// Every constraint with its name in the schema.
-    const ALL: [(Constraint, &'static str); 7] = [
+    const ALL: [(Constraint, &'static str); 8] = [
         (Constraint::ProjectKey, "project_key_unique"),
         (Constraint::EnvironmentKey, "environment_key_unique"),
         (Constraint::FlagKey, "flag_key_unique"),
@@ -370,6 +394,7 @@ impl Constraint {
         (Constraint::UserEmail, "app_user_email_unique"),
         (Constraint::ApiTokenSecret, "api_token_secret_unique"),
         (Constraint::SdkKeySecret, "sdk_key_secret_unique"),
+        (Constraint::ReleasePlanActive, "release_plan_active_unique"),
     ];
 
     /// The constraint with this name (PostgreSQL's `DatabaseError::constraint()`).

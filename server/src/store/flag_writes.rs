@@ -85,6 +85,9 @@ pub(super) enum Via {
     Approved,
     /// A scheduled change coming due (approved before it was scheduled, where needed).
     Scheduled,
+    /// A release plan's own decision (a step, or a rollback, which like the kill switch
+    /// only makes the place serve what it served before the plan).
+    ReleasePlan,
 }
 
 /// How a configuration write is audited: its action, what the author said, and how

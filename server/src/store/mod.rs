@@ -20,6 +20,7 @@ mod history;
 mod login_attempts;
 mod pipeline;
 mod projects;
+mod release_plans;
 mod scheduled;
 mod sdk_keys;
 mod segments;
@@ -51,6 +52,7 @@ pub use flag_writes::{FlagPatch, NewFlag};
 pub use flags::{FlagConfigRecord, FlagFilter, FlagRecord, FlagState};
 pub use login_attempts::AttemptCount;
 pub use projects::{DEFAULT_ENVIRONMENTS, NewProject, Project, ProjectPatch};
+pub use release_plans::{PlanAction, ReleasePlan};
 pub use scheduled::{
     LATE_AFTER_MS, NewScheduledChange, ScheduledChange, ScheduledChangePatch, ScheduledState,
 };

@@ -38,6 +38,8 @@ mod openapi;
 mod operations;
 mod patches;
 mod races;
+mod release_plans;
+mod release_replicas;
 mod rights;
 mod roles;
 mod round_trip;

@@ -1,0 +1,8 @@
+//! Guarded progressive rollouts (release plans): the statistics that judge a
+//! guardrail ([`stats`]) and the runner that takes each plan's decisions
+//! ([`runner`]). Plans themselves are stored by `store::release_plans`; configuration
+//! changes go through the store's one configuration write, never around it.
+
+pub mod plan;
+pub mod runner;
+pub mod stats;

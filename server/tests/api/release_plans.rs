@@ -1,0 +1,370 @@
+//! Release plans: created and driven by hand through the API, and driven by the runner
+//! from the usage and metric batches SDKs send — rolled back by itself when the
+//! treatment's error rate is worse, completed when it is not.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use axum::http::{Method, StatusCode};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde_json::{Value, json};
+use vexil_core::{CompiledSnapshot, Context, Snapshot};
+
+use crate::harness::{Db, TestApp};
+use crate::sdk::sdk_key;
+
+crate::on_both_databases!(a_release_plan_is_checked_and_driven_by_hand);
+
+const PLAN: &str = "/api/v1/projects/default/flags/f/environments/production/release-plan";
+
+async fn boolean_flag_on(app: &TestApp) {
+    let r = app
+        .req(Method::POST, "/api/v1/projects/default/flags")
+        .json(json!({"key": "f", "kind": "boolean"}))
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let r = app
+        .req(Method::POST, "/api/v1/projects/default/flags/f/environments/production/toggle")
+        .json(json!({"enabled": true}))
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+}
+
+async fn config(app: &TestApp) -> Value {
+    let r = app.req(Method::GET, "/api/v1/projects/default/flags/f/environments/production").send().await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.body
+}
+
+async fn act(app: &TestApp, action: &str) -> (StatusCode, Value) {
+    let r = app.req(Method::POST, &format!("{PLAN}/{action}")).send().await;
+    (r.status, r.body)
+}
+
+/// The gate's status (as a webhook sees it) and the verdict's body (as a web metric
+/// reads it), which must agree.
+async fn verdict(app: &TestApp) -> (StatusCode, Value) {
+    let gate = app
+        .req(Method::POST, &format!("{PLAN}/gate"))
+        .json(json!({"name": "podinfo", "phase": "Progressing"}))
+        .send()
+        .await;
+    let metric = app.req(Method::GET, &format!("{PLAN}/verdict")).send().await;
+    assert_eq!(metric.status, StatusCode::OK, "{}", metric.body);
+    assert_eq!(gate.body, metric.body);
+    (gate.status, metric.body)
+}
+
+async fn a_release_plan_is_checked_and_driven_by_hand(app: TestApp) {
+    boolean_flag_on(&app).await;
+    assert_eq!(app.req(Method::GET, PLAN).send().await.status, StatusCode::NOT_FOUND);
+    let r = app
+        .req(Method::POST, PLAN)
+        .json(json!({"treatment": "on", "control": "nope", "steps": [{"percent": 50}, {"percent": 20}],
+                     "guardrails": [{"event": "http_5xx", "measure": "rate", "tolerance": -1}]}))
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let pointers: Vec<&str> =
+        r.body["errors"].as_array().unwrap().iter().map(|e| e["pointer"].as_str().unwrap()).collect();
+    assert_eq!(pointers, ["/control", "/steps/1/percent", "/steps/1/percent", "/guardrails/0/tolerance"]);
+
+    let spec = json!({"treatment": "on", "control": "off",
+                      "guardrails": [{"event": "http_5xx", "measure": "rate"}]});
+    let r = app.req(Method::POST, PLAN).json(spec.clone()).send().await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.body["state"], "draft");
+    let percents: Vec<f64> =
+        r.body["steps"].as_array().unwrap().iter().map(|s| s["percent"].as_f64().unwrap()).collect();
+    assert_eq!(percents, [1.0, 5.0, 25.0, 50.0, 100.0]);
+    // One unfinished plan per flag and environment.
+    let r = app.req(Method::POST, PLAN).json(spec.clone()).send().await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert_eq!(act(&app, "pause").await.0, StatusCode::CONFLICT);
+
+    let (status, found) = verdict(&app).await;
+    assert_eq!(
+        (status, found["healthy"].clone(), found["percent"].clone()),
+        (StatusCode::OK, json!(true), json!(0.0))
+    );
+    let (status, plan) = act(&app, "start").await;
+    assert_eq!(status, StatusCode::OK, "{plan}");
+    assert_eq!(plan["state"], "running");
+    assert_eq!(
+        config(&app).await["default"],
+        json!({"rollout": {"weights": [{"variant": "on", "weight": 1000}, {"variant": "off", "weight": 99000}]}})
+    );
+    assert_eq!(act(&app, "pause").await.1["state"], "paused");
+    assert_eq!(act(&app, "resume").await.1["state"], "running");
+    let (_, plan) = act(&app, "advance").await;
+    assert_eq!(plan["step"], 1);
+    assert_eq!(
+        config(&app).await["default"],
+        json!({"rollout": {"weights": [{"variant": "on", "weight": 5000}, {"variant": "off", "weight": 95000}]}})
+    );
+    // A stale If-Match is refused.
+    let r = app.req(Method::POST, &format!("{PLAN}/rollback")).header("if-match", "\"1\"").send().await;
+    assert_eq!(r.status, StatusCode::PRECONDITION_FAILED, "{}", r.body);
+    let (status, plan) = act(&app, "rollback").await;
+    assert_eq!(status, StatusCode::OK, "{plan}");
+    assert_eq!(plan["state"], "rolled_back");
+    assert!(plan["reason"].as_str().unwrap().starts_with("rollback by user:"), "{plan}");
+    assert_eq!(config(&app).await["default"], json!({"variant": "off"}));
+    let (status, found) = verdict(&app).await;
+    assert_eq!(
+        (status, found["healthy"].clone(), found["state"].clone()),
+        (StatusCode::SERVICE_UNAVAILABLE, json!(false), json!("rolled_back"))
+    );
+    assert_eq!(act(&app, "start").await.0, StatusCode::CONFLICT);
+    // The finished plan stays readable, and a new one may be made.
+    assert_eq!(app.req(Method::GET, PLAN).send().await.body["state"], "rolled_back");
+    assert_eq!(app.req(Method::POST, PLAN).json(spec).send().await.status, StatusCode::CREATED);
+
+    let audit = app.req(Method::GET, "/api/v1/audit?project=default&resource_type=release_plan").send().await;
+    let mut actions: Vec<&str> =
+        audit.body["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    actions.reverse();
+    assert_eq!(
+        actions,
+        [
+            "release_plan.create",
+            "release_plan.start",
+            "release_plan.pause",
+            "release_plan.resume",
+            "release_plan.advance",
+            "release_plan.rollback",
+            "release_plan.create"
+        ]
+    );
+}
+
+/// Evaluates the flag for `contexts` fresh contexts with the snapshot the SDK would
+/// have, and sends what an SDK would: usage per variant and an `http_5xx` metric event
+/// (attributed to the served variant) for each context that errs, with the error rate
+/// of its variant. Returns the variants served.
+async fn one_round_of_load(
+    app: &TestApp,
+    key: &str,
+    round: usize,
+    contexts: usize,
+    error_rate: &BTreeMap<&str, f64>,
+    rng: &mut StdRng,
+) -> BTreeMap<String, u64> {
+    let r = app.call(Method::GET, "/sdk/v1/config").token(key).send().await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let snapshot = Snapshot::from_json(r.text.as_bytes()).unwrap();
+    let compiled = CompiledSnapshot::compile(&snapshot).unwrap();
+    let mut usage: BTreeMap<String, u64> = BTreeMap::new();
+    let mut metrics = Vec::new();
+    for i in 0..contexts {
+        let ctx = Context::new(format!("user-{round}-{i}"));
+        let variant = compiled.evaluate("f", &ctx).variant.unwrap().to_owned();
+        if rng.r#gen::<f64>() < error_rate.get(variant.as_str()).copied().unwrap_or(0.0) {
+            metrics.push(json!({"event": "http_5xx", "variants": {"f": variant}}));
+        }
+        *usage.entry(variant).or_default() += 1;
+    }
+    let batch = json!({
+        "usage": usage.iter().map(|(v, n)| json!({"flag": "f", "variant": v, "count": n})).collect::<Vec<_>>(),
+        "metrics": metrics,
+    });
+    let r = app.call(Method::POST, "/sdk/v1/events").token(key).json(batch).send().await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
+    usage
+}
+
+/// Runs load until the plan leaves `running` (bounded, so a plan that never decides
+/// fails the test rather than hanging it); returns the plan.
+async fn load_until_decided(app: &TestApp, error_rate: &[(&str, f64)], seed: u64) -> Value {
+    let key = sdk_key(app, "production", "server").await;
+    let rates: BTreeMap<&str, f64> = error_rate.iter().copied().collect();
+    let mut rng = StdRng::seed_from_u64(seed);
+    for round in 0..400 {
+        one_round_of_load(app, &key, round, 2_000, &rates, &mut rng).await;
+        let plan = app.req(Method::GET, PLAN).send().await.body;
+        if plan["state"] != "running" {
+            return plan;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("the plan took no final decision in 400 rounds of load");
+}
+
+/// What the SDK's configuration serves 1,000 contexts now, and what OFREP serves 50.
+async fn served(app: &TestApp) -> (BTreeMap<String, u64>, BTreeMap<String, u64>) {
+    let key = sdk_key(app, "production", "server").await;
+    // The snapshot SDKs get follows commits; wait until it has the last one.
+    crate::sdk::config_at_least(app, &key, crate::sdk::env_version(app, "production").await).await;
+    let sdk =
+        one_round_of_load(app, &key, 9_999, 1_000, &BTreeMap::new(), &mut StdRng::seed_from_u64(0)).await;
+    let mut ofrep: BTreeMap<String, u64> = BTreeMap::new();
+    for i in 0..50 {
+        let r = app
+            .call(Method::POST, "/ofrep/v1/evaluate/flags/f")
+            .token(&key)
+            .json(json!({"context": {"targetingKey": format!("ofrep-{i}")}}))
+            .send()
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        *ofrep.entry(r.body["variant"].as_str().unwrap().to_owned()).or_default() += 1;
+    }
+    (sdk, ofrep)
+}
+
+async fn start_guarded_plan(app: &TestApp) -> i64 {
+    boolean_flag_on(app).await;
+    let step = |percent: f64| json!({"percent": percent, "min_duration_seconds": 0, "min_exposures": 300});
+    let r = app
+        .req(Method::POST, PLAN)
+        .json(json!({"treatment": "on", "control": "off", "planned_exposures": 2000,
+                     "steps": [step(10.0), step(50.0), step(100.0)],
+                     "guardrails": [{"event": "http_5xx", "measure": "rate"}]}))
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(act(app, "start").await.0, StatusCode::OK);
+    r.body["id"].as_i64().unwrap()
+}
+
+async fn a_treatment_with_three_times_the_errors_rolls_back_by_itself(app: TestApp) {
+    let id = start_guarded_plan(&app).await;
+    let plan = load_until_decided(&app, &[("off", 0.02), ("on", 0.06)], 3).await;
+    assert_eq!(plan["state"], "rolled_back", "{plan}");
+    let reason = plan["reason"].as_str().unwrap();
+    assert!(reason.contains("guardrail \"http_5xx\" (rate) is worse"), "{reason}");
+    assert_eq!(plan["analysis"]["guardrails"][0]["verdict"], "worse", "{plan}");
+    let (status, found) = verdict(&app).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!((found["healthy"].clone(), found["worse"].clone()), (json!(false), json!(["http_5xx"])));
+    // Everyone in the place is back on the control.
+    let everyone = |n| BTreeMap::from([("off".to_owned(), n)]);
+    assert_eq!(served(&app).await, (everyone(1_000), everyone(50)));
+    // The decision is audited once, by the plan, with its numbers.
+    let audit =
+        app.req(Method::GET, &format!("/api/v1/audit?project=default&actor=release-plan:{id}")).send().await;
+    let entries = audit.body["items"].as_array().unwrap();
+    let rollbacks: Vec<&Value> = entries.iter().filter(|e| e["action"] == "release_plan.rollback").collect();
+    assert_eq!(rollbacks.len(), 1, "{entries:?}");
+    assert_eq!(rollbacks[0]["comment"], reason);
+    assert_eq!(rollbacks[0]["after"]["analysis"]["guardrails"][0]["verdict"], "worse");
+    assert!(rollbacks[0]["after"]["analysis"]["guardrails"][0]["treatment"]["n"].as_u64().unwrap() >= 300);
+    let patches = entries.iter().filter(|e| e["action"] == "flag_config.patch").count();
+    assert!(patches >= 1, "the rollback's configuration write is the plan's: {entries:?}");
+}
+
+async fn equal_error_rates_complete_the_plan(app: TestApp) {
+    let id = start_guarded_plan(&app).await;
+    let plan = load_until_decided(&app, &[("off", 0.02), ("on", 0.02)], 4).await;
+    assert_eq!(plan["state"], "completed", "{plan}");
+    let (status, found) = verdict(&app).await;
+    assert_eq!(
+        (status, found["healthy"].clone(), found["percent"].clone()),
+        (StatusCode::OK, json!(true), json!(100.0))
+    );
+    let everyone = |n| BTreeMap::from([("on".to_owned(), n)]);
+    assert_eq!(served(&app).await, (everyone(1_000), everyone(50)));
+    let audit = app
+        .req(
+            Method::GET,
+            &format!("/api/v1/audit?project=default&actor=release-plan:{id}&resource_type=release_plan"),
+        )
+        .send()
+        .await;
+    let mut actions: Vec<&str> =
+        audit.body["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    actions.reverse();
+    // Each step taken once: 10 → 50 → 100 %, then complete.
+    assert_eq!(actions, ["release_plan.advance", "release_plan.advance", "release_plan.complete"]);
+}
+
+/// The runner looks every second in these tests.
+async fn fast_runner(db: Db) -> TestApp {
+    TestApp::with_args(db, &["--release-plan-check-seconds", "1"]).await
+}
+
+mod a_treatment_with_three_times_the_errors_rolls_back_by_itself {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn on_postgres() {
+        super::a_treatment_with_three_times_the_errors_rolls_back_by_itself(
+            super::fast_runner(super::Db::Postgres).await,
+        )
+        .await;
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn on_sqlite() {
+        super::a_treatment_with_three_times_the_errors_rolls_back_by_itself(
+            super::fast_runner(super::Db::Sqlite).await,
+        )
+        .await;
+    }
+}
+
+async fn a_plan_whose_rule_is_removed_pauses_and_says_why(app: TestApp) {
+    boolean_flag_on(&app).await;
+    let r = app
+        .req(Method::PATCH, "/api/v1/projects/default/flags/f/environments/production")
+        .json(json!({"instructions": [{"kind": "add_rule", "rule": {"id": "beta", "conditions": [
+            {"attribute": "beta", "op": "in", "values": ["yes"]}], "serve": {"variant": "off"}}}]}))
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let step = |percent: f64| json!({"percent": percent, "min_duration_seconds": 0, "min_exposures": 0});
+    let r = app
+        .req(Method::POST, PLAN)
+        .json(
+            json!({"treatment": "on", "control": "off", "rule": "beta", "steps": [step(50.0), step(100.0)]}),
+        )
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    // Paused first, so the runner cannot step before the rule goes.
+    assert_eq!(act(&app, "start").await.0, StatusCode::OK);
+    assert_eq!(act(&app, "pause").await.0, StatusCode::OK);
+    let r = app
+        .req(Method::PATCH, "/api/v1/projects/default/flags/f/environments/production")
+        .json(json!({"instructions": [{"kind": "remove_rule", "rule": "beta"}]}))
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(act(&app, "resume").await.0, StatusCode::OK);
+    // The next step cannot apply: the runner pauses the plan instead of failing forever.
+    let mut plan = Value::Null;
+    for _ in 0..100 {
+        plan = app.req(Method::GET, PLAN).send().await.body;
+        if plan["state"] != "running" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(plan["state"], "paused", "{plan}");
+    assert!(plan["reason"].as_str().unwrap().contains("no longer applies"), "{plan}");
+}
+
+mod a_plan_whose_rule_is_removed_pauses_and_says_why {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn on_postgres() {
+        super::a_plan_whose_rule_is_removed_pauses_and_says_why(
+            super::fast_runner(super::Db::Postgres).await,
+        )
+        .await;
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn on_sqlite() {
+        super::a_plan_whose_rule_is_removed_pauses_and_says_why(super::fast_runner(super::Db::Sqlite).await)
+            .await;
+    }
+}
+
+mod equal_error_rates_complete_the_plan {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn on_postgres() {
+        super::equal_error_rates_complete_the_plan(super::fast_runner(super::Db::Postgres).await).await;
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn on_sqlite() {
+        super::equal_error_rates_complete_the_plan(super::fast_runner(super::Db::Sqlite).await).await;
+    }
+}
