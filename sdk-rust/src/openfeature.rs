@@ -180,7 +180,11 @@ fn resolve<T, U>(
     convert: impl FnOnce(T) -> Result<U, String>,
 ) -> EvaluationResult<ResolutionDetails<U>> {
     if let Some(code) = d.error_code {
-        return Err(error(error_code(code), format!("flag {flag:?}: {}", code.as_str())));
+        let message = match d.error_message {
+            Some(why) => format!("flag {flag:?}: {}: {why}", code.as_str()),
+            None => format!("flag {flag:?}: {}", code.as_str()),
+        };
+        return Err(error(error_code(code), message));
     }
     let value = convert(d.value).map_err(|m| error(EvaluationErrorCode::TypeMismatch, m))?;
     let mut metadata = FlagMetadata::default();
