@@ -168,8 +168,14 @@ impl ClientBuilder {
     /// Errors: [`BuildError::MissingEnv`] naming the variable that is unset (or not
     /// Unicode); the values themselves are checked by [`ClientBuilder::build`].
     pub fn from_env() -> Result<ClientBuilder, BuildError> {
+        ClientBuilder::from_lookup(|variable| std::env::var(variable).ok())
+    }
+
+    /// [`ClientBuilder::from_env`] with `lookup` for the environment; an empty value
+    /// counts as unset.
+    fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<ClientBuilder, BuildError> {
         let var = |variable: &'static str| {
-            std::env::var(variable).ok().filter(|v| !v.is_empty()).ok_or(BuildError::MissingEnv { variable })
+            lookup(variable).filter(|v| !v.is_empty()).ok_or(BuildError::MissingEnv { variable })
         };
         Ok(ClientBuilder::new(var("VEXIL_URL")?, var("VEXIL_SERVER_KEY")?))
     }
@@ -558,6 +564,37 @@ mod tests {
 
     fn builder() -> ClientBuilder {
         ClientBuilder::new("http://127.0.0.1:1", "vx_srv_abc")
+    }
+
+    #[test]
+    fn from_env_reads_the_url_and_the_key_and_names_a_missing_one() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| pairs.iter().find(|(n, _)| *n == name).map(|(_, v)| (*v).to_owned())
+        };
+        let b = ClientBuilder::from_lookup(env(&[
+            ("VEXIL_URL", "https://flags.example.com"),
+            ("VEXIL_SERVER_KEY", "vx_srv_abc"),
+        ]))
+        .unwrap();
+        assert_eq!((b.base_url.as_str(), b.key.0.as_str()), ("https://flags.example.com", "vx_srv_abc"));
+        assert!(b.validate().is_ok());
+        for (pairs, missing) in [
+            (&[("VEXIL_SERVER_KEY", "vx_srv_abc")][..], "VEXIL_URL"),
+            (&[("VEXIL_URL", "https://flags.example.com")][..], "VEXIL_SERVER_KEY"),
+            (&[("VEXIL_URL", "https://flags.example.com"), ("VEXIL_SERVER_KEY", "")][..], "VEXIL_SERVER_KEY"),
+        ] {
+            match ClientBuilder::from_lookup(env(pairs)) {
+                Err(BuildError::MissingEnv { variable }) => assert_eq!(variable, missing),
+                other => panic!("{other:?}"),
+            }
+        }
+        // A key of the wrong kind is refused by the usual check.
+        let b = ClientBuilder::from_lookup(env(&[
+            ("VEXIL_URL", "https://flags.example.com"),
+            ("VEXIL_SERVER_KEY", "vx_cli_abc"),
+        ]))
+        .unwrap();
+        assert!(matches!(err(b), BuildError::InvalidServerKey { .. }));
     }
 
     fn err(b: ClientBuilder) -> BuildError {
