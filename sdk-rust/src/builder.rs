@@ -385,7 +385,10 @@ impl ClientBuilder {
     /// Flags whose served variants are remembered per context key (for at most
     /// `max_contexts` keys, the oldest forgotten first), so that [`Client::track`]
     /// attributes a metric to the variants the context saw. At most
-    /// [`MAX_WATCHED_FLAGS`].
+    /// [`MAX_WATCHED_FLAGS`]. An evaluation of a watched flag tries a short lock (it
+    /// never waits: when contended, the memory is skipped and counted in
+    /// [`crate::Stats::events_dropped`]) and may allocate; evaluations of other flags
+    /// do neither.
     pub fn watch_flags<I, S>(mut self, flags: I, max_contexts: usize) -> Self
     where
         I: IntoIterator<Item = S>,
