@@ -8,7 +8,7 @@ use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use vexil_core::CompiledSnapshot;
-use vexil_sdk::Client;
+use vexil_sdk::{Client, Hook};
 
 #[path = "../../core/benches/support/mod.rs"]
 mod support;
@@ -47,10 +47,52 @@ fn scenario(c: &mut Criterion, name: &str, flag: serde_json::Value) {
     group.finish();
 }
 
+/// A hook with every stage left at its default: the cost of running hooks at all.
+struct Nothing;
+impl Hook for Nothing {}
+
+fn typed(c: &mut Criterion) {
+    let number = serde_json::json!({"key": "n", "kind": "number", "salt": "salt-n",
+        "variants": [{"key": "low", "value": 10}, {"key": "high", "value": 1000}],
+        "config": {"enabled": true, "off_variant": "low", "default": {"variant": "high"}, "version": 1}});
+    let json = support::snapshot_json(vec![support::plain_flag("f"), number]);
+    let build = |hooked: bool| {
+        let b =
+            Client::builder("http://127.0.0.1:9", "vx_srv_bench").offline(true).bootstrap_json(json.clone());
+        let b = if hooked { b.hook(std::sync::Arc::new(Nothing)) } else { b };
+        b.build().expect("client")
+    };
+    let (client, hooked) = (build(false), build(true));
+    let contexts = &support::contexts();
+    let mut group = c.benchmark_group("d_typed_calls");
+    let mut i = 0;
+    let mut next = move || {
+        i = (i + 1) % contexts.len();
+        &contexts[i]
+    };
+    group.bench_function("number_value", |b| {
+        b.iter(|| black_box(client.number_value(black_box("n"), next(), 0.0)));
+    });
+    group.bench_function("int_value", |b| {
+        b.iter(|| black_box(client.int_value(black_box("n"), next(), 0)));
+    });
+    group.bench_function("int_details", |b| {
+        b.iter(|| black_box(client.int_details(black_box("n"), next(), 0)));
+    });
+    group.bench_function("bool_value", |b| {
+        b.iter(|| black_box(client.bool_value(black_box("f"), next(), false)));
+    });
+    group.bench_function("bool_value_one_hook", |b| {
+        b.iter(|| black_box(hooked.bool_value(black_box("f"), next(), false)));
+    });
+    group.finish();
+}
+
 fn benches(c: &mut Criterion) {
     scenario(c, "a_boolean_no_rules", support::plain_flag("f"));
     scenario(c, "b_rollout_50_percent", support::rollout_flag("f"));
     scenario(c, "c_rule_3_conditions_then_rollout", support::rule_flag("f"));
+    typed(c);
 }
 
 criterion_group!(evaluate, benches);

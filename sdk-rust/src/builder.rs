@@ -168,8 +168,14 @@ impl ClientBuilder {
     /// Errors: [`BuildError::MissingEnv`] naming the variable that is unset (or not
     /// Unicode); the values themselves are checked by [`ClientBuilder::build`].
     pub fn from_env() -> Result<ClientBuilder, BuildError> {
+        ClientBuilder::from_lookup(|variable| std::env::var(variable).ok())
+    }
+
+    /// [`ClientBuilder::from_env`] with `lookup` for the environment; an empty value
+    /// counts as unset.
+    fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<ClientBuilder, BuildError> {
         let var = |variable: &'static str| {
-            std::env::var(variable).ok().filter(|v| !v.is_empty()).ok_or(BuildError::MissingEnv { variable })
+            lookup(variable).filter(|v| !v.is_empty()).ok_or(BuildError::MissingEnv { variable })
         };
         Ok(ClientBuilder::new(var("VEXIL_URL")?, var("VEXIL_SERVER_KEY")?))
     }
@@ -379,7 +385,10 @@ impl ClientBuilder {
     /// Flags whose served variants are remembered per context key (for at most
     /// `max_contexts` keys, the oldest forgotten first), so that [`Client::track`]
     /// attributes a metric to the variants the context saw. At most
-    /// [`MAX_WATCHED_FLAGS`].
+    /// [`MAX_WATCHED_FLAGS`]. An evaluation of a watched flag tries a short lock (it
+    /// never waits: when contended, the memory is skipped and counted in
+    /// [`crate::Stats::events_dropped`]) and may allocate; evaluations of other flags
+    /// do neither.
     pub fn watch_flags<I, S>(mut self, flags: I, max_contexts: usize) -> Self
     where
         I: IntoIterator<Item = S>,
@@ -558,6 +567,37 @@ mod tests {
 
     fn builder() -> ClientBuilder {
         ClientBuilder::new("http://127.0.0.1:1", "vx_srv_abc")
+    }
+
+    #[test]
+    fn from_env_reads_the_url_and_the_key_and_names_a_missing_one() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| pairs.iter().find(|(n, _)| *n == name).map(|(_, v)| (*v).to_owned())
+        };
+        let b = ClientBuilder::from_lookup(env(&[
+            ("VEXIL_URL", "https://flags.example.com"),
+            ("VEXIL_SERVER_KEY", "vx_srv_abc"),
+        ]))
+        .unwrap();
+        assert_eq!((b.base_url.as_str(), b.key.0.as_str()), ("https://flags.example.com", "vx_srv_abc"));
+        assert!(b.validate().is_ok());
+        for (pairs, missing) in [
+            (&[("VEXIL_SERVER_KEY", "vx_srv_abc")][..], "VEXIL_URL"),
+            (&[("VEXIL_URL", "https://flags.example.com")][..], "VEXIL_SERVER_KEY"),
+            (&[("VEXIL_URL", "https://flags.example.com"), ("VEXIL_SERVER_KEY", "")][..], "VEXIL_SERVER_KEY"),
+        ] {
+            match ClientBuilder::from_lookup(env(pairs)) {
+                Err(BuildError::MissingEnv { variable }) => assert_eq!(variable, missing),
+                other => panic!("{other:?}"),
+            }
+        }
+        // A key of the wrong kind is refused by the usual check.
+        let b = ClientBuilder::from_lookup(env(&[
+            ("VEXIL_URL", "https://flags.example.com"),
+            ("VEXIL_SERVER_KEY", "vx_cli_abc"),
+        ]))
+        .unwrap();
+        assert!(matches!(err(b), BuildError::InvalidServerKey { .. }));
     }
 
     fn err(b: ClientBuilder) -> BuildError {

@@ -214,7 +214,8 @@ impl Client {
     }
 
     /// A typed evaluation with its details: straight through when no hook is
-    /// registered, inside the hooks otherwise.
+    /// registered, inside the hooks otherwise. `extract` takes the typed value out of
+    /// a value of the kind asked for, or says why it does not fit.
     fn resolve<T>(
         &self,
         flag: &str,
@@ -222,24 +223,30 @@ impl Client {
         kind: FlagKind,
         default: T,
         default_json: impl FnOnce(&T) -> Option<Value>,
-        extract: impl FnOnce(&Value) -> Option<T>,
+        extract: impl FnOnce(&Value) -> Result<T, String>,
     ) -> Details<T> {
         if self.shared.hooks.is_empty() {
             return self.eval(flag, ctx, Some(kind), |e| Details::from_eval(e, default, extract));
         }
         let default_json = default_json(&default);
         let hook = HookContext { flag_key: flag, kind, context: ctx, default_value: default_json.as_ref() };
-        let (value, record) = hooks::run(&self.shared.hooks, &hook, || {
+        let (value, record, mismatch) = hooks::run(&self.shared.hooks, &hook, || {
             self.eval(flag, ctx, Some(kind), |e| {
                 let mut record = e.record();
-                let value = if record.error_code.is_none() { e.value.and_then(extract) } else { None };
-                if record.error_code.is_none() && value.is_none() {
-                    record = crate::details::error_record(ErrorCode::TypeMismatch);
+                if record.error_code.is_some() {
+                    return (None, record, None);
                 }
-                (value, record)
+                match e.value.map(extract) {
+                    Some(Ok(value)) => (Some(value), record, None),
+                    Some(Err(why)) => {
+                        record = crate::details::error_record(ErrorCode::TypeMismatch);
+                        (None, record, Some(why))
+                    }
+                    None => (None, crate::details::error_record(ErrorCode::TypeMismatch), None),
+                }
             })
         });
-        Details::from_record(record, value, default)
+        Details::from_record(record, value, default, mismatch)
     }
 
     /// The value of a boolean flag for `ctx`, or `default` when the flag is missing,
@@ -304,8 +311,12 @@ impl Client {
     /// let limit = client.int_value("rate-limit", &vexil_sdk::Context::new("user-1"), 10);
     /// assert_eq!(limit, 100);
     /// ```
+    #[inline]
     pub fn int_value(&self, flag: &str, ctx: &Context, default: i64) -> i64 {
-        self.int_details(flag, ctx, default).value
+        if !self.shared.hooks.is_empty() {
+            return self.int_details(flag, ctx, default).value;
+        }
+        self.eval(flag, ctx, Some(FlagKind::Number), |e| e.value.and_then(as_integer).unwrap_or(default))
     }
 
     /// The value of a flag of any kind as JSON, or `default`.
@@ -322,7 +333,7 @@ impl Client {
 
     /// The value of a flag of any kind, deserialised into `T`, or `default` when the
     /// flag is missing or its value does not fit `T` ([`Client::json_details_as`] says
-    /// `TYPE_MISMATCH` then).
+    /// `TYPE_MISMATCH` then, with serde's reason in [`Details::error_message`]).
     ///
     /// ```
     /// #[derive(serde::Deserialize, Debug, PartialEq)]
@@ -334,6 +345,7 @@ impl Client {
     /// assert_eq!(banner.text, "Welcome");
     /// let d = client.json_details_as("theme", &user, Banner { text: "default".into() }); // a string
     /// assert_eq!((d.value.text.as_str(), d.error_code), ("default", Some(vexil_sdk::ErrorCode::TypeMismatch)));
+    /// assert_eq!(d.error_message.as_deref(), Some(r#"invalid type: string "dark", expected struct Banner"#));
     /// ```
     pub fn json_value_as<T: DeserializeOwned>(&self, flag: &str, ctx: &Context, default: T) -> T {
         self.json_details_as(flag, ctx, default).value
@@ -353,7 +365,14 @@ impl Client {
     /// assert_eq!((d.value, d.reason, d.error_code), (false, ReasonKind::Error, Some(ErrorCode::TypeMismatch)));
     /// ```
     pub fn bool_details(&self, flag: &str, ctx: &Context, default: bool) -> Details<bool> {
-        self.resolve(flag, ctx, FlagKind::Boolean, default, |d| Some(Value::Bool(*d)), Value::as_bool)
+        self.resolve(
+            flag,
+            ctx,
+            FlagKind::Boolean,
+            default,
+            |d| Some(Value::Bool(*d)),
+            |v| v.as_bool().ok_or_else(|| not_a(v, "boolean")),
+        )
     }
 
     /// Like [`Client::string_value`], with the variant, the reason and the error code.
@@ -364,7 +383,7 @@ impl Client {
             FlagKind::String,
             default.to_owned(),
             |d| Some(Value::String(d.clone())),
-            |v| v.as_str().map(str::to_owned),
+            |v| v.as_str().map(str::to_owned).ok_or_else(|| not_a(v, "string")),
         )
     }
 
@@ -376,24 +395,41 @@ impl Client {
             FlagKind::Number,
             default,
             |d| serde_json::Number::from_f64(*d).map(Value::Number),
-            Value::as_f64,
+            |v| v.as_f64().ok_or_else(|| not_a(v, "number")),
         )
     }
 
-    /// Like [`Client::int_value`], with the variant, the reason and the error code.
+    /// Like [`Client::int_value`], with the variant, the reason and the error code
+    /// (`TYPE_MISMATCH` for a number that is not an integer in `i64`'s range, saying so
+    /// in [`Details::error_message`]).
     pub fn int_details(&self, flag: &str, ctx: &Context, default: i64) -> Details<i64> {
-        self.resolve(flag, ctx, FlagKind::Number, default, |d| Some(Value::from(*d)), as_integer)
+        self.resolve(
+            flag,
+            ctx,
+            FlagKind::Number,
+            default,
+            |d| Some(Value::from(*d)),
+            |v| as_integer(v).ok_or_else(|| format!("{v} is not an integer in i64's range")),
+        )
     }
 
     /// Like [`Client::json_value`], with the variant, the reason and the error code.
     pub fn json_details(&self, flag: &str, ctx: &Context, default: Value) -> Details<Value> {
-        self.resolve(flag, ctx, FlagKind::Json, default, |d| Some(d.clone()), |v| Some(v.clone()))
+        self.resolve(flag, ctx, FlagKind::Json, default, |d| Some(d.clone()), |v| Ok(v.clone()))
     }
 
     /// Like [`Client::json_value_as`], with the variant, the reason and the error code
-    /// (`TYPE_MISMATCH` when the value does not deserialise into `T`).
+    /// (`TYPE_MISMATCH` when the value does not deserialise into `T`, with serde's
+    /// reason in [`Details::error_message`]).
     pub fn json_details_as<T: DeserializeOwned>(&self, flag: &str, ctx: &Context, default: T) -> Details<T> {
-        self.resolve(flag, ctx, FlagKind::Json, default, |_| None, |v| T::deserialize(v).ok())
+        self.resolve(
+            flag,
+            ctx,
+            FlagKind::Json,
+            default,
+            |_| None,
+            |v| T::deserialize(v).map_err(|e| e.to_string()),
+        )
     }
 
     /// Every flag evaluated for `ctx`, serialisable as JSON to bootstrap a front end.
@@ -669,6 +705,11 @@ impl Client {
     pub fn close(&self) {
         self.handle.close();
     }
+}
+
+/// Why `v` is not of the type asked for (a value the data's own kind should exclude).
+fn not_a(v: &Value, kind: &str) -> String {
+    format!("{v} is not a {kind}")
 }
 
 /// An exact integer in `i64`'s range, from an integer or an integral float.

@@ -19,6 +19,11 @@ pub struct Details<T> {
     pub reason: ReasonKind,
     /// With `ERROR`: what went wrong.
     pub error_code: Option<ErrorCode>,
+    /// With `TYPE_MISMATCH` from a value that did not fit the type asked for: why, for
+    /// people (e.g. serde's `invalid type: string "dark", expected struct Banner` from
+    /// [`crate::Client::json_details_as`], or a number that is not an integer from
+    /// [`crate::Client::int_details`]). `None` otherwise.
+    pub error_message: Option<String>,
     /// With `TARGETING_MATCH` from a rule: its position.
     pub rule_index: Option<usize>,
     /// With `TARGETING_MATCH` from a rule: its id.
@@ -35,24 +40,32 @@ impl<T> Details<T> {
             variant: None,
             reason: ReasonKind::Error,
             error_code: Some(code),
+            error_message: None,
             rule_index: None,
             rule_id: None,
             prerequisite: None,
         }
     }
 
+    /// The default with `TYPE_MISMATCH` and why the value did not fit.
+    pub(crate) fn mismatch(default: T, message: String) -> Details<T> {
+        Details { error_message: Some(message), ..Details::error(default, ErrorCode::TypeMismatch) }
+    }
+
     /// Converts an evaluation, taking the value out with `extract` (which is given a
-    /// value of the kind asked for; `None` only if the data disagrees with its kind).
+    /// value of the kind asked for, and says why when it does not fit the type).
     pub(crate) fn from_eval(
         e: &Evaluation<'_>,
         default: T,
-        extract: impl FnOnce(&Value) -> Option<T>,
+        extract: impl FnOnce(&Value) -> Result<T, String>,
     ) -> Self {
         if let Some(code) = e.error_code() {
             return Details::error(default, code);
         }
-        let Some(value) = e.value.and_then(extract) else {
-            return Details::error(default, ErrorCode::TypeMismatch);
+        let value = match e.value.map(extract) {
+            Some(Ok(value)) => value,
+            Some(Err(message)) => return Details::mismatch(default, message),
+            None => return Details::error(default, ErrorCode::TypeMismatch),
         };
         let (rule_index, rule_id) = match e.reason {
             Reason::TargetingMatch { rule: Some(r) } => (Some(r.index), Some(r.id.to_owned())),
@@ -63,6 +76,7 @@ impl<T> Details<T> {
             variant: e.variant.map(str::to_owned),
             reason: e.reason.kind(),
             error_code: None,
+            error_message: None,
             rule_index,
             rule_id,
             prerequisite: match e.reason {
@@ -74,16 +88,24 @@ impl<T> Details<T> {
 }
 
 impl<T> Details<T> {
-    /// The details of a hooked evaluation: `value` when one was served, else `default`.
-    pub(crate) fn from_record(record: EvaluationRecord, value: Option<T>, default: T) -> Details<T> {
+    /// The details of a hooked evaluation: `value` when one was served, else `default`
+    /// (with `message`, why a value did not fit, if that was the failure).
+    pub(crate) fn from_record(
+        record: EvaluationRecord,
+        value: Option<T>,
+        default: T,
+        message: Option<String>,
+    ) -> Details<T> {
         let Some(value) = value.filter(|_| record.error_code.is_none()) else {
-            return Details::error(default, record.error_code.unwrap_or(ErrorCode::General));
+            let code = record.error_code.unwrap_or(ErrorCode::General);
+            return Details { error_message: message, ..Details::error(default, code) };
         };
         Details {
             value,
             variant: record.variant,
             reason: record.reason,
             error_code: None,
+            error_message: None,
             rule_index: record.rule_index,
             rule_id: record.rule_id,
             prerequisite: record.prerequisite,

@@ -221,6 +221,20 @@ pub enum TransportFailure {
     Other,
 }
 
+impl std::fmt::Display for TransportFailure {
+    /// A few words for a log line: `connection refused`, `TLS handshake failed`,
+    /// `timed out`, `could not connect`, `connection broken`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            TransportFailure::ConnectionRefused => "connection refused",
+            TransportFailure::Tls => "TLS handshake failed",
+            TransportFailure::Timeout => "timed out",
+            TransportFailure::Connect => "could not connect",
+            TransportFailure::Other => "connection broken",
+        })
+    }
+}
+
 impl Error {
     /// For errors of the connection itself ([`Error::Transport`], [`Error::Timeout`]),
     /// what kind of failure it was; `None` for answers from the server (a refused key,
@@ -462,8 +476,11 @@ pub enum WaitError {
         /// 401 or 403.
         status: u16,
     },
-    /// No snapshot arrived in time; the client keeps trying.
-    #[error("no flag data within {timeout:?} (status: {status:?})")]
+    /// No snapshot arrived in time; the client keeps trying. The message names the
+    /// kind of the last connection failure (`no flag data within 5s (status:
+    /// Initializing; last failure: connection refused)`), so that a log line of the
+    /// error alone is not a bare timeout; the cause itself is the error's source.
+    #[error("no flag data within {timeout:?} (status: {status:?}{})", last_failure(cause.as_deref()))]
     TimedOut {
         /// How long was waited.
         timeout: Duration,
@@ -511,4 +528,14 @@ pub enum FlushError {
     /// buffered for the next flush unless the server refused them for good.
     #[error("events were not delivered")]
     NotDelivered(#[source] Arc<Error>),
+}
+
+/// `; last failure: <kind>` for a connection failure, for [`WaitError::TimedOut`]'s
+/// message; empty otherwise (an answer from the server is in the source chain, and
+/// repeating its whole message would print it twice in a chain of causes).
+fn last_failure(cause: Option<&Error>) -> String {
+    match cause.and_then(Error::transport_failure) {
+        Some(kind) => format!("; last failure: {kind}"),
+        None => String::new(),
+    }
 }

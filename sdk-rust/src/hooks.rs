@@ -105,13 +105,14 @@ impl fmt::Debug for dyn Hook {
 }
 
 /// Runs `evaluate` inside the hooks. `evaluate` returns the typed value served (`None`
-/// when the default applies) and the record of the evaluation (its error code set
-/// when the value did not fit the type asked for).
+/// when the default applies), the record of the evaluation (its error code set when
+/// the value did not fit the type asked for) and, then, why it did not fit. Returns
+/// the same three after the hooks (the message only while the failure is the value's).
 pub(crate) fn run<T>(
     hooks: &[std::sync::Arc<dyn Hook>],
     hook: &HookContext<'_>,
-    evaluate: impl FnOnce() -> (Option<T>, EvaluationRecord),
-) -> (Option<T>, EvaluationRecord) {
+    evaluate: impl FnOnce() -> (Option<T>, EvaluationRecord, Option<String>),
+) -> (Option<T>, EvaluationRecord, Option<String>) {
     let fail = |message: String| EvaluationError { code: ErrorCode::General, message };
     for h in hooks {
         if let Err(e) = h.before(hook) {
@@ -123,19 +124,23 @@ pub(crate) fn run<T>(
             for h in hooks.iter().rev() {
                 h.finally(hook, &record);
             }
-            return (None, record);
+            return (None, record, None);
         }
     }
-    let (mut value, mut record) = evaluate();
+    let (mut value, mut record, mut mismatch) = evaluate();
     let mut error = record.error_code.map(|code| EvaluationError {
         code,
-        message: format!("flag {:?}: {}", hook.flag_key, code.as_str()),
+        message: match &mismatch {
+            Some(why) => format!("flag {:?}: {}: {why}", hook.flag_key, code.as_str()),
+            None => format!("flag {:?}: {}", hook.flag_key, code.as_str()),
+        },
     });
     if error.is_none() {
         for h in hooks.iter().rev() {
             if let Err(e) = h.after(hook, &record) {
                 error = Some(fail(format!("an after hook failed: {e}")));
                 value = None;
+                mismatch = None;
                 record = crate::details::error_record(ErrorCode::General);
                 break;
             }
@@ -149,5 +154,5 @@ pub(crate) fn run<T>(
     for h in hooks.iter().rev() {
         h.finally(hook, &record);
     }
-    (value, record)
+    (value, record, mismatch)
 }

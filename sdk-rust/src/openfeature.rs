@@ -180,7 +180,11 @@ fn resolve<T, U>(
     convert: impl FnOnce(T) -> Result<U, String>,
 ) -> EvaluationResult<ResolutionDetails<U>> {
     if let Some(code) = d.error_code {
-        return Err(error(error_code(code), format!("flag {flag:?}: {}", code.as_str())));
+        let message = match d.error_message {
+            Some(why) => format!("flag {flag:?}: {}: {why}", code.as_str()),
+            None => format!("flag {flag:?}: {}", code.as_str()),
+        };
+        return Err(error(error_code(code), message));
     }
     let value = convert(d.value).map_err(|m| error(EvaluationErrorCode::TypeMismatch, m))?;
     let mut metadata = FlagMetadata::default();
@@ -238,15 +242,8 @@ impl FeatureProvider for VexilProvider {
         context: &EvaluationContext,
     ) -> EvaluationResult<ResolutionDetails<i64>> {
         let ctx = self::context(flag_key, context)?;
-        let d = self.client.number_details(flag_key, &ctx, 0.0);
-        resolve(flag_key, d, |n| {
-            // Exact integers only: 2^63 itself is out of range, and a fraction is not an int.
-            if n.fract() == 0.0 && n >= i64::MIN as f64 && n < i64::MAX as f64 {
-                Ok(n as i64)
-            } else {
-                Err(format!("flag {flag_key:?} serves {n}, which is not an integer"))
-            }
-        })
+        // Exact integers only, as `Client::int_details` converts them.
+        resolve(flag_key, self.client.int_details(flag_key, &ctx, 0), Ok)
     }
 
     async fn resolve_float_value(

@@ -318,3 +318,35 @@ async fn the_deepest_and_largest_value_the_server_accepts_reaches_the_sdk_and_de
         assert!(b.to_string().contains(&format!("the limit is {MAX_JSON_DEPTH}")), "{b}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_value_change_listener_hears_the_changes_of_its_context_only() {
+    let s = Setup::new().await;
+    let client = s.client().build().unwrap();
+    client.wait_until_ready(Duration::from_secs(20)).await.unwrap();
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = seen.clone();
+    let _listener = client.on_change("f", &Context::new("user-1"), move |change| {
+        sink.lock().unwrap().push((change.old_value.clone(), change.new_value.clone()));
+    });
+    let seen_len = || seen.lock().unwrap().len();
+
+    s.admin.toggle("f", true).await;
+    eventually("the listener to hear the toggle", || async { (seen_len() == 1).then_some(()) }).await;
+    // A change that leaves user-1's value alone, then one that does not: when the
+    // second is heard, the first (earlier on the same stream) was applied silently.
+    s.admin
+        .put_config(
+            "f",
+            json!({"enabled": true, "off_variant": "off", "default": {"variant": "on"},
+                   "targets": [{"variant": "off", "keys": ["user-2"]}]}),
+        )
+        .await;
+    s.admin.toggle("f", false).await;
+    eventually("the listener to hear the second toggle", || async { (seen_len() >= 2).then_some(()) }).await;
+    assert_eq!(
+        *seen.lock().unwrap(),
+        [(Some(json!(false)), Some(json!(true))), (Some(json!(true)), Some(json!(false)))]
+    );
+    assert!(client.stats().changes_applied >= 3, "{:?}", client.stats());
+}

@@ -107,6 +107,7 @@ async fn a_server_behind_a_private_ca_is_trusted_once_its_ca_is_given() {
     let untrusting = fast(Client::builder(&fake.base, "vx_srv_tls")).build().unwrap();
     let e = start_error(&untrusting).await;
     assert_eq!(cause_of(&e), Some(TransportFailure::Tls), "{e:?}");
+    assert!(e.to_string().ends_with("last failure: TLS handshake failed)"), "{e}");
     // A CA that signed something else is no better.
     let other = fast(Client::builder(&fake.base, "vx_srv_tls"))
         .add_root_certificate_pem(Ca::new("Other").pem())

@@ -26,6 +26,9 @@ fn bootstrap() -> String {
         {"key": "limit", "kind": "number", "salt": "n",
          "variants": [{"key": "low", "value": 10}, {"key": "half", "value": 0.5}],
          "config": {"enabled": true, "off_variant": "half", "default": {"variant": "low"}}},
+        {"key": "ratio", "kind": "number", "salt": "r",
+         "variants": [{"key": "low", "value": 10}, {"key": "half", "value": 0.5}],
+         "config": {"enabled": true, "off_variant": "low", "default": {"variant": "half"}}},
         {"key": "copy", "kind": "string", "salt": "c", "variants": [{"key": "a", "value": "Buy"}],
          "config": {"enabled": true, "off_variant": "a", "default": {"variant": "a"}}},
         {"key": "layout", "kind": "json", "salt": "l",
@@ -86,6 +89,13 @@ async fn errors_map_onto_openfeature_error_codes() {
     assert_eq!(e.code, EvaluationErrorCode::TypeMismatch);
     let e = flags.get_struct_value::<StructValue>("copy", Some(&user), None).await.unwrap_err();
     assert_eq!(e.code, EvaluationErrorCode::TypeMismatch);
+    // `ratio` serves 0.5: not an integer, and the error says so.
+    let e = flags.get_int_value("ratio", Some(&user), None).await.unwrap_err();
+    assert_eq!(e.code, EvaluationErrorCode::TypeMismatch);
+    assert_eq!(
+        e.message.as_deref(),
+        Some("flag \"ratio\": TYPE_MISMATCH: 0.5 is not an integer in i64's range")
+    );
 }
 
 #[tokio::test]

@@ -126,6 +126,7 @@ async fn a_persisted_snapshot_is_used_only_by_its_own_key_and_only_when_intact()
     };
     assert_eq!(cause.transport_failure(), Some(TransportFailure::ConnectionRefused), "{cause:?}");
     assert!(std::error::Error::source(&e).is_some(), "the cause is in the error's chain");
+    assert!(e.to_string().ends_with("(status: Initializing; last failure: connection refused)"), "{e}");
     eventually("the foreign file to be reported", || async {
         matches!(
             other_key.persistence_error().as_deref(),

@@ -160,13 +160,21 @@ fn typed_values_fit_or_say_type_mismatch() {
             (7, ReasonKind::Error, Some(ErrorCode::TypeMismatch)),
             "{flag}"
         );
+        assert_eq!(client.int_value(flag, &u, 7), 7, "{flag}");
     }
-    assert_eq!(client.int_details("layout", &u, 7).error_code, Some(ErrorCode::TypeMismatch), "not a number");
+    assert_eq!(
+        client.int_details("ratio", &u, 7).error_message.as_deref(),
+        Some("0.5 is not an integer in i64's range")
+    );
+    let d = client.int_details("layout", &u, 7);
+    assert_eq!((d.error_code, d.error_message), (Some(ErrorCode::TypeMismatch), None), "not a number at all");
+    assert_eq!(client.int_value("layout", &u, 7), 7);
 
     let default = || Layout { columns: 1, dense: false };
     assert_eq!(client.json_value_as("layout", &u, default()), Layout { columns: 3, dense: true });
     let d = client.json_details_as("partial", &u, default());
     assert_eq!((d.value, d.error_code), (default(), Some(ErrorCode::TypeMismatch)));
+    assert_eq!(d.error_message.as_deref(), Some("missing field `dense`"), "serde's reason");
     let d = client.json_details_as("missing", &u, default());
     assert_eq!(d.error_code, Some(ErrorCode::FlagNotFound));
     // Any kind deserialises when it fits.
@@ -268,6 +276,14 @@ fn hooks_run_in_order_with_the_evaluation_details() {
     let stages = take(&log);
     assert_eq!(stages[0], "a.before(checkout, Json, user-1, None)");
     assert!(stages.contains(&"b.error(checkout, TYPE_MISMATCH)".to_owned()), "{stages:?}");
+    let d = client.json_details_as::<Vec<u8>>("checkout", &pro, Vec::new());
+    assert_eq!(d.error_message.as_deref(), Some("invalid type: boolean `true`, expected a sequence"));
+    take(&log);
+    assert_eq!(client.int_value("checkout", &pro, 3), 3, "int_value runs the hooks too");
+    assert_eq!(
+        take(&log)[1..3],
+        ["b.before(checkout, Number, user-1, Some(Number(3)))", "b.error(checkout, TYPE_MISMATCH)"]
+    );
 }
 
 #[test]

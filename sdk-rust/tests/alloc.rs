@@ -1,0 +1,120 @@
+//! The typed calls that return no owned data (`bool_value`, `number_value`,
+//! `int_value`) must not touch the heap on a client without hooks, counting usage
+//! included: a counting global allocator proves it. A binary of its own, because the
+//! allocator is global; it counts only the calling thread's allocations, so the
+//! client's background thread does not disturb the count.
+#![expect(unsafe_code, reason = "a GlobalAlloc implementation is unsafe by definition")]
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+
+use vexil_sdk::{Client, Context, ReasonKind, TestData};
+
+struct Counting;
+
+thread_local! {
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+// SAFETY: defers every call to the system allocator; only counts on the side.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let _ = ALLOCATIONS.try_with(|c| c.set(c.get() + 1));
+        // SAFETY: same contract as ours.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: same contract as ours.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let _ = ALLOCATIONS.try_with(|c| c.set(c.get() + 1));
+        // SAFETY: same contract as ours.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn allocations_during(f: impl FnOnce()) -> usize {
+    let before = ALLOCATIONS.with(Cell::get);
+    f();
+    ALLOCATIONS.with(Cell::get) - before
+}
+
+const SNAPSHOT: &str = r#"{"environment": "production", "version": 3, "flags": [
+  {"key": "plain", "kind": "boolean", "salt": "s0",
+   "variants": [{"key": "on", "value": true}, {"key": "off", "value": false}],
+   "config": {"enabled": true, "off_variant": "off", "default": {"variant": "on"}}},
+  {"key": "rollout", "kind": "boolean", "salt": "s1",
+   "variants": [{"key": "on", "value": true}, {"key": "off", "value": false}],
+   "config": {"enabled": true, "off_variant": "off",
+              "rules": [{"id": "de", "conditions": [{"attribute": "country", "op": "in", "values": ["DE"]}],
+                         "serve": {"variant": "on"}}],
+              "default": {"rollout": {"weights": [{"variant": "on", "weight": 50000}, {"variant": "off", "weight": 50000}]}}}},
+  {"key": "limit", "kind": "number", "salt": "s2",
+   "variants": [{"key": "low", "value": 10}, {"key": "high", "value": 1000}],
+   "config": {"enabled": true, "off_variant": "low", "default": {"variant": "high"}}}
+]}"#;
+
+/// Every call, several times over, with contexts built beforehand; returns a checksum
+/// so that nothing is optimised away.
+fn evaluate_all(client: &Client, contexts: &[Context]) -> f64 {
+    let mut sum = 0.0;
+    for ctx in contexts {
+        sum += f64::from(u8::from(client.bool_value("plain", ctx, false)));
+        sum += f64::from(u8::from(client.bool_value("rollout", ctx, false)));
+        sum += f64::from(u8::from(client.bool_value("missing", ctx, false)));
+        sum += client.number_value("limit", ctx, 0.0);
+        sum += client.number_value("plain", ctx, 0.0); // a type mismatch: the default
+        sum += client.int_value("limit", ctx, 0) as f64;
+        sum += client.int_value("rollout", ctx, 0) as f64;
+    }
+    sum
+}
+
+fn contexts() -> Vec<Context> {
+    (0..50)
+        .map(|i| {
+            let ctx = Context::new(format!("user-{i}"));
+            if i % 2 == 0 { ctx.with("country", "DE") } else { ctx.with("country", "FR") }
+        })
+        .collect()
+}
+
+#[test]
+fn typed_calls_without_hooks_do_not_allocate() {
+    let contexts = contexts();
+
+    // A client that counts usage for the server (its server is unreachable: the
+    // bootstrap is served, and usage is counted all the same).
+    let counting = Client::builder("http://127.0.0.1:9", "vx_srv_alloc")
+        .bootstrap_json(SNAPSHOT)
+        .streaming(false)
+        .build()
+        .unwrap();
+    assert_eq!(counting.bool_details("rollout", &contexts[0], false).reason, ReasonKind::TargetingMatch);
+    // The first calls on a thread take a usage stripe and cache the snapshot.
+    let expected = evaluate_all(&counting, &contexts);
+    let mut sum = 0.0;
+    let n = allocations_during(|| sum = evaluate_all(&counting, &contexts));
+    assert_eq!(n, 0, "allocations in {} evaluations", contexts.len() * 7);
+    assert_eq!(sum, expected);
+
+    // A test-data client, before and after a change (a new snapshot to pick up).
+    let td = TestData::new();
+    let flags: vexil_sdk::Snapshot = serde_json::from_str(SNAPSHOT).unwrap();
+    for flag in flags.flags {
+        td.update_flag(flag);
+    }
+    let client = td.client();
+    let expected = evaluate_all(&client, &contexts);
+    let n = allocations_during(|| sum = evaluate_all(&client, &contexts));
+    assert_eq!((n, sum), (0, expected));
+    td.update(td.flag("limit").value_for_all(5));
+    evaluate_all(&client, &contexts[..1]);
+    let n = allocations_during(|| sum = evaluate_all(&client, &contexts));
+    assert_eq!(n, 0);
+    assert_ne!(sum, expected, "the change is served");
+}
