@@ -345,8 +345,8 @@ impl CompiledSnapshot {
     /// [`Reason::Error`]. Allocates nothing.
     #[inline]
     pub fn evaluate<'a>(&'a self, flag_key: &str, ctx: &Context) -> Evaluation<'a> {
-        match self.index.get(flag_key) {
-            Some(&i) => self.eval_flag(i, ctx, &mut NoTrace, 0),
+        match self.index.get(&self.flags, flag_key) {
+            Some(i) => self.eval_flag(i, ctx, &mut NoTrace, 0),
             None => Evaluation::error(ErrorCode::FlagNotFound),
         }
     }
@@ -354,11 +354,11 @@ impl CompiledSnapshot {
     /// Like [`CompiledSnapshot::evaluate`], but answers `TYPE_MISMATCH` when the flag is
     /// not of the expected kind (a `Json` request accepts every kind).
     pub fn evaluate_as<'a>(&'a self, flag_key: &str, ctx: &Context, kind: FlagKind) -> Evaluation<'a> {
-        match self.index.get(flag_key) {
-            Some(&i) if kind != FlagKind::Json && self.flags[i].kind_differs(kind) => {
+        match self.index.get(&self.flags, flag_key) {
+            Some(i) if kind != FlagKind::Json && self.flags[i].kind_differs(kind) => {
                 Evaluation::error(ErrorCode::TypeMismatch)
             }
-            Some(&i) => self.eval_flag(i, ctx, &mut NoTrace, 0),
+            Some(i) => self.eval_flag(i, ctx, &mut NoTrace, 0),
             None => Evaluation::error(ErrorCode::FlagNotFound),
         }
     }
@@ -366,7 +366,7 @@ impl CompiledSnapshot {
     /// The position of a flag in this snapshot, for [`CompiledSnapshot::evaluate_index`].
     #[inline]
     pub fn flag_index(&self, flag_key: &str) -> Option<usize> {
-        self.index.get(flag_key).copied()
+        self.index.get(&self.flags, flag_key)
     }
 
     /// Evaluates the flag at `index` (from [`CompiledSnapshot::flag_index`]) and, when
@@ -407,7 +407,7 @@ impl CompiledSnapshot {
     /// ```
     #[inline]
     pub fn handle(&self, flag_key: &str) -> Option<FlagHandle<'_>> {
-        self.index.get(flag_key).map(|&index| FlagHandle { snapshot: self, index })
+        self.index.get(&self.flags, flag_key).map(|index| FlagHandle { snapshot: self, index })
     }
 
     /// Evaluates every flag, in snapshot order.
