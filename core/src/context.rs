@@ -3,7 +3,6 @@
 use std::fmt;
 
 use hashbrown::HashTable;
-use hashbrown::hash_table::Entry;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
@@ -153,6 +152,13 @@ impl<'de> Deserialize<'de> for AttrValue {
     }
 }
 
+/// A position in a context's attribute list as its index stores it: a context holds at
+/// most [`crate::limits::MAX_CONTEXT_ATTRIBUTES`] attributes when it comes from JSON,
+/// and far fewer than 2^32 in any case.
+fn position_u32(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
+}
+
 /// The hash of an attribute name. Compiled conditions keep it so that a lookup at
 /// evaluation time hashes nothing.
 #[inline]
@@ -164,13 +170,35 @@ pub(crate) fn attr_hash(name: &str) -> u64 {
 }
 
 /// String equality without a call into `memcmp`: attribute names and values are short.
+/// Up to 16 bytes it compares two overlapping words (the first and the last 8, or 4,
+/// bytes of each), a handful of instructions with no loop.
 #[inline]
 pub(crate) fn eq_str(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
+    let n = a.len();
+    if n != b.len() {
         return false;
     }
-    if a.len() <= 16 { a.iter().zip(b).all(|(x, y)| x == y) } else { a == b }
+    match n {
+        8..=16 => word8(a, 0) == word8(b, 0) && word8(a, n - 8) == word8(b, n - 8),
+        4..=7 => word4(a, 0) == word4(b, 0) && word4(a, n - 4) == word4(b, n - 4),
+        0..=3 => a.iter().zip(b).all(|(x, y)| x == y),
+        _ => a == b,
+    }
+}
+
+#[inline(always)]
+fn word8(s: &[u8], at: usize) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(&s[at..at + 8]);
+    u64::from_ne_bytes(w)
+}
+
+#[inline(always)]
+fn word4(s: &[u8], at: usize) -> u32 {
+    let mut w = [0u8; 4];
+    w.copy_from_slice(&s[at..at + 4]);
+    u32::from_ne_bytes(w)
 }
 
 /// What a flag is evaluated for: an optional key (the targeting key) and typed
@@ -181,13 +209,85 @@ pub(crate) fn eq_str(a: &str, b: &str) -> bool {
 #[derive(Clone, Default)]
 pub struct Context {
     key: Option<String>,
-    attributes: HashTable<(String, AttrValue)>,
+    /// In insertion order (until a removal swaps the last one into the gap).
+    attributes: Vec<Attribute>,
+    /// Positions in `attributes` by name hash, kept only above [`INDEXED_ABOVE`]
+    /// attributes: below that, comparing stored hashes one after the other finds an
+    /// attribute in fewer instructions than probing a table.
+    index: Option<HashTable<u32>>,
+}
+
+/// How many attributes a context holds before it keeps a hash index.
+const INDEXED_ABOVE: usize = 16;
+
+/// One attribute, with its name's hash and what evaluation would otherwise parse out of
+/// its value again for every condition that reads it.
+#[derive(Clone)]
+pub(crate) struct Attribute {
+    hash: u64,
+    name: String,
+    value: AttrValue,
+    typed: Typed,
+}
+
+/// A string attribute's value read once, when it is set: a plain `MAJOR.MINOR.PATCH`
+/// version for the `semver_*` operators, or an RFC 3339 time for `before`/`after`. Only
+/// strings that look like one are tried (a digit first; a `-` at byte 4 for times), so
+/// setting other strings costs a byte or two of checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Typed {
+    /// Nothing read in advance: evaluation parses the value if an operator needs it.
+    Unknown,
+    /// A plain semantic version (no pre-release or build part) whose parts fit 32 bits.
+    Semver(u32, u32, u32),
+    /// An RFC 3339 time, as Unix seconds and nanoseconds within the second.
+    Time { seconds: i64, nanos: u32 },
+}
+
+impl Typed {
+    fn of(value: &AttrValue) -> Typed {
+        let AttrValue::String(s) = value else { return Typed::Unknown };
+        if !s.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+            return Typed::Unknown;
+        }
+        if let Some((major, minor, patch)) = crate::semver::parse_plain(s) {
+            // Versions with a part beyond 32 bits (never seen in practice) are left to
+            // evaluation, which keeps this entry, and so the attribute, small.
+            if let (Ok(major), Ok(minor), Ok(patch)) =
+                (u32::try_from(major), u32::try_from(minor), u32::try_from(patch))
+            {
+                return Typed::Semver(major, minor, patch);
+            }
+            return Typed::Unknown;
+        }
+        if s.len() >= 20 && s.as_bytes()[4] == b'-' {
+            if let Ok(t) = time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339) {
+                return Typed::Time { seconds: t.unix_timestamp(), nanos: t.nanosecond() };
+            }
+        }
+        Typed::Unknown
+    }
+}
+
+/// An attribute as evaluation sees it: the value and what was read from it in advance.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Attr<'a> {
+    pub(crate) value: AttrRef<'a>,
+    pub(crate) typed: Typed,
+}
+
+impl<'a> Attr<'a> {
+    /// A value with nothing read in advance (the context key).
+    #[inline]
+    pub(crate) fn plain(value: AttrRef<'a>) -> Attr<'a> {
+        Attr { value, typed: Typed::Unknown }
+    }
 }
 
 impl Context {
     /// A context with a targeting key and no attributes.
     pub fn new(key: impl Into<String>) -> Self {
-        Context { key: Some(key.into()), attributes: HashTable::new() }
+        Context { key: Some(key.into()), attributes: Vec::new(), index: None }
     }
 
     /// A context without a targeting key. Rollouts on the key cannot bucket it.
@@ -207,19 +307,51 @@ impl Context {
         let name = name.into();
         let value = value.into();
         let hash = attr_hash(&name);
-        match self.attributes.entry(hash, |(n, _)| *n == name, |(n, _)| attr_hash(n)) {
-            Entry::Occupied(mut o) => o.get_mut().1 = value,
-            Entry::Vacant(v) => {
-                v.insert((name, value));
+        let typed = Typed::of(&value);
+        if let Some(i) = self.position(&name, hash) {
+            let a = &mut self.attributes[i];
+            a.value = value;
+            a.typed = typed;
+            return;
+        }
+        self.attributes.push(Attribute { hash, name, value, typed });
+        let last = self.attributes.len() - 1;
+        match &mut self.index {
+            Some(index) => {
+                let attributes = &self.attributes;
+                index.insert_unique(hash, position_u32(last), |&i| attributes[i as usize].hash);
             }
+            None if self.attributes.len() > INDEXED_ABOVE => self.rebuild_index(),
+            None => {}
         }
     }
 
     /// Removes an attribute.
     pub fn remove(&mut self, name: &str) -> Option<AttrValue> {
-        match self.attributes.find_entry(attr_hash(name), |(n, _)| n == name) {
-            Ok(o) => Some(o.remove().0.1),
-            Err(_) => None,
+        let i = self.position(name, attr_hash(name))?;
+        let removed = self.attributes.swap_remove(i);
+        if self.index.is_some() {
+            self.rebuild_index();
+        }
+        Some(removed.value)
+    }
+
+    fn rebuild_index(&mut self) {
+        let mut index = HashTable::with_capacity(self.attributes.len());
+        for (i, a) in self.attributes.iter().enumerate() {
+            let attributes = &self.attributes;
+            index.insert_unique(a.hash, position_u32(i), |&j| attributes[j as usize].hash);
+        }
+        self.index = Some(index);
+    }
+
+    #[inline]
+    fn position(&self, name: &str, hash: u64) -> Option<usize> {
+        match &self.index {
+            None => self.attributes.iter().position(|a| a.hash == hash && eq_str(&a.name, name)),
+            Some(index) => {
+                index.find(hash, |&i| eq_str(&self.attributes[i as usize].name, name)).map(|&i| i as usize)
+            }
         }
     }
 
@@ -238,18 +370,19 @@ impl Context {
         if name == KEY_ATTRIBUTE {
             return self.key.as_deref().map(AttrRef::Str);
         }
-        self.get_hashed(name, attr_hash(name))
+        self.get_hashed(name, attr_hash(name)).map(|a| a.value)
     }
 
     /// Looks a non-`key` attribute up by a precomputed [`attr_hash`].
     #[inline]
-    pub(crate) fn get_hashed(&self, name: &str, hash: u64) -> Option<AttrRef<'_>> {
-        self.attributes.find(hash, |(n, _)| eq_str(n, name)).map(|(_, v)| AttrRef::from(v))
+    pub(crate) fn get_hashed(&self, name: &str, hash: u64) -> Option<Attr<'_>> {
+        let a = &self.attributes[self.position(name, hash)?];
+        Some(Attr { value: AttrRef::from(&a.value), typed: a.typed })
     }
 
     /// The attributes, excluding the key, in no particular order.
     pub fn attributes(&self) -> impl Iterator<Item = (&str, &AttrValue)> {
-        self.attributes.iter().map(|(k, v)| (k.as_str(), v))
+        self.attributes.iter().map(|a| (a.name.as_str(), &a.value))
     }
 
     /// Number of attributes, excluding the key.
@@ -370,7 +503,7 @@ impl PartialEq for Context {
     fn eq(&self, other: &Self) -> bool {
         self.key == other.key
             && self.attributes.len() == other.attributes.len()
-            && self.attributes.iter().all(|(n, v)| other.get(n).is_some_and(|o| o == AttrRef::from(v)))
+            && self.attributes().all(|(n, v)| other.get(n).is_some_and(|o| o == AttrRef::from(v)))
     }
 }
 

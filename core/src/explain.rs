@@ -163,8 +163,8 @@ impl CompiledSnapshot {
     /// Evaluates one flag and records every step, for the evaluation debugger.
     pub fn explain(&self, flag_key: &str, ctx: &Context) -> Explanation {
         let mut rec = Recorder::default();
-        let (result, enabled) = match self.index.get(flag_key) {
-            Some(&i) => (self.eval_flag(i, ctx, &mut rec, 0), Some(self.flags[i].enabled)),
+        let (result, enabled) = match self.index.get(&self.flags, flag_key) {
+            Some(i) => (self.eval_flag(i, ctx, &mut rec, 0), Some(self.flags[i].enabled)),
             None => (Evaluation::error(ErrorCode::FlagNotFound), None),
         };
         Explanation {

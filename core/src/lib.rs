@@ -40,7 +40,9 @@ pub mod wire;
 
 pub use compile::{CompiledSnapshot, FlagInfo};
 pub use context::{AttrRef, AttrValue, Context, ContextError};
-pub use eval::{ErrorCode, Evaluation, EvaluationRecord, MatchedRule, Outcome, Reason, ReasonKind};
+pub use eval::{
+    ErrorCode, Evaluation, EvaluationRecord, FlagHandle, MatchedRule, Outcome, Reason, ReasonKind,
+};
 pub use explain::{BucketTrace, ConditionTrace, Explanation, PrerequisiteTrace, RuleTrace};
 pub use lenient::{Failure, FailureCause, LenientCompile, LenientSnapshot, Object, Unparsed};
 pub use model::*;

@@ -22,6 +22,11 @@ impl Version {
         Some(Version { core: (v.major, v.minor, v.patch), pre: v.pre })
     }
 
+    /// A plain `MAJOR.MINOR.PATCH` version (from [`parse_plain`]).
+    pub(crate) fn plain(major: u64, minor: u64, patch: u64) -> Version {
+        Version { core: (major, minor, patch), pre: semver::Prerelease::EMPTY }
+    }
+
     /// SemVer precedence.
     pub(crate) fn precedence(&self, other: &Version) -> Ordering {
         self.core.cmp(&other.core).then_with(|| match (self.pre.is_empty(), other.pre.is_empty()) {
@@ -35,7 +40,7 @@ impl Version {
 
 /// `MAJOR.MINOR.PATCH` with no pre-release or build part, numbers without leading
 /// zeros. One pass over the bytes: this runs on every semver comparison.
-fn parse_plain(s: &str) -> Option<(u64, u64, u64)> {
+pub(crate) fn parse_plain(s: &str) -> Option<(u64, u64, u64)> {
     let mut parts = [0u64; 3];
     let mut part = 0;
     let mut digits = 0;

@@ -249,7 +249,14 @@ fn evaluation_never_panics_on_a_valid_snapshot() {
                     }
                     prop_assert_eq!(compiled.explain(&flag.key, ctx).result, result.record());
                 }
+                // Bulk evaluation reads the context once for all flags; a handle skips the
+                // key lookup: both must give what evaluating by key gives.
                 prop_assert_eq!(compiled.evaluate_all(ctx).count(), snapshot.flags.len());
+                for (key, result) in compiled.evaluate_all(ctx) {
+                    prop_assert_eq!(result, compiled.evaluate(key, ctx));
+                    let handle = compiled.handle(key).expect("every listed flag has a handle");
+                    prop_assert_eq!(handle.evaluate(ctx), compiled.evaluate(key, ctx));
+                }
             }
             Ok(())
         })
@@ -330,4 +337,78 @@ fn a_default_rollout_without_a_key_is_an_error_not_a_panic() {
     let s = rollout_snapshot("k", &[("a", 100_000)]);
     let r = s.evaluate("f", &Context::anonymous());
     assert_eq!(r.reason.kind(), ReasonKind::Error);
+}
+
+/// Strings a context may carry where a version or a time is expected, well-formed or not.
+fn arb_version_or_time() -> impl Strategy<Value = String> {
+    prop_oneof![
+        (0u64..4, 0u64..4, 0u64..4).prop_map(|(a, b, c)| format!("{a}.{b}.{c}")),
+        "[0-9]{1,2}\\.[0-9]{1,2}\\.[0-9]{1,2}(-(rc|beta)\\.[0-9])?(\\+b[0-9])?",
+        "0[0-9]\\.1\\.2|1\\.2|1\\.2\\.3\\.4|18446744073709551616\\.0\\.0|9",
+        (2020i32..2030, 1u8..13, 1u8..29, 0u8..24)
+            .prop_map(|(y, m, d, h)| format!("{y}-{m:02}-{d:02}T{h:02}:00:00Z")),
+        "20[0-9]{2}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})",
+    ]
+}
+
+proptest! {
+    /// A context reads a version or time out of a string attribute once, when it is set;
+    /// the context key is never read in advance. The same string as an attribute and as
+    /// the key must give the same answer for every version and time operator.
+    #[test]
+    fn a_value_read_in_advance_compares_as_it_would_be_read_at_evaluation(
+        actual in arb_version_or_time(),
+        operand in prop::sample::select(vec!["2.0.0", "1.0.0-rc.1", "0.0.0", "3.3.3", "1.2.3+b1"]),
+        time in prop::sample::select(vec!["2025-06-01T00:00:00Z", "2026-01-01T12:30:00.5+01:00"]),
+    ) {
+        let ops = ["semver_eq", "semver_lt", "semver_lte", "semver_gt", "semver_gte", "before", "after"];
+        let flags: Vec<Value> = ops
+            .iter()
+            .flat_map(|op| ["key", "version"].map(|attribute| (op, attribute)))
+            .map(|(op, attribute)| {
+                let value = if op.starts_with("semver") { operand } else { time };
+                json!({"key": format!("{op}-{attribute}"), "kind": "boolean", "salt": "s",
+                       "variants": [{"key": "on", "value": true}, {"key": "off", "value": false}],
+                       "config": {"enabled": true, "off_variant": "off", "version": 1,
+                                  "rules": [{"id": "r", "conditions": [{"attribute": attribute, "op": op, "values": [value]}],
+                                             "serve": {"variant": "on"}}],
+                                  "default": {"variant": "off"}}})
+            })
+            .collect();
+        let snapshot = json!({"environment": "p", "version": 1, "flags": flags, "segments": []});
+        let compiled = CompiledSnapshot::from_json(snapshot.to_string().as_bytes()).expect("valid");
+        let ctx = Context::new(actual.clone()).with("version", actual.as_str());
+        for op in ops {
+            let by_key = compiled.evaluate(&format!("{op}-key"), &ctx);
+            let by_attribute = compiled.evaluate(&format!("{op}-version"), &ctx);
+            prop_assert_eq!(by_key.variant, by_attribute.variant, "{} {} {}", op, actual, operand);
+            prop_assert_eq!(by_key.reason.kind(), by_attribute.reason.kind());
+        }
+    }
+
+    /// Contexts with many attributes keep an index; setting, replacing and removing must
+    /// behave the same on either side of that threshold.
+    #[test]
+    fn attributes_set_replace_and_remove_alike_with_or_without_an_index(
+        ops in prop::collection::vec((0usize..40, prop::option::of(0i64..5)), 0..120),
+    ) {
+        let mut ctx = Context::new("k");
+        let mut model = std::collections::BTreeMap::new();
+        for (name, value) in ops {
+            let name = format!("a{name}");
+            match value {
+                Some(v) => {
+                    ctx.set(name.clone(), v);
+                    model.insert(name, v);
+                }
+                None => prop_assert_eq!(ctx.remove(&name).is_some(), model.remove(&name).is_some()),
+            }
+            prop_assert_eq!(ctx.attribute_count(), model.len());
+        }
+        for i in 0..40 {
+            let name = format!("a{i}");
+            let expected = model.get(&name).map(|v| vexil_core::AttrRef::Number(*v as f64));
+            prop_assert_eq!(ctx.get(&name), expected);
+        }
+    }
 }
