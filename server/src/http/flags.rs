@@ -251,7 +251,7 @@ const MAX_COMMENT_CHARS: usize = 1000;
 
 /// A comment for the audit entry: trimmed, empty means none, at most
 /// [`MAX_COMMENT_CHARS`] (422 at `/comment` otherwise).
-fn checked_comment(comment: Option<&str>) -> Result<Option<&str>, ApiError> {
+pub(super) fn checked_comment(comment: Option<&str>) -> Result<Option<&str>, ApiError> {
     let comment = comment.map(str::trim).filter(|c| !c.is_empty());
     if comment.is_some_and(|c| c.chars().count() > MAX_COMMENT_CHARS) {
         return Err(ApiError::Validation(vexil_core::ValidationErrors {

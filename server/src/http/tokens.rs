@@ -2,13 +2,14 @@
 
 use axum::Router;
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::IntoResponse;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get};
 use serde::Serialize;
 
 use super::error::ApiError;
 use super::extract::{Json, Path};
+use super::idempotency::Idempotency;
 use crate::app::AppState;
 use crate::auth::{Admin, Authorized, Principal, secret};
 use crate::store::{ApiToken, ApiTokenSpec, NewApiToken, Page, Timestamp};
@@ -58,8 +59,13 @@ pub(super) fn parse_expiry(value: Option<&str>) -> Result<Option<Timestamp>, Api
 async fn create_token(
     State(state): State<AppState>,
     Authorized { principal, .. }: Admin,
+    headers: HeaderMap,
     Json(body): Json<NewApiToken>,
-) -> Result<impl IntoResponse, ApiError> {
+) -> Result<Response, ApiError> {
+    let idempotency = Idempotency::from_request(&headers, &principal.person(), "POST /tokens", &body)?;
+    if let Some(first) = replayed(&state, idempotency.as_ref()).await? {
+        return Ok(first);
+    }
     if body.role > principal.role() {
         return Err(ApiError::Forbidden("a token cannot have a higher role than its creator".to_owned()));
     }
@@ -94,7 +100,26 @@ async fn create_token(
             },
         )
         .await?;
-    Ok((StatusCode::CREATED, axum::Json(CreatedToken { token: new.secret, meta })))
+    let created = CreatedToken { token: new.secret, meta };
+    if let Some(idempotency) = &idempotency
+        && let Some(first) = idempotency.remember(&state.store, StatusCode::CREATED, &created).await?
+    {
+        // A concurrent retry stored its answer first: ours must not stay live.
+        state.store.revoke_api_token(&principal.actor(), &created.meta.id).await?;
+        return Ok(first);
+    }
+    Ok((StatusCode::CREATED, axum::Json(created)).into_response())
+}
+
+/// The first answer to a request's idempotency key, if it has one and there is one.
+pub(super) async fn replayed(
+    state: &AppState,
+    key: Option<&Idempotency>,
+) -> Result<Option<Response>, ApiError> {
+    match key {
+        Some(key) => key.replay(&state.store).await,
+        None => Ok(None),
+    }
 }
 
 async fn revoke_token(

@@ -1,4 +1,6 @@
-//! `/projects/{project}/flags/{flag}/usage`: how often each variant was served;
+//! `/projects/{project}/flags/{flag}/environments/{env}/usage`: how often each variant
+//! was served (also at `/projects/{project}/flags/{flag}/usage?environment=`, the older
+//! form, kept for existing clients);
 //! `/projects/{project}/flags/{flag}/applications`: which applications evaluated it.
 
 use axum::Router;
@@ -15,6 +17,7 @@ use crate::auth::Viewer;
 pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/projects/{project}/flags/{flag}/usage", get(get_flag_usage))
+        .route("/projects/{project}/flags/{flag}/environments/{env}/usage", get(get_flag_usage_in))
         .route("/projects/{project}/flags/{flag}/applications", get(get_flag_applications))
 }
 
@@ -53,4 +56,25 @@ async fn get_flag_usage(
         return Err(ApiError::bad_request("hours must be between 1 and 2160 (90 days)"));
     }
     Ok(axum::Json(state.store.usage_series(&project, &flag, &q.environment, hours).await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UsageInQuery {
+    hours: Option<i64>,
+}
+
+/// The usage series of one environment, named in the path like every other
+/// per-environment route; the same answer as [`get_flag_usage`].
+async fn get_flag_usage_in(
+    State(state): State<AppState>,
+    _: Viewer,
+    Path((project, flag, env)): Path<(String, String, String)>,
+    Query(q): Query<UsageInQuery>,
+) -> Result<impl IntoResponse, ApiError> {
+    let hours = q.hours.unwrap_or(24);
+    if !(1..=24 * 90).contains(&hours) {
+        return Err(ApiError::bad_request("hours must be between 1 and 2160 (90 days)"));
+    }
+    Ok(axum::Json(state.store.usage_series(&project, &flag, &env, hours).await?))
 }

@@ -8,12 +8,14 @@
 //! the environment version bumps; callers never see a half-applied change.
 
 mod audit;
+mod bulk;
 mod change_requests;
 mod changes;
 mod environments;
 mod error;
 mod flags;
 mod history;
+mod idempotency;
 mod login_attempts;
 mod projects;
 mod scheduled;
@@ -37,6 +39,7 @@ use sqlx::{Any, AnyPool, ConnectOptions, Row, Transaction};
 use tokio::sync::broadcast;
 
 pub use audit::{AUDIT_CHANNEL, AuditEntry, AuditFilter, AuditNotice};
+pub use bulk::{BulkToggleResult, CloneResult, CopyOutcome, FlagSelector, MAX_BULK_FLAGS};
 pub use change_requests::{
     Approval, Caller, ChangeRequest, ChangeRequestDiff, ChangeRequestState, Comment, NewChangeRequest,
 };
@@ -44,6 +47,7 @@ pub use changes::{Change, ChangeKind, Committed, NOTIFY_CHANNEL};
 pub use environments::{Environment, EnvironmentPatch, MAX_REQUIRED_APPROVALS, NewEnvironment};
 pub use error::{Constraint, Error, Result};
 pub use flags::{FlagConfigRecord, FlagFilter, FlagPatch, FlagRecord, FlagState, NewFlag};
+pub use idempotency::{IDEMPOTENCY_TTL_MS, IdempotentAnswer};
 pub use login_attempts::AttemptCount;
 pub use projects::{DEFAULT_ENVIRONMENTS, NewProject, Project, ProjectPatch};
 pub use scheduled::{
