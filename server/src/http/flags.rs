@@ -36,6 +36,7 @@ pub(super) fn router() -> Router<AppState> {
 struct ListQuery {
     q: Option<String>,
     tag: Option<String>,
+    owner: Option<String>,
     #[serde(default)]
     archived: bool,
     limit: Option<i64>,
@@ -52,7 +53,8 @@ async fn list_flags(
     if !(1..=1000).contains(&limit) {
         return Err(ApiError::bad_request("limit must be between 1 and 1000"));
     }
-    let filter = FlagFilter { q: q.q, tag: q.tag, archived: q.archived, limit, after_key: q.cursor };
+    let filter =
+        FlagFilter { q: q.q, tag: q.tag, owner: q.owner, archived: q.archived, limit, after_key: q.cursor };
     Ok(axum::Json(state.store.list_flags(&project, &filter).await?))
 }
 

@@ -183,7 +183,7 @@ impl Store {
         self.copy_config(caller, project, (flag, from), (flag, to), title, note).await
     }
 
-    /// Creates flag `new_key` with `source`'s definition (a fresh salt, so the two
+    /// Creates flag `new_key` with `source`'s definition and metadata (a fresh salt, so the two
     /// bucket independently) and copies `source`'s configuration in every environment
     /// to it with [`Store::copy_flag_config`]: protected environments get a change
     /// request each. The creation and each copy are separate transactions: a copy that
@@ -207,6 +207,9 @@ impl Store {
             tags: original.flag.tags.clone(),
             lifecycle: original.flag.lifecycle,
             client_visible: original.flag.client_visible,
+            owner: original.metadata.owner.clone(),
+            links: original.metadata.links.clone(),
+            properties: original.metadata.properties.clone(),
         };
         self.create_flag(caller.actor, project, new).await?;
         let mut environments = std::collections::BTreeMap::new();

@@ -16,6 +16,7 @@ use vexil_core::{Flag, FlagConfig, FlagKind, Lifecycle, Rule, Serve, SnapshotFla
 use super::audit::{self, Record, escape_like};
 use super::changes::{self, ChangeKind};
 use super::environments;
+use super::flag_metadata::{FlagLink, FlagMetadata};
 use super::servable::{self, Adding, Exclude};
 use super::{
     Actor, Error, Page, Result, Store, Timestamp, from_bool, from_json_text, get, json_text, to_bool,
@@ -48,6 +49,9 @@ pub struct FlagRecord {
     /// Not evaluated for longer than the configured stale period (or never, since
     /// being created longer ago than that).
     pub stale: bool,
+    /// Owner, links and custom properties.
+    #[serde(flatten)]
+    pub metadata: FlagMetadata,
 }
 
 /// A flag's state in one environment, for listings.
@@ -84,6 +88,15 @@ pub struct NewFlag {
     /// Whether client SDK keys may evaluate it.
     #[serde(default)]
     pub client_visible: bool,
+    /// A user's email or a team name.
+    #[serde(default)]
+    pub owner: String,
+    /// Links to the issue tracker, documentation, ...
+    #[serde(default)]
+    pub links: Vec<FlagLink>,
+    /// Free-form string properties.
+    #[serde(default)]
+    pub properties: BTreeMap<String, String>,
 }
 
 /// Body of a flag update; absent fields stay as they are.
@@ -101,15 +114,24 @@ pub struct FlagPatch {
     pub lifecycle: Option<Lifecycle>,
     /// New client visibility.
     pub client_visible: Option<bool>,
+    /// New owner (empty for none).
+    pub owner: Option<String>,
+    /// New links (all of them).
+    pub links: Option<Vec<FlagLink>>,
+    /// New custom properties (all of them).
+    pub properties: Option<BTreeMap<String, String>>,
 }
 
 /// Listing filters.
 #[derive(Debug, Clone, Default)]
 pub struct FlagFilter {
-    /// Case-insensitive substring of the key, name or a tag.
+    /// Case-insensitive substring of the key, name, a tag, the owner, a link or a
+    /// custom property (name or value).
     pub q: Option<String>,
     /// Only flags with this tag.
     pub tag: Option<String>,
+    /// Only flags with this owner (exact, case-insensitive).
+    pub owner: Option<String>,
     /// Archived flags instead of active ones.
     pub archived: bool,
     /// Page size.
@@ -203,7 +225,8 @@ pub(super) async fn insert_config(
 }
 
 const COLUMNS: &str = "f.id, f.key, f.name, f.description, f.kind, f.variants, f.lifecycle, f.salt, \
-                       f.client_visible, f.archived_at, f.version, f.created_at, f.updated_at";
+                       f.client_visible, f.archived_at, f.version, f.created_at, f.updated_at, \
+                       f.owner, f.links, f.properties";
 
 fn kind_text(kind: FlagKind) -> &'static str {
     kind.as_str()
@@ -248,6 +271,11 @@ fn from_row(row: &AnyRow) -> Result<FlagRecord> {
         environments: BTreeMap::new(),
         last_evaluated_at: None,
         stale: false,
+        metadata: FlagMetadata {
+            owner: get(row, "owner")?,
+            links: from_json_text(&get::<String>(row, "links")?, "flag links")?,
+            properties: from_json_text(&get::<String>(row, "properties")?, "flag properties")?,
+        },
     })
 }
 
@@ -600,9 +628,12 @@ impl Store {
             "select {COLUMNS} from flag f where f.project_id = $1
                and (case when f.archived_at is null then 0 else 1 end) = $2
                and ($3 is null or lower(f.key) like $3 escape '\\' or lower(f.name) like $3 escape '\\'
-                    or exists (select 1 from flag_tag t where t.flag_id = f.id and t.tag like $3 escape '\\'))
+                    or exists (select 1 from flag_tag t where t.flag_id = f.id and t.tag like $3 escape '\\')
+                    or lower(f.owner) like $3 escape '\\' or lower(f.links) like $3 escape '\\'
+                    or lower(f.properties) like $3 escape '\\')
                and ($4 is null or exists (select 1 from flag_tag t where t.flag_id = f.id and t.tag = $4))
                and ($5 is null or f.key > $5)
+               and ($7 is null or lower(f.owner) = $7)
              order by f.key limit $6"
         ))
         .bind(project_id)
@@ -611,6 +642,7 @@ impl Store {
         .bind(f.tag.as_deref())
         .bind(f.after_key.as_deref())
         .bind(f.limit + 1)
+        .bind(f.owner.as_ref().filter(|o| !o.is_empty()).map(|o| o.trim().to_lowercase()))
         .fetch_all(&self.pool)
         .await?;
         let mut items = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
@@ -662,13 +694,17 @@ impl Store {
             client_visible: new.client_visible,
         };
         validate_flag(&flag)?;
+        let metadata =
+            FlagMetadata { owner: new.owner.trim().to_owned(), links: new.links, properties: new.properties };
+        metadata.validate()?;
         let mut tx = self.begin().await?;
         let project_id = super::lock_project(&mut tx, project).await?;
         servable::ensure_room_for_flag(&mut tx, project_id).await?;
         let now = Timestamp::now().0;
         let row = sqlx::query(
-            "insert into flag (project_id, key, name, description, kind, variants, lifecycle, salt, client_visible, version, created_at, updated_at)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $10) returning id",
+            "insert into flag (project_id, key, name, description, kind, variants, lifecycle, salt, client_visible, version, created_at, updated_at,
+                               owner, links, properties)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $10, $11, $12, $13) returning id",
         )
         .bind(project_id)
         .bind(&flag.key)
@@ -680,6 +716,9 @@ impl Store {
         .bind(&flag.salt)
         .bind(from_bool(flag.client_visible))
         .bind(now)
+        .bind(&metadata.owner)
+        .bind(json_text(&metadata.links)?)
+        .bind(json_text(&metadata.properties)?)
         .fetch_one(&mut *tx)
         .await?;
         let flag_id: i64 = get(&row, "id")?;
@@ -753,6 +792,17 @@ impl Store {
             flag.client_visible = c;
         }
         validate_flag(&flag)?;
+        let mut metadata = before.metadata.clone();
+        if let Some(o) = patch.owner {
+            metadata.owner = o.trim().to_owned();
+        }
+        if let Some(l) = patch.links {
+            metadata.links = l;
+        }
+        if let Some(p) = patch.properties {
+            metadata.properties = p;
+        }
+        metadata.validate()?;
         let configs = active_configs(&mut tx, project_id).await?;
         if variants_changed {
             let refs = ProjectRefs::load(&mut tx, project_id).await?.with_flag(key, &flag.variants);
@@ -782,7 +832,7 @@ impl Store {
         }
         let row = sqlx::query(&format!(
             "update flag set name = $1, description = $2, variants = $3, lifecycle = $4, client_visible = $5,
-                 version = version + 1, updated_at = $6
+                 version = version + 1, updated_at = $6, owner = $8, links = $9, properties = $10
              where id = $7 returning {}",
             COLUMNS.replace("f.", "")
         ))
@@ -793,6 +843,9 @@ impl Store {
         .bind(from_bool(flag.client_visible))
         .bind(Timestamp::now().0)
         .bind(before.id)
+        .bind(&metadata.owner)
+        .bind(json_text(&metadata.links)?)
+        .bind(json_text(&metadata.properties)?)
         .fetch_one(&mut *tx)
         .await?;
         write_tags(&mut tx, before.id, &flag.tags).await?;

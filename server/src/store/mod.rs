@@ -13,6 +13,7 @@ mod change_requests;
 mod changes;
 mod environments;
 mod error;
+mod flag_metadata;
 mod flags;
 mod history;
 mod idempotency;
@@ -46,6 +47,10 @@ pub use change_requests::{
 pub use changes::{Change, ChangeKind, Committed, NOTIFY_CHANNEL};
 pub use environments::{Environment, EnvironmentPatch, MAX_REQUIRED_APPROVALS, NewEnvironment};
 pub use error::{Constraint, Error, Result};
+pub use flag_metadata::{
+    FlagLink, FlagMetadata, LinkKind, MAX_LINK_TITLE_CHARS, MAX_LINK_URL_BYTES, MAX_LINKS, MAX_OWNER_CHARS,
+    MAX_PROPERTIES, MAX_PROPERTY_NAME_CHARS, MAX_PROPERTY_VALUE_CHARS,
+};
 pub use flags::{FlagConfigRecord, FlagFilter, FlagPatch, FlagRecord, FlagState, NewFlag};
 pub use idempotency::{IDEMPOTENCY_TTL_MS, IdempotentAnswer};
 pub use login_attempts::AttemptCount;
