@@ -45,6 +45,8 @@ import type {
 export interface FlagListQuery {
   q?: string;
   tag?: string;
+  /** Exact owner (case-insensitive). */
+  owner?: string;
   archived?: boolean;
   limit?: number;
   cursor?: string;

@@ -95,6 +95,20 @@ export interface Flag {
   /** Not evaluated for a while (usage data); absent on servers without usage tracking. */
   stale?: boolean;
   last_evaluated_at?: string | null;
+  /** A user's email or a team name; empty for none (absent on older servers). */
+  owner?: string;
+  links?: FlagLink[];
+  /** Free-form string properties by name. */
+  properties?: Record<string, string>;
+}
+
+export type LinkKind = 'issue' | 'docs' | 'other';
+
+/** A link from a flag to its issue, documentation or anything else. */
+export interface FlagLink {
+  kind?: LinkKind;
+  url: string;
+  title?: string;
 }
 
 export interface NewFlag {
@@ -115,6 +129,9 @@ export interface FlagPatch {
   tags?: string[];
   lifecycle?: Lifecycle;
   client_visible?: boolean;
+  owner?: string;
+  links?: FlagLink[];
+  properties?: Record<string, string>;
 }
 
 export type Op =
