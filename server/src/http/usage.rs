@@ -13,11 +13,13 @@ use super::error::ApiError;
 use super::extract::{Path, Query};
 use crate::app::AppState;
 use crate::auth::Viewer;
+use crate::store::MAX_METRIC_HOURS;
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/projects/{project}/flags/{flag}/usage", get(get_flag_usage))
         .route("/projects/{project}/flags/{flag}/environments/{env}/usage", get(get_flag_usage_in))
+        .route("/projects/{project}/flags/{flag}/environments/{env}/metrics", get(get_flag_metrics))
         .route("/projects/{project}/flags/{flag}/applications", get(get_flag_applications))
 }
 
@@ -77,4 +79,21 @@ async fn get_flag_usage_in(
         return Err(ApiError::bad_request("hours must be between 1 and 2160 (90 days)"));
     }
     Ok(axum::Json(state.store.usage_series(&project, &flag, &env, hours).await?))
+}
+
+/// The custom metric events attributed to the flag's variants: count, mean and
+/// standard deviation per variant, in total and per step.
+async fn get_flag_metrics(
+    State(state): State<AppState>,
+    _: Viewer,
+    Path((project, flag, env)): Path<(String, String, String)>,
+    Query(q): Query<UsageInQuery>,
+) -> Result<impl IntoResponse, ApiError> {
+    let hours = q.hours.unwrap_or(24);
+    if !(1..=MAX_METRIC_HOURS).contains(&hours) {
+        return Err(ApiError::bad_request(format!(
+            "hours must be between 1 and {MAX_METRIC_HOURS} (metric events are kept that long)"
+        )));
+    }
+    Ok(axum::Json(state.store.metric_readout(&project, &flag, &env, hours).await?))
 }

@@ -18,6 +18,7 @@ mod flags;
 mod history;
 mod idempotency;
 mod login_attempts;
+mod metrics;
 mod projects;
 mod scheduled;
 mod sdk_keys;
@@ -54,6 +55,7 @@ pub use flag_metadata::{
 pub use flags::{FlagConfigRecord, FlagFilter, FlagPatch, FlagRecord, FlagState, NewFlag};
 pub use idempotency::{IDEMPOTENCY_TTL_MS, IdempotentAnswer};
 pub use login_attempts::AttemptCount;
+pub use metrics::{EventReadout, MAX_METRIC_HOURS, MetricPoint, MetricReadout, VariantMetric};
 pub use projects::{DEFAULT_ENVIRONMENTS, NewProject, Project, ProjectPatch};
 pub use scheduled::{
     LATE_AFTER_MS, NewScheduledChange, ScheduledChange, ScheduledChangePatch, ScheduledState,

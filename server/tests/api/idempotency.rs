@@ -1,5 +1,5 @@
-//! `Idempotency-Key` on the creations that mint a secret, and the usage series with
-//! the environment in the path.
+//! `Idempotency-Key` on the creations that mint a secret, the usage series with
+//! the environment in the path, and the metric read-out.
 
 use axum::http::{Method, StatusCode};
 use serde_json::json;
@@ -12,6 +12,7 @@ crate::on_both_databases!(
     a_malformed_idempotency_key_is_400,
     concurrent_retries_leave_one_live_sdk_key,
     usage_is_read_with_the_environment_in_the_path,
+    metric_events_are_read_out_per_variant_with_count_and_mean,
 );
 
 const KEYS: &str = "/api/v1/projects/default/environments/production/sdk-keys";
@@ -170,4 +171,53 @@ async fn usage_is_read_with_the_environment_in_the_path(app: TestApp) {
         .send()
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+}
+
+async fn metric_events_are_read_out_per_variant_with_count_and_mean(app: TestApp) {
+    app.create_flag("f").await;
+    let r = app
+        .req(Method::POST, "/api/v1/projects/default/environments/production/sdk-keys")
+        .json(json!({"kind": "server"}))
+        .send()
+        .await;
+    let key = r.body["key"].as_str().expect("key").to_owned();
+    let batch = json!({"metrics": [
+        {"event": "checkout.completed", "value": 20.0, "variants": {"f": "on"}},
+        {"event": "checkout.completed", "value": 10.0, "variants": {"f": "on"}},
+        {"event": "checkout.completed", "value": 4.0, "variants": {"f": "off"}},
+        {"event": "checkout.completed", "value": 100.0},
+        {"event": "page.viewed", "variants": {"other": "on"}}
+    ]});
+    let r = app.call(Method::POST, "/sdk/v1/events").token(&key).json(batch).send().await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
+    let url = "/api/v1/projects/default/flags/f/environments/production/metrics";
+    let r = app.req(Method::GET, &format!("{url}?hours=1")).send().await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["step_seconds"], 60);
+    let events = r.body["events"].as_array().unwrap();
+    assert_eq!(events.len(), 1, "only events attributed to f: {}", r.body);
+    let variants = events[0]["variants"].as_array().unwrap();
+    let on = variants.iter().find(|v| v["variant"] == "on").unwrap();
+    assert_eq!(on["count"], 2);
+    assert_eq!(on["mean"], 15.0);
+    let sd = on["std_dev"].as_f64().unwrap();
+    assert!((sd - 50f64.sqrt()).abs() < 1e-9, "sample standard deviation of 10 and 20: {sd}");
+    let off = variants.iter().find(|v| v["variant"] == "off").unwrap();
+    assert_eq!(
+        (off["count"].clone(), off["mean"].clone(), off["std_dev"].clone()),
+        (json!(1), json!(4.0), json!(null))
+    );
+    let points: i64 = on["points"].as_array().unwrap().iter().map(|p| p["count"].as_i64().unwrap()).sum();
+    assert_eq!(points, 2);
+    // Other environments saw nothing; bounds are checked.
+    let r =
+        app.req(Method::GET, "/api/v1/projects/default/flags/f/environments/staging/metrics").send().await;
+    assert_eq!(r.body["events"], json!([]));
+    let r = app.req(Method::GET, &format!("{url}?hours=337")).send().await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    let r = app
+        .req(Method::GET, "/api/v1/projects/default/flags/none/environments/production/metrics")
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
 }
