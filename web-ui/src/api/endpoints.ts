@@ -35,6 +35,7 @@ import type {
   Session,
   SetupState,
   Usage,
+  MetricReadout,
   ApplicationSeen,
   User,
   Webhook,
@@ -126,7 +127,10 @@ export function endpoints(c: ApiClient) {
       restoreVersion: (project: string, flag: string, env: string, version: number, comment?: string) =>
         c.post<FlagConfigRecord>(`${F(project, flag)}/environments/${seg(env)}/restore`, comment ? { version, comment } : { version }),
       usage: (project: string, flag: string, env: string, hours: number) =>
-        c.get<Usage>(`${F(project, flag)}/usage`, { environment: env, hours }),
+        c.get<Usage>(`${F(project, flag)}/environments/${seg(env)}/usage`, { hours }),
+      /** Metric events attributed to the flag's variants; at most 336 hours back. */
+      metrics: (project: string, flag: string, env: string, hours: number) =>
+        c.get<MetricReadout>(`${F(project, flag)}/environments/${seg(env)}/metrics`, { hours: Math.min(hours, 336) }),
       applications: (project: string, flag: string, env: string) =>
         c.get<{ applications: ApplicationSeen[] }>(`${F(project, flag)}/applications`, { environment: env }).then((r) => r.applications),
     },

@@ -459,6 +459,31 @@ export interface Usage {
   series: UsageSeries[];
 }
 
+/** One step of a metric series. */
+export interface MetricPoint {
+  at: string;
+  count: number;
+  mean: number;
+}
+
+/** One variant's figures for one metric event. */
+export interface VariantMetric {
+  variant: string;
+  count: number;
+  mean: number;
+  /** Sample standard deviation; null for fewer than two events. */
+  std_dev: number | null;
+  points: MetricPoint[];
+}
+
+/** The metric events attributed to a flag's variants in one environment. */
+export interface MetricReadout {
+  flag: string;
+  environment: string;
+  step_seconds: number;
+  events: { event: string; variants: VariantMetric[] }[];
+}
+
 /** One instruction of a semantic patch (`kind` names it; see the OpenAPI `Instruction`). */
 export type Instruction = { kind: string } & { [field: string]: JsonValue };
 
