@@ -37,6 +37,10 @@ struct ListQuery {
     q: Option<String>,
     tag: Option<String>,
     owner: Option<String>,
+    lifecycle: Option<vexil_core::Lifecycle>,
+    /// With `enabled`: the environment whose on/off state filters.
+    environment: Option<String>,
+    enabled: Option<bool>,
     #[serde(default)]
     archived: bool,
     limit: Option<i64>,
@@ -53,8 +57,25 @@ async fn list_flags(
     if !(1..=1000).contains(&limit) {
         return Err(ApiError::bad_request("limit must be between 1 and 1000"));
     }
-    let filter =
-        FlagFilter { q: q.q, tag: q.tag, owner: q.owner, archived: q.archived, limit, after_key: q.cursor };
+    let enabled_in = match (q.environment, q.enabled) {
+        (Some(env), Some(on)) => Some((env, on)),
+        (None, None) => None,
+        _ => {
+            return Err(ApiError::bad_request(
+                "environment and enabled filter together: name both or neither",
+            ));
+        }
+    };
+    let filter = FlagFilter {
+        q: q.q,
+        tag: q.tag,
+        owner: q.owner,
+        lifecycle: q.lifecycle,
+        enabled_in,
+        archived: q.archived,
+        limit,
+        after_key: q.cursor,
+    };
     Ok(axum::Json(state.store.list_flags(&project, &filter).await?))
 }
 

@@ -18,6 +18,7 @@ pub use health::OPENAPI_YAML;
 mod live;
 mod login;
 mod ofrep;
+mod pages;
 mod projects;
 mod scheduled_changes;
 mod sdk;

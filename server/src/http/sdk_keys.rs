@@ -8,12 +8,13 @@ use axum::routing::{delete, get};
 use serde::Serialize;
 
 use super::error::ApiError;
-use super::extract::{Json, Path};
+use super::extract::{Json, Path, Query};
 use super::idempotency::Idempotency;
+use super::pages::{PageQuery, page_of};
 use super::tokens::{parse_expiry, replayed};
 use crate::app::AppState;
 use crate::auth::{Admin, Authorized, Viewer, secret};
-use crate::store::{NewSdkKey, Page, SdkKey, SdkKeyKind, SdkKeySpec};
+use crate::store::{NewSdkKey, SdkKey, SdkKeyKind, SdkKeySpec};
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -33,8 +34,9 @@ async fn list_sdk_keys(
     State(state): State<AppState>,
     Authorized { principal: _, .. }: Viewer,
     Path((project, env)): Path<(String, String)>,
+    Query(q): Query<PageQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
-    Ok(axum::Json(Page { items: state.store.list_sdk_keys(&project, &env).await?, next_cursor: None }))
+    Ok(axum::Json(page_of(state.store.list_sdk_keys(&project, &env).await?, &q, |k| &k.id)?))
 }
 
 async fn create_sdk_key(

@@ -8,11 +8,12 @@ use axum::routing::{delete, get};
 use serde::Serialize;
 
 use super::error::ApiError;
-use super::extract::{Json, Path};
+use super::extract::{Json, Path, Query};
 use super::idempotency::Idempotency;
+use super::pages::{PageQuery, page_of};
 use crate::app::AppState;
 use crate::auth::{Admin, Authorized, Principal, secret};
-use crate::store::{ApiToken, ApiTokenSpec, NewApiToken, Page, Timestamp};
+use crate::store::{ApiToken, ApiTokenSpec, NewApiToken, Timestamp};
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -31,8 +32,9 @@ struct CreatedToken {
 async fn list_tokens(
     State(state): State<AppState>,
     Authorized { principal: _, .. }: Admin,
+    Query(q): Query<PageQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
-    Ok(axum::Json(Page { items: state.store.list_api_tokens().await?, next_cursor: None }))
+    Ok(axum::Json(page_of(state.store.list_api_tokens().await?, &q, |t| &t.id)?))
 }
 
 pub(super) fn parse_expiry(value: Option<&str>) -> Result<Option<Timestamp>, ApiError> {

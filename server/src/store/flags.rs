@@ -132,6 +132,10 @@ pub struct FlagFilter {
     pub tag: Option<String>,
     /// Only flags with this owner (exact, case-insensitive).
     pub owner: Option<String>,
+    /// Only temporary or only permanent flags.
+    pub lifecycle: Option<Lifecycle>,
+    /// Only flags on (`true`) or off (`false`) in this environment (by key).
+    pub enabled_in: Option<(String, bool)>,
     /// Archived flags instead of active ones.
     pub archived: bool,
     /// Page size.
@@ -634,6 +638,9 @@ impl Store {
                and ($4 is null or exists (select 1 from flag_tag t where t.flag_id = f.id and t.tag = $4))
                and ($5 is null or f.key > $5)
                and ($7 is null or lower(f.owner) = $7)
+               and ($8 is null or f.lifecycle = $8)
+               and ($9 is null or exists (select 1 from flag_config c join environment e on e.id = c.environment_id
+                                          where c.flag_id = f.id and e.key = $9 and c.enabled = $10))
              order by f.key limit $6"
         ))
         .bind(project_id)
@@ -643,6 +650,9 @@ impl Store {
         .bind(f.after_key.as_deref())
         .bind(f.limit + 1)
         .bind(f.owner.as_ref().filter(|o| !o.is_empty()).map(|o| o.trim().to_lowercase()))
+        .bind(f.lifecycle.map(lifecycle_text))
+        .bind(f.enabled_in.as_ref().map(|(env, _)| env.as_str()))
+        .bind(from_bool(f.enabled_in.as_ref().is_some_and(|(_, on)| *on)))
         .fetch_all(&self.pool)
         .await?;
         let mut items = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;

@@ -35,6 +35,7 @@ mod governance;
 mod headers;
 mod history;
 mod idempotency;
+mod listing;
 mod metadata;
 mod ofrep;
 mod openapi;

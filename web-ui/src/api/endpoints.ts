@@ -35,6 +35,7 @@ import type {
   Session,
   SetupState,
   Usage,
+  SegmentSummary,
   MetricReadout,
   ApplicationSeen,
   User,
@@ -157,7 +158,7 @@ export function endpoints(c: ApiClient) {
       cancel: (project: string, id: number) => c.post<ScheduledChange>(`${P(project)}/scheduled-changes/${id}/cancel`),
     },
     segments: {
-      list: (project: string) => c.get<Page<Segment>>(`${P(project)}/segments`),
+      list: (project: string) => c.get<Page<SegmentSummary>>(`${P(project)}/segments`),
       get: (project: string, key: string) => c.getVersioned<Segment>(`${P(project)}/segments/${seg(key)}`),
       create: (project: string, body: SegmentBody) => c.post<Segment>(`${P(project)}/segments`, body),
       replace: (project: string, key: string, body: SegmentBody, version: number) =>

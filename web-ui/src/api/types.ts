@@ -246,6 +246,9 @@ export interface Segment {
   updated_at: string;
 }
 
+/** A segment as the list shows it: member keys counted, not listed. */
+export type SegmentSummary = Omit<Segment, 'included' | 'excluded'> & { included_count: number; excluded_count: number };
+
 export interface SegmentBody {
   key?: string;
   name: string;
