@@ -41,6 +41,7 @@ struct ListQuery {
     /// With `enabled`: the environment whose on/off state filters.
     environment: Option<String>,
     enabled: Option<bool>,
+    stale: Option<bool>,
     #[serde(default)]
     archived: bool,
     limit: Option<i64>,
@@ -72,6 +73,7 @@ async fn list_flags(
         owner: q.owner,
         lifecycle: q.lifecycle,
         enabled_in,
+        stale: q.stale,
         archived: q.archived,
         limit,
         after_key: q.cursor,

@@ -136,6 +136,8 @@ pub struct FlagFilter {
     pub lifecycle: Option<Lifecycle>,
     /// Only flags on (`true`) or off (`false`) in this environment (by key).
     pub enabled_in: Option<(String, bool)>,
+    /// Only stale (`true`) or only fresh (`false`) flags, as [`FlagRecord::stale`] says.
+    pub stale: Option<bool>,
     /// Archived flags instead of active ones.
     pub archived: bool,
     /// Page size.
@@ -641,6 +643,10 @@ impl Store {
                and ($8 is null or f.lifecycle = $8)
                and ($9 is null or exists (select 1 from flag_config c join environment e on e.id = c.environment_id
                                           where c.flag_id = f.id and e.key = $9 and c.enabled = $10))
+               and ($11 is null or (case when coalesce(
+                     (select max(s.at) from flag_last_seen s join environment e2 on e2.id = s.environment_id
+                      where e2.project_id = f.project_id and s.flag_key = f.key),
+                     f.created_at) < $12 then 1 else 0 end) = $11)
              order by f.key limit $6"
         ))
         .bind(project_id)
@@ -653,6 +659,10 @@ impl Store {
         .bind(f.lifecycle.map(lifecycle_text))
         .bind(f.enabled_in.as_ref().map(|(env, _)| env.as_str()))
         .bind(from_bool(f.enabled_in.as_ref().is_some_and(|(_, on)| *on)))
+        // Stale: last evaluated (or, never evaluated, created) before the cutoff, as
+        // `complete` computes it for each flag shown.
+        .bind(f.stale.map(from_bool))
+        .bind(Timestamp::now().0 - self.stale_after_ms)
         .fetch_all(&self.pool)
         .await?;
         let mut items = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;

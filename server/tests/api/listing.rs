@@ -1,5 +1,5 @@
 //! Lists that scale: one cursor convention (`limit`, `cursor`, `next_cursor`) on every
-//! list, flags filtered by their state in an environment and their lifecycle, and a
+//! list, flags filtered by their state in an environment, lifecycle and staleness, and a
 //! segment list without member keys.
 
 use axum::http::{Method, StatusCode};
@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use crate::harness::TestApp;
 
 crate::on_both_databases!(
-    flags_filter_by_state_in_an_environment_and_lifecycle_across_pages,
+    flags_filter_by_state_in_an_environment_lifecycle_and_staleness_across_pages,
     segments_users_tokens_and_sdk_keys_page_with_the_same_cursor_convention,
 );
 
@@ -45,7 +45,7 @@ async fn all_pages(app: &TestApp, url: &str, limit: usize, field: &str) -> Vec<S
     panic!("{url}: more than 100 pages");
 }
 
-async fn flags_filter_by_state_in_an_environment_and_lifecycle_across_pages(app: TestApp) {
+async fn flags_filter_by_state_in_an_environment_lifecycle_and_staleness_across_pages(app: TestApp) {
     for i in 0..7 {
         let lifecycle = if i % 2 == 0 { "temporary" } else { "permanent" };
         let r = app
@@ -83,6 +83,17 @@ async fn flags_filter_by_state_in_an_environment_and_lifecycle_across_pages(app:
     )
     .await;
     assert_eq!(permanent_on, ["f1", "f5"]);
+    // A flag created long ago and never evaluated is stale; the rest are fresh.
+    sqlx::query("update flag set created_at = 0 where key in ('f2', 'f6')")
+        .execute(app.state.store.pool())
+        .await
+        .unwrap();
+    let stale = all_pages(&app, &format!("{PROJECT}/flags?stale=true"), 1, "key").await;
+    assert_eq!(stale, ["f2", "f6"]);
+    let r = app.req(Method::GET, &format!("{PROJECT}/flags?stale=true")).send().await;
+    assert!(r.body["items"].as_array().unwrap().iter().all(|f| f["stale"] == true), "{}", r.body);
+    let fresh = all_pages(&app, &format!("{PROJECT}/flags?stale=false&lifecycle=temporary"), 5, "key").await;
+    assert_eq!(fresh, ["f0", "f4"]);
     for bad in ["enabled=true", "environment=staging", "lifecycle=forever", "limit=0"] {
         let r = app.req(Method::GET, &format!("{PROJECT}/flags?{bad}")).send().await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}: {}", r.body);
