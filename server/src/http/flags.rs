@@ -15,7 +15,7 @@ use super::error::ApiError;
 use super::extract::{IfMatch, Json, MaybeIfMatch, Path, Query, ReadOnlyFields, Update, with_etag};
 use crate::app::AppState;
 use crate::auth::{Authorized, Editor, Viewer};
-use crate::store::{self, FlagFilter, FlagPatch, NewFlag, Store};
+use crate::store::{self, FlagFilter, FlagPatch, FlagSort, NewFlag, Store};
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -43,6 +43,8 @@ struct ListQuery {
     enabled: Option<bool>,
     stale: Option<bool>,
     #[serde(default)]
+    sort: FlagSort,
+    #[serde(default)]
     archived: bool,
     limit: Option<i64>,
     cursor: Option<String>,
@@ -67,6 +69,16 @@ async fn list_flags(
             ));
         }
     };
+    // Key order pages after a key; last-evaluated order after "<ms>:<key>".
+    let (after_key, after_evaluated) = match (q.sort, q.cursor) {
+        (_, None) => (None, None),
+        (FlagSort::Key, Some(c)) => (Some(c), None),
+        (FlagSort::LastEvaluated, Some(c)) => {
+            let parsed =
+                c.split_once(':').and_then(|(at, key)| Some((at.parse::<i64>().ok()?, key.to_owned())));
+            (None, Some(parsed.ok_or_else(|| ApiError::bad_request("cursor is not one this server issued"))?))
+        }
+    };
     let filter = FlagFilter {
         q: q.q,
         tag: q.tag,
@@ -74,9 +86,11 @@ async fn list_flags(
         lifecycle: q.lifecycle,
         enabled_in,
         stale: q.stale,
+        sort: q.sort,
+        after_evaluated,
         archived: q.archived,
         limit,
-        after_key: q.cursor,
+        after_key,
     };
     Ok(axum::Json(state.store.list_flags(&project, &filter).await?))
 }

@@ -138,12 +138,29 @@ pub struct FlagFilter {
     pub enabled_in: Option<(String, bool)>,
     /// Only stale (`true`) or only fresh (`false`) flags, as [`FlagRecord::stale`] says.
     pub stale: Option<bool>,
+    /// The order of the list.
+    pub sort: FlagSort,
+    /// With [`FlagSort::LastEvaluated`]: flags after this (last evaluated in ms, 0 for
+    /// never; key), from a previous page's cursor.
+    pub after_evaluated: Option<(i64, String)>,
     /// Archived flags instead of active ones.
     pub archived: bool,
     /// Page size.
     pub limit: i64,
     /// Flags with keys after this one (from a previous page).
     pub after_key: Option<String>,
+}
+
+/// How the flags list is ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FlagSort {
+    /// By key (the default).
+    #[default]
+    Key,
+    /// Least recently evaluated first (never evaluated before all), then by key: the
+    /// order of a clean-up.
+    LastEvaluated,
 }
 
 /// A flag's configuration in one environment.
@@ -630,6 +647,15 @@ impl Store {
         let project_id: i64 = get(&project_row, "id")?;
         let q =
             f.q.as_ref().filter(|q| !q.is_empty()).map(|q| format!("%{}%", escape_like(&q.to_lowercase())));
+        // When the flag was last evaluated in any environment of the project, 0 for never
+        // (as `complete` computes `last_evaluated_at`).
+        const SEEN: &str =
+            "coalesce((select max(s.at) from flag_last_seen s join environment e2 on e2.id = s.environment_id
+                      where e2.project_id = f.project_id and s.flag_key = f.key), 0)";
+        let order = match f.sort {
+            FlagSort::Key => "f.key".to_owned(),
+            FlagSort::LastEvaluated => format!("{SEEN}, f.key"),
+        };
         let rows = sqlx::query(&format!(
             "select {COLUMNS} from flag f where f.project_id = $1
                and (case when f.archived_at is null then 0 else 1 end) = $2
@@ -647,7 +673,8 @@ impl Store {
                      (select max(s.at) from flag_last_seen s join environment e2 on e2.id = s.environment_id
                       where e2.project_id = f.project_id and s.flag_key = f.key),
                      f.created_at) < $12 then 1 else 0 end) = $11)
-             order by f.key limit $6"
+               and ($13 is null or {SEEN} > $13 or ({SEEN} = $13 and f.key > $14))
+             order by {order} limit $6"
         ))
         .bind(project_id)
         .bind(from_bool(f.archived))
@@ -663,16 +690,20 @@ impl Store {
         // `complete` computes it for each flag shown.
         .bind(f.stale.map(from_bool))
         .bind(Timestamp::now().0 - self.stale_after_ms)
+        .bind(f.after_evaluated.as_ref().map(|(at, _)| *at))
+        .bind(f.after_evaluated.as_ref().map(|(_, key)| key.as_str()))
         .fetch_all(&self.pool)
         .await?;
         let mut items = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
-        let next_cursor = if items.len() as i64 > f.limit {
-            items.truncate(f.limit as usize);
-            items.last().map(|f| f.flag.key.clone())
-        } else {
-            None
-        };
+        let more = items.len() as i64 > f.limit;
+        items.truncate(f.limit as usize);
         complete(&mut *self.pool.acquire().await?, &mut items, self.stale_after_ms).await?;
+        let next_cursor = items.last().filter(|_| more).map(|last| match f.sort {
+            FlagSort::Key => last.flag.key.clone(),
+            FlagSort::LastEvaluated => {
+                format!("{}:{}", last.last_evaluated_at.map_or(0, |t| t.0), last.flag.key)
+            }
+        });
         Ok(Page { items, next_cursor })
     }
 

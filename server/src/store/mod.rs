@@ -52,7 +52,7 @@ pub use flag_metadata::{
     FlagLink, FlagMetadata, LinkKind, MAX_LINK_TITLE_CHARS, MAX_LINK_URL_BYTES, MAX_LINKS, MAX_OWNER_CHARS,
     MAX_PROPERTIES, MAX_PROPERTY_NAME_CHARS, MAX_PROPERTY_VALUE_CHARS,
 };
-pub use flags::{FlagConfigRecord, FlagFilter, FlagPatch, FlagRecord, FlagState, NewFlag};
+pub use flags::{FlagConfigRecord, FlagFilter, FlagPatch, FlagRecord, FlagSort, FlagState, NewFlag};
 pub use idempotency::{IDEMPOTENCY_TTL_MS, IdempotentAnswer};
 pub use login_attempts::AttemptCount;
 pub use metrics::{EventReadout, MAX_METRIC_HOURS, MetricPoint, MetricReadout, VariantMetric};

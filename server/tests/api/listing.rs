@@ -1,5 +1,6 @@
 //! Lists that scale: one cursor convention (`limit`, `cursor`, `next_cursor`) on every
-//! list, flags filtered by their state in an environment, lifecycle and staleness, and a
+//! list, flags filtered by their state in an environment, lifecycle and staleness and
+//! sorted for a clean-up, and a
 //! segment list without member keys.
 
 use axum::http::{Method, StatusCode};
@@ -8,7 +9,7 @@ use serde_json::{Value, json};
 use crate::harness::TestApp;
 
 crate::on_both_databases!(
-    flags_filter_by_state_in_an_environment_lifecycle_and_staleness_across_pages,
+    flags_filter_and_sort_by_state_lifecycle_staleness_and_last_evaluation_across_pages,
     segments_users_tokens_and_sdk_keys_page_with_the_same_cursor_convention,
 );
 
@@ -45,7 +46,7 @@ async fn all_pages(app: &TestApp, url: &str, limit: usize, field: &str) -> Vec<S
     panic!("{url}: more than 100 pages");
 }
 
-async fn flags_filter_by_state_in_an_environment_lifecycle_and_staleness_across_pages(app: TestApp) {
+async fn flags_filter_and_sort_by_state_lifecycle_staleness_and_last_evaluation_across_pages(app: TestApp) {
     for i in 0..7 {
         let lifecycle = if i % 2 == 0 { "temporary" } else { "permanent" };
         let r = app
@@ -94,6 +95,26 @@ async fn flags_filter_by_state_in_an_environment_lifecycle_and_staleness_across_
     assert!(r.body["items"].as_array().unwrap().iter().all(|f| f["stale"] == true), "{}", r.body);
     let fresh = all_pages(&app, &format!("{PROJECT}/flags?stale=false&lifecycle=temporary"), 5, "key").await;
     assert_eq!(fresh, ["f0", "f4"]);
+    // Clean-up order: never evaluated first, then least recently evaluated.
+    let staging = app.state.store.get_environment("default", "staging").await.unwrap();
+    for (flag, at) in [("f1", 2_000_i64), ("f4", 1_000)] {
+        sqlx::query("insert into flag_last_seen (environment_id, flag_key, at) values ($1, $2, $3)")
+            .bind(staging.id)
+            .bind(flag)
+            .bind(at)
+            .execute(app.state.store.pool())
+            .await
+            .unwrap();
+    }
+    let order = all_pages(&app, &format!("{PROJECT}/flags?sort=last_evaluated"), 2, "key").await;
+    assert_eq!(order, ["f0", "f2", "f3", "f5", "f6", "f4", "f1"]);
+    let order =
+        all_pages(&app, &format!("{PROJECT}/flags?sort=last_evaluated&lifecycle=permanent"), 1, "key").await;
+    assert_eq!(order, ["f3", "f5", "f1"]);
+    for bad in ["sort=last_evaluated&limit=1&cursor=f1", "sort=newest"] {
+        let r = app.req(Method::GET, &format!("{PROJECT}/flags?{bad}")).send().await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}: {}", r.body);
+    }
     for bad in ["enabled=true", "environment=staging", "lifecycle=forever", "limit=0"] {
         let r = app.req(Method::GET, &format!("{PROJECT}/flags?{bad}")).send().await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}: {}", r.body);
