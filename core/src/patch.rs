@@ -255,6 +255,50 @@ pub fn apply(
     Ok(config)
 }
 
+/// The instructions that turn `current` into `desired` (every field but `version`):
+/// empty when they are equal. Used to copy a configuration between environments as a
+/// patch, so that a protected target can receive it as a change request and a copy
+/// goes through the same write as any edit.
+///
+/// The patch rewrites only what differs, each part wholesale: targets (every current
+/// key removed, then `desired`'s added), rules (every current rule removed, then
+/// `desired`'s added in order, with their ids), the default, the off variant and the
+/// prerequisites; `turn_on`/`turn_off` come last. Applying it with [`apply`] gives
+/// `desired`, except that a rollout's stored layout is the writer's to plan.
+pub fn diff(current: &FlagConfig, desired: &FlagConfig) -> Vec<Instruction> {
+    let mut out = Vec::new();
+    if current.off_variant != desired.off_variant {
+        out.push(Instruction::SetOffVariant { variant: desired.off_variant.clone() });
+    }
+    if current.targets != desired.targets {
+        let keys: Vec<String> = current.targets.iter().flat_map(|t| t.keys.iter().cloned()).collect();
+        if !keys.is_empty() {
+            out.push(Instruction::RemoveTargets { variant: None, keys });
+        }
+        for t in desired.targets.iter().filter(|t| !t.keys.is_empty()) {
+            out.push(Instruction::AddTargets { variant: t.variant.clone(), keys: t.keys.clone() });
+        }
+    }
+    if current.rules != desired.rules {
+        for r in &current.rules {
+            out.push(Instruction::RemoveRule { rule: r.id.clone() });
+        }
+        for r in &desired.rules {
+            out.push(Instruction::AddRule { rule: r.clone(), position: None });
+        }
+    }
+    if current.default != desired.default {
+        out.push(Instruction::SetDefault { serve: desired.default.clone() });
+    }
+    if current.prerequisites != desired.prerequisites {
+        out.push(Instruction::SetPrerequisites { prerequisites: desired.prerequisites.clone() });
+    }
+    if current.enabled != desired.enabled {
+        out.push(if desired.enabled { Instruction::TurnOn {} } else { Instruction::TurnOff {} });
+    }
+    out
+}
+
 fn rule_index(config: &FlagConfig, id: &str) -> Result<usize, PatchProblem> {
     config
         .rules

@@ -160,3 +160,31 @@ fn the_wire_form_is_tagged_by_kind_and_strict() {
         assert!(serde_json::from_value::<Patch>(bad.clone()).is_err(), "{bad}");
     }
 }
+
+#[test]
+fn diff_turns_one_configuration_into_another() {
+    let target = config(json!({
+        "enabled": true, "off_variant": "on",
+        "default": {"rollout": {"weights": [{"variant": "on", "weight": 25000}, {"variant": "off", "weight": 75000}]}},
+        "targets": [{"variant": "off", "keys": ["bob", "alice"]}],
+        "rules": [
+            {"id": "de", "conditions": [{"attribute": "country", "op": "in", "values": ["DE"]}], "serve": {"variant": "on"}},
+            {"id": "fr", "conditions": [{"attribute": "country", "op": "in", "values": ["FR"]}], "serve": {"variant": "off"}}
+        ],
+        "prerequisites": []
+    }));
+    let instructions = vexil_core::patch::diff(&base(), &target);
+    let kinds: Vec<&str> = instructions.iter().map(Instruction::kind).collect();
+    assert_eq!(kinds.last(), Some(&"turn_on"), "enabling comes last: {kinds:?}");
+    let got = apply(&base(), &Patch { instructions, comment: None }, || "unused".to_owned()).unwrap();
+    assert_eq!(as_json(&got), as_json(&target));
+}
+
+#[test]
+fn diff_of_equal_configurations_is_empty() {
+    assert!(vexil_core::patch::diff(&base(), &base()).is_empty());
+    // Only the version differs: still nothing to do.
+    let mut later = base();
+    later.version = 7;
+    assert!(vexil_core::patch::diff(&base(), &later).is_empty());
+}

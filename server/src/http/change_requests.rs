@@ -43,7 +43,7 @@ async fn list_change_requests(
 }
 
 /// The caller as the store names them: audit name and person.
-fn caller_of(principal: &Principal) -> (crate::store::Actor, String) {
+pub(super) fn caller_of(principal: &Principal) -> (crate::store::Actor, String) {
     (principal.actor(), principal.person())
 }
 

@@ -15,7 +15,7 @@ use super::error::ApiError;
 use super::extract::{IfMatch, Json, MaybeIfMatch, Path, Query, ReadOnlyFields, Update, with_etag};
 use crate::app::AppState;
 use crate::auth::{Authorized, Editor, Viewer};
-use crate::store::{self, FlagFilter, FlagPatch, NewFlag, Store};
+use crate::store::{self, FlagFilter, FlagPatch, FlagSort, NewFlag, Store};
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -36,6 +36,14 @@ pub(super) fn router() -> Router<AppState> {
 struct ListQuery {
     q: Option<String>,
     tag: Option<String>,
+    owner: Option<String>,
+    lifecycle: Option<vexil_core::Lifecycle>,
+    /// With `enabled`: the environment whose on/off state filters.
+    environment: Option<String>,
+    enabled: Option<bool>,
+    stale: Option<bool>,
+    #[serde(default)]
+    sort: FlagSort,
     #[serde(default)]
     archived: bool,
     limit: Option<i64>,
@@ -52,7 +60,38 @@ async fn list_flags(
     if !(1..=1000).contains(&limit) {
         return Err(ApiError::bad_request("limit must be between 1 and 1000"));
     }
-    let filter = FlagFilter { q: q.q, tag: q.tag, archived: q.archived, limit, after_key: q.cursor };
+    let enabled_in = match (q.environment, q.enabled) {
+        (Some(env), Some(on)) => Some((env, on)),
+        (None, None) => None,
+        _ => {
+            return Err(ApiError::bad_request(
+                "environment and enabled filter together: name both or neither",
+            ));
+        }
+    };
+    // Key order pages after a key; last-evaluated order after "<ms>:<key>".
+    let (after_key, after_evaluated) = match (q.sort, q.cursor) {
+        (_, None) => (None, None),
+        (FlagSort::Key, Some(c)) => (Some(c), None),
+        (FlagSort::LastEvaluated, Some(c)) => {
+            let parsed =
+                c.split_once(':').and_then(|(at, key)| Some((at.parse::<i64>().ok()?, key.to_owned())));
+            (None, Some(parsed.ok_or_else(|| ApiError::bad_request("cursor is not one this server issued"))?))
+        }
+    };
+    let filter = FlagFilter {
+        q: q.q,
+        tag: q.tag,
+        owner: q.owner,
+        lifecycle: q.lifecycle,
+        enabled_in,
+        stale: q.stale,
+        sort: q.sort,
+        after_evaluated,
+        archived: q.archived,
+        limit,
+        after_key,
+    };
     Ok(axum::Json(state.store.list_flags(&project, &filter).await?))
 }
 
@@ -248,7 +287,7 @@ const MAX_COMMENT_CHARS: usize = 1000;
 
 /// A comment for the audit entry: trimmed, empty means none, at most
 /// [`MAX_COMMENT_CHARS`] (422 at `/comment` otherwise).
-fn checked_comment(comment: Option<&str>) -> Result<Option<&str>, ApiError> {
+pub(super) fn checked_comment(comment: Option<&str>) -> Result<Option<&str>, ApiError> {
     let comment = comment.map(str::trim).filter(|c| !c.is_empty());
     if comment.is_some_and(|c| c.chars().count() > MAX_COMMENT_CHARS) {
         return Err(ApiError::Validation(vexil_core::ValidationErrors {

@@ -5,17 +5,20 @@ pub mod error;
 pub mod extract;
 
 mod audit;
+mod bulk;
 mod change_requests;
 mod environments;
 mod evaluate;
 mod flags;
 mod headers;
 mod health;
+mod idempotency;
 pub use headers::{API_CSP, DASHBOARD_CSP};
 pub use health::OPENAPI_YAML;
 mod live;
 mod login;
 mod ofrep;
+mod pages;
 mod projects;
 mod release_plans;
 mod scheduled_changes;
@@ -71,6 +74,7 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
         .merge(projects::router())
         .merge(environments::router())
         .merge(flags::router())
+        .merge(bulk::router())
         .merge(change_requests::router())
         .merge(scheduled_changes::router())
         .merge(release_plans::router())

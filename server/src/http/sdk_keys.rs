@@ -2,17 +2,19 @@
 
 use axum::Router;
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::IntoResponse;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get};
 use serde::Serialize;
 
 use super::error::ApiError;
-use super::extract::{Json, Path};
-use super::tokens::parse_expiry;
+use super::extract::{Json, Path, Query};
+use super::idempotency::Idempotency;
+use super::pages::{PageQuery, page_of};
+use super::tokens::{parse_expiry, replayed};
 use crate::app::AppState;
 use crate::auth::{Admin, Authorized, Viewer, secret};
-use crate::store::{NewSdkKey, Page, SdkKey, SdkKeyKind, SdkKeySpec};
+use crate::store::{NewSdkKey, SdkKey, SdkKeyKind, SdkKeySpec};
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -32,16 +34,23 @@ async fn list_sdk_keys(
     State(state): State<AppState>,
     Authorized { principal: _, .. }: Viewer,
     Path((project, env)): Path<(String, String)>,
+    Query(q): Query<PageQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
-    Ok(axum::Json(Page { items: state.store.list_sdk_keys(&project, &env).await?, next_cursor: None }))
+    Ok(axum::Json(page_of(state.store.list_sdk_keys(&project, &env).await?, &q, |k| &k.id)?))
 }
 
 async fn create_sdk_key(
     State(state): State<AppState>,
     Authorized { principal, .. }: Admin,
     Path((project, env)): Path<(String, String)>,
+    headers: HeaderMap,
     Json(body): Json<NewSdkKey>,
-) -> Result<impl IntoResponse, ApiError> {
+) -> Result<Response, ApiError> {
+    let route = format!("POST /projects/{project}/environments/{env}/sdk-keys");
+    let idempotency = Idempotency::from_request(&headers, &principal.person(), &route, &body)?;
+    if let Some(first) = replayed(&state, idempotency.as_ref()).await? {
+        return Ok(first);
+    }
     let expires_at = parse_expiry(body.expires_at.as_deref())?;
     let prefix = match body.kind {
         SdkKeyKind::Server => secret::SERVER_KEY_PREFIX,
@@ -65,7 +74,16 @@ async fn create_sdk_key(
             },
         )
         .await?;
-    Ok((StatusCode::CREATED, axum::Json(CreatedKey { key: new.secret, meta })))
+    let created = CreatedKey { key: new.secret, meta };
+    if let Some(idempotency) = &idempotency
+        && let Some(first) = idempotency.remember(&state.store, StatusCode::CREATED, &created).await?
+    {
+        // A concurrent retry stored its answer first: ours must not stay live.
+        state.store.revoke_sdk_key(&principal.actor(), &project, &env, &created.meta.id).await?;
+        state.sdk_keys.forget(&created.meta.id);
+        return Ok(first);
+    }
+    Ok((StatusCode::CREATED, axum::Json(created)).into_response())
 }
 
 async fn revoke_sdk_key(

@@ -7,10 +7,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 use super::error::ApiError;
-use super::extract::{IfMatch, Json, Path, ReadOnlyFields, Update, with_etag};
+use super::extract::{IfMatch, Json, Path, Query, ReadOnlyFields, Update, with_etag};
+use super::pages::{PageQuery, page_of};
 use crate::app::AppState;
 use crate::auth::{Authorized, Editor, Viewer};
-use crate::store::{Page, SegmentBody};
+use crate::store::SegmentBody;
 
 pub(super) fn router() -> Router<AppState> {
     Router::new().route("/projects/{project}/segments", get(list_segments).post(create_segment)).route(
@@ -23,9 +24,10 @@ async fn list_segments(
     State(state): State<AppState>,
     Authorized { principal: _, .. }: Viewer,
     Path(project): Path<String>,
+    Query(q): Query<PageQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let items = state.store.list_segments(&project).await?;
-    Ok(axum::Json(Page { items, next_cursor: None }))
+    let items = state.store.list_segments(&project).await?.into_iter().map(SegmentSummary::of).collect();
+    Ok(axum::Json(page_of(items, &q, |s: &SegmentSummary| &s.key)?))
 }
 
 async fn create_segment(
@@ -75,4 +77,37 @@ async fn delete_segment(
 impl ReadOnlyFields for SegmentBody {
     // `key` is writable in form (the store refuses a different one).
     const READ_ONLY: &'static [&'static str] = &["version", "created_at", "updated_at"];
+}
+
+/// A segment in the list: everything but the member keys, which only the segment's own
+/// route returns (a list of large segments would otherwise carry every key).
+#[derive(serde::Serialize)]
+struct SegmentSummary {
+    key: String,
+    name: String,
+    description: String,
+    /// How many context keys are always in.
+    included_count: usize,
+    /// How many are never in.
+    excluded_count: usize,
+    rules: Vec<vexil_core::SegmentRule>,
+    version: u64,
+    created_at: crate::store::Timestamp,
+    updated_at: crate::store::Timestamp,
+}
+
+impl SegmentSummary {
+    fn of(s: crate::store::SegmentRecord) -> SegmentSummary {
+        SegmentSummary {
+            included_count: s.segment.included.len(),
+            excluded_count: s.segment.excluded.len(),
+            key: s.segment.key,
+            name: s.segment.name,
+            description: s.segment.description,
+            rules: s.segment.rules,
+            version: s.segment.version,
+            created_at: s.created_at,
+            updated_at: s.updated_at,
+        }
+    }
 }

@@ -2,16 +2,18 @@
 
 use axum::Router;
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::IntoResponse;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get};
 use serde::Serialize;
 
 use super::error::ApiError;
-use super::extract::{Json, Path};
+use super::extract::{Json, Path, Query};
+use super::idempotency::Idempotency;
+use super::pages::{PageQuery, page_of};
 use crate::app::AppState;
 use crate::auth::{Admin, Authorized, Principal, secret};
-use crate::store::{ApiToken, ApiTokenSpec, NewApiToken, Page, Timestamp};
+use crate::store::{ApiToken, ApiTokenSpec, NewApiToken, Timestamp};
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -30,8 +32,9 @@ struct CreatedToken {
 async fn list_tokens(
     State(state): State<AppState>,
     Authorized { principal: _, .. }: Admin,
+    Query(q): Query<PageQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
-    Ok(axum::Json(Page { items: state.store.list_api_tokens().await?, next_cursor: None }))
+    Ok(axum::Json(page_of(state.store.list_api_tokens().await?, &q, |t| &t.id)?))
 }
 
 pub(super) fn parse_expiry(value: Option<&str>) -> Result<Option<Timestamp>, ApiError> {
@@ -58,8 +61,13 @@ pub(super) fn parse_expiry(value: Option<&str>) -> Result<Option<Timestamp>, Api
 async fn create_token(
     State(state): State<AppState>,
     Authorized { principal, .. }: Admin,
+    headers: HeaderMap,
     Json(body): Json<NewApiToken>,
-) -> Result<impl IntoResponse, ApiError> {
+) -> Result<Response, ApiError> {
+    let idempotency = Idempotency::from_request(&headers, &principal.person(), "POST /tokens", &body)?;
+    if let Some(first) = replayed(&state, idempotency.as_ref()).await? {
+        return Ok(first);
+    }
     if body.role > principal.role() {
         return Err(ApiError::Forbidden("a token cannot have a higher role than its creator".to_owned()));
     }
@@ -94,7 +102,26 @@ async fn create_token(
             },
         )
         .await?;
-    Ok((StatusCode::CREATED, axum::Json(CreatedToken { token: new.secret, meta })))
+    let created = CreatedToken { token: new.secret, meta };
+    if let Some(idempotency) = &idempotency
+        && let Some(first) = idempotency.remember(&state.store, StatusCode::CREATED, &created).await?
+    {
+        // A concurrent retry stored its answer first: ours must not stay live.
+        state.store.revoke_api_token(&principal.actor(), &created.meta.id).await?;
+        return Ok(first);
+    }
+    Ok((StatusCode::CREATED, axum::Json(created)).into_response())
+}
+
+/// The first answer to a request's idempotency key, if it has one and there is one.
+pub(super) async fn replayed(
+    state: &AppState,
+    key: Option<&Idempotency>,
+) -> Result<Option<Response>, ApiError> {
+    match key {
+        Some(key) => key.replay(&state.store).await,
+        None => Ok(None),
+    }
 }
 
 async fn revoke_token(

@@ -1,4 +1,6 @@
-//! `/projects/{project}/flags/{flag}/usage`: how often each variant was served;
+//! `/projects/{project}/flags/{flag}/environments/{env}/usage`: how often each variant
+//! was served (also at `/projects/{project}/flags/{flag}/usage?environment=`, the older
+//! form, kept for existing clients);
 //! `/projects/{project}/flags/{flag}/applications`: which applications evaluated it.
 
 use axum::Router;
@@ -11,10 +13,13 @@ use super::error::ApiError;
 use super::extract::{Path, Query};
 use crate::app::AppState;
 use crate::auth::Viewer;
+use crate::store::MAX_METRIC_HOURS;
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/projects/{project}/flags/{flag}/usage", get(get_flag_usage))
+        .route("/projects/{project}/flags/{flag}/environments/{env}/usage", get(get_flag_usage_in))
+        .route("/projects/{project}/flags/{flag}/environments/{env}/metrics", get(get_flag_metrics))
         .route("/projects/{project}/flags/{flag}/applications", get(get_flag_applications))
 }
 
@@ -53,4 +58,42 @@ async fn get_flag_usage(
         return Err(ApiError::bad_request("hours must be between 1 and 2160 (90 days)"));
     }
     Ok(axum::Json(state.store.usage_series(&project, &flag, &q.environment, hours).await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UsageInQuery {
+    hours: Option<i64>,
+}
+
+/// The usage series of one environment, named in the path like every other
+/// per-environment route; the same answer as [`get_flag_usage`].
+async fn get_flag_usage_in(
+    State(state): State<AppState>,
+    _: Viewer,
+    Path((project, flag, env)): Path<(String, String, String)>,
+    Query(q): Query<UsageInQuery>,
+) -> Result<impl IntoResponse, ApiError> {
+    let hours = q.hours.unwrap_or(24);
+    if !(1..=24 * 90).contains(&hours) {
+        return Err(ApiError::bad_request("hours must be between 1 and 2160 (90 days)"));
+    }
+    Ok(axum::Json(state.store.usage_series(&project, &flag, &env, hours).await?))
+}
+
+/// The custom metric events attributed to the flag's variants: count, mean and
+/// standard deviation per variant, in total and per step.
+async fn get_flag_metrics(
+    State(state): State<AppState>,
+    _: Viewer,
+    Path((project, flag, env)): Path<(String, String, String)>,
+    Query(q): Query<UsageInQuery>,
+) -> Result<impl IntoResponse, ApiError> {
+    let hours = q.hours.unwrap_or(24);
+    if !(1..=MAX_METRIC_HOURS).contains(&hours) {
+        return Err(ApiError::bad_request(format!(
+            "hours must be between 1 and {MAX_METRIC_HOURS} (metric events are kept that long)"
+        )));
+    }
+    Ok(axum::Json(state.store.metric_readout(&project, &flag, &env, hours).await?))
 }

@@ -8,11 +8,12 @@ use axum::routing::get;
 use serde::Deserialize;
 
 use super::error::ApiError;
-use super::extract::{IfMatch, Json, Path, ReadOnlyFields, Update, with_etag};
+use super::extract::{IfMatch, Json, Path, Query, ReadOnlyFields, Update, with_etag};
+use super::pages::{PageQuery, page_of};
 use super::shared::{field_error, hash_password};
 use crate::app::AppState;
 use crate::auth::{Admin, Authorized, Principal, Role, SelfOrAdmin, password};
-use crate::store::{NewUser, Page, User, UserPatch};
+use crate::store::{NewUser, User, UserPatch};
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -64,8 +65,9 @@ fn may_manage(principal: &Principal, target_role: Role) -> Result<(), ApiError> 
 async fn list_users(
     State(state): State<AppState>,
     Authorized { principal: _, .. }: Admin,
+    Query(q): Query<PageQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
-    Ok(axum::Json(Page { items: state.store.list_users().await?, next_cursor: None }))
+    Ok(axum::Json(page_of(state.store.list_users().await?, &q, |u| &u.id)?))
 }
 
 async fn create_user(

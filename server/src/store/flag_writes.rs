@@ -4,6 +4,8 @@
 //! record the change and the audit entry, commit. The request types of those writes
 //! live here too.
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
 use vexil_core::patch::{Instruction, Patch};
 use vexil_core::rollout::{LayoutMode, plan_config};
@@ -14,6 +16,7 @@ use super::audit::Record;
 use super::changes::ChangeKind;
 use super::environments;
 use super::error::Conflict;
+use super::flag_metadata::{FlagLink, FlagMetadata};
 use super::flag_rules::*;
 use super::flags::*;
 use super::pipeline::Write;
@@ -45,6 +48,15 @@ pub struct NewFlag {
     /// Whether client SDK keys may evaluate it.
     #[serde(default)]
     pub client_visible: bool,
+    /// A user's email or a team name.
+    #[serde(default)]
+    pub owner: String,
+    /// Links to the issue tracker, documentation, ...
+    #[serde(default)]
+    pub links: Vec<FlagLink>,
+    /// Free-form string properties.
+    #[serde(default)]
+    pub properties: BTreeMap<String, String>,
 }
 
 /// Body of a flag update; absent fields stay as they are.
@@ -62,6 +74,12 @@ pub struct FlagPatch {
     pub lifecycle: Option<Lifecycle>,
     /// New client visibility.
     pub client_visible: Option<bool>,
+    /// New owner (empty for none).
+    pub owner: Option<String>,
+    /// New links (all of them).
+    pub links: Option<Vec<FlagLink>>,
+    /// New custom properties (all of them).
+    pub properties: Option<BTreeMap<String, String>>,
 }
 
 /// The configuration a write addresses, in a project whose lock the caller holds.
@@ -118,10 +136,13 @@ impl Store {
             client_visible: new.client_visible,
         };
         validate_flag(&flag)?;
+        let metadata =
+            FlagMetadata { owner: new.owner.trim().to_owned(), links: new.links, properties: new.properties };
+        metadata.validate()?;
         let mut tx = self.begin().await?;
         let project_id = super::lock_project(&mut tx, project).await?;
         servable::ensure_room_for_flag(&mut tx, project_id).await?;
-        let flag_id = insert_flag(&mut tx, project_id, &flag).await?;
+        let flag_id = insert_flag(&mut tx, project_id, &flag, &metadata).await?;
         write_tags(&mut tx, flag_id, &flag.tags).await?;
         let config = default_config(&flag.variants);
         for env in environments::all_of_project(&mut tx, project_id).await? {
@@ -182,6 +203,17 @@ impl Store {
             flag.client_visible = c;
         }
         validate_flag(&flag)?;
+        let mut metadata = before.metadata.clone();
+        if let Some(o) = patch.owner {
+            metadata.owner = o.trim().to_owned();
+        }
+        if let Some(l) = patch.links {
+            metadata.links = l;
+        }
+        if let Some(p) = patch.properties {
+            metadata.properties = p;
+        }
+        metadata.validate()?;
         let configs = active_configs(&mut tx, project_id).await?;
         if variants_changed {
             let refs = ProjectRefs::load(&mut tx, project_id).await?.with_flag(key, &flag.variants);
@@ -203,7 +235,7 @@ impl Store {
                 return Err(Error::Conflict(Conflict::VariantsInUse { flag: key.to_owned(), dependents }));
             }
         }
-        let row = update_definition(&mut tx, before.id, &flag).await?;
+        let row = update_definition(&mut tx, before.id, &flag, &metadata).await?;
         write_tags(&mut tx, before.id, &flag.tags).await?;
         if (variants_changed || visibility_changed) && !before.archived {
             for c in configs.iter().filter(|c| c.flag == key) {

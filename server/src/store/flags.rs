@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Transaction};
@@ -14,6 +14,7 @@ use vexil_core::{Flag, FlagConfig, FlagKind, Lifecycle, Variant};
 use super::audit::escape_like;
 use super::error::Missing;
 use super::error::{Constraint, UniqueIs};
+use super::flag_metadata::FlagMetadata;
 use super::flag_rules::default_config;
 use super::{Error, Page, Result, Store, Timestamp, from_bool, from_json_text, get, json_text, to_bool};
 
@@ -44,6 +45,9 @@ pub struct FlagRecord {
     /// Not evaluated for longer than the configured stale period (or never, since
     /// being created longer ago than that).
     pub stale: bool,
+    /// Owner, links and custom properties.
+    #[serde(flatten)]
+    pub metadata: FlagMetadata,
 }
 
 /// A flag's state in one environment, for listings.
@@ -58,16 +62,42 @@ pub struct FlagState {
 /// Listing filters.
 #[derive(Debug, Clone, Default)]
 pub struct FlagFilter {
-    /// Case-insensitive substring of the key, name or a tag.
+    /// Case-insensitive substring of the key, name, a tag, the owner, a link or a
+    /// custom property (name or value).
     pub q: Option<String>,
     /// Only flags with this tag.
     pub tag: Option<String>,
+    /// Only flags with this owner (exact, case-insensitive).
+    pub owner: Option<String>,
+    /// Only temporary or only permanent flags.
+    pub lifecycle: Option<Lifecycle>,
+    /// Only flags on (`true`) or off (`false`) in this environment (by key).
+    pub enabled_in: Option<(String, bool)>,
+    /// Only stale (`true`) or only fresh (`false`) flags, as [`FlagRecord::stale`] says.
+    pub stale: Option<bool>,
+    /// The order of the list.
+    pub sort: FlagSort,
+    /// With [`FlagSort::LastEvaluated`]: flags after this (last evaluated in ms, 0 for
+    /// never; key), from a previous page's cursor.
+    pub after_evaluated: Option<(i64, String)>,
     /// Archived flags instead of active ones.
     pub archived: bool,
     /// Page size.
     pub limit: i64,
     /// Flags with keys after this one (from a previous page).
     pub after_key: Option<String>,
+}
+
+/// How the flags list is ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FlagSort {
+    /// By key (the default).
+    #[default]
+    Key,
+    /// Least recently evaluated first (never evaluated before all), then by key: the
+    /// order of a clean-up.
+    LastEvaluated,
 }
 
 /// A flag's configuration in one environment.
@@ -115,7 +145,8 @@ pub(super) async fn insert_config(
 }
 
 pub(super) const COLUMNS: &str = "f.id, f.key, f.name, f.description, f.kind, f.variants, f.lifecycle, f.salt, \
-                       f.client_visible, f.archived_at, f.version, f.created_at, f.updated_at";
+                       f.client_visible, f.archived_at, f.version, f.created_at, f.updated_at, \
+                       f.owner, f.links, f.properties";
 
 pub(super) fn kind_text(kind: FlagKind) -> &'static str {
     kind.as_str()
@@ -136,15 +167,18 @@ pub(super) fn parse_lifecycle(s: &str) -> Lifecycle {
     if s == "permanent" { Lifecycle::Permanent } else { Lifecycle::Temporary }
 }
 
-/// Inserts a flag's definition (without tags: [`write_tags`]) and returns its id.
+/// Inserts a flag's definition and metadata (without tags: [`write_tags`]) and returns
+/// its id.
 pub(super) async fn insert_flag(
     tx: &mut Transaction<'static, Any>,
     project_id: i64,
     flag: &Flag,
+    metadata: &FlagMetadata,
 ) -> Result<i64> {
     let row = sqlx::query(
-        "insert into flag (project_id, key, name, description, kind, variants, lifecycle, salt, client_visible, version, created_at, updated_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $10) returning id",
+        "insert into flag (project_id, key, name, description, kind, variants, lifecycle, salt, client_visible, version, created_at, updated_at,
+                           owner, links, properties)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $10, $11, $12, $13) returning id",
     )
     .bind(project_id)
     .bind(&flag.key)
@@ -156,21 +190,25 @@ pub(super) async fn insert_flag(
     .bind(&flag.salt)
     .bind(from_bool(flag.client_visible))
     .bind(Timestamp::now().0)
+    .bind(&metadata.owner)
+    .bind(json_text(&metadata.links)?)
+    .bind(json_text(&metadata.properties)?)
     .fetch_one(&mut **tx)
     .await.unique_is(Constraint::FlagKey)?;
     get(&row, "id")
 }
 
-/// Writes a flag's editable definition fields (not tags), bumping its version; returns
-/// the new row (read it with [`from_row`]).
+/// Writes a flag's editable definition fields (not tags) and metadata, bumping its
+/// version; returns the new row (read it with [`from_row`]).
 pub(super) async fn update_definition(
     tx: &mut Transaction<'static, Any>,
     id: i64,
     flag: &Flag,
+    metadata: &FlagMetadata,
 ) -> Result<AnyRow> {
     Ok(sqlx::query(&format!(
         "update flag set name = $1, description = $2, variants = $3, lifecycle = $4, client_visible = $5,
-             version = version + 1, updated_at = $6
+             version = version + 1, updated_at = $6, owner = $8, links = $9, properties = $10
          where id = $7 returning {}",
         COLUMNS.replace("f.", "")
     ))
@@ -181,6 +219,9 @@ pub(super) async fn update_definition(
     .bind(from_bool(flag.client_visible))
     .bind(Timestamp::now().0)
     .bind(id)
+    .bind(&metadata.owner)
+    .bind(json_text(&metadata.links)?)
+    .bind(json_text(&metadata.properties)?)
     .fetch_one(&mut **tx)
     .await?)
 }
@@ -308,6 +349,11 @@ pub(super) fn from_row(row: &AnyRow) -> Result<FlagRecord> {
         environments: BTreeMap::new(),
         last_evaluated_at: None,
         stale: false,
+        metadata: FlagMetadata {
+            owner: get(row, "owner")?,
+            links: from_json_text(&get::<String>(row, "links")?, "flag links")?,
+            properties: from_json_text(&get::<String>(row, "properties")?, "flag properties")?,
+        },
     })
 }
 
@@ -544,14 +590,34 @@ impl Store {
         let project_id: i64 = get(&project_row, "id")?;
         let q =
             f.q.as_ref().filter(|q| !q.is_empty()).map(|q| format!("%{}%", escape_like(&q.to_lowercase())));
+        // When the flag was last evaluated in any environment of the project, 0 for never
+        // (as `complete` computes `last_evaluated_at`).
+        const SEEN: &str =
+            "coalesce((select max(s.at) from flag_last_seen s join environment e2 on e2.id = s.environment_id
+                      where e2.project_id = f.project_id and s.flag_key = f.key), 0)";
+        let order = match f.sort {
+            FlagSort::Key => "f.key".to_owned(),
+            FlagSort::LastEvaluated => format!("{SEEN}, f.key"),
+        };
         let rows = sqlx::query(&format!(
             "select {COLUMNS} from flag f where f.project_id = $1
                and (case when f.archived_at is null then 0 else 1 end) = $2
                and ($3 is null or lower(f.key) like $3 escape '\\' or lower(f.name) like $3 escape '\\'
-                    or exists (select 1 from flag_tag t where t.flag_id = f.id and t.tag like $3 escape '\\'))
+                    or exists (select 1 from flag_tag t where t.flag_id = f.id and t.tag like $3 escape '\\')
+                    or lower(f.owner) like $3 escape '\\' or lower(f.links) like $3 escape '\\'
+                    or lower(f.properties) like $3 escape '\\')
                and ($4 is null or exists (select 1 from flag_tag t where t.flag_id = f.id and t.tag = $4))
                and ($5 is null or f.key > $5)
-             order by f.key limit $6"
+               and ($7 is null or lower(f.owner) = $7)
+               and ($8 is null or f.lifecycle = $8)
+               and ($9 is null or exists (select 1 from flag_config c join environment e on e.id = c.environment_id
+                                          where c.flag_id = f.id and e.key = $9 and c.enabled = $10))
+               and ($11 is null or (case when coalesce(
+                     (select max(s.at) from flag_last_seen s join environment e2 on e2.id = s.environment_id
+                      where e2.project_id = f.project_id and s.flag_key = f.key),
+                     f.created_at) < $12 then 1 else 0 end) = $11)
+               and ($13 is null or {SEEN} > $13 or ({SEEN} = $13 and f.key > $14))
+             order by {order} limit $6"
         ))
         .bind(project_id)
         .bind(from_bool(f.archived))
@@ -559,16 +625,28 @@ impl Store {
         .bind(f.tag.as_deref())
         .bind(f.after_key.as_deref())
         .bind(f.limit + 1)
+        .bind(f.owner.as_ref().filter(|o| !o.is_empty()).map(|o| o.trim().to_lowercase()))
+        .bind(f.lifecycle.map(lifecycle_text))
+        .bind(f.enabled_in.as_ref().map(|(env, _)| env.as_str()))
+        .bind(from_bool(f.enabled_in.as_ref().is_some_and(|(_, on)| *on)))
+        // Stale: last evaluated (or, never evaluated, created) before the cutoff, as
+        // `complete` computes it for each flag shown.
+        .bind(f.stale.map(from_bool))
+        .bind(Timestamp::now().0 - self.stale_after_ms)
+        .bind(f.after_evaluated.as_ref().map(|(at, _)| *at))
+        .bind(f.after_evaluated.as_ref().map(|(_, key)| key.as_str()))
         .fetch_all(&self.pool)
         .await?;
         let mut items = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
-        let next_cursor = if items.len() as i64 > f.limit {
-            items.truncate(f.limit as usize);
-            items.last().map(|f| f.flag.key.clone())
-        } else {
-            None
-        };
+        let more = items.len() as i64 > f.limit;
+        items.truncate(f.limit as usize);
         complete(&mut *self.pool.acquire().await?, &mut items, self.stale_after_ms).await?;
+        let next_cursor = items.last().filter(|_| more).map(|last| match f.sort {
+            FlagSort::Key => last.flag.key.clone(),
+            FlagSort::LastEvaluated => {
+                format!("{}:{}", last.last_evaluated_at.map_or(0, |t| t.0), last.flag.key)
+            }
+        });
         Ok(Page { items, next_cursor })
     }
 

@@ -9,15 +9,19 @@
 //! sequence (lock, check, feed, audit, commit, announce) is owned by [`pipeline`].
 
 mod audit;
+mod bulk;
 mod change_requests;
 mod changes;
 mod environments;
 mod error;
+mod flag_metadata;
 mod flag_rules;
 mod flag_writes;
 mod flags;
 mod history;
+mod idempotency;
 mod login_attempts;
+mod metrics;
 mod pipeline;
 mod projects;
 mod release_plans;
@@ -42,15 +46,22 @@ use sqlx::{Any, AnyPool, ConnectOptions, Row, Transaction};
 use tokio::sync::broadcast;
 
 pub use audit::{ADMIN_ONLY_AUDIT_TYPES, AUDIT_CHANNEL, AuditEntry, AuditFilter, AuditNotice};
+pub use bulk::{BulkToggleResult, CloneResult, CopyOutcome, FlagSelector, MAX_BULK_FLAGS};
 pub use change_requests::{
     Approval, Caller, ChangeRequest, ChangeRequestDiff, ChangeRequestState, Comment, NewChangeRequest,
 };
 pub use changes::{Change, ChangeKind, Committed, NOTIFY_CHANNEL};
 pub use environments::{Environment, EnvironmentPatch, MAX_REQUIRED_APPROVALS, NewEnvironment};
 pub use error::{Conflict, Constraint, Error, Missing, Refusal, Result};
+pub use flag_metadata::{
+    FlagLink, FlagMetadata, LinkKind, MAX_LINK_TITLE_CHARS, MAX_LINK_URL_BYTES, MAX_LINKS, MAX_OWNER_CHARS,
+    MAX_PROPERTIES, MAX_PROPERTY_NAME_CHARS, MAX_PROPERTY_VALUE_CHARS,
+};
 pub use flag_writes::{FlagPatch, NewFlag};
-pub use flags::{FlagConfigRecord, FlagFilter, FlagRecord, FlagState};
+pub use flags::{FlagConfigRecord, FlagFilter, FlagRecord, FlagSort, FlagState};
+pub use idempotency::{IDEMPOTENCY_TTL_MS, IdempotentAnswer};
 pub use login_attempts::AttemptCount;
+pub use metrics::{EventReadout, MAX_METRIC_HOURS, MetricPoint, MetricReadout, VariantMetric};
 pub use projects::{DEFAULT_ENVIRONMENTS, NewProject, Project, ProjectPatch};
 pub use release_plans::{PlanAction, ReleasePlan};
 pub use scheduled::{

@@ -56,7 +56,7 @@ pub struct SdkKey {
 }
 
 /// Body of an SDK key creation.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct NewSdkKey {
     /// Server or client.
     pub kind: SdkKeyKind,

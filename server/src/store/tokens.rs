@@ -42,7 +42,7 @@ pub struct ApiToken {
 }
 
 /// Body of a token creation.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct NewApiToken {
     /// What it is for.
     pub name: String,

@@ -23,6 +23,7 @@ pub(crate) use on_both_databases;
 
 mod audit;
 mod auth;
+mod bulk;
 mod concurrency;
 mod configs;
 mod contract;
@@ -33,6 +34,9 @@ mod flags;
 mod governance;
 mod headers;
 mod history;
+mod idempotency;
+mod listing;
+mod metadata;
 mod ofrep;
 mod openapi;
 mod operations;

@@ -35,6 +35,8 @@ import type {
   Session,
   SetupState,
   Usage,
+  SegmentSummary,
+  MetricReadout,
   ApplicationSeen,
   User,
   Webhook,
@@ -45,6 +47,8 @@ import type {
 export interface FlagListQuery {
   q?: string;
   tag?: string;
+  /** Exact owner (case-insensitive). */
+  owner?: string;
   archived?: boolean;
   limit?: number;
   cursor?: string;
@@ -124,7 +128,10 @@ export function endpoints(c: ApiClient) {
       restoreVersion: (project: string, flag: string, env: string, version: number, comment?: string) =>
         c.post<FlagConfigRecord>(`${F(project, flag)}/environments/${seg(env)}/restore`, comment ? { version, comment } : { version }),
       usage: (project: string, flag: string, env: string, hours: number) =>
-        c.get<Usage>(`${F(project, flag)}/usage`, { environment: env, hours }),
+        c.get<Usage>(`${F(project, flag)}/environments/${seg(env)}/usage`, { hours }),
+      /** Metric events attributed to the flag's variants; at most 336 hours back. */
+      metrics: (project: string, flag: string, env: string, hours: number) =>
+        c.get<MetricReadout>(`${F(project, flag)}/environments/${seg(env)}/metrics`, { hours: Math.min(hours, 336) }),
       applications: (project: string, flag: string, env: string) =>
         c.get<{ applications: ApplicationSeen[] }>(`${F(project, flag)}/applications`, { environment: env }).then((r) => r.applications),
     },
@@ -151,7 +158,7 @@ export function endpoints(c: ApiClient) {
       cancel: (project: string, id: number) => c.post<ScheduledChange>(`${P(project)}/scheduled-changes/${id}/cancel`),
     },
     segments: {
-      list: (project: string) => c.get<Page<Segment>>(`${P(project)}/segments`),
+      list: (project: string) => c.get<Page<SegmentSummary>>(`${P(project)}/segments`),
       get: (project: string, key: string) => c.getVersioned<Segment>(`${P(project)}/segments/${seg(key)}`),
       create: (project: string, body: SegmentBody) => c.post<Segment>(`${P(project)}/segments`, body),
       replace: (project: string, key: string, body: SegmentBody, version: number) =>

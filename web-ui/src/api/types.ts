@@ -95,6 +95,20 @@ export interface Flag {
   /** Not evaluated for a while (usage data); absent on servers without usage tracking. */
   stale?: boolean;
   last_evaluated_at?: string | null;
+  /** A user's email or a team name; empty for none (absent on older servers). */
+  owner?: string;
+  links?: FlagLink[];
+  /** Free-form string properties by name. */
+  properties?: Record<string, string>;
+}
+
+export type LinkKind = 'issue' | 'docs' | 'other';
+
+/** A link from a flag to its issue, documentation or anything else. */
+export interface FlagLink {
+  kind?: LinkKind;
+  url: string;
+  title?: string;
 }
 
 export interface NewFlag {
@@ -115,6 +129,9 @@ export interface FlagPatch {
   tags?: string[];
   lifecycle?: Lifecycle;
   client_visible?: boolean;
+  owner?: string;
+  links?: FlagLink[];
+  properties?: Record<string, string>;
 }
 
 export type Op =
@@ -228,6 +245,9 @@ export interface Segment {
   created_at: string;
   updated_at: string;
 }
+
+/** A segment as the list shows it: member keys counted, not listed. */
+export type SegmentSummary = Omit<Segment, 'included' | 'excluded'> & { included_count: number; excluded_count: number };
 
 export interface SegmentBody {
   key?: string;
@@ -440,6 +460,31 @@ export interface Usage {
   environment: string;
   step_seconds: number;
   series: UsageSeries[];
+}
+
+/** One step of a metric series. */
+export interface MetricPoint {
+  at: string;
+  count: number;
+  mean: number;
+}
+
+/** One variant's figures for one metric event. */
+export interface VariantMetric {
+  variant: string;
+  count: number;
+  mean: number;
+  /** Sample standard deviation; null for fewer than two events. */
+  std_dev: number | null;
+  points: MetricPoint[];
+}
+
+/** The metric events attributed to a flag's variants in one environment. */
+export interface MetricReadout {
+  flag: string;
+  environment: string;
+  step_seconds: number;
+  events: { event: string; variants: VariantMetric[] }[];
 }
 
 /** One instruction of a semantic patch (`kind` names it; see the OpenAPI `Instruction`). */

@@ -1,4 +1,4 @@
-import { Button, Group, Loader, ScrollArea, SegmentedControl, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Button, Group, Loader, ScrollArea, SegmentedControl, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
@@ -75,6 +75,17 @@ const FlagRow = memo(function FlagRow({
         </div>
       </td>
       <td className="vx-hide-md">{flag.kind}</td>
+      <td className="vx-hide-md" data-testid="flag-owner">
+        {flag.owner ? (
+          <Anchor component={Link} to={{ search: `?owner=${encodeURIComponent(flag.owner)}` }} size="sm">
+            {flag.owner}
+          </Anchor>
+        ) : (
+          <Text span size="sm" c="dimmed">
+            —
+          </Text>
+        )}
+      </td>
       {archived ? (
         <td style={{ textAlign: 'right' }}>
           <span className="vx-dimmed">archived {relativeTime(flag.archived_at)}</span>{' '}
@@ -122,6 +133,7 @@ export function FlagsPage() {
   const [params, setParams] = useSearchParams();
   const q = params.get('q') ?? '';
   const tag = params.get('tag') ?? '';
+  const owner = params.get('owner') ?? '';
   const archived = params.get('archived') === 'true';
   const [search, setSearch] = useState(q);
   const [debounced] = useDebouncedValue(search, 250);
@@ -163,7 +175,7 @@ export function FlagsPage() {
         } else if (opts.count) {
           limit = Math.min(1000, Math.max(PAGE_SIZE, opts.count));
         }
-        const page: Page<Flag> = await api.flags.list(project, { q: q || undefined, tag: tag || undefined, archived, limit, cursor });
+        const page: Page<Flag> = await api.flags.list(project, { q: q || undefined, tag: tag || undefined, owner: owner || undefined, archived, limit, cursor });
         if (id !== seq.current) return;
         setState((s) => ({
           items: opts.more ? [...s.items, ...page.items] : page.items,
@@ -182,7 +194,7 @@ export function FlagsPage() {
         setState((s) => ({ ...s, loading: false, loadingMore: false, error }));
       }
     },
-    [project, q, tag, archived],
+    [project, q, tag, owner, archived],
   );
   const stateRef = useRef(state);
   stateRef.current = state;
@@ -318,7 +330,7 @@ export function FlagsPage() {
   }, [busy]);
 
   const tagData = useMemo(() => [...new Set([...knownTags, ...(tag ? [tag] : [])])].sort(), [knownTags, tag]);
-  const filtered = !!(q || tag);
+  const filtered = !!(q || tag || owner);
 
   return (
     <Stack gap="md">
@@ -344,7 +356,7 @@ export function FlagsPage() {
       <Group gap="sm" wrap="wrap" align="flex-end">
         <TextInput
           label="Search"
-          placeholder="Key, name or tag"
+          placeholder="Key, name, tag, owner, link"
           leftSection={<IconSearch size={16} />}
           value={search}
           onChange={(e) => setSearch(e.currentTarget.value)}
@@ -361,6 +373,13 @@ export function FlagsPage() {
           searchable
           w={180}
           nothingFoundMessage="No such tag"
+        />
+        <TextInput
+          label="Owner"
+          placeholder="Any owner"
+          value={owner}
+          onChange={(e) => setParam('owner', e.currentTarget.value)}
+          w={180}
         />
         <SegmentedControl
           aria-label="Which flags"
@@ -402,6 +421,7 @@ export function FlagsPage() {
                 <tr>
                   <th>Flag</th>
                   <th className="vx-hide-md">Kind</th>
+                  <th className="vx-hide-md">Owner</th>
                   {archived ? (
                     <th />
                   ) : (

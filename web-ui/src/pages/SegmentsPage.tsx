@@ -127,8 +127,8 @@ export default function SegmentsPage() {
                       {s.key}
                     </Text>
                   </Table.Td>
-                  <Table.Td>{s.included.length}</Table.Td>
-                  <Table.Td>{s.excluded.length}</Table.Td>
+                  <Table.Td>{s.included_count}</Table.Td>
+                  <Table.Td>{s.excluded_count}</Table.Td>
                   <Table.Td>{s.rules.length}</Table.Td>
                   <Table.Td visibleFrom="md">
                     <Time at={s.updated_at} />

@@ -8,6 +8,7 @@ import type { Flag } from '../../api/types';
 import { useLiveEvents } from '../../app/live';
 import { useProject } from '../../app/project';
 import { useCan } from '../../app/session';
+import { FlagMetadataView } from '../../components/FlagMetadataView';
 import { ConfirmButton, Empty, ErrorAlert, Loading } from '../../components/common';
 import { IconCheck, IconCopy } from '../../components/icons';
 import { actorName } from '../../lib/stream';
@@ -177,6 +178,7 @@ export default function FlagPage() {
               {f.description}
             </Text>
           )}
+          <FlagMetadataView flag={f} />
         </Stack>
         {canEdit && (
           <Group gap="xs">

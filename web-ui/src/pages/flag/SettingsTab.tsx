@@ -8,6 +8,7 @@ import { ChangedBanner } from '../../components/ChangedBanner';
 import { ErrorAlert } from '../../components/common';
 import { DiffView } from '../../components/DiffView';
 import { MergeReport } from '../../components/MergeReport';
+import { linksToText, textToLinks } from '../../components/FlagMetadataView';
 import { VariantsEditor } from '../../components/VariantsEditor';
 import { deepEqual } from '../../lib/config';
 import { diffJson } from '../../lib/diff';
@@ -22,6 +23,9 @@ interface Draft {
   lifecycle: Lifecycle;
   client_visible: boolean;
   variants: VariantDraft[];
+  owner: string;
+  /** Links as text, one per line ({@link linksToText}). */
+  links: string;
 }
 
 function draftOf(f: Flag): Draft {
@@ -32,6 +36,8 @@ function draftOf(f: Flag): Draft {
     lifecycle: f.lifecycle,
     client_visible: f.client_visible,
     variants: f.variants.map((v) => draftFromVariant(v, f.kind)),
+    owner: f.owner ?? '',
+    links: linksToText(f.links ?? []),
   };
 }
 
@@ -43,6 +49,8 @@ function patchOf(base: Draft, d: Draft, flag: Flag): FlagPatch {
   if (!deepEqual(d.tags, base.tags)) p.tags = d.tags;
   if (d.lifecycle !== base.lifecycle) p.lifecycle = d.lifecycle;
   if (d.client_visible !== base.client_visible) p.client_visible = d.client_visible;
+  if (d.owner !== base.owner) p.owner = d.owner;
+  if (d.links !== base.links) p.links = textToLinks(d.links);
   if (!deepEqual(d.variants, base.variants)) p.variants = d.variants.map((v) => variantFromDraft(v, flag.kind).variant);
   return p;
 }
@@ -166,6 +174,24 @@ export function SettingsTab({
         <Stack gap="sm">
           <TextInput label="Name" value={draft.name} disabled={disabled} error={errorAt(fields, '/name')} onChange={(e) => setDraft({ ...draft, name: e.currentTarget.value })} />
           <Textarea label="Description" autosize minRows={2} value={draft.description} disabled={disabled} error={errorAt(fields, '/description')} onChange={(e) => setDraft({ ...draft, description: e.currentTarget.value })} />
+          <TextInput
+            label="Owner"
+            description="A user's email or a team name"
+            value={draft.owner}
+            disabled={disabled}
+            error={errorAt(fields, '/owner')}
+            onChange={(e) => setDraft({ ...draft, owner: e.currentTarget.value })}
+          />
+          <Textarea
+            label="Links"
+            description="One per line: issue|docs (optional), the URL, a title (optional)"
+            autosize
+            minRows={1}
+            value={draft.links}
+            disabled={disabled}
+            error={errorAt(fields, '/links', true)}
+            onChange={(e) => setDraft({ ...draft, links: e.currentTarget.value })}
+          />
           <TagsInput label="Tags" value={draft.tags} disabled={disabled} error={errorAt(fields, '/tags', true)} onChange={(tags) => setDraft({ ...draft, tags })} clearable />
           <Group gap="lg" align="flex-end" wrap="wrap">
             <Select

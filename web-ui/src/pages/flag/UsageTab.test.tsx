@@ -9,7 +9,7 @@ const json = (body: unknown, status = 200) => new Response(JSON.stringify(body),
 const flag = { key: 'checkout', name: 'checkout', kind: 'boolean', variants: [{ key: 'on', value: true }, { key: 'off', value: false }] } as unknown as Flag;
 const environments = [{ key: 'production', name: 'Production' }] as unknown as Environment[];
 
-function serve(applications: Response) {
+function serve(applications: Response, metrics: () => Response = () => json({ flag: 'checkout', environment: 'production', step_seconds: 60, events: [] })) {
   const seen: string[] = [];
   vi.stubGlobal(
     'fetch',
@@ -18,6 +18,7 @@ function serve(applications: Response) {
       seen.push(path);
       if (path.includes('/usage?')) return json({ flag: 'checkout', environment: 'production', step_seconds: 60, series: [] });
       if (path.includes('/applications?')) return applications;
+      if (path.includes('/metrics?')) return metrics();
       throw new Error(`unexpected request ${path}`);
     }),
   );
@@ -66,5 +67,42 @@ describe('the usage tab', () => {
     renderTab();
     expect(await screen.findByText('No evaluations in this period')).toBeInTheDocument();
     expect(screen.queryByText('Evaluated by')).not.toBeInTheDocument();
+  });
+
+  it('reads out metric events per variant: count, mean and standard deviation', async () => {
+    const at = new Date(Date.now() - 5 * 60_000).toISOString();
+    const seen = serve(json({ applications: [] }), () =>
+      json({
+        flag: 'checkout',
+        environment: 'production',
+        step_seconds: 60,
+        events: [
+          {
+            event: 'checkout.completed',
+            variants: [
+              { variant: 'off', count: 1, mean: 4, std_dev: null, points: [{ at, count: 1, mean: 4 }] },
+              { variant: 'on', count: 2, mean: 15, std_dev: 7.0710678, points: [{ at, count: 2, mean: 15 }] },
+            ],
+          },
+        ],
+      }),
+    );
+    renderTab();
+    const table = await screen.findByTestId('metric-totals');
+    const rows = within(table).getAllByRole('row').slice(1);
+    // In the flag's variant order, not the answer's.
+    expect(rows.map((r) => r.getAttribute('data-variant'))).toEqual(['on', 'off']);
+    expect(within(rows[0]).getAllByRole('cell').map((c) => c.textContent)).toEqual(['on', '2', '15', '7.071']);
+    expect(within(rows[1]).getAllByRole('cell').map((c) => c.textContent)).toEqual(['off', '1', '4', '—']);
+    expect(screen.getByText('checkout.completed')).toBeInTheDocument();
+    expect(await screen.findByTestId('metric-chart')).toBeInTheDocument();
+    expect(seen.some((p) => p.includes('/flags/checkout/environments/production/metrics?hours=24'))).toBe(true);
+    expect(seen.some((p) => p.includes('/flags/checkout/environments/production/usage?hours=24'))).toBe(true);
+  });
+
+  it('says when no metric event is attributed to the flag', async () => {
+    serve(json({ applications: [] }));
+    renderTab();
+    expect(await screen.findByTestId('metrics-none')).toHaveTextContent('No metric events attributed to checkout in production');
   });
 });

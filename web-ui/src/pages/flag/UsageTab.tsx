@@ -9,6 +9,7 @@ import { variantColor } from '../../lib/colors';
 import { useLoad } from '../../lib/useLoad';
 
 const UsageChart = lazy(() => import('./UsageChart'));
+const MetricChart = lazy(() => import('./MetricChart'));
 
 const RANGES = [
   { value: '24', label: '24 hours' },
@@ -94,7 +95,82 @@ export function UsageTab({ project, flag, environments, initialEnv }: { project:
         )}
       </Group>
       {body}
+      <Metrics project={project} flag={flag} env={env} hours={Number(hours)} allVariants={allVariants} />
       <Applications project={project} flag={flag.key} env={env} />
+    </Stack>
+  );
+}
+
+const fmt = (n: number) => n.toLocaleString(undefined, { maximumFractionDigits: 3 });
+
+/**
+ * The custom metric events (`track`) the SDKs attributed to the flag's variants: per
+ * event, the count, mean and standard deviation per variant, and the mean over time.
+ */
+function Metrics({ project, flag, env, hours, allVariants }: { project: string; flag: Flag; env: string; hours: number; allVariants: string[] }) {
+  const metrics = useLoad(() => api.flags.metrics(project, flag.key, env, hours), [project, flag.key, env, hours]);
+  const [picked, setPicked] = useState<string | null>(null);
+  if (metrics.error) {
+    // Servers without the read-out answer 404 for the route: say nothing.
+    if (metrics.error instanceof ApiError && metrics.error.status === 404) return null;
+    return <ErrorAlert error={metrics.error} title="Could not load the metrics" onRetry={() => void metrics.reload()} />;
+  }
+  if (!metrics.data) return <Loading label="Loading metrics…" />;
+  const events = metrics.data.events;
+  if (events.length === 0) {
+    return (
+      <Text size="sm" c="dimmed" data-testid="metrics-none">
+        No metric events attributed to {flag.key} in {env} in this period{hours > 336 ? ' (metric events are kept 14 days)' : ''}.
+      </Text>
+    );
+  }
+  const current = events.find((e) => e.event === picked) ?? events[0];
+  const rank = (v: string) => (allVariants.includes(v) ? allVariants.indexOf(v) : allVariants.length);
+  const variants = [...current.variants].sort((a, b) => rank(a.variant) - rank(b.variant));
+  return (
+    <Stack gap="xs" data-testid="metrics">
+      <Group gap="sm" align="flex-end">
+        <Text fw={600} size="sm">
+          Metric events
+        </Text>
+        {events.length > 1 && (
+          <Select aria-label="Metric event" size="xs" w={240} data={events.map((e) => e.event)} value={current.event} allowDeselect={false} onChange={setPicked} />
+        )}
+        {events.length === 1 && (
+          <Text size="sm" ff="monospace">
+            {current.event}
+          </Text>
+        )}
+      </Group>
+      <Suspense fallback={<Loading label="Loading chart…" />}>
+        <MetricChart variants={variants} allVariants={allVariants} />
+      </Suspense>
+      <Table maw={560} fz="sm" data-testid="metric-totals">
+        <caption>{current.event} per variant over the period</caption>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Variant</Table.Th>
+            <Table.Th ta="right">Events</Table.Th>
+            <Table.Th ta="right">Mean</Table.Th>
+            <Table.Th ta="right">Std. dev.</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {variants.map((v) => (
+            <Table.Tr key={v.variant} data-variant={v.variant}>
+              <Table.Td>
+                <Group gap={6} wrap="nowrap">
+                  <Box w={10} h={10} style={{ borderRadius: 2, background: `var(--mantine-color-${variantColor(v.variant, allVariants)}-6)` }} />
+                  {v.variant}
+                </Group>
+              </Table.Td>
+              <Table.Td ta="right">{v.count.toLocaleString()}</Table.Td>
+              <Table.Td ta="right">{fmt(v.mean)}</Table.Td>
+              <Table.Td ta="right">{v.std_dev === null ? '—' : fmt(v.std_dev)}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
     </Stack>
   );
 }
