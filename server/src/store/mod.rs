@@ -373,7 +373,7 @@ async fn lock_project(tx: &mut Transaction<'static, Any>, project: &str) -> Resu
 }
 
 /// A cursor-paginated list.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Page<T> {
     /// This page's items.
     pub items: Vec<T>,

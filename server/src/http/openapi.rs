@@ -1,0 +1,324 @@
+//! The OpenAPI document, generated from the handlers' `#[utoipa::path]` attributes and the
+//! request and response types' `ToSchema` derives. What the derives cannot say — the
+//! security schemes and the problem responses every route shares — is built here with
+//! utoipa's builders.
+//!
+//! The generated document is checked in as `openapi/generated.yaml`; the `api` test suite
+//! fails when it differs from what this module produces (regenerate with
+//! `VEXIL_UPDATE_OPENAPI=1 cargo test --locked -p vexil-server --all-features --test api -- openapi`).
+//! It covers the routes annotated so far; `openapi/openapi.yaml`, written by hand, stays
+//! the served contract until the generated document matches it (`scripts/openapi-compare`
+//! lists what is still missing).
+
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{
+    ContentBuilder, HeaderBuilder, ObjectBuilder, RefOr, Response, ResponseBuilder, Schema, Type,
+};
+use utoipa::{Modify, OpenApi, ToResponse};
+
+use super::{health, projects};
+
+/// The root of the generated document: every annotated handler and shared component.
+#[derive(Debug, OpenApi)]
+#[openapi(
+    info(
+        title = "Vexil API",
+        version = "1",
+        description = include_str!("openapi_description.md"),
+    ),
+    servers((url = "/")),
+    security(("bearerAuth" = [])),
+    tags(
+        (name = "health", description = "Liveness, readiness, metrics and this document."),
+        (name = "projects"),
+    ),
+    paths(
+        health::get_health,
+        health::get_readiness,
+        health::get_metrics,
+        health::get_openapi,
+        projects::list_projects,
+        projects::create_project,
+        projects::get_project,
+        projects::update_project,
+        projects::delete_project,
+    ),
+    components(
+        schemas(Problem, FieldProblem),
+        responses(
+            BadRequest,
+            Unauthorized,
+            Forbidden,
+            NotFound,
+            Conflict,
+            PreconditionFailed,
+            PayloadTooLarge,
+            UnsupportedMediaType,
+            Unprocessable,
+            PreconditionRequired,
+            TooManyRequests,
+            ServiceUnavailable,
+        )
+    ),
+    modifiers(&SecuritySchemes, &ClosedObjects),
+)]
+pub struct ApiDoc;
+
+/// The generated document (`to_yaml()` gives the text checked in at `openapi/generated.yaml`).
+pub fn document() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+/// Login tokens and API tokens for the admin API; SDK keys (bearer or `X-API-Key`) for the
+/// SDK and OFREP routes.
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearerAuth",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "A login token (JWT) from `POST /api/v1/auth/login`, or an API token `vx_api_...`.",
+                    ))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "sdkKeyBearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("An SDK key, `vx_srv_...` (server) or `vx_cli_...` (client)."))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "sdkKeyHeader",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "X-API-Key",
+                "An SDK key, `vx_srv_...` (server) or `vx_cli_...` (client).",
+            ))),
+        );
+    }
+}
+
+/// Every object the API reads or writes is closed: a request with a field the server does
+/// not know is refused (400), and answers carry only the fields their schema names. Said
+/// once here rather than on every type.
+struct ClosedObjects;
+
+impl Modify for ClosedObjects {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let Some(components) = openapi.components.as_mut() else { return };
+        for schema in components.schemas.values_mut() {
+            if let RefOr::T(Schema::Object(object)) = schema
+                && !object.properties.is_empty()
+            {
+                object.additional_properties =
+                    Some(Box::new(utoipa::openapi::schema::AdditionalProperties::FreeForm(false)));
+            }
+        }
+    }
+}
+
+/// An RFC 9457 problem document, as `http/error.rs` renders it (documentation only: the
+/// renderer borrows its fields).
+#[derive(utoipa::ToSchema)]
+#[expect(dead_code, reason = "only its schema is used")]
+struct Problem {
+    /// A stable identifier clients can switch on.
+    #[schema(rename = "type", inline)]
+    kind: ProblemType,
+    /// The HTTP reason phrase of `status`.
+    title: String,
+    #[schema(minimum = 400, maximum = 599)]
+    status: u16,
+    /// What went wrong, for people.
+    detail: String,
+    /// Field-level problems (400 and 422); absent when there are none.
+    #[schema(min_items = 1)]
+    errors: Option<Vec<FieldProblem>>,
+    /// What depends on the thing a 409 refused to break; absent when none are known.
+    #[schema(min_items = 1)]
+    dependents: Option<Vec<String>>,
+    /// With 412, the resource's current version.
+    current_version: Option<i64>,
+}
+
+/// The `type` of every problem the server answers.
+#[derive(utoipa::ToSchema)]
+#[expect(dead_code, reason = "only its schema is used")]
+enum ProblemType {
+    #[schema(rename = "urn:vexil:problem:bad-request")]
+    BadRequest,
+    #[schema(rename = "urn:vexil:problem:validation")]
+    Validation,
+    #[schema(rename = "urn:vexil:problem:unauthorized")]
+    Unauthorized,
+    #[schema(rename = "urn:vexil:problem:forbidden")]
+    Forbidden,
+    #[schema(rename = "urn:vexil:problem:not-found")]
+    NotFound,
+    #[schema(rename = "urn:vexil:problem:method-not-allowed")]
+    MethodNotAllowed,
+    #[schema(rename = "urn:vexil:problem:conflict")]
+    Conflict,
+    #[schema(rename = "urn:vexil:problem:approval-required")]
+    ApprovalRequired,
+    #[schema(rename = "urn:vexil:problem:version-mismatch")]
+    VersionMismatch,
+    #[schema(rename = "urn:vexil:problem:if-match-required")]
+    IfMatchRequired,
+    #[schema(rename = "urn:vexil:problem:payload-too-large")]
+    PayloadTooLarge,
+    #[schema(rename = "urn:vexil:problem:unsupported-media-type")]
+    UnsupportedMediaType,
+    #[schema(rename = "urn:vexil:problem:rate-limited")]
+    RateLimited,
+    #[schema(rename = "urn:vexil:problem:unavailable")]
+    Unavailable,
+    #[schema(rename = "urn:vexil:problem:internal")]
+    Internal,
+}
+
+/// One thing wrong with a request document.
+#[derive(utoipa::ToSchema)]
+#[expect(dead_code, reason = "only its schema is used")]
+struct FieldProblem {
+    /// JSON pointer (RFC 6901) to the offending value in the request body.
+    pointer: String,
+    message: String,
+}
+
+/// A problem response: `Problem` narrowed to one `type` and `status`, with `required`
+/// naming the members that answer always carries.
+fn problem(description: &str, types: &[&str], status: u16, required: &[&str]) -> Response {
+    // A one-value `enum` rather than `const`, which utoipa 5's builder lacks; they mean the same.
+    let kind = ObjectBuilder::new().schema_type(Type::String).enum_values(Some(types.iter().copied()));
+    let mut narrowed = ObjectBuilder::new()
+        .property("type", kind)
+        .property("status", ObjectBuilder::new().schema_type(Type::Integer).enum_values(Some([status])));
+    for r in required {
+        narrowed = narrowed.required(*r);
+    }
+    let schema = Schema::AllOf(
+        utoipa::openapi::AllOfBuilder::new()
+            .item(RefOr::Ref(utoipa::openapi::Ref::from_schema_name("Problem")))
+            .item(narrowed)
+            .build(),
+    );
+    ResponseBuilder::new()
+        .description(description)
+        .content("application/problem+json", ContentBuilder::new().schema(Some(schema)).build())
+        .build()
+}
+
+/// A problem response component: `$name` in `#/components/responses`, answered with
+/// `status` and the problem type `urn`.
+macro_rules! problem_response {
+    ($name:ident, $status:literal, $urn:literal, $description:literal $(, required = $req:literal)?) => {
+        #[doc = $description]
+        pub(super) struct $name;
+
+        impl<'s> ToResponse<'s> for $name {
+            fn response() -> (&'s str, RefOr<Response>) {
+                let r = problem($description, &[concat!("urn:vexil:problem:", $urn)], $status, &[$($req)?]);
+                (stringify!($name), RefOr::T(r))
+            }
+        }
+    };
+}
+
+problem_response!(
+    BadRequest,
+    400,
+    "bad-request",
+    "Malformed request: bad JSON, unknown field, bad query parameter or header, or text (in the path, the query string or the body) holding the NUL character U+0000, which no text in Vexil may contain."
+);
+problem_response!(
+    Forbidden,
+    403,
+    "forbidden",
+    "The caller's role is too low, or the API token is scoped to another project."
+);
+problem_response!(
+    NotFound,
+    404,
+    "not-found",
+    "The resource (or the project or environment it belongs to) does not exist."
+);
+problem_response!(
+    Conflict,
+    409,
+    "conflict",
+    "The change would break something (named in `dependents`, when known) or the key is already taken."
+);
+problem_response!(
+    PreconditionFailed,
+    412,
+    "version-mismatch",
+    "`If-Match` names an older version; `current_version` is the current one. Read the resource again and reapply the change.",
+    required = "current_version"
+);
+problem_response!(PayloadTooLarge, 413, "payload-too-large", "The request body is over the size limit.");
+problem_response!(
+    UnsupportedMediaType,
+    415,
+    "unsupported-media-type",
+    "The request body is not declared as JSON."
+);
+problem_response!(
+    Unprocessable,
+    422,
+    "validation",
+    "Well-formed but invalid content; `errors` names each problem by JSON pointer.",
+    required = "errors"
+);
+problem_response!(PreconditionRequired, 428, "if-match-required", "The write needs an `If-Match` header.");
+problem_response!(
+    ServiceUnavailable,
+    503,
+    "unavailable",
+    "The server cannot serve right now (e.g. the database is unreachable)."
+);
+
+/// 401, with the `WWW-Authenticate` challenge.
+pub(super) struct Unauthorized;
+
+impl<'s> ToResponse<'s> for Unauthorized {
+    fn response() -> (&'s str, RefOr<Response>) {
+        let mut r = problem(
+            "No credentials, or credentials that are unknown, expired or revoked.",
+            &["urn:vexil:problem:unauthorized"],
+            401,
+            &[],
+        );
+        r.headers.insert("WWW-Authenticate".to_owned(), header("Always `Bearer`.", Type::String));
+        ("Unauthorized", RefOr::T(r))
+    }
+}
+
+/// 429, with `Retry-After`.
+pub(super) struct TooManyRequests;
+
+impl<'s> ToResponse<'s> for TooManyRequests {
+    fn response() -> (&'s str, RefOr<Response>) {
+        let mut r = problem(
+            "Too many failed attempts; wait `Retry-After` seconds.",
+            &["urn:vexil:problem:rate-limited"],
+            429,
+            &[],
+        );
+        r.headers
+            .insert("Retry-After".to_owned(), header("Seconds to wait before trying again.", Type::Integer));
+        ("TooManyRequests", RefOr::T(r))
+    }
+}
+
+fn header(description: &str, ty: Type) -> utoipa::openapi::Header {
+    HeaderBuilder::new().schema(ObjectBuilder::new().schema_type(ty)).description(Some(description)).build()
+}
