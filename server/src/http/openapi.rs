@@ -60,7 +60,7 @@ use super::{health, projects};
             ServiceUnavailable,
         )
     ),
-    modifiers(&SecuritySchemes, &ClosedObjects),
+    modifiers(&SecuritySchemes, &ClosedObjects, &PublicOperations),
 )]
 pub struct ApiDoc;
 
@@ -125,6 +125,30 @@ impl Modify for ClosedObjects {
     }
 }
 
+/// Operations whose role is `public` take no credentials: `security: []`, which overrides
+/// the document's default (utoipa's `security(())` would say "optional" instead).
+struct PublicOperations;
+
+impl Modify for PublicOperations {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            for op in [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete]
+                .into_iter()
+                .flatten()
+            {
+                let public = op
+                    .extensions
+                    .as_ref()
+                    .and_then(|e| e.get("x-vexil-role"))
+                    .is_some_and(|role| role == "public");
+                if public {
+                    op.security = Some(Vec::new());
+                }
+            }
+        }
+    }
+}
+
 /// An RFC 9457 problem document, as `http/error.rs` renders it (documentation only: the
 /// renderer borrows its fields).
 #[derive(utoipa::ToSchema)]
@@ -140,48 +164,49 @@ struct Problem {
     /// What went wrong, for people.
     detail: String,
     /// Field-level problems (400 and 422); absent when there are none.
-    #[schema(min_items = 1)]
+    #[schema(min_items = 1, nullable = false)]
     errors: Option<Vec<FieldProblem>>,
     /// What depends on the thing a 409 refused to break; absent when none are known.
-    #[schema(min_items = 1)]
+    #[schema(min_items = 1, nullable = false)]
     dependents: Option<Vec<String>>,
     /// With 412, the resource's current version.
+    #[schema(nullable = false)]
     current_version: Option<i64>,
 }
 
 /// The `type` of every problem the server answers.
-#[derive(utoipa::ToSchema)]
+#[derive(serde::Serialize, utoipa::ToSchema)]
 #[expect(dead_code, reason = "only its schema is used")]
 enum ProblemType {
-    #[schema(rename = "urn:vexil:problem:bad-request")]
+    #[serde(rename = "urn:vexil:problem:bad-request")]
     BadRequest,
-    #[schema(rename = "urn:vexil:problem:validation")]
+    #[serde(rename = "urn:vexil:problem:validation")]
     Validation,
-    #[schema(rename = "urn:vexil:problem:unauthorized")]
+    #[serde(rename = "urn:vexil:problem:unauthorized")]
     Unauthorized,
-    #[schema(rename = "urn:vexil:problem:forbidden")]
+    #[serde(rename = "urn:vexil:problem:forbidden")]
     Forbidden,
-    #[schema(rename = "urn:vexil:problem:not-found")]
+    #[serde(rename = "urn:vexil:problem:not-found")]
     NotFound,
-    #[schema(rename = "urn:vexil:problem:method-not-allowed")]
+    #[serde(rename = "urn:vexil:problem:method-not-allowed")]
     MethodNotAllowed,
-    #[schema(rename = "urn:vexil:problem:conflict")]
+    #[serde(rename = "urn:vexil:problem:conflict")]
     Conflict,
-    #[schema(rename = "urn:vexil:problem:approval-required")]
+    #[serde(rename = "urn:vexil:problem:approval-required")]
     ApprovalRequired,
-    #[schema(rename = "urn:vexil:problem:version-mismatch")]
+    #[serde(rename = "urn:vexil:problem:version-mismatch")]
     VersionMismatch,
-    #[schema(rename = "urn:vexil:problem:if-match-required")]
+    #[serde(rename = "urn:vexil:problem:if-match-required")]
     IfMatchRequired,
-    #[schema(rename = "urn:vexil:problem:payload-too-large")]
+    #[serde(rename = "urn:vexil:problem:payload-too-large")]
     PayloadTooLarge,
-    #[schema(rename = "urn:vexil:problem:unsupported-media-type")]
+    #[serde(rename = "urn:vexil:problem:unsupported-media-type")]
     UnsupportedMediaType,
-    #[schema(rename = "urn:vexil:problem:rate-limited")]
+    #[serde(rename = "urn:vexil:problem:rate-limited")]
     RateLimited,
-    #[schema(rename = "urn:vexil:problem:unavailable")]
+    #[serde(rename = "urn:vexil:problem:unavailable")]
     Unavailable,
-    #[schema(rename = "urn:vexil:problem:internal")]
+    #[serde(rename = "urn:vexil:problem:internal")]
     Internal,
 }
 
