@@ -57,7 +57,7 @@ enum HealthStatus {
     extensions(("x-vexil-role" = json!("public"))),
     responses(
         (status = 200, description = "Ready to serve, with the database backend in use.", body = serde_json::Value),
-        (status = 503, response = super::openapi::ServiceUnavailable),
+        (status = 503, response = super::openapi::responses::ServiceUnavailable),
     ))]
 pub(super) async fn get_readiness(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
     match tokio::time::timeout(Duration::from_secs(2), state.store.ping()).await {

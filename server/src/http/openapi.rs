@@ -14,9 +14,11 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::openapi::{
     ContentBuilder, HeaderBuilder, ObjectBuilder, RefOr, Response, ResponseBuilder, Schema, Type,
 };
-use utoipa::{Modify, OpenApi, ToResponse};
+use utoipa::{Modify, OpenApi};
 
-use super::{health, projects};
+use responses::*;
+
+use super::{audit, environments, health, login, projects, sdk_keys, tokens, users, webhooks};
 
 /// The root of the generated document: every annotated handler and shared component.
 #[derive(Debug, OpenApi)]
@@ -31,6 +33,13 @@ use super::{health, projects};
     tags(
         (name = "health", description = "Liveness, readiness, metrics and this document."),
         (name = "projects"),
+        (name = "auth", description = "Logging in and out, with a password or through single sign-on (OpenID Connect)."),
+        (name = "environments"),
+        (name = "audit"),
+        (name = "users"),
+        (name = "tokens", description = "API tokens for automation."),
+        (name = "sdk-keys", description = "Keys the SDKs use to fetch an environment's flags."),
+        (name = "webhooks", description = "Signed HTTP notifications of a project's events, from a durable outbox, with a delivery log."),
     ),
     paths(
         health::get_health,
@@ -42,10 +51,39 @@ use super::{health, projects};
         projects::get_project,
         projects::update_project,
         projects::delete_project,
+        login::login,
+        login::logout,
+        login::refresh,
+        login::get_me,
+        environments::list_environments,
+        environments::create_environment,
+        environments::get_environment,
+        environments::update_environment,
+        environments::delete_environment,
+        sdk_keys::list_sdk_keys,
+        sdk_keys::create_sdk_key,
+        sdk_keys::revoke_sdk_key,
+        webhooks::list_webhooks,
+        webhooks::create_webhook,
+        webhooks::get_webhook,
+        webhooks::update_webhook,
+        webhooks::delete_webhook,
+        webhooks::list_webhook_deliveries,
+        webhooks::redeliver_webhook_delivery,
+        audit::list_audit,
+        users::list_users,
+        users::create_user,
+        users::get_user,
+        users::update_user,
+        users::delete_user,
+        tokens::list_tokens,
+        tokens::create_token,
+        tokens::revoke_token,
     ),
     components(
         schemas(Problem, FieldProblem),
         responses(
+            ConflictOrApprovalRequired,
             BadRequest,
             Unauthorized,
             Forbidden,
@@ -113,15 +151,48 @@ struct ClosedObjects;
 
 impl Modify for ClosedObjects {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        let Some(components) = openapi.components.as_mut() else { return };
-        for schema in components.schemas.values_mut() {
-            if let RefOr::T(Schema::Object(object)) = schema
-                && !object.properties.is_empty()
+        if let Some(components) = openapi.components.as_mut() {
+            components.schemas.values_mut().for_each(close);
+        }
+        // Generic types (`Page<T>`) are written inline in the operations.
+        for item in openapi.paths.paths.values_mut() {
+            for op in [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete]
+                .into_iter()
+                .flatten()
             {
+                let bodies = op.request_body.iter_mut().flat_map(|b| b.content.values_mut());
+                let answers = op.responses.responses.values_mut().flat_map(|r| match r {
+                    RefOr::T(r) => Some(r.content.values_mut()),
+                    RefOr::Ref(_) => None,
+                });
+                for content in bodies.chain(answers.flatten()) {
+                    content.schema.iter_mut().for_each(close);
+                }
+            }
+        }
+    }
+}
+
+/// Sets `additionalProperties: false` on every object schema with properties in `schema`.
+fn close(schema: &mut RefOr<Schema>) {
+    let RefOr::T(schema) = schema else { return };
+    match schema {
+        Schema::Object(object) => {
+            if !object.properties.is_empty() && object.additional_properties.is_none() {
                 object.additional_properties =
                     Some(Box::new(utoipa::openapi::schema::AdditionalProperties::FreeForm(false)));
             }
+            object.properties.values_mut().for_each(close);
         }
+        Schema::Array(array) => {
+            if let utoipa::openapi::schema::ArrayItems::RefOrSchema(items) = &mut array.items {
+                close(items);
+            }
+        }
+        Schema::OneOf(one) => one.items.iter_mut().for_each(close),
+        // Not into allOf: there each member's additionalProperties would refuse the others' fields.
+        Schema::AnyOf(any) => any.items.iter_mut().for_each(close),
+        _ => {}
     }
 }
 
@@ -247,7 +318,7 @@ fn problem(description: &str, types: &[&str], status: u16, required: &[&str]) ->
 macro_rules! problem_response {
     ($name:ident, $status:literal, $urn:literal, $description:literal $(, required = $req:literal)?) => {
         #[doc = $description]
-        pub(super) struct $name;
+        pub(crate) struct $name;
 
         impl<'s> ToResponse<'s> for $name {
             fn response() -> (&'s str, RefOr<Response>) {
@@ -258,89 +329,119 @@ macro_rules! problem_response {
     };
 }
 
-problem_response!(
-    BadRequest,
-    400,
-    "bad-request",
-    "Malformed request: bad JSON, unknown field, bad query parameter or header, or text (in the path, the query string or the body) holding the NUL character U+0000, which no text in Vexil may contain."
-);
-problem_response!(
-    Forbidden,
-    403,
-    "forbidden",
-    "The caller's role is too low, or the API token is scoped to another project."
-);
-problem_response!(
-    NotFound,
-    404,
-    "not-found",
-    "The resource (or the project or environment it belongs to) does not exist."
-);
-problem_response!(
-    Conflict,
-    409,
-    "conflict",
-    "The change would break something (named in `dependents`, when known) or the key is already taken."
-);
-problem_response!(
-    PreconditionFailed,
-    412,
-    "version-mismatch",
-    "`If-Match` names an older version; `current_version` is the current one. Read the resource again and reapply the change.",
-    required = "current_version"
-);
-problem_response!(PayloadTooLarge, 413, "payload-too-large", "The request body is over the size limit.");
-problem_response!(
-    UnsupportedMediaType,
-    415,
-    "unsupported-media-type",
-    "The request body is not declared as JSON."
-);
-problem_response!(
-    Unprocessable,
-    422,
-    "validation",
-    "Well-formed but invalid content; `errors` names each problem by JSON pointer.",
-    required = "errors"
-);
-problem_response!(PreconditionRequired, 428, "if-match-required", "The write needs an `If-Match` header.");
-problem_response!(
-    ServiceUnavailable,
-    503,
-    "unavailable",
-    "The server cannot serve right now (e.g. the database is unreachable)."
-);
+/// The problem responses every route shares, as `response = ...` in `#[utoipa::path]`.
+pub(super) mod responses {
+    use utoipa::ToResponse;
+    use utoipa::openapi::{RefOr, Response, Type};
 
-/// 401, with the `WWW-Authenticate` challenge.
-pub(super) struct Unauthorized;
+    use super::{header, problem};
 
-impl<'s> ToResponse<'s> for Unauthorized {
-    fn response() -> (&'s str, RefOr<Response>) {
-        let mut r = problem(
-            "No credentials, or credentials that are unknown, expired or revoked.",
-            &["urn:vexil:problem:unauthorized"],
-            401,
-            &[],
-        );
-        r.headers.insert("WWW-Authenticate".to_owned(), header("Always `Bearer`.", Type::String));
-        ("Unauthorized", RefOr::T(r))
+    problem_response!(
+        BadRequest,
+        400,
+        "bad-request",
+        "Malformed request: bad JSON, unknown field, bad query parameter or header, or text (in the path, the query string or the body) holding the NUL character U+0000, which no text in Vexil may contain."
+    );
+    problem_response!(
+        Forbidden,
+        403,
+        "forbidden",
+        "The caller's role is too low, or the API token is scoped to another project."
+    );
+    problem_response!(
+        NotFound,
+        404,
+        "not-found",
+        "The resource (or the project or environment it belongs to) does not exist."
+    );
+    problem_response!(
+        Conflict,
+        409,
+        "conflict",
+        "The change would break something (named in `dependents`, when known) or the key is already taken."
+    );
+    problem_response!(
+        PreconditionFailed,
+        412,
+        "version-mismatch",
+        "`If-Match` names an older version; `current_version` is the current one. Read the resource again and reapply the change.",
+        required = "current_version"
+    );
+    problem_response!(PayloadTooLarge, 413, "payload-too-large", "The request body is over the size limit.");
+    problem_response!(
+        UnsupportedMediaType,
+        415,
+        "unsupported-media-type",
+        "The request body is not declared as JSON."
+    );
+    problem_response!(
+        Unprocessable,
+        422,
+        "validation",
+        "Well-formed but invalid content; `errors` names each problem by JSON pointer.",
+        required = "errors"
+    );
+    problem_response!(
+        PreconditionRequired,
+        428,
+        "if-match-required",
+        "The write needs an `If-Match` header."
+    );
+    problem_response!(
+        ServiceUnavailable,
+        503,
+        "unavailable",
+        "The server cannot serve right now (e.g. the database is unreachable)."
+    );
+
+    /// 409 on configuration writes, which environments that require approval refuse too.
+    pub(crate) struct ConflictOrApprovalRequired;
+
+    impl<'s> ToResponse<'s> for ConflictOrApprovalRequired {
+        fn response() -> (&'s str, RefOr<Response>) {
+            let r = problem(
+                "The change would break something (named in `dependents`, when known), or (`approval-required`) the environment requires approval: the detail names the change-request route, `POST /api/v1/projects/{project}/change-requests`.",
+                &["urn:vexil:problem:conflict", "urn:vexil:problem:approval-required"],
+                409,
+                &[],
+            );
+            ("ConflictOrApprovalRequired", RefOr::T(r))
+        }
     }
-}
 
-/// 429, with `Retry-After`.
-pub(super) struct TooManyRequests;
+    /// 401, with the `WWW-Authenticate` challenge.
+    pub(crate) struct Unauthorized;
 
-impl<'s> ToResponse<'s> for TooManyRequests {
-    fn response() -> (&'s str, RefOr<Response>) {
-        let mut r = problem(
-            "Too many failed attempts; wait `Retry-After` seconds.",
-            &["urn:vexil:problem:rate-limited"],
-            429,
-            &[],
-        );
-        r.headers
-            .insert("Retry-After".to_owned(), header("Seconds to wait before trying again.", Type::Integer));
-        ("TooManyRequests", RefOr::T(r))
+    impl<'s> ToResponse<'s> for Unauthorized {
+        fn response() -> (&'s str, RefOr<Response>) {
+            let mut r = problem(
+                "No credentials, or credentials that are unknown, expired or revoked.",
+                &["urn:vexil:problem:unauthorized"],
+                401,
+                &[],
+            );
+            r.headers.insert("WWW-Authenticate".to_owned(), header("Always `Bearer`.", Type::String));
+            ("Unauthorized", RefOr::T(r))
+        }
+    }
+
+    /// 429, with `Retry-After`.
+    pub(crate) struct TooManyRequests;
+
+    impl<'s> ToResponse<'s> for TooManyRequests {
+        fn response() -> (&'s str, RefOr<Response>) {
+            let mut r = problem(
+                "Too many failed attempts; wait `Retry-After` seconds.",
+                &["urn:vexil:problem:rate-limited"],
+                429,
+                &[],
+            );
+            r.headers.insert(
+                "Retry-After".to_owned(),
+                header("Seconds to wait before trying again.", Type::Integer),
+            );
+            ("TooManyRequests", RefOr::T(r))
+        }
     }
 }
 

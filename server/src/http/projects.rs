@@ -8,10 +8,7 @@ use axum::routing::get;
 
 use super::error::ApiError;
 use super::extract::{IfMatch, Json, Path, ReadOnlyFields, Update, with_etag};
-use super::openapi::{
-    BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, PreconditionFailed, PreconditionRequired,
-    Unauthorized, Unprocessable, UnsupportedMediaType,
-};
+use super::openapi::responses::*;
 use crate::app::AppState;
 use crate::auth::{Admin, Authorized, Principal, Role, Viewer};
 use crate::store::{NewProject, Page, Project, ProjectPatch};
@@ -99,7 +96,7 @@ pub(super) async fn get_project(
     summary = "Update a project",
     description = "Changes a project's name or description; absent fields stay as they are. The body of a `GET` of the same resource is accepted unchanged: its read-only fields (versions, times, derived state) are ignored, and those naming the resource must name this one (422 otherwise).",
     extensions(("x-vexil-role" = json!("admin"))),
-    params(("project" = String, Path, description = "The project key."), ("If-Match" = String, Header, description = "The version the change is based on, as its ETag (`\"7\"`; `W/\"7\"` and a bare `7` are accepted too), or `*` to apply the change whatever the current version. One ETag, as this server issued it: a list or another server's tag is refused with 400. Without the header the answer is 428 (Precondition Required).")),
+    params(("project" = String, Path, description = "The project key."), ("If-Match" = String, Header, pattern = "^(\\*|(W/)?\"[0-9]{1,18}\"|[0-9]{1,18})$", description = "The version the change is based on, as its ETag (`\"7\"`; `W/\"7\"` and a bare `7` are accepted too), or `*` to apply the change whatever the current version. One ETag, as this server issued it: a list or another server's tag is refused with 400. Without the header the answer is 428 (Precondition Required).")),
     request_body = ProjectPatch,
     responses(
         (status = 200, description = "The updated project.", body = Project, headers(("ETag" = String, description = "The resource version, as a quoted string (`\"7\"`)."))),
@@ -128,7 +125,7 @@ pub(super) async fn update_project(
     summary = "Delete a project",
     description = "Deletes a project with everything in it (environments, flags, segments, SDK keys).",
     extensions(("x-vexil-role" = json!("admin"))),
-    params(("project" = String, Path, description = "The project key."), ("If-Match" = String, Header, description = "The version the change is based on, as its ETag (`\"7\"`; `W/\"7\"` and a bare `7` are accepted too), or `*` to apply the change whatever the current version. One ETag, as this server issued it: a list or another server's tag is refused with 400. Without the header the answer is 428 (Precondition Required).")),
+    params(("project" = String, Path, description = "The project key."), ("If-Match" = String, Header, pattern = "^(\\*|(W/)?\"[0-9]{1,18}\"|[0-9]{1,18})$", description = "The version the change is based on, as its ETag (`\"7\"`; `W/\"7\"` and a bare `7` are accepted too), or `*` to apply the change whatever the current version. One ETag, as this server issued it: a list or another server's tag is refused with 400. Without the header the answer is 428 (Precondition Required).")),
     responses(
         (status = 204, description = "Deleted."),
         (status = 400, response = BadRequest),

@@ -9,7 +9,7 @@ use super::audit::{self, Record};
 use super::{Actor, Error, Result, Store, Timestamp, from_bool, get, json_text, to_bool};
 
 /// An environment.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Environment {
     /// Internal id.
     #[serde(skip)]
@@ -39,7 +39,7 @@ pub struct Environment {
 }
 
 /// Body of an environment creation.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct NewEnvironment {
     /// Lower-case slug, unique in the project.
     pub key: String,
@@ -55,7 +55,7 @@ pub struct NewEnvironment {
 }
 
 /// Body of an environment update; absent fields stay as they are.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct EnvironmentPatch {
     /// New display name.
     pub name: Option<String>,

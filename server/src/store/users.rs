@@ -9,7 +9,7 @@ use super::{Actor, Backend, Error, Result, Store, Timestamp, from_bool, get, jso
 use crate::auth::{Role, secret};
 
 /// A user (never with the password hash in JSON).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct User {
     /// Random id.
     pub id: String,

@@ -13,8 +13,9 @@ use super::audit::{self, Record};
 use super::{Actor, Backend, Error, Page, Result, Store, Timestamp, from_bool, get, json_text, to_bool};
 
 /// What a subscription can ask for. Each event belongs to one of them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = WebhookEventType)]
 pub enum EventCategory {
     /// Every write to a flag, a flag's configuration or a segment.
     FlagChanges,
@@ -77,7 +78,7 @@ impl EventCategory {
 }
 
 /// A subscription (the secret is never part of it).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Webhook {
     /// Random id.
     pub id: String,
@@ -100,7 +101,7 @@ pub struct Webhook {
 }
 
 /// Body of a subscription's creation.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewWebhook {
     /// Where to POST.
@@ -120,7 +121,7 @@ fn yes() -> bool {
 }
 
 /// Body of a subscription's change: absent fields stay as they are.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WebhookPatch {
     /// New URL.
@@ -134,7 +135,7 @@ pub struct WebhookPatch {
 }
 
 /// Where a delivery stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum DeliveryStatus {
     /// Waiting for its first or next attempt.
@@ -165,7 +166,8 @@ impl DeliveryStatus {
 }
 
 /// One event for one subscription, with the outcome of its last attempt.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = WebhookDelivery)]
 pub struct Delivery {
     /// Increasing id.
     pub id: i64,
@@ -182,22 +184,30 @@ pub struct Delivery {
     /// Attempts made so far.
     pub attempts: i64,
     /// HTTP status of the last answer, if one came.
+    #[schema(required = true)]
     pub response_code: Option<i64>,
     /// Time the last attempt took, in milliseconds.
+    #[schema(required = true)]
     pub latency_ms: Option<i64>,
     /// Why the last attempt failed.
+    #[schema(required = true)]
     pub last_error: Option<String>,
     /// The start of the last answer's body (at most 1 KiB).
+    #[schema(required = true)]
     pub response_excerpt: Option<String>,
     /// When the event was recorded.
     pub created_at: Timestamp,
     /// When the last attempt started.
+    #[schema(required = true)]
     pub last_attempt_at: Option<Timestamp>,
     /// When the next attempt is due (pending deliveries).
+    #[schema(required = true)]
     pub next_attempt_at: Option<Timestamp>,
     /// When it was delivered or given up.
+    #[schema(required = true)]
     pub finished_at: Option<Timestamp>,
     /// The delivery this one repeats by hand.
+    #[schema(required = true)]
     pub redelivery_of: Option<i64>,
 }
 
