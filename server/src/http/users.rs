@@ -22,9 +22,14 @@ pub(super) fn router() -> Router<AppState> {
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub(super) struct CreateUser {
+    /// An address with an `@` (at most 254 characters); trimmed and lower-cased.
+    #[schema(max_length = 254, pattern = r"^\s*[^\s@][^@]*@[\s\S]*\S\s*$")]
     email: String,
+    /// Display name; defaults to the email.
     #[serde(default)]
     name: String,
+    /// 10 to 256 characters.
+    #[schema(min_length = 10, max_length = 256)]
     password: String,
     role: Role,
 }
@@ -33,6 +38,8 @@ pub(super) struct CreateUser {
 pub(super) struct UpdateUser {
     name: Option<String>,
     role: Option<Role>,
+    /// 10 to 256 characters.
+    #[schema(min_length = 10, max_length = 256)]
     password: Option<String>,
     /// Required when changing one's own password.
     current_password: Option<String>,

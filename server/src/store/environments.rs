@@ -22,11 +22,13 @@ pub struct Environment {
     /// Display name.
     pub name: String,
     /// Display order, from 0.
+    #[schema(minimum = 0)]
     pub position: i64,
     /// Whether changes need an approval (enforced by the approvals feature).
     pub requires_approval: bool,
     /// How many approvals a change request needs here (from editors other than its
     /// author), at least 1.
+    #[schema(minimum = 1, maximum = 10)]
     pub required_approvals: i64,
     /// Bumped on each change of the fields above (ETag).
     pub version: i64,
@@ -42,6 +44,7 @@ pub struct Environment {
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct NewEnvironment {
     /// Lower-case slug, unique in the project.
+    #[schema(pattern = "^[a-z0-9][a-z0-9_.-]{0,63}$")]
     pub key: String,
     /// Display name (defaults to the key).
     #[serde(default)]
@@ -51,6 +54,7 @@ pub struct NewEnvironment {
     pub requires_approval: bool,
     /// Approvals a change request needs (1 to [`MAX_REQUIRED_APPROVALS`], default 1).
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 10)]
     pub required_approvals: Option<i64>,
 }
 
@@ -64,6 +68,7 @@ pub struct EnvironmentPatch {
     /// New approval setting.
     pub requires_approval: Option<bool>,
     /// New number of approvals a change request needs.
+    #[schema(minimum = 1, maximum = 10)]
     pub required_approvals: Option<i64>,
 }
 

@@ -65,6 +65,7 @@ pub struct NewSdkKey {
     pub name: Option<String>,
     /// Expiry time (RFC 3339), e.g. for the old key during a rotation.
     #[serde(default)]
+    #[schema(format = DateTime)]
     pub expires_at: Option<String>,
 }
 

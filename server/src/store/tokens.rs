@@ -49,6 +49,7 @@ pub struct ApiToken {
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct NewApiToken {
     /// What it is for.
+    #[schema(max_length = 256, pattern = r"\S")]
     pub name: String,
     /// Its role (at most the creator's).
     pub role: Role,
@@ -57,6 +58,7 @@ pub struct NewApiToken {
     pub project: Option<String>,
     /// Expiry time (RFC 3339).
     #[serde(default)]
+    #[schema(format = DateTime)]
     pub expires_at: Option<String>,
 }
 

@@ -107,6 +107,7 @@ pub struct NewWebhook {
     /// Where to POST.
     pub url: String,
     /// Categories, at least one.
+    #[schema(value_type = Vec<EventCategory>, min_items = 1)]
     pub event_types: Vec<String>,
     /// What it is for.
     #[serde(default)]
@@ -127,6 +128,7 @@ pub struct WebhookPatch {
     /// New URL.
     pub url: Option<String>,
     /// New categories.
+    #[schema(value_type = Option<Vec<EventCategory>>, min_items = 1)]
     pub event_types: Option<Vec<String>>,
     /// New description.
     pub description: Option<String>,
