@@ -18,7 +18,10 @@ use utoipa::{Modify, OpenApi};
 
 use responses::*;
 
-use super::{audit, environments, health, login, projects, sdk_keys, tokens, users, webhooks};
+use super::{
+    audit, change_requests, environments, evaluate, flags, health, login, projects, scheduled_changes,
+    sdk_keys, segments, tokens, usage, users, webhooks,
+};
 
 /// The root of the generated document: every annotated handler and shared component.
 #[derive(Debug, OpenApi)]
@@ -35,6 +38,11 @@ use super::{audit, environments, health, login, projects, sdk_keys, tokens, user
         (name = "projects"),
         (name = "auth", description = "Logging in and out, with a password or through single sign-on (OpenID Connect)."),
         (name = "environments"),
+        (name = "flags", description = "Flag definitions, per-environment configurations, the kill switch and usage."),
+        (name = "debugger", description = "Evaluating a context against an environment, with every step explained."),
+        (name = "change-requests", description = "Changes that wait for approvals before they are written (environments that require approval)."),
+        (name = "scheduled-changes", description = "Changes written at a set time, once across replicas."),
+        (name = "segments"),
         (name = "audit"),
         (name = "users"),
         (name = "tokens", description = "API tokens for automation."),
@@ -79,6 +87,35 @@ use super::{audit, environments, health, login, projects, sdk_keys, tokens, user
         tokens::list_tokens,
         tokens::create_token,
         tokens::revoke_token,
+        flags::list_flags,
+        flags::create_flag,
+        flags::get_flag,
+        flags::update_flag,
+        flags::delete_flag,
+        flags::archive_flag,
+        flags::restore_flag,
+        flags::get_flag_config,
+        flags::patch_flag_config,
+        flags::toggle_flag,
+        flags::restore_flag_config,
+        segments::list_segments,
+        segments::get_segment,
+        segments::replace_segment,
+        segments::delete_segment,
+        change_requests::list_change_requests,
+        change_requests::create_change_request,
+        change_requests::get_change_request,
+        change_requests::comment_change_request,
+        change_requests::approve_change_request,
+        change_requests::reject_change_request,
+        change_requests::cancel_change_request,
+        scheduled_changes::list_scheduled_changes,
+        scheduled_changes::create_scheduled_change,
+        scheduled_changes::get_scheduled_change,
+        scheduled_changes::update_scheduled_change,
+        scheduled_changes::cancel_scheduled_change,
+        usage::get_flag_usage,
+        evaluate::evaluate_context,
     ),
     components(
         schemas(Problem, FieldProblem),

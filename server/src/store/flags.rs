@@ -22,7 +22,7 @@ use super::{
 };
 
 /// A flag as the API shows it: its definition plus its state in every environment.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct FlagRecord {
     /// Internal id.
     #[serde(skip)]
@@ -36,6 +36,7 @@ pub struct FlagRecord {
     pub archived: bool,
     /// When it was archived.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub archived_at: Option<Timestamp>,
     /// Creation time.
     pub created_at: Timestamp,
@@ -51,7 +52,7 @@ pub struct FlagRecord {
 }
 
 /// A flag's state in one environment, for listings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct FlagState {
     /// Whether the flag is on there.
     pub enabled: bool,
@@ -60,7 +61,7 @@ pub struct FlagState {
 }
 
 /// Body of a flag creation.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct NewFlag {
     /// Lower-case slug, unique in the project; cannot change later.
     pub key: String,
@@ -87,7 +88,7 @@ pub struct NewFlag {
 }
 
 /// Body of a flag update; absent fields stay as they are.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct FlagPatch {
     /// New name.
     pub name: Option<String>,
@@ -119,7 +120,7 @@ pub struct FlagFilter {
 }
 
 /// A flag's configuration in one environment.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct FlagConfigRecord {
     /// The flag key.
     pub flag: String,
