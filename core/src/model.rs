@@ -281,9 +281,10 @@ pub enum Serve {
 pub struct Rollout {
     /// The attribute hashed; absent or `key` means the context key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "utoipa", schema(nullable = false))]
+    #[cfg_attr(feature = "utoipa", schema(nullable = false, min_length = 1))]
     pub bucket_by: Option<String>,
     /// Variant shares in thousandths of a percent; they sum to 100 000.
+    #[cfg_attr(feature = "utoipa", schema(max_items = 200))]
     pub weights: Vec<Weight>,
 }
 
@@ -294,6 +295,7 @@ pub struct Weight {
     /// The variant.
     pub variant: String,
     /// Share out of 100 000 (so 1 is 0.001 %).
+    #[cfg_attr(feature = "utoipa", schema(minimum = 0, maximum = 100_000))]
     pub weight: u32,
 }
 

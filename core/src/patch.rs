@@ -27,6 +27,7 @@ pub const MAX_INSTRUCTIONS: usize = 1_000;
 #[serde(deny_unknown_fields)]
 pub struct Patch {
     /// What to do, in order.
+    #[cfg_attr(feature = "utoipa", schema(min_items = 1, max_items = 1000))]
     pub instructions: Vec<Instruction>,
     /// Why, for the audit log.
     #[serde(default, skip_serializing_if = "Option::is_none")]
