@@ -65,6 +65,7 @@ impl Reason<'_> {
 
 /// The reason without its details.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ReasonKind {
     /// See [`Reason::Disabled`].
@@ -97,6 +98,7 @@ impl ReasonKind {
 
 /// OpenFeature error codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[non_exhaustive]
 pub enum ErrorCode {
@@ -189,32 +191,40 @@ impl<'a> Evaluation<'a> {
 /// An owned evaluation result, as the server sends it and the conformance vectors
 /// record it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EvaluationRecord {
     /// The value served; absent on error.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "utoipa", schema(nullable = false))]
     pub value: Option<Value>,
     /// The variant served; absent on error.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "utoipa", schema(nullable = false))]
     pub variant: Option<String>,
     /// The reason.
     pub reason: ReasonKind,
     /// With `TARGETING_MATCH` from a rule: its position.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "utoipa", schema(nullable = false))]
     pub rule_index: Option<usize>,
     /// With `TARGETING_MATCH` from a rule: its id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "utoipa", schema(nullable = false))]
     pub rule_id: Option<String>,
     /// With `PREREQUISITE_FAILED`: the prerequisite flag that failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "utoipa", schema(nullable = false))]
     pub prerequisite: Option<String>,
     /// With `ERROR`: the code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "utoipa", schema(nullable = false))]
     pub error_code: Option<ErrorCode>,
 }
 
 /// How one condition came out before `negate` was applied.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// The test held.

@@ -11,6 +11,7 @@ use crate::model::Op;
 
 /// Everything evaluation looked at for one flag and context, in order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 pub struct Explanation {
     /// The flag key.
     pub flag: String,
@@ -30,6 +31,7 @@ pub struct Explanation {
 
 /// One prerequisite check.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 pub struct PrerequisiteTrace {
     /// The prerequisite flag.
     pub flag: String,
@@ -43,6 +45,7 @@ pub struct PrerequisiteTrace {
 
 /// One rule check.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 pub struct RuleTrace {
     /// Position in the configuration.
     pub index: usize,
@@ -56,6 +59,7 @@ pub struct RuleTrace {
 
 /// One condition check.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 pub struct ConditionTrace {
     /// Position in the rule.
     pub index: usize,
@@ -74,11 +78,13 @@ pub struct ConditionTrace {
     /// With `type_mismatch`: why the context's value cannot be compared, for people,
     /// e.g. `"v3.1.0" is not a semantic version: it starts with "v"...`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "utoipa", schema(nullable = false))]
     pub mismatch: Option<String>,
 }
 
 /// The bucketing step.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 pub struct BucketTrace {
     /// The attribute the rollout buckets by (`key` for the context key).
     pub bucket_by: String,

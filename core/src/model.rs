@@ -12,6 +12,7 @@ use serde_json::Value;
 
 /// The type of every variant value of a flag.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FlagKind {
     /// `true` or `false`.
@@ -48,6 +49,7 @@ impl FlagKind {
 
 /// Whether a flag is meant to be removed once released.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Lifecycle {
     /// A release flag: it should be cleaned up after rollout.
@@ -59,6 +61,7 @@ pub enum Lifecycle {
 
 /// One possible value of a flag.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 pub struct Variant {
     /// Unique within the flag; rules and rollouts refer to it.
     pub key: String,
@@ -74,6 +77,7 @@ pub struct Variant {
 
 /// A flag's definition, shared by every environment of its project.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 pub struct Flag {
     /// Lower-case slug, unique in its project.
     pub key: String,
@@ -102,6 +106,7 @@ pub struct Flag {
 
 /// How a flag behaves in one environment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 pub struct FlagConfig {
     /// When false the flag serves `off_variant` and nothing else is looked at.
     pub enabled: bool,
@@ -125,6 +130,7 @@ pub struct FlagConfig {
 
 /// Context keys that always get one variant.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 pub struct Target {
     /// The variant served.
     pub variant: String,
@@ -134,6 +140,7 @@ pub struct Target {
 
 /// A targeting rule: when every condition holds, `serve` decides.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 pub struct Rule {
     /// Stable identifier reported with `TARGETING_MATCH`; unique within the flag.
     #[serde(default)]
@@ -150,6 +157,7 @@ pub struct Rule {
 
 /// One test on a context attribute.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 pub struct Condition {
     /// The attribute tested; `key` means the context key. Unused by `in_segment`.
     #[serde(default)]
@@ -167,6 +175,7 @@ pub struct Condition {
 /// Condition operators. Unknown operators fail deserialisation, so they are rejected
 /// when a configuration is saved, never at evaluation time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Op {
     /// Equal to one of the values (string, number or boolean).
@@ -257,6 +266,7 @@ impl Op {
 
 /// What a rule or the default serves: one variant, or a percentage split.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Serve {
     /// Always this variant.
@@ -267,25 +277,31 @@ pub enum Serve {
 
 /// A percentage split over variants.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 pub struct Rollout {
     /// The attribute hashed; absent or `key` means the context key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "utoipa", schema(nullable = false, min_length = 1))]
     pub bucket_by: Option<String>,
     /// Variant shares in thousandths of a percent; they sum to 100 000.
+    #[cfg_attr(feature = "utoipa", schema(max_items = 200))]
     pub weights: Vec<Weight>,
 }
 
 /// One variant's share of a rollout.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 pub struct Weight {
     /// The variant.
     pub variant: String,
     /// Share out of 100 000 (so 1 is 0.001 %).
+    #[cfg_attr(feature = "utoipa", schema(minimum = 0, maximum = 100_000))]
     pub weight: u32,
 }
 
 /// A flag that must serve a given variant before this flag is evaluated.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 pub struct Prerequisite {
     /// The key of the prerequisite flag.
     pub flag: String,
@@ -295,6 +311,7 @@ pub struct Prerequisite {
 
 /// A reusable audience.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 pub struct Segment {
     /// Lower-case slug, unique in its project.
     pub key: String,
@@ -320,6 +337,7 @@ pub struct Segment {
 
 /// A segment rule: every condition must hold.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 pub struct SegmentRule {
     /// Optional identifier for people and traces.
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -332,6 +350,7 @@ pub struct SegmentRule {
 /// What a flag needs for evaluation in one environment: its definition's evaluation
 /// fields and its configuration there.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 pub struct SnapshotFlag {
     /// The flag key.
     pub key: String,
@@ -364,6 +383,7 @@ impl SnapshotFlag {
 
 /// Everything an SDK needs to evaluate every flag of one environment.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 pub struct Snapshot {
     /// The environment key.
     pub environment: String,

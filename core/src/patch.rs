@@ -23,17 +23,21 @@ pub const MAX_INSTRUCTIONS: usize = 1_000;
 
 /// A patch: instructions applied in order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Patch {
     /// What to do, in order.
+    #[cfg_attr(feature = "utoipa", schema(min_items = 1, max_items = 1000))]
     pub instructions: Vec<Instruction>,
     /// Why, for the audit log.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "utoipa", schema(nullable = false))]
     pub comment: Option<String>,
 }
 
 /// One semantic edit of a configuration.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum Instruction {
@@ -59,11 +63,13 @@ pub enum Instruction {
     SetRollout {
         /// The rule's id; absent for the default.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "utoipa", schema(nullable = false))]
         rule: Option<String>,
         /// Shares per variant.
         weights: Vec<Weight>,
         /// The attribute hashed; absent keeps the current one (the context key if none).
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "utoipa", schema(nullable = false))]
         bucket_by: Option<String>,
     },
     /// Set what one rule serves.
@@ -79,6 +85,7 @@ pub enum Instruction {
         rule: Rule,
         /// 0-based position; absent appends.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "utoipa", schema(nullable = false))]
         position: Option<usize>,
     },
     /// Replace the rule with the same id.
@@ -109,6 +116,7 @@ pub enum Instruction {
     RemoveTargets {
         /// Only this variant's; absent for any.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "utoipa", schema(nullable = false))]
         variant: Option<String>,
         /// Context keys.
         keys: Vec<String>,

@@ -373,6 +373,7 @@ impl Region {
 
 /// How a write treats the `weights` of a rollout that already exists at the same place.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum LayoutMode {
     /// The list gives per-variant shares; the stored layout is kept when they are the
@@ -385,6 +386,7 @@ pub enum LayoutMode {
 
 /// What a write did to the layout of one rollout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum LayoutOutcome {
     /// Derived from the stored layout: exactly the required buckets move.
@@ -399,12 +401,14 @@ pub enum LayoutOutcome {
 
 /// The effect of a write on one place that serves a rollout before or after it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 pub struct RolloutChange {
     /// JSON pointer to the serve in the written configuration: `/default` or
     /// `/rules/{index}/serve`.
     pub pointer: String,
     /// The rule's id, for a rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "utoipa", schema(nullable = false))]
     pub rule_id: Option<String>,
     /// What happened to the layout.
     pub layout: LayoutOutcome,

@@ -8,9 +8,10 @@ use serde::Deserialize;
 
 use super::error::ApiError;
 use super::extract::Query;
+use super::openapi::responses::*;
 use crate::app::AppState;
 use crate::auth::{AuditScope, Principal, Role};
-use crate::store::{AuditFilter, Timestamp};
+use crate::store::{AuditEntry, AuditFilter, Page, Timestamp};
 
 pub(super) fn router() -> Router<AppState> {
     Router::new().route("/audit", get(list_audit))
@@ -18,7 +19,7 @@ pub(super) fn router() -> Router<AppState> {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct AuditQuery {
+pub(super) struct AuditQuery {
     project: Option<String>,
     resource_type: Option<String>,
     resource_key: Option<String>,
@@ -39,7 +40,18 @@ fn time(name: &str, value: Option<String>) -> Result<Option<Timestamp>, ApiError
         .transpose()
 }
 
-async fn list_audit(
+#[utoipa::path(get, path = "/api/v1/audit", operation_id = "list_audit", tag = "audit",
+    summary = "List the audit log",
+    description = "Lists audit entries newest first, filtered, among those the caller may read: entries about users and API tokens (`resource_type` `user` and `api_token`, whose documents repeat what `/users` and `/tokens` show) only for unscoped admins and owners; a project-scoped API token reads only its own project's entries (with or without `project`; another project is 403).",
+    extensions(("x-vexil-role" = json!("viewer"))),
+    params(("project" = Option<String>, Query, description = "Only entries of this project."), ("resource_type" = Option<String>, Query, description = "Only this kind of resource, e.g. `flag`, `flag_config`, `segment`."), ("resource_key" = Option<String>, Query, description = "Only this resource (exact key) or, ending in `/`, the resources under it."), ("actor" = Option<String>, Query, description = "Only this actor, e.g. `user:ada@example.com` or `token:ci`."), ("since" = Option<String>, Query, description = "Only entries at or after this time (RFC 3339)."), ("until" = Option<String>, Query, description = "Only entries before this time (RFC 3339)."), ("limit" = Option<i64>, Query, minimum = 1, maximum = 500, description = "Page size."), ("cursor" = Option<String>, Query, pattern = "^[0-9]{1,18}$", description = "The `next_cursor` of the previous page.")),
+    responses(
+        (status = 200, description = "A page of audit entries.", body = Page<AuditEntry>),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+    ))]
+pub(super) async fn list_audit(
     State(state): State<AppState>,
     principal: Principal,
     Query(q): Query<AuditQuery>,

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::error::ApiError;
 use super::extract::{Json, Path, Query, with_etag};
+use super::openapi::responses::*;
 use crate::app::AppState;
 use crate::auth::{Authorized, Editor, Principal, Viewer};
 use crate::store::{Caller, ChangeRequest, ChangeRequestDiff, ChangeRequestState, NewChangeRequest, Page};
@@ -28,11 +29,23 @@ pub(super) fn router() -> Router<AppState> {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ListQuery {
+pub(super) struct ListQuery {
     state: Option<ChangeRequestState>,
 }
 
-async fn list_change_requests(
+#[utoipa::path(get, path = "/api/v1/projects/{project}/change-requests", operation_id = "list_change_requests", tag = "change-requests",
+    summary = "List change requests",
+    description = "The project's change requests, newest first (one page of at most 1 000, no cursor), optionally in one state.",
+    extensions(("x-vexil-role" = json!("viewer"))),
+    params(("project" = String, Path, description = "The project key."), ("state" = Option<String>, Query, description = "Only requests in this state.")),
+    responses(
+        (status = 200, description = "The requests.", body = Page<ChangeRequest>),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ))]
+pub(super) async fn list_change_requests(
     State(state): State<AppState>,
     Authorized { principal: _, .. }: Viewer,
     Path(project): Path<String>,
@@ -47,7 +60,24 @@ pub(super) fn caller_of(principal: &Principal) -> (crate::store::Actor, String) 
     (principal.actor(), principal.person())
 }
 
-async fn create_change_request(
+#[utoipa::path(post, path = "/api/v1/projects/{project}/change-requests", operation_id = "create_change_request", tag = "change-requests",
+    summary = "Propose a change",
+    description = "Proposes a semantic patch to a flag's configuration in one environment, to be written once the environment's `required_approvals` editors other than the author approve it. This is how configurations change in an environment with `requires_approval` (direct writes there answer 409 `approval-required`). The patch must apply to the current configuration now and change something (422 otherwise; pointers are under `/patch`); the request records that version as `base_version`. With `scheduled_at`, approval schedules the change instead of applying it. Audited as `change_request.create`.",
+    extensions(("x-vexil-role" = json!("editor"))),
+    params(("project" = String, Path, description = "The project key.")),
+    request_body = NewChangeRequest,
+    responses(
+        (status = 201, description = "Created, `open`.", body = ChangeRequest, headers(("ETag" = String, description = "The resource version, as a quoted string (`\"7\"`)."), ("Location" = String, description = "The path of the created resource."))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable),
+    ))]
+pub(super) async fn create_change_request(
     State(state): State<AppState>,
     Authorized { principal, .. }: Editor,
     Path(project): Path<String>,
@@ -64,14 +94,27 @@ async fn create_change_request(
 }
 
 /// A request with what it would do to the current configuration.
-#[derive(Serialize)]
-struct WithDiff {
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = ChangeRequestWithDiff)]
+pub(super) struct WithDiff {
     #[serde(flatten)]
     request: ChangeRequest,
     diff: ChangeRequestDiff,
 }
 
-async fn get_change_request(
+#[utoipa::path(get, path = "/api/v1/projects/{project}/change-requests/{id}", operation_id = "get_change_request", tag = "change-requests",
+    summary = "Get a change request",
+    description = "One change request with its approvals and comments, and `diff`: the current configuration and what the request's instructions would make of it now (or why they no longer apply).",
+    extensions(("x-vexil-role" = json!("viewer"))),
+    params(("project" = String, Path, description = "The project key."), ("id" = i64, Path, minimum = 1, description = "The change request id.")),
+    responses(
+        (status = 200, description = "The request.", body = WithDiff, headers(("ETag" = String, description = "The resource version, as a quoted string (`\"7\"`)."))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ))]
+pub(super) async fn get_change_request(
     State(state): State<AppState>,
     Authorized { principal: _, .. }: Viewer,
     Path((project, id)): Path<(String, i64)>,
@@ -80,13 +123,30 @@ async fn get_change_request(
     Ok(with_etag(StatusCode::OK, request.version, &WithDiff { request, diff }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = CommentRequest)]
 #[serde(deny_unknown_fields)]
-struct CommentBody {
+pub(super) struct CommentBody {
     body: String,
 }
 
-async fn comment_change_request(
+#[utoipa::path(post, path = "/api/v1/projects/{project}/change-requests/{id}/comments", operation_id = "comment_change_request", tag = "change-requests",
+    summary = "Comment on a change request",
+    description = "Adds a comment to the request's thread, in any state. Audited as `change_request.comment`.",
+    extensions(("x-vexil-role" = json!("editor"))),
+    params(("project" = String, Path, description = "The project key."), ("id" = i64, Path, minimum = 1, description = "The change request id.")),
+    request_body = CommentBody,
+    responses(
+        (status = 200, description = "The request with the new comment.", body = ChangeRequest, headers(("ETag" = String, description = "The resource version, as a quoted string (`\"7\"`)."))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable),
+    ))]
+pub(super) async fn comment_change_request(
     State(state): State<AppState>,
     Authorized { principal, .. }: Editor,
     Path((project, id)): Path<(String, i64)>,
@@ -100,7 +160,20 @@ async fn comment_change_request(
     Ok(with_etag(StatusCode::OK, cr.version, &cr))
 }
 
-async fn approve_change_request(
+#[utoipa::path(post, path = "/api/v1/projects/{project}/change-requests/{id}/approve", operation_id = "approve_change_request", tag = "change-requests",
+    summary = "Approve a change request",
+    description = "Approves an open request: 403 for its author (whichever credential they use: a token counts as the user it acts for), 409 for a second approval by the same person or a closed request. The approval that reaches the environment's `required_approvals` applies the request at once, exactly once, through the same write as any configuration change (validation, change feed, audit): its instructions apply to the configuration current then, so a request whose target moved meanwhile still applies when its instructions still validate (`applied`, `applied_version`); otherwise it becomes `conflicted` with the `reason` and nothing is written. A request with `scheduled_at` becomes `scheduled` with a `scheduled_change_id` instead. Audited as `change_request.approve`, then `change_request.apply`, `change_request.conflict` or `change_request.schedule`.",
+    extensions(("x-vexil-role" = json!("editor"))),
+    params(("project" = String, Path, description = "The project key."), ("id" = i64, Path, minimum = 1, description = "The change request id.")),
+    responses(
+        (status = 200, description = "The request after the approval.", body = ChangeRequest, headers(("ETag" = String, description = "The resource version, as a quoted string (`\"7\"`)."))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    ))]
+pub(super) async fn approve_change_request(
     State(state): State<AppState>,
     Authorized { principal, .. }: Editor,
     Path((project, id)): Path<(String, i64)>,
@@ -111,14 +184,31 @@ async fn approve_change_request(
     Ok(with_etag(StatusCode::OK, cr.version, &cr))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
+#[schema(as = RejectRequest)]
 #[serde(deny_unknown_fields)]
-struct RejectBody {
+pub(super) struct RejectBody {
     #[serde(default)]
     reason: Option<String>,
 }
 
-async fn reject_change_request(
+#[utoipa::path(post, path = "/api/v1/projects/{project}/change-requests/{id}/reject", operation_id = "reject_change_request", tag = "change-requests",
+    summary = "Reject a change request",
+    description = "Closes an open request as `rejected`, with an optional `reason`. Its author cancels instead (403). Audited as `change_request.reject`.",
+    extensions(("x-vexil-role" = json!("editor"))),
+    params(("project" = String, Path, description = "The project key."), ("id" = i64, Path, minimum = 1, description = "The change request id.")),
+    request_body = RejectBody,
+    responses(
+        (status = 200, description = "The rejected request.", body = ChangeRequest, headers(("ETag" = String, description = "The resource version, as a quoted string (`\"7\"`)."))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+    ))]
+pub(super) async fn reject_change_request(
     State(state): State<AppState>,
     Authorized { principal, .. }: Editor,
     Path((project, id)): Path<(String, i64)>,
@@ -133,7 +223,20 @@ async fn reject_change_request(
     Ok(with_etag(StatusCode::OK, cr.version, &cr))
 }
 
-async fn cancel_change_request(
+#[utoipa::path(post, path = "/api/v1/projects/{project}/change-requests/{id}/cancel", operation_id = "cancel_change_request", tag = "change-requests",
+    summary = "Cancel a change request",
+    description = "Withdraws an open request (`cancelled`); only its author may (403 otherwise). Audited as `change_request.cancel`.",
+    extensions(("x-vexil-role" = json!("editor"))),
+    params(("project" = String, Path, description = "The project key."), ("id" = i64, Path, minimum = 1, description = "The change request id.")),
+    responses(
+        (status = 200, description = "The cancelled request.", body = ChangeRequest, headers(("ETag" = String, description = "The resource version, as a quoted string (`\"7\"`)."))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    ))]
+pub(super) async fn cancel_change_request(
     State(state): State<AppState>,
     Authorized { principal, .. }: Editor,
     Path((project, id)): Path<(String, i64)>,

@@ -10,6 +10,7 @@ use vexil_core::{Context, Explanation};
 
 use super::error::ApiError;
 use super::extract::{Json, Path};
+use super::openapi::responses::*;
 use super::shared::hub_for;
 use crate::app::AppState;
 use crate::auth::Viewer;
@@ -18,8 +19,8 @@ pub(super) fn router() -> Router<AppState> {
     Router::new().route("/projects/{project}/environments/{env}/evaluate", post(evaluate_context))
 }
 
-#[derive(Deserialize)]
-struct EvaluateRequest {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(super) struct EvaluateRequest {
     #[serde(deserialize_with = "object_only")]
     context: DebugContext,
     /// Only this flag (all flags when absent).
@@ -30,7 +31,7 @@ struct EvaluateRequest {
 /// A context as the debugger takes it: a key and JSON attributes, read exactly as OFREP
 /// and the SDK's OpenFeature provider read theirs ([`Context::from_json_attributes`]),
 /// so that the debugger explains the answer those paths give.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct DebugContext {
     #[serde(default)]
@@ -46,14 +47,29 @@ fn object_only<'de, D: serde::Deserializer<'de>>(d: D) -> Result<DebugContext, D
     DebugContext::deserialize(serde_json::Value::Object(map)).map_err(serde::de::Error::custom)
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct EvaluateResponse {
     environment: String,
     version: u64,
     results: Vec<Explanation>,
 }
 
-async fn evaluate_context(
+#[utoipa::path(post, path = "/api/v1/projects/{project}/environments/{env}/evaluate", operation_id = "evaluate_context", tag = "debugger",
+    summary = "Evaluate a context, explained",
+    description = "Evaluates a context against what the environment serves right now (its current snapshot), for one flag or for every flag, and explains each result step by step: prerequisites, individual targets, rules and their conditions, bucketing. Nothing is recorded as usage. A `flag` the snapshot does not have (unknown or archived) is not a 404: its result has reason `ERROR`, error code `FLAG_NOT_FOUND` and `enabled: null`.",
+    extensions(("x-vexil-role" = json!("viewer"))),
+    params(("project" = String, Path, description = "The project key."), ("env" = String, Path, description = "The environment key.")),
+    request_body = EvaluateRequest,
+    responses(
+        (status = 200, description = "The results, with the snapshot version they were computed from.", body = EvaluateResponse),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+    ))]
+pub(super) async fn evaluate_context(
     State(state): State<AppState>,
     _: Viewer,
     Path((project, env)): Path<(String, String)>,

@@ -13,9 +13,13 @@ use vexil_core::{FlagConfig, Op};
 
 use super::error::ApiError;
 use super::extract::{IfMatch, Json, MaybeIfMatch, Path, Query, ReadOnlyFields, Update, with_etag};
+use super::openapi::responses::*;
 use crate::app::AppState;
 use crate::auth::{Authorized, Editor, Viewer};
-use crate::store::{self, FlagFilter, FlagPatch, FlagSort, NewFlag, Store};
+use crate::store::{
+    self, FlagConfigRecord, FlagFilter, FlagPatch, FlagRecord, FlagSort, NewFlag, Page, Store,
+};
+use vexil_core::patch::Patch;
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -33,7 +37,7 @@ pub(super) fn router() -> Router<AppState> {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ListQuery {
+pub(super) struct ListQuery {
     q: Option<String>,
     tag: Option<String>,
     owner: Option<String>,
@@ -50,7 +54,19 @@ struct ListQuery {
     cursor: Option<String>,
 }
 
-async fn list_flags(
+#[utoipa::path(get, path = "/api/v1/projects/{project}/flags", operation_id = "list_flags", tag = "flags",
+    summary = "List flags",
+    description = "Lists a project's active (or, with `archived=true`, archived) flags by key, with their state in every environment, one page at a time.",
+    extensions(("x-vexil-role" = json!("viewer"))),
+    params(("project" = String, Path, description = "The project key."), ("q" = Option<String>, Query, description = "Case-insensitive substring of the key, the name or a tag."), ("tag" = Option<String>, Query, description = "Only flags with this tag."), ("archived" = Option<bool>, Query, description = "List archived flags instead of active ones."), ("limit" = Option<i64>, Query, minimum = 1, maximum = 1000, description = "Page size."), ("cursor" = Option<String>, Query, description = "The `next_cursor` of the previous page.")),
+    responses(
+        (status = 200, description = "A page of flags.", body = Page<FlagRecord>),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ))]
+pub(super) async fn list_flags(
     State(state): State<AppState>,
     Authorized { principal: _, .. }: Viewer,
     Path(project): Path<String>,
@@ -95,7 +111,24 @@ async fn list_flags(
     Ok(axum::Json(state.store.list_flags(&project, &filter).await?))
 }
 
-async fn create_flag(
+#[utoipa::path(post, path = "/api/v1/projects/{project}/flags", operation_id = "create_flag", tag = "flags",
+    summary = "Create a flag",
+    description = "Creates a flag, disabled in every environment; a boolean flag without variants gets `on` (true) and `off` (false).",
+    extensions(("x-vexil-role" = json!("editor"))),
+    params(("project" = String, Path, description = "The project key.")),
+    request_body = NewFlag,
+    responses(
+        (status = 201, description = "Created.", body = FlagRecord, headers(("ETag" = String, description = "The resource version, as a quoted string (`\"7\"`)."), ("Location" = String, description = "The path of the created resource."))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable),
+    ))]
+pub(super) async fn create_flag(
     State(state): State<AppState>,
     Authorized { principal, .. }: Editor,
     Path(project): Path<String>,
@@ -109,7 +142,19 @@ async fn create_flag(
     Ok(response)
 }
 
-async fn get_flag(
+#[utoipa::path(get, path = "/api/v1/projects/{project}/flags/{flag}", operation_id = "get_flag", tag = "flags",
+    summary = "Get a flag",
+    description = "Reads one flag's definition with its state in every environment.",
+    extensions(("x-vexil-role" = json!("viewer"))),
+    params(("project" = String, Path, description = "The project key."), ("flag" = String, Path, description = "The flag key.")),
+    responses(
+        (status = 200, description = "The flag.", body = FlagRecord, headers(("ETag" = String, description = "The resource version, as a quoted string (`\"7\"`)."))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ))]
+pub(super) async fn get_flag(
     State(state): State<AppState>,
     Authorized { principal: _, .. }: Viewer,
     Path((project, flag)): Path<(String, String)>,
@@ -118,7 +163,26 @@ async fn get_flag(
     Ok(with_etag(StatusCode::OK, f.version, &f))
 }
 
-async fn update_flag(
+#[utoipa::path(patch, path = "/api/v1/projects/{project}/flags/{flag}", operation_id = "update_flag", tag = "flags",
+    summary = "Update a flag",
+    description = "Changes a flag's definition (key and kind never change); absent fields stay as they are, and new variants that would break configurations are refused with 409. The body of a `GET` of the same resource is accepted unchanged: its read-only fields (versions, times, derived state) are ignored, and those naming the resource must name this one (422 otherwise).",
+    extensions(("x-vexil-role" = json!("editor"))),
+    params(("project" = String, Path, description = "The project key."), ("flag" = String, Path, description = "The flag key."), ("If-Match" = String, Header, pattern = "^(\\*|(W/)?\"[0-9]{1,18}\"|[0-9]{1,18})$", description = "The version the change is based on, as its ETag (`\"7\"`; `W/\"7\"` and a bare `7` are accepted too), or `*` to apply the change whatever the current version. One ETag, as this server issued it: a list or another server's tag is refused with 400. Without the header the answer is 428 (Precondition Required).")),
+    request_body = FlagPatch,
+    responses(
+        (status = 200, description = "The updated flag.", body = FlagRecord, headers(("ETag" = String, description = "The resource version, as a quoted string (`\"7\"`)."))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 412, response = PreconditionFailed),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable),
+        (status = 428, response = PreconditionRequired),
+    ))]
+pub(super) async fn update_flag(
     State(state): State<AppState>,
     Authorized { principal, .. }: Editor,
     Path((project, flag)): Path<(String, String)>,
@@ -139,7 +203,22 @@ async fn update_flag(
     Ok(with_etag(StatusCode::OK, f.version, &f))
 }
 
-async fn delete_flag(
+#[utoipa::path(delete, path = "/api/v1/projects/{project}/flags/{flag}", operation_id = "delete_flag", tag = "flags",
+    summary = "Delete a flag",
+    description = "Deletes a flag and its configurations; refused with 409 (naming the dependents) while it is a prerequisite of other flags.",
+    extensions(("x-vexil-role" = json!("editor"))),
+    params(("project" = String, Path, description = "The project key."), ("flag" = String, Path, description = "The flag key."), ("If-Match" = String, Header, pattern = "^(\\*|(W/)?\"[0-9]{1,18}\"|[0-9]{1,18})$", description = "The version the change is based on, as its ETag (`\"7\"`; `W/\"7\"` and a bare `7` are accepted too), or `*` to apply the change whatever the current version. One ETag, as this server issued it: a list or another server's tag is refused with 400. Without the header the answer is 428 (Precondition Required).")),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 412, response = PreconditionFailed),
+        (status = 428, response = PreconditionRequired),
+    ))]
+pub(super) async fn delete_flag(
     State(state): State<AppState>,
     Authorized { principal, .. }: Editor,
     Path((project, flag)): Path<(String, String)>,
@@ -149,7 +228,20 @@ async fn delete_flag(
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn archive_flag(
+#[utoipa::path(post, path = "/api/v1/projects/{project}/flags/{flag}/archive", operation_id = "archive_flag", tag = "flags",
+    summary = "Archive a flag",
+    description = "Archives a flag, removing it from every snapshot; idempotent (archiving an archived flag changes nothing), so it needs no If-Match; refused with 409 while the flag is a prerequisite of other flags.",
+    extensions(("x-vexil-role" = json!("editor"))),
+    params(("project" = String, Path, description = "The project key."), ("flag" = String, Path, description = "The flag key.")),
+    responses(
+        (status = 200, description = "The archived flag.", body = FlagRecord, headers(("ETag" = String, description = "The resource version, as a quoted string (`\"7\"`)."))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    ))]
+pub(super) async fn archive_flag(
     State(state): State<AppState>,
     Authorized { principal, .. }: Editor,
     Path((project, flag)): Path<(String, String)>,
@@ -158,7 +250,21 @@ async fn archive_flag(
     Ok(with_etag(StatusCode::OK, f.version, &f))
 }
 
-async fn restore_flag(
+#[utoipa::path(post, path = "/api/v1/projects/{project}/flags/{flag}/restore", operation_id = "restore_flag", tag = "flags",
+    summary = "Restore a flag",
+    description = "Restores an archived flag into every snapshot with its previous configurations; idempotent (restoring an active flag changes nothing), so it needs no If-Match. Refused with 409 while a flag it requires is archived (restore that one first) or when restoring would break what an environment serves (a prerequisite chain too deep, a cycle), and with 422 when the project already has as many active flags as one environment may serve.",
+    extensions(("x-vexil-role" = json!("editor"))),
+    params(("project" = String, Path, description = "The project key."), ("flag" = String, Path, description = "The flag key.")),
+    responses(
+        (status = 200, description = "The restored flag.", body = FlagRecord, headers(("ETag" = String, description = "The resource version, as a quoted string (`\"7\"`)."))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 422, response = Unprocessable),
+    ))]
+pub(super) async fn restore_flag(
     State(state): State<AppState>,
     Authorized { principal, .. }: Editor,
     Path((project, flag)): Path<(String, String)>,
@@ -167,7 +273,19 @@ async fn restore_flag(
     Ok(with_etag(StatusCode::OK, f.version, &f))
 }
 
-async fn get_flag_config(
+#[utoipa::path(get, path = "/api/v1/projects/{project}/flags/{flag}/environments/{env}", operation_id = "get_flag_config", tag = "flags",
+    summary = "Get a flag's configuration in an environment",
+    description = "Reads a flag's configuration (targets, rules, default, prerequisites) in one environment.",
+    extensions(("x-vexil-role" = json!("viewer"))),
+    params(("project" = String, Path, description = "The project key."), ("flag" = String, Path, description = "The flag key."), ("env" = String, Path, description = "The environment key.")),
+    responses(
+        (status = 200, description = "The configuration; its `version` is the ETag.", body = FlagConfigRecord, headers(("ETag" = String, description = "The resource version, as a quoted string (`\"7\"`)."))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ))]
+pub(super) async fn get_flag_config(
     State(state): State<AppState>,
     Authorized { principal: _, .. }: Viewer,
     Path((project, flag, env)): Path<(String, String, String)>,
@@ -258,7 +376,25 @@ async fn preview_flag_config(
 
 /// Applies a semantic patch (`{"instructions": [...], "comment": ...}`); `If-Match` is
 /// optional: without it the instructions apply to whatever is current.
-async fn patch_flag_config(
+#[utoipa::path(patch, path = "/api/v1/projects/{project}/flags/{flag}/environments/{env}", operation_id = "patch_flag_config", tag = "flags",
+    summary = "Change a flag's configuration in an environment with instructions",
+    description = "A semantic patch: `instructions` apply in order to the current configuration, atomically (the first one that cannot apply is reported at its pointer, `/instructions/{index}`, and nothing changes), and the result is validated like a `PUT` (its problems point into the resulting configuration). `If-Match` is optional: without it the instructions apply to whatever is current, so a patch made between two other writes keeps both; with it, a stale version answers 412. `set_rollout` takes per-variant shares and keeps every context the new shares allow on its variant. A patch that changes nothing writes nothing. `comment` goes into the audit entry.",
+    extensions(("x-vexil-role" = json!("editor"))),
+    params(("project" = String, Path, description = "The project key."), ("flag" = String, Path, description = "The flag key."), ("env" = String, Path, description = "The environment key."), ("If-Match" = Option<String>, Header, pattern = "^(\\*|(W/)?\"[0-9]{1,18}\"|[0-9]{1,18})$", description = "The version the instructions were written against; absent applies them to the current one.")),
+    request_body = Patch,
+    responses(
+        (status = 200, description = "The configuration after the patch (unchanged if it changed nothing).", body = FlagConfigRecord, headers(("ETag" = String, description = "The resource version, as a quoted string (`\"7\"`)."))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = ConflictOrApprovalRequired),
+        (status = 412, response = PreconditionFailed),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable),
+    ))]
+pub(super) async fn patch_flag_config(
     State(state): State<AppState>,
     Authorized { principal, .. }: Editor,
     Path((project, flag, env)): Path<(String, String, String)>,
@@ -270,8 +406,8 @@ async fn patch_flag_config(
     Ok(with_etag(StatusCode::OK, c.config.version as i64, &c))
 }
 
-#[derive(Deserialize)]
-struct ToggleRequest {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(super) struct ToggleRequest {
     enabled: bool,
     /// Why: stored on the audit entry.
     #[serde(default)]
@@ -300,7 +436,24 @@ pub(super) fn checked_comment(comment: Option<&str>) -> Result<Option<&str>, Api
     Ok(comment)
 }
 
-async fn toggle_flag(
+#[utoipa::path(post, path = "/api/v1/projects/{project}/flags/{flag}/environments/{env}/toggle", operation_id = "toggle_flag", tag = "flags",
+    summary = "Turn a flag on or off in an environment",
+    description = "The kill switch: sets `enabled` in one environment and nothing else; it needs no If-Match because setting a state is idempotent and must never lose a race (already in that state: nothing is written, not even the comment). Archived flags are refused with 409. An optional `comment` says why; it is stored on the audit entry (`comment`), where the audit log and the flag's history show it. In an environment that requires approval only a break-glass off is taken (`{\"enabled\": false, \"break_glass\": true, \"comment\": \"why\"}`, audited as `flag.break_glass_off`); anything else answers 409 `approval-required`.",
+    extensions(("x-vexil-role" = json!("editor"))),
+    params(("project" = String, Path, description = "The project key."), ("flag" = String, Path, description = "The flag key."), ("env" = String, Path, description = "The environment key.")),
+    request_body = ToggleRequest,
+    responses(
+        (status = 200, description = "The configuration after the toggle.", body = FlagConfigRecord, headers(("ETag" = String, description = "The resource version, as a quoted string (`\"7\"`)."))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = ConflictOrApprovalRequired),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable),
+    ))]
+pub(super) async fn toggle_flag(
     State(state): State<AppState>,
     Authorized { principal, .. }: Editor,
     Path((project, flag, env)): Path<(String, String, String)>,
@@ -331,9 +484,9 @@ async fn toggle_flag(
     Ok(with_etag(StatusCode::OK, c.config.version as i64, &c))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct RestoreRequest {
+pub(super) struct RestoreRequest {
     /// The earlier version to put back.
     version: u64,
     /// Why: stored on the audit entry.
@@ -342,7 +495,25 @@ struct RestoreRequest {
 }
 
 /// Puts an earlier version of the configuration back, as a new version.
-async fn restore_flag_config(
+#[utoipa::path(post, path = "/api/v1/projects/{project}/flags/{flag}/environments/{env}/restore", operation_id = "restore_flag_config", tag = "flags",
+    summary = "Put an earlier version of a configuration back",
+    description = "Roll back without a redeploy: writes the configuration the flag had at `version` in this environment (from its history) as a new version, validated like any write — a variant, segment or prerequisite flag the old version names must still exist (422 or 409 otherwise). Rollouts get the old version's exact layout, so every context gets the variant it had then. Restoring what is current writes nothing. Audited as `flag_config.restore`, with a comment naming the version. 404 when the history has no such version.",
+    extensions(("x-vexil-role" = json!("editor"))),
+    params(("project" = String, Path, description = "The project key."), ("flag" = String, Path, description = "The flag key."), ("env" = String, Path, description = "The environment key."), ("If-Match" = Option<String>, Header, pattern = "^(\\*|(W/)?\"[0-9]{1,18}\"|[0-9]{1,18})$", description = "The current version the caller saw; absent restores over whatever is current.")),
+    request_body = RestoreRequest,
+    responses(
+        (status = 200, description = "The configuration after the restore.", body = FlagConfigRecord, headers(("ETag" = String, description = "The resource version, as a quoted string (`\"7\"`)."))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = ConflictOrApprovalRequired),
+        (status = 412, response = PreconditionFailed),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable),
+    ))]
+pub(super) async fn restore_flag_config(
     State(state): State<AppState>,
     Authorized { principal, .. }: Editor,
     Path((project, flag, env)): Path<(String, String, String)>,

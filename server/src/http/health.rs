@@ -23,15 +23,43 @@ pub(super) fn router() -> Router<AppState> {
         .route("/openapi.yaml", get(get_openapi))
 }
 
-async fn get_health() -> impl IntoResponse {
-    axum::Json(json!({"status": "ok"}))
+#[utoipa::path(get, path = "/healthz", operation_id = "get_health", tag = "health",
+    summary = "Liveness",
+    description = "Answers as long as the process serves HTTP; it does not look at the database.",
+    security(()),
+    extensions(("x-vexil-role" = json!("public"))),
+    responses((status = 200, description = "The process is alive.", body = Health)))]
+pub(super) async fn get_health() -> impl IntoResponse {
+    axum::Json(Health { status: HealthStatus::Ok })
+}
+
+/// The liveness answer.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub(super) struct Health {
+    status: HealthStatus,
+}
+
+/// Always `ok`.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+enum HealthStatus {
+    Ok,
 }
 
 /// Ready when the database answers. Environments this replica serves with some flags or
 /// segments it cannot compile (each evaluates to an error; the rest are served) make the
 /// status `degraded` and are listed, still with 200: every replica holds the same data,
 /// so taking this one out of rotation would not help.
-async fn get_readiness(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
+#[utoipa::path(get, path = "/readyz", operation_id = "get_readiness", tag = "health",
+    summary = "Readiness",
+    description = "Answers 200 when the database answers a ping within 2 seconds, and 503 otherwise. The status is `degraded` (still 200) when an environment this replica serves holds a flag or segment it cannot compile: that object evaluates to an error (reason ERROR) while everything else is served; `degraded` lists them.",
+    security(()),
+    extensions(("x-vexil-role" = json!("public"))),
+    responses(
+        (status = 200, description = "Ready to serve, with the database backend in use.", body = serde_json::Value),
+        (status = 503, response = super::openapi::responses::ServiceUnavailable),
+    ))]
+pub(super) async fn get_readiness(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
     match tokio::time::timeout(Duration::from_secs(2), state.store.ping()).await {
         Ok(Ok(())) => {
             let degraded: Vec<serde_json::Value> = state
@@ -58,7 +86,13 @@ async fn get_readiness(State(state): State<AppState>) -> Result<impl IntoRespons
     }
 }
 
-async fn get_metrics(State(state): State<AppState>) -> impl IntoResponse {
+#[utoipa::path(get, path = "/metrics", operation_id = "get_metrics", tag = "health",
+    summary = "Prometheus metrics",
+    description = "Prometheus text exposition of the server's metrics (HTTP requests, latency, database pool).",
+    security(()),
+    extensions(("x-vexil-role" = json!("public"))),
+    responses((status = 200, description = "Metrics in the Prometheus text format.", body = String, content_type = "text/plain; version=0.0.4")))]
+pub(super) async fn get_metrics(State(state): State<AppState>) -> impl IntoResponse {
     let (size, idle) = state.store.pool_usage();
     metrics::gauge!("vexil_db_pool_connections").set(f64::from(size));
     metrics::gauge!("vexil_db_pool_idle_connections").set(idle as f64);
@@ -69,6 +103,12 @@ async fn get_metrics(State(state): State<AppState>) -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render())
 }
 
-async fn get_openapi() -> impl IntoResponse {
+#[utoipa::path(get, path = "/openapi.yaml", operation_id = "get_openapi", tag = "health",
+    summary = "This document",
+    description = "Serves this OpenAPI document as written.",
+    security(()),
+    extensions(("x-vexil-role" = json!("public"))),
+    responses((status = 200, description = "The OpenAPI document.", body = Object, content_type = "application/yaml")))]
+pub(super) async fn get_openapi() -> impl IntoResponse {
     (StatusCode::OK, [(header::CONTENT_TYPE, "application/yaml")], OPENAPI_YAML)
 }

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::error::ApiError;
 use super::extract::{ClientAddr, Json};
+use super::openapi::responses::*;
 use super::shared::start_session;
 use crate::app::AppState;
 use crate::auth::{Principal, Role, password};
@@ -21,20 +22,35 @@ pub(super) fn router() -> Router<AppState> {
         .route("/auth/me", get(get_me))
 }
 
-#[derive(Deserialize)]
-struct LoginRequest {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(super) struct LoginRequest {
     email: String,
     password: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub(super) struct LoginResponse {
     pub(super) token: String,
     pub(super) expires_at: Timestamp,
     pub(super) user: User,
 }
 
-async fn login(
+#[utoipa::path(post, path = "/api/v1/auth/login", operation_id = "login", tag = "auth",
+    summary = "Log in",
+    description = "Exchanges an email and password for a login token and starts a session; repeated failures per account or client address are refused with 429 and `Retry-After`.",
+    security(()),
+    extensions(("x-vexil-role" = json!("public"))),
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Logged in.", body = LoginResponse),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 429, response = TooManyRequests),
+    ))]
+pub(super) async fn login(
     State(state): State<AppState>,
     ClientAddr(addr): ClientAddr,
     Json(body): Json<LoginRequest>,
@@ -65,7 +81,19 @@ async fn login(
     Ok(axum::Json(LoginResponse { token, expires_at, user }))
 }
 
-async fn logout(State(state): State<AppState>, principal: Principal) -> Result<StatusCode, ApiError> {
+#[utoipa::path(post, path = "/api/v1/auth/logout", operation_id = "logout", tag = "auth",
+    summary = "Log out",
+    description = "Ends the caller's login session; with an API token it does nothing (revoke the token instead).",
+    extensions(("x-vexil-role" = json!("authenticated"))),
+    responses(
+        (status = 204, description = "Logged out."),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+    ))]
+pub(super) async fn logout(
+    State(state): State<AppState>,
+    principal: Principal,
+) -> Result<StatusCode, ApiError> {
     if let Principal::User { session_id, .. } = &principal {
         state.store.revoke_session(session_id).await?;
     }
@@ -73,7 +101,17 @@ async fn logout(State(state): State<AppState>, principal: Principal) -> Result<S
 }
 
 /// Swaps a live login token for a fresh one (and ends the old session).
-async fn refresh(
+#[utoipa::path(post, path = "/api/v1/auth/refresh", operation_id = "refresh", tag = "auth",
+    summary = "Refresh a login token",
+    description = "Swaps a live login token for a fresh one and ends the old session; API tokens get a 400 (they do not need refreshing).",
+    extensions(("x-vexil-role" = json!("authenticated"))),
+    responses(
+        (status = 200, description = "A new login token.", body = LoginResponse),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+    ))]
+pub(super) async fn refresh(
     State(state): State<AppState>,
     principal: Principal,
 ) -> Result<axum::Json<LoginResponse>, ApiError> {
@@ -85,14 +123,23 @@ async fn refresh(
     Ok(axum::Json(LoginResponse { token, expires_at, user }))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
-enum Me {
+pub(super) enum Me {
     User { user: User },
     Token { token: crate::store::ApiToken },
 }
 
-async fn get_me(principal: Principal) -> axum::Json<Me> {
+#[utoipa::path(get, path = "/api/v1/auth/me", operation_id = "get_me", tag = "auth",
+    summary = "Who am I",
+    description = "Describes the caller, a user (login token) or an API token.",
+    extensions(("x-vexil-role" = json!("authenticated"))),
+    responses(
+        (status = 200, description = "The caller.", body = Me),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+    ))]
+pub(super) async fn get_me(principal: Principal) -> axum::Json<Me> {
     axum::Json(match principal {
         Principal::User { user, .. } => Me::User { user },
         Principal::Token { token } => Me::Token { token },

@@ -3,6 +3,7 @@
 
 pub mod error;
 pub mod extract;
+pub mod openapi;
 
 mod audit;
 mod bulk;

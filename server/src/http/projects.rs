@@ -8,9 +8,10 @@ use axum::routing::get;
 
 use super::error::ApiError;
 use super::extract::{IfMatch, Json, Path, ReadOnlyFields, Update, with_etag};
+use super::openapi::responses::*;
 use crate::app::AppState;
 use crate::auth::{Admin, Authorized, Principal, Role, Viewer};
-use crate::store::{NewProject, Page, ProjectPatch};
+use crate::store::{NewProject, Page, Project, ProjectPatch};
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -18,7 +19,16 @@ pub(super) fn router() -> Router<AppState> {
         .route("/projects/{project}", get(get_project).patch(update_project).delete(delete_project))
 }
 
-async fn list_projects(
+#[utoipa::path(get, path = "/api/v1/projects", operation_id = "list_projects", tag = "projects",
+    summary = "List projects",
+    description = "Lists every project by key (one page, no cursor); a project-scoped API token sees only its own project.",
+    extensions(("x-vexil-role" = json!("viewer"))),
+    responses(
+        (status = 200, description = "The projects.", body = Page<Project>),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+    ))]
+pub(super) async fn list_projects(
     State(state): State<AppState>,
     principal: Principal,
 ) -> Result<impl IntoResponse, ApiError> {
@@ -30,7 +40,25 @@ async fn list_projects(
     Ok(axum::Json(Page { items, next_cursor: None }))
 }
 
-async fn create_project(
+#[utoipa::path(post, path = "/api/v1/projects", operation_id = "create_project", tag = "projects",
+    summary = "Create a project",
+    description = "Creates a project with the default environments (development, staging, production); project-scoped API tokens cannot.",
+    extensions(("x-vexil-role" = json!("admin"))),
+    request_body = NewProject,
+    responses(
+        (status = 201, description = "Created.", body = Project, headers(
+            ("ETag" = String, description = "The resource version, as a quoted string (`\"7\"`)."),
+            ("Location" = String, description = "The path of the created resource."),
+        )),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable),
+    ))]
+pub(super) async fn create_project(
     State(state): State<AppState>,
     Authorized { principal, .. }: Admin,
     Json(body): Json<NewProject>,
@@ -43,7 +71,19 @@ async fn create_project(
     Ok(response)
 }
 
-async fn get_project(
+#[utoipa::path(get, path = "/api/v1/projects/{project}", operation_id = "get_project", tag = "projects",
+    summary = "Get a project",
+    description = "Reads one project.",
+    extensions(("x-vexil-role" = json!("viewer"))),
+    params(("project" = String, Path, description = "The project key.")),
+    responses(
+        (status = 200, description = "The project.", body = Project, headers(("ETag" = String, description = "The resource version, as a quoted string (`\"7\"`)."))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ))]
+pub(super) async fn get_project(
     State(state): State<AppState>,
     Authorized { principal: _, .. }: Viewer,
     Path(project): Path<String>,
@@ -52,7 +92,24 @@ async fn get_project(
     Ok(with_etag(StatusCode::OK, p.version, &p))
 }
 
-async fn update_project(
+#[utoipa::path(patch, path = "/api/v1/projects/{project}", operation_id = "update_project", tag = "projects",
+    summary = "Update a project",
+    description = "Changes a project's name or description; absent fields stay as they are. The body of a `GET` of the same resource is accepted unchanged: its read-only fields (versions, times, derived state) are ignored, and those naming the resource must name this one (422 otherwise).",
+    extensions(("x-vexil-role" = json!("admin"))),
+    params(("project" = String, Path, description = "The project key."), ("If-Match" = String, Header, pattern = "^(\\*|(W/)?\"[0-9]{1,18}\"|[0-9]{1,18})$", description = "The version the change is based on, as its ETag (`\"7\"`; `W/\"7\"` and a bare `7` are accepted too), or `*` to apply the change whatever the current version. One ETag, as this server issued it: a list or another server's tag is refused with 400. Without the header the answer is 428 (Precondition Required).")),
+    request_body = ProjectPatch,
+    responses(
+        (status = 200, description = "The updated project.", body = Project, headers(("ETag" = String, description = "The resource version, as a quoted string (`\"7\"`)."))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 412, response = PreconditionFailed),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 428, response = PreconditionRequired),
+    ))]
+pub(super) async fn update_project(
     State(state): State<AppState>,
     Authorized { principal, .. }: Admin,
     Path(project): Path<String>,
@@ -64,7 +121,21 @@ async fn update_project(
     Ok(with_etag(StatusCode::OK, p.version, &p))
 }
 
-async fn delete_project(
+#[utoipa::path(delete, path = "/api/v1/projects/{project}", operation_id = "delete_project", tag = "projects",
+    summary = "Delete a project",
+    description = "Deletes a project with everything in it (environments, flags, segments, SDK keys).",
+    extensions(("x-vexil-role" = json!("admin"))),
+    params(("project" = String, Path, description = "The project key."), ("If-Match" = String, Header, pattern = "^(\\*|(W/)?\"[0-9]{1,18}\"|[0-9]{1,18})$", description = "The version the change is based on, as its ETag (`\"7\"`; `W/\"7\"` and a bare `7` are accepted too), or `*` to apply the change whatever the current version. One ETag, as this server issued it: a list or another server's tag is refused with 400. Without the header the answer is 428 (Precondition Required).")),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 412, response = PreconditionFailed),
+        (status = 428, response = PreconditionRequired),
+    ))]
+pub(super) async fn delete_project(
     State(state): State<AppState>,
     Authorized { principal, .. }: Admin,
     Path(project): Path<String>,

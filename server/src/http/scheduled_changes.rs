@@ -12,9 +12,10 @@ use serde::Deserialize;
 
 use super::error::ApiError;
 use super::extract::{Json, MaybeIfMatch, Path, Query, with_etag};
+use super::openapi::responses::*;
 use crate::app::AppState;
 use crate::auth::{Authorized, Editor, Viewer};
-use crate::store::{NewScheduledChange, Page, ScheduledChangePatch, ScheduledState};
+use crate::store::{NewScheduledChange, Page, ScheduledChange, ScheduledChangePatch, ScheduledState};
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -31,11 +32,23 @@ pub(super) fn router() -> Router<AppState> {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ListQuery {
+pub(super) struct ListQuery {
     state: Option<ScheduledState>,
 }
 
-async fn list_scheduled_changes(
+#[utoipa::path(get, path = "/api/v1/projects/{project}/scheduled-changes", operation_id = "list_scheduled_changes", tag = "scheduled-changes",
+    summary = "List scheduled changes",
+    description = "The project's scheduled changes, soonest first (one page of at most 1 000, no cursor), optionally in one state.",
+    extensions(("x-vexil-role" = json!("viewer"))),
+    params(("project" = String, Path, description = "The project key."), ("state" = Option<String>, Query, description = "Only changes in this state.")),
+    responses(
+        (status = 200, description = "The scheduled changes.", body = Page<ScheduledChange>),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ))]
+pub(super) async fn list_scheduled_changes(
     State(state): State<AppState>,
     Authorized { principal: _, .. }: Viewer,
     Path(project): Path<String>,
@@ -45,7 +58,24 @@ async fn list_scheduled_changes(
     Ok(axum::Json(Page { items, next_cursor: None }))
 }
 
-async fn create_scheduled_change(
+#[utoipa::path(post, path = "/api/v1/projects/{project}/scheduled-changes", operation_id = "create_scheduled_change", tag = "scheduled-changes",
+    summary = "Schedule a change",
+    description = "Schedules a semantic patch to a flag's configuration in one environment for `run_at` (not in the past). It runs exactly once across replicas, through the same write as any configuration change, validated against the configuration of that time: one that no longer applies or validates becomes `failed` with the `reason` and is not retried. A change due while no replica was running runs at the next start and says so (`ran_late`, `late_by_ms`). An environment with `requires_approval` answers 409 `approval-required`: there, a change request with `scheduled_at` becomes a scheduled change once approved. Audited as `scheduled_change.create`; its run as `scheduled_change.run` (or `scheduled_change.fail`), by `scheduler:<author>`.",
+    extensions(("x-vexil-role" = json!("editor"))),
+    params(("project" = String, Path, description = "The project key.")),
+    request_body = NewScheduledChange,
+    responses(
+        (status = 201, description = "Scheduled, `pending`.", body = ScheduledChange, headers(("ETag" = String, description = "The resource version, as a quoted string (`\"7\"`)."), ("Location" = String, description = "The path of the created resource."))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = ConflictOrApprovalRequired),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable),
+    ))]
+pub(super) async fn create_scheduled_change(
     State(state): State<AppState>,
     Authorized { principal, .. }: Editor,
     Path(project): Path<String>,
@@ -59,7 +89,19 @@ async fn create_scheduled_change(
     Ok(response)
 }
 
-async fn get_scheduled_change(
+#[utoipa::path(get, path = "/api/v1/projects/{project}/scheduled-changes/{id}", operation_id = "get_scheduled_change", tag = "scheduled-changes",
+    summary = "Get a scheduled change",
+    description = "One scheduled change, with how it ran once it has.",
+    extensions(("x-vexil-role" = json!("viewer"))),
+    params(("project" = String, Path, description = "The project key."), ("id" = i64, Path, minimum = 1, description = "The scheduled change id.")),
+    responses(
+        (status = 200, description = "The scheduled change.", body = ScheduledChange, headers(("ETag" = String, description = "The resource version, as a quoted string (`\"7\"`)."))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ))]
+pub(super) async fn get_scheduled_change(
     State(state): State<AppState>,
     Authorized { principal: _, .. }: Viewer,
     Path((project, id)): Path<(String, i64)>,
@@ -69,7 +111,25 @@ async fn get_scheduled_change(
 }
 
 /// Changes the time or instructions of a pending change; `If-Match` is optional.
-async fn update_scheduled_change(
+#[utoipa::path(patch, path = "/api/v1/projects/{project}/scheduled-changes/{id}", operation_id = "update_scheduled_change", tag = "scheduled-changes",
+    summary = "Edit a scheduled change",
+    description = "Changes the time or the instructions of a `pending` change (409 otherwise). One that came from an approved change request, or lies in an environment that requires approval, cannot be edited (409): cancel it and request the change again. Audited as `scheduled_change.update`.",
+    extensions(("x-vexil-role" = json!("editor"))),
+    params(("project" = String, Path, description = "The project key."), ("id" = i64, Path, minimum = 1, description = "The scheduled change id."), ("If-Match" = Option<String>, Header, pattern = "^(\\*|(W/)?\"[0-9]{1,18}\"|[0-9]{1,18})$", description = "The version the edit is based on; absent edits whatever is current.")),
+    request_body = ScheduledChangePatch,
+    responses(
+        (status = 200, description = "The edited change.", body = ScheduledChange, headers(("ETag" = String, description = "The resource version, as a quoted string (`\"7\"`)."))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = ConflictOrApprovalRequired),
+        (status = 412, response = PreconditionFailed),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable),
+    ))]
+pub(super) async fn update_scheduled_change(
     State(state): State<AppState>,
     Authorized { principal, .. }: Editor,
     Path((project, id)): Path<(String, i64)>,
@@ -80,7 +140,20 @@ async fn update_scheduled_change(
     Ok(with_etag(StatusCode::OK, sc.version, &sc))
 }
 
-async fn cancel_scheduled_change(
+#[utoipa::path(post, path = "/api/v1/projects/{project}/scheduled-changes/{id}/cancel", operation_id = "cancel_scheduled_change", tag = "scheduled-changes",
+    summary = "Cancel a scheduled change",
+    description = "Cancels a `pending` change (409 otherwise). Audited as `scheduled_change.cancel`.",
+    extensions(("x-vexil-role" = json!("editor"))),
+    params(("project" = String, Path, description = "The project key."), ("id" = i64, Path, minimum = 1, description = "The scheduled change id.")),
+    responses(
+        (status = 200, description = "The cancelled change.", body = ScheduledChange, headers(("ETag" = String, description = "The resource version, as a quoted string (`\"7\"`)."))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    ))]
+pub(super) async fn cancel_scheduled_change(
     State(state): State<AppState>,
     Authorized { principal, .. }: Editor,
     Path((project, id)): Path<(String, i64)>,

@@ -10,11 +10,12 @@ use serde::Serialize;
 use super::error::ApiError;
 use super::extract::{Json, Path, Query};
 use super::idempotency::Idempotency;
+use super::openapi::responses::*;
 use super::pages::{PageQuery, page_of};
 use super::tokens::{parse_expiry, replayed};
 use crate::app::AppState;
 use crate::auth::{Admin, Authorized, Viewer, secret};
-use crate::store::{NewSdkKey, SdkKey, SdkKeyKind, SdkKeySpec};
+use crate::store::{NewSdkKey, Page, SdkKey, SdkKeyKind, SdkKeySpec};
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -23,14 +24,26 @@ pub(super) fn router() -> Router<AppState> {
 }
 
 /// A new key: the secret is in this response and nowhere else, ever.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct CreatedKey {
     key: String,
     #[serde(flatten)]
     meta: SdkKey,
 }
 
-async fn list_sdk_keys(
+#[utoipa::path(get, path = "/api/v1/projects/{project}/environments/{env}/sdk-keys", operation_id = "list_sdk_keys", tag = "sdk-keys",
+    summary = "List SDK keys",
+    description = "Lists an environment's SDK keys (metadata only, revoked ones included), newest first.",
+    extensions(("x-vexil-role" = json!("viewer"))),
+    params(("project" = String, Path, description = "The project key."), ("env" = String, Path, description = "The environment key.")),
+    responses(
+        (status = 200, description = "The SDK keys.", body = Page<SdkKey>),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ))]
+pub(super) async fn list_sdk_keys(
     State(state): State<AppState>,
     Authorized { principal: _, .. }: Viewer,
     Path((project, env)): Path<(String, String)>,
@@ -39,7 +52,23 @@ async fn list_sdk_keys(
     Ok(axum::Json(page_of(state.store.list_sdk_keys(&project, &env).await?, &q, |k| &k.id)?))
 }
 
-async fn create_sdk_key(
+#[utoipa::path(post, path = "/api/v1/projects/{project}/environments/{env}/sdk-keys", operation_id = "create_sdk_key", tag = "sdk-keys",
+    summary = "Create an SDK key",
+    description = "Creates a server (`vx_srv_...`) or client (`vx_cli_...`) key for the environment; the secret is in this response and nowhere else, ever.",
+    extensions(("x-vexil-role" = json!("admin"))),
+    params(("project" = String, Path, description = "The project key."), ("env" = String, Path, description = "The environment key.")),
+    request_body = NewSdkKey,
+    responses(
+        (status = 201, description = "Created; keep `key`, it cannot be shown again.", body = CreatedKey),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable),
+    ))]
+pub(super) async fn create_sdk_key(
     State(state): State<AppState>,
     Authorized { principal, .. }: Admin,
     Path((project, env)): Path<(String, String)>,
@@ -86,7 +115,19 @@ async fn create_sdk_key(
     Ok((StatusCode::CREATED, axum::Json(created)).into_response())
 }
 
-async fn revoke_sdk_key(
+#[utoipa::path(delete, path = "/api/v1/projects/{project}/environments/{env}/sdk-keys/{id}", operation_id = "revoke_sdk_key", tag = "sdk-keys",
+    summary = "Revoke an SDK key",
+    description = "Revokes an SDK key, which stops working at once; revoking a revoked key changes nothing.",
+    extensions(("x-vexil-role" = json!("admin"))),
+    params(("project" = String, Path, description = "The project key."), ("env" = String, Path, description = "The environment key."), ("id" = String, Path, description = "The SDK key id.")),
+    responses(
+        (status = 204, description = "Revoked."),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ))]
+pub(super) async fn revoke_sdk_key(
     State(state): State<AppState>,
     Authorized { principal, .. }: Admin,
     Path((project, env, id)): Path<(String, String, String)>,

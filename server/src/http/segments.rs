@@ -8,10 +8,11 @@ use axum::routing::get;
 
 use super::error::ApiError;
 use super::extract::{IfMatch, Json, Path, Query, ReadOnlyFields, Update, with_etag};
+use super::openapi::responses::*;
 use super::pages::{PageQuery, page_of};
 use crate::app::AppState;
 use crate::auth::{Authorized, Editor, Viewer};
-use crate::store::SegmentBody;
+use crate::store::{Page, SegmentBody, SegmentRecord};
 
 pub(super) fn router() -> Router<AppState> {
     Router::new().route("/projects/{project}/segments", get(list_segments).post(create_segment)).route(
@@ -20,7 +21,19 @@ pub(super) fn router() -> Router<AppState> {
     )
 }
 
-async fn list_segments(
+#[utoipa::path(get, path = "/api/v1/projects/{project}/segments", operation_id = "list_segments", tag = "segments",
+    summary = "List segments",
+    description = "Lists a project's segments by key (one page, no cursor).",
+    extensions(("x-vexil-role" = json!("viewer"))),
+    params(("project" = String, Path, description = "The project key.")),
+    responses(
+        (status = 200, description = "The segments.", body = Page<SegmentRecord>),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ))]
+pub(super) async fn list_segments(
     State(state): State<AppState>,
     Authorized { principal: _, .. }: Viewer,
     Path(project): Path<String>,
@@ -44,7 +57,19 @@ async fn create_segment(
     Ok(response)
 }
 
-async fn get_segment(
+#[utoipa::path(get, path = "/api/v1/projects/{project}/segments/{segment}", operation_id = "get_segment", tag = "segments",
+    summary = "Get a segment",
+    description = "Reads one segment.",
+    extensions(("x-vexil-role" = json!("viewer"))),
+    params(("project" = String, Path, description = "The project key."), ("segment" = String, Path, description = "The segment key.")),
+    responses(
+        (status = 200, description = "The segment.", body = SegmentRecord, headers(("ETag" = String, description = "The resource version, as a quoted string (`\"7\"`)."))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ))]
+pub(super) async fn get_segment(
     State(state): State<AppState>,
     Authorized { principal: _, .. }: Viewer,
     Path((project, segment)): Path<(String, String)>,
@@ -53,7 +78,25 @@ async fn get_segment(
     Ok(with_etag(StatusCode::OK, s.segment.version as i64, &s))
 }
 
-async fn replace_segment(
+#[utoipa::path(put, path = "/api/v1/projects/{project}/segments/{segment}", operation_id = "replace_segment", tag = "segments",
+    summary = "Replace a segment",
+    description = "Replaces a segment's whole definition; `key` may be omitted and cannot change (a different key is a 422). The body of a `GET` of the same resource is accepted unchanged: its read-only fields (versions, times, derived state) are ignored, and those naming the resource must name this one (422 otherwise).",
+    extensions(("x-vexil-role" = json!("editor"))),
+    params(("project" = String, Path, description = "The project key."), ("segment" = String, Path, description = "The segment key."), ("If-Match" = String, Header, pattern = "^(\\*|(W/)?\"[0-9]{1,18}\"|[0-9]{1,18})$", description = "The version the change is based on, as its ETag (`\"7\"`; `W/\"7\"` and a bare `7` are accepted too), or `*` to apply the change whatever the current version. One ETag, as this server issued it: a list or another server's tag is refused with 400. Without the header the answer is 428 (Precondition Required).")),
+    request_body = SegmentBody,
+    responses(
+        (status = 200, description = "The new segment.", body = SegmentRecord, headers(("ETag" = String, description = "The resource version, as a quoted string (`\"7\"`)."))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 412, response = PreconditionFailed),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable),
+        (status = 428, response = PreconditionRequired),
+    ))]
+pub(super) async fn replace_segment(
     State(state): State<AppState>,
     Authorized { principal, .. }: Editor,
     Path((project, segment)): Path<(String, String)>,
@@ -64,7 +107,22 @@ async fn replace_segment(
     Ok(with_etag(StatusCode::OK, s.segment.version as i64, &s))
 }
 
-async fn delete_segment(
+#[utoipa::path(delete, path = "/api/v1/projects/{project}/segments/{segment}", operation_id = "delete_segment", tag = "segments",
+    summary = "Delete a segment",
+    description = "Deletes a segment; refused with 409 (naming the rules) while a flag rule uses it.",
+    extensions(("x-vexil-role" = json!("editor"))),
+    params(("project" = String, Path, description = "The project key."), ("segment" = String, Path, description = "The segment key."), ("If-Match" = String, Header, pattern = "^(\\*|(W/)?\"[0-9]{1,18}\"|[0-9]{1,18})$", description = "The version the change is based on, as its ETag (`\"7\"`; `W/\"7\"` and a bare `7` are accepted too), or `*` to apply the change whatever the current version. One ETag, as this server issued it: a list or another server's tag is refused with 400. Without the header the answer is 428 (Precondition Required).")),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 412, response = PreconditionFailed),
+        (status = 428, response = PreconditionRequired),
+    ))]
+pub(super) async fn delete_segment(
     State(state): State<AppState>,
     Authorized { principal, .. }: Editor,
     Path((project, segment)): Path<(String, String)>,

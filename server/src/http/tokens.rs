@@ -10,10 +10,11 @@ use serde::Serialize;
 use super::error::ApiError;
 use super::extract::{Json, Path, Query};
 use super::idempotency::Idempotency;
+use super::openapi::responses::*;
 use super::pages::{PageQuery, page_of};
 use crate::app::AppState;
 use crate::auth::{Admin, Authorized, Principal, secret};
-use crate::store::{ApiToken, ApiTokenSpec, NewApiToken, Timestamp};
+use crate::store::{ApiToken, ApiTokenSpec, NewApiToken, Page, Timestamp};
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -22,14 +23,23 @@ pub(super) fn router() -> Router<AppState> {
 }
 
 /// A new token: the secret is in this response and nowhere else, ever.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct CreatedToken {
     token: String,
     #[serde(flatten)]
     meta: ApiToken,
 }
 
-async fn list_tokens(
+#[utoipa::path(get, path = "/api/v1/tokens", operation_id = "list_tokens", tag = "tokens",
+    summary = "List API tokens",
+    description = "Lists every API token (metadata only, revoked ones included).",
+    extensions(("x-vexil-role" = json!("admin"))),
+    responses(
+        (status = 200, description = "The API tokens.", body = Page<ApiToken>),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+    ))]
+pub(super) async fn list_tokens(
     State(state): State<AppState>,
     Authorized { principal: _, .. }: Admin,
     Query(q): Query<PageQuery>,
@@ -58,7 +68,22 @@ pub(super) fn parse_expiry(value: Option<&str>) -> Result<Option<Timestamp>, Api
     Ok(Some(t))
 }
 
-async fn create_token(
+#[utoipa::path(post, path = "/api/v1/tokens", operation_id = "create_token", tag = "tokens",
+    summary = "Create an API token",
+    description = "Creates an API token (`vx_api_...`), optionally scoped to one project, with at most the creator's role; the secret is in this response and nowhere else, ever.",
+    extensions(("x-vexil-role" = json!("admin"))),
+    request_body = NewApiToken,
+    responses(
+        (status = 201, description = "Created; keep `token`, it cannot be shown again.", body = CreatedToken),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable),
+    ))]
+pub(super) async fn create_token(
     State(state): State<AppState>,
     Authorized { principal, .. }: Admin,
     headers: HeaderMap,
@@ -124,7 +149,19 @@ pub(super) async fn replayed(
     }
 }
 
-async fn revoke_token(
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", operation_id = "revoke_token", tag = "tokens",
+    summary = "Revoke an API token",
+    description = "Revokes an API token, which stops working at once; revoking a revoked token changes nothing.",
+    extensions(("x-vexil-role" = json!("admin"))),
+    params(("id" = String, Path, description = "The API token id.")),
+    responses(
+        (status = 204, description = "Revoked."),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ))]
+pub(super) async fn revoke_token(
     State(state): State<AppState>,
     Authorized { principal, .. }: Admin,
     Path(id): Path<String>,

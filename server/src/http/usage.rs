@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use super::error::ApiError;
 use super::extract::{Path, Query};
+use super::openapi::responses::*;
 use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::store::MAX_METRIC_HOURS;
@@ -42,12 +43,24 @@ async fn get_flag_applications(
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct UsageQuery {
+pub(super) struct UsageQuery {
     environment: String,
     hours: Option<i64>,
 }
 
-async fn get_flag_usage(
+#[utoipa::path(get, path = "/api/v1/projects/{project}/flags/{flag}/usage", operation_id = "get_flag_usage", tag = "flags",
+    summary = "Get a flag's usage in an environment",
+    description = "How often each variant of the flag was served in one environment over the last `hours`, as the SDKs reported it (`POST /sdk/v1/events`): in steps of a minute for up to 6 hours, of an hour beyond. Steps without evaluations are left out.",
+    extensions(("x-vexil-role" = json!("viewer"))),
+    params(("project" = String, Path, description = "The project key."), ("flag" = String, Path, description = "The flag key."), ("environment" = String, Query, description = "The environment key."), ("hours" = Option<i64>, Query, minimum = 1, maximum = 2160, description = "How far back to look, in hours (at most 90 days); outside 1 to 2160 it is a 400.")),
+    responses(
+        (status = 200, description = "The usage series.", body = crate::store::UsageSeries),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ))]
+pub(super) async fn get_flag_usage(
     State(state): State<AppState>,
     _: Viewer,
     Path((project, flag)): Path<(String, String)>,

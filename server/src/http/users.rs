@@ -9,11 +9,12 @@ use serde::Deserialize;
 
 use super::error::ApiError;
 use super::extract::{IfMatch, Json, Path, Query, ReadOnlyFields, Update, with_etag};
+use super::openapi::responses::*;
 use super::pages::{PageQuery, page_of};
 use super::shared::{field_error, hash_password};
 use crate::app::AppState;
 use crate::auth::{Admin, Authorized, Principal, Role, SelfOrAdmin, password};
-use crate::store::{NewUser, User, UserPatch};
+use crate::store::{NewUser, Page, User, UserPatch};
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -21,19 +22,26 @@ pub(super) fn router() -> Router<AppState> {
         .route("/users/{id}", get(get_user).patch(update_user).delete(delete_user))
 }
 
-#[derive(Deserialize)]
-struct CreateUser {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(super) struct CreateUser {
+    /// An address with an `@` (at most 254 characters); trimmed and lower-cased.
+    #[schema(max_length = 254, pattern = r"^\s*[^\s@][^@]*@[\s\S]*\S\s*$")]
     email: String,
+    /// Display name; defaults to the email.
     #[serde(default)]
     name: String,
+    /// 10 to 256 characters.
+    #[schema(min_length = 10, max_length = 256)]
     password: String,
     role: Role,
 }
 
-#[derive(Deserialize)]
-struct UpdateUser {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(super) struct UpdateUser {
     name: Option<String>,
     role: Option<Role>,
+    /// 10 to 256 characters.
+    #[schema(min_length = 10, max_length = 256)]
     password: Option<String>,
     /// Required when changing one's own password.
     current_password: Option<String>,
@@ -62,7 +70,16 @@ fn may_manage(principal: &Principal, target_role: Role) -> Result<(), ApiError> 
     Ok(())
 }
 
-async fn list_users(
+#[utoipa::path(get, path = "/api/v1/users", operation_id = "list_users", tag = "users",
+    summary = "List users",
+    description = "Lists every user by email (one page, no cursor).",
+    extensions(("x-vexil-role" = json!("admin"))),
+    responses(
+        (status = 200, description = "The users.", body = Page<User>),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+    ))]
+pub(super) async fn list_users(
     State(state): State<AppState>,
     Authorized { principal: _, .. }: Admin,
     Query(q): Query<PageQuery>,
@@ -70,7 +87,22 @@ async fn list_users(
     Ok(axum::Json(page_of(state.store.list_users().await?, &q, |u| &u.id)?))
 }
 
-async fn create_user(
+#[utoipa::path(post, path = "/api/v1/users", operation_id = "create_user", tag = "users",
+    summary = "Create a user",
+    description = "Creates a dashboard account (the email is trimmed and lower-cased; the name defaults to the email). Only owners may create owners.",
+    extensions(("x-vexil-role" = json!("admin"))),
+    request_body = CreateUser,
+    responses(
+        (status = 201, description = "Created.", body = User, headers(("ETag" = String, description = "The resource version, as a quoted string (`\"7\"`)."))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable),
+    ))]
+pub(super) async fn create_user(
     State(state): State<AppState>,
     Authorized { principal, .. }: Admin,
     Json(body): Json<CreateUser>,
@@ -87,7 +119,19 @@ async fn create_user(
     Ok(with_etag(StatusCode::CREATED, user.version, &user))
 }
 
-async fn get_user(
+#[utoipa::path(get, path = "/api/v1/users/{id}", operation_id = "get_user", tag = "users",
+    summary = "Get a user",
+    description = "Reads one user; any logged-in user may read their own account.",
+    extensions(("x-vexil-role" = json!("admin"))),
+    params(("id" = String, Path, description = "The user id.")),
+    responses(
+        (status = 200, description = "The user.", body = User, headers(("ETag" = String, description = "The resource version, as a quoted string (`\"7\"`)."))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ))]
+pub(super) async fn get_user(
     State(state): State<AppState>,
     _: SelfOrAdmin,
     Path(id): Path<String>,
@@ -100,7 +144,26 @@ async fn get_user(
 /// then be this user's, and a `role` or `disabled` equal to the current value is no
 /// change (so users can send their own record back). Who may change what is decided on
 /// the user as locked for the write.
-async fn update_user(
+#[utoipa::path(patch, path = "/api/v1/users/{id}", operation_id = "update_user", tag = "users",
+    summary = "Update a user",
+    description = "Changes a user; absent fields stay as they are. A logged-in user may change their own `name` and `password` without the admin role (a new own password needs `current_password`); changing `role` or `disabled` always needs admin. Only owners may change an owner or make someone an owner, and the last active owner cannot be demoted or disabled (409). Disabling a user ends their sessions and revokes the API tokens that act for them. The body of a `GET` of the same user is accepted unchanged: `version`, `created_at` and `updated_at` are ignored, `id` and `email` must be this user's (422 otherwise), and a `role` or `disabled` equal to the current value is no change.",
+    extensions(("x-vexil-role" = json!("admin"))),
+    params(("id" = String, Path, description = "The user id."), ("If-Match" = String, Header, pattern = "^(\\*|(W/)?\"[0-9]{1,18}\"|[0-9]{1,18})$", description = "The version the change is based on, as its ETag (`\"7\"`; `W/\"7\"` and a bare `7` are accepted too), or `*` to apply the change whatever the current version. One ETag, as this server issued it: a list or another server's tag is refused with 400. Without the header the answer is 428 (Precondition Required).")),
+    request_body = UpdateUser,
+    responses(
+        (status = 200, description = "The updated user.", body = User, headers(("ETag" = String, description = "The resource version, as a quoted string (`\"7\"`)."))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 412, response = PreconditionFailed),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable),
+        (status = 428, response = PreconditionRequired),
+    ))]
+pub(super) async fn update_user(
     State(state): State<AppState>,
     SelfOrAdmin { principal, is_self }: SelfOrAdmin,
     Path(id): Path<String>,
@@ -149,7 +212,22 @@ async fn update_user(
     Ok(with_etag(StatusCode::OK, user.version, &user))
 }
 
-async fn delete_user(
+#[utoipa::path(delete, path = "/api/v1/users/{id}", operation_id = "delete_user", tag = "users",
+    summary = "Delete a user",
+    description = "Deletes a user and revokes the API tokens that act for them; only owners may delete owners, nobody may delete their own account, and the last owner cannot be deleted (409).",
+    extensions(("x-vexil-role" = json!("admin"))),
+    params(("id" = String, Path, description = "The user id."), ("If-Match" = String, Header, pattern = "^(\\*|(W/)?\"[0-9]{1,18}\"|[0-9]{1,18})$", description = "The version the change is based on, as its ETag (`\"7\"`; `W/\"7\"` and a bare `7` are accepted too), or `*` to apply the change whatever the current version. One ETag, as this server issued it: a list or another server's tag is refused with 400. Without the header the answer is 428 (Precondition Required).")),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 412, response = PreconditionFailed),
+        (status = 428, response = PreconditionRequired),
+    ))]
+pub(super) async fn delete_user(
     State(state): State<AppState>,
     Authorized { principal, .. }: Admin,
     Path(id): Path<String>,

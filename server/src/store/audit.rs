@@ -5,7 +5,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 /// One audit entry.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AuditEntry {
     /// Increasing id.
     pub id: i64,
@@ -20,19 +20,25 @@ pub struct AuditEntry {
     /// The resource, e.g. `default/new-checkout/production`.
     pub resource_key: String,
     /// The project, when the resource belongs to one.
+    #[schema(required = true)]
     pub project: Option<String>,
     /// The environment, when the resource belongs to one.
+    #[schema(required = true)]
     pub environment: Option<String>,
     /// The document before the change.
+    #[schema(required = true)]
     pub before: Option<Value>,
     /// The document after the change.
+    #[schema(required = true)]
     pub after: Option<Value>,
     /// The resource's display name when the change was made (an SDK key's or API
     /// token's name, a user's name or email...), taken from the entry's own documents so
     /// that it stays right after the resource is renamed or deleted; `None` for
     /// resources without a name of their own (flag configurations).
+    #[schema(required = true)]
     pub resource_name: Option<String>,
     /// What the author said about the change, e.g. why a flag was switched off.
+    #[schema(required = true)]
     pub comment: Option<String>,
 }
 

@@ -30,7 +30,7 @@ pub struct Caller<'a> {
 }
 
 /// Where a change request stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ChangeRequestState {
     /// Waiting for approvals.
@@ -67,7 +67,8 @@ impl ChangeRequestState {
 }
 
 /// An approval given.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = ChangeRequestApproval)]
 pub struct Approval {
     /// Who approved, as the audit log names them.
     pub actor: String,
@@ -76,7 +77,8 @@ pub struct Approval {
 }
 
 /// A comment in a request's thread.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = ChangeRequestComment)]
 pub struct Comment {
     /// Increasing id.
     pub id: i64,
@@ -89,7 +91,7 @@ pub struct Comment {
 }
 
 /// A change request as the API shows it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ChangeRequest {
     /// Id, unique across projects.
     pub id: i64,
@@ -111,16 +113,20 @@ pub struct ChangeRequest {
     pub state: ChangeRequestState,
     /// Why it was rejected or conflicted.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub reason: Option<String>,
     /// When set, approval schedules the change for this time instead of applying it.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub scheduled_at: Option<Timestamp>,
     /// The configuration version its application wrote (or found, when it changed
     /// nothing).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub applied_version: Option<i64>,
     /// The scheduled change approval made of it.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub scheduled_change_id: Option<i64>,
     /// Approvals the environment requires (read now; at approval time for closed ones).
     pub required_approvals: i64,
@@ -137,7 +143,7 @@ pub struct ChangeRequest {
 }
 
 /// Body of a change request's creation.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewChangeRequest {
     /// The flag's key.
@@ -154,15 +160,17 @@ pub struct NewChangeRequest {
 }
 
 /// What a request would do to the current configuration.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ChangeRequestDiff {
     /// The configuration now.
     pub before: FlagConfig,
     /// The configuration the request would make of it (`None`: it no longer applies).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub after: Option<FlagConfig>,
     /// Why it no longer applies.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub problem: Option<String>,
 }
 

@@ -11,7 +11,7 @@ use super::error::{Constraint, UniqueIs};
 use super::{Actor, Error, Result, Store, Timestamp, from_bool, get, json_text, to_bool};
 
 /// An environment.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Environment {
     /// Internal id.
     #[serde(skip)]
@@ -24,11 +24,13 @@ pub struct Environment {
     /// Display name.
     pub name: String,
     /// Display order, from 0.
+    #[schema(minimum = 0)]
     pub position: i64,
     /// Whether changes need an approval (enforced by the approvals feature).
     pub requires_approval: bool,
     /// How many approvals a change request needs here (from editors other than its
     /// author), at least 1.
+    #[schema(minimum = 1, maximum = 10)]
     pub required_approvals: i64,
     /// Bumped on each change of the fields above (ETag).
     pub version: i64,
@@ -41,9 +43,10 @@ pub struct Environment {
 }
 
 /// Body of an environment creation.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct NewEnvironment {
     /// Lower-case slug, unique in the project.
+    #[schema(pattern = "^[a-z0-9][a-z0-9_.-]{0,63}$")]
     pub key: String,
     /// Display name (defaults to the key).
     #[serde(default)]
@@ -53,11 +56,12 @@ pub struct NewEnvironment {
     pub requires_approval: bool,
     /// Approvals a change request needs (1 to [`MAX_REQUIRED_APPROVALS`], default 1).
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 10)]
     pub required_approvals: Option<i64>,
 }
 
 /// Body of an environment update; absent fields stay as they are.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct EnvironmentPatch {
     /// New display name.
     pub name: Option<String>,
@@ -66,6 +70,7 @@ pub struct EnvironmentPatch {
     /// New approval setting.
     pub requires_approval: Option<bool>,
     /// New number of approvals a change request needs.
+    #[schema(minimum = 1, maximum = 10)]
     pub required_approvals: Option<i64>,
 }
 

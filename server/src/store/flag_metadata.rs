@@ -25,7 +25,7 @@ pub const MAX_PROPERTY_NAME_CHARS: usize = 64;
 pub const MAX_PROPERTY_VALUE_CHARS: usize = 1_000;
 
 /// What a link points at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum LinkKind {
     /// An issue or ticket.
@@ -38,7 +38,7 @@ pub enum LinkKind {
 }
 
 /// A link from a flag to elsewhere.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FlagLink {
     /// What it points at (`other` when absent).
@@ -52,7 +52,7 @@ pub struct FlagLink {
 }
 
 /// A flag's metadata, as stored and shown.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct FlagMetadata {
     /// A user's email or a team name; empty for none.
     pub owner: String,

@@ -24,7 +24,7 @@ use super::servable::{self, Adding, Exclude};
 use super::{Actor, Error, Result, Store, Timestamp, json_text};
 
 /// Body of a flag creation.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct NewFlag {
     /// Lower-case slug, unique in the project; cannot change later.
     pub key: String,
@@ -60,7 +60,7 @@ pub struct NewFlag {
 }
 
 /// Body of a flag update; absent fields stay as they are.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct FlagPatch {
     /// New name.
     pub name: Option<String>,

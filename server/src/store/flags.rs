@@ -19,7 +19,7 @@ use super::flag_rules::default_config;
 use super::{Error, Page, Result, Store, Timestamp, from_bool, from_json_text, get, json_text, to_bool};
 
 /// A flag as the API shows it: its definition plus its state in every environment.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct FlagRecord {
     /// Internal id.
     #[serde(skip)]
@@ -33,6 +33,7 @@ pub struct FlagRecord {
     pub archived: bool,
     /// When it was archived.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub archived_at: Option<Timestamp>,
     /// Creation time.
     pub created_at: Timestamp,
@@ -51,7 +52,7 @@ pub struct FlagRecord {
 }
 
 /// A flag's state in one environment, for listings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct FlagState {
     /// Whether the flag is on there.
     pub enabled: bool,
@@ -101,7 +102,7 @@ pub enum FlagSort {
 }
 
 /// A flag's configuration in one environment.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct FlagConfigRecord {
     /// The flag key.
     pub flag: String,

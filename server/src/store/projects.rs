@@ -14,7 +14,7 @@ pub const DEFAULT_ENVIRONMENTS: [(&str, &str); 3] =
     [("development", "Development"), ("staging", "Staging"), ("production", "Production")];
 
 /// A project.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Project {
     /// Lower-case slug.
     pub key: String,
@@ -25,15 +25,18 @@ pub struct Project {
     /// Bumped on each change of the fields above (ETag).
     pub version: i64,
     /// Creation time.
+    #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
     /// Last change.
+    #[schema(value_type = String, format = DateTime)]
     pub updated_at: Timestamp,
 }
 
 /// Body of a project creation.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct NewProject {
     /// Lower-case slug, unique.
+    #[schema(pattern = "^[a-z0-9][a-z0-9_.-]{0,63}$")]
     pub key: String,
     /// Display name (defaults to the key).
     #[serde(default)]
@@ -44,7 +47,7 @@ pub struct NewProject {
 }
 
 /// Body of a project update; absent fields stay as they are.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct ProjectPatch {
     /// New display name.
     pub name: Option<String>,

@@ -25,7 +25,7 @@ use super::{Actor, Error, Result, Store, Timestamp, environments, from_json_text
 pub const LATE_AFTER_MS: i64 = 5_000;
 
 /// Where a scheduled change stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ScheduledState {
     /// Waiting for its time.
@@ -60,7 +60,7 @@ impl ScheduledState {
 }
 
 /// A scheduled change as the API shows it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ScheduledChange {
     /// Id, unique across projects.
     pub id: i64,
@@ -79,21 +79,26 @@ pub struct ScheduledChange {
     pub author: String,
     /// The approved change request it came from.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub change_request_id: Option<i64>,
     /// When it ran.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub ran_at: Option<Timestamp>,
     /// Whether it ran late: due while no replica was running, or more than
     /// [`LATE_AFTER_MS`] after its time.
     pub ran_late: bool,
     /// How long after `run_at` it ran, in milliseconds.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub late_by_ms: Option<i64>,
     /// Why it failed.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub reason: Option<String>,
     /// The configuration version it wrote (absent when it changed nothing).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub result_version: Option<i64>,
     /// Bumped on each change (ETag).
     pub version: i64,
@@ -104,7 +109,7 @@ pub struct ScheduledChange {
 }
 
 /// Body of a scheduled change's creation.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewScheduledChange {
     /// The flag's key.
@@ -118,7 +123,7 @@ pub struct NewScheduledChange {
 }
 
 /// Body of a scheduled change's edit; absent fields stay as they are.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScheduledChangePatch {
     /// New instructions.

@@ -11,7 +11,7 @@ use super::error::{Constraint, UniqueIs};
 use super::{Actor, Error, Result, Store, Timestamp, get, json_text};
 
 /// The two kinds of SDK key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum SdkKeyKind {
     /// Full configuration and stream; for back ends.
@@ -31,7 +31,7 @@ impl SdkKeyKind {
 }
 
 /// An SDK key's metadata (the secret is never stored).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SdkKey {
     /// Random id.
     pub id: String,
@@ -50,13 +50,15 @@ pub struct SdkKey {
     /// Creation time.
     pub created_at: Timestamp,
     /// After this it stops working.
+    #[schema(required = true)]
     pub expires_at: Option<Timestamp>,
     /// When it was revoked.
+    #[schema(required = true)]
     pub revoked_at: Option<Timestamp>,
 }
 
 /// Body of an SDK key creation.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NewSdkKey {
     /// Server or client.
     pub kind: SdkKeyKind,
@@ -65,6 +67,7 @@ pub struct NewSdkKey {
     pub name: Option<String>,
     /// Expiry time (RFC 3339), e.g. for the old key during a rotation.
     #[serde(default)]
+    #[schema(format = DateTime)]
     pub expires_at: Option<String>,
 }
 

@@ -14,7 +14,7 @@ use super::servable::{self, Adding, Exclude};
 use super::{Actor, Error, Result, Store, Timestamp, from_json_text, get, json_text};
 
 /// A segment as the API shows it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SegmentRecord {
     /// The segment; its `version` is the ETag.
     #[serde(flatten)]
@@ -26,7 +26,7 @@ pub struct SegmentRecord {
 }
 
 /// Body of a segment creation or replacement.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct SegmentBody {
     /// Lower-case slug; required on creation, optional (and unchangeable) on replace.
     #[serde(default)]

@@ -10,7 +10,7 @@ use super::{Actor, Error, Result, Store, Timestamp, get, json_text};
 use crate::role::Role;
 
 /// An API token's metadata (the secret is never stored).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ApiToken {
     /// Random id.
     pub id: String,
@@ -24,27 +24,33 @@ pub struct ApiToken {
     /// when it is read, so a demotion takes effect at once).
     pub effective_role: Role,
     /// The only project it may touch, if scoped.
+    #[schema(required = true)]
     pub project: Option<String>,
     /// Who created it, as the audit log names them.
     pub created_by: String,
     /// The user it acts for: who created it, or who created the token that created it.
     /// `None` for tokens made before this was recorded whose creator could not be
     /// worked out; those keep their own role.
+    #[schema(required = true)]
     pub created_by_user_id: Option<String>,
     /// Creation time.
     pub created_at: Timestamp,
     /// After this it stops working.
+    #[schema(required = true)]
     pub expires_at: Option<Timestamp>,
     /// Last use (updated at most once a minute).
+    #[schema(required = true)]
     pub last_used_at: Option<Timestamp>,
     /// When it was revoked.
+    #[schema(required = true)]
     pub revoked_at: Option<Timestamp>,
 }
 
 /// Body of a token creation.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NewApiToken {
     /// What it is for.
+    #[schema(max_length = 256, pattern = r"\S")]
     pub name: String,
     /// Its role (at most the creator's).
     pub role: Role,
@@ -53,6 +59,7 @@ pub struct NewApiToken {
     pub project: Option<String>,
     /// Expiry time (RFC 3339).
     #[serde(default)]
+    #[schema(format = DateTime)]
     pub expires_at: Option<String>,
 }
 

@@ -55,7 +55,7 @@ pub struct MetricSums {
 }
 
 /// A usage time series of one flag in one environment.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct UsageSeries {
     /// The flag.
     pub flag: String,
@@ -68,7 +68,7 @@ pub struct UsageSeries {
 }
 
 /// Points of one variant.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct VariantSeries {
     /// The variant.
     pub variant: String,
@@ -77,7 +77,7 @@ pub struct VariantSeries {
 }
 
 /// One point.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct UsagePoint {
     /// Start of the step.
     pub at: Timestamp,
@@ -86,7 +86,7 @@ pub struct UsagePoint {
 }
 
 /// An application seen evaluating a flag in an environment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ApplicationSeen {
     /// The environment key.
     pub environment: String,
@@ -94,6 +94,7 @@ pub struct ApplicationSeen {
     pub name: String,
     /// Its version; absent when the SDK sent none.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub version: Option<String>,
     /// The end of the last period in which it evaluated the flag.
     pub last_seen_at: Timestamp,

@@ -12,7 +12,7 @@ use crate::role::Role;
 use crate::secret;
 
 /// A user (never with the password hash in JSON).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct User {
     /// Random id.
     pub id: String,

@@ -14,8 +14,9 @@ use super::error::Missing;
 use super::{Actor, Backend, Error, Page, Result, Store, Timestamp, from_bool, get, json_text, to_bool};
 
 /// What a subscription can ask for. Each event belongs to one of them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = WebhookEventType)]
 pub enum EventCategory {
     /// Every write to a flag, a flag's configuration or a segment.
     FlagChanges,
@@ -78,7 +79,7 @@ impl EventCategory {
 }
 
 /// A subscription (the secret is never part of it).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Webhook {
     /// Random id.
     pub id: String,
@@ -101,12 +102,13 @@ pub struct Webhook {
 }
 
 /// Body of a subscription's creation.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewWebhook {
     /// Where to POST.
     pub url: String,
     /// Categories, at least one.
+    #[schema(value_type = Vec<EventCategory>, min_items = 1)]
     pub event_types: Vec<String>,
     /// What it is for.
     #[serde(default)]
@@ -121,12 +123,13 @@ fn yes() -> bool {
 }
 
 /// Body of a subscription's change: absent fields stay as they are.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WebhookPatch {
     /// New URL.
     pub url: Option<String>,
     /// New categories.
+    #[schema(value_type = Option<Vec<EventCategory>>, min_items = 1)]
     pub event_types: Option<Vec<String>>,
     /// New description.
     pub description: Option<String>,
@@ -135,7 +138,7 @@ pub struct WebhookPatch {
 }
 
 /// Where a delivery stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum DeliveryStatus {
     /// Waiting for its first or next attempt.
@@ -166,7 +169,8 @@ impl DeliveryStatus {
 }
 
 /// One event for one subscription, with the outcome of its last attempt.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = WebhookDelivery)]
 pub struct Delivery {
     /// Increasing id.
     pub id: i64,
@@ -183,22 +187,30 @@ pub struct Delivery {
     /// Attempts made so far.
     pub attempts: i64,
     /// HTTP status of the last answer, if one came.
+    #[schema(required = true)]
     pub response_code: Option<i64>,
     /// Time the last attempt took, in milliseconds.
+    #[schema(required = true)]
     pub latency_ms: Option<i64>,
     /// Why the last attempt failed.
+    #[schema(required = true)]
     pub last_error: Option<String>,
     /// The start of the last answer's body (at most 1 KiB).
+    #[schema(required = true)]
     pub response_excerpt: Option<String>,
     /// When the event was recorded.
     pub created_at: Timestamp,
     /// When the last attempt started.
+    #[schema(required = true)]
     pub last_attempt_at: Option<Timestamp>,
     /// When the next attempt is due (pending deliveries).
+    #[schema(required = true)]
     pub next_attempt_at: Option<Timestamp>,
     /// When it was delivered or given up.
+    #[schema(required = true)]
     pub finished_at: Option<Timestamp>,
     /// The delivery this one repeats by hand.
+    #[schema(required = true)]
     pub redelivery_of: Option<i64>,
 }
 

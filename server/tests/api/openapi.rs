@@ -134,3 +134,23 @@ async fn every_documented_route_exists_and_the_document_is_served() {
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.text.starts_with("openapi: 3.1"), "{}", &r.text[..40.min(r.text.len())]);
 }
+
+/// The document generated from the handlers and types (`vexil_server::http::openapi`) is
+/// checked in, so a change to the contract shows in review. To regenerate:
+/// `VEXIL_UPDATE_OPENAPI=1 cargo test --locked -p vexil-server --all-features --test api -- openapi`.
+#[test]
+fn the_generated_openapi_document_is_the_checked_in_one() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../openapi/generated.yaml");
+    let generated = vexil_server::http::openapi::document().to_yaml().expect("the document serialises");
+    if std::env::var_os("VEXIL_UPDATE_OPENAPI").is_some() {
+        std::fs::write(path, &generated).expect("write openapi/generated.yaml");
+        return;
+    }
+    let checked_in = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        checked_in == generated,
+        "openapi/generated.yaml differs from what the code generates; regenerate it with \
+         `VEXIL_UPDATE_OPENAPI=1 cargo test --locked -p vexil-server --all-features --test api -- openapi` \
+         and review the diff"
+    );
+}

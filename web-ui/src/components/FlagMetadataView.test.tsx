@@ -11,7 +11,7 @@ describe('FlagMetadataView', () => {
           owner: 'team-payments',
           links: [
             { kind: 'issue', url: 'https://issues.example.com/PAY-12', title: 'PAY-12' },
-            { url: 'https://docs.example.com/checkout' },
+            { kind: 'other', url: 'https://docs.example.com/checkout' },
           ],
           properties: { 'cost-centre': '4711' },
         }}
@@ -27,7 +27,7 @@ describe('FlagMetadataView', () => {
   });
 
   it('never renders a script or relative URL as a link', () => {
-    renderWithMantine(<FlagMetadataView flag={{ links: [{ url: 'javascript:alert(1)', title: 'bad' }] }} />);
+    renderWithMantine(<FlagMetadataView flag={{ owner: '', properties: {}, links: [{ kind: 'other', url: 'javascript:alert(1)', title: 'bad' }] }} />);
     expect(screen.getByText('bad')).toBeInTheDocument();
     expect(screen.queryByRole('link')).toBeNull();
     expect(safeHref('/relative')).toBeUndefined();

@@ -1,0 +1,487 @@
+//! The OpenAPI document, generated from the handlers' `#[utoipa::path]` attributes and the
+//! request and response types' `ToSchema` derives. What the derives cannot say — the
+//! security schemes and the problem responses every route shares — is built here with
+//! utoipa's builders.
+//!
+//! The generated document is checked in as `openapi/generated.yaml`; the `api` test suite
+//! fails when it differs from what this module produces (regenerate with
+//! `VEXIL_UPDATE_OPENAPI=1 cargo test --locked -p vexil-server --all-features --test api -- openapi`).
+//! It covers the routes annotated so far; `openapi/openapi.yaml`, written by hand, stays
+//! the served contract until the generated document matches it (`scripts/openapi-compare`
+//! lists what is still missing).
+
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{
+    ContentBuilder, HeaderBuilder, ObjectBuilder, RefOr, Response, ResponseBuilder, Schema, Type,
+};
+use utoipa::{Modify, OpenApi};
+
+use responses::*;
+
+use super::{
+    audit, change_requests, environments, evaluate, flags, health, login, projects, scheduled_changes,
+    sdk_keys, segments, tokens, usage, users, webhooks,
+};
+
+/// The root of the generated document: every annotated handler and shared component.
+#[derive(Debug, OpenApi)]
+#[openapi(
+    info(
+        title = "Vexil API",
+        version = "1",
+        description = include_str!("openapi_description.md"),
+    ),
+    servers((url = "/")),
+    security(("bearerAuth" = [])),
+    tags(
+        (name = "health", description = "Liveness, readiness, metrics and this document."),
+        (name = "projects"),
+        (name = "auth", description = "Logging in and out, with a password or through single sign-on (OpenID Connect)."),
+        (name = "environments"),
+        (name = "flags", description = "Flag definitions, per-environment configurations, the kill switch and usage."),
+        (name = "debugger", description = "Evaluating a context against an environment, with every step explained."),
+        (name = "change-requests", description = "Changes that wait for approvals before they are written (environments that require approval)."),
+        (name = "scheduled-changes", description = "Changes written at a set time, once across replicas."),
+        (name = "segments"),
+        (name = "audit"),
+        (name = "users"),
+        (name = "tokens", description = "API tokens for automation."),
+        (name = "sdk-keys", description = "Keys the SDKs use to fetch an environment's flags."),
+        (name = "webhooks", description = "Signed HTTP notifications of a project's events, from a durable outbox, with a delivery log."),
+    ),
+    paths(
+        health::get_health,
+        health::get_readiness,
+        health::get_metrics,
+        health::get_openapi,
+        projects::list_projects,
+        projects::create_project,
+        projects::get_project,
+        projects::update_project,
+        projects::delete_project,
+        login::login,
+        login::logout,
+        login::refresh,
+        login::get_me,
+        environments::list_environments,
+        environments::create_environment,
+        environments::get_environment,
+        environments::update_environment,
+        environments::delete_environment,
+        sdk_keys::list_sdk_keys,
+        sdk_keys::create_sdk_key,
+        sdk_keys::revoke_sdk_key,
+        webhooks::list_webhooks,
+        webhooks::create_webhook,
+        webhooks::get_webhook,
+        webhooks::update_webhook,
+        webhooks::delete_webhook,
+        webhooks::list_webhook_deliveries,
+        webhooks::redeliver_webhook_delivery,
+        audit::list_audit,
+        users::list_users,
+        users::create_user,
+        users::get_user,
+        users::update_user,
+        users::delete_user,
+        tokens::list_tokens,
+        tokens::create_token,
+        tokens::revoke_token,
+        flags::list_flags,
+        flags::create_flag,
+        flags::get_flag,
+        flags::update_flag,
+        flags::delete_flag,
+        flags::archive_flag,
+        flags::restore_flag,
+        flags::get_flag_config,
+        flags::patch_flag_config,
+        flags::toggle_flag,
+        flags::restore_flag_config,
+        segments::list_segments,
+        segments::get_segment,
+        segments::replace_segment,
+        segments::delete_segment,
+        change_requests::list_change_requests,
+        change_requests::create_change_request,
+        change_requests::get_change_request,
+        change_requests::comment_change_request,
+        change_requests::approve_change_request,
+        change_requests::reject_change_request,
+        change_requests::cancel_change_request,
+        scheduled_changes::list_scheduled_changes,
+        scheduled_changes::create_scheduled_change,
+        scheduled_changes::get_scheduled_change,
+        scheduled_changes::update_scheduled_change,
+        scheduled_changes::cancel_scheduled_change,
+        usage::get_flag_usage,
+        evaluate::evaluate_context,
+    ),
+    components(
+        schemas(Problem, FieldProblem),
+        responses(
+            ConflictOrApprovalRequired,
+            BadRequest,
+            Unauthorized,
+            Forbidden,
+            NotFound,
+            Conflict,
+            PreconditionFailed,
+            PayloadTooLarge,
+            UnsupportedMediaType,
+            Unprocessable,
+            PreconditionRequired,
+            TooManyRequests,
+            ServiceUnavailable,
+        )
+    ),
+    modifiers(&SecuritySchemes, &ClosedObjects, &PublicOperations),
+)]
+pub struct ApiDoc;
+
+/// The generated document (`to_yaml()` gives the text checked in at `openapi/generated.yaml`).
+pub fn document() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+/// Login tokens and API tokens for the admin API; SDK keys (bearer or `X-API-Key`) for the
+/// SDK and OFREP routes.
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearerAuth",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "A login token (JWT) from `POST /api/v1/auth/login`, or an API token `vx_api_...`.",
+                    ))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "sdkKeyBearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("An SDK key, `vx_srv_...` (server) or `vx_cli_...` (client)."))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "sdkKeyHeader",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "X-API-Key",
+                "An SDK key, `vx_srv_...` (server) or `vx_cli_...` (client).",
+            ))),
+        );
+    }
+}
+
+/// Every object the API reads or writes is closed: a request with a field the server does
+/// not know is refused (400), and answers carry only the fields their schema names. Said
+/// once here rather than on every type.
+struct ClosedObjects;
+
+impl Modify for ClosedObjects {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(components) = openapi.components.as_mut() {
+            components.schemas.values_mut().for_each(close);
+        }
+        // Generic types (`Page<T>`) are written inline in the operations.
+        for item in openapi.paths.paths.values_mut() {
+            for op in [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete]
+                .into_iter()
+                .flatten()
+            {
+                let bodies = op.request_body.iter_mut().flat_map(|b| b.content.values_mut());
+                let answers = op.responses.responses.values_mut().flat_map(|r| match r {
+                    RefOr::T(r) => Some(r.content.values_mut()),
+                    RefOr::Ref(_) => None,
+                });
+                for content in bodies.chain(answers.flatten()) {
+                    content.schema.iter_mut().for_each(close);
+                }
+            }
+        }
+    }
+}
+
+/// Sets `additionalProperties: false` on every object schema with properties in `schema`.
+fn close(schema: &mut RefOr<Schema>) {
+    let RefOr::T(schema) = schema else { return };
+    match schema {
+        Schema::Object(object) => {
+            if !object.properties.is_empty() && object.additional_properties.is_none() {
+                object.additional_properties =
+                    Some(Box::new(utoipa::openapi::schema::AdditionalProperties::FreeForm(false)));
+            }
+            object.properties.values_mut().for_each(close);
+        }
+        Schema::Array(array) => {
+            if let utoipa::openapi::schema::ArrayItems::RefOrSchema(items) = &mut array.items {
+                close(items);
+            }
+        }
+        Schema::OneOf(one) => one.items.iter_mut().for_each(close),
+        // Not into allOf: there each member's additionalProperties would refuse the others' fields.
+        Schema::AnyOf(any) => any.items.iter_mut().for_each(close),
+        _ => {}
+    }
+}
+
+/// Operations whose role is `public` take no credentials: `security: []`, which overrides
+/// the document's default (utoipa's `security(())` would say "optional" instead).
+struct PublicOperations;
+
+impl Modify for PublicOperations {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            for op in [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete]
+                .into_iter()
+                .flatten()
+            {
+                let public = op
+                    .extensions
+                    .as_ref()
+                    .and_then(|e| e.get("x-vexil-role"))
+                    .is_some_and(|role| role == "public");
+                if public {
+                    op.security = Some(Vec::new());
+                }
+            }
+        }
+    }
+}
+
+/// An RFC 9457 problem document, as `http/error.rs` renders it (documentation only: the
+/// renderer borrows its fields).
+#[derive(utoipa::ToSchema)]
+#[expect(dead_code, reason = "only its schema is used")]
+struct Problem {
+    /// A stable identifier clients can switch on.
+    #[schema(rename = "type", inline)]
+    kind: ProblemType,
+    /// The HTTP reason phrase of `status`.
+    title: String,
+    #[schema(minimum = 400, maximum = 599)]
+    status: u16,
+    /// What went wrong, for people.
+    detail: String,
+    /// Field-level problems (400 and 422); absent when there are none.
+    #[schema(min_items = 1, nullable = false)]
+    errors: Option<Vec<FieldProblem>>,
+    /// What depends on the thing a 409 refused to break; absent when none are known.
+    #[schema(min_items = 1, nullable = false)]
+    dependents: Option<Vec<String>>,
+    /// With 412, the resource's current version.
+    #[schema(nullable = false)]
+    current_version: Option<i64>,
+}
+
+/// The `type` of every problem the server answers.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[expect(dead_code, reason = "only its schema is used")]
+enum ProblemType {
+    #[serde(rename = "urn:vexil:problem:bad-request")]
+    BadRequest,
+    #[serde(rename = "urn:vexil:problem:validation")]
+    Validation,
+    #[serde(rename = "urn:vexil:problem:unauthorized")]
+    Unauthorized,
+    #[serde(rename = "urn:vexil:problem:forbidden")]
+    Forbidden,
+    #[serde(rename = "urn:vexil:problem:not-found")]
+    NotFound,
+    #[serde(rename = "urn:vexil:problem:method-not-allowed")]
+    MethodNotAllowed,
+    #[serde(rename = "urn:vexil:problem:conflict")]
+    Conflict,
+    #[serde(rename = "urn:vexil:problem:approval-required")]
+    ApprovalRequired,
+    #[serde(rename = "urn:vexil:problem:version-mismatch")]
+    VersionMismatch,
+    #[serde(rename = "urn:vexil:problem:if-match-required")]
+    IfMatchRequired,
+    #[serde(rename = "urn:vexil:problem:payload-too-large")]
+    PayloadTooLarge,
+    #[serde(rename = "urn:vexil:problem:unsupported-media-type")]
+    UnsupportedMediaType,
+    #[serde(rename = "urn:vexil:problem:rate-limited")]
+    RateLimited,
+    #[serde(rename = "urn:vexil:problem:unavailable")]
+    Unavailable,
+    #[serde(rename = "urn:vexil:problem:internal")]
+    Internal,
+}
+
+/// One thing wrong with a request document.
+#[derive(utoipa::ToSchema)]
+#[expect(dead_code, reason = "only its schema is used")]
+struct FieldProblem {
+    /// JSON pointer (RFC 6901) to the offending value in the request body.
+    pointer: String,
+    message: String,
+}
+
+/// A problem response: `Problem` narrowed to one `type` and `status`, with `required`
+/// naming the members that answer always carries.
+fn problem(description: &str, types: &[&str], status: u16, required: &[&str]) -> Response {
+    // A one-value `enum` rather than `const`, which utoipa 5's builder lacks; they mean the same.
+    let kind = ObjectBuilder::new().schema_type(Type::String).enum_values(Some(types.iter().copied()));
+    let mut narrowed = ObjectBuilder::new()
+        .property("type", kind)
+        .property("status", ObjectBuilder::new().schema_type(Type::Integer).enum_values(Some([status])));
+    for r in required {
+        narrowed = narrowed.required(*r);
+    }
+    let schema = Schema::AllOf(
+        utoipa::openapi::AllOfBuilder::new()
+            .item(RefOr::Ref(utoipa::openapi::Ref::from_schema_name("Problem")))
+            .item(narrowed)
+            .build(),
+    );
+    ResponseBuilder::new()
+        .description(description)
+        .content("application/problem+json", ContentBuilder::new().schema(Some(schema)).build())
+        .build()
+}
+
+/// A problem response component: `$name` in `#/components/responses`, answered with
+/// `status` and the problem type `urn`.
+macro_rules! problem_response {
+    ($name:ident, $status:literal, $urn:literal, $description:literal $(, required = $req:literal)?) => {
+        #[doc = $description]
+        pub(crate) struct $name;
+
+        impl<'s> ToResponse<'s> for $name {
+            fn response() -> (&'s str, RefOr<Response>) {
+                let r = problem($description, &[concat!("urn:vexil:problem:", $urn)], $status, &[$($req)?]);
+                (stringify!($name), RefOr::T(r))
+            }
+        }
+    };
+}
+
+/// The problem responses every route shares, as `response = ...` in `#[utoipa::path]`.
+pub(super) mod responses {
+    use utoipa::ToResponse;
+    use utoipa::openapi::{RefOr, Response, Type};
+
+    use super::{header, problem};
+
+    problem_response!(
+        BadRequest,
+        400,
+        "bad-request",
+        "Malformed request: bad JSON, unknown field, bad query parameter or header, or text (in the path, the query string or the body) holding the NUL character U+0000, which no text in Vexil may contain."
+    );
+    problem_response!(
+        Forbidden,
+        403,
+        "forbidden",
+        "The caller's role is too low, or the API token is scoped to another project."
+    );
+    problem_response!(
+        NotFound,
+        404,
+        "not-found",
+        "The resource (or the project or environment it belongs to) does not exist."
+    );
+    problem_response!(
+        Conflict,
+        409,
+        "conflict",
+        "The change would break something (named in `dependents`, when known) or the key is already taken."
+    );
+    problem_response!(
+        PreconditionFailed,
+        412,
+        "version-mismatch",
+        "`If-Match` names an older version; `current_version` is the current one. Read the resource again and reapply the change.",
+        required = "current_version"
+    );
+    problem_response!(PayloadTooLarge, 413, "payload-too-large", "The request body is over the size limit.");
+    problem_response!(
+        UnsupportedMediaType,
+        415,
+        "unsupported-media-type",
+        "The request body is not declared as JSON."
+    );
+    problem_response!(
+        Unprocessable,
+        422,
+        "validation",
+        "Well-formed but invalid content; `errors` names each problem by JSON pointer.",
+        required = "errors"
+    );
+    problem_response!(
+        PreconditionRequired,
+        428,
+        "if-match-required",
+        "The write needs an `If-Match` header."
+    );
+    problem_response!(
+        ServiceUnavailable,
+        503,
+        "unavailable",
+        "The server cannot serve right now (e.g. the database is unreachable)."
+    );
+
+    /// 409 on configuration writes, which environments that require approval refuse too.
+    pub(crate) struct ConflictOrApprovalRequired;
+
+    impl<'s> ToResponse<'s> for ConflictOrApprovalRequired {
+        fn response() -> (&'s str, RefOr<Response>) {
+            let r = problem(
+                "The change would break something (named in `dependents`, when known), or (`approval-required`) the environment requires approval: the detail names the change-request route, `POST /api/v1/projects/{project}/change-requests`.",
+                &["urn:vexil:problem:conflict", "urn:vexil:problem:approval-required"],
+                409,
+                &[],
+            );
+            ("ConflictOrApprovalRequired", RefOr::T(r))
+        }
+    }
+
+    /// 401, with the `WWW-Authenticate` challenge.
+    pub(crate) struct Unauthorized;
+
+    impl<'s> ToResponse<'s> for Unauthorized {
+        fn response() -> (&'s str, RefOr<Response>) {
+            let mut r = problem(
+                "No credentials, or credentials that are unknown, expired or revoked.",
+                &["urn:vexil:problem:unauthorized"],
+                401,
+                &[],
+            );
+            r.headers.insert("WWW-Authenticate".to_owned(), header("Always `Bearer`.", Type::String));
+            ("Unauthorized", RefOr::T(r))
+        }
+    }
+
+    /// 429, with `Retry-After`.
+    pub(crate) struct TooManyRequests;
+
+    impl<'s> ToResponse<'s> for TooManyRequests {
+        fn response() -> (&'s str, RefOr<Response>) {
+            let mut r = problem(
+                "Too many failed attempts; wait `Retry-After` seconds.",
+                &["urn:vexil:problem:rate-limited"],
+                429,
+                &[],
+            );
+            r.headers.insert(
+                "Retry-After".to_owned(),
+                header("Seconds to wait before trying again.", Type::Integer),
+            );
+            ("TooManyRequests", RefOr::T(r))
+        }
+    }
+}
+
+fn header(description: &str, ty: Type) -> utoipa::openapi::Header {
+    HeaderBuilder::new().schema(ObjectBuilder::new().schema_type(ty)).description(Some(description)).build()
+}
