@@ -5,4 +5,5 @@
 
 pub mod plan;
 pub mod runner;
+pub mod sketch;
 pub mod stats;
