@@ -24,6 +24,7 @@ use super::{Actor, Error, Result, Store, Timestamp, environments, from_json_text
 use crate::release::plan::{
     self, Analysis, ArmCounts, Decision, GuardrailData, PlanSpec, PlanState, Position,
 };
+use crate::release::sketch::ValueSketch;
 use crate::release::stats::{ArmSums, Measure};
 
 /// A release plan as the API shows it.
@@ -232,14 +233,47 @@ async fn guardrail_data(
             *arm = match g.measure {
                 // Events per exposure: the events are counted, not their values.
                 Measure::Rate => ArmSums { n: arm_exposures, sum: n as f64, sum_sq: n as f64 },
-                Measure::Mean => ArmSums { n, sum: get(row, "s")?, sum_sq: get(row, "ss")? },
+                Measure::Mean | Measure::P95 => ArmSums { n, sum: get(row, "s")?, sum_sq: get(row, "ss")? },
             };
         }
         if g.measure == Measure::Rate {
             control.n = exposures.control;
             treatment.n = exposures.treatment;
         }
-        data.push(GuardrailData { control, treatment });
+        let (mut control_sketch, mut treatment_sketch) = (ValueSketch::default(), ValueSketch::default());
+        if g.measure.quantile().is_some() {
+            let rows = sqlx::query(
+                "select variant, minute, sketch from metric_sketch_minute
+                 where environment_id = $1 and event_key = $2 and flag_key = $3 and minute >= $4 and variant in ($5, $6)",
+            )
+            .bind(p.environment_id)
+            .bind(&g.event)
+            .bind(&p.flag)
+            .bind(since)
+            .bind(&p.spec.control)
+            .bind(&p.spec.treatment)
+            .fetch_all(&mut **tx)
+            .await?;
+            for row in &rows {
+                let variant: String = get(row, "variant")?;
+                let arm =
+                    if variant == p.spec.treatment { &mut treatment_sketch } else { &mut control_sketch };
+                // One unreadable minute must not stop the plan's looks: it is left out,
+                // and said so.
+                if let Err(e) =
+                    ValueSketch::from_json(&get::<String>(row, "sketch")?).and_then(|s| arm.merge(&s))
+                {
+                    tracing::warn!(
+                        release_plan.id = p.id,
+                        event = %g.event,
+                        minute = get::<i64>(row, "minute")?,
+                        error = %e,
+                        "a stored metric sketch is unreadable and left out of the guardrail"
+                    );
+                }
+            }
+        }
+        data.push(GuardrailData { control, treatment, control_sketch, treatment_sketch });
     }
     Ok(data)
 }
