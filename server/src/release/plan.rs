@@ -542,13 +542,22 @@ mod tests {
         assert_eq!(a.guardrails[0].comparison.verdict, Verdict::Worse);
         let same = rate((45_000, 450), (5_000, 50));
         // 5,000 of 50,000 is 10 %: advance once the second is up.
-        assert_eq!(decide(&s, &at(0, 999, 45_000, 5_000), &[same.clone()]).unwrap().0, Decision::Hold);
-        assert_eq!(decide(&s, &at(0, 1_000, 45_000, 5_000), &[same.clone()]).unwrap().0, Decision::Advance);
+        assert_eq!(
+            decide(&s, &at(0, 999, 45_000, 5_000), std::slice::from_ref(&same)).unwrap().0,
+            Decision::Hold
+        );
+        assert_eq!(
+            decide(&s, &at(0, 1_000, 45_000, 5_000), std::slice::from_ref(&same)).unwrap().0,
+            Decision::Advance
+        );
         // 2,000 of 50,000 at a 10 % step is a mismatch.
         let (d, _) = decide(&s, &at(0, 1_000, 48_000, 2_000), &[rate((48_000, 480), (2_000, 20))]).unwrap();
         assert!(matches!(d, Decision::Pause(ref r) if r.contains("sample-ratio")), "{d:?}");
         // At 100 % the control gets nothing new; the treatment's sample is enough.
-        assert_eq!(decide(&s, &at(1, 1_000, 0, 50), &[same.clone()]).unwrap().0, Decision::Complete);
+        assert_eq!(
+            decide(&s, &at(1, 1_000, 0, 50), std::slice::from_ref(&same)).unwrap().0,
+            Decision::Complete
+        );
         assert_eq!(decide(&s, &at(1, 1_000, 0, 5), &[same]).unwrap().0, Decision::Hold);
     }
 }
