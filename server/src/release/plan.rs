@@ -72,7 +72,14 @@ pub struct Guardrail {
     /// `latency_ms`: a p95 up to 50 ms worse passes), on top of `tolerance`; default 0.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub absolute_tolerance: f64,
+    /// `prometheus` only: a PromQL instant query giving one number, with `{{variant}}`
+    /// where the arm's variant key goes (`event` then names the guardrail).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
 }
+
+/// Longest Prometheus query, in bytes.
+pub const MAX_QUERY_BYTES: usize = 4096;
 
 fn is_zero(x: &f64) -> bool {
     *x == 0.0
@@ -201,11 +208,29 @@ pub fn check(spec: &PlanSpec, variants: &[String], config: &FlagConfig) -> Vec<S
                 &format!("/guardrails/{i}/absolute_tolerance"),
                 "the absolute tolerance is a finite number ≥ 0".to_owned(),
             );
-        } else if g.absolute_tolerance != 0.0 && g.measure.quantile().is_none() {
+        } else if g.absolute_tolerance != 0.0 && !matches!(g.measure, Measure::P95 | Measure::Prometheus) {
             problem(
                 &format!("/guardrails/{i}/absolute_tolerance"),
-                "an absolute tolerance applies to p95 guardrails only".to_owned(),
+                "an absolute tolerance applies to p95 and prometheus guardrails only".to_owned(),
             );
+        }
+        match (&g.query, g.measure) {
+            (Some(q), Measure::Prometheus) => {
+                if !q.contains(super::prometheus::PLACEHOLDER) || q.len() > MAX_QUERY_BYTES {
+                    problem(
+                        &format!("/guardrails/{i}/query"),
+                        format!("the query contains {{{{variant}}}} and is at most {MAX_QUERY_BYTES} bytes"),
+                    );
+                }
+            }
+            (None, Measure::Prometheus) => {
+                problem(&format!("/guardrails/{i}/query"), "a prometheus guardrail needs a query".to_owned());
+            }
+            (Some(_), _) => problem(
+                &format!("/guardrails/{i}/query"),
+                "a query applies to prometheus guardrails only".to_owned(),
+            ),
+            (None, _) => {}
         }
     }
     if !(spec.alpha > 0.0 && spec.alpha <= 0.5) {
@@ -271,6 +296,9 @@ pub struct GuardrailData {
     pub control_sketch: ValueSketch,
     /// The treatment's values (quantile measures).
     pub treatment_sketch: ValueSketch,
+    /// The (control, treatment) values read from Prometheus (Prometheus measures), if
+    /// they could be read.
+    pub external: Option<(f64, f64)>,
 }
 
 /// One guardrail at one look.
@@ -370,6 +398,9 @@ pub fn decide(
                 &d.treatment_sketch,
                 &config,
             )?,
+            None if g.measure == Measure::Prometheus => {
+                stats::compare_values(g.direction, g.tolerance, g.absolute_tolerance, d.external)?
+            }
             None => stats::compare(g.measure, g.direction, g.tolerance, &d.control, &d.treatment, &config)?,
         };
         guardrails.push(GuardrailLook {
@@ -447,6 +478,7 @@ fn measure_name(m: Measure) -> &'static str {
         Measure::Rate => "rate",
         Measure::Mean => "mean",
         Measure::P95 => "p95",
+        Measure::Prometheus => "prometheus",
     }
 }
 

@@ -101,6 +101,9 @@ pub enum Measure {
     /// The 95th percentile of a numeric event's values, from per-minute sketches
     /// ([`compare_quantile`]).
     P95,
+    /// A number read from Prometheus per arm (an instant query with the arm's variant);
+    /// compared as is, without a statistical test ([`compare_values`]).
+    Prometheus,
 }
 
 impl Measure {
@@ -108,7 +111,7 @@ impl Measure {
     pub fn quantile(self) -> Option<f64> {
         match self {
             Measure::P95 => Some(0.95),
-            Measure::Rate | Measure::Mean => None,
+            Measure::Rate | Measure::Mean | Measure::Prometheus => None,
         }
     }
 }
@@ -242,7 +245,7 @@ fn estimate(measure: Measure, arm: &ArmSums, a: f64, rho2: f64) -> ArmEstimate {
             p * (1.0 - p)
         }
         // Quantiles do not come from sums (see `compare_quantile`).
-        Measure::P95 => f64::INFINITY,
+        Measure::P95 | Measure::Prometheus => f64::INFINITY,
         Measure::Mean if arm.n < 2 => f64::INFINITY,
         // Rounding can make a constant sample's variance slightly negative.
         Measure::Mean => ((arm.sum_sq - arm.sum * arm.sum / n) / (n - 1.0)).max(0.0),
@@ -389,6 +392,39 @@ pub fn compare_quantile(
         }
     };
     let relative_difference = (c.estimate != 0.0).then(|| t.estimate / c.estimate - 1.0);
+    Ok(Comparison { verdict, treatment: t, control: c, relative_difference })
+}
+
+/// Compares two numbers read elsewhere (a Prometheus guardrail's per-arm values) with the
+/// same thresholds as [`compare_quantile`], but without bounds: the numbers come with no
+/// sample size, so the verdict is a threshold check, with no false-alarm guarantee.
+/// `values` is (control, treatment); `None` (nothing read) gives no verdict.
+///
+/// # Errors
+/// [`StatsError::Tolerance`] for a negative or non-finite tolerance or `absolute`.
+pub fn compare_values(
+    direction: Direction,
+    tolerance: f64,
+    absolute: f64,
+    values: Option<(f64, f64)>,
+) -> Result<Comparison, StatsError> {
+    for tolerance in [tolerance, absolute] {
+        if !(tolerance.is_finite() && tolerance >= 0.0) {
+            return Err(StatsError::Tolerance { tolerance });
+        }
+    }
+    let arm = |v: Option<f64>| match v {
+        Some(v) => ArmEstimate { n: 1, estimate: v, lower: v, upper: v },
+        None => ArmEstimate { n: 0, estimate: 0.0, lower: f64::NEG_INFINITY, upper: f64::INFINITY },
+    };
+    let (c, t) = (arm(values.map(|v| v.0)), arm(values.map(|v| v.1)));
+    let verdict = match (values, direction) {
+        (None, _) => Verdict::NotEnoughData,
+        (Some((c, t)), Direction::HigherIsWorse) if t > c * (1.0 + tolerance) + absolute => Verdict::Worse,
+        (Some((c, t)), Direction::LowerIsWorse) if t < c * (1.0 - tolerance) - absolute => Verdict::Worse,
+        (Some(_), _) => Verdict::NotWorse,
+    };
+    let relative_difference = (values.is_some() && c.estimate != 0.0).then(|| t.estimate / c.estimate - 1.0);
     Ok(Comparison { verdict, treatment: t, control: c, relative_difference })
 }
 

@@ -456,3 +456,163 @@ mod equal_error_rates_complete_the_plan {
         super::equal_error_rates_complete_the_plan(super::fast_runner(super::Db::Sqlite).await).await;
     }
 }
+
+/// A Prometheus server run for one test (Debian's `/usr/bin/prometheus`), killed when
+/// dropped, with its data in a temporary directory.
+struct PrometheusServer {
+    child: std::process::Child,
+    url: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for PrometheusServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// Serves `/metrics` with one gauge per variant: the control's p95 at 150 ms, the
+/// treatment's at 450 ms. Returns its address.
+async fn exporter() -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = axum::Router::new().route(
+        "/metrics",
+        axum::routing::get(|| async {
+            "# TYPE checkout_latency_p95_ms gauge\n\
+             checkout_latency_p95_ms{variant=\"off\"} 150\n\
+             checkout_latency_p95_ms{variant=\"on\"} 450\n"
+        }),
+    );
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    addr
+}
+
+/// Starts Prometheus scraping the exporter every second, and waits (polling, with a
+/// generous bound) until it has both series.
+async fn prometheus_scraping(target: std::net::SocketAddr) -> PrometheusServer {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("prometheus.yml");
+    std::fs::write(
+        &config,
+        format!(
+            "global: {{scrape_interval: 1s, evaluation_interval: 1s}}\n\
+             scrape_configs:\n  - job_name: exporter\n    static_configs: [{{targets: [\"{target}\"]}}]\n"
+        ),
+    )
+    .unwrap();
+    let port = free_port();
+    let child = std::process::Command::new("/usr/bin/prometheus")
+        .arg(format!("--config.file={}", config.display()))
+        .arg(format!("--storage.tsdb.path={}", dir.path().join("data").display()))
+        .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("/usr/bin/prometheus (Debian's prometheus package) runs");
+    let server = PrometheusServer { child, url: format!("http://127.0.0.1:{port}"), _dir: dir };
+    let client = reqwest::Client::new();
+    for _ in 0..600 {
+        let answer = client
+            .get(format!("{}/api/v1/query", server.url))
+            .query(&[("query", "count(checkout_latency_p95_ms)")])
+            .send()
+            .await;
+        if let Ok(answer) = answer {
+            let body: Value = answer.json().await.unwrap_or_default();
+            if body["data"]["result"][0]["value"][1] == "2" {
+                return server;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("Prometheus did not scrape the exporter within two minutes");
+}
+
+/// Polls the plan until `done` holds (bounded).
+async fn plan_when(app: &TestApp, done: impl Fn(&Value) -> bool) -> Value {
+    for _ in 0..300 {
+        let plan = app.req(Method::GET, PLAN).send().await.body;
+        if done(&plan) {
+            return plan;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("the plan did not get there in 300 looks");
+}
+
+async fn a_prometheus_guardrail_reads_each_arm_and_rolls_back_a_worse_treatment(db: Db) {
+    let exporter = exporter().await;
+    let prometheus = prometheus_scraping(exporter).await;
+    let app =
+        TestApp::with_args(db, &["--release-plan-check-seconds", "1", "--prometheus-url", &prometheus.url])
+            .await;
+    boolean_flag_on(&app).await;
+    let plan = |absolute: f64| {
+        json!({"treatment": "on", "control": "off",
+               "steps": [{"percent": 10, "min_duration_seconds": 3600}, {"percent": 100, "min_duration_seconds": 3600}],
+               "guardrails": [{"event": "checkout_p95", "measure": "prometheus", "absolute_tolerance": absolute,
+                               "query": "max(checkout_latency_p95_ms{variant=\"{{variant}}\"})"}]})
+    };
+    // 450 ms against 150 ms passes "no more than 400 ms worse"...
+    let r = app.req(Method::POST, PLAN).json(plan(400.0)).send().await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(act(&app, "start").await.0, StatusCode::OK);
+    let looked = plan_when(&app, |p| !p["analysis"]["guardrails"][0]["verdict"].is_null()).await;
+    let look = &looked["analysis"]["guardrails"][0];
+    assert_eq!(look["verdict"], "not_worse", "{looked}");
+    assert_eq!(
+        (look["control"]["estimate"].clone(), look["treatment"]["estimate"].clone()),
+        (json!(150.0), json!(450.0))
+    );
+    assert_eq!(looked["state"], "running");
+    assert_eq!(act(&app, "rollback").await.0, StatusCode::OK);
+    // ...and rolls back by itself under "no more than 50 ms worse".
+    let r = app.req(Method::POST, PLAN).json(plan(50.0)).send().await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(act(&app, "start").await.0, StatusCode::OK);
+    let decided = plan_when(&app, |p| p["state"] != "running").await;
+    assert_eq!(decided["state"], "rolled_back", "{decided}");
+    let reason = decided["reason"].as_str().unwrap();
+    assert!(reason.contains("guardrail \"checkout_p95\" (prometheus) is worse"), "{reason}");
+    let everyone = |n| BTreeMap::from([("off".to_owned(), n)]);
+    assert_eq!(served(&app).await, (everyone(1_000), everyone(50)));
+}
+
+/// A Prometheus guardrail needs a query with the placeholder, and only it takes one.
+async fn a_prometheus_guardrail_is_checked(app: TestApp) {
+    boolean_flag_on(&app).await;
+    let r = app
+        .req(Method::POST, PLAN)
+        .json(json!({"treatment": "on", "control": "off",
+                     "guardrails": [{"event": "a", "measure": "prometheus"},
+                                    {"event": "b", "measure": "prometheus", "query": "up"},
+                                    {"event": "c", "measure": "rate", "query": "up{v=\"{{variant}}\"}"}]}))
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let text = r.body.to_string();
+    for i in 0..3 {
+        assert!(text.contains(&format!("/guardrails/{i}/query")), "{text}");
+    }
+}
+
+crate::on_both_databases!(a_prometheus_guardrail_is_checked);
+
+mod a_prometheus_guardrail_reads_each_arm_and_rolls_back_a_worse_treatment {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn on_postgres() {
+        super::a_prometheus_guardrail_reads_each_arm_and_rolls_back_a_worse_treatment(super::Db::Postgres)
+            .await;
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn on_sqlite() {
+        super::a_prometheus_guardrail_reads_each_arm_and_rolls_back_a_worse_treatment(super::Db::Sqlite)
+            .await;
+    }
+}
