@@ -23,6 +23,13 @@ pub enum PrometheusError {
         #[source]
         source: reqwest::Error,
     },
+    /// The answer is not the API's JSON.
+    #[error("Prometheus answered something else than its query API's JSON: {source}")]
+    Decode {
+        /// The JSON error.
+        #[source]
+        source: serde_json::Error,
+    },
     /// Prometheus answered `status: error`.
     #[error("Prometheus refused the query: {message}")]
     Refused {
@@ -88,46 +95,78 @@ impl Prometheus {
     /// anything but one finite number.
     pub async fn value(&self, query: &str, variant: &str) -> Result<f64, PrometheusError> {
         let query = query.replace(PLACEHOLDER, variant);
-        let answer: Answer = self
+        // The body is read whatever the status: a refused query is a 400 with the API's
+        // JSON error.
+        let body = self
             .client
             .get(format!("{}/api/v1/query", self.base))
             .query(&[("query", query.as_str())])
             .send()
             .await
             .map_err(|source| PrometheusError::Http { source })?
-            .json()
+            .bytes()
             .await
             .map_err(|source| PrometheusError::Http { source })?;
-        if answer.status != "success" {
-            return Err(PrometheusError::Refused {
-                message: format!(
-                    "{}: {}",
-                    answer.error_type.unwrap_or_default(),
-                    answer.error.unwrap_or_default()
-                ),
+        number(&body)
+    }
+}
+
+/// The one number of an instant query's answer (the API's JSON body).
+fn number(body: &[u8]) -> Result<f64, PrometheusError> {
+    let answer: Answer = serde_json::from_slice(body).map_err(|source| PrometheusError::Decode { source })?;
+    if answer.status != "success" {
+        return Err(PrometheusError::Refused {
+            message: format!(
+                "{}: {}",
+                answer.error_type.unwrap_or_default(),
+                answer.error.unwrap_or_default()
+            ),
+        });
+    }
+    let text = match answer.data {
+        Some(Data::Scalar((_, v))) => v,
+        Some(Data::Vector(samples)) if samples.len() == 1 => {
+            samples.into_iter().next().map(|s| s.value.1).unwrap_or_default()
+        }
+        Some(Data::Vector(samples)) => {
+            return Err(PrometheusError::NotOneNumber { found: format!("{} series", samples.len()) });
+        }
+        Some(Data::Matrix(series)) => {
+            return Err(PrometheusError::NotOneNumber {
+                found: format!("a range vector of {} series", series.len()),
             });
         }
-        let text = match answer.data {
-            Some(Data::Scalar((_, v))) => v,
-            Some(Data::Vector(samples)) if samples.len() == 1 => {
-                samples.into_iter().next().map(|s| s.value.1).unwrap_or_default()
-            }
-            Some(Data::Vector(samples)) => {
-                return Err(PrometheusError::NotOneNumber { found: format!("{} series", samples.len()) });
-            }
-            Some(Data::Matrix(series)) => {
-                return Err(PrometheusError::NotOneNumber {
-                    found: format!("a range vector of {} series", series.len()),
-                });
-            }
-            Some(Data::String((_, text))) => {
-                return Err(PrometheusError::NotOneNumber { found: format!("the string {text:?}") });
-            }
-            None => return Err(PrometheusError::NotOneNumber { found: "no data".into() }),
-        };
-        match text.parse::<f64>() {
-            Ok(v) if v.is_finite() => Ok(v),
-            _ => Err(PrometheusError::NotOneNumber { found: format!("{text:?}") }),
+        Some(Data::String((_, text))) => {
+            return Err(PrometheusError::NotOneNumber { found: format!("the string {text:?}") });
         }
+        None => return Err(PrometheusError::NotOneNumber { found: "no data".into() }),
+    };
+    match text.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(v),
+        _ => Err(PrometheusError::NotOneNumber { found: format!("{text:?}") }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_number_or_a_clear_error() {
+        let vector = br#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"variant":"on"},"value":[1700000000.5,"450"]}]}}"#;
+        assert_eq!(number(vector).unwrap(), 450.0);
+        let scalar = br#"{"status":"success","data":{"resultType":"scalar","result":[1700000000,"0.25"]}}"#;
+        assert_eq!(number(scalar).unwrap(), 0.25);
+        let empty = br#"{"status":"success","data":{"resultType":"vector","result":[]}}"#;
+        assert!(matches!(number(empty), Err(PrometheusError::NotOneNumber { found }) if found == "0 series"));
+        let two = br#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,"1"]},{"metric":{},"value":[1,"2"]}]}}"#;
+        assert!(matches!(number(two), Err(PrometheusError::NotOneNumber { found }) if found == "2 series"));
+        let nan = br#"{"status":"success","data":{"resultType":"scalar","result":[1,"NaN"]}}"#;
+        assert!(matches!(number(nan), Err(PrometheusError::NotOneNumber { .. })));
+        let refused = br#"{"status":"error","errorType":"bad_data","error":"parse error"}"#;
+        assert!(
+            matches!(number(refused), Err(PrometheusError::Refused { message }) if message == "bad_data: parse error")
+        );
+        assert!(matches!(number(b"<html>"), Err(PrometheusError::Decode { .. })));
     }
 }

@@ -635,6 +635,22 @@ mod tests {
         assert!(compare_quantile(0.95, Direction::HigherIsWorse, 0.0, -1.0, &c, &t, &cfg).is_err());
     }
 
+    #[test]
+    fn read_values_are_compared_by_threshold_and_nothing_read_gives_no_verdict() {
+        let worse = compare_values(Direction::HigherIsWorse, 0.0, 50.0, Some((150.0, 450.0))).unwrap();
+        assert_eq!((worse.verdict, worse.relative_difference), (Verdict::Worse, Some(2.0)));
+        let within = compare_values(Direction::HigherIsWorse, 1.0, 200.0, Some((150.0, 450.0))).unwrap();
+        assert_eq!(within.verdict, Verdict::NotWorse);
+        let lower = compare_values(Direction::LowerIsWorse, 0.1, 0.0, Some((100.0, 89.0))).unwrap();
+        assert_eq!(lower.verdict, Verdict::Worse);
+        let none = compare_values(Direction::HigherIsWorse, 0.0, 0.0, None).unwrap();
+        assert_eq!(
+            (none.verdict, none.treatment.n, none.relative_difference),
+            (Verdict::NotEnoughData, 0, None)
+        );
+        assert!(compare_values(Direction::HigherIsWorse, f64::NAN, 0.0, None).is_err());
+    }
+
     fn percentile(mut xs: Vec<u64>, q: f64) -> u64 {
         xs.sort_unstable();
         xs[((xs.len() as f64 * q).ceil() as usize).saturating_sub(1).min(xs.len() - 1)]
