@@ -144,9 +144,16 @@ pub async fn prepare(args: &ServeArgs, shutdown: CancellationToken) -> anyhow::R
     )
     .context("building the webhook client")?;
     crate::scheduler::spawn(store.clone(), shutdown.clone());
+    let prometheus = args
+        .prometheus_url
+        .as_deref()
+        .map(crate::release::prometheus::Prometheus::new)
+        .transpose()
+        .context("building the Prometheus client")?;
     crate::release::runner::spawn(
         store.clone(),
         Duration::from_secs(args.release_plan_check_seconds.max(1)),
+        prometheus,
         shutdown.clone(),
     );
     let usage = UsageBuffer::start(

@@ -163,6 +163,11 @@ pub struct ServeArgs {
     #[arg(long, env = "VEXIL_RELEASE_PLAN_CHECK_SECONDS", default_value_t = 30)]
     pub release_plan_check_seconds: u64,
 
+    /// Root URL of the Prometheus server that Prometheus guardrails of release plans
+    /// query (`http://prometheus:9090`); without it they give no verdict.
+    #[arg(long, env = "VEXIL_PROMETHEUS_URL")]
+    pub prometheus_url: Option<String>,
+
     /// Lifetime of a login token, in minutes.
     #[arg(long, env = "VEXIL_SESSION_TTL_MINUTES", default_value_t = 60)]
     pub session_ttl_minutes: u64,

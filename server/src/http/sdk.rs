@@ -232,6 +232,9 @@ async fn post_events(
             s.count += 1;
             s.sum += m.value;
             s.sum_sq += m.value * m.value;
+            if !flag.is_empty() {
+                s.sketch.add(m.value);
+            }
         };
         add("", "");
         accepted_metrics += 1;

@@ -4,5 +4,7 @@
 //! changes go through the store's one configuration write, never around it.
 
 pub mod plan;
+pub mod prometheus;
 pub mod runner;
+pub mod sketch;
 pub mod stats;

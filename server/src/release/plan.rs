@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use vexil_core::patch::{Instruction, Patch};
 use vexil_core::{FlagConfig, Serve, Weight};
 
+use super::sketch::ValueSketch;
 use super::stats::{self, ArmSums, Comparison, Direction, Measure, SampleRatio, TestConfig, Verdict};
 
 /// Shares are in thousandths of a percent, as rollouts store them.
@@ -67,6 +68,21 @@ pub struct Guardrail {
     /// Tolerated relative degradation (0.1: up to 10 % worse passes); default 0.
     #[serde(default)]
     pub tolerance: f64,
+    /// `p95` only: tolerated absolute degradation, in the event's unit (50 with
+    /// `latency_ms`: a p95 up to 50 ms worse passes), on top of `tolerance`; default 0.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub absolute_tolerance: f64,
+    /// `prometheus` only: a PromQL instant query giving one number, with `{{variant}}`
+    /// where the arm's variant key goes (`event` then names the guardrail).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+}
+
+/// Longest Prometheus query, in bytes.
+pub const MAX_QUERY_BYTES: usize = 4096;
+
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
 }
 
 fn higher_is_worse() -> Direction {
@@ -187,6 +203,35 @@ pub fn check(spec: &PlanSpec, variants: &[String], config: &FlagConfig) -> Vec<S
         if !(g.tolerance.is_finite() && (0.0..=10.0).contains(&g.tolerance)) {
             problem(&format!("/guardrails/{i}/tolerance"), "the tolerance is between 0 and 10".to_owned());
         }
+        if !(g.absolute_tolerance.is_finite() && g.absolute_tolerance >= 0.0) {
+            problem(
+                &format!("/guardrails/{i}/absolute_tolerance"),
+                "the absolute tolerance is a finite number ≥ 0".to_owned(),
+            );
+        } else if g.absolute_tolerance != 0.0 && !matches!(g.measure, Measure::P95 | Measure::Prometheus) {
+            problem(
+                &format!("/guardrails/{i}/absolute_tolerance"),
+                "an absolute tolerance applies to p95 and prometheus guardrails only".to_owned(),
+            );
+        }
+        match (&g.query, g.measure) {
+            (Some(q), Measure::Prometheus) => {
+                if !q.contains(super::prometheus::PLACEHOLDER) || q.len() > MAX_QUERY_BYTES {
+                    problem(
+                        &format!("/guardrails/{i}/query"),
+                        format!("the query contains {{{{variant}}}} and is at most {MAX_QUERY_BYTES} bytes"),
+                    );
+                }
+            }
+            (None, Measure::Prometheus) => {
+                problem(&format!("/guardrails/{i}/query"), "a prometheus guardrail needs a query".to_owned());
+            }
+            (Some(_), _) => problem(
+                &format!("/guardrails/{i}/query"),
+                "a query applies to prometheus guardrails only".to_owned(),
+            ),
+            (None, _) => {}
+        }
     }
     if !(spec.alpha > 0.0 && spec.alpha <= 0.5) {
         problem("/alpha", "alpha is above 0 and at most 0.5".to_owned());
@@ -239,13 +284,21 @@ pub struct ArmCounts {
 }
 
 /// The data of one guardrail: each arm's sums (for a rate, `n` is the arm's exposures
-/// and `sum` its events).
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// and `sum` its events) and, for a quantile measure, each arm's sketch (empty
+/// otherwise).
+#[derive(Debug, Clone, Default)]
 pub struct GuardrailData {
     /// The control's sums.
     pub control: ArmSums,
     /// The treatment's sums.
     pub treatment: ArmSums,
+    /// The control's values (quantile measures).
+    pub control_sketch: ValueSketch,
+    /// The treatment's values (quantile measures).
+    pub treatment_sketch: ValueSketch,
+    /// The (control, treatment) values read from Prometheus (Prometheus measures), if
+    /// they could be read.
+    pub external: Option<(f64, f64)>,
 }
 
 /// One guardrail at one look.
@@ -257,6 +310,9 @@ pub struct GuardrailLook {
     pub measure: Measure,
     /// The tolerance.
     pub tolerance: f64,
+    /// The absolute tolerance (p95), when not 0.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub absolute_tolerance: f64,
     /// The comparison, with each arm's numbers.
     #[serde(flatten)]
     pub comparison: Comparison,
@@ -332,12 +388,26 @@ pub fn decide(
     let percent = step.map_or(100.0, |s| s.percent);
     let mut guardrails = Vec::with_capacity(spec.guardrails.len());
     for (g, d) in spec.guardrails.iter().zip(data) {
-        let comparison =
-            stats::compare(g.measure, g.direction, g.tolerance, &d.control, &d.treatment, &config)?;
+        let comparison = match g.measure.quantile() {
+            Some(q) => stats::compare_quantile(
+                q,
+                g.direction,
+                g.tolerance,
+                g.absolute_tolerance,
+                &d.control_sketch,
+                &d.treatment_sketch,
+                &config,
+            )?,
+            None if g.measure == Measure::Prometheus => {
+                stats::compare_values(g.direction, g.tolerance, g.absolute_tolerance, d.external)?
+            }
+            None => stats::compare(g.measure, g.direction, g.tolerance, &d.control, &d.treatment, &config)?,
+        };
         guardrails.push(GuardrailLook {
             event: g.event.clone(),
             measure: g.measure,
             tolerance: g.tolerance,
+            absolute_tolerance: g.absolute_tolerance,
             comparison,
         });
     }
@@ -363,7 +433,7 @@ pub fn decide(
     if let Some(worse) = analysis.guardrails.iter().find(|g| g.comparison.verdict == Verdict::Worse) {
         let (t, c) = (&worse.comparison.treatment, &worse.comparison.control);
         let reason = format!(
-            "guardrail {:?} ({}) is worse: treatment {:.6} [{:.6}, {:.6}] over {} vs control {:.6} [{:.6}, {:.6}] over {}, tolerance {}",
+            "guardrail {:?} ({}) is worse: treatment {:.6} [{:.6}, {:.6}] over {} vs control {:.6} [{:.6}, {:.6}] over {}, tolerance {}{}",
             worse.event,
             measure_name(worse.measure),
             t.estimate,
@@ -374,7 +444,12 @@ pub fn decide(
             c.lower,
             c.upper,
             c.n,
-            worse.tolerance
+            worse.tolerance,
+            if worse.absolute_tolerance != 0.0 {
+                format!(" + {}", worse.absolute_tolerance)
+            } else {
+                String::new()
+            }
         );
         return Ok((Decision::RollBack(reason), analysis));
     }
@@ -402,6 +477,8 @@ fn measure_name(m: Measure) -> &'static str {
     match m {
         Measure::Rate => "rate",
         Measure::Mean => "mean",
+        Measure::P95 => "p95",
+        Measure::Prometheus => "prometheus",
     }
 }
 
@@ -430,7 +507,7 @@ mod tests {
         c.push_rate(control.0, control.1);
         let mut t = ArmSums::default();
         t.push_rate(treatment.0, treatment.1);
-        GuardrailData { control: c, treatment: t }
+        GuardrailData { control: c, treatment: t, ..GuardrailData::default() }
     }
 
     #[test]
@@ -497,13 +574,22 @@ mod tests {
         assert_eq!(a.guardrails[0].comparison.verdict, Verdict::Worse);
         let same = rate((45_000, 450), (5_000, 50));
         // 5,000 of 50,000 is 10 %: advance once the second is up.
-        assert_eq!(decide(&s, &at(0, 999, 45_000, 5_000), &[same]).unwrap().0, Decision::Hold);
-        assert_eq!(decide(&s, &at(0, 1_000, 45_000, 5_000), &[same]).unwrap().0, Decision::Advance);
+        assert_eq!(
+            decide(&s, &at(0, 999, 45_000, 5_000), std::slice::from_ref(&same)).unwrap().0,
+            Decision::Hold
+        );
+        assert_eq!(
+            decide(&s, &at(0, 1_000, 45_000, 5_000), std::slice::from_ref(&same)).unwrap().0,
+            Decision::Advance
+        );
         // 2,000 of 50,000 at a 10 % step is a mismatch.
         let (d, _) = decide(&s, &at(0, 1_000, 48_000, 2_000), &[rate((48_000, 480), (2_000, 20))]).unwrap();
         assert!(matches!(d, Decision::Pause(ref r) if r.contains("sample-ratio")), "{d:?}");
         // At 100 % the control gets nothing new; the treatment's sample is enough.
-        assert_eq!(decide(&s, &at(1, 1_000, 0, 50), &[same]).unwrap().0, Decision::Complete);
+        assert_eq!(
+            decide(&s, &at(1, 1_000, 0, 50), std::slice::from_ref(&same)).unwrap().0,
+            Decision::Complete
+        );
         assert_eq!(decide(&s, &at(1, 1_000, 0, 5), &[same]).unwrap().0, Decision::Hold);
     }
 }

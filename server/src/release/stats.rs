@@ -49,6 +49,8 @@
 use serde::Serialize;
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 
+use super::sketch::ValueSketch;
+
 /// The documented false-alarm rate of a release plan: the chance that a treatment no
 /// worse than its control (within the tolerance) is ever judged worse.
 pub const DEFAULT_ALPHA: f64 = 0.05;
@@ -96,6 +98,22 @@ pub enum Measure {
     Rate,
     /// The mean of a numeric event's values (latency in milliseconds, say).
     Mean,
+    /// The 95th percentile of a numeric event's values, from per-minute sketches
+    /// ([`compare_quantile`]).
+    P95,
+    /// A number read from Prometheus per arm (an instant query with the arm's variant);
+    /// compared as is, without a statistical test ([`compare_values`]).
+    Prometheus,
+}
+
+impl Measure {
+    /// The quantile a quantile measure compares.
+    pub fn quantile(self) -> Option<f64> {
+        match self {
+            Measure::P95 => Some(0.95),
+            Measure::Rate | Measure::Mean | Measure::Prometheus => None,
+        }
+    }
 }
 
 /// Which way a guardrail gets worse.
@@ -226,6 +244,8 @@ fn estimate(measure: Measure, arm: &ArmSums, a: f64, rho2: f64) -> ArmEstimate {
             let p = ((arm.sum + 0.5) / (n + 1.0)).clamp(0.0, 1.0);
             p * (1.0 - p)
         }
+        // Quantiles do not come from sums (see `compare_quantile`).
+        Measure::P95 | Measure::Prometheus => f64::INFINITY,
         Measure::Mean if arm.n < 2 => f64::INFINITY,
         // Rounding can make a constant sample's variance slightly negative.
         Measure::Mean => ((arm.sum_sq - arm.sum * arm.sum / n) / (n - 1.0)).max(0.0),
@@ -280,6 +300,131 @@ pub fn compare(
         }
     };
     let relative_difference = (c.estimate != 0.0).then(|| t.estimate / c.estimate - 1.0);
+    Ok(Comparison { verdict, treatment: t, control: c, relative_difference })
+}
+
+/// Observations each arm needs before a quantile verdict: 20 expected observations
+/// above the `q`-quantile (400 for the p95), so that the normal approximation of the
+/// count above it is sound, and never fewer than `config.min_per_arm`.
+pub fn quantile_min_per_arm(q: f64, config: &TestConfig) -> u64 {
+    let tail = (1.0 - q).max(1e-6);
+    config.min_per_arm.max((20.0 / tail).ceil() as u64)
+}
+
+/// One arm's `q`-quantile and its confidence-sequence bounds.
+///
+/// At the true quantile `x_q` the indicator "value ≤ x_q" is a Bernoulli variable of
+/// known mean `q` and variance `q (1 − q)`, so the time-uniform bound on its running
+/// mean (the same boundary as the other guardrails) gives ranks `q ± r` between which
+/// the true quantile stays at every look: the sketch's values at those ranks, widened by
+/// its relative accuracy, are the bounds (following the construction of quantile
+/// confidence sequences in S. R. Howard, A. Ramdas, *Sequential estimation of quantiles with applications to
+/// A/B-testing and best-arm identification*, Bernoulli 28(3), 2022). A bound whose rank
+/// leaves [0, 1] is infinite.
+fn quantile_estimate(q: f64, arm: &ValueSketch, a: f64, rho2: f64) -> ArmEstimate {
+    let n = arm.count();
+    let Some(x) = arm.quantile(q) else {
+        return ArmEstimate { n, estimate: 0.0, lower: f64::NEG_INFINITY, upper: f64::INFINITY };
+    };
+    // The sketch reads rank ⌊q (n − 1)⌋: one more observation of slack for the rounding.
+    let r = (q * (1.0 - q)).sqrt() * unit_radius(n, a, rho2) + 1.0 / n as f64;
+    let widen = |v: f64, up: bool| {
+        let slack = v.abs() * super::sketch::RELATIVE_ACCURACY / (1.0 - super::sketch::RELATIVE_ACCURACY);
+        if up { v + slack } else { v - slack }
+    };
+    let lower = match arm.quantile(q - r) {
+        Some(v) if q - r >= 0.0 => widen(v, false),
+        _ => f64::NEG_INFINITY,
+    };
+    let upper = match arm.quantile(q + r) {
+        Some(v) if q + r <= 1.0 => widen(v, true),
+        _ => f64::INFINITY,
+    };
+    ArmEstimate { n, estimate: x, lower, upper }
+}
+
+/// Compares the treatment's `q`-quantile with the control's at one look.
+///
+/// The treatment is worse when its quantile's lower bound is above the control's upper
+/// bound times `1 + tolerance`, plus `absolute` (in the values' unit; `p95 no more than
+/// 50 ms worse` is `tolerance` 0 and `absolute` 50); not worse when its upper bound is
+/// below that; mirrored for [`Direction::LowerIsWorse`]. Each arm's bounds are a
+/// confidence sequence at level `alpha / 2`, so that with the quantiles equal both hold
+/// at every look with probability at least `1 − alpha` (asymptotically: the boundary is
+/// the normal-mixture one, as for the other guardrails). No verdict before
+/// [`quantile_min_per_arm`] values per arm.
+///
+/// # Errors
+/// [`StatsError`] for an `alpha` outside (0, 1), or a negative or non-finite tolerance or
+/// `absolute`.
+pub fn compare_quantile(
+    q: f64,
+    direction: Direction,
+    tolerance: f64,
+    absolute: f64,
+    control: &ValueSketch,
+    treatment: &ValueSketch,
+    config: &TestConfig,
+) -> Result<Comparison, StatsError> {
+    let alpha = config.alpha;
+    if !(alpha > 0.0 && alpha < 1.0) {
+        return Err(StatsError::Alpha { alpha });
+    }
+    for tolerance in [tolerance, absolute] {
+        if !(tolerance.is_finite() && tolerance >= 0.0) {
+            return Err(StatsError::Tolerance { tolerance });
+        }
+    }
+    let a = alpha / 2.0;
+    let rho2 = rho_squared(a, config.planned_per_arm);
+    let c = quantile_estimate(q, control, a, rho2);
+    let t = quantile_estimate(q, treatment, a, rho2);
+    let min = quantile_min_per_arm(q, config);
+    let verdict = if c.n < min || t.n < min {
+        Verdict::NotEnoughData
+    } else {
+        match direction {
+            Direction::HigherIsWorse if t.lower > c.upper * (1.0 + tolerance) + absolute => Verdict::Worse,
+            Direction::HigherIsWorse if t.upper < c.lower * (1.0 + tolerance) + absolute => Verdict::NotWorse,
+            Direction::LowerIsWorse if t.upper < c.lower * (1.0 - tolerance) - absolute => Verdict::Worse,
+            Direction::LowerIsWorse if t.lower > c.upper * (1.0 - tolerance) - absolute => Verdict::NotWorse,
+            _ => Verdict::NotEnoughData,
+        }
+    };
+    let relative_difference = (c.estimate != 0.0).then(|| t.estimate / c.estimate - 1.0);
+    Ok(Comparison { verdict, treatment: t, control: c, relative_difference })
+}
+
+/// Compares two numbers read elsewhere (a Prometheus guardrail's per-arm values) with the
+/// same thresholds as [`compare_quantile`], but without bounds: the numbers come with no
+/// sample size, so the verdict is a threshold check, with no false-alarm guarantee.
+/// `values` is (control, treatment); `None` (nothing read) gives no verdict.
+///
+/// # Errors
+/// [`StatsError::Tolerance`] for a negative or non-finite tolerance or `absolute`.
+pub fn compare_values(
+    direction: Direction,
+    tolerance: f64,
+    absolute: f64,
+    values: Option<(f64, f64)>,
+) -> Result<Comparison, StatsError> {
+    for tolerance in [tolerance, absolute] {
+        if !(tolerance.is_finite() && tolerance >= 0.0) {
+            return Err(StatsError::Tolerance { tolerance });
+        }
+    }
+    let arm = |v: Option<f64>| match v {
+        Some(v) => ArmEstimate { n: 1, estimate: v, lower: v, upper: v },
+        None => ArmEstimate { n: 0, estimate: 0.0, lower: f64::NEG_INFINITY, upper: f64::INFINITY },
+    };
+    let (c, t) = (arm(values.map(|v| v.0)), arm(values.map(|v| v.1)));
+    let verdict = match (values, direction) {
+        (None, _) => Verdict::NotEnoughData,
+        (Some((c, t)), Direction::HigherIsWorse) if t > c * (1.0 + tolerance) + absolute => Verdict::Worse,
+        (Some((c, t)), Direction::LowerIsWorse) if t < c * (1.0 - tolerance) - absolute => Verdict::Worse,
+        (Some(_), _) => Verdict::NotWorse,
+    };
+    let relative_difference = (values.is_some() && c.estimate != 0.0).then(|| t.estimate / c.estimate - 1.0);
     Ok(Comparison { verdict, treatment: t, control: c, relative_difference })
 }
 
@@ -405,6 +550,105 @@ mod tests {
             }
         }
         None
+    }
+
+    /// Simulated rollouts per p95 scenario (each look merges a new minute's sketch).
+    const P95_RUNS: usize = 400;
+    /// Treatment events (per arm) within which a 50 % worse p95 of an exponential
+    /// latency (300 ms → 450 ms) is caught in at least 95 % of rollouts.
+    const P95_DETECTION_EVENTS: u64 = 2_000;
+
+    /// Runs one p95 rollout of exponential latencies, one sketch per arm and "minute" of
+    /// `BATCH` values merged in as the store does, looking after every minute; returns
+    /// the treatment events at the first "worse", if any within `horizon`.
+    fn p95_rollout(rng: &mut StdRng, m_control: f64, m_treatment: f64, horizon: u64) -> Option<u64> {
+        const BATCH: usize = 100;
+        let (mut c, mut t) = (ValueSketch::default(), ValueSketch::default());
+        while t.count() < horizon {
+            let (mut cm, mut tm) = (ValueSketch::default(), ValueSketch::default());
+            for _ in 0..BATCH {
+                cm.add(exponential(rng, m_control));
+                tm.add(exponential(rng, m_treatment));
+            }
+            c.merge(&cm).unwrap();
+            t.merge(&tm).unwrap();
+            let cmp =
+                compare_quantile(0.95, Direction::HigherIsWorse, 0.0, 0.0, &c, &t, &TestConfig::default())
+                    .unwrap();
+            if cmp.verdict == Verdict::Worse {
+                return Some(t.count());
+            }
+        }
+        None
+    }
+
+    #[test]
+    fn equal_p95s_roll_back_at_most_at_the_documented_rate() {
+        let mut rng = StdRng::seed_from_u64(95);
+        let false_alarms =
+            (0..P95_RUNS).filter(|_| p95_rollout(&mut rng, 100.0, 100.0, 10_000).is_some()).count();
+        println!("A/A p95, 100 looks of 100 values per arm: {false_alarms}/{P95_RUNS} rolled back");
+        assert!((false_alarms as f64) <= DEFAULT_ALPHA * P95_RUNS as f64, "{false_alarms} of {P95_RUNS}");
+    }
+
+    #[test]
+    fn a_fifty_percent_worse_p95_is_caught_within_the_documented_events() {
+        let mut rng = StdRng::seed_from_u64(150);
+        let found: Vec<u64> =
+            (0..P95_RUNS).map(|_| p95_rollout(&mut rng, 100.0, 150.0, 20_000).unwrap_or(u64::MAX)).collect();
+        let within = found.iter().filter(|&&n| n <= P95_DETECTION_EVENTS).count();
+        println!(
+            "exponential p95 300 -> 450 ms: caught within {P95_DETECTION_EVENTS} events per arm in {within}/{P95_RUNS}; \
+             median {} p95 {}",
+            percentile(found.clone(), 0.5),
+            percentile(found, 0.95)
+        );
+        assert!(within * 100 >= P95_RUNS * 95, "caught in time in {within} of {P95_RUNS}");
+    }
+
+    #[test]
+    fn a_p95_guardrail_takes_its_absolute_tolerance_and_minimum_sample() {
+        let cfg = TestConfig::default();
+        let (mut c, mut t) = (ValueSketch::default(), ValueSketch::default());
+        for i in 0..10_000 {
+            c.add(f64::from(i % 100) + 1.0);
+            t.add(f64::from(i % 100) + 61.0);
+        }
+        // p95 about 96 ms vs 156 ms: worse with no tolerance, not worse with 100 ms.
+        let strict = compare_quantile(0.95, Direction::HigherIsWorse, 0.0, 0.0, &c, &t, &cfg).unwrap();
+        assert_eq!(strict.verdict, Verdict::Worse, "{strict:?}");
+        assert!(
+            strict.treatment.lower <= strict.treatment.estimate
+                && strict.treatment.estimate <= strict.treatment.upper
+        );
+        let tolerant = compare_quantile(0.95, Direction::HigherIsWorse, 0.0, 100.0, &c, &t, &cfg).unwrap();
+        assert_eq!(tolerant.verdict, Verdict::NotWorse, "{tolerant:?}");
+        let mirrored = compare_quantile(0.95, Direction::LowerIsWorse, 0.0, 0.0, &t, &c, &cfg).unwrap();
+        assert_eq!(mirrored.verdict, Verdict::Worse);
+        let (mut few_c, mut few_t) = (ValueSketch::default(), ValueSketch::default());
+        for i in 0..(quantile_min_per_arm(0.95, &cfg) - 1) {
+            few_c.add(1.0 + i as f64);
+            few_t.add(1_000.0 + i as f64);
+        }
+        let few = compare_quantile(0.95, Direction::HigherIsWorse, 0.0, 0.0, &few_c, &few_t, &cfg).unwrap();
+        assert_eq!(few.verdict, Verdict::NotEnoughData);
+        assert!(compare_quantile(0.95, Direction::HigherIsWorse, 0.0, -1.0, &c, &t, &cfg).is_err());
+    }
+
+    #[test]
+    fn read_values_are_compared_by_threshold_and_nothing_read_gives_no_verdict() {
+        let worse = compare_values(Direction::HigherIsWorse, 0.0, 50.0, Some((150.0, 450.0))).unwrap();
+        assert_eq!((worse.verdict, worse.relative_difference), (Verdict::Worse, Some(2.0)));
+        let within = compare_values(Direction::HigherIsWorse, 1.0, 200.0, Some((150.0, 450.0))).unwrap();
+        assert_eq!(within.verdict, Verdict::NotWorse);
+        let lower = compare_values(Direction::LowerIsWorse, 0.1, 0.0, Some((100.0, 89.0))).unwrap();
+        assert_eq!(lower.verdict, Verdict::Worse);
+        let none = compare_values(Direction::HigherIsWorse, 0.0, 0.0, None).unwrap();
+        assert_eq!(
+            (none.verdict, none.treatment.n, none.relative_difference),
+            (Verdict::NotEnoughData, 0, None)
+        );
+        assert!(compare_values(Direction::HigherIsWorse, f64::NAN, 0.0, None).is_err());
     }
 
     fn percentile(mut xs: Vec<u64>, q: f64) -> u64 {

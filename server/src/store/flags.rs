@@ -272,7 +272,14 @@ pub(super) async fn delete_usage_of(
     project_id: i64,
     key: &str,
 ) -> Result<()> {
-    for table in ["flag_last_seen", "flag_application", "usage_minute", "usage_hour", "metric_minute"] {
+    for table in [
+        "flag_last_seen",
+        "flag_application",
+        "usage_minute",
+        "usage_hour",
+        "metric_minute",
+        "metric_sketch_minute",
+    ] {
         sqlx::query(&format!(
             "delete from {table} where flag_key = $1 and environment_id in (select id from environment where project_id = $2)"
         ))

@@ -24,6 +24,7 @@ use super::{Actor, Error, Result, Store, Timestamp, environments, from_json_text
 use crate::release::plan::{
     self, Analysis, ArmCounts, Decision, GuardrailData, PlanSpec, PlanState, Position,
 };
+use crate::release::sketch::ValueSketch;
 use crate::release::stats::{ArmSums, Measure};
 
 /// A release plan as the API shows it.
@@ -203,6 +204,7 @@ async fn guardrail_data(
     tx: &mut Transaction<'static, Any>,
     p: &ReleasePlan,
     exposures: ArmCounts,
+    external: &[Option<(f64, f64)>],
 ) -> Result<Vec<GuardrailData>> {
     let since = p.started_at.map_or(i64::MAX, |t| t.0 / 60_000);
     let mut data = Vec::with_capacity(p.spec.guardrails.len());
@@ -232,14 +234,50 @@ async fn guardrail_data(
             *arm = match g.measure {
                 // Events per exposure: the events are counted, not their values.
                 Measure::Rate => ArmSums { n: arm_exposures, sum: n as f64, sum_sq: n as f64 },
-                Measure::Mean => ArmSums { n, sum: get(row, "s")?, sum_sq: get(row, "ss")? },
+                Measure::Mean | Measure::P95 | Measure::Prometheus => {
+                    ArmSums { n, sum: get(row, "s")?, sum_sq: get(row, "ss")? }
+                }
             };
         }
         if g.measure == Measure::Rate {
             control.n = exposures.control;
             treatment.n = exposures.treatment;
         }
-        data.push(GuardrailData { control, treatment });
+        let (mut control_sketch, mut treatment_sketch) = (ValueSketch::default(), ValueSketch::default());
+        if g.measure.quantile().is_some() {
+            let rows = sqlx::query(
+                "select variant, minute, sketch from metric_sketch_minute
+                 where environment_id = $1 and event_key = $2 and flag_key = $3 and minute >= $4 and variant in ($5, $6)",
+            )
+            .bind(p.environment_id)
+            .bind(&g.event)
+            .bind(&p.flag)
+            .bind(since)
+            .bind(&p.spec.control)
+            .bind(&p.spec.treatment)
+            .fetch_all(&mut **tx)
+            .await?;
+            for row in &rows {
+                let variant: String = get(row, "variant")?;
+                let arm =
+                    if variant == p.spec.treatment { &mut treatment_sketch } else { &mut control_sketch };
+                // One unreadable minute must not stop the plan's looks: it is left out,
+                // and said so.
+                if let Err(e) =
+                    ValueSketch::from_json(&get::<String>(row, "sketch")?).and_then(|s| arm.merge(&s))
+                {
+                    tracing::warn!(
+                        release_plan.id = p.id,
+                        event = %g.event,
+                        minute = get::<i64>(row, "minute")?,
+                        error = %e,
+                        "a stored metric sketch is unreadable and left out of the guardrail"
+                    );
+                }
+            }
+        }
+        let external = external.get(data.len()).copied().flatten();
+        data.push(GuardrailData { control, treatment, control_sketch, treatment_sketch, external });
     }
     Ok(data)
 }
@@ -467,6 +505,17 @@ impl Store {
         Ok(after)
     }
 
+    /// A plan's specification, by id (what the runner reads before a look).
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] for an unknown plan.
+    pub async fn release_plan_spec(&self, id: i64) -> Result<PlanSpec> {
+        let mut tx = self.begin_read().await?;
+        let plan = fetch_id(&mut tx, id).await?;
+        tx.rollback().await?;
+        Ok(plan.spec)
+    }
+
     /// Running plans, as (id, project key): what the runner looks at.
     pub async fn running_release_plans(&self) -> Result<Vec<(i64, String)>> {
         let rows = sqlx::query(
@@ -483,7 +532,15 @@ impl Store {
     /// configuration (as `release-plan:<id>`) and the plan together and is audited with
     /// the numbers; "not yet" only records the analysis. Returns the decision taken, or
     /// `None` when the plan is no longer running (another replica moved it).
-    pub async fn look_at_release_plan(&self, project: &str, id: i64) -> Result<Option<Decision>> {
+    ///
+    /// `external` holds, by guardrail index, the (control, treatment) values the runner
+    /// read from Prometheus for Prometheus guardrails (`None`: not read).
+    pub async fn look_at_release_plan(
+        &self,
+        project: &str,
+        id: i64,
+        external: &[Option<(f64, f64)>],
+    ) -> Result<Option<Decision>> {
         let mut tx = self.begin().await?;
         let project_id = tx.lock_project(project).await?;
         let before = fetch_id(&mut tx, id).await?;
@@ -492,7 +549,7 @@ impl Store {
         }
         let now = Timestamp::now().0;
         let total = exposures(&mut tx, &before).await?;
-        let data = guardrail_data(&mut tx, &before, total).await?;
+        let data = guardrail_data(&mut tx, &before, total, external).await?;
         let at = Position {
             step: before.step,
             step_elapsed_ms: now - before.step_started_at.map_or(now, |t| t.0),

@@ -7,6 +7,7 @@ use serde::Serialize;
 use vexil_core::wire::Application;
 
 use super::{Result, Store, Timestamp, get};
+use crate::release::sketch::ValueSketch;
 
 /// Minute rows are rolled into hour rows after this many hours.
 pub const MINUTE_RETENTION_HOURS: i64 = 48;
@@ -44,7 +45,7 @@ pub struct MetricKey {
 }
 
 /// Sums of one metric bucket.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct MetricSums {
     /// Events.
     pub count: i64,
@@ -52,6 +53,9 @@ pub struct MetricSums {
     pub sum: f64,
     /// Sum of squared values.
     pub sum_sq: f64,
+    /// The values' quantile sketch; stored only for buckets of a watched flag (the
+    /// release plans' p95 guardrails read nothing else).
+    pub sketch: ValueSketch,
 }
 
 /// A usage time series of one flag in one environment.
@@ -171,6 +175,52 @@ impl Store {
             .execute(&mut **tx)
             .await?;
         }
+        for (k, s) in metrics.iter().filter(|(k, s)| !k.flag.is_empty() && s.sketch.count() > 0) {
+            // Sketches merge in the application: the upsert takes the row's lock (and
+            // returns '' for a new row) so that concurrent batches do not lose each
+            // other's values between the read and the write.
+            let row = sqlx::query(
+                "insert into metric_sketch_minute (environment_id, event_key, flag_key, variant, minute, sketch)
+                 values ($1, $2, $3, $4, $5, '')
+                 on conflict (environment_id, event_key, flag_key, variant, minute) do update set
+                   sketch = metric_sketch_minute.sketch
+                 returning sketch",
+            )
+            .bind(environment_id)
+            .bind(&k.event)
+            .bind(&k.flag)
+            .bind(&k.variant)
+            .bind(k.minute)
+            .fetch_one(&mut **tx)
+            .await?;
+            let stored: String = get(&row, "sketch")?;
+            let mut merged = s.sketch.clone();
+            if !stored.is_empty() {
+                match ValueSketch::from_json(&stored).and_then(|old| merged.merge(&old)) {
+                    Ok(()) => {}
+                    Err(e) => tracing::warn!(
+                        environment.id = environment_id,
+                        event = %k.event,
+                        flag = %k.flag,
+                        minute = k.minute,
+                        error = %e,
+                        "a stored metric sketch is unreadable; this minute's earlier values are dropped from it"
+                    ),
+                }
+            }
+            sqlx::query(
+                "update metric_sketch_minute set sketch = $6
+                 where environment_id = $1 and event_key = $2 and flag_key = $3 and variant = $4 and minute = $5",
+            )
+            .bind(environment_id)
+            .bind(&k.event)
+            .bind(&k.flag)
+            .bind(&k.variant)
+            .bind(k.minute)
+            .bind(merged.to_json())
+            .execute(&mut **tx)
+            .await?;
+        }
         tx.commit().await?;
         Ok(())
     }
@@ -268,6 +318,11 @@ impl Store {
             .await?
             .rows_affected();
         removed += sqlx::query("delete from metric_minute where minute < $1")
+            .bind(now.0 / 60_000 - METRIC_RETENTION_DAYS * 24 * 60)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected();
+        removed += sqlx::query("delete from metric_sketch_minute where minute < $1")
             .bind(now.0 / 60_000 - METRIC_RETENTION_DAYS * 24 * 60)
             .execute(&mut **tx)
             .await?

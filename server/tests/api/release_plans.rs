@@ -144,13 +144,15 @@ async fn a_release_plan_is_checked_and_driven_by_hand(app: TestApp) {
 /// Evaluates the flag for `contexts` fresh contexts with the snapshot the SDK would
 /// have, and sends what an SDK would: usage per variant and an `http_5xx` metric event
 /// (attributed to the served variant) for each context that errs, with the error rate
-/// of its variant. Returns the variants served.
+/// of its variant, and a `latency_ms` event per context (exponential, with its variant's
+/// mean) for the variants `latency` names. Returns the variants served.
 async fn one_round_of_load(
     app: &TestApp,
     key: &str,
     round: usize,
     contexts: usize,
     error_rate: &BTreeMap<&str, f64>,
+    latency: &BTreeMap<&str, f64>,
     rng: &mut StdRng,
 ) -> BTreeMap<String, u64> {
     let r = app.call(Method::GET, "/sdk/v1/config").token(key).send().await;
@@ -165,6 +167,10 @@ async fn one_round_of_load(
         if rng.r#gen::<f64>() < error_rate.get(variant.as_str()).copied().unwrap_or(0.0) {
             metrics.push(json!({"event": "http_5xx", "variants": {"f": variant}}));
         }
+        if let Some(mean) = latency.get(variant.as_str()) {
+            let value = -mean * (1.0 - rng.r#gen::<f64>()).ln();
+            metrics.push(json!({"event": "latency_ms", "value": value, "variants": {"f": variant}}));
+        }
         *usage.entry(variant).or_default() += 1;
     }
     let batch = json!({
@@ -178,12 +184,18 @@ async fn one_round_of_load(
 
 /// Runs load until the plan leaves `running` (bounded, so a plan that never decides
 /// fails the test rather than hanging it); returns the plan.
-async fn load_until_decided(app: &TestApp, error_rate: &[(&str, f64)], seed: u64) -> Value {
+async fn load_until_decided(
+    app: &TestApp,
+    error_rate: &[(&str, f64)],
+    latency: &[(&str, f64)],
+    seed: u64,
+) -> Value {
     let key = sdk_key(app, "production", "server").await;
     let rates: BTreeMap<&str, f64> = error_rate.iter().copied().collect();
+    let latency: BTreeMap<&str, f64> = latency.iter().copied().collect();
     let mut rng = StdRng::seed_from_u64(seed);
     for round in 0..400 {
-        one_round_of_load(app, &key, round, 2_000, &rates, &mut rng).await;
+        one_round_of_load(app, &key, round, 2_000, &rates, &latency, &mut rng).await;
         let plan = app.req(Method::GET, PLAN).send().await.body;
         if plan["state"] != "running" {
             return plan;
@@ -198,8 +210,16 @@ async fn served(app: &TestApp) -> (BTreeMap<String, u64>, BTreeMap<String, u64>)
     let key = sdk_key(app, "production", "server").await;
     // The snapshot SDKs get follows commits; wait until it has the last one.
     crate::sdk::config_at_least(app, &key, crate::sdk::env_version(app, "production").await).await;
-    let sdk =
-        one_round_of_load(app, &key, 9_999, 1_000, &BTreeMap::new(), &mut StdRng::seed_from_u64(0)).await;
+    let sdk = one_round_of_load(
+        app,
+        &key,
+        9_999,
+        1_000,
+        &BTreeMap::new(),
+        &BTreeMap::new(),
+        &mut StdRng::seed_from_u64(0),
+    )
+    .await;
     let mut ofrep: BTreeMap<String, u64> = BTreeMap::new();
     for i in 0..50 {
         let r = app
@@ -231,7 +251,7 @@ async fn start_guarded_plan(app: &TestApp) -> i64 {
 
 async fn a_treatment_with_three_times_the_errors_rolls_back_by_itself(app: TestApp) {
     let id = start_guarded_plan(&app).await;
-    let plan = load_until_decided(&app, &[("off", 0.02), ("on", 0.06)], 3).await;
+    let plan = load_until_decided(&app, &[("off", 0.02), ("on", 0.06)], &[], 3).await;
     assert_eq!(plan["state"], "rolled_back", "{plan}");
     let reason = plan["reason"].as_str().unwrap();
     assert!(reason.contains("guardrail \"http_5xx\" (rate) is worse"), "{reason}");
@@ -257,7 +277,7 @@ async fn a_treatment_with_three_times_the_errors_rolls_back_by_itself(app: TestA
 
 async fn equal_error_rates_complete_the_plan(app: TestApp) {
     let id = start_guarded_plan(&app).await;
-    let plan = load_until_decided(&app, &[("off", 0.02), ("on", 0.02)], 4).await;
+    let plan = load_until_decided(&app, &[("off", 0.02), ("on", 0.02)], &[], 4).await;
     assert_eq!(plan["state"], "completed", "{plan}");
     let (status, found) = verdict(&app).await;
     assert_eq!(
@@ -278,6 +298,74 @@ async fn equal_error_rates_complete_the_plan(app: TestApp) {
     actions.reverse();
     // Each step taken once: 10 → 50 → 100 %, then complete.
     assert_eq!(actions, ["release_plan.advance", "release_plan.advance", "release_plan.complete"]);
+}
+
+async fn a_treatment_with_a_much_worse_p95_rolls_back_by_itself(app: TestApp) {
+    boolean_flag_on(&app).await;
+    let step = |percent: f64| json!({"percent": percent, "min_duration_seconds": 0, "min_exposures": 300});
+    // "p95 no more than 20 ms worse": the control's p95 is about 150 ms (exponential,
+    // mean 50 ms), the treatment's about 450 ms (mean 150 ms).
+    let r = app
+        .req(Method::POST, PLAN)
+        .json(json!({"treatment": "on", "control": "off", "planned_exposures": 2000,
+                     "steps": [step(10.0), step(50.0), step(100.0)],
+                     "guardrails": [{"event": "latency_ms", "measure": "p95", "absolute_tolerance": 20}]}))
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.body["guardrails"][0]["absolute_tolerance"], 20.0, "{}", r.body);
+    assert_eq!(act(&app, "start").await.0, StatusCode::OK);
+    let plan = load_until_decided(&app, &[], &[("off", 50.0), ("on", 150.0)], 5).await;
+    assert_eq!(plan["state"], "rolled_back", "{plan}");
+    let reason = plan["reason"].as_str().unwrap();
+    assert!(reason.contains("guardrail \"latency_ms\" (p95) is worse"), "{reason}");
+    assert!(reason.contains("+ 20"), "{reason}");
+    let look = &plan["analysis"]["guardrails"][0];
+    assert_eq!(look["verdict"], "worse", "{plan}");
+    let (t, c) =
+        (look["treatment"]["estimate"].as_f64().unwrap(), look["control"]["estimate"].as_f64().unwrap());
+    assert!((300.0..700.0).contains(&t) && (100.0..220.0).contains(&c), "p95s {t} vs {c}: {plan}");
+    assert!(look["treatment"]["n"].as_u64().unwrap() >= 400, "{plan}");
+    let everyone = |n| BTreeMap::from([("off".to_owned(), n)]);
+    assert_eq!(served(&app).await, (everyone(1_000), everyone(50)));
+}
+
+/// A p95 guardrail's tolerance applies to p95 only, and is a number ≥ 0.
+async fn a_p95_guardrail_is_checked(app: TestApp) {
+    boolean_flag_on(&app).await;
+    let r = app
+        .req(Method::POST, PLAN)
+        .json(json!({"treatment": "on", "control": "off",
+                     "guardrails": [{"event": "latency_ms", "measure": "mean", "absolute_tolerance": 20},
+                                    {"event": "latency_ms", "measure": "p95", "absolute_tolerance": -1}]}))
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let text = r.body.to_string();
+    assert!(
+        text.contains("/guardrails/0/absolute_tolerance")
+            && text.contains("/guardrails/1/absolute_tolerance"),
+        "{text}"
+    );
+}
+
+crate::on_both_databases!(a_p95_guardrail_is_checked);
+
+mod a_treatment_with_a_much_worse_p95_rolls_back_by_itself {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn on_postgres() {
+        super::a_treatment_with_a_much_worse_p95_rolls_back_by_itself(
+            super::fast_runner(super::Db::Postgres).await,
+        )
+        .await;
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn on_sqlite() {
+        super::a_treatment_with_a_much_worse_p95_rolls_back_by_itself(
+            super::fast_runner(super::Db::Sqlite).await,
+        )
+        .await;
+    }
 }
 
 /// The runner looks every second in these tests.
@@ -366,5 +454,165 @@ mod equal_error_rates_complete_the_plan {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn on_sqlite() {
         super::equal_error_rates_complete_the_plan(super::fast_runner(super::Db::Sqlite).await).await;
+    }
+}
+
+/// A Prometheus server run for one test (Debian's `/usr/bin/prometheus`), killed when
+/// dropped, with its data in a temporary directory.
+struct PrometheusServer {
+    child: std::process::Child,
+    url: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for PrometheusServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// Serves `/metrics` with one gauge per variant: the control's p95 at 150 ms, the
+/// treatment's at 450 ms. Returns its address.
+async fn exporter() -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = axum::Router::new().route(
+        "/metrics",
+        axum::routing::get(|| async {
+            "# TYPE checkout_latency_p95_ms gauge\n\
+             checkout_latency_p95_ms{variant=\"off\"} 150\n\
+             checkout_latency_p95_ms{variant=\"on\"} 450\n"
+        }),
+    );
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    addr
+}
+
+/// Starts Prometheus scraping the exporter every second, and waits (polling, with a
+/// generous bound) until it has both series.
+async fn prometheus_scraping(target: std::net::SocketAddr) -> PrometheusServer {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("prometheus.yml");
+    std::fs::write(
+        &config,
+        format!(
+            "global: {{scrape_interval: 1s, evaluation_interval: 1s}}\n\
+             scrape_configs:\n  - job_name: exporter\n    static_configs: [{{targets: [\"{target}\"]}}]\n"
+        ),
+    )
+    .unwrap();
+    let port = free_port();
+    let child = std::process::Command::new("/usr/bin/prometheus")
+        .arg(format!("--config.file={}", config.display()))
+        .arg(format!("--storage.tsdb.path={}", dir.path().join("data").display()))
+        .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("/usr/bin/prometheus (Debian's prometheus package) runs");
+    let server = PrometheusServer { child, url: format!("http://127.0.0.1:{port}"), _dir: dir };
+    let client = reqwest::Client::new();
+    for _ in 0..600 {
+        let answer = client
+            .get(format!("{}/api/v1/query", server.url))
+            .query(&[("query", "count(checkout_latency_p95_ms)")])
+            .send()
+            .await;
+        if let Ok(answer) = answer {
+            let body: Value = answer.json().await.unwrap_or_default();
+            if body["data"]["result"][0]["value"][1] == "2" {
+                return server;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("Prometheus did not scrape the exporter within two minutes");
+}
+
+/// Polls the plan until `done` holds (bounded).
+async fn plan_when(app: &TestApp, done: impl Fn(&Value) -> bool) -> Value {
+    for _ in 0..300 {
+        let plan = app.req(Method::GET, PLAN).send().await.body;
+        if done(&plan) {
+            return plan;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("the plan did not get there in 300 looks");
+}
+
+async fn a_prometheus_guardrail_reads_each_arm_and_rolls_back_a_worse_treatment(db: Db) {
+    let exporter = exporter().await;
+    let prometheus = prometheus_scraping(exporter).await;
+    let app =
+        TestApp::with_args(db, &["--release-plan-check-seconds", "1", "--prometheus-url", &prometheus.url])
+            .await;
+    boolean_flag_on(&app).await;
+    let plan = |absolute: f64| {
+        json!({"treatment": "on", "control": "off",
+               "steps": [{"percent": 10, "min_duration_seconds": 3600}, {"percent": 100, "min_duration_seconds": 3600}],
+               "guardrails": [{"event": "checkout_p95", "measure": "prometheus", "absolute_tolerance": absolute,
+                               "query": "max(checkout_latency_p95_ms{variant=\"{{variant}}\"})"}]})
+    };
+    // 450 ms against 150 ms passes "no more than 400 ms worse"...
+    let r = app.req(Method::POST, PLAN).json(plan(400.0)).send().await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(act(&app, "start").await.0, StatusCode::OK);
+    let looked = plan_when(&app, |p| !p["analysis"]["guardrails"][0]["verdict"].is_null()).await;
+    let look = &looked["analysis"]["guardrails"][0];
+    assert_eq!(look["verdict"], "not_worse", "{looked}");
+    assert_eq!(
+        (look["control"]["estimate"].clone(), look["treatment"]["estimate"].clone()),
+        (json!(150.0), json!(450.0))
+    );
+    assert_eq!(looked["state"], "running");
+    assert_eq!(act(&app, "rollback").await.0, StatusCode::OK);
+    // ...and rolls back by itself under "no more than 50 ms worse".
+    let r = app.req(Method::POST, PLAN).json(plan(50.0)).send().await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(act(&app, "start").await.0, StatusCode::OK);
+    let decided = plan_when(&app, |p| p["state"] != "running").await;
+    assert_eq!(decided["state"], "rolled_back", "{decided}");
+    let reason = decided["reason"].as_str().unwrap();
+    assert!(reason.contains("guardrail \"checkout_p95\" (prometheus) is worse"), "{reason}");
+    let everyone = |n| BTreeMap::from([("off".to_owned(), n)]);
+    assert_eq!(served(&app).await, (everyone(1_000), everyone(50)));
+}
+
+/// A Prometheus guardrail needs a query with the placeholder, and only it takes one.
+async fn a_prometheus_guardrail_is_checked(app: TestApp) {
+    boolean_flag_on(&app).await;
+    let r = app
+        .req(Method::POST, PLAN)
+        .json(json!({"treatment": "on", "control": "off",
+                     "guardrails": [{"event": "a", "measure": "prometheus"},
+                                    {"event": "b", "measure": "prometheus", "query": "up"},
+                                    {"event": "c", "measure": "rate", "query": "up{v=\"{{variant}}\"}"}]}))
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let text = r.body.to_string();
+    for i in 0..3 {
+        assert!(text.contains(&format!("/guardrails/{i}/query")), "{text}");
+    }
+}
+
+crate::on_both_databases!(a_prometheus_guardrail_is_checked);
+
+mod a_prometheus_guardrail_reads_each_arm_and_rolls_back_a_worse_treatment {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn on_postgres() {
+        super::a_prometheus_guardrail_reads_each_arm_and_rolls_back_a_worse_treatment(super::Db::Postgres)
+            .await;
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn on_sqlite() {
+        super::a_prometheus_guardrail_reads_each_arm_and_rolls_back_a_worse_treatment(super::Db::Sqlite)
+            .await;
     }
 }
