@@ -3213,10 +3213,10 @@ export interface components {
             /** @description A tracked event key (`http_5xx`, `latency_ms`), as SDKs send it with `track`. */
             event: string;
             /**
-             * @description `rate`: events per exposure (at most one per exposure); `mean`: the mean of the event's values.
+             * @description `rate`: events per exposure (at most one per exposure); `mean`: the mean of the event's values; `p95`: the 95th percentile of the event's values, from per-minute quantile sketches (1 % relative accuracy) of the events attributed to the flag's variants; no verdict before 400 events per arm; `prometheus`: the number `query` gives for each arm from the server's Prometheus (`VEXIL_PROMETHEUS_URL`), compared as is, with no statistical test (docs/release-safety.md).
              * @enum {string}
              */
-            measure: "rate" | "mean";
+            measure: "rate" | "mean" | "p95" | "prometheus";
             /**
              * @default higher_is_worse
              * @enum {string}
@@ -3227,6 +3227,13 @@ export interface components {
              * @default 0
              */
             tolerance: number;
+            /**
+             * @description `p95` and `prometheus` guardrails only: tolerated absolute degradation in the metric's unit, added to the relative one (50 with `latency_ms`: a p95 up to 50 ms worse passes). Left out of responses when 0.
+             * @default 0
+             */
+            absolute_tolerance: number;
+            /** @description `prometheus` guardrails only (and required there): a PromQL instant query that gives one number (a scalar or a one-sample vector), with `{{variant}}` where the arm's variant key goes, e.g. `histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{variant="{{variant}}"}[5m])))`. `event` then names the guardrail. */
+            query?: string;
         };
         ReleasePlanSpec: {
             /** @description The variant released. */
@@ -3270,7 +3277,7 @@ export interface components {
             step_started_at?: string;
             /** @description Why the plan is where it is (the last decision, with its numbers). */
             reason?: string;
-            /** @description The last look: `step`, `percent`, `exposures` and `step_exposures` (`control`, `treatment`), `sample_ratio` (`expected_share`, `observed_share`, `p_value`, `mismatch`) and `guardrails`, each with `event`, `measure`, `tolerance`, `verdict` (`worse`, `not_worse`, `not_enough_data`), `relative_difference` and per arm (`control`, `treatment`) `n`, `estimate`, `lower`, `upper`. */
+            /** @description The last look: `step`, `percent`, `exposures` and `step_exposures` (`control`, `treatment`), `sample_ratio` (`expected_share`, `observed_share`, `p_value`, `mismatch`) and `guardrails`, each with `event`, `measure`, `tolerance`, `absolute_tolerance` (when not 0), `verdict` (`worse`, `not_worse`, `not_enough_data`), `relative_difference` and per arm (`control`, `treatment`) `n`, `estimate`, `lower`, `upper`. */
             analysis?: Record<string, never>;
             /** Format: date-time */
             looked_at?: string;
