@@ -85,14 +85,19 @@ pub(super) async fn list_flags(
             ));
         }
     };
-    // Key order pages after a key; last-evaluated order after "<ms>:<key>".
+    // A cursor is a position in the order it was issued for, and the page continues
+    // after it: key order after a key; last-evaluated order after "<ms>:<key>" (0 ms for
+    // never, the order's first group). Every string is a position, so a flag deleted
+    // meanwhile never makes a cursor fail; one without a time is a never-evaluated key.
     let (after_key, after_evaluated) = match (q.sort, q.cursor) {
         (_, None) => (None, None),
         (FlagSort::Key, Some(c)) => (Some(c), None),
         (FlagSort::LastEvaluated, Some(c)) => {
-            let parsed =
-                c.split_once(':').and_then(|(at, key)| Some((at.parse::<i64>().ok()?, key.to_owned())));
-            (None, Some(parsed.ok_or_else(|| ApiError::bad_request("cursor is not one this server issued"))?))
+            let position = c
+                .split_once(':')
+                .and_then(|(at, key)| Some((at.parse::<i64>().ok()?, key.to_owned())))
+                .unwrap_or((0, c));
+            (None, Some(position))
         }
     };
     let filter = FlagFilter {

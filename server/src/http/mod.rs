@@ -47,7 +47,7 @@ use axum::response::{IntoResponse, Response};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnFailure, TraceLayer};
 
 use crate::app::AppState;
 use crate::config::ServeArgs;
@@ -122,7 +122,11 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
             let route = req.extensions().get::<MatchedPath>().map_or("unmatched", MatchedPath::as_str);
             let id = req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("");
             tracing::info_span!("request", http.method = %req.method(), http.route = route, request.id = id)
-        }))
+        })
+        // A 5xx the server means (503 from /readyz, a release plan's gate) is an answer,
+        // not a failure, and an internal error logs its cause where it is answered
+        // (`ApiError::public_detail`): at ERROR here every such response would be noise.
+        .on_failure(DefaultOnFailure::new().level(tracing::Level::DEBUG)))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
         .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), MakeRequestUuid))
         .layer(DefaultBodyLimit::max(args.max_body_bytes))

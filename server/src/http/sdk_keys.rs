@@ -11,7 +11,7 @@ use super::error::ApiError;
 use super::extract::{Json, Path, Query};
 use super::idempotency::Idempotency;
 use super::openapi::responses::*;
-use super::pages::{PageQuery, page_of};
+use super::pages::{Order, PageQuery, newest_first_key, page_of};
 use super::tokens::{parse_expiry, replayed};
 use crate::app::AppState;
 use crate::auth::{Admin, Authorized, Viewer, secret};
@@ -49,7 +49,9 @@ pub(super) async fn list_sdk_keys(
     Path((project, env)): Path<(String, String)>,
     Query(q): Query<PageQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
-    Ok(axum::Json(page_of(state.store.list_sdk_keys(&project, &env).await?, &q, |k| &k.id)?))
+    Ok(axum::Json(page_of(state.store.list_sdk_keys(&project, &env).await?, &q, Order::Descending, |k| {
+        newest_first_key(k.created_at, &k.id)
+    })?))
 }
 
 #[utoipa::path(post, path = "/api/v1/projects/{project}/environments/{env}/sdk-keys", operation_id = "create_sdk_key", tag = "sdk-keys",

@@ -9,7 +9,7 @@ use axum::routing::get;
 use super::error::ApiError;
 use super::extract::{IfMatch, Json, Path, Query, ReadOnlyFields, Update, with_etag};
 use super::openapi::responses::*;
-use super::pages::{PageQuery, page_of};
+use super::pages::{Order, PageQuery, page_of};
 use crate::app::AppState;
 use crate::auth::{Authorized, Editor, Viewer};
 use crate::store::{Page, SegmentBody, SegmentRecord};
@@ -40,7 +40,7 @@ pub(super) async fn list_segments(
     Query(q): Query<PageQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
     let items = state.store.list_segments(&project).await?.into_iter().map(SegmentSummary::of).collect();
-    Ok(axum::Json(page_of(items, &q, |s: &SegmentSummary| &s.key)?))
+    Ok(axum::Json(page_of(items, &q, Order::Ascending, |s: &SegmentSummary| s.key.clone())?))
 }
 
 async fn create_segment(

@@ -11,7 +11,7 @@ use super::error::ApiError;
 use super::extract::{Json, Path, Query};
 use super::idempotency::Idempotency;
 use super::openapi::responses::*;
-use super::pages::{PageQuery, page_of};
+use super::pages::{Order, PageQuery, newest_first_key, page_of};
 use crate::app::AppState;
 use crate::auth::{Admin, Authorized, Principal, secret};
 use crate::store::{ApiToken, ApiTokenSpec, NewApiToken, Page, Timestamp};
@@ -44,7 +44,9 @@ pub(super) async fn list_tokens(
     Authorized { principal: _, .. }: Admin,
     Query(q): Query<PageQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
-    Ok(axum::Json(page_of(state.store.list_api_tokens().await?, &q, |t| &t.id)?))
+    Ok(axum::Json(page_of(state.store.list_api_tokens().await?, &q, Order::Descending, |t| {
+        newest_first_key(t.created_at, &t.id)
+    })?))
 }
 
 pub(super) fn parse_expiry(value: Option<&str>) -> Result<Option<Timestamp>, ApiError> {

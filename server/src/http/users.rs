@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::error::ApiError;
 use super::extract::{IfMatch, Json, Path, Query, ReadOnlyFields, Update, with_etag};
 use super::openapi::responses::*;
-use super::pages::{PageQuery, page_of};
+use super::pages::{Order, PageQuery, page_of};
 use super::shared::{field_error, hash_password};
 use crate::app::AppState;
 use crate::auth::{Admin, Authorized, Principal, Role, SelfOrAdmin, password};
@@ -84,7 +84,7 @@ pub(super) async fn list_users(
     Authorized { principal: _, .. }: Admin,
     Query(q): Query<PageQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
-    Ok(axum::Json(page_of(state.store.list_users().await?, &q, |u| &u.id)?))
+    Ok(axum::Json(page_of(state.store.list_users().await?, &q, Order::Ascending, |u| u.email.clone())?))
 }
 
 #[utoipa::path(post, path = "/api/v1/users", operation_id = "create_user", tag = "users",

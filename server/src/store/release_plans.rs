@@ -440,6 +440,18 @@ impl Store {
                 patch: Some((plan::step_patch(&before.spec, before.step + 1, plan_comment), Via::Direct)),
                 action: "release_plan.advance",
             },
+            // A draft never served anything: rolling it back discards it, so a plan made
+            // by mistake (or one that cannot start, in an environment that requires
+            // approval) never blocks the next one.
+            (PlanAction::RollBack, PlanState::Draft) => Move {
+                state: PlanState::RolledBack,
+                step: before.step,
+                new_step: false,
+                reason: Some(by),
+                analysis: None,
+                patch: None,
+                action: "release_plan.rollback",
+            },
             (PlanAction::RollBack, PlanState::Running | PlanState::Paused) => Move {
                 state: PlanState::RolledBack,
                 step: before.step,

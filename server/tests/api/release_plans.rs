@@ -14,7 +14,10 @@ use vexil_core::{CompiledSnapshot, Context, Snapshot};
 use crate::harness::{Db, TestApp};
 use crate::sdk::sdk_key;
 
-crate::on_both_databases!(a_release_plan_is_checked_and_driven_by_hand);
+crate::on_both_databases!(
+    a_release_plan_is_checked_and_driven_by_hand,
+    a_draft_plan_rolled_back_is_discarded_and_changes_nothing
+);
 
 const PLAN: &str = "/api/v1/projects/default/flags/f/environments/production/release-plan";
 
@@ -139,6 +142,29 @@ async fn a_release_plan_is_checked_and_driven_by_hand(app: TestApp) {
             "release_plan.create"
         ]
     );
+}
+
+async fn a_draft_plan_rolled_back_is_discarded_and_changes_nothing(app: TestApp) {
+    boolean_flag_on(&app).await;
+    let env = app.req(Method::GET, "/api/v1/projects/default/environments/production").send().await;
+    let r = app
+        .req(Method::PATCH, "/api/v1/projects/default/environments/production")
+        .if_match(env.etag())
+        .json(json!({"requires_approval": true, "required_approvals": 1}))
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let before = config(&app).await;
+    let spec = json!({"treatment": "on", "control": "off"});
+    assert_eq!(app.req(Method::POST, PLAN).json(spec.clone()).send().await.status, StatusCode::CREATED);
+    // Starting is a configuration change the protected environment refuses...
+    assert_eq!(act(&app, "start").await.0, StatusCode::CONFLICT);
+    // ...and the draft does not block the flag for good: rolling it back discards it.
+    let (status, plan) = act(&app, "rollback").await;
+    assert_eq!(status, StatusCode::OK, "{plan}");
+    assert_eq!(plan["state"], "rolled_back");
+    assert_eq!(config(&app).await, before);
+    assert_eq!(app.req(Method::POST, PLAN).json(spec).send().await.status, StatusCode::CREATED);
 }
 
 /// Evaluates the flag for `contexts` fresh contexts with the snapshot the SDK would

@@ -1264,7 +1264,7 @@ export interface paths {
         put?: never;
         /**
          * Roll a release plan back
-         * @description A running or paused plan serves the control to the whole place and ends as `rolled_back`. Like the kill switch, taken also in an environment that requires approval. Audited as `release_plan.rollback`. 409 when the plan's state does not allow it; `If-Match` (the plan's version) is optional.
+         * @description A running or paused plan serves the control to the whole place and ends as `rolled_back`; a draft is discarded (ends as `rolled_back` without any configuration change). Like the kill switch, taken also in an environment that requires approval. Audited as `release_plan.rollback`. 409 when the plan's state does not allow it; `If-Match` (the plan's version) is optional.
          */
         post: operations["rollback_release_plan"];
         delete?: never;
@@ -3390,7 +3390,7 @@ export interface components {
     parameters: {
         /** @description Page size (1 to 1000, else 400). Without it the whole list comes in one page, as before pagination existed; with it, follow `next_cursor`. */
         PageLimit: JsonValue;
-        /** @description The `next_cursor` of the previous page (400 if it names no item any more). */
+        /** @description The `next_cursor` of the previous page: a position in the list's order (segments by key, users by email, API tokens and SDK keys newest first), and the page continues after it, so an item deleted meanwhile never makes it fail. */
         PageCursor: JsonValue;
         /** @description A unique key for this request (a UUID), as a structured-field string (`"8e03978e-40d5-43e8-bc93-6894a57f9324"`; a bare value is taken too): 16 to 255 visible ASCII characters, else 400. Scoped to the person and the route; the answer it replays is kept 24 hours, sealed under a key derived from this one. */
         IdempotencyKey: JsonValue;
@@ -4185,7 +4185,7 @@ export interface operations {
             query?: {
                 /** @description Page size (1 to 1000, else 400). Without it the whole list comes in one page, as before pagination existed; with it, follow `next_cursor`. */
                 limit?: components["parameters"]["PageLimit"];
-                /** @description The `next_cursor` of the previous page (400 if it names no item any more). */
+                /** @description The `next_cursor` of the previous page: a position in the list's order (segments by key, users by email, API tokens and SDK keys newest first), and the page continues after it, so an item deleted meanwhile never makes it fail. */
                 cursor?: components["parameters"]["PageCursor"];
             };
             header?: never;
@@ -4524,7 +4524,7 @@ export interface operations {
                 archived?: boolean;
                 /** @description Page size. */
                 limit?: number;
-                /** @description The `next_cursor` of the previous page. */
+                /** @description The `next_cursor` of the previous page, passed back with the same `sort`: a position in that order (in key order the last key seen; in last-evaluated order `<ms>:<key>`, where 0 ms is never), and the page continues after it. */
                 cursor?: string;
             };
             header?: never;
@@ -5568,7 +5568,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                "If-Match"?: string;
+                "If-Match"?: components["schemas"]["IfMatchValue"];
             };
             path: {
                 /** @description The project key. */
@@ -5604,7 +5604,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                "If-Match"?: string;
+                "If-Match"?: components["schemas"]["IfMatchValue"];
             };
             path: {
                 /** @description The project key. */
@@ -5640,7 +5640,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                "If-Match"?: string;
+                "If-Match"?: components["schemas"]["IfMatchValue"];
             };
             path: {
                 /** @description The project key. */
@@ -5676,7 +5676,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                "If-Match"?: string;
+                "If-Match"?: components["schemas"]["IfMatchValue"];
             };
             path: {
                 /** @description The project key. */
@@ -5712,7 +5712,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                "If-Match"?: string;
+                "If-Match"?: components["schemas"]["IfMatchValue"];
             };
             path: {
                 /** @description The project key. */
@@ -5956,7 +5956,7 @@ export interface operations {
             query?: {
                 /** @description Page size (1 to 1000, else 400). Without it the whole list comes in one page, as before pagination existed; with it, follow `next_cursor`. */
                 limit?: components["parameters"]["PageLimit"];
-                /** @description The `next_cursor` of the previous page (400 if it names no item any more). */
+                /** @description The `next_cursor` of the previous page: a position in the list's order (segments by key, users by email, API tokens and SDK keys newest first), and the page continues after it, so an item deleted meanwhile never makes it fail. */
                 cursor?: components["parameters"]["PageCursor"];
             };
             header?: never;
@@ -6170,7 +6170,7 @@ export interface operations {
             query?: {
                 /** @description Page size (1 to 1000, else 400). Without it the whole list comes in one page, as before pagination existed; with it, follow `next_cursor`. */
                 limit?: components["parameters"]["PageLimit"];
-                /** @description The `next_cursor` of the previous page (400 if it names no item any more). */
+                /** @description The `next_cursor` of the previous page: a position in the list's order (segments by key, users by email, API tokens and SDK keys newest first), and the page continues after it, so an item deleted meanwhile never makes it fail. */
                 cursor?: components["parameters"]["PageCursor"];
             };
             header?: never;
@@ -6330,7 +6330,7 @@ export interface operations {
             query?: {
                 /** @description Page size (1 to 1000, else 400). Without it the whole list comes in one page, as before pagination existed; with it, follow `next_cursor`. */
                 limit?: components["parameters"]["PageLimit"];
-                /** @description The `next_cursor` of the previous page (400 if it names no item any more). */
+                /** @description The `next_cursor` of the previous page: a position in the list's order (segments by key, users by email, API tokens and SDK keys newest first), and the page continues after it, so an item deleted meanwhile never makes it fail. */
                 cursor?: components["parameters"]["PageCursor"];
             };
             header?: never;
