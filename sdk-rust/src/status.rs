@@ -87,8 +87,10 @@ pub struct Stats {
     pub changes_applied: u64,
     /// Stream connections opened.
     pub stream_connects: u64,
-    /// Stream connections opened with `Last-Event-ID` (a resume unless the server
-    /// answers with a snapshot, which `full_loads` counts).
+    /// Stream reconnections with `Last-Event-ID`: connections after a previous one in
+    /// this process that resume from the data last received (a resume unless the server
+    /// answers with a snapshot, which `full_loads` counts). The first connection after
+    /// the initial load is not counted, though it also sends `Last-Event-ID`.
     pub stream_resumes: u64,
     /// Configuration polls (`/sdk/v1/config` with `If-None-Match`).
     pub polls: u64,

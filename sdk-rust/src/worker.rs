@@ -85,6 +85,7 @@ pub(crate) fn spawn(
         resume_from: None,
         history: None,
         tried_persisted: false,
+        streamed_before: false,
         persist: None,
         rng: rand::rngs::StdRng::from_entropy(),
         options,
@@ -113,6 +114,9 @@ struct Worker {
     /// The server's history of the data last received from it.
     history: Option<String>,
     tried_persisted: bool,
+    /// Whether a stream connection was attempted before: the first one carries the
+    /// `Last-Event-ID` of the initial load, which is no resume.
+    streamed_before: bool,
     persist: Option<watch::Sender<Option<Arc<Source>>>>,
     key_fingerprint: String,
     rng: rand::rngs::StdRng,
@@ -329,9 +333,10 @@ impl Worker {
     async fn stream_once(&mut self) -> StreamEnd {
         let counters = &self.shared.counters;
         Counters::bump(&counters.stream_connects);
-        if self.resume_from.is_some() {
+        if self.streamed_before && self.resume_from.is_some() {
             Counters::bump(&counters.stream_resumes);
         }
+        self.streamed_before = true;
         let response = match self.transport.open_stream(self.resume_from.as_ref()).await {
             Ok(r) => r,
             Err(e) => {

@@ -350,3 +350,28 @@ async fn the_client_resumes_in_the_servers_history_and_reloads_on_a_change_of_an
         .collect::<Vec<_>>();
     assert!(!conditional.is_empty() && conditional.iter().all(|v| v == "\"h1-3\""), "{conditional:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_a_reconnection_counts_as_a_stream_resume() {
+    // The first connection after the initial load sends Last-Event-ID too, but resumes nothing.
+    let fake = FakeServer::start(snapshot(2, true), vec![]).await;
+    let client = fast(Client::builder(&fake.base, "vx_srv_fake")).build().unwrap();
+    client.wait_until_ready(Duration::from_secs(10)).await.unwrap();
+    eventually("the stream to open", || async { (!fake.seen("/sdk/v1/stream").is_empty()).then_some(()) })
+        .await;
+    let stats = client.stats();
+    assert_eq!((stats.full_loads, stats.stream_connects, stats.stream_resumes), (1, 1, 0), "{stats:?}");
+
+    // A refused first connection: the second one is a resume.
+    let fake = FakeServer::start(snapshot(2, true), vec![Script::Status(503)]).await;
+    let client = fast(Client::builder(&fake.base, "vx_srv_fake")).build().unwrap();
+    client.wait_until_ready(Duration::from_secs(10)).await.unwrap();
+    eventually("the stream to reconnect", || async {
+        (fake.seen("/sdk/v1/stream").len() >= 2).then_some(())
+    })
+    .await;
+    let stats = client.stats();
+    assert_eq!((stats.stream_connects, stats.stream_resumes), (2, 1), "{stats:?}");
+    let streams = fake.seen("/sdk/v1/stream");
+    assert!(streams.iter().all(|s| s.last_event_id.as_deref() == Some("2")), "{streams:?}");
+}

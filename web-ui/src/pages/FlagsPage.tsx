@@ -1,7 +1,7 @@
 import { Anchor, Button, Group, Loader, ScrollArea, SegmentedControl, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
-import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { type CSSProperties, memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api } from '../api';
 import { errorMessage } from '../api/client';
@@ -17,6 +17,15 @@ import { isProtected } from '../lib/protect';
 
 const PAGE_SIZE = 100;
 
+/**
+ * Free text in the table (names, keys, tags, owners) is cut to one line with an ellipsis,
+ * the whole text in a tooltip: an unbroken 200-character owner would otherwise widen the
+ * table until the environment toggles scroll out of sight.
+ */
+function truncated(maxWidth: string): CSSProperties {
+  return { display: 'inline-block', maxWidth, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', verticalAlign: 'bottom' };
+}
+
 interface ListState {
   items: Flag[];
   next?: string;
@@ -25,7 +34,7 @@ interface ListState {
   error: unknown;
 }
 
-const FlagRow = memo(function FlagRow({
+export const FlagRow = memo(function FlagRow({
   flag,
   project,
   environments,
@@ -52,11 +61,13 @@ const FlagRow = memo(function FlagRow({
   return (
     <tr data-testid="flag-row" data-flag={flag.key}>
       <td>
-        <Link to={href} className="vx-flag-name">
+        <Link to={href} className="vx-flag-name" title={flag.name || flag.key} style={truncated('24rem')}>
           {flag.name || flag.key}
         </Link>
         <div className="vx-meta">
-          <span className="vx-key">{flag.key}</span>
+          <span className="vx-key" title={flag.key} style={truncated('24rem')}>
+            {flag.key}
+          </span>
           {flag.stale && (
             <span className="vx-chip" data-color="orange" data-testid="stale-badge" title={`Not evaluated recently (last evaluation: ${relativeTime(flag.last_evaluated_at)})`}>
               stale
@@ -68,7 +79,7 @@ const FlagRow = memo(function FlagRow({
             </span>
           )}
           {flag.tags.map((t) => (
-            <span key={t} className="vx-chip">
+            <span key={t} className="vx-chip" title={t} style={truncated('12rem')}>
               {t}
             </span>
           ))}
@@ -77,7 +88,7 @@ const FlagRow = memo(function FlagRow({
       <td className="vx-hide-md">{flag.kind}</td>
       <td className="vx-hide-md" data-testid="flag-owner">
         {flag.owner ? (
-          <Anchor component={Link} to={{ search: `?owner=${encodeURIComponent(flag.owner)}` }} size="sm">
+          <Anchor component={Link} to={{ search: `?owner=${encodeURIComponent(flag.owner)}` }} size="sm" title={flag.owner} style={truncated('14rem')}>
             {flag.owner}
           </Anchor>
         ) : (

@@ -104,5 +104,6 @@ describe('the usage tab', () => {
     serve(json({ applications: [] }));
     renderTab();
     expect(await screen.findByTestId('metrics-none')).toHaveTextContent('No metric events attributed to checkout in production');
+    expect(screen.getByTestId('metrics-attribution')).toHaveTextContent('only while the flag serves that user a percentage rollout');
   });
 });

@@ -101,6 +101,10 @@ export function UsageTab({ project, flag, environments, initialEnv }: { project:
   );
 }
 
+/** Why counts can be missing: the SDK's rule (`Client::track`, `ClientBuilder::watch_flags`). */
+const ATTRIBUTION_HELP =
+  "SDKs attribute a metric event to this flag's variant only while the flag serves that user a percentage rollout (or the SDK watches the flag with watch_flags); other events are not counted here, not lost.";
+
 const fmt = (n: number) => n.toLocaleString(undefined, { maximumFractionDigits: 3 });
 
 /**
@@ -119,9 +123,14 @@ function Metrics({ project, flag, env, hours, allVariants }: { project: string; 
   const events = metrics.data.events;
   if (events.length === 0) {
     return (
-      <Text size="sm" c="dimmed" data-testid="metrics-none">
-        No metric events attributed to {flag.key} in {env} in this period{hours > 336 ? ' (metric events are kept 14 days)' : ''}.
-      </Text>
+      <Stack gap={4}>
+        <Text size="sm" c="dimmed" data-testid="metrics-none">
+          No metric events attributed to {flag.key} in {env} in this period{hours > 336 ? ' (metric events are kept 14 days)' : ''}.
+        </Text>
+        <Text size="xs" c="dimmed" data-testid="metrics-attribution">
+          {ATTRIBUTION_HELP}
+        </Text>
+      </Stack>
     );
   }
   const current = events.find((e) => e.event === picked) ?? events[0];
@@ -142,6 +151,9 @@ function Metrics({ project, flag, env, hours, allVariants }: { project: string; 
           </Text>
         )}
       </Group>
+      <Text size="xs" c="dimmed" data-testid="metrics-attribution">
+        {ATTRIBUTION_HELP}
+      </Text>
       <Suspense fallback={<Loading label="Loading chart…" />}>
         <MetricChart variants={variants} allVariants={allVariants} />
       </Suspense>
