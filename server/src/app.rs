@@ -246,7 +246,7 @@ async fn ensure_owner(store: &Store, args: &ServeArgs) -> anyhow::Result<()> {
                 // change), the account counts as not set up.
                 store.set_setting(SETUP_PENDING, &user.id).await?;
                 eprintln!(
-                    "\n  Vexil created the owner account {email} with the password:\n\n      {password}\n\n  It is shown only this once. Log in and change it.\n"
+                    "\n  Vexil created the owner account {email} with the password:\n\n      {password}\n\n  It is shown only this once: open the dashboard and set up the owner account with it\n  (the set-up page asks for this password, then your email, name and a new password).\n"
                 );
             }
             Ok(())
