@@ -58,7 +58,7 @@ pub(super) struct ListQuery {
     summary = "List flags",
     description = "Lists a project's active (or, with `archived=true`, archived) flags by key, with their state in every environment, one page at a time.",
     extensions(("x-vexil-role" = json!("viewer"))),
-    params(("project" = String, Path, description = "The project key."), ("q" = Option<String>, Query, description = "Case-insensitive substring of the key, the name or a tag."), ("tag" = Option<String>, Query, description = "Only flags with this tag."), ("archived" = Option<bool>, Query, description = "List archived flags instead of active ones."), ("limit" = Option<i64>, Query, minimum = 1, maximum = 1000, description = "Page size."), ("cursor" = Option<String>, Query, description = "The `next_cursor` of the previous page.")),
+    params(("project" = String, Path, description = "The project key."), ("q" = Option<String>, Query, description = "Case-insensitive substring of the key, the name or a tag."), ("tag" = Option<String>, Query, description = "Only flags with this tag."), ("archived" = Option<bool>, Query, description = "List archived flags instead of active ones."), ("limit" = Option<i64>, Query, minimum = 1, maximum = 1000, description = "Page size."), ("cursor" = Option<String>, Query, description = "The `next_cursor` of the previous page, issued for the same `sort`: a cursor of the other order, or one this server did not issue, is a 400.")),
     responses(
         (status = 200, description = "A page of flags.", body = Page<FlagRecord>),
         (status = 400, response = BadRequest),
@@ -85,20 +85,14 @@ pub(super) async fn list_flags(
             ));
         }
     };
-    // A cursor is a position in the order it was issued for, and the page continues
-    // after it: key order after a key; last-evaluated order after "<ms>:<key>" (0 ms for
-    // never, the order's first group). Every string is a position, so a flag deleted
-    // meanwhile never makes a cursor fail; one without a time is a never-evaluated key.
-    let (after_key, after_evaluated) = match (q.sort, q.cursor) {
-        (_, None) => (None, None),
-        (FlagSort::Key, Some(c)) => (Some(c), None),
-        (FlagSort::LastEvaluated, Some(c)) => {
-            let position = c
-                .split_once(':')
-                .and_then(|(at, key)| Some((at.parse::<i64>().ok()?, key.to_owned())))
-                .unwrap_or((0, c));
-            (None, Some(position))
-        }
+    if let Some((env, _)) = &enabled_in {
+        // An environment that does not exist is 404, as on the bulk toggle and copy
+        // routes, not an empty page that reads as "no flag is on there".
+        state.store.get_environment(&project, env).await?;
+    }
+    let (after_key, after_evaluated) = match q.cursor {
+        None => (None, None),
+        Some(c) => parse_cursor(q.sort, &c)?,
     };
     let filter = FlagFilter {
         q: q.q,
@@ -114,6 +108,47 @@ pub(super) async fn list_flags(
         after_key,
     };
     Ok(axum::Json(state.store.list_flags(&project, &filter).await?))
+}
+
+/// A last-evaluated position: (ms since the epoch, 0 for never; flag key).
+type Evaluated = (i64, String);
+
+/// A cursor of [`FlagSort::Key`] (`k:<key>`: flags after that key) or of
+/// [`FlagSort::LastEvaluated`] (`e:<ms>:<key>`: flags after that last evaluation in
+/// ms since the epoch, 0 for never, then key), as `Store::list_flags` issues them. A
+/// cursor belongs to the order that issued it (decision 0021): 400 for one of the other
+/// order, or one that does not parse.
+fn parse_cursor(sort: FlagSort, cursor: &str) -> Result<(Option<String>, Option<Evaluated>), ApiError> {
+    let not_ours = || ApiError::bad_request("cursor is not a next_cursor this server issued for this list");
+    let (order, position) = cursor.split_once(':').ok_or_else(not_ours)?;
+    let issued_by = match order {
+        "k" => FlagSort::Key,
+        "e" => FlagSort::LastEvaluated,
+        _ => return Err(not_ours()),
+    };
+    if issued_by != sort {
+        let name = |s: FlagSort| match s {
+            FlagSort::Key => "key",
+            FlagSort::LastEvaluated => "last_evaluated",
+        };
+        return Err(ApiError::bad_request(format!(
+            "this cursor pages sort={}, not sort={}: a cursor belongs to the order that issued it",
+            name(issued_by),
+            name(sort)
+        )));
+    }
+    match sort {
+        FlagSort::Key if !position.is_empty() => Ok((Some(position.to_owned()), None)),
+        FlagSort::LastEvaluated => {
+            let (at, key) = position.split_once(':').ok_or_else(not_ours)?;
+            let at = at.parse::<i64>().ok().filter(|at| *at >= 0).ok_or_else(not_ours)?;
+            if key.is_empty() {
+                return Err(not_ours());
+            }
+            Ok((None, Some((at, key.to_owned()))))
+        }
+        FlagSort::Key => Err(not_ours()),
+    }
 }
 
 #[utoipa::path(post, path = "/api/v1/projects/{project}/flags", operation_id = "create_flag", tag = "flags",

@@ -9,7 +9,8 @@
 //! (ChaCha20-Poly1305, RFC 8439, via `ring`) under a key derived from the idempotency
 //! key, which is not stored: only its hash is, to find the row. Whoever sends the key
 //! again can open the answer; a copy of the database alone cannot. Answers are kept 24
-//! hours. Decision 0021 says why the secret is replayed rather than withheld or rotated.
+//! hours. Decision 0021 says why the secret is replayed rather than withheld or rotated, and
+//! why a replay of a secret revoked or expired since is 409.
 
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -31,8 +32,19 @@ const MIN_KEY_CHARS: usize = 16;
 /// Most characters a key has.
 const MAX_KEY_CHARS: usize = 255;
 
+/// What kind of secret a route mints: what a replay checks is still live.
+#[derive(Clone, Copy)]
+pub(super) enum Minted {
+    /// An API token (`POST /tokens`).
+    ApiToken,
+    /// An SDK key (`POST …/sdk-keys`).
+    SdkKey,
+}
+
 /// A request's idempotency key, bound to who sends it and where.
 pub(super) struct Idempotency {
+    /// What the route mints.
+    minted: Minted,
     /// `"<person> <METHOD> <path>"`: keys of different people or routes never meet.
     scope: String,
     /// Hex SHA-256 of the scope and the key: how the row is found.
@@ -51,6 +63,7 @@ impl Idempotency {
         headers: &HeaderMap,
         person: &str,
         route: &str,
+        minted: Minted,
         body: &impl Serialize,
     ) -> Result<Option<Idempotency>, ApiError> {
         let Some(value) = headers.get(HEADER) else { return Ok(None) };
@@ -79,11 +92,13 @@ impl Idempotency {
         let body =
             serde_json::to_vec(body).map_err(|e| ApiError::Internal(format!("body fingerprint: {e}")))?;
         let fingerprint = hex::encode(Sha256::digest(&body));
-        Ok(Some(Idempotency { scope, key_hash, seal_key, fingerprint }))
+        Ok(Some(Idempotency { minted, scope, key_hash, seal_key, fingerprint }))
     }
 
     /// The first answer to this key, when there is one: the same status and body. 422
-    /// when that first request had another body.
+    /// when that first request had another body; 409 when the secret that answer holds
+    /// was revoked or has expired since, because a replay never presents a dead secret
+    /// as live (decision 0021).
     pub(super) async fn replay(&self, store: &Store) -> Result<Option<Response>, ApiError> {
         let Some(answer) = store.find_idempotent_answer(&self.scope, &self.key_hash).await? else {
             return Ok(None);
@@ -98,19 +113,36 @@ impl Idempotency {
             }));
         }
         let body = self.open(&answer.sealed_response)?;
+        let id = serde_json::from_slice::<serde_json::Value>(&body)
+            .ok()
+            .and_then(|v| v.get("id").and_then(|id| id.as_str()).map(str::to_owned))
+            .ok_or_else(|| ApiError::Internal("a stored idempotent answer has no id".to_owned()))?;
+        let live = match self.minted {
+            Minted::ApiToken => store.live_api_token(&id).await?.is_some(),
+            Minted::SdkKey => store.sdk_key_live(&id).await?,
+        };
+        if !live {
+            return Err(ApiError::Conflict {
+                detail: format!(
+                    "the secret this Idempotency-Key created ({id}) was revoked or has expired since; use a new Idempotency-Key to create another"
+                ),
+                dependents: Vec::new(),
+            });
+        }
         let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::OK);
         Ok(Some((status, [(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response()))
     }
 
     /// Stores the first answer. `Ok(None)`: stored. `Ok(Some(first))`: a concurrent
     /// request with the same key stored its answer first; the caller revokes what it
-    /// minted and answers `first`, so only one secret stays live.
+    /// minted and answers `first` (that answer, or the error replaying it gives), so only
+    /// one secret stays live.
     pub(super) async fn remember(
         &self,
         store: &Store,
         status: StatusCode,
         body: &impl Serialize,
-    ) -> Result<Option<Response>, ApiError> {
+    ) -> Result<Option<Result<Response, ApiError>>, ApiError> {
         let json = serde_json::to_vec(body).map_err(|e| ApiError::Internal(format!("answer: {e}")))?;
         let answer = IdempotentAnswer {
             fingerprint: self.fingerprint.clone(),
@@ -120,10 +152,11 @@ impl Idempotency {
         if store.save_idempotent_answer(&self.scope, &self.key_hash, &answer).await? {
             return Ok(None);
         }
-        match self.replay(store).await? {
-            Some(first) => Ok(Some(first)),
+        match self.replay(store).await {
+            Ok(Some(first)) => Ok(Some(Ok(first))),
             // Stored and expired in between: ours stands.
-            None => Ok(None),
+            Ok(None) => Ok(None),
+            Err(e) => Ok(Some(Err(e))),
         }
     }
 

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::error::ApiError;
 use super::extract::{Json, Path, Query};
-use super::idempotency::Idempotency;
+use super::idempotency::{Idempotency, Minted};
 use super::openapi::responses::*;
 use super::pages::{Order, PageQuery, newest_first_key, page_of};
 use super::tokens::{parse_expiry, replayed};
@@ -66,6 +66,7 @@ pub(super) async fn list_sdk_keys(
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
         (status = 413, response = PayloadTooLarge),
         (status = 415, response = UnsupportedMediaType),
         (status = 422, response = Unprocessable),
@@ -78,7 +79,8 @@ pub(super) async fn create_sdk_key(
     Json(body): Json<NewSdkKey>,
 ) -> Result<Response, ApiError> {
     let route = format!("POST /projects/{project}/environments/{env}/sdk-keys");
-    let idempotency = Idempotency::from_request(&headers, &principal.person(), &route, &body)?;
+    let idempotency =
+        Idempotency::from_request(&headers, &principal.person(), &route, Minted::SdkKey, &body)?;
     if let Some(first) = replayed(&state, idempotency.as_ref()).await? {
         return Ok(first);
     }
@@ -112,7 +114,7 @@ pub(super) async fn create_sdk_key(
         // A concurrent retry stored its answer first: ours must not stay live.
         state.store.revoke_sdk_key(&principal.actor(), &project, &env, &created.meta.id).await?;
         state.sdk_keys.forget(&created.meta.id);
-        return Ok(first);
+        return first;
     }
     Ok((StatusCode::CREATED, axum::Json(created)).into_response())
 }

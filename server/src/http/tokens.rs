@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::error::ApiError;
 use super::extract::{Json, Path, Query};
-use super::idempotency::Idempotency;
+use super::idempotency::{Idempotency, Minted};
 use super::openapi::responses::*;
 use super::pages::{Order, PageQuery, newest_first_key, page_of};
 use crate::app::AppState;
@@ -81,6 +81,7 @@ pub(super) fn parse_expiry(value: Option<&str>) -> Result<Option<Timestamp>, Api
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
         (status = 413, response = PayloadTooLarge),
         (status = 415, response = UnsupportedMediaType),
         (status = 422, response = Unprocessable),
@@ -91,7 +92,8 @@ pub(super) async fn create_token(
     headers: HeaderMap,
     Json(body): Json<NewApiToken>,
 ) -> Result<Response, ApiError> {
-    let idempotency = Idempotency::from_request(&headers, &principal.person(), "POST /tokens", &body)?;
+    let idempotency =
+        Idempotency::from_request(&headers, &principal.person(), "POST /tokens", Minted::ApiToken, &body)?;
     if let Some(first) = replayed(&state, idempotency.as_ref()).await? {
         return Ok(first);
     }
@@ -135,7 +137,7 @@ pub(super) async fn create_token(
     {
         // A concurrent retry stored its answer first: ours must not stay live.
         state.store.revoke_api_token(&principal.actor(), &created.meta.id).await?;
-        return Ok(first);
+        return first;
     }
     Ok((StatusCode::CREATED, axum::Json(created)).into_response())
 }

@@ -44,7 +44,7 @@ pub struct FlagLink {
     /// What it points at (`other` when absent).
     #[serde(default)]
     pub kind: LinkKind,
-    /// An absolute `http` or `https` URL.
+    /// An absolute `http` or `https` URL, without user name or password.
     pub url: String,
     /// What to show instead of the URL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -64,7 +64,7 @@ pub struct FlagMetadata {
 
 impl FlagMetadata {
     /// Checks the bounds: owner at most [`MAX_OWNER_CHARS`]; at most [`MAX_LINKS`]
-    /// links, each an absolute `http(s)` URL of at most [`MAX_LINK_URL_BYTES`] with a
+    /// links, each an absolute `http(s)` URL without user information, of at most [`MAX_LINK_URL_BYTES`] with a
     /// title of at most [`MAX_LINK_TITLE_CHARS`]; at most [`MAX_PROPERTIES`] properties,
     /// names of 1 to [`MAX_PROPERTY_NAME_CHARS`] characters, values of at most
     /// [`MAX_PROPERTY_VALUE_CHARS`]. Every problem is reported, with a JSON pointer into
@@ -112,7 +112,8 @@ impl FlagMetadata {
     }
 }
 
-/// An absolute `http` or `https` URL with a host, of at most [`MAX_LINK_URL_BYTES`].
+/// An absolute `http` or `https` URL with a host and no user information
+/// (`user:pass@`), of at most [`MAX_LINK_URL_BYTES`].
 fn check_url(url: &str) -> std::result::Result<(), String> {
     if url.len() > MAX_LINK_URL_BYTES {
         return Err(format!("a link URL has at most {MAX_LINK_URL_BYTES} bytes"));
@@ -120,6 +121,10 @@ fn check_url(url: &str) -> std::result::Result<(), String> {
     let parsed = url::Url::parse(url).map_err(|e| format!("not an absolute URL: {e}"))?;
     if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none_or(str::is_empty) {
         return Err("a link is an http or https URL with a host".to_owned());
+    }
+    // Credentials in a link would be shown to everyone who reads the flag.
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err("a link URL carries no user name or password (user:pass@)".to_owned());
     }
     Ok(())
 }

@@ -650,9 +650,11 @@ impl Store {
         items.truncate(f.limit as usize);
         complete(&mut *self.pool.acquire().await?, &mut items, self.stale_after_ms).await?;
         let next_cursor = items.last().filter(|_| more).map(|last| match f.sort {
-            FlagSort::Key => last.flag.key.clone(),
+            // Self-describing per order, so that a cursor of one order is refused by the
+            // other (decision 0021); the handler parses them back.
+            FlagSort::Key => format!("k:{}", last.flag.key),
             FlagSort::LastEvaluated => {
-                format!("{}:{}", last.last_evaluated_at.map_or(0, |t| t.0), last.flag.key)
+                format!("e:{}:{}", last.last_evaluated_at.map_or(0, |t| t.0), last.flag.key)
             }
         });
         Ok(Page { items, next_cursor })

@@ -239,7 +239,8 @@ async fn clone_makes_a_new_flag_with_the_same_variants_and_configurations(app: T
         .req(Method::POST, &format!("{PROJECT}/flags"))
         .json(json!({"key": "colour", "kind": "string", "tags": ["ui"], "variants": [
             {"key": "red", "value": "red"}, {"key": "blue", "value": "blue"}
-        ]}))
+        ], "owner": "team-ui", "links": [{"kind": "docs", "url": "https://docs.example.com/colour"}],
+           "properties": {"jira": "UI-7"}}))
         .send()
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
@@ -264,6 +265,10 @@ async fn clone_makes_a_new_flag_with_the_same_variants_and_configurations(app: T
     assert_eq!(r.body["flag"]["key"], "colour-2");
     assert_eq!(r.body["flag"]["name"], "Colour again");
     assert_eq!(r.body["flag"]["tags"], json!(["ui"]));
+    // The metadata is copied too, as openapi.yaml says.
+    assert_eq!(r.body["flag"]["owner"], "team-ui");
+    assert_eq!(r.body["flag"]["links"], json!([{"kind": "docs", "url": "https://docs.example.com/colour"}]));
+    assert_eq!(r.body["flag"]["properties"], json!({"jira": "UI-7"}));
     assert_ne!(r.body["flag"]["salt"], original_salt, "a clone buckets independently");
     assert_eq!(r.body["environments"]["staging"]["outcome"], "applied");
     // Production's configuration is the default one, the same in both: nothing to ask.

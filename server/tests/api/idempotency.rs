@@ -11,6 +11,7 @@ crate::on_both_databases!(
     the_same_key_with_another_body_is_422_and_keys_are_per_route_and_person,
     a_malformed_idempotency_key_is_400,
     concurrent_retries_leave_one_live_sdk_key,
+    a_replay_never_presents_a_revoked_secret_as_live,
     usage_is_read_with_the_environment_in_the_path,
     metric_events_are_read_out_per_variant_with_count_and_mean,
 );
@@ -220,4 +221,41 @@ async fn metric_events_are_read_out_per_variant_with_count_and_mean(app: TestApp
         .send()
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+}
+
+async fn a_replay_never_presents_a_revoked_secret_as_live(app: TestApp) {
+    let cases = [
+        ("/api/v1/tokens", json!({"name": "deploy bot", "role": "editor"}), "/api/v1/tokens".to_owned()),
+        (KEYS, json!({"kind": "server"}), KEYS.to_owned()),
+    ];
+    for (url, body, revoke_under) in cases {
+        let create = || app.req(Method::POST, url).header("idempotency-key", KEY).json(body.clone()).send();
+        let first = create().await;
+        assert_eq!(first.status, StatusCode::CREATED, "{url}: {}", first.body);
+        let id = first.body["id"].as_str().expect("id");
+        let r = app.req(Method::DELETE, &format!("{revoke_under}/{id}")).send().await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{url}: {}", r.body);
+        let again = create().await;
+        assert_eq!(again.status, StatusCode::CONFLICT, "{url}: {}", again.body);
+        let detail = again.body["detail"].as_str().unwrap_or_default();
+        assert!(
+            detail.contains("revoked") && detail.contains("new Idempotency-Key"),
+            "{url}: {}",
+            again.body
+        );
+        assert!(
+            again.body.get("token").is_none() && again.body.get("key").is_none(),
+            "no secret: {}",
+            again.body
+        );
+        // A new key creates a new, live secret.
+        let r = app
+            .req(Method::POST, url)
+            .header("idempotency-key", "\"a-fresh-key-for-after-the-revocation\"")
+            .json(body.clone())
+            .send()
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{url}: {}", r.body);
+        assert_ne!(r.body["id"], first.body["id"]);
+    }
 }

@@ -11,6 +11,8 @@ use crate::harness::TestApp;
 crate::on_both_databases!(
     flags_filter_and_sort_by_state_lifecycle_staleness_and_last_evaluation_across_pages,
     segments_users_tokens_and_sdk_keys_page_with_the_same_cursor_convention,
+    a_flags_cursor_belongs_to_the_order_that_issued_it,
+    filtering_by_state_in_an_unknown_environment_is_404,
 );
 
 const PROJECT: &str = "/api/v1/projects/default";
@@ -113,12 +115,6 @@ async fn flags_filter_and_sort_by_state_lifecycle_staleness_and_last_evaluation_
     assert_eq!(order, ["f3", "f5", "f1"]);
     let r = app.req(Method::GET, &format!("{PROJECT}/flags?sort=newest")).send().await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
-    // A cursor is a position in its order, not an item that must still exist: one without
-    // a time is a never-evaluated key, so the page goes on after it.
-    let r =
-        app.req(Method::GET, &format!("{PROJECT}/flags?sort=last_evaluated&limit=2&cursor=f0")).send().await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    assert_eq!(keys(&r.body, "key"), ["f2", "f3"]);
     for bad in ["enabled=true", "environment=staging", "lifecycle=forever", "limit=0"] {
         let r = app.req(Method::GET, &format!("{PROJECT}/flags?{bad}")).send().await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}: {}", r.body);
@@ -185,4 +181,52 @@ async fn segments_users_tokens_and_sdk_keys_page_with_the_same_cursor_convention
         let r = app.req(Method::GET, &format!("{url}?limit=1001")).send().await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{url}: {}", r.body);
     }
+}
+
+async fn a_flags_cursor_belongs_to_the_order_that_issued_it(app: TestApp) {
+    for i in 0..5 {
+        let r = app
+            .req(Method::POST, &format!("{PROJECT}/flags"))
+            .json(json!({"key": format!("f{i}"), "kind": "boolean"}))
+            .send()
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    }
+    let page = |query: String| {
+        let app = &app;
+        async move { app.req(Method::GET, &format!("{PROJECT}/flags?{query}")).send().await }
+    };
+    // Each order still pages through everything.
+    assert_eq!(all_pages(&app, &format!("{PROJECT}/flags"), 2, "key").await, ["f0", "f1", "f2", "f3", "f4"]);
+    assert_eq!(
+        all_pages(&app, &format!("{PROJECT}/flags?sort=last_evaluated"), 2, "key").await,
+        ["f0", "f1", "f2", "f3", "f4"]
+    );
+    let by_key = page("limit=2".to_owned()).await.body["next_cursor"].as_str().expect("cursor").to_owned();
+    let by_evaluation = page("sort=last_evaluated&limit=2".to_owned()).await.body["next_cursor"]
+        .as_str()
+        .expect("cursor")
+        .to_owned();
+    // A cursor of the other order is refused, naming both orders.
+    let r = page(format!("sort=last_evaluated&limit=2&cursor={by_key}")).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(r.body["detail"].as_str().is_some_and(|d| d.contains("sort=key")), "{}", r.body);
+    let r = page(format!("limit=2&cursor={by_evaluation}")).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(r.body["detail"].as_str().is_some_and(|d| d.contains("sort=last_evaluated")), "{}", r.body);
+    // A cursor this server did not issue is refused in either order.
+    for bad in ["garbage", "f1", "k:", "e:x:f1", "e:-1:f1", "e:0:", "x:f1"] {
+        for sort in ["", "sort=last_evaluated&"] {
+            let r = page(format!("{sort}limit=3&cursor={bad}")).await;
+            assert_eq!(r.status, StatusCode::BAD_REQUEST, "{sort}{bad}: {}", r.body);
+            assert!(r.body["detail"].as_str().is_some_and(|d| d.contains("cursor")), "{}", r.body);
+        }
+    }
+}
+
+async fn filtering_by_state_in_an_unknown_environment_is_404(app: TestApp) {
+    let r = app.req(Method::GET, &format!("{PROJECT}/flags?environment=nope&enabled=true")).send().await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    let r = app.req(Method::GET, &format!("{PROJECT}/flags?environment=staging&enabled=true")).send().await;
+    assert_eq!(r.status, StatusCode::OK, "a known environment still filters: {}", r.body);
 }

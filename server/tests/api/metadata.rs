@@ -83,6 +83,8 @@ async fn bad_metadata_is_422_with_a_pointer_to_each_problem(app: TestApp) {
     let cases = [
         (json!({"links": [{"url": "javascript:alert(1)"}]}), "/links/0/url"),
         (json!({"links": [{"url": "/relative"}]}), "/links/0/url"),
+        (json!({"links": [{"url": "https://user:pass@e.com/"}]}), "/links/0/url"),
+        (json!({"links": [{"url": "https://x.example"}, {"url": "https://token@e.com/"}]}), "/links/1/url"),
         (json!({"links": [{"url": "https://x.example", "title": "t".repeat(201)}]}), "/links/0/title"),
         (json!({"links": links}), "/links"),
         (json!({"properties": properties}), "/properties"),

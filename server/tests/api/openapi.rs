@@ -154,3 +154,15 @@ fn the_generated_openapi_document_is_the_checked_in_one() {
          and review the diff"
     );
 }
+
+#[test]
+fn the_clone_route_says_it_copies_the_metadata() {
+    let doc = openapi();
+    let said = doc["paths"]["/api/v1/projects/{project}/flags/{flag}/clone"]["post"]["description"]
+        .as_str()
+        .expect("description")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(said.contains("metadata (owner, links and properties)"), "{said}");
+}

@@ -450,7 +450,7 @@ export interface paths {
         put?: never;
         /**
          * Create an SDK key
-         * @description Creates a server (`vx_srv_...`) or client (`vx_cli_...`) key for the environment; the secret is in this response and nowhere else, ever. Retries: with an `Idempotency-Key` header (as the IETF httpapi draft defines it), a request repeated with the same key and body within 24 hours answers the first answer again, secret included, and mints nothing; the same key with another body is 422.
+         * @description Creates a server (`vx_srv_...`) or client (`vx_cli_...`) key for the environment; the secret is in this response and nowhere else, ever. Retries: with an `Idempotency-Key` header (as the IETF httpapi draft defines it), a request repeated with the same key and body within 24 hours answers the first answer again, secret included, and mints nothing; the same key with another body is 422; 409 when the secret it created was revoked or has expired since (a replay never presents a dead secret as live: use a new key).
          */
         post: operations["create_sdk_key"];
         delete?: never;
@@ -838,7 +838,7 @@ export interface paths {
         put?: never;
         /**
          * Create a flag with another's variants and configurations
-         * @description Creates flag `key` with the source's description, kind, variants, tags, lifecycle and client visibility (and a fresh salt, so the two bucket independently), then copies the source's configuration in every environment to it as the copy route does: environments that require approval get a change request each. The creation and each copy are separate transactions.
+         * @description Creates flag `key` with the source's description, kind, variants, tags, lifecycle, client visibility and metadata (owner, links and properties), with a fresh salt so that the two bucket independently; then copies the source's configuration in every environment to it as the copy route does: environments that require approval get a change request each. The creation and each copy are separate transactions.
          */
         post: operations["clone_flag"];
         delete?: never;
@@ -1581,7 +1581,7 @@ export interface paths {
         put?: never;
         /**
          * Create an API token
-         * @description Creates an API token (`vx_api_...`), optionally scoped to one project, with at most the creator's role; the secret is in this response and nowhere else, ever. Retries: with an `Idempotency-Key` header (as the IETF httpapi draft defines it), a request repeated with the same key and body within 24 hours answers the first answer again, secret included, and mints nothing; the same key with another body is 422.
+         * @description Creates an API token (`vx_api_...`), optionally scoped to one project, with at most the creator's role; the secret is in this response and nowhere else, ever. Retries: with an `Idempotency-Key` header (as the IETF httpapi draft defines it), a request repeated with the same key and body within 24 hours answers the first answer again, secret included, and mints nothing; the same key with another body is 422; 409 when the secret it created was revoked or has expired since (a replay never presents a dead secret as live: use a new key).
          */
         post: operations["create_token"];
         delete?: never;
@@ -1961,7 +1961,7 @@ export interface components {
              * @enum {string}
              */
             kind: "issue" | "docs" | "other";
-            /** @description An absolute http or https URL (at most 2 000 bytes), else 422. */
+            /** @description An absolute http or https URL (at most 2 000 bytes) without a user name or password, else 422. */
             url: string;
             /** @description What to show instead of the URL (at most 200 characters). */
             title?: string;
@@ -4248,6 +4248,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
@@ -4512,7 +4513,7 @@ export interface operations {
                 owner?: string;
                 /** @description Only temporary or only permanent flags. */
                 lifecycle?: components["schemas"]["Lifecycle"];
-                /** @description With `enabled`, the environment whose on/off state filters (one without the other is a 400). */
+                /** @description With `enabled`, the environment whose on/off state filters (one without the other is a 400; an environment the project does not have is a 404). */
                 environment?: string;
                 /** @description With `environment`, only flags on (true) or off (false) there. */
                 enabled?: boolean;
@@ -4524,7 +4525,7 @@ export interface operations {
                 archived?: boolean;
                 /** @description Page size. */
                 limit?: number;
-                /** @description The `next_cursor` of the previous page, passed back with the same `sort`: a position in that order (in key order the last key seen; in last-evaluated order `<ms>:<key>`, where 0 ms is never), and the page continues after it. */
+                /** @description The `next_cursor` of the previous page, issued for the same `sort`: a cursor of the other order, or one this server did not issue, is a 400. */
                 cursor?: string;
             };
             header?: never;
@@ -6382,6 +6383,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
