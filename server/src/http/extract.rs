@@ -14,6 +14,7 @@ use vexil_core::Problem;
 use vexil_core::validate::escape_pointer_token;
 
 use super::error::ApiError;
+use super::shared::field_error;
 
 /// A JSON body that must be `application/json`, within the size limit, and contain no
 /// field the target type does not know.
@@ -439,14 +440,10 @@ impl<T> Update<T> {
     /// change.
     pub fn check_same(&self, field: &str, current: &str, why: &str) -> Result<(), ApiError> {
         match self.read_only.get(field) {
-            Some(v) if v.as_str() != Some(current) => {
-                Err(ApiError::Validation(vexil_core::ValidationErrors {
-                    problems: vec![Problem {
-                        pointer: format!("/{}", escape_pointer_token(field)),
-                        message: format!("{field} is {v}, but this resource's is {current:?}: {why}"),
-                    }],
-                }))
-            }
+            Some(v) if v.as_str() != Some(current) => Err(field_error(
+                &format!("/{}", escape_pointer_token(field)),
+                &format!("{field} is {v}, but this resource's is {current:?}: {why}"),
+            )),
             _ => Ok(()),
         }
     }

@@ -14,6 +14,7 @@ use vexil_core::{FlagConfig, Op};
 use super::error::ApiError;
 use super::extract::{IfMatch, Json, MaybeIfMatch, Path, Query, ReadOnlyFields, Update, with_etag};
 use super::openapi::responses::*;
+use super::shared::field_error;
 use crate::app::AppState;
 use crate::auth::{Authorized, Editor, Viewer};
 use crate::store::{
@@ -466,12 +467,10 @@ const MAX_COMMENT_CHARS: usize = 1000;
 pub(super) fn checked_comment(comment: Option<&str>) -> Result<Option<&str>, ApiError> {
     let comment = comment.map(str::trim).filter(|c| !c.is_empty());
     if comment.is_some_and(|c| c.chars().count() > MAX_COMMENT_CHARS) {
-        return Err(ApiError::Validation(vexil_core::ValidationErrors {
-            problems: vec![vexil_core::Problem {
-                pointer: "/comment".to_owned(),
-                message: format!("a comment has at most {MAX_COMMENT_CHARS} characters"),
-            }],
-        }));
+        return Err(field_error(
+            "/comment",
+            &format!("a comment has at most {MAX_COMMENT_CHARS} characters"),
+        ));
     }
     Ok(comment)
 }
@@ -509,12 +508,7 @@ pub(super) async fn toggle_flag(
             None
         };
         if let Some((pointer, message)) = problem {
-            return Err(ApiError::Validation(vexil_core::ValidationErrors {
-                problems: vec![vexil_core::Problem {
-                    pointer: pointer.to_owned(),
-                    message: message.to_owned(),
-                }],
-            }));
+            return Err(field_error(pointer, message));
         }
     }
     let c = state

@@ -22,6 +22,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::error::ApiError;
+use super::shared::field_error;
 use crate::store::{IdempotentAnswer, Store};
 
 /// The request header.
@@ -104,13 +105,10 @@ impl Idempotency {
             return Ok(None);
         };
         if answer.fingerprint != self.fingerprint {
-            return Err(ApiError::Validation(vexil_core::ValidationErrors {
-                problems: vec![vexil_core::Problem {
-                    pointer: String::new(),
-                    message: "this Idempotency-Key was used with another request body; use a new key for a new request"
-                        .to_owned(),
-                }],
-            }));
+            return Err(field_error(
+                "",
+                "this Idempotency-Key was used with another request body; use a new key for a new request",
+            ));
         }
         let body = self.open(&answer.sealed_response)?;
         let id = serde_json::from_slice::<serde_json::Value>(&body)

@@ -15,7 +15,7 @@ use vexil_core::wire::{EventBatch, MAX_BATCH_ENTRIES, MAX_CLOCK_SKEW_MS, MAX_WAT
 
 use super::error::ApiError;
 use super::extract::LenientJson;
-use super::shared::hub_for_key;
+use super::shared::{field_error, hub_for_key};
 use crate::app::AppState;
 use crate::auth::sdk_key::{SdkClient, ServerSdk};
 use crate::store::{MetricKey, MetricSums, Timestamp, UsageKey};
@@ -124,14 +124,10 @@ async fn post_events(
     let now = Timestamp::now();
     let mut problems = Vec::new();
     if batch.usage.len() > MAX_BATCH_ENTRIES || batch.metrics.len() > MAX_BATCH_ENTRIES {
-        return Err(ApiError::Validation(vexil_core::ValidationErrors {
-            problems: vec![Problem {
-                pointer: String::new(),
-                message: format!(
-                    "at most {MAX_BATCH_ENTRIES} usage and {MAX_BATCH_ENTRIES} metric entries per batch"
-                ),
-            }],
-        }));
+        return Err(field_error(
+            "",
+            &format!("at most {MAX_BATCH_ENTRIES} usage and {MAX_BATCH_ENTRIES} metric entries per batch"),
+        ));
     }
     // An unusable window makes every usage count unbookable; metrics carry their own times.
     let booked_at = match &batch.window {

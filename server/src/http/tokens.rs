@@ -12,6 +12,7 @@ use super::extract::{Json, Path, Query};
 use super::idempotency::{Idempotency, Minted};
 use super::openapi::responses::*;
 use super::pages::{Order, PageQuery, newest_first_key, page_of};
+use super::shared::field_error;
 use crate::app::AppState;
 use crate::auth::{Admin, Authorized, Principal, secret};
 use crate::store::{ApiToken, ApiTokenSpec, NewApiToken, Page, Timestamp};
@@ -51,21 +52,10 @@ pub(super) async fn list_tokens(
 
 pub(super) fn parse_expiry(value: Option<&str>) -> Result<Option<Timestamp>, ApiError> {
     let Some(v) = value else { return Ok(None) };
-    let t = Timestamp::parse_rfc3339(v).ok_or_else(|| {
-        ApiError::Validation(vexil_core::ValidationErrors {
-            problems: vec![vexil_core::Problem {
-                pointer: "/expires_at".to_owned(),
-                message: "expires_at must be an RFC 3339 time".to_owned(),
-            }],
-        })
-    })?;
+    let t = Timestamp::parse_rfc3339(v)
+        .ok_or_else(|| field_error("/expires_at", "expires_at must be an RFC 3339 time"))?;
     if t <= Timestamp::now() {
-        return Err(ApiError::Validation(vexil_core::ValidationErrors {
-            problems: vec![vexil_core::Problem {
-                pointer: "/expires_at".to_owned(),
-                message: "expires_at is in the past".to_owned(),
-            }],
-        }));
+        return Err(field_error("/expires_at", "expires_at is in the past"));
     }
     Ok(Some(t))
 }
@@ -101,12 +91,7 @@ pub(super) async fn create_token(
         return Err(ApiError::Forbidden("a token cannot have a higher role than its creator".to_owned()));
     }
     if body.name.trim().is_empty() || body.name.chars().count() > 256 {
-        return Err(ApiError::Validation(vexil_core::ValidationErrors {
-            problems: vec![vexil_core::Problem {
-                pointer: "/name".to_owned(),
-                message: "name needs 1 to 256 characters".to_owned(),
-            }],
-        }));
+        return Err(field_error("/name", "name needs 1 to 256 characters"));
     }
     let expires_at = parse_expiry(body.expires_at.as_deref())?;
     // A token acts for a person: the user who makes it, or the one a token making it
