@@ -1,46 +1,14 @@
 //! The typed calls that return no owned data (`bool_value`, `number_value`,
 //! `int_value`) must not touch the heap on a client without hooks, counting usage
-//! included: a counting global allocator proves it. A binary of its own, because the
-//! allocator is global; it counts only the calling thread's allocations, so the
-//! client's background thread does not disturb the count.
-#![expect(unsafe_code, reason = "a GlobalAlloc implementation is unsafe by definition")]
-
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
+//! included: a counting global allocator (`allocation-counter`) proves it. A binary of
+//! its own, because the allocator is global; it counts only the calling thread's
+//! allocations, so the client's background thread does not disturb the count.
 
 use vexil_sdk::{Client, Context, ReasonKind, TestData};
 
-struct Counting;
-
-thread_local! {
-    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
-}
-
-// SAFETY: defers every call to the system allocator; only counts on the side.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let _ = ALLOCATIONS.try_with(|c| c.set(c.get() + 1));
-        // SAFETY: same contract as ours.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: same contract as ours.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let _ = ALLOCATIONS.try_with(|c| c.set(c.get() + 1));
-        // SAFETY: same contract as ours.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
-
-fn allocations_during(f: impl FnOnce()) -> usize {
-    let before = ALLOCATIONS.with(Cell::get);
-    f();
-    ALLOCATIONS.with(Cell::get) - before
+/// Heap allocations (and reallocations) the calling thread makes while `f` runs.
+fn allocations_during(f: impl FnOnce()) -> u64 {
+    allocation_counter::measure(f).count_total
 }
 
 const SNAPSHOT: &str = r#"{"environment": "production", "version": 3, "flags": [
@@ -117,4 +85,10 @@ fn typed_calls_without_hooks_do_not_allocate() {
     let n = allocations_during(|| sum = evaluate_all(&client, &contexts));
     assert_eq!(n, 0);
     assert_ne!(sum, expected, "the change is served");
+}
+
+#[test]
+fn the_counter_sees_allocations() {
+    let n = allocations_during(|| drop(std::hint::black_box(vec![1_u8; 16])));
+    assert!(n >= 1, "the counting allocator is not installed");
 }
