@@ -340,3 +340,8 @@ export function formatEstimate(measure: Measure, v: number | null): string {
   if (measure === 'rate') return `${(v * 100).toLocaleString(undefined, { maximumFractionDigits: 2 })} %`;
   return v.toLocaleString(undefined, { maximumFractionDigits: 3 });
 }
+
+/** The dashboard page of a flag's release plan in an environment. */
+export function planHref(project: string, flag: string, env: string): string {
+  return `/p/${encodeURIComponent(project)}/flags/${encodeURIComponent(flag)}/release-plan/${encodeURIComponent(env)}`;
+}

@@ -6,13 +6,8 @@ import { ApiError } from '../../api/client';
 import type { Environment, Flag, Rule } from '../../api/types';
 import { ErrorAlert } from '../../components/common';
 import { ReleasePlanForm } from '../../components/ReleasePlanForm';
-import { STATE_COLOR, STATE_LABEL } from '../../lib/releasePlan';
+import { planHref, STATE_COLOR, STATE_LABEL } from '../../lib/releasePlan';
 import { useLoad } from '../../lib/useLoad';
-
-/** The page of a flag's release plan in an environment. */
-export function planHref(project: string, flag: string, env: string): string {
-  return `/p/${encodeURIComponent(project)}/flags/${encodeURIComponent(flag)}/release-plan/${encodeURIComponent(env)}`;
-}
 
 /**
  * The environment tab's release plan box: the plan's state with a link to its page, or
