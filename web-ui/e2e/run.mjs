@@ -577,8 +577,9 @@ const scenarios = [
       const section = page.getByTestId('release-plan-section');
       await section.getByRole('button', { name: 'Create a release plan' }).click();
       const form = page.getByTestId('release-plan-form');
-      await pick(page, form.getByRole('textbox', { name: 'Treatment (released)' }), 'on');
-      await pick(page, form.getByRole('textbox', { name: 'Control (replaced)' }), 'off');
+      // The control proposed is what the place serves now.
+      expect((await form.getByLabel('Control (replaced)').inputValue()) === 'off', 'the control proposed is the variant served now');
+      expect((await form.getByLabel('Treatment (released)').inputValue()) === 'on', 'the treatment proposed is the other variant');
       // Short steps: three of them, 3 s and 5 exposures per arm each.
       await form.getByRole('button', { name: 'Remove step 1' }).click();
       await form.getByRole('button', { name: 'Remove step 1' }).click();
@@ -590,7 +591,7 @@ const scenarios = [
       await form.getByLabel('Step 2 percent').fill('10');
       await form.getByLabel('Event key').fill('e2e_errors');
       await form.getByRole('button', { name: 'Create plan' }).click();
-      await form.getByText("a step's percent is above the previous step's", { exact: false }).waitFor({ timeout: T });
+      await form.getByTestId('plan-steps').getByText("a step's percent is above the previous step's", { exact: false }).waitFor({ timeout: T });
       await form.getByLabel('Step 2 percent').fill('50');
       await form.getByRole('button', { name: 'Create plan' }).click();
 

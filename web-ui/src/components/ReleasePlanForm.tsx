@@ -41,18 +41,21 @@ export function localProblems(d: PlanDraft): Record<string, string[]> {
 export function ReleasePlanForm({
   variants,
   rules,
+  serving,
   envName,
   onSubmit,
   onCancel,
 }: {
   variants: string[];
   rules: Rule[];
+  /** The variant the default serve gives now, if one: the control to start from. */
+  serving?: string;
   envName: string;
   /** Sends the specification; a rejection with field problems shows them. */
   onSubmit: (spec: ReleasePlanSpec) => Promise<ReleasePlan>;
   onCancel: () => void;
 }) {
-  const [draft, setDraft] = useState<PlanDraft>(() => newPlanDraft(variants));
+  const [draft, setDraft] = useState<PlanDraft>(() => newPlanDraft(variants, serving));
   const [errors, setErrors] = useState<Record<string, string[]>>({});
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);

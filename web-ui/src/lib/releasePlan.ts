@@ -50,11 +50,15 @@ export function newGuardrail(measure: Measure = 'rate'): GuardrailDraft {
   return { event: '', measure, direction: 'higher_is_worse', tolerancePercent: measure === 'rate' ? 10 : 0, absolute: '', query: '' };
 }
 
-/** A first draft: the flag's first two variants, the second released against the first. */
-export function newPlanDraft(variants: string[]): PlanDraft {
+/**
+ * A first draft: the control is what the place serves now (`serving`, when it serves one
+ * variant), else the first variant; the treatment is the first other variant.
+ */
+export function newPlanDraft(variants: string[], serving?: string): PlanDraft {
+  const control = serving && variants.includes(serving) ? serving : (variants[0] ?? '');
   return {
-    treatment: variants[1] ?? variants[0] ?? '',
-    control: variants[0] ?? '',
+    treatment: variants.find((v) => v !== control) ?? '',
+    control,
     rule: '',
     steps: defaultSteps(),
     guardrails: [newGuardrail('rate')],

@@ -628,7 +628,7 @@ export function EnvironmentTab({
         </Group>
       </Paper>
 
-      <ReleasePlanSection project={project} flag={flag} env={env} rules={loaded.config.rules} canEdit={canEdit} />
+      <ReleasePlanSection project={project} flag={flag} env={env} rules={loaded.config.rules} serving={'variant' in loaded.config.default ? loaded.config.default.variant : undefined} canEdit={canEdit} />
 
       <Paper withBorder p="md" radius="md">
         <Title order={2} size="h4" mb="xs">

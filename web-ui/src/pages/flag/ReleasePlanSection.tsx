@@ -13,7 +13,22 @@ import { useLoad } from '../../lib/useLoad';
  * The environment tab's release plan box: the plan's state with a link to its page, or
  * (with no unfinished plan) the button that opens the creation form.
  */
-export function ReleasePlanSection({ project, flag, env, rules, canEdit }: { project: string; flag: Flag; env: Environment; rules: Rule[]; canEdit: boolean }) {
+export function ReleasePlanSection({
+  project,
+  flag,
+  env,
+  rules,
+  serving,
+  canEdit,
+}: {
+  project: string;
+  flag: Flag;
+  env: Environment;
+  rules: Rule[];
+  /** The variant the default serve gives now, if one. */
+  serving?: string;
+  canEdit: boolean;
+}) {
   const navigate = useNavigate();
   const [creating, setCreating] = useState(false);
   // 404: the flag never had a plan here.
@@ -36,6 +51,7 @@ export function ReleasePlanSection({ project, flag, env, rules, canEdit }: { pro
       <ReleasePlanForm
         variants={flag.variants.map((v) => v.key)}
         rules={rules}
+        serving={serving}
         envName={envName}
         onCancel={() => setCreating(false)}
         onSubmit={async (spec) => {
