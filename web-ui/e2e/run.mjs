@@ -635,7 +635,7 @@ const scenarios = [
       const cfg = await getConfig(api, P, flag, 'production');
       expect(JSON.stringify(cfg.default) === JSON.stringify({ variant: 'off' }), `the default serve after the rollback: ${JSON.stringify(cfg.default)}`);
       for (const k of ['u1', 'u2', 'u3', 'u4', 'u5', 'u6']) {
-        const r = await api.must('POST', `/api/v1/projects/${P}/environments/production/evaluate`, { context: { targetingKey: k }, flag });
+        const r = await api.must('POST', `/api/v1/projects/${P}/environments/production/evaluate`, { context: { key: k }, flag });
         const served = r.results[0].result.variant;
         expect(served === 'off', `${k} is served ${served} after the rollback`);
       }
