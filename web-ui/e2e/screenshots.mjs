@@ -142,7 +142,7 @@ async function seedReleasePlan(api, base) {
   await api.must('POST', path, {
     treatment: 'on',
     control: 'off',
-    steps: [1, 5, 25, 50, 100].map((percent) => ({ percent, min_duration_seconds: 5, min_exposures: 200 })),
+    steps: [1, 5, 25, 50, 100].map((percent) => ({ percent, min_duration_seconds: 5, min_exposures: 100 })),
     guardrails: [
       { event: 'http_5xx', measure: 'rate', tolerance: 0.1 },
       { event: 'latency_ms', measure: 'mean', tolerance: 0.2 },
@@ -159,17 +159,20 @@ async function feedReleasePlan(api, base, flag, path) {
   const deadline = Date.now() + 90_000;
   for (let round = 0; Date.now() < deadline; round++) {
     const plan = await api.must('GET', path);
-    if (plan.step >= 1 && round >= 12) break;
+    if (plan.step >= 1 && round >= 8) break;
+    // Exposures in the step's split (a sample-ratio mismatch would pause the plan); a
+    // sample of latencies per arm, and errors at about 2 % in both.
     const share = plan.steps[plan.step].percent / 100;
-    const on = Math.round(400 * share) + 40;
-    const off = 400 - Math.round(400 * share) + 40;
+    const on = Math.round(4000 * share);
+    const off = 4000 - on;
     const metrics = [];
     for (const [variant, n, errorRate, latency] of [
       ['on', on, 0.02, 118],
       ['off', off, 0.021, 121],
     ]) {
-      for (let i = 0; i < n; i++) {
-        if (random() < errorRate) metrics.push({ event: 'http_5xx', variants: { [flag]: variant } });
+      const errors = Math.round(n * errorRate * (0.8 + 0.4 * random()));
+      for (let i = 0; i < errors; i++) metrics.push({ event: 'http_5xx', variants: { [flag]: variant } });
+      for (let i = 0; i < Math.min(n, 150); i++) {
         metrics.push({ event: 'latency_ms', value: Math.round(latency * (0.6 + 0.8 * random())), variants: { [flag]: variant } });
       }
     }
