@@ -558,6 +558,90 @@ const scenarios = [
     },
   },
   {
+    name: 'a release plan: create it (with field errors), watch it advance, roll it back by hand',
+    async run({ page, api }) {
+      const flag = 'e2e-plan';
+      await createFlag(api, P, { key: flag });
+      // On, serving off to everyone: the plan releases on against off.
+      await putConfig(api, P, flag, 'production', (c) => ({ ...c, enabled: true, default: { variant: 'off' } }));
+      const key = await api.must('POST', `/api/v1/projects/${P}/environments/production/sdk-keys`, { kind: 'server', name: 'e2e plan' });
+      const report = async (on, off) => {
+        const r = await fetch(api.base + '/sdk/v1/events', {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${key.key}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ usage: [{ flag, variant: 'on', count: on }, { flag, variant: 'off', count: off }] }),
+        });
+        expect(r.status < 300, `POST /sdk/v1/events → ${r.status}`);
+      };
+      await page.goto(`/p/default/flags/${flag}?env=production`);
+      const section = page.getByTestId('release-plan-section');
+      await section.getByRole('button', { name: 'Create a release plan' }).click();
+      const form = page.getByTestId('release-plan-form');
+      // The control proposed is what the place serves now.
+      expect((await form.getByLabel('Control (replaced)').inputValue()) === 'off', 'the control proposed is the variant served now');
+      expect((await form.getByLabel('Treatment (released)').inputValue()) === 'on', 'the treatment proposed is the other variant');
+      // Short steps: three of them, 3 s and 5 exposures per arm each.
+      await form.getByRole('button', { name: 'Remove step 1' }).click();
+      await form.getByRole('button', { name: 'Remove step 1' }).click();
+      for (let i = 1; i <= 3; i++) {
+        await form.getByLabel(`Step ${i} minimum minutes`).fill('0.05');
+        await form.getByLabel(`Step ${i} minimum exposures`).fill('5');
+      }
+      // A step below the previous one: the server's problem shows at the field.
+      await form.getByLabel('Step 2 percent').fill('10');
+      await form.getByLabel('Event key').fill('e2e_errors');
+      await form.getByRole('button', { name: 'Create plan' }).click();
+      await form.getByTestId('plan-steps').getByText("a step's percent is above the previous step's", { exact: false }).waitFor({ timeout: T });
+      await form.getByLabel('Step 2 percent').fill('50');
+      await form.getByRole('button', { name: 'Create plan' }).click();
+
+      const planPage = page.getByTestId('release-plan-page');
+      await planPage.waitFor({ timeout: T });
+      await planPage.getByTestId('plan-state').filter({ hasText: 'Draft' }).waitFor({ timeout: T });
+      await planPage.getByTestId('plan-start').click();
+      await page.getByRole('dialog').getByTestId('plan-confirm').click();
+      await planPage.getByTestId('plan-state').filter({ hasText: 'Running' }).waitFor({ timeout: T });
+      await planPage.getByTestId('current-step').filter({ hasText: '25 %' }).waitFor({ timeout: T });
+
+      // The flag list marks the flag as under a running plan.
+      const list = await page.context().newPage();
+      await list.goto(`/p/default/flags?q=${flag}`);
+      await list.locator(`[data-flag="${flag}"]`).getByTestId('plan-badge').filter({ hasText: 'releasing in production' }).waitFor({ timeout: T });
+      await list.close();
+
+      // SDK exposures until the runner (looking every second) steps up: the step's sample
+      // counts from its first look, so reports keep coming until it moves.
+      await waitFor(
+        'the runner to step up to 50 %',
+        async () => {
+          await report(10, 30);
+          return (await planPage.getByTestId('current-step').innerText().catch(() => '')).includes('50 %');
+        },
+        { timeout: 90_000, interval: 1000 },
+      );
+      const log = planPage.getByTestId('decision-log');
+      await log.locator('tr[data-action="release_plan.advance"]').filter({ hasText: 'runner' }).first().waitFor({ timeout: T });
+      const numbers = await log.locator('tr[data-action="release_plan.advance"]').getByTestId('decision-numbers').first().innerText();
+      expect(/exposures: control \d+, treatment \d+/.test(numbers) && numbers.includes('e2e_errors'), `the decision's numbers: ${numbers}`);
+      await planPage.getByTestId('guardrail-chart-e2e_errors').waitFor({ timeout: T });
+
+      // Roll back by hand: asked first, then the control for everyone.
+      await planPage.getByTestId('plan-rollback').click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByText('Everyone in the place is served the control again').waitFor({ timeout: T });
+      await dialog.getByTestId('plan-confirm').click();
+      await planPage.getByTestId('plan-state').filter({ hasText: 'Rolled back' }).waitFor({ timeout: T });
+      await log.locator('tr[data-action="release_plan.rollback"]').filter({ hasText: OWNER.email }).waitFor({ timeout: T });
+      const cfg = await getConfig(api, P, flag, 'production');
+      expect(JSON.stringify(cfg.default) === JSON.stringify({ variant: 'off' }), `the default serve after the rollback: ${JSON.stringify(cfg.default)}`);
+      for (const k of ['u1', 'u2', 'u3', 'u4', 'u5', 'u6']) {
+        const r = await api.must('POST', `/api/v1/projects/${P}/environments/production/evaluate`, { context: { key: k }, flag });
+        const served = r.results[0].result.variant;
+        expect(served === 'off', `${k} is served ${served} after the rollback`);
+      }
+    },
+  },
+  {
     name: 'the debugger says why v3.1.0 is not a version',
     async run({ page, api }) {
       await createFlag(api, P, { key: 'e2e-semver' });
@@ -924,7 +1008,9 @@ async function main() {
   mkdirSync(OUTPUT, { recursive: true });
   const started = Date.now();
   console.log(`Starting ${bin} …`);
-  const server = await startServer(bin);
+  // Release plans are looked at every second, so that the plan scenario's steps move in
+  // seconds.
+  const server = await startServer(bin, { env: { VEXIL_RELEASE_PLAN_CHECK_SECONDS: '1' } });
   console.log(`Server ready at ${server.base}`);
   await checkServesDashboard(server.base);
   const ui = { base: server.base };

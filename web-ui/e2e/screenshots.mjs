@@ -129,10 +129,67 @@ async function seedUsage(api, base) {
   }
 }
 
+/**
+ * A running release plan on dark-mode in production with two guardrails, fed SDK
+ * exposures and metric events until the runner (looking every second) has stepped up
+ * once and looked a few times more, so that the plan page has a log and charts. Returns
+ * the function that feeds it (the page is opened on the plan in between).
+ */
+async function seedReleasePlan(api, base) {
+  const flag = 'dark-mode';
+  await putConfig(api, P, flag, 'production', (c) => ({ ...c, enabled: true, default: { variant: 'off' } }));
+  const path = `/api/v1/projects/${P}/flags/${flag}/environments/production/release-plan`;
+  await api.must('POST', path, {
+    treatment: 'on',
+    control: 'off',
+    steps: [1, 5, 25, 50, 100].map((percent) => ({ percent, min_duration_seconds: 5, min_exposures: 100 })),
+    guardrails: [
+      { event: 'http_5xx', measure: 'rate', tolerance: 0.1 },
+      { event: 'latency_ms', measure: 'mean', tolerance: 0.2 },
+    ],
+  });
+  await api.must('POST', `${path}/start`);
+  return () => feedReleasePlan(api, base, flag, path);
+}
+
+async function feedReleasePlan(api, base, flag, path) {
+  const key = await api.must('POST', `/api/v1/projects/${P}/environments/production/sdk-keys`, { kind: 'server', name: 'screenshots plan' });
+  let seed = 7;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const deadline = Date.now() + 90_000;
+  for (let round = 0; Date.now() < deadline; round++) {
+    const plan = await api.must('GET', path);
+    if (plan.step >= 1 && round >= 8) break;
+    // Exposures in the step's split (a sample-ratio mismatch would pause the plan); a
+    // sample of latencies per arm, and errors at about 2 % in both.
+    const share = plan.steps[plan.step].percent / 100;
+    const on = Math.round(4000 * share);
+    const off = 4000 - on;
+    const metrics = [];
+    for (const [variant, n, errorRate, latency] of [
+      ['on', on, 0.02, 118],
+      ['off', off, 0.021, 121],
+    ]) {
+      const errors = Math.round(n * errorRate * (0.8 + 0.4 * random()));
+      for (let i = 0; i < errors; i++) metrics.push({ event: 'http_5xx', variants: { [flag]: variant } });
+      for (let i = 0; i < Math.min(n, 150); i++) {
+        metrics.push({ event: 'latency_ms', value: Math.round(latency * (0.6 + 0.8 * random())), variants: { [flag]: variant } });
+      }
+    }
+    const r = await fetch(`${base}/sdk/v1/events`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${key.key}` },
+      body: JSON.stringify({ usage: [{ flag, variant: 'on', count: on }, { flag, variant: 'off', count: off }], metrics }),
+    });
+    if (!r.ok) throw new Error(`POST /sdk/v1/events → ${r.status} ${await r.text()}`);
+    await new Promise((done) => setTimeout(done, 1500));
+  }
+}
+
 async function main() {
   const { bin } = preflight();
   mkdirSync(OUT, { recursive: true });
-  const server = await startServer(bin);
+  const server = await startServer(bin, { env: { VEXIL_RELEASE_PLAN_CHECK_SECONDS: '1' } });
   await checkServesDashboard(server.base);
   const ui = { base: server.base };
   const browser = await launchBrowser();
@@ -151,6 +208,18 @@ async function main() {
       await target.screenshot({ path: file, animations: 'disabled', ...opts });
       shots.push(file);
     };
+
+    // Fed while the page watches, so that its charts also hold the looks between decisions.
+    const feed = await seedReleasePlan(api, server.base);
+    const planPage = await ctx.newPage();
+    await planPage.goto('/p/default/flags/dark-mode/release-plan/production');
+    await planPage.getByTestId('plan-state').waitFor({ timeout: 30_000 });
+    await feed();
+    await planPage.getByTestId('decision-log').locator('tr[data-action="release_plan.advance"]').first().waitFor({ timeout: 30_000 });
+    await planPage.getByTestId('guardrail-chart-latency_ms').locator('.recharts-line').first().waitFor({ timeout: 30_000 });
+    await planPage.evaluate(() => window.scrollTo(0, 0));
+    await shot('release-plan', planPage, { fullPage: true });
+    await planPage.close();
 
     await page.goto('/p/default/flags');
     await page.locator('[data-flag="new-checkout"]').waitFor();

@@ -42,6 +42,10 @@ import type {
   Webhook,
   WebhookDelivery,
   WebhookEventType,
+  ReleasePlan,
+  ReleasePlanSpec,
+  ReleasePlanVerdict,
+  PlanAction,
 } from './types';
 
 export interface FlagListQuery {
@@ -50,6 +54,12 @@ export interface FlagListQuery {
   /** Exact owner (case-insensitive). */
   owner?: string;
   archived?: boolean;
+  limit?: number;
+  cursor?: string;
+}
+
+/** `?limit=&cursor=` of the cursor-paged lists (decision 0021). */
+export interface PageQuery {
   limit?: number;
   cursor?: string;
 }
@@ -188,13 +198,15 @@ export function endpoints(c: ApiClient) {
         c.post<WebhookDelivery>(`${P(project)}/webhooks/${seg(id)}/deliveries/${delivery}/redeliver`),
     },
     tokens: {
-      list: () => c.get<Page<ApiToken>>('/api/v1/tokens'),
+      /** Newest first; without `limit` the whole list in one page. */
+      list: (q: PageQuery = {}, signal?: AbortSignal) => c.get<Page<ApiToken>>('/api/v1/tokens', { ...q }, signal),
       create: (body: { name: string; role: Role; project?: string; expires_at?: string }) =>
         c.post<CreatedApiToken>('/api/v1/tokens', body),
       revoke: (id: string) => c.delete(`/api/v1/tokens/${seg(id)}`),
     },
     users: {
-      list: () => c.get<Page<User>>('/api/v1/users'),
+      /** By email; without `limit` the whole list in one page. */
+      list: (q: PageQuery = {}, signal?: AbortSignal) => c.get<Page<User>>('/api/v1/users', { ...q }, signal),
       get: (id: string) => c.getVersioned<User>(`/api/v1/users/${seg(id)}`),
       create: (body: { email: string; name?: string; password: string; role: Role }) => c.post<User>('/api/v1/users', body),
       update: (
@@ -203,6 +215,18 @@ export function endpoints(c: ApiClient) {
         version: number,
       ) => c.write<User>('PATCH', `/api/v1/users/${seg(id)}`, patch, version),
       remove: (id: string, version: number) => c.delete(`/api/v1/users/${seg(id)}`, version),
+    },
+    releasePlans: {
+      /** The unfinished plan of the flag in the environment, or else its latest; 404 when none. */
+      get: (project: string, flag: string, env: string, signal?: AbortSignal) =>
+        c.getVersioned<ReleasePlan>(`${F(project, flag)}/environments/${seg(env)}/release-plan`, signal),
+      create: (project: string, flag: string, env: string, spec: ReleasePlanSpec) =>
+        c.post<ReleasePlan>(`${F(project, flag)}/environments/${seg(env)}/release-plan`, spec),
+      /** A hand action, guarded by the plan's version (If-Match): 412 when the plan moved. */
+      act: (project: string, flag: string, env: string, action: PlanAction, version: number) =>
+        c.write<ReleasePlan>('POST', `${F(project, flag)}/environments/${seg(env)}/release-plan/${action}`, undefined, version),
+      verdict: (project: string, flag: string, env: string) =>
+        c.get<ReleasePlanVerdict>(`${F(project, flag)}/environments/${seg(env)}/release-plan/verdict`),
     },
     audit: {
       list: (q: AuditQuery, signal?: AbortSignal) => c.get<Page<AuditEntry>>('/api/v1/audit', { ...q }, signal),

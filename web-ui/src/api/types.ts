@@ -320,3 +320,12 @@ export type ShapesFitTheDocument = Fits<{
   ScheduledChange: Accepts<ScheduledChange, S['ScheduledChange']>;
   Usage: Accepts<Usage, S['UsageSeries']>;
 }>;
+
+export type ReleasePlan = S["ReleasePlan"];
+export type ReleasePlanSpec = S["ReleasePlanSpec"];
+export type ReleasePlanStep = S["ReleasePlanStep"];
+export type ReleasePlanGuardrail = S["ReleasePlanGuardrail"];
+export type ReleasePlanVerdict = S["ReleasePlanVerdict"];
+export type PlanState = ReleasePlan["state"];
+/** The hand actions on a plan, as the last segment of their route. */
+export type PlanAction = 'start' | 'pause' | 'resume' | 'advance' | 'rollback';

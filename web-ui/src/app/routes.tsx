@@ -21,6 +21,7 @@ const ScheduledChangesPage = lazy(() => import('../pages/ScheduledChangesPage'))
 const TokensPage = lazy(() => import('../pages/TokensPage'));
 const UsersPage = lazy(() => import('../pages/UsersPage'));
 const AccountPage = lazy(() => import('../pages/AccountPage'));
+const ReleasePlanPage = lazy(() => import('../pages/flag/ReleasePlanPage'));
 
 function Home() {
   const { project } = useProject();
@@ -47,6 +48,7 @@ export const router = createBrowserRouter([
       { path: 'p/:project/flags/new', element: <CreateFlagPage /> },
       { path: 'p/:project/flags/:flag', element: <FlagPage /> },
       { path: 'p/:project/flags/:flag/:tab', element: <FlagPage /> },
+      { path: 'p/:project/flags/:flag/release-plan/:env', element: <ReleasePlanPage /> },
       { path: 'p/:project/debugger', element: <DebuggerPage /> },
       { path: 'p/:project/segments', element: <SegmentsPage /> },
       { path: 'p/:project/segments/:segment', element: <SegmentPage /> },

@@ -85,3 +85,29 @@ export function textToLinks(text: string): FlagLink[] {
   }
   return links;
 }
+
+/**
+ * Custom properties as the settings form edits them: one per line, `name: value` (the
+ * first colon separates them, so a value may hold colons).
+ */
+export function propertiesToText(properties: Record<string, string>): string {
+  return Object.entries(properties)
+    .map(([name, value]) => `${name}: ${value}`)
+    .join('\n');
+}
+
+/**
+ * The inverse of {@link propertiesToText}; blank lines are skipped. A line without a
+ * colon is a property with an empty value, so that the server's check of the name
+ * (rather than a silent drop here) says what is wrong.
+ */
+export function textToProperties(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    const at = line.indexOf(':');
+    const name = (at < 0 ? line : line.slice(0, at)).trim();
+    out[name] = at < 0 ? '' : line.slice(at + 1).trim();
+  }
+  return out;
+}

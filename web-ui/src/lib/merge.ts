@@ -291,7 +291,7 @@ export const SEGMENT_MERGE: MergeSpec = {
 /** A flag's settings: tags as a set, variants by key. */
 export const SETTINGS_MERGE: MergeSpec = {
   kind: 'fields',
-  labels: { name: 'Name', description: 'Description', tags: 'Tags', lifecycle: 'Lifecycle', client_visible: 'Client visibility', owner: 'Owner', links: 'Links' },
+  labels: { name: 'Name', description: 'Description', tags: 'Tags', lifecycle: 'Lifecycle', client_visible: 'Client visibility', owner: 'Owner', links: 'Links', properties: 'Properties' },
   fields: {
     tags: { kind: 'set' },
     variants: {

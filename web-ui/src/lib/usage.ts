@@ -1,4 +1,4 @@
-import type { Usage } from '../api/types';
+import type { Usage, VariantMetric } from '../api/types';
 
 export interface UsageRow {
   at: string;
@@ -51,4 +51,65 @@ export function usageRows(u: Usage, period?: { hours: number; now: number }): { 
     return { variant, count, share: total ? (100 * count) / total : 0 };
   });
   return { rows, variants, total, totals };
+}
+
+/**
+ * Whether a metric event is a plain count (`track` without a value: every value is 1), so
+ * that its read-out is a rate per exposure rather than the mean of its values, which is
+ * always 1. `rateGuardrail`: a release plan watches the event as an error rate.
+ */
+export function isCountEvent(variants: Pick<VariantMetric, 'count' | 'mean' | 'std_dev'>[], rateGuardrail = false): boolean {
+  if (rateGuardrail) return true;
+  return variants.length > 0 && variants.every((v) => v.count === 0 || (v.mean === 1 && (v.std_dev === null || v.std_dev === 0)));
+}
+
+/** Exposures per variant and step (Unix ms) from the usage series. */
+function exposureIndex(u: Usage): Map<string, Map<number, number>> {
+  const out = new Map<string, Map<number, number>>();
+  for (const s of u.series) {
+    const m = out.get(s.variant) ?? new Map<number, number>();
+    for (const p of s.points) {
+      const t = Date.parse(p.at);
+      m.set(t, (m.get(t) ?? 0) + p.count);
+    }
+    out.set(s.variant, m);
+  }
+  return out;
+}
+
+/** One line of the metric chart: a value per step that had events. */
+export interface MetricLine {
+  variant: string;
+  points: { at: string; value: number | null; count: number }[];
+}
+
+/**
+ * The metric chart's lines. A count event: events per exposure of the same variant in the
+ * same step (the usage and metric series share their steps: a minute up to 6 hours, an
+ * hour beyond), null where the variant had no exposure reported in the step. Any other
+ * event: the step's mean.
+ */
+export function metricLines(variants: VariantMetric[], usage: Usage | undefined, count: boolean): MetricLine[] {
+  const exposures = usage ? exposureIndex(usage) : new Map<string, Map<number, number>>();
+  return variants.map((v) => ({
+    variant: v.variant,
+    points: v.points.map((p) => {
+      if (!count) return { at: p.at, value: p.mean, count: p.count };
+      const n = exposures.get(v.variant)?.get(Date.parse(p.at)) ?? 0;
+      return { at: p.at, value: n > 0 ? p.count / n : null, count: p.count };
+    }),
+  }));
+}
+
+/**
+ * Events per exposure of a variant over the period; null without exposures. `since` (Unix
+ * ms): count exposures from then only, where the metric events are kept for less time
+ * than the usage period reaches back.
+ */
+export function ratePerExposure(variant: VariantMetric, usage: Usage | undefined, since = -Infinity): number | null {
+  const n =
+    usage?.series
+      .filter((s) => s.variant === variant.variant)
+      .reduce((a, s) => a + s.points.reduce((b, p) => b + (Date.parse(p.at) >= since ? p.count : 0), 0), 0) ?? 0;
+  return n > 0 ? variant.count / n : null;
 }

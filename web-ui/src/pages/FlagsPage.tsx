@@ -7,6 +7,8 @@ import { api } from '../api';
 import { errorMessage } from '../api/client';
 import type { Environment, Flag, Page } from '../api/types';
 import { useLiveEvents } from '../app/live';
+import { liveplans, planHref, type PlanBadge } from '../lib/releasePlan';
+import { useLoad } from '../lib/useLoad';
 import { useProject } from '../app/project';
 import { useCan } from '../app/session';
 import { Empty, ErrorAlert, Loading } from '../components/common';
@@ -44,6 +46,7 @@ export const FlagRow = memo(function FlagRow({
   busyEnvs,
   onToggle,
   onRestore,
+  plans,
 }: {
   flag: Flag;
   project: string;
@@ -55,6 +58,8 @@ export const FlagRow = memo(function FlagRow({
   busyEnvs: string;
   onToggle: (flag: string, env: string, enabled: boolean) => void;
   onRestore: (flag: string) => void;
+  /** Live release plans of the flag, by environment (running or paused). */
+  plans?: PlanBadge[];
 }) {
   const href = `/p/${encodeURIComponent(project)}/flags/${encodeURIComponent(flag.key)}`;
   const busy = busyEnvs ? busyEnvs.split(' ') : [];
@@ -73,6 +78,19 @@ export const FlagRow = memo(function FlagRow({
               stale
             </span>
           )}
+          {plans?.map((p) => (
+            <Link
+              key={p.environment}
+              to={planHref(project, flag.key, p.environment)}
+              className="vx-chip"
+              data-color={p.state === 'running' ? 'blue' : 'yellow'}
+              data-testid="plan-badge"
+              title={`A release plan is ${p.state} in ${p.environment}${p.percent !== undefined ? `: the treatment at ${p.percent} %` : ''}`}
+            >
+              {p.state === 'running' ? 'releasing' : 'release paused'} in {p.environment}
+              {p.percent !== undefined ? ` · ${p.percent} %` : ''}
+            </Link>
+          ))}
           {flag.lifecycle === 'permanent' && (
             <span className="vx-chip" data-color="gray">
               permanent
@@ -233,10 +251,18 @@ export function FlagsPage() {
     return () => io.disconnect();
   }, [sentinel, state.next, load]);
 
+  // Flags under a live release plan: the plans' newest audit entries hold their states.
+  const planEntries = useLoad(
+    (signal) => api.audit.list({ project, resource_type: 'release_plan', resource_key: `${project}/`, limit: 500 }, signal).then((r) => r.items),
+    [project],
+  );
+  const plans = useMemo(() => liveplans(planEntries.data ?? []), [planEntries.data]);
+
   // Follow changes made elsewhere.
   const pending = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   useLiveEvents((e) => {
     if (e.project !== project) return;
+    if (e.resource_type === 'release_plan') void planEntries.reload(true);
     if (e.resource_type === 'flag_config') {
       const flagKey = e.resource_key.split('/')[1];
       if (!flagKey || !stateRef.current.items.some((f) => f.key === flagKey)) return;
@@ -458,6 +484,7 @@ export function FlagsPage() {
                     busyEnvs={busyByFlag.get(f.key) ?? ''}
                     onToggle={onToggle}
                     onRestore={onRestore}
+                    plans={plans.get(f.key)}
                   />
                 ))}
               </tbody>

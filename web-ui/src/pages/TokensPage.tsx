@@ -10,7 +10,8 @@ import { ConfirmButton, Empty, ErrorAlert, Loading, SecretOnce, Time } from '../
 import { IconPlus } from '../components/icons';
 import { localInputToIso } from '../lib/format';
 import { errorAt } from '../lib/rules';
-import { useLoad } from '../lib/useLoad';
+import { usePaged } from '../lib/usePaged';
+import { MoreItems } from '../components/MoreItems';
 import { useAction } from '../lib/useAction';
 
 function NewTokenModal({ opened, onClose, onCreated }: { opened: boolean; onClose: () => void; onCreated: () => void }) {
@@ -92,14 +93,14 @@ function NewTokenModal({ opened, onClose, onCreated }: { opened: boolean; onClos
 
 export default function TokensPage() {
   const isAdmin = useCan('admin');
-  const tokens = useLoad(() => api.tokens.list().then((p) => p.items), []);
+  const tokens = usePaged((q, signal) => api.tokens.list(q, signal), []);
   const [creating, setCreating] = useState(false);
   const [showRevoked, setShowRevoked] = useState(false);
   useLiveEvents((e) => {
     if (e.resource_type === 'api_token') void tokens.reload(true);
   });
   if (!isAdmin) return <Empty title="Admins only" description="Ask an admin to manage API tokens." />;
-  const shown = (tokens.data ?? []).filter((t) => showRevoked || !t.revoked_at);
+  const shown = (tokens.items ?? []).filter((t) => showRevoked || !t.revoked_at);
   return (
     <Stack gap="md">
       <Group justify="space-between">
@@ -116,7 +117,7 @@ export default function TokensPage() {
       </Text>
       <Switch label="Show revoked" checked={showRevoked} onChange={(e) => setShowRevoked(e.currentTarget.checked)} />
       {tokens.error ? <ErrorAlert error={tokens.error} onRetry={() => void tokens.reload()} /> : null}
-      {tokens.loading && !tokens.data ? (
+      {tokens.loading && !tokens.items ? (
         <Loading label="Loading tokens…" />
       ) : shown.length === 0 ? (
         <Empty title="No API tokens" description="Create one for automation." />
@@ -188,6 +189,7 @@ export default function TokensPage() {
           </Table>
         </Table.ScrollContainer>
       )}
+      <MoreItems list={tokens} what="tokens" />
       <NewTokenModal opened={creating} onClose={() => setCreating(false)} onCreated={() => void tokens.reload(true)} />
     </Stack>
   );

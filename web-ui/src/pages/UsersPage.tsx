@@ -9,7 +9,8 @@ import { roleRank, useCan, useSession } from '../app/session';
 import { ConfirmButton, Empty, ErrorAlert, Loading, Time } from '../components/common';
 import { IconPlus } from '../components/icons';
 import { errorAt } from '../lib/rules';
-import { useLoad } from '../lib/useLoad';
+import { usePaged } from '../lib/usePaged';
+import { MoreItems } from '../components/MoreItems';
 import { useAction } from '../lib/useAction';
 
 function UserModal({ user, opened, onClose, onDone }: { user?: User; opened: boolean; onClose: () => void; onDone: () => void }) {
@@ -79,7 +80,7 @@ function UserModal({ user, opened, onClose, onDone }: { user?: User; opened: boo
 export default function UsersPage() {
   const isAdmin = useCan('admin');
   const session = useSession();
-  const users = useLoad(() => api.users.list().then((p) => p.items), []);
+  const users = usePaged((q, signal) => api.users.list(q, signal), []);
   const [editing, setEditing] = useState<User | 'new'>();
   useLiveEvents((e) => {
     if (e.resource_type === 'user') void users.reload(true);
@@ -101,7 +102,7 @@ export default function UsersPage() {
         owners.
       </Text>
       {users.error ? <ErrorAlert error={users.error} onRetry={() => void users.reload()} /> : null}
-      {users.loading && !users.data ? (
+      {users.loading && !users.items ? (
         <Loading label="Loading users…" />
       ) : (
         <Table.ScrollContainer minWidth={620}>
@@ -116,7 +117,7 @@ export default function UsersPage() {
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
-              {(users.data ?? []).map((u) => {
+              {(users.items ?? []).map((u) => {
                 const manageable = roleRank[u.role] <= myRank;
                 const self = u.id === session?.user.id;
                 return (
@@ -186,6 +187,7 @@ export default function UsersPage() {
           </Table>
         </Table.ScrollContainer>
       )}
+      <MoreItems list={users} what="users" />
       {editing && (
         <UserModal
           key={editing === 'new' ? 'new' : editing.id}

@@ -41,6 +41,7 @@ import { localInputToIso } from '../../lib/format';
 import { configPatch } from '../../lib/patch';
 import { isProtected } from '../../lib/protect';
 import { errorAt, errorsUnder, removeAt, replaceAt } from '../../lib/rules';
+import { ReleasePlanSection } from './ReleasePlanSection';
 import { actorName, configEnvironment } from '../../lib/stream';
 import { configWarnings, describePointer } from '../../lib/validate';
 
@@ -626,6 +627,8 @@ export function EnvironmentTab({
           />
         </Group>
       </Paper>
+
+      <ReleasePlanSection project={project} flag={flag} env={env} rules={loaded.config.rules} serving={'variant' in loaded.config.default ? loaded.config.default.variant : undefined} canEdit={canEdit} />
 
       <Paper withBorder p="md" radius="md">
         <Title order={2} size="h4" mb="xs">

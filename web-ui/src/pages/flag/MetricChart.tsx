@@ -1,19 +1,20 @@
 import '@mantine/charts/styles.css';
 import { LineChart } from '@mantine/charts';
-import type { VariantMetric } from '../../api/types';
 import { variantColor } from '../../lib/colors';
+import type { MetricLine } from '../../lib/usage';
 
 /**
- * The mean value of a metric event per variant over the period: one line per variant,
- * a point per step that had events, the mean and count of a step on hover.
+ * A metric event per variant over the period: one line per variant, a point per step
+ * that had events — the step's mean, or for a count event its events per exposure — and
+ * the step's value and event count on hover.
  */
-export default function MetricChart({ variants, allVariants }: { variants: VariantMetric[]; allVariants: string[] }) {
-  const steps = [...new Set(variants.flatMap((v) => v.points.map((p) => p.at)))].sort();
+export default function MetricChart({ lines, allVariants, rate }: { lines: MetricLine[]; allVariants: string[]; rate: boolean }) {
+  const steps = [...new Set(lines.flatMap((v) => v.points.map((p) => p.at)))].sort();
   const data = steps.map((at) => {
     const row: Record<string, string | number | null> = { label: new Date(at).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }) };
-    for (const v of variants) {
+    for (const v of lines) {
       const p = v.points.find((x) => x.at === at);
-      row[v.variant] = p ? p.mean : null;
+      row[v.variant] = p ? p.value : null;
     }
     return row;
   });
@@ -22,16 +23,17 @@ export default function MetricChart({ variants, allVariants }: { variants: Varia
       h={240}
       data={data}
       dataKey="label"
-      series={variants.map((v) => ({ name: v.variant, color: `${variantColor(v.variant, allVariants)}.6` }))}
+      series={lines.map((v) => ({ name: v.variant, color: `${variantColor(v.variant, allVariants)}.6` }))}
       curveType="linear"
       connectNulls
       withLegend
       withTooltip
       tooltipAnimationDuration={0}
-      yAxisLabel="Mean value"
+      yAxisLabel={rate ? 'Events per exposure (%)' : 'Mean value'}
       xAxisProps={{ minTickGap: 24, interval: 'preserveStartEnd' }}
-      valueFormatter={(v) => v.toLocaleString(undefined, { maximumFractionDigits: 3 })}
+      valueFormatter={(v) => (rate ? `${(v * 100).toLocaleString(undefined, { maximumFractionDigits: 3 })} %` : v.toLocaleString(undefined, { maximumFractionDigits: 3 }))}
       data-testid="metric-chart"
+      data-measure={rate ? 'rate' : 'mean'}
     />
   );
 }

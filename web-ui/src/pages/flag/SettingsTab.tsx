@@ -8,7 +8,7 @@ import { ChangedBanner } from '../../components/ChangedBanner';
 import { ErrorAlert } from '../../components/common';
 import { DiffView } from '../../components/DiffView';
 import { MergeReport } from '../../components/MergeReport';
-import { linksToText, textToLinks } from '../../components/FlagMetadataView';
+import { linksToText, propertiesToText, textToLinks, textToProperties } from '../../components/FlagMetadataView';
 import { VariantsEditor } from '../../components/VariantsEditor';
 import { deepEqual } from '../../lib/config';
 import { diffJson } from '../../lib/diff';
@@ -26,6 +26,8 @@ interface Draft {
   owner: string;
   /** Links as text, one per line ({@link linksToText}). */
   links: string;
+  /** Custom properties as text, one `name: value` per line ({@link propertiesToText}). */
+  properties: string;
 }
 
 function draftOf(f: Flag): Draft {
@@ -38,6 +40,7 @@ function draftOf(f: Flag): Draft {
     variants: f.variants.map((v) => draftFromVariant(v, f.kind)),
     owner: f.owner ?? '',
     links: linksToText(f.links ?? []),
+    properties: propertiesToText(f.properties ?? {}),
   };
 }
 
@@ -51,6 +54,7 @@ function patchOf(base: Draft, d: Draft, flag: Flag): FlagPatch {
   if (d.client_visible !== base.client_visible) p.client_visible = d.client_visible;
   if (d.owner !== base.owner) p.owner = d.owner;
   if (d.links !== base.links) p.links = textToLinks(d.links);
+  if (d.properties !== base.properties) p.properties = textToProperties(d.properties);
   if (!deepEqual(d.variants, base.variants)) p.variants = d.variants.map((v) => variantFromDraft(v, flag.kind).variant);
   return p;
 }
@@ -191,6 +195,16 @@ export function SettingsTab({
             disabled={disabled}
             error={errorAt(fields, '/links', true)}
             onChange={(e) => setDraft({ ...draft, links: e.currentTarget.value })}
+          />
+          <Textarea
+            label="Properties"
+            description="One per line: name: value (e.g. cost-centre: 4711)"
+            autosize
+            minRows={1}
+            value={draft.properties}
+            disabled={disabled}
+            error={errorAt(fields, '/properties', true)}
+            onChange={(e) => setDraft({ ...draft, properties: e.currentTarget.value })}
           />
           <TagsInput label="Tags" value={draft.tags} disabled={disabled} error={errorAt(fields, '/tags', true)} onChange={(tags) => setDraft({ ...draft, tags })} clearable />
           <Group gap="lg" align="flex-end" wrap="wrap">

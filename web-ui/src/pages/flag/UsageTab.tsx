@@ -1,10 +1,12 @@
-import { Box, Group, SegmentedControl, Select, Stack, Table, Text } from '@mantine/core';
+import { Anchor, Box, Group, SegmentedControl, Select, Stack, Table, Text } from '@mantine/core';
+import { Link } from 'react-router';
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { api } from '../../api';
 import { ApiError } from '../../api/client';
-import type { ApplicationSeen, Environment, Flag } from '../../api/types';
+import type { ApplicationSeen, Environment, Flag, ReleasePlan, Usage } from '../../api/types';
 import { Empty, ErrorAlert, Loading, Time } from '../../components/common';
-import { usageRows } from '../../lib/usage';
+import { isCountEvent, metricLines, ratePerExposure, usageRows } from '../../lib/usage';
+import { formatEstimate, planHref, readAnalysis, STATE_LABEL } from '../../lib/releasePlan';
 import { variantColor } from '../../lib/colors';
 import { useLoad } from '../../lib/useLoad';
 
@@ -95,7 +97,7 @@ export function UsageTab({ project, flag, environments, initialEnv }: { project:
         )}
       </Group>
       {body}
-      <Metrics project={project} flag={flag} env={env} hours={Number(hours)} allVariants={allVariants} />
+      <Metrics project={project} flag={flag} env={env} hours={Number(hours)} allVariants={allVariants} usage={usage.data?.data} usageAt={usage.data?.now} />
       <Applications project={project} flag={flag.key} env={env} />
     </Stack>
   );
@@ -111,8 +113,37 @@ const fmt = (n: number) => n.toLocaleString(undefined, { maximumFractionDigits: 
  * The custom metric events (`track`) the SDKs attributed to the flag's variants: per
  * event, the count, mean and standard deviation per variant, and the mean over time.
  */
-function Metrics({ project, flag, env, hours, allVariants }: { project: string; flag: Flag; env: string; hours: number; allVariants: string[] }) {
+function Metrics({
+  project,
+  flag,
+  env,
+  hours,
+  allVariants,
+  usage,
+  usageAt,
+}: {
+  project: string;
+  flag: Flag;
+  env: string;
+  hours: number;
+  allVariants: string[];
+  /** The exposures of the same period, for the rate of count events. */
+  usage: Usage | undefined;
+  usageAt: number | undefined;
+}) {
   const metrics = useLoad(() => api.flags.metrics(project, flag.key, env, hours), [project, flag.key, env, hours]);
+  // The environment's release plan, whose guardrails are shown with their events; none: null.
+  const plan = useLoad(
+    (signal) =>
+      api.releasePlans.get(project, flag.key, env, signal).then(
+        (r) => r.data,
+        (e) => {
+          if (e instanceof ApiError && (e.status === 404 || e.status === 403)) return null;
+          throw e;
+        },
+      ),
+    [project, flag.key, env],
+  );
   const [picked, setPicked] = useState<string | null>(null);
   if (metrics.error) {
     // Servers without the read-out answer 404 for the route: say nothing.
@@ -136,6 +167,11 @@ function Metrics({ project, flag, env, hours, allVariants }: { project: string; 
   const current = events.find((e) => e.event === picked) ?? events[0];
   const rank = (v: string) => (allVariants.includes(v) ? allVariants.indexOf(v) : allVariants.length);
   const variants = [...current.variants].sort((a, b) => rank(a.variant) - rank(b.variant));
+  const guardrail = plan.data?.guardrails.find((g) => g.event === current.event);
+  const count = isCountEvent(variants, guardrail?.measure === 'rate');
+  const lines = metricLines(variants, usage, count);
+  // Metric events are kept for less time than usage: the rate counts exposures of the same span.
+  const since = (usageAt ?? Date.now()) - Math.min(hours, 336) * 3_600_000;
   return (
     <Stack gap="xs" data-testid="metrics">
       <Group gap="sm" align="flex-end">
@@ -155,7 +191,7 @@ function Metrics({ project, flag, env, hours, allVariants }: { project: string; 
         {ATTRIBUTION_HELP}
       </Text>
       <Suspense fallback={<Loading label="Loading chart…" />}>
-        <MetricChart variants={variants} allVariants={allVariants} />
+        <MetricChart lines={lines} allVariants={allVariants} rate={count} />
       </Suspense>
       <Table maw={560} fz="sm" data-testid="metric-totals">
         <caption>{current.event} per variant over the period</caption>
@@ -163,8 +199,14 @@ function Metrics({ project, flag, env, hours, allVariants }: { project: string; 
           <Table.Tr>
             <Table.Th>Variant</Table.Th>
             <Table.Th ta="right">Events</Table.Th>
-            <Table.Th ta="right">Mean</Table.Th>
-            <Table.Th ta="right">Std. dev.</Table.Th>
+            {count ? (
+              <Table.Th ta="right">Per exposure</Table.Th>
+            ) : (
+              <>
+                <Table.Th ta="right">Mean</Table.Th>
+                <Table.Th ta="right">Std. dev.</Table.Th>
+              </>
+            )}
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -177,12 +219,86 @@ function Metrics({ project, flag, env, hours, allVariants }: { project: string; 
                 </Group>
               </Table.Td>
               <Table.Td ta="right">{v.count.toLocaleString()}</Table.Td>
-              <Table.Td ta="right">{fmt(v.mean)}</Table.Td>
-              <Table.Td ta="right">{v.std_dev === null ? '—' : fmt(v.std_dev)}</Table.Td>
+              {count ? (
+                <Table.Td ta="right">{formatRate(ratePerExposure(v, usage, since))}</Table.Td>
+              ) : (
+                <>
+                  <Table.Td ta="right">{fmt(v.mean)}</Table.Td>
+                  <Table.Td ta="right">{v.std_dev === null ? '—' : fmt(v.std_dev)}</Table.Td>
+                </>
+              )}
             </Table.Tr>
           ))}
         </Table.Tbody>
       </Table>
+      {plan.data && <PlanGuardrails project={project} flag={flag.key} env={env} plan={plan.data} event={current.event} />}
+    </Stack>
+  );
+}
+
+const formatRate = (r: number | null) => (r === null ? '—' : `${(r * 100).toLocaleString(undefined, { maximumFractionDigits: 3 })} %`);
+
+/**
+ * The release plan's guardrail statistics of a metric event at the runner's last look, per
+ * arm: what the plan decides on, beside the raw read-out above.
+ */
+function PlanGuardrails({ project, flag, env, plan, event }: { project: string; flag: string; env: string; plan: ReleasePlan; event: string }) {
+  const look = readAnalysis(plan.analysis)?.guardrails.find((g) => g.event === event);
+  const guardrail = plan.guardrails.find((g) => g.event === event);
+  if (!guardrail) {
+    return (
+      <Text size="xs" c="dimmed" data-testid="metric-plan-none">
+        The release plan in {env} does not watch {event}.{' '}
+        <Anchor component={Link} to={planHref(project, flag, env)} size="xs">
+          Open the plan
+        </Anchor>
+      </Text>
+    );
+  }
+  return (
+    <Stack gap={4} data-testid="metric-guardrail">
+      <Group gap="xs">
+        <Text fw={600} size="sm">
+          Release plan guardrail ({guardrail.measure === 'rate' ? 'rate per exposure' : guardrail.measure}, {STATE_LABEL[plan.state].toLowerCase()})
+        </Text>
+        <Anchor component={Link} to={planHref(project, flag, env)} size="sm">
+          Open the plan
+        </Anchor>
+      </Group>
+      {!look ? (
+        <Text size="xs" c="dimmed">
+          No look yet: the runner reads the guardrails once the plan runs.
+        </Text>
+      ) : (
+        <Table maw={560} fz="sm">
+          <caption>
+            At the last look ({look.verdict.replace(/_/g, ' ')}){plan.looked_at ? ', ' : ''}
+            {plan.looked_at ? <Time at={plan.looked_at} /> : null}; the intervals stay valid however often they are looked at
+          </caption>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Arm</Table.Th>
+              <Table.Th ta="right">{guardrail.measure === 'rate' ? 'Exposures' : 'Events'}</Table.Th>
+              <Table.Th ta="right">Estimate</Table.Th>
+              <Table.Th ta="right">Interval</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {(['control', 'treatment'] as const).map((arm) => (
+              <Table.Tr key={arm} data-arm={arm}>
+                <Table.Td>
+                  {arm} ({arm === 'control' ? plan.control : plan.treatment})
+                </Table.Td>
+                <Table.Td ta="right">{look[arm].n.toLocaleString()}</Table.Td>
+                <Table.Td ta="right">{formatEstimate(look.measure, look[arm].estimate)}</Table.Td>
+                <Table.Td ta="right">
+                  {formatEstimate(look.measure, look[arm].lower)} – {formatEstimate(look.measure, look[arm].upper)}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
     </Stack>
   );
 }
