@@ -46,8 +46,8 @@ pub enum CliError {
     Input(String),
     /// No API token was given.
     #[error(
-        "no API token: set VEXIL_TOKEN (or pass --token) to an API token made in the dashboard \
-         (Settings → API tokens) or with POST /api/v1/tokens"
+        "no API token: set VEXIL_TOKEN (or pass --token) to an API token made on the dashboard's \
+         \"API tokens\" page or with POST /api/v1/tokens"
     )]
     NoToken,
     /// 401: the token is wrong, expired or revoked.
@@ -224,6 +224,19 @@ impl CliError {
             400 | 413 | 415 | 422 => CliError::Invalid { detail, problems },
             s if s >= 500 || s == 429 => CliError::Server { status, detail },
             _ => CliError::Unexpected { url: url.to_owned(), what: format!("HTTP {status}: {detail}") },
+        }
+    }
+
+    /// Adds what a 409 was about and what to do (`flag checkout: ...; hint`).
+    pub fn with_conflict_context(self, subject: &str, hint: &str) -> CliError {
+        match self {
+            CliError::Conflict { status: 409, detail, current_version, dependents } => CliError::Conflict {
+                status: 409,
+                detail: format!("{subject}: {detail}; {hint}"),
+                current_version,
+                dependents,
+            },
+            other => other,
         }
     }
 

@@ -44,6 +44,13 @@ pub async fn run(args: EvaluateArgs) -> Result<Shown, CliError> {
             detail: format!("environment {} has no flag {}", args.env, args.flag),
             hint: "; `vexil flags list` shows the project's flags".to_owned(),
         })?;
+    // A flag the environment does not have is explained as an error result.
+    if explanation["enabled"].is_null() && explanation["result"]["error_code"] == json!("FLAG_NOT_FOUND") {
+        return Err(CliError::NotFound {
+            detail: format!("environment {} has no flag {}", args.env, args.flag),
+            hint: "; `vexil flags list` shows the project's flags".to_owned(),
+        });
+    }
     let human = explain(&explanation);
     Ok(Shown::new(explanation, human))
 }

@@ -96,10 +96,6 @@ pub enum FlagsCommand {
         /// A user's email or a team name.
         #[arg(long)]
         owner: Option<String>,
-        /// Sent as `Idempotency-Key`: a retried creation with the same key answers the
-        /// first result instead of a conflict (e.g. the pipeline's run id).
-        #[arg(long)]
-        idempotency_key: Option<String>,
         /// Succeed, showing the existing flag, when a flag with this key exists already
         /// (for pipelines that run again).
         #[arg(long)]
@@ -187,7 +183,6 @@ pub async fn run(args: FlagsArgs) -> Result<Shown, CliError> {
             permanent,
             client_visible,
             owner,
-            idempotency_key,
             if_not_exists,
         } => {
             let mut body = json!({"key": flag, "kind": kind.as_str()});
@@ -220,14 +215,16 @@ pub async fn run(args: FlagsArgs) -> Result<Shown, CliError> {
             if let Some(o) = owner {
                 put("owner", json!(o));
             }
-            let write = Write { if_match: None, idempotency_key };
-            match c.post(&c.project_path(&["flags"]), &body, &write).await {
+            match c.post(&c.project_path(&["flags"]), &body, &Write::default()).await {
                 Ok(r) => Ok(Shown::new(r.body.clone(), format!("created flag {flag} (off everywhere)"))),
                 Err(CliError::Conflict { status: 409, .. }) if if_not_exists => {
                     let f = c.get(&c.project_path(&["flags", &flag]), &[]).await?.body;
                     Ok(Shown::new(f, format!("flag {flag} exists already")))
                 }
-                Err(e) => Err(e),
+                Err(e) => Err(e.with_conflict_context(
+                    &format!("flag {flag}"),
+                    "pass --if-not-exists to accept an existing flag",
+                )),
             }
         }
         FlagsCommand::Archive { flag } => {

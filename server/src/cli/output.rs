@@ -46,15 +46,15 @@ impl Shown {
     }
 }
 
-/// A table with `header` and `rows`, borders kept to lines so that it pastes into
-/// tickets and logs.
+/// A table with `header` and `rows`, in columns without borders, so that it pastes
+/// into tickets and logs and `grep`/`awk` read it line by line.
 pub fn table<R, C>(header: &[&str], rows: R) -> String
 where
     R: IntoIterator<Item = Vec<C>>,
     C: Into<comfy_table::Cell>,
 {
     let mut t = Table::new();
-    t.load_preset(presets::UTF8_HORIZONTAL_ONLY).set_content_arrangement(ContentArrangement::Disabled);
+    t.load_preset(presets::NOTHING).set_content_arrangement(ContentArrangement::Disabled);
     t.set_header(header.to_vec());
     for row in rows {
         t.add_row(row);

@@ -86,8 +86,9 @@ pub async fn run(args: SegmentsArgs) -> Result<Shown, CliError> {
                 vec![
                     at(s, "key"),
                     at(s, "name"),
-                    count(s, "included"),
-                    count(s, "excluded"),
+                    // The list gives counts; a single segment gives the keys.
+                    at(s, "included_count"),
+                    at(s, "excluded_count"),
                     count(s, "rules"),
                 ]
             });
@@ -108,7 +109,16 @@ pub async fn run(args: SegmentsArgs) -> Result<Shown, CliError> {
                     o.insert("description".to_owned(), json!(d));
                 }
             }
-            let s = c.post(&c.project_path(&["segments"]), &body, &Write::default()).await?.body;
+            let s = c
+                .post(&c.project_path(&["segments"]), &body, &Write::default())
+                .await
+                .map_err(|e| {
+                    e.with_conflict_context(
+                        &format!("segment {segment}"),
+                        "`vexil segments add` adds keys to it",
+                    )
+                })?
+                .body;
             Ok(Shown::new(s, format!("created segment {segment}")))
         }
         SegmentsCommand::Add(edit) => edit_keys(c, &edit, true).await,
