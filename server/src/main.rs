@@ -10,5 +10,6 @@ async fn main() -> anyhow::Result<()> {
             vexil_server::reset_password(&email, &database).await
         }
         Command::Healthcheck(args) => vexil_server::healthcheck(&args).await,
+        Command::Refs(command) => std::process::exit(i32::from(vexil_server::cli::refs::run(command).await)),
     }
 }

@@ -12,7 +12,9 @@ import { useCan } from '../app/session';
 import { Empty, ErrorAlert, Loading } from '../components/common';
 import { ConfirmToggle, type PendingToggle } from '../components/ConfirmToggle';
 import { IconPlus, IconSearch } from '../components/icons';
+import { cleanupVerdict, placesByKey, placesLabel } from '../lib/codeRefs';
 import { formatTime, relativeTime } from '../lib/format';
+import { useLoad } from '../lib/useLoad';
 import { isProtected } from '../lib/protect';
 
 const PAGE_SIZE = 100;
@@ -44,6 +46,7 @@ export const FlagRow = memo(function FlagRow({
   busyEnvs,
   onToggle,
   onRestore,
+  places,
 }: {
   flag: Flag;
   project: string;
@@ -55,7 +58,10 @@ export const FlagRow = memo(function FlagRow({
   busyEnvs: string;
   onToggle: (flag: string, env: string, enabled: boolean) => void;
   onRestore: (flag: string) => void;
+  /** Places in scanned code; undefined when no repository was scanned. */
+  places?: number;
 }) {
+  const verdict = cleanupVerdict(flag, places);
   const href = `/p/${encodeURIComponent(project)}/flags/${encodeURIComponent(flag.key)}`;
   const busy = busyEnvs ? busyEnvs.split(' ') : [];
   return (
@@ -69,8 +75,18 @@ export const FlagRow = memo(function FlagRow({
             {flag.key}
           </span>
           {flag.stale && (
-            <span className="vx-chip" data-color="orange" data-testid="stale-badge" title={`Not evaluated recently (last evaluation: ${relativeTime(flag.last_evaluated_at)})`}>
+            <span className="vx-chip" data-color="orange" data-testid="stale-badge" title={`Not evaluated recently (last evaluation: ${relativeTime(flag.last_evaluated_at)}); ${verdict.text}`}>
               stale
+            </span>
+          )}
+          {places !== undefined && (
+            <span
+              className="vx-chip"
+              data-color={places === 0 ? (verdict.removable ? 'red' : 'grape') : 'teal'}
+              data-testid="code-refs-badge"
+              title={flag.stale ? verdict.text : placesLabel(places)}
+            >
+              {verdict.removable ? 'not in code: removable' : places === 0 ? 'not in code' : `${places} in code`}
             </span>
           )}
           {flag.lifecycle === 'permanent' && (
@@ -146,6 +162,10 @@ export function FlagsPage() {
   const tag = params.get('tag') ?? '';
   const owner = params.get('owner') ?? '';
   const archived = params.get('archived') === 'true';
+  const stale = !archived && params.get('stale') === 'true';
+  // Code references are extra information: without them the list shows no code badges.
+  const codeRefs = useLoad(() => api.projects.codeReferences(project).catch(() => undefined), [project]);
+  const places = useMemo(() => placesByKey(codeRefs.data), [codeRefs.data]);
   const [search, setSearch] = useState(q);
   const [debounced] = useDebouncedValue(search, 250);
   const [state, setState] = useState<ListState>({ items: [], loading: true, loadingMore: false, error: undefined });
@@ -186,7 +206,7 @@ export function FlagsPage() {
         } else if (opts.count) {
           limit = Math.min(1000, Math.max(PAGE_SIZE, opts.count));
         }
-        const page: Page<Flag> = await api.flags.list(project, { q: q || undefined, tag: tag || undefined, owner: owner || undefined, archived, limit, cursor });
+        const page: Page<Flag> = await api.flags.list(project, { q: q || undefined, tag: tag || undefined, owner: owner || undefined, archived, stale: stale || undefined, limit, cursor });
         if (id !== seq.current) return;
         setState((s) => ({
           items: opts.more ? [...s.items, ...page.items] : page.items,
@@ -205,7 +225,7 @@ export function FlagsPage() {
         setState((s) => ({ ...s, loading: false, loadingMore: false, error }));
       }
     },
-    [project, q, tag, owner, archived],
+    [project, q, tag, owner, archived, stale],
   );
   const stateRef = useRef(state);
   stateRef.current = state;
@@ -394,10 +414,23 @@ export function FlagsPage() {
         />
         <SegmentedControl
           aria-label="Which flags"
-          value={archived ? 'archived' : 'active'}
-          onChange={(v) => setParam('archived', v === 'archived' ? 'true' : '')}
+          value={archived ? 'archived' : stale ? 'stale' : 'active'}
+          onChange={(v) =>
+            setParams(
+              (p) => {
+                const n = new URLSearchParams(p);
+                n.delete('archived');
+                n.delete('stale');
+                if (v === 'archived') n.set('archived', 'true');
+                if (v === 'stale') n.set('stale', 'true');
+                return n;
+              },
+              { replace: true },
+            )
+          }
           data={[
             { value: 'active', label: 'Active' },
+            { value: 'stale', label: 'Stale' },
             { value: 'archived', label: 'Archived' },
           ]}
         />
@@ -458,6 +491,7 @@ export function FlagsPage() {
                     busyEnvs={busyByFlag.get(f.key) ?? ''}
                     onToggle={onToggle}
                     onRestore={onRestore}
+                    places={places ? (places.get(f.key) ?? 0) : undefined}
                   />
                 ))}
               </tbody>
