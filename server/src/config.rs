@@ -32,9 +32,9 @@ pub enum Command {
     /// Ask the server on this host whether it is ready (`GET /readyz`); exit status 0 if
     /// it is. For container health checks, which have no HTTP client of their own.
     Healthcheck(HealthcheckArgs),
-    /// Code references: find flag keys in source code (`vexil refs scan PATH`).
-    #[command(subcommand)]
-    Refs(crate::cli::refs::RefsCommand),
+    /// The client commands, which talk to a server's REST API (`crate::cli`).
+    #[command(flatten)]
+    Client(crate::cli::ClientCommand),
 }
 
 /// Options of `vexil healthcheck`.

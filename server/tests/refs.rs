@@ -139,6 +139,7 @@ fn vexil(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
         .env_remove("VEXIL_URL")
         .env_remove("VEXIL_TOKEN")
         .env_remove("VEXIL_PROJECT")
+        .env_remove("VEXIL_OUTPUT")
         .output()
         .expect("run vexil");
     (
@@ -181,11 +182,13 @@ async fn refs_scan_reads_keys_from_the_server_uploads_and_sets_its_exit_status()
     assert_eq!(code, 1, "an unknown key fails the scan with --fail-on unknown");
     let (code, _, stderr) = vexil(&["refs", "scan", "/nonexistent/vexil", "--keys", "/nonexistent/keys"], &[]);
     assert_eq!(code, 2, "{stderr}");
-    let (code, _, stderr) = vexil(&["refs", "scan", root], &[]);
-    assert_eq!(code, 2, "no server and no --keys: {stderr}");
-    assert!(stderr.contains("--keys"), "the error says what to do: {stderr}");
+    let (code, _, stderr) = vexil(&["refs", "scan", root, "--url", server.base.as_str()], &[]);
+    assert_eq!(code, 4, "no token and no --keys: {stderr}");
+    assert!(stderr.contains("VEXIL_TOKEN"), "the error says what to do: {stderr}");
     let (code, _, stderr) = vexil(&["refs", "scan", root], &[("VEXIL_URL", server.base.as_str()), ("VEXIL_TOKEN", "vx_api_wrong"), ("VEXIL_PROJECT", "default")]);
-    assert_eq!(code, 3, "{stderr}");
+    assert_eq!(code, 4, "a wrong token: {stderr}");
+    let (code, _, stderr) = vexil(&["refs", "scan", root, "--project", "nope"], &env);
+    assert_eq!(code, 6, "no such project: {stderr}");
 
     let (code, stdout, stderr) =
         vexil(&["refs", "scan", root, "--upload", "--repository", "acme/shop", "--commit", "abc123"], &env);

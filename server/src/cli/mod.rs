@@ -1,4 +1,114 @@
-//! The command-line tools that talk to a Vexil server or read source code, as opposed to
-//! running one.
+//! The `vexil` client commands: talk to a Vexil server's admin REST API (`/api/v1`) with
+//! an API token, for people at a terminal and for CI pipelines (docs/pipeline.md).
+//!
+//! Layout: [`client`] sends requests and turns problem documents into [`CliError`]s,
+//! [`output`] prints tables or JSON, and each command group is a module with an `Args`
+//! struct (flattening [`GlobalArgs`]) and an async `run` that returns what to print.
+//! Adding a group is one variant in [`ClientCommand`] and one arm in [`run`].
 
+pub mod audit;
+pub mod client;
+pub mod error;
+pub mod evaluate;
+pub mod flags;
+pub mod keys;
+pub mod output;
 pub mod refs;
+pub mod rollout;
+pub mod segments;
+
+use std::process::ExitCode;
+
+use clap::{Args, CommandFactory, Subcommand};
+
+pub use client::{Client, Reply, Write};
+pub use error::{CliError, exit};
+pub use output::{Output, Shown};
+
+use crate::config::Secret;
+
+/// Where the server is, who calls it, in which project, and how to print. Every client
+/// command takes these, before or after its own arguments.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// The Vexil server's address (`https://flags.example.com`).
+    #[arg(long, env = "VEXIL_URL", global = true, default_value = "http://127.0.0.1:8080")]
+    pub url: String,
+
+    /// An API token (made in the dashboard or with `POST /api/v1/tokens`). Never printed;
+    /// prefer the variable over the option, which other users of the host can see.
+    #[arg(long, env = "VEXIL_TOKEN", global = true, hide_env_values = true)]
+    pub token: Option<Secret>,
+
+    /// The project's key.
+    #[arg(long, env = "VEXIL_PROJECT", global = true, default_value = "default")]
+    pub project: String,
+
+    /// `table` for people, `json` for scripts (the API's documents on standard output).
+    #[arg(long, short = 'o', env = "VEXIL_OUTPUT", global = true, value_enum, default_value_t = Output::Table)]
+    pub output: Output,
+
+    /// How long one request may take, in seconds.
+    #[arg(long, env = "VEXIL_TIMEOUT_SECONDS", global = true, default_value_t = 30)]
+    pub timeout_seconds: u64,
+}
+
+/// The client subcommands (flattened into `vexil`'s own).
+#[derive(Debug, Subcommand)]
+pub enum ClientCommand {
+    /// Flags: list, show, create, archive; turn on or off, roll out or serve a variant in
+    /// one environment.
+    Flags(flags::FlagsArgs),
+    /// Segments (reusable audiences): list, show, create, add or remove keys, delete.
+    Segments(segments::SegmentsArgs),
+    /// SDK keys of an environment: list, create (the secret is shown once), revoke.
+    Keys(keys::KeysArgs),
+    /// The audit log: who changed what, newest first.
+    Audit(audit::AuditArgs),
+    /// Guarded progressive rollouts: start, status, wait, pause, resume, advance, rollback.
+    Rollout(rollout::RolloutArgs),
+    /// What a flag serves a context in an environment, and why.
+    Evaluate(evaluate::EvaluateArgs),
+    /// Code references: where flag keys appear in source code (`vexil refs scan PATH`).
+    Refs(refs::RefsArgs),
+    /// Print a shell completion script (`vexil completions bash > /etc/bash_completion.d/vexil`).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+/// Runs a client command; prints its result (standard output) or its error (standard
+/// error) and returns the exit status ([`exit`]).
+pub async fn run(command: ClientCommand) -> ExitCode {
+    let (output, result) = match command {
+        ClientCommand::Flags(a) => (a.global.output, flags::run(a).await),
+        ClientCommand::Segments(a) => (a.global.output, segments::run(a).await),
+        ClientCommand::Keys(a) => (a.global.output, keys::run(a).await),
+        ClientCommand::Audit(a) => (a.global.output, audit::run(a).await),
+        ClientCommand::Rollout(a) => (a.global.output, rollout::run(a).await),
+        ClientCommand::Evaluate(a) => (a.global.output, evaluate::run(a).await),
+        ClientCommand::Refs(a) => return refs::run(a).await,
+        ClientCommand::Completions { shell } => {
+            let mut cmd = crate::config::Cli::command();
+            clap_complete::generate(shell, &mut cmd, "vexil", &mut std::io::stdout());
+            return ExitCode::SUCCESS;
+        }
+    };
+    finish(output, result)
+}
+
+/// Prints a command's result or error; the exit status.
+pub fn finish(output: Output, result: Result<Shown, CliError>) -> ExitCode {
+    match result {
+        Ok(shown) => {
+            shown.print(output);
+            ExitCode::from(exit::OK)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}

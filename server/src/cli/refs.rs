@@ -6,28 +6,31 @@
 pub mod scan;
 
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use super::error::exit;
+use super::{CliError, Client, GlobalArgs, Output, Write};
 
 pub use scan::{
     DEFAULT_MAX_FILE_BYTES, DEFAULT_PATTERNS, KeyReferences, KnownKey, ScanOptions, ScanReport, is_flag_key,
     parse_keys_file, scan,
 };
 
-/// Exit status of a scan that completed and met no `--fail-on` condition.
-pub const EXIT_OK: u8 = 0;
-/// Exit status when a `--fail-on` condition is met (the report is printed in full).
-pub const EXIT_FINDINGS: u8 = 1;
-/// Exit status for a usage or input problem: bad options, an unreadable `--keys` file, a
-/// bad pattern, a root that is no directory.
-pub const EXIT_USAGE: u8 = 2;
-/// Exit status when the server could not be reached or refused (fetching keys, upload).
-pub const EXIT_SERVER: u8 = 3;
+/// `vexil refs`.
+#[derive(Debug, clap::Args)]
+pub struct RefsArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: RefsCommand,
+}
 
 /// `vexil refs …`.
 #[derive(Debug, clap::Subcommand)]
 pub enum RefsCommand {
     /// Find flag keys in a source tree: per flag the files and lines, flags in no code,
     /// code that reads archived or unknown flags. Exit status: 0 done, 1 a `--fail-on`
-    /// condition met, 2 usage or input error, 3 server error.
+    /// condition met, 2 usage or input error, 4/5/6 the server refused the token, could
+    /// not be reached, or has no such project (as every client command).
     Scan(ScanArgs),
 }
 
@@ -42,19 +45,13 @@ pub enum FailOn {
     Unreferenced,
 }
 
-/// Output format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum Output {
-    /// Text for people.
-    #[default]
-    Human,
-    /// One JSON document (the scan report) for scripts.
-    Json,
-}
-
 /// Options of `vexil refs scan`.
 #[derive(Debug, clap::Args)]
 pub struct ScanArgs {
+    /// Server, token, project, output (the server is only asked without `--keys`, and
+    /// with `--upload`).
+    #[command(flatten)]
+    pub global: GlobalArgs,
     /// The root of the source tree.
     #[arg(default_value = ".")]
     pub path: PathBuf,
@@ -63,18 +60,6 @@ pub struct ScanArgs {
     /// `{"key", "archived"}`, or the flags list's `{"items": [...]}`).
     #[arg(long, value_name = "FILE")]
     pub keys: Option<PathBuf>,
-    /// The server's base URL, for the keys (without `--keys`) and `--upload`.
-    #[arg(long, env = "VEXIL_URL")]
-    pub url: Option<String>,
-    /// An API token (viewer to scan, editor to upload).
-    #[arg(long, env = "VEXIL_TOKEN", hide_env_values = true)]
-    pub token: Option<String>,
-    /// The project key.
-    #[arg(long, env = "VEXIL_PROJECT")]
-    pub project: Option<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Output::Human)]
-    pub output: Output,
     /// A candidate pattern: a regular expression whose first capture group is a flag key
     /// in a flag-reading call (repeatable), e.g. `isEnabled\("([^"]+)"`.
     #[arg(long = "pattern", value_name = "REGEX")]
@@ -105,43 +90,30 @@ pub struct ScanArgs {
     pub branch: Option<String>,
 }
 
-/// Why the command stopped; each maps onto an exit status.
-#[derive(Debug, thiserror::Error)]
-enum Failure {
-    #[error("{0}")]
-    Usage(String),
-    #[error("{0}")]
-    Server(String),
-}
-
-/// Runs `vexil refs …` and returns the exit status. Problems are printed on standard
-/// error with what to do.
-pub async fn run(command: RefsCommand) -> u8 {
-    let RefsCommand::Scan(args) = command;
+/// Runs `vexil refs …`: prints the report (standard output) or the problem (standard
+/// error) and returns the exit status.
+pub async fn run(args: RefsArgs) -> ExitCode {
+    let RefsCommand::Scan(args) = args.command;
     match scan_command(args).await {
-        Ok(code) => code,
-        Err(Failure::Usage(m)) => {
-            eprintln!("error: {m}");
-            EXIT_USAGE
-        }
-        Err(Failure::Server(m)) => {
-            eprintln!("error: {m}");
-            EXIT_SERVER
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("error: {e}");
+            // A file or option this command cannot use is a usage error here, as clap's
+            // own are, so that CI can tell it from findings (1).
+            let code = if matches!(e, CliError::Input(_)) { exit::USAGE } else { e.exit_code() };
+            ExitCode::from(code)
         }
     }
 }
 
-async fn scan_command(args: ScanArgs) -> Result<u8, Failure> {
+async fn scan_command(args: ScanArgs) -> Result<u8, CliError> {
     let keys = match &args.keys {
         Some(file) => {
-            let text = std::fs::read_to_string(file)
-                .map_err(|e| Failure::Usage(format!("{}: {e}", file.display())))?;
-            parse_keys_file(&text).map_err(|e| Failure::Usage(format!("{}: {e}", file.display())))?
+            let text =
+                std::fs::read_to_string(file).map_err(|e| CliError::Input(format!("{}: {e}", file.display())))?;
+            parse_keys_file(&text).map_err(|e| CliError::Input(format!("{}: {e}", file.display())))?
         }
-        None => {
-            let server = Server::from_args(&args)?;
-            server.fetch_keys().await?
-        }
+        None => fetch_keys(&Client::new(&args.global)?).await?,
     };
     let mut patterns: Vec<String> =
         if args.no_default_patterns { Vec::new() } else { DEFAULT_PATTERNS.iter().map(|p| (*p).to_owned()).collect() };
@@ -156,31 +128,63 @@ async fn scan_command(args: ScanArgs) -> Result<u8, Failure> {
     let started = std::time::Instant::now();
     let report = tokio::task::spawn_blocking(move || scan(&options))
         .await
-        .map_err(|e| Failure::Usage(format!("the scan stopped: {e}")))?
-        .map_err(|e| Failure::Usage(e.to_string()))?;
+        .map_err(|e| CliError::Input(format!("the scan stopped: {e}")))?
+        .map_err(|e| CliError::Input(e.to_string()))?;
     let elapsed = started.elapsed();
     let mut uploaded = None;
     if args.upload {
-        let server = Server::from_args(&args)?;
-        let upload = upload_of(&args, &report);
-        uploaded = Some(server.upload(&upload).await?);
+        let client = Client::new(&args.global)?;
+        let body = serde_json::to_value(upload_of(&args, &report))
+            .map_err(|e| CliError::Input(format!("cannot encode the upload: {e}")))?;
+        let reply = client.post(&client.project_path(&["code-references"]), &body, &Write::default()).await?;
+        uploaded = Some(reply.body);
     }
-    match args.output {
+    match args.global.output {
         Output::Json => {
-            let mut doc = serde_json::to_value(&report).map_err(|e| Failure::Usage(e.to_string()))?;
+            let mut doc = serde_json::to_value(&report).map_err(|e| CliError::Input(e.to_string()))?;
             if let (Some(obj), Some(up)) = (doc.as_object_mut(), uploaded) {
                 obj.insert("uploaded".to_owned(), up);
             }
             println!("{doc:#}");
         }
-        Output::Human => print_human(&report, elapsed, uploaded.as_ref()),
+        Output::Table => print_human(&report, elapsed, uploaded.as_ref()),
     }
     let failed = args.fail_on.iter().any(|f| match f {
         FailOn::Unknown => !report.unknown.is_empty(),
         FailOn::Archived => !report.archived_referenced.is_empty(),
         FailOn::Unreferenced => !report.unreferenced.is_empty(),
     });
-    Ok(if failed { EXIT_FINDINGS } else { EXIT_OK })
+    Ok(if failed { exit::FAILED } else { exit::OK })
+}
+
+/// Every flag of the project, active and archived, page by page.
+async fn fetch_keys(client: &Client) -> Result<Vec<KnownKey>, CliError> {
+    let path = client.project_path(&["flags"]);
+    let mut keys = Vec::new();
+    for archived in [false, true] {
+        let mut cursor: Option<String> = None;
+        loop {
+            let mut query = vec![("limit", "1000".to_owned()), ("archived", archived.to_string())];
+            if let Some(c) = cursor.take() {
+                query.push(("cursor", c));
+            }
+            let page = client.get(&path, &query).await?.body;
+            let items = page.get("items").and_then(|i| i.as_array()).ok_or_else(|| CliError::Unexpected {
+                url: format!("{}{path}", client.base()),
+                what: "the answer has no \"items\" list; is this a Vexil server?".to_owned(),
+            })?;
+            for item in items {
+                if let Some(key) = item.get("key").and_then(|k| k.as_str()) {
+                    keys.push(KnownKey { key: key.to_owned(), archived });
+                }
+            }
+            cursor = page.get("next_cursor").and_then(|c| c.as_str()).map(str::to_owned);
+            if cursor.is_none() {
+                break;
+            }
+        }
+    }
+    Ok(keys)
 }
 
 /// The upload body: every key found, known or unknown, with the first
@@ -265,110 +269,3 @@ fn print_human(report: &ScanReport, elapsed: std::time::Duration, uploaded: Opti
         println!("\nUploaded as repository {repo:?}.");
     }
 }
-
-/// The server connection of a scan: base URL, token, project.
-struct Server {
-    url: String,
-    token: String,
-    project: String,
-    http: reqwest::Client,
-}
-
-impl Server {
-    fn from_args(args: &ScanArgs) -> Result<Server, Failure> {
-        let missing = |what: &str, flag: &str, env: &str| {
-            Failure::Usage(format!("{what} is needed: pass {flag} or set {env} (or scan offline with --keys FILE)"))
-        };
-        let url = args.url.clone().ok_or_else(|| missing("the server URL", "--url", "VEXIL_URL"))?;
-        let token = args.token.clone().ok_or_else(|| missing("an API token", "--token", "VEXIL_TOKEN"))?;
-        let project = args.project.clone().ok_or_else(|| missing("the project", "--project", "VEXIL_PROJECT"))?;
-        let parsed = url::Url::parse(&url).map_err(|e| Failure::Usage(format!("--url {url:?}: {e}")))?;
-        if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(Failure::Usage(format!("--url {url:?}: an http or https URL")));
-        }
-        let http = reqwest::Client::builder()
-            .timeout(std::time::Duration::from_secs(60))
-            .build()
-            .map_err(|e| Failure::Server(format!("cannot build an HTTP client: {e}")))?;
-        Ok(Server { url: url.trim_end_matches('/').to_owned(), token, project, http })
-    }
-
-    fn project_url(&self, rest: &str) -> String {
-        let project: String = url::form_urlencoded::byte_serialize(self.project.as_bytes()).collect();
-        format!("{}/api/v1/projects/{project}{rest}", self.url)
-    }
-
-    async fn get_json(&self, url: &str) -> Result<serde_json::Value, Failure> {
-        let response = self
-            .http
-            .get(url)
-            .bearer_auth(&self.token)
-            .send()
-            .await
-            .map_err(|e| Failure::Server(format!("{url}: {e}")))?;
-        answer(url, response).await
-    }
-
-    /// Every flag of the project, active and archived, page by page.
-    async fn fetch_keys(&self) -> Result<Vec<KnownKey>, Failure> {
-        let mut keys = Vec::new();
-        for archived in [false, true] {
-            let mut cursor: Option<String> = None;
-            loop {
-                let mut url = self.project_url(&format!("/flags?limit=1000&archived={archived}"));
-                if let Some(c) = &cursor {
-                    let c: String = url::form_urlencoded::byte_serialize(c.as_bytes()).collect();
-                    url.push_str(&format!("&cursor={c}"));
-                }
-                let page = self.get_json(&url).await?;
-                let items = page.get("items").and_then(|i| i.as_array()).ok_or_else(|| {
-                    Failure::Server(format!("{url}: the answer has no \"items\" list; is this a Vexil server?"))
-                })?;
-                for item in items {
-                    if let Some(key) = item.get("key").and_then(|k| k.as_str()) {
-                        keys.push(KnownKey { key: key.to_owned(), archived });
-                    }
-                }
-                cursor = page.get("next_cursor").and_then(|c| c.as_str()).map(str::to_owned);
-                if cursor.is_none() {
-                    break;
-                }
-            }
-        }
-        Ok(keys)
-    }
-
-    async fn upload(&self, upload: &crate::store::CodeRefsUpload) -> Result<serde_json::Value, Failure> {
-        let url = self.project_url("/code-references");
-        let response = self
-            .http
-            .post(&url)
-            .bearer_auth(&self.token)
-            .json(upload)
-            .send()
-            .await
-            .map_err(|e| Failure::Server(format!("{url}: {e}")))?;
-        answer(&url, response).await
-    }
-}
-
-/// A 2xx answer's JSON, or an error with the server's problem `detail` and a hint.
-async fn answer(url: &str, response: reqwest::Response) -> Result<serde_json::Value, Failure> {
-    let status = response.status();
-    let body = response.text().await.map_err(|e| Failure::Server(format!("{url}: {e}")))?;
-    if !status.is_success() {
-        let detail = serde_json::from_str::<serde_json::Value>(&body)
-            .ok()
-            .and_then(|v| v.get("detail").and_then(|d| d.as_str()).map(str::to_owned))
-            .unwrap_or_else(|| body.chars().take(200).collect());
-        let hint = match status.as_u16() {
-            401 => " (check --token / VEXIL_TOKEN)",
-            403 => " (the token's role or project scope does not allow this; --upload needs an editor token)",
-            404 => " (check --project / VEXIL_PROJECT and --url)",
-            _ => "",
-        };
-        return Err(Failure::Server(format!("{url} answered {status}: {detail}{hint}")));
-    }
-    serde_json::from_str(&body).map_err(|e| Failure::Server(format!("{url}: the answer is not JSON: {e}")))
-}
-

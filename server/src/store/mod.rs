@@ -52,7 +52,8 @@ pub use change_requests::{
     Approval, Caller, ChangeRequest, ChangeRequestDiff, ChangeRequestState, Comment, NewChangeRequest,
 };
 pub use code_refs::{
-    CodeLocation, CodeRefsScan, CodeRefsUpload, FlagCodeReferences, KeyTotal, MAX_CODE_REF_LOCATIONS, MAX_CODE_REF_PATH_BYTES,
+    CodeLocation, CodeRefsScan, CodeRefsUpload, FlagCodeReferences, KeyTotal, MAX_CODE_REF_KEYS, MAX_CODE_REF_LOCATIONS,
+    MAX_CODE_REF_NAME_CHARS, MAX_CODE_REF_PATH_BYTES,
     ProjectCodeReferences,
     RepositoryReferences, UploadedKey,
 };
