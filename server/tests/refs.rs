@@ -135,11 +135,11 @@ fn write(root: &Path, rel: &str, text: &str) {
 fn vexil(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
     let out = Command::new(BIN)
         .args(args)
-        .envs(env.iter().copied())
         .env_remove("VEXIL_URL")
         .env_remove("VEXIL_TOKEN")
         .env_remove("VEXIL_PROJECT")
         .env_remove("VEXIL_OUTPUT")
+        .envs(env.iter().copied())
         .output()
         .expect("run vexil");
     (
