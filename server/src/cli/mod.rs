@@ -13,6 +13,7 @@ pub mod evaluate;
 pub mod flags;
 pub mod keys;
 pub mod output;
+pub mod refs;
 pub mod rollout;
 pub mod segments;
 
@@ -68,6 +69,8 @@ pub enum ClientCommand {
     Rollout(rollout::RolloutArgs),
     /// What a flag serves a context in an environment, and why.
     Evaluate(evaluate::EvaluateArgs),
+    /// Code references: where flag keys appear in source code (`vexil refs scan PATH`).
+    Refs(refs::RefsArgs),
     /// Print a shell completion script (`vexil completions bash > /etc/bash_completion.d/vexil`).
     Completions {
         /// The shell.
@@ -86,6 +89,7 @@ pub async fn run(command: ClientCommand) -> ExitCode {
         ClientCommand::Audit(a) => (a.global.output, audit::run(a).await),
         ClientCommand::Rollout(a) => (a.global.output, rollout::run(a).await),
         ClientCommand::Evaluate(a) => (a.global.output, evaluate::run(a).await),
+        ClientCommand::Refs(a) => return refs::run(a).await,
         ClientCommand::Completions { shell } => {
             let mut cmd = crate::config::Cli::command();
             clap_complete::generate(shell, &mut cmd, "vexil", &mut std::io::stdout());

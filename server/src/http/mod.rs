@@ -8,6 +8,7 @@ pub mod openapi;
 mod audit;
 mod bulk;
 mod change_requests;
+mod code_refs;
 mod environments;
 mod evaluate;
 mod flags;
@@ -86,6 +87,7 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
         .merge(sdk_keys::router())
         .merge(evaluate::router())
         .merge(usage::router())
+        .merge(code_refs::router())
         .merge(webhooks::router());
     let ui = match &args.ui_dir {
         Some(dir) => ui::Ui::Dir(dir.clone()),

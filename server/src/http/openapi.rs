@@ -19,7 +19,7 @@ use utoipa::{Modify, OpenApi};
 use responses::*;
 
 use super::{
-    audit, change_requests, environments, evaluate, flags, health, login, projects, scheduled_changes,
+    audit, change_requests, code_refs, environments, evaluate, flags, health, login, projects, scheduled_changes,
     sdk_keys, segments, tokens, usage, users, webhooks,
 };
 
@@ -47,6 +47,7 @@ use super::{
         (name = "users"),
         (name = "tokens", description = "API tokens for automation."),
         (name = "sdk-keys", description = "Keys the SDKs use to fetch an environment's flags."),
+        (name = "code-references", description = "Where flag keys appear in source code, as `vexil refs scan --upload` reports it."),
         (name = "webhooks", description = "Signed HTTP notifications of a project's events, from a durable outbox, with a delivery log."),
     ),
     paths(
@@ -115,6 +116,9 @@ use super::{
         scheduled_changes::update_scheduled_change,
         scheduled_changes::cancel_scheduled_change,
         usage::get_flag_usage,
+        code_refs::upload_code_references,
+        code_refs::get_code_references,
+        code_refs::get_flag_code_references,
         evaluate::evaluate_context,
     ),
     components(

@@ -12,6 +12,7 @@ mod audit;
 mod bulk;
 mod change_requests;
 mod changes;
+mod code_refs;
 mod environments;
 mod error;
 mod flag_metadata;
@@ -49,6 +50,12 @@ pub use audit::{ADMIN_ONLY_AUDIT_TYPES, AUDIT_CHANNEL, AuditEntry, AuditFilter, 
 pub use bulk::{BulkToggleResult, CloneResult, CopyOutcome, FlagSelector, MAX_BULK_FLAGS};
 pub use change_requests::{
     Approval, Caller, ChangeRequest, ChangeRequestDiff, ChangeRequestState, Comment, NewChangeRequest,
+};
+pub use code_refs::{
+    CodeLocation, CodeRefsScan, CodeRefsUpload, FlagCodeReferences, KeyTotal, MAX_CODE_REF_KEYS, MAX_CODE_REF_LOCATIONS,
+    MAX_CODE_REF_NAME_CHARS, MAX_CODE_REF_PATH_BYTES,
+    ProjectCodeReferences,
+    RepositoryReferences, UploadedKey,
 };
 pub use changes::{Change, ChangeKind, Committed, NOTIFY_CHANNEL};
 pub use environments::{Environment, EnvironmentPatch, MAX_REQUIRED_APPROVALS, NewEnvironment};

@@ -38,6 +38,8 @@ import type {
   SegmentSummary,
   MetricReadout,
   ApplicationSeen,
+  FlagCodeReferences,
+  ProjectCodeReferences,
   User,
   Webhook,
   WebhookDelivery,
@@ -54,6 +56,8 @@ export interface FlagListQuery {
   /** Exact owner (case-insensitive). */
   owner?: string;
   archived?: boolean;
+  /** Only flags not evaluated for the project's stale threshold. */
+  stale?: boolean;
   limit?: number;
   cursor?: string;
 }
@@ -88,6 +92,8 @@ export function endpoints(c: ApiClient) {
     projects: {
       list: () => c.get<Page<Project>>('/api/v1/projects'),
       create: (body: { key: string; name?: string; description?: string }) => c.post<Project>('/api/v1/projects', body),
+      /** The project's code references: each repository's latest scan and the totals per key. */
+      codeReferences: (project: string) => c.get<ProjectCodeReferences>(`${P(project)}/code-references`),
     },
     environments: {
       list: (project: string) => c.get<Page<Environment>>(`${P(project)}/environments`),
@@ -144,6 +150,8 @@ export function endpoints(c: ApiClient) {
         c.get<MetricReadout>(`${F(project, flag)}/environments/${seg(env)}/metrics`, { hours: Math.min(hours, 336) }),
       applications: (project: string, flag: string, env: string) =>
         c.get<{ applications: ApplicationSeen[] }>(`${F(project, flag)}/applications`, { environment: env }).then((r) => r.applications),
+      /** Where the flag's key appears in the project's scanned repositories. */
+      codeReferences: (project: string, flag: string) => c.get<FlagCodeReferences>(`${F(project, flag)}/code-references`),
     },
     changeRequests: {
       list: (project: string, state?: ChangeRequestState) =>

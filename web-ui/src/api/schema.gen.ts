@@ -1327,6 +1327,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{project}/code-references": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project key. */
+                project: components["parameters"]["Project"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a project's code references
+         * @description The latest scan of each repository and, per key found in code, the places in all repositories and which repositories. A flag that is not among `keys` while `last_scanned` is set is in no scanned code.
+         */
+        get: operations["get_code_references"];
+        put?: never;
+        /**
+         * Upload a repository's code references
+         * @description Records one repository's scan (`vexil refs scan --upload`): per key, how many places mention it and up to 20 of them. It replaces that repository's previous scan and is audited as `code_references.upload`. Keys that are no flag are kept too: a flag created later is matched by its key.
+         */
+        post: operations["upload_code_references"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/flags/{flag}/code-references": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project key. */
+                project: components["parameters"]["Project"];
+                /** @description The flag key. */
+                flag: components["parameters"]["Flag"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a flag's code references
+         * @description How many places in the project's scanned repositories mention the flag's key, per repository with up to 20 places each. `count` is 0 and `repositories` empty when the latest scans did not find it; `last_scanned` is absent when no scan was uploaded.
+         */
+        get: operations["get_flag_code_references"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{project}/flags/{flag}/usage": {
         parameters: {
             query?: never;
@@ -2473,6 +2525,109 @@ export interface components {
         WebhookDeliveryPage: {
             items: components["schemas"]["WebhookDelivery"][];
             next_cursor?: string;
+        };
+        /** @description One place a key appears. */
+        CodeLocation: {
+            /** @description Path relative to the repository root, `/`-separated (1 to 1000 bytes). */
+            path: string;
+            /** @description Line number, from 1. */
+            line: number;
+        };
+        /** @description One key's references in an uploaded scan. */
+        UploadedKey: {
+            /** @description The flag key as found in the code. */
+            key: string;
+            /** @description How many places mention it (at least 1 and at least the number of `locations`). */
+            count: number;
+            /** @description Up to 20 of those places. */
+            locations?: components["schemas"]["CodeLocation"][];
+        };
+        /** @description A scan of one repository, as `vexil refs scan --upload` sends it. */
+        CodeRefsUpload: {
+            /** @description The repository's name (1 to 200 characters), e.g. `github.com/acme/shop`; a new upload for the same name replaces the previous one. */
+            repository: string;
+            /** @description The commit scanned. */
+            commit?: string | null;
+            /** @description The branch scanned. */
+            branch?: string | null;
+            /**
+             * Format: date-time
+             * @description When the tree was scanned (RFC 3339); the upload's time when absent.
+             */
+            scanned_at?: string | null;
+            /** @description Every key the scan found, each once (at most 10 000). */
+            keys: components["schemas"]["UploadedKey"][];
+        };
+        /** @description A stored scan of one repository. */
+        CodeRefsScan: {
+            /** @description The repository's name. */
+            repository: string;
+            /** @description The commit scanned, if given. */
+            commit?: string | null;
+            /** @description The branch scanned, if given. */
+            branch?: string | null;
+            /**
+             * Format: date-time
+             * @description When the tree was scanned.
+             */
+            scanned_at: string;
+            /** @description Who uploaded it (`token:<name>` or `user:<email>`). */
+            uploaded_by: string;
+            /** @description How many distinct keys it found. */
+            key_count: number;
+        };
+        /** @description One repository's references to a flag. */
+        RepositoryReferences: {
+            /** @description The repository's name. */
+            repository: string;
+            /** @description The commit scanned, if given. */
+            commit?: string | null;
+            /** @description The branch scanned, if given. */
+            branch?: string | null;
+            /**
+             * Format: date-time
+             * @description When the tree was scanned.
+             */
+            scanned_at: string;
+            /** @description How many places mention the key. */
+            count: number;
+            /** @description Up to 20 of them. */
+            locations: components["schemas"]["CodeLocation"][];
+        };
+        /** @description A flag's code references over every scanned repository of its project. */
+        FlagCodeReferences: {
+            /** @description The flag key. */
+            key: string;
+            /** @description Places in all repositories; 0 when scanned and not found. */
+            count: number;
+            /**
+             * Format: date-time
+             * @description The latest scan of the project's repositories; null when none was uploaded, so that "not in code" is only said after a scan.
+             */
+            last_scanned?: string | null;
+            /** @description The repositories that mention the key. */
+            repositories: components["schemas"]["RepositoryReferences"][];
+        };
+        /** @description A key's totals in a project's summary. */
+        KeyTotal: {
+            /** @description The key as found in code. */
+            key: string;
+            /** @description Places in all repositories. */
+            count: number;
+            /** @description The names of the repositories that mention it. */
+            repositories: string[];
+        };
+        /** @description A project's code references, its scans and the totals per key. */
+        ProjectCodeReferences: {
+            /**
+             * Format: date-time
+             * @description The latest scan of any repository; null when none was uploaded.
+             */
+            last_scanned?: string | null;
+            /** @description The latest scan of each repository, by name. */
+            scans: components["schemas"]["CodeRefsScan"][];
+            /** @description Every key some repository mentions, by key (keys of no flag included). */
+            keys: components["schemas"]["KeyTotal"][];
         };
         /** @description A flag's usage in one environment. */
         UsageSeries: {
@@ -5814,6 +5969,94 @@ export interface operations {
                     "application/json": components["schemas"]["ReleasePlanVerdict"];
                 };
             };
+        };
+    };
+    get_code_references: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project key. */
+                project: components["parameters"]["Project"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The project's code references. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectCodeReferences"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    upload_code_references: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project key. */
+                project: components["parameters"]["Project"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CodeRefsUpload"];
+            };
+        };
+        responses: {
+            /** @description The stored scan. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CodeRefsScan"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    get_flag_code_references: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project key. */
+                project: components["parameters"]["Project"];
+                /** @description The flag key. */
+                flag: components["parameters"]["Flag"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The flag's code references. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlagCodeReferences"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     get_flag_usage: {

@@ -210,6 +210,12 @@ export interface UsageSeries {
 /** An application whose SDK reported evaluating a flag in an environment. */
 export type ApplicationSeen = S["ApplicationSeen"];
 
+/** One flag's code references over the project's scanned repositories (`vexil refs scan --upload`). */
+export type FlagCodeReferences = S["FlagCodeReferences"];
+
+/** A project's code references: the scans and, per key found in code, the totals. */
+export type ProjectCodeReferences = S["ProjectCodeReferences"];
+
 export interface Usage {
   flag: string;
   environment: string;

@@ -14,7 +14,9 @@ import { useCan } from '../app/session';
 import { Empty, ErrorAlert, Loading } from '../components/common';
 import { ConfirmToggle, type PendingToggle } from '../components/ConfirmToggle';
 import { IconPlus, IconSearch } from '../components/icons';
+import { cleanupVerdict, placesByKey, placesLabel } from '../lib/codeRefs';
 import { formatTime, relativeTime } from '../lib/format';
+import { useLoad } from '../lib/useLoad';
 import { isProtected } from '../lib/protect';
 
 const PAGE_SIZE = 100;
@@ -47,6 +49,7 @@ export const FlagRow = memo(function FlagRow({
   onToggle,
   onRestore,
   plans,
+  places,
 }: {
   flag: Flag;
   project: string;
@@ -60,7 +63,10 @@ export const FlagRow = memo(function FlagRow({
   onRestore: (flag: string) => void;
   /** Live release plans of the flag, by environment (running or paused). */
   plans?: PlanBadge[];
+  /** Places in scanned code; undefined when no repository was scanned. */
+  places?: number;
 }) {
+  const verdict = cleanupVerdict(flag, places);
   const href = `/p/${encodeURIComponent(project)}/flags/${encodeURIComponent(flag.key)}`;
   const busy = busyEnvs ? busyEnvs.split(' ') : [];
   return (
@@ -74,7 +80,7 @@ export const FlagRow = memo(function FlagRow({
             {flag.key}
           </span>
           {flag.stale && (
-            <span className="vx-chip" data-color="orange" data-testid="stale-badge" title={`Not evaluated recently (last evaluation: ${relativeTime(flag.last_evaluated_at)})`}>
+            <span className="vx-chip" data-color="orange" data-testid="stale-badge" title={`Not evaluated recently (last evaluation: ${relativeTime(flag.last_evaluated_at)}); ${verdict.text}`}>
               stale
             </span>
           )}
@@ -91,6 +97,16 @@ export const FlagRow = memo(function FlagRow({
               {p.percent !== undefined ? ` · ${p.percent} %` : ''}
             </Link>
           ))}
+          {places !== undefined && (
+            <span
+              className="vx-chip"
+              data-color={places === 0 ? (verdict.removable ? 'red' : 'grape') : 'teal'}
+              data-testid="code-refs-badge"
+              title={flag.stale ? verdict.text : placesLabel(places)}
+            >
+              {verdict.removable ? 'not in code: removable' : places === 0 ? 'not in code' : `${places} in code`}
+            </span>
+          )}
           {flag.lifecycle === 'permanent' && (
             <span className="vx-chip" data-color="gray">
               permanent
@@ -164,6 +180,10 @@ export function FlagsPage() {
   const tag = params.get('tag') ?? '';
   const owner = params.get('owner') ?? '';
   const archived = params.get('archived') === 'true';
+  const stale = !archived && params.get('stale') === 'true';
+  // Code references are extra information: without them the list shows no code badges.
+  const codeRefs = useLoad(() => api.projects.codeReferences(project).catch(() => undefined), [project]);
+  const places = useMemo(() => placesByKey(codeRefs.data), [codeRefs.data]);
   const [search, setSearch] = useState(q);
   const [debounced] = useDebouncedValue(search, 250);
   const [state, setState] = useState<ListState>({ items: [], loading: true, loadingMore: false, error: undefined });
@@ -204,7 +224,7 @@ export function FlagsPage() {
         } else if (opts.count) {
           limit = Math.min(1000, Math.max(PAGE_SIZE, opts.count));
         }
-        const page: Page<Flag> = await api.flags.list(project, { q: q || undefined, tag: tag || undefined, owner: owner || undefined, archived, limit, cursor });
+        const page: Page<Flag> = await api.flags.list(project, { q: q || undefined, tag: tag || undefined, owner: owner || undefined, archived, stale: stale || undefined, limit, cursor });
         if (id !== seq.current) return;
         setState((s) => ({
           items: opts.more ? [...s.items, ...page.items] : page.items,
@@ -223,7 +243,7 @@ export function FlagsPage() {
         setState((s) => ({ ...s, loading: false, loadingMore: false, error }));
       }
     },
-    [project, q, tag, owner, archived],
+    [project, q, tag, owner, archived, stale],
   );
   const stateRef = useRef(state);
   stateRef.current = state;
@@ -420,10 +440,23 @@ export function FlagsPage() {
         />
         <SegmentedControl
           aria-label="Which flags"
-          value={archived ? 'archived' : 'active'}
-          onChange={(v) => setParam('archived', v === 'archived' ? 'true' : '')}
+          value={archived ? 'archived' : stale ? 'stale' : 'active'}
+          onChange={(v) =>
+            setParams(
+              (p) => {
+                const n = new URLSearchParams(p);
+                n.delete('archived');
+                n.delete('stale');
+                if (v === 'archived') n.set('archived', 'true');
+                if (v === 'stale') n.set('stale', 'true');
+                return n;
+              },
+              { replace: true },
+            )
+          }
           data={[
             { value: 'active', label: 'Active' },
+            { value: 'stale', label: 'Stale' },
             { value: 'archived', label: 'Archived' },
           ]}
         />
@@ -485,6 +518,7 @@ export function FlagsPage() {
                     onToggle={onToggle}
                     onRestore={onRestore}
                     plans={plans.get(f.key)}
+                    places={places ? (places.get(f.key) ?? 0) : undefined}
                   />
                 ))}
               </tbody>

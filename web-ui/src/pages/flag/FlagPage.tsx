@@ -8,6 +8,7 @@ import type { Flag } from '../../api/types';
 import { useLiveEvents } from '../../app/live';
 import { useProject } from '../../app/project';
 import { useCan } from '../../app/session';
+import { CodeReferencesView } from '../../components/CodeReferencesView';
 import { FlagMetadataView } from '../../components/FlagMetadataView';
 import { ConfirmButton, Empty, ErrorAlert, Loading } from '../../components/common';
 import { IconCheck, IconCopy } from '../../components/icons';
@@ -33,6 +34,8 @@ export default function FlagPage() {
   const [pending, setPending] = useState<{ flag: Flag; version: number; actor: string }>();
   const segments = useLoad(() => api.segments.list(project).then((p) => p.items.map((s) => s.key)), [project]);
   const [flags, setFlags] = useState<Flag[]>();
+  // Code references are extra information: a failure to load them hides the badge, never the page.
+  const codeRefs = useLoad(() => api.flags.codeReferences(project, flagKey).catch(() => undefined), [project, flagKey]);
 
   const base = `/p/${encodeURIComponent(project)}/flags/${encodeURIComponent(flagKey)}`;
   const envParam = params.get('env');
@@ -153,6 +156,7 @@ export default function FlagPage() {
             <Badge variant="light">{f.kind}</Badge>
             {f.archived && <Badge color="gray">archived</Badge>}
             {f.stale && <Badge color="orange" variant="light">stale</Badge>}
+            <CodeReferencesView refs={codeRefs.data} />
           </Group>
           <Group gap={4}>
             <Text ff="monospace" size="sm" c="dimmed">
