@@ -105,10 +105,8 @@ impl SdkKeys {
             // Unknown keys from a scanner must not grow the cache without bound.
             self.cache.retain(|_, c| c.at.elapsed() < SDK_KEY_CACHE_TTL);
         }
-        self.cache.insert(
-            slot,
-            Cached { secret: key.as_bytes().into(), owner: owner.clone(), at: Instant::now() },
-        );
+        self.cache
+            .insert(slot, Cached { secret: key.as_bytes().into(), owner: owner.clone(), at: Instant::now() });
         Ok(owner)
     }
 

@@ -32,8 +32,8 @@ use super::shared::hub_for_key;
 use super::stream::{TokenPeriod, ofrep_event_stream};
 use crate::app::AppState;
 use crate::auth::sdk_key::SdkClient;
-use crate::stream::pieces::{FlagPieces, json_into};
 use crate::store::{SdkKeyKind, SdkKeyOwner};
+use crate::stream::pieces::{FlagPieces, json_into};
 
 /// Largest accepted OFREP request body.
 pub(crate) const MAX_CONTEXT_BYTES: usize = 64 * 1024;
@@ -303,7 +303,8 @@ fn write_rendered<'a>(
 /// compression failed (the caller sends the JSON as it is).
 fn gzip_fast(body: &[u8]) -> Option<Vec<u8>> {
     use std::io::Write as _;
-    let mut gz = flate2::write::GzEncoder::new(Vec::with_capacity(body.len() / 6), flate2::Compression::fast());
+    let mut gz =
+        flate2::write::GzEncoder::new(Vec::with_capacity(body.len() / 6), flate2::Compression::fast());
     gz.write_all(body).ok()?;
     gz.finish().ok()
 }
@@ -420,7 +421,9 @@ async fn evaluate_flags(
         let mut first = true;
         let pieces = view.ofrep_pieces();
         // All three iterate in snapshot order.
-        for (((flag, e), info), piece) in view.compiled.evaluate_all(&ctx).zip(view.compiled.flags()).zip(pieces) {
+        for (((flag, e), info), piece) in
+            view.compiled.evaluate_all(&ctx).zip(view.compiled.flags()).zip(pieces)
+        {
             if key.kind == SdkKeyKind::Client && !info.client_visible() {
                 continue;
             }
@@ -519,7 +522,9 @@ mod tests {
                 let mut ctx = Context::new(user);
                 ctx.set("country", country);
                 for kind in [SdkKeyKind::Server, SdkKeyKind::Client] {
-                    for (((flag, e), _), piece) in compiled.evaluate_all(&ctx).zip(compiled.flags()).zip(&pieces[..]) {
+                    for (((flag, e), _), piece) in
+                        compiled.evaluate_all(&ctx).zip(compiled.flags()).zip(&pieces[..])
+                    {
                         let mut general = Vec::new();
                         let answer = answer(flag, &e, kind);
                         answer.write(&mut general);
@@ -536,7 +541,10 @@ mod tests {
                             }
                             None => {
                                 assert!(fast.is_empty(), "nothing written on the general path");
-                                assert!(matches!(answer, Answer::Failure(..)), "{flag}: only failures take the general path");
+                                assert!(
+                                    matches!(answer, Answer::Failure(..)),
+                                    "{flag}: only failures take the general path"
+                                );
                             }
                         }
                     }

@@ -409,7 +409,8 @@ fn event_of(change: &Change, epoch: &str) -> Result<ChangeEvent, String> {
             .ok_or_else(|| format!("change {} has no payload", change.version))?
             .as_bytes(),
         ChangeKind::FlagDeleted | ChangeKind::SegmentDeleted => {
-            deleted = serde_json::to_vec(&DeletedKey { key: change.key.clone() }).map_err(|e| e.to_string())?;
+            deleted =
+                serde_json::to_vec(&DeletedKey { key: change.key.clone() }).map_err(|e| e.to_string())?;
             &deleted
         }
     };

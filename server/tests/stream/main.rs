@@ -105,7 +105,10 @@ async fn resuming_with_last_event_id_sends_only_missed_changes_or_a_snapshot_whe
 /// The number of environments the server holds in memory, from `/metrics`.
 async fn environments_loaded(server: &Server) -> Option<u64> {
     let text = reqwest::get(format!("{}/metrics", server.base)).await.ok()?.text().await.ok()?;
-    text.lines().find_map(|l| l.strip_prefix("vexil_environments_loaded ")).and_then(|v| v.trim().parse::<f64>().ok()).map(|v| v as u64)
+    text.lines()
+        .find_map(|l| l.strip_prefix("vexil_environments_loaded "))
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .map(|v| v as u64)
 }
 
 #[tokio::test]
@@ -344,7 +347,8 @@ async fn revoking_an_sdk_key_on_one_replica_closes_its_streams_on_another() {
     let (key, id) = admin_a.sdk_key("server").await;
     // B has the key's lookup cached.
     for _ in 0..2 {
-        let r = reqwest::Client::new().get(format!("{}/sdk/v1/config", b.base)).bearer_auth(&key).send().await;
+        let r =
+            reqwest::Client::new().get(format!("{}/sdk/v1/config", b.base)).bearer_auth(&key).send().await;
         assert_eq!(r.unwrap().status(), 200);
     }
     let mut on_b = stream(&b, &key, None).await;
