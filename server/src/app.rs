@@ -115,11 +115,16 @@ pub async fn prepare(args: &ServeArgs, shutdown: CancellationToken) -> anyhow::R
         );
     }
     let epoch = store.history_epoch().await.context("reading the history epoch")?;
-    let sizes = HubSizes { ring: args.stream_ring_size.max(1), broadcast: args.stream_queue_size.max(1) };
+    let sizes = HubSizes {
+        ring: args.stream_ring_size.max(1),
+        broadcast: args.stream_queue_size.max(1),
+        idle: Duration::from_secs(args.hub_idle_seconds.max(1)),
+    };
     let hubs = Hubs::new(store.clone(), sizes, shutdown.clone(), &epoch);
     let check_every = Duration::from_secs(args.version_check_seconds.max(1));
     hubs.follow_local_commits();
     hubs.check_versions_periodically(check_every);
+    hubs.evict_idle_periodically();
     let admin = AdminHub::start(store.clone(), shutdown.clone()).await?;
     let audit_written = Arc::new(tokio::sync::Notify::new());
     if store.backend() == store::Backend::Postgres {

@@ -228,6 +228,12 @@ pub struct ServeArgs {
     #[arg(long, env = "VEXIL_STREAM_QUEUE_SIZE", default_value_t = 256)]
     pub stream_queue_size: usize,
 
+    /// An environment without open streams that no request used for this long is
+    /// dropped from memory, in seconds; the next request reloads it (resumes still
+    /// work: recent changes reload from the database).
+    #[arg(long, env = "VEXIL_HUB_IDLE_SECONDS", default_value_t = 600)]
+    pub hub_idle_seconds: u64,
+
     /// Serve the dashboard from this folder instead of the assets built into the binary.
     #[arg(long, env = "VEXIL_UI_DIR")]
     pub ui_dir: Option<PathBuf>,

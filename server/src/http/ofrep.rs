@@ -27,12 +27,13 @@ use vexil_core::{CompiledSnapshot, Context, ErrorCode, Evaluation, Reason};
 
 use super::error::ApiError;
 use super::extract::Path;
-use super::sdk::none_match;
+use super::sdk::{accepts_gzip, none_match};
 use super::shared::hub_for_key;
 use super::stream::{TokenPeriod, ofrep_event_stream};
 use crate::app::AppState;
 use crate::auth::sdk_key::SdkClient;
 use crate::store::{SdkKeyKind, SdkKeyOwner};
+use crate::stream::pieces::{FlagPieces, json_into};
 
 /// Largest accepted OFREP request body.
 pub(crate) const MAX_CONTEXT_BYTES: usize = 64 * 1024;
@@ -263,6 +264,51 @@ fn answer<'a>(flag: &'a str, e: &Evaluation<'a>, kind: SdkKeyKind) -> Answer<'a>
     }
 }
 
+/// Writes a success from the flag's pre-rendered pieces, byte for byte what
+/// [`answer`] writes, and returns the variant served; `None` (nothing written) for
+/// what takes the general path: errors and values OFREP cannot carry.
+fn write_rendered<'a>(
+    out: &mut Vec<u8>,
+    piece: &FlagPieces,
+    e: &Evaluation<'a>,
+    kind: SdkKeyKind,
+) -> Option<&'a str> {
+    if matches!(e.reason, Reason::Error(_)) {
+        return None;
+    }
+    let variant = e.variant?;
+    let rendered = piece.variants.get(e.variant_index()?)?.as_deref()?;
+    out.extend_from_slice(&piece.head);
+    out.extend_from_slice(rendered);
+    out.extend_from_slice(b"\"reason\":\"");
+    out.extend_from_slice(ofrep_reason(&e.reason).as_bytes());
+    out.extend_from_slice(b"\",\"metadata\":{\"vexilReason\":\"");
+    out.extend_from_slice(e.reason.kind().as_str().as_bytes());
+    out.push(b'"');
+    if let Reason::TargetingMatch { rule: Some(r) } = e.reason {
+        // Client keys ship to browsers: they never learn about the rules.
+        if kind == SdkKeyKind::Server {
+            out.extend_from_slice(b",\"ruleId\":");
+            json_into(out, r.id);
+            out.extend_from_slice(b",\"ruleIndex\":");
+            out.extend_from_slice(itoa::Buffer::new().format(r.index).as_bytes());
+        }
+    }
+    out.extend_from_slice(b"}}");
+    Some(variant)
+}
+
+/// Gzips a bulk answer at the fastest level: it is compressed for every request (the
+/// answer depends on the context), so CPU matters more than the last bytes. `None` if
+/// compression failed (the caller sends the JSON as it is).
+fn gzip_fast(body: &[u8]) -> Option<Vec<u8>> {
+    use std::io::Write as _;
+    let mut gz =
+        flate2::write::GzEncoder::new(Vec::with_capacity(body.len() / 6), flate2::Compression::fast());
+    gz.write_all(body).ok()?;
+    gz.finish().ok()
+}
+
 fn json_response(status: StatusCode, body: Vec<u8>) -> Response {
     let mut r = (status, body).into_response();
     r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
@@ -361,7 +407,11 @@ async fn evaluate_flags(
         SdkKeyKind::Client => 'c',
     };
     let period = TokenPeriod::now(&state);
-    let etag = format!("\"{}-{kind}{}-{}\"", view.position(), canonical_hash(&raw_context), period.index());
+    // A gzipped answer is another representation, so it has its own tag.
+    let gzip = accepts_gzip(&headers);
+    let coding = if gzip { "-gz" } else { "" };
+    let etag =
+        format!("\"{}-{kind}{}-{}{coding}\"", view.position(), canonical_hash(&raw_context), period.index());
     let mut r = if none_match(&headers, &etag) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
@@ -369,8 +419,11 @@ async fn evaluate_flags(
         body.extend_from_slice(b"{\"flags\":[");
         let mut served = Vec::with_capacity(view.compiled.len());
         let mut first = true;
-        // Both iterate in snapshot order.
-        for ((flag, e), info) in view.compiled.evaluate_all(&ctx).zip(view.compiled.flags()) {
+        let pieces = view.ofrep_pieces();
+        // All three iterate in snapshot order.
+        for (((flag, e), info), piece) in
+            view.compiled.evaluate_all(&ctx).zip(view.compiled.flags()).zip(pieces)
+        {
             if key.kind == SdkKeyKind::Client && !info.client_visible() {
                 continue;
             }
@@ -378,6 +431,10 @@ async fn evaluate_flags(
                 body.push(b',');
             }
             first = false;
+            if let Some(variant) = write_rendered(&mut body, piece, &e, key.kind) {
+                served.push((flag, variant));
+                continue;
+            }
             let answer = answer(flag, &e, key.kind);
             answer.write(&mut body);
             served.extend(answer.served());
@@ -394,11 +451,106 @@ async fn evaluate_flags(
             body.push(b']');
         }
         body.push(b'}');
-        json_response(StatusCode::OK, body)
+        match gzip.then(|| gzip_fast(&body)).flatten() {
+            Some(compressed) => {
+                let mut r = json_response(StatusCode::OK, compressed);
+                r.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+                r
+            }
+            None => json_response(StatusCode::OK, body),
+        }
     };
+    r.headers_mut().insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     if let Ok(v) = HeaderValue::from_str(&etag) {
         r.headers_mut().insert(header::ETAG, v);
     }
     r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     Ok(r)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+    use vexil_core::{CompiledSnapshot, Context, Snapshot};
+
+    use super::*;
+
+    fn flag(key: &str, kind: &str, variants: Value, config: Value) -> Value {
+        json!({"key": key, "kind": kind, "salt": key, "variants": variants, "config": config})
+    }
+
+    /// Every answer written from the pre-rendered pieces is byte for byte the general
+    /// path's, for every reason, value type and kind of key.
+    #[test]
+    fn rendered_answers_equal_the_general_ones() {
+        let on_off = json!([{"key": "on", "value": true}, {"key": "off", "value": false}]);
+        let snapshot: Snapshot = serde_json::from_value(json!({
+            "environment": "production", "version": 7,
+            "flags": [
+                flag("a-plain", "boolean", on_off.clone(), json!({"enabled": true, "off_variant": "off", "default": {"variant": "on"}})),
+                flag("b-disabled", "boolean", on_off.clone(), json!({"enabled": false, "off_variant": "off", "default": {"variant": "on"}})),
+                flag("c-rollout", "boolean", on_off.clone(), json!({"enabled": true, "off_variant": "off",
+                    "default": {"rollout": {"weights": [{"variant": "on", "weight": 50000}, {"variant": "off", "weight": 50000}]}}})),
+                flag("d-rule", "string",
+                    json!([{"key": "quote", "value": "say \"hi\" \u{e9}\n"}, {"key": "plain", "value": "x"}]),
+                    json!({"enabled": true, "off_variant": "plain", "default": {"variant": "plain"},
+                        "targets": [{"variant": "quote", "keys": ["u-target"]}],
+                        "rules": [{"id": "eu-r\u{e9}gion", "conditions": [{"attribute": "country", "op": "in", "values": ["DE"]}],
+                                   "serve": {"variant": "quote"}}]})),
+                flag("e-json", "json",
+                    json!([{"key": "obj", "value": {"a": [1, 2.5, null], "b": "\u{2028}"}}, {"key": "nothing", "value": null},
+                           {"key": "list", "value": [1, 2]}]),
+                    json!({"enabled": true, "off_variant": "nothing", "default": {"variant": "obj"},
+                        "rules": [{"id": "none", "conditions": [{"attribute": "country", "op": "in", "values": ["FR"]}],
+                                   "serve": {"variant": "nothing"}},
+                                  {"id": "list", "conditions": [{"attribute": "country", "op": "in", "values": ["IT"]}],
+                                   "serve": {"variant": "list"}}]})),
+                flag("f-prereq", "boolean", on_off.clone(), json!({"enabled": true, "off_variant": "off", "default": {"variant": "on"},
+                    "prerequisites": [{"flag": "b-disabled", "variant": "on"}]})),
+                flag("g-number", "number", json!([{"key": "one", "value": 1}, {"key": "big", "value": 1e300}]),
+                    json!({"enabled": true, "off_variant": "one", "default": {"variant": "big"}})),
+            ]
+        }))
+        .expect("snapshot");
+        let lenient = CompiledSnapshot::compile_lenient(&snapshot);
+        assert!(lenient.failures.is_empty(), "{:?}", lenient.failures);
+        let compiled = lenient.compiled;
+        let pieces = crate::stream::pieces::render(&compiled);
+        let mut rendered_count = 0;
+        for country in ["DE", "FR", "IT", "US"] {
+            for user in ["u-target", "u-1", "u-2", "u-3", "u-4"] {
+                let mut ctx = Context::new(user);
+                ctx.set("country", country);
+                for kind in [SdkKeyKind::Server, SdkKeyKind::Client] {
+                    for (((flag, e), _), piece) in
+                        compiled.evaluate_all(&ctx).zip(compiled.flags()).zip(&pieces[..])
+                    {
+                        let mut general = Vec::new();
+                        let answer = answer(flag, &e, kind);
+                        answer.write(&mut general);
+                        let mut fast = Vec::new();
+                        match write_rendered(&mut fast, piece, &e, kind) {
+                            Some(variant) => {
+                                rendered_count += 1;
+                                assert_eq!(
+                                    String::from_utf8_lossy(&fast),
+                                    String::from_utf8_lossy(&general),
+                                    "{flag} for {user} in {country}"
+                                );
+                                assert_eq!(answer.served(), Some((flag, variant)));
+                            }
+                            None => {
+                                assert!(fast.is_empty(), "nothing written on the general path");
+                                assert!(
+                                    matches!(answer, Answer::Failure(..)),
+                                    "{flag}: only failures take the general path"
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(rendered_count > 200, "most answers are rendered ({rendered_count})");
+    }
 }

@@ -37,7 +37,8 @@ pub(crate) fn none_match(headers: &HeaderMap, etag: &str) -> bool {
     })
 }
 
-fn accepts_gzip(headers: &HeaderMap) -> bool {
+/// Whether the client takes a gzip body (`Accept-Encoding`, honouring `q=0`).
+pub(crate) fn accepts_gzip(headers: &HeaderMap) -> bool {
     headers.get_all(header::ACCEPT_ENCODING).iter().filter_map(|v| v.to_str().ok()).any(|v| {
         v.split(',').any(|item| {
             let mut parts = item.split(';');
@@ -65,8 +66,8 @@ async fn get_config(
     let etag = format!("\"{}\"", view.position());
     let mut response = if none_match(&headers, &etag) {
         StatusCode::NOT_MODIFIED.into_response()
-    } else if accepts_gzip(&headers) {
-        let mut r = Response::new(Body::from(view.gzip.clone()));
+    } else if let Some(gzip) = accepts_gzip(&headers).then(|| view.gzip()).flatten() {
+        let mut r = Response::new(Body::from(gzip));
         r.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
         r
     } else {

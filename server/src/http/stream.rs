@@ -35,7 +35,7 @@ async fn get_stream(
     // a snapshot".
     let last_event_id = headers.get("last-event-id").and_then(|v| v.to_str().ok());
     let live = hub_for_key(&state, key.environment_id).await?;
-    Ok(sse::sdk_stream(live, last_event_id, key.key_id, &state.ends, state.settings.keepalive))
+    Ok(sse::sdk_stream(live, last_event_id, key.key_id.clone(), &state.ends, state.settings.keepalive))
 }
 
 /// The signed URL of an OFREP notification stream is valid until the end of the period

@@ -1,6 +1,7 @@
 //! One hub per environment: the current snapshot held in memory (compiled for
-//! evaluation, serialised and gzipped once per change for SDKs), a ring of recent
-//! changes, and a broadcast of each change as it is applied.
+//! evaluation, serialised once per change for SDKs and gzipped on the first request
+//! that asks for it), a ring of recent changes, and a broadcast of each change as it
+//! is applied.
 //!
 //! Readers never wait: the current view is swapped atomically. Writers (refreshes) are
 //! serialised per environment and apply the change feed in version order.
@@ -32,11 +33,17 @@ pub struct HubSizes {
     pub ring: usize,
     /// Messages a subscriber may fall behind.
     pub broadcast: usize,
+    /// A hub without streams that no request used for this long is dropped (it
+    /// reloads, ring included, from the change feed on next use).
+    pub idle: std::time::Duration,
 }
+
+/// How long an unused hub stays loaded (default).
+pub const HUB_IDLE: std::time::Duration = std::time::Duration::from_secs(600);
 
 impl Default for HubSizes {
     fn default() -> Self {
-        HubSizes { ring: RING_CAPACITY, broadcast: BROADCAST_CAPACITY }
+        HubSizes { ring: RING_CAPACITY, broadcast: BROADCAST_CAPACITY, idle: HUB_IDLE }
     }
 }
 
@@ -66,10 +73,13 @@ pub struct EnvView {
     pub problems: Vec<Problem>,
     /// The snapshot as JSON.
     pub json: Bytes,
-    /// The same, gzipped.
-    pub gzip: Bytes,
+    /// The same, gzipped on first use: a change that no SDK fetches in full (streams
+    /// get the change alone) costs no compression.
+    gzip: std::sync::OnceLock<Option<Bytes>>,
     /// The SSE `snapshot` event, rendered on first use.
     snapshot_frame: std::sync::OnceLock<Bytes>,
+    /// Each flag's constant OFREP JSON, rendered on first use.
+    ofrep_pieces: std::sync::OnceLock<Box<[super::pieces::FlagPieces]>>,
 }
 
 impl EnvView {
@@ -81,9 +91,6 @@ impl EnvView {
     ) -> Result<EnvView, String> {
         let lenient = CompiledSnapshot::compile_lenient(&snapshot);
         let json = Bytes::from(serde_json::to_vec(&snapshot).map_err(|e| e.to_string())?);
-        let mut gz = GzEncoder::new(Vec::with_capacity(json.len() / 8), Compression::default());
-        gz.write_all(&json).map_err(|e| e.to_string())?;
-        let gzip = Bytes::from(gz.finish().map_err(|e| e.to_string())?);
         Ok(EnvView {
             environment_id,
             project,
@@ -95,8 +102,9 @@ impl EnvView {
             failures: lenient.failures,
             problems: lenient.snapshot_problems,
             json,
-            gzip,
+            gzip: std::sync::OnceLock::new(),
             snapshot_frame: std::sync::OnceLock::new(),
+            ofrep_pieces: std::sync::OnceLock::new(),
         })
     }
 
@@ -137,6 +145,29 @@ impl EnvView {
         super::Position { epoch: &self.epoch, version: self.version }
     }
 
+    /// [`EnvView::json`] gzipped, compressed by the first caller and then shared;
+    /// `None` if compression failed (logged; callers send the JSON as it is).
+    pub fn gzip(&self) -> Option<Bytes> {
+        self.gzip
+            .get_or_init(|| {
+                let mut gz = GzEncoder::new(Vec::with_capacity(self.json.len() / 8), Compression::default());
+                match gz.write_all(&self.json).and_then(|()| gz.finish()) {
+                    Ok(bytes) => Some(Bytes::from(bytes)),
+                    Err(e) => {
+                        tracing::error!(environment.id = self.environment_id, error = %e, "gzipping the configuration failed");
+                        None
+                    }
+                }
+            })
+            .clone()
+    }
+
+    /// Each flag's constant OFREP JSON, in snapshot order (rendered by the first bulk
+    /// request, then shared).
+    pub fn ofrep_pieces(&self) -> &[super::pieces::FlagPieces] {
+        self.ofrep_pieces.get_or_init(|| super::pieces::render(&self.compiled))
+    }
+
     /// The `snapshot` SSE event of this view (rendered once, shared by every stream).
     pub fn snapshot_frame(&self) -> Bytes {
         self.snapshot_frame
@@ -156,10 +187,21 @@ pub struct ChangeEvent {
     pub kind: ChangeKind,
     /// The flag or segment key.
     pub key: String,
-    /// The JSON the SSE `data` line carries: the new object, or `{"key": ...}`.
-    pub data: Bytes,
-    /// The whole SSE event, rendered once for every stream.
+    /// The whole SSE event, rendered once for every stream. The `data` line's JSON is
+    /// not kept beside it ([`ChangeEvent::data`] is a view into this frame), so the
+    /// ring holds each payload once.
     pub frame: Bytes,
+    /// Where the JSON starts in `frame`.
+    data_at: usize,
+}
+
+impl ChangeEvent {
+    /// The JSON the SSE `data` line carries: the new object, or `{"key": ...}` (no
+    /// copy: a slice of [`ChangeEvent::frame`]).
+    pub fn data(&self) -> Bytes {
+        // The frame ends with the data and the blank line that closes the event.
+        self.frame.slice(self.data_at..self.frame.len().saturating_sub(2).max(self.data_at))
+    }
 }
 
 /// What a stream subscriber receives.
@@ -359,18 +401,24 @@ async fn load_view(store: &Store, environment_id: i64, epoch: Arc<String>) -> Re
 
 /// The stream event of a change row, in the history `epoch`.
 fn event_of(change: &Change, epoch: &str) -> Result<ChangeEvent, String> {
-    let data = match change.kind {
-        ChangeKind::Flag | ChangeKind::Segment => Bytes::from(
-            change.payload.clone().ok_or_else(|| format!("change {} has no payload", change.version))?,
-        ),
-        ChangeKind::FlagDeleted | ChangeKind::SegmentDeleted => Bytes::from(
-            serde_json::to_vec(&DeletedKey { key: change.key.clone() }).map_err(|e| e.to_string())?,
-        ),
+    let deleted;
+    let data: &[u8] = match change.kind {
+        ChangeKind::Flag | ChangeKind::Segment => change
+            .payload
+            .as_deref()
+            .ok_or_else(|| format!("change {} has no payload", change.version))?
+            .as_bytes(),
+        ChangeKind::FlagDeleted | ChangeKind::SegmentDeleted => {
+            deleted =
+                serde_json::to_vec(&DeletedKey { key: change.key.clone() }).map_err(|e| e.to_string())?;
+            &deleted
+        }
     };
     let version = change.version as u64;
     let id = super::Position { epoch, version }.to_string();
-    let frame = super::sse::frame(Some(&id), Some(change.kind.event_name()), &data);
-    Ok(ChangeEvent { version, kind: change.kind, key: change.key.clone(), data, frame })
+    let frame = super::sse::frame(Some(&id), Some(change.kind.event_name()), data);
+    let data_at = frame.len() - 2 - data.len();
+    Ok(ChangeEvent { version, kind: change.kind, key: change.key.clone(), frame, data_at })
 }
 
 /// The longest run of consecutive versions ending at `version`.
@@ -392,7 +440,8 @@ fn contiguous_tail(events: VecDeque<Arc<ChangeEvent>>, version: u64) -> VecDeque
 /// own reader, the one SDKs use, so that what is applied here is what SDKs apply.
 fn apply(snapshot: &mut Snapshot, change: &Change, epoch: &str) -> Result<ChangeEvent, String> {
     let event = event_of(change, epoch)?;
-    let data = std::str::from_utf8(&event.data).map_err(|e| format!("change {}: {e}", change.version))?;
+    let bytes = event.data();
+    let data = std::str::from_utf8(&bytes).map_err(|e| format!("change {}: {e}", change.version))?;
     match wire::parse_change(change.kind.event_name(), data).map_err(|e| e.to_string())? {
         Some(wire::Change::Flag(flag)) => upsert(&mut snapshot.flags, flag, |f| &f.key),
         Some(wire::Change::Segment(segment)) => upsert(&mut snapshot.segments, segment, |s| &s.key),

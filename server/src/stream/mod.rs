@@ -5,6 +5,7 @@
 mod admin;
 mod hub;
 mod listener;
+pub mod pieces;
 pub mod sse;
 
 use std::sync::Arc;
@@ -16,7 +17,7 @@ use tokio_util::sync::CancellationToken;
 
 pub use admin::AdminHub;
 pub use hub::{
-    BROADCAST_CAPACITY, ChangeEvent, EnvHub, EnvView, HubError, HubMessage, HubSizes, RING_CAPACITY,
+    BROADCAST_CAPACITY, ChangeEvent, EnvHub, EnvView, HUB_IDLE, HubError, HubMessage, HubSizes, RING_CAPACITY,
 };
 pub use listener::spawn_pg_listener;
 
@@ -67,6 +68,8 @@ pub struct Hubs {
     /// it once while loads of other environments go on.
     loading: DashMap<i64, Arc<Mutex<()>>>,
     shutdown: CancellationToken,
+    /// What [`LiveHub::last_used`] counts from.
+    started: std::time::Instant,
 }
 
 /// A hub and the token that ends its streams when the environment disappears.
@@ -76,6 +79,9 @@ pub struct LiveHub {
     pub hub: EnvHub,
     /// Cancelled when the environment is deleted.
     pub closed: CancellationToken,
+    /// When a request last asked for this hub, in milliseconds since the registry
+    /// started (a relaxed store per request; eviction reads it).
+    last_used: std::sync::atomic::AtomicU64,
 }
 
 impl LiveHub {
@@ -118,7 +124,61 @@ impl Hubs {
             epoch: arc_swap::ArcSwap::from_pointee(epoch.to_owned()),
             loading: DashMap::new(),
             shutdown,
+            started: std::time::Instant::now(),
         })
+    }
+
+    fn now_ms(&self) -> u64 {
+        self.started.elapsed().as_millis() as u64
+    }
+
+    fn count_loaded(&self) {
+        metrics::gauge!("vexil_environments_loaded").set(self.hubs.len() as f64);
+    }
+
+    /// Drops every hub that has no stream and that no request asked for within the
+    /// idle time ([`HubSizes::idle`]), checking every quarter of it (at most every
+    /// minute). A dropped hub's refresh task ends; the next request reloads the
+    /// environment, its recent changes included, from the database, so clients resume
+    /// from their `Last-Event-ID` as before.
+    pub fn evict_idle_periodically(self: &Arc<Self>) {
+        let hubs = self.clone();
+        let every = (self.sizes.idle / 4).clamp(Duration::from_millis(100), Duration::from_secs(60));
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tokio::select! {
+                    () = hubs.shutdown.cancelled() => return,
+                    _ = tick.tick() => {}
+                }
+                hubs.evict_idle();
+            }
+        });
+    }
+
+    /// One pass of [`Hubs::evict_idle_periodically`]; returns how many hubs it dropped.
+    pub fn evict_idle(&self) -> usize {
+        let now = self.now_ms();
+        let idle = self.sizes.idle.as_millis() as u64;
+        let ids: Vec<i64> = self.hubs.iter().map(|e| *e.key()).collect();
+        let mut evicted = 0;
+        for id in ids {
+            let removed = self.hubs.remove_if(&id, |_, live| {
+                live.hub.subscribers() == 0
+                    && now.saturating_sub(live.last_used.load(std::sync::atomic::Ordering::Relaxed)) >= idle
+            });
+            if let Some((_, live)) = removed {
+                // Ends the refresh task; there is no stream to end.
+                live.closed.cancel();
+                evicted += 1;
+                tracing::debug!(environment.id = id, "unused environment dropped from memory");
+            }
+        }
+        if evicted > 0 {
+            self.count_loaded();
+        }
+        evicted
     }
 
     /// The history epoch hubs serve.
@@ -143,6 +203,7 @@ impl Hubs {
                 live.closed.cancel();
             }
         }
+        self.count_loaded();
         Ok(true)
     }
 
@@ -156,22 +217,29 @@ impl Hubs {
     /// The hub of an environment, loading it (and starting its refresh task) if needed.
     pub async fn get(self: &Arc<Self>, environment_id: i64) -> Result<Arc<LiveHub>, HubError> {
         if let Some(h) = self.hubs.get(&environment_id) {
+            h.last_used.store(self.now_ms(), std::sync::atomic::Ordering::Relaxed);
             return Ok(h.clone());
         }
         let lock = self.loading.entry(environment_id).or_default().clone();
         let _loading = lock.lock().await;
         if let Some(h) = self.hubs.get(&environment_id) {
+            h.last_used.store(self.now_ms(), std::sync::atomic::Ordering::Relaxed);
             return Ok(h.clone());
         }
         let loaded = EnvHub::load(&self.store, environment_id, self.sizes, self.epoch()).await;
         self.loading.remove(&environment_id);
-        let live = Arc::new(LiveHub { hub: loaded?, closed: self.shutdown.child_token() });
+        let live = Arc::new(LiveHub {
+            hub: loaded?,
+            closed: self.shutdown.child_token(),
+            last_used: std::sync::atomic::AtomicU64::new(self.now_ms()),
+        });
         if live.hub.view().epoch != self.epoch() {
             // The history changed while this hub loaded: serve it once, keep none.
             live.closed.cancel();
             return Ok(live);
         }
         self.hubs.insert(environment_id, live.clone());
+        self.count_loaded();
         tokio::spawn(refresh_loop(self.clone(), environment_id, live.clone()));
         Ok(live)
     }
@@ -181,6 +249,7 @@ impl Hubs {
     pub fn close(&self, environment_id: i64) {
         if let Some((_, live)) = self.hubs.remove(&environment_id) {
             live.closed.cancel();
+            self.count_loaded();
         }
     }
 
@@ -267,6 +336,7 @@ async fn refresh_loop(hubs: Arc<Hubs>, environment_id: i64, live: Arc<LiveHub>) 
             Err(HubError::Gone) => {
                 tracing::info!(environment.id = environment_id, "environment deleted; closing its streams");
                 hubs.hubs.remove(&environment_id);
+                hubs.count_loaded();
                 live.closed.cancel();
                 return;
             }

@@ -102,6 +102,52 @@ async fn resuming_with_last_event_id_sends_only_missed_changes_or_a_snapshot_whe
     assert_eq!(bogus.next(WAIT).await.unwrap().event, "snapshot");
 }
 
+/// The number of environments the server holds in memory, from `/metrics`.
+async fn environments_loaded(server: &Server) -> Option<u64> {
+    let text = reqwest::get(format!("{}/metrics", server.base)).await.ok()?.text().await.ok()?;
+    text.lines()
+        .find_map(|l| l.strip_prefix("vexil_environments_loaded "))
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .map(|v| v as u64)
+}
+
+#[tokio::test]
+async fn a_client_resumes_after_its_environment_was_dropped_from_memory() {
+    let db = TestDb::sqlite();
+    let server = serve(&db, &[("VEXIL_HUB_IDLE_SECONDS", "1")]).await;
+    let admin = Admin::login(&server).await;
+    admin.create_flag("f").await;
+    let (key, _) = admin.sdk_key("server").await;
+    let mut first = stream(&server, &key, None).await;
+    let snap = first.next(WAIT).await.unwrap();
+    let v0 = snap.version();
+    assert_eq!(environments_loaded(&server).await, Some(1));
+    // An open stream keeps its environment loaded, however long it is quiet: a change
+    // made after the idle time still reaches it.
+    tokio::time::sleep(std::time::Duration::from_millis(1_500)).await;
+    admin.toggle("f", true).await;
+    let e = first.next(WAIT).await.unwrap();
+    assert_eq!((e.event.as_str(), e.version()), ("flag", v0 + 1));
+    drop(first);
+    // Without streams or requests, the environment is dropped.
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while environments_loaded(&server).await != Some(0) {
+        assert!(tokio::time::Instant::now() < deadline, "the unused environment was never dropped");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    // Changes while it is not loaded, then a resume from before them.
+    admin.toggle("f", false).await;
+    admin.toggle("f", true).await;
+    let target = admin.env_version().await;
+    let mut resumed = stream(&server, &key, Some(&format!("{}-{}", snap.history(), v0 + 1))).await;
+    assert_eq!(resumed.start.as_deref(), Some("resumed"), "the reloaded ring has the missed changes");
+    let events = resumed.until(WAIT, |e| e.version() >= target).await;
+    let kinds: Vec<(&str, u64)> = events.iter().map(|e| (e.event.as_str(), e.version())).collect();
+    assert_eq!(kinds, [("flag", v0 + 2), ("flag", v0 + 3)], "only the missed changes, no snapshot");
+    assert_eq!(events[1].json()["config"]["enabled"], true);
+    assert_eq!(environments_loaded(&server).await, Some(1));
+}
+
 #[tokio::test]
 async fn a_client_that_stops_reading_is_resynchronised_and_the_others_are_unaffected() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -263,6 +309,13 @@ async fn revoking_an_sdk_key_closes_its_streams() {
     let admin = Admin::login(&server).await;
     let (key, id) = admin.sdk_key("server").await;
     let (other, _) = admin.sdk_key("server").await;
+    // Requests with the key first, so that its lookup is cached.
+    let config = |key: String| {
+        let url = format!("{}/sdk/v1/config", server.base);
+        async move { reqwest::Client::new().get(url).bearer_auth(key).send().await.unwrap().status() }
+    };
+    assert_eq!(config(key.clone()).await, 200);
+    assert_eq!(config(key.clone()).await, 200);
     let mut revoked = stream(&server, &key, None).await;
     revoked.next(WAIT).await.unwrap();
     let mut kept = stream(&server, &other, None).await;
@@ -275,6 +328,7 @@ async fn revoking_an_sdk_key_closes_its_streams() {
         )
         .await;
     assert_eq!(status, 204);
+    assert_eq!(config(key.clone()).await, 401, "the cached lookup went with the revocation");
     assert!(revoked.next(WAIT).await.is_none(), "the revoked key's stream ended");
     admin.create_flag("after").await;
     assert_eq!(kept.next(WAIT).await.unwrap().event, "flag", "other streams go on");
@@ -291,6 +345,12 @@ async fn revoking_an_sdk_key_on_one_replica_closes_its_streams_on_another() {
     let b = serve(&db, &[("VEXIL_VERSION_CHECK_SECONDS", "3600")]).await;
     let admin_a = Admin::login(&a).await;
     let (key, id) = admin_a.sdk_key("server").await;
+    // B has the key's lookup cached.
+    for _ in 0..2 {
+        let r =
+            reqwest::Client::new().get(format!("{}/sdk/v1/config", b.base)).bearer_auth(&key).send().await;
+        assert_eq!(r.unwrap().status(), 200);
+    }
     let mut on_b = stream(&b, &key, None).await;
     on_b.next(WAIT).await.unwrap();
     let (status, _) = admin_a

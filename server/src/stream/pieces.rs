@@ -1,0 +1,56 @@
+//! The constant JSON of each flag's OFREP answer, rendered once per configuration so
+//! that a bulk answer is mostly copying: the key, and for each variant its value and
+//! name. What depends on the context (the reason, the matching rule) is written per
+//! request.
+
+use vexil_core::CompiledSnapshot;
+
+/// One flag's pre-rendered pieces.
+#[derive(Debug)]
+pub struct FlagPieces {
+    /// `{"key":"<key>",`
+    pub head: Box<[u8]>,
+    /// Per variant, in the flag's order: `"value":<value>,"variant":"<key>",` (no
+    /// `value` for `null`, which OFREP sends as "use the code default"); `None` for a
+    /// value OFREP cannot carry (an array), which takes the general path.
+    pub variants: Box<[Option<Box<[u8]>>]>,
+}
+
+/// Renders every flag of a compiled snapshot, in snapshot order (as `flags()` and
+/// `evaluate_all` iterate).
+pub fn render(compiled: &CompiledSnapshot) -> Box<[FlagPieces]> {
+    compiled
+        .flags()
+        .map(|info| {
+            let mut head = Vec::with_capacity(info.key().len() + 12);
+            head.extend_from_slice(b"{\"key\":");
+            json_into(&mut head, info.key());
+            head.push(b',');
+            let variants = info
+                .variants()
+                .map(|(key, value)| {
+                    if value.is_array() {
+                        return None;
+                    }
+                    let mut piece = Vec::with_capacity(key.len() + 32);
+                    if !value.is_null() {
+                        piece.extend_from_slice(b"\"value\":");
+                        serde_json::to_writer(&mut piece, value).ok()?;
+                        piece.push(b',');
+                    }
+                    piece.extend_from_slice(b"\"variant\":");
+                    json_into(&mut piece, key);
+                    piece.push(b',');
+                    Some(piece.into_boxed_slice())
+                })
+                .collect();
+            FlagPieces { head: head.into_boxed_slice(), variants }
+        })
+        .collect()
+}
+
+/// Appends `text` as a JSON string.
+pub fn json_into(out: &mut Vec<u8>, text: &str) {
+    // Writing a string into a Vec cannot fail.
+    let _ = serde_json::to_writer(out, text);
+}
