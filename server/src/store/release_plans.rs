@@ -684,6 +684,7 @@ impl Store {
     /// steps, its resume and its rollback, which it writes as `release-plan:<id>`; the
     /// start is audited as `release_plan.start` by the request's author, naming the
     /// request and its approvers.
+    #[expect(clippy::too_many_arguments, reason = "the approval's transaction and what it names")]
     pub(super) async fn start_approved_release_plan(
         &self,
         tx: &mut Write,
