@@ -253,3 +253,106 @@ async fn a_read_timeout_ends_a_request_to_a_server_that_stops_answering() {
     );
     silent.abort();
 }
+
+/// A forward proxy that takes only `CONNECT` and tunnels every target to `to` (the
+/// names it is asked for need not resolve: the proxy, not DNS, knows where they are).
+/// Returns its address and the targets it was asked for.
+async fn connect_proxy(
+    to: std::net::SocketAddr,
+) -> (std::net::SocketAddr, Arc<std::sync::Mutex<Vec<String>>>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = Arc::clone(&seen);
+    tokio::spawn(async move {
+        while let Ok((mut client, _)) = listener.accept().await {
+            let log = Arc::clone(&log);
+            tokio::spawn(async move {
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") {
+                    if head.len() > 8192 || client.read_exact(&mut byte).await.is_err() {
+                        return;
+                    }
+                    head.push(byte[0]);
+                }
+                let head = String::from_utf8_lossy(&head).into_owned();
+                let mut words = head.split_whitespace();
+                let (Some("CONNECT"), Some(target)) = (words.next(), words.next()) else {
+                    let _ = client
+                        .write_all(b"HTTP/1.1 405 Method Not Allowed\r\ncontent-length: 0\r\n\r\n")
+                        .await;
+                    return;
+                };
+                log.lock().unwrap().push(target.to_owned());
+                let Ok(mut upstream) = tokio::net::TcpStream::connect(to).await else { return };
+                if client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n").await.is_ok() {
+                    let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
+                }
+            });
+        }
+    });
+    (addr, seen)
+}
+
+/// Where the child run of [`https_proxy_from_the_environment_carries_the_sdk`] finds
+/// the server's URL and its CA; unset in any other run.
+const CHILD_SERVER: &str = "VEXIL_SDK_TEST_PROXIED_SERVER";
+const CHILD_CA: &str = "VEXIL_SDK_TEST_PROXIED_CA";
+
+/// `HTTPS_PROXY` as the environment sets it: this test binary runs itself again as a
+/// child process with only `HTTPS_PROXY` among the proxy variables (the process
+/// environment of this one is left alone, so no other test sees it), and the child's
+/// SDK, built with no proxy option, reaches a TLS server whose name does not resolve
+/// (`vexil.invalid`) through a CONNECT proxy written here.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn https_proxy_from_the_environment_carries_the_sdk() {
+    let ca = Ca::new("Vexil proxy test CA");
+    let (cert, key) = ca.leaf(&["vexil.invalid"]);
+    let config = rustls::ServerConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(
+            vec![cert.der().clone()],
+            PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
+        )
+        .unwrap();
+    let fake =
+        FakeServer::start_tls(snapshot(2, true), tokio_rustls::TlsAcceptor::from(Arc::new(config))).await;
+    let server: std::net::SocketAddr = fake.base.trim_start_matches("https://").parse().unwrap();
+    let (proxy, seen) = connect_proxy(server).await;
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap());
+    child
+        .args(["--exact", "network::child_run_behind_the_environment_s_proxy", "--nocapture"])
+        .env(CHILD_SERVER, format!("https://vexil.invalid:{}", server.port()))
+        .env(CHILD_CA, ca.pem())
+        .env("HTTPS_PROXY", format!("http://{proxy}"));
+    for other in ["https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy"]
+    {
+        child.env_remove(other);
+    }
+    // The proxy and the server run on this runtime while the child runs.
+    let out = tokio::task::spawn_blocking(move || child.output()).await.unwrap().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(text.contains("1 passed"), "the child ran its test: {text}");
+    let targets = seen.lock().unwrap().clone();
+    assert!(!targets.is_empty(), "the SDK went through the proxy");
+    assert!(targets.iter().all(|t| *t == format!("vexil.invalid:{}", server.port())), "{targets:?}");
+    assert!(!fake.seen("/sdk/v1/config").is_empty());
+}
+
+/// The child of [`https_proxy_from_the_environment_carries_the_sdk`]; in any other run
+/// (no server given) it has nothing to do.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn child_run_behind_the_environment_s_proxy() {
+    let (Ok(server), Ok(ca)) = (std::env::var(CHILD_SERVER), std::env::var(CHILD_CA)) else {
+        return;
+    };
+    let client =
+        fast(Client::builder(&server, "vx_srv_proxied")).add_root_certificate_pem(ca).build().unwrap();
+    client.wait_until_ready(Duration::from_secs(10)).await.unwrap();
+    assert!(client.bool_value("f", &user(), false));
+}

@@ -146,6 +146,24 @@ pub fn bearer(parts: &Parts) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim()).filter(|t| !t.is_empty())
 }
 
+impl Principal {
+    /// The caller an API token (`vx_api_...`) stands for. The token is hashed before it
+    /// is looked up, so neither the lookup's timing nor an error says anything about it.
+    ///
+    /// # Errors
+    /// [`ApiError::Unauthorized`] for a token that is not an API token, unknown, revoked
+    /// or expired.
+    pub async fn of_api_token(store: &Store, token: &str) -> Result<Principal, ApiError> {
+        if !token.starts_with(secret::API_TOKEN_PREFIX) {
+            return Err(ApiError::Unauthorized("not an API token".to_owned()));
+        }
+        match store.api_token_by_hash(&secret::hash(token)).await? {
+            Some(owner) => Ok(Principal::Token { token: owner.token }),
+            None => Err(ApiError::Unauthorized("the API token is unknown, revoked or expired".to_owned())),
+        }
+    }
+}
+
 impl<S> FromRequestParts<S> for Principal
 where
     S: Send + Sync,
@@ -162,13 +180,7 @@ where
         };
         let store = Store::from_ref(state);
         if token.starts_with(secret::API_TOKEN_PREFIX) {
-            let hash = secret::hash(token);
-            return match store.api_token_by_hash(&hash).await? {
-                Some(owner) => Ok(Principal::Token { token: owner.token }),
-                None => {
-                    Err(ApiError::Unauthorized("the API token is unknown, revoked or expired".to_owned()))
-                }
-            };
+            return Principal::of_api_token(&store, token).await;
         }
         let auth = Arc::<AuthState>::from_ref(state);
         let Some(claims) = auth.keys.verify(token) else {

@@ -19,8 +19,8 @@ use utoipa::{Modify, OpenApi};
 use responses::*;
 
 use super::{
-    audit, change_requests, code_refs, environments, evaluate, flags, health, login, projects, scheduled_changes,
-    sdk_keys, segments, tokens, usage, users, webhooks,
+    audit, change_requests, code_refs, environments, evaluate, flags, health, login, projects,
+    release_plans, scheduled_changes, sdk_keys, segments, tokens, usage, users, webhooks,
 };
 
 /// The root of the generated document: every annotated handler and shared component.
@@ -42,6 +42,7 @@ use super::{
         (name = "debugger", description = "Evaluating a context against an environment, with every step explained."),
         (name = "change-requests", description = "Changes that wait for approvals before they are written (environments that require approval)."),
         (name = "scheduled-changes", description = "Changes written at a set time, once across replicas."),
+        (name = "release-plans", description = "Guarded progressive rollouts: a variant stepped up while guardrails compare it with the one it replaces, rolled back by itself when one is worse; verdicts for deployment tools."),
         (name = "segments"),
         (name = "audit"),
         (name = "users"),
@@ -119,6 +120,15 @@ use super::{
         code_refs::upload_code_references,
         code_refs::get_code_references,
         code_refs::get_flag_code_references,
+        release_plans::get_release_plan,
+        release_plans::create_release_plan,
+        release_plans::start_release_plan,
+        release_plans::pause_release_plan,
+        release_plans::resume_release_plan,
+        release_plans::advance_release_plan,
+        release_plans::rollback_release_plan,
+        release_plans::get_release_plan_verdict,
+        release_plans::check_release_plan_gate,
         evaluate::evaluate_context,
     ),
     components(

@@ -15,20 +15,32 @@ const FULL: u32 = 100_000;
 pub const MAX_STEPS: usize = 20;
 /// Most guardrails in a plan.
 pub const MAX_GUARDRAILS: usize = 10;
+/// Longest minimum duration of a step, in seconds (30 days).
+pub const MAX_MIN_DURATION_SECONDS: u64 = 30 * 24 * 3600;
+/// Most exposures a step may require per arm.
+pub const MAX_MIN_EXPOSURES: u64 = 100_000_000;
+/// Most planned exposures per arm.
+pub const MAX_PLANNED_EXPOSURES: u64 = 1_000_000_000;
+/// Largest relative tolerance (10: ten times worse passes).
+pub const MAX_TOLERANCE: f64 = 10.0;
+/// Largest absolute tolerance, in the event's unit.
+pub const MAX_ABSOLUTE_TOLERANCE: f64 = 1e12;
 /// Exposures a step needs (both arms together) before its split is checked for a
 /// sample-ratio mismatch.
 pub const SRM_MIN_EXPOSURES: u64 = 1_000;
 
 /// One step: the treatment's share, and what must hold before the next one.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = ReleasePlanStep)]
 #[serde(deny_unknown_fields)]
 pub struct Step {
     /// The treatment's share of the place, in percent (0.001 to 100, in steps of 0.001).
     pub percent: f64,
-    /// Shortest time on this step, in seconds.
+    /// Shortest time on this step, in seconds (0 to 2,592,000: 30 days).
     #[serde(default = "default_min_duration_seconds")]
     pub min_duration_seconds: u64,
-    /// Fewest exposures each arm must get on this step (the treatment only, at 100 %).
+    /// Fewest exposures each arm must get on this step (the treatment only, at 100 %;
+    /// 0 to 100,000,000).
     #[serde(default = "default_min_exposures")]
     pub min_exposures: u64,
 }
@@ -54,7 +66,8 @@ pub fn default_steps() -> Vec<Step> {
 }
 
 /// A metric the treatment must not make worse.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = ReleasePlanGuardrail)]
 #[serde(deny_unknown_fields)]
 pub struct Guardrail {
     /// The tracked event key (`http_5xx`, `latency_ms`).
@@ -65,11 +78,12 @@ pub struct Guardrail {
     /// Which way is worse; by default higher.
     #[serde(default = "higher_is_worse")]
     pub direction: Direction,
-    /// Tolerated relative degradation (0.1: up to 10 % worse passes); default 0.
+    /// Tolerated relative degradation (0.1: up to 10 % worse passes), 0 to 10; default 0.
     #[serde(default)]
     pub tolerance: f64,
-    /// `p95` only: tolerated absolute degradation, in the event's unit (50 with
-    /// `latency_ms`: a p95 up to 50 ms worse passes), on top of `tolerance`; default 0.
+    /// `p95` and `prometheus` only: tolerated absolute degradation, in the event's unit
+    /// (50 with `latency_ms`: a p95 up to 50 ms worse passes), on top of `tolerance`,
+    /// 0 to 10^12; default 0.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub absolute_tolerance: f64,
     /// `prometheus` only: a PromQL instant query giving one number, with `{{variant}}`
@@ -90,7 +104,8 @@ fn higher_is_worse() -> Direction {
 }
 
 /// A plan as created: what is released where, in which steps, watched by what.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = ReleasePlanSpec)]
 #[serde(deny_unknown_fields)]
 pub struct PlanSpec {
     /// The variant being released.
@@ -109,7 +124,7 @@ pub struct PlanSpec {
     /// False-alarm rate over the whole plan (all guardrails together), in (0, 0.5].
     #[serde(default = "default_alpha")]
     pub alpha: f64,
-    /// Exposures per arm at which the analysis is tightest.
+    /// Exposures per arm at which the analysis is tightest (1 to 1,000,000,000).
     #[serde(default = "default_planned")]
     pub planned_exposures: u64,
 }
@@ -123,7 +138,8 @@ fn default_planned() -> u64 {
 }
 
 /// Where a plan stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = ReleasePlanState)]
 #[serde(rename_all = "snake_case")]
 pub enum PlanState {
     /// Created, nothing applied yet.
@@ -182,6 +198,18 @@ pub fn check(spec: &PlanSpec, variants: &[String], config: &FlagConfig) -> Vec<S
     }
     let mut previous = 0;
     for (i, step) in spec.steps.iter().enumerate() {
+        if step.min_duration_seconds > MAX_MIN_DURATION_SECONDS {
+            problem(
+                &format!("/steps/{i}/min_duration_seconds"),
+                format!("min_duration_seconds is at most {MAX_MIN_DURATION_SECONDS} (30 days)"),
+            );
+        }
+        if step.min_exposures > MAX_MIN_EXPOSURES {
+            problem(
+                &format!("/steps/{i}/min_exposures"),
+                format!("min_exposures is at most {MAX_MIN_EXPOSURES}"),
+            );
+        }
         match share(step.percent) {
             Some(w) if w > previous => previous = w,
             _ => problem(
@@ -200,13 +228,18 @@ pub fn check(spec: &PlanSpec, variants: &[String], config: &FlagConfig) -> Vec<S
         if !vexil_core::wire::event_key_ok(&g.event) {
             problem(&format!("/guardrails/{i}/event"), "not a valid event key".to_owned());
         }
-        if !(g.tolerance.is_finite() && (0.0..=10.0).contains(&g.tolerance)) {
-            problem(&format!("/guardrails/{i}/tolerance"), "the tolerance is between 0 and 10".to_owned());
+        if !(g.tolerance.is_finite() && (0.0..=MAX_TOLERANCE).contains(&g.tolerance)) {
+            problem(
+                &format!("/guardrails/{i}/tolerance"),
+                format!("the tolerance is between 0 and {MAX_TOLERANCE}"),
+            );
         }
-        if !(g.absolute_tolerance.is_finite() && g.absolute_tolerance >= 0.0) {
+        if !(g.absolute_tolerance.is_finite()
+            && (0.0..=MAX_ABSOLUTE_TOLERANCE).contains(&g.absolute_tolerance))
+        {
             problem(
                 &format!("/guardrails/{i}/absolute_tolerance"),
-                "the absolute tolerance is a finite number ≥ 0".to_owned(),
+                "the absolute tolerance is between 0 and 10^12".to_owned(),
             );
         } else if g.absolute_tolerance != 0.0 && !matches!(g.measure, Measure::P95 | Measure::Prometheus) {
             problem(
@@ -236,8 +269,8 @@ pub fn check(spec: &PlanSpec, variants: &[String], config: &FlagConfig) -> Vec<S
     if !(spec.alpha > 0.0 && spec.alpha <= 0.5) {
         problem("/alpha", "alpha is above 0 and at most 0.5".to_owned());
     }
-    if spec.planned_exposures == 0 {
-        problem("/planned_exposures", "planned_exposures is at least 1".to_owned());
+    if spec.planned_exposures == 0 || spec.planned_exposures > MAX_PLANNED_EXPOSURES {
+        problem("/planned_exposures", format!("planned_exposures is between 1 and {MAX_PLANNED_EXPOSURES}"));
     }
     problems
 }

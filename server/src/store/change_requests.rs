@@ -348,10 +348,41 @@ impl Store {
             };
         let mut tx = self.begin().await?;
         let project_id = super::lock_project(&mut tx, project).await?;
-        let flag = super::flags::fetch(&mut tx, project_id, &new.flag, self.stale_after_ms).await?;
-        let env = environments::fetch(&mut tx, project_id, &new.environment).await?;
-        let current = self.config_in_tx(&mut tx, flag.id, env.id).await?;
-        let changed = derive_patched(&current, &new.patch).map_err(|e| match e {
+        let target = Target { project, project_id, flag: &new.flag, env: &new.environment };
+        let cr =
+            self.insert_change_request(&mut tx, caller, &target, title, &new.patch, scheduled_at).await?;
+        tx.commit().await?;
+        Ok(cr)
+    }
+
+    /// Opens a change request inside a transaction that holds the project lock (a
+    /// release plan's start where approval is required). The patch must apply to the
+    /// current configuration now. Audited as `change_request.create`.
+    pub(super) async fn open_change_request_in(
+        &self,
+        tx: &mut super::pipeline::Write,
+        caller: Caller<'_>,
+        target: &Target<'_>,
+        title: &str,
+        patch: &Patch,
+    ) -> Result<ChangeRequest> {
+        self.insert_change_request(tx, caller, target, title, patch, None).await
+    }
+
+    async fn insert_change_request(
+        &self,
+        tx: &mut super::pipeline::Write,
+        caller: Caller<'_>,
+        target: &Target<'_>,
+        title: &str,
+        patch: &Patch,
+        scheduled_at: Option<Timestamp>,
+    ) -> Result<ChangeRequest> {
+        let Target { project, project_id, flag, env } = *target;
+        let flag = super::flags::fetch(tx, project_id, flag, self.stale_after_ms).await?;
+        let env = environments::fetch(tx, project_id, env).await?;
+        let current = self.config_in_tx(tx, flag.id, env.id).await?;
+        let changed = derive_patched(&current, patch).map_err(|e| match e {
             Error::Invalid(mut v) => {
                 for p in &mut v.problems {
                     p.pointer = format!("/patch{}", p.pointer);
@@ -373,18 +404,17 @@ impl Store {
         .bind(flag.id)
         .bind(env.id)
         .bind(title)
-        .bind(json_text(&new.patch)?)
+        .bind(json_text(patch)?)
         .bind(current.version as i64)
         .bind(&caller.actor.0)
         .bind(caller.person)
         .bind(scheduled_at.map(|t| t.0))
         .bind(now)
-        .fetch_one(&mut **tx)
+        .fetch_one(&mut ***tx)
         .await?;
         let id: i64 = get(&row, "id")?;
-        let cr = fetch_locked(&mut tx, self.backend, project_id, id).await?;
-        audit_request(&mut tx, caller.actor, "change_request.create", project, &cr, None, None).await?;
-        tx.commit().await?;
+        let cr = fetch_locked(tx, self.backend, project_id, id).await?;
+        audit_request(tx, caller.actor, "change_request.create", project, &cr, None, None).await?;
         Ok(cr)
     }
 
@@ -568,11 +598,36 @@ impl Store {
             let audited =
                 Audited { action: "flag_config.patch", comment: Some(&comment), via: Via::Approved };
             let patch = approved.patch.clone();
-            let result = self
-                .write_config_in(&mut tx, &author, &target, audited, |current| {
-                    derive_patched(current, &patch)
-                })
-                .await;
+            // A request opened to start a release plan applies only while the plan is
+            // still the draft waiting for it (it may have been discarded meanwhile).
+            let plan = self.release_plan_of_request(&mut tx, approved.id).await?;
+            let result = match &plan {
+                Some(p) if p.state != crate::release::plan::PlanState::Draft => {
+                    Err(Error::Conflict(Conflict::ReleasePlanState {
+                        id: p.id,
+                        state: p.state.as_str(),
+                        action: "start",
+                    }))
+                }
+                _ => {
+                    self.write_config_in(&mut tx, &author, &target, audited, |current| {
+                        derive_patched(current, &patch)
+                    })
+                    .await
+                }
+            };
+            if let (Ok(_), Some(p)) = (&result, &plan) {
+                self.start_approved_release_plan(
+                    &mut tx,
+                    &author,
+                    project,
+                    project_id,
+                    p,
+                    approved.id,
+                    &approvers,
+                )
+                .await?;
+            }
             let (state, reason, version, action) = match result {
                 Ok((record, _changed)) => (
                     ChangeRequestState::Applied,

@@ -250,6 +250,14 @@ pub enum Conflict {
         /// The change request that scheduled it.
         change_request: i64,
     },
+    /// A release plan's start already waits for an open change request.
+    #[error("release plan {id} already waits for change request {change_request} to start it")]
+    ReleasePlanStartRequested {
+        /// Its id.
+        id: i64,
+        /// The open change request.
+        change_request: i64,
+    },
     /// A release plan's state does not allow the action.
     #[error("release plan {id} is {state}: it cannot {action}")]
     ReleasePlanState {

@@ -15,7 +15,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Transaction};
 
 use super::audit::Record;
-use super::change_requests::{is_stale_change, reason_of};
+use super::change_requests::{Caller, ChangeRequestState, is_stale_change, reason_of};
 use super::error::{Conflict, Constraint, Missing, UniqueIs};
 use super::flag_rules::derive_patched;
 use super::flag_writes::{Audited, Target, Via};
@@ -28,7 +28,7 @@ use crate::release::sketch::ValueSketch;
 use crate::release::stats::{ArmSums, Measure};
 
 /// A release plan as the API shows it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ReleasePlan {
     /// Id, unique across projects.
     pub id: i64,
@@ -45,19 +45,24 @@ pub struct ReleasePlan {
     pub step: usize,
     /// When it started.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub started_at: Option<Timestamp>,
     /// When the current step began.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub step_started_at: Option<Timestamp>,
     /// Why it is where it is (the last decision's reason).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub reason: Option<String>,
     /// The last look: per arm exposures, and per guardrail each arm's estimate and
     /// bounds and the verdict.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub analysis: Option<Value>,
     /// When the runner last looked.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub looked_at: Option<Timestamp>,
     /// Who created it.
     pub author: String,
@@ -67,9 +72,17 @@ pub struct ReleasePlan {
     pub created_at: Timestamp,
     /// Last change.
     pub updated_at: Timestamp,
+    /// The change request whose approval starts the plan, in an environment that
+    /// requires approval (`POST …/start` there opens it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub change_request_id: Option<i64>,
     /// The arms' cumulative exposures at the step's first look (`None` before it).
     #[serde(skip)]
     step_base: Option<ArmCounts>,
+    /// The place as the plan last wrote or accepted it (`None` before its first write).
+    #[serde(skip)]
+    place: Option<Place>,
     #[serde(skip)]
     environment_id: i64,
 }
@@ -103,7 +116,7 @@ impl PlanAction {
 
 const COLUMNS: &str = "r.id, r.spec, r.state, r.step, r.started_at, r.step_started_at, r.step_base, r.reason, \
     r.analysis, r.looked_at, r.author, r.version, r.created_at, r.updated_at, r.environment_id, \
-    f.key as flag_key, e.key as env_key";
+    r.place, r.change_request_id, f.key as flag_key, e.key as env_key";
 
 const FROM: &str =
     "release_plan r join flag f on f.id = r.flag_id join environment e on e.id = r.environment_id";
@@ -112,6 +125,7 @@ fn from_row(row: &AnyRow) -> Result<ReleasePlan> {
     let state: String = get(row, "state")?;
     let analysis: Option<String> = get(row, "analysis")?;
     let step_base: Option<String> = get(row, "step_base")?;
+    let place: Option<String> = get(row, "place")?;
     Ok(ReleasePlan {
         id: get(row, "id")?,
         flag: get(row, "flag_key")?,
@@ -134,7 +148,79 @@ fn from_row(row: &AnyRow) -> Result<ReleasePlan> {
             .transpose()?
             .unwrap_or_default(),
         environment_id: get(row, "environment_id")?,
+        place: place.map(|p| from_json_text(&p, "release plan place")).transpose()?,
+        change_request_id: get(row, "change_request_id")?,
     })
+}
+
+/// What a plan controls and watches of the configuration: whether the flag is on, its
+/// place (the rule, whole, or the default serve; `None` when the rule is gone) and the
+/// definitions of its two variants. The plan writes only the place's serve; anything
+/// else that differs from what it last saw was changed by someone else.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+struct Place {
+    enabled: bool,
+    at: Option<Value>,
+    variants: Vec<Value>,
+}
+
+/// The place of a plan in the configuration as it is in `tx` now, with whether the
+/// flag is archived.
+async fn place_now(
+    store: &Store,
+    tx: &mut Transaction<'static, Any>,
+    project_id: i64,
+    p: &ReleasePlan,
+) -> Result<(Place, bool)> {
+    let flag = super::flags::fetch(tx, project_id, &p.flag, store.stale_after_ms).await?;
+    let config = store.config_in_tx(tx, flag.id, p.environment_id).await?;
+    let at = match &p.spec.rule {
+        Some(rule) => config.rules.iter().find(|r| &r.id == rule).map(serde_json::to_value),
+        None => Some(serde_json::to_value(&config.default)),
+    }
+    .transpose()
+    .map_err(|e| Error::Internal(format!("release plan {}: place as JSON: {e}", p.id)))?;
+    let variants = [&p.spec.control, &p.spec.treatment]
+        .into_iter()
+        .map(|key| {
+            flag.flag.variants.iter().find(|v| &v.key == key).map_or(Ok(Value::Null), serde_json::to_value)
+        })
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(|e| Error::Internal(format!("release plan {}: variants as JSON: {e}", p.id)))?;
+    Ok((Place { enabled: config.enabled, at, variants }, flag.archived))
+}
+
+/// Why a place differs from what the plan last saw, in words (`None`: it does not).
+fn manual_change(p: &ReleasePlan, seen: &Place, now: &Place, archived: bool) -> Option<String> {
+    let place = match &p.spec.rule {
+        Some(rule) => format!("rule {rule:?}"),
+        None => "the default serve".to_owned(),
+    };
+    let what = if archived {
+        "the flag was archived".to_owned()
+    } else if now.at.is_none() {
+        format!("{place} was removed")
+    } else if now.at != seen.at {
+        format!("{place} was changed by someone else")
+    } else if now.enabled != seen.enabled {
+        format!("the flag was turned {}", if now.enabled { "on" } else { "off" })
+    } else if now.variants != seen.variants {
+        let gone = [&p.spec.control, &p.spec.treatment]
+            .into_iter()
+            .zip(&now.variants)
+            .find(|(_, v)| v.is_null())
+            .map(|(k, _)| k);
+        match gone {
+            Some(k) => format!("variant {k:?} was removed"),
+            None => format!("variant {:?} or {:?} was changed", p.spec.control, p.spec.treatment),
+        }
+    } else {
+        return None;
+    };
+    Some(format!(
+        "paused: {what} since the plan's last step; the plan does not overwrite a change made by hand \
+         (resume to continue from the configuration as it is now)"
+    ))
 }
 
 /// The plan of a flag in an environment: the unfinished one, or else the latest.
@@ -376,7 +462,7 @@ impl Store {
     #[expect(clippy::too_many_arguments, reason = "one argument per part of the request")]
     pub async fn act_on_release_plan(
         &self,
-        actor: &Actor,
+        caller: Caller<'_>,
         project: &str,
         flag: &str,
         env: &str,
@@ -384,10 +470,18 @@ impl Store {
         expected_version: Option<i64>,
         comment: Option<&str>,
     ) -> Result<ReleasePlan> {
+        let actor = caller.actor;
         let mut tx = self.begin().await?;
         let project_id = tx.lock_project(project).await?;
         let before = fetch_current(&mut tx, project_id, flag, env).await?;
         super::check_version(expected_version, before.version)?;
+        if (action, before.state) == (PlanAction::Start, PlanState::Draft)
+            && environments::fetch(&mut tx, project_id, env).await?.requires_approval
+        {
+            let after = self.request_start(&mut tx, caller, project, project_id, &before, comment).await?;
+            tx.commit().await?;
+            return Ok(after);
+        }
         let by = match comment {
             Some(c) => format!("{} by {}: {c}", action.name(), actor.0),
             None => format!("{} by {}", action.name(), actor.0),
@@ -413,13 +507,17 @@ impl Store {
                 patch: None,
                 action: "release_plan.pause",
             },
+            // The current step's split is written again on top of the configuration as it
+            // is now: a change made by hand while the plan was paused (or the one that
+            // paused it) is kept everywhere but in the place's serve, which the plan
+            // controls. Like the runner's steps, this is covered by the plan's start.
             (PlanAction::Resume, PlanState::Paused) => Move {
                 state: PlanState::Running,
                 step: before.step,
                 new_step: true,
                 reason: Some(by),
                 analysis: None,
-                patch: None,
+                patch: Some((plan::step_patch(&before.spec, before.step, plan_comment), Via::ReleasePlan)),
                 action: "release_plan.resume",
             },
             (PlanAction::Advance, PlanState::Running | PlanState::Paused) if before.step >= last => Move {
@@ -470,9 +568,148 @@ impl Store {
                 .into());
             }
         };
-        let after = self.move_plan(&mut tx, actor, project, project_id, &before, m).await?;
+        let rolling_back = m.action == "release_plan.rollback" && m.patch.is_some();
+        let after = match self.move_plan(&mut tx, actor, project, project_id, &before, m).await {
+            Ok(after) => after,
+            // A rollback whose place is gone (rule removed, flag archived, variant gone)
+            // has nothing left to restore: the plan ends without a write rather than
+            // staying unfinished forever (it would block the next plan). The write failed
+            // before writing anything, so the transaction is clean.
+            Err(e) if rolling_back && is_stale_change(&e) => {
+                let why = format!(
+                    "rollback by {}: the place no longer applies ({}); nothing was written",
+                    actor.0,
+                    reason_of(&e)
+                );
+                let m = Move {
+                    state: PlanState::RolledBack,
+                    step: before.step,
+                    new_step: false,
+                    reason: Some(why),
+                    analysis: None,
+                    patch: None,
+                    action: "release_plan.rollback",
+                };
+                self.move_plan(&mut tx, actor, project, project_id, &before, m).await?
+            }
+            Err(e) => return Err(e),
+        };
         tx.commit().await?;
         Ok(after)
+    }
+
+    /// A start in an environment that requires approval: a change request holding the
+    /// first step's patch, by the caller, linked to the plan (which stays a draft until
+    /// its approval; see [`Store::start_approved_release_plan`]). Audited as
+    /// `release_plan.request_start` and `change_request.create`.
+    async fn request_start(
+        &self,
+        tx: &mut Write,
+        caller: Caller<'_>,
+        project: &str,
+        project_id: i64,
+        before: &ReleasePlan,
+        comment: Option<&str>,
+    ) -> Result<ReleasePlan> {
+        if let Some(cr) = before.change_request_id {
+            let row = sqlx::query("select state from change_request where id = $1")
+                .bind(cr)
+                .fetch_optional(&mut ***tx)
+                .await?;
+            if let Some(row) = row {
+                if get::<String>(&row, "state")? == ChangeRequestState::Open.as_str() {
+                    return Err(
+                        Conflict::ReleasePlanStartRequested { id: before.id, change_request: cr }.into()
+                    );
+                }
+            }
+        }
+        let percent = before.spec.steps.first().map_or(100.0, |s| s.percent);
+        let mut title = format!(
+            "Start release plan {}: {:?} at {percent} %{}",
+            before.id,
+            before.spec.treatment,
+            before.spec.rule.as_ref().map_or(String::new(), |r| format!(" in rule {r:?}"))
+        );
+        if let Some((cut, _)) = title.char_indices().nth(200) {
+            title.truncate(cut);
+        }
+        let patch = plan::step_patch(
+            &before.spec,
+            0,
+            format!("release plan {}: step 1 ({percent} %), the plan's start", before.id),
+        );
+        let target = Target { project, project_id, flag: &before.flag, env: &before.environment };
+        let cr = self.open_change_request_in(tx, caller, &target, &title, &patch).await?;
+        let why = match comment {
+            Some(c) => {
+                format!("start requested by {}: {c}; waiting for change request {}", caller.actor.0, cr.id)
+            }
+            None => format!("start requested by {}; waiting for change request {}", caller.actor.0, cr.id),
+        };
+        sqlx::query(
+            "update release_plan set change_request_id = $1, reason = $2, version = version + 1, updated_at = $3
+             where id = $4 and version = $5",
+        )
+        .bind(cr.id)
+        .bind(&why)
+        .bind(Timestamp::now().0)
+        .bind(before.id)
+        .bind(before.version)
+        .execute(&mut ***tx)
+        .await?;
+        let after = fetch_id(tx, before.id).await?;
+        audit_plan(tx, caller.actor, "release_plan.request_start", project, Some(before), &after, Some(&why))
+            .await?;
+        Ok(after)
+    }
+
+    /// The release plan a change request was opened to start, if any.
+    pub(super) async fn release_plan_of_request(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        change_request: i64,
+    ) -> Result<Option<ReleasePlan>> {
+        let row = sqlx::query(&format!(
+            "select {COLUMNS} from {FROM} where r.change_request_id = $1 order by r.id desc limit 1"
+        ))
+        .bind(change_request)
+        .fetch_optional(&mut **tx)
+        .await?;
+        row.as_ref().map(from_row).transpose()
+    }
+
+    /// Starts a plan whose start request was just approved and applied (the request's
+    /// write put the place on the first step). The approval covers the plan's later
+    /// steps, its resume and its rollback, which it writes as `release-plan:<id>`; the
+    /// start is audited as `release_plan.start` by the request's author, naming the
+    /// request and its approvers.
+    #[expect(clippy::too_many_arguments, reason = "the approval's transaction and what it names")]
+    pub(super) async fn start_approved_release_plan(
+        &self,
+        tx: &mut Write,
+        author: &Actor,
+        project: &str,
+        project_id: i64,
+        before: &ReleasePlan,
+        change_request: i64,
+        approvers: &str,
+    ) -> Result<ReleasePlan> {
+        let why = format!(
+            "started through change request {change_request}, approved by {approvers}; the approval covers \
+             the plan's later steps, resume and rollback, which it writes as release-plan:{}",
+            before.id
+        );
+        let m = Move {
+            state: PlanState::Running,
+            step: 0,
+            new_step: true,
+            reason: Some(why),
+            analysis: None,
+            patch: None,
+            action: "release_plan.start",
+        };
+        self.move_plan(tx, author, project, project_id, before, m).await
     }
 
     /// Writes a plan's transition (and its configuration change) in `tx`, audited.
@@ -491,6 +728,9 @@ impl Store {
                 Audited { action: "flag_config.patch", comment: patch.comment.as_deref(), via: *via };
             self.write_config_in(tx, actor, &target, audited, |c| derive_patched(c, patch)).await?;
         }
+        // What the plan leaves its place as: the next look compares with it, so a change
+        // made by anyone else afterwards is noticed instead of overwritten.
+        let (place, _) = place_now(self, tx, project_id, before).await?;
         let now = Timestamp::now().0;
         let started_at = before.started_at.map_or(now, |t| t.0);
         sqlx::query(
@@ -498,7 +738,7 @@ impl Store {
              step_started_at = case when $4 = 1 then $5 else step_started_at end,
              step_base = case when $4 = 1 then null else step_base end,
              reason = $6, analysis = coalesce($7, analysis), looked_at = case when $7 is null then looked_at else $5 end,
-             version = version + 1, updated_at = $5
+             version = version + 1, updated_at = $5, place = $10
              where id = $8 and version = $9",
         )
         .bind(m.state.as_str())
@@ -510,6 +750,7 @@ impl Store {
         .bind(m.analysis.map(json_text).transpose()?)
         .bind(before.id)
         .bind(before.version)
+        .bind(json_text(&place)?)
         .execute(&mut ***tx)
         .await?;
         let after = fetch_id(tx, before.id).await?;
@@ -559,6 +800,27 @@ impl Store {
         if before.state != PlanState::Running {
             return Ok(None);
         }
+        let actor = Actor(format!("release-plan:{id}"));
+        // A change made by hand to the place (or the flag) since the plan's last write
+        // means the split is no longer the plan's: the plan pauses and says why rather
+        // than overwrite it with its next step or its rollback.
+        if let Some(seen) = &before.place {
+            let (place, archived) = place_now(self, &mut tx, project_id, &before).await?;
+            if let Some(why) = manual_change(&before, seen, &place, archived) {
+                let pause = Move {
+                    state: PlanState::Paused,
+                    step: before.step,
+                    new_step: false,
+                    patch: None,
+                    reason: Some(why.clone()),
+                    analysis: None,
+                    action: "release_plan.pause",
+                };
+                self.move_plan(&mut tx, &actor, project, project_id, &before, pause).await?;
+                tx.commit().await?;
+                return Ok(Some(Decision::Pause(why)));
+            }
+        }
         let now = Timestamp::now().0;
         let total = exposures(&mut tx, &before).await?;
         let data = guardrail_data(&mut tx, &before, total, external).await?;
@@ -576,7 +838,6 @@ impl Store {
         };
         let (decision, analysis) = plan::decide(&before.spec, &at, &data)
             .map_err(|e| Error::Internal(format!("release plan {id}: {e}")))?;
-        let actor = Actor(format!("release-plan:{id}"));
         let comment = |what: &str| format!("release plan {id}: {what}");
         let m = match &decision {
             Decision::Hold => {

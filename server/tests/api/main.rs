@@ -42,6 +42,7 @@ mod openapi;
 mod operations;
 mod patches;
 mod races;
+mod release_examples;
 mod release_plans;
 mod release_replicas;
 mod rights;

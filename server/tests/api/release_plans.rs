@@ -16,7 +16,10 @@ use crate::sdk::sdk_key;
 
 crate::on_both_databases!(
     a_release_plan_is_checked_and_driven_by_hand,
-    a_draft_plan_rolled_back_is_discarded_and_changes_nothing
+    a_draft_plan_rolled_back_is_discarded_and_changes_nothing,
+    every_number_of_a_plan_is_bounded_and_named,
+    manual_actions_take_an_optional_comment,
+    the_gate_takes_a_viewer_token_in_the_webhook_metadata
 );
 
 const PLAN: &str = "/api/v1/projects/default/flags/f/environments/production/release-plan";
@@ -157,14 +160,326 @@ async fn a_draft_plan_rolled_back_is_discarded_and_changes_nothing(app: TestApp)
     let before = config(&app).await;
     let spec = json!({"treatment": "on", "control": "off"});
     assert_eq!(app.req(Method::POST, PLAN).json(spec.clone()).send().await.status, StatusCode::CREATED);
-    // Starting is a configuration change the protected environment refuses...
-    assert_eq!(act(&app, "start").await.0, StatusCode::CONFLICT);
-    // ...and the draft does not block the flag for good: rolling it back discards it.
+    // Starting asks for approval (a change request); a draft waiting for one does not
+    // block the flag for good either: rolling it back discards it...
+    let (status, plan) = act(&app, "start").await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{plan}");
+    let request = plan["change_request_id"].clone();
     let (status, plan) = act(&app, "rollback").await;
     assert_eq!(status, StatusCode::OK, "{plan}");
     assert_eq!(plan["state"], "rolled_back");
     assert_eq!(config(&app).await, before);
+    // ...and its request, approved later, no longer starts anything or writes.
+    let bob = person(&app, "bob", "editor").await;
+    let r = app
+        .call(Method::POST, &format!("/api/v1/projects/default/change-requests/{request}/approve"))
+        .token(&bob)
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["state"], "conflicted", "{}", r.body);
+    assert_eq!(config(&app).await, before);
     assert_eq!(app.req(Method::POST, PLAN).json(spec).send().await.status, StatusCode::CREATED);
+}
+
+/// Creates a user with `role` and returns a login token for them.
+async fn person(app: &TestApp, name: &str, role: &str) -> String {
+    let email = format!("{name}@example.com");
+    let r = app
+        .req(Method::POST, "/api/v1/users")
+        .json(json!({"email": email, "password": "a-long-password", "role": role}))
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    app.login(&email, "a-long-password").await
+}
+
+/// Makes production require `n` approvals.
+async fn protect(app: &TestApp, n: i64) {
+    let env = app.req(Method::GET, "/api/v1/projects/default/environments/production").send().await;
+    let r = app
+        .req(Method::PATCH, "/api/v1/projects/default/environments/production")
+        .if_match(env.etag())
+        .json(json!({"requires_approval": true, "required_approvals": n}))
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+}
+
+/// Where approval is required, starting a plan opens a change request; its approval
+/// starts the plan, and the steps the runner takes afterwards are covered by it.
+async fn a_plan_starts_through_a_change_request_where_approval_is_required(app: TestApp) {
+    boolean_flag_on(&app).await;
+    protect(&app, 1).await;
+    let before = config(&app).await;
+    let step = |percent: f64| json!({"percent": percent, "min_duration_seconds": 0, "min_exposures": 0});
+    let r = app
+        .req(Method::POST, PLAN)
+        .json(json!({"treatment": "on", "control": "off", "steps": [step(50.0), step(100.0)]}))
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let id = r.body["id"].as_i64().unwrap();
+    let r = app.req(Method::POST, &format!("{PLAN}/start")).json(json!({"comment": "ship it"})).send().await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
+    assert_eq!(r.body["state"], "draft");
+    let request = r.body["change_request_id"].as_i64().expect("a change request");
+    assert_eq!(config(&app).await, before, "nothing is written before the approval");
+    // One request at a time.
+    assert_eq!(act(&app, "start").await.0, StatusCode::CONFLICT);
+    let cr =
+        app.req(Method::GET, &format!("/api/v1/projects/default/change-requests/{request}")).send().await;
+    assert_eq!(cr.body["state"], "open", "{}", cr.body);
+    assert_eq!(
+        cr.body["diff"]["after"]["default"],
+        json!({"rollout": {"weights": [{"variant": "on", "weight": 50000}, {"variant": "off", "weight": 50000}]}})
+    );
+    let bob = person(&app, "bob", "editor").await;
+    let r = app
+        .call(Method::POST, &format!("/api/v1/projects/default/change-requests/{request}/approve"))
+        .token(&bob)
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["state"], "applied", "{}", r.body);
+    // Started by the approval; the runner then steps to 100 % and completes by itself,
+    // its writes covered by that approval.
+    let plan = plan_when(&app, |p| p["state"] == "completed").await;
+    assert_eq!(
+        config(&app).await["default"],
+        json!({"rollout": {"weights": [{"variant": "on", "weight": 100000}]}})
+    );
+    let audit = app.req(Method::GET, "/api/v1/audit?project=default&resource_type=release_plan").send().await;
+    let entries = audit.body["items"].as_array().unwrap();
+    let start = entries.iter().find(|e| e["action"] == "release_plan.start").expect("a start entry");
+    let comment = start["comment"].as_str().unwrap();
+    assert!(comment.contains(&format!("change request {request}")), "{comment}");
+    assert!(comment.contains("covers the plan's later steps"), "{comment}");
+    let asked =
+        entries.iter().find(|e| e["action"] == "release_plan.request_start").expect("a request entry");
+    assert!(asked["comment"].as_str().unwrap().contains("ship it"), "{asked}");
+    let patches = app
+        .req(
+            Method::GET,
+            &format!("/api/v1/audit?project=default&actor=release-plan:{id}&resource_type=flag_config"),
+        )
+        .send()
+        .await;
+    assert!(!patches.body["items"].as_array().unwrap().is_empty(), "{}", patches.body);
+    assert_eq!(plan["state"], "completed");
+}
+
+mod a_plan_starts_through_a_change_request_where_approval_is_required {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn on_postgres() {
+        super::a_plan_starts_through_a_change_request_where_approval_is_required(
+            super::fast_runner(super::Db::Postgres).await,
+        )
+        .await;
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn on_sqlite() {
+        super::a_plan_starts_through_a_change_request_where_approval_is_required(
+            super::fast_runner(super::Db::Sqlite).await,
+        )
+        .await;
+    }
+}
+
+/// A running plan whose place someone edits by hand pauses and says why, rather than
+/// overwriting the change with its next step; resuming writes its split again on top
+/// of the configuration as it is now. Turning the flag off pauses it too.
+async fn a_manual_change_to_the_place_pauses_the_plan(app: TestApp) {
+    boolean_flag_on(&app).await;
+    // Long steps: the runner holds, and only the manual change can move the plan.
+    let step = |percent: f64| json!({"percent": percent, "min_duration_seconds": 3600, "min_exposures": 0});
+    let r = app
+        .req(Method::POST, PLAN)
+        .json(json!({"treatment": "on", "control": "off", "steps": [step(20.0), step(100.0)]}))
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let id = r.body["id"].as_i64().unwrap();
+    assert_eq!(act(&app, "start").await.0, StatusCode::OK);
+    let split = json!({"rollout": {"weights": [{"variant": "on", "weight": 20000}, {"variant": "off", "weight": 80000}]}});
+    assert_eq!(config(&app).await["default"], split);
+    let r = app
+        .req(Method::PATCH, "/api/v1/projects/default/flags/f/environments/production")
+        .json(json!({"instructions": [{"kind": "set_default", "serve": {"variant": "off"}}]}))
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let plan = plan_when(&app, |p| p["state"] != "running").await;
+    assert_eq!(plan["state"], "paused", "{plan}");
+    let reason = plan["reason"].as_str().unwrap();
+    assert!(reason.contains("the default serve was changed by someone else"), "{reason}");
+    assert!(reason.contains("does not overwrite"), "{reason}");
+    assert_eq!(config(&app).await["default"], json!({"variant": "off"}), "the manual change stays");
+    let audit = app
+        .req(
+            Method::GET,
+            &format!("/api/v1/audit?project=default&actor=release-plan:{id}&resource_type=release_plan"),
+        )
+        .send()
+        .await;
+    assert_eq!(audit.body["items"][0]["action"], "release_plan.pause", "{}", audit.body);
+    assert_eq!(audit.body["items"][0]["comment"], reason);
+    // Resume: the step's split again, and the plan runs (holds) without pausing.
+    let (status, plan) = act(&app, "resume").await;
+    assert_eq!((status, plan["state"].clone()), (StatusCode::OK, json!("running")), "{plan}");
+    assert_eq!(config(&app).await["default"], split);
+    // The kill switch: the plan notices and pauses, and leaves the flag off.
+    let r = app
+        .req(Method::POST, "/api/v1/projects/default/flags/f/environments/production/toggle")
+        .json(json!({"enabled": false}))
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let plan = plan_when(&app, |p| p["state"] != "running").await;
+    assert!(plan["reason"].as_str().unwrap().contains("the flag was turned off"), "{plan}");
+    assert_eq!(config(&app).await["enabled"], json!(false));
+}
+
+mod a_manual_change_to_the_place_pauses_the_plan {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn on_postgres() {
+        super::a_manual_change_to_the_place_pauses_the_plan(super::fast_runner(super::Db::Postgres).await)
+            .await;
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn on_sqlite() {
+        super::a_manual_change_to_the_place_pauses_the_plan(super::fast_runner(super::Db::Sqlite).await)
+            .await;
+    }
+}
+
+async fn every_number_of_a_plan_is_bounded_and_named(app: TestApp) {
+    boolean_flag_on(&app).await;
+    let r = app
+        .req(Method::POST, PLAN)
+        .json(json!({"treatment": "on", "control": "off", "planned_exposures": 10_000_000_000_u64,
+                     "steps": [{"percent": 100, "min_duration_seconds": 1_000_000_000_u64, "min_exposures": 1_000_000_000_000_u64}],
+                     "guardrails": [{"event": "latency_ms", "measure": "p95", "tolerance": 11, "absolute_tolerance": 1e13}]}))
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let pointers: Vec<&str> =
+        r.body["errors"].as_array().unwrap().iter().map(|e| e["pointer"].as_str().unwrap()).collect();
+    assert_eq!(
+        pointers,
+        [
+            "/steps/0/min_duration_seconds",
+            "/steps/0/min_exposures",
+            "/guardrails/0/tolerance",
+            "/guardrails/0/absolute_tolerance",
+            "/planned_exposures"
+        ],
+        "{}",
+        r.body
+    );
+    let messages = r.body["errors"].to_string();
+    assert!(messages.contains("at most 2592000 (30 days)"), "{messages}");
+    // At the bounds, taken.
+    let r = app
+        .req(Method::POST, PLAN)
+        .json(json!({"treatment": "on", "control": "off", "planned_exposures": 1_000_000_000,
+                     "steps": [{"percent": 100, "min_duration_seconds": 2_592_000, "min_exposures": 100_000_000}]}))
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    // Beyond what the field's type holds: a 400 naming the field.
+    let r = app
+        .req(Method::POST, PLAN)
+        .json(json!({"treatment": "on", "control": "off", "steps": [{"percent": 100, "min_duration_seconds": -1}]}))
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert_eq!(r.body["errors"][0]["pointer"], "/steps/0/min_duration_seconds", "{}", r.body);
+}
+
+async fn manual_actions_take_an_optional_comment(app: TestApp) {
+    boolean_flag_on(&app).await;
+    let r = app
+        .req(Method::POST, PLAN)
+        .json(json!({"treatment": "on", "control": "off", "steps": [{"percent": 10, "min_duration_seconds": 3600}, {"percent": 100}]}))
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    // No body at all, as before.
+    assert_eq!(act(&app, "start").await.0, StatusCode::OK);
+    // An unknown field is refused (400, as every body's unknown field), nothing done.
+    let r = app.req(Method::POST, &format!("{PLAN}/pause")).json(json!({"coment": "typo"})).send().await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert_eq!(r.body["errors"][0]["pointer"], "/coment", "{}", r.body);
+    let long = "x".repeat(1001);
+    let r = app.req(Method::POST, &format!("{PLAN}/pause")).json(json!({"comment": long})).send().await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.body["errors"][0]["pointer"], "/comment", "{}", r.body);
+    assert_eq!(app.req(Method::GET, PLAN).send().await.body["state"], "running");
+    for (action, comment) in [
+        ("pause", "incident 42"),
+        ("resume", "fixed"),
+        ("advance", "looks fine"),
+        ("rollback", "changed our mind"),
+    ] {
+        let r =
+            app.req(Method::POST, &format!("{PLAN}/{action}")).json(json!({"comment": comment})).send().await;
+        assert_eq!(r.status, StatusCode::OK, "{action}: {}", r.body);
+        let audit =
+            app.req(Method::GET, "/api/v1/audit?project=default&resource_type=release_plan").send().await;
+        let latest = &audit.body["items"][0];
+        assert!(latest["comment"].as_str().unwrap().ends_with(&format!(": {comment}")), "{action}: {latest}");
+    }
+    // An empty JSON object is no comment.
+    let r = app.req(Method::POST, PLAN).json(json!({"treatment": "on", "control": "off"})).send().await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let r = app.req(Method::POST, &format!("{PLAN}/rollback")).json(json!({})).send().await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+}
+
+async fn the_gate_takes_a_viewer_token_in_the_webhook_metadata(app: TestApp) {
+    boolean_flag_on(&app).await;
+    let r = app.req(Method::POST, PLAN).json(json!({"treatment": "on", "control": "off"})).send().await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let token = |role: &str, project: &str| {
+        app.req(Method::POST, "/api/v1/tokens")
+            .json(json!({"name": format!("gate {role} {project}"), "role": role, "project": project}))
+            .send()
+    };
+    let viewer = token("viewer", "default").await;
+    assert_eq!(viewer.status, StatusCode::CREATED, "{}", viewer.body);
+    let viewer = viewer.body["token"].as_str().unwrap().to_owned();
+    let gate = |metadata: Value| {
+        app.call(Method::POST, &format!("{PLAN}/gate"))
+            .json(json!({"name": "checkout", "namespace": "shop", "phase": "Progressing", "checksum": "85d557f47b", "metadata": metadata}))
+            .send()
+    };
+    let r = gate(json!({"token": viewer})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["healthy"], true);
+    for (metadata, why) in [
+        (json!({}), "no token"),
+        (json!({"token": "vx_api_not-a-token"}), "an unknown token"),
+        (json!({"token": app.owner_token.clone()}), "a login token is not taken in a body"),
+    ] {
+        let r = gate(metadata).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{why}: {}", r.body);
+        assert!(!r.text.contains("vx_api_not-a-token"), "the token is not echoed: {}", r.text);
+    }
+    // A token of another project is refused.
+    let r =
+        app.req(Method::POST, "/api/v1/projects").json(json!({"key": "other", "name": "Other"})).send().await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let other = token("viewer", "other").await;
+    let r = gate(json!({"token": other.body["token"]})).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    // The header still works, and wins over the body.
+    let r = app
+        .req(Method::POST, &format!("{PLAN}/gate"))
+        .json(json!({"metadata": {"token": "vx_api_wrong"}}))
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
 }
 
 /// Evaluates the flag for `contexts` fresh contexts with the snapshot the SDK would
@@ -425,7 +740,8 @@ async fn a_plan_whose_rule_is_removed_pauses_and_says_why(app: TestApp) {
         .send()
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let step = |percent: f64| json!({"percent": percent, "min_duration_seconds": 0, "min_exposures": 0});
+    // Long steps: the runner holds until the rule goes.
+    let step = |percent: f64| json!({"percent": percent, "min_duration_seconds": 3600, "min_exposures": 0});
     let r = app
         .req(Method::POST, PLAN)
         .json(
@@ -434,27 +750,25 @@ async fn a_plan_whose_rule_is_removed_pauses_and_says_why(app: TestApp) {
         .send()
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    // Paused first, so the runner cannot step before the rule goes.
     assert_eq!(act(&app, "start").await.0, StatusCode::OK);
-    assert_eq!(act(&app, "pause").await.0, StatusCode::OK);
     let r = app
         .req(Method::PATCH, "/api/v1/projects/default/flags/f/environments/production")
         .json(json!({"instructions": [{"kind": "remove_rule", "rule": "beta"}]}))
         .send()
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    assert_eq!(act(&app, "resume").await.0, StatusCode::OK);
-    // The next step cannot apply: the runner pauses the plan instead of failing forever.
-    let mut plan = Value::Null;
-    for _ in 0..100 {
-        plan = app.req(Method::GET, PLAN).send().await.body;
-        if plan["state"] != "running" {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    // The runner notices the rule is gone and pauses the plan instead of failing forever.
+    let plan = plan_when(&app, |p| p["state"] != "running").await;
     assert_eq!(plan["state"], "paused", "{plan}");
-    assert!(plan["reason"].as_str().unwrap().contains("no longer applies"), "{plan}");
+    assert!(plan["reason"].as_str().unwrap().contains("rule \"beta\" was removed"), "{plan}");
+    // It cannot resume (its place is gone), and rolling it back ends it without a write.
+    let before = config(&app).await;
+    let (status, body) = act(&app, "resume").await;
+    assert!(status.is_client_error(), "{status} {body}");
+    let (status, plan) = act(&app, "rollback").await;
+    assert_eq!((status, plan["state"].clone()), (StatusCode::OK, json!("rolled_back")), "{plan}");
+    assert!(plan["reason"].as_str().unwrap().contains("nothing was written"), "{plan}");
+    assert_eq!(config(&app).await, before);
 }
 
 mod a_plan_whose_rule_is_removed_pauses_and_says_why {

@@ -1156,7 +1156,7 @@ export interface paths {
         put?: never;
         /**
          * Start a release plan
-         * @description A draft plan starts on its first step: the place serves the treatment to that share (a semantic patch through the configuration write, refused with 409 `approval-required` in an environment that requires approval). Audited as `release_plan.start`. 409 when the plan's state does not allow it; `If-Match` (the plan's version) is optional.
+         * @description A draft plan starts on its first step: the place serves the treatment to that share (a semantic patch through the configuration write). In an environment that requires approval it answers 202 with the plan still a draft and `change_request_id`: a change request holding the first step, whose approval starts the plan and covers its later steps, resume and rollback (written by `release-plan:<id>`); 409 while that request is open. Audited as `release_plan.start` (or `release_plan.request_start`). 409 when the plan's state does not allow it; `If-Match` (the plan's version) is optional.
          */
         post: operations["start_release_plan"];
         delete?: never;
@@ -1210,7 +1210,7 @@ export interface paths {
         put?: never;
         /**
          * Resume a paused release plan
-         * @description The current step starts again: its time, sample and split check count from now. Audited as `release_plan.resume`. 409 when the plan's state does not allow it; `If-Match` (the plan's version) is optional.
+         * @description Writes the current step\'s split again on top of the configuration as it is now (other changes made by hand stay) and starts the step again. The current step starts again: its time, sample and split check count from now. Audited as `release_plan.resume`. 409 when the plan's state does not allow it; `If-Match` (the plan's version) is optional.
          */
         post: operations["resume_release_plan"];
         delete?: never;
@@ -1289,7 +1289,7 @@ export interface paths {
         };
         /**
          * Get a release plan's verdict (for a deployment tool's web metric)
-         * @description Always 200 when the plan exists; `healthy` is true while the plan is a draft, running or completed and no guardrail was worse at the runner's last look. A web metric reads it with the JSON path `$.healthy` (docs/release-safety.md has a working analysis template).
+         * @description Always 200 when the plan exists; `healthy` is true while the plan is a draft, running or completed and no guardrail was worse at the runner's last look. A web metric reads it with the JSON path `$.healthy` (deploy/examples/argo-analysis-template.yaml is a working analysis template).
          */
         get: operations["get_release_plan_verdict"];
         put?: never;
@@ -1318,7 +1318,7 @@ export interface paths {
         put?: never;
         /**
          * Check a release plan as a webhook gate
-         * @description The verdict of `GET …/release-plan/verdict` as a status: 200 when healthy, 503 when not (rolled back, paused, or a guardrail worse), with the same body. Any request body (a deployment tool's webhook payload) is ignored.
+         * @description The verdict of `GET …/release-plan/verdict` as a status: 200 when healthy, 503 when not (rolled back, paused, or a guardrail worse), with the same body. The caller authenticates with `Authorization: Bearer`, or — a webhook that cannot send headers, as Flagger's — with an API token (`vx_api_…`, at least viewer) in the body's `metadata.token` (Flagger's webhook `metadata`); the rest of the payload is ignored, login tokens are not taken there, and the header wins when sent (deploy/examples/flagger-canary.yaml).
          */
         post: operations["check_release_plan_gate"];
         delete?: never;
@@ -3354,7 +3354,7 @@ export interface components {
             /** @description The treatment's share of the place, 0.001 to 100 in steps of 0.001; above the previous step's; the last step is 100. */
             percent: number;
             /**
-             * @description Shortest time on the step, in seconds.
+             * @description Shortest time on the step, in seconds (at most 30 days).
              * @default 600
              */
             min_duration_seconds: number;
@@ -3436,12 +3436,25 @@ export interface components {
             analysis?: Record<string, never>;
             /** Format: date-time */
             looked_at?: string;
+            /** @description The change request whose approval starts the plan, in an environment that requires approval (set by `start` there). */
+            change_request_id?: number;
             author: string;
             version: number;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
             updated_at: string;
+        };
+        ReleasePlanActionRequest: {
+            /** @description Why, for the plan's `reason` and the audit entry (empty means none). */
+            comment?: string;
+        };
+        /** @description A webhook's payload as Flagger sends it (`name`, `namespace`, `phase`, `checksum`, `metadata`); only `metadata.token` is read. */
+        ReleasePlanGateRequest: {
+            metadata?: {
+                /** @description An API token (`vx_api_…`) of at least the viewer role in the project. */
+                token?: string;
+            };
         };
         ReleasePlanVerdict: {
             healthy: boolean;
@@ -5736,10 +5749,24 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ReleasePlanActionRequest"];
+            };
+        };
         responses: {
             /** @description The plan after the action. */
             200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReleasePlan"];
+                };
+            };
+            /** @description Where approval is required, the draft with the change request that will start it. */
+            202: {
                 headers: {
                     ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
@@ -5754,6 +5781,9 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["ConflictOrApprovalRequired"];
             412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
         };
     };
     pause_release_plan: {
@@ -5772,7 +5802,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ReleasePlanActionRequest"];
+            };
+        };
         responses: {
             /** @description The plan after the action. */
             200: {
@@ -5790,6 +5824,9 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
         };
     };
     resume_release_plan: {
@@ -5808,7 +5845,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ReleasePlanActionRequest"];
+            };
+        };
         responses: {
             /** @description The plan after the action. */
             200: {
@@ -5826,6 +5867,9 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
         };
     };
     advance_release_plan: {
@@ -5844,7 +5888,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ReleasePlanActionRequest"];
+            };
+        };
         responses: {
             /** @description The plan after the action. */
             200: {
@@ -5862,6 +5910,9 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["ConflictOrApprovalRequired"];
             412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
         };
     };
     rollback_release_plan: {
@@ -5880,7 +5931,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ReleasePlanActionRequest"];
+            };
+        };
         responses: {
             /** @description The plan after the action. */
             200: {
@@ -5898,6 +5953,9 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
         };
     };
     get_release_plan_verdict: {
@@ -5945,7 +6003,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ReleasePlanGateRequest"];
+            };
+        };
         responses: {
             /** @description Healthy. */
             200: {
