@@ -11,12 +11,22 @@ use axum::routing::{get, post};
 
 use super::error::ApiError;
 use super::extract::{Json, MaybeIfMatch, Path, with_etag};
-use crate::app::AppState;
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+
+use crate::auth::AuthState;
 use crate::auth::{Authorized, Editor, Viewer};
 use crate::release::plan::PlanSpec;
 use crate::store::PlanAction;
+use crate::store::Store;
 
-pub(super) fn router() -> Router<AppState> {
+pub(super) fn router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Store: FromRef<S>,
+    Arc<AuthState>: FromRef<S>,
+{
     Router::new()
         .route(
             "/projects/{project}/flags/{flag}/environments/{env}/release-plan",
@@ -55,21 +65,21 @@ pub(super) fn router() -> Router<AppState> {
 /// The verdict for a deployment tool: always 200, `healthy` in the body (a web metric
 /// reads it with a JSON path).
 async fn get_release_plan_verdict(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal: _, .. }: Viewer,
     Path((project, flag, env)): PlanPath,
 ) -> Result<Response, ApiError> {
-    let plan = state.store.get_release_plan(&project, &flag, &env).await?;
+    let plan = store.get_release_plan(&project, &flag, &env).await?;
     Ok((StatusCode::OK, axum::Json(Verdict::of(&plan))).into_response())
 }
 
 /// The verdict as a webhook gate: 200 when healthy, 503 when not (same body).
 async fn check_release_plan_gate(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal: _, .. }: Viewer,
     Path((project, flag, env)): PlanPath,
 ) -> Result<Response, ApiError> {
-    let plan = state.store.get_release_plan(&project, &flag, &env).await?;
+    let plan = store.get_release_plan(&project, &flag, &env).await?;
     let verdict = Verdict::of(&plan);
     let status = if verdict.healthy { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
     Ok((status, axum::Json(verdict)).into_response())
@@ -120,79 +130,77 @@ impl Verdict {
 type PlanPath = Path<(String, String, String)>;
 
 async fn get_release_plan(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal: _, .. }: Viewer,
     Path((project, flag, env)): PlanPath,
 ) -> Result<Response, ApiError> {
-    let plan = state.store.get_release_plan(&project, &flag, &env).await?;
+    let plan = store.get_release_plan(&project, &flag, &env).await?;
     Ok(with_etag(StatusCode::OK, plan.version, &plan))
 }
 
 async fn create_release_plan(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal, .. }: Editor,
     Path((project, flag, env)): PlanPath,
     Json(spec): Json<PlanSpec>,
 ) -> Result<Response, ApiError> {
-    let plan = state.store.create_release_plan(&principal.actor(), &project, &flag, &env, spec).await?;
+    let plan = store.create_release_plan(&principal.actor(), &project, &flag, &env, spec).await?;
     Ok(with_etag(StatusCode::CREATED, plan.version, &plan))
 }
 
 async fn act(
-    state: &AppState,
+    store: &Store,
     principal: &crate::auth::Principal,
     (project, flag, env): (String, String, String),
     action: PlanAction,
     version: Option<i64>,
 ) -> Result<Response, ApiError> {
-    let plan = state
-        .store
-        .act_on_release_plan(&principal.actor(), &project, &flag, &env, action, version, None)
-        .await?;
+    let plan =
+        store.act_on_release_plan(&principal.actor(), &project, &flag, &env, action, version, None).await?;
     Ok(with_etag(StatusCode::OK, plan.version, &plan))
 }
 
 async fn start_release_plan(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal, .. }: Editor,
     Path(path): PlanPath,
     MaybeIfMatch(version): MaybeIfMatch,
 ) -> Result<Response, ApiError> {
-    act(&state, &principal, path, PlanAction::Start, version).await
+    act(&store, &principal, path, PlanAction::Start, version).await
 }
 
 async fn pause_release_plan(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal, .. }: Editor,
     Path(path): PlanPath,
     MaybeIfMatch(version): MaybeIfMatch,
 ) -> Result<Response, ApiError> {
-    act(&state, &principal, path, PlanAction::Pause, version).await
+    act(&store, &principal, path, PlanAction::Pause, version).await
 }
 
 async fn resume_release_plan(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal, .. }: Editor,
     Path(path): PlanPath,
     MaybeIfMatch(version): MaybeIfMatch,
 ) -> Result<Response, ApiError> {
-    act(&state, &principal, path, PlanAction::Resume, version).await
+    act(&store, &principal, path, PlanAction::Resume, version).await
 }
 
 async fn advance_release_plan(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal, .. }: Editor,
     Path(path): PlanPath,
     MaybeIfMatch(version): MaybeIfMatch,
 ) -> Result<Response, ApiError> {
-    act(&state, &principal, path, PlanAction::Advance, version).await
+    act(&store, &principal, path, PlanAction::Advance, version).await
 }
 
 async fn rollback_release_plan(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal, .. }: Editor,
     Path(path): PlanPath,
     MaybeIfMatch(version): MaybeIfMatch,
 ) -> Result<Response, ApiError> {
-    act(&state, &principal, path, PlanAction::RollBack, version).await
+    act(&store, &principal, path, PlanAction::RollBack, version).await
 }
