@@ -1,87 +1,32 @@
-//! The application: shared state, start-up (migrations, first owner, signing secret)
-//! and serving with graceful shutdown.
+//! The application: start-up (migrations, first owner, signing secret), the state
+//! handlers share (`crate::state`), the router (`crate::http`) and serving with
+//! graceful shutdown. Nothing else depends on this module.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use axum::extract::FromRef;
-use metrics_exporter_prometheus::PrometheusHandle;
 use tokio_util::sync::CancellationToken;
 
 use crate::auth::jwt::JwtKeys;
 use crate::auth::oidc::{Oidc, OidcSettings};
 use crate::auth::sdk_key::SdkKeys;
 use crate::auth::{AuthState, LoginLimits, Role, password};
-use crate::config::{PublicUrl, ServeArgs};
-use crate::store::{self, Actor, NewUser, Store, StoreOptions};
+use crate::config::ServeArgs;
+pub use crate::state::{AppState, Settings};
+use crate::store::{self, Actor, NewUser, SETUP_PENDING, Store, StoreOptions};
 use crate::stream::sse::Ends;
 use crate::stream::{AdminHub, HubSizes, Hubs, spawn_pg_listener};
 use crate::telemetry;
 use crate::usage::UsageBuffer;
-
-/// Everything handlers share. Cheap to clone.
-#[derive(Debug, Clone)]
-pub struct AppState {
-    /// The database.
-    pub store: Store,
-    /// Login tokens and limits.
-    pub auth: Arc<AuthState>,
-    /// Prometheus metrics.
-    pub metrics: PrometheusHandle,
-    /// Cancelled when the server shuts down; long-lived responses end on it.
-    pub shutdown: CancellationToken,
-    /// Live per-environment snapshots and change broadcasts.
-    pub hubs: Arc<Hubs>,
-    /// SDK key lookups.
-    pub sdk_keys: Arc<SdkKeys>,
-    /// Settings handlers need.
-    pub settings: Arc<Settings>,
-    /// The dashboard's live audit stream.
-    pub admin: Arc<AdminHub>,
-    /// What ends streams: shutdown and revoked SDK keys.
-    pub ends: Ends,
-    /// Single sign-on, when configured.
-    pub sso: Option<Arc<Oidc>>,
-    /// Usage counted by the server itself (OFREP evaluations), written in batches.
-    pub usage: Arc<UsageBuffer>,
-}
-
-/// Runtime settings read by handlers.
-#[derive(Debug, Clone)]
-pub struct Settings {
-    /// Keep-alive comment interval on event streams.
-    pub keepalive: Duration,
-    /// The address clients reach this server at, if configured.
-    pub public_url: Option<PublicUrl>,
-    /// Lifetime unit of OFREP event-stream URLs, in seconds.
-    pub ofrep_stream_token_seconds: i64,
-}
-
-impl FromRef<AppState> for Store {
-    fn from_ref(s: &AppState) -> Store {
-        s.store.clone()
-    }
-}
-
-impl FromRef<AppState> for Arc<SdkKeys> {
-    fn from_ref(s: &AppState) -> Arc<SdkKeys> {
-        s.sdk_keys.clone()
-    }
-}
-
-impl FromRef<AppState> for Arc<AuthState> {
-    fn from_ref(s: &AppState) -> Arc<AuthState> {
-        s.auth.clone()
-    }
-}
 
 /// Opens the database, applies migrations and prepares the first-start data.
 pub async fn prepare(args: &ServeArgs, shutdown: CancellationToken) -> anyhow::Result<AppState> {
     let mut options = StoreOptions::new(args.database.database_url.expose());
     options.max_connections = args.database.database_max_connections;
     options.stale_after = Duration::from_secs(args.stale_after_days * 24 * 3600);
+    options.describe = crate::http::error::stored_reason;
     let store = Store::connect(&options).await?;
     store.migrate().await?;
     store.backfill_regex_bytes().await.context("recording the size of stored regular expressions")?;
@@ -219,9 +164,6 @@ fn single_sign_on(args: &ServeArgs) -> anyhow::Result<Option<Arc<Oidc>>> {
     });
     Ok(Some(oidc))
 }
-
-/// Setting naming the generated owner account not yet claimed.
-pub const SETUP_PENDING: &str = "setup_pending_user";
 
 /// Creates the first owner when there are no users: from `VEXIL_ADMIN_EMAIL` /
 /// `VEXIL_ADMIN_PASSWORD`, or with a generated password printed once to standard error

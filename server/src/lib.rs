@@ -13,11 +13,15 @@ pub mod release;
 pub mod role;
 pub mod scheduler;
 pub mod secret;
+pub mod state;
 pub mod store;
 pub mod stream;
 pub mod telemetry;
 pub mod usage;
 pub mod webhooks;
+
+#[cfg(test)]
+mod layers;
 
 /// `vexil users reset-password EMAIL`: gives the user a generated password, prints it
 /// once on standard output, and ends the user's sessions.

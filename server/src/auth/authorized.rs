@@ -7,8 +7,7 @@ use std::sync::Arc;
 use axum::extract::{FromRef, FromRequestParts, RawPathParams};
 use axum::http::request::Parts;
 
-use super::{AuthState, Principal, Role};
-use crate::http::error::ApiError;
+use super::{AuthError, AuthState, Principal, Role};
 use crate::store::Store;
 
 /// A minimum role, as a type.
@@ -60,7 +59,7 @@ where
     Arc<AuthState>: FromRef<S>,
     R: MinRole + Send + Sync,
 {
-    type Rejection = ApiError;
+    type Rejection = AuthError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let principal = Principal::from_request_parts(parts, state).await?;
@@ -90,7 +89,7 @@ where
     Store: FromRef<S>,
     Arc<AuthState>: FromRef<S>,
 {
-    type Rejection = ApiError;
+    type Rejection = AuthError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let principal = Principal::from_request_parts(parts, state).await?;

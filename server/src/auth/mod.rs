@@ -2,6 +2,7 @@
 //! the role each principal has.
 
 mod authorized;
+mod error;
 pub mod jwt;
 pub mod oidc;
 pub mod password;
@@ -14,5 +15,6 @@ pub use crate::role::Role;
 /// them, does not depend on this module.
 pub use crate::secret;
 pub use authorized::{Admin, Authorized, Editor, SelfOrAdmin, Viewer};
+pub use error::AuthError;
 pub use principal::{ADMIN_ONLY_AUDIT_TYPES, AuditScope, AuthState, Principal, bearer};
 pub use ratelimit::{LoginAttempt, LoginLimits};

@@ -9,8 +9,7 @@ use axum::http::request::Parts;
 
 use super::jwt::JwtKeys;
 use super::ratelimit::LoginLimits;
-use super::{Role, secret};
-use crate::http::error::ApiError;
+use super::{AuthError, Role, secret};
 use crate::store::{Actor, ApiToken, Store, User};
 
 /// Authentication settings and state shared by handlers.
@@ -81,33 +80,27 @@ impl Principal {
 
     /// Refuses callers below `role`, and project-scoped tokens (which only reach routes
     /// of their project).
-    pub fn require(&self, role: Role) -> Result<(), ApiError> {
+    pub fn require(&self, role: Role) -> Result<(), AuthError> {
         if self.project_scope().is_some() {
-            return Err(ApiError::Forbidden("a project-scoped API token cannot use this route".to_owned()));
+            return Err(AuthError::ScopedToken);
         }
         self.require_role(role)
     }
 
     /// Refuses callers below `role` or scoped to another project.
-    pub fn require_in(&self, project: &str, role: Role) -> Result<(), ApiError> {
+    pub fn require_in(&self, project: &str, role: Role) -> Result<(), AuthError> {
         if self.project_scope().is_some_and(|p| p != project) {
-            return Err(ApiError::Forbidden(format!(
-                "this API token is scoped to another project than {project:?}"
-            )));
+            return Err(AuthError::OtherProject { project: project.to_owned() });
         }
         self.require_role(role)
     }
 
     /// Refuses callers below `role` (scoped tokens included).
-    pub fn require_role(&self, role: Role) -> Result<(), ApiError> {
+    pub fn require_role(&self, role: Role) -> Result<(), AuthError> {
         if self.role() >= role {
             Ok(())
         } else {
-            Err(ApiError::Forbidden(format!(
-                "this needs the {} role; you have {}",
-                role.as_str(),
-                self.role().as_str()
-            )))
+            Err(AuthError::RoleTooLow { needs: role, has: self.role() })
         }
     }
 }
@@ -151,15 +144,17 @@ impl Principal {
     /// is looked up, so neither the lookup's timing nor an error says anything about it.
     ///
     /// # Errors
-    /// [`ApiError::Unauthorized`] for a token that is not an API token, unknown, revoked
-    /// or expired.
-    pub async fn of_api_token(store: &Store, token: &str) -> Result<Principal, ApiError> {
+    /// [`AuthError::UnknownApiToken`] for a token that is not an API token, unknown,
+    /// revoked or expired; [`AuthError::Store`] when the lookup fails.
+    pub async fn of_api_token(store: &Store, token: &str) -> Result<Principal, AuthError> {
+        // Anything else (a login token, a stray string) is no API token, and is
+        // answered like an unknown one rather than checked further.
         if !token.starts_with(secret::API_TOKEN_PREFIX) {
-            return Err(ApiError::Unauthorized("not an API token".to_owned()));
+            return Err(AuthError::UnknownApiToken);
         }
         match store.api_token_by_hash(&secret::hash(token)).await? {
             Some(owner) => Ok(Principal::Token { token: owner.token }),
-            None => Err(ApiError::Unauthorized("the API token is unknown, revoked or expired".to_owned())),
+            None => Err(AuthError::UnknownApiToken),
         }
     }
 }
@@ -170,13 +165,11 @@ where
     Store: FromRef<S>,
     Arc<AuthState>: FromRef<S>,
 {
-    type Rejection = ApiError;
+    type Rejection = AuthError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let Some(token) = bearer(parts) else {
-            return Err(ApiError::Unauthorized(
-                "log in first: send Authorization: Bearer <token>".to_owned(),
-            ));
+            return Err(AuthError::NoCredentials);
         };
         let store = Store::from_ref(state);
         if token.starts_with(secret::API_TOKEN_PREFIX) {
@@ -184,13 +177,11 @@ where
         }
         let auth = Arc::<AuthState>::from_ref(state);
         let Some(claims) = auth.keys.verify(token) else {
-            return Err(ApiError::Unauthorized(
-                "the login token is invalid or expired; log in again".to_owned(),
-            ));
+            return Err(AuthError::InvalidLoginToken);
         };
         match store.session_user(&claims.jti).await? {
             Some(user) if user.id == claims.sub => Ok(Principal::User { user, session_id: claims.jti }),
-            _ => Err(ApiError::Unauthorized("the session has ended; log in again".to_owned())),
+            _ => Err(AuthError::SessionEnded),
         }
     }
 }

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use crate::http::error::ApiError;
+use super::AuthError;
 use crate::store::Store;
 
 /// The window attempts are counted in.
@@ -35,7 +35,7 @@ impl LoginLimits {
         store: &Store,
         email: &str,
         addr: Option<std::net::SocketAddr>,
-    ) -> Result<LoginAttempt, ApiError> {
+    ) -> Result<LoginAttempt, AuthError> {
         let attempt = LoginAttempt {
             account: format!("account:{}", email.trim().to_lowercase()),
             address: format!("address:{}", addr.map(|a| a.ip().to_string()).unwrap_or_default()),
@@ -51,7 +51,7 @@ impl LoginLimits {
         match over {
             Some(ends) => {
                 let wait_ms = (ends.0 - crate::store::Timestamp::now().0).max(1000);
-                Err(ApiError::TooManyRequests { retry_after_seconds: (wait_ms as u64).div_ceil(1000) })
+                Err(AuthError::TooManyAttempts { retry_after_seconds: (wait_ms as u64).div_ceil(1000) })
             }
             None => Ok(attempt),
         }
@@ -59,7 +59,7 @@ impl LoginLimits {
 
     /// The password matched: the account's count starts over, and the address's does
     /// not keep this attempt.
-    pub async fn succeeded(&self, store: &Store, attempt: &LoginAttempt) -> Result<(), ApiError> {
+    pub async fn succeeded(&self, store: &Store, attempt: &LoginAttempt) -> Result<(), AuthError> {
         store.clear_login_attempts(&attempt.account).await?;
         store.uncount_login_attempt(&attempt.address).await?;
         Ok(())

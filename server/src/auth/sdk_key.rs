@@ -141,23 +141,20 @@ where
     S: Send + Sync,
     std::sync::Arc<SdkKeys>: axum::extract::FromRef<S>,
 {
-    type Rejection = crate::http::error::ApiError;
+    type Rejection = super::AuthError;
 
     async fn from_request_parts(
         parts: &mut axum::http::request::Parts,
         state: &S,
     ) -> Result<Self, Self::Rejection> {
-        use crate::http::error::ApiError;
         use axum::extract::FromRef;
         let Some(key) = presented_key(&parts.headers) else {
-            return Err(ApiError::Unauthorized(
-                "send an SDK key: Authorization: Bearer <key> or X-API-Key: <key>".to_owned(),
-            ));
+            return Err(super::AuthError::NoSdkKey);
         };
         let keys = std::sync::Arc::<SdkKeys>::from_ref(state);
         match keys.authenticate(key).await? {
             Some(owner) => Ok(SdkClient(owner)),
-            None => Err(ApiError::Unauthorized("the SDK key is unknown, revoked or expired".to_owned())),
+            None => Err(super::AuthError::UnknownSdkKey),
         }
     }
 }
@@ -167,7 +164,7 @@ where
     S: Send + Sync,
     std::sync::Arc<SdkKeys>: axum::extract::FromRef<S>,
 {
-    type Rejection = crate::http::error::ApiError;
+    type Rejection = super::AuthError;
 
     async fn from_request_parts(
         parts: &mut axum::http::request::Parts,
@@ -175,9 +172,7 @@ where
     ) -> Result<Self, Self::Rejection> {
         let SdkClient(owner) = SdkClient::from_request_parts(parts, state).await?;
         if owner.kind != store::SdkKeyKind::Server {
-            return Err(crate::http::error::ApiError::Forbidden(
-                "client SDK keys can only evaluate flags (OFREP); this needs a server SDK key".to_owned(),
-            ));
+            return Err(super::AuthError::ClientKeyOnServerRoute);
         }
         Ok(ServerSdk(owner))
     }

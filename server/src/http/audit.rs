@@ -9,11 +9,21 @@ use serde::Deserialize;
 use super::error::ApiError;
 use super::extract::Query;
 use super::openapi::responses::*;
-use crate::app::AppState;
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+
+use crate::auth::AuthState;
 use crate::auth::{AuditScope, Principal, Role};
+use crate::store::Store;
 use crate::store::{AuditEntry, AuditFilter, Page, Timestamp};
 
-pub(super) fn router() -> Router<AppState> {
+pub(super) fn router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Store: FromRef<S>,
+    Arc<AuthState>: FromRef<S>,
+{
     Router::new().route("/audit", get(list_audit))
 }
 
@@ -52,7 +62,7 @@ fn time(name: &str, value: Option<String>) -> Result<Option<Timestamp>, ApiError
         (status = 403, response = Forbidden),
     ))]
 pub(super) async fn list_audit(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     principal: Principal,
     Query(q): Query<AuditQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
@@ -82,5 +92,5 @@ pub(super) async fn list_audit(
         limit,
         before_id,
     };
-    Ok(axum::Json(state.store.list_audit(&filter).await?))
+    Ok(axum::Json(store.list_audit(&filter).await?))
 }

@@ -8,15 +8,24 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde::Deserialize;
 
-use super::change_requests::caller_of;
 use super::error::ApiError;
 use super::extract::{Json, Path};
-use super::flags::checked_comment;
-use crate::app::AppState;
+use super::shared::{caller_of, checked_comment};
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+
+use crate::auth::AuthState;
 use crate::auth::{Authorized, Editor};
+use crate::store::Store;
 use crate::store::{Caller, CopyOutcome, FlagSelector};
 
-pub(super) fn router() -> Router<AppState> {
+pub(super) fn router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Store: FromRef<S>,
+    Arc<AuthState>: FromRef<S>,
+{
     Router::new()
         .route("/projects/{project}/environments/{env}/flags/toggle", post(toggle_flags))
         .route("/projects/{project}/flags/{flag}/copy", post(copy_flag_config))
@@ -39,7 +48,7 @@ struct BulkToggleRequest {
 
 /// Turns every matching flag on or off in one environment, in one transaction.
 async fn toggle_flags(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal, .. }: Editor,
     Path((project, env)): Path<(String, String)>,
     Json(body): Json<BulkToggleRequest>,
@@ -59,8 +68,7 @@ async fn toggle_flags(
     }
     let (actor, person) = caller_of(&principal);
     let caller = Caller { actor: &actor, person: &person };
-    let result = state
-        .store
+    let result = store
         .bulk_toggle(caller, &project, &env, &body.filter, body.enabled, comment, body.break_glass)
         .await?;
     Ok(axum::Json(result).into_response())
@@ -81,7 +89,7 @@ struct CopyRequest {
 /// Copies a flag's configuration between environments: 200 when written (or already
 /// equal), 202 with a change request when the target requires approval.
 async fn copy_flag_config(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal, .. }: Editor,
     Path((project, flag)): Path<(String, String)>,
     Json(body): Json<CopyRequest>,
@@ -89,8 +97,7 @@ async fn copy_flag_config(
     let comment = checked_comment(body.comment.as_deref())?;
     let (actor, person) = caller_of(&principal);
     let caller = Caller { actor: &actor, person: &person };
-    let outcome =
-        state.store.copy_flag_config(caller, &project, &flag, (&body.from, &body.to), comment).await?;
+    let outcome = store.copy_flag_config(caller, &project, &flag, (&body.from, &body.to), comment).await?;
     let status = match outcome {
         CopyOutcome::ChangeRequested { .. } => StatusCode::ACCEPTED,
         _ => StatusCode::OK,
@@ -110,14 +117,14 @@ struct CloneRequest {
 
 /// Creates a flag with another's variants and configurations.
 async fn clone_flag(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal, .. }: Editor,
     Path((project, flag)): Path<(String, String)>,
     Json(body): Json<CloneRequest>,
 ) -> Result<Response, ApiError> {
     let (actor, person) = caller_of(&principal);
     let caller = Caller { actor: &actor, person: &person };
-    let result = state.store.clone_flag(caller, &project, &flag, &body.key, body.name).await?;
+    let result = store.clone_flag(caller, &project, &flag, &body.key, body.name).await?;
     let mut response = (StatusCode::CREATED, axum::Json(&result)).into_response();
     if let Ok(v) = format!("/api/v1/projects/{project}/flags/{}", result.flag.flag.key).parse() {
         response.headers_mut().insert(header::LOCATION, v);

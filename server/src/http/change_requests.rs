@@ -13,11 +13,22 @@ use serde::{Deserialize, Serialize};
 use super::error::ApiError;
 use super::extract::{Json, Path, Query, with_etag};
 use super::openapi::responses::*;
-use crate::app::AppState;
-use crate::auth::{Authorized, Editor, Principal, Viewer};
+use super::shared::caller_of;
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+
+use crate::auth::AuthState;
+use crate::auth::{Authorized, Editor, Viewer};
+use crate::store::Store;
 use crate::store::{Caller, ChangeRequest, ChangeRequestDiff, ChangeRequestState, NewChangeRequest, Page};
 
-pub(super) fn router() -> Router<AppState> {
+pub(super) fn router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Store: FromRef<S>,
+    Arc<AuthState>: FromRef<S>,
+{
     Router::new()
         .route("/projects/{project}/change-requests", get(list_change_requests).post(create_change_request))
         .route("/projects/{project}/change-requests/{id}", get(get_change_request))
@@ -46,18 +57,13 @@ pub(super) struct ListQuery {
         (status = 404, response = NotFound),
     ))]
 pub(super) async fn list_change_requests(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal: _, .. }: Viewer,
     Path(project): Path<String>,
     Query(q): Query<ListQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let items = state.store.list_change_requests(&project, q.state).await?;
+    let items = store.list_change_requests(&project, q.state).await?;
     Ok(axum::Json(Page { items, next_cursor: None }))
-}
-
-/// The caller as the store names them: audit name and person.
-pub(super) fn caller_of(principal: &Principal) -> (crate::store::Actor, String) {
-    (principal.actor(), principal.person())
 }
 
 #[utoipa::path(post, path = "/api/v1/projects/{project}/change-requests", operation_id = "create_change_request", tag = "change-requests",
@@ -78,14 +84,13 @@ pub(super) fn caller_of(principal: &Principal) -> (crate::store::Actor, String) 
         (status = 422, response = Unprocessable),
     ))]
 pub(super) async fn create_change_request(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal, .. }: Editor,
     Path(project): Path<String>,
     Json(body): Json<NewChangeRequest>,
 ) -> Result<Response, ApiError> {
     let (actor, person) = caller_of(&principal);
-    let cr =
-        state.store.create_change_request(Caller { actor: &actor, person: &person }, &project, body).await?;
+    let cr = store.create_change_request(Caller { actor: &actor, person: &person }, &project, body).await?;
     let mut response = with_etag(StatusCode::CREATED, cr.version, &cr);
     if let Ok(v) = format!("/api/v1/projects/{project}/change-requests/{}", cr.id).parse() {
         response.headers_mut().insert(header::LOCATION, v);
@@ -115,11 +120,11 @@ pub(super) struct WithDiff {
         (status = 404, response = NotFound),
     ))]
 pub(super) async fn get_change_request(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal: _, .. }: Viewer,
     Path((project, id)): Path<(String, i64)>,
 ) -> Result<Response, ApiError> {
-    let (request, diff) = state.store.get_change_request(&project, id).await?;
+    let (request, diff) = store.get_change_request(&project, id).await?;
     Ok(with_etag(StatusCode::OK, request.version, &WithDiff { request, diff }))
 }
 
@@ -147,14 +152,13 @@ pub(super) struct CommentBody {
         (status = 422, response = Unprocessable),
     ))]
 pub(super) async fn comment_change_request(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal, .. }: Editor,
     Path((project, id)): Path<(String, i64)>,
     Json(body): Json<CommentBody>,
 ) -> Result<Response, ApiError> {
     let (actor, person) = caller_of(&principal);
-    let cr = state
-        .store
+    let cr = store
         .comment_change_request(Caller { actor: &actor, person: &person }, &project, id, &body.body)
         .await?;
     Ok(with_etag(StatusCode::OK, cr.version, &cr))
@@ -174,13 +178,12 @@ pub(super) async fn comment_change_request(
         (status = 409, response = Conflict),
     ))]
 pub(super) async fn approve_change_request(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal, .. }: Editor,
     Path((project, id)): Path<(String, i64)>,
 ) -> Result<Response, ApiError> {
     let (actor, person) = caller_of(&principal);
-    let cr =
-        state.store.approve_change_request(Caller { actor: &actor, person: &person }, &project, id).await?;
+    let cr = store.approve_change_request(Caller { actor: &actor, person: &person }, &project, id).await?;
     Ok(with_etag(StatusCode::OK, cr.version, &cr))
 }
 
@@ -209,17 +212,15 @@ pub(super) struct RejectBody {
         (status = 415, response = UnsupportedMediaType),
     ))]
 pub(super) async fn reject_change_request(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal, .. }: Editor,
     Path((project, id)): Path<(String, i64)>,
     Json(body): Json<RejectBody>,
 ) -> Result<Response, ApiError> {
     let (actor, person) = caller_of(&principal);
     let reason = body.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
-    let cr = state
-        .store
-        .reject_change_request(Caller { actor: &actor, person: &person }, &project, id, reason)
-        .await?;
+    let cr =
+        store.reject_change_request(Caller { actor: &actor, person: &person }, &project, id, reason).await?;
     Ok(with_etag(StatusCode::OK, cr.version, &cr))
 }
 
@@ -237,12 +238,11 @@ pub(super) async fn reject_change_request(
         (status = 409, response = Conflict),
     ))]
 pub(super) async fn cancel_change_request(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal, .. }: Editor,
     Path((project, id)): Path<(String, i64)>,
 ) -> Result<Response, ApiError> {
     let (actor, person) = caller_of(&principal);
-    let cr =
-        state.store.cancel_change_request(Caller { actor: &actor, person: &person }, &project, id).await?;
+    let cr = store.cancel_change_request(Caller { actor: &actor, person: &person }, &project, id).await?;
     Ok(with_etag(StatusCode::OK, cr.version, &cr))
 }

@@ -9,8 +9,8 @@ use axum::routing::get;
 use super::error::ApiError;
 use super::extract::{IfMatch, Json, Path, ReadOnlyFields, Update, with_etag};
 use super::openapi::responses::*;
-use crate::app::AppState;
 use crate::auth::{Admin, Authorized, Viewer};
+use crate::state::AppState;
 use crate::store::{Environment, EnvironmentPatch, NewEnvironment, Page};
 
 pub(super) fn router() -> Router<AppState> {

@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use vexil_core::{Problem, ValidationErrors};
 
+use crate::auth::AuthError;
 use crate::store;
 
 /// Every error a handler can answer with.
@@ -202,9 +203,9 @@ impl IntoResponse for ApiError {
 impl From<store::Error> for ApiError {
     fn from(e: store::Error) -> Self {
         match e {
-            store::Error::NotFound(what) => ApiError::NotFound(format!("{what} not found")),
+            store::Error::NotFound(what) => ApiError::NotFound(not_found(&what)),
             store::Error::Conflict(reason) => {
-                ApiError::Conflict { detail: reason.to_string(), dependents: reason.dependents().to_vec() }
+                ApiError::Conflict { detail: conflict(&reason), dependents: reason.dependents().to_vec() }
             }
             store::Error::Duplicate { constraint } => {
                 use store::Constraint;
@@ -227,8 +228,10 @@ impl From<store::Error> for ApiError {
                 };
                 ApiError::Conflict { detail: detail.to_owned(), dependents: Vec::new() }
             }
-            e @ store::Error::ApprovalRequired { .. } => ApiError::ApprovalRequired(e.to_string()),
-            store::Error::Forbidden(why) => ApiError::Forbidden(why.to_string()),
+            store::Error::ApprovalRequired { project, environment } => ApiError::ApprovalRequired(format!(
+                "environment {environment:?} requires approval: propose the change with POST /api/v1/projects/{project}/change-requests (turning a flag off stays possible with a toggle with \"break_glass\": true and a comment)"
+            )),
+            store::Error::Forbidden(why) => ApiError::Forbidden(refusal(why).to_owned()),
             store::Error::VersionMismatch { current } => ApiError::PreconditionFailed(current),
             store::Error::Invalid(v) => ApiError::Validation(v),
             store::Error::Database(e) if is_unavailable(&e) => {
@@ -236,6 +239,147 @@ impl From<store::Error> for ApiError {
             }
             other => ApiError::Internal(cause_chain(&other)),
         }
+    }
+}
+
+impl From<AuthError> for ApiError {
+    fn from(e: AuthError) -> Self {
+        let unauthorized = |detail: &str| ApiError::Unauthorized(detail.to_owned());
+        match e {
+            AuthError::NoCredentials => unauthorized("log in first: send Authorization: Bearer <token>"),
+            AuthError::UnknownApiToken => unauthorized("the API token is unknown, revoked or expired"),
+            AuthError::InvalidLoginToken => {
+                unauthorized("the login token is invalid or expired; log in again")
+            }
+            AuthError::SessionEnded => unauthorized("the session has ended; log in again"),
+            AuthError::NoSdkKey => {
+                unauthorized("send an SDK key: Authorization: Bearer <key> or X-API-Key: <key>")
+            }
+            AuthError::UnknownSdkKey => unauthorized("the SDK key is unknown, revoked or expired"),
+            AuthError::ClientKeyOnServerRoute => ApiError::Forbidden(
+                "client SDK keys can only evaluate flags (OFREP); this needs a server SDK key".to_owned(),
+            ),
+            AuthError::ScopedToken => {
+                ApiError::Forbidden("a project-scoped API token cannot use this route".to_owned())
+            }
+            AuthError::OtherProject { project } => {
+                ApiError::Forbidden(format!("this API token is scoped to another project than {project:?}"))
+            }
+            AuthError::RoleTooLow { needs, has } => ApiError::Forbidden(format!(
+                "this needs the {} role; you have {}",
+                needs.as_str(),
+                has.as_str()
+            )),
+            AuthError::TooManyAttempts { retry_after_seconds } => {
+                ApiError::TooManyRequests { retry_after_seconds }
+            }
+            AuthError::Store(e) => e.into(),
+        }
+    }
+}
+
+/// The authentication extractors (`crate::auth`) reject with an [`AuthError`]; it is
+/// answered as the problem document of the same [`ApiError`].
+impl IntoResponse for AuthError {
+    fn into_response(self) -> Response {
+        ApiError::from(self).into_response()
+    }
+}
+
+/// The stored `reason` of a change request, scheduled change or release plan step
+/// that no longer applies, in the words of the problem document of the same error
+/// (the store renders it through `StoreOptions::describe`, set by the application).
+pub fn stored_reason(e: &store::Error) -> String {
+    match e {
+        store::Error::Invalid(v) => v
+            .problems
+            .iter()
+            .map(|p| {
+                if p.pointer.is_empty() { p.message.clone() } else { format!("{}: {}", p.pointer, p.message) }
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        store::Error::NotFound(what) => not_found(what),
+        store::Error::Conflict(reason) => conflict(reason),
+        store::Error::VersionMismatch { current } => {
+            format!("version mismatch: the current version is {current}")
+        }
+        // Not a stale change's error (`is_stale_change`): the log's technical words.
+        other => other.to_string(),
+    }
+}
+
+/// "… not found", naming the object as the caller named it.
+fn not_found(what: &store::Missing) -> String {
+    use store::Missing as M;
+    let what = match what {
+        M::Project(key) => format!("project {key:?}"),
+        M::Environment(key) => format!("environment {key:?}"),
+        M::EnvironmentId(id) => format!("environment {id}"),
+        M::Flag(key) => format!("flag {key:?}"),
+        M::Config { flag, environment } => format!("configuration of {flag:?} in {environment:?}"),
+        M::ConfigVersion { version, flag, environment } => {
+            format!("version {version} of {flag:?} in {environment:?}")
+        }
+        M::Segment(key) => format!("segment {key:?}"),
+        M::ChangeRequest(id) => format!("change request {id}"),
+        M::ScheduledChange(id) => format!("scheduled change {id}"),
+        M::SdkKey(id) => format!("SDK key {id:?}"),
+        M::ApiToken(id) => format!("API token {id:?}"),
+        M::User(id) => format!("user {id:?}"),
+        M::Webhook { id, project } => format!("webhook {id:?} in project {project:?}"),
+        M::Delivery { delivery, webhook } => format!("delivery {delivery} of webhook {webhook:?}"),
+        M::ReleasePlan { flag, environment } => format!("release plan of {flag:?} in {environment:?}"),
+        M::ReleasePlanId(id) => format!("release plan {id}"),
+        M::Row => "row".to_owned(),
+    };
+    format!("{what} not found")
+}
+
+/// Why a write was refused with 409.
+fn conflict(reason: &store::Conflict) -> String {
+    use store::Conflict as C;
+    match reason {
+        C::FlagArchived { flag } => format!("flag {flag:?} is archived; restore it before changing it"),
+        C::VariantsInUse { flag, dependents } => {
+            format!("the new variants of {flag:?} would break {} place(s) that use them", dependents.len())
+        }
+        C::IsPrerequisite { flag, .. } => {
+            format!("{flag:?} is a prerequisite of other flags; remove those prerequisites first")
+        }
+        C::PrerequisitesArchived { flag, .. } => {
+            format!("{flag:?} requires archived flags; restore them first")
+        }
+        C::PrerequisiteCycle { cycle, .. } => cycle.join("; "),
+        C::SegmentInUse { segment, dependents } => {
+            format!("segment {segment:?} is used by {} rule(s); remove it from them first", dependents.len())
+        }
+        C::Unservable { dependents } => format!(
+            "the change would leave {} problem(s) in what the project's environments serve",
+            dependents.len()
+        ),
+        C::DanglingReference => "the change refers to something that no longer exists".to_owned(),
+        C::ChangeRequestClosed { id, state } => format!("change request {id} is {}", state.as_str()),
+        C::ChangeRequestChanged { id } => format!("change request {id} changed meanwhile; try again"),
+        C::AlreadyApproved { id } => format!("you have already approved change request {id}"),
+        C::ScheduledChangeClosed { id, state } => format!("scheduled change {id} is {}", state.as_str()),
+        C::ScheduledByApproval { id, change_request } => format!(
+            "scheduled change {id} was approved as change request {change_request}: cancel it and request the change again"
+        ),
+        C::ReleasePlanState { id, state, action } => {
+            format!("release plan {id} is {state}: it cannot {action}")
+        }
+        C::LastOwnerDemoted => "the last owner cannot be demoted or disabled".to_owned(),
+        C::LastOwnerDeleted => "the last owner cannot be deleted".to_owned(),
+    }
+}
+
+/// Why the caller may not do this to this object.
+fn refusal(why: store::Refusal) -> &'static str {
+    match why {
+        store::Refusal::ApproveOwnRequest => "the author of a change request cannot approve it",
+        store::Refusal::RejectOwnRequest => "the author cancels their own request instead",
+        store::Refusal::CancelOthersRequest => "only the author can cancel a change request",
     }
 }
 

@@ -12,8 +12,8 @@ use super::error::ApiError;
 use super::extract::{Json, Path};
 use super::openapi::responses::*;
 use super::shared::hub_for;
-use crate::app::AppState;
 use crate::auth::Viewer;
+use crate::state::AppState;
 
 pub(super) fn router() -> Router<AppState> {
     Router::new().route("/projects/{project}/environments/{env}/evaluate", post(evaluate_context))

@@ -14,15 +14,24 @@ use vexil_core::{FlagConfig, Op};
 use super::error::ApiError;
 use super::extract::{IfMatch, Json, MaybeIfMatch, Path, Query, ReadOnlyFields, Update, with_etag};
 use super::openapi::responses::*;
-use super::shared::field_error;
-use crate::app::AppState;
+use super::shared::{checked_comment, field_error};
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+
+use crate::auth::AuthState;
 use crate::auth::{Authorized, Editor, Viewer};
 use crate::store::{
     self, FlagConfigRecord, FlagFilter, FlagPatch, FlagRecord, FlagSort, NewFlag, Page, Store,
 };
 use vexil_core::patch::Patch;
 
-pub(super) fn router() -> Router<AppState> {
+pub(super) fn router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Store: FromRef<S>,
+    Arc<AuthState>: FromRef<S>,
+{
     Router::new()
         .route("/projects/{project}/flags", get(list_flags).post(create_flag))
         .route("/projects/{project}/flags/{flag}", get(get_flag).patch(update_flag).delete(delete_flag))
@@ -68,7 +77,7 @@ pub(super) struct ListQuery {
         (status = 404, response = NotFound),
     ))]
 pub(super) async fn list_flags(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal: _, .. }: Viewer,
     Path(project): Path<String>,
     Query(q): Query<ListQuery>,
@@ -89,7 +98,7 @@ pub(super) async fn list_flags(
     if let Some((env, _)) = &enabled_in {
         // An environment that does not exist is 404, as on the bulk toggle and copy
         // routes, not an empty page that reads as "no flag is on there".
-        state.store.get_environment(&project, env).await?;
+        store.get_environment(&project, env).await?;
     }
     let (after_key, after_evaluated) = match q.cursor {
         None => (None, None),
@@ -108,7 +117,7 @@ pub(super) async fn list_flags(
         limit,
         after_key,
     };
-    Ok(axum::Json(state.store.list_flags(&project, &filter).await?))
+    Ok(axum::Json(store.list_flags(&project, &filter).await?))
 }
 
 /// A last-evaluated position: (ms since the epoch, 0 for never; flag key).
@@ -170,12 +179,12 @@ fn parse_cursor(sort: FlagSort, cursor: &str) -> Result<(Option<String>, Option<
         (status = 422, response = Unprocessable),
     ))]
 pub(super) async fn create_flag(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal, .. }: Editor,
     Path(project): Path<String>,
     Json(body): Json<NewFlag>,
 ) -> Result<Response, ApiError> {
-    let flag = state.store.create_flag(&principal.actor(), &project, body).await?;
+    let flag = store.create_flag(&principal.actor(), &project, body).await?;
     let mut response = with_etag(StatusCode::CREATED, flag.version, &flag);
     if let Ok(v) = format!("/api/v1/projects/{project}/flags/{}", flag.flag.key).parse() {
         response.headers_mut().insert(header::LOCATION, v);
@@ -196,11 +205,11 @@ pub(super) async fn create_flag(
         (status = 404, response = NotFound),
     ))]
 pub(super) async fn get_flag(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal: _, .. }: Viewer,
     Path((project, flag)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    let f = state.store.get_flag(&project, &flag).await?;
+    let f = store.get_flag(&project, &flag).await?;
     Ok(with_etag(StatusCode::OK, f.version, &f))
 }
 
@@ -224,7 +233,7 @@ pub(super) async fn get_flag(
         (status = 428, response = PreconditionRequired),
     ))]
 pub(super) async fn update_flag(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal, .. }: Editor,
     Path((project, flag)): Path<(String, String)>,
     IfMatch(version): IfMatch,
@@ -232,7 +241,7 @@ pub(super) async fn update_flag(
 ) -> Result<Response, ApiError> {
     update.check_same("key", &flag, "a flag's key cannot change")?;
     if update.read_only.contains_key("kind") || update.read_only.contains_key("salt") {
-        let current = state.store.get_flag(&project, &flag).await?;
+        let current = store.get_flag(&project, &flag).await?;
         update.check_same("kind", current.flag.kind.as_str(), "a flag's kind cannot change")?;
         update.check_same(
             "salt",
@@ -240,7 +249,7 @@ pub(super) async fn update_flag(
             "a flag's salt cannot change (it would move every user)",
         )?;
     }
-    let f = state.store.update_flag(&principal.actor(), &project, &flag, version, update.body).await?;
+    let f = store.update_flag(&principal.actor(), &project, &flag, version, update.body).await?;
     Ok(with_etag(StatusCode::OK, f.version, &f))
 }
 
@@ -260,12 +269,12 @@ pub(super) async fn update_flag(
         (status = 428, response = PreconditionRequired),
     ))]
 pub(super) async fn delete_flag(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal, .. }: Editor,
     Path((project, flag)): Path<(String, String)>,
     IfMatch(version): IfMatch,
 ) -> Result<StatusCode, ApiError> {
-    state.store.delete_flag(&principal.actor(), &project, &flag, version).await?;
+    store.delete_flag(&principal.actor(), &project, &flag, version).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -283,11 +292,11 @@ pub(super) async fn delete_flag(
         (status = 409, response = Conflict),
     ))]
 pub(super) async fn archive_flag(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal, .. }: Editor,
     Path((project, flag)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    let f = state.store.set_flag_archived(&principal.actor(), &project, &flag, true).await?;
+    let f = store.set_flag_archived(&principal.actor(), &project, &flag, true).await?;
     Ok(with_etag(StatusCode::OK, f.version, &f))
 }
 
@@ -306,11 +315,11 @@ pub(super) async fn archive_flag(
         (status = 422, response = Unprocessable),
     ))]
 pub(super) async fn restore_flag(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal, .. }: Editor,
     Path((project, flag)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    let f = state.store.set_flag_archived(&principal.actor(), &project, &flag, false).await?;
+    let f = store.set_flag_archived(&principal.actor(), &project, &flag, false).await?;
     Ok(with_etag(StatusCode::OK, f.version, &f))
 }
 
@@ -327,11 +336,11 @@ pub(super) async fn restore_flag(
         (status = 404, response = NotFound),
     ))]
 pub(super) async fn get_flag_config(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal: _, .. }: Viewer,
     Path((project, flag, env)): Path<(String, String, String)>,
 ) -> Result<Response, ApiError> {
-    let c = state.store.get_flag_config(&project, &flag, &env).await?;
+    let c = store.get_flag_config(&project, &flag, &env).await?;
     Ok(with_etag(StatusCode::OK, c.config.version as i64, &c))
 }
 
@@ -348,7 +357,7 @@ struct ReplaceQuery {
 }
 
 async fn replace_flag_config(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal, .. }: Editor,
     Path((project, flag, env)): Path<(String, String, String)>,
     IfMatch(version): IfMatch,
@@ -359,14 +368,10 @@ async fn replace_flag_config(
     update.check_same("environment", &env, "the body is another environment's configuration")?;
     let body = update.body.0;
     if q.dry_run {
-        let preview =
-            preview_flag_config(&state.store, (&project, &flag, &env), version, body, q.layout).await?;
+        let preview = preview_flag_config(&store, (&project, &flag, &env), version, body, q.layout).await?;
         return Ok(axum::Json(preview).into_response());
     }
-    let c = state
-        .store
-        .put_flag_config(&principal.actor(), &project, &flag, &env, version, body, q.layout)
-        .await?;
+    let c = store.put_flag_config(&principal.actor(), &project, &flag, &env, version, body, q.layout).await?;
     Ok(with_etag(StatusCode::OK, c.config.version as i64, &c))
 }
 
@@ -436,14 +441,14 @@ async fn preview_flag_config(
         (status = 422, response = Unprocessable),
     ))]
 pub(super) async fn patch_flag_config(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal, .. }: Editor,
     Path((project, flag, env)): Path<(String, String, String)>,
     MaybeIfMatch(version): MaybeIfMatch,
     Json(mut patch): Json<vexil_core::patch::Patch>,
 ) -> Result<Response, ApiError> {
     patch.comment = checked_comment(patch.comment.as_deref())?.map(str::to_owned);
-    let c = state.store.patch_flag_config(&principal.actor(), &project, &flag, &env, version, patch).await?;
+    let c = store.patch_flag_config(&principal.actor(), &project, &flag, &env, version, patch).await?;
     Ok(with_etag(StatusCode::OK, c.config.version as i64, &c))
 }
 
@@ -457,22 +462,6 @@ pub(super) struct ToggleRequest {
     /// `enabled: false` and a comment; audited as `flag.break_glass_off`.
     #[serde(default)]
     break_glass: bool,
-}
-
-/// The longest audit comment, in characters.
-const MAX_COMMENT_CHARS: usize = 1000;
-
-/// A comment for the audit entry: trimmed, empty means none, at most
-/// [`MAX_COMMENT_CHARS`] (422 at `/comment` otherwise).
-pub(super) fn checked_comment(comment: Option<&str>) -> Result<Option<&str>, ApiError> {
-    let comment = comment.map(str::trim).filter(|c| !c.is_empty());
-    if comment.is_some_and(|c| c.chars().count() > MAX_COMMENT_CHARS) {
-        return Err(field_error(
-            "/comment",
-            &format!("a comment has at most {MAX_COMMENT_CHARS} characters"),
-        ));
-    }
-    Ok(comment)
 }
 
 #[utoipa::path(post, path = "/api/v1/projects/{project}/flags/{flag}/environments/{env}/toggle", operation_id = "toggle_flag", tag = "flags",
@@ -493,7 +482,7 @@ pub(super) fn checked_comment(comment: Option<&str>) -> Result<Option<&str>, Api
         (status = 422, response = Unprocessable),
     ))]
 pub(super) async fn toggle_flag(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal, .. }: Editor,
     Path((project, flag, env)): Path<(String, String, String)>,
     Json(body): Json<ToggleRequest>,
@@ -511,8 +500,7 @@ pub(super) async fn toggle_flag(
             return Err(field_error(pointer, message));
         }
     }
-    let c = state
-        .store
+    let c = store
         .toggle_flag(&principal.actor(), &project, &flag, &env, body.enabled, comment, body.break_glass)
         .await?;
     Ok(with_etag(StatusCode::OK, c.config.version as i64, &c))
@@ -548,15 +536,14 @@ pub(super) struct RestoreRequest {
         (status = 422, response = Unprocessable),
     ))]
 pub(super) async fn restore_flag_config(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal, .. }: Editor,
     Path((project, flag, env)): Path<(String, String, String)>,
     if_match: MaybeIfMatch,
     Json(body): Json<RestoreRequest>,
 ) -> Result<Response, ApiError> {
     let comment = checked_comment(body.comment.as_deref())?;
-    let c = state
-        .store
+    let c = store
         .restore_flag_config(&principal.actor(), &project, &flag, &env, body.version, if_match.0, comment)
         .await?;
     Ok(with_etag(StatusCode::OK, c.config.version as i64, &c))

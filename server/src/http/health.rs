@@ -10,7 +10,7 @@ use axum::routing::get;
 use serde_json::json;
 
 use super::error::ApiError;
-use crate::app::AppState;
+use crate::state::AppState;
 
 /// The API contract, served as written.
 pub const OPENAPI_YAML: &str = include_str!("../../../openapi/openapi.yaml");

@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use super::error::ApiError;
 use super::extract::Query;
-use crate::app::AppState;
 use crate::auth::{AuditScope, Principal};
+use crate::state::AppState;
 use crate::store::Timestamp;
 
 pub(super) fn router() -> Router<AppState> {

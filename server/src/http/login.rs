@@ -9,10 +9,10 @@ use serde::{Deserialize, Serialize};
 use super::error::ApiError;
 use super::extract::{ClientAddr, Json};
 use super::openapi::responses::*;
-use super::shared::start_session;
-use crate::app::AppState;
+use super::shared::{LoginResponse, start_session};
 use crate::auth::{Principal, Role, password};
-use crate::store::{Timestamp, User};
+use crate::state::AppState;
+use crate::store::User;
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -26,13 +26,6 @@ pub(super) fn router() -> Router<AppState> {
 pub(super) struct LoginRequest {
     email: String,
     password: String,
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub(super) struct LoginResponse {
-    pub(super) token: String,
-    pub(super) expires_at: Timestamp,
-    pub(super) user: User,
 }
 
 #[utoipa::path(post, path = "/api/v1/auth/login", operation_id = "login", tag = "auth",

@@ -20,6 +20,7 @@ pub use health::OPENAPI_YAML;
 mod live;
 mod login;
 mod ofrep;
+mod ofrep_error;
 mod pages;
 mod projects;
 mod release_plans;
@@ -50,8 +51,8 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
 use tower_http::trace::{DefaultOnFailure, TraceLayer};
 
-use crate::app::AppState;
 use crate::config::ServeArgs;
+use crate::state::AppState;
 use error::ApiError;
 
 /// Entry points for the fuzz targets in `fuzz/`. Not part of the server's API.

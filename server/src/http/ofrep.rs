@@ -27,11 +27,13 @@ use vexil_core::{CompiledSnapshot, Context, ErrorCode, Evaluation, Reason};
 
 use super::error::ApiError;
 use super::extract::Path;
-use super::sdk::{accepts_gzip, none_match};
-use super::shared::hub_for_key;
+use super::ofrep_error::{OfrepError, method_not_allowed};
+use super::sdk::accepts_gzip;
+use super::shared::{hub_for_key, none_match};
 use super::stream::{TokenPeriod, ofrep_event_stream};
-use crate::app::AppState;
+use crate::auth::AuthError;
 use crate::auth::sdk_key::SdkClient;
+use crate::state::AppState;
 use crate::store::{SdkKeyKind, SdkKeyOwner};
 use crate::stream::pieces::{FlagPieces, json_into};
 
@@ -46,64 +48,6 @@ pub(super) fn router() -> Router<AppState> {
         .route("/ofrep/v1/evaluate/flags/{key}", post(evaluate_flag).fallback(method_not_allowed))
         .route("/ofrep/v1/evaluate/flags", post(evaluate_flags).fallback(method_not_allowed))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_CONTEXT_BYTES))
-}
-
-/// An OFREP answer other than a success: a status and a body in the protocol's shape.
-pub(crate) struct OfrepError {
-    status: StatusCode,
-    key: Option<String>,
-    code: &'static str,
-    details: String,
-    /// Headers that go with the status (`WWW-Authenticate`, `Retry-After`), if any.
-    headers: Option<Box<HeaderMap>>,
-}
-
-impl OfrepError {
-    fn new(status: StatusCode, code: &'static str, details: impl Into<String>) -> OfrepError {
-        OfrepError { status, key: None, code, details: details.into(), headers: None }
-    }
-
-    /// The same error about one flag (the single-flag route names it).
-    fn for_flag(mut self, key: &str) -> OfrepError {
-        self.key = Some(key.to_owned());
-        self
-    }
-}
-
-/// Any error of the server, told in the protocol's shape: the status and headers stay,
-/// the body becomes `GENERAL` with the same public detail (5xx causes are logged, not
-/// sent).
-impl From<ApiError> for OfrepError {
-    fn from(e: ApiError) -> OfrepError {
-        let mut headers = HeaderMap::new();
-        e.add_headers(&mut headers);
-        let headers = (!headers.is_empty()).then(|| Box::new(headers));
-        OfrepError { status: e.status(), key: None, code: "GENERAL", details: e.public_detail(), headers }
-    }
-}
-
-impl IntoResponse for OfrepError {
-    fn into_response(self) -> Response {
-        #[derive(Serialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Body<'a> {
-            #[serde(skip_serializing_if = "Option::is_none")]
-            key: Option<&'a str>,
-            error_code: &'a str,
-            error_details: &'a str,
-        }
-        let body = Body { key: self.key.as_deref(), error_code: self.code, error_details: &self.details };
-        let mut r = (self.status, axum::Json(body)).into_response();
-        if let Some(headers) = self.headers {
-            r.headers_mut().extend(*headers);
-        }
-        r
-    }
-}
-
-/// A method an OFREP route does not take: 405, in the protocol's shape.
-pub(super) async fn method_not_allowed() -> OfrepError {
-    ApiError::MethodNotAllowed.into()
 }
 
 fn invalid(code: &'static str, details: impl Into<String>) -> OfrepError {
@@ -317,7 +261,7 @@ fn json_response(status: StatusCode, body: Vec<u8>) -> Response {
 
 async fn evaluate_flag(
     State(state): State<AppState>,
-    key: Result<SdkClient, ApiError>,
+    key: Result<SdkClient, AuthError>,
     flag: Result<Path<String>, ApiError>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, OfrepError> {
@@ -385,7 +329,7 @@ fn announced_version(query: Option<&str>) -> Option<u64> {
 
 async fn evaluate_flags(
     State(state): State<AppState>,
-    key: Result<SdkClient, ApiError>,
+    key: Result<SdkClient, AuthError>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,

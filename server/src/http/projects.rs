@@ -9,11 +9,21 @@ use axum::routing::get;
 use super::error::ApiError;
 use super::extract::{IfMatch, Json, Path, ReadOnlyFields, Update, with_etag};
 use super::openapi::responses::*;
-use crate::app::AppState;
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+
+use crate::auth::AuthState;
 use crate::auth::{Admin, Authorized, Principal, Role, Viewer};
+use crate::store::Store;
 use crate::store::{NewProject, Page, Project, ProjectPatch};
 
-pub(super) fn router() -> Router<AppState> {
+pub(super) fn router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Store: FromRef<S>,
+    Arc<AuthState>: FromRef<S>,
+{
     Router::new()
         .route("/projects", get(list_projects).post(create_project))
         .route("/projects/{project}", get(get_project).patch(update_project).delete(delete_project))
@@ -29,11 +39,11 @@ pub(super) fn router() -> Router<AppState> {
         (status = 403, response = Forbidden),
     ))]
 pub(super) async fn list_projects(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     principal: Principal,
 ) -> Result<impl IntoResponse, ApiError> {
     principal.require_role(Role::Viewer)?;
-    let mut items = state.store.list_projects().await?;
+    let mut items = store.list_projects().await?;
     if let Some(scope) = principal.project_scope() {
         items.retain(|p| p.key == scope);
     }
@@ -59,11 +69,11 @@ pub(super) async fn list_projects(
         (status = 422, response = Unprocessable),
     ))]
 pub(super) async fn create_project(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal, .. }: Admin,
     Json(body): Json<NewProject>,
 ) -> Result<Response, ApiError> {
-    let project = state.store.create_project(&principal.actor(), body).await?;
+    let project = store.create_project(&principal.actor(), body).await?;
     let mut response = with_etag(StatusCode::CREATED, project.version, &project);
     if let Ok(v) = format!("/api/v1/projects/{}", project.key).parse() {
         response.headers_mut().insert(header::LOCATION, v);
@@ -84,11 +94,11 @@ pub(super) async fn create_project(
         (status = 404, response = NotFound),
     ))]
 pub(super) async fn get_project(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal: _, .. }: Viewer,
     Path(project): Path<String>,
 ) -> Result<Response, ApiError> {
-    let p = state.store.get_project(&project).await?;
+    let p = store.get_project(&project).await?;
     Ok(with_etag(StatusCode::OK, p.version, &p))
 }
 
@@ -110,14 +120,14 @@ pub(super) async fn get_project(
         (status = 428, response = PreconditionRequired),
     ))]
 pub(super) async fn update_project(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal, .. }: Admin,
     Path(project): Path<String>,
     IfMatch(version): IfMatch,
     update: Update<ProjectPatch>,
 ) -> Result<Response, ApiError> {
     update.check_same("key", &project, "a project's key cannot change")?;
-    let p = state.store.update_project(&principal.actor(), &project, version, update.body).await?;
+    let p = store.update_project(&principal.actor(), &project, version, update.body).await?;
     Ok(with_etag(StatusCode::OK, p.version, &p))
 }
 
@@ -136,12 +146,12 @@ pub(super) async fn update_project(
         (status = 428, response = PreconditionRequired),
     ))]
 pub(super) async fn delete_project(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal, .. }: Admin,
     Path(project): Path<String>,
     IfMatch(version): IfMatch,
 ) -> Result<StatusCode, ApiError> {
-    state.store.delete_project(&principal.actor(), &project, version).await?;
+    store.delete_project(&principal.actor(), &project, version).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

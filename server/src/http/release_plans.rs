@@ -14,9 +14,9 @@ use serde::Deserialize;
 
 use super::error::ApiError;
 use super::extract::{Json, MaybeIfMatch, Path, parse_strict, with_etag};
-use super::flags::checked_comment;
+use super::shared::checked_comment;
 use super::openapi::responses::*;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::auth::{Authorized, Editor, Principal, Role, Viewer};
 use crate::release::plan::PlanSpec;
 use crate::store::{Caller, PlanAction, ReleasePlan};

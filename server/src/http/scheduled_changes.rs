@@ -13,11 +13,21 @@ use serde::Deserialize;
 use super::error::ApiError;
 use super::extract::{Json, MaybeIfMatch, Path, Query, with_etag};
 use super::openapi::responses::*;
-use crate::app::AppState;
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+
+use crate::auth::AuthState;
 use crate::auth::{Authorized, Editor, Viewer};
+use crate::store::Store;
 use crate::store::{NewScheduledChange, Page, ScheduledChange, ScheduledChangePatch, ScheduledState};
 
-pub(super) fn router() -> Router<AppState> {
+pub(super) fn router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Store: FromRef<S>,
+    Arc<AuthState>: FromRef<S>,
+{
     Router::new()
         .route(
             "/projects/{project}/scheduled-changes",
@@ -49,12 +59,12 @@ pub(super) struct ListQuery {
         (status = 404, response = NotFound),
     ))]
 pub(super) async fn list_scheduled_changes(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal: _, .. }: Viewer,
     Path(project): Path<String>,
     Query(q): Query<ListQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let items = state.store.list_scheduled_changes(&project, q.state).await?;
+    let items = store.list_scheduled_changes(&project, q.state).await?;
     Ok(axum::Json(Page { items, next_cursor: None }))
 }
 
@@ -76,12 +86,12 @@ pub(super) async fn list_scheduled_changes(
         (status = 422, response = Unprocessable),
     ))]
 pub(super) async fn create_scheduled_change(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal, .. }: Editor,
     Path(project): Path<String>,
     Json(body): Json<NewScheduledChange>,
 ) -> Result<Response, ApiError> {
-    let sc = state.store.create_scheduled_change(&principal.actor(), &project, body).await?;
+    let sc = store.create_scheduled_change(&principal.actor(), &project, body).await?;
     let mut response = with_etag(StatusCode::CREATED, sc.version, &sc);
     if let Ok(v) = format!("/api/v1/projects/{project}/scheduled-changes/{}", sc.id).parse() {
         response.headers_mut().insert(header::LOCATION, v);
@@ -102,11 +112,11 @@ pub(super) async fn create_scheduled_change(
         (status = 404, response = NotFound),
     ))]
 pub(super) async fn get_scheduled_change(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal: _, .. }: Viewer,
     Path((project, id)): Path<(String, i64)>,
 ) -> Result<Response, ApiError> {
-    let sc = state.store.get_scheduled_change(&project, id).await?;
+    let sc = store.get_scheduled_change(&project, id).await?;
     Ok(with_etag(StatusCode::OK, sc.version, &sc))
 }
 
@@ -130,13 +140,13 @@ pub(super) async fn get_scheduled_change(
         (status = 422, response = Unprocessable),
     ))]
 pub(super) async fn update_scheduled_change(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal, .. }: Editor,
     Path((project, id)): Path<(String, i64)>,
     MaybeIfMatch(version): MaybeIfMatch,
     Json(body): Json<ScheduledChangePatch>,
 ) -> Result<Response, ApiError> {
-    let sc = state.store.update_scheduled_change(&principal.actor(), &project, id, version, body).await?;
+    let sc = store.update_scheduled_change(&principal.actor(), &project, id, version, body).await?;
     Ok(with_etag(StatusCode::OK, sc.version, &sc))
 }
 
@@ -154,10 +164,10 @@ pub(super) async fn update_scheduled_change(
         (status = 409, response = Conflict),
     ))]
 pub(super) async fn cancel_scheduled_change(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal, .. }: Editor,
     Path((project, id)): Path<(String, i64)>,
 ) -> Result<Response, ApiError> {
-    let sc = state.store.cancel_scheduled_change(&principal.actor(), &project, id).await?;
+    let sc = store.cancel_scheduled_change(&principal.actor(), &project, id).await?;
     Ok(with_etag(StatusCode::OK, sc.version, &sc))
 }

@@ -15,9 +15,9 @@ use vexil_core::wire::{EventBatch, MAX_BATCH_ENTRIES, MAX_CLOCK_SKEW_MS, MAX_WAT
 
 use super::error::ApiError;
 use super::extract::LenientJson;
-use super::shared::{field_error, hub_for_key};
-use crate::app::AppState;
+use super::shared::{field_error, hub_for_key, none_match};
 use crate::auth::sdk_key::{SdkClient, ServerSdk};
+use crate::state::AppState;
 use crate::store::{MetricKey, MetricSums, Timestamp, UsageKey};
 
 /// Routes for server keys only.
@@ -28,13 +28,6 @@ pub(super) fn router() -> Router<AppState> {
 /// Routes that also take client keys (browsers report usage and metric events).
 pub(super) fn client_router() -> Router<AppState> {
     Router::new().route("/sdk/v1/events", post(post_events))
-}
-
-/// Whether an `If-None-Match` header matches `etag` (a list, `*` or weak forms).
-pub(crate) fn none_match(headers: &HeaderMap, etag: &str) -> bool {
-    headers.get_all(header::IF_NONE_MATCH).iter().filter_map(|v| v.to_str().ok()).any(|v| {
-        v.split(',').map(str::trim).any(|t| t == "*" || t == etag || t.strip_prefix("W/") == Some(etag))
-    })
 }
 
 /// Whether the client takes a gzip body (`Accept-Encoding`, honouring `q=0`).

@@ -12,9 +12,9 @@ use super::extract::{Json, Path, Query};
 use super::idempotency::{Idempotency, Minted};
 use super::openapi::responses::*;
 use super::pages::{Order, PageQuery, newest_first_key, page_of};
-use super::tokens::{parse_expiry, replayed};
-use crate::app::AppState;
+use super::shared::{parse_expiry, replayed};
 use crate::auth::{Admin, Authorized, Viewer, secret};
+use crate::state::AppState;
 use crate::store::{NewSdkKey, Page, SdkKey, SdkKeyKind, SdkKeySpec};
 
 pub(super) fn router() -> Router<AppState> {
@@ -81,7 +81,7 @@ pub(super) async fn create_sdk_key(
     let route = format!("POST /projects/{project}/environments/{env}/sdk-keys");
     let idempotency =
         Idempotency::from_request(&headers, &principal.person(), &route, Minted::SdkKey, &body)?;
-    if let Some(first) = replayed(&state, idempotency.as_ref()).await? {
+    if let Some(first) = replayed(&state.store, idempotency.as_ref()).await? {
         return Ok(first);
     }
     let expires_at = parse_expiry(body.expires_at.as_deref())?;

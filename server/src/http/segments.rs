@@ -10,11 +10,21 @@ use super::error::ApiError;
 use super::extract::{IfMatch, Json, Path, Query, ReadOnlyFields, Update, with_etag};
 use super::openapi::responses::*;
 use super::pages::{Order, PageQuery, page_of};
-use crate::app::AppState;
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+
+use crate::auth::AuthState;
 use crate::auth::{Authorized, Editor, Viewer};
+use crate::store::Store;
 use crate::store::{Page, SegmentBody, SegmentRecord};
 
-pub(super) fn router() -> Router<AppState> {
+pub(super) fn router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Store: FromRef<S>,
+    Arc<AuthState>: FromRef<S>,
+{
     Router::new().route("/projects/{project}/segments", get(list_segments).post(create_segment)).route(
         "/projects/{project}/segments/{segment}",
         get(get_segment).put(replace_segment).delete(delete_segment),
@@ -34,22 +44,22 @@ pub(super) fn router() -> Router<AppState> {
         (status = 404, response = NotFound),
     ))]
 pub(super) async fn list_segments(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal: _, .. }: Viewer,
     Path(project): Path<String>,
     Query(q): Query<PageQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let items = state.store.list_segments(&project).await?.into_iter().map(SegmentSummary::of).collect();
+    let items = store.list_segments(&project).await?.into_iter().map(SegmentSummary::of).collect();
     Ok(axum::Json(page_of(items, &q, Order::Ascending, |s: &SegmentSummary| s.key.clone())?))
 }
 
 async fn create_segment(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal, .. }: Editor,
     Path(project): Path<String>,
     Json(body): Json<SegmentBody>,
 ) -> Result<Response, ApiError> {
-    let s = state.store.create_segment(&principal.actor(), &project, body).await?;
+    let s = store.create_segment(&principal.actor(), &project, body).await?;
     let mut response = with_etag(StatusCode::CREATED, s.segment.version as i64, &s);
     if let Ok(v) = format!("/api/v1/projects/{project}/segments/{}", s.segment.key).parse() {
         response.headers_mut().insert(header::LOCATION, v);
@@ -70,11 +80,11 @@ async fn create_segment(
         (status = 404, response = NotFound),
     ))]
 pub(super) async fn get_segment(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal: _, .. }: Viewer,
     Path((project, segment)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    let s = state.store.get_segment(&project, &segment).await?;
+    let s = store.get_segment(&project, &segment).await?;
     Ok(with_etag(StatusCode::OK, s.segment.version as i64, &s))
 }
 
@@ -97,13 +107,13 @@ pub(super) async fn get_segment(
         (status = 428, response = PreconditionRequired),
     ))]
 pub(super) async fn replace_segment(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal, .. }: Editor,
     Path((project, segment)): Path<(String, String)>,
     IfMatch(version): IfMatch,
     Update { body, .. }: Update<SegmentBody>,
 ) -> Result<Response, ApiError> {
-    let s = state.store.replace_segment(&principal.actor(), &project, &segment, version, body).await?;
+    let s = store.replace_segment(&principal.actor(), &project, &segment, version, body).await?;
     Ok(with_etag(StatusCode::OK, s.segment.version as i64, &s))
 }
 
@@ -123,12 +133,12 @@ pub(super) async fn replace_segment(
         (status = 428, response = PreconditionRequired),
     ))]
 pub(super) async fn delete_segment(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal, .. }: Editor,
     Path((project, segment)): Path<(String, String)>,
     IfMatch(version): IfMatch,
 ) -> Result<StatusCode, ApiError> {
-    state.store.delete_segment(&principal.actor(), &project, &segment, version).await?;
+    store.delete_segment(&principal.actor(), &project, &segment, version).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

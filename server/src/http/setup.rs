@@ -11,8 +11,9 @@ use serde::{Deserialize, Serialize};
 use super::error::ApiError;
 use super::extract::{ClientAddr, Json};
 use super::shared::{field_error, hash_password, start_session};
-use crate::app::{AppState, SETUP_PENDING};
 use crate::auth::password;
+use crate::state::AppState;
+use crate::store::SETUP_PENDING;
 use crate::store::{Actor, UserPatch};
 
 pub(super) fn router() -> Router<AppState> {
@@ -87,5 +88,5 @@ async fn complete_setup(
         if updated.email == email { updated } else { state.store.change_email(&updated.id, &email).await? };
     state.store.delete_setting(SETUP_PENDING).await?;
     let (token, expires_at) = start_session(&state, &updated.id).await?;
-    Ok(axum::Json(super::login::LoginResponse { token, expires_at, user: updated }))
+    Ok(axum::Json(super::shared::LoginResponse { token, expires_at, user: updated }))
 }

@@ -16,11 +16,10 @@ use serde::{Deserialize, Serialize};
 
 use super::error::ApiError;
 use super::extract::{Json, Query};
-use super::login::LoginResponse;
-use super::shared::start_session;
-use crate::app::AppState;
+use super::shared::{LoginResponse, start_session};
 use crate::auth::oidc::{self, Identity, Oidc, OidcError};
 use crate::auth::{Role, secret};
+use crate::state::AppState;
 use crate::store::{self, Actor, NewUser, SsoLogin, Timestamp, User, UserPatch};
 
 /// The cookie that binds a login in flight to the browser that started it.

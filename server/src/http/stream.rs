@@ -9,10 +9,10 @@ use axum::response::Response;
 use axum::routing::get;
 
 use super::error::ApiError;
-use super::ofrep::OfrepError;
+use super::ofrep_error::{OfrepError, method_not_allowed as ofrep_method_not_allowed};
 use super::shared::hub_for_key;
-use crate::app::AppState;
 use crate::auth::sdk_key::ServerSdk;
+use crate::state::AppState;
 use crate::store::{SdkKeyOwner, Timestamp};
 use crate::stream::sse;
 
@@ -23,7 +23,7 @@ pub(super) fn router() -> Router<AppState> {
 /// The OFREP notification stream, which takes the same CORS policy as the other routes
 /// for client keys.
 pub(super) fn ofrep_router() -> Router<AppState> {
-    Router::new().route("/ofrep/v1/events", get(get_ofrep_events).fallback(super::ofrep::method_not_allowed))
+    Router::new().route("/ofrep/v1/events", get(get_ofrep_events).fallback(ofrep_method_not_allowed))
 }
 
 async fn get_stream(

@@ -12,12 +12,22 @@ use super::extract::{Json, Path, Query};
 use super::idempotency::{Idempotency, Minted};
 use super::openapi::responses::*;
 use super::pages::{Order, PageQuery, newest_first_key, page_of};
-use super::shared::field_error;
-use crate::app::AppState;
-use crate::auth::{Admin, Authorized, Principal, secret};
-use crate::store::{ApiToken, ApiTokenSpec, NewApiToken, Page, Timestamp};
+use super::shared::{field_error, parse_expiry, replayed};
+use std::sync::Arc;
 
-pub(super) fn router() -> Router<AppState> {
+use axum::extract::FromRef;
+
+use crate::auth::AuthState;
+use crate::auth::{Admin, Authorized, Principal, secret};
+use crate::store::Store;
+use crate::store::{ApiToken, ApiTokenSpec, NewApiToken, Page};
+
+pub(super) fn router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Store: FromRef<S>,
+    Arc<AuthState>: FromRef<S>,
+{
     Router::new()
         .route("/tokens", get(list_tokens).post(create_token))
         .route("/tokens/{id}", delete(revoke_token))
@@ -41,23 +51,13 @@ struct CreatedToken {
         (status = 403, response = Forbidden),
     ))]
 pub(super) async fn list_tokens(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal: _, .. }: Admin,
     Query(q): Query<PageQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
-    Ok(axum::Json(page_of(state.store.list_api_tokens().await?, &q, Order::Descending, |t| {
+    Ok(axum::Json(page_of(store.list_api_tokens().await?, &q, Order::Descending, |t| {
         newest_first_key(t.created_at, &t.id)
     })?))
-}
-
-pub(super) fn parse_expiry(value: Option<&str>) -> Result<Option<Timestamp>, ApiError> {
-    let Some(v) = value else { return Ok(None) };
-    let t = Timestamp::parse_rfc3339(v)
-        .ok_or_else(|| field_error("/expires_at", "expires_at must be an RFC 3339 time"))?;
-    if t <= Timestamp::now() {
-        return Err(field_error("/expires_at", "expires_at is in the past"));
-    }
-    Ok(Some(t))
 }
 
 #[utoipa::path(post, path = "/api/v1/tokens", operation_id = "create_token", tag = "tokens",
@@ -77,14 +77,14 @@ pub(super) fn parse_expiry(value: Option<&str>) -> Result<Option<Timestamp>, Api
         (status = 422, response = Unprocessable),
     ))]
 pub(super) async fn create_token(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal, .. }: Admin,
     headers: HeaderMap,
     Json(body): Json<NewApiToken>,
 ) -> Result<Response, ApiError> {
     let idempotency =
         Idempotency::from_request(&headers, &principal.person(), "POST /tokens", Minted::ApiToken, &body)?;
-    if let Some(first) = replayed(&state, idempotency.as_ref()).await? {
+    if let Some(first) = replayed(&store, idempotency.as_ref()).await? {
         return Ok(first);
     }
     if body.role > principal.role() {
@@ -101,8 +101,7 @@ pub(super) async fn create_token(
         Principal::Token { token } => token.created_by_user_id.as_deref(),
     };
     let new = secret::generate(secret::API_TOKEN_PREFIX);
-    let meta = state
-        .store
+    let meta = store
         .create_api_token(
             &principal.actor(),
             &ApiTokenSpec {
@@ -118,24 +117,13 @@ pub(super) async fn create_token(
         .await?;
     let created = CreatedToken { token: new.secret, meta };
     if let Some(idempotency) = &idempotency
-        && let Some(first) = idempotency.remember(&state.store, StatusCode::CREATED, &created).await?
+        && let Some(first) = idempotency.remember(&store, StatusCode::CREATED, &created).await?
     {
         // A concurrent retry stored its answer first: ours must not stay live.
-        state.store.revoke_api_token(&principal.actor(), &created.meta.id).await?;
+        store.revoke_api_token(&principal.actor(), &created.meta.id).await?;
         return first;
     }
     Ok((StatusCode::CREATED, axum::Json(created)).into_response())
-}
-
-/// The first answer to a request's idempotency key, if it has one and there is one.
-pub(super) async fn replayed(
-    state: &AppState,
-    key: Option<&Idempotency>,
-) -> Result<Option<Response>, ApiError> {
-    match key {
-        Some(key) => key.replay(&state.store).await,
-        None => Ok(None),
-    }
 }
 
 #[utoipa::path(delete, path = "/api/v1/tokens/{id}", operation_id = "revoke_token", tag = "tokens",
@@ -151,10 +139,10 @@ pub(super) async fn replayed(
         (status = 404, response = NotFound),
     ))]
 pub(super) async fn revoke_token(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal, .. }: Admin,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    state.store.revoke_api_token(&principal.actor(), &id).await?;
+    store.revoke_api_token(&principal.actor(), &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

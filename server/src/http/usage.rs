@@ -12,11 +12,21 @@ use serde::Deserialize;
 use super::error::ApiError;
 use super::extract::{Path, Query};
 use super::openapi::responses::*;
-use crate::app::AppState;
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+
+use crate::auth::AuthState;
 use crate::auth::Viewer;
 use crate::store::MAX_METRIC_HOURS;
+use crate::store::Store;
 
-pub(super) fn router() -> Router<AppState> {
+pub(super) fn router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Store: FromRef<S>,
+    Arc<AuthState>: FromRef<S>,
+{
     Router::new()
         .route("/projects/{project}/flags/{flag}/usage", get(get_flag_usage))
         .route("/projects/{project}/flags/{flag}/environments/{env}/usage", get(get_flag_usage_in))
@@ -32,12 +42,12 @@ struct ApplicationsQuery {
 
 /// The applications whose SDKs reported evaluating the flag, most recent first.
 async fn get_flag_applications(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     _: Viewer,
     Path((project, flag)): Path<(String, String)>,
     Query(q): Query<ApplicationsQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let applications = state.store.flag_applications(&project, &flag, q.environment.as_deref()).await?;
+    let applications = store.flag_applications(&project, &flag, q.environment.as_deref()).await?;
     Ok(axum::Json(serde_json::json!({ "applications": applications })))
 }
 
@@ -61,7 +71,7 @@ pub(super) struct UsageQuery {
         (status = 404, response = NotFound),
     ))]
 pub(super) async fn get_flag_usage(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     _: Viewer,
     Path((project, flag)): Path<(String, String)>,
     Query(q): Query<UsageQuery>,
@@ -70,7 +80,7 @@ pub(super) async fn get_flag_usage(
     if !(1..=24 * 90).contains(&hours) {
         return Err(ApiError::bad_request("hours must be between 1 and 2160 (90 days)"));
     }
-    Ok(axum::Json(state.store.usage_series(&project, &flag, &q.environment, hours).await?))
+    Ok(axum::Json(store.usage_series(&project, &flag, &q.environment, hours).await?))
 }
 
 #[derive(Deserialize)]
@@ -82,7 +92,7 @@ struct UsageInQuery {
 /// The usage series of one environment, named in the path like every other
 /// per-environment route; the same answer as [`get_flag_usage`].
 async fn get_flag_usage_in(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     _: Viewer,
     Path((project, flag, env)): Path<(String, String, String)>,
     Query(q): Query<UsageInQuery>,
@@ -91,13 +101,13 @@ async fn get_flag_usage_in(
     if !(1..=24 * 90).contains(&hours) {
         return Err(ApiError::bad_request("hours must be between 1 and 2160 (90 days)"));
     }
-    Ok(axum::Json(state.store.usage_series(&project, &flag, &env, hours).await?))
+    Ok(axum::Json(store.usage_series(&project, &flag, &env, hours).await?))
 }
 
 /// The custom metric events attributed to the flag's variants: count, mean and
 /// standard deviation per variant, in total and per step.
 async fn get_flag_metrics(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     _: Viewer,
     Path((project, flag, env)): Path<(String, String, String)>,
     Query(q): Query<UsageInQuery>,
@@ -108,5 +118,5 @@ async fn get_flag_metrics(
             "hours must be between 1 and {MAX_METRIC_HOURS} (metric events are kept that long)"
         )));
     }
-    Ok(axum::Json(state.store.metric_readout(&project, &flag, &env, hours).await?))
+    Ok(axum::Json(store.metric_readout(&project, &flag, &env, hours).await?))
 }

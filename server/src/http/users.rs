@@ -12,11 +12,21 @@ use super::extract::{IfMatch, Json, Path, Query, ReadOnlyFields, Update, with_et
 use super::openapi::responses::*;
 use super::pages::{Order, PageQuery, page_of};
 use super::shared::{field_error, hash_password};
-use crate::app::AppState;
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+
+use crate::auth::AuthState;
 use crate::auth::{Admin, Authorized, Principal, Role, SelfOrAdmin, password};
+use crate::store::Store;
 use crate::store::{NewUser, Page, User, UserPatch};
 
-pub(super) fn router() -> Router<AppState> {
+pub(super) fn router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Store: FromRef<S>,
+    Arc<AuthState>: FromRef<S>,
+{
     Router::new()
         .route("/users", get(list_users).post(create_user))
         .route("/users/{id}", get(get_user).patch(update_user).delete(delete_user))
@@ -80,11 +90,11 @@ fn may_manage(principal: &Principal, target_role: Role) -> Result<(), ApiError> 
         (status = 403, response = Forbidden),
     ))]
 pub(super) async fn list_users(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal: _, .. }: Admin,
     Query(q): Query<PageQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
-    Ok(axum::Json(page_of(state.store.list_users().await?, &q, Order::Ascending, |u| u.email.clone())?))
+    Ok(axum::Json(page_of(store.list_users().await?, &q, Order::Ascending, |u| u.email.clone())?))
 }
 
 #[utoipa::path(post, path = "/api/v1/users", operation_id = "create_user", tag = "users",
@@ -103,7 +113,7 @@ pub(super) async fn list_users(
         (status = 422, response = Unprocessable),
     ))]
 pub(super) async fn create_user(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal, .. }: Admin,
     Json(body): Json<CreateUser>,
 ) -> Result<Response, ApiError> {
@@ -112,8 +122,7 @@ pub(super) async fn create_user(
     check_email(&email)?;
     let password_hash = hash_password(body.password).await?;
     let name = if body.name.is_empty() { email.clone() } else { body.name };
-    let user = state
-        .store
+    let user = store
         .create_user(&principal.actor(), NewUser { email, name, password_hash, role: body.role })
         .await?;
     Ok(with_etag(StatusCode::CREATED, user.version, &user))
@@ -132,11 +141,11 @@ pub(super) async fn create_user(
         (status = 404, response = NotFound),
     ))]
 pub(super) async fn get_user(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     _: SelfOrAdmin,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let user = state.store.get_user(&id).await?;
+    let user = store.get_user(&id).await?;
     Ok(with_etag(StatusCode::OK, user.version, &user))
 }
 
@@ -164,13 +173,13 @@ pub(super) async fn get_user(
         (status = 428, response = PreconditionRequired),
     ))]
 pub(super) async fn update_user(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     SelfOrAdmin { principal, is_self }: SelfOrAdmin,
     Path(id): Path<String>,
     IfMatch(version): IfMatch,
     update: Update<UpdateUser>,
 ) -> Result<Response, ApiError> {
-    let target = state.store.get_user(&id).await?;
+    let target = store.get_user(&id).await?;
     update.check_same("id", &target.id, "the body is another user")?;
     update.check_same("email", &target.email, "an email cannot be changed here")?;
     let body = update.body;
@@ -202,12 +211,10 @@ pub(super) async fn update_user(
     };
     let patch = UserPatch { name: body.name, role, password_hash, disabled };
     let password_changed = patch.password_hash.is_some();
-    let user: User = state.store.update_user(&principal.actor(), &id, version, patch, may_change).await?;
-    if password_changed
-        && state.store.setting(crate::app::SETUP_PENDING).await?.as_deref() == Some(id.as_str())
-    {
+    let user: User = store.update_user(&principal.actor(), &id, version, patch, may_change).await?;
+    if password_changed && store.setting(crate::store::SETUP_PENDING).await?.as_deref() == Some(id.as_str()) {
         // The generated password is gone: the account is claimed.
-        state.store.delete_setting(crate::app::SETUP_PENDING).await?;
+        store.delete_setting(crate::store::SETUP_PENDING).await?;
     }
     Ok(with_etag(StatusCode::OK, user.version, &user))
 }
@@ -228,7 +235,7 @@ pub(super) async fn update_user(
         (status = 428, response = PreconditionRequired),
     ))]
 pub(super) async fn delete_user(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal, .. }: Admin,
     Path(id): Path<String>,
     IfMatch(version): IfMatch,
@@ -240,7 +247,7 @@ pub(super) async fn delete_user(
         });
     }
     let may_delete = |locked: &User| may_manage(&principal, locked.role);
-    state.store.delete_user(&principal.actor(), &id, version, may_delete).await?;
+    store.delete_user(&principal.actor(), &id, version, may_delete).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -11,11 +11,21 @@ use serde::{Deserialize, Serialize};
 use super::error::ApiError;
 use super::extract::{Json, Path, Query};
 use super::openapi::responses::*;
-use crate::app::AppState;
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+
+use crate::auth::AuthState;
 use crate::auth::{Admin, Authorized};
+use crate::store::Store;
 use crate::store::{Delivery, NewWebhook, Page, Webhook, WebhookPatch};
 
-pub(super) fn router() -> Router<AppState> {
+pub(super) fn router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Store: FromRef<S>,
+    Arc<AuthState>: FromRef<S>,
+{
     Router::new()
         .route("/projects/{project}/webhooks", get(list_webhooks).post(create_webhook))
         .route(
@@ -57,11 +67,11 @@ pub(super) struct DeliveriesQuery {
         (status = 404, response = NotFound),
     ))]
 pub(super) async fn list_webhooks(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal: _, .. }: Admin,
     Path(project): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
-    Ok(axum::Json(Page { items: state.store.list_webhooks(&project).await?, next_cursor: None }))
+    Ok(axum::Json(Page { items: store.list_webhooks(&project).await?, next_cursor: None }))
 }
 
 #[utoipa::path(post, path = "/api/v1/projects/{project}/webhooks", operation_id = "create_webhook", tag = "webhooks",
@@ -81,13 +91,13 @@ pub(super) async fn list_webhooks(
         (status = 422, response = Unprocessable),
     ))]
 pub(super) async fn create_webhook(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal, .. }: Admin,
     Path(project): Path<String>,
     Json(body): Json<NewWebhook>,
 ) -> Result<Response, ApiError> {
     let secret = crate::webhooks::generate_secret();
-    let webhook = state.store.create_webhook(&principal.actor(), &project, &body, &secret).await?;
+    let webhook = store.create_webhook(&principal.actor(), &project, &body, &secret).await?;
     let location = format!("/api/v1/projects/{project}/webhooks/{}", webhook.id);
     let mut response = (StatusCode::CREATED, axum::Json(CreatedWebhook { secret, webhook })).into_response();
     if let Ok(v) = location.parse() {
@@ -109,11 +119,11 @@ pub(super) async fn create_webhook(
         (status = 404, response = NotFound),
     ))]
 pub(super) async fn get_webhook(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal: _, .. }: Admin,
     Path((project, id)): Path<(String, String)>,
 ) -> Result<impl IntoResponse, ApiError> {
-    Ok(axum::Json(state.store.get_webhook(&project, &id).await?))
+    Ok(axum::Json(store.get_webhook(&project, &id).await?))
 }
 
 #[utoipa::path(patch, path = "/api/v1/projects/{project}/webhooks/{id}", operation_id = "update_webhook", tag = "webhooks",
@@ -133,12 +143,12 @@ pub(super) async fn get_webhook(
         (status = 422, response = Unprocessable),
     ))]
 pub(super) async fn update_webhook(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal, .. }: Admin,
     Path((project, id)): Path<(String, String)>,
     Json(body): Json<WebhookPatch>,
 ) -> Result<impl IntoResponse, ApiError> {
-    Ok(axum::Json(state.store.update_webhook(&principal.actor(), &project, &id, &body).await?))
+    Ok(axum::Json(store.update_webhook(&principal.actor(), &project, &id, &body).await?))
 }
 
 #[utoipa::path(delete, path = "/api/v1/projects/{project}/webhooks/{id}", operation_id = "delete_webhook", tag = "webhooks",
@@ -154,11 +164,11 @@ pub(super) async fn update_webhook(
         (status = 404, response = NotFound),
     ))]
 pub(super) async fn delete_webhook(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal, .. }: Admin,
     Path((project, id)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    state.store.delete_webhook(&principal.actor(), &project, &id).await?;
+    store.delete_webhook(&principal.actor(), &project, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -175,7 +185,7 @@ pub(super) async fn delete_webhook(
         (status = 404, response = NotFound),
     ))]
 pub(super) async fn list_webhook_deliveries(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal: _, .. }: Admin,
     Path((project, id)): Path<(String, String)>,
     Query(q): Query<DeliveriesQuery>,
@@ -188,7 +198,7 @@ pub(super) async fn list_webhook_deliveries(
         .cursor
         .map(|c| c.parse::<i64>().map_err(|_| ApiError::bad_request("cursor is not one this server issued")))
         .transpose()?;
-    Ok(axum::Json(state.store.list_deliveries(&project, &id, limit, before).await?))
+    Ok(axum::Json(store.list_deliveries(&project, &id, limit, before).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/projects/{project}/webhooks/{id}/deliveries/{delivery}/redeliver", operation_id = "redeliver_webhook_delivery", tag = "webhooks",
@@ -204,7 +214,7 @@ pub(super) async fn list_webhook_deliveries(
         (status = 404, response = NotFound),
     ))]
 pub(super) async fn redeliver_webhook_delivery(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal, .. }: Admin,
     Path((project, id, delivery)): Path<(String, String, String)>,
 ) -> Result<impl IntoResponse, ApiError> {
@@ -212,6 +222,6 @@ pub(super) async fn redeliver_webhook_delivery(
     let delivery = delivery
         .parse::<i64>()
         .map_err(|_| ApiError::NotFound(format!("delivery {delivery:?} of webhook {id:?} not found")))?;
-    let created = state.store.redeliver(&principal.actor(), &project, &id, delivery).await?;
+    let created = store.redeliver(&principal.actor(), &project, &id, delivery).await?;
     Ok((StatusCode::ACCEPTED, axum::Json(created)))
 }

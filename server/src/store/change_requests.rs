@@ -310,22 +310,13 @@ pub(super) fn is_stale_change(e: &Error) -> bool {
     )
 }
 
-/// A store error as one sentence for a request's or schedule's `reason`.
-pub(super) fn reason_of(e: &Error) -> String {
-    match e {
-        Error::Invalid(v) => v
-            .problems
-            .iter()
-            .map(|p| {
-                if p.pointer.is_empty() { p.message.clone() } else { format!("{}: {}", p.pointer, p.message) }
-            })
-            .collect::<Vec<_>>()
-            .join("; "),
-        other => other.to_string(),
-    }
-}
-
 impl Store {
+    /// A stale change's error as one sentence for a request's, schedule's or plan's
+    /// stored `reason`, in the words the application chose ([`StoreOptions::describe`](super::StoreOptions)).
+    pub(super) fn reason_of(&self, e: &Error) -> String {
+        (self.describe)(e)
+    }
+
     /// Proposes a change. The patch must apply to the current configuration now (422
     /// otherwise) and change something; the request records the version it was made
     /// against. Audited as `change_request.create`.
@@ -468,7 +459,7 @@ impl Store {
                 before,
                 problem: None,
             },
-            Err(e) => ChangeRequestDiff { before, after: None, problem: Some(reason_of(&e)) },
+            Err(e) => ChangeRequestDiff { before, after: None, problem: Some(self.reason_of(&e)) },
         };
         Ok((cr, diff))
     }
@@ -635,9 +626,12 @@ impl Store {
                     Some(record.config.version as i64),
                     "change_request.apply",
                 ),
-                Err(e) if is_stale_change(&e) => {
-                    (ChangeRequestState::Conflicted, Some(reason_of(&e)), None, "change_request.conflict")
-                }
+                Err(e) if is_stale_change(&e) => (
+                    ChangeRequestState::Conflicted,
+                    Some(self.reason_of(&e)),
+                    None,
+                    "change_request.conflict",
+                ),
                 Err(e) => return Err(e),
             };
             set_state(&mut tx, &approved, state, reason.as_deref(), version, None).await?;

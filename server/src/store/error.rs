@@ -9,8 +9,11 @@
 //! - [`Error::Invalid`] for a submitted document (pointers into it);
 //! - [`Error::Database`] keeps the database's error as its source, for the log.
 //!
-//! The `#[error]` texts are what the log and a change request's stored `reason` say;
-//! `http/error.rs` decides what the problem document says, from the typed fields.
+//! The `Display` texts are technical, for the log. The words a client reads, in a
+//! problem document or in a change request's, scheduled change's or release plan's
+//! stored `reason`, are chosen by `http/error.rs` from the typed fields; the store
+//! renders a stored reason through [`StoreOptions::describe`](super::StoreOptions),
+//! which the application sets to that wording.
 
 use vexil_core::ValidationErrors;
 
@@ -19,16 +22,18 @@ use super::{ChangeRequestState, ScheduledState};
 /// Result of a store call.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// Why a store call failed.
+/// Why a store call failed. The `Display` of each variant is technical, for the log
+/// (the typed fields in their `Debug` form); what a client reads is worded where the
+/// HTTP layer builds the problem document (`http/error.rs`).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The named thing does not exist.
-    #[error("{0} not found")]
+    #[error("not found: {0:?}")]
     NotFound(Missing),
     /// The change would break something else, or the object is in a state that refuses it.
-    #[error(transparent)]
-    Conflict(#[from] Conflict),
+    #[error("conflict: {0:?}")]
+    Conflict(Conflict),
     /// A unique constraint refused the write: the key (or email) is taken.
     #[error("unique constraint {} violated", constraint.name())]
     Duplicate {
@@ -36,16 +41,14 @@ pub enum Error {
         constraint: Constraint,
     },
     /// The caller's `If-Match` version is not the current one.
-    #[error("version mismatch: the current version is {current}")]
+    #[error("version mismatch: current {current}")]
     VersionMismatch {
         /// The current version.
         current: i64,
     },
     /// The environment requires approval: the change goes through a change request
     /// (`POST /api/v1/projects/{project}/change-requests`).
-    #[error(
-        "environment {environment:?} requires approval: propose the change with POST /api/v1/projects/{project}/change-requests (turning a flag off stays possible with a toggle with \"break_glass\": true and a comment)"
-    )]
+    #[error("approval required: project {project:?}, environment {environment:?}")]
     ApprovalRequired {
         /// The project's key.
         project: String,
@@ -53,37 +56,44 @@ pub enum Error {
         environment: String,
     },
     /// The caller may not do this to this object (e.g. approve their own request).
-    #[error(transparent)]
-    Forbidden(#[from] Refusal),
+    #[error("refused: {0:?}")]
+    Forbidden(Refusal),
     /// The submitted document is invalid; pointers are relative to it.
-    #[error(transparent)]
+    #[error("invalid: {0}")]
     Invalid(#[from] ValidationErrors),
     /// The database failed.
     #[error("database error")]
     Database(#[source] sqlx::Error),
     /// Stored data could not be read back (a bug or a manual edit).
-    #[error("{0}")]
+    #[error("internal: {0}")]
     Internal(String),
 }
 
+impl From<Conflict> for Error {
+    fn from(c: Conflict) -> Error {
+        Error::Conflict(c)
+    }
+}
+
+impl From<Refusal> for Error {
+    fn from(r: Refusal) -> Error {
+        Error::Forbidden(r)
+    }
+}
+
 /// What was not found, by the key or id the caller named it with.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Missing {
     /// A project, by key.
-    #[error("project {0:?}")]
     Project(String),
     /// An environment, by key.
-    #[error("environment {0:?}")]
     Environment(String),
     /// An environment, by id.
-    #[error("environment {0}")]
     EnvironmentId(i64),
     /// A flag, by key.
-    #[error("flag {0:?}")]
     Flag(String),
     /// A flag's configuration in an environment.
-    #[error("configuration of {flag:?} in {environment:?}")]
     Config {
         /// The flag's key.
         flag: String,
@@ -91,7 +101,6 @@ pub enum Missing {
         environment: String,
     },
     /// A version of a configuration that its history does not hold.
-    #[error("version {version} of {flag:?} in {environment:?}")]
     ConfigVersion {
         /// The version asked for.
         version: u64,
@@ -101,25 +110,18 @@ pub enum Missing {
         environment: String,
     },
     /// A segment, by key.
-    #[error("segment {0:?}")]
     Segment(String),
     /// A change request, by id.
-    #[error("change request {0}")]
     ChangeRequest(i64),
     /// A scheduled change, by id.
-    #[error("scheduled change {0}")]
     ScheduledChange(i64),
     /// An SDK key, by id.
-    #[error("SDK key {0:?}")]
     SdkKey(String),
     /// An API token, by id.
-    #[error("API token {0:?}")]
     ApiToken(String),
     /// A user, by id or email.
-    #[error("user {0:?}")]
     User(String),
     /// A webhook of a project, by id.
-    #[error("webhook {id:?} in project {project:?}")]
     Webhook {
         /// The webhook's id.
         id: String,
@@ -127,7 +129,6 @@ pub enum Missing {
         project: String,
     },
     /// A delivery of a webhook.
-    #[error("delivery {delivery} of webhook {webhook:?}")]
     Delivery {
         /// The delivery's id.
         delivery: i64,
@@ -135,7 +136,6 @@ pub enum Missing {
         webhook: String,
     },
     /// The release plan of a flag in an environment.
-    #[error("release plan of {flag:?} in {environment:?}")]
     ReleasePlan {
         /// The flag's key.
         flag: String,
@@ -143,27 +143,23 @@ pub enum Missing {
         environment: String,
     },
     /// A release plan, by id.
-    #[error("release plan {0}")]
     ReleasePlanId(i64),
     /// A row a statement expected (sqlx's `RowNotFound`).
-    #[error("row")]
     Row,
 }
 
 /// Why a write was refused with 409: a typed reason with the names of what depends on
 /// what the write would break.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Conflict {
     /// The flag is archived; configurations of archived flags do not change.
-    #[error("flag {flag:?} is archived; restore it before changing it")]
     FlagArchived {
         /// The flag's key.
         flag: String,
     },
     /// New variants of a flag would break configurations or prerequisites that use the
     /// removed ones.
-    #[error("the new variants of {flag:?} would break {} place(s) that use them", dependents.len())]
     VariantsInUse {
         /// The flag's key.
         flag: String,
@@ -171,7 +167,6 @@ pub enum Conflict {
         dependents: Vec<String>,
     },
     /// Other flags (archived ones included) require this flag.
-    #[error("{flag:?} is a prerequisite of other flags; remove those prerequisites first")]
     IsPrerequisite {
         /// The flag's key.
         flag: String,
@@ -179,7 +174,6 @@ pub enum Conflict {
         dependents: Vec<String>,
     },
     /// The flag requires flags that are archived.
-    #[error("{flag:?} requires archived flags; restore them first")]
     PrerequisitesArchived {
         /// The flag's key.
         flag: String,
@@ -187,7 +181,6 @@ pub enum Conflict {
         dependents: Vec<String>,
     },
     /// The configuration would make a prerequisite cycle (or chain too deep).
-    #[error("{}", cycle.join("; "))]
     PrerequisiteCycle {
         /// The compiler's account of each problem.
         cycle: Vec<String>,
@@ -195,7 +188,6 @@ pub enum Conflict {
         dependents: Vec<String>,
     },
     /// Rules use the segment.
-    #[error("segment {segment:?} is used by {} rule(s); remove it from them first", dependents.len())]
     SegmentInUse {
         /// The segment's key.
         segment: String,
@@ -204,16 +196,13 @@ pub enum Conflict {
     },
     /// The project would hold something that cannot be served (the invariant of
     /// `store/servable.rs`).
-    #[error("the change would leave {} problem(s) in what the project's environments serve", dependents.len())]
     Unservable {
         /// Each problem, by flag, segment and environment.
         dependents: Vec<String>,
     },
     /// A foreign key refused the write: what it refers to was deleted meanwhile.
-    #[error("the change refers to something that no longer exists")]
     DanglingReference,
     /// A change request is no longer open.
-    #[error("change request {id} is {}", state.as_str())]
     ChangeRequestClosed {
         /// Its id.
         id: i64,
@@ -221,19 +210,16 @@ pub enum Conflict {
         state: ChangeRequestState,
     },
     /// A change request changed between reading and writing it.
-    #[error("change request {id} changed meanwhile; try again")]
     ChangeRequestChanged {
         /// Its id.
         id: i64,
     },
     /// The caller has already approved this change request.
-    #[error("you have already approved change request {id}")]
     AlreadyApproved {
         /// Its id.
         id: i64,
     },
     /// A scheduled change is no longer pending.
-    #[error("scheduled change {id} is {}", state.as_str())]
     ScheduledChangeClosed {
         /// Its id.
         id: i64,
@@ -241,9 +227,6 @@ pub enum Conflict {
         state: ScheduledState,
     },
     /// A scheduled change that an approval created cannot be edited.
-    #[error(
-        "scheduled change {id} was approved as change request {change_request}: cancel it and request the change again"
-    )]
     ScheduledByApproval {
         /// Its id.
         id: i64,
@@ -259,7 +242,6 @@ pub enum Conflict {
         change_request: i64,
     },
     /// A release plan's state does not allow the action.
-    #[error("release plan {id} is {state}: it cannot {action}")]
     ReleasePlanState {
         /// Its id.
         id: i64,
@@ -269,10 +251,8 @@ pub enum Conflict {
         action: &'static str,
     },
     /// The last owner cannot be demoted or disabled.
-    #[error("the last owner cannot be demoted or disabled")]
     LastOwnerDemoted,
     /// The last owner cannot be deleted.
-    #[error("the last owner cannot be deleted")]
     LastOwnerDeleted,
 }
 
@@ -293,17 +273,14 @@ impl Conflict {
 }
 
 /// Why the caller may not do this to this object, whatever their role.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Refusal {
     /// Approving one's own change request.
-    #[error("the author of a change request cannot approve it")]
     ApproveOwnRequest,
     /// Rejecting one's own change request.
-    #[error("the author cancels their own request instead")]
     RejectOwnRequest,
     /// Cancelling someone else's change request.
-    #[error("only the author can cancel a change request")]
     CancelOthersRequest,
 }
 

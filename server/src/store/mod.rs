@@ -76,6 +76,7 @@ pub use scheduled::{
 };
 pub use sdk_keys::{NewSdkKey, SdkKey, SdkKeyKind, SdkKeyOwner, SdkKeySpec};
 pub use segments::{SegmentBody, SegmentRecord};
+pub use settings::SETUP_PENDING;
 pub use sso::SsoLogin;
 pub use tokens::{ApiToken, ApiTokenSpec, NewApiToken, TokenOwner};
 pub use usage::{
@@ -111,7 +112,12 @@ pub struct Store {
     sqlite_file: Option<std::path::PathBuf>,
     /// Wakes this process's scheduler when a scheduled change is created or edited.
     schedules: std::sync::Arc<tokio::sync::Notify>,
+    /// Words a stale change's error for a stored `reason` (see [`StoreOptions::describe`]).
+    describe: Describe,
 }
+
+/// Words a store error as one sentence for a client to read.
+pub type Describe = fn(&Error) -> String;
 
 /// Who made a change, as recorded in the audit log.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -186,6 +192,11 @@ pub struct StoreOptions {
     pub acquire_timeout: Duration,
     /// Flags not evaluated for this long are reported stale.
     pub stale_after: Duration,
+    /// Words the error that made a change request, a scheduled change or a release
+    /// plan's step no longer apply, for its stored `reason`. The application sets the
+    /// HTTP layer's wording, so that a stored reason reads as the problem document of
+    /// the same error would; the default is the error's technical `Display`.
+    pub describe: Describe,
 }
 
 impl StoreOptions {
@@ -196,6 +207,7 @@ impl StoreOptions {
             max_connections: 16,
             acquire_timeout: Duration::from_secs(5),
             stale_after: Duration::from_secs(7 * 24 * 3600),
+            describe: |e| e.to_string(),
         }
     }
 }
@@ -274,6 +286,7 @@ impl Store {
             stale_after_ms: options.stale_after.as_millis() as i64,
             sqlite_file,
             schedules: std::sync::Arc::new(tokio::sync::Notify::new()),
+            describe: options.describe,
         })
     }
 

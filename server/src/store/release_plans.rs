@@ -15,7 +15,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Transaction};
 
 use super::audit::Record;
-use super::change_requests::{Caller, ChangeRequestState, is_stale_change, reason_of};
+use super::change_requests::{Caller, ChangeRequestState, is_stale_change};
 use super::error::{Conflict, Constraint, Missing, UniqueIs};
 use super::flag_rules::derive_patched;
 use super::flag_writes::{Audited, Target, Via};
@@ -579,7 +579,7 @@ impl Store {
                 let why = format!(
                     "rollback by {}: the place no longer applies ({}); nothing was written",
                     actor.0,
-                    reason_of(&e)
+                    self.reason_of(&e)
                 );
                 let m = Move {
                     state: PlanState::RolledBack,
@@ -908,7 +908,7 @@ impl Store {
             // why. The configuration write failed before writing anything, so the
             // transaction is clean.
             Err(e) if is_stale_change(&e) => {
-                let why = format!("paused: the plan's change no longer applies: {}", reason_of(&e));
+                let why = format!("paused: the plan's change no longer applies: {}", self.reason_of(&e));
                 let pause = Move {
                     state: PlanState::Paused,
                     step: before.step,

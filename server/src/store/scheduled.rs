@@ -13,7 +13,7 @@ use sqlx::{Any, Transaction};
 use vexil_core::patch::Patch;
 
 use super::audit::Record;
-use super::change_requests::{is_stale_change, reason_of};
+use super::change_requests::is_stale_change;
 use super::error::{Conflict, Missing};
 use super::flag_rules::derive_patched;
 use super::flag_writes::{Audited, Target, Via};
@@ -469,7 +469,7 @@ impl Store {
                 let version = changed.then_some(record.config.version as i64);
                 (ScheduledState::Done, None, version)
             }
-            Err(e) if is_stale_change(&e) => (ScheduledState::Failed, Some(reason_of(&e)), None),
+            Err(e) if is_stale_change(&e) => (ScheduledState::Failed, Some(self.reason_of(&e)), None),
             Err(e) => return Err(e),
         };
         sqlx::query(

@@ -2,6 +2,9 @@
 
 use super::{Result, Store, get};
 
+/// Setting naming the generated owner account not yet claimed (first-run set-up).
+pub const SETUP_PENDING: &str = "setup_pending_user";
+
 impl Store {
     /// Returns the value of `key`, storing `generate()` first if there is none. Two
     /// replicas starting at once agree on one value: the insert ignores conflicts and

@@ -1,6 +1,6 @@
 //! The OpenFeature Remote Evaluation Protocol.
 
-use axum::http::{Method, StatusCode};
+use axum::http::{Method, StatusCode, header};
 use serde_json::{Value, json};
 use vexil_core::{AttrValue, CompiledSnapshot, Context};
 
@@ -10,6 +10,7 @@ use crate::sdk::{config_at_least, env_version, sdk_key};
 crate::on_both_databases!(
     ofrep_evaluates_every_kind_with_reasons_and_variants,
     ofrep_errors_have_the_statuses_the_protocol_gives,
+    every_error_of_an_ofrep_route_is_in_the_protocols_shape,
     client_keys_see_only_client_visible_flags_and_never_rules,
     bulk_evaluation_has_an_etag_per_configuration_and_context,
     ofrep_results_equal_the_core_engine_on_the_same_snapshot,
@@ -331,4 +332,98 @@ async fn the_debugger_explains_rules_conditions_and_buckets(app: TestApp) {
     let viewer = app.token_with_role("viewer", None).await;
     let r = app.call(Method::POST, path).token(&viewer).json(json!({"context": {}})).send().await;
     assert_eq!(r.status, StatusCode::OK, "viewers may debug");
+}
+
+/// The protocol's error shape: `errorCode`, a non-empty `errorDetails`, `key` exactly
+/// when the route names a flag, and never a problem document.
+fn assert_ofrep_error(
+    r: &crate::harness::Resp,
+    status: StatusCode,
+    code: &str,
+    key: Option<&str>,
+    case: &str,
+) {
+    assert_eq!(r.status, status, "{case}: {}", r.text);
+    assert_eq!(r.content_type(), "application/json", "{case}");
+    assert_eq!(r.body["errorCode"], code, "{case}: {}", r.text);
+    assert!(r.body["errorDetails"].as_str().is_some_and(|d| !d.is_empty()), "{case}: {}", r.text);
+    assert_eq!(r.body.get("key").and_then(Value::as_str), key, "{case}: {}", r.text);
+    assert!(r.body.get("type").is_none() && r.body.get("status").is_none(), "{case}: {}", r.text);
+}
+
+async fn every_error_of_an_ofrep_route_is_in_the_protocols_shape(app: TestApp) {
+    let (key, _) = seed(&app).await;
+    let single = "/ofrep/v1/evaluate/flags/beta";
+    let bulk = "/ofrep/v1/evaluate/flags";
+    let context = json!({"context": {"targetingKey": "u1"}});
+    for (path, named) in [(single, Some("beta")), (bulk, None)] {
+        // Authentication: no key, an unknown key, an admin token.
+        let r = app.call(Method::POST, path).json(context.clone()).send().await;
+        assert_ofrep_error(&r, StatusCode::UNAUTHORIZED, "GENERAL", named, "no key");
+        assert_eq!(r.headers[header::WWW_AUTHENTICATE], "Bearer", "no key");
+        let r = app
+            .call(Method::POST, path)
+            .header("x-api-key", "vx_cli_unknown")
+            .json(context.clone())
+            .send()
+            .await;
+        assert_ofrep_error(&r, StatusCode::UNAUTHORIZED, "GENERAL", named, "unknown key");
+        let admin = app.token_with_role("admin", None).await;
+        let r = app.call(Method::POST, path).token(&admin).json(context.clone()).send().await;
+        assert_ofrep_error(&r, StatusCode::UNAUTHORIZED, "GENERAL", named, "admin token");
+        // The body: not JSON, too large, labelled with another content type.
+        let r =
+            app.call(Method::POST, path).header("x-api-key", &key).raw("application/json", "{").send().await;
+        assert_ofrep_error(&r, StatusCode::BAD_REQUEST, "PARSE_ERROR", named, "bad JSON");
+        let large = format!(r#"{{"context": {{"targetingKey": "u", "blob": "{}"}}}}"#, "x".repeat(70_000));
+        let r = app
+            .call(Method::POST, path)
+            .header("x-api-key", &key)
+            .raw("application/json", large)
+            .send()
+            .await;
+        assert_ofrep_error(&r, StatusCode::BAD_REQUEST, "INVALID_CONTEXT", named, "body too large");
+        let r = app
+            .call(Method::POST, path)
+            .header("x-api-key", &key)
+            .raw("text/plain", "context=u1")
+            .send()
+            .await;
+        assert_ofrep_error(&r, StatusCode::BAD_REQUEST, "PARSE_ERROR", named, "wrong content type");
+        // The protocol reads the body as JSON whatever its label: a JSON body labelled
+        // otherwise is evaluated, not refused.
+        let r = app
+            .call(Method::POST, path)
+            .header("x-api-key", &key)
+            .raw("text/plain", context.to_string())
+            .send()
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "JSON labelled text/plain: {}", r.text);
+        // A method the route does not take.
+        for method in [Method::GET, Method::PUT, Method::DELETE] {
+            let r = app.call(method.clone(), path).header("x-api-key", &key).send().await;
+            assert_ofrep_error(
+                &r,
+                StatusCode::METHOD_NOT_ALLOWED,
+                "GENERAL",
+                None,
+                &format!("{method} {path}"),
+            );
+        }
+    }
+    // An unknown flag, on the route that names one.
+    let r = app
+        .call(Method::POST, "/ofrep/v1/evaluate/flags/nope")
+        .header("x-api-key", &key)
+        .json(context.clone())
+        .send()
+        .await;
+    assert_ofrep_error(&r, StatusCode::NOT_FOUND, "FLAG_NOT_FOUND", Some("nope"), "unknown flag");
+    // The event stream: a method it does not take, a missing or forged token.
+    let r = app.call(Method::POST, "/ofrep/v1/events").send().await;
+    assert_ofrep_error(&r, StatusCode::METHOD_NOT_ALLOWED, "GENERAL", None, "POST /ofrep/v1/events");
+    for query in ["", "?token=forged"] {
+        let r = app.call(Method::GET, &format!("/ofrep/v1/events{query}")).send().await;
+        assert_ofrep_error(&r, StatusCode::UNAUTHORIZED, "GENERAL", None, &format!("events{query}"));
+    }
 }

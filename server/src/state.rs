@@ -1,0 +1,75 @@
+//! The state handlers share, and the parts of it each router takes (axum substates,
+//! through [`FromRef`]). Its own module so that the HTTP layer depends on it and not on
+//! the application that builds it (`crate::app`).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::FromRef;
+use metrics_exporter_prometheus::PrometheusHandle;
+use tokio_util::sync::CancellationToken;
+
+use crate::auth::AuthState;
+use crate::auth::oidc::Oidc;
+use crate::auth::sdk_key::SdkKeys;
+use crate::config::PublicUrl;
+use crate::store::Store;
+use crate::stream::sse::Ends;
+use crate::stream::{AdminHub, Hubs};
+use crate::usage::UsageBuffer;
+
+/// Everything handlers share. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// The database.
+    pub store: Store,
+    /// Login tokens and limits.
+    pub auth: Arc<AuthState>,
+    /// Prometheus metrics.
+    pub metrics: PrometheusHandle,
+    /// Cancelled when the server shuts down; long-lived responses end on it.
+    pub shutdown: CancellationToken,
+    /// Live per-environment snapshots and change broadcasts.
+    pub hubs: Arc<Hubs>,
+    /// SDK key lookups.
+    pub sdk_keys: Arc<SdkKeys>,
+    /// Settings handlers need.
+    pub settings: Arc<Settings>,
+    /// The dashboard's live audit stream.
+    pub admin: Arc<AdminHub>,
+    /// What ends streams: shutdown and revoked SDK keys.
+    pub ends: Ends,
+    /// Single sign-on, when configured.
+    pub sso: Option<Arc<Oidc>>,
+    /// Usage counted by the server itself (OFREP evaluations), written in batches.
+    pub usage: Arc<UsageBuffer>,
+}
+
+/// Runtime settings read by handlers.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Keep-alive comment interval on event streams.
+    pub keepalive: Duration,
+    /// The address clients reach this server at, if configured.
+    pub public_url: Option<PublicUrl>,
+    /// Lifetime unit of OFREP event-stream URLs, in seconds.
+    pub ofrep_stream_token_seconds: i64,
+}
+
+impl FromRef<AppState> for Store {
+    fn from_ref(s: &AppState) -> Store {
+        s.store.clone()
+    }
+}
+
+impl FromRef<AppState> for Arc<SdkKeys> {
+    fn from_ref(s: &AppState) -> Arc<SdkKeys> {
+        s.sdk_keys.clone()
+    }
+}
+
+impl FromRef<AppState> for Arc<AuthState> {
+    fn from_ref(s: &AppState) -> Arc<AuthState> {
+        s.auth.clone()
+    }
+}
