@@ -91,7 +91,7 @@ impl ArmSums {
 }
 
 /// What a guardrail measures, which decides how its variance is estimated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Measure {
     /// Events per exposure (an error rate), at most one per exposure.
@@ -117,7 +117,7 @@ impl Measure {
 }
 
 /// Which way a guardrail gets worse.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
     /// A higher value is worse (errors, latency).

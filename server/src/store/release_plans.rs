@@ -28,7 +28,7 @@ use crate::release::sketch::ValueSketch;
 use crate::release::stats::{ArmSums, Measure};
 
 /// A release plan as the API shows it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ReleasePlan {
     /// Id, unique across projects.
     pub id: i64,
@@ -42,22 +42,28 @@ pub struct ReleasePlan {
     /// Where it stands.
     pub state: PlanState,
     /// The current step's index in `steps`.
+    #[schema(value_type = i64)]
     pub step: usize,
     /// When it started.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub started_at: Option<Timestamp>,
     /// When the current step began.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub step_started_at: Option<Timestamp>,
     /// Why it is where it is (the last decision's reason).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub reason: Option<String>,
     /// The last look: per arm exposures, and per guardrail each arm's estimate and
     /// bounds and the verdict.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false, value_type = Option<Object>)]
     pub analysis: Option<Value>,
     /// When the runner last looked.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub looked_at: Option<Timestamp>,
     /// Who created it.
     pub author: String,
