@@ -391,9 +391,11 @@ pub struct Snapshot {
     pub version: u64,
     /// Every flag of the project (archived flags are left out).
     #[serde(default)]
+    #[cfg_attr(feature = "utoipa", schema(required = true))]
     pub flags: Vec<SnapshotFlag>,
     /// Every segment of the project.
     #[serde(default)]
+    #[cfg_attr(feature = "utoipa", schema(required = true))]
     pub segments: Vec<Segment>,
 }
 

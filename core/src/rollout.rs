@@ -417,6 +417,7 @@ pub struct RolloutChange {
     /// The fewest buckets (out of 100 000) the new weights require to change variant.
     pub required: u32,
     /// Buckets (out of 100 000) whose variant changes; `None` when `bucket_by` changed.
+    #[cfg_attr(feature = "utoipa", schema(required = true))]
     pub moved: Option<u32>,
 }
 

@@ -159,15 +159,18 @@ pub fn parse_change(event: &str, data: &str) -> Result<Option<Change>, WireError
 /// A batch of events an SDK sends to `POST /sdk/v1/events`. Every field is optional;
 /// a server ignores fields it does not know, so newer SDKs keep working.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 pub struct EventBatch {
     /// The period the usage counts cover; the server books them at its end.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub window: Option<Window>,
     /// Evaluation counts per (flag, variant); at most [`MAX_BATCH_ENTRIES`].
     #[serde(default)]
+    #[cfg_attr(feature = "utoipa", schema(default = json!([]), max_items = 10000))]
     pub usage: Vec<UsageEntry>,
     /// Custom metric events; at most [`MAX_BATCH_ENTRIES`].
     #[serde(default)]
+    #[cfg_attr(feature = "utoipa", schema(default = json!([]), max_items = 10000))]
     pub metrics: Vec<MetricEntry>,
     /// The application the SDK runs in; the server records which applications
     /// evaluated each flag, and when last.
@@ -178,11 +181,14 @@ pub struct EventBatch {
 /// An application that evaluates flags: a name and, where known, a version
 /// (`checkout-api`, `2.3.1`). Both are checked by [`Application::problem`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 pub struct Application {
     /// 1 to [`MAX_APPLICATION_NAME_LEN`] bytes of printable text.
+    #[cfg_attr(feature = "utoipa", schema(min_length = 1, max_length = 100, example = "checkout-api"))]
     pub name: String,
     /// Up to [`MAX_APPLICATION_VERSION_LEN`] bytes of printable text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "utoipa", schema(max_length = 64, example = "2.3.1"))]
     pub version: Option<String>,
 }
 
@@ -219,38 +225,48 @@ impl Application {
 
 /// A period, as two RFC 3339 times.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema), schema(as = EventWindow))]
 pub struct Window {
     /// Start (inclusive).
+    #[cfg_attr(feature = "utoipa", schema(format = DateTime))]
     pub start: String,
     /// End (exclusive).
+    #[cfg_attr(feature = "utoipa", schema(format = DateTime))]
     pub end: String,
 }
 
 /// How often one variant of one flag was served.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 pub struct UsageEntry {
     /// The flag key.
     pub flag: String,
     /// The variant key.
     pub variant: String,
     /// Evaluations.
+    #[cfg_attr(feature = "utoipa", schema(minimum = 1, maximum = 1_000_000_000))]
     pub count: u64,
 }
 
 /// One custom metric event (`track`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 pub struct MetricEntry {
     /// The event key (see [`event_key_ok`]).
+    #[cfg_attr(feature = "utoipa", schema(pattern = "^[A-Za-z0-9_.:/-]{1,128}$"))]
     pub event: String,
     /// The value (1 for a plain count).
     #[serde(default = "one")]
+    #[cfg_attr(feature = "utoipa", schema(default = 1))]
     pub value: f64,
     /// When it happened (RFC 3339); absent means when the server receives it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "utoipa", schema(format = DateTime))]
     pub at: Option<String>,
     /// The variant each flag served the context the event is about (at most
     /// [`MAX_WATCHED_FLAGS`]).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[cfg_attr(feature = "utoipa", schema(default = json!({})))]
     pub variants: BTreeMap<String, String>,
 }
 

@@ -68,7 +68,7 @@ pub(super) struct ListQuery {
     summary = "List flags",
     description = "Lists a project's active (or, with `archived=true`, archived) flags by key, with their state in every environment, one page at a time.",
     extensions(("x-vexil-role" = json!("viewer"))),
-    params(("project" = String, Path, description = "The project key."), ("q" = Option<String>, Query, description = "Case-insensitive substring of the key, the name or a tag."), ("tag" = Option<String>, Query, description = "Only flags with this tag."), ("archived" = Option<bool>, Query, description = "List archived flags instead of active ones."), ("limit" = Option<i64>, Query, minimum = 1, maximum = 1000, description = "Page size."), ("cursor" = Option<String>, Query, description = "The `next_cursor` of the previous page, issued for the same `sort`: a cursor of the other order, or one this server did not issue, is a 400.")),
+    params(("project" = String, Path, description = "The project key."), ("q" = Option<String>, Query, description = "Case-insensitive substring of the key, the name, a tag, the owner, a link (URL or title) or a custom property (name or value)."), ("tag" = Option<String>, Query, description = "Only flags with this tag."), ("owner" = Option<String>, Query, description = "Only flags with this owner (exact match, case-insensitive)."), ("lifecycle" = Option<vexil_core::Lifecycle>, Query, description = "Only temporary or only permanent flags."), ("environment" = Option<String>, Query, description = "With `enabled`, the environment whose on/off state filters (one without the other is a 400; an environment the project does not have is a 404)."), ("enabled" = Option<bool>, Query, description = "With `environment`, only flags on (true) or off (false) there."), ("stale" = Option<bool>, Query, description = "Only stale (true) or only fresh (false) flags, as each flag's `stale` says."), ("sort" = Option<FlagSort>, Query, description = "`key` (default), or `last_evaluated`: least recently evaluated first (never evaluated before all), then by key, the order of a clean-up. Cursors belong to their order."), ("archived" = Option<bool>, Query, description = "List archived flags instead of active ones."), ("limit" = Option<i64>, Query, minimum = 1, maximum = 1000, description = "Page size."), ("cursor" = Option<String>, Query, description = "The `next_cursor` of the previous page, issued for the same `sort`: a cursor of the other order, or one this server did not issue, is a 400.")),
     responses(
         (status = 200, description = "A page of flags.", body = Page<FlagRecord>),
         (status = 400, response = BadRequest),
@@ -346,7 +346,7 @@ pub(super) async fn get_flag_config(
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ReplaceQuery {
+pub(super) struct ReplaceQuery {
     /// Answer what would be stored and who would change variant, and store nothing.
     #[serde(default)]
     dry_run: bool,
@@ -356,7 +356,26 @@ struct ReplaceQuery {
     layout: LayoutMode,
 }
 
-async fn replace_flag_config(
+#[utoipa::path(put, path = "/api/v1/projects/{project}/flags/{flag}/environments/{env}", operation_id = "replace_flag_config", tag = "flags",
+    summary = "Replace a flag's configuration in an environment",
+    description = "Replaces a flag's whole configuration in one environment, validated against the project (variants, segments, prerequisite graph); a `version` in the body is ignored, the server assigns the next one, and rules without an id get one. Archived flags are refused with 409. The body of a `GET` of the same resource is accepted unchanged: its read-only fields (versions, times, derived state) are ignored, and those naming the resource must name this one (422 otherwise).\n\nRollouts keep the users they have. A rollout that is already stored at the same place (the default, or the rule with the same `id`) with the same `bucket_by` reads the sent `weights` as per-variant shares: the same shares in any order keep the stored layout unchanged (so a GET sent back as a PUT changes nothing), and new shares rebase the stored layout so that only the share the new weights require changes variant (docs/evaluation.md, section 4). The stored `weights` may then name a variant more than once. With `layout=exact` every list is stored exactly as sent, for example to restore an earlier layout. With `dry_run=true` nothing is stored: the answer is the configuration the same request would store and, for each rollout, how many users change variant.",
+    extensions(("x-vexil-role" = json!("editor"))),
+    params(("project" = String, Path, description = "The project key."), ("flag" = String, Path, description = "The flag key."), ("env" = String, Path, description = "The environment key."), ("If-Match" = String, Header, pattern = "^(\\*|(W/)?\"[0-9]{1,18}\"|[0-9]{1,18})$", description = "The version the change is based on, as its ETag (`\"7\"`; `W/\"7\"` and a bare `7` are accepted too), or `*` to apply the change whatever the current version. One ETag, as this server issued it: a list or another server's tag is refused with 400. Without the header the answer is 428 (Precondition Required)."), ("layout" = Option<String>, Query, description = "`rebase` (default): stored rollouts keep their layout where the weights allow it. `exact`: every `weights` list is stored as sent."), ("dry_run" = Option<bool>, Query, description = "Store nothing; answer a `ConfigPreview` instead. The configuration itself and its variants are checked (422 as for a write, 409 when archived, 412 on a stale If-Match); references to segments and other flags and the prerequisite graph are checked only when it is written.")),
+    request_body = FlagConfig,
+    responses(
+        (status = 200, description = "The new configuration; with `dry_run=true`, a preview of it (no ETag).", body = ConfigOrPreview, headers(("ETag" = String, description = "The resource version, as a quoted string (`\"7\"`)."))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = ConflictOrApprovalRequired),
+        (status = 412, response = PreconditionFailed),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable),
+        (status = 428, response = PreconditionRequired),
+    ))]
+pub(super) async fn replace_flag_config(
     State(store): State<Store>,
     Authorized { principal, .. }: Editor,
     Path((project, flag, env)): Path<(String, String, String)>,
@@ -377,8 +396,8 @@ async fn replace_flag_config(
 
 /// The answer of a dry run: the configuration a write would store, and what it does to
 /// each rollout (the same [`plan_config`] call the write makes).
-#[derive(Serialize)]
-struct ConfigPreview {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(super) struct ConfigPreview {
     /// The stored version the preview was computed from.
     base_version: u64,
     /// What would be stored (rules without an id get one only when saved).
@@ -386,6 +405,16 @@ struct ConfigPreview {
     /// Per place whose serve changes and is a rollout before or after: the buckets (out
     /// of 100 000) that change variant and the least the new weights require.
     rollouts: Vec<RolloutChange>,
+}
+
+/// The answer of a configuration `PUT`, for the document: the configuration written,
+/// or with `dry_run=true` its preview.
+#[derive(Serialize, utoipa::ToSchema)]
+#[expect(dead_code, reason = "only its schema is used")]
+#[serde(untagged)]
+pub(super) enum ConfigOrPreview {
+    Config(FlagConfigRecord),
+    Preview(ConfigPreview),
 }
 
 /// Runs a configuration write's checks and its rollout plan without storing anything.
@@ -553,7 +582,7 @@ pub(super) async fn restore_flag_config(
 /// `environment` and `updated_at` are read-only.
 #[derive(Debug, Deserialize)]
 #[serde(transparent)]
-struct ConfigBody(FlagConfig);
+pub(super) struct ConfigBody(FlagConfig);
 
 impl ReadOnlyFields for ConfigBody {
     const READ_ONLY: &'static [&'static str] = &["flag", "environment", "updated_at"];

@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use super::error::ApiError;
 use super::extract::Query;
+use super::openapi::ServerSentEvent;
+use super::openapi::responses::*;
 use crate::auth::{AuditScope, Principal};
 use crate::state::AppState;
 use crate::store::Timestamp;
@@ -23,13 +25,22 @@ pub(super) fn router() -> Router<AppState> {
 /// How long a stream token may be used to open a stream.
 const STREAM_TOKEN_SECONDS: i64 = 60;
 
-#[derive(Serialize)]
-struct StreamToken {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(super) struct StreamToken {
     token: String,
     expires_at: Timestamp,
 }
 
-async fn create_stream_token(
+#[utoipa::path(post, path = "/api/v1/auth/stream-token", operation_id = "create_stream_token", tag = "auth",
+    summary = "Get a token to open the dashboard's live stream",
+    description = "A signed token, valid for 60 seconds, to open `GET /api/v1/stream` (browsers' event streams cannot send an `Authorization` header).",
+    extensions(("x-vexil-role" = json!("authenticated"))),
+    responses(
+        (status = 200, description = "The token.", body = StreamToken),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+    ))]
+pub(super) async fn create_stream_token(
     State(state): State<AppState>,
     principal: Principal,
 ) -> Result<impl IntoResponse, ApiError> {
@@ -48,11 +59,21 @@ async fn create_stream_token(
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct TokenQuery {
+pub(super) struct TokenQuery {
     token: Option<String>,
 }
 
-async fn get_admin_stream(
+#[utoipa::path(get, path = "/api/v1/stream", operation_id = "get_admin_stream", tag = "audit",
+    summary = "Follow every change, as the dashboard does",
+    description = "A Server-Sent Events stream of `audit` events, one per audit entry committed on any replica that the caller may read (as `GET /api/v1/audit` filters them: entries about users and API tokens only for unscoped admins and owners, and only its project's entries for a project-scoped token): `{id, at, actor, action, resource_type, resource_key, project, environment}` (the entry without its documents). A `resync` event means entries were missed and the page should reload what it shows. The stream ends when the session (or API token) that asked for the token ends, or when the caller's role or scope changes (checked at every keep-alive); the page then reconnects with what it may read now.",
+    extensions(("x-vexil-role" = json!("stream-token"))),
+    params(("token" = String, Query, description = "A token from `POST /api/v1/auth/stream-token`.")),
+    responses(
+        (status = 200, description = "The event stream.", body = ServerSentEvent, content_type = "text/event-stream"),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+    ))]
+pub(super) async fn get_admin_stream(
     State(state): State<AppState>,
     Query(q): Query<TokenQuery>,
 ) -> Result<Response, ApiError> {

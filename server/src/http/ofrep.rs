@@ -30,6 +30,9 @@ use super::extract::Path;
 use super::ofrep_error::{OfrepError, method_not_allowed};
 use super::sdk::accepts_gzip;
 use super::shared::{hub_for_key, none_match};
+use super::openapi::ofrep_shapes::{
+    self as doc, OfrepInternal, OfrepMethodNotAllowed, OfrepUnauthorized, OfrepUnavailable,
+};
 use super::stream::{TokenPeriod, ofrep_event_stream};
 use crate::auth::AuthError;
 use crate::auth::sdk_key::SdkClient;
@@ -259,7 +262,23 @@ fn json_response(status: StatusCode, body: Vec<u8>) -> Response {
     r
 }
 
-async fn evaluate_flag(
+#[utoipa::path(post, path = "/ofrep/v1/evaluate/flags/{key}", operation_id = "evaluate_flag", tag = "ofrep",
+    summary = "Evaluate one flag (OFREP)",
+    description = "Evaluates one flag of the SDK key's environment for the context in the body, as the OpenFeature Remote Evaluation Protocol defines it. A client key sees only client-visible flags; any other flag answers exactly as an unknown one (404). Unlike the admin API, the body is not checked for its content type or for members the server does not know, query parameters are ignored, and a body that cannot be used (not JSON, over 64 KiB, no usable context) is a 400 in the protocol's shape, never a 413 or 415. Every error is an `OfrepError` with the flag's `key`. The evaluation counts as usage of the flag (the usage chart, `last_evaluated_at`).",
+    extensions(("x-vexil-role" = json!("sdk"))),
+    security(("sdkKeyBearer" = []), ("sdkKeyHeader" = [])),
+    params(("key" = String, Path, description = "The flag key.")),
+    request_body = doc::EvaluationRequest,
+    responses(
+        (status = 200, description = "The flag's value.", body = doc::EvaluationSuccess),
+        (status = 400, description = "The request could not be used (`PARSE_ERROR`: not JSON; `INVALID_CONTEXT`: no context, a context that is not an object, a `targetingKey` that is not a string, too many attributes, objects nested too deep, or a body over 64 KiB) or the flag could not be evaluated for this context (`TARGETING_KEY_MISSING`: it splits traffic by the targeting key and the context has none; `PARSE_ERROR`: the stored flag cannot be compiled; `GENERAL`: anything else, e.g. a `json` flag serving an array, which the protocol cannot carry).", body = doc::EvaluationFailure),
+        (status = 401, response = OfrepUnauthorized),
+        (status = 404, description = "No flag with this key is visible to the SDK key.", body = doc::FlagNotFound),
+        (status = 405, response = OfrepMethodNotAllowed),
+        (status = 500, response = OfrepInternal),
+        (status = 503, response = OfrepUnavailable),
+    ))]
+pub(super) async fn evaluate_flag(
     State(state): State<AppState>,
     key: Result<SdkClient, AuthError>,
     flag: Result<Path<String>, ApiError>,
@@ -327,7 +346,23 @@ fn announced_version(query: Option<&str>) -> Option<u64> {
         .and_then(|(_, v)| v.trim().trim_matches('"').parse().ok())
 }
 
-async fn evaluate_flags(
+#[utoipa::path(post, path = "/ofrep/v1/evaluate/flags", operation_id = "evaluate_flags", tag = "ofrep",
+    summary = "Evaluate every flag (OFREP)",
+    description = "Evaluates every flag of the SDK key's environment that the key may see (a client key: the client-visible ones) for the context in the body, as the OpenFeature Remote Evaluation Protocol defines it; providers cache the result and revalidate it with `If-None-Match`. The ETag covers the environment version, the kind of key, the context and the period of the stream URL in `eventStreams`, so that a 304 never leaves a provider with an expired URL. A flag that cannot be evaluated for this context is an item in the shape of a failure, the others still succeed. Per-flag metadata depends only on that flag's answer; the environment version is in the answer's `metadata`. Unlike the admin API, the body is not checked for its content type or for members the server does not know, unknown query parameters are ignored, and a body that cannot be used (not JSON, over 64 KiB, no usable context) is a 400 in the protocol's shape, never a 413 or 415. Every error is an `OfrepError`. Each flag in the answer counts as evaluated once (usage, `last_evaluated_at`): the answer hands it to the client.",
+    extensions(("x-vexil-role" = json!("sdk"))),
+    security(("sdkKeyBearer" = []), ("sdkKeyHeader" = [])),
+    params(("If-None-Match" = Option<String>, Header, description = "ETags of copies the caller already has (a comma-separated list; weak forms `W/\"...\"` and `*` match too); when one is current the answer is a 304 without a body."), ("flagConfigEtag" = Option<String>, Query, description = "Part of the protocol, sent by providers when a change notification from an event stream triggered the request: Vexil's notifications set it to the environment version. A replica that has not applied that version yet looks for it in the database and waits for it (up to 2 s) before answering, so that the provider does not get the values from before the change it was told about."), ("flagConfigLastModified" = Option<String>, Query, description = "Part of the protocol, like `flagConfigEtag`: the time of the change that triggered the request, as Unix seconds or an RFC 3339 time; accepted and ignored, whatever it holds.")),
+    request_body = doc::EvaluationRequest,
+    responses(
+        (status = 200, description = "Every visible flag's value or failure.", body = doc::BulkEvaluation, headers(("ETag" = String, description = "An opaque quoted string that changes with the history, the environment version, the kind of SDK key, the context and the period of the stream URL in the answer (`\"5f0c2a9e13b4-42-s0123456789abcdef-493827\"`)."), ("Cache-Control" = String, description = "Always `no-cache`; caches must revalidate (`If-None-Match`)."))),
+        (status = 304, description = "`If-None-Match` names the current ETag: the results the provider has are current. No body.", headers(("ETag" = String, description = "An opaque quoted string that changes with the history, the environment version, the kind of SDK key, the context and the period of the stream URL in the answer (`\"5f0c2a9e13b4-42-s0123456789abcdef-493827\"`)."))),
+        (status = 400, description = "The request could not be used: `PARSE_ERROR` (not JSON) or `INVALID_CONTEXT` (no context, a context that is not an object, a `targetingKey` that is not a string, too many attributes, objects nested too deep, or a body over 64 KiB).", body = doc::BulkFailure),
+        (status = 401, response = OfrepUnauthorized),
+        (status = 405, response = OfrepMethodNotAllowed),
+        (status = 500, response = OfrepInternal),
+        (status = 503, response = OfrepUnavailable),
+    ))]
+pub(super) async fn evaluate_flags(
     State(state): State<AppState>,
     key: Result<SdkClient, AuthError>,
     RawQuery(query): RawQuery,

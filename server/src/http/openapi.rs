@@ -6,9 +6,9 @@
 //! The generated document is checked in as `openapi/generated.yaml`; the `api` test suite
 //! fails when it differs from what this module produces (regenerate with
 //! `VEXIL_UPDATE_OPENAPI=1 cargo test --locked -p vexil-server --all-features --test api -- openapi`).
-//! It covers the routes annotated so far; `openapi/openapi.yaml`, written by hand, stays
-//! the served contract until the generated document matches it (`scripts/openapi-compare`
-//! lists what is still missing).
+//! It covers every route; `openapi/openapi.yaml`, written by hand, stays the served
+//! contract until the generated one has passed schemathesis (`scripts/openapi-compare`
+//! lists what still differs).
 
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{
@@ -19,8 +19,9 @@ use utoipa::{Modify, OpenApi};
 use responses::*;
 
 use super::{
-    audit, change_requests, code_refs, environments, evaluate, flags, health, login, projects,
-    release_plans, scheduled_changes, sdk_keys, segments, tokens, usage, users, webhooks,
+    audit, bulk, change_requests, code_refs, environments, evaluate, flags, health, live, login, ofrep,
+    projects, release_plans, scheduled_changes, sdk, sdk_keys, segments, setup, sso, stream, tokens,
+    usage, users, webhooks,
 };
 
 /// The root of the generated document: every annotated handler and shared component.
@@ -50,6 +51,8 @@ use super::{
         (name = "sdk-keys", description = "Keys the SDKs use to fetch an environment's flags."),
         (name = "code-references", description = "Where flag keys appear in source code, as `vexil refs scan --upload` reports it."),
         (name = "webhooks", description = "Signed HTTP notifications of a project's events, from a durable outbox, with a delivery log."),
+        (name = "sdk", description = "What Vexil's own SDKs call, with an SDK key."),
+        (name = "ofrep", description = "The OpenFeature Remote Evaluation Protocol (OFREP), for OpenFeature providers in any language, with an SDK key."),
     ),
     paths(
         health::get_health,
@@ -130,9 +133,31 @@ use super::{
         release_plans::get_release_plan_verdict,
         release_plans::check_release_plan_gate,
         evaluate::evaluate_context,
+        bulk::toggle_flags,
+        bulk::copy_flag_config,
+        bulk::clone_flag,
+        usage::get_flag_usage_in,
+        usage::get_flag_metrics,
+        usage::get_flag_applications,
+        segments::create_segment,
+        flags::replace_flag_config,
+        setup::get_setup,
+        setup::complete_setup,
+        sso::get_auth_config,
+        sso::start_sso_login,
+        sso::finish_sso_login,
+        sso::create_sso_session,
+        live::create_stream_token,
+        live::get_admin_stream,
+        sdk::get_config,
+        sdk::post_events,
+        stream::get_stream,
+        ofrep::evaluate_flags,
+        ofrep::evaluate_flag,
+        stream::get_ofrep_events,
     ),
     components(
-        schemas(Problem, FieldProblem),
+        schemas(Problem, FieldProblem, IfMatchValue),
         responses(
             ConflictOrApprovalRequired,
             BadRequest,
@@ -147,6 +172,10 @@ use super::{
             PreconditionRequired,
             TooManyRequests,
             ServiceUnavailable,
+            ofrep_shapes::OfrepUnauthorized,
+            ofrep_shapes::OfrepMethodNotAllowed,
+            ofrep_shapes::OfrepInternal,
+            ofrep_shapes::OfrepUnavailable,
         )
     ),
     modifiers(&SecuritySchemes, &ClosedObjects, &PublicOperations),
@@ -203,7 +232,16 @@ struct ClosedObjects;
 impl Modify for ClosedObjects {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         if let Some(components) = openapi.components.as_mut() {
-            components.schemas.values_mut().for_each(close);
+            for (name, schema) in components.schemas.iter_mut() {
+                if LENIENT_SCHEMAS.contains(&name.as_str()) {
+                    if let RefOr::T(Schema::Object(object)) = schema {
+                        object.additional_properties =
+                            Some(Box::new(utoipa::openapi::schema::AdditionalProperties::FreeForm(true)));
+                    }
+                } else if !OPEN_SCHEMAS.contains(&name.as_str()) {
+                    close(schema);
+                }
+            }
         }
         // Generic types (`Page<T>`) are written inline in the operations.
         for item in openapi.paths.paths.values_mut() {
@@ -247,7 +285,8 @@ fn close(schema: &mut RefOr<Schema>) {
     }
 }
 
-/// Operations whose role is `public` take no credentials: `security: []`, which overrides
+/// Operations whose role is `public` (or `stream-token`, whose token is in the query
+/// string) take no credentials: `security: []`, which overrides
 /// the document's default (utoipa's `security(())` would say "optional" instead).
 struct PublicOperations;
 
@@ -262,7 +301,7 @@ impl Modify for PublicOperations {
                     .extensions
                     .as_ref()
                     .and_then(|e| e.get("x-vexil-role"))
-                    .is_some_and(|role| role == "public");
+                    .is_some_and(|role| role == "public" || role == "stream-token");
                 if public {
                     op.security = Some(Vec::new());
                 }
@@ -332,10 +371,56 @@ enum ProblemType {
     Internal,
 }
 
+/// One event of a `text/event-stream` body (the fields of the WHATWG event-stream
+/// format); `data` holds JSON as text. Comment lines (keep-alives) carry no event.
+/// Documentation only; open (not closed like the JSON objects): it describes a text format.
+#[derive(utoipa::ToSchema)]
+#[expect(dead_code, reason = "only its schema is used")]
+pub(super) struct ServerSentEvent {
+    #[schema(nullable = false)]
+    event: Option<String>,
+    #[schema(nullable = false)]
+    data: Option<String>,
+    #[schema(nullable = false)]
+    id: Option<String>,
+    #[schema(nullable = false, minimum = 0)]
+    retry: Option<i64>,
+}
+
+/// Component schemas left open (no `additionalProperties`): a text format, and the SDKs'
+/// event batch, whose unknown members are ignored so that newer SDKs keep working.
+const OPEN_SCHEMAS: &[&str] = &["ServerSentEvent", "EventBatch"];
+
+/// Component schemas that say `additionalProperties: true`: what SDKs and OpenFeature
+/// providers send, read leniently (unknown members are ignored, never refused).
+const LENIENT_SCHEMAS: &[&str] =
+    &["EventWindow", "UsageEntry", "MetricEntry", "Application", "OfrepEvaluationRequest", "OfrepContext"];
+
+/// What `If-Match` takes: `*`, or one version as an ETag (`"7"`, `W/"7"` or `7`). The
+/// operations write the pattern inline (utoipa 5 has no parameter components); the
+/// component states it once for clients and the contract test.
+pub(super) struct IfMatchValue;
+
+impl utoipa::PartialSchema for IfMatchValue {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some("`*`, or one version as an ETag (`\"7\"`, `W/\"7\"` or `7`)."))
+            .pattern(Some(r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for IfMatchValue {
+    fn name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("IfMatchValue")
+    }
+}
+
 /// One thing wrong with a request document.
 #[derive(utoipa::ToSchema)]
 #[expect(dead_code, reason = "only its schema is used")]
-struct FieldProblem {
+pub(super) struct FieldProblem {
     /// JSON pointer (RFC 6901) to the offending value in the request body.
     pointer: String,
     message: String,
@@ -498,4 +583,301 @@ pub(super) mod responses {
 
 fn header(description: &str, ty: Type) -> utoipa::openapi::Header {
     HeaderBuilder::new().schema(ObjectBuilder::new().schema_type(ty)).description(Some(description)).build()
+}
+
+/// The OpenFeature Remote Evaluation Protocol's shapes, as `http/ofrep.rs` writes them
+/// (documentation only: the routes write their answers byte by byte, borrowing from the
+/// compiled snapshot). The names are the protocol's.
+#[expect(dead_code, reason = "only their schemas are used")]
+pub(super) mod ofrep_shapes {
+    use serde::Serialize;
+    use utoipa::openapi::schema::SchemaType;
+    use utoipa::openapi::{ObjectBuilder, RefOr, Schema, Type};
+    use utoipa::{ToResponse, ToSchema};
+
+    /// An OFREP evaluation request; members other than `context` are ignored.
+    #[derive(Serialize, ToSchema)]
+    #[schema(as = OfrepEvaluationRequest)]
+    pub(crate) struct EvaluationRequest {
+        context: Context,
+    }
+
+    /// An OpenFeature evaluation context. `targetingKey` becomes the context key; it may
+    /// be absent or null (an anonymous context). Every other member becomes an attribute.
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "camelCase")]
+    #[schema(as = OfrepContext)]
+    pub(crate) struct Context {
+        #[serde(default)]
+        targeting_key: Option<String>,
+    }
+
+    /// The OpenFeature reasons.
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+    pub(crate) enum Reason {
+        Static,
+        TargetingMatch,
+        Split,
+        Disabled,
+        Unknown,
+    }
+
+    /// Vexil's own reasons.
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+    pub(crate) enum VexilReason {
+        Disabled,
+        PrerequisiteFailed,
+        TargetingMatch,
+        Split,
+        Default,
+    }
+
+    /// A value the protocol can carry: a boolean, a string, a number or an object.
+    fn value_schema() -> Schema {
+        ObjectBuilder::new()
+            .schema_type(SchemaType::from_iter([Type::Boolean, Type::String, Type::Number, Type::Object]))
+            .build()
+            .into()
+    }
+
+    /// A flag's value for the context.
+    #[derive(Serialize, ToSchema)]
+    #[schema(as = OfrepEvaluationSuccess)]
+    pub(crate) struct EvaluationSuccess {
+        /// The flag key.
+        key: String,
+        /// The value of the variant served; absent when a `json` flag serves `null`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        #[schema(schema_with = value_schema)]
+        value: Option<serde_json::Value>,
+        #[schema(inline)]
+        reason: Reason,
+        /// The key of the variant served.
+        variant: String,
+        metadata: FlagMetadata,
+    }
+
+    /// Vexil's details of an evaluation; every value is a string, a number or a boolean.
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "camelCase")]
+    #[schema(as = OfrepFlagMetadata)]
+    pub(crate) struct FlagMetadata {
+        #[schema(inline)]
+        vexil_reason: VexilReason,
+        /// The id of the rule that matched; only for server keys.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        #[schema(nullable = false)]
+        rule_id: Option<String>,
+        /// The position of the rule that matched; only for server keys.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        #[schema(nullable = false, value_type = Option<u64>)]
+        rule_index: Option<usize>,
+    }
+
+    /// Error codes of a flag's failure.
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+    pub(crate) enum FailureCode {
+        ParseError,
+        TargetingKeyMissing,
+        InvalidContext,
+        General,
+    }
+
+    /// Why a flag has no value for this request or context.
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "camelCase")]
+    #[schema(as = OfrepEvaluationFailure)]
+    pub(crate) struct EvaluationFailure {
+        key: String,
+        #[schema(inline)]
+        error_code: FailureCode,
+        error_details: String,
+    }
+
+    /// `GENERAL`, the code of every other error.
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+    pub(crate) enum GeneralCode {
+        General,
+    }
+
+    /// Any other error of an OFREP route (a bad, revoked or expired key or stream token,
+    /// a deleted environment, a wrong method, a server failure), in the protocol's shape.
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "camelCase")]
+    #[schema(as = OfrepError)]
+    pub(crate) struct Error {
+        /// The flag key, on the single-flag route.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        #[schema(nullable = false)]
+        key: Option<String>,
+        #[schema(inline)]
+        error_code: GeneralCode,
+        /// What went wrong, for people.
+        error_details: String,
+    }
+
+    /// `FLAG_NOT_FOUND`.
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+    pub(crate) enum NotFoundCode {
+        FlagNotFound,
+    }
+
+    /// No flag with this key is visible to the SDK key.
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "camelCase")]
+    #[schema(as = OfrepFlagNotFound)]
+    pub(crate) struct FlagNotFound {
+        key: String,
+        #[schema(inline)]
+        error_code: NotFoundCode,
+        error_details: String,
+    }
+
+    /// Error codes of a bulk request that could not be used.
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+    pub(crate) enum BulkFailureCode {
+        ParseError,
+        InvalidContext,
+    }
+
+    /// Why a bulk request could not be used at all (no flag was evaluated).
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "camelCase")]
+    #[schema(as = OfrepBulkFailure)]
+    pub(crate) struct BulkFailure {
+        #[schema(inline)]
+        error_code: BulkFailureCode,
+        error_details: String,
+    }
+
+    /// One flag of a bulk answer: its value, or why it has none.
+    #[derive(Serialize, ToSchema)]
+    #[serde(untagged)]
+    pub(crate) enum BulkItem {
+        Success(EvaluationSuccess),
+        Failure(EvaluationFailure),
+    }
+
+    /// The results of a bulk evaluation.
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "camelCase")]
+    #[schema(as = OfrepBulkEvaluation)]
+    pub(crate) struct BulkEvaluation {
+        /// One item per flag visible to the SDK key: its value, or why it has none.
+        #[schema(inline)]
+        flags: Vec<BulkItem>,
+        metadata: BulkMetadata,
+        /// Where to receive change notifications in real time: one `sse` entry.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        #[schema(nullable = false)]
+        event_streams: Option<Vec<EventStream>>,
+    }
+
+    /// The environment a bulk answer is about.
+    #[derive(Serialize, ToSchema)]
+    #[schema(as = OfrepBulkMetadata)]
+    pub(crate) struct BulkMetadata {
+        /// The snapshot version, as a decimal string.
+        version: String,
+        /// The environment key.
+        environment: String,
+    }
+
+    /// A change notification connection: exactly one of `url` and `endpoint`.
+    #[derive(Serialize, ToSchema)]
+    #[serde(untagged)]
+    #[schema(as = OfrepEventStream)]
+    pub(crate) enum EventStream {
+        Url(EventStreamUrl),
+        Endpoint(EventStreamAt),
+    }
+
+    /// A connection by its full address.
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "camelCase")]
+    #[schema(as = OfrepEventStreamByUrl)]
+    pub(crate) struct EventStreamUrl {
+        /// The mechanism, e.g. `sse` (server-sent events).
+        r#type: String,
+        /// The full address to connect to; it may carry credentials, so it is not to be logged.
+        url: String,
+        /// Seconds of client inactivity after which the provider closes the connection.
+        #[schema(minimum = 1)]
+        inactivity_delay_sec: u64,
+    }
+
+    /// A connection by its address in parts.
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "camelCase")]
+    #[schema(as = OfrepEventStreamByEndpoint)]
+    pub(crate) struct EventStreamAt {
+        /// The mechanism, e.g. `sse` (server-sent events).
+        r#type: String,
+        endpoint: EventStreamEndpoint,
+        /// Seconds of client inactivity after which the provider closes the connection.
+        #[schema(minimum = 1)]
+        inactivity_delay_sec: u64,
+    }
+
+    /// The address to connect to, in parts; without `origin`, the origin of the OFREP base URL.
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "camelCase")]
+    #[schema(as = OfrepEventStreamEndpoint)]
+    pub(crate) struct EventStreamEndpoint {
+        /// Scheme, host and port.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        #[schema(nullable = false)]
+        origin: Option<String>,
+        /// Path and query, starting with `/`.
+        request_uri: String,
+    }
+
+    /// An OFREP error response with `description`.
+    fn error_response(description: &str) -> utoipa::openapi::Response {
+        utoipa::openapi::ResponseBuilder::new()
+            .description(description)
+            .content(
+                "application/json",
+                utoipa::openapi::ContentBuilder::new()
+                    .schema(Some(utoipa::openapi::Ref::from_schema_name("OfrepError")))
+                    .build(),
+            )
+            .build()
+    }
+
+    macro_rules! ofrep_response {
+        ($name:ident, $description:literal) => {
+            #[doc = $description]
+            pub(crate) struct $name;
+
+            impl<'s> ToResponse<'s> for $name {
+                fn response() -> (&'s str, RefOr<utoipa::openapi::Response>) {
+                    (stringify!($name), RefOr::T(error_response($description)))
+                }
+            }
+        };
+    }
+
+    ofrep_response!(OfrepMethodNotAllowed, "The route does not take this method; in the protocol's shape.");
+    ofrep_response!(OfrepInternal, "A server failure (the log has its cause); in the protocol's shape.");
+    ofrep_response!(OfrepUnavailable, "The database cannot be reached; in the protocol's shape.");
+
+    /// 401 in the protocol's shape, with the `WWW-Authenticate` challenge.
+    pub(crate) struct OfrepUnauthorized;
+
+    impl<'s> ToResponse<'s> for OfrepUnauthorized {
+        fn response() -> (&'s str, RefOr<utoipa::openapi::Response>) {
+            let mut r = error_response(
+                "No SDK key, or one that is unknown, revoked or expired, or whose environment was deleted; in the protocol's shape.",
+            );
+            r.headers.insert("WWW-Authenticate".to_owned(), super::header("Always `Bearer`.", Type::String));
+            ("OfrepUnauthorized", RefOr::T(r))
+        }
+    }
 }

@@ -11,11 +11,13 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Serialize;
 use vexil_core::Problem;
+use vexil_core::Snapshot;
 use vexil_core::wire::{EventBatch, MAX_BATCH_ENTRIES, MAX_CLOCK_SKEW_MS, MAX_WATCHED_FLAGS, event_key_ok};
 
 use super::error::ApiError;
 use super::extract::LenientJson;
 use super::shared::{field_error, hub_for_key, none_match};
+use super::openapi::responses::*;
 use crate::auth::sdk_key::{SdkClient, ServerSdk};
 use crate::state::AppState;
 use crate::store::{MetricKey, MetricSums, Timestamp, UsageKey};
@@ -47,7 +49,19 @@ pub(crate) fn accepts_gzip(headers: &HeaderMap) -> bool {
     })
 }
 
-async fn get_config(
+#[utoipa::path(get, path = "/sdk/v1/config", operation_id = "get_config", tag = "sdk",
+    summary = "Get the environment's configuration",
+    description = "The complete snapshot of the SDK key's environment (every active flag with its configuration there, and every segment), for SDKs that evaluate locally. It is served as prepared once per change, gzipped when the request accepts gzip, and can be revalidated with `If-None-Match`.",
+    extensions(("x-vexil-role" = json!("sdk-server"))),
+    security(("sdkKeyBearer" = []), ("sdkKeyHeader" = [])),
+    params(("If-None-Match" = Option<String>, Header, description = "ETags of copies the caller already has (a comma-separated list; weak forms `W/\"...\"` and `*` match too); when one is current the answer is a 304 without a body."), ("Accept-Encoding" = Option<String>, Header, description = "With `gzip` (or `*`) among the codings, and not refused with `q=0`, the body is gzipped and `Content-Encoding: gzip` says so.")),
+    responses(
+        (status = 200, description = "The snapshot.", body = Snapshot, headers(("ETag" = String, description = "The history and the snapshot (environment) version, as a quoted string (`\"5f0c2a9e13b4-42\"`): the same as the stream's event ids."), ("Vary" = String, description = "Always `accept-encoding`."), ("Cache-Control" = String, description = "Always `no-cache`; caches must revalidate (`If-None-Match`)."), ("Content-Encoding" = String, description = "`gzip`, present only when the request accepted gzip."))),
+        (status = 304, description = "`If-None-Match` names the current history and version: the copy the SDK has is current. No body.", headers(("ETag" = String, description = "The history and the snapshot (environment) version, as a quoted string (`\"5f0c2a9e13b4-42\"`): the same as the stream's event ids."), ("Vary" = String, description = "Always `accept-encoding`."), ("Cache-Control" = String, description = "Always `no-cache`; caches must revalidate (`If-None-Match`)."))),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+    ))]
+pub(super) async fn get_config(
     State(state): State<AppState>,
     ServerSdk(key): ServerSdk,
     headers: HeaderMap,
@@ -79,16 +93,21 @@ async fn get_config(
     Ok(response)
 }
 
-#[derive(Serialize)]
-struct Accepted {
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = EventsAccepted)]
+pub(super) struct Accepted {
     /// Usage entries stored.
+    #[schema(value_type = u64)]
     usage: usize,
     /// Metric events stored.
+    #[schema(value_type = u64)]
     metrics: usize,
     /// Entries about flags or variants this key cannot see (dropped, not errors).
+    #[schema(value_type = u64)]
     ignored: usize,
     /// Entries refused, each with its pointer.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(value_type = Vec<super::openapi::FieldProblem>)]
     problems: Vec<Problem>,
 }
 
@@ -110,7 +129,21 @@ fn sdk_time(pointer: String, value: &str, now: Timestamp, problems: &mut Vec<Pro
     Some(t)
 }
 
-async fn post_events(
+#[utoipa::path(post, path = "/sdk/v1/events", operation_id = "post_events", tag = "sdk",
+    summary = "Report usage and metric events",
+    description = "Takes a batch of what an SDK observed: evaluation counts per flag and variant (the source of flag usage and of `last_evaluated_at`) and metric events, optionally tied to the variants the context was served. Counts and mappings that name a flag or variant the environment does not have (an SDK with an older snapshot) are ignored and counted in `ignored`, not refused. Any invalid entry refuses the whole batch with 422; nothing is recorded then.",
+    extensions(("x-vexil-role" = json!("sdk"))),
+    security(("sdkKeyBearer" = []), ("sdkKeyHeader" = [])),
+    request_body = EventBatch,
+    responses(
+        (status = 202, description = "Recorded.", body = Accepted),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable),
+    ))]
+pub(super) async fn post_events(
     State(state): State<AppState>,
     SdkClient(key): SdkClient,
     LenientJson(batch): LenientJson<EventBatch>,

@@ -35,7 +35,7 @@ struct CreatedKey {
     summary = "List SDK keys",
     description = "Lists an environment's SDK keys (metadata only, revoked ones included), newest first.",
     extensions(("x-vexil-role" = json!("viewer"))),
-    params(("project" = String, Path, description = "The project key."), ("env" = String, Path, description = "The environment key.")),
+    params(("project" = String, Path, description = "The project key."), ("env" = String, Path, description = "The environment key."), ("limit" = Option<i64>, Query, minimum = 1, maximum = 1000, description = "Page size (1 to 1000, else 400). Without it the whole list comes in one page, as before pagination existed; with it, follow `next_cursor`."), ("cursor" = Option<String>, Query, description = "The `next_cursor` of the previous page: a position in the list's order (segments by key, users by email, API tokens and SDK keys newest first), and the page continues after it, so an item deleted meanwhile never makes it fail.")),
     responses(
         (status = 200, description = "The SDK keys.", body = Page<SdkKey>),
         (status = 400, response = BadRequest),
@@ -56,9 +56,9 @@ pub(super) async fn list_sdk_keys(
 
 #[utoipa::path(post, path = "/api/v1/projects/{project}/environments/{env}/sdk-keys", operation_id = "create_sdk_key", tag = "sdk-keys",
     summary = "Create an SDK key",
-    description = "Creates a server (`vx_srv_...`) or client (`vx_cli_...`) key for the environment; the secret is in this response and nowhere else, ever.",
+    description = "Creates a server (`vx_srv_...`) or client (`vx_cli_...`) key for the environment; the secret is in this response and nowhere else, ever. Retries: with an `Idempotency-Key` header (as the IETF httpapi draft defines it), a request repeated with the same key and body within 24 hours answers the first answer again, secret included, and mints nothing; the same key with another body is 422; 409 when the secret it created was revoked or has expired since (a replay never presents a dead secret as live: use a new key).",
     extensions(("x-vexil-role" = json!("admin"))),
-    params(("project" = String, Path, description = "The project key."), ("env" = String, Path, description = "The environment key.")),
+    params(("project" = String, Path, description = "The project key."), ("env" = String, Path, description = "The environment key."), ("Idempotency-Key" = Option<String>, Header, description = "A unique key for this request (a UUID), as a structured-field string (`\"8e03978e-40d5-43e8-bc93-6894a57f9324\"`; a bare value is taken too): 16 to 255 visible ASCII characters, else 400. Scoped to the person and the route; the answer it replays is kept 24 hours, sealed under a key derived from this one.")),
     request_body = NewSdkKey,
     responses(
         (status = 201, description = "Created; keep `key`, it cannot be shown again.", body = CreatedKey),

@@ -19,6 +19,22 @@ use crate::auth::{Authorized, Editor, Viewer};
 use crate::store::Store;
 use crate::store::{Page, SegmentBody, SegmentRecord};
 
+/// The body of a segment's creation, for the document: a [`SegmentBody`] whose `key`
+/// is required (the handler reads a `SegmentBody` and the store refuses a missing key).
+pub(super) struct NewSegmentBody;
+
+impl utoipa::PartialSchema for NewSegmentBody {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+        use utoipa::openapi::{AllOfBuilder, ObjectBuilder, Ref};
+        AllOfBuilder::new()
+            .item(Ref::from_schema_name("SegmentBody"))
+            .item(ObjectBuilder::new().required("key"))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for NewSegmentBody {}
+
 pub(super) fn router<S>() -> Router<S>
 where
     S: Clone + Send + Sync + 'static,
@@ -33,9 +49,9 @@ where
 
 #[utoipa::path(get, path = "/api/v1/projects/{project}/segments", operation_id = "list_segments", tag = "segments",
     summary = "List segments",
-    description = "Lists a project's segments by key (one page, no cursor).",
+    description = "Lists a project's segments by key, with member keys counted (the segment's own route lists them).",
     extensions(("x-vexil-role" = json!("viewer"))),
-    params(("project" = String, Path, description = "The project key.")),
+    params(("project" = String, Path, description = "The project key."), ("limit" = Option<i64>, Query, minimum = 1, maximum = 1000, description = "Page size (1 to 1000, else 400). Without it the whole list comes in one page, as before pagination existed; with it, follow `next_cursor`."), ("cursor" = Option<String>, Query, description = "The `next_cursor` of the previous page: a position in the list's order (segments by key, users by email, API tokens and SDK keys newest first), and the page continues after it, so an item deleted meanwhile never makes it fail.")),
     responses(
         (status = 200, description = "The segments.", body = Page<SegmentRecord>),
         (status = 400, response = BadRequest),
@@ -53,7 +69,24 @@ pub(super) async fn list_segments(
     Ok(axum::Json(page_of(items, &q, Order::Ascending, |s: &SegmentSummary| s.key.clone())?))
 }
 
-async fn create_segment(
+#[utoipa::path(post, path = "/api/v1/projects/{project}/segments", operation_id = "create_segment", tag = "segments",
+    summary = "Create a segment",
+    description = "Creates a segment; `key` is required here (a missing key is a 422).",
+    extensions(("x-vexil-role" = json!("editor"))),
+    params(("project" = String, Path, description = "The project key.")),
+    request_body = inline(NewSegmentBody),
+    responses(
+        (status = 201, description = "Created.", body = SegmentRecord, headers(("ETag" = String, description = "The resource version, as a quoted string (`\"7\"`)."), ("Location" = String, description = "The path of the created resource."))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable),
+    ))]
+pub(super) async fn create_segment(
     State(store): State<Store>,
     Authorized { principal, .. }: Editor,
     Path(project): Path<String>,

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::error::ApiError;
 use super::extract::{ClientAddr, Json};
+use super::openapi::responses::*;
 use super::shared::{field_error, hash_password, start_session};
 use crate::auth::password;
 use crate::state::AppState;
@@ -20,9 +21,11 @@ pub(super) fn router() -> Router<AppState> {
     Router::new().route("/setup", get(get_setup).post(complete_setup))
 }
 
-#[derive(Serialize)]
-struct SetupState {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(super) struct SetupState {
     pending: bool,
+    /// The generated owner's email while set-up is pending.
+    #[schema(required = true)]
     email: Option<String>,
 }
 
@@ -35,22 +38,45 @@ async fn pending_user(state: &AppState) -> Result<Option<crate::store::User>, Ap
     }
 }
 
-async fn get_setup(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
+#[utoipa::path(get, path = "/api/v1/setup", operation_id = "get_setup", tag = "auth",
+    summary = "Whether first-run set-up is pending",
+    description = "Pending when the server created the owner account with a generated password (printed once at first start) that nobody has replaced yet.",
+    extensions(("x-vexil-role" = json!("public"))),
+    responses(
+        (status = 200, description = "The set-up state.", body = SetupState),
+    ))]
+pub(super) async fn get_setup(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
     let user = pending_user(&state).await?;
     Ok(axum::Json(SetupState { pending: user.is_some(), email: user.map(|u| u.email) }))
 }
 
-#[derive(Deserialize)]
-struct SetupRequest {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(super) struct SetupRequest {
     /// The password the server printed at first start.
     setup_password: String,
     email: String,
     #[serde(default)]
     name: String,
+    #[schema(min_length = 10, max_length = 256)]
     password: String,
 }
 
-async fn complete_setup(
+#[utoipa::path(post, path = "/api/v1/setup", operation_id = "complete_setup", tag = "auth",
+    summary = "Claim the generated owner account",
+    description = "With the one-time password the server printed, sets the owner's email, name and password, ends set-up and logs in. Wrong one-time passwords count as failed logins.",
+    extensions(("x-vexil-role" = json!("public"))),
+    request_body = SetupRequest,
+    responses(
+        (status = 200, description = "Set up and logged in.", body = super::login::LoginResponse),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable),
+        (status = 429, response = TooManyRequests),
+    ))]
+pub(super) async fn complete_setup(
     State(state): State<AppState>,
     ClientAddr(addr): ClientAddr,
     Json(body): Json<SetupRequest>,

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use super::error::ApiError;
 use super::extract::{Json, Query};
 use super::shared::{LoginResponse, start_session};
+use super::openapi::responses::*;
 use crate::auth::oidc::{self, Identity, Oidc, OidcError};
 use crate::auth::{Role, secret};
 use crate::state::AppState;
@@ -37,20 +38,32 @@ pub(super) fn router() -> Router<AppState> {
         .route("/auth/oidc/session", post(create_sso_session))
 }
 
-#[derive(Serialize)]
-struct AuthConfig {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(super) struct AuthConfig {
     /// Whether the password form is for everyone (false: the break-glass owner only).
     password_login: bool,
+    /// The identity provider, when single sign-on is configured.
+    #[schema(required = true)]
     sso: Option<SsoConfig>,
 }
 
-#[derive(Serialize)]
-struct SsoConfig {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(super) struct SsoConfig {
+    /// The provider's name for the button (`VEXIL_OIDC_PROVIDER_NAME`).
     name: String,
+    /// Where the browser goes to log in (add `?next=<path>`).
+    #[schema(value_type = String)]
     login_url: &'static str,
 }
 
-async fn get_auth_config(State(state): State<AppState>) -> axum::Json<AuthConfig> {
+#[utoipa::path(get, path = "/api/v1/auth/config", operation_id = "get_auth_config", tag = "auth",
+    summary = "How to log in",
+    description = "What the login page offers: the password form (for everyone, or only for the break-glass owner in SSO-only mode) and, when single sign-on is configured (`VEXIL_OIDC_*`), the identity provider's button.",
+    extensions(("x-vexil-role" = json!("public"))),
+    responses(
+        (status = 200, description = "The login options.", body = AuthConfig),
+    ))]
+pub(super) async fn get_auth_config(State(state): State<AppState>) -> axum::Json<AuthConfig> {
     let sso = state
         .sso
         .as_ref()
@@ -60,11 +73,21 @@ async fn get_auth_config(State(state): State<AppState>) -> axum::Json<AuthConfig
 }
 
 #[derive(Deserialize)]
-struct StartQuery {
+pub(super) struct StartQuery {
     next: Option<String>,
 }
 
-async fn start_sso_login(State(state): State<AppState>, Query(q): Query<StartQuery>) -> Response {
+#[utoipa::path(get, path = "/api/v1/auth/oidc/login", operation_id = "start_sso_login", tag = "auth",
+    summary = "Start a single sign-on",
+    description = "A browser navigation, not an API call. Records the login in flight (its `state`, `nonce` and PKCE verifier, for 10 minutes), sets the `vexil_sso_state` cookie that binds it to this browser, and redirects to the identity provider's authorization endpoint. When the provider cannot be reached, redirects to `/login?sso_error=unavailable`.",
+    extensions(("x-vexil-role" = json!("public"))),
+    params(("next" = Option<String>, Query, description = "A path on this site to return to after logging in (anything else means `/`).")),
+    responses(
+        (status = 303, description = "To the identity provider (or back to the login page with `sso_error`).", headers(("Location" = String))),
+        (status = 400, response = BadRequest),
+        (status = 404, response = NotFound),
+    ))]
+pub(super) async fn start_sso_login(State(state): State<AppState>, Query(q): Query<StartQuery>) -> Response {
     let Some(oidc) = state.sso.clone() else { return not_configured() };
     match start(&state, &oidc, q.next.as_deref()).await {
         Ok((url, state_value)) => redirect(&url, Some(state_cookie(&oidc, &state_value))),
@@ -87,14 +110,24 @@ async fn start(state: &AppState, oidc: &Oidc, next: Option<&str>) -> Result<(Str
 }
 
 #[derive(Deserialize)]
-struct CallbackQuery {
+pub(super) struct CallbackQuery {
     code: Option<String>,
     state: Option<String>,
     error: Option<String>,
     error_description: Option<String>,
 }
 
-async fn finish_sso_login(
+#[utoipa::path(get, path = "/api/v1/auth/oidc/callback", operation_id = "finish_sso_login", tag = "auth",
+    summary = "Return from the identity provider",
+    description = "The redirect URL registered at the provider (`VEXIL_OIDC_REDIRECT_URL`). Consumes the login in flight named by `state` (once, and only from the browser holding its cookie), exchanges the code with the PKCE verifier, checks the ID token (signature against the provider's keys, fetched again when it names an unknown key; issuer; audience; expiry; nonce), reads the userinfo claims, and finds, links or creates the user, whose role follows `VEXIL_OIDC_ROLE_CLAIM` when set. Success redirects to `/login/sso?handoff=<one-time code>&next=<path>`; failure to `/login?sso_error=<reason>` with one of `state`, `provider`, `unavailable`, `exchange`, `id_token`, `id_token_signature`, `id_token_expired`, `id_token_audience`, `id_token_issuer`, `id_token_nonce`, `userinfo`, `no_email`, `disabled`, `no_role`, `email_unverified`, `email_taken`, `break_glass`, `internal`.",
+    extensions(("x-vexil-role" = json!("public"))),
+    params(("code" = Option<String>, Query), ("state" = Option<String>, Query), ("error" = Option<String>, Query, description = "The provider's error code, when it refused."), ("error_description" = Option<String>, Query)),
+    responses(
+        (status = 303, description = "To the dashboard, with a hand-off code or an `sso_error`.", headers(("Location" = String))),
+        (status = 400, response = BadRequest),
+        (status = 404, response = NotFound),
+    ))]
+pub(super) async fn finish_sso_login(
     State(state): State<AppState>,
     headers: HeaderMap,
     Query(q): Query<CallbackQuery>,
@@ -211,13 +244,25 @@ async fn enabled_owners(state: &AppState) -> Result<usize, store::Error> {
     Ok(state.store.list_users().await?.iter().filter(|u| u.role == Role::Owner && !u.disabled).count())
 }
 
-#[derive(Deserialize)]
-struct SessionRequest {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(super) struct SessionRequest {
     handoff: String,
 }
 
 /// Swaps the one-time code of a finished single sign-on for a login token.
-async fn create_sso_session(
+#[utoipa::path(post, path = "/api/v1/auth/oidc/session", operation_id = "create_sso_session", tag = "auth",
+    summary = "Collect a single sign-on's login token",
+    description = "Swaps the one-time hand-off code from `/login/sso?handoff=...` for a login token. Each code works once, for 60 seconds.",
+    extensions(("x-vexil-role" = json!("public"))),
+    request_body = SessionRequest,
+    responses(
+        (status = 200, description = "Logged in.", body = LoginResponse),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+    ))]
+pub(super) async fn create_sso_session(
     State(state): State<AppState>,
     Json(body): Json<SessionRequest>,
 ) -> Result<axum::Json<LoginResponse>, ApiError> {

@@ -10,6 +10,11 @@ use axum::routing::get;
 
 use super::error::ApiError;
 use super::ofrep_error::{OfrepError, method_not_allowed as ofrep_method_not_allowed};
+use super::openapi::ServerSentEvent;
+use super::openapi::ofrep_shapes::{
+    OfrepInternal, OfrepMethodNotAllowed, OfrepUnauthorized, OfrepUnavailable,
+};
+use super::openapi::responses::*;
 use super::shared::hub_for_key;
 use crate::auth::sdk_key::ServerSdk;
 use crate::state::AppState;
@@ -26,7 +31,18 @@ pub(super) fn ofrep_router() -> Router<AppState> {
     Router::new().route("/ofrep/v1/events", get(get_ofrep_events).fallback(ofrep_method_not_allowed))
 }
 
-async fn get_stream(
+#[utoipa::path(get, path = "/sdk/v1/stream", operation_id = "get_stream", tag = "sdk",
+    summary = "Follow every change of the environment",
+    description = "A Server-Sent Events stream for SDKs that evaluate locally. It opens with a `retry` hint and an event `snapshot` (the whole configuration, as `GET /sdk/v1/config` returns it), then sends one event per committed change: `flag` (the flag as in the snapshot), `flag_deleted` (`{\"key\": ...}`), `segment`, `segment_deleted`. Each event's `id` is `<history>-<version>`: the name of the database's change history (renewed when a restored database is found, or by `vexil migrate --new-history`) and the environment version the event brings the client to. A client that reconnects with `Last-Event-ID` gets only the changes it missed, or a fresh `snapshot` when they are no longer held, when the id is of another history, or when it is not an id this server issued. A client that falls too far behind gets a fresh `snapshot` instead of the changes it missed. Comment lines keep idle connections alive. The stream ends when the server shuts down, the environment is deleted or the key is revoked.",
+    extensions(("x-vexil-role" = json!("sdk-server"))),
+    security(("sdkKeyBearer" = []), ("sdkKeyHeader" = [])),
+    params(("Last-Event-ID" = Option<String>, Header, description = "The `id` of the last event received, to resume after a disconnect.")),
+    responses(
+        (status = 200, description = "The event stream.", body = ServerSentEvent, content_type = "text/event-stream", headers(("X-Vexil-Stream-Start" = String, description = "`resumed` when the stream continues from `Last-Event-ID` (no snapshot follows), `snapshot` when it starts with a snapshot."))),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+    ))]
+pub(super) async fn get_stream(
     State(state): State<AppState>,
     ServerSdk(key): ServerSdk,
     headers: HeaderMap,
@@ -136,7 +152,19 @@ impl EventsQuery {
     }
 }
 
-async fn get_ofrep_events(
+#[utoipa::path(get, path = "/ofrep/v1/events", operation_id = "get_ofrep_events", tag = "ofrep",
+    summary = "OFREP change notifications",
+    description = "The notification stream a bulk evaluation advertises in `eventStreams`. Each committed change of the environment sends a message whose data is `{\"type\": \"refetchEvaluation\", \"etag\": \"<version>\"}` (id = the version), telling the provider to evaluate again. A client never misses a change: the stream takes the version the client holds (`Last-Event-ID` when it reconnects, otherwise the version of the bulk answer, which its URL carries in `v`) and, when the environment has moved on since (or the version is unknown), opens with a notice at once. Browsers cannot send headers on event streams, so the URL carries a signed token (valid for one to two periods of `VEXIL_OFREP_STREAM_TOKEN_SECONDS`, an hour by default) instead of the SDK key; servers never log query strings. Query parameters other than those below are ignored (EventSource polyfills add some).",
+    extensions(("x-vexil-role" = json!("stream-token"))),
+    params(("token" = String, Query, description = "The token from the `eventStreams` entry."), ("v" = Option<String>, Query, description = "The version of the bulk answer that gave the URL (part of the URL)."), ("lastEventId" = Option<String>, Query, description = "The `id` of the last event received, as EventSource polyfills send it; the `Last-Event-ID` header wins when both are present."), ("Last-Event-ID" = Option<String>, Header, description = "The `id` of the last event received, sent by EventSource when it reconnects.")),
+    responses(
+        (status = 200, description = "The event stream.", body = ServerSentEvent, content_type = "text/event-stream"),
+        (status = 401, response = OfrepUnauthorized),
+        (status = 405, response = OfrepMethodNotAllowed),
+        (status = 500, response = OfrepInternal),
+        (status = 503, response = OfrepUnavailable),
+    ))]
+pub(super) async fn get_ofrep_events(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,

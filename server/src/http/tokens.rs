@@ -45,8 +45,10 @@ struct CreatedToken {
     summary = "List API tokens",
     description = "Lists every API token (metadata only, revoked ones included).",
     extensions(("x-vexil-role" = json!("admin"))),
+    params(("limit" = Option<i64>, Query, minimum = 1, maximum = 1000, description = "Page size (1 to 1000, else 400). Without it the whole list comes in one page, as before pagination existed; with it, follow `next_cursor`."), ("cursor" = Option<String>, Query, description = "The `next_cursor` of the previous page: a position in the list's order (segments by key, users by email, API tokens and SDK keys newest first), and the page continues after it, so an item deleted meanwhile never makes it fail.")),
     responses(
         (status = 200, description = "The API tokens.", body = Page<ApiToken>),
+        (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
     ))]
@@ -62,8 +64,9 @@ pub(super) async fn list_tokens(
 
 #[utoipa::path(post, path = "/api/v1/tokens", operation_id = "create_token", tag = "tokens",
     summary = "Create an API token",
-    description = "Creates an API token (`vx_api_...`), optionally scoped to one project, with at most the creator's role; the secret is in this response and nowhere else, ever.",
+    description = "Creates an API token (`vx_api_...`), optionally scoped to one project, with at most the creator's role; the secret is in this response and nowhere else, ever. Retries: with an `Idempotency-Key` header (as the IETF httpapi draft defines it), a request repeated with the same key and body within 24 hours answers the first answer again, secret included, and mints nothing; the same key with another body is 422; 409 when the secret it created was revoked or has expired since (a replay never presents a dead secret as live: use a new key).",
     extensions(("x-vexil-role" = json!("admin"))),
+    params(("Idempotency-Key" = Option<String>, Header, description = "A unique key for this request (a UUID), as a structured-field string (`\"8e03978e-40d5-43e8-bc93-6894a57f9324\"`; a bare value is taken too): 16 to 255 visible ASCII characters, else 400. Scoped to the person and the route; the answer it replays is kept 24 hours, sealed under a key derived from this one.")),
     request_body = NewApiToken,
     responses(
         (status = 201, description = "Created; keep `token`, it cannot be shown again.", body = CreatedToken),

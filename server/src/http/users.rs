@@ -84,8 +84,10 @@ fn may_manage(principal: &Principal, target_role: Role) -> Result<(), ApiError> 
     summary = "List users",
     description = "Lists every user by email (one page, no cursor).",
     extensions(("x-vexil-role" = json!("admin"))),
+    params(("limit" = Option<i64>, Query, minimum = 1, maximum = 1000, description = "Page size (1 to 1000, else 400). Without it the whole list comes in one page, as before pagination existed; with it, follow `next_cursor`."), ("cursor" = Option<String>, Query, description = "The `next_cursor` of the previous page: a position in the list's order (segments by key, users by email, API tokens and SDK keys newest first), and the page continues after it, so an item deleted meanwhile never makes it fail.")),
     responses(
         (status = 200, description = "The users.", body = Page<User>),
+        (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
     ))]

@@ -31,17 +31,19 @@ pub const SRM_MIN_EXPOSURES: u64 = 1_000;
 
 /// One step: the treatment's share, and what must hold before the next one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-#[schema(as = ReleasePlanStep)]
 #[serde(deny_unknown_fields)]
+#[schema(as = ReleasePlanStep)]
 pub struct Step {
     /// The treatment's share of the place, in percent (0.001 to 100, in steps of 0.001).
     pub percent: f64,
     /// Shortest time on this step, in seconds (0 to 2,592,000: 30 days).
     #[serde(default = "default_min_duration_seconds")]
+    #[schema(default = 600, minimum = 0)]
     pub min_duration_seconds: u64,
     /// Fewest exposures each arm must get on this step (the treatment only, at 100 %;
     /// 0 to 100,000,000).
     #[serde(default = "default_min_exposures")]
+    #[schema(default = 100, minimum = 0)]
     pub min_exposures: u64,
 }
 
@@ -67,28 +69,33 @@ pub fn default_steps() -> Vec<Step> {
 
 /// A metric the treatment must not make worse.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-#[schema(as = ReleasePlanGuardrail)]
 #[serde(deny_unknown_fields)]
+#[schema(as = ReleasePlanGuardrail)]
 pub struct Guardrail {
     /// The tracked event key (`http_5xx`, `latency_ms`).
     pub event: String,
     /// `rate`: events per exposure (an error rate); `mean`: the mean of the event's
     /// values.
+    #[schema(inline)]
     pub measure: Measure,
     /// Which way is worse; by default higher.
     #[serde(default = "higher_is_worse")]
+    #[schema(inline, default = "higher_is_worse")]
     pub direction: Direction,
     /// Tolerated relative degradation (0.1: up to 10 % worse passes), 0 to 10; default 0.
     #[serde(default)]
+    #[schema(default = 0, minimum = 0, maximum = 10)]
     pub tolerance: f64,
     /// `p95` and `prometheus` only: tolerated absolute degradation, in the event's unit
     /// (50 with `latency_ms`: a p95 up to 50 ms worse passes), on top of `tolerance`,
     /// 0 to 10^12; default 0.
     #[serde(default, skip_serializing_if = "is_zero")]
+    #[schema(default = 0, minimum = 0)]
     pub absolute_tolerance: f64,
     /// `prometheus` only: a PromQL instant query giving one number, with `{{variant}}`
     /// where the arm's variant key goes (`event` then names the guardrail).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false, max_length = 4096)]
     pub query: Option<String>,
 }
 
@@ -105,8 +112,8 @@ fn higher_is_worse() -> Direction {
 
 /// A plan as created: what is released where, in which steps, watched by what.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-#[schema(as = ReleasePlanSpec)]
 #[serde(deny_unknown_fields)]
+#[schema(as = ReleasePlanSpec)]
 pub struct PlanSpec {
     /// The variant being released.
     pub treatment: String,
@@ -114,18 +121,23 @@ pub struct PlanSpec {
     pub control: String,
     /// The rule (by id) whose serve the plan steps; absent: the default serve.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub rule: Option<String>,
     /// The steps; by default [`default_steps`].
     #[serde(default = "default_steps")]
+    #[schema(max_items = 20)]
     pub steps: Vec<Step>,
     /// The guardrails.
     #[serde(default)]
+    #[schema(max_items = 10)]
     pub guardrails: Vec<Guardrail>,
     /// False-alarm rate over the whole plan (all guardrails together), in (0, 0.5].
     #[serde(default = "default_alpha")]
+    #[schema(default = 0.05, exclusive_minimum = 0, maximum = 0.5)]
     pub alpha: f64,
     /// Exposures per arm at which the analysis is tightest (1 to 1,000,000,000).
     #[serde(default = "default_planned")]
+    #[schema(default = 10000, minimum = 1)]
     pub planned_exposures: u64,
 }
 
@@ -139,7 +151,6 @@ fn default_planned() -> u64 {
 
 /// Where a plan stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[schema(as = ReleasePlanState)]
 #[serde(rename_all = "snake_case")]
 pub enum PlanState {
     /// Created, nothing applied yet.

@@ -20,7 +20,7 @@ pub const MAX_BULK_FLAGS: usize = 1_000;
 
 /// Which flags a bulk toggle addresses: active (not archived) flags with the tag and
 /// whose key starts with the prefix; at least one of the two.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FlagSelector {
     /// Only flags with this tag.
@@ -32,7 +32,7 @@ pub struct FlagSelector {
 }
 
 /// What a bulk toggle did.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct BulkToggleResult {
     /// The environment's key.
     pub environment: String,
@@ -46,7 +46,7 @@ pub struct BulkToggleResult {
 
 /// What a copy did: the configuration written, or the change request that waits for
 /// approval in a protected target, or nothing when the two were already the same.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum CopyOutcome {
     /// The target now has the source's configuration.
@@ -67,7 +67,7 @@ pub enum CopyOutcome {
 }
 
 /// A new flag made from another.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CloneResult {
     /// The new flag.
     pub flag: FlagRecord,

@@ -90,7 +90,7 @@ pub struct FlagFilter {
 }
 
 /// How the flags list is ordered.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum FlagSort {
     /// By key (the default).

@@ -13,7 +13,7 @@ use super::{Result, Store, Timestamp, get};
 pub const MAX_METRIC_HOURS: i64 = METRIC_RETENTION_DAYS * 24;
 
 /// The metric events attributed to one flag's variants in one environment.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct MetricReadout {
     /// The flag.
     pub flag: String,
@@ -26,7 +26,7 @@ pub struct MetricReadout {
 }
 
 /// One event key's figures per variant.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct EventReadout {
     /// The event key.
     pub event: String,
@@ -35,7 +35,7 @@ pub struct EventReadout {
 }
 
 /// One variant's figures for one event.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct VariantMetric {
     /// The variant.
     pub variant: String,
@@ -45,13 +45,14 @@ pub struct VariantMetric {
     pub mean: f64,
     /// Sample standard deviation of the values (`sqrt((Σx² − (Σx)²/n) / (n − 1))`);
     /// null for fewer than two events.
+    #[schema(required = true)]
     pub std_dev: Option<f64>,
     /// Per step, oldest first; steps without events are left out.
     pub points: Vec<MetricPoint>,
 }
 
 /// One step.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct MetricPoint {
     /// Start of the step.
     pub at: Timestamp,

@@ -42,6 +42,7 @@ pub struct ReleasePlan {
     /// Where it stands.
     pub state: PlanState,
     /// The current step's index in `steps`.
+    #[schema(value_type = i64)]
     pub step: usize,
     /// When it started.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -58,7 +59,7 @@ pub struct ReleasePlan {
     /// The last look: per arm exposures, and per guardrail each arm's estimate and
     /// bounds and the verdict.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
+    #[schema(nullable = false, value_type = Option<Object>)]
     pub analysis: Option<Value>,
     /// When the runner last looked.
     #[serde(skip_serializing_if = "Option::is_none")]
