@@ -32,6 +32,9 @@ pub enum Command {
     /// Ask the server on this host whether it is ready (`GET /readyz`); exit status 0 if
     /// it is. For container health checks, which have no HTTP client of their own.
     Healthcheck(HealthcheckArgs),
+    /// Flags as code: export, apply, import (`crate::ascode::cli`).
+    #[command(flatten)]
+    Code(crate::ascode::cli::CodeCommand),
 }
 
 /// Options of `vexil healthcheck`.

@@ -10,5 +10,11 @@ async fn main() -> anyhow::Result<()> {
             vexil_server::reset_password(&email, &database).await
         }
         Command::Healthcheck(args) => vexil_server::healthcheck(&args).await,
+        Command::Code(command) => {
+            let code = vexil_server::ascode::cli::run(command).await;
+            // The documented exit statuses (docs/flags-as-code.md), not anyhow's 1.
+            #[expect(clippy::exit, reason = "the command's documented exit status")]
+            std::process::exit(i32::from(code));
+        }
     }
 }
