@@ -35,6 +35,9 @@ pub enum Command {
     /// The client commands, which talk to a server's REST API (`crate::cli`).
     #[command(flatten)]
     Client(crate::cli::ClientCommand),
+    /// Flags as code: export, apply, import (`crate::ascode::cli`).
+    #[command(flatten)]
+    Code(crate::ascode::cli::CodeCommand),
 }
 
 /// Options of `vexil healthcheck`.

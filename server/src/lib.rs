@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 pub mod app;
+pub mod ascode;
 pub mod auth;
 pub mod cli;
 pub mod config;

@@ -12,6 +12,8 @@ async fn main() -> ExitCode {
             vexil_server::reset_password(&email, &database).await
         }
         Command::Healthcheck(args) => vexil_server::healthcheck(&args).await,
+        // The documented exit statuses (docs/flags-as-code.md), not anyhow's 1.
+        Command::Code(command) => return ExitCode::from(vexil_server::ascode::cli::run(command).await),
         Command::Client(command) => return vexil_server::cli::run(command).await,
     };
     match result {
