@@ -40,7 +40,8 @@ async fn upload_and_read_back(db: Db) {
     let (server, admin) = server(&db).await;
     admin.create_flag("new-checkout").await;
     admin.create_flag("dark-mode").await;
-    let (status, body) = admin.call(Method::GET, "/api/v1/projects/default/flags/dark-mode/code-references", None).await;
+    let (status, body) =
+        admin.call(Method::GET, "/api/v1/projects/default/flags/dark-mode/code-references", None).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["count"], 0);
     assert!(body.get("last_scanned").is_none_or(Value::is_null), "no scan yet: {body}");
@@ -74,22 +75,31 @@ async fn upload_and_read_back(db: Db) {
     let (status, body) = call_as(&server.base, &viewer, Method::GET, flag, None).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["count"], 5);
-    let repos: Vec<&str> = body["repositories"].as_array().expect("list").iter().map(|r| r["repository"].as_str().unwrap_or("")).collect();
+    let repos: Vec<&str> = body["repositories"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|r| r["repository"].as_str().unwrap_or(""))
+        .collect();
     assert_eq!(repos, ["github.com/acme/api", "github.com/acme/shop"]);
     assert_eq!(body["repositories"][1]["locations"][1], json!({"path": "src/b.rs", "line": 9}));
     assert_eq!(body["repositories"][1]["commit"], "0123abc");
     assert!(body["last_scanned"].is_string(), "{body}");
-    let (_, body) = admin.call(Method::GET, "/api/v1/projects/default/flags/dark-mode/code-references", None).await;
+    let (_, body) =
+        admin.call(Method::GET, "/api/v1/projects/default/flags/dark-mode/code-references", None).await;
     assert_eq!(body["count"], 0, "scanned and not found: {body}");
     assert!(body["last_scanned"].is_string(), "{body}");
 
     let (status, body) = admin.call(Method::GET, path, None).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["scans"].as_array().map(Vec::len), Some(2));
-    assert_eq!(body["keys"], json!([
-        {"key": "ghost", "count": 1, "repositories": ["github.com/acme/shop"]},
-        {"key": "new-checkout", "count": 5, "repositories": ["github.com/acme/api", "github.com/acme/shop"]},
-    ]));
+    assert_eq!(
+        body["keys"],
+        json!([
+            {"key": "ghost", "count": 1, "repositories": ["github.com/acme/shop"]},
+            {"key": "new-checkout", "count": 5, "repositories": ["github.com/acme/api", "github.com/acme/shop"]},
+        ])
+    );
 
     // A new scan of a repository replaces its previous one.
     let again = json!({"repository": "github.com/acme/shop", "keys": [{"key": "dark-mode", "count": 1}]});
@@ -98,21 +108,32 @@ async fn upload_and_read_back(db: Db) {
     let (_, body) = admin.call(Method::GET, flag, None).await;
     assert_eq!(body["count"], 2, "{body}");
 
-    let (status, body) = admin
-        .call(Method::GET, "/api/v1/audit?project=default&resource_type=code_references", None)
-        .await;
+    let (status, body) =
+        admin.call(Method::GET, "/api/v1/audit?project=default&resource_type=code_references", None).await;
     assert_eq!(status, 200, "{body}");
-    let actions: Vec<&str> = body["items"].as_array().expect("items").iter().map(|e| e["action"].as_str().unwrap_or("")).collect();
+    let actions: Vec<&str> =
+        body["items"].as_array().expect("items").iter().map(|e| e["action"].as_str().unwrap_or("")).collect();
     assert_eq!(actions, ["code_references.upload"; 3]);
 
     let bad = json!({"repository": "", "keys": [{"key": "Not A Key", "count": 0, "locations": [{"path": "x", "line": 0}]}]});
     let (status, body) = call_as(&server.base, &editor, Method::POST, path, Some(bad)).await;
     assert_eq!(status, 422, "{body}");
-    let pointers: Vec<&str> = body["errors"].as_array().map(|e| e.iter().filter_map(|p| p["pointer"].as_str()).collect()).unwrap_or_default();
-    assert!(pointers.contains(&"/repository") && pointers.contains(&"/keys/0/key") && pointers.contains(&"/keys/0/locations/0/line"), "{body}");
-    let (status, _) = admin.call(Method::GET, "/api/v1/projects/default/flags/nope/code-references", None).await;
+    let pointers: Vec<&str> = body["errors"]
+        .as_array()
+        .map(|e| e.iter().filter_map(|p| p["pointer"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(
+        pointers.contains(&"/repository")
+            && pointers.contains(&"/keys/0/key")
+            && pointers.contains(&"/keys/0/locations/0/line"),
+        "{body}"
+    );
+    let (status, _) =
+        admin.call(Method::GET, "/api/v1/projects/default/flags/nope/code-references", None).await;
     assert_eq!(status, 404);
-    let (status, _) = call_as(&server.base, &editor, Method::POST, "/api/v1/projects/nope/code-references", Some(upload)).await;
+    let (status, _) =
+        call_as(&server.base, &editor, Method::POST, "/api/v1/projects/nope/code-references", Some(upload))
+            .await;
     assert_eq!(status, 404);
 }
 
@@ -164,10 +185,15 @@ async fn refs_scan_reads_keys_from_the_server_uploads_and_sets_its_exit_status()
     let tree = tempfile::tempdir().expect("tempdir");
     write(tree.path(), ".gitignore", "dist/\n");
     write(tree.path(), "dist/bundle.js", "bool_value(\"new-checkout\")\n");
-    write(tree.path(), "src/main.rs", "fn main() {\n    if c.bool_value(\"new-checkout\", &ctx, false) {}\n    c.bool_value(\"ghost-flag\", &ctx, false);\n}\n");
+    write(
+        tree.path(),
+        "src/main.rs",
+        "fn main() {\n    if c.bool_value(\"new-checkout\", &ctx, false) {}\n    c.bool_value(\"ghost-flag\", &ctx, false);\n}\n",
+    );
     write(tree.path(), "src/legacy.ts", "// old-banner is still read here\n");
     let root = tree.path().to_str().expect("utf-8 path");
-    let env = [("VEXIL_URL", server.base.as_str()), ("VEXIL_TOKEN", editor.as_str()), ("VEXIL_PROJECT", "default")];
+    let env =
+        [("VEXIL_URL", server.base.as_str()), ("VEXIL_TOKEN", editor.as_str()), ("VEXIL_PROJECT", "default")];
 
     let (code, stdout, stderr) = vexil(&["refs", "scan", root, "--output", "json"], &env);
     assert_eq!(code, 0, "{stderr}");
@@ -180,12 +206,16 @@ async fn refs_scan_reads_keys_from_the_server_uploads_and_sets_its_exit_status()
 
     let (code, _, _) = vexil(&["refs", "scan", root, "--fail-on", "unknown"], &env);
     assert_eq!(code, 1, "an unknown key fails the scan with --fail-on unknown");
-    let (code, _, stderr) = vexil(&["refs", "scan", "/nonexistent/vexil", "--keys", "/nonexistent/keys"], &[]);
+    let (code, _, stderr) =
+        vexil(&["refs", "scan", "/nonexistent/vexil", "--keys", "/nonexistent/keys"], &[]);
     assert_eq!(code, 2, "{stderr}");
     let (code, _, stderr) = vexil(&["refs", "scan", root, "--url", server.base.as_str()], &[]);
     assert_eq!(code, 4, "no token and no --keys: {stderr}");
     assert!(stderr.contains("VEXIL_TOKEN"), "the error says what to do: {stderr}");
-    let (code, _, stderr) = vexil(&["refs", "scan", root], &[("VEXIL_URL", server.base.as_str()), ("VEXIL_TOKEN", "vx_api_wrong"), ("VEXIL_PROJECT", "default")]);
+    let (code, _, stderr) = vexil(
+        &["refs", "scan", root],
+        &[("VEXIL_URL", server.base.as_str()), ("VEXIL_TOKEN", "vx_api_wrong"), ("VEXIL_PROJECT", "default")],
+    );
     assert_eq!(code, 4, "a wrong token: {stderr}");
     let (code, _, stderr) = vexil(&["refs", "scan", root, "--project", "nope"], &env);
     assert_eq!(code, 6, "no such project: {stderr}");
@@ -201,13 +231,16 @@ async fn refs_scan_reads_keys_from_the_server_uploads_and_sets_its_exit_status()
     assert_eq!(body["repositories"][0]["repository"], "acme/shop");
     assert_eq!(body["repositories"][0]["commit"], "abc123");
     let (_, body) = admin.call(Method::GET, "/api/v1/projects/default/code-references", None).await;
-    let keys: Vec<&str> = body["keys"].as_array().expect("keys").iter().map(|k| k["key"].as_str().unwrap_or("")).collect();
+    let keys: Vec<&str> =
+        body["keys"].as_array().expect("keys").iter().map(|k| k["key"].as_str().unwrap_or("")).collect();
     assert_eq!(keys, ["ghost-flag", "new-checkout", "old-banner"]);
 
     let keys_file = tree.path().join("keys.txt");
     std::fs::write(&keys_file, "new-checkout\nold-banner archived\n").expect("keys");
-    let (code, stdout, stderr) =
-        vexil(&["refs", "scan", root, "--keys", keys_file.to_str().expect("path"), "--fail-on", "archived"], &[]);
+    let (code, stdout, stderr) = vexil(
+        &["refs", "scan", root, "--keys", keys_file.to_str().expect("path"), "--fail-on", "archived"],
+        &[],
+    );
     assert_eq!(code, 1, "{stderr}");
     assert!(stdout.contains("Archived flags still in code (1):\n  old-banner"), "{stdout}");
 }

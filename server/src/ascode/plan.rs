@@ -205,7 +205,7 @@ pub fn plan(current: Option<&Document>, desired: &Document, prune: bool) -> Resu
         match cur.segments.iter().find(|c| c.key == s.key) {
             None => out.push(Action::CreateSegment { segment: s.clone() }),
             Some(c) if c != s => {
-                out.push(Action::ReplaceSegment { segment: s.clone(), changes: segment_changes(c, s) })
+                out.push(Action::ReplaceSegment { segment: s.clone(), changes: segment_changes(c, s) });
             }
             Some(_) => {}
         }
@@ -217,7 +217,7 @@ pub fn plan(current: Option<&Document>, desired: &Document, prune: bool) -> Resu
         let existing = cur.flags.iter().find(|c| c.key == f.key);
         match existing {
             None => {
-                out.push(Action::CreateFlag { flag: FlagDoc { environments: BTreeMap::new(), ..f.clone() } })
+                out.push(Action::CreateFlag { flag: FlagDoc { environments: BTreeMap::new(), ..f.clone() } });
             }
             Some(c) => {
                 if c.kind != f.kind {

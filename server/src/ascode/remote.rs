@@ -252,7 +252,7 @@ impl Remote {
         for a in actions {
             match self.run_one(project, a).await {
                 Ok((result, change_request)) => {
-                    done.push(Outcome { action: a.clone(), result: result.to_owned(), change_request })
+                    done.push(Outcome { action: a.clone(), result: result.to_owned(), change_request });
                 }
                 Err(e) => return Err((done, e)),
             }

@@ -155,7 +155,7 @@ fn conflict_hint(status: u16, current: Option<i64>, dependents: &[String]) -> St
     }
     match (status, current) {
         (412, Some(v)) => {
-            s.push_str(&format!("; it changed since it was read (now version {v}): read it again and retry"))
+            s.push_str(&format!("; it changed since it was read (now version {v}): read it again and retry"));
         }
         (412, None) => s.push_str("; it changed since it was read: read it again and retry"),
         (428, _) => s.push_str("; the write needs the version it replaces (--if-match)"),

@@ -109,14 +109,17 @@ pub async fn run(args: RefsArgs) -> ExitCode {
 async fn scan_command(args: ScanArgs) -> Result<u8, CliError> {
     let keys = match &args.keys {
         Some(file) => {
-            let text =
-                std::fs::read_to_string(file).map_err(|e| CliError::Input(format!("{}: {e}", file.display())))?;
+            let text = std::fs::read_to_string(file)
+                .map_err(|e| CliError::Input(format!("{}: {e}", file.display())))?;
             parse_keys_file(&text).map_err(|e| CliError::Input(format!("{}: {e}", file.display())))?
         }
         None => fetch_keys(&Client::new(&args.global)?).await?,
     };
-    let mut patterns: Vec<String> =
-        if args.no_default_patterns { Vec::new() } else { DEFAULT_PATTERNS.iter().map(|p| (*p).to_owned()).collect() };
+    let mut patterns: Vec<String> = if args.no_default_patterns {
+        Vec::new()
+    } else {
+        DEFAULT_PATTERNS.iter().map(|p| (*p).to_owned()).collect()
+    };
     patterns.extend(args.patterns.iter().cloned());
     let options = ScanOptions {
         root: args.path.clone(),
@@ -250,7 +253,13 @@ fn print_human(report: &ScanReport, elapsed: std::time::Duration, uploaded: Opti
     println!("\nFlags in code ({}):", report.referenced.len());
     for r in &report.referenced {
         let archived = if r.archived { " (archived)" } else { "" };
-        println!("  {}{archived}: {} place{}\n{}", r.key, r.count, if r.count == 1 { "" } else { "s" }, places(r));
+        println!(
+            "  {}{archived}: {} place{}\n{}",
+            r.key,
+            r.count,
+            if r.count == 1 { "" } else { "s" },
+            places(r)
+        );
     }
     println!("\nFlags in no code ({}):", report.unreferenced.len());
     for k in &report.unreferenced {

@@ -15,11 +15,11 @@ use std::sync::Arc;
 
 use axum::extract::FromRef;
 
+use super::openapi::responses::*;
 use crate::auth::AuthState;
 use crate::auth::{Authorized, Editor};
 use crate::store::Store;
 use crate::store::{BulkToggleResult, Caller, CloneResult, CopyOutcome, FlagSelector};
-use super::openapi::responses::*;
 
 pub(super) fn router<S>() -> Router<S>
 where

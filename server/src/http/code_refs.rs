@@ -16,10 +16,7 @@ use crate::store::{CodeRefsScan, CodeRefsUpload, FlagCodeReferences, ProjectCode
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
-        .route(
-            "/projects/{project}/code-references",
-            get(get_code_references).post(upload_code_references),
-        )
+        .route("/projects/{project}/code-references", get(get_code_references).post(upload_code_references))
         .route("/projects/{project}/flags/{flag}/code-references", get(get_flag_code_references))
 }
 

@@ -366,6 +366,9 @@ fn conflict(reason: &store::Conflict) -> String {
         C::ScheduledByApproval { id, change_request } => format!(
             "scheduled change {id} was approved as change request {change_request}: cancel it and request the change again"
         ),
+        C::ReleasePlanStartRequested { id, change_request } => {
+            format!("release plan {id} already waits for change request {change_request} to start it")
+        }
         C::ReleasePlanState { id, state, action } => {
             format!("release plan {id} is {state}: it cannot {action}")
         }

@@ -28,11 +28,11 @@ use vexil_core::{CompiledSnapshot, Context, ErrorCode, Evaluation, Reason};
 use super::error::ApiError;
 use super::extract::Path;
 use super::ofrep_error::{OfrepError, method_not_allowed};
-use super::sdk::accepts_gzip;
-use super::shared::{hub_for_key, none_match};
 use super::openapi::ofrep_shapes::{
     self as doc, OfrepInternal, OfrepMethodNotAllowed, OfrepUnauthorized, OfrepUnavailable,
 };
+use super::sdk::accepts_gzip;
+use super::shared::{hub_for_key, none_match};
 use super::stream::{TokenPeriod, ofrep_event_stream};
 use crate::auth::AuthError;
 use crate::auth::sdk_key::SdkClient;

@@ -20,8 +20,8 @@ use responses::*;
 
 use super::{
     audit, bulk, change_requests, code_refs, environments, evaluate, flags, health, live, login, ofrep,
-    projects, release_plans, scheduled_changes, sdk, sdk_keys, segments, setup, sso, stream, tokens,
-    usage, users, webhooks,
+    projects, release_plans, scheduled_changes, sdk, sdk_keys, segments, setup, sso, stream, tokens, usage,
+    users, webhooks,
 };
 
 /// The root of the generated document: every annotated handler and shared component.

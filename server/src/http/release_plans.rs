@@ -14,11 +14,11 @@ use serde::Deserialize;
 
 use super::error::ApiError;
 use super::extract::{Json, MaybeIfMatch, Path, parse_strict, with_etag};
-use super::shared::checked_comment;
 use super::openapi::responses::*;
-use crate::state::AppState;
+use super::shared::checked_comment;
 use crate::auth::{Authorized, Editor, Principal, Role, Viewer};
 use crate::release::plan::PlanSpec;
+use crate::state::AppState;
 use crate::store::{Caller, PlanAction, ReleasePlan};
 
 pub(super) fn router() -> Router<AppState> {

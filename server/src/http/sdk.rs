@@ -16,8 +16,8 @@ use vexil_core::wire::{EventBatch, MAX_BATCH_ENTRIES, MAX_CLOCK_SKEW_MS, MAX_WAT
 
 use super::error::ApiError;
 use super::extract::LenientJson;
-use super::shared::{field_error, hub_for_key, none_match};
 use super::openapi::responses::*;
+use super::shared::{field_error, hub_for_key, none_match};
 use crate::auth::sdk_key::{SdkClient, ServerSdk};
 use crate::state::AppState;
 use crate::store::{MetricKey, MetricSums, Timestamp, UsageKey};

@@ -67,7 +67,7 @@ pub(super) struct SetupRequest {
     extensions(("x-vexil-role" = json!("public"))),
     request_body = SetupRequest,
     responses(
-        (status = 200, description = "Set up and logged in.", body = super::login::LoginResponse),
+        (status = 200, description = "Set up and logged in.", body = super::shared::LoginResponse),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
         (status = 409, response = Conflict),

@@ -16,8 +16,8 @@ use serde::{Deserialize, Serialize};
 
 use super::error::ApiError;
 use super::extract::{Json, Query};
-use super::shared::{LoginResponse, start_session};
 use super::openapi::responses::*;
+use super::shared::{LoginResponse, start_session};
 use crate::auth::oidc::{self, Identity, Oidc, OidcError};
 use crate::auth::{Role, secret};
 use crate::state::AppState;

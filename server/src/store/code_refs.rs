@@ -147,11 +147,17 @@ impl CodeRefsUpload {
         let mut problem = |pointer: String, message: String| problems.push(Problem { pointer, message });
         let name = |s: &str| !s.trim().is_empty() && s.chars().count() <= MAX_CODE_REF_NAME_CHARS;
         if !name(&self.repository) {
-            problem("/repository".to_owned(), format!("a repository name has 1 to {MAX_CODE_REF_NAME_CHARS} characters"));
+            problem(
+                "/repository".to_owned(),
+                format!("a repository name has 1 to {MAX_CODE_REF_NAME_CHARS} characters"),
+            );
         }
         for (field, value) in [("commit", &self.commit), ("branch", &self.branch)] {
             if value.as_deref().is_some_and(|v| !name(v)) {
-                problem(format!("/{field}"), format!("a {field} has 1 to {MAX_CODE_REF_NAME_CHARS} characters"));
+                problem(
+                    format!("/{field}"),
+                    format!("a {field} has 1 to {MAX_CODE_REF_NAME_CHARS} characters"),
+                );
             }
         }
         let scanned_at = match &self.scanned_at {
@@ -167,19 +173,31 @@ impl CodeRefsUpload {
         let mut seen = std::collections::HashSet::new();
         for (i, k) in self.keys.iter().enumerate() {
             if !crate::cli::refs::scan::is_flag_key(&k.key) {
-                problem(format!("/keys/{i}/key"), "a flag key: lower-case letters, digits, '_', '.', '-'".to_owned());
+                problem(
+                    format!("/keys/{i}/key"),
+                    "a flag key: lower-case letters, digits, '_', '.', '-'".to_owned(),
+                );
             } else if !seen.insert(k.key.as_str()) {
                 problem(format!("/keys/{i}/key"), "each key is given once".to_owned());
             }
             if k.locations.len() > MAX_CODE_REF_LOCATIONS {
-                problem(format!("/keys/{i}/locations"), format!("at most {MAX_CODE_REF_LOCATIONS} locations per key"));
+                problem(
+                    format!("/keys/{i}/locations"),
+                    format!("at most {MAX_CODE_REF_LOCATIONS} locations per key"),
+                );
             }
             if (k.count as usize) < k.locations.len() || k.count == 0 {
-                problem(format!("/keys/{i}/count"), "at least 1 and at least the number of locations".to_owned());
+                problem(
+                    format!("/keys/{i}/count"),
+                    "at least 1 and at least the number of locations".to_owned(),
+                );
             }
             for (j, l) in k.locations.iter().enumerate() {
                 if l.path.is_empty() || l.path.len() > MAX_CODE_REF_PATH_BYTES {
-                    problem(format!("/keys/{i}/locations/{j}/path"), format!("1 to {MAX_CODE_REF_PATH_BYTES} bytes"));
+                    problem(
+                        format!("/keys/{i}/locations/{j}/path"),
+                        format!("1 to {MAX_CODE_REF_PATH_BYTES} bytes"),
+                    );
                 }
                 if l.line == 0 {
                     problem(format!("/keys/{i}/locations/{j}/line"), "lines count from 1".to_owned());
@@ -252,14 +270,17 @@ impl Store {
         .await?;
         let scan_id: i64 = get(&row, "id")?;
         for k in &upload.keys {
-            let locations = serde_json::to_string(&k.locations).map_err(|e| Error::Internal(e.to_string()))?;
-            sqlx::query("insert into code_ref (scan_id, flag_key, ref_count, locations) values ($1, $2, $3, $4)")
-                .bind(scan_id)
-                .bind(&k.key)
-                .bind(i64::try_from(k.count).unwrap_or(i64::MAX))
-                .bind(locations)
-                .execute(&mut **w)
-                .await?;
+            let locations =
+                serde_json::to_string(&k.locations).map_err(|e| Error::Internal(e.to_string()))?;
+            sqlx::query(
+                "insert into code_ref (scan_id, flag_key, ref_count, locations) values ($1, $2, $3, $4)",
+            )
+            .bind(scan_id)
+            .bind(&k.key)
+            .bind(i64::try_from(k.count).unwrap_or(i64::MAX))
+            .bind(locations)
+            .execute(&mut **w)
+            .await?;
         }
         let scan = CodeRefsScan {
             repository: upload.repository.clone(),
@@ -333,7 +354,11 @@ impl Store {
                     t.count += u64::try_from(count).unwrap_or(0);
                     t.repositories.push(repository);
                 }
-                _ => keys.push(KeyTotal { key, count: u64::try_from(count).unwrap_or(0), repositories: vec![repository] }),
+                _ => keys.push(KeyTotal {
+                    key,
+                    count: u64::try_from(count).unwrap_or(0),
+                    repositories: vec![repository],
+                }),
             }
         }
         let last_scanned = scans.iter().map(|s| s.scanned_at).max();

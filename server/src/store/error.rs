@@ -234,7 +234,6 @@ pub enum Conflict {
         change_request: i64,
     },
     /// A release plan's start already waits for an open change request.
-    #[error("release plan {id} already waits for change request {change_request} to start it")]
     ReleasePlanStartRequested {
         /// Its id.
         id: i64,

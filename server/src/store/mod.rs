@@ -51,13 +51,12 @@ pub use bulk::{BulkToggleResult, CloneResult, CopyOutcome, FlagSelector, MAX_BUL
 pub use change_requests::{
     Approval, Caller, ChangeRequest, ChangeRequestDiff, ChangeRequestState, Comment, NewChangeRequest,
 };
+pub use changes::{Change, ChangeKind, Committed, NOTIFY_CHANNEL};
 pub use code_refs::{
-    CodeLocation, CodeRefsScan, CodeRefsUpload, FlagCodeReferences, KeyTotal, MAX_CODE_REF_KEYS, MAX_CODE_REF_LOCATIONS,
-    MAX_CODE_REF_NAME_CHARS, MAX_CODE_REF_PATH_BYTES,
-    ProjectCodeReferences,
+    CodeLocation, CodeRefsScan, CodeRefsUpload, FlagCodeReferences, KeyTotal, MAX_CODE_REF_KEYS,
+    MAX_CODE_REF_LOCATIONS, MAX_CODE_REF_NAME_CHARS, MAX_CODE_REF_PATH_BYTES, ProjectCodeReferences,
     RepositoryReferences, UploadedKey,
 };
-pub use changes::{Change, ChangeKind, Committed, NOTIFY_CHANNEL};
 pub use environments::{Environment, EnvironmentPatch, MAX_REQUIRED_APPROVALS, NewEnvironment};
 pub use error::{Conflict, Constraint, Error, Missing, Refusal, Result};
 pub use flag_metadata::{

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use vexil_testkit::{Admin, Db, Server, TestDb};
 
 /// A running server, its database, an owner session and an API token.
-pub struct Env {
+pub(crate) struct Env {
     pub server: Server,
     pub admin: Admin,
     pub token: String,
@@ -18,20 +18,20 @@ pub struct Env {
 
 /// What one `vexil` run printed and returned.
 #[derive(Debug)]
-pub struct Run {
+pub(crate) struct Run {
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
 }
 
 impl Run {
-    pub fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         serde_json::from_str(&self.stdout)
             .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", self.stdout, self.stderr))
     }
 }
 
-pub async fn start(db: Db) -> Env {
+pub(crate) async fn start(db: Db) -> Env {
     let db = TestDb::new(db).await;
     let server = Server::builder(env!("CARGO_BIN_EXE_vexil"), &db.url).start().await;
     let admin = Admin::login(&server).await;
@@ -44,7 +44,7 @@ pub async fn start(db: Db) -> Env {
 
 impl Env {
     /// Runs `vexil ARGS` with this server's URL and token in the environment.
-    pub fn vexil(&self, args: &[&str]) -> Run {
+    pub(crate) fn vexil(&self, args: &[&str]) -> Run {
         let out = Command::new(env!("CARGO_BIN_EXE_vexil"))
             .args(args)
             .env("VEXIL_URL", &self.server.base)
@@ -61,14 +61,14 @@ impl Env {
     }
 
     /// `vexil export --project P --format yaml`, which must succeed.
-    pub fn export(&self, project: &str) -> String {
+    pub(crate) fn export(&self, project: &str) -> String {
         let r = self.vexil(&["export", "--project", project]);
         assert_eq!(r.code, 0, "export: {}", r.stderr);
         r.stdout
     }
 
     /// `vexil apply -f FILE EXTRA...`, which must succeed; returns its output.
-    pub fn apply(&self, file: &Path, extra: &[&str]) -> Run {
+    pub(crate) fn apply(&self, file: &Path, extra: &[&str]) -> Run {
         let mut args = vec!["apply", "-f", file.to_str().unwrap_or_default()];
         args.extend_from_slice(extra);
         let r = self.vexil(&args);
@@ -76,7 +76,7 @@ impl Env {
         r
     }
 
-    pub async fn get(&self, path: &str) -> Value {
+    pub(crate) async fn get(&self, path: &str) -> Value {
         let (status, body) = self.admin.call(Method::GET, path, None).await;
         assert_eq!(status, 200, "{path}: {body}");
         body

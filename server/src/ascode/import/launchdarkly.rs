@@ -212,7 +212,7 @@ fn environment(
                 Err(why) => {
                     cx.skip(
                         format!("{rat}/clauses/{j}"),
-                        format!("clause {}", c),
+                        format!("clause {c}"),
                         format!("{why}; the rule is dropped"),
                     );
                     ok = false;

@@ -442,7 +442,10 @@ pub fn parse_keys_file(text: &str) -> Result<Vec<KnownKey>, String> {
             .map(|(i, item)| match item {
                 serde_json::Value::String(key) => checked(key, false, &format!("item {i}")),
                 serde_json::Value::Object(o) => {
-                    let key = o.get("key").and_then(|k| k.as_str()).ok_or(format!("item {i}: no \"key\" string"))?;
+                    let key = o
+                        .get("key")
+                        .and_then(|k| k.as_str())
+                        .ok_or(format!("item {i}: no \"key\" string"))?;
                     let archived = o.get("archived").and_then(serde_json::Value::as_bool).unwrap_or(false);
                     checked(key, archived, &format!("item {i}"))
                 }
@@ -461,7 +464,12 @@ pub fn parse_keys_file(text: &str) -> Result<Vec<KnownKey>, String> {
         let archived = match words.next() {
             None => false,
             Some("archived") => true,
-            Some(other) => return Err(format!("line {}: unexpected {other:?} after the key (only \"archived\")", n + 1)),
+            Some(other) => {
+                return Err(format!(
+                    "line {}: unexpected {other:?} after the key (only \"archived\")",
+                    n + 1
+                ));
+            }
         };
         keys.push(checked(key, archived, &format!("line {}", n + 1))?);
     }
@@ -520,8 +528,12 @@ mod tests {
               // xnew-checkout and new-checkout_x and new-checkout.x are other words\n\
               if flags[\"new-checkout\"] {}\n",
         );
-        let report = scan(&options(dir.path(), keys(&["new-checkout", "new-checkout-v2", "checkout"]))).expect("scan");
-        assert_eq!(locations(&report, "new-checkout"), [("src/a.rs".to_owned(), 1), ("src/a.rs".to_owned(), 4)]);
+        let report =
+            scan(&options(dir.path(), keys(&["new-checkout", "new-checkout-v2", "checkout"]))).expect("scan");
+        assert_eq!(
+            locations(&report, "new-checkout"),
+            [("src/a.rs".to_owned(), 1), ("src/a.rs".to_owned(), 4)]
+        );
         assert_eq!(locations(&report, "new-checkout-v2"), [("src/a.rs".to_owned(), 2)]);
         assert_eq!(report.unreferenced, ["checkout"]);
         assert!(report.unknown.is_empty(), "{:?}", report.unknown);
@@ -558,7 +570,9 @@ mod tests {
         let unknown: Vec<_> = report
             .unknown
             .iter()
-            .map(|u| (u.key.as_str(), u.locations.iter().map(|l| (l.path.as_str(), l.line)).collect::<Vec<_>>()))
+            .map(|u| {
+                (u.key.as_str(), u.locations.iter().map(|l| (l.path.as_str(), l.line)).collect::<Vec<_>>())
+            })
             .collect();
         assert_eq!(
             unknown,
