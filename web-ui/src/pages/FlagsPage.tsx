@@ -16,7 +16,6 @@ import { ConfirmToggle, type PendingToggle } from '../components/ConfirmToggle';
 import { IconPlus, IconSearch } from '../components/icons';
 import { cleanupVerdict, placesByKey, placesLabel } from '../lib/codeRefs';
 import { formatTime, relativeTime } from '../lib/format';
-import { useLoad } from '../lib/useLoad';
 import { isProtected } from '../lib/protect';
 
 const PAGE_SIZE = 100;
