@@ -1,12 +1,13 @@
 //! Command line and environment configuration. Every option is a `--flag` and a
 //! `VEXIL_*` variable; secrets never show in `Debug` output or logs.
 
-use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::str::FromStr;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+pub use crate::secret::Secret;
 
 /// Vexil: a self-hosted feature flag service.
 #[derive(Debug, Parser)]
@@ -342,41 +343,5 @@ impl FromStr for PublicUrl {
             return Err(format!("{s:?} is not an absolute URL without query or fragment"));
         }
         Ok(PublicUrl(s.to_owned()))
-    }
-}
-
-/// A string that never prints.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    /// The value.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(***)")
-    }
-}
-
-impl fmt::Display for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("***")
-    }
-}
-
-impl FromStr for Secret {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Secret(s.to_owned()))
-    }
-}
-
-impl From<&str> for Secret {
-    fn from(s: &str) -> Self {
-        Secret(s.to_owned())
     }
 }

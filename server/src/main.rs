@@ -1,6 +1,6 @@
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use vexil_server::config::{Cli, Command, UsersCommand};
 
 #[tokio::main]
@@ -14,7 +14,7 @@ async fn main() -> ExitCode {
         Command::Healthcheck(args) => vexil_server::healthcheck(&args).await,
         // The documented exit statuses (docs/flags-as-code.md), not anyhow's 1.
         Command::Code(command) => return ExitCode::from(vexil_server::ascode::cli::run(command).await),
-        Command::Client(command) => return vexil_server::cli::run(command).await,
+        Command::Client(command) => return vexil_server::cli::run(command, Cli::command).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,5 +1,9 @@
 //! Secrets handed out once (API tokens, SDK keys): 192 random bits behind a readable
-//! prefix, stored only as a SHA-256 hash.
+//! prefix, stored only as a SHA-256 hash; and [`Secret`], a string that never prints
+//! (passwords and tokens given on the command line).
+
+use std::fmt;
+use std::str::FromStr;
 
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -61,5 +65,41 @@ mod tests {
         assert!(s.secret.starts_with(&s.display_prefix));
         assert_ne!(generate(SERVER_KEY_PREFIX).secret, s.secret);
         assert!(!format!("{s:?}").contains(&s.secret), "Debug must not show the secret");
+    }
+}
+
+/// A string that never prints.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// The value.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+impl FromStr for Secret {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Secret(s.to_owned()))
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(s: &str) -> Self {
+        Secret(s.to_owned())
     }
 }

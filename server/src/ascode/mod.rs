@@ -77,17 +77,38 @@ pub fn parse(file: &str, text: &str) -> Result<Document, ParseError> {
             }
         })?
     } else {
-        let de = serde_yaml::Deserializer::from_str(text);
-        serde_path_to_error::deserialize(de).map_err(|e| {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            let (line, column) = inner.location().map(|l| (l.line(), l.column())).unwrap_or((0, 0));
+        // Through a JSON value, so that enums are written as maps (`serve: {variant: on}`)
+        // as in JSON, rather than as YAML tags (`!variant on`), which serde_yaml expects
+        // of an enum read directly.
+        let invalid = |e: &serde_yaml::Error, path: String| {
+            let (line, column) = e.location().map(|l| (l.line(), l.column())).unwrap_or((0, 0));
             ParseError::Invalid {
                 file: file.to_owned(),
                 line,
                 column,
                 path,
-                message: strip_location(&inner.to_string()),
+                message: strip_location(&e.to_string()),
+            }
+        };
+        let value: serde_json::Value = serde_yaml::from_str(text).map_err(|e| invalid(&e, String::new()))?;
+        serde_path_to_error::deserialize(value).map_err(|e| {
+            let path = e.path().to_string();
+            // The value has no positions: a direct read finds the line when it fails
+            // at the same place.
+            let direct =
+                serde_path_to_error::deserialize::<_, Document>(serde_yaml::Deserializer::from_str(text));
+            let (line, column) = match direct {
+                Err(d) if d.path().to_string() == path => {
+                    d.inner().location().map(|l| (l.line(), l.column())).unwrap_or((0, 0))
+                }
+                _ => (0, 0),
+            };
+            ParseError::Invalid {
+                file: file.to_owned(),
+                line,
+                column,
+                path,
+                message: strip_location(&e.into_inner().to_string()),
             }
         })?
     };
@@ -115,6 +136,9 @@ pub fn render(doc: &Document, format: Format) -> String {
     doc.sort();
     match format {
         Format::Json => serde_json::to_string_pretty(&doc).map(|s| s + "\n").unwrap_or_default(),
-        Format::Yaml => serde_yaml::to_string(&doc).unwrap_or_default(),
+        // Through a JSON value, for the map form of enums (see `parse`).
+        Format::Yaml => serde_json::to_value(&doc)
+            .map(|v| serde_yaml::to_string(&v).unwrap_or_default())
+            .unwrap_or_default(),
     }
 }

@@ -204,10 +204,14 @@ pub fn plan(current: Option<&Document>, desired: &Document, prune: bool) -> Resu
     for s in &desired.segments {
         match cur.segments.iter().find(|c| c.key == s.key) {
             None => out.push(Action::CreateSegment { segment: s.clone() }),
-            Some(c) if c != s => {
-                out.push(Action::ReplaceSegment { segment: s.clone(), changes: segment_changes(c, s) });
+            Some(c) => {
+                // By the fields that differ, so that what the server fills in (a
+                // default name) is no change.
+                let changes = segment_changes(c, s);
+                if !changes.is_empty() {
+                    out.push(Action::ReplaceSegment { segment: s.clone(), changes });
+                }
             }
-            Some(_) => {}
         }
     }
 
@@ -325,7 +329,8 @@ fn segment_changes(c: &SegmentDoc, s: &SegmentDoc) -> Vec<String> {
             out.push(name.to_owned());
         }
     };
-    field("name", c.name != s.name);
+    // A file without a name takes the server's default, as a flag's does below.
+    field("name", !s.name.is_empty() && c.name != s.name);
     field("description", c.description != s.description);
     field("included", c.included != s.included);
     field("excluded", c.excluded != s.excluded);

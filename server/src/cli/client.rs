@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::GlobalArgs;
 use super::error::CliError;
-use crate::config::Secret;
+use crate::secret::Secret;
 
 /// A client of one Vexil server, acting with one API token in one project.
 #[derive(Debug, Clone)]

@@ -19,13 +19,13 @@ pub mod segments;
 
 use std::process::ExitCode;
 
-use clap::{Args, CommandFactory, Subcommand};
+use clap::{Args, Subcommand};
 
 pub use client::{Client, Reply, Write};
 pub use error::{CliError, exit};
 pub use output::{Output, Shown};
 
-use crate::config::Secret;
+use crate::secret::Secret;
 
 /// Where the server is, who calls it, in which project, and how to print. Every client
 /// command takes these, before or after its own arguments.
@@ -80,8 +80,10 @@ pub enum ClientCommand {
 }
 
 /// Runs a client command; prints its result (standard output) or its error (standard
-/// error) and returns the exit status ([`exit`]).
-pub async fn run(command: ClientCommand) -> ExitCode {
+/// error) and returns the exit status ([`exit`]). `root` builds the binary's whole
+/// command tree, which shell completions describe (the binary owns it, so that this
+/// module does not depend on the server's configuration).
+pub async fn run(command: ClientCommand, root: fn() -> clap::Command) -> ExitCode {
     let (output, result) = match command {
         ClientCommand::Flags(a) => (a.global.output, flags::run(a).await),
         ClientCommand::Segments(a) => (a.global.output, segments::run(a).await),
@@ -91,7 +93,7 @@ pub async fn run(command: ClientCommand) -> ExitCode {
         ClientCommand::Evaluate(a) => (a.global.output, evaluate::run(a).await),
         ClientCommand::Refs(a) => return refs::run(a).await,
         ClientCommand::Completions { shell } => {
-            let mut cmd = crate::config::Cli::command();
+            let mut cmd = root();
             clap_complete::generate(shell, &mut cmd, "vexil", &mut std::io::stdout());
             return ExitCode::SUCCESS;
         }

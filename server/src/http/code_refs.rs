@@ -10,8 +10,8 @@ use axum::routing::get;
 use super::error::ApiError;
 use super::extract::{Json, Path};
 use super::openapi::responses::*;
-use crate::app::AppState;
 use crate::auth::{Editor, Viewer};
+use crate::state::AppState;
 use crate::store::{CodeRefsScan, CodeRefsUpload, FlagCodeReferences, ProjectCodeReferences};
 
 pub(super) fn router() -> Router<AppState> {

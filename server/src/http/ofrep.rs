@@ -474,7 +474,7 @@ mod tests {
                     json!([{"key": "quote", "value": "say \"hi\" \u{e9}\n"}, {"key": "plain", "value": "x"}]),
                     json!({"enabled": true, "off_variant": "plain", "default": {"variant": "plain"},
                         "targets": [{"variant": "quote", "keys": ["u-target"]}],
-                        "rules": [{"id": "eu-r\u{e9}gion", "conditions": [{"attribute": "country", "op": "in", "values": ["DE"]}],
+                        "rules": [{"id": "eu-region", "conditions": [{"attribute": "country", "op": "in", "values": ["DE"]}],
                                    "serve": {"variant": "quote"}}]})),
                 flag("e-json", "json",
                     json!([{"key": "obj", "value": {"a": [1, 2.5, null], "b": "\u{2028}"}}, {"key": "nothing", "value": null},

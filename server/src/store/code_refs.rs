@@ -172,7 +172,7 @@ impl CodeRefsUpload {
         }
         let mut seen = std::collections::HashSet::new();
         for (i, k) in self.keys.iter().enumerate() {
-            if !crate::cli::refs::scan::is_flag_key(&k.key) {
+            if !vexil_core::validate::is_valid_key(&k.key) {
                 problem(
                     format!("/keys/{i}/key"),
                     "a flag key: lower-case letters, digits, '_', '.', '-'".to_owned(),

@@ -152,13 +152,10 @@ fn is_key_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-')
 }
 
-/// Whether `key` is a flag key's shape (`[a-z0-9][a-z0-9_.-]*`): only such keys can be
-/// matched on word boundaries.
+/// Whether `key` is a flag key's shape ([`vexil_core::validate::is_valid_key`]): only
+/// such keys can be matched on word boundaries.
 pub fn is_flag_key(key: &str) -> bool {
-    let b = key.as_bytes();
-    !b.is_empty()
-        && (b[0].is_ascii_lowercase() || b[0].is_ascii_digit())
-        && b.iter().all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, b'_' | b'.' | b'-'))
+    vexil_core::validate::is_valid_key(key)
 }
 
 /// Compiles candidate patterns; each needs at least one capture group (the first is the key).
