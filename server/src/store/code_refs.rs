@@ -52,12 +52,15 @@ pub struct UploadedKey {
 pub struct CodeRefsUpload {
     /// The repository's name (1 to 200 characters), e.g. `github.com/acme/shop`; a new
     /// upload for the same name replaces the previous one.
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub repository: String,
-    /// The commit scanned.
+    /// The commit scanned (1 to 200 characters).
     #[serde(default)]
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub commit: Option<String>,
-    /// The branch scanned.
+    /// The branch scanned (1 to 200 characters).
     #[serde(default)]
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub branch: Option<String>,
     /// When the tree was scanned (RFC 3339); the upload's time when absent.
     #[serde(default)]

@@ -2546,9 +2546,9 @@ export interface components {
         CodeRefsUpload: {
             /** @description The repository's name (1 to 200 characters), e.g. `github.com/acme/shop`; a new upload for the same name replaces the previous one. */
             repository: string;
-            /** @description The commit scanned. */
+            /** @description The commit scanned (1 to 200 characters). */
             commit?: string | null;
-            /** @description The branch scanned. */
+            /** @description The branch scanned (1 to 200 characters). */
             branch?: string | null;
             /**
              * Format: date-time
