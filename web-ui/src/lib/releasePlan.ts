@@ -212,6 +212,8 @@ export interface Decision {
   reason?: string;
   /** The numbers the decision was taken on (the runner's decisions carry them). */
   analysis?: Analysis;
+  /** A requested start: the change request that holds it. */
+  changeRequest?: number;
 }
 
 /** The audit key of a plan: `<project>/<flag>/<env>/<id>`. */
@@ -238,6 +240,7 @@ export function decisionLog(entries: AuditEntry[]): Decision[] {
         // Only a decision the runner took carries a look of its own; a hand action
         // keeps the previous look, which is already on the log.
         analysis: e.actor.startsWith('release-plan:') ? readAnalysis(after.analysis) : undefined,
+        changeRequest: e.action === 'release_plan.request_start' && typeof after.change_request_id === 'number' ? after.change_request_id : undefined,
       };
     });
 }

@@ -168,4 +168,10 @@ describe('the release plan page', () => {
     expect(what).toEqual(['Rolled back', 'Completed', 'Stepped up', 'Resumed', 'Paused', 'Started', 'Start requested, waiting for approval', 'Created']);
     for (const w of what) expect(w).not.toMatch(/release_plan|_/);
   });
+
+  it('says before a start where approval is required that it opens a change request', async () => {
+    renderWithMantine(<PlanActions project="default" flag="checkout" env="production" plan={{ ...plan, state: 'draft', step: 0 } as ReleasePlan} version={5} requiresApproval onDone={() => {}} onStale={() => {}} />);
+    fireEvent.click(screen.getByTestId('plan-start'));
+    expect(await screen.findByTestId('plan-confirm-message')).toHaveTextContent('production requires approval: starting opens a change request');
+  });
 });

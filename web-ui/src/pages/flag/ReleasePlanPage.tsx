@@ -5,6 +5,7 @@ import { api } from '../../api';
 import { ApiError } from '../../api/client';
 import type { PlanAction, ReleasePlan } from '../../api/types';
 import { useLiveEvents } from '../../app/live';
+import { useMaybeProject } from '../../app/project';
 import { useCan } from '../../app/session';
 import { Empty, ErrorAlert, Loading, Time } from '../../components/common';
 import {
@@ -59,6 +60,7 @@ export function explainActionError(e: unknown, action: PlanAction): { title: str
 export default function ReleasePlanPage() {
   const { project = '', flag = '', env = '' } = useParams();
   const canEdit = useCan('editor');
+  const requiresApproval = !!useMaybeProject()?.environments.find((e) => e.key === env)?.requires_approval;
   const plan = useLoad((signal) => api.releasePlans.get(project, flag, env, signal), [project, flag, env]);
   const p = plan.data?.data;
   const auditKey = p ? planAuditKey(project, p) : undefined;
@@ -152,6 +154,7 @@ export default function ReleasePlanPage() {
             plan={p}
             version={plan.data.version}
             requestState={request.data}
+            requiresApproval={requiresApproval}
             onDone={(next) => plan.setData({ data: next, version: next.version })}
             onStale={() => void plan.reload(true)}
           />
@@ -215,7 +218,7 @@ export default function ReleasePlanPage() {
           Decision log
         </Title>
         {audit.error ? <ErrorAlert error={audit.error} title="Could not load the decision log" onRetry={() => void audit.reload()} /> : null}
-        <DecisionLog log={log} plan={p} />
+        <DecisionLog log={log} plan={p} project={project} />
       </Stack>
     </Stack>
   );
@@ -340,7 +343,7 @@ function formatDuration(seconds: number): string {
 }
 
 /** Every change of the plan, newest first, with its reason and the numbers it was taken on. */
-export function DecisionLog({ log, plan }: { log: Decision[]; plan: ReleasePlan }) {
+export function DecisionLog({ log, plan, project }: { log: Decision[]; plan: ReleasePlan; project?: string }) {
   if (log.length === 0) return <Text size="sm" c="dimmed">No decisions yet.</Text>;
   return (
     <Table.ScrollContainer minWidth={720}>
@@ -365,6 +368,11 @@ export function DecisionLog({ log, plan }: { log: Decision[]; plan: ReleasePlan 
               <Table.Td>{d.step !== undefined ? `${d.step + 1} (${plan.steps[d.step]?.percent ?? '?'} %)` : '—'}</Table.Td>
               <Table.Td>
                 <Text size="sm">{d.reason ?? '—'}</Text>
+                {d.changeRequest !== undefined && project !== undefined && (
+                  <Anchor component={Link} to={changeRequestHref(project, d.changeRequest)} size="xs" data-testid="decision-change-request">
+                    Open change request #{d.changeRequest}
+                  </Anchor>
+                )}
                 {d.analysis && (
                   <Text size="xs" c="dimmed" data-testid="decision-numbers">
                     exposures: control {d.analysis.exposures.control.toLocaleString()}, treatment {d.analysis.exposures.treatment.toLocaleString()}
@@ -397,6 +405,7 @@ export function PlanActions({
   plan,
   version,
   requestState,
+  requiresApproval = false,
   onDone,
   onStale,
 }: {
@@ -407,6 +416,8 @@ export function PlanActions({
   version: number;
   /** The state of the change request a start waits for, when read. */
   requestState?: string;
+  /** The environment requires approval: a start opens a change request (202) instead. */
+  requiresApproval?: boolean;
   onDone: (plan: ReleasePlan) => void;
   onStale: () => void;
 }) {
@@ -462,7 +473,13 @@ export function PlanActions({
       <Modal opened={confirming !== undefined} onClose={() => setConfirming(undefined)} title={confirming ? ACTION_TEXT[confirming].title : ''} centered>
         {confirming && (
           <Stack>
-            <Text size="sm">{confirming === 'rollback' && plan.state === 'draft' ? 'The draft never served anything; discarding it lets you create another plan.' : ACTION_TEXT[confirming].message}</Text>
+            <Text size="sm" data-testid="plan-confirm-message">
+              {confirming === 'rollback' && plan.state === 'draft'
+                ? 'The draft never served anything; discarding it lets you create another plan.'
+                : confirming === 'start' && requiresApproval
+                  ? `${env} requires approval: starting opens a change request holding the first step. The plan starts, and the treatment is served, only once the request is approved.`
+                  : ACTION_TEXT[confirming].message}
+            </Text>
             <Text size="xs" c="dimmed">
               Sent for version {version} of the plan: if it moved meanwhile, nothing is done and you are told.
             </Text>

@@ -101,5 +101,6 @@ describe('starting a plan where approval is required', () => {
     const row = await screen.findByText('Start requested, waiting for approval');
     expect(within(screen.getByTestId('decision-log')).queryByText('release_plan.request_start')).not.toBeInTheDocument();
     expect(row).toBeInTheDocument();
+    expect(screen.getByTestId('decision-change-request')).toHaveAttribute('href', '/p/default/change-requests?state=all&id=12');
   });
 });
