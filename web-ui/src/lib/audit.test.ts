@@ -46,3 +46,30 @@ describe('audit entries in words', () => {
     expect(resourceLabel(entry({ resource_name: 'new-checkout' }))).toBe('new-checkout');
   });
 });
+
+describe('release plan entries in words', () => {
+  // Every release_plan.* action the server writes (server/src/store/release_plans.rs).
+  const actions: [string, string][] = [
+    ['release_plan.create', 'Release plan created'],
+    ['release_plan.request_start', 'Release plan start requested, waiting for approval'],
+    ['release_plan.start', 'Release plan started'],
+    ['release_plan.pause', 'Release plan paused'],
+    ['release_plan.resume', 'Release plan resumed'],
+    ['release_plan.advance', 'Release plan stepped up'],
+    ['release_plan.complete', 'Release plan completed'],
+    ['release_plan.rollback', 'Release plan rolled back'],
+  ];
+  it.each(actions)('words %s for people', (action, label) => {
+    expect(actionLabel(entry({ action, resource_type: 'release_plan', resource_key: 'default/checkout/production/7' }))).toBe(label);
+  });
+
+  it('names a plan by its id, flag and environment', () => {
+    expect(resourceLabel(entry({ resource_type: 'release_plan', resource_key: 'default/checkout/production/7', environment: 'production' }))).toBe('plan 7 of checkout in production');
+  });
+
+  it('words the other actions the audit log holds', () => {
+    expect(actionLabel(entry({ action: 'flag_config.copy', resource_type: 'flag_config' }))).toBe('Flag configuration copied');
+    expect(actionLabel(entry({ action: 'code_references.upload', resource_type: 'code_references' }))).toBe('Code references uploaded');
+    expect(actionLabel(entry({ action: 'user.sso_link', resource_type: 'user' }))).toBe('User linked to single sign-on');
+  });
+});

@@ -18,6 +18,8 @@ export const RESOURCE_TYPES: Record<string, string> = {
   webhook: 'Webhook',
   change_request: 'Change request',
   scheduled_change: 'Scheduled change',
+  release_plan: 'Release plan',
+  code_references: 'Code references',
 };
 
 const VERBS: Record<string, string> = {
@@ -40,6 +42,17 @@ const VERBS: Record<string, string> = {
   schedule: 'scheduled',
   run: 'run',
   fail: 'failed',
+  copy: 'copied',
+  upload: 'uploaded',
+  sso_link: 'linked to single sign-on',
+  // Release plans (server/src/store/release_plans.rs).
+  start: 'started',
+  request_start: 'start requested, waiting for approval',
+  pause: 'paused',
+  resume: 'resumed',
+  advance: 'stepped up',
+  complete: 'completed',
+  rollback: 'rolled back',
 };
 
 const field = (doc: JsonValue | null | undefined, name: string): JsonValue | undefined =>
@@ -88,6 +101,11 @@ export function resourceLabel(e: Pick<AuditEntry, 'resource_type' | 'resource_ke
       return `“${name ?? e.resource_key}”`;
     case 'user':
       return name && name !== e.resource_key ? `${name} <${e.resource_key}>` : e.resource_key;
+    case 'release_plan': {
+      // `<project>/<flag>/<env>/<id>`
+      const [, flag, env, id] = parts;
+      return flag && env && id ? `plan ${id} of ${flag} in ${e.environment ?? env}` : e.resource_key;
+    }
     case 'webhook': {
       const url = field(e.after, 'url') ?? field(e.before, 'url');
       return typeof url === 'string' ? url : e.resource_key;

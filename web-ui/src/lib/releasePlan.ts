@@ -176,9 +176,13 @@ export function readAnalysis(v: unknown): Analysis | undefined {
   };
 }
 
-/** The audit actions of a plan, as the decision log names them. */
+/**
+ * The audit actions of a plan, as the decision log names them: every `release_plan.*`
+ * action the server writes (server/src/store/release_plans.rs).
+ */
 export const ACTION_LABEL: Record<string, string> = {
   'release_plan.create': 'Created',
+  'release_plan.request_start': 'Start requested, waiting for approval',
   'release_plan.start': 'Started',
   'release_plan.pause': 'Paused',
   'release_plan.resume': 'Resumed',
@@ -186,6 +190,14 @@ export const ACTION_LABEL: Record<string, string> = {
   'release_plan.complete': 'Completed',
   'release_plan.rollback': 'Rolled back',
 };
+
+/** An action of the decision log in words; one this dashboard does not know, from its code. */
+export function planActionLabel(action: string): string {
+  const known = ACTION_LABEL[action];
+  if (known) return known;
+  const verb = action.slice(action.lastIndexOf('.') + 1).replace(/[_-]+/g, ' ');
+  return verb.replace(/^./, (c) => c.toUpperCase());
+}
 
 export interface Decision {
   id: number;
@@ -200,6 +212,8 @@ export interface Decision {
   reason?: string;
   /** The numbers the decision was taken on (the runner's decisions carry them). */
   analysis?: Analysis;
+  /** A requested start: the change request that holds it. */
+  changeRequest?: number;
 }
 
 /** The audit key of a plan: `<project>/<flag>/<env>/<id>`. */
@@ -226,6 +240,7 @@ export function decisionLog(entries: AuditEntry[]): Decision[] {
         // Only a decision the runner took carries a look of its own; a hand action
         // keeps the previous look, which is already on the log.
         analysis: e.actor.startsWith('release-plan:') ? readAnalysis(after.analysis) : undefined,
+        changeRequest: e.action === 'release_plan.request_start' && typeof after.change_request_id === 'number' ? after.change_request_id : undefined,
       };
     });
 }
@@ -348,4 +363,25 @@ export function formatEstimate(measure: Measure, v: number | null): string {
 /** The dashboard page of a flag's release plan in an environment. */
 export function planHref(project: string, flag: string, env: string): string {
   return `/p/${encodeURIComponent(project)}/flags/${encodeURIComponent(flag)}/release-plan/${encodeURIComponent(env)}`;
+}
+
+/** The dashboard page of a change request (the project's change requests, that one open). */
+export function changeRequestHref(project: string, id: number): string {
+  return `/p/${encodeURIComponent(project)}/change-requests?state=all&id=${id}`;
+}
+
+/** Change request states after which a plan's start is no longer waiting (another start opens a new request). */
+const CLOSED_REQUEST = ['rejected', 'cancelled', 'conflicted'];
+
+/**
+ * The change request a draft's start waits for, where approval is required (the server
+ * answered 202 to start and the plan carries `change_request_id`); undefined when the
+ * start waits for nothing. `requestState`: the request's state when known; a request
+ * rejected, cancelled or conflicted no longer holds the start back (the server opens a
+ * new one on the next start), while one not read yet is taken as open.
+ */
+export function pendingStart(plan: Pick<ReleasePlan, 'state' | 'change_request_id'>, requestState?: string): number | undefined {
+  if (plan.state !== 'draft' || plan.change_request_id === undefined || plan.change_request_id === null) return undefined;
+  if (requestState && CLOSED_REQUEST.includes(requestState)) return undefined;
+  return plan.change_request_id;
 }

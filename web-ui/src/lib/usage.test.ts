@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isCountEvent, metricLines, ratePerExposure, usageRows } from './usage';
+import { isCountEvent, metricLines, ratePerExposure, stepLabel, usageRows } from './usage';
 
 const hour = 3_600_000;
 const now = Date.parse('2026-01-31T12:34:00Z');
@@ -67,5 +67,21 @@ describe('metric read-out of count events', () => {
     expect(ratePerExposure(errors[0], usage)).toBe(6 / 300);
     expect(ratePerExposure(errors[0], usage, Date.parse(at2))).toBe(6 / 100);
     expect(ratePerExposure(errors[0], undefined)).toBeNull();
+  });
+});
+
+describe('step labels of the usage and metric charts', () => {
+  it('label the same hour bucket with the same time: its start, in the viewer’s zone', () => {
+    const hour = '2026-11-30T10:00:00Z';
+    const usage = { flag: 'f', environment: 'production', step_seconds: 3600, series: [{ variant: 'on', points: [{ at: hour, count: 5 }] }] };
+    const { rows } = usageRows(usage as never, { hours: 24, now: Date.parse('2026-11-30T12:30:00Z') });
+    const usageRow = rows.find((r) => r[`on`] === 5);
+    const [line] = metricLines([{ variant: 'on', count: 1, mean: 3, std_dev: null, points: [{ at: '2026-11-30T10:00:00.000Z', count: 1, mean: 3 }] }], usage as never, false);
+    expect(usageRow && stepLabel(usageRow.at)).toBe(stepLabel(line.points[0].at));
+    // The bucket's start (10:00 UTC) in local time, not its end.
+    const start = new Date(hour);
+    const expected = new Date(hour).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+    expect(stepLabel(hour)).toBe(expected);
+    expect(stepLabel(hour)).not.toBe(stepLabel(new Date(start.getTime() + 3_600_000).toISOString()));
   });
 });

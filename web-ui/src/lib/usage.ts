@@ -1,5 +1,15 @@
 import type { Usage, VariantMetric } from '../api/types';
 
+/**
+ * The label of a step (a time bucket) on the usage and metric charts: the bucket's start,
+ * as the server sends it (`at`, UTC, the start of the minute or hour), in the viewer's
+ * time zone, to the minute. Both charts label a bucket with this one function, so the
+ * same hour reads the same on both.
+ */
+export function stepLabel(at: string): string {
+  return new Date(at).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+}
+
 export interface UsageRow {
   at: string;
   [variant: string]: number | string;

@@ -9,6 +9,7 @@ import { useProject } from '../app/project';
 import { AuditList } from '../components/AuditList';
 import { RESOURCE_TYPES } from '../lib/audit';
 import { Empty, ErrorAlert, Loading } from '../components/common';
+import { auditEmpty } from '../lib/empty';
 import { localInputToIso } from '../lib/format';
 
 const TYPES = Object.entries(RESOURCE_TYPES).map(([value, label]) => ({ value, label }));
@@ -154,7 +155,7 @@ export default function AuditPage() {
       {!entries && !error ? (
         <Loading label="Loading the audit log…" />
       ) : entries && entries.length === 0 ? (
-        <Empty title={filtered ? 'No entries match' : 'No entries yet'} description={filtered ? 'Try other filters.' : 'Changes show up here as they happen.'} />
+        <Empty {...auditEmpty(query, (t) => RESOURCE_TYPES[t] ?? t)} />
       ) : entries ? (
         <>
           <AuditList entries={entries} />

@@ -99,4 +99,20 @@ describe('the change-request inbox', () => {
     expect(calls).toContain('POST /api/v1/projects/default/change-requests/7/approve');
     expect(within(detail).queryByRole('button', { name: 'Approve' })).not.toBeInTheDocument();
   });
+
+  it('opens the request a release plan links to (all states, that id)', async () => {
+    renderAt('/p/default/change-requests?state=all&id=7');
+    expect(await screen.findByTestId('change-request')).toBeInTheDocument();
+    expect(calls).toContain('GET /api/v1/projects/default/change-requests');
+  });
+
+  it('says the project has no change requests under "all", not "No all change requests"', async () => {
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => json({ items: [] })),
+    );
+    renderAt('/p/default/change-requests?state=all');
+    expect(await screen.findByText('No change requests yet')).toBeInTheDocument();
+    expect(screen.queryByText(/No all/)).not.toBeInTheDocument();
+  });
 });

@@ -14,6 +14,7 @@ import { useCan } from '../app/session';
 import { DiffView } from '../components/DiffView';
 import { Empty, ErrorAlert, Loading, Time } from '../components/common';
 import { diffJson } from '../lib/diff';
+import { changeRequestsEmpty } from '../lib/empty';
 import type { JsonValue } from '../api/types';
 import { useAction } from '../lib/useAction';
 import { useLoad } from '../lib/useLoad';
@@ -172,7 +173,7 @@ export default function ChangeRequestsPage() {
       {list.loading && !list.data ? (
         <Loading label="Loading change requests…" />
       ) : (list.data ?? []).length === 0 ? (
-        <Empty title={state === 'open' ? 'Nothing waits for approval' : `No ${state} change requests`} />
+        <Empty {...changeRequestsEmpty(state)} />
       ) : (
         <Table highlightOnHover>
           <Table.Thead>

@@ -262,6 +262,8 @@ export default function DebuggerPage() {
           </Group>
           {result.results.length === 0 ? (
             <Empty title="No flags to evaluate" description="This project has no active flags." />
+          ) : shown.length === 0 ? (
+            <Empty title="No flags match" description={`None of the ${result.results.length} flags evaluated has “${search}” in its key.`} />
           ) : (
             <Table.ScrollContainer minWidth={560}>
               <Table verticalSpacing="xs">

@@ -1,9 +1,14 @@
 import { screen } from '@testing-library/react';
-import { MemoryRouter } from 'react-router';
-import { describe, expect, it } from 'vitest';
+import { createMemoryRouter, MemoryRouter, RouterProvider } from 'react-router';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { sessions } from '../api';
 import type { Environment, Flag } from '../api/types';
+import { ProjectProvider } from '../app/project';
+import { auditEmpty, changeRequestsEmpty, flagsEmpty, scheduledEmpty, tokensEmpty } from '../lib/empty';
 import { renderWithMantine } from '../test/render';
-import { FlagRow } from './FlagsPage';
+import { FlagRow, FlagsPage } from './FlagsPage';
+
+vi.mock('../app/live', () => ({ useLiveEvents: () => {} }));
 
 const owner = 'o'.repeat(200);
 const flag: Flag = {
@@ -48,5 +53,88 @@ describe('FlagRow', () => {
     expect(tag).toHaveStyle({ textOverflow: 'ellipsis' });
     expect(screen.getByRole('link', { name: 'New checkout' })).toHaveStyle({ textOverflow: 'ellipsis' });
     expect(screen.getByRole('switch', { name: 'new-checkout in Production' })).toBeChecked();
+  });
+});
+
+describe('the flags list when it is empty', () => {
+  const requested: string[] = [];
+  beforeEach(() => {
+    requested.length = 0;
+    sessions.set({
+      token: 't',
+      expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+      user: { id: 'u', email: 'ada@example.com', name: 'A', role: 'editor', disabled: false, version: 1, created_at: '', updated_at: '' },
+    });
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string | URL | Request) => {
+        const path = String(url);
+        requested.push(path);
+        const ok = (body: unknown) => new Response(JSON.stringify(body), { status: 200, headers: { 'Content-Type': 'application/json' } });
+        if (path.startsWith('/api/v1/projects/default/environments')) return ok({ items: [{ ...production, position: 0 }] });
+        if (path.startsWith('/api/v1/projects/default/flags?')) {
+          // The project has a flag, but none is stale and none matches a search.
+          const stale = path.includes('stale=true');
+          const searched = path.includes('q=');
+          return ok({ items: stale || searched ? [] : [flag] });
+        }
+        if (path.startsWith('/api/v1/projects/default/code-references')) return ok({ repositories: [], keys: [] });
+        if (path.startsWith('/api/v1/audit')) return ok({ items: [] });
+        throw new Error(`unexpected request ${path}`);
+      }),
+    );
+  });
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    sessions.set(null);
+  });
+
+  const renderAt = (search: string) => {
+    const router = createMemoryRouter(
+      [
+        {
+          path: '/p/:project/flags',
+          element: (
+            <ProjectProvider project="default" projects={[]}>
+              <FlagsPage />
+            </ProjectProvider>
+          ),
+        },
+      ],
+      { initialEntries: [`/p/default/flags${search}`] },
+    );
+    renderWithMantine(<RouterProvider router={router} />);
+  };
+
+  it('says no flag is stale on the Stale tab, not that the project has no flags', async () => {
+    renderAt('?stale=true');
+    expect(await screen.findByText('No stale flags')).toBeInTheDocument();
+    expect(screen.queryByText('No flags yet')).not.toBeInTheDocument();
+    expect(screen.queryByRole('link', { name: 'Create a flag' })).not.toBeInTheDocument();
+    expect(requested.some((p) => p.includes('stale=true'))).toBe(true);
+  });
+
+  it('names the search and the tab when a search finds nothing', async () => {
+    renderAt('?stale=true&q=pay&owner=team-a');
+    expect(await screen.findByText('No stale flags match')).toBeInTheDocument();
+    expect(screen.getByText(/No stale flag matching “pay”, owned by “team-a”/)).toBeInTheDocument();
+  });
+});
+
+describe('empty states of the other lists', () => {
+  it('say what is empty for the filter or state picked', () => {
+    expect(flagsEmpty({ q: '', tag: '', owner: '', view: 'active' })).toMatchObject({ title: 'No flags yet', create: true });
+    expect(flagsEmpty({ q: '', tag: 'web', owner: '', view: 'archived' })).toMatchObject({ title: 'No archived flags match', create: false });
+    expect(auditEmpty({})).toMatchObject({ title: 'No entries yet' });
+    const audit = auditEmpty({ resource_type: 'flag', actor: 'user:ada@example.com' }, () => 'Flag');
+    expect(audit.title).toBe('No entries match these filters');
+    expect(audit.description).toBe('No audit entry on flag resources, by user:ada@example.com. Change or clear the filters.');
+    expect(changeRequestsEmpty('all').title).toBe('No change requests yet');
+    expect(changeRequestsEmpty('rejected').title).toBe('No rejected change requests');
+    expect(scheduledEmpty('all').title).toBe('No scheduled changes yet');
+    expect(scheduledEmpty('failed').description).toContain('has failed');
+    expect(tokensEmpty(2)).toMatchObject({ title: 'No live API tokens' });
+    expect(tokensEmpty(2).description).toContain('2 revoked tokens are hidden');
+    expect(tokensEmpty(0).title).toBe('No API tokens');
   });
 });

@@ -16,6 +16,7 @@ import { ConfirmToggle, type PendingToggle } from '../components/ConfirmToggle';
 import { IconPlus, IconSearch } from '../components/icons';
 import { cleanupVerdict, placesByKey, placesLabel } from '../lib/codeRefs';
 import { formatTime, relativeTime } from '../lib/format';
+import { flagsEmpty } from '../lib/empty';
 import { isProtected } from '../lib/protect';
 
 const PAGE_SIZE = 100;
@@ -386,7 +387,7 @@ export function FlagsPage() {
   }, [busy]);
 
   const tagData = useMemo(() => [...new Set([...knownTags, ...(tag ? [tag] : [])])].sort(), [knownTags, tag]);
-  const filtered = !!(q || tag || owner);
+  const empty = flagsEmpty({ q, tag, owner, view: archived ? 'archived' : stale ? 'stale' : 'active' });
 
   return (
     <Stack gap="md">
@@ -465,23 +466,18 @@ export function FlagsPage() {
       {state.loading || environmentsLoading ? (
         <Loading label="Loading flags…" />
       ) : state.items.length === 0 && !state.error ? (
-        filtered ? (
-          <Empty title="No flags match" description="Try another search or tag." />
-        ) : archived ? (
-          <Empty title="No archived flags" description="Flags you archive show up here, where you can restore them." />
-        ) : (
-          <Empty
-            title="No flags yet"
-            description="Create a flag to start releasing features on your own schedule."
-            action={
-              canEdit && (
-                <Button component={Link} to={`/p/${encodeURIComponent(project)}/flags/new`}>
-                  Create a flag
-                </Button>
-              )
-            }
-          />
-        )
+        <Empty
+          title={empty.title}
+          description={empty.description}
+          action={
+            empty.create &&
+            canEdit && (
+              <Button component={Link} to={`/p/${encodeURIComponent(project)}/flags/new`}>
+                Create a flag
+              </Button>
+            )
+          }
+        />
       ) : (
         <>
           <ScrollArea type="auto">

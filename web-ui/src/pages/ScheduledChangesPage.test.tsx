@@ -93,4 +93,16 @@ describe('the scheduled changes list', () => {
     expect(within(row).getByText('done')).toBeInTheDocument();
     expect(within(row).queryByRole('button', { name: 'Cancel' })).not.toBeInTheDocument();
   });
+
+  it('says the project has nothing scheduled under "all", not "No all scheduled changes"', async () => {
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => json({ items: [] })),
+    );
+    renderPage();
+    expect(await screen.findByText('Nothing is scheduled')).toBeInTheDocument();
+    await userEvent.click(screen.getByText('all'));
+    expect(await screen.findByText('No scheduled changes yet')).toBeInTheDocument();
+    expect(screen.queryByText(/No all/)).not.toBeInTheDocument();
+  });
 });

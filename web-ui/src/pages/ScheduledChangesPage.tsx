@@ -10,6 +10,7 @@ import type { ScheduledState } from '../api/types';
 import { useLiveEvents } from '../app/live';
 import { useCan } from '../app/session';
 import { ConfirmButton, Empty, ErrorAlert, Loading, Time } from '../components/common';
+import { scheduledEmpty } from '../lib/empty';
 import { useLoad } from '../lib/useLoad';
 
 const COLORS: Record<ScheduledState, string> = { pending: 'blue', done: 'teal', failed: 'red', cancelled: 'gray' };
@@ -45,7 +46,7 @@ export default function ScheduledChangesPage() {
       {list.loading && !list.data ? (
         <Loading label="Loading scheduled changes…" />
       ) : (list.data ?? []).length === 0 ? (
-        <Empty title={state === 'pending' ? 'Nothing is scheduled' : `No ${state} scheduled changes`} />
+        <Empty {...scheduledEmpty(state)} />
       ) : (
         <Table>
           <Table.Thead>

@@ -8,6 +8,7 @@ import { useProject } from '../app/project';
 import { roleRank, useCan, useSession } from '../app/session';
 import { ConfirmButton, Empty, ErrorAlert, Loading, SecretOnce, Time } from '../components/common';
 import { IconPlus } from '../components/icons';
+import { tokensEmpty } from '../lib/empty';
 import { localInputToIso } from '../lib/format';
 import { errorAt } from '../lib/rules';
 import { usePaged } from '../lib/usePaged';
@@ -120,7 +121,7 @@ export default function TokensPage() {
       {tokens.loading && !tokens.items ? (
         <Loading label="Loading tokens…" />
       ) : shown.length === 0 ? (
-        <Empty title="No API tokens" description="Create one for automation." />
+        <Empty {...tokensEmpty((tokens.items ?? []).length - shown.length)} />
       ) : (
         <Table.ScrollContainer minWidth={640}>
           <Table>

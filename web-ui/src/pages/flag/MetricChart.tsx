@@ -1,7 +1,7 @@
 import '@mantine/charts/styles.css';
 import { LineChart } from '@mantine/charts';
 import { variantColor } from '../../lib/colors';
-import type { MetricLine } from '../../lib/usage';
+import { type MetricLine, stepLabel } from '../../lib/usage';
 
 /**
  * A metric event per variant over the period: one line per variant, a point per step
@@ -11,7 +11,7 @@ import type { MetricLine } from '../../lib/usage';
 export default function MetricChart({ lines, allVariants, rate }: { lines: MetricLine[]; allVariants: string[]; rate: boolean }) {
   const steps = [...new Set(lines.flatMap((v) => v.points.map((p) => p.at)))].sort();
   const data = steps.map((at) => {
-    const row: Record<string, string | number | null> = { label: new Date(at).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }) };
+    const row: Record<string, string | number | null> = { label: stepLabel(at) };
     for (const v of lines) {
       const p = v.points.find((x) => x.at === at);
       row[v.variant] = p ? p.value : null;

@@ -1,9 +1,10 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { MemoryRouter } from 'react-router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ReleasePlan } from '../../api/types';
 import { decisionLog } from '../../lib/releasePlan';
 import { renderWithMantine } from '../../test/render';
-import { DecisionLog, PlanActions, StepTimeline } from './ReleasePlanPage';
+import { DecisionLog, PlanActions, StartRequestNotice, StepTimeline } from './ReleasePlanPage';
 
 const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers: { 'Content-Type': status < 300 ? 'application/json' : 'application/problem+json', ...headers } });
@@ -102,5 +103,75 @@ describe('the release plan page', () => {
     expect(rows[0]).toHaveTextContent('http_5xx is worse');
     expect(within(rows[0]).getByTestId('decision-numbers')).toHaveTextContent('exposures: control 950, treatment 50 · http_5xx: control 1 % [0.5 %, 2 %], treatment 3 % [2.1 %, 5 %] (worse)');
     expect(rows[1]).toHaveTextContent('ada@example.com');
+  });
+
+  // A start in an environment that requires approval: the server answered 202, the plan
+  // is still a draft and names the change request its start waits for.
+  const waiting = { ...plan, state: 'draft', step: 0, change_request_id: 12, reason: 'start requested by user:ada@example.com; waiting for change request 12' } as ReleasePlan;
+
+  it('disables Start while the start waits for approval, and says why', () => {
+    renderWithMantine(<PlanActions project="default" flag="checkout" env="production" plan={waiting} version={5} onDone={() => {}} onStale={() => {}} />);
+    expect(screen.getByTestId('plan-start')).toBeDisabled();
+    expect(screen.getByTestId('plan-start-reason')).toHaveTextContent('waiting for approval of change request #12');
+    expect(screen.getByTestId('plan-start')).toHaveAttribute('aria-describedby', 'plan-start-reason');
+    // The draft can still be discarded (its request's approval then writes nothing).
+    expect(screen.getByTestId('plan-rollback')).toBeEnabled();
+  });
+
+  it('enables Start again once the request was rejected, and a draft without a request starts', () => {
+    const { unmount } = renderWithMantine(<PlanActions project="default" flag="checkout" env="production" plan={waiting} version={5} requestState="rejected" onDone={() => {}} onStale={() => {}} />);
+    expect(screen.getByTestId('plan-start')).toBeEnabled();
+    expect(screen.queryByTestId('plan-start-reason')).not.toBeInTheDocument();
+    unmount();
+    renderWithMantine(<PlanActions project="default" flag="checkout" env="production" plan={{ ...plan, state: 'draft', step: 0 } as ReleasePlan} version={5} onDone={() => {}} onStale={() => {}} />);
+    expect(screen.getByTestId('plan-start')).toBeEnabled();
+  });
+
+  it('links the change request the start waits for', () => {
+    renderWithMantine(
+      <MemoryRouter>
+        <StartRequestNotice project="my project" plan={waiting} requestState="open" />
+      </MemoryRouter>,
+    );
+    expect(screen.getByTestId('plan-start-request')).toHaveTextContent('Waiting for approval');
+    expect(screen.getByTestId('plan-change-request')).toHaveAttribute('href', '/p/my%20project/change-requests?state=all&id=12');
+  });
+
+  it('says nothing of a change request for a plan that started', () => {
+    renderWithMantine(
+      <MemoryRouter>
+        <StartRequestNotice project="default" plan={{ ...plan, change_request_id: 12 } as ReleasePlan} />
+      </MemoryRouter>,
+    );
+    expect(screen.queryByTestId('plan-start-request')).not.toBeInTheDocument();
+  });
+
+  it('words every action of the plan for people, the requested start too', () => {
+    const actions = ['create', 'request_start', 'start', 'pause', 'resume', 'advance', 'complete', 'rollback'];
+    const log = decisionLog(
+      actions.map((a, i) => ({
+        id: i + 1,
+        at: '2026-11-30T10:00:00Z',
+        actor: 'user:ada@example.com',
+        action: `release_plan.${a}`,
+        resource_type: 'release_plan',
+        resource_key: 'default/checkout/production/7',
+        project: 'default',
+        environment: 'production',
+        before: null,
+        after: { state: 'draft', step: 0 },
+      })),
+    );
+    renderWithMantine(<DecisionLog log={log} plan={plan} />);
+    const rows = within(screen.getByTestId('decision-log')).getAllByRole('row').slice(1);
+    const what = rows.map((r) => within(r).getAllByRole('cell')[1].textContent);
+    expect(what).toEqual(['Rolled back', 'Completed', 'Stepped up', 'Resumed', 'Paused', 'Started', 'Start requested, waiting for approval', 'Created']);
+    for (const w of what) expect(w).not.toMatch(/release_plan|_/);
+  });
+
+  it('says before a start where approval is required that it opens a change request', async () => {
+    renderWithMantine(<PlanActions project="default" flag="checkout" env="production" plan={{ ...plan, state: 'draft', step: 0 } as ReleasePlan} version={5} requiresApproval onDone={() => {}} onStale={() => {}} />);
+    fireEvent.click(screen.getByTestId('plan-start'));
+    expect(await screen.findByTestId('plan-confirm-message')).toHaveTextContent('production requires approval: starting opens a change request');
   });
 });

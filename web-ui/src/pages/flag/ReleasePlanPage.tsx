@@ -5,17 +5,20 @@ import { api } from '../../api';
 import { ApiError } from '../../api/client';
 import type { PlanAction, ReleasePlan } from '../../api/types';
 import { useLiveEvents } from '../../app/live';
+import { useMaybeProject } from '../../app/project';
 import { useCan } from '../../app/session';
 import { Empty, ErrorAlert, Loading, Time } from '../../components/common';
 import {
-  ACTION_LABEL,
   actionsFor,
+  changeRequestHref,
   type Analysis,
   type Decision,
   decisionLog,
   formatEstimate,
   type GuardrailLook,
   guardrailSeries,
+  pendingStart,
+  planActionLabel,
   planAuditKey,
   readAnalysis,
   STATE_COLOR,
@@ -57,6 +60,7 @@ export function explainActionError(e: unknown, action: PlanAction): { title: str
 export default function ReleasePlanPage() {
   const { project = '', flag = '', env = '' } = useParams();
   const canEdit = useCan('editor');
+  const requiresApproval = !!useMaybeProject()?.environments.find((e) => e.key === env)?.requires_approval;
   const plan = useLoad((signal) => api.releasePlans.get(project, flag, env, signal), [project, flag, env]);
   const p = plan.data?.data;
   const auditKey = p ? planAuditKey(project, p) : undefined;
@@ -79,8 +83,16 @@ export default function ReleasePlanPage() {
     const t = window.setInterval(() => void plan.reload(true), POLL_MS);
     return () => window.clearInterval(t);
   }, [live, plan.reload]);
+  // A start waiting for approval: the state of its change request (rejected or cancelled,
+  // a new start may be asked for).
+  const requestId = p?.state === 'draft' ? p.change_request_id : undefined;
+  const request = useLoad(
+    () => (requestId !== undefined ? api.changeRequests.get(project, requestId).then((r) => r.state) : Promise.resolve(undefined)),
+    [project, requestId],
+  );
   useLiveEvents((e) => {
     if (e.resource_type === 'release_plan' && auditKey && e.resource_key === auditKey) void plan.reload(true);
+    if (e.resource_type === 'change_request' && requestId !== undefined && e.resource_key === `${project}/${requestId}`) void request.reload(true);
   });
   const log = useMemo(() => decisionLog(audit.data ?? []), [audit.data]);
   const series = useMemo(() => guardrailSeries(log, p, seen), [log, p, seen]);
@@ -134,8 +146,21 @@ export default function ReleasePlanPage() {
             <Time at={p.created_at} />; version {p.version}.
           </Text>
         </Stack>
-        {canEdit && <PlanActions project={project} flag={flag} env={env} plan={p} version={plan.data.version} onDone={(next) => plan.setData({ data: next, version: next.version })} onStale={() => void plan.reload(true)} />}
+        {canEdit && (
+          <PlanActions
+            project={project}
+            flag={flag}
+            env={env}
+            plan={p}
+            version={plan.data.version}
+            requestState={request.data}
+            requiresApproval={requiresApproval}
+            onDone={(next) => plan.setData({ data: next, version: next.version })}
+            onStale={() => void plan.reload(true)}
+          />
+        )}
       </Group>
+      <StartRequestNotice project={project} plan={p} requestState={request.data} />
       {p.reason && (
         <Alert color={p.state === 'rolled_back' ? 'red' : p.state === 'paused' ? 'yellow' : p.state === 'completed' ? 'green' : 'blue'} variant="light" title="Why it is where it is" data-testid="plan-reason">
           {p.reason}
@@ -193,7 +218,7 @@ export default function ReleasePlanPage() {
           Decision log
         </Title>
         {audit.error ? <ErrorAlert error={audit.error} title="Could not load the decision log" onRetry={() => void audit.reload()} /> : null}
-        <DecisionLog log={log} plan={p} />
+        <DecisionLog log={log} plan={p} project={project} />
       </Stack>
     </Stack>
   );
@@ -244,6 +269,33 @@ function LookTable({ look }: { look: GuardrailLook }) {
   );
 }
 
+/**
+ * A draft whose start was turned into a change request (the environment requires
+ * approval): a link to the request, and whether the start still waits for it.
+ */
+export function StartRequestNotice({ project, plan, requestState }: { project: string; plan: ReleasePlan; requestState?: string }) {
+  const id = plan.state === 'draft' ? plan.change_request_id : undefined;
+  if (id === undefined || id === null) return null;
+  const link = (
+    <Anchor component={Link} to={changeRequestHref(project, id)} data-testid="plan-change-request">
+      change request #{id}
+    </Anchor>
+  );
+  if (pendingStart(plan, requestState) === undefined) {
+    return (
+      <Alert color="orange" variant="light" title="The start was not approved" data-testid="plan-start-request">
+        The start asked for in {link} was not approved (the request is {requestState}). The plan is still a draft: starting it again opens a new change request.
+      </Alert>
+    );
+  }
+  return (
+    <Alert color="blue" variant="light" title="Waiting for approval" data-testid="plan-start-request">
+      This environment requires approval: the start is {link}. The plan starts on its first step when the request is approved
+      {requestState === 'scheduled' ? ' and its scheduled time comes' : ''}, and nothing is served until then.
+    </Alert>
+  );
+}
+
 /** The steps, the current one highlighted, with what it still needs. */
 export function StepTimeline({ plan, analysis }: { plan: ReleasePlan; analysis: Analysis | undefined }) {
   // A draft has not begun; a completed plan has done every step.
@@ -291,7 +343,7 @@ function formatDuration(seconds: number): string {
 }
 
 /** Every change of the plan, newest first, with its reason and the numbers it was taken on. */
-export function DecisionLog({ log, plan }: { log: Decision[]; plan: ReleasePlan }) {
+export function DecisionLog({ log, plan, project }: { log: Decision[]; plan: ReleasePlan; project?: string }) {
   if (log.length === 0) return <Text size="sm" c="dimmed">No decisions yet.</Text>;
   return (
     <Table.ScrollContainer minWidth={720}>
@@ -311,11 +363,16 @@ export function DecisionLog({ log, plan }: { log: Decision[]; plan: ReleasePlan 
               <Table.Td>
                 <Time at={d.at} />
               </Table.Td>
-              <Table.Td>{ACTION_LABEL[d.action] ?? d.action}</Table.Td>
+              <Table.Td>{planActionLabel(d.action)}</Table.Td>
               <Table.Td>{d.automatic ? <Badge size="xs" variant="light">runner</Badge> : d.actor.replace(/^user:/, '')}</Table.Td>
               <Table.Td>{d.step !== undefined ? `${d.step + 1} (${plan.steps[d.step]?.percent ?? '?'} %)` : '—'}</Table.Td>
               <Table.Td>
                 <Text size="sm">{d.reason ?? '—'}</Text>
+                {d.changeRequest !== undefined && project !== undefined && (
+                  <Anchor component={Link} to={changeRequestHref(project, d.changeRequest)} size="xs" data-testid="decision-change-request">
+                    Open change request #{d.changeRequest}
+                  </Anchor>
+                )}
                 {d.analysis && (
                   <Text size="xs" c="dimmed" data-testid="decision-numbers">
                     exposures: control {d.analysis.exposures.control.toLocaleString()}, treatment {d.analysis.exposures.treatment.toLocaleString()}
@@ -347,6 +404,8 @@ export function PlanActions({
   env,
   plan,
   version,
+  requestState,
+  requiresApproval = false,
   onDone,
   onStale,
 }: {
@@ -355,6 +414,10 @@ export function PlanActions({
   env: string;
   plan: ReleasePlan;
   version: number;
+  /** The state of the change request a start waits for, when read. */
+  requestState?: string;
+  /** The environment requires approval: a start opens a change request (202) instead. */
+  requiresApproval?: boolean;
   onDone: (plan: ReleasePlan) => void;
   onStale: () => void;
 }) {
@@ -362,6 +425,8 @@ export function PlanActions({
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<{ action: PlanAction; error: unknown }>();
   const actions = actionsFor(plan.state);
+  // A start already asked for waits for its change request: starting again is refused (409).
+  const waiting = pendingStart(plan, requestState);
   const run = async (action: PlanAction) => {
     setBusy(true);
     setFailure(undefined);
@@ -381,11 +446,24 @@ export function PlanActions({
     <Stack gap="xs" align="flex-end">
       <Group gap="xs">
         {actions.map((a) => (
-          <Button key={a} color={ACTION_TEXT[a].color} variant={a === 'rollback' ? 'filled' : 'light'} onClick={() => setConfirming(a)} data-testid={`plan-${a}`}>
+          <Button
+            key={a}
+            color={ACTION_TEXT[a].color}
+            variant={a === 'rollback' ? 'filled' : 'light'}
+            onClick={() => setConfirming(a)}
+            disabled={a === 'start' && waiting !== undefined}
+            aria-describedby={a === 'start' && waiting !== undefined ? 'plan-start-reason' : undefined}
+            data-testid={`plan-${a}`}
+          >
             {a === 'rollback' && plan.state === 'draft' ? 'Discard' : ACTION_TEXT[a].label}
           </Button>
         ))}
       </Group>
+      {waiting !== undefined && (
+        <Text size="xs" c="dimmed" id="plan-start-reason" data-testid="plan-start-reason">
+          Start: waiting for approval of change request #{waiting}
+        </Text>
+      )}
       {failure && explained && (
         <Alert color="orange" title={explained.title} role="alert" maw={520} withCloseButton onClose={() => setFailure(undefined)} data-testid="plan-action-error">
           {explained.detail}
@@ -395,7 +473,13 @@ export function PlanActions({
       <Modal opened={confirming !== undefined} onClose={() => setConfirming(undefined)} title={confirming ? ACTION_TEXT[confirming].title : ''} centered>
         {confirming && (
           <Stack>
-            <Text size="sm">{confirming === 'rollback' && plan.state === 'draft' ? 'The draft never served anything; discarding it lets you create another plan.' : ACTION_TEXT[confirming].message}</Text>
+            <Text size="sm" data-testid="plan-confirm-message">
+              {confirming === 'rollback' && plan.state === 'draft'
+                ? 'The draft never served anything; discarding it lets you create another plan.'
+                : confirming === 'start' && requiresApproval
+                  ? `${env} requires approval: starting opens a change request holding the first step. The plan starts, and the treatment is served, only once the request is approved.`
+                  : ACTION_TEXT[confirming].message}
+            </Text>
             <Text size="xs" c="dimmed">
               Sent for version {version} of the plan: if it moved meanwhile, nothing is done and you are told.
             </Text>

@@ -1,4 +1,4 @@
-import { Badge, Button, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { api } from '../../api';
@@ -6,7 +6,7 @@ import { ApiError } from '../../api/client';
 import type { Environment, Flag, Rule } from '../../api/types';
 import { ErrorAlert } from '../../components/common';
 import { ReleasePlanForm } from '../../components/ReleasePlanForm';
-import { planHref, STATE_COLOR, STATE_LABEL } from '../../lib/releasePlan';
+import { changeRequestHref, planHref, STATE_COLOR, STATE_LABEL } from '../../lib/releasePlan';
 import { useLoad } from '../../lib/useLoad';
 
 /**
@@ -87,6 +87,14 @@ export function ReleasePlanSection({
               <Text size="sm">
                 {p.treatment} against {p.control}
                 {p.state === 'running' || p.state === 'paused' ? `, step ${p.step + 1} of ${p.steps.length} (${p.steps[p.step]?.percent ?? 100} %)` : ''}
+                {p.state === 'draft' && p.change_request_id !== undefined && p.change_request_id !== null ? (
+                  <>
+                    ; start asked for in{' '}
+                    <Anchor component={Link} to={changeRequestHref(project, p.change_request_id)} data-testid="release-plan-change-request">
+                      change request #{p.change_request_id}
+                    </Anchor>
+                  </>
+                ) : null}
               </Text>
             </Group>
           )}

@@ -1,6 +1,6 @@
 import '@mantine/charts/styles.css';
 import { AreaChart } from '@mantine/charts';
-import type { UsageRow } from '../../lib/usage';
+import { stepLabel, type UsageRow } from '../../lib/usage';
 import { variantColor } from '../../lib/colors';
 
 /**
@@ -11,7 +11,7 @@ import { variantColor } from '../../lib/colors';
 export default function UsageChart({ rows, variants, allVariants, stepSeconds }: { rows: UsageRow[]; variants: string[]; allVariants: string[]; stepSeconds: number }) {
   const fmt = (at: string) => {
     const d = new Date(at);
-    return stepSeconds >= 86_400 ? d.toLocaleDateString() : d.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+    return stepSeconds >= 86_400 ? d.toLocaleDateString() : stepLabel(at);
   };
   const per = stepSeconds >= 3600 ? `${stepSeconds / 3600 === 1 ? '' : `${stepSeconds / 3600} `}hour` : `${stepSeconds / 60 === 1 ? '' : `${stepSeconds / 60} `}minute`;
   return (
