@@ -1,5 +1,5 @@
 import '@testing-library/jest-dom/vitest';
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterEach } from 'vitest';
 
 // jsdom lacks these; Mantine uses them.
@@ -28,3 +28,8 @@ window.HTMLElement.prototype.scrollIntoView = function () {};
 afterEach(() => {
   cleanup();
 });
+
+// findBy* and waitFor give up after 1 s by default, which a busy machine can exceed
+// while the page is still rendering what the test waits for; they return as soon as it
+// appears, so a longer limit only changes how long a real failure takes to report.
+configure({ asyncUtilTimeout: 30_000 });

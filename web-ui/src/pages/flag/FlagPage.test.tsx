@@ -100,6 +100,6 @@ describe('the flag page', () => {
     const apps = await screen.findByTestId('applications');
     expect(within(apps).getByText('checkout-api')).toBeInTheDocument();
     expect(within(apps).getByText('2.3.1')).toBeInTheDocument();
-    expect(await screen.findByTestId('metric-chart', {}, { timeout: 10_000 })).toBeInTheDocument();
+    expect(await screen.findByTestId('metric-chart')).toBeInTheDocument();
   });
 });
