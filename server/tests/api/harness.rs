@@ -54,7 +54,7 @@ impl TestApp {
     }
 
     pub(crate) async fn with_args(db: Db, extra: &[&str]) -> TestApp {
-        let database = TestDb::new(db).await;
+        let database = TestDb::migrated(db).await;
         let args = serve_args(&database.url, extra);
         let state = app::prepare(&args, CancellationToken::new()).await.expect("app starts");
         let router = vexil_server::http::router(state.clone(), &args);
