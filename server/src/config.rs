@@ -33,12 +33,10 @@ pub enum Command {
     /// Ask the server on this host whether it is ready (`GET /readyz`); exit status 0 if
     /// it is. For container health checks, which have no HTTP client of their own.
     Healthcheck(HealthcheckArgs),
-    /// The client commands, which talk to a server's REST API (`crate::cli`).
+    /// The client commands, which talk to a server's REST API (`crate::cli`), flags as
+    /// code (`export`, `apply`, `import`) among them.
     #[command(flatten)]
-    Client(crate::cli::ClientCommand),
-    /// Flags as code: export, apply, import (`crate::ascode::cli`).
-    #[command(flatten)]
-    Code(crate::ascode::cli::CodeCommand),
+    Client(Box<crate::cli::ClientCommand>),
 }
 
 /// Options of `vexil healthcheck`.

@@ -55,11 +55,12 @@ pub async fn reset_password(email: &str, args: &config::DatabaseArgs) -> anyhow:
     } else {
         ""
     };
-    println!(
-        "\n  New password for {}:\n\n      {password}\n\n  It is shown only this once. Log in and change it.{disabled}\n  Their open sessions have ended.\n",
+    let shown = cli::output::write_out(&format!(
+        "\n  New password for {}:\n\n      {password}\n\n  It is shown only this once. Log in and change it.{disabled}\n  Their open sessions have ended.\n\n",
         user.email
-    );
-    Ok(())
+    ));
+    // Unlike a listing, the password matters: a closed output is no quiet end here.
+    shown.map_err(|e| anyhow::anyhow!("the new password could not be shown ({e}); run the command again"))
 }
 
 /// `vexil migrate`: applies pending migrations, starts a new change history if the
@@ -97,7 +98,8 @@ pub async fn healthcheck(args: &config::HealthcheckArgs) -> anyhow::Result<()> {
     let status = response.status();
     let body = response.text().await.unwrap_or_default();
     anyhow::ensure!(status.is_success(), "{url} answered {status}: {body}");
-    println!("{body}");
+    // Through the client commands' writer: `vexil healthcheck | head -c0` ends quietly.
+    cli::output::write_out(&format!("{body}\n"))?;
     Ok(())
 }
 

@@ -12,16 +12,12 @@ async fn main() -> ExitCode {
             vexil_server::reset_password(&email, &database).await
         }
         Command::Healthcheck(args) => vexil_server::healthcheck(&args).await,
-        // The documented exit statuses (docs/flags-as-code.md), not anyhow's 1.
-        Command::Code(command) => return ExitCode::from(vexil_server::ascode::cli::run(command).await),
-        Command::Client(command) => return vexil_server::cli::run(command, Cli::command).await,
+        // The documented exit statuses (docs/pipeline.md), not anyhow's 1.
+        Command::Client(command) => return vexil_server::cli::run(*command, Cli::command).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         // As `fn main() -> anyhow::Result<()>` reports it.
-        Err(e) => {
-            eprintln!("Error: {e:?}");
-            ExitCode::FAILURE
-        }
+        Err(e) => vexil_server::cli::host_command_failed(&e),
     }
 }

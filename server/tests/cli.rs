@@ -248,7 +248,7 @@ async fn segments_and_keys(db: Db) {
     assert_eq!(e["rules"][0]["id"], "beta-users", "{e}");
 
     s.json(&["segments", "create", "old"]);
-    s.run(&["segments", "delete", "old"]).ok();
+    assert_eq!(s.json(&["segments", "delete", "old"]), json!({"deleted": "old"}));
     s.run(&["segments", "get", "old"]).fails(6, &["vexil segments list"]);
 
     // SDK keys: the secret once, then listed without it, then revoked.
@@ -269,7 +269,8 @@ async fn segments_and_keys(db: Db) {
         .await
         .expect("sdk config");
     assert_eq!(config.status(), 200);
-    s.run(&["keys", "revoke", id, "--env", "production"]).ok();
+    let revoked = s.json(&["keys", "revoke", id, "--env", "production"]);
+    assert!(revoked.to_string().contains(id), "{revoked}");
     let listed = s.json(&["keys", "list", "--env", "production"]);
     let revoked = listed.as_array().unwrap().iter().find(|k| k["id"] == id).expect("still listed");
     assert!(!revoked["revoked_at"].is_null(), "{revoked}");
@@ -297,8 +298,45 @@ async fn errors_say_what_to_do() {
     assert!(!r.stderr.contains(wrong));
     s.run_with(&["flags", "list"], &[]).fails(4, &["no API token", "VEXIL_TOKEN"]);
 
-    // A project-scoped viewer token cannot write: 4, saying so.
+    // A refused token is spoken of as the API token it is, with where to get one, never as
+    // a dashboard login or session; the same from every command, flags as code included.
     let admin = Admin::login(&s.server).await;
+    let (_, made) =
+        admin.call(Method::POST, "/api/v1/tokens", Some(json!({"name": "old", "role": "owner"}))).await;
+    let revoked = made["token"].as_str().expect("token");
+    let id = made["id"].as_str().map(str::to_owned).unwrap_or_else(|| made["id"].to_string());
+    let (status, _) = admin.call(Method::DELETE, &format!("/api/v1/tokens/{id}"), None).await;
+    assert_eq!(status, 204, "revoke {made}");
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("p.yaml");
+    std::fs::write(&file, "version: 1\nproject:\n  key: default\n").expect("write");
+    let file = file.to_str().expect("path");
+    for token in [wrong, revoked] {
+        for args in [
+            &["flags", "list"][..],
+            &["export"],
+            &["apply", "-f", file],
+            &["rollout", "status", "x", "--env", "production"],
+        ] {
+            let r = s.run_with(args, &[("VEXIL_TOKEN", token)]).fails(
+                4,
+                &[
+                    "refused the API token",
+                    "VEXIL_TOKEN",
+                    "--token",
+                    "\"API tokens\" page",
+                    "POST /api/v1/tokens",
+                ],
+            );
+            let lower = r.stderr.to_lowercase();
+            assert!(
+                !lower.contains("log in") && !lower.contains("login") && !lower.contains("session"),
+                "{r:?}"
+            );
+        }
+    }
+
+    // A project-scoped viewer token cannot write: 4, saying so.
     let (_, body) = admin
         .call(
             Method::POST,
@@ -307,7 +345,8 @@ async fn errors_say_what_to_do() {
         )
         .await;
     let viewer = body["token"].as_str().expect("token");
-    s.run_with(&["flags", "create", "x"], &[("VEXIL_TOKEN", viewer)]).fails(4, &["not allowed"]);
+    s.run_with(&["flags", "create", "x"], &[("VEXIL_TOKEN", viewer)])
+        .fails(4, &["not allowed", "API token", "VEXIL_TOKEN"]);
     s.run(&["flags", "list", "--project", "nope"]).fails(6, &["nope"]);
 
     let closed = format!("http://127.0.0.1:{}", vexil_testkit::free_port());
@@ -332,6 +371,53 @@ fn completions() {
     }
     let out = Command::new(BIN).args(["completions", "tcsh"]).output().expect("run vexil");
     assert_eq!(out.status.code(), Some(2));
+}
+
+/// A reader that stops early (`vexil ... | head -1`) ends a command quietly: status 0,
+/// nothing on standard error, no panic. Any other failure to write is status 5, said.
+#[tokio::test]
+async fn a_closed_standard_output_ends_quietly_and_a_failed_write_says_so() {
+    // The bash script is larger than a pipe holds (64 KiB on Linux), so its write meets
+    // the closed pipe whether the reader goes before or while it writes.
+    let whole = Command::new(BIN).args(["completions", "bash"]).output().expect("run vexil");
+    assert!(whole.status.success() && whole.stdout.len() > 64 * 1024, "{} bytes", whole.stdout.len());
+    let mut child = Command::new(BIN)
+        .args(["completions", "bash"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run vexil");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.is_empty(), "a quiet end: {stderr}");
+
+    // A client command: `apply -f -` reads all of standard input before it writes, so the
+    // reader is surely gone by then.
+    let s = Setup::start(Sqlite, &[]).await;
+    let mut cmd = s.command(&["apply", "-f", "-", "--dry-run"], &[("VEXIL_TOKEN", &s.token)]);
+    let mut child =
+        cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("run vexil");
+    drop(child.stdout.take());
+    {
+        use std::io::Write as _;
+        let mut stdin = child.stdin.take().expect("stdin");
+        stdin
+            .write_all(b"version: 1\nproject:\n  key: piped\nflags:\n- key: x\n  kind: boolean\n")
+            .expect("write");
+    }
+    let out = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.is_empty(), "a quiet end: {stderr}");
+
+    // A full disk (/dev/full) is no quiet end: 5, and the reason.
+    for args in [&["completions", "bash"][..], &["flags", "list", "--output", "json"]] {
+        let full = std::fs::OpenOptions::new().write(true).open("/dev/full").expect("/dev/full");
+        let out = s.command(args, &[("VEXIL_TOKEN", &s.token)]).stdout(full).output().expect("run vexil");
+        Run::from(out, args).fails(5, &["cannot write to standard output"]);
+    }
 }
 
 /// How often the server's release-plan runner looks, for these tests, in seconds.

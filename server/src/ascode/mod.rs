@@ -6,7 +6,6 @@
 //! tested without a server. Nothing here talks to the database; the server is only
 //! reached through its public REST API, with the caller's token.
 
-pub mod cli;
 pub mod document;
 pub mod import;
 pub mod plan;

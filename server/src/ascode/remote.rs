@@ -1,11 +1,13 @@
 //! Reads a project into a [`Document`] and runs a plan's actions, through the public
 //! REST API (`/api/v1`) with an API token. It never reaches the database: what the
 //! file can do is exactly what the token may do, and every write goes through the
-//! server's own checks, audit and change feed.
+//! server's own checks, audit and change feed. Requests go through the client
+//! commands' [`Client`], so connection options, token handling and errors (with their
+//! exit statuses) are the same as for every other client command.
 
 use std::collections::BTreeMap;
 
-use reqwest::{Method, StatusCode};
+use reqwest::Method;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use vexil_core::FlagConfig;
@@ -15,58 +17,12 @@ use super::document::{
     SegmentRuleDoc, VariantDoc,
 };
 use super::plan::Action;
-
-/// A failed call to the server.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum RemoteError {
-    /// The server could not be reached or the answer not read.
-    #[error("cannot reach {url}: {source}")]
-    Transport {
-        /// The URL called.
-        url: String,
-        /// Why.
-        #[source]
-        source: reqwest::Error,
-    },
-    /// The server refused (4xx/5xx), with its problem title and detail.
-    #[error("{method} {path}: {status} {detail}")]
-    Refused {
-        /// The method.
-        method: String,
-        /// The path called.
-        path: String,
-        /// The status.
-        status: u16,
-        /// The problem's title, detail and field errors, as one line.
-        detail: String,
-    },
-    /// The answer was not of the expected shape (a server of another version?).
-    #[error("{path}: unexpected answer: {message}")]
-    Shape {
-        /// The path called.
-        path: String,
-        /// What did not fit.
-        message: String,
-    },
-}
-
-impl RemoteError {
-    /// The HTTP status of a refusal.
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            RemoteError::Refused { status, .. } => Some(*status),
-            _ => None,
-        }
-    }
-}
+use crate::cli::{CliError, Client, Write};
 
 /// The REST API of one server, with one token.
 #[derive(Debug, Clone)]
 pub struct Remote {
-    base: String,
-    token: String,
-    http: reqwest::Client,
+    client: Client,
 }
 
 /// What running a plan did, action by action.
@@ -84,59 +40,31 @@ pub struct Outcome {
 }
 
 impl Remote {
-    /// A client for the server at `base` (`http://host:port`, without `/api/v1`),
-    /// authenticating with the API token `token`.
-    pub fn new(base: &str, token: &str) -> Remote {
-        Remote {
-            base: base.trim_end_matches('/').to_owned(),
-            token: token.to_owned(),
-            http: reqwest::Client::new(),
-        }
+    /// Reads and writes through `client` (its server, token and timeout; its project is
+    /// not used: every call names the project).
+    pub fn new(client: Client) -> Remote {
+        Remote { client }
     }
 
-    async fn call(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<&Value>,
-    ) -> Result<(StatusCode, Value), RemoteError> {
-        let url = format!("{}/api/v1{path}", self.base);
-        let mut req = self.http.request(method.clone(), &url).bearer_auth(&self.token);
-        if matches!(method, Method::PUT | Method::PATCH | Method::DELETE) {
-            req = req.header("If-Match", "*");
-        }
-        if let Some(b) = body {
-            req = req.json(b);
-        }
-        let resp = req.send().await.map_err(|source| RemoteError::Transport { url: url.clone(), source })?;
-        let status = resp.status();
-        let bytes = resp.bytes().await.map_err(|source| RemoteError::Transport { url, source })?;
-        let value: Value = if bytes.is_empty() {
-            Value::Null
+    /// `method /api/v1{path}`; writes replace whatever is current (`If-Match: *`). A
+    /// non-2xx answer is the [`CliError`] the client commands give for it.
+    async fn ok(&self, method: Method, path: &str, body: Option<&Value>) -> Result<Value, CliError> {
+        let write = if matches!(method, Method::PUT | Method::PATCH | Method::DELETE) {
+            Write::unconditional()
         } else {
-            serde_json::from_slice(&bytes).unwrap_or(Value::Null)
+            Write::default()
         };
-        if status.is_success() || status == StatusCode::NOT_FOUND {
-            return Ok((status, value));
-        }
-        Err(refused(&method, path, status, &value))
+        let reply = self.client.send(method, &format!("/api/v1{path}"), &[], body, &write).await?;
+        Ok(reply.body)
     }
 
-    async fn ok(&self, method: Method, path: &str, body: Option<&Value>) -> Result<Value, RemoteError> {
-        let (status, v) = self.call(method.clone(), path, body).await?;
-        if status == StatusCode::NOT_FOUND {
-            return Err(refused(&method, path, status, &v));
-        }
-        Ok(v)
-    }
-
-    async fn get<T: for<'de> Deserialize<'de>>(&self, path: &str) -> Result<T, RemoteError> {
+    async fn get<T: for<'de> Deserialize<'de>>(&self, path: &str) -> Result<T, CliError> {
         let v = self.ok(Method::GET, path, None).await?;
         decode(path, v)
     }
 
     /// Every item of a paged list.
-    async fn list(&self, path: &str) -> Result<Vec<Value>, RemoteError> {
+    async fn list(&self, path: &str) -> Result<Vec<Value>, CliError> {
         let mut out = Vec::new();
         let mut cursor: Option<String> = None;
         loop {
@@ -160,13 +88,13 @@ impl Remote {
     /// Reads project `project` as a document (flags and segments sorted by key,
     /// archived flags marked); `None` when the project does not exist.
     ///
-    /// Errors: [`RemoteError`] on any refused or unreadable call.
-    pub async fn export(&self, project: &str) -> Result<Option<Document>, RemoteError> {
+    /// Errors: the [`CliError`] of any refused or unreadable call.
+    pub async fn export(&self, project: &str) -> Result<Option<Document>, CliError> {
         let p = enc(project);
-        let (status, proj) = self.call(Method::GET, &format!("/projects/{p}"), None).await?;
-        if status == StatusCode::NOT_FOUND {
-            return Ok(None);
-        }
+        let proj = match self.ok(Method::GET, &format!("/projects/{p}"), None).await {
+            Err(CliError::NotFound { .. }) => return Ok(None),
+            other => other?,
+        };
         let proj: ProjectWire = decode("/projects", proj)?;
         let mut doc = Document::new(&proj.key);
         doc.project = ProjectDoc {
@@ -210,10 +138,7 @@ impl Remote {
                     let c: FlagConfig = self
                         .get(&format!("/projects/{p}/flags/{}/environments/{}", enc(&f.key), enc(&e.key)))
                         .await?;
-                    let c = ConfigDoc::from_core(&c).map_err(|e| RemoteError::Shape {
-                        path: "/environments".to_owned(),
-                        message: e.to_string(),
-                    })?;
+                    let c = ConfigDoc::from_core(&c).map_err(|e| shape("/environments", e))?;
                     environments.insert(e.key.clone(), c);
                 }
                 doc.flags.push(FlagDoc {
@@ -242,25 +167,29 @@ impl Remote {
     /// requests (one per flag and environment; an open request that already asks for
     /// exactly the same instructions is not filed twice).
     ///
-    /// Errors: the first refused call, with what was done before it in `done`.
+    /// Errors: the first refused call, saying which action it was, with what was done
+    /// before it in `done`.
     pub async fn run(
         &self,
         project: &str,
         actions: &[Action],
-    ) -> Result<Vec<Outcome>, (Vec<Outcome>, RemoteError)> {
+    ) -> Result<Vec<Outcome>, (Vec<Outcome>, CliError)> {
         let mut done = Vec::new();
         for a in actions {
             match self.run_one(project, a).await {
                 Ok((result, change_request)) => {
                     done.push(Outcome { action: a.clone(), result: result.to_owned(), change_request });
                 }
-                Err(e) => return Err((done, e)),
+                Err(e) => {
+                    let what = super::plan::human(std::slice::from_ref(a));
+                    return Err((done, e.context(what.trim_end())));
+                }
             }
         }
         Ok(done)
     }
 
-    async fn run_one(&self, project: &str, a: &Action) -> Result<(&'static str, Option<i64>), RemoteError> {
+    async fn run_one(&self, project: &str, a: &Action) -> Result<(&'static str, Option<i64>), CliError> {
         let p = enc(project);
         match a {
             Action::CreateProject { key, name, description } => {
@@ -355,7 +284,7 @@ impl Remote {
     }
 }
 
-fn flag_body(flag: &FlagDoc, create: bool) -> Result<Value, RemoteError> {
+fn flag_body(flag: &FlagDoc, create: bool) -> Result<Value, CliError> {
     let mut body = json!({
         "description": flag.description,
         "tags": flag.tags,
@@ -378,46 +307,21 @@ fn flag_body(flag: &FlagDoc, create: bool) -> Result<Value, RemoteError> {
     Ok(body)
 }
 
-fn to_value<T: serde::Serialize>(t: &T) -> Result<Value, RemoteError> {
-    serde_json::to_value(t)
-        .map_err(|e| RemoteError::Shape { path: "(request)".to_owned(), message: e.to_string() })
+fn to_value<T: serde::Serialize>(t: &T) -> Result<Value, CliError> {
+    serde_json::to_value(t).map_err(|e| CliError::Input(format!("cannot encode the request: {e}")))
 }
 
-fn shape(path: &str, e: serde_json::Error) -> RemoteError {
-    RemoteError::Shape { path: path.to_owned(), message: e.to_string() }
+/// An answer not of the expected shape (a server of another version?).
+fn shape(path: &str, e: serde_json::Error) -> CliError {
+    CliError::Unexpected { url: format!("/api/v1{path}"), what: e.to_string() }
 }
 
-fn decode<T: for<'de> Deserialize<'de>>(path: &str, v: Value) -> Result<T, RemoteError> {
+fn decode<T: for<'de> Deserialize<'de>>(path: &str, v: Value) -> Result<T, CliError> {
     serde_json::from_value(v).map_err(|e| shape(path, e))
 }
 
 fn enc(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes()).collect()
-}
-
-fn refused(method: &Method, path: &str, status: StatusCode, v: &Value) -> RemoteError {
-    let mut detail = String::new();
-    for k in ["title", "detail"] {
-        if let Some(t) = v.get(k).and_then(Value::as_str) {
-            if !detail.is_empty() {
-                detail.push_str(": ");
-            }
-            detail.push_str(t);
-        }
-    }
-    if let Some(errors) = v.get("errors").and_then(Value::as_array) {
-        for e in errors {
-            let ptr = e.get("pointer").and_then(Value::as_str).unwrap_or("");
-            let msg = e.get("detail").or_else(|| e.get("message")).and_then(Value::as_str).unwrap_or("");
-            detail.push_str(&format!("; {ptr} {msg}"));
-        }
-    }
-    RemoteError::Refused {
-        method: method.to_string(),
-        path: path.to_owned(),
-        status: status.as_u16(),
-        detail,
-    }
 }
 
 #[derive(Deserialize)]

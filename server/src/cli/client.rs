@@ -64,7 +64,7 @@ impl Client {
             .user_agent(concat!("vexil-cli/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|source| CliError::Network { url: base.clone(), source })?;
-        Ok(Client { http, base, token: args.token.clone(), project: args.project.clone() })
+        Ok(Client { http, base, token: args.token.clone(), project: args.project().to_owned() })
     }
 
     /// The server's root URL.

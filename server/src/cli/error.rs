@@ -5,7 +5,8 @@ use serde_json::Value;
 
 /// Exit statuses of the client commands. Stable: scripts branch on them.
 pub mod exit {
-    /// The command did what it was asked.
+    /// The command did what it was asked (or its reader closed standard output early,
+    /// as `vexil ... | head -1` does).
     pub const OK: u8 = 0;
     /// Any other failure: the server refused the request as invalid (400/422), a file or
     /// argument could not be read, or an answer was not understood.
@@ -13,12 +14,15 @@ pub mod exit {
     /// The command line itself is wrong (clap's own status for usage errors).
     pub const USAGE: u8 = 2;
     /// A conflict: the object changed since it was read (412), a key is taken or a change
-    /// would break something else (409), or the write needs `If-Match` (428).
+    /// would break something else (409), or the write needs `If-Match` (428). Also
+    /// `apply` and `import`: what a flags-as-code file asks for cannot be done on this
+    /// server whatever the order (another project, a flag's kind changed).
     pub const CONFLICT: u8 = 3;
     /// No token, a wrong or expired token (401), or a token whose role or project scope
     /// does not allow the operation (403).
     pub const AUTH: u8 = 4;
-    /// The server could not be reached, timed out, or failed (5xx, 429).
+    /// The server could not be reached, timed out, or failed (5xx, 429); or standard
+    /// output could not be written (other than closed by its reader).
     pub const UNAVAILABLE: u8 = 5;
     /// The project, flag, environment, segment, key or plan does not exist (404).
     pub const NOT_FOUND: u8 = 6;
@@ -50,19 +54,23 @@ pub enum CliError {
          \"API tokens\" page or with POST /api/v1/tokens"
     )]
     NoToken,
-    /// 401: the token is wrong, expired or revoked.
+    /// 401: the token is no API token, or an unknown, expired or revoked one. The server's
+    /// own explanation is left out: it may speak of dashboard logins, which the client
+    /// commands never use.
     #[error(
-        "the server refused the token ({detail}): check VEXIL_TOKEN (or --token); it must be a \
-         live API token of the server at {url}"
+        "the server at {url} refused the API token (VEXIL_TOKEN or --token): it is unknown, \
+         revoked or expired, or not an API token (those start with vx_api_). Make one on the \
+         dashboard's \"API tokens\" page or with POST /api/v1/tokens, and set VEXIL_TOKEN to it"
     )]
     Unauthorized {
-        /// The server's explanation.
-        detail: String,
         /// The server's address.
         url: String,
     },
     /// 403: the token's role or project scope does not allow this.
-    #[error("not allowed: {detail}; use a token (VEXIL_TOKEN) whose role and project allow it")]
+    #[error(
+        "not allowed: {detail}; use an API token (VEXIL_TOKEN or --token) whose role and project allow it \
+         (made on the dashboard's \"API tokens\" page)"
+    )]
     Forbidden {
         /// The server's explanation.
         detail: String,
@@ -132,6 +140,26 @@ pub enum CliError {
         /// Why, as the plan records it.
         reason: String,
     },
+    /// `apply`, `import`: the file asks for what this server's state rules out whatever
+    /// the order (a flag's kind changed).
+    #[error("{0}")]
+    PlanConflict(String),
+    /// What a command was doing when `source` happened (`apply: POST /projects/shop/flags`).
+    #[error("{context}: {source}")]
+    Context {
+        /// What was being done.
+        context: String,
+        /// What went wrong; it decides the exit status.
+        #[source]
+        source: Box<CliError>,
+    },
+    /// Standard output was closed by its reader (`vexil ... | head -1`): the command ends
+    /// quietly with status 0, as the reader wanted no more.
+    #[error("standard output is closed")]
+    OutputClosed,
+    /// Standard output could not be written for another reason (a full disk, say).
+    #[error("cannot write to standard output: {0}")]
+    Output(#[source] std::io::Error),
     /// `rollout wait`: still running when the time was up.
     #[error(
         "the rollout of {flag} in {env} is still {state} after {seconds} s (--timeout); it keeps running on the server"
@@ -179,8 +207,10 @@ impl CliError {
             CliError::Input(_) | CliError::Invalid { .. } | CliError::Unexpected { .. } => exit::FAILED,
             CliError::NoToken | CliError::Unauthorized { .. } | CliError::Forbidden { .. } => exit::AUTH,
             CliError::NotFound { .. } => exit::NOT_FOUND,
-            CliError::Conflict { .. } => exit::CONFLICT,
-            CliError::Server { .. } | CliError::Network { .. } => exit::UNAVAILABLE,
+            CliError::Conflict { .. } | CliError::PlanConflict(_) => exit::CONFLICT,
+            CliError::Server { .. } | CliError::Network { .. } | CliError::Output(_) => exit::UNAVAILABLE,
+            CliError::OutputClosed => exit::OK,
+            CliError::Context { source, .. } => source.exit_code(),
             CliError::RolledBack { .. } => exit::ROLLED_BACK,
             CliError::TimedOut { .. } => exit::TIMED_OUT,
         }
@@ -208,7 +238,7 @@ impl CliError {
             })
             .unwrap_or_default();
         match status {
-            401 => CliError::Unauthorized { detail, url: base.to_owned() },
+            401 => CliError::Unauthorized { url: base.to_owned() },
             403 => CliError::Forbidden { detail },
             404 => CliError::NotFound { detail, hint: String::new() },
             409 | 412 | 428 => CliError::Conflict {
@@ -224,6 +254,15 @@ impl CliError {
             400 | 413 | 415 | 422 => CliError::Invalid { detail, problems },
             s if s >= 500 || s == 429 => CliError::Server { status, detail },
             _ => CliError::Unexpected { url: url.to_owned(), what: format!("HTTP {status}: {detail}") },
+        }
+    }
+
+    /// Says what the command was doing (`context: error`); the exit status stays the
+    /// error's own.
+    pub fn context(self, context: impl Into<String>) -> CliError {
+        match self {
+            CliError::OutputClosed => CliError::OutputClosed,
+            other => CliError::Context { context: context.into(), source: Box::new(other) },
         }
     }
 

@@ -8,6 +8,7 @@
 
 pub mod audit;
 pub mod client;
+pub mod code;
 pub mod error;
 pub mod evaluate;
 pub mod flags;
@@ -40,9 +41,9 @@ pub struct GlobalArgs {
     #[arg(long, env = "VEXIL_TOKEN", global = true, hide_env_values = true)]
     pub token: Option<Secret>,
 
-    /// The project's key.
-    #[arg(long, env = "VEXIL_PROJECT", global = true, default_value = "default")]
-    pub project: String,
+    /// The project's key (`default` when absent; for `apply`, the file's project).
+    #[arg(long, env = "VEXIL_PROJECT", global = true)]
+    pub project: Option<String>,
 
     /// `table` for people, `json` for scripts (the API's documents on standard output).
     #[arg(long, short = 'o', env = "VEXIL_OUTPUT", global = true, value_enum, default_value_t = Output::Table)]
@@ -51,6 +52,16 @@ pub struct GlobalArgs {
     /// How long one request may take, in seconds.
     #[arg(long, env = "VEXIL_TIMEOUT_SECONDS", global = true, default_value_t = 30)]
     pub timeout_seconds: u64,
+}
+
+/// The project a command acts in when `--project` (`VEXIL_PROJECT`) is absent.
+pub const DEFAULT_PROJECT: &str = "default";
+
+impl GlobalArgs {
+    /// `--project`, or [`DEFAULT_PROJECT`].
+    pub fn project(&self) -> &str {
+        self.project.as_deref().unwrap_or(DEFAULT_PROJECT)
+    }
 }
 
 /// The client subcommands (flattened into `vexil`'s own).
@@ -71,6 +82,13 @@ pub enum ClientCommand {
     Evaluate(evaluate::EvaluateArgs),
     /// Code references: where flag keys appear in source code (`vexil refs scan PATH`).
     Refs(refs::RefsArgs),
+    /// Write a project (flags, variants, configurations per environment, segments,
+    /// environments; no secrets) as a flags-as-code file on standard output.
+    Export(code::ExportArgs),
+    /// Make the server match a flags-as-code file (docs/flags-as-code.md).
+    Apply(code::ApplyArgs),
+    /// Convert another flag service's export into a flags-as-code document and apply it.
+    Import(code::ImportArgs),
     /// Print a shell completion script (`vexil completions bash > /etc/bash_completion.d/vexil`).
     Completions {
         /// The shell.
@@ -91,26 +109,52 @@ pub async fn run(command: ClientCommand, root: fn() -> clap::Command) -> ExitCod
         ClientCommand::Audit(a) => (a.global.output, audit::run(a).await),
         ClientCommand::Rollout(a) => (a.global.output, rollout::run(a).await),
         ClientCommand::Evaluate(a) => (a.global.output, evaluate::run(a).await),
+        ClientCommand::Export(a) => (a.global.output, code::export(a).await),
+        ClientCommand::Apply(a) => (a.global.output, code::apply(a).await),
+        ClientCommand::Import(a) => (a.global.output, code::import(a).await),
         ClientCommand::Refs(a) => return refs::run(a).await,
-        ClientCommand::Completions { shell } => {
-            let mut cmd = root();
-            clap_complete::generate(shell, &mut cmd, "vexil", &mut std::io::stdout());
-            return ExitCode::SUCCESS;
-        }
+        ClientCommand::Completions { shell } => return completions(shell, root),
     };
     finish(output, result)
 }
 
+/// `vexil completions SHELL`. The script is made in memory and written like every
+/// other output: clap_complete panics when it cannot write.
+fn completions(shell: clap_complete::Shell, root: fn() -> clap::Command) -> ExitCode {
+    let mut cmd = root();
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut cmd, "vexil", &mut script);
+    let written = output::write_out(&String::from_utf8_lossy(&script));
+    ExitCode::from(written.map_or_else(|e| report(&e), |()| exit::OK))
+}
+
 /// Prints a command's result or error; the exit status.
 pub fn finish(output: Output, result: Result<Shown, CliError>) -> ExitCode {
-    match result {
-        Ok(shown) => {
-            shown.print(output);
-            ExitCode::from(exit::OK)
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::from(e.exit_code())
+    let code = match result.and_then(|shown| shown.print(output)) {
+        Ok(()) => exit::OK,
+        Err(e) => report(&e),
+    };
+    ExitCode::from(code)
+}
+
+/// Says what went wrong on standard error (nothing when standard output was closed by
+/// its reader: that is a quiet end); the exit status.
+pub fn report(e: &CliError) -> u8 {
+    if !matches!(e, CliError::OutputClosed) {
+        output::say(&format!("error: {e}"));
+    }
+    e.exit_code()
+}
+
+/// The exit status of a host command (`serve`, `migrate`, `users`, `healthcheck`) that
+/// failed, after saying why as `fn main() -> anyhow::Result<()>` would. A failure to
+/// write standard output keeps the client commands' meaning (0 when closed, 5 else).
+pub fn host_command_failed(e: &anyhow::Error) -> ExitCode {
+    match e.downcast_ref::<CliError>() {
+        Some(cli) => ExitCode::from(report(cli)),
+        None => {
+            output::say(&format!("Error: {e:?}"));
+            ExitCode::FAILURE
         }
     }
 }

@@ -1,8 +1,16 @@
 //! What a command prints: a human table by default, the server's JSON with
 //! `--output json` (one document on standard output, for `jq` and scripts).
+//!
+//! Everything a client command writes to standard output goes through [`write_out`],
+//! and every message to standard error through [`say`]: `println!` panics when the
+//! reader has gone (`vexil flags list | head -1`), and a command must end quietly then.
+
+use std::io::Write as _;
 
 use comfy_table::{ContentArrangement, Table, presets};
 use serde_json::Value;
+
+use super::error::CliError;
 
 /// `--output`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -28,22 +36,52 @@ impl Shown {
         Shown { json, human: human.into() }
     }
 
-    /// Prints on standard output in the chosen form.
-    pub fn print(&self, output: Output) {
+    /// Prints on standard output in the chosen form ([`write_out`]).
+    ///
+    /// Errors: [`CliError::OutputClosed`] or [`CliError::Output`].
+    pub fn print(&self, output: Output) -> Result<(), CliError> {
         match output {
             Output::Json => {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&self.json).unwrap_or_else(|_| "null".to_owned())
-                );
+                let text = serde_json::to_string_pretty(&self.json).unwrap_or_else(|_| "null".to_owned());
+                write_out(&format!("{text}\n"))
             }
-            Output::Table => {
-                if !self.human.is_empty() {
-                    println!("{}", self.human.trim_end_matches('\n'));
-                }
-            }
+            Output::Table if self.human.is_empty() => Ok(()),
+            Output::Table => write_out(&format!("{}\n", self.human.trim_end_matches('\n'))),
         }
     }
+}
+
+/// Writes `text` to standard output, as it is (no newline added), and flushes it.
+///
+/// Errors: [`CliError::OutputClosed`] when the reader closed the pipe (the caller ends
+/// quietly with status 0: [`super::finish`] does); [`CliError::Output`] for any other
+/// write error (status 5, with a message).
+pub fn write_out(text: &str) -> Result<(), CliError> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(CliError::OutputClosed),
+        Err(e) => Err(CliError::Output(e)),
+    }
+}
+
+/// Writes part of a command's output before the command is done (a report ahead of
+/// the writes it makes). A closed standard output does not stop the command: what it
+/// does and its exit status never depend on whether anyone still reads.
+///
+/// Errors: [`CliError::Output`] for a write error other than a closed pipe.
+pub fn write_part(text: &str) -> Result<(), CliError> {
+    match write_out(text) {
+        Ok(()) | Err(CliError::OutputClosed) => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Writes one line to standard error (progress and error messages). A standard error
+/// that cannot be written is ignored: there is nowhere left to say so.
+pub fn say(line: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "{line}");
 }
 
 /// A table with `header` and `rows`, in columns without borders, so that it pastes

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use super::error::exit;
+use super::output::write_part;
 use super::{CliError, Client, GlobalArgs, Output, Write};
 
 pub use scan::{
@@ -97,11 +98,10 @@ pub async fn run(args: RefsArgs) -> ExitCode {
     match scan_command(args).await {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("error: {e}");
+            let code = super::report(&e);
             // A file or option this command cannot use is a usage error here, as clap's
             // own are, so that CI can tell it from findings (1).
-            let code = if matches!(e, CliError::Input(_)) { exit::USAGE } else { e.exit_code() };
-            ExitCode::from(code)
+            ExitCode::from(if matches!(e, CliError::Input(_)) { exit::USAGE } else { code })
         }
     }
 }
@@ -142,16 +142,19 @@ async fn scan_command(args: ScanArgs) -> Result<u8, CliError> {
         let reply = client.post(&client.project_path(&["code-references"]), &body, &Write::default()).await?;
         uploaded = Some(reply.body);
     }
-    match args.global.output {
+    let text = match args.global.output {
         Output::Json => {
             let mut doc = serde_json::to_value(&report).map_err(|e| CliError::Input(e.to_string()))?;
             if let (Some(obj), Some(up)) = (doc.as_object_mut(), uploaded) {
                 obj.insert("uploaded".to_owned(), up);
             }
-            println!("{doc:#}");
+            format!("{doc:#}\n")
         }
-        Output::Table => print_human(&report, elapsed, uploaded.as_ref()),
-    }
+        Output::Table => human(&report, elapsed, uploaded.as_ref()),
+    };
+    // A reader that stops early (`| head`) ends the output quietly, but the findings
+    // still decide the status: a `--fail-on` gate must not pass because of a pipe.
+    write_part(&text)?;
     let failed = args.fail_on.iter().any(|f| match f {
         FailOn::Unknown => !report.unknown.is_empty(),
         FailOn::Archived => !report.archived_referenced.is_empty(),
@@ -230,9 +233,12 @@ fn git(dir: &Path, args: &[&str]) -> Option<String> {
     (out.status.success() && !line.is_empty()).then_some(line)
 }
 
-fn print_human(report: &ScanReport, elapsed: std::time::Duration, uploaded: Option<&serde_json::Value>) {
+fn human(report: &ScanReport, elapsed: std::time::Duration, uploaded: Option<&serde_json::Value>) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
     let f = &report.files;
-    println!(
+    let _ = writeln!(
+        out,
         "Scanned {} files in {:.2} s (skipped: {} binary, {} not UTF-8, {} too large, {} unreadable)",
         f.scanned,
         elapsed.as_secs_f64(),
@@ -250,10 +256,11 @@ fn print_human(report: &ScanReport, elapsed: std::time::Duration, uploaded: Opti
         }
         lines.join("\n")
     };
-    println!("\nFlags in code ({}):", report.referenced.len());
+    let _ = writeln!(out, "\nFlags in code ({}):", report.referenced.len());
     for r in &report.referenced {
         let archived = if r.archived { " (archived)" } else { "" };
-        println!(
+        let _ = writeln!(
+            out,
             "  {}{archived}: {} place{}\n{}",
             r.key,
             r.count,
@@ -261,20 +268,28 @@ fn print_human(report: &ScanReport, elapsed: std::time::Duration, uploaded: Opti
             places(r)
         );
     }
-    println!("\nFlags in no code ({}):", report.unreferenced.len());
+    let _ = writeln!(out, "\nFlags in no code ({}):", report.unreferenced.len());
     for k in &report.unreferenced {
-        println!("  {k}");
+        let _ = writeln!(out, "  {k}");
     }
-    println!("\nArchived flags still in code ({}):", report.archived_referenced.len());
+    let _ = writeln!(out, "\nArchived flags still in code ({}):", report.archived_referenced.len());
     for k in &report.archived_referenced {
-        println!("  {k}");
+        let _ = writeln!(out, "  {k}");
     }
-    println!("\nUnknown keys in flag calls ({}):", report.unknown.len());
+    let _ = writeln!(out, "\nUnknown keys in flag calls ({}):", report.unknown.len());
     for r in &report.unknown {
-        println!("  {}: {} place{}\n{}", r.key, r.count, if r.count == 1 { "" } else { "s" }, places(r));
+        let _ = writeln!(
+            out,
+            "  {}: {} place{}\n{}",
+            r.key,
+            r.count,
+            if r.count == 1 { "" } else { "s" },
+            places(r)
+        );
     }
     if let Some(up) = uploaded {
         let repo = up.get("repository").and_then(|r| r.as_str()).unwrap_or("");
-        println!("\nUploaded as repository {repo:?}.");
+        let _ = writeln!(out, "\nUploaded as repository {repo:?}.");
     }
+    out
 }

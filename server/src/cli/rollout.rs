@@ -194,7 +194,7 @@ async fn wait(c: &Client, t: &Target, timeout: u64, interval: u64) -> Result<Sho
         // only the final document.
         let now_seen = format!("{state} step {} {}", at(&plan, "step"), at(&plan, "reason"));
         if now_seen != last_seen {
-            eprintln!("{}: {}", t.flag, one_line(&plan));
+            super::output::say(&format!("{}: {}", t.flag, one_line(&plan)));
             last_seen = now_seen;
         }
         match state.as_str() {

@@ -254,6 +254,39 @@ fn unleash_strategies_become_rules_with_the_same_shares_and_the_rest_is_reported
     assert!(reported(&i, "/features/0/impressionData", "impression"), "{:#?}", report(&i));
 }
 
+/// Some of Unleash's exports name a strategy `strategyName` rather than `name`: it maps
+/// the same, and the report names it.
+#[test]
+fn unleash_strategies_named_by_strategy_name_map_and_are_reported_by_name() {
+    let text = r#"{
+  "features": [{"name": "search-v2", "type": "release", "project": "default"}],
+  "featureStrategies": [
+    {"id": "a", "strategyName": "flexibleRollout", "featureName": "search-v2", "environment": "production",
+     "parameters": {"rollout": "40", "stickiness": "default", "groupId": "search-v2"}, "constraints": [], "sortOrder": 0},
+    {"id": "b", "strategyName": "officeHoursStrategy", "name": "", "featureName": "search-v2", "environment": "production",
+     "parameters": {}, "constraints": [], "sortOrder": 1},
+    {"id": "c", "featureName": "search-v2", "environment": "production", "parameters": {}, "constraints": [], "sortOrder": 2}
+  ],
+  "featureEnvironments": [{"featureName": "search-v2", "environment": "production", "enabled": true, "variants": []}]
+}"#;
+    let i = convert(Source::Unleash, text);
+    let doc = doc_json(&i);
+    let prod = &flag(&doc, "search-v2")["environments"]["production"];
+    assert_eq!(
+        prod["rules"][0]["serve"],
+        json!({"rollout": {"weights": [{"variant": "on", "weight": 40000}, {"variant": "off", "weight": 60000}]}}),
+        "{prod}"
+    );
+    assert_eq!(prod["rules"].as_array().map(Vec::len), Some(1), "{prod}");
+    assert!(
+        reported(&i, "/featureStrategies/1", "strategy officeHoursStrategy: a custom strategy"),
+        "{:#?}",
+        report(&i)
+    );
+    assert!(reported(&i, "/featureStrategies/2", "strategy (no name)"), "{:#?}", report(&i));
+    assert!(!report(&i).iter().any(|l| l.contains("strategy :")), "no empty names: {:#?}", report(&i));
+}
+
 #[test]
 fn launchdarkly_flags_keep_rules_targets_rollouts_and_prerequisites() {
     let i = convert(Source::Launchdarkly, LAUNCHDARKLY);

@@ -4,7 +4,7 @@
 mod import;
 mod support;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 use support::start;
@@ -334,8 +334,9 @@ async fn apply_explains_an_invalid_file_and_a_refusal() {
         "bad.yaml",
         "version: 1\nproject:\n  key: shop\nflags:\n- key: x\n  kind: boolean\n  colour: red\n",
     );
+    // The client commands' exit statuses (docs/pipeline.md): an invalid file is 1.
     let r = a.vexil(&["apply", "-f", bad.to_str().unwrap_or_default()]);
-    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stderr.contains("bad.yaml:7:3: unknown field `colour`"), "{}", r.stderr);
 
     let refused = write(
@@ -343,8 +344,43 @@ async fn apply_explains_an_invalid_file_and_a_refusal() {
         "refused.yaml",
         "version: 1\nproject:\n  key: shop\nflags:\n- key: x\n  kind: boolean\n  environments:\n    production:\n      off_variant: nope\n      default:\n        variant: on\n",
     );
-    let r = a.vexil(&["apply", "-f", refused.to_str().unwrap_or_default()]);
+    let r = a.vexil(&["apply", "-f", refused.to_str().unwrap_or_default(), "--output", "json"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(r.stderr.contains("422"), "{}", r.stderr);
+    assert!(r.stderr.contains("the server refused the request"), "{}", r.stderr);
     assert!(r.stderr.contains("nope"), "the server's reason is shown: {}", r.stderr);
+    assert!(r.stderr.contains("apply stopped after"), "what was done before: {}", r.stderr);
+    let j = r.json();
+    assert!(j["changes"].is_array() && j["error"].is_string(), "what was written, as JSON: {j}");
+
+    // A file for another project than --project: 1; a kind change: a conflict, 3.
+    let one =
+        write(&dir, "one.yaml", "version: 1\nproject:\n  key: shop\nflags:\n- key: y\n  kind: boolean\n");
+    let one = one.to_str().unwrap_or_default();
+    let r = a.vexil(&["apply", "-f", one, "--project", "other"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("the file is for project \"shop\""), "{}", r.stderr);
+    a.apply(Path::new(one), &[]);
+    let kind =
+        write(&dir, "kind.yaml", "version: 1\nproject:\n  key: shop\nflags:\n- key: y\n  kind: string\n");
+    let r = a.vexil(&["apply", "-f", kind.to_str().unwrap_or_default()]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains("a kind never changes"), "{}", r.stderr);
+
+    // Export: JSON with --output json, 6 for a project that does not exist, the shared
+    // connection options (--url, --token) as every client command has them.
+    let r = a.vexil(&["export", "--project", "shop", "--output", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.json()["project"]["key"], json!("shop"));
+    let r = a.vexil(&["export", "--project", "nope"]);
+    assert_eq!(r.code, 6, "{}", r.stderr);
+    assert!(r.stderr.contains("nope"), "{}", r.stderr);
+    let r = a.vexil(&["export", "--project", "shop", "--token", "vx_api_wrong"]);
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    let closed = format!("http://127.0.0.1:{}", vexil_testkit::free_port());
+    let r = a.vexil(&["export", "--project", "shop", "--url", &closed]);
+    assert_eq!(r.code, 5, "{}", r.stderr);
+    assert!(r.stderr.contains("VEXIL_URL"), "{}", r.stderr);
+    let r = a.vexil(&["export", "--schema", "--output", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.json()["properties"]["flags"].is_object(), "{}", r.stdout);
 }

@@ -214,7 +214,7 @@ pub(super) fn convert(root: &Value, cx: &mut Cx) -> Result<(), String> {
                 if st.get("disabled").and_then(Value::as_bool) == Some(true) {
                     cx.skip(
                         &sat,
-                        format!("strategy {} (disabled)", s(st, "name")),
+                        format!("strategy {} (disabled)", strategy_name(st)),
                         "a disabled strategy never matches; dropped",
                     );
                     continue;
@@ -224,7 +224,7 @@ pub(super) fn convert(root: &Value, cx: &mut Cx) -> Result<(), String> {
                 else {
                     cx.skip(
                         &sat,
-                        format!("strategy {}", s(st, "name")),
+                        format!("strategy {}", strategy_name(st)),
                         "a constraint did not map; the strategy is dropped (fewer contexts get the feature)",
                     );
                     continue;
@@ -261,7 +261,7 @@ pub(super) fn convert(root: &Value, cx: &mut Cx) -> Result<(), String> {
                         .map(|x| json!(x))
                         .collect()
                 };
-                let serve = match s(st, "name") {
+                let serve = match strategy_name(st) {
                     "default" => serve_on(cx, &sat, 100.0, own, None),
                     "flexibleRollout" => {
                         let by = match s(&params, "stickiness") {
@@ -418,6 +418,18 @@ pub(super) fn convert(root: &Value, cx: &mut Cx) -> Result<(), String> {
 
 fn variant(key: &str, value: Value) -> VariantDoc {
     VariantDoc { key: key.to_owned(), value, name: String::new(), description: String::new() }
+}
+
+/// A strategy's name: `strategyName` in some of Unleash's exports, `name` in others
+/// (both, where they agree); the first that is not empty.
+fn strategy_name(st: &Value) -> &str {
+    match s(st, "strategyName") {
+        "" => match s(st, "name") {
+            "" => "(no name)",
+            n => n,
+        },
+        n => n,
+    }
 }
 
 fn feature_of(e: &Value) -> &str {
