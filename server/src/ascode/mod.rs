@@ -1,15 +1,15 @@
 //! Flags as code: the project file (`document`), reading it with located errors, the
-//! plan that makes a server match it (`plan`), the REST calls that read and write a
-//! project (`remote`), and importers from other flag services' formats (`import`).
+//! plan that makes a server match it (`plan`), and importers from other flag services'
+//! formats (`import`). The REST calls that read and write a project are the client
+//! commands' (`cli::remote`).
 //!
-//! Everything here but `remote` is pure: no I/O, so the formats and the diff are
-//! tested without a server. Nothing here talks to the database; the server is only
+//! Everything here is pure: no I/O, so the formats and the diff are tested without a
+//! server. Nothing here talks to the database; the server is only
 //! reached through its public REST API, with the caller's token.
 
 pub mod document;
 pub mod import;
 pub mod plan;
-pub mod remote;
 
 pub use document::{Document, FORMAT_VERSION, json_schema};
 

@@ -10,8 +10,8 @@ use super::output::write_part;
 use super::{CliError, Client, GlobalArgs, Output, Shown};
 use crate::ascode::import::{self, Source};
 use crate::ascode::plan::{self, Action, PlanError};
-use crate::ascode::remote::Remote;
 use crate::ascode::{self, Document, Format};
+use crate::cli::remote::Remote;
 
 /// `vexil export`
 #[derive(Debug, clap::Args)]

@@ -15,6 +15,7 @@ pub mod flags;
 pub mod keys;
 pub mod output;
 pub mod refs;
+pub mod remote;
 pub mod rollout;
 pub mod segments;
 

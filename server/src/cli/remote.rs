@@ -12,11 +12,11 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use vexil_core::FlagConfig;
 
-use super::document::{
+use crate::ascode::document::{
     ConfigDoc, Document, EnvironmentDoc, FlagDoc, KindDoc, LifecycleDoc, LinkDoc, ProjectDoc, SegmentDoc,
     SegmentRuleDoc, VariantDoc,
 };
-use super::plan::Action;
+use crate::ascode::plan::Action;
 use crate::cli::{CliError, Client, Write};
 
 /// The REST API of one server, with one token.
@@ -151,7 +151,7 @@ impl Remote {
                     lifecycle: f.lifecycle,
                     client_visible: f.client_visible,
                     owner: f.owner,
-                    links: super::document::norm_links(&f.links),
+                    links: crate::ascode::document::norm_links(&f.links),
                     properties: f.properties,
                     archived,
                     environments,
@@ -181,7 +181,7 @@ impl Remote {
                     done.push(Outcome { action: a.clone(), result: result.to_owned(), change_request });
                 }
                 Err(e) => {
-                    let what = super::plan::human(std::slice::from_ref(a));
+                    let what = crate::ascode::plan::human(std::slice::from_ref(a));
                     return Err((done, e.context(what.trim_end())));
                 }
             }
@@ -248,8 +248,8 @@ impl Remote {
                 let current: FlagConfig = self.get(&path).await?;
                 let now = ConfigDoc::from_core(&current).map_err(|e| shape(&path, e))?;
                 let mut desired = config.clone();
-                super::document::adopt_rule_ids(&now, &mut desired);
-                if super::document::same_config(&now, &desired) {
+                crate::ascode::document::adopt_rule_ids(&now, &mut desired);
+                if crate::ascode::document::same_config(&now, &desired) {
                     return Ok(("unchanged", None));
                 }
                 if !change_request {
