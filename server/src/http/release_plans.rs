@@ -329,7 +329,7 @@ macro_rules! action_route {
             description = $description,
             extensions(("x-vexil-role" = json!("editor"))),
             params(PlanParams, ("If-Match" = Option<String>, Header, nullable = false, pattern = "^(\\*|(W/)?\"[0-9]{1,18}\"|[0-9]{1,18})$", description = "The plan's version (its ETag); optional.")),
-            request_body(content = Option<ActionBody>, description = "Optional: a comment for the audit entry. An empty body is taken."),
+            request_body(content = ActionBody, description = "Optional: a comment for the audit entry. An empty body is taken."),
             responses(
                 (status = 200, description = $ok, body = ReleasePlan, headers(("ETag" = String, description = "The resource version, as a quoted string (`\"7\"`)."))),
                 $((status = 202, description = $accepted, body = ReleasePlan, headers(("ETag" = String, description = "The resource version, as a quoted string (`\"7\"`)."))),)?
