@@ -18,14 +18,17 @@ pub struct Explanation {
     /// The result, identical to [`CompiledSnapshot::evaluate`]'s.
     pub result: EvaluationRecord,
     /// Whether the flag is enabled in this environment (`None` if it does not exist).
+    #[cfg_attr(feature = "utoipa", schema(required = true))]
     pub enabled: Option<bool>,
     /// Prerequisites checked, in order.
     pub prerequisites: Vec<PrerequisiteTrace>,
     /// Whether the individual targets were checked, and whether the key was among them.
+    #[cfg_attr(feature = "utoipa", schema(required = true))]
     pub target_matched: Option<bool>,
     /// Rules checked, in order; rules after the matching one are not checked.
     pub rules: Vec<RuleTrace>,
     /// The bucketing step, if a rollout decided.
+    #[cfg_attr(feature = "utoipa", schema(required = true))]
     pub bucket: Option<BucketTrace>,
 }
 
@@ -38,6 +41,7 @@ pub struct PrerequisiteTrace {
     /// The variant it had to serve.
     pub required_variant: String,
     /// What it served (`None` on error).
+    #[cfg_attr(feature = "utoipa", schema(required = true))]
     pub served_variant: Option<String>,
     /// Whether the prerequisite held.
     pub holds: bool,
@@ -70,6 +74,7 @@ pub struct ConditionTrace {
     /// Whether the outcome was inverted.
     pub negate: bool,
     /// The context's value of the attribute, if any.
+    #[cfg_attr(feature = "utoipa", schema(required = true))]
     pub actual: Option<Value>,
     /// The test's outcome before `negate`.
     pub outcome: Outcome,
@@ -93,6 +98,7 @@ pub struct BucketTrace {
     /// True when the `bucket_by` attribute was unusable and the context key was used.
     pub fell_back_to_key: bool,
     /// The bucket, in [0, 100 000).
+    #[cfg_attr(feature = "utoipa", schema(maximum = 99999))]
     pub bucket: u32,
 }
 

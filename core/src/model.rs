@@ -309,7 +309,7 @@ pub struct Prerequisite {
     pub variant: String,
 }
 
-/// A reusable audience.
+/// A reusable audience. Every member is always sent (the defaults read older documents).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 pub struct Segment {
@@ -317,21 +317,27 @@ pub struct Segment {
     pub key: String,
     /// Human-readable name.
     #[serde(default)]
+    #[cfg_attr(feature = "utoipa", schema(required = true))]
     pub name: String,
     /// Who this audience is.
     #[serde(default)]
+    #[cfg_attr(feature = "utoipa", schema(required = true))]
     pub description: String,
     /// Context keys always in the segment.
     #[serde(default)]
+    #[cfg_attr(feature = "utoipa", schema(required = true))]
     pub included: Vec<String>,
     /// Context keys never in the segment (unless also included).
     #[serde(default)]
+    #[cfg_attr(feature = "utoipa", schema(required = true))]
     pub excluded: Vec<String>,
     /// A context matching any rule is in the segment.
     #[serde(default)]
+    #[cfg_attr(feature = "utoipa", schema(required = true))]
     pub rules: Vec<SegmentRule>,
     /// Bumped on every change.
     #[serde(default)]
+    #[cfg_attr(feature = "utoipa", schema(required = true))]
     pub version: u64,
 }
 
@@ -360,8 +366,9 @@ pub struct SnapshotFlag {
     pub salt: String,
     /// Ordered variants.
     pub variants: Vec<Variant>,
-    /// Whether client SDK keys may evaluate it.
+    /// Whether client SDK keys may evaluate it (always sent; absent in older snapshots).
     #[serde(default)]
+    #[cfg_attr(feature = "utoipa", schema(required = true))]
     pub client_visible: bool,
     /// The configuration in this environment.
     pub config: FlagConfig,

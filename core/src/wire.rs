@@ -266,8 +266,24 @@ pub struct MetricEntry {
     /// The variant each flag served the context the event is about (at most
     /// [`MAX_WATCHED_FLAGS`]).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    #[cfg_attr(feature = "utoipa", schema(default = json!({})))]
+    #[cfg_attr(feature = "utoipa", schema(schema_with = watched_variants_schema))]
     pub variants: BTreeMap<String, String>,
+}
+
+/// `variants` as a schema: flag keys to variant keys, at most [`MAX_WATCHED_FLAGS`]
+/// (a map's bound, which utoipa's field attributes cannot say).
+#[cfg(feature = "utoipa")]
+fn watched_variants_schema() -> utoipa::openapi::Object {
+    use utoipa::openapi::schema::AdditionalProperties;
+    use utoipa::openapi::{ObjectBuilder, RefOr, Schema, Type};
+    ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .max_properties(Some(MAX_WATCHED_FLAGS))
+        .default(Some(serde_json::json!({})))
+        .additional_properties(Some(AdditionalProperties::RefOr(RefOr::T(Schema::Object(
+            ObjectBuilder::new().schema_type(Type::String).build(),
+        )))))
+        .build()
 }
 
 fn one() -> f64 {

@@ -48,7 +48,7 @@ pub(super) struct ListQuery {
     summary = "List change requests",
     description = "The project's change requests, newest first (one page of at most 1 000, no cursor), optionally in one state.",
     extensions(("x-vexil-role" = json!("viewer"))),
-    params(("project" = String, Path, description = "The project key."), ("state" = Option<String>, Query, description = "Only requests in this state.")),
+    params(("project" = String, Path, description = "The project key."), ("state" = Option<ChangeRequestState>, Query, description = "Only requests in this state.")),
     responses(
         (status = 200, description = "The requests.", body = Page<ChangeRequest>),
         (status = 400, response = BadRequest),
@@ -132,6 +132,8 @@ pub(super) async fn get_change_request(
 #[schema(as = CommentRequest)]
 #[serde(deny_unknown_fields)]
 pub(super) struct CommentBody {
+    /// What to say (1 to 4 000 characters, not blank).
+    #[schema(min_length = 1, max_length = 4000)]
     body: String,
 }
 

@@ -360,7 +360,7 @@ pub(super) struct ReplaceQuery {
     summary = "Replace a flag's configuration in an environment",
     description = "Replaces a flag's whole configuration in one environment, validated against the project (variants, segments, prerequisite graph); a `version` in the body is ignored, the server assigns the next one, and rules without an id get one. Archived flags are refused with 409. The body of a `GET` of the same resource is accepted unchanged: its read-only fields (versions, times, derived state) are ignored, and those naming the resource must name this one (422 otherwise).\n\nRollouts keep the users they have. A rollout that is already stored at the same place (the default, or the rule with the same `id`) with the same `bucket_by` reads the sent `weights` as per-variant shares: the same shares in any order keep the stored layout unchanged (so a GET sent back as a PUT changes nothing), and new shares rebase the stored layout so that only the share the new weights require changes variant (docs/evaluation.md, section 4). The stored `weights` may then name a variant more than once. With `layout=exact` every list is stored exactly as sent, for example to restore an earlier layout. With `dry_run=true` nothing is stored: the answer is the configuration the same request would store and, for each rollout, how many users change variant.",
     extensions(("x-vexil-role" = json!("editor"))),
-    params(("project" = String, Path, description = "The project key."), ("flag" = String, Path, description = "The flag key."), ("env" = String, Path, description = "The environment key."), ("If-Match" = String, Header, pattern = "^(\\*|(W/)?\"[0-9]{1,18}\"|[0-9]{1,18})$", description = "The version the change is based on, as its ETag (`\"7\"`; `W/\"7\"` and a bare `7` are accepted too), or `*` to apply the change whatever the current version. One ETag, as this server issued it: a list or another server's tag is refused with 400. Without the header the answer is 428 (Precondition Required)."), ("layout" = Option<String>, Query, description = "`rebase` (default): stored rollouts keep their layout where the weights allow it. `exact`: every `weights` list is stored as sent."), ("dry_run" = Option<bool>, Query, description = "Store nothing; answer a `ConfigPreview` instead. The configuration itself and its variants are checked (422 as for a write, 409 when archived, 412 on a stale If-Match); references to segments and other flags and the prerequisite graph are checked only when it is written.")),
+    params(("project" = String, Path, description = "The project key."), ("flag" = String, Path, description = "The flag key."), ("env" = String, Path, description = "The environment key."), ("If-Match" = String, Header, pattern = "^(\\*|(W/)?\"[0-9]{1,18}\"|[0-9]{1,18})$", description = "The version the change is based on, as its ETag (`\"7\"`; `W/\"7\"` and a bare `7` are accepted too), or `*` to apply the change whatever the current version. One ETag, as this server issued it: a list or another server's tag is refused with 400. Without the header the answer is 428 (Precondition Required)."), ("layout" = Option<vexil_core::rollout::LayoutMode>, Query, description = "`rebase` (default): stored rollouts keep their layout where the weights allow it. `exact`: every `weights` list is stored as sent."), ("dry_run" = Option<bool>, Query, description = "Store nothing; answer a `ConfigPreview` instead. The configuration itself and its variants are checked (422 as for a write, 409 when archived, 412 on a stale If-Match); references to segments and other flags and the prerequisite graph are checked only when it is written.")),
     request_body = FlagConfig,
     responses(
         (status = 200, description = "The new configuration; with `dry_run=true`, a preview of it (no ETag).", body = ConfigOrPreview, headers(("ETag" = String, description = "The resource version, as a quoted string (`\"7\"`)."))),
@@ -455,7 +455,7 @@ async fn preview_flag_config(
     summary = "Change a flag's configuration in an environment with instructions",
     description = "A semantic patch: `instructions` apply in order to the current configuration, atomically (the first one that cannot apply is reported at its pointer, `/instructions/{index}`, and nothing changes), and the result is validated like a `PUT` (its problems point into the resulting configuration). `If-Match` is optional: without it the instructions apply to whatever is current, so a patch made between two other writes keeps both; with it, a stale version answers 412. `set_rollout` takes per-variant shares and keeps every context the new shares allow on its variant. A patch that changes nothing writes nothing. `comment` goes into the audit entry.",
     extensions(("x-vexil-role" = json!("editor"))),
-    params(("project" = String, Path, description = "The project key."), ("flag" = String, Path, description = "The flag key."), ("env" = String, Path, description = "The environment key."), ("If-Match" = Option<String>, Header, pattern = "^(\\*|(W/)?\"[0-9]{1,18}\"|[0-9]{1,18})$", description = "The version the instructions were written against; absent applies them to the current one.")),
+    params(("project" = String, Path, description = "The project key."), ("flag" = String, Path, description = "The flag key."), ("env" = String, Path, description = "The environment key."), ("If-Match" = Option<String>, Header, nullable = false, pattern = "^(\\*|(W/)?\"[0-9]{1,18}\"|[0-9]{1,18})$", description = "The version the instructions were written against; absent applies them to the current one.")),
     request_body = Patch,
     responses(
         (status = 200, description = "The configuration after the patch (unchanged if it changed nothing).", body = FlagConfigRecord, headers(("ETag" = String, description = "The resource version, as a quoted string (`\"7\"`)."))),
@@ -484,12 +484,14 @@ pub(super) async fn patch_flag_config(
 #[derive(Deserialize, utoipa::ToSchema)]
 pub(super) struct ToggleRequest {
     enabled: bool,
-    /// Why: stored on the audit entry.
+    /// Why (at most 1 000 characters): stored on the audit entry.
     #[serde(default)]
+    #[schema(max_length = 1000)]
     comment: Option<String>,
     /// Turn the flag off in an environment that requires approval, without one: needs
     /// `enabled: false` and a comment; audited as `flag.break_glass_off`.
     #[serde(default)]
+    #[schema(default = false)]
     break_glass: bool,
 }
 
@@ -538,10 +540,12 @@ pub(super) async fn toggle_flag(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RestoreRequest {
-    /// The earlier version to put back.
+    /// The earlier version to put back (versions start at 1).
+    #[schema(minimum = 1)]
     version: u64,
-    /// Why: stored on the audit entry.
+    /// Why (at most 1 000 characters): stored on the audit entry.
     #[serde(default)]
+    #[schema(max_length = 1000)]
     comment: Option<String>,
 }
 
@@ -550,7 +554,7 @@ pub(super) struct RestoreRequest {
     summary = "Put an earlier version of a configuration back",
     description = "Roll back without a redeploy: writes the configuration the flag had at `version` in this environment (from its history) as a new version, validated like any write — a variant, segment or prerequisite flag the old version names must still exist (422 or 409 otherwise). Rollouts get the old version's exact layout, so every context gets the variant it had then. Restoring what is current writes nothing. Audited as `flag_config.restore`, with a comment naming the version. 404 when the history has no such version.",
     extensions(("x-vexil-role" = json!("editor"))),
-    params(("project" = String, Path, description = "The project key."), ("flag" = String, Path, description = "The flag key."), ("env" = String, Path, description = "The environment key."), ("If-Match" = Option<String>, Header, pattern = "^(\\*|(W/)?\"[0-9]{1,18}\"|[0-9]{1,18})$", description = "The current version the caller saw; absent restores over whatever is current.")),
+    params(("project" = String, Path, description = "The project key."), ("flag" = String, Path, description = "The flag key."), ("env" = String, Path, description = "The environment key."), ("If-Match" = Option<String>, Header, nullable = false, pattern = "^(\\*|(W/)?\"[0-9]{1,18}\"|[0-9]{1,18})$", description = "The current version the caller saw; absent restores over whatever is current.")),
     request_body = RestoreRequest,
     responses(
         (status = 200, description = "The configuration after the restore.", body = FlagConfigRecord, headers(("ETag" = String, description = "The resource version, as a quoted string (`\"7\"`)."))),

@@ -105,7 +105,7 @@ pub(super) async fn get_metrics(State(state): State<AppState>) -> impl IntoRespo
 
 #[utoipa::path(get, path = "/openapi.yaml", operation_id = "get_openapi", tag = "health",
     summary = "This document",
-    description = "Serves this OpenAPI document as written.",
+    description = "Serves this OpenAPI document, generated from the code.",
     security(()),
     extensions(("x-vexil-role" = json!("public"))),
     responses((status = 200, description = "The OpenAPI document.", body = Object, content_type = "application/yaml")))]

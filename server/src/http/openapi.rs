@@ -157,7 +157,14 @@ use super::{
         stream::get_ofrep_events,
     ),
     components(
-        schemas(Problem, FieldProblem, IfMatchValue),
+        schemas(
+            Problem,
+            FieldProblem,
+            IfMatchValue,
+            crate::store::FlagSort,
+            vexil_core::rollout::LayoutMode,
+            ofrep_shapes::Error
+        ),
         responses(
             ConflictOrApprovalRequired,
             BadRequest,
@@ -470,6 +477,8 @@ pub(super) mod responses {
     use utoipa::ToResponse;
     use utoipa::openapi::{RefOr, Response, Type};
 
+    use utoipa::openapi::{HeaderBuilder, ObjectBuilder};
+
     use super::{header, problem};
 
     problem_response!(
@@ -574,7 +583,10 @@ pub(super) mod responses {
             );
             r.headers.insert(
                 "Retry-After".to_owned(),
-                header("Seconds to wait before trying again.", Type::Integer),
+                HeaderBuilder::new()
+                    .schema(ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(0)))
+                    .description(Some("Seconds to wait before trying again."))
+                    .build(),
             );
             ("TooManyRequests", RefOr::T(r))
         }

@@ -265,6 +265,7 @@ async fn create_release_plan(
 struct ActionBody {
     /// Why, for the audit entry (at most 1,000 characters; empty means none).
     #[serde(default)]
+    #[schema(max_length = 1000)]
     comment: Option<String>,
 }
 
@@ -322,15 +323,16 @@ async fn act(
 }
 
 macro_rules! action_route {
-    ($name:ident, $action:expr, $path:literal, $op:literal, $summary:literal, $description:literal, $ok:literal) => {
+    ($name:ident, $action:expr, $path:literal, $op:literal, $summary:literal, $description:literal, $ok:literal $(, accepted = $accepted:literal)?) => {
         #[utoipa::path(post, path = $path, operation_id = $op, tag = "release-plans",
             summary = $summary,
             description = $description,
             extensions(("x-vexil-role" = json!("editor"))),
-            params(PlanParams, ("If-Match" = Option<String>, Header, description = "The plan's version (its ETag); optional.")),
+            params(PlanParams, ("If-Match" = Option<String>, Header, nullable = false, pattern = "^(\\*|(W/)?\"[0-9]{1,18}\"|[0-9]{1,18})$", description = "The plan's version (its ETag); optional.")),
             request_body(content = ActionBody, description = "Optional: a comment for the audit entry. An empty body is taken."),
             responses(
                 (status = 200, description = $ok, body = ReleasePlan, headers(("ETag" = String, description = "The resource version, as a quoted string (`\"7\"`)."))),
+                $((status = 202, description = $accepted, body = ReleasePlan, headers(("ETag" = String, description = "The resource version, as a quoted string (`\"7\"`)."))),)?
                 (status = 400, response = BadRequest),
                 (status = 401, response = Unauthorized),
                 (status = 403, response = Forbidden),
@@ -361,7 +363,8 @@ action_route!(
     "start_release_plan",
     "Start a release plan",
     "Draft → running on the first step, written as a `flag_config.patch` of the place. In an environment that requires approval it answers 202 with the plan still a draft and `change_request_id`: a change request holding the first step, whose approval starts the plan and covers its later steps, resume and rollback (written as `release-plan:<id>`); a second start while that request is open is 409. Audited as `release_plan.start` (or `release_plan.request_start`).",
-    "Started (202 with the same body where approval is required)."
+    "Started.",
+    accepted = "Where approval is required: still a draft, with `change_request_id`, the change request whose approval starts it."
 );
 action_route!(
     pause_release_plan,

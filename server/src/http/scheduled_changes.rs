@@ -50,7 +50,7 @@ pub(super) struct ListQuery {
     summary = "List scheduled changes",
     description = "The project's scheduled changes, soonest first (one page of at most 1 000, no cursor), optionally in one state.",
     extensions(("x-vexil-role" = json!("viewer"))),
-    params(("project" = String, Path, description = "The project key."), ("state" = Option<String>, Query, description = "Only changes in this state.")),
+    params(("project" = String, Path, description = "The project key."), ("state" = Option<ScheduledState>, Query, description = "Only changes in this state.")),
     responses(
         (status = 200, description = "The scheduled changes.", body = Page<ScheduledChange>),
         (status = 400, response = BadRequest),
@@ -125,7 +125,7 @@ pub(super) async fn get_scheduled_change(
     summary = "Edit a scheduled change",
     description = "Changes the time or the instructions of a `pending` change (409 otherwise). One that came from an approved change request, or lies in an environment that requires approval, cannot be edited (409): cancel it and request the change again. Audited as `scheduled_change.update`.",
     extensions(("x-vexil-role" = json!("editor"))),
-    params(("project" = String, Path, description = "The project key."), ("id" = i64, Path, minimum = 1, description = "The scheduled change id."), ("If-Match" = Option<String>, Header, pattern = "^(\\*|(W/)?\"[0-9]{1,18}\"|[0-9]{1,18})$", description = "The version the edit is based on; absent edits whatever is current.")),
+    params(("project" = String, Path, description = "The project key."), ("id" = i64, Path, minimum = 1, description = "The scheduled change id."), ("If-Match" = Option<String>, Header, nullable = false, pattern = "^(\\*|(W/)?\"[0-9]{1,18}\"|[0-9]{1,18})$", description = "The version the edit is based on; absent edits whatever is current.")),
     request_body = ScheduledChangePatch,
     responses(
         (status = 200, description = "The edited change.", body = ScheduledChange, headers(("ETag" = String, description = "The resource version, as a quoted string (`\"7\"`)."))),

@@ -53,7 +53,7 @@ where
     extensions(("x-vexil-role" = json!("viewer"))),
     params(("project" = String, Path, description = "The project key."), ("limit" = Option<i64>, Query, minimum = 1, maximum = 1000, description = "Page size (1 to 1000, else 400). Without it the whole list comes in one page, as before pagination existed; with it, follow `next_cursor`."), ("cursor" = Option<String>, Query, description = "The `next_cursor` of the previous page: a position in the list's order (segments by key, users by email, API tokens and SDK keys newest first), and the page continues after it, so an item deleted meanwhile never makes it fail.")),
     responses(
-        (status = 200, description = "The segments.", body = Page<SegmentRecord>),
+        (status = 200, description = "The segments, each with its member keys counted.", body = Page<SegmentSummary>),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
@@ -182,18 +182,25 @@ impl ReadOnlyFields for SegmentBody {
 
 /// A segment in the list: everything but the member keys, which only the segment's own
 /// route returns (a list of large segments would otherwise carry every key).
-#[derive(serde::Serialize)]
+#[derive(serde::Serialize, utoipa::ToSchema)]
 struct SegmentSummary {
+    /// Lower-case slug, unique in its project.
     key: String,
+    /// Human-readable name.
     name: String,
+    /// Who this audience is.
     description: String,
     /// How many context keys are always in.
     included_count: usize,
     /// How many are never in.
     excluded_count: usize,
+    /// A context matching any rule is in the segment.
     rules: Vec<vexil_core::SegmentRule>,
+    /// Bumped on every change.
     version: u64,
+    /// Creation time.
     created_at: crate::store::Timestamp,
+    /// Last change.
     updated_at: crate::store::Timestamp,
 }
 

@@ -66,7 +66,7 @@ pub(super) async fn list_tokens(
     summary = "Create an API token",
     description = "Creates an API token (`vx_api_...`), optionally scoped to one project, with at most the creator's role; the secret is in this response and nowhere else, ever. Retries: with an `Idempotency-Key` header (as the IETF httpapi draft defines it), a request repeated with the same key and body within 24 hours answers the first answer again, secret included, and mints nothing; the same key with another body is 422; 409 when the secret it created was revoked or has expired since (a replay never presents a dead secret as live: use a new key).",
     extensions(("x-vexil-role" = json!("admin"))),
-    params(("Idempotency-Key" = Option<String>, Header, description = "A unique key for this request (a UUID), as a structured-field string (`\"8e03978e-40d5-43e8-bc93-6894a57f9324\"`; a bare value is taken too): 16 to 255 visible ASCII characters, else 400. Scoped to the person and the route; the answer it replays is kept 24 hours, sealed under a key derived from this one.")),
+    params(("Idempotency-Key" = Option<String>, Header, nullable = false, description = "A unique key for this request (a UUID), as a structured-field string (`\"8e03978e-40d5-43e8-bc93-6894a57f9324\"`; a bare value is taken too): 16 to 255 visible ASCII characters, else 400. Scoped to the person and the route; the answer it replays is kept 24 hours, sealed under a key derived from this one.")),
     request_body = NewApiToken,
     responses(
         (status = 201, description = "Created; keep `token`, it cannot be shown again.", body = CreatedToken),

@@ -38,12 +38,12 @@ pub struct Step {
     pub percent: f64,
     /// Shortest time on this step, in seconds (0 to 2,592,000: 30 days).
     #[serde(default = "default_min_duration_seconds")]
-    #[schema(default = 600, minimum = 0)]
+    #[schema(default = 600, minimum = 0, maximum = 2592000)]
     pub min_duration_seconds: u64,
     /// Fewest exposures each arm must get on this step (the treatment only, at 100 %;
     /// 0 to 100,000,000).
     #[serde(default = "default_min_exposures")]
-    #[schema(default = 100, minimum = 0)]
+    #[schema(default = 100, minimum = 0, maximum = 100000000)]
     pub min_exposures: u64,
 }
 
@@ -90,7 +90,7 @@ pub struct Guardrail {
     /// (50 with `latency_ms`: a p95 up to 50 ms worse passes), on top of `tolerance`,
     /// 0 to 10^12; default 0.
     #[serde(default, skip_serializing_if = "is_zero")]
-    #[schema(default = 0, minimum = 0)]
+    #[schema(default = 0, minimum = 0, maximum = 1000000000000.0)]
     pub absolute_tolerance: f64,
     /// `prometheus` only: a PromQL instant query giving one number, with `{{variant}}`
     /// where the arm's variant key goes (`event` then names the guardrail).
@@ -137,7 +137,7 @@ pub struct PlanSpec {
     pub alpha: f64,
     /// Exposures per arm at which the analysis is tightest (1 to 1,000,000,000).
     #[serde(default = "default_planned")]
-    #[schema(default = 10000, minimum = 1)]
+    #[schema(default = 10000, minimum = 1, maximum = 1000000000)]
     pub planned_exposures: u64,
 }
 

@@ -129,6 +129,7 @@ pub struct ChangeRequest {
     #[schema(nullable = false)]
     pub scheduled_change_id: Option<i64>,
     /// Approvals the environment requires (read now; at approval time for closed ones).
+    #[schema(minimum = 1)]
     pub required_approvals: i64,
     /// Approvals given.
     pub approvals: Vec<Approval>,
@@ -150,12 +151,14 @@ pub struct NewChangeRequest {
     pub flag: String,
     /// The environment's key.
     pub environment: String,
-    /// What the change is, in a line (1 to 200 characters).
+    /// What the change is, in a line (1 to 200 characters, not blank).
+    #[schema(min_length = 1, max_length = 200)]
     pub title: String,
     /// The instructions.
     pub patch: Patch,
     /// RFC 3339: when approved, schedule the change for this time instead of applying it.
     #[serde(default)]
+    #[schema(format = DateTime)]
     pub scheduled_at: Option<String>,
 }
 

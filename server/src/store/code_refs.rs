@@ -27,9 +27,11 @@ pub const MAX_CODE_REF_PATH_BYTES: usize = 1_000;
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CodeLocation {
-    /// Path relative to the repository root, `/`-separated.
+    /// Path relative to the repository root, `/`-separated (1 to 1 000 bytes).
+    #[schema(min_length = 1)]
     pub path: String,
     /// Line number, from 1.
+    #[schema(minimum = 1)]
     pub line: u32,
 }
 
@@ -38,11 +40,14 @@ pub struct CodeLocation {
 #[serde(deny_unknown_fields)]
 pub struct UploadedKey {
     /// The flag key as found in the code.
+    #[schema(pattern = r"^[a-z0-9][a-z0-9_.-]{0,63}$")]
     pub key: String,
-    /// How many places mention it (at least the number of `locations`).
+    /// How many places mention it (at least 1 and at least the number of `locations`).
+    #[schema(minimum = 1)]
     pub count: u64,
     /// Up to 20 of those places.
     #[serde(default)]
+    #[schema(max_items = 20)]
     pub locations: Vec<CodeLocation>,
 }
 
@@ -66,7 +71,8 @@ pub struct CodeRefsUpload {
     #[serde(default)]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub scanned_at: Option<String>,
-    /// Every key the scan found, each once.
+    /// Every key the scan found, each once (at most 10 000).
+    #[schema(max_items = 10000)]
     pub keys: Vec<UploadedKey>,
 }
 

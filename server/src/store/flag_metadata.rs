@@ -5,6 +5,8 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+use utoipa::openapi::schema::{AdditionalProperties, SchemaType};
+use utoipa::openapi::{ObjectBuilder, RefOr, Schema, Type};
 use vexil_core::{Problem, ValidationErrors};
 
 use super::{Error, Result};
@@ -23,6 +25,35 @@ pub const MAX_PROPERTIES: usize = 50;
 pub const MAX_PROPERTY_NAME_CHARS: usize = 64;
 /// Longest property value, in characters.
 pub const MAX_PROPERTY_VALUE_CHARS: usize = 1_000;
+
+/// `properties` as a schema: at most [`MAX_PROPERTIES`] names of 1 to
+/// [`MAX_PROPERTY_NAME_CHARS`] characters, each with a string of at most
+/// [`MAX_PROPERTY_VALUE_CHARS`] (a map's bounds, which utoipa's field attributes cannot say).
+pub(crate) fn properties_schema() -> utoipa::openapi::Object {
+    properties_object(Type::Object.into())
+}
+
+/// [`properties_schema`] that may also be `null` (an update that leaves them as they are).
+pub(crate) fn optional_properties_schema() -> utoipa::openapi::Object {
+    properties_object(SchemaType::from_iter([Type::Object, Type::Null]))
+}
+
+fn properties_object(ty: SchemaType) -> utoipa::openapi::Object {
+    let value =
+        ObjectBuilder::new().schema_type(Type::String).max_length(Some(MAX_PROPERTY_VALUE_CHARS)).build();
+    ObjectBuilder::new()
+        .schema_type(ty)
+        .max_properties(Some(MAX_PROPERTIES))
+        .property_names(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .min_length(Some(1))
+                .max_length(Some(MAX_PROPERTY_NAME_CHARS))
+                .build(),
+        ))
+        .additional_properties(Some(AdditionalProperties::RefOr(RefOr::T(Schema::Object(value)))))
+        .build()
+}
 
 /// What a link points at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
@@ -43,11 +74,15 @@ pub enum LinkKind {
 pub struct FlagLink {
     /// What it points at (`other` when absent).
     #[serde(default)]
+    #[schema(default = "other")]
     pub kind: LinkKind,
-    /// An absolute `http` or `https` URL, without user name or password.
+    /// An absolute `http` or `https` URL (at most 2 000 bytes) without user name or
+    /// password, else 422.
+    #[schema(max_length = 2000)]
     pub url: String,
-    /// What to show instead of the URL.
+    /// What to show instead of the URL (at most 200 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false, max_length = 200)]
     pub title: Option<String>,
 }
 

@@ -27,12 +27,14 @@ use super::{Actor, Error, Result, Store, Timestamp, json_text};
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct NewFlag {
     /// Lower-case slug, unique in the project; cannot change later.
+    #[schema(pattern = r"^[a-z0-9][a-z0-9_.-]{0,63}$")]
     pub key: String,
     /// Display name (defaults to the key).
     #[serde(default)]
     pub name: Option<String>,
     /// What the flag controls.
     #[serde(default)]
+    #[schema(default = "")]
     pub description: String,
     /// Value type; cannot change later.
     pub kind: FlagKind,
@@ -41,21 +43,27 @@ pub struct NewFlag {
     pub variants: Option<Vec<Variant>>,
     /// Labels.
     #[serde(default)]
+    #[schema(default = json!([]))]
     pub tags: Vec<String>,
     /// Temporary (default) or permanent.
     #[serde(default)]
     pub lifecycle: Lifecycle,
     /// Whether client SDK keys may evaluate it.
     #[serde(default)]
+    #[schema(default = false)]
     pub client_visible: bool,
-    /// A user's email or a team name.
+    /// A user's email or a team name (at most 200 characters).
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub owner: String,
-    /// Links to the issue tracker, documentation, ...
+    /// Links to the issue tracker, documentation, ... (at most 20).
     #[serde(default)]
+    #[schema(max_items = 20)]
     pub links: Vec<FlagLink>,
-    /// Free-form string properties.
+    /// Free-form string properties: at most 50, names of 1 to 64 characters, values of at
+    /// most 1 000.
     #[serde(default)]
+    #[schema(schema_with = super::flag_metadata::properties_schema)]
     pub properties: BTreeMap<String, String>,
 }
 
@@ -74,11 +82,15 @@ pub struct FlagPatch {
     pub lifecycle: Option<Lifecycle>,
     /// New client visibility.
     pub client_visible: Option<bool>,
-    /// New owner (empty for none).
+    /// New owner (empty for none; at most 200 characters).
+    #[schema(max_length = 200)]
     pub owner: Option<String>,
-    /// New links (all of them).
+    /// New links (all of them; at most 20).
+    #[schema(max_items = 20)]
     pub links: Option<Vec<FlagLink>>,
-    /// New custom properties (all of them).
+    /// New custom properties (all of them): at most 50, names of 1 to 64 characters,
+    /// values of at most 1 000.
+    #[schema(schema_with = super::flag_metadata::optional_properties_schema)]
     pub properties: Option<BTreeMap<String, String>>,
 }
 

@@ -119,6 +119,7 @@ pub struct NewScheduledChange {
     /// The instructions.
     pub patch: Patch,
     /// RFC 3339; not in the past.
+    #[schema(format = DateTime)]
     pub run_at: String,
 }
 
@@ -131,6 +132,7 @@ pub struct ScheduledChangePatch {
     pub patch: Option<Patch>,
     /// New time, RFC 3339; not in the past.
     #[serde(default)]
+    #[schema(format = DateTime)]
     pub run_at: Option<String>,
 }
 

@@ -30,21 +30,27 @@ pub struct SegmentRecord {
 pub struct SegmentBody {
     /// Lower-case slug; required on creation, optional (and unchangeable) on replace.
     #[serde(default)]
+    #[schema(pattern = r"^[a-z0-9][a-z0-9_.-]{0,63}$")]
     pub key: Option<String>,
     /// Display name.
     #[serde(default)]
+    #[schema(default = "")]
     pub name: String,
     /// Who the audience is.
     #[serde(default)]
+    #[schema(default = "")]
     pub description: String,
     /// Context keys always in.
     #[serde(default)]
+    #[schema(default = json!([]))]
     pub included: Vec<String>,
     /// Context keys never in (unless included).
     #[serde(default)]
+    #[schema(default = json!([]))]
     pub excluded: Vec<String>,
     /// A context matching any rule is in.
     #[serde(default)]
+    #[schema(default = json!([]))]
     pub rules: Vec<SegmentRule>,
 }
 

@@ -65,10 +65,19 @@ pub struct UsageSeries {
     pub flag: String,
     /// The environment.
     pub environment: String,
-    /// Width of each point, in seconds.
+    /// Width of each point, in seconds: a minute up to 6 hours, an hour beyond.
+    #[schema(schema_with = step_seconds_schema)]
     pub step_seconds: i64,
     /// One series per variant.
     pub series: Vec<VariantSeries>,
+}
+
+/// `step_seconds`: 60 or 3 600 (a field attribute cannot say `enum`).
+fn step_seconds_schema() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::Type::Integer)
+        .enum_values(Some([60, 3600]))
+        .build()
 }
 
 /// Points of one variant.
@@ -85,7 +94,8 @@ pub struct VariantSeries {
 pub struct UsagePoint {
     /// Start of the step.
     pub at: Timestamp,
-    /// Evaluations in the step.
+    /// Evaluations in the step (steps without any are left out).
+    #[schema(minimum = 1)]
     pub count: i64,
 }
 
