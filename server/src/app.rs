@@ -26,6 +26,7 @@ pub async fn prepare(args: &ServeArgs, shutdown: CancellationToken) -> anyhow::R
     let mut options = StoreOptions::new(args.database.database_url.expose());
     options.max_connections = args.database.database_max_connections;
     options.stale_after = Duration::from_secs(args.stale_after_days * 24 * 3600);
+    options.audit_retention = args.audit_retention_days.map(|d| Duration::from_secs(d * 24 * 3600));
     options.describe = crate::http::error::stored_reason;
     let store = Store::connect(&options).await?;
     store.migrate().await?;

@@ -195,6 +195,11 @@ pub struct ServeArgs {
     #[arg(long, env = "VEXIL_STALE_AFTER_DAYS", default_value_t = 7)]
     pub stale_after_days: u64,
 
+    /// Audit entries older than this many days are deleted by the hourly housekeeping;
+    /// unset, the audit log is kept forever.
+    #[arg(long, env = "VEXIL_AUDIT_RETENTION_DAYS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub audit_retention_days: Option<u64>,
+
     /// How often each replica compares its environments' versions with the database,
     /// to catch changes a notification missed, in seconds.
     #[arg(long, env = "VEXIL_VERSION_CHECK_SECONDS", default_value_t = 10)]

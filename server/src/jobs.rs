@@ -1,5 +1,5 @@
 //! Housekeeping that runs in the background: usage roll-up and expiry, change-feed,
-//! session and webhook-delivery pruning. Every replica runs the loop; on PostgreSQL an
+//! session, webhook-delivery and (with a retention set) audit pruning. Every replica runs the loop; on PostgreSQL an
 //! advisory lock lets only one of them do the work each time.
 
 use std::sync::Arc;
@@ -64,6 +64,10 @@ pub async fn run_once(store: &Store) -> anyhow::Result<()> {
         let sso = store.prune_sso(now).await?;
         let window_ms = crate::auth::ratelimit::LOGIN_WINDOW.as_millis() as i64;
         let logins = store.prune_login_attempts(Timestamp(now.0 - window_ms)).await?;
+        let audit = match store.audit_retention() {
+            Some(keep) => store.prune_audit(Timestamp(now.0 - keep.as_millis() as i64)).await?,
+            None => 0,
+        };
         tracing::info!(
             usage.rows = usage,
             changes.rows = changes,
@@ -71,6 +75,7 @@ pub async fn run_once(store: &Store) -> anyhow::Result<()> {
             webhook_deliveries.rows = deliveries,
             sso.rows = sso,
             login_attempts.rows = logins,
+            audit.rows = audit,
             "housekeeping done"
         );
         Ok::<_, crate::store::Error>(())

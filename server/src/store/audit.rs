@@ -1,5 +1,6 @@
 //! The audit log: who changed what, when, with the document before and after.
 
+use super::filter::Where;
 use super::{Actor, Page, Result, Store, Timestamp, get};
 use serde::Serialize;
 use serde_json::Value;
@@ -147,6 +148,26 @@ impl Store {
             .collect()
     }
 
+    /// Deletes audit entries older than `before`, in batches so that writers are not held
+    /// up for long, and returns how many went.
+    pub async fn prune_audit(&self, before: Timestamp) -> Result<u64> {
+        const BATCH: i64 = 10_000;
+        let mut total = 0;
+        loop {
+            let done = sqlx::query(
+                "delete from audit where id in (select id from audit where at < $1 order by at limit $2)",
+            )
+            .bind(before.0)
+            .bind(BATCH)
+            .execute(&self.pool)
+            .await?;
+            total += done.rows_affected();
+            if done.rows_affected() < BATCH as u64 {
+                return Ok(total);
+            }
+        }
+    }
+
     /// The highest audit id.
     pub async fn last_audit_id(&self) -> Result<i64> {
         let row = sqlx::query("select coalesce(max(id), 0) as id from audit").fetch_one(&self.pool).await?;
@@ -155,41 +176,66 @@ impl Store {
 
     /// Lists audit entries, newest first.
     pub async fn list_audit(&self, f: &AuditFilter) -> Result<Page<AuditEntry>> {
-        // Each filter is either applied or neutralised by its `$n is null` twin, so one
-        // statement serves every combination.
-        let (key_exact, key_prefix) = match &f.resource_key {
-            Some(k) if k.ends_with('/') => (None, Some(format!("{}%", escape_like(k)))),
-            Some(k) => (Some(k.clone()), None),
-            None => (None, None),
+        // Only the filters given become conditions, so that the planner can walk the
+        // index that serves them newest first (decision 0035).
+        let mut w = Where::new();
+        if let Some(p) = &f.project {
+            let n = w.text(p.as_str());
+            w.and(format!("project_key = {n}"));
+        }
+        if !f.admin_types {
+            let hidden = ADMIN_ONLY_AUDIT_TYPES.map(|t| format!("'{t}'")).join(", ");
+            w.and(format!("resource_type not in ({hidden})"));
+        }
+        if let Some(t) = &f.resource_type {
+            let n = w.text(t.as_str());
+            w.and(format!("resource_type = {n}"));
+        }
+        // Resource keys compare byte-wise, so that a prefix is an index range whatever the
+        // database's collation (`audit_by_resource_key`).
+        let key_col = match self.backend {
+            super::Backend::Postgres => "resource_key collate \"C\"",
+            super::Backend::Sqlite => "resource_key",
         };
-        let hidden = ADMIN_ONLY_AUDIT_TYPES.map(|t| format!("'{t}'")).join(", ");
-        let rows = sqlx::query(&format!(
+        match &f.resource_key {
+            Some(k) if k.ends_with('/') => {
+                // `a/b/` .. `a/b0` (`0` follows `/`), then the exact prefix match.
+                let lo = w.text(k.as_str());
+                let hi = w.text(format!("{}0", &k[..k.len() - 1]));
+                let like = w.text(format!("{}%", escape_like(k)));
+                w.and(format!(
+                    "{key_col} >= {lo} and {key_col} < {hi} and resource_key like {like} escape '\\'"
+                ));
+            }
+            Some(k) => {
+                let n = w.text(k.as_str());
+                w.and(format!("{key_col} = {n}"));
+            }
+            None => {}
+        }
+        if let Some(a) = &f.actor {
+            let n = w.text(a.as_str());
+            w.and(format!("actor = {n}"));
+        }
+        if let Some(t) = f.since {
+            let n = w.int(t.0);
+            w.and(format!("at >= {n}"));
+        }
+        if let Some(t) = f.until {
+            let n = w.int(t.0);
+            w.and(format!("at < {n}"));
+        }
+        if let Some(id) = f.before_id {
+            let n = w.int(id);
+            w.and(format!("id < {n}"));
+        }
+        let limit = w.int(f.limit + 1);
+        let sql = format!(
             "select id, at, actor, action, resource_type, resource_key, project_key, environment_key, before, after, comment
-             from audit
-             where ($1 is null or project_key = $1)
-               and ($10 = 1 or resource_type not in ({hidden}))
-               and ($2 is null or resource_type = $2)
-               and ($3 is null or resource_key = $3)
-               and ($4 is null or resource_key like $4 escape '\\')
-               and ($5 is null or actor = $5)
-               and ($6 is null or at >= $6)
-               and ($7 is null or at < $7)
-               and ($8 is null or id < $8)
-             order by id desc
-             limit $9"
-        ))
-        .bind(f.project.as_deref())
-        .bind(f.resource_type.as_deref())
-        .bind(key_exact)
-        .bind(key_prefix)
-        .bind(f.actor.as_deref())
-        .bind(f.since.map(|t| t.0))
-        .bind(f.until.map(|t| t.0))
-        .bind(f.before_id)
-        .bind(f.limit + 1)
-        .bind(super::from_bool(f.admin_types))
-        .fetch_all(&self.pool)
-        .await?;
+             from audit {} order by id desc limit {limit}",
+            w.sql()
+        );
+        let rows = w.bind(&sql)?.fetch_all(&self.pool).await?;
         let mut items = rows
             .iter()
             .map(|row| {

@@ -10,6 +10,7 @@ use vexil_core::patch::{Instruction, Patch, diff};
 
 use super::audit::escape_like;
 use super::change_requests::{Caller, ChangeRequest, NewChangeRequest};
+use super::filter::Where;
 use super::flag_rules::derive_patched;
 use super::flag_writes::{Audited, NewFlag, Target, Via};
 use super::flags::{FlagConfigRecord, FlagRecord};
@@ -106,18 +107,21 @@ impl Store {
         let project_id = super::lock_project(&mut tx, project).await?;
         // Fails with 404 for an unknown environment before anything else.
         environments::fetch(&mut tx, project_id, env).await?;
-        let rows = sqlx::query(
-            "select f.key from flag f where f.project_id = $1 and f.archived_at is null
-               and ($2 is null or exists (select 1 from flag_tag t where t.flag_id = f.id and t.tag = $2))
-               and ($3 is null or f.key like $3 escape '\\')
-             order by f.key limit $4",
-        )
-        .bind(project_id)
-        .bind(tag)
-        .bind(prefix.map(|p| format!("{}%", escape_like(p))))
-        .bind(MAX_BULK_FLAGS as i64 + 1)
-        .fetch_all(&mut **tx)
-        .await?;
+        // Only the filters given become conditions (decision 0035).
+        let mut w = Where::new();
+        let project_n = w.int(project_id);
+        w.and(format!("f.project_id = {project_n} and f.archived_at is null"));
+        if let Some(tag) = tag {
+            let n = w.text(tag);
+            w.and(format!("exists (select 1 from flag_tag t where t.flag_id = f.id and t.tag = {n})"));
+        }
+        if let Some(prefix) = prefix {
+            let n = w.text(format!("{}%", escape_like(prefix)));
+            w.and(format!("f.key like {n} escape '\\'"));
+        }
+        let limit = w.int(MAX_BULK_FLAGS as i64 + 1);
+        let sql = format!("select f.key from flag f {} order by f.key limit {limit}", w.sql());
+        let rows = w.bind(&sql)?.fetch_all(&mut **tx).await?;
         if rows.len() > MAX_BULK_FLAGS {
             return Err(Error::invalid(
                 "/filter",

@@ -420,13 +420,15 @@ impl Store {
     ) -> Result<Vec<ChangeRequest>> {
         self.get_project(project).await?;
         let mut conn = self.pool.acquire().await?;
-        let rows = sqlx::query(&format!(
-            "select {COLUMNS} from {FROM} where p.key = $1 and ($2 is null or c.state = $2) order by c.id desc limit 1000"
-        ))
-        .bind(project)
-        .bind(state.map(ChangeRequestState::as_str))
-        .fetch_all(&mut *conn)
-        .await?;
+        let mut w = super::filter::Where::new();
+        let n = w.text(project);
+        w.and(format!("p.key = {n}"));
+        if let Some(state) = state {
+            let n = w.text(state.as_str());
+            w.and(format!("c.state = {n}"));
+        }
+        let sql = format!("select {COLUMNS} from {FROM} {} order by c.id desc limit 1000", w.sql());
+        let rows = w.bind(&sql)?.fetch_all(&mut *conn).await?;
         let mut items = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
         for cr in &mut items {
             complete(&mut conn, cr).await?;

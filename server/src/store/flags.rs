@@ -14,6 +14,7 @@ use vexil_core::{Flag, FlagConfig, FlagKind, Lifecycle, Variant};
 use super::audit::escape_like;
 use super::error::Missing;
 use super::error::{Constraint, UniqueIs};
+use super::filter::Where;
 use super::flag_metadata::FlagMetadata;
 use super::flag_rules::default_config;
 use super::{Error, Page, Result, Store, Timestamp, from_bool, from_json_text, get, json_text, to_bool};
@@ -512,17 +513,23 @@ async fn configs_where(
     environment_id: Option<i64>,
     archived_too: bool,
 ) -> Result<Vec<ConfigOf>> {
-    let rows = sqlx::query(
+    let mut w = Where::new();
+    let n = w.int(project_id);
+    w.and(format!("f.project_id = {n}"));
+    if !archived_too {
+        w.and("f.archived_at is null");
+    }
+    if let Some(env) = environment_id {
+        let n = w.int(env);
+        w.and(format!("c.environment_id = {n}"));
+    }
+    let sql = format!(
         "select f.key as flag_key, e.key as env_key, e.id as env_id, c.config, c.version, f.archived_at
          from flag_config c
-         join flag f on f.id = c.flag_id join environment e on e.id = c.environment_id
-         where f.project_id = $1 and ($2 = 1 or f.archived_at is null) and ($3 is null or e.id = $3)",
-    )
-    .bind(project_id)
-    .bind(i64::from(archived_too))
-    .bind(environment_id)
-    .fetch_all(&mut **tx)
-    .await?;
+         join flag f on f.id = c.flag_id join environment e on e.id = c.environment_id {}",
+        w.sql()
+    );
+    let rows = w.bind(&sql)?.fetch_all(&mut **tx).await?;
     rows.iter()
         .map(|row| {
             let mut config: FlagConfig =
@@ -596,8 +603,6 @@ impl Store {
             .await?
             .ok_or_else(|| Error::NotFound(Missing::Project(project.to_owned())))?;
         let project_id: i64 = get(&project_row, "id")?;
-        let q =
-            f.q.as_ref().filter(|q| !q.is_empty()).map(|q| format!("%{}%", escape_like(&q.to_lowercase())));
         // When the flag was last evaluated in any environment of the project, 0 for never
         // (as `complete` computes `last_evaluated_at`).
         const SEEN: &str =
@@ -607,44 +612,68 @@ impl Store {
             FlagSort::Key => "f.key".to_owned(),
             FlagSort::LastEvaluated => format!("{SEEN}, f.key"),
         };
-        let rows = sqlx::query(&format!(
-            "select {COLUMNS} from flag f where f.project_id = $1
-               and (case when f.archived_at is null then 0 else 1 end) = $2
-               and ($3 is null or lower(f.key) like $3 escape '\\' or lower(f.name) like $3 escape '\\'
-                    or exists (select 1 from flag_tag t where t.flag_id = f.id and t.tag like $3 escape '\\')
-                    or lower(f.owner) like $3 escape '\\' or lower(f.links) like $3 escape '\\'
-                    or lower(f.properties) like $3 escape '\\')
-               and ($4 is null or exists (select 1 from flag_tag t where t.flag_id = f.id and t.tag = $4))
-               and ($5 is null or f.key > $5)
-               and ($7 is null or lower(f.owner) = $7)
-               and ($8 is null or f.lifecycle = $8)
-               and ($9 is null or exists (select 1 from flag_config c join environment e on e.id = c.environment_id
-                                          where c.flag_id = f.id and e.key = $9 and c.enabled = $10))
-               and ($11 is null or (case when coalesce(
+        // Only the filters given become conditions (decision 0035): the first page by key
+        // walks the `(project_id, key)` index and stops after `limit` rows.
+        let mut w = Where::new();
+        let project_n = w.int(project_id);
+        w.and(format!("f.project_id = {project_n}"));
+        w.and(if f.archived { "f.archived_at is not null" } else { "f.archived_at is null" });
+        if let Some(q) = f.q.as_ref().filter(|q| !q.is_empty()) {
+            let n = w.text(format!("%{}%", escape_like(&q.to_lowercase())));
+            // Tags by an `exists` probe of `flag_tag`'s primary key per flag: the walk in
+            // key order stops after one page when matches are common (measured against
+            // one set of matching ids, which reads every tag first: decision 0035).
+            w.and(format!(
+                "(lower(f.key) like {n} escape '\\' or lower(f.name) like {n} escape '\\'
+                  or exists (select 1 from flag_tag t where t.flag_id = f.id and t.tag like {n} escape '\\')
+                  or lower(f.owner) like {n} escape '\\' or lower(f.links) like {n} escape '\\'
+                  or lower(f.properties) like {n} escape '\\')"
+            ));
+        }
+        if let Some(tag) = &f.tag {
+            let n = w.text(tag.as_str());
+            w.and(format!("exists (select 1 from flag_tag t where t.flag_id = f.id and t.tag = {n})"));
+        }
+        if let Some(after) = &f.after_key {
+            let n = w.text(after.as_str());
+            w.and(format!("f.key > {n}"));
+        }
+        if let Some(owner) = f.owner.as_ref().filter(|o| !o.is_empty()) {
+            let n = w.text(owner.trim().to_lowercase());
+            w.and(format!("lower(f.owner) = {n}"));
+        }
+        if let Some(lifecycle) = f.lifecycle {
+            let n = w.text(lifecycle_text(lifecycle));
+            w.and(format!("f.lifecycle = {n}"));
+        }
+        if let Some((env, on)) = &f.enabled_in {
+            let e = w.text(env.as_str());
+            let on = w.int(from_bool(*on));
+            w.and(format!(
+                "exists (select 1 from flag_config c join environment e on e.id = c.environment_id
+                         where c.flag_id = f.id and e.key = {e} and c.enabled = {on})"
+            ));
+        }
+        if let Some(stale) = f.stale {
+            // Stale: last evaluated (or, never evaluated, created) before the cutoff, as
+            // `complete` computes it for each flag shown.
+            let want = w.int(from_bool(stale));
+            let cutoff = w.int(Timestamp::now().0 - self.stale_after_ms);
+            w.and(format!(
+                "(case when coalesce(
                      (select max(s.at) from flag_last_seen s join environment e2 on e2.id = s.environment_id
                       where e2.project_id = f.project_id and s.flag_key = f.key),
-                     f.created_at) < $12 then 1 else 0 end) = $11)
-               and ($13 is null or {SEEN} > $13 or ({SEEN} = $13 and f.key > $14))
-             order by {order} limit $6"
-        ))
-        .bind(project_id)
-        .bind(from_bool(f.archived))
-        .bind(q)
-        .bind(f.tag.as_deref())
-        .bind(f.after_key.as_deref())
-        .bind(f.limit + 1)
-        .bind(f.owner.as_ref().filter(|o| !o.is_empty()).map(|o| o.trim().to_lowercase()))
-        .bind(f.lifecycle.map(lifecycle_text))
-        .bind(f.enabled_in.as_ref().map(|(env, _)| env.as_str()))
-        .bind(from_bool(f.enabled_in.as_ref().is_some_and(|(_, on)| *on)))
-        // Stale: last evaluated (or, never evaluated, created) before the cutoff, as
-        // `complete` computes it for each flag shown.
-        .bind(f.stale.map(from_bool))
-        .bind(Timestamp::now().0 - self.stale_after_ms)
-        .bind(f.after_evaluated.as_ref().map(|(at, _)| *at))
-        .bind(f.after_evaluated.as_ref().map(|(_, key)| key.as_str()))
-        .fetch_all(&self.pool)
-        .await?;
+                     f.created_at) < {cutoff} then 1 else 0 end) = {want}"
+            ));
+        }
+        if let Some((at, key)) = &f.after_evaluated {
+            let at = w.int(*at);
+            let key = w.text(key.as_str());
+            w.and(format!("({SEEN} > {at} or ({SEEN} = {at} and f.key > {key}))"));
+        }
+        let limit = w.int(f.limit + 1);
+        let sql = format!("select {COLUMNS} from flag f {} order by {order} limit {limit}", w.sql());
+        let rows = w.bind(&sql)?.fetch_all(&self.pool).await?;
         let mut items = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
         let more = items.len() as i64 > f.limit;
         items.truncate(f.limit as usize);

@@ -15,6 +15,7 @@ mod changes;
 mod code_refs;
 mod environments;
 mod error;
+mod filter;
 mod flag_metadata;
 mod flag_rules;
 mod flag_writes;
@@ -107,6 +108,8 @@ pub struct Store {
     /// Counts commits of this process: the admin stream wakes on it to read new audit rows.
     writes: tokio::sync::watch::Sender<u64>,
     stale_after_ms: i64,
+    /// Audit entries older than this are deleted by housekeeping; `None` keeps them.
+    audit_retention_ms: Option<i64>,
     /// The database file (SQLite), for the history fingerprint.
     sqlite_file: Option<std::path::PathBuf>,
     /// Wakes this process's scheduler when a scheduled change is created or edited.
@@ -191,6 +194,8 @@ pub struct StoreOptions {
     pub acquire_timeout: Duration,
     /// Flags not evaluated for this long are reported stale.
     pub stale_after: Duration,
+    /// How long audit entries are kept (`None`: forever).
+    pub audit_retention: Option<Duration>,
     /// Words the error that made a change request, a scheduled change or a release
     /// plan's step no longer apply, for its stored `reason`. The application sets the
     /// HTTP layer's wording, so that a stored reason reads as the problem document of
@@ -206,6 +211,7 @@ impl StoreOptions {
             max_connections: 16,
             acquire_timeout: Duration::from_secs(5),
             stale_after: Duration::from_secs(7 * 24 * 3600),
+            audit_retention: None,
             describe: |e| e.to_string(),
         }
     }
@@ -258,9 +264,10 @@ impl Store {
                             sqlx::query("pragma foreign_keys = on").execute(&mut *conn).await?;
                             sqlx::query("pragma busy_timeout = 10000").execute(&mut *conn).await?;
                             sqlx::query("pragma journal_mode = wal").execute(&mut *conn).await?;
-                            // 1 MiB of page cache per connection instead of 2: the hot data
-                            // lives in the hubs, not in SQLite.
-                            sqlx::query("pragma cache_size = -1024").execute(&mut *conn).await?;
+                            // 8 MiB of page cache per connection (at most four): the hot
+                            // data lives in the hubs, but an admin search over 50,000 flags
+                            // thrashed a 1 MiB cache (decision 0035).
+                            sqlx::query("pragma cache_size = -8192").execute(&mut *conn).await?;
                             Ok(())
                         })
                     })
@@ -283,6 +290,7 @@ impl Store {
             committed,
             writes,
             stale_after_ms: options.stale_after.as_millis() as i64,
+            audit_retention_ms: options.audit_retention.map(|d| d.as_millis() as i64),
             sqlite_file,
             schedules: std::sync::Arc::new(tokio::sync::Notify::new()),
             describe: options.describe,
@@ -302,6 +310,11 @@ impl Store {
     /// The backend in use.
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// How long audit entries are kept (`None`: forever).
+    pub fn audit_retention(&self) -> Option<Duration> {
+        self.audit_retention_ms.map(|ms| Duration::from_millis(ms as u64))
     }
 
     /// The pool, for the few callers outside this module that need raw access (health

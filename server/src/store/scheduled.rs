@@ -294,14 +294,15 @@ impl Store {
         state: Option<ScheduledState>,
     ) -> Result<Vec<ScheduledChange>> {
         self.get_project(project).await?;
-        let rows = sqlx::query(&format!(
-            "select {COLUMNS} from {FROM} where p.key = $1 and ($2 is null or s.state = $2)
-             order by s.run_at, s.id limit 1000"
-        ))
-        .bind(project)
-        .bind(state.map(ScheduledState::as_str))
-        .fetch_all(&self.pool)
-        .await?;
+        let mut w = super::filter::Where::new();
+        let n = w.text(project);
+        w.and(format!("p.key = {n}"));
+        if let Some(state) = state {
+            let n = w.text(state.as_str());
+            w.and(format!("s.state = {n}"));
+        }
+        let sql = format!("select {COLUMNS} from {FROM} {} order by s.run_at, s.id limit 1000", w.sql());
+        let rows = w.bind(&sql)?.fetch_all(&self.pool).await?;
         rows.iter().map(from_row).collect()
     }
 

@@ -571,15 +571,19 @@ impl Store {
         before: Option<i64>,
     ) -> Result<Page<Delivery>> {
         self.get_webhook(project, id).await?;
-        let rows = sqlx::query(&format!(
-            "select {DELIVERY_COLUMNS} from webhook_delivery d
-             where d.webhook_id = $1 and ($2 is null or d.id < $2) order by d.id desc limit $3"
-        ))
-        .bind(id)
-        .bind(before)
-        .bind(limit + 1)
-        .fetch_all(&self.pool)
-        .await?;
+        let mut w = super::filter::Where::new();
+        let n = w.text(id);
+        w.and(format!("d.webhook_id = {n}"));
+        if let Some(before) = before {
+            let n = w.int(before);
+            w.and(format!("d.id < {n}"));
+        }
+        let limit_n = w.int(limit + 1);
+        let sql = format!(
+            "select {DELIVERY_COLUMNS} from webhook_delivery d {} order by d.id desc limit {limit_n}",
+            w.sql()
+        );
+        let rows = w.bind(&sql)?.fetch_all(&self.pool).await?;
         let mut items = rows.iter().map(delivery_from_row).collect::<Result<Vec<_>>>()?;
         let next_cursor = if items.len() as i64 > limit {
             items.truncate(limit as usize);

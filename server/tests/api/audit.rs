@@ -184,3 +184,66 @@ async fn audit_entries_name_their_resource_even_after_it_is_deleted(app: TestApp
     let r = app.req(Method::GET, "/api/v1/audit?resource_key=default/f/production").send().await;
     assert_eq!(r.body["items"][0]["resource_name"], json!(null), "a configuration has no name of its own");
 }
+
+mod audit_retention {
+    use crate::harness::{Db, TestApp};
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn on_postgres() {
+        super::audit_retention_deletes_old_entries_and_keeps_new_ones(Db::Postgres).await;
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn on_sqlite() {
+        super::audit_retention_deletes_old_entries_and_keeps_new_ones(Db::Sqlite).await;
+    }
+
+    pub(super) async fn app(db: Db, retention: Option<&str>) -> TestApp {
+        match retention {
+            Some(days) => TestApp::with_args(db, &["--audit-retention-days", days]).await,
+            None => TestApp::new(db).await,
+        }
+    }
+}
+
+/// Writes an audit entry dated `days_ago` days back, as an old log would hold.
+async fn backdated_entry(app: &TestApp, key: &str, days_ago: i64) {
+    let at = vexil_server::store::Timestamp::now().0 - days_ago * 86_400_000;
+    sqlx::query(
+        "insert into audit (at, actor, action, resource_type, resource_key, project_key)
+         values ($1, 'system', 'flag.create', 'flag', $2, 'default')",
+    )
+    .bind(at)
+    .bind(key)
+    .execute(app.state.store.pool())
+    .await
+    .expect("backdated audit entry");
+}
+
+async fn audit_keys(app: &TestApp) -> Vec<String> {
+    let r = app.req(Method::GET, "/api/v1/audit?project=default&resource_type=flag&limit=100").send().await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["resource_key"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn audit_retention_deletes_old_entries_and_keeps_new_ones(db: crate::harness::Db) {
+    // With a 30-day retention: an entry of 40 days ago goes, one of 20 days ago and
+    // today's stay.
+    let app = audit_retention::app(db, Some("30")).await;
+    backdated_entry(&app, "default/ancient", 40).await;
+    backdated_entry(&app, "default/recent", 20).await;
+    app.create_flag("today").await;
+    assert_eq!(audit_keys(&app).await, ["default/today", "default/recent", "default/ancient"]);
+    vexil_server::jobs::run_once(&app.state.store).await.expect("housekeeping");
+    assert_eq!(audit_keys(&app).await, ["default/today", "default/recent"], "only the old entry is deleted");
+
+    // Without a retention setting the log is kept forever.
+    let keep = audit_retention::app(db, None).await;
+    backdated_entry(&keep, "default/ancient", 4000).await;
+    vexil_server::jobs::run_once(&keep.state.store).await.expect("housekeeping");
+    assert_eq!(audit_keys(&keep).await, ["default/ancient"]);
+}
