@@ -184,7 +184,7 @@ impl CompiledSnapshot {
                         Some((_, FailureCause::Invalid { problems })) => problems.push(p),
                         state => {
                             *state =
-                                Some((ErrorCode::ParseError, FailureCause::Invalid { problems: vec![p] }))
+                                Some((ErrorCode::ParseError, FailureCause::Invalid { problems: vec![p] }));
                         }
                     }
                 }
