@@ -47,6 +47,13 @@ fn benches(c: &mut Criterion) {
     c.bench_function("e_parse_validate_compile_1000_flags", |b| {
         b.iter(|| black_box(CompiledSnapshot::from_json(black_box(json.as_bytes())).expect("valid")));
     });
+    let (base, changed, objects) = support::one_change();
+    c.bench_function("g_apply_one_flag_change_1000_flags_incremental", |b| {
+        b.iter(|| black_box(base.with_changes(black_box(&changed), &[], &objects)));
+    });
+    c.bench_function("h_apply_one_flag_change_1000_flags_full_recompile", |b| {
+        b.iter(|| black_box(CompiledSnapshot::compile_lenient(black_box(&changed))));
+    });
 }
 
 criterion_group!(evaluate, benches);

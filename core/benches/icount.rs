@@ -6,7 +6,8 @@
 //! Usage: `icount <scenario> <n>`, scenario one of `a`, `b`, `c` (one flag, by key),
 //! `a-handle`, `b-handle`, `c-handle` (the same through a flag handle), `d` (all 1 000
 //! flags, one context per iteration), `e` (parse, validate and compile the 1 000-flag
-//! snapshot).
+//! snapshot), `g` (one flag change applied to the compiled 1 000-flag snapshot with
+//! `with_changes`), `h` (the same change by a full lenient compile).
 
 use std::hint::black_box;
 
@@ -61,6 +62,18 @@ fn main() {
             let json = support::mixed_snapshot_json();
             for _ in 0..n {
                 black_box(CompiledSnapshot::from_json(black_box(json.as_bytes())).expect("valid"));
+            }
+        }
+        "g" => {
+            let (base, changed, objects) = support::one_change();
+            for _ in 0..n {
+                black_box(base.with_changes(black_box(&changed), &[], &objects));
+            }
+        }
+        "h" => {
+            let (_, changed, _) = support::one_change();
+            for _ in 0..n {
+                black_box(CompiledSnapshot::compile_lenient(black_box(&changed)));
             }
         }
         other => panic!("unknown scenario {other:?}"),

@@ -4,6 +4,8 @@
 //! Regular expressions, semantic versions and times are parsed here, once; variant,
 //! segment and prerequisite references become indices.
 
+use std::sync::Arc;
+
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde_json::Value;
 
@@ -14,14 +16,25 @@ use crate::model::{Condition, FlagKind, Op, Segment, Serve, Snapshot, SnapshotFl
 use crate::validate::{self, ValidationErrors};
 
 /// Evaluation-ready snapshot of one environment. Immutable: to apply a change, compile
-/// a new one and swap it in.
+/// a new one ([`CompiledSnapshot::with_changes`] recompiles only what the change
+/// touches and shares every other compiled flag and segment) and swap it in.
 #[derive(Debug)]
 pub struct CompiledSnapshot {
     pub(crate) environment: Box<str>,
     pub(crate) version: u64,
-    pub(crate) flags: Vec<CompiledFlag>,
-    pub(crate) index: FlagIndex,
-    pub(crate) segments: Vec<CompiledSegment>,
+    /// Each flag shared between versions: a new version built by
+    /// [`CompiledSnapshot::with_changes`] points at the same compiled flag for every
+    /// flag the change does not touch.
+    pub(crate) flags: Vec<Arc<CompiledFlag>>,
+    pub(crate) index: Arc<FlagIndex>,
+    pub(crate) segments: Vec<Arc<CompiledSegment>>,
+    /// Slot of each attribute name read by a condition or a rollout ([`AttrName`]).
+    /// Only grows between versions built from one another, so a shared flag's slots
+    /// stay valid.
+    pub(crate) slots: FxHashMap<Box<str>, u32>,
+    /// Compiled from data with nothing failed, no problem of the whole snapshot and no
+    /// unparsed object: the state [`CompiledSnapshot::with_changes`] can start from.
+    pub(crate) clean: bool,
 }
 
 #[derive(Debug)]
@@ -84,6 +97,7 @@ pub(crate) struct CompiledRollout {
 
 #[derive(Debug)]
 pub(crate) struct CompiledSegment {
+    pub(crate) key: Box<str>,
     pub(crate) included: KeySet<()>,
     pub(crate) excluded: KeySet<()>,
     pub(crate) rules: Box<[Box<[CompiledCondition]>]>,
@@ -242,7 +256,11 @@ impl CompiledSnapshot {
     fn compile_validated(snapshot: &Snapshot) -> CompiledSnapshot {
         let entries: Vec<Entry<'_>> = snapshot.flags.iter().map(Entry::Flag).collect();
         let segments: Vec<(&Segment, bool)> = snapshot.segments.iter().map(|s| (s, false)).collect();
-        Self::compile_entries(&snapshot.environment, snapshot.version, &entries, &segments)
+        let mut compiled =
+            Self::compile_entries(&snapshot.environment, snapshot.version, &entries, &segments);
+        // Validation refused every problem the lenient compiler reports.
+        compiled.clean = true;
+        compiled
     }
 
     /// Compiles flags and segments, some of which may be failed stand-ins. Keys are
@@ -254,10 +272,7 @@ impl CompiledSnapshot {
         entries: &[Entry<'_>],
         segments: &[(&Segment, bool)],
     ) -> CompiledSnapshot {
-        let mut segment_index: FxHashMap<&str, usize> = FxHashMap::default();
-        for (i, (s, _)) in segments.iter().enumerate() {
-            segment_index.entry(s.key.as_str()).or_insert(i);
-        }
+        let segment_index = segment_index(segments.iter().map(|(s, _)| s.key.as_str()));
         let mut flag_index: FxHashMap<&str, usize> = FxHashMap::default();
         for (i, e) in entries.iter().enumerate() {
             flag_index.entry(e.key()).or_insert(i);
@@ -267,26 +282,46 @@ impl CompiledSnapshot {
             Some(Entry::Flag(f)) => f.variants.as_slice(),
             _ => no_variants,
         };
-        let mut segments: Vec<CompiledSegment> = segments
+        let mut slots = FxHashMap::default();
+        let segments: Vec<CompiledSegment> =
+            segments
+                .iter()
+                .map(|(s, failed)| {
+                    if *failed { CompiledSegment::empty(&s.key) } else { compile_segment(s, &segment_index) }
+                })
+                .collect();
+        let flag_pos = |key: &str| flag_index.get(key).copied();
+        let flags: Vec<Arc<CompiledFlag>> = entries
             .iter()
-            .map(
-                |(s, failed)| {
-                    if *failed { CompiledSegment::empty() } else { compile_segment(s, &segment_index) }
-                },
-            )
-            .collect();
-        let mut flags: Vec<CompiledFlag> = entries
-            .iter()
-            .map(|e| match e {
-                Entry::Flag(f) => compile_flag(f, &segment_index, &flag_index, &variants_of),
-                Entry::Failed { key, kind, client_visible, version, code } => {
-                    CompiledFlag::failed(key, *kind, *client_visible, *version, *code)
-                }
+            .map(|e| {
+                let mut c = match e {
+                    Entry::Flag(f) => compile_flag(f, &segment_index, &flag_pos, &variants_of),
+                    Entry::Failed { key, kind, client_visible, version, code } => {
+                        CompiledFlag::failed(key, *kind, *client_visible, *version, *code)
+                    }
+                };
+                c.assign_slots(&mut slots);
+                Arc::new(c)
             })
             .collect();
-        assign_slots(&mut flags, &mut segments);
-        let index = FlagIndex::build(&flags);
-        CompiledSnapshot { environment: environment.into(), version, flags, index, segments }
+        // Flags first, then segments: names are numbered in order of first use.
+        let segments = segments
+            .into_iter()
+            .map(|mut c| {
+                c.assign_slots(&mut slots);
+                Arc::new(c)
+            })
+            .collect();
+        let index = Arc::new(FlagIndex::build(&flags));
+        CompiledSnapshot {
+            environment: environment.into(),
+            version,
+            flags,
+            index,
+            segments,
+            slots,
+            clean: false,
+        }
     }
 
     /// The environment key.
@@ -328,7 +363,7 @@ impl CompiledSnapshot {
 pub(crate) struct FlagIndex(hashbrown::HashTable<u32>);
 
 impl FlagIndex {
-    fn build(flags: &[CompiledFlag]) -> FlagIndex {
+    fn build(flags: &[Arc<CompiledFlag>]) -> FlagIndex {
         let mut table = hashbrown::HashTable::with_capacity(flags.len());
         for (i, f) in flags.iter().enumerate() {
             let Ok(i) = u32::try_from(i) else { break };
@@ -342,13 +377,13 @@ impl FlagIndex {
 
     /// The position of the flag with this key.
     #[inline]
-    pub(crate) fn get(&self, flags: &[CompiledFlag], key: &str) -> Option<usize> {
+    pub(crate) fn get(&self, flags: &[Arc<CompiledFlag>], key: &str) -> Option<usize> {
         self.0.find(attr_hash(key), |&j| flag_key_is(flags, j, key)).map(|&j| j as usize)
     }
 }
 
 #[inline]
-fn flag_key_is(flags: &[CompiledFlag], i: u32, key: &str) -> bool {
+fn flag_key_is(flags: &[Arc<CompiledFlag>], i: u32, key: &str) -> bool {
     flags.get(i as usize).is_some_and(|f| eq_str(&f.key, key))
 }
 
@@ -370,7 +405,7 @@ impl Entry<'_> {
 
 impl CompiledFlag {
     /// A flag every evaluation of which is the error `code`.
-    fn failed(
+    pub(crate) fn failed(
         key: &str,
         kind: FlagKind,
         client_visible: bool,
@@ -405,8 +440,20 @@ impl CompiledFlag {
 }
 
 impl CompiledSegment {
-    fn empty() -> CompiledSegment {
-        CompiledSegment { included: KeySet::default(), excluded: KeySet::default(), rules: Box::new([]) }
+    pub(crate) fn empty(key: &str) -> CompiledSegment {
+        CompiledSegment {
+            key: key.into(),
+            included: KeySet::default(),
+            excluded: KeySet::default(),
+            rules: Box::new([]),
+        }
+    }
+
+    /// Gives each attribute name its slot, numbering new names after the known ones.
+    pub(crate) fn assign_slots(&mut self, slots: &mut FxHashMap<Box<str>, u32>) {
+        for rule in &mut self.rules {
+            rule.iter_mut().for_each(|c| assign_slot(slots, &mut c.attribute));
+        }
     }
 }
 
@@ -461,10 +508,21 @@ fn variant_index(variants: &[Variant], key: &str) -> usize {
     variants.iter().position(|v| v.key == key).unwrap_or(0)
 }
 
-fn compile_flag<'v>(
+/// Segment positions by key, first wins.
+pub(crate) fn segment_index<'a>(keys: impl Iterator<Item = &'a str>) -> FxHashMap<&'a str, usize> {
+    let mut index: FxHashMap<&str, usize> = FxHashMap::default();
+    for (i, k) in keys.enumerate() {
+        index.entry(k).or_insert(i);
+    }
+    index
+}
+
+/// Compiles one valid flag; `flags` gives a prerequisite's position by key and
+/// `variants_of` the variants of the flag at a position.
+pub(crate) fn compile_flag<'v>(
     f: &SnapshotFlag,
     segments: &FxHashMap<&str, usize>,
-    flags: &FxHashMap<&str, usize>,
+    flags: &impl Fn(&str) -> Option<usize>,
     variants_of: &impl Fn(usize) -> &'v [Variant],
 ) -> CompiledFlag {
     let c = &f.config;
@@ -485,7 +543,7 @@ fn compile_flag<'v>(
         .prerequisites
         .iter()
         .filter_map(|p| {
-            let fi = *flags.get(p.flag.as_str())?;
+            let fi = flags(p.flag.as_str())?;
             Some((fi, variant_index(variants_of(fi), &p.variant)))
         })
         .collect();
@@ -525,28 +583,29 @@ fn compile_flag<'v>(
 
 /// Numbers the distinct attribute names that conditions and rollouts read, in order of
 /// first use, so that [`crate::eval::Bound`] can keep each one it has read in an array.
-fn assign_slots(flags: &mut [CompiledFlag], segments: &mut [CompiledSegment]) {
-    let mut slots: FxHashMap<Box<str>, u32> = FxHashMap::default();
-    let mut assign = |a: &mut AttrName| {
-        if let AttrName::Named { name, slot, .. } = a {
+fn assign_slot(slots: &mut FxHashMap<Box<str>, u32>, a: &mut AttrName) {
+    if let AttrName::Named { name, slot, .. } = a {
+        if let Some(&known) = slots.get(&**name) {
+            *slot = known;
+        } else {
             let next = u32::try_from(slots.len()).unwrap_or(u32::MAX);
-            *slot = *slots.entry(name.clone()).or_insert(next);
-        }
-    };
-    for f in flags {
-        for rule in &mut f.rules {
-            rule.conditions.iter_mut().for_each(|c| assign(&mut c.attribute));
-            if let CompiledServe::Rollout(r) = &mut rule.serve {
-                assign(&mut r.bucket_by);
-            }
-        }
-        if let CompiledServe::Rollout(r) = &mut f.default {
-            assign(&mut r.bucket_by);
+            slots.insert(name.clone(), next);
+            *slot = next;
         }
     }
-    for s in segments {
-        for rule in &mut s.rules {
-            rule.iter_mut().for_each(|c| assign(&mut c.attribute));
+}
+
+impl CompiledFlag {
+    /// Gives each attribute name its slot, numbering new names after the known ones.
+    pub(crate) fn assign_slots(&mut self, slots: &mut FxHashMap<Box<str>, u32>) {
+        for rule in &mut self.rules {
+            rule.conditions.iter_mut().for_each(|c| assign_slot(slots, &mut c.attribute));
+            if let CompiledServe::Rollout(r) = &mut rule.serve {
+                assign_slot(slots, &mut r.bucket_by);
+            }
+        }
+        if let CompiledServe::Rollout(r) = &mut self.default {
+            assign_slot(slots, &mut r.bucket_by);
         }
     }
 }
@@ -573,8 +632,9 @@ fn compile_serve(serve: &Serve, variants: &[Variant]) -> CompiledServe {
     }
 }
 
-fn compile_segment(s: &Segment, segments: &FxHashMap<&str, usize>) -> CompiledSegment {
+pub(crate) fn compile_segment(s: &Segment, segments: &FxHashMap<&str, usize>) -> CompiledSegment {
     CompiledSegment {
+        key: s.key.as_str().into(),
         included: KeySet::build(s.included.iter().map(|k| (Box::from(k.as_str()), ()))),
         excluded: KeySet::build(s.excluded.iter().map(|k| (Box::from(k.as_str()), ()))),
         rules: s.rules.iter().map(|r| compile_conditions(&r.conditions, segments)).collect(),

@@ -222,12 +222,12 @@ fn keyless(list: &str, i: usize) -> Problem {
     }
 }
 
-fn prefixed(prefix: &str, problems: Vec<Problem>) -> Vec<Problem> {
+pub(crate) fn prefixed(prefix: &str, problems: Vec<Problem>) -> Vec<Problem> {
     problems.into_iter().map(|p| Problem { pointer: format!("{prefix}{}", p.pointer), ..p }).collect()
 }
 
 /// The flag index a snapshot-relative pointer (`/flags/3/...`) is about.
-fn flag_of_pointer(pointer: &str) -> Option<usize> {
+pub(crate) fn flag_of_pointer(pointer: &str) -> Option<usize> {
     pointer.strip_prefix("/flags/")?.split('/').next()?.parse().ok()
 }
 
@@ -271,23 +271,7 @@ impl CompiledSnapshot {
     /// flag evaluates to `PARSE_ERROR`, and whatever uses an unparsed segment or flag
     /// fails too. An unparsed object whose key is also in `snapshot` takes precedence.
     pub fn compile_lenient_with(snapshot: &Snapshot, unparsed: &[Unparsed]) -> LenientCompile {
-        let mut snapshot_problems = Vec::new();
-        if !validate::is_valid_key(&snapshot.environment) {
-            snapshot_problems.push(Problem {
-                pointer: "/environment".to_owned(),
-                message: format!("environment key {:?} is not a valid key", snapshot.environment),
-            });
-        }
-        for (list, n, max) in
-            [("flags", snapshot.flags.len(), MAX_FLAGS), ("segments", snapshot.segments.len(), MAX_SEGMENTS)]
-        {
-            if n > max {
-                snapshot_problems.push(Problem {
-                    pointer: format!("/{list}"),
-                    message: format!("{n} {list}; the limit is {max}"),
-                });
-            }
-        }
+        let snapshot_problems = envelope_problems(snapshot);
 
         let unparsed_failure = |object: &Object| {
             unparsed
@@ -344,23 +328,9 @@ impl CompiledSnapshot {
         }
         let mut invalid: BTreeMap<usize, Vec<Problem>> = BTreeMap::new();
         for (i, f) in snapshot.flags.iter().enumerate() {
-            let definition = Flag {
-                key: f.key.clone(),
-                name: String::new(),
-                description: String::new(),
-                kind: f.kind,
-                variants: f.variants.clone(),
-                tags: Vec::new(),
-                lifecycle: Lifecycle::default(),
-                salt: f.salt.clone(),
-                client_visible: f.client_visible,
-            };
-            let prefix = format!("/flags/{i}");
-            if let Err(e) = validate::validate_flag(&definition) {
-                invalid.entry(i).or_default().extend(prefixed(&prefix, e.problems));
-            }
-            if let Err(e) = validate::validate_config(&f.key, &f.variants, &f.config, &refs) {
-                invalid.entry(i).or_default().extend(prefixed(&format!("{prefix}/config"), e.problems));
+            let problems = flag_problems(i, f, &refs);
+            if !problems.is_empty() {
+                invalid.entry(i).or_default().extend(problems);
             }
         }
         for p in validate::prerequisite_graph_problems(&snapshot.flags) {
@@ -457,7 +427,7 @@ impl CompiledSnapshot {
         }
         let segments: Vec<(&Segment, bool)> =
             snapshot.segments.iter().zip(&segment_state).map(|(s, st)| (s, st.is_some())).collect();
-        let compiled =
+        let mut compiled =
             CompiledSnapshot::compile_entries(&snapshot.environment, snapshot.version, &entries, &segments);
 
         let mut failures: Vec<Failure> = snapshot
@@ -469,16 +439,69 @@ impl CompiledSnapshot {
             .filter_map(|(object, st)| st.map(|(code, cause)| Failure { object, code, cause }))
             .chain(absent_unparsed)
             .collect();
-        failures.sort_by(|a, b| {
-            let segment = |o: &Object| matches!(o, Object::Segment(_));
-            (segment(&a.object), &a.object).cmp(&(segment(&b.object), &b.object))
-        });
+        sort_failures(&mut failures);
+        compiled.clean = failures.is_empty() && snapshot_problems.is_empty() && unparsed.is_empty();
         LenientCompile { compiled, failures, snapshot_problems }
     }
 }
 
+/// Problems of the snapshot as a whole: the environment key and the counts.
+pub(crate) fn envelope_problems(snapshot: &Snapshot) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    if !validate::is_valid_key(&snapshot.environment) {
+        problems.push(Problem {
+            pointer: "/environment".to_owned(),
+            message: format!("environment key {:?} is not a valid key", snapshot.environment),
+        });
+    }
+    for (list, n, max) in
+        [("flags", snapshot.flags.len(), MAX_FLAGS), ("segments", snapshot.segments.len(), MAX_SEGMENTS)]
+    {
+        if n > max {
+            problems.push(Problem {
+                pointer: format!("/{list}"),
+                message: format!("{n} {list}; the limit is {max}"),
+            });
+        }
+    }
+    problems
+}
+
+/// The problems of the flag at position `i` on its own (its definition and its
+/// configuration against `refs`), with snapshot-relative pointers.
+pub(crate) fn flag_problems(i: usize, f: &SnapshotFlag, refs: &References<'_>) -> Vec<Problem> {
+    let definition = Flag {
+        key: f.key.clone(),
+        name: String::new(),
+        description: String::new(),
+        kind: f.kind,
+        variants: f.variants.clone(),
+        tags: Vec::new(),
+        lifecycle: Lifecycle::default(),
+        salt: f.salt.clone(),
+        client_visible: f.client_visible,
+    };
+    let prefix = format!("/flags/{i}");
+    let mut problems = Vec::new();
+    if let Err(e) = validate::validate_flag(&definition) {
+        problems.extend(prefixed(&prefix, e.problems));
+    }
+    if let Err(e) = validate::validate_config(&f.key, &f.variants, &f.config, refs) {
+        problems.extend(prefixed(&format!("{prefix}/config"), e.problems));
+    }
+    problems
+}
+
+/// Flags first, then segments, each by key.
+pub(crate) fn sort_failures(failures: &mut [Failure]) {
+    failures.sort_by(|a, b| {
+        let segment = |o: &Object| matches!(o, Object::Segment(_));
+        (segment(&a.object), &a.object).cmp(&(segment(&b.object), &b.object))
+    });
+}
+
 /// A flag's or segment's fate: `None` when usable.
-type State = Option<(ErrorCode, FailureCause)>;
+pub(crate) type State = Option<(ErrorCode, FailureCause)>;
 
 /// Whether a state makes its key fail (a failed duplicate leaves the first one served).
 fn is_failed_first(state: &State) -> bool {
@@ -486,7 +509,11 @@ fn is_failed_first(state: &State) -> bool {
 }
 
 /// The first failed prerequisite or segment a flag uses.
-fn failed_dependency(f: &SnapshotFlag, flags: &HashSet<&str>, segments: &HashSet<&str>) -> Option<Object> {
+pub(crate) fn failed_dependency(
+    f: &SnapshotFlag,
+    flags: &HashSet<&str>,
+    segments: &HashSet<&str>,
+) -> Option<Object> {
     if let Some(p) = f.config.prerequisites.iter().find(|p| flags.contains(p.flag.as_str())) {
         return Some(Object::Flag(p.flag.clone()));
     }

@@ -28,6 +28,7 @@ pub mod context;
 mod eval;
 mod explain;
 pub mod hash;
+mod incremental;
 mod lenient;
 pub mod limits;
 pub mod model;

@@ -71,31 +71,43 @@ pub(crate) fn parse_change(event: &str, data: &str) -> Result<Option<Change>, St
 }
 
 /// Applies a change, keeping flags and segments sorted by key as the server does.
-pub(crate) fn apply(source: &mut Source, change: Change) {
+/// Returns the flag or segment it changed (for
+/// [`vexil_core::CompiledSnapshot::with_changes`]).
+pub(crate) fn apply(source: &mut Source, change: Change) -> Object {
     let snapshot = &mut source.snapshot;
     match change {
         Change::Flag(f) => {
-            source.unparsed.retain(|u| u.object != Object::Flag(f.key.clone()));
+            let object = Object::Flag(f.key.clone());
+            source.unparsed.retain(|u| u.object != object);
             upsert(&mut snapshot.flags, f, |f| &f.key);
+            object
         }
         Change::Segment(s) => {
-            source.unparsed.retain(|u| u.object != Object::Segment(s.key.clone()));
+            let object = Object::Segment(s.key.clone());
+            source.unparsed.retain(|u| u.object != object);
             upsert(&mut snapshot.segments, s, |s| &s.key);
+            object
         }
         Change::FlagDeleted(key) => {
             snapshot.flags.retain(|f| f.key != key);
-            source.clear_unparsed(&Object::Flag(key));
+            let object = Object::Flag(key);
+            source.clear_unparsed(&object);
+            object
         }
         Change::SegmentDeleted(key) => {
             snapshot.segments.retain(|s| s.key != key);
-            source.clear_unparsed(&Object::Segment(key));
+            let object = Object::Segment(key);
+            source.clear_unparsed(&object);
+            object
         }
         Change::Unparsed(u) => {
             match &u.object {
                 Object::Flag(k) => snapshot.flags.retain(|f| &f.key != k),
                 Object::Segment(k) => snapshot.segments.retain(|s| &s.key != k),
             }
+            let object = u.object.clone();
             source.set_unparsed(u);
+            object
         }
     }
 }

@@ -24,14 +24,16 @@ pub struct StreamOutcome {
 /// result and computes the changed flags, as a client following a stream would.
 ///
 /// # Panics
-/// When an invariant breaks: flags or segments out of key order after a change, or a
-/// flag of the snapshot missing from its lenient compilation.
+/// When an invariant breaks: flags or segments out of key order after a change, a
+/// flag of the snapshot missing from its lenient compilation, or the changes compiled
+/// incrementally on top of the base failing other objects than a full compilation.
 pub fn stream(base: &[u8], chunks: &[&[u8]]) -> StreamOutcome {
     let base = Source::from_json(base).ok();
     let mut parser = SseParser::new(MAX_EVENT_BYTES.min(1 << 20));
     let mut working: Option<Source> = None;
     let mut history: Option<String> = None;
     let (mut changes, mut full, mut applied, mut rejected) = (0u64, false, 0, false);
+    let mut changed = Vec::new();
     'chunks: for chunk in chunks {
         parser.push(chunk);
         while let Some(item) = parser.next_item() {
@@ -43,7 +45,16 @@ pub fn stream(base: &[u8], chunks: &[&[u8]]) -> StreamOutcome {
                     break 'chunks;
                 }
             };
-            if apply_event(event, base.as_ref(), &mut working, &mut history, &mut changes, &mut full).is_err()
+            if apply_event(
+                event,
+                base.as_ref(),
+                &mut working,
+                &mut history,
+                &mut changes,
+                &mut full,
+                &mut changed,
+            )
+            .is_err()
             {
                 rejected = true;
                 break 'chunks;
@@ -70,6 +81,13 @@ pub fn stream(base: &[u8], chunks: &[&[u8]]) -> StreamOutcome {
             "flag {:?} is missing from the compiled snapshot",
             f.key
         );
+    }
+    if let (Some(base), false) = (&base, full) {
+        let incremental = base.compile().compiled.with_changes(snapshot, &result.unparsed, &changed);
+        assert_eq!(incremental.failures, compiled.failures, "incremental and full compilations differ");
+        let keys: Vec<&str> = incremental.compiled.flags().map(|f| f.key()).collect();
+        let full_keys: Vec<&str> = compiled.compiled.flags().map(|f| f.key()).collect();
+        assert_eq!(keys, full_keys, "incremental and full compilations differ");
     }
     let changed = changed_flags(base.as_ref(), &result);
     StreamOutcome { applied, rejected, flags, changed }

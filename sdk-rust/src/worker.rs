@@ -16,7 +16,7 @@ use rand::SeedableRng as _;
 use tokio::sync::watch;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
-use vexil_core::LenientCompile;
+use vexil_core::{LenientCompile, Object};
 
 use crate::apply::{Source, apply, parse_change};
 use crate::backoff::Backoff;
@@ -389,14 +389,30 @@ impl Worker {
         let mut history = self.history.clone();
         let mut changes = 0u64;
         let mut full = false;
+        let mut changed = Vec::new();
         while let Some(item) = parser.next_item() {
             if let SseItem::Event(event) = item? {
-                self.on_event(event, &mut working, &mut history, &mut changes, &mut full)?;
+                apply_event(
+                    event,
+                    self.source.as_deref(),
+                    &mut working,
+                    &mut history,
+                    &mut changes,
+                    &mut full,
+                    &mut changed,
+                )?;
             }
         }
         let Some(source) = working else { return Ok(false) };
         self.history = history;
-        let compiled = source.compile();
+        // Changes on top of the snapshot served (this worker installed both it and the
+        // source it applied them to): recompile only what they touch.
+        let compiled = match (full, self.shared.load()) {
+            (false, Some(current)) => {
+                current.compiled.with_changes(&source.snapshot, &source.unparsed, &changed)
+            }
+            _ => source.compile(),
+        };
         let counters = &self.shared.counters;
         if full {
             Counters::bump(&counters.full_loads);
@@ -404,17 +420,6 @@ impl Worker {
         counters.changes_applied.fetch_add(changes, std::sync::atomic::Ordering::Relaxed);
         self.install(source, compiled, Origin::Server);
         Ok(true)
-    }
-
-    fn on_event(
-        &self,
-        event: SseEvent,
-        working: &mut Option<Source>,
-        history: &mut Option<String>,
-        changes: &mut u64,
-        full: &mut bool,
-    ) -> Result<(), StreamError> {
-        apply_event(event, self.source.as_deref(), working, history, changes, full)
     }
 
     /// Bad stream data: keep the last good snapshot and reload from `/sdk/v1/config`
@@ -429,7 +434,8 @@ impl Worker {
 
 /// Applies one stream event to the working copy (started from `base`, the snapshot
 /// served, at the first change): a `snapshot` replaces it, a change applies on top when
-/// its id follows the working version. Counts changes and records a full load.
+/// its id follows the working version. Counts changes, records a full load and lists
+/// the flags and segments changed since the last snapshot event.
 pub(crate) fn apply_event(
     event: SseEvent,
     base: Option<&Source>,
@@ -437,6 +443,7 @@ pub(crate) fn apply_event(
     history: &mut Option<String>,
     changes: &mut u64,
     full: &mut bool,
+    changed: &mut Vec<Object>,
 ) -> Result<(), StreamError> {
     let id = event.id.as_deref().and_then(Position::parse);
     if event.event == "snapshot" {
@@ -454,6 +461,7 @@ pub(crate) fn apply_event(
         *working = Some(source);
         *full = true;
         *changes = 0;
+        changed.clear();
         return Ok(());
     }
     // Unknown event types are skipped; if one carried a version, the next change
@@ -470,7 +478,7 @@ pub(crate) fn apply_event(
     if Some(id.version) != base.snapshot.version.checked_add(1) {
         return Err(StreamError::NotConsecutive { current: base.snapshot.version, found: id.version });
     }
-    apply(base, change);
+    changed.push(apply(base, change));
     base.snapshot.version = id.version;
     *changes += 1;
     Ok(())

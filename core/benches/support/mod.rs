@@ -2,7 +2,7 @@
 #![allow(dead_code, reason = "each benchmark binary uses a different part")]
 
 use serde_json::{Value, json};
-use vexil_core::Context;
+use vexil_core::{CompiledSnapshot, Context, Object, Snapshot};
 
 pub(crate) const COUNTRIES: [&str; 10] = ["DE", "FR", "IT", "ES", "PL", "NL", "BE", "AT", "CH", "SE"];
 
@@ -64,4 +64,18 @@ pub(crate) fn contexts() -> Vec<Context> {
                 .with("version", format!("2.{}.{}", i % 7, i % 13))
         })
         .collect()
+}
+
+/// (g)/(h): the 1 000-flag snapshot compiled, and the same data with one change: the
+/// first rule flag (`rule-2`, three conditions and a rollout) turned off. Returns the
+/// compiled base, the changed data and the changed object.
+pub(crate) fn one_change() -> (CompiledSnapshot, Snapshot, [Object; 1]) {
+    let mut model: Snapshot = serde_json::from_str(&mixed_snapshot_json()).expect("valid snapshot");
+    let base = CompiledSnapshot::compile_lenient(&model).compiled;
+    model.version += 1;
+    let flag = &mut model.flags[2];
+    flag.config.enabled = false;
+    flag.config.version += 1;
+    let changed = [Object::Flag(flag.key.clone())];
+    (base, model, changed)
 }

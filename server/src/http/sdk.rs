@@ -78,7 +78,10 @@ pub(super) async fn get_config(
         r.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
         r
     } else {
-        Response::new(Body::from(view.json.clone()))
+        let json = view
+            .json()
+            .ok_or_else(|| ApiError::Internal("the configuration could not be serialised".to_owned()))?;
+        Response::new(Body::from(json))
     };
     let not_modified = response.status() == StatusCode::NOT_MODIFIED;
     let h = response.headers_mut();

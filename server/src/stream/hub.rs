@@ -1,7 +1,7 @@
 //! One hub per environment: the current snapshot held in memory (compiled for
-//! evaluation, serialised once per change for SDKs and gzipped on the first request
-//! that asks for it), a ring of recent changes, and a broadcast of each change as it
-//! is applied.
+//! evaluation, recompiling only what each change touches; serialised for SDKs and
+//! gzipped on the first request or stream that needs it), a ring of recent changes,
+//! and a broadcast of each change as it is applied.
 //!
 //! Readers never wait: the current view is swapped atomically. Writers (refreshes) are
 //! serialised per environment and apply the change feed in version order.
@@ -16,7 +16,7 @@ use flate2::Compression;
 use flate2::write::GzEncoder;
 use tokio::sync::{Mutex, Notify, broadcast};
 use vexil_core::wire::{self, DeletedKey};
-use vexil_core::{CompiledSnapshot, Failure, Problem, Snapshot};
+use vexil_core::{CompiledSnapshot, Failure, Object, Problem, Snapshot};
 
 use crate::store::{self, Change, ChangeKind, Store};
 
@@ -71,10 +71,10 @@ pub struct EnvView {
     pub failures: Vec<Failure>,
     /// Problems of the snapshot as a whole (e.g. more flags than the limit).
     pub problems: Vec<Problem>,
-    /// The snapshot as JSON.
-    pub json: Bytes,
-    /// The same, gzipped on first use: a change that no SDK fetches in full (streams
-    /// get the change alone) costs no compression.
+    /// The snapshot as JSON, serialised on first use: a change that no SDK fetches in
+    /// full and no stream starts from costs no serialisation.
+    json: std::sync::OnceLock<Option<Bytes>>,
+    /// The same, gzipped on first use.
     gzip: std::sync::OnceLock<Option<Bytes>>,
     /// The SSE `snapshot` event, rendered on first use.
     snapshot_frame: std::sync::OnceLock<Bytes>,
@@ -83,15 +83,21 @@ pub struct EnvView {
 }
 
 impl EnvView {
+    /// Compiles `snapshot`: everything, or, given the view it was changed from and the
+    /// flags and segments the changes named, only what they touch (the rest of the
+    /// compiled form is shared with `base`).
     fn build(
         environment_id: i64,
         project: String,
         epoch: Arc<String>,
         snapshot: Snapshot,
-    ) -> Result<EnvView, String> {
-        let lenient = CompiledSnapshot::compile_lenient(&snapshot);
-        let json = Bytes::from(serde_json::to_vec(&snapshot).map_err(|e| e.to_string())?);
-        Ok(EnvView {
+        base: Option<(&EnvView, &[Object])>,
+    ) -> EnvView {
+        let lenient = match base {
+            Some((base, changed)) => base.compiled.with_changes(&snapshot, &[], changed),
+            None => CompiledSnapshot::compile_lenient(&snapshot),
+        };
+        EnvView {
             environment_id,
             project,
             environment: snapshot.environment.clone(),
@@ -101,11 +107,11 @@ impl EnvView {
             compiled: lenient.compiled,
             failures: lenient.failures,
             problems: lenient.snapshot_problems,
-            json,
+            json: std::sync::OnceLock::new(),
             gzip: std::sync::OnceLock::new(),
             snapshot_frame: std::sync::OnceLock::new(),
             ofrep_pieces: std::sync::OnceLock::new(),
-        })
+        }
     }
 
     /// Logs (once, when they change) and counts what this view cannot serve.
@@ -145,13 +151,28 @@ impl EnvView {
         super::Position { epoch: &self.epoch, version: self.version }
     }
 
+    /// The snapshot as JSON, serialised by the first caller and then shared; `None`
+    /// if serialising failed (logged; it cannot for the model's types).
+    pub fn json(&self) -> Option<Bytes> {
+        self.json
+            .get_or_init(|| match serde_json::to_vec(&self.snapshot) {
+                Ok(bytes) => Some(Bytes::from(bytes)),
+                Err(e) => {
+                    tracing::error!(environment.id = self.environment_id, error = %e, "serialising the configuration failed");
+                    None
+                }
+            })
+            .clone()
+    }
+
     /// [`EnvView::json`] gzipped, compressed by the first caller and then shared;
     /// `None` if compression failed (logged; callers send the JSON as it is).
     pub fn gzip(&self) -> Option<Bytes> {
         self.gzip
             .get_or_init(|| {
-                let mut gz = GzEncoder::new(Vec::with_capacity(self.json.len() / 8), Compression::default());
-                match gz.write_all(&self.json).and_then(|()| gz.finish()) {
+                let json = self.json()?;
+                let mut gz = GzEncoder::new(Vec::with_capacity(json.len() / 8), Compression::default());
+                match gz.write_all(&json).and_then(|()| gz.finish()) {
                     Ok(bytes) => Some(Bytes::from(bytes)),
                     Err(e) => {
                         tracing::error!(environment.id = self.environment_id, error = %e, "gzipping the configuration failed");
@@ -168,13 +189,17 @@ impl EnvView {
         self.ofrep_pieces.get_or_init(|| super::pieces::render(&self.compiled))
     }
 
-    /// The `snapshot` SSE event of this view (rendered once, shared by every stream).
-    pub fn snapshot_frame(&self) -> Bytes {
-        self.snapshot_frame
-            .get_or_init(|| {
-                super::sse::frame(Some(&self.position().to_string()), Some(wire::SNAPSHOT_EVENT), &self.json)
-            })
-            .clone()
+    /// The `snapshot` SSE event of this view (rendered once, shared by every stream);
+    /// `None` when the JSON is missing ([`EnvView::json`]).
+    pub fn snapshot_frame(&self) -> Option<Bytes> {
+        let json = self.json()?;
+        Some(
+            self.snapshot_frame
+                .get_or_init(|| {
+                    super::sse::frame(Some(&self.position().to_string()), Some(wire::SNAPSHOT_EVENT), &json)
+                })
+                .clone(),
+        )
     }
 }
 
@@ -336,30 +361,35 @@ impl EnvHub {
                 return Ok(());
             }
             let n_changes = changes.len();
-            // Applying, compiling, serialising and compressing are CPU work: off the
-            // async threads, so that one large environment never stalls the others.
+            // Applying and compiling are CPU work (serialising and compressing wait for
+            // the first request that needs them): off the async threads, so that one
+            // large environment never stalls the others.
             let base = current.clone();
             let built = tokio::task::spawn_blocking(move || {
                 let mut snapshot = base.snapshot.clone();
                 let mut events = Vec::with_capacity(changes.len());
+                let mut changed = Vec::with_capacity(changes.len());
                 for change in &changes {
                     events.push(Arc::new(apply(&mut snapshot, change, &base.epoch)?));
+                    changed.push(match change.kind {
+                        ChangeKind::Flag | ChangeKind::FlagDeleted => Object::Flag(change.key.clone()),
+                        ChangeKind::Segment | ChangeKind::SegmentDeleted => {
+                            Object::Segment(change.key.clone())
+                        }
+                    });
                 }
-                let view =
-                    EnvView::build(base.environment_id, base.project.clone(), base.epoch.clone(), snapshot);
+                let view = EnvView::build(
+                    base.environment_id,
+                    base.project.clone(),
+                    base.epoch.clone(),
+                    snapshot,
+                    Some((&base, &changed)),
+                );
                 Ok::<_, String>((view, events))
             })
             .await
             .map_err(|e| HubError::Invalid(format!("snapshot task: {e}")))?;
             let (view, events) = built.map_err(HubError::Invalid)?;
-            let view = match view {
-                Ok(v) => v,
-                // The feed and the tables disagree (should not happen): trust the tables.
-                Err(e) => {
-                    tracing::error!(environment.id = current.environment_id, error = %e, "applying changes failed; reloading");
-                    load_view(store, current.environment_id, current.epoch.clone()).await?
-                }
-            };
             view.report_failures(Some(&current));
             self.view.store(Arc::new(view));
             {
@@ -393,10 +423,9 @@ async fn load_view(store: &Store, environment_id: i64, epoch: Arc<String>) -> Re
         Err(store::Error::NotFound(_)) => return Err(HubError::Gone),
         Err(e) => return Err(e.into()),
     };
-    tokio::task::spawn_blocking(move || EnvView::build(environment_id, project, epoch, snapshot))
+    tokio::task::spawn_blocking(move || EnvView::build(environment_id, project, epoch, snapshot, None))
         .await
-        .map_err(|e| HubError::Invalid(format!("snapshot task: {e}")))?
-        .map_err(HubError::Invalid)
+        .map_err(|e| HubError::Invalid(format!("snapshot task: {e}")))
 }
 
 /// The stream event of a change row, in the history `epoch`.

@@ -99,7 +99,11 @@ impl HubStream {
         let view = self.live.hub.view();
         self.last = view.version;
         match self.kind {
-            StreamKind::Changes => self.queue.push_back(view.snapshot_frame()),
+            // Without a snapshot to send the stream ends; the client reconnects.
+            StreamKind::Changes => match view.snapshot_frame() {
+                Some(frame) => self.queue.push_back(frame),
+                None => self.ended = true,
+            },
             StreamKind::Refetch => self.queue.push_back(refetch_frame(view.position())),
         }
     }
