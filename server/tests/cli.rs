@@ -575,3 +575,53 @@ async fn the_documented_pipeline_runs() {
     assert!(run.stdout.contains("flag.archive"), "the audit trail is printed: {run:?}");
     assert_eq!(s.json(&["flags", "get", "new-checkout"])["archived"], true);
 }
+
+/// Where approval is required, `rollout start` says the start waits for its change
+/// request (not that it started), `rollout wait` waits for the approval (here: until
+/// its timeout) instead of calling the plan a draft, and ends saying so once the
+/// request is withdrawn (by its author: the token's owner).
+async fn rollout_waiting_for_approval(db: Db) {
+    let s = Setup::start(db, FAST_RUNNER).await;
+    let admin = Admin::login(&s.server).await;
+    let (status, body) = admin
+        .call(
+            Method::POST,
+            "/api/v1/projects/default/environments",
+            Some(json!({"key": "guarded", "name": "Guarded", "requires_approval": true})),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    s.json(&["flags", "create", "checkout"]);
+    let asked = s.run(&["rollout", "start", "checkout", "--env", "guarded"]).ok();
+    assert!(
+        asked.stdout.contains("asked to start") && asked.stdout.contains("change request #"),
+        "{}",
+        asked.stdout
+    );
+    assert!(!asked.stdout.contains("started the rollout"), "{}", asked.stdout);
+    let plan = s.json(&["rollout", "status", "checkout", "--env", "guarded"]);
+    assert_eq!(plan["state"], "draft", "{plan}");
+    let request = plan["change_request_id"].as_i64().expect("the start's change request");
+    s.run(&["rollout", "wait", "checkout", "--env", "guarded", "--timeout", "1", "--interval", "1"])
+        .fails(8, &["--timeout"]);
+    let (status, body) = admin
+        .call(
+            Method::POST,
+            &format!("/api/v1/projects/default/change-requests/{request}/cancel"),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    s.run(&["rollout", "wait", "checkout", "--env", "guarded", "--timeout", "30", "--interval", "1"])
+        .fails(1, &["cancelled", &format!("#{request}")]);
+}
+
+#[tokio::test]
+async fn rollout_waiting_for_approval_sqlite() {
+    rollout_waiting_for_approval(Sqlite).await;
+}
+
+#[tokio::test]
+async fn rollout_waiting_for_approval_postgres() {
+    rollout_waiting_for_approval(Postgres).await;
+}

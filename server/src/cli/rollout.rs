@@ -150,8 +150,24 @@ pub async fn run(args: RolloutArgs) -> Result<Shown, CliError> {
             }
             let write = Write { if_match: created.etag, idempotency_key: None };
             let started = c.post(&plan_path(c, &target, Some("start")), &json!({}), &write).await?;
-            let human =
-                format!("started the rollout of {} in {}\n{}", target.flag, target.env, show(&started.body));
+            // 202: the environment requires approval; the plan starts when its change
+            // request is approved.
+            let human = match started.body.get("change_request_id").and_then(Value::as_i64) {
+                Some(id) if started.status == 202 => format!(
+                    "asked to start the rollout of {} in {}: the environment requires approval, so the plan \
+                     starts when change request #{id} is approved (dashboard: Change requests); \
+                     `vexil rollout wait` waits for it\n{}",
+                    target.flag,
+                    target.env,
+                    show(&started.body)
+                ),
+                _ => format!(
+                    "started the rollout of {} in {}\n{}",
+                    target.flag,
+                    target.env,
+                    show(&started.body)
+                ),
+            };
             Ok(Shown::new(started.body, human))
         }
         RolloutCommand::Status(target) => {
@@ -205,6 +221,19 @@ async fn wait(c: &Client, t: &Target, timeout: u64, interval: u64) -> Result<Sho
             "rolled_back" => {
                 let reason = plan["reason"].as_str().unwrap_or("no reason recorded").to_owned();
                 return Err(CliError::RolledBack { flag: t.flag.clone(), env: t.env.clone(), reason });
+            }
+            "draft" if plan.get("change_request_id").and_then(Value::as_i64).is_some() => {
+                // A start waiting for approval: wait on, unless its request was refused.
+                let id = plan["change_request_id"].as_i64().unwrap_or_default();
+                let request = c.get(&c.project_path(&["change-requests", &id.to_string()]), &[]).await?.body;
+                let request_state = at(&request, "state");
+                if matches!(request_state.as_str(), "rejected" | "cancelled" | "conflicted") {
+                    return Err(CliError::Input(format!(
+                        "the start of the rollout of {} in {} waited for change request #{id}, which was \
+                         {request_state}: the plan stays a draft (`vexil rollout start` asks again)",
+                        t.flag, t.env
+                    )));
+                }
             }
             "draft" => {
                 return Err(CliError::Input(format!(
