@@ -40,6 +40,14 @@ pub enum ParseError {
         /// What is wrong.
         message: String,
     },
+    /// Nothing but blank lines or comments.
+    #[error(
+        "{file}: the file is empty: a project file starts with `version:` and `project:` (`vexil export` writes one)"
+    )]
+    Empty {
+        /// The file name as given.
+        file: String,
+    },
     /// A format version this build does not read.
     #[error("{file}: format version {found} is not supported (this build reads version {supported})")]
     Version {
@@ -59,9 +67,13 @@ fn path_note(path: &str) -> String {
 /// Reads a document from `text`; `file` names it in errors. JSON is recognised by a
 /// leading `{`; anything else is read as YAML (of which JSON is a subset anyway).
 ///
-/// Errors: [`ParseError::Invalid`] with the 1-based line and column and the path into
-/// the document; [`ParseError::Version`] for another format version.
+/// Errors: [`ParseError::Empty`] for a file of blank lines and comments only;
+/// [`ParseError::Invalid`] with the 1-based line and column and the path into the
+/// document; [`ParseError::Version`] for another format version.
 pub fn parse(file: &str, text: &str) -> Result<Document, ParseError> {
+    if text.trim().is_empty() {
+        return Err(ParseError::Empty { file: file.to_owned() });
+    }
     let doc: Document = if text.trim_start().starts_with('{') {
         let de = &mut serde_json::Deserializer::from_str(text);
         serde_path_to_error::deserialize(de).map_err(|e| {
@@ -90,6 +102,10 @@ pub fn parse(file: &str, text: &str) -> Result<Document, ParseError> {
             }
         };
         let value: serde_json::Value = serde_yaml::from_str(text).map_err(|e| invalid(&e, String::new()))?;
+        if value.is_null() {
+            // YAML reads a file of comments as null.
+            return Err(ParseError::Empty { file: file.to_owned() });
+        }
         serde_path_to_error::deserialize(value).map_err(|e| {
             let path = e.path().to_string();
             // The value has no positions: a direct read finds the line when it fails

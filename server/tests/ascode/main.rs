@@ -177,6 +177,14 @@ fn an_invalid_file_is_refused_with_its_line_column_and_path() {
 
     let e = ascode::parse("v2.yaml", "version: 2\nproject: {key: shop}\n").expect_err("version").to_string();
     assert!(e.contains("format version 2 is not supported"), "{e}");
+
+    // An empty file (or one of comments, which YAML reads as null) says so, rather
+    // than that null is not a document.
+    for (name, text) in [("empty.yaml", ""), ("blank.yaml", "\n  \n"), ("comments.yaml", "# nothing yet\n")] {
+        let e = ascode::parse(name, text).expect_err("empty").to_string();
+        assert!(e.starts_with(&format!("{name}: the file is empty")), "{e}");
+        assert!(!e.contains("null"), "{e}");
+    }
 }
 
 #[test]
