@@ -53,8 +53,18 @@ impl TestDb {
 
     pub async fn postgres() -> TestDb {
         let mut conn = admin_connection().await;
+        TestDb::postgres_from(&mut conn, None).await
+    }
+
+    /// A new PostgreSQL database, copied from `template` if given (else from the
+    /// server's default, `template1`).
+    async fn postgres_from(conn: &mut sqlx::PgConnection, template: Option<&str>) -> TestDb {
         let name = format!("vexil_test_{}", uuid::Uuid::new_v4().simple());
-        sqlx::query(&format!("create database {name}")).execute(&mut conn).await.expect("create database");
+        let from = template.map(|t| format!(" template {t}")).unwrap_or_default();
+        sqlx::query(&format!("create database {name}{from}"))
+            .execute(&mut *conn)
+            .await
+            .expect("create database");
         TestDb { url: with_database(&postgres_admin_url(), &name), pg_name: Some(name), _dir: None }
     }
 
@@ -73,12 +83,7 @@ impl TestDb {
             Db::Postgres => {
                 let mut conn = admin_connection().await;
                 let template = postgres_template(&mut conn).await;
-                let name = format!("vexil_test_{}", uuid::Uuid::new_v4().simple());
-                sqlx::query(&format!("create database {name} template {template}"))
-                    .execute(&mut conn)
-                    .await
-                    .expect("create database from the migrated template");
-                TestDb { url: with_database(&postgres_admin_url(), &name), pg_name: Some(name), _dir: None }
+                TestDb::postgres_from(&mut conn, Some(&template)).await
             }
         }
     }

@@ -71,9 +71,6 @@ fn path_note(path: &str) -> String {
 /// [`ParseError::Invalid`] with the 1-based line and column and the path into the
 /// document; [`ParseError::Version`] for another format version.
 pub fn parse(file: &str, text: &str) -> Result<Document, ParseError> {
-    if text.trim().is_empty() {
-        return Err(ParseError::Empty { file: file.to_owned() });
-    }
     let doc: Document = if text.trim_start().starts_with('{') {
         let de = &mut serde_json::Deserializer::from_str(text);
         serde_path_to_error::deserialize(de).map_err(|e| {
@@ -103,7 +100,7 @@ pub fn parse(file: &str, text: &str) -> Result<Document, ParseError> {
         };
         let value: serde_json::Value = serde_yaml::from_str(text).map_err(|e| invalid(&e, String::new()))?;
         if value.is_null() {
-            // YAML reads a file of comments as null.
+            // YAML reads an empty file, or one of comments, as null.
             return Err(ParseError::Empty { file: file.to_owned() });
         }
         serde_path_to_error::deserialize(value).map_err(|e| {

@@ -152,22 +152,16 @@ pub async fn run(args: RolloutArgs) -> Result<Shown, CliError> {
             let started = c.post(&plan_path(c, &target, Some("start")), &json!({}), &write).await?;
             // 202: the environment requires approval; the plan starts when its change
             // request is approved.
-            let human = match started.body.get("change_request_id").and_then(Value::as_i64) {
+            let what = match started.body.get("change_request_id").and_then(Value::as_i64) {
                 Some(id) if started.status == 202 => format!(
                     "asked to start the rollout of {} in {}: the environment requires approval, so the plan \
                      starts when change request #{id} is approved (dashboard: Change requests); \
-                     `vexil rollout wait` waits for it\n{}",
-                    target.flag,
-                    target.env,
-                    show(&started.body)
+                     `vexil rollout wait` waits for it",
+                    target.flag, target.env
                 ),
-                _ => format!(
-                    "started the rollout of {} in {}\n{}",
-                    target.flag,
-                    target.env,
-                    show(&started.body)
-                ),
+                _ => format!("started the rollout of {} in {}", target.flag, target.env),
             };
+            let human = format!("{what}\n{}", show(&started.body));
             Ok(Shown::new(started.body, human))
         }
         RolloutCommand::Status(target) => {
@@ -213,18 +207,18 @@ async fn wait(c: &Client, t: &Target, timeout: u64, interval: u64) -> Result<Sho
             super::output::say(&format!("{}: {}", t.flag, one_line(&plan)));
             last_seen = now_seen;
         }
-        match state.as_str() {
-            "completed" => {
+        let start_request = plan.get("change_request_id").and_then(Value::as_i64);
+        match (state.as_str(), start_request) {
+            ("completed", _) => {
                 let human = format!("the rollout of {} in {} completed", t.flag, t.env);
                 return Ok(Shown::new(plan, human));
             }
-            "rolled_back" => {
+            ("rolled_back", _) => {
                 let reason = plan["reason"].as_str().unwrap_or("no reason recorded").to_owned();
                 return Err(CliError::RolledBack { flag: t.flag.clone(), env: t.env.clone(), reason });
             }
-            "draft" if plan.get("change_request_id").and_then(Value::as_i64).is_some() => {
+            ("draft", Some(id)) => {
                 // A start waiting for approval: wait on, unless its request was refused.
-                let id = plan["change_request_id"].as_i64().unwrap_or_default();
                 let request = c.get(&c.project_path(&["change-requests", &id.to_string()]), &[]).await?.body;
                 let request_state = at(&request, "state");
                 if matches!(request_state.as_str(), "rejected" | "cancelled" | "conflicted") {
@@ -235,7 +229,7 @@ async fn wait(c: &Client, t: &Target, timeout: u64, interval: u64) -> Result<Sho
                     )));
                 }
             }
-            "draft" => {
+            ("draft", None) => {
                 return Err(CliError::Input(format!(
                     "the plan of {} in {} is a draft: nothing will happen until it starts (`vexil rollout start`)",
                     t.flag, t.env
