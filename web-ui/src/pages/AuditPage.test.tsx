@@ -1,9 +1,7 @@
-import { MantineProvider } from '@mantine/core';
-import { render, screen } from '@testing-library/react';
-import { createMemoryRouter, RouterProvider } from 'react-router';
+import { screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { sessions } from '../api';
-import { ProjectProvider } from '../app/project';
+import { renderRoute } from '../test/render';
 import AuditPage from './AuditPage';
 
 vi.mock('../app/live', () => ({ useLiveEvents: () => {} }));
@@ -34,24 +32,7 @@ afterEach(() => {
 
 describe('the audit log when nothing matches', () => {
   it('names the filters that left nothing', async () => {
-    const router = createMemoryRouter(
-      [
-        {
-          path: '/audit',
-          element: (
-            <ProjectProvider project="default" projects={[]}>
-              <AuditPage />
-            </ProjectProvider>
-          ),
-        },
-      ],
-      { initialEntries: ['/audit?resource_type=release_plan&actor=user:bob@example.com'] },
-    );
-    render(
-      <MantineProvider env="test">
-        <RouterProvider router={router} />
-      </MantineProvider>,
-    );
+    renderRoute('/audit', '/audit?resource_type=release_plan&actor=user:bob@example.com', <AuditPage />, 'default');
     expect(await screen.findByText('No entries match these filters')).toBeInTheDocument();
     expect(screen.getByText('No audit entry on release plan resources, by user:bob@example.com. Change or clear the filters.')).toBeInTheDocument();
   });

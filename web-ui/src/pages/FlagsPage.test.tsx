@@ -1,11 +1,10 @@
 import { screen } from '@testing-library/react';
-import { createMemoryRouter, MemoryRouter, RouterProvider } from 'react-router';
+import { MemoryRouter } from 'react-router';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { sessions } from '../api';
 import type { Environment, Flag } from '../api/types';
-import { ProjectProvider } from '../app/project';
 import { auditEmpty, changeRequestsEmpty, flagsEmpty, scheduledEmpty, tokensEmpty } from '../lib/empty';
-import { renderWithMantine } from '../test/render';
+import { renderRoute, renderWithMantine } from '../test/render';
 import { FlagRow, FlagsPage } from './FlagsPage';
 
 vi.mock('../app/live', () => ({ useLiveEvents: () => {} }));
@@ -89,22 +88,7 @@ describe('the flags list when it is empty', () => {
     sessions.set(null);
   });
 
-  const renderAt = (search: string) => {
-    const router = createMemoryRouter(
-      [
-        {
-          path: '/p/:project/flags',
-          element: (
-            <ProjectProvider project="default" projects={[]}>
-              <FlagsPage />
-            </ProjectProvider>
-          ),
-        },
-      ],
-      { initialEntries: [`/p/default/flags${search}`] },
-    );
-    renderWithMantine(<RouterProvider router={router} />);
-  };
+  const renderAt = (search: string) => renderRoute('/p/:project/flags', `/p/default/flags${search}`, <FlagsPage />, 'default');
 
   it('says no flag is stale on the Stale tab, not that the project has no flags', async () => {
     renderAt('?stale=true');

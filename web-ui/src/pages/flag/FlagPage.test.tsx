@@ -1,9 +1,7 @@
-import { MantineProvider } from '@mantine/core';
-import { render, screen, within } from '@testing-library/react';
-import { createMemoryRouter, RouterProvider } from 'react-router';
+import { screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { sessions } from '../../api';
-import { ProjectProvider } from '../../app/project';
+import { renderRoute } from '../../test/render';
 import FlagPage from './FlagPage';
 
 vi.mock('../../app/live', () => ({ useLiveEvents: () => {} }));
@@ -76,24 +74,7 @@ afterEach(() => {
 
 describe('the flag page', () => {
   it('shows the owner, the links, the applications that evaluate the flag and the metric chart', async () => {
-    const router = createMemoryRouter(
-      [
-        {
-          path: '/p/:project/flags/:flag/:tab',
-          element: (
-            <ProjectProvider project="default" projects={[]}>
-              <FlagPage />
-            </ProjectProvider>
-          ),
-        },
-      ],
-      { initialEntries: ['/p/default/flags/checkout/usage'] },
-    );
-    render(
-      <MantineProvider env="test">
-        <RouterProvider router={router} />
-      </MantineProvider>,
-    );
+    renderRoute('/p/:project/flags/:flag/:tab', '/p/default/flags/checkout/usage', <FlagPage />, 'default');
     const metadata = await screen.findByLabelText('Flag metadata');
     expect(metadata).toHaveTextContent('Owner team-payments');
     expect(within(metadata).getByRole('link', { name: 'PAY-1' })).toHaveAttribute('href', 'https://issues.example.com/PAY-1');

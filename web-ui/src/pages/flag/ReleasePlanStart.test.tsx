@@ -1,9 +1,8 @@
-import { MantineProvider } from '@mantine/core';
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { createMemoryRouter, RouterProvider } from 'react-router';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { sessions } from '../../api';
+import { renderRoute } from '../../test/render';
 import ReleasePlanPage from './ReleasePlanPage';
 
 vi.mock('../../app/live', () => ({ useLiveEvents: () => {} }));
@@ -82,14 +81,7 @@ afterEach(() => {
 
 describe('starting a plan where approval is required', () => {
   it('after the 202, disables Start with the reason, links the change request and words the log', async () => {
-    const router = createMemoryRouter([{ path: '/p/:project/flags/:flag/release-plan/:env', element: <ReleasePlanPage /> }], {
-      initialEntries: ['/p/default/flags/checkout/release-plan/production'],
-    });
-    render(
-      <MantineProvider env="test">
-        <RouterProvider router={router} />
-      </MantineProvider>,
-    );
+    renderRoute('/p/:project/flags/:flag/release-plan/:env', '/p/default/flags/checkout/release-plan/production', <ReleasePlanPage />);
     await userEvent.click(await screen.findByTestId('plan-start'));
     await userEvent.click(await screen.findByTestId('plan-confirm'));
     await waitFor(() => expect(screen.getByTestId('plan-start')).toBeDisabled());
