@@ -32,6 +32,7 @@ mod incremental;
 mod lenient;
 pub mod limits;
 pub mod model;
+pub mod ofrep;
 pub mod patch;
 mod regexes;
 pub mod rollout;

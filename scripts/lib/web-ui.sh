@@ -14,9 +14,18 @@ web_ui_need_npm() {
   fi
 }
 
-# `npm ci`, unless node_modules holds what package-lock.json asks for.
+# `npm ci`, unless node_modules holds what package-lock.json asks for. One at a time:
+# the test pipeline's release build (in the background) and its dashboard stage may
+# both get here, and the second must find the first's install, not start another.
 web_ui_install() {
   web_ui_need_npm || return 1
+  (
+    flock 9 || exit 1
+    web_ui_install_now
+  ) 9>"${TMPDIR:-/tmp}/vexil-web-ui-install.$(id -u).lock"
+}
+
+web_ui_install_now() {
   local want
   want=$(node scripts/lib/hash-files.mjs web-ui package.json package-lock.json) || return 1
   if [ -d web-ui/node_modules ] && [ "$(cat "$WEB_UI_STAMPS/installed" 2>/dev/null)" = "$want" ]; then

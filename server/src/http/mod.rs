@@ -55,16 +55,6 @@ use crate::config::ServeArgs;
 use crate::state::AppState;
 use error::ApiError;
 
-/// Entry points for the fuzz targets in `fuzz/`. Not part of the server's API.
-#[doc(hidden)]
-pub mod fuzzing {
-    /// Reads an OFREP evaluation request body as the OFREP routes do: the Vexil context
-    /// and the OpenFeature context it came from, or the protocol's error code.
-    pub fn ofrep_request(body: &[u8]) -> Result<(vexil_core::Context, serde_json::Value), &'static str> {
-        super::ofrep::read_body(body)
-    }
-}
-
 static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Request ids in the UUID v4 format without a system call each: 128 random bits

@@ -57,14 +57,8 @@ fn invalid(code: &'static str, details: impl Into<String>) -> OfrepError {
     OfrepError::new(StatusCode::BAD_REQUEST, code, details)
 }
 
-/// Reads the request: `{"context": {...}}`, the context turned into a Vexil context by
-/// the one conversion every path shares ([`Context::from_openfeature`]).
-/// [`read_request`] on a body already read, with the protocol's error code on failure
-/// (for the fuzz targets).
-pub(super) fn read_body(body: &[u8]) -> Result<(Context, Value), &'static str> {
-    read_request(Ok(Bytes::copy_from_slice(body))).map_err(|e| e.code)
-}
-
+/// Reads the request with the core's reader ([`vexil_core::ofrep::read_request`]), its
+/// failures in the protocol's error shape.
 fn read_request(body: Result<Bytes, BytesRejection>) -> Result<(Context, Value), OfrepError> {
     let bytes = body.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
@@ -73,16 +67,7 @@ fn read_request(body: Result<Bytes, BytesRejection>) -> Result<(Context, Value),
             invalid("PARSE_ERROR", format!("could not read the request: {e}"))
         }
     })?;
-    let request: Value = serde_json::from_slice(&bytes)
-        .map_err(|e| invalid("PARSE_ERROR", format!("the request is not valid JSON: {e}")))?;
-    let Some(context) = request.get("context") else {
-        return Err(invalid("INVALID_CONTEXT", "the request has no context"));
-    };
-    let Some(map) = context.as_object() else {
-        return Err(invalid("INVALID_CONTEXT", "context must be a JSON object"));
-    };
-    let ctx = Context::from_openfeature(map).map_err(|e| invalid("INVALID_CONTEXT", e.to_string()))?;
-    Ok((ctx, context.clone()))
+    vexil_core::ofrep::read_request(&bytes).map_err(|e| invalid(e.code(), e.to_string()))
 }
 
 /// Whether this key may see this flag.
