@@ -373,6 +373,7 @@ fn announced_version(query: Option<&str>) -> Option<u64> {
         (status = 500, response = OfrepInternal),
         (status = 503, response = OfrepUnavailable),
     ))]
+#[expect(clippy::too_many_arguments, reason = "an axum handler: each argument is an extractor")]
 pub(super) async fn evaluate_flags(
     State(hubs): State<Arc<Hubs>>,
     State(usage): State<Arc<UsageBuffer>>,
