@@ -5,6 +5,11 @@
 //! Each top-level module is one node, except `release`, whose submodules are nodes: its
 //! pure parts (`plan`, `sketch`, `stats`) are types the store reads and writes, and its
 //! runner drives plans through the store.
+//!
+//! Inside `http`, a second test holds the routers to the parts of the state they use:
+//! only `http/mod.rs`, which assembles the application router, names `AppState`, and a
+//! resource module (one with a `router`) imports nothing from another one; what several
+//! share lives in a shared module (`shared`, `extract`, `pages`, ...).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -107,6 +112,45 @@ fn cycle(g: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A source without its comments (as [`referenced`] reads it).
+    fn code_of(source: &str) -> String {
+        source.lines().map(|line| line.split("//").next().unwrap_or("")).collect::<Vec<_>>().join("\n")
+    }
+
+    #[test]
+    fn http_routers_take_parts_of_the_state_and_share_helpers_through_shared_modules() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/http");
+        let mut modules = BTreeMap::new();
+        for entry in std::fs::read_dir(&dir).expect("reading src/http").flatten() {
+            let path = entry.path();
+            if let (Some(name), true) = (path.file_stem(), path.extension().is_some_and(|e| e == "rs")) {
+                let source = std::fs::read_to_string(&path).expect("reading a source");
+                modules.insert(name.to_string_lossy().into_owned(), code_of(&source));
+            }
+        }
+        assert!(
+            modules.contains_key("flags") && modules.contains_key("shared"),
+            "read: {:?}",
+            modules.keys()
+        );
+        for (name, code) in &modules {
+            assert!(
+                name == "mod" || !code.contains("AppState"),
+                "http/{name}.rs names AppState: its router and handlers take only the parts they use (FromRef)"
+            );
+        }
+        let resources: Vec<&String> =
+            modules.iter().filter(|(n, c)| *n != "mod" && c.contains("fn router")).map(|(n, _)| n).collect();
+        for &name in &resources {
+            for &other in &resources {
+                assert!(
+                    name == other || !modules[name].contains(&format!("super::{other}::")),
+                    "http/{name}.rs uses http/{other}.rs: helpers that resources share belong in http/shared.rs"
+                );
+            }
+        }
+    }
 
     #[test]
     fn the_modules_depend_on_each_other_without_a_cycle() {

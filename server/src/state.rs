@@ -56,20 +56,28 @@ pub struct Settings {
     pub ofrep_stream_token_seconds: i64,
 }
 
-impl FromRef<AppState> for Store {
-    fn from_ref(s: &AppState) -> Store {
-        s.store.clone()
-    }
+/// `FromRef<AppState>` for parts that are fields of it, so that a router generic over
+/// its state names only the parts its handlers take.
+macro_rules! parts {
+    ($($field:ident: $part:ty),* $(,)?) => {
+        $(impl FromRef<AppState> for $part {
+            fn from_ref(s: &AppState) -> $part {
+                s.$field.clone()
+            }
+        })*
+    };
 }
 
-impl FromRef<AppState> for Arc<SdkKeys> {
-    fn from_ref(s: &AppState) -> Arc<SdkKeys> {
-        s.sdk_keys.clone()
-    }
-}
-
-impl FromRef<AppState> for Arc<AuthState> {
-    fn from_ref(s: &AppState) -> Arc<AuthState> {
-        s.auth.clone()
-    }
+parts! {
+    store: Store,
+    auth: Arc<AuthState>,
+    metrics: PrometheusHandle,
+    shutdown: CancellationToken,
+    hubs: Arc<Hubs>,
+    sdk_keys: Arc<SdkKeys>,
+    settings: Arc<Settings>,
+    admin: Arc<AdminHub>,
+    ends: Ends,
+    sso: Option<Arc<Oidc>>,
+    usage: Arc<UsageBuffer>,
 }

@@ -2,19 +2,25 @@
 //! code, as `vexil refs scan --upload` reports it per repository;
 //! `/projects/{project}/flags/{flag}/code-references`: one flag's references.
 
+use std::sync::Arc;
+
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{FromRef, State};
 use axum::response::IntoResponse;
 use axum::routing::get;
 
 use super::error::ApiError;
 use super::extract::{Json, Path};
 use super::openapi::responses::*;
-use crate::auth::{Editor, Viewer};
-use crate::state::AppState;
-use crate::store::{CodeRefsScan, CodeRefsUpload, FlagCodeReferences, ProjectCodeReferences};
+use crate::auth::{AuthState, Editor, Viewer};
+use crate::store::{CodeRefsScan, CodeRefsUpload, FlagCodeReferences, ProjectCodeReferences, Store};
 
-pub(super) fn router() -> Router<AppState> {
+pub(super) fn router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Store: FromRef<S>,
+    Arc<AuthState>: FromRef<S>,
+{
     Router::new()
         .route("/projects/{project}/code-references", get(get_code_references).post(upload_code_references))
         .route("/projects/{project}/flags/{flag}/code-references", get(get_flag_code_references))
@@ -37,12 +43,12 @@ pub(super) fn router() -> Router<AppState> {
         (status = 422, response = Unprocessable),
     ))]
 pub(super) async fn upload_code_references(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     editor: Editor,
     Path(project): Path<String>,
     Json(upload): Json<CodeRefsUpload>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let scan = state.store.upload_code_references(&editor.principal.actor(), &project, &upload).await?;
+    let scan = store.upload_code_references(&editor.principal.actor(), &project, &upload).await?;
     Ok(axum::Json(scan))
 }
 
@@ -58,11 +64,11 @@ pub(super) async fn upload_code_references(
         (status = 404, response = NotFound),
     ))]
 pub(super) async fn get_code_references(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     _: Viewer,
     Path(project): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
-    Ok(axum::Json(state.store.project_code_references(&project).await?))
+    Ok(axum::Json(store.project_code_references(&project).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/projects/{project}/flags/{flag}/code-references", operation_id = "get_flag_code_references", tag = "code-references",
@@ -77,9 +83,9 @@ pub(super) async fn get_code_references(
         (status = 404, response = NotFound),
     ))]
 pub(super) async fn get_flag_code_references(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     _: Viewer,
     Path((project, flag)): Path<(String, String)>,
 ) -> Result<impl IntoResponse, ApiError> {
-    Ok(axum::Json(state.store.flag_code_references(&project, &flag).await?))
+    Ok(axum::Json(store.flag_code_references(&project, &flag).await?))
 }

@@ -1,7 +1,9 @@
 //! `/projects/{project}/environments`.
 
+use std::sync::Arc;
+
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{FromRef, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -9,11 +11,19 @@ use axum::routing::get;
 use super::error::ApiError;
 use super::extract::{IfMatch, Json, Path, ReadOnlyFields, Update, with_etag};
 use super::openapi::responses::*;
-use crate::auth::{Admin, Authorized, Viewer};
-use crate::state::AppState;
-use crate::store::{Environment, EnvironmentPatch, NewEnvironment, Page};
+use crate::auth::sdk_key::SdkKeys;
+use crate::auth::{Admin, AuthState, Authorized, Viewer};
+use crate::store::{Environment, EnvironmentPatch, NewEnvironment, Page, Store};
+use crate::stream::Hubs;
 
-pub(super) fn router() -> Router<AppState> {
+pub(super) fn router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Store: FromRef<S>,
+    Arc<AuthState>: FromRef<S>,
+    Arc<SdkKeys>: FromRef<S>,
+    Arc<Hubs>: FromRef<S>,
+{
     Router::new()
         .route("/projects/{project}/environments", get(list_environments).post(create_environment))
         .route(
@@ -35,11 +45,11 @@ pub(super) fn router() -> Router<AppState> {
         (status = 404, response = NotFound),
     ))]
 pub(super) async fn list_environments(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal: _, .. }: Viewer,
     Path(project): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let items = state.store.list_environments(&project).await?;
+    let items = store.list_environments(&project).await?;
     Ok(axum::Json(Page { items, next_cursor: None }))
 }
 
@@ -61,12 +71,12 @@ pub(super) async fn list_environments(
         (status = 422, response = Unprocessable),
     ))]
 pub(super) async fn create_environment(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal, .. }: Admin,
     Path(project): Path<String>,
     Json(body): Json<NewEnvironment>,
 ) -> Result<Response, ApiError> {
-    let env = state.store.create_environment(&principal.actor(), &project, body).await?;
+    let env = store.create_environment(&principal.actor(), &project, body).await?;
     let mut response = with_etag(StatusCode::CREATED, env.version, &env);
     if let Ok(v) = format!("/api/v1/projects/{project}/environments/{}", env.key).parse() {
         response.headers_mut().insert(header::LOCATION, v);
@@ -87,11 +97,11 @@ pub(super) async fn create_environment(
         (status = 404, response = NotFound),
     ))]
 pub(super) async fn get_environment(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal: _, .. }: Viewer,
     Path((project, env)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    let e = state.store.get_environment(&project, &env).await?;
+    let e = store.get_environment(&project, &env).await?;
     Ok(with_etag(StatusCode::OK, e.version, &e))
 }
 
@@ -114,14 +124,14 @@ pub(super) async fn get_environment(
         (status = 428, response = PreconditionRequired),
     ))]
 pub(super) async fn update_environment(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal, .. }: Admin,
     Path((project, env)): Path<(String, String)>,
     IfMatch(version): IfMatch,
     update: Update<EnvironmentPatch>,
 ) -> Result<Response, ApiError> {
     update.check_same("key", &env, "an environment's key cannot change")?;
-    let e = state.store.update_environment(&principal.actor(), &project, &env, version, update.body).await?;
+    let e = store.update_environment(&principal.actor(), &project, &env, version, update.body).await?;
     Ok(with_etag(StatusCode::OK, e.version, &e))
 }
 
@@ -140,16 +150,18 @@ pub(super) async fn update_environment(
         (status = 428, response = PreconditionRequired),
     ))]
 pub(super) async fn delete_environment(
-    State(state): State<AppState>,
+    State(store): State<Store>,
+    State(sdk_keys): State<Arc<SdkKeys>>,
+    State(hubs): State<Arc<Hubs>>,
     Authorized { principal, .. }: Admin,
     Path((project, env)): Path<(String, String)>,
     IfMatch(version): IfMatch,
 ) -> Result<StatusCode, ApiError> {
-    let id = state.store.delete_environment(&principal.actor(), &project, &env, version).await?;
+    let id = store.delete_environment(&principal.actor(), &project, &env, version).await?;
     // Its SDK keys went with it: from now on they fail here, as they will once every
     // cached lookup has expired, and its streams end.
-    state.sdk_keys.forget_environment(id);
-    state.hubs.close(id);
+    sdk_keys.forget_environment(id);
+    hubs.close(id);
     Ok(StatusCode::NO_CONTENT)
 }
 

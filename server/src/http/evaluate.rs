@@ -1,8 +1,10 @@
 //! The evaluation debugger: evaluate a context against an environment and see, per
 //! flag, the value and the whole explanation (rules, conditions, bucket).
 
+use std::sync::Arc;
+
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{FromRef, State};
 use axum::response::IntoResponse;
 use axum::routing::post;
 use serde::{Deserialize, Serialize};
@@ -12,10 +14,17 @@ use super::error::ApiError;
 use super::extract::{Json, Path};
 use super::openapi::responses::*;
 use super::shared::hub_for;
-use crate::auth::Viewer;
-use crate::state::AppState;
+use crate::auth::{AuthState, Viewer};
+use crate::store::Store;
+use crate::stream::Hubs;
 
-pub(super) fn router() -> Router<AppState> {
+pub(super) fn router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Store: FromRef<S>,
+    Arc<AuthState>: FromRef<S>,
+    Arc<Hubs>: FromRef<S>,
+{
     Router::new().route("/projects/{project}/environments/{env}/evaluate", post(evaluate_context))
 }
 
@@ -70,7 +79,8 @@ struct EvaluateResponse {
         (status = 415, response = UnsupportedMediaType),
     ))]
 pub(super) async fn evaluate_context(
-    State(state): State<AppState>,
+    State(store): State<Store>,
+    State(hubs): State<Arc<Hubs>>,
     _: Viewer,
     Path((project, env)): Path<(String, String)>,
     Json(body): Json<EvaluateRequest>,
@@ -81,8 +91,8 @@ pub(super) async fn evaluate_context(
             detail: format!("the context cannot be used: {e}"),
             errors: vec![vexil_core::Problem { pointer: "/context".to_owned(), message: e.to_string() }],
         })?;
-    let environment = state.store.get_environment(&project, &env).await?;
-    let live = hub_for(&state, environment.id).await?;
+    let environment = store.get_environment(&project, &env).await?;
+    let live = hub_for(&hubs, environment.id).await?;
     let view = live.hub.view();
     let results = match &body.flag {
         Some(flag) => vec![view.compiled.explain(flag, &context)],

@@ -1,21 +1,30 @@
 //! Liveness, readiness, metrics and the OpenAPI document: unauthenticated.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{FromRef, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
+use metrics_exporter_prometheus::PrometheusHandle;
 use serde_json::json;
 
 use super::error::ApiError;
-use crate::state::AppState;
+use crate::store::Store;
+use crate::stream::Hubs;
 
 /// The API contract, served as written.
 pub const OPENAPI_YAML: &str = include_str!("../../../openapi/openapi.yaml");
 
-pub(super) fn router() -> Router<AppState> {
+pub(super) fn router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Store: FromRef<S>,
+    Arc<Hubs>: FromRef<S>,
+    PrometheusHandle: FromRef<S>,
+{
     Router::new()
         .route("/healthz", get(get_health))
         .route("/readyz", get(get_readiness))
@@ -59,11 +68,13 @@ enum HealthStatus {
         (status = 200, description = "Ready to serve, with the database backend in use.", body = serde_json::Value),
         (status = 503, response = super::openapi::responses::ServiceUnavailable),
     ))]
-pub(super) async fn get_readiness(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
-    match tokio::time::timeout(Duration::from_secs(2), state.store.ping()).await {
+pub(super) async fn get_readiness(
+    State(store): State<Store>,
+    State(hubs): State<Arc<Hubs>>,
+) -> Result<impl IntoResponse, ApiError> {
+    match tokio::time::timeout(Duration::from_secs(2), store.ping()).await {
         Ok(Ok(())) => {
-            let degraded: Vec<serde_json::Value> = state
-                .hubs
+            let degraded: Vec<serde_json::Value> = hubs
                 .loaded()
                 .iter()
                 .map(|(_, live)| live.hub.view())
@@ -79,7 +90,7 @@ pub(super) async fn get_readiness(State(state): State<AppState>) -> Result<impl 
                 })
                 .collect();
             let status = if degraded.is_empty() { "ready" } else { "degraded" };
-            Ok(axum::Json(json!({"status": status, "database": state.store.backend(), "degraded": degraded})))
+            Ok(axum::Json(json!({"status": status, "database": store.backend(), "degraded": degraded})))
         }
         Ok(Err(e)) => Err(ApiError::Unavailable(format!("database unreachable: {e}"))),
         Err(_) => Err(ApiError::Unavailable("database did not answer within 2 s".to_owned())),
@@ -92,15 +103,18 @@ pub(super) async fn get_readiness(State(state): State<AppState>) -> Result<impl 
     security(()),
     extensions(("x-vexil-role" = json!("public"))),
     responses((status = 200, description = "Metrics in the Prometheus text format.", body = String, content_type = "text/plain; version=0.0.4")))]
-pub(super) async fn get_metrics(State(state): State<AppState>) -> impl IntoResponse {
-    let (size, idle) = state.store.pool_usage();
+pub(super) async fn get_metrics(
+    State(store): State<Store>,
+    State(metrics): State<PrometheusHandle>,
+) -> impl IntoResponse {
+    let (size, idle) = store.pool_usage();
     metrics::gauge!("vexil_db_pool_connections").set(f64::from(size));
     metrics::gauge!("vexil_db_pool_idle_connections").set(idle as f64);
     // Tasks alive in the runtime: every open stream and connection holds some, so a
     // count that grows while the load is steady is a leak.
     let runtime = tokio::runtime::Handle::current().metrics();
     metrics::gauge!("vexil_runtime_alive_tasks").set(runtime.num_alive_tasks() as f64);
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render())
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], metrics.render())
 }
 
 #[utoipa::path(get, path = "/openapi.yaml", operation_id = "get_openapi", tag = "health",

@@ -2,21 +2,33 @@
 //! `Authorization` header, so a short-lived signed token (from `POST
 //! /auth/stream-token`) goes in the URL; paths are logged without query strings.
 
+use std::sync::Arc;
+
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{FromRef, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
+use tokio_util::sync::CancellationToken;
 
 use super::error::ApiError;
 use super::extract::Query;
 use super::openapi::ServerSentEvent;
 use super::openapi::responses::*;
-use crate::auth::{AuditScope, Principal};
-use crate::state::AppState;
-use crate::store::Timestamp;
+use crate::auth::{AuditScope, AuthState, Principal};
+use crate::state::Settings;
+use crate::store::{Store, Timestamp};
+use crate::stream::AdminHub;
 
-pub(super) fn router() -> Router<AppState> {
+pub(super) fn router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Store: FromRef<S>,
+    Arc<AuthState>: FromRef<S>,
+    Arc<AdminHub>: FromRef<S>,
+    Arc<Settings>: FromRef<S>,
+    CancellationToken: FromRef<S>,
+{
     Router::new()
         .route("/auth/stream-token", post(create_stream_token))
         .route("/stream", get(get_admin_stream))
@@ -41,7 +53,7 @@ pub(super) struct StreamToken {
         (status = 403, response = Forbidden),
     ))]
 pub(super) async fn create_stream_token(
-    State(state): State<AppState>,
+    State(auth): State<Arc<AuthState>>,
     principal: Principal,
 ) -> Result<impl IntoResponse, ApiError> {
     let (sub, scope) = match &principal {
@@ -49,8 +61,7 @@ pub(super) async fn create_stream_token(
         Principal::Token { token } => (format!("token:{}", token.id), token.id.clone()),
     };
     let expires_at = Timestamp(Timestamp::now().0 + STREAM_TOKEN_SECONDS * 1000);
-    let token = state
-        .auth
+    let token = auth
         .keys
         .issue_stream(&sub, &scope, expires_at)
         .map_err(|e| ApiError::Internal(format!("signing a stream token: {e}")))?;
@@ -74,17 +85,20 @@ pub(super) struct TokenQuery {
         (status = 401, response = Unauthorized),
     ))]
 pub(super) async fn get_admin_stream(
-    State(state): State<AppState>,
+    State(store): State<Store>,
+    State(auth): State<Arc<AuthState>>,
+    State(admin): State<Arc<AdminHub>>,
+    State(settings): State<Arc<Settings>>,
+    State(shutdown): State<CancellationToken>,
     Query(q): Query<TokenQuery>,
 ) -> Result<Response, ApiError> {
-    let Some(claims) = q.token.and_then(|t| state.auth.keys.verify_stream(&t)) else {
+    let Some(claims) = q.token.and_then(|t| auth.keys.verify_stream(&t)) else {
         return Err(ApiError::Unauthorized(
             "the stream token is invalid or expired; ask for a new one".to_owned(),
         ));
     };
     // The stream lives as long as the session (or API token) that asked for it, and
     // carries what that caller may read now.
-    let store = state.store.clone();
     let current: std::sync::Arc<
         dyn Fn() -> futures_util::future::BoxFuture<'static, Option<AuditScope>> + Send + Sync,
     > = if let Some(user_id) = claims.sub.strip_prefix("user:") {
@@ -120,5 +134,5 @@ pub(super) async fn get_admin_stream(
     let Some(scope) = current().await else {
         return Err(ApiError::Unauthorized("the session of this stream has ended".to_owned()));
     };
-    Ok(state.admin.stream(state.shutdown.clone(), state.settings.keepalive, scope, move || current()))
+    Ok(admin.stream(shutdown, settings.keepalive, scope, move || current()))
 }

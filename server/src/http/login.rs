@@ -1,7 +1,9 @@
 //! Logging in and out.
 
+use std::sync::Arc;
+
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{FromRef, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
@@ -10,11 +12,17 @@ use super::error::ApiError;
 use super::extract::{ClientAddr, Json};
 use super::openapi::responses::*;
 use super::shared::{LoginResponse, start_session};
-use crate::auth::{Principal, Role, password};
-use crate::state::AppState;
-use crate::store::User;
+use crate::auth::oidc::Oidc;
+use crate::auth::{AuthState, Principal, Role, password};
+use crate::store::{Store, User};
 
-pub(super) fn router() -> Router<AppState> {
+pub(super) fn router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Store: FromRef<S>,
+    Arc<AuthState>: FromRef<S>,
+    Option<Arc<Oidc>>: FromRef<S>,
+{
     Router::new()
         .route("/auth/login", post(login))
         .route("/auth/logout", post(logout))
@@ -44,20 +52,22 @@ pub(super) struct LoginRequest {
         (status = 429, response = TooManyRequests),
     ))]
 pub(super) async fn login(
-    State(state): State<AppState>,
+    State(store): State<Store>,
+    State(auth): State<Arc<AuthState>>,
+    State(sso): State<Option<Arc<Oidc>>>,
     ClientAddr(addr): ClientAddr,
     Json(body): Json<LoginRequest>,
 ) -> Result<axum::Json<LoginResponse>, ApiError> {
     let email = body.email.trim().to_lowercase();
-    let sso = state.sso.as_ref().map(|o| &o.settings);
+    let sso = sso.as_ref().map(|o| &o.settings);
     if sso.is_some_and(|s| !s.allows_password_login(&email)) {
         return Err(ApiError::Forbidden(
             "password logins are turned off on this server: log in with single sign-on".to_owned(),
         ));
     }
-    let limits = &state.auth.login_limits;
-    let attempt = limits.attempt(&state.store, &email, addr).await?;
-    let user = state.store.user_by_email(&email).await?;
+    let limits = &auth.login_limits;
+    let attempt = limits.attempt(&store, &email, addr).await?;
+    let user = store.user_by_email(&email).await?;
     let phc = user.as_ref().map_or_else(|| password::dummy_hash().to_owned(), |u| u.password_hash.clone());
     let given = body.password;
     let matches = tokio::task::spawn_blocking(move || password::verify(&given, &phc))
@@ -68,8 +78,8 @@ pub(super) async fn login(
         Some(u) if matches && !u.disabled && (sso.is_none_or(|s| !s.sso_only) || u.role == Role::Owner) => u,
         _ => return Err(ApiError::Unauthorized("wrong email or password".to_owned())),
     };
-    limits.succeeded(&state.store, &attempt).await?;
-    let (token, expires_at) = start_session(&state, &user.id).await?;
+    limits.succeeded(&store, &attempt).await?;
+    let (token, expires_at) = start_session(&store, &auth, &user.id).await?;
     tracing::info!(user.email = %user.email, "logged in");
     Ok(axum::Json(LoginResponse { token, expires_at, user }))
 }
@@ -83,12 +93,9 @@ pub(super) async fn login(
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
     ))]
-pub(super) async fn logout(
-    State(state): State<AppState>,
-    principal: Principal,
-) -> Result<StatusCode, ApiError> {
+pub(super) async fn logout(State(store): State<Store>, principal: Principal) -> Result<StatusCode, ApiError> {
     if let Principal::User { session_id, .. } = &principal {
-        state.store.revoke_session(session_id).await?;
+        store.revoke_session(session_id).await?;
     }
     Ok(StatusCode::NO_CONTENT)
 }
@@ -105,14 +112,15 @@ pub(super) async fn logout(
         (status = 403, response = Forbidden),
     ))]
 pub(super) async fn refresh(
-    State(state): State<AppState>,
+    State(store): State<Store>,
+    State(auth): State<Arc<AuthState>>,
     principal: Principal,
 ) -> Result<axum::Json<LoginResponse>, ApiError> {
     let Principal::User { user, session_id } = principal else {
         return Err(ApiError::bad_request("API tokens do not need refreshing"));
     };
-    let (token, expires_at) = start_session(&state, &user.id).await?;
-    state.store.revoke_session(&session_id).await?;
+    let (token, expires_at) = start_session(&store, &auth, &user.id).await?;
+    store.revoke_session(&session_id).await?;
     Ok(axum::Json(LoginResponse { token, expires_at, user }))
 }
 

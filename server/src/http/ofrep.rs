@@ -13,10 +13,12 @@
 //!
 //! Evaluations count as usage, like the SDKs' (through [`crate::usage::UsageBuffer`]).
 
+use std::sync::Arc;
+
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{RawQuery, State};
+use axum::extract::{FromRef, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -31,14 +33,14 @@ use super::ofrep_error::{OfrepError, method_not_allowed};
 use super::openapi::ofrep_shapes::{
     self as doc, OfrepInternal, OfrepMethodNotAllowed, OfrepUnauthorized, OfrepUnavailable,
 };
-use super::sdk::accepts_gzip;
-use super::shared::{hub_for_key, none_match};
-use super::stream::{TokenPeriod, ofrep_event_stream};
-use crate::auth::AuthError;
-use crate::auth::sdk_key::SdkClient;
-use crate::state::AppState;
+use super::shared::{TokenPeriod, accepts_gzip, hub_for_key, none_match, ofrep_event_stream};
+use crate::auth::sdk_key::{SdkClient, SdkKeys};
+use crate::auth::{AuthError, AuthState};
+use crate::state::Settings;
 use crate::store::{SdkKeyKind, SdkKeyOwner};
+use crate::stream::Hubs;
 use crate::stream::pieces::{FlagPieces, json_into};
+use crate::usage::UsageBuffer;
 
 /// Largest accepted OFREP request body.
 pub(crate) const MAX_CONTEXT_BYTES: usize = 64 * 1024;
@@ -46,7 +48,15 @@ pub(crate) const MAX_CONTEXT_BYTES: usize = 64 * 1024;
 /// change notification another replica sent) waits for it.
 const CATCH_UP_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 
-pub(super) fn router() -> Router<AppState> {
+pub(super) fn router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Arc<AuthState>: FromRef<S>,
+    Arc<Hubs>: FromRef<S>,
+    Arc<SdkKeys>: FromRef<S>,
+    Arc<Settings>: FromRef<S>,
+    Arc<UsageBuffer>: FromRef<S>,
+{
     Router::new()
         .route("/ofrep/v1/evaluate/flags/{key}", post(evaluate_flag).fallback(method_not_allowed))
         .route("/ofrep/v1/evaluate/flags", post(evaluate_flags).fallback(method_not_allowed))
@@ -264,7 +274,8 @@ fn json_response(status: StatusCode, body: Vec<u8>) -> Response {
         (status = 503, response = OfrepUnavailable),
     ))]
 pub(super) async fn evaluate_flag(
-    State(state): State<AppState>,
+    State(hubs): State<Arc<Hubs>>,
+    State(usage): State<Arc<UsageBuffer>>,
     key: Result<SdkClient, AuthError>,
     flag: Result<Path<String>, ApiError>,
     body: Result<Bytes, BytesRejection>,
@@ -273,7 +284,7 @@ pub(super) async fn evaluate_flag(
     let on_flag = |e: OfrepError| e.for_flag(&flag);
     let SdkClient(key) = key.map_err(|e| on_flag(e.into()))?;
     let (ctx, _) = read_request(body).map_err(on_flag)?;
-    let live = hub_for_key(&state, key.environment_id).await.map_err(|e| on_flag(e.into()))?;
+    let live = hub_for_key(&hubs, key.environment_id).await.map_err(|e| on_flag(e.into()))?;
     let view = live.hub.view();
     let result = if visible(&view.compiled, &key, &flag) {
         view.compiled.evaluate(&flag, &ctx)
@@ -281,7 +292,7 @@ pub(super) async fn evaluate_flag(
         Evaluation::error(ErrorCode::FlagNotFound)
     };
     let answer = answer(&flag, &result, key.kind);
-    state.usage.record(key.environment_id, answer.served());
+    usage.record(key.environment_id, answer.served());
     let mut body = Vec::with_capacity(256);
     answer.write(&mut body);
     let status = match answer {
@@ -347,8 +358,12 @@ fn announced_version(query: Option<&str>) -> Option<u64> {
         (status = 500, response = OfrepInternal),
         (status = 503, response = OfrepUnavailable),
     ))]
+#[expect(clippy::too_many_arguments, reason = "an axum handler: each argument is an extractor")]
 pub(super) async fn evaluate_flags(
-    State(state): State<AppState>,
+    State(hubs): State<Arc<Hubs>>,
+    State(usage): State<Arc<UsageBuffer>>,
+    State(auth): State<Arc<AuthState>>,
+    State(settings): State<Arc<Settings>>,
     key: Result<SdkClient, AuthError>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
@@ -356,7 +371,7 @@ pub(super) async fn evaluate_flags(
 ) -> Result<Response, OfrepError> {
     let SdkClient(key) = key?;
     let (ctx, raw_context) = read_request(body)?;
-    let live = hub_for_key(&state, key.environment_id).await?;
+    let live = hub_for_key(&hubs, key.environment_id).await?;
     // A notification from another replica may name a version this one has not applied
     // yet: answering with the older one would leave the provider stale until the next
     // change.
@@ -370,7 +385,7 @@ pub(super) async fn evaluate_flags(
         SdkKeyKind::Server => 's',
         SdkKeyKind::Client => 'c',
     };
-    let period = TokenPeriod::now(&state);
+    let period = TokenPeriod::now(&settings);
     // A gzipped answer is another representation, so it has its own tag.
     let gzip = accepts_gzip(&headers);
     let coding = if gzip { "-gz" } else { "" };
@@ -404,12 +419,12 @@ pub(super) async fn evaluate_flags(
             served.extend(answer.served());
         }
         // A bulk answer hands every flag to the client: each counts as evaluated once.
-        state.usage.record(key.environment_id, served);
+        usage.record(key.environment_id, served);
         body.extend_from_slice(b"],\"metadata\":");
         let metadata =
             serde_json::json!({"version": view.version.to_string(), "environment": view.environment});
         let _ = serde_json::to_writer(&mut body, &metadata);
-        if let Some(stream) = ofrep_event_stream(&state, &key, view.version, period, &headers) {
+        if let Some(stream) = ofrep_event_stream(&auth, &settings, &key, view.version, period, &headers) {
             body.extend_from_slice(b",\"eventStreams\":[");
             let _ = serde_json::to_writer(&mut body, &stream);
             body.push(b']');

@@ -4,9 +4,11 @@
 //! plan after the action; `If-Match` (the plan's version) is optional, and so is a body
 //! `{"comment": "..."}` for the audit entry.
 
+use std::sync::Arc;
+
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::{FromRequestParts, Request, State};
+use axum::body::{Body, Bytes};
+use axum::extract::{FromRef, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -16,12 +18,16 @@ use super::error::ApiError;
 use super::extract::{Json, MaybeIfMatch, Path, parse_strict, with_etag};
 use super::openapi::responses::*;
 use super::shared::checked_comment;
-use crate::auth::{Authorized, Editor, Principal, Role, Viewer};
+use crate::auth::{AuthError, AuthState, Authorized, Editor, Principal, Role, Viewer};
 use crate::release::plan::PlanSpec;
-use crate::state::AppState;
-use crate::store::{Caller, PlanAction, ReleasePlan};
+use crate::store::{Caller, PlanAction, ReleasePlan, Store};
 
-pub(super) fn router() -> Router<AppState> {
+pub(super) fn router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Store: FromRef<S>,
+    Arc<AuthState>: FromRef<S>,
+{
     Router::new()
         .route(
             "/projects/{project}/flags/{flag}/environments/{env}/release-plan",
@@ -70,11 +76,11 @@ pub(super) fn router() -> Router<AppState> {
         (status = 404, response = NotFound),
     ))]
 async fn get_release_plan_verdict(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal: _, .. }: Viewer,
     Path((project, flag, env)): PlanPath,
 ) -> Result<Response, ApiError> {
-    let plan = state.store.get_release_plan(&project, &flag, &env).await?;
+    let plan = store.get_release_plan(&project, &flag, &env).await?;
     Ok((StatusCode::OK, axum::Json(Verdict::of(&plan))).into_response())
 }
 
@@ -113,33 +119,37 @@ struct GateMetadata {
         (status = 503, description = "Not healthy (same body).", body = Verdict),
     ))]
 async fn check_release_plan_gate(
-    State(state): State<AppState>,
-    request: Request,
+    State(store): State<Store>,
+    Path((project, flag, env)): PlanPath,
+    viewer: Result<Viewer, AuthError>,
+    body: Body,
 ) -> Result<Response, ApiError> {
-    let (mut parts, body) = request.into_parts();
-    let Path((project, flag, env)) = PlanPath::from_request_parts(&mut parts, &state).await?;
-    if crate::auth::bearer(&parts).is_some() {
-        Viewer::from_request_parts(&mut parts, &state).await?;
-    } else {
-        let bytes =
-            axum::body::to_bytes(body, GATE_BODY_LIMIT).await.map_err(|_| ApiError::PayloadTooLarge)?;
-        // Lenient on purpose: the webhook's payload is the tool's, with fields Vexil
-        // neither knows nor needs.
-        let gate: GateBody = if bytes.iter().all(u8::is_ascii_whitespace) {
-            GateBody::default()
-        } else {
-            serde_json::from_slice(&bytes)
-                .map_err(|_| ApiError::bad_request("the body is not a webhook payload (a JSON object)"))?
-        };
-        let Some(token) = gate.metadata.token.as_deref().map(str::trim).filter(|t| !t.is_empty()) else {
-            return Err(ApiError::Unauthorized(
-                "send Authorization: Bearer <token>, or an API token in the webhook's metadata.token"
-                    .to_owned(),
-            ));
-        };
-        Principal::of_api_token(&state.store, token).await?.require_in(&project, Role::Viewer)?;
+    match viewer {
+        // Without an `Authorization` header the token may be in the body.
+        Err(AuthError::NoCredentials) => {
+            let bytes =
+                axum::body::to_bytes(body, GATE_BODY_LIMIT).await.map_err(|_| ApiError::PayloadTooLarge)?;
+            // Lenient on purpose: the webhook's payload is the tool's, with fields Vexil
+            // neither knows nor needs.
+            let gate: GateBody = if bytes.iter().all(u8::is_ascii_whitespace) {
+                GateBody::default()
+            } else {
+                serde_json::from_slice(&bytes)
+                    .map_err(|_| ApiError::bad_request("the body is not a webhook payload (a JSON object)"))?
+            };
+            let Some(token) = gate.metadata.token.as_deref().map(str::trim).filter(|t| !t.is_empty()) else {
+                return Err(ApiError::Unauthorized(
+                    "send Authorization: Bearer <token>, or an API token in the webhook's metadata.token"
+                        .to_owned(),
+                ));
+            };
+            Principal::of_api_token(&store, token).await?.require_in(&project, Role::Viewer)?;
+        }
+        viewer => {
+            viewer?;
+        }
     }
-    let plan = state.store.get_release_plan(&project, &flag, &env).await?;
+    let plan = store.get_release_plan(&project, &flag, &env).await?;
     let verdict = Verdict::of(&plan);
     let status = if verdict.healthy { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
     Ok((status, axum::Json(verdict)).into_response())
@@ -223,11 +233,11 @@ struct PlanParams {
         (status = 404, response = NotFound),
     ))]
 async fn get_release_plan(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal: _, .. }: Viewer,
     Path((project, flag, env)): PlanPath,
 ) -> Result<Response, ApiError> {
-    let plan = state.store.get_release_plan(&project, &flag, &env).await?;
+    let plan = store.get_release_plan(&project, &flag, &env).await?;
     Ok(with_etag(StatusCode::OK, plan.version, &plan))
 }
 
@@ -249,12 +259,12 @@ async fn get_release_plan(
         (status = 422, response = Unprocessable),
     ))]
 async fn create_release_plan(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal, .. }: Editor,
     Path((project, flag, env)): PlanPath,
     Json(spec): Json<PlanSpec>,
 ) -> Result<Response, ApiError> {
-    let plan = state.store.create_release_plan(&principal.actor(), &project, &flag, &env, spec).await?;
+    let plan = store.create_release_plan(&principal.actor(), &project, &flag, &env, spec).await?;
     Ok(with_etag(StatusCode::CREATED, plan.version, &plan))
 }
 
@@ -291,7 +301,7 @@ fn action_body(headers: &HeaderMap, bytes: &Bytes) -> Result<ActionBody, ApiErro
 }
 
 async fn act(
-    state: &AppState,
+    store: &Store,
     principal: &Principal,
     (project, flag, env): (String, String, String),
     action: PlanAction,
@@ -300,8 +310,7 @@ async fn act(
     let body = action_body(&headers, &bytes)?;
     let comment = checked_comment(body.comment.as_deref())?;
     let (actor, person) = (principal.actor(), principal.person());
-    let plan = state
-        .store
+    let plan = store
         .act_on_release_plan(
             Caller { actor: &actor, person: &person },
             &project,
@@ -344,14 +353,14 @@ macro_rules! action_route {
                 (status = 422, response = Unprocessable),
             ))]
         async fn $name(
-            State(state): State<AppState>,
+            State(store): State<Store>,
             Authorized { principal, .. }: Editor,
             Path(path): PlanPath,
             MaybeIfMatch(version): MaybeIfMatch,
             headers: HeaderMap,
             bytes: Bytes,
         ) -> Result<Response, ApiError> {
-            act(&state, &principal, path, $action, (version, headers, bytes)).await
+            act(&store, &principal, path, $action, (version, headers, bytes)).await
         }
     };
 }

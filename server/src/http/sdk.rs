@@ -2,10 +2,11 @@
 //! pre-serialised (and pre-gzipped) snapshot, never built per request.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::State;
+use axum::extract::{FromRef, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -17,36 +18,30 @@ use vexil_core::wire::{EventBatch, MAX_BATCH_ENTRIES, MAX_CLOCK_SKEW_MS, MAX_WAT
 use super::error::ApiError;
 use super::extract::LenientJson;
 use super::openapi::responses::*;
-use super::shared::{field_error, hub_for_key, none_match};
-use crate::auth::sdk_key::{SdkClient, ServerSdk};
-use crate::state::AppState;
-use crate::store::{MetricKey, MetricSums, Timestamp, UsageKey};
+use super::shared::{accepts_gzip, field_error, hub_for_key, none_match};
+use crate::auth::sdk_key::{SdkClient, SdkKeys, ServerSdk};
+use crate::store::{MetricKey, MetricSums, Store, Timestamp, UsageKey};
+use crate::stream::Hubs;
 
 /// Routes for server keys only.
-pub(super) fn router() -> Router<AppState> {
+pub(super) fn router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Arc<Hubs>: FromRef<S>,
+    Arc<SdkKeys>: FromRef<S>,
+{
     Router::new().route("/sdk/v1/config", get(get_config))
 }
 
 /// Routes that also take client keys (browsers report usage and metric events).
-pub(super) fn client_router() -> Router<AppState> {
+pub(super) fn client_router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Store: FromRef<S>,
+    Arc<Hubs>: FromRef<S>,
+    Arc<SdkKeys>: FromRef<S>,
+{
     Router::new().route("/sdk/v1/events", post(post_events))
-}
-
-/// Whether the client takes a gzip body (`Accept-Encoding`, honouring `q=0`).
-pub(crate) fn accepts_gzip(headers: &HeaderMap) -> bool {
-    headers.get_all(header::ACCEPT_ENCODING).iter().filter_map(|v| v.to_str().ok()).any(|v| {
-        v.split(',').any(|item| {
-            let mut parts = item.split(';');
-            let coding = parts.next().unwrap_or("").trim();
-            let refused = parts.any(|p| {
-                p.trim()
-                    .strip_prefix("q=")
-                    .and_then(|q| q.trim().parse::<f32>().ok())
-                    .is_some_and(|q| q <= 0.0)
-            });
-            (coding.eq_ignore_ascii_case("gzip") || coding == "*") && !refused
-        })
-    })
 }
 
 #[utoipa::path(get, path = "/sdk/v1/config", operation_id = "get_config", tag = "sdk",
@@ -62,11 +57,11 @@ pub(crate) fn accepts_gzip(headers: &HeaderMap) -> bool {
         (status = 403, response = Forbidden),
     ))]
 pub(super) async fn get_config(
-    State(state): State<AppState>,
+    State(hubs): State<Arc<Hubs>>,
     ServerSdk(key): ServerSdk,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let live = hub_for_key(&state, key.environment_id).await?;
+    let live = hub_for_key(&hubs, key.environment_id).await?;
     let view = live.hub.view();
     // The history is part of the tag: the same version in a restored database is
     // another configuration.
@@ -147,7 +142,8 @@ fn sdk_time(pointer: String, value: &str, now: Timestamp, problems: &mut Vec<Pro
         (status = 422, response = Unprocessable),
     ))]
 pub(super) async fn post_events(
-    State(state): State<AppState>,
+    State(store): State<Store>,
+    State(hubs): State<Arc<Hubs>>,
     SdkClient(key): SdkClient,
     LenientJson(batch): LenientJson<EventBatch>,
 ) -> Result<Response, ApiError> {
@@ -177,7 +173,7 @@ pub(super) async fn post_events(
         }
         None => Some(now),
     };
-    let live = hub_for_key(&state, key.environment_id).await?;
+    let live = hub_for_key(&hubs, key.environment_id).await?;
     let view = live.hub.view();
     // A client key reports only flags it may see; others count as unknown, so that the
     // answer tells a browser nothing about hidden flags.
@@ -285,7 +281,7 @@ pub(super) async fn post_events(
     if !problems.is_empty() && accepted_usage == 0 && accepted_metrics == 0 {
         return Err(ApiError::Validation(vexil_core::ValidationErrors { problems }));
     }
-    state.store.record_usage(key.environment_id, &usage, &metrics, application).await?;
+    store.record_usage(key.environment_id, &usage, &metrics, application).await?;
     let accepted = Accepted { usage: accepted_usage, metrics: accepted_metrics, ignored, problems };
     Ok((StatusCode::ACCEPTED, axum::Json(accepted)).into_response())
 }

@@ -1,7 +1,9 @@
 //! `/projects/{project}/environments/{env}/sdk-keys`.
 
+use std::sync::Arc;
+
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{FromRef, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get};
@@ -13,11 +15,19 @@ use super::idempotency::{Idempotency, Minted};
 use super::openapi::responses::*;
 use super::pages::{Order, PageQuery, newest_first_key, page_of};
 use super::shared::{parse_expiry, replayed};
-use crate::auth::{Admin, Authorized, Viewer, secret};
-use crate::state::AppState;
-use crate::store::{NewSdkKey, Page, SdkKey, SdkKeyKind, SdkKeySpec};
+use crate::auth::sdk_key::SdkKeys;
+use crate::auth::{Admin, AuthState, Authorized, Viewer, secret};
+use crate::store::{NewSdkKey, Page, SdkKey, SdkKeyKind, SdkKeySpec, Store};
+use crate::stream::sse::Ends;
 
-pub(super) fn router() -> Router<AppState> {
+pub(super) fn router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Store: FromRef<S>,
+    Arc<AuthState>: FromRef<S>,
+    Arc<SdkKeys>: FromRef<S>,
+    Ends: FromRef<S>,
+{
     Router::new()
         .route("/projects/{project}/environments/{env}/sdk-keys", get(list_sdk_keys).post(create_sdk_key))
         .route("/projects/{project}/environments/{env}/sdk-keys/{id}", delete(revoke_sdk_key))
@@ -44,12 +54,12 @@ struct CreatedKey {
         (status = 404, response = NotFound),
     ))]
 pub(super) async fn list_sdk_keys(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     Authorized { principal: _, .. }: Viewer,
     Path((project, env)): Path<(String, String)>,
     Query(q): Query<PageQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
-    Ok(axum::Json(page_of(state.store.list_sdk_keys(&project, &env).await?, &q, Order::Descending, |k| {
+    Ok(axum::Json(page_of(store.list_sdk_keys(&project, &env).await?, &q, Order::Descending, |k| {
         newest_first_key(k.created_at, &k.id)
     })?))
 }
@@ -72,7 +82,8 @@ pub(super) async fn list_sdk_keys(
         (status = 422, response = Unprocessable),
     ))]
 pub(super) async fn create_sdk_key(
-    State(state): State<AppState>,
+    State(store): State<Store>,
+    State(sdk_keys): State<Arc<SdkKeys>>,
     Authorized { principal, .. }: Admin,
     Path((project, env)): Path<(String, String)>,
     headers: HeaderMap,
@@ -81,7 +92,7 @@ pub(super) async fn create_sdk_key(
     let route = format!("POST /projects/{project}/environments/{env}/sdk-keys");
     let idempotency =
         Idempotency::from_request(&headers, &principal.person(), &route, Minted::SdkKey, &body)?;
-    if let Some(first) = replayed(&state.store, idempotency.as_ref()).await? {
+    if let Some(first) = replayed(&store, idempotency.as_ref()).await? {
         return Ok(first);
     }
     let expires_at = parse_expiry(body.expires_at.as_deref())?;
@@ -92,8 +103,7 @@ pub(super) async fn create_sdk_key(
     let new = secret::generate(prefix);
     let name =
         body.name.filter(|n| !n.trim().is_empty()).unwrap_or_else(|| format!("{} key", body.kind.as_str()));
-    let meta = state
-        .store
+    let meta = store
         .create_sdk_key(
             &principal.actor(),
             &project,
@@ -109,11 +119,11 @@ pub(super) async fn create_sdk_key(
         .await?;
     let created = CreatedKey { key: new.secret, meta };
     if let Some(idempotency) = &idempotency
-        && let Some(first) = idempotency.remember(&state.store, StatusCode::CREATED, &created).await?
+        && let Some(first) = idempotency.remember(&store, StatusCode::CREATED, &created).await?
     {
         // A concurrent retry stored its answer first: ours must not stay live.
-        state.store.revoke_sdk_key(&principal.actor(), &project, &env, &created.meta.id).await?;
-        state.sdk_keys.forget(&created.meta.id);
+        store.revoke_sdk_key(&principal.actor(), &project, &env, &created.meta.id).await?;
+        sdk_keys.forget(&created.meta.id);
         return first;
     }
     Ok((StatusCode::CREATED, axum::Json(created)).into_response())
@@ -132,14 +142,16 @@ pub(super) async fn create_sdk_key(
         (status = 404, response = NotFound),
     ))]
 pub(super) async fn revoke_sdk_key(
-    State(state): State<AppState>,
+    State(store): State<Store>,
+    State(sdk_keys): State<Arc<SdkKeys>>,
+    State(ends): State<Ends>,
     Authorized { principal, .. }: Admin,
     Path((project, env, id)): Path<(String, String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    state.store.revoke_sdk_key(&principal.actor(), &project, &env, &id).await?;
-    state.sdk_keys.forget(&id);
+    store.revoke_sdk_key(&principal.actor(), &project, &env, &id).await?;
+    sdk_keys.forget(&id);
     // This replica's streams of the key end now; other replicas hear of it through
     // the audit notification (`jobs::follow_ended_keys`). No open stream is fine.
-    let _ = state.ends.revoked.send(id);
+    let _ = ends.revoked.send(id);
     Ok(StatusCode::NO_CONTENT)
 }

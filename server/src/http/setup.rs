@@ -2,8 +2,10 @@
 //! `VEXIL_ADMIN_PASSWORD`), the dashboard lets whoever has that one-time password choose
 //! the owner's email, name and real password.
 
+use std::sync::Arc;
+
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{FromRef, State};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use serde::{Deserialize, Serialize};
@@ -12,12 +14,16 @@ use super::error::ApiError;
 use super::extract::{ClientAddr, Json};
 use super::openapi::responses::*;
 use super::shared::{field_error, hash_password, start_session};
-use crate::auth::password;
-use crate::state::AppState;
+use crate::auth::{AuthState, password};
 use crate::store::SETUP_PENDING;
-use crate::store::{Actor, UserPatch};
+use crate::store::{Actor, Store, UserPatch};
 
-pub(super) fn router() -> Router<AppState> {
+pub(super) fn router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Store: FromRef<S>,
+    Arc<AuthState>: FromRef<S>,
+{
     Router::new().route("/setup", get(get_setup).post(complete_setup))
 }
 
@@ -29,9 +35,9 @@ pub(super) struct SetupState {
     email: Option<String>,
 }
 
-async fn pending_user(state: &AppState) -> Result<Option<crate::store::User>, ApiError> {
-    let Some(id) = state.store.setting(SETUP_PENDING).await? else { return Ok(None) };
-    match state.store.get_user(&id).await {
+async fn pending_user(store: &Store) -> Result<Option<crate::store::User>, ApiError> {
+    let Some(id) = store.setting(SETUP_PENDING).await? else { return Ok(None) };
+    match store.get_user(&id).await {
         Ok(u) => Ok(Some(u)),
         Err(crate::store::Error::NotFound(_)) => Ok(None),
         Err(e) => Err(e.into()),
@@ -45,8 +51,8 @@ async fn pending_user(state: &AppState) -> Result<Option<crate::store::User>, Ap
     responses(
         (status = 200, description = "The set-up state.", body = SetupState),
     ))]
-pub(super) async fn get_setup(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
-    let user = pending_user(&state).await?;
+pub(super) async fn get_setup(State(store): State<Store>) -> Result<impl IntoResponse, ApiError> {
+    let user = pending_user(&store).await?;
     Ok(axum::Json(SetupState { pending: user.is_some(), email: user.map(|u| u.email) }))
 }
 
@@ -77,19 +83,20 @@ pub(super) struct SetupRequest {
         (status = 429, response = TooManyRequests),
     ))]
 pub(super) async fn complete_setup(
-    State(state): State<AppState>,
+    State(store): State<Store>,
+    State(auth): State<Arc<AuthState>>,
     ClientAddr(addr): ClientAddr,
     Json(body): Json<SetupRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let Some(user) = pending_user(&state).await? else {
+    let Some(user) = pending_user(&store).await? else {
         return Err(ApiError::Conflict {
             detail: "set-up is already done; log in instead".to_owned(),
             dependents: vec![],
         });
     };
     // Guessing the one-time password counts as failed logins.
-    let limits = &state.auth.login_limits;
-    let attempt = limits.attempt(&state.store, &user.email, addr).await?;
+    let limits = &auth.login_limits;
+    let attempt = limits.attempt(&store, &user.email, addr).await?;
     let (given, phc) = (body.setup_password.clone(), user.password_hash.clone());
     let ok = tokio::task::spawn_blocking(move || password::verify(&given, &phc))
         .await
@@ -97,7 +104,7 @@ pub(super) async fn complete_setup(
     if !ok {
         return Err(ApiError::Unauthorized("the set-up password is wrong".to_owned()));
     }
-    limits.succeeded(&state.store, &attempt).await?;
+    limits.succeeded(&store, &attempt).await?;
     let email = body.email.trim().to_lowercase();
     if email.chars().count() > 254
         || !email.split_once('@').is_some_and(|(a, b)| !a.is_empty() && !b.is_empty())
@@ -109,10 +116,10 @@ pub(super) async fn complete_setup(
     let patch =
         UserPatch { name: Some(name), role: None, password_hash: Some(password_hash), disabled: None };
     let actor = Actor(format!("user:{}", user.email));
-    let updated = state.store.update_user(&actor, &user.id, None, patch, |_| Ok::<_, ApiError>(())).await?;
+    let updated = store.update_user(&actor, &user.id, None, patch, |_| Ok::<_, ApiError>(())).await?;
     let updated =
-        if updated.email == email { updated } else { state.store.change_email(&updated.id, &email).await? };
-    state.store.delete_setting(SETUP_PENDING).await?;
-    let (token, expires_at) = start_session(&state, &updated.id).await?;
+        if updated.email == email { updated } else { store.change_email(&updated.id, &email).await? };
+    store.delete_setting(SETUP_PENDING).await?;
+    let (token, expires_at) = start_session(&store, &auth, &updated.id).await?;
     Ok(axum::Json(super::shared::LoginResponse { token, expires_at, user: updated }))
 }

@@ -6,8 +6,10 @@
 //! depends on which replica served the previous step: the login in flight lives in the
 //! database and is consumed once.
 
+use std::sync::Arc;
+
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{FromRef, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -19,9 +21,8 @@ use super::extract::{Json, Query};
 use super::openapi::responses::*;
 use super::shared::{LoginResponse, start_session};
 use crate::auth::oidc::{self, Identity, Oidc, OidcError};
-use crate::auth::{Role, secret};
-use crate::state::AppState;
-use crate::store::{self, Actor, NewUser, SsoLogin, Timestamp, User, UserPatch};
+use crate::auth::{AuthState, Role, secret};
+use crate::store::{self, Actor, NewUser, SsoLogin, Store, Timestamp, User, UserPatch};
 
 /// The cookie that binds a login in flight to the browser that started it.
 const STATE_COOKIE: &str = "vexil_sso_state";
@@ -30,7 +31,13 @@ const COOKIE_PATH: &str = "/api/v1/auth/oidc";
 /// How long the dashboard has to collect a finished login.
 const HANDOFF_TTL_MS: i64 = 60_000;
 
-pub(super) fn router() -> Router<AppState> {
+pub(super) fn router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Store: FromRef<S>,
+    Arc<AuthState>: FromRef<S>,
+    Option<Arc<Oidc>>: FromRef<S>,
+{
     Router::new()
         .route("/auth/config", get(get_auth_config))
         .route("/auth/oidc/login", get(start_sso_login))
@@ -63,12 +70,11 @@ pub(super) struct SsoConfig {
     responses(
         (status = 200, description = "The login options.", body = AuthConfig),
     ))]
-pub(super) async fn get_auth_config(State(state): State<AppState>) -> axum::Json<AuthConfig> {
-    let sso = state
-        .sso
+pub(super) async fn get_auth_config(State(oidc): State<Option<Arc<Oidc>>>) -> axum::Json<AuthConfig> {
+    let sso = oidc
         .as_ref()
         .map(|o| SsoConfig { name: o.settings.provider_name.clone(), login_url: "/api/v1/auth/oidc/login" });
-    let password_login = state.sso.as_ref().is_none_or(|o| !o.settings.sso_only);
+    let password_login = oidc.as_ref().is_none_or(|o| !o.settings.sso_only);
     axum::Json(AuthConfig { password_login, sso })
 }
 
@@ -87,15 +93,19 @@ pub(super) struct StartQuery {
         (status = 400, response = BadRequest),
         (status = 404, response = NotFound),
     ))]
-pub(super) async fn start_sso_login(State(state): State<AppState>, Query(q): Query<StartQuery>) -> Response {
-    let Some(oidc) = state.sso.clone() else { return not_configured() };
-    match start(&state, &oidc, q.next.as_deref()).await {
+pub(super) async fn start_sso_login(
+    State(store): State<Store>,
+    State(oidc): State<Option<Arc<Oidc>>>,
+    Query(q): Query<StartQuery>,
+) -> Response {
+    let Some(oidc) = oidc else { return not_configured() };
+    match start(&store, &oidc, q.next.as_deref()).await {
         Ok((url, state_value)) => redirect(&url, Some(state_cookie(&oidc, &state_value))),
         Err(e) => failed(&e),
     }
 }
 
-async fn start(state: &AppState, oidc: &Oidc, next: Option<&str>) -> Result<(String, String), SsoFailure> {
+async fn start(store: &Store, oidc: &Oidc, next: Option<&str>) -> Result<(String, String), SsoFailure> {
     let auth = oidc.authorize().await?;
     let expires_at = Timestamp(Timestamp::now().0 + oidc::LOGIN_TTL.as_millis() as i64);
     let login = SsoLogin {
@@ -105,7 +115,7 @@ async fn start(state: &AppState, oidc: &Oidc, next: Option<&str>) -> Result<(Str
         next_path: safe_next(next).to_owned(),
         expires_at,
     };
-    state.store.insert_sso_login(&login).await?;
+    store.insert_sso_login(&login).await?;
     Ok((auth.url, auth.state))
 }
 
@@ -128,13 +138,14 @@ pub(super) struct CallbackQuery {
         (status = 404, response = NotFound),
     ))]
 pub(super) async fn finish_sso_login(
-    State(state): State<AppState>,
+    State(store): State<Store>,
+    State(oidc): State<Option<Arc<Oidc>>>,
     headers: HeaderMap,
     Query(q): Query<CallbackQuery>,
 ) -> Response {
-    let Some(oidc) = state.sso.clone() else { return not_configured() };
+    let Some(oidc) = oidc else { return not_configured() };
     let clear = clear_cookie(&oidc);
-    match finish(&state, &oidc, &headers, q).await {
+    match finish(&store, &oidc, &headers, q).await {
         Ok((user, handoff, next)) => {
             tracing::info!(user.email = %user.email, user.role = user.role.as_str(), "logged in through single sign-on");
             let query = form_urlencoded::Serializer::new(String::new())
@@ -154,7 +165,7 @@ pub(super) async fn finish_sso_login(
 }
 
 async fn finish(
-    state: &AppState,
+    store: &Store,
     oidc: &Oidc,
     headers: &HeaderMap,
     q: CallbackQuery,
@@ -165,8 +176,7 @@ async fn finish(
     if !secret::hashes_equal(&given, &cookie) {
         return Err(SsoFailure::State("the state does not match this browser's login"));
     }
-    let login = state
-        .store
+    let login = store
         .take_sso_login(&given)
         .await?
         .ok_or(SsoFailure::State("the state is unknown, expired or already used"))?;
@@ -175,30 +185,30 @@ async fn finish(
     }
     let code = q.code.ok_or_else(|| SsoFailure::Provider("the callback has no code".to_owned()))?;
     let identity = oidc.complete(&code, &login.nonce, &login.pkce_verifier).await?;
-    let user = account(state, oidc, &identity).await?;
+    let user = account(store, oidc, &identity).await?;
     let handoff = secret::generate("");
     let expires_at = Timestamp(Timestamp::now().0 + HANDOFF_TTL_MS);
-    state.store.insert_sso_handoff(&handoff.hash, &user.id, expires_at).await?;
+    store.insert_sso_handoff(&handoff.hash, &user.id, expires_at).await?;
     Ok((user, handoff.secret, login.next_path))
 }
 
 /// The user behind a provider identity: linked before, or an existing account with the
 /// same verified email (linked now), or a new account. With a role claim configured,
 /// the user's role follows the provider's claims at every login.
-async fn account(state: &AppState, oidc: &Oidc, id: &Identity) -> Result<User, SsoFailure> {
+async fn account(store: &Store, oidc: &Oidc, id: &Identity) -> Result<User, SsoFailure> {
     let settings = &oidc.settings;
     let role = settings.roles.role_for(&id.claims);
     let actor = Actor(format!("sso:{}", id.email));
-    let user = match state.store.user_by_identity(&id.issuer, &id.subject).await? {
+    let user = match store.user_by_identity(&id.issuer, &id.subject).await? {
         Some(user) => user,
         None if settings.is_break_glass(&id.email) => return Err(SsoFailure::BreakGlass),
-        None => match state.store.user_by_email(&id.email).await? {
+        None => match store.user_by_email(&id.email).await? {
             Some(user) if !id.email_verified => {
                 tracing::warn!(user.email = %user.email, "single sign-on for an existing account with an email the provider does not vouch for");
                 return Err(SsoFailure::EmailUnverified);
             }
             Some(user) => {
-                state.store.link_identity(&actor, &user, &id.issuer, &id.subject).await?;
+                store.link_identity(&actor, &user, &id.issuer, &id.subject).await?;
                 user
             }
             None => {
@@ -209,11 +219,10 @@ async fn account(state: &AppState, oidc: &Oidc, id: &Identity) -> Result<User, S
                     password_hash: String::new(),
                     role,
                 };
-                match state.store.create_sso_user(&actor, new, &id.issuer, &id.subject).await {
+                match store.create_sso_user(&actor, new, &id.issuer, &id.subject).await {
                     Ok(user) => user,
                     // Two first logins at once: the other one created the account.
-                    Err(store::Error::Conflict { .. }) => state
-                        .store
+                    Err(store::Error::Conflict { .. }) => store
                         .user_by_identity(&id.issuer, &id.subject)
                         .await?
                         .ok_or(SsoFailure::EmailTaken)?,
@@ -232,16 +241,16 @@ async fn account(state: &AppState, oidc: &Oidc, id: &Identity) -> Result<User, S
     if role == user.role {
         return Ok(user);
     }
-    if user.role == Role::Owner && enabled_owners(state).await? <= 1 {
+    if user.role == Role::Owner && enabled_owners(store).await? <= 1 {
         tracing::warn!(user.email = %user.email, user.role = role.as_str(), "the provider's claims would demote the last owner; the user stays owner");
         return Ok(user);
     }
     let patch = UserPatch { role: Some(role), ..UserPatch::default() };
-    Ok(state.store.update_user(&actor, &user.id, None, patch, |_| Ok::<(), store::Error>(())).await?)
+    Ok(store.update_user(&actor, &user.id, None, patch, |_| Ok::<(), store::Error>(())).await?)
 }
 
-async fn enabled_owners(state: &AppState) -> Result<usize, store::Error> {
-    Ok(state.store.list_users().await?.iter().filter(|u| u.role == Role::Owner && !u.disabled).count())
+async fn enabled_owners(store: &Store) -> Result<usize, store::Error> {
+    Ok(store.list_users().await?.iter().filter(|u| u.role == Role::Owner && !u.disabled).count())
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -263,17 +272,18 @@ pub(super) struct SessionRequest {
         (status = 415, response = UnsupportedMediaType),
     ))]
 pub(super) async fn create_sso_session(
-    State(state): State<AppState>,
+    State(store): State<Store>,
+    State(auth): State<Arc<AuthState>>,
     Json(body): Json<SessionRequest>,
 ) -> Result<axum::Json<LoginResponse>, ApiError> {
     let refused =
         || ApiError::Unauthorized("this sign-in has expired or was already used; log in again".to_owned());
-    let user_id = state.store.take_sso_handoff(&secret::hash(&body.handoff)).await?.ok_or_else(refused)?;
-    let user = state.store.get_user(&user_id).await?;
+    let user_id = store.take_sso_handoff(&secret::hash(&body.handoff)).await?.ok_or_else(refused)?;
+    let user = store.get_user(&user_id).await?;
     if user.disabled {
         return Err(refused());
     }
-    let (token, expires_at) = start_session(&state, &user.id).await?;
+    let (token, expires_at) = start_session(&store, &auth, &user.id).await?;
     Ok(axum::Json(LoginResponse { token, expires_at, user }))
 }
 

@@ -2,8 +2,10 @@
 //! and `/ofrep/v1/events` (the OFREP notification stream, opened by browsers, which
 //! cannot send headers: the URL carries a signed token).
 
+use std::sync::Arc;
+
 use axum::Router;
-use axum::extract::{RawQuery, State};
+use axum::extract::{FromRef, RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::get;
@@ -16,18 +18,35 @@ use super::openapi::ofrep_shapes::{
 };
 use super::openapi::responses::*;
 use super::shared::hub_for_key;
-use crate::auth::sdk_key::ServerSdk;
-use crate::state::AppState;
-use crate::store::{SdkKeyOwner, Timestamp};
-use crate::stream::sse;
+use crate::auth::AuthState;
+use crate::auth::sdk_key::{SdkKeys, ServerSdk};
+use crate::state::Settings;
+use crate::store::Store;
+use crate::stream::Hubs;
+use crate::stream::sse::{self, Ends};
 
-pub(super) fn router() -> Router<AppState> {
+pub(super) fn router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Arc<Hubs>: FromRef<S>,
+    Arc<SdkKeys>: FromRef<S>,
+    Arc<Settings>: FromRef<S>,
+    Ends: FromRef<S>,
+{
     Router::new().route("/sdk/v1/stream", get(get_stream))
 }
 
 /// The OFREP notification stream, which takes the same CORS policy as the other routes
 /// for client keys.
-pub(super) fn ofrep_router() -> Router<AppState> {
+pub(super) fn ofrep_router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Store: FromRef<S>,
+    Arc<AuthState>: FromRef<S>,
+    Arc<Hubs>: FromRef<S>,
+    Arc<Settings>: FromRef<S>,
+    Ends: FromRef<S>,
+{
     Router::new().route("/ofrep/v1/events", get(get_ofrep_events).fallback(ofrep_method_not_allowed))
 }
 
@@ -43,85 +62,17 @@ pub(super) fn ofrep_router() -> Router<AppState> {
         (status = 403, response = Forbidden),
     ))]
 pub(super) async fn get_stream(
-    State(state): State<AppState>,
+    State(hubs): State<Arc<Hubs>>,
+    State(ends): State<Ends>,
+    State(settings): State<Arc<Settings>>,
     ServerSdk(key): ServerSdk,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     // An id this server did not issue, or from another history, just means "start from
     // a snapshot".
     let last_event_id = headers.get("last-event-id").and_then(|v| v.to_str().ok());
-    let live = hub_for_key(&state, key.environment_id).await?;
-    Ok(sse::sdk_stream(live, last_event_id, key.key_id.clone(), &state.ends, state.settings.keepalive))
-}
-
-/// The signed URL of an OFREP notification stream is valid until the end of the period
-/// after the one it was issued in (one to two periods of
-/// `VEXIL_OFREP_STREAM_TOKEN_SECONDS`). Successive bulk answers at one version within a
-/// period carry the same URL (some providers reconnect when it changes), and the period
-/// is part of the bulk ETag, so that an answer revalidated with a 304 always holds a URL
-/// valid for at least one more period.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct TokenPeriod(i64);
-
-impl TokenPeriod {
-    /// The current period.
-    pub(crate) fn now(state: &AppState) -> TokenPeriod {
-        TokenPeriod(Timestamp::now().0 / 1000 / state.settings.ofrep_stream_token_seconds)
-    }
-
-    /// Its number, for the ETag.
-    pub(crate) fn index(self) -> i64 {
-        self.0
-    }
-
-    fn expires(self, state: &AppState) -> Timestamp {
-        Timestamp((self.0 + 2) * state.settings.ofrep_stream_token_seconds * 1000)
-    }
-}
-
-/// The `eventStreams` entry of a bulk OFREP answer computed at `version`. The URL
-/// carries that version, so that a change committed between the answer and the
-/// stream's first connection is announced on connect. It is absolute when
-/// `VEXIL_PUBLIC_URL` is set; otherwise a path the provider joins to the origin of its
-/// base URL, behind the proxy's `X-Forwarded-Prefix` if there is one.
-pub(crate) fn ofrep_event_stream(
-    state: &AppState,
-    key: &SdkKeyOwner,
-    version: u64,
-    period: TokenPeriod,
-    headers: &HeaderMap,
-) -> Option<serde_json::Value> {
-    let token = state
-        .auth
-        .keys
-        .issue_stream(&format!("sdk:{}", key.key_id), &key.environment_id.to_string(), period.expires(state))
-        .ok()?;
-    let path = format!("/ofrep/v1/events?token={token}&v={version}");
-    let entry = match &state.settings.public_url {
-        Some(base) => serde_json::json!({
-            "type": "sse",
-            "url": format!("{}{path}", base.as_str()),
-            "inactivityDelaySec": 120,
-        }),
-        None => serde_json::json!({
-            "type": "sse",
-            "endpoint": {"requestUri": format!("{}{path}", forwarded_prefix(headers).unwrap_or(""))},
-            "inactivityDelaySec": 120,
-        }),
-    };
-    Some(entry)
-}
-
-/// The path prefix a reverse proxy says it strips (`X-Forwarded-Prefix: /flags`), if it
-/// is a plain absolute path: anything else (a second slash in front would make the link
-/// point at another host) is ignored.
-pub(crate) fn forwarded_prefix(headers: &HeaderMap) -> Option<&str> {
-    let value = headers.get("x-forwarded-prefix")?.to_str().ok()?.trim().trim_end_matches('/');
-    let plain = value.starts_with('/')
-        && !value.starts_with("//")
-        && value.len() <= 256
-        && value.bytes().all(|b| b.is_ascii_alphanumeric() || b"/-._~%!$&'()*+,;=:@".contains(&b));
-    plain.then_some(value)
+    let live = hub_for_key(&hubs, key.environment_id).await?;
+    Ok(sse::sdk_stream(live, last_event_id, key.key_id.clone(), &ends, settings.keepalive))
 }
 
 /// `token`, plus the version the client holds: `Last-Event-ID` (the header, or the
@@ -165,12 +116,16 @@ impl EventsQuery {
         (status = 503, response = OfrepUnavailable),
     ))]
 pub(super) async fn get_ofrep_events(
-    State(state): State<AppState>,
+    State(store): State<Store>,
+    State(auth): State<Arc<AuthState>>,
+    State(hubs): State<Arc<Hubs>>,
+    State(ends): State<Ends>,
+    State(settings): State<Arc<Settings>>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, OfrepError> {
     let q = EventsQuery::read(query.as_deref(), &headers);
-    let Some(claims) = q.token.and_then(|t| state.auth.keys.verify_stream(&t)) else {
+    let Some(claims) = q.token.and_then(|t| auth.keys.verify_stream(&t)) else {
         return Err(ApiError::Unauthorized(
             "the stream token is invalid or expired; fetch the flags again".to_owned(),
         )
@@ -180,9 +135,9 @@ pub(super) async fn get_ofrep_events(
     else {
         return Err(ApiError::Unauthorized("this token does not open an OFREP stream".to_owned()).into());
     };
-    if !state.store.sdk_key_live(key_id).await.map_err(ApiError::from)? {
+    if !store.sdk_key_live(key_id).await.map_err(ApiError::from)? {
         return Err(ApiError::Unauthorized("the SDK key of this stream was revoked".to_owned()).into());
     }
-    let live = hub_for_key(&state, environment_id).await?;
-    Ok(sse::refetch_stream(live, q.held, key_id.to_owned(), &state.ends, state.settings.keepalive))
+    let live = hub_for_key(&hubs, environment_id).await?;
+    Ok(sse::refetch_stream(live, q.held, key_id.to_owned(), &ends, settings.keepalive))
 }
