@@ -385,7 +385,7 @@ fn open_parts(all: &mut utoipa::openapi::AllOf, named: &BTreeMap<String, RefOr<S
                 }
                 Some((Some(name.to_owned()), object))
             }
-            _ => None,
+            RefOr::T(_) => None,
         }
     };
     let Some(parts) = all.items.iter().map(part).collect::<Option<Vec<_>>>() else { return };
