@@ -81,11 +81,15 @@ pub struct Variant {
 pub struct Flag {
     /// Lower-case slug, unique in its project.
     pub key: String,
+    // The fields read with a default are always written: required in the API's answers,
+    // the only place the document shows a `Flag` (requests are `NewFlag` and `FlagPatch`).
     /// Human-readable name.
     #[serde(default)]
+    #[cfg_attr(feature = "utoipa", schema(required = true))]
     pub name: String,
     /// What the flag controls.
     #[serde(default)]
+    #[cfg_attr(feature = "utoipa", schema(required = true))]
     pub description: String,
     /// The type of every variant value.
     pub kind: FlagKind,
@@ -93,14 +97,17 @@ pub struct Flag {
     pub variants: Vec<Variant>,
     /// Free labels used for search.
     #[serde(default)]
+    #[cfg_attr(feature = "utoipa", schema(required = true))]
     pub tags: Vec<String>,
     /// Temporary or permanent.
     #[serde(default)]
+    #[cfg_attr(feature = "utoipa", schema(required = true))]
     pub lifecycle: Lifecycle,
     /// Random string mixed into bucketing so that flags bucket independently.
     pub salt: String,
     /// Whether client (browser) SDK keys may evaluate this flag.
     #[serde(default)]
+    #[cfg_attr(feature = "utoipa", schema(required = true))]
     pub client_visible: bool,
 }
 

@@ -1,17 +1,18 @@
 // Generates src/api/schema.gen.ts, the dashboard's API types, from the server's OpenAPI
-// document (openapi/openapi.yaml) with openapi-typescript. `--check` writes nothing and
-// fails when the checked-in file differs from what the document gives (the test stage runs
-// it, so the dashboard cannot drift from the server). Usage:
+// document (openapi/generated.yaml, generated from the server's code and served at
+// /openapi.yaml) with openapi-typescript. `--check` writes nothing and fails when the
+// checked-in file differs from what the document gives (the test stage runs it, so the
+// dashboard cannot drift from the server). Usage:
 //   npm run api-types          regenerate after the document changed
 //   npm run api-types:check    the drift check
 import { readFile, writeFile } from 'node:fs/promises';
 import openapiTS, { astToString } from 'openapi-typescript';
 import ts from 'typescript';
 
-const DOCUMENT = new URL('../../openapi/openapi.yaml', import.meta.url);
+const DOCUMENT = new URL('../../openapi/generated.yaml', import.meta.url);
 const OUTPUT = new URL('../src/api/schema.gen.ts', import.meta.url);
 
-const HEADER = `// Generated from openapi/openapi.yaml by \`npm run api-types\` (web-ui/scripts/api-types.mjs).
+const HEADER = `// Generated from openapi/generated.yaml by \`npm run api-types\` (web-ui/scripts/api-types.mjs).
 // Do not edit: change the server and its document, then regenerate. Nicer names live in
 // types.ts.
 
@@ -42,11 +43,11 @@ if (process.argv.includes('--check')) {
   const current = await readFile(OUTPUT, 'utf8').catch(() => '');
   if (current !== generated) {
     console.error(
-      'web-ui/src/api/schema.gen.ts differs from what openapi/openapi.yaml gives: run `cd web-ui && npm run api-types` and commit the result',
+      'web-ui/src/api/schema.gen.ts differs from what openapi/generated.yaml gives: run `cd web-ui && npm run api-types` and commit the result',
     );
     process.exit(1);
   }
-  console.log('dashboard: API types match openapi/openapi.yaml');
+  console.log('dashboard: API types match openapi/generated.yaml');
 } else {
   await writeFile(OUTPUT, generated);
   console.log('wrote web-ui/src/api/schema.gen.ts');

@@ -15,8 +15,8 @@ use super::error::ApiError;
 use crate::store::Store;
 use crate::stream::Hubs;
 
-/// The API contract, served as written.
-pub const OPENAPI_YAML: &str = include_str!("../../../openapi/openapi.yaml");
+/// The API contract, as generated from the code (`http::openapi`) and checked in.
+pub const OPENAPI_YAML: &str = include_str!("../../../openapi/generated.yaml");
 
 pub(super) fn router<S>() -> Router<S>
 where

@@ -3,12 +3,13 @@
 //! security schemes and the problem responses every route shares — is built here with
 //! utoipa's builders.
 //!
-//! The generated document is checked in as `openapi/generated.yaml`; the `api` test suite
-//! fails when it differs from what this module produces (regenerate with
+//! The generated document is checked in as `openapi/generated.yaml` and served at
+//! `/openapi.yaml`; the `api` test suite checks every answer against it and fails when it
+//! differs from what this module produces (regenerate with
 //! `VEXIL_UPDATE_OPENAPI=1 cargo test --locked -p vexil-server --all-features --test api -- openapi`).
-//! It covers every route; `openapi/openapi.yaml`, written by hand, stays the served
-//! contract until the generated one has passed schemathesis (`scripts/openapi-compare`
-//! lists what still differs).
+//! The dashboard's API types and schemathesis read it too.
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{
@@ -185,7 +186,7 @@ use super::{
             ofrep_shapes::OfrepUnavailable,
         )
     ),
-    modifiers(&SecuritySchemes, &ClosedObjects, &PublicOperations),
+    modifiers(&SecuritySchemes, &ClosedObjects, &FlattenedObjects, &PublicOperations),
 )]
 pub struct ApiDoc;
 
@@ -290,6 +291,126 @@ fn close(schema: &mut RefOr<Schema>) {
         Schema::AnyOf(any) => any.items.iter_mut().for_each(close),
         _ => {}
     }
+}
+
+/// A type that flattens others (`#[serde(flatten)]`: `FlagRecord` is a `Flag`, its
+/// `FlagMetadata` and fields of its own) comes out of the derive as an `allOf` of its
+/// parts. Each part is closed where it stands alone, so as a member it would refuse the
+/// other parts' fields and no real answer would validate. Here such an `allOf` gets its
+/// parts written open, inline, and is closed once as a whole with
+/// `unevaluatedProperties: false` (JSON Schema 2020-12: a field is evaluated when any
+/// member names it). An `allOf` whose members add no field to each other (a problem
+/// response narrowing `Problem`) is left as it is. Runs after [`ClosedObjects`].
+struct FlattenedObjects;
+
+impl Modify for FlattenedObjects {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let Some(components) = openapi.components.as_mut() else { return };
+        let named = components.schemas.clone();
+        let mut open = |s: &mut RefOr<Schema>| each_all_of(s, &mut |all| open_parts(all, &named));
+        components.schemas.values_mut().for_each(&mut open);
+        for response in components.responses.values_mut() {
+            if let RefOr::T(response) = response {
+                for content in response.content.values_mut() {
+                    content.schema.iter_mut().for_each(&mut open);
+                }
+            }
+        }
+        for item in openapi.paths.paths.values_mut() {
+            for op in [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete]
+                .into_iter()
+                .flatten()
+            {
+                let bodies = op.request_body.iter_mut().flat_map(|b| b.content.values_mut());
+                let answers = op.responses.responses.values_mut().flat_map(|r| match r {
+                    RefOr::T(r) => Some(r.content.values_mut()),
+                    RefOr::Ref(_) => None,
+                });
+                for content in bodies.chain(answers.flatten()) {
+                    content.schema.iter_mut().for_each(&mut open);
+                }
+            }
+        }
+    }
+}
+
+/// Fields a flattened part always carries in answers although requests may leave them
+/// out (serde fills them in), by part: required where the part is flattened into an
+/// answer, optional where it is a request body of its own.
+const SENT_WHEN_FLATTENED: &[(&str, &[&str])] = &[
+    ("FlagConfig", &["targets", "rules", "prerequisites", "version"]),
+    ("ReleasePlanSpec", &["steps", "guardrails", "alpha", "planned_exposures"]),
+];
+
+/// Calls `f` on every `allOf` in `schema`, innermost first.
+fn each_all_of(schema: &mut RefOr<Schema>, f: &mut impl FnMut(&mut utoipa::openapi::AllOf)) {
+    let RefOr::T(schema) = schema else { return };
+    match schema {
+        Schema::Object(object) => {
+            object.properties.values_mut().for_each(|s| each_all_of(s, f));
+            if let Some(utoipa::openapi::schema::AdditionalProperties::RefOr(s)) =
+                object.additional_properties.as_deref_mut()
+            {
+                each_all_of(s, f);
+            }
+        }
+        Schema::Array(array) => {
+            if let utoipa::openapi::schema::ArrayItems::RefOrSchema(items) = &mut array.items {
+                each_all_of(items, f);
+            }
+        }
+        Schema::OneOf(one) => one.items.iter_mut().for_each(|s| each_all_of(s, f)),
+        Schema::AnyOf(any) => any.items.iter_mut().for_each(|s| each_all_of(s, f)),
+        Schema::AllOf(all) => {
+            all.items.iter_mut().for_each(|s| each_all_of(s, f));
+            f(all);
+        }
+        _ => {}
+    }
+}
+
+/// Writes the parts of a flattened type open and inline, and closes the whole (see
+/// [`FlattenedObjects`]); `named` are the component schemas, for the parts given by
+/// reference.
+fn open_parts(all: &mut utoipa::openapi::AllOf, named: &BTreeMap<String, RefOr<Schema>>) {
+    let part = |member: &RefOr<Schema>| -> Option<(Option<String>, utoipa::openapi::Object)> {
+        match member {
+            RefOr::T(Schema::Object(object)) => Some((None, object.clone())),
+            RefOr::Ref(r) => {
+                let name = r.ref_location.strip_prefix("#/components/schemas/")?;
+                let Some(RefOr::T(Schema::Object(object))) = named.get(name) else { return None };
+                let mut object = object.clone();
+                if !r.description.is_empty() {
+                    object.description = Some(r.description.clone());
+                }
+                Some((Some(name.to_owned()), object))
+            }
+            RefOr::T(_) => None,
+        }
+    };
+    let Some(parts) = all.items.iter().map(part).collect::<Option<Vec<_>>>() else { return };
+    let fields = |o: &utoipa::openapi::Object| o.properties.keys().cloned().collect::<BTreeSet<_>>();
+    let every: BTreeSet<String> = parts.iter().flat_map(|(_, o)| fields(o)).collect();
+    if parts.iter().all(|(_, o)| fields(o) == every || o.additional_properties.is_none()) {
+        return;
+    }
+    all.items = parts
+        .into_iter()
+        .map(|(name, mut object)| {
+            object.additional_properties = None;
+            let sent = SENT_WHEN_FLATTENED.iter().find(|(n, _)| Some(*n) == name.as_deref());
+            for field in sent.map_or(&[][..], |(_, f)| *f) {
+                if !object.required.iter().any(|r| r == field) {
+                    object.required.push((*field).to_owned());
+                }
+            }
+            RefOr::T(Schema::Object(object))
+        })
+        .collect();
+    // utoipa 5's `AllOf` has no field for it; its extensions are written as they are.
+    all.extensions
+        .get_or_insert_with(Default::default)
+        .insert("unevaluatedProperties".to_owned(), serde_json::Value::Bool(false));
 }
 
 /// Operations whose role is `public` (or `stream-token`, whose token is in the query
@@ -891,5 +1012,51 @@ pub(super) mod ofrep_shapes {
             r.headers.insert("WWW-Authenticate".to_owned(), super::header("Always `Bearer`.", Type::String));
             ("OfrepUnauthorized", RefOr::T(r))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    /// Validates `instance` against the component schema `name` of the generated document.
+    fn errors(name: &str, instance: &Value) -> Vec<String> {
+        let mut root = serde_json::to_value(super::document()).expect("the document is JSON");
+        root["$ref"] = json!(format!("#/components/schemas/{name}"));
+        root["$schema"] = json!("https://json-schema.org/draft/2020-12/schema");
+        let validator = jsonschema::validator_for(&root).expect("a valid schema");
+        validator.iter_errors(instance).map(|e| format!("{e} at {}", e.instance_path)).collect()
+    }
+
+    fn flag_record() -> Value {
+        json!({
+            "key": "checkout", "name": "Checkout", "description": "", "kind": "boolean",
+            "variants": [{"key": "on", "value": true}, {"key": "off", "value": false}],
+            "tags": [], "lifecycle": "temporary", "salt": "s", "client_visible": false,
+            "owner": "", "links": [], "properties": {},
+            "version": 1, "archived": false, "created_at": "2026-11-30T12:00:00Z",
+            "updated_at": "2026-11-30T12:00:00Z", "environments": {}, "last_evaluated_at": null,
+            "stale": false
+        })
+    }
+
+    #[test]
+    fn a_flattened_type_takes_the_fields_of_every_part_and_no_other() {
+        assert_eq!(errors("FlagRecord", &flag_record()), Vec::<String>::new());
+        let mut unknown = flag_record();
+        unknown["surprise"] = json!(1);
+        assert!(!errors("FlagRecord", &unknown).is_empty(), "an unknown field is refused");
+        let mut missing = flag_record();
+        missing.as_object_mut().expect("an object").remove("tags");
+        assert!(!errors("FlagRecord", &missing).is_empty(), "a field read with a default is always sent");
+    }
+
+    #[test]
+    fn a_part_standing_alone_stays_closed_and_keeps_its_defaults_optional() {
+        let spec = json!({"treatment": "on", "control": "off"});
+        assert_eq!(errors("ReleasePlanSpec", &spec), Vec::<String>::new());
+        let mut unknown = spec.clone();
+        unknown["surprise"] = json!(1);
+        assert!(!errors("ReleasePlanSpec", &unknown).is_empty());
     }
 }

@@ -43,6 +43,7 @@ pub struct FlagRecord {
     /// On/off and configuration version per environment key.
     pub environments: BTreeMap<String, FlagState>,
     /// Last time an SDK reported evaluating it, in any environment.
+    #[schema(required = true)]
     pub last_evaluated_at: Option<Timestamp>,
     /// Not evaluated for longer than the configured stale period (or never, since
     /// being created longer ago than that).

@@ -82,9 +82,9 @@ fn the_openapi_document_lists_exactly_the_routes_of_the_router() {
     let extra: Vec<_> = document.difference(&source).collect();
     assert!(
         missing.is_empty(),
-        "routes missing from openapi/openapi.yaml (method, path, operationId): {missing:#?}"
+        "routes missing from the OpenAPI document (method, path, operationId): {missing:#?}"
     );
-    assert!(extra.is_empty(), "openapi/openapi.yaml lists routes the router does not have: {extra:#?}");
+    assert!(extra.is_empty(), "the OpenAPI document lists routes the router does not have: {extra:#?}");
 }
 
 #[test]

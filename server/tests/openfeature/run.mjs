@@ -3,7 +3,7 @@
 // @openfeature/web-sdk + @openfeature/ofrep-web-provider (with live updates over SSE).
 // Every value they resolve must equal what vexil-core gives for the same context (read
 // from Vexil's evaluation debugger), and every raw OFREP response must validate against
-// the schemas of openapi/openapi.yaml. The web provider also runs behind a reverse proxy
+// the schemas of openapi/generated.yaml. The web provider also runs behind a reverse proxy
 // that serves Vexil under a path prefix and can hold or cut its event streams, to show
 // that no change is missed: one made before the stream first connects, one made while it
 // reconnects, and one made after its URL expired.
@@ -251,7 +251,7 @@ async function reference(base, token, flag, ofContext) {
 
 /** Validators for the OFREP responses, from our own OpenAPI document. */
 function ofrepValidators() {
-  const doc = YAML.parse(readFileSync(join(root, 'openapi/openapi.yaml'), 'utf8'));
+  const doc = YAML.parse(readFileSync(join(root, 'openapi/generated.yaml'), 'utf8'));
   const ajv = new Ajv2020({ strict: false, allErrors: true });
   addFormats(ajv);
   ajv.addSchema({ $id: 'vexil', components: doc.components });
@@ -345,10 +345,10 @@ async function serverSdkChecks(base, keys) {
 }
 
 async function rawResponseChecks(base, keys) {
-  console.log('raw OFREP responses against openapi/openapi.yaml');
+  console.log('raw OFREP responses against openapi/generated.yaml');
   // The OFREP specification's success schema puts the value types in an ambiguous
   // oneOf (a boolean or integer value matches two branches), so strict validators reject
-  // valid responses. openapi/openapi.yaml carries a corrected schema; validate against it.
+  // valid responses. Our document carries a corrected schema; validate against it.
   const v = ofrepValidators();
   const post = (path, body, key = keys.serverKey) =>
     fetch(`${base}${path}`, { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/json' }, body: JSON.stringify(body) });

@@ -1,5 +1,5 @@
 // Names for the Vexil admin API's shapes, over the types that `npm run api-types` generates
-// from the OpenAPI document (`openapi/openapi.yaml`) into `schema.gen.ts`. Never edit a
+// from the OpenAPI document (`openapi/generated.yaml`) into `schema.gen.ts`. Never edit a
 // shape here: change the server and its document, then regenerate.
 
 import type { components, operations } from './schema.gen';
@@ -182,7 +182,8 @@ export interface StreamEvent {
   environment: string | null;
 }
 
-export type AttributeValue = S["AttributeValue"];
+/** An attribute value: the debugger reads any JSON value, as OFREP does. */
+export type AttributeValue = NonNullable<S["DebugContext"]["attributes"]>[string];
 
 export interface EvalContext {
   key?: string;
@@ -260,53 +261,15 @@ export interface Patch {
 export type ChangeRequestState = S["ChangeRequestState"];
 
 /** A change waiting for approvals (`/projects/{project}/change-requests`). */
-export interface ChangeRequest {
-  id: number;
-  flag: string;
-  environment: string;
-  title: string;
-  patch: Patch;
-  base_version: number;
-  author: string;
-  state: ChangeRequestState;
-  reason?: string;
-  scheduled_at?: string;
-  applied_version?: number;
-  scheduled_change_id?: number;
-  required_approvals: number;
-  approvals: { actor: string; at: string }[];
-  comments: { id: number; actor: string; body: string; at: string }[];
-  version: number;
-  created_at: string;
-  updated_at: string;
-}
+export type ChangeRequest = S["ChangeRequest"];
 
 /** A change request with the current configuration and what it would make of it. */
-export interface ChangeRequestWithDiff extends ChangeRequest {
-  diff: { before: FlagConfig; after?: FlagConfig; problem?: string };
-}
+export type ChangeRequestWithDiff = S["ChangeRequestWithDiff"];
 
 export type ScheduledState = S["ScheduledState"];
 
 /** A change applied at a set time (`/projects/{project}/scheduled-changes`). */
-export interface ScheduledChange {
-  id: number;
-  flag: string;
-  environment: string;
-  patch: Patch;
-  run_at: string;
-  state: ScheduledState;
-  author: string;
-  change_request_id?: number;
-  ran_at?: string;
-  ran_late: boolean;
-  late_by_ms?: number;
-  reason?: string;
-  result_version?: number;
-  version: number;
-  created_at: string;
-  updated_at: string;
-}
+export type ScheduledChange = S["ScheduledChange"];
 
 // The shapes above that are written by hand are tighter than the document's (which also
 // describes what the server accepts with defaults left out). The compiler checks that
@@ -322,8 +285,6 @@ export type ShapesFitTheDocument = Fits<{
   Rule: Accepts<S['Rule'], Rule>;
   SegmentRule: Accepts<S['SegmentRule'], SegmentRule>;
   SegmentBody: Accepts<S['SegmentBody'], SegmentBody>;
-  ChangeRequest: Accepts<ChangeRequest, S['ChangeRequest']>;
-  ScheduledChange: Accepts<ScheduledChange, S['ScheduledChange']>;
   Usage: Accepts<Usage, S['UsageSeries']>;
 }>;
 

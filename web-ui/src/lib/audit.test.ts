@@ -13,6 +13,8 @@ const entry = (e: Partial<AuditEntry>): AuditEntry => ({
   environment: null,
   before: null,
   after: null,
+  resource_name: null,
+  comment: null,
   ...e,
 });
 

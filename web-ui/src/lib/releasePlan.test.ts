@@ -51,6 +51,8 @@ const entry = (id: number, actor: string, action: string, after: unknown, key = 
   environment: 'production',
   before: null,
   after: after as AuditEntry['after'],
+  resource_name: null,
+  comment: null,
 });
 
 describe('release plan specification', () => {

@@ -13,7 +13,7 @@ import { ConfirmButton, Empty, ErrorAlert, Loading, Time } from '../components/c
 import { scheduledEmpty } from '../lib/empty';
 import { useLoad } from '../lib/useLoad';
 
-const COLORS: Record<ScheduledState, string> = { pending: 'blue', done: 'teal', failed: 'red', cancelled: 'gray' };
+const COLORS: Record<ScheduledState, string> = { pending: 'blue', running: 'cyan', done: 'teal', failed: 'red', cancelled: 'gray' };
 
 export default function ScheduledChangesPage() {
   const { project = 'default' } = useParams();
