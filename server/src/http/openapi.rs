@@ -186,7 +186,7 @@ use super::{
             ofrep_shapes::OfrepUnavailable,
         )
     ),
-    modifiers(&SecuritySchemes, &ClosedObjects, &FlattenedObjects, &PublicOperations),
+    modifiers(&SecuritySchemes, &ClosedObjects, &FlattenedObjects, &BreakGlass, &PublicOperations),
 )]
 pub struct ApiDoc;
 
@@ -411,6 +411,36 @@ fn open_parts(all: &mut utoipa::openapi::AllOf, named: &BTreeMap<String, RefOr<S
     all.extensions
         .get_or_insert_with(Default::default)
         .insert("unevaluatedProperties".to_owned(), serde_json::Value::Bool(false));
+}
+
+/// A break-glass toggle (single or bulk) turns off and says why: with `break_glass: true`
+/// the body needs `enabled: false` and a comment that is not blank (422 otherwise). A
+/// field cannot say it of another, so the rule goes on the object as JSON Schema's
+/// `if`/`then` inside an `allOf` (utoipa 5 has neither; the object's extensions are
+/// written as they are).
+struct BreakGlass;
+
+impl Modify for BreakGlass {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let Some(components) = openapi.components.as_mut() else { return };
+        for name in ["ToggleRequest", "BulkToggleRequest"] {
+            if let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(name) {
+                // One extension key: utoipa keeps extensions in a hash map, so two keys
+                // (`if`, `then`) would come out in either order and the checked-in
+                // document would differ between runs.
+                object.extensions.get_or_insert_with(Default::default).insert(
+                    "allOf".to_owned(),
+                    serde_json::json!([{
+                        "if": {"properties": {"break_glass": {"const": true}}, "required": ["break_glass"]},
+                        "then": {
+                            "properties": {"enabled": {"const": false}, "comment": {"type": "string", "pattern": "\\S"}},
+                            "required": ["enabled", "comment"],
+                        },
+                    }]),
+                );
+            }
+        }
+    }
 }
 
 /// Operations whose role is `public` (or `stream-token`, whose token is in the query

@@ -106,7 +106,9 @@ pub(super) async fn complete_setup(
     }
     limits.succeeded(&store, &attempt).await?;
     let email = body.email.trim().to_lowercase();
-    if email.chars().count() > 254
+    // The length bound is on what was sent, as the contract states it, and on what is kept.
+    if body.email.chars().count() > 254
+        || email.chars().count() > 254
         || !email.split_once('@').is_some_and(|(a, b)| !a.is_empty() && !b.is_empty())
     {
         return Err(field_error("/email", "not an email address"));

@@ -88,14 +88,14 @@ const MAX_COMMENT_CHARS: usize = 1000;
 /// A comment for the audit entry: trimmed, empty means none, at most
 /// [`MAX_COMMENT_CHARS`] (422 at `/comment` otherwise).
 pub(crate) fn checked_comment(comment: Option<&str>) -> Result<Option<&str>, ApiError> {
-    let comment = comment.map(str::trim).filter(|c| !c.is_empty());
+    // The bound is on what was sent (the contract's `maxLength`), blanks around it included.
     if comment.is_some_and(|c| c.chars().count() > MAX_COMMENT_CHARS) {
         return Err(field_error(
             "/comment",
             &format!("a comment has at most {MAX_COMMENT_CHARS} characters"),
         ));
     }
-    Ok(comment)
+    Ok(comment.map(str::trim).filter(|c| !c.is_empty()))
 }
 
 /// Whether an `If-None-Match` header matches `etag` (a list, `*` or weak forms).

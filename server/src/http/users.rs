@@ -120,6 +120,8 @@ pub(super) async fn create_user(
     Json(body): Json<CreateUser>,
 ) -> Result<Response, ApiError> {
     may_manage(&principal, body.role)?;
+    // The length bound is on what was sent, as the contract states it, and on what is kept.
+    check_email(&body.email)?;
     let email = body.email.trim().to_lowercase();
     check_email(&email)?;
     let password_hash = hash_password(body.password).await?;

@@ -1694,7 +1694,7 @@ export interface components {
              * @default false
              */
             break_glass: boolean;
-        };
+        } & unknown;
         /** @description What a bulk toggle did. */
         BulkToggleResult: {
             /** @description The environment's key. */
@@ -4117,7 +4117,7 @@ export interface components {
              * @default false
              */
             break_glass: boolean;
-        };
+        } & unknown;
         UpdateUser: {
             name?: string | null;
             role?: null | components["schemas"]["Role"];
