@@ -7,7 +7,39 @@ crate::on_both_databases!(
     bad_inputs_get_the_documented_problem_responses,
     unknown_enum_values_are_named_in_the_api_terms_at_their_pointer,
     a_taken_key_or_email_is_a_conflict_naming_the_resource,
+    length_bounds_apply_to_what_was_sent_blanks_included,
 );
+
+/// The document bounds what is sent (`maxLength`), so blanks the server trims count too
+/// (schemathesis found an email padded past 254 characters accepted), and a break-glass
+/// toggle without a comment is the 422 the document's `if`/`then` states.
+async fn length_bounds_apply_to_what_was_sent_blanks_included(app: TestApp) {
+    let padded_email = format!("{}ada@example.com", " ".repeat(250));
+    let user = json!({"email": padded_email, "password": "a-long-enough-password", "role": "viewer"});
+    let r = app.req(Method::POST, "/api/v1/users").json(user).send().await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.body["errors"][0]["pointer"], "/email", "{}", r.body);
+
+    app.req(Method::POST, "/api/v1/projects/default/flags")
+        .json(json!({"key": "f", "kind": "boolean"}))
+        .send()
+        .await;
+    let toggle = "/api/v1/projects/default/flags/f/environments/production/toggle";
+    let padded_comment = format!("{}why", " ".repeat(1000));
+    let r =
+        app.req(Method::POST, toggle).json(json!({"enabled": true, "comment": padded_comment})).send().await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.body["errors"][0]["pointer"], "/comment", "{}", r.body);
+    let r = app.req(Method::POST, toggle).json(json!({"enabled": false, "break_glass": true})).send().await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.body["errors"][0]["pointer"], "/comment", "{}", r.body);
+    let r = app
+        .req(Method::POST, toggle)
+        .json(json!({"enabled": true, "comment": "  short, blanks around  "}))
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+}
 
 /// Unique constraints are recognised by name (PostgreSQL) or by their exact column list
 /// (SQLite), and each answers 409 naming the kind of resource whose key is taken.
