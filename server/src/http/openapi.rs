@@ -252,25 +252,31 @@ impl Modify for ClosedObjects {
             }
         }
         // Generic types (`Page<T>`) are written inline in the operations.
-        for item in openapi.paths.paths.values_mut() {
-            for op in [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete]
-                .into_iter()
-                .flatten()
-            {
-                let bodies = op.request_body.iter_mut().flat_map(|b| b.content.values_mut());
-                let answers = op.responses.responses.values_mut().flat_map(|r| match r {
-                    RefOr::T(r) => Some(r.content.values_mut()),
-                    RefOr::Ref(_) => None,
-                });
-                for content in bodies.chain(answers.flatten()) {
-                    content.schema.iter_mut().for_each(close);
-                }
+        each_operation_schema(openapi, close);
+    }
+}
+
+/// Sets `additionalProperties: false` on every object schema with properties in `schema`.
+/// Calls `f` on the schema of every request body and every answer written inline in an
+/// operation (not those in `components`).
+fn each_operation_schema(openapi: &mut utoipa::openapi::OpenApi, mut f: impl FnMut(&mut RefOr<Schema>)) {
+    for item in openapi.paths.paths.values_mut() {
+        for op in [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete]
+            .into_iter()
+            .flatten()
+        {
+            let bodies = op.request_body.iter_mut().flat_map(|b| b.content.values_mut());
+            let answers = op.responses.responses.values_mut().flat_map(|r| match r {
+                RefOr::T(r) => Some(r.content.values_mut()),
+                RefOr::Ref(_) => None,
+            });
+            for content in bodies.chain(answers.flatten()) {
+                content.schema.iter_mut().for_each(&mut f);
             }
         }
     }
 }
 
-/// Sets `additionalProperties: false` on every object schema with properties in `schema`.
 fn close(schema: &mut RefOr<Schema>) {
     let RefOr::T(schema) = schema else { return };
     match schema {
@@ -316,21 +322,7 @@ impl Modify for FlattenedObjects {
                 }
             }
         }
-        for item in openapi.paths.paths.values_mut() {
-            for op in [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete]
-                .into_iter()
-                .flatten()
-            {
-                let bodies = op.request_body.iter_mut().flat_map(|b| b.content.values_mut());
-                let answers = op.responses.responses.values_mut().flat_map(|r| match r {
-                    RefOr::T(r) => Some(r.content.values_mut()),
-                    RefOr::Ref(_) => None,
-                });
-                for content in bodies.chain(answers.flatten()) {
-                    content.schema.iter_mut().for_each(&mut open);
-                }
-            }
-        }
+        each_operation_schema(openapi, &mut open);
     }
 }
 
