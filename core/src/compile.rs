@@ -254,8 +254,8 @@ impl CompiledSnapshot {
     /// Compiles a snapshot that passed validation. Anything validation would refuse is
     /// compiled leniently (unknown references never match) rather than panicking.
     fn compile_validated(snapshot: &Snapshot) -> CompiledSnapshot {
-        let entries: Vec<Entry<'_>> = snapshot.flags.iter().map(Entry::Flag).collect();
-        let segments: Vec<(&Segment, bool)> = snapshot.segments.iter().map(|s| (s, false)).collect();
+        let entries: Vec<Entry<'_>> = snapshot.flags.iter().map(|f| Entry::Flag(f)).collect();
+        let segments: Vec<(&Segment, bool)> = snapshot.segments.iter().map(|s| (&**s, false)).collect();
         let mut compiled =
             Self::compile_entries(&snapshot.environment, snapshot.version, &entries, &segments);
         // Validation refused every problem the lenient compiler reports.

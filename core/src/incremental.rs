@@ -24,7 +24,7 @@ use crate::eval::ErrorCode;
 use crate::lenient::{
     self, Failure, FailureCause, LenientCompile, Object, State, Unparsed, failed_dependency,
 };
-use crate::model::{Op, Snapshot, SnapshotFlag};
+use crate::model::{Snapshot, SnapshotFlag};
 use crate::validate::{self, References};
 
 impl CompiledSnapshot {
@@ -272,9 +272,7 @@ impl CompiledSnapshot {
 
 /// Whether a flag's rules test membership of one of `segments`.
 fn uses_segment(f: &SnapshotFlag, segments: &HashSet<&str>) -> bool {
-    f.config.rules.iter().flat_map(|r| &r.conditions).any(|c| {
-        c.op == Op::InSegment && c.values.iter().filter_map(|v| v.as_str()).any(|k| segments.contains(k))
-    })
+    f.config.segments_used().any(|k| segments.contains(k))
 }
 
 #[cfg(test)]
@@ -317,7 +315,7 @@ mod tests {
         let mut s = snapshot();
         let v1 = CompiledSnapshot::compile_lenient(&s).compiled;
         assert!(v1.is_clean());
-        s.flags[0].config.enabled = false;
+        Arc::make_mut(&mut s.flags[0]).config.enabled = false;
         s.version = 2;
         let v2 = v1.with_changes(&s, &[], &[Object::Flag("a".into())]);
         assert!(v2.failures.is_empty());
@@ -331,7 +329,7 @@ mod tests {
     fn a_failing_segment_fails_its_users_incrementally_and_the_next_change_compiles_everything() {
         let mut s = snapshot();
         let v1 = CompiledSnapshot::compile_lenient(&s).compiled;
-        s.segments[0].rules =
+        Arc::make_mut(&mut s.segments[0]).rules =
             serde_json::from_value(json!([{"conditions": [{"op": "in_segment", "values": ["beta"]}]}]))
                 .unwrap();
         let v2 = v1.with_changes(&s, &[], &[Object::Segment("beta".into())]);
@@ -348,9 +346,9 @@ mod tests {
     fn a_created_flag_compiles_everything() {
         let mut s = snapshot();
         let v1 = CompiledSnapshot::compile_lenient(&s).compiled;
-        let mut f = s.flags[3].clone();
+        let mut f = (*s.flags[3]).clone();
         f.key = "z".into();
-        s.flags.push(f);
+        s.flags.push(Arc::new(f));
         let v2 = v1.with_changes(&s, &[], &[Object::Flag("z".into())]);
         assert_eq!(v2.compiled.len(), 6);
         assert!(v2.compiled.flags.iter().take(5).zip(&v1.flags).all(|(x, y)| !Arc::ptr_eq(x, y)));

@@ -19,6 +19,7 @@
 //! compilation: the limits guard writes, and each object here is bounded on its own.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -26,7 +27,7 @@ use serde_json::value::RawValue;
 use crate::compile::{CompiledSnapshot, Entry};
 use crate::eval::ErrorCode;
 use crate::limits::{MAX_FLAGS, MAX_SEGMENTS};
-use crate::model::{Flag, FlagKind, Lifecycle, Op, Segment, Snapshot, SnapshotFlag};
+use crate::model::{Flag, FlagKind, Lifecycle, Segment, Snapshot, SnapshotFlag};
 use crate::validate::{self, Problem, References};
 
 /// A flag or a segment, by key.
@@ -199,14 +200,14 @@ impl Snapshot {
         };
         for (i, flag) in raw.flags.iter().enumerate() {
             match Unparsed::parse_flag(flag.get()) {
-                Ok(f) => out.snapshot.flags.push(f),
+                Ok(f) => out.snapshot.flags.push(Arc::new(f)),
                 Err(Some(u)) => out.unparsed.push(u),
                 Err(None) => out.keyless.push(keyless("flags", i)),
             }
         }
         for (i, segment) in raw.segments.iter().enumerate() {
             match Unparsed::parse_segment(segment.get()) {
-                Ok(s) => out.snapshot.segments.push(s),
+                Ok(s) => out.snapshot.segments.push(Arc::new(s)),
                 Err(Some(u)) => out.unparsed.push(u),
                 Err(None) => out.keyless.push(keyless("segments", i)),
             }
@@ -426,7 +427,7 @@ impl CompiledSnapshot {
             });
         }
         let segments: Vec<(&Segment, bool)> =
-            snapshot.segments.iter().zip(&segment_state).map(|(s, st)| (s, st.is_some())).collect();
+            snapshot.segments.iter().zip(&segment_state).map(|(s, st)| (&**s, st.is_some())).collect();
         let mut compiled =
             CompiledSnapshot::compile_entries(&snapshot.environment, snapshot.version, &entries, &segments);
 
@@ -517,12 +518,5 @@ pub(crate) fn failed_dependency(
     if let Some(p) = f.config.prerequisites.iter().find(|p| flags.contains(p.flag.as_str())) {
         return Some(Object::Flag(p.flag.clone()));
     }
-    f.config
-        .rules
-        .iter()
-        .flat_map(|r| &r.conditions)
-        .filter(|c| c.op == Op::InSegment)
-        .flat_map(|c| c.values.iter().filter_map(|v| v.as_str()))
-        .find(|k| segments.contains(k))
-        .map(|k| Object::Segment(k.to_owned()))
+    f.config.segments_used().find(|k| segments.contains(k)).map(|k| Object::Segment(k.to_owned()))
 }

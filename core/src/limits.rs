@@ -3,7 +3,7 @@
 //! the same numbers.
 
 /// Flags in one snapshot (one project, one environment).
-pub const MAX_FLAGS: usize = 10_000;
+pub const MAX_FLAGS: usize = 50_000;
 /// Segments in one snapshot.
 pub const MAX_SEGMENTS: usize = 1_000;
 /// Variants of one flag.

@@ -7,6 +7,8 @@
 //! reading a newer server's snapshot; the server rejects unknown fields at its own
 //! boundary.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -133,6 +135,26 @@ pub struct FlagConfig {
     /// Bumped on every change of this configuration.
     #[serde(default)]
     pub version: u64,
+}
+
+impl FlagConfig {
+    /// The segment keys this configuration's rules test membership of (the string
+    /// operands of `in_segment` conditions), in rule order, repeats included. With
+    /// [`FlagConfig::prerequisite_flags`], everything the configuration names outside
+    /// itself: what a write has to look up to validate it, and what makes it a dependent
+    /// of a segment.
+    pub fn segments_used(&self) -> impl Iterator<Item = &str> {
+        self.rules
+            .iter()
+            .flat_map(|r| &r.conditions)
+            .filter(|c| c.op == Op::InSegment)
+            .flat_map(|c| c.values.iter().filter_map(Value::as_str))
+    }
+
+    /// The keys of this configuration's prerequisite flags, in order.
+    pub fn prerequisite_flags(&self) -> impl Iterator<Item = &str> {
+        self.prerequisites.iter().map(|p| p.flag.as_str())
+    }
 }
 
 /// Context keys that always get one variant.
@@ -403,14 +425,16 @@ pub struct Snapshot {
     pub environment: String,
     /// The environment version: bumped by every committed change.
     pub version: u64,
-    /// Every flag of the project (archived flags are left out).
+    /// Every flag of the project (archived flags are left out). Shared (`Arc`), so that
+    /// the next version of a snapshot, after a change, copies pointers and replaces only
+    /// what changed.
     #[serde(default)]
-    #[cfg_attr(feature = "utoipa", schema(required = true))]
-    pub flags: Vec<SnapshotFlag>,
-    /// Every segment of the project.
+    #[cfg_attr(feature = "utoipa", schema(required = true, value_type = Vec<SnapshotFlag>))]
+    pub flags: Vec<Arc<SnapshotFlag>>,
+    /// Every segment of the project, shared like the flags.
     #[serde(default)]
-    #[cfg_attr(feature = "utoipa", schema(required = true))]
-    pub segments: Vec<Segment>,
+    #[cfg_attr(feature = "utoipa", schema(required = true, value_type = Vec<Segment>))]
+    pub segments: Vec<Arc<Segment>>,
 }
 
 impl Snapshot {

@@ -645,8 +645,9 @@ pub fn validate_snapshot(snapshot: &Snapshot) -> Result<(), ValidationErrors> {
 /// Prerequisite cycles and chains deeper than [`MAX_PREREQUISITE_DEPTH`] among the
 /// flags of one environment, with pointers relative to a snapshot. Unknown
 /// prerequisite flags are ignored here (the per-flag check reports them).
-pub fn prerequisite_graph_problems(flags: &[SnapshotFlag]) -> Vec<Problem> {
+pub fn prerequisite_graph_problems<F: std::borrow::Borrow<SnapshotFlag>>(flags: &[F]) -> Vec<Problem> {
     let mut r = Report::default();
+    let flags: Vec<&SnapshotFlag> = flags.iter().map(F::borrow).collect();
     let index: HashMap<&str, usize> = flags.iter().enumerate().map(|(i, f)| (f.key.as_str(), i)).collect();
     let edges: Vec<Vec<(usize, usize)>> = flags
         .iter()

@@ -4,6 +4,8 @@
 //! invalid objects) must give the same failures and the same answer for every flag and
 //! context.
 
+use std::sync::Arc;
+
 use proptest::prelude::*;
 use serde_json::{Value, json};
 use vexil_core::{CompiledSnapshot, Context, Object, Segment, Snapshot, SnapshotFlag};
@@ -144,8 +146,8 @@ fn arb_start() -> impl Strategy<Value = Snapshot> {
         .prop_map(|(flags, segments)| Snapshot {
             environment: "test".to_owned(),
             version: 1,
-            flags,
-            segments,
+            flags: flags.into_iter().map(Arc::new).collect(),
+            segments: segments.into_iter().map(Arc::new).collect(),
         })
 }
 
@@ -157,14 +159,15 @@ fn apply(snapshot: &mut Snapshot, step: Step) -> Object {
         Step::Flag(f) => {
             let object = Object::Flag(f.key.clone());
             match snapshot.flags.binary_search_by(|p| p.key.cmp(&f.key)) {
-                Ok(i) => snapshot.flags[i] = f,
-                Err(i) => snapshot.flags.insert(i, f),
+                Ok(i) => snapshot.flags[i] = f.into(),
+                Err(i) => snapshot.flags.insert(i, f.into()),
             }
             object
         }
         Step::Toggle(i) => {
             let key = flag_key(i);
             if let Some(f) = snapshot.flags.iter_mut().find(|f| f.key == key) {
+                let f = Arc::make_mut(f);
                 f.config.enabled = !f.config.enabled;
                 f.config.version += 1;
             }
@@ -178,8 +181,8 @@ fn apply(snapshot: &mut Snapshot, step: Step) -> Object {
         Step::Segment(s) => {
             let object = Object::Segment(s.key.clone());
             match snapshot.segments.binary_search_by(|p| p.key.cmp(&s.key)) {
-                Ok(i) => snapshot.segments[i] = s,
-                Err(i) => snapshot.segments.insert(i, s),
+                Ok(i) => snapshot.segments[i] = s.into(),
+                Err(i) => snapshot.segments.insert(i, s.into()),
             }
             object
         }

@@ -5,9 +5,10 @@
 //! that it evaluates to an error rather than failing everything else.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 use vexil_core::wire::WireError;
-use vexil_core::{CompiledSnapshot, LenientCompile, Object, Op, Segment, Snapshot, SnapshotFlag, Unparsed};
+use vexil_core::{CompiledSnapshot, LenientCompile, Object, Segment, Snapshot, SnapshotFlag, Unparsed};
 
 use crate::error::StreamError;
 
@@ -79,13 +80,13 @@ pub(crate) fn apply(source: &mut Source, change: Change) -> Object {
         Change::Flag(f) => {
             let object = Object::Flag(f.key.clone());
             source.unparsed.retain(|u| u.object != object);
-            upsert(&mut snapshot.flags, f, |f| &f.key);
+            upsert(&mut snapshot.flags, Arc::new(f), |f| &f.key);
             object
         }
         Change::Segment(s) => {
             let object = Object::Segment(s.key.clone());
             source.unparsed.retain(|u| u.object != object);
-            upsert(&mut snapshot.segments, s, |s| &s.key);
+            upsert(&mut snapshot.segments, Arc::new(s), |s| &s.key);
             object
         }
         Change::FlagDeleted(key) => {
@@ -153,32 +154,39 @@ pub(crate) fn changed_flags(old: Option<&Source>, new: &Source) -> Vec<String> {
     let unparsed_changed: BTreeSet<&Object> =
         old.unparsed.iter().chain(&new.unparsed).map(|u| &u.object).filter(|o| differs(o)).collect();
     let (old, new) = (&old.snapshot, &new.snapshot);
-    let old_flags: HashMap<&str, &SnapshotFlag> = old.flags.iter().map(|f| (f.key.as_str(), f)).collect();
-    let new_flags: HashMap<&str, &SnapshotFlag> = new.flags.iter().map(|f| (f.key.as_str(), f)).collect();
-    let old_segments: HashMap<&str, &Segment> = old.segments.iter().map(|s| (s.key.as_str(), s)).collect();
-    let new_segments: HashMap<&str, &Segment> = new.segments.iter().map(|s| (s.key.as_str(), s)).collect();
+    let old_flags: HashMap<&str, &Arc<SnapshotFlag>> =
+        old.flags.iter().map(|f| (f.key.as_str(), f)).collect();
+    let new_flags: HashMap<&str, &Arc<SnapshotFlag>> =
+        new.flags.iter().map(|f| (f.key.as_str(), f)).collect();
+    let old_segments: HashMap<&str, &Arc<Segment>> =
+        old.segments.iter().map(|s| (s.key.as_str(), s)).collect();
+    let new_segments: HashMap<&str, &Arc<Segment>> =
+        new.segments.iter().map(|s| (s.key.as_str(), s)).collect();
+    // Objects a change did not touch are the same allocation: equal without a look
+    // inside.
+    let same = |a: Option<&&Arc<Segment>>, b: Option<&&Arc<Segment>>| match (a, b) {
+        (Some(a), Some(b)) => Arc::ptr_eq(a, b) || a == b,
+        (None, None) => true,
+        _ => false,
+    };
 
     let changed_segments: BTreeSet<&str> = old_segments
         .keys()
         .chain(new_segments.keys())
-        .filter(|k| old_segments.get(*k) != new_segments.get(*k))
+        .filter(|k| !same(old_segments.get(*k), new_segments.get(*k)))
         .copied()
         .chain(unparsed_changed.iter().filter_map(|o| match o {
             Object::Segment(k) => Some(k.as_str()),
             Object::Flag(_) => None,
         }))
         .collect();
-    let uses_changed_segment = |f: &SnapshotFlag| {
-        f.config.rules.iter().flat_map(|r| &r.conditions).any(|c| {
-            c.op == Op::InSegment
-                && c.values.iter().filter_map(|v| v.as_str()).any(|s| changed_segments.contains(s))
-        })
-    };
+    let uses_changed_segment =
+        |f: &SnapshotFlag| f.config.segments_used().any(|s| changed_segments.contains(s));
     let mut changed: BTreeSet<&str> = old_flags
         .keys()
         .chain(new_flags.keys())
         .filter(|k| match (old_flags.get(*k), new_flags.get(*k)) {
-            (Some(a), Some(b)) => a != b || uses_changed_segment(b),
+            (Some(a), Some(b)) => !(Arc::ptr_eq(a, b) || a == b) || uses_changed_segment(b),
             _ => true,
         })
         .copied()

@@ -79,7 +79,7 @@ impl TestData {
     /// flag (variants `on` = true, `off` = false) serving `true` to everyone. Nothing
     /// changes until it is passed to [`TestData::update`].
     pub fn flag(&self, key: &str) -> FlagBuilder {
-        let current = self.lock().source.snapshot.flags.iter().find(|f| f.key == key).cloned();
+        let current = self.lock().source.snapshot.flags.iter().find(|f| f.key == key).map(|f| (**f).clone());
         FlagBuilder { flag: current.unwrap_or_else(|| new_flag(key)) }
     }
 
@@ -91,7 +91,7 @@ impl TestData {
         flag.config.version += 1;
         self.change(|s| {
             s.flags.retain(|f| f.key != flag.key);
-            s.flags.push(flag);
+            s.flags.push(Arc::new(flag));
         });
     }
 
@@ -99,7 +99,7 @@ impl TestData {
     pub fn update_flag(&self, flag: SnapshotFlag) {
         self.change(|s| {
             s.flags.retain(|f| f.key != flag.key);
-            s.flags.push(flag);
+            s.flags.push(Arc::new(flag));
         });
     }
 
@@ -118,7 +118,7 @@ impl TestData {
     pub fn update_segment(&self, segment: Segment) {
         self.change(|s| {
             s.segments.retain(|g| g.key != segment.key);
-            s.segments.push(segment);
+            s.segments.push(Arc::new(segment));
         });
     }
 

@@ -74,7 +74,7 @@ fn typed_calls_without_hooks_do_not_allocate() {
     let td = TestData::new();
     let flags: vexil_sdk::Snapshot = serde_json::from_str(SNAPSHOT).unwrap();
     for flag in flags.flags {
-        td.update_flag(flag);
+        td.update_flag(std::sync::Arc::unwrap_or_clone(flag));
     }
     let client = td.client();
     let expected = evaluate_all(&client, &contexts);

@@ -73,7 +73,7 @@ pub(crate) fn one_change() -> (CompiledSnapshot, Snapshot, [Object; 1]) {
     let mut model: Snapshot = serde_json::from_str(&mixed_snapshot_json()).expect("valid snapshot");
     let base = CompiledSnapshot::compile_lenient(&model).compiled;
     model.version += 1;
-    let flag = &mut model.flags[2];
+    let flag = std::sync::Arc::make_mut(&mut model.flags[2]);
     flag.config.enabled = false;
     flag.config.version += 1;
     let changed = [Object::Flag(flag.key.clone())];

@@ -42,6 +42,12 @@ impl Where {
         self.arg(Arg::Int(value))
     }
 
+    /// `column in ($n, ...)` with one placeholder per key; `keys` must not be empty.
+    pub(super) fn texts_in(&mut self, column: &str, keys: &[&str]) -> String {
+        let placeholders: Vec<String> = keys.iter().map(|k| self.text(*k)).collect();
+        format!("{column} in ({})", placeholders.join(", "))
+    }
+
     /// Adds a condition (written with placeholders from [`Where::arg`]).
     pub(super) fn and(&mut self, clause: impl Into<String>) {
         self.clauses.push(clause.into());

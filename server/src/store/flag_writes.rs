@@ -228,7 +228,9 @@ impl Store {
         metadata.validate()?;
         let configs = active_configs(&mut tx, project_id).await?;
         if variants_changed {
-            let refs = ProjectRefs::load(&mut tx, project_id).await?.with_flag(key, &flag.variants);
+            let own = configs.iter().filter(|c| c.flag == key).map(|c| &c.config);
+            let refs =
+                ProjectRefs::for_configs(&mut tx, project_id, own).await?.with_flag(key, &flag.variants);
             let references = refs.references();
             let mut dependents = Vec::new();
             for c in configs.iter().filter(|c| c.flag == key) {
@@ -563,7 +565,7 @@ impl Store {
         let Some(mut config) = derive(&before.config)? else {
             return Ok((before, false));
         };
-        let refs = ProjectRefs::load(tx, project_id).await?;
+        let refs = ProjectRefs::for_configs(tx, project_id, [&config]).await?;
         validate_config(flag_key, &flag.flag.variants, &config, &refs.references())?;
         // Cycles are per environment and only new prerequisites can make one.
         if config.prerequisites != before.config.prerequisites {

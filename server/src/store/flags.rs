@@ -547,33 +547,60 @@ async fn configs_where(
         .collect()
 }
 
-/// Segment keys and active flags (with their variant keys) of a project.
+/// The segments and active flags (with their variant keys) that some configurations
+/// name: what validating them against the project needs. Only those rows are read, so
+/// a write's validation costs what it refers to, not the project's size.
 pub(super) struct ProjectRefs {
     segments: Vec<String>,
     flags: Vec<(String, Vec<String>)>,
 }
 
+/// Keys per `in (...)` list: well under either database's limit on bound values.
+const KEYS_PER_QUERY: usize = 500;
+
 impl ProjectRefs {
-    pub(super) async fn load(tx: &mut Transaction<'static, Any>, project_id: i64) -> Result<ProjectRefs> {
-        let segments = sqlx::query("select key from segment where project_id = $1")
-            .bind(project_id)
-            .fetch_all(&mut **tx)
-            .await?
-            .iter()
-            .map(|r| get(r, "key"))
-            .collect::<Result<Vec<String>>>()?;
-        let flags =
-            sqlx::query("select key, variants from flag where project_id = $1 and archived_at is null")
-                .bind(project_id)
-                .fetch_all(&mut **tx)
-                .await?
-                .iter()
-                .map(|r| {
-                    let variants: Vec<Variant> = from_json_text(&get::<String>(r, "variants")?, "variants")?;
-                    Ok((get(r, "key")?, variants.into_iter().map(|v| v.key).collect()))
-                })
-                .collect::<Result<Vec<_>>>()?;
-        Ok(ProjectRefs { segments, flags })
+    /// Reads the segments and the active flags that `configs` name (`in_segment`
+    /// operands, prerequisites) and that exist in the project; a name that is not found
+    /// is left out, so validation reports it as unknown.
+    pub(super) async fn for_configs<'c>(
+        tx: &mut Transaction<'static, Any>,
+        project_id: i64,
+        configs: impl IntoIterator<Item = &'c FlagConfig>,
+    ) -> Result<ProjectRefs> {
+        let mut segment_keys = std::collections::BTreeSet::new();
+        let mut flag_keys = std::collections::BTreeSet::new();
+        for c in configs {
+            segment_keys.extend(c.segments_used());
+            flag_keys.extend(c.prerequisite_flags());
+        }
+        let mut refs = ProjectRefs { segments: Vec::new(), flags: Vec::new() };
+        let segment_keys: Vec<&str> = segment_keys.into_iter().collect();
+        for chunk in segment_keys.chunks(KEYS_PER_QUERY) {
+            let mut w = Where::new();
+            let n = w.int(project_id);
+            w.and(format!("project_id = {n}"));
+            let keys = w.texts_in("key", chunk);
+            w.and(keys);
+            let sql = format!("select key from segment {}", w.sql());
+            for r in w.bind(&sql)?.fetch_all(&mut **tx).await? {
+                refs.segments.push(get(&r, "key")?);
+            }
+        }
+        let flag_keys: Vec<&str> = flag_keys.into_iter().collect();
+        for chunk in flag_keys.chunks(KEYS_PER_QUERY) {
+            let mut w = Where::new();
+            let n = w.int(project_id);
+            w.and(format!("project_id = {n}"));
+            w.and("archived_at is null");
+            let keys = w.texts_in("key", chunk);
+            w.and(keys);
+            let sql = format!("select key, variants from flag {}", w.sql());
+            for r in w.bind(&sql)?.fetch_all(&mut **tx).await? {
+                let variants: Vec<Variant> = from_json_text(&get::<String>(&r, "variants")?, "variants")?;
+                refs.flags.push((get(&r, "key")?, variants.into_iter().map(|v| v.key).collect()));
+            }
+        }
+        Ok(refs)
     }
 
     /// Replaces (or adds) one flag's variant keys, as a pending change would.

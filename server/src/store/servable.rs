@@ -12,6 +12,7 @@
 //! answer 422 naming the limit rather than a 409.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use sqlx::{Any, Transaction};
 use vexil_core::limits::{MAX_FLAGS, MAX_REGEX_BYTES_PER_ENVIRONMENT, MAX_SEGMENTS};
@@ -124,6 +125,7 @@ fn violations(
     for f in flags {
         whole_project.add_flag(&f.key, f.variants.iter().map(|v| v.key.as_str()));
     }
+    let segments = segments.into_iter().map(Arc::new).collect();
     let mut snapshot = Snapshot { environment: String::new(), version: 0, flags: Vec::new(), segments };
     for (env_id, env_key) in environments {
         snapshot.environment.clone_from(env_key);
@@ -132,14 +134,14 @@ fn violations(
             .filter(|f| !f.archived)
             .filter_map(|f| {
                 let config = f.configs.iter().find(|(e, _)| e == env_id)?.1.clone();
-                Some(SnapshotFlag {
+                Some(Arc::new(SnapshotFlag {
                     key: f.key.clone(),
                     kind: f.kind,
                     salt: f.salt.clone(),
                     variants: f.variants.clone(),
                     client_visible: f.client_visible,
                     config,
-                })
+                }))
             })
             .collect();
         if let Err(e) = validate_snapshot(&snapshot) {

@@ -1,5 +1,7 @@
 //! Reading an environment's whole snapshot, as SDKs receive it.
 
+use std::sync::Arc;
+
 use vexil_core::{FlagConfig, Segment, Snapshot, SnapshotFlag};
 
 use super::error::Missing;
@@ -39,7 +41,7 @@ impl Store {
                 from_json_text(&get::<String>(row, "config")?, "flag configuration")?;
             config.version = get::<i64>(row, "version")? as u64;
             let kind: String = get(row, "kind")?;
-            snapshot.flags.push(SnapshotFlag {
+            snapshot.flags.push(Arc::new(SnapshotFlag {
                 key: get(row, "key")?,
                 kind: serde_json::from_value(serde_json::Value::from(kind))
                     .map_err(|e| Error::Internal(format!("stored flag kind: {e}")))?,
@@ -47,7 +49,7 @@ impl Store {
                 variants: from_json_text(&get::<String>(row, "variants")?, "variants")?,
                 client_visible: to_bool(get(row, "client_visible")?),
                 config,
-            });
+            }));
         }
         let rows = sqlx::query(
             "select key, name, description, definition, version from segment where project_id = $1 order by key",
@@ -57,7 +59,7 @@ impl Store {
         .await?;
         for row in &rows {
             let d: Definition = from_json_text(&get::<String>(row, "definition")?, "segment")?;
-            snapshot.segments.push(Segment {
+            snapshot.segments.push(Arc::new(Segment {
                 key: get(row, "key")?,
                 name: get(row, "name")?,
                 description: get(row, "description")?,
@@ -65,7 +67,7 @@ impl Store {
                 excluded: d.excluded,
                 rules: d.rules,
                 version: get::<i64>(row, "version")? as u64,
-            });
+            }));
         }
         tx.commit().await?;
         // Byte order, whatever the database collation: hubs keep the lists sorted the

@@ -472,8 +472,8 @@ fn apply(snapshot: &mut Snapshot, change: &Change, epoch: &str) -> Result<Change
     let bytes = event.data();
     let data = std::str::from_utf8(&bytes).map_err(|e| format!("change {}: {e}", change.version))?;
     match wire::parse_change(change.kind.event_name(), data).map_err(|e| e.to_string())? {
-        Some(wire::Change::Flag(flag)) => upsert(&mut snapshot.flags, flag, |f| &f.key),
-        Some(wire::Change::Segment(segment)) => upsert(&mut snapshot.segments, segment, |s| &s.key),
+        Some(wire::Change::Flag(flag)) => upsert(&mut snapshot.flags, Arc::new(flag), |f| &f.key),
+        Some(wire::Change::Segment(segment)) => upsert(&mut snapshot.segments, Arc::new(segment), |s| &s.key),
         Some(wire::Change::FlagDeleted(key)) => snapshot.flags.retain(|f| f.key != key),
         Some(wire::Change::SegmentDeleted(key)) => snapshot.segments.retain(|s| s.key != key),
         Some(wire::Change::Unparsed(u)) => {

@@ -211,7 +211,7 @@ async fn creating_a_flag_beyond_the_flag_limit_is_refused_with_422(app: TestApp)
         .send()
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-    names_the_limit(&r.body, "10000");
+    names_the_limit(&r.body, &vexil_core::limits::MAX_FLAGS.to_string());
     // The environment still serves, and a kill switch still reaches it.
     let key = sdk_key(&app, "production", "server").await;
     let t = app
@@ -230,7 +230,7 @@ async fn restoring_a_flag_beyond_the_flag_limit_is_refused_with_422(app: TestApp
     insert_flags(&app, vexil_core::limits::MAX_FLAGS).await;
     let r = restore(&app, "archived-one").await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-    names_the_limit(&r.body, "10000");
+    names_the_limit(&r.body, &vexil_core::limits::MAX_FLAGS.to_string());
 }
 
 async fn creating_a_segment_beyond_the_segment_limit_is_refused_with_422(app: TestApp) {

@@ -640,11 +640,11 @@ async fn the_stream_frames_read_with_the_wire_reader_rebuild_the_served_snapshot
         match parse_change(&e.event, &e.data).unwrap_or_else(|err| panic!("{}: {err}", e.event)) {
             Some(Change::Flag(f)) => {
                 snapshot.flags.retain(|x| x.key != f.key);
-                snapshot.flags.push(f);
+                snapshot.flags.push(f.into());
             }
             Some(Change::Segment(seg)) => {
                 snapshot.segments.retain(|x| x.key != seg.key);
-                snapshot.segments.push(seg);
+                snapshot.segments.push(seg.into());
             }
             Some(Change::FlagDeleted(k)) => snapshot.flags.retain(|x| x.key != k),
             Some(Change::SegmentDeleted(k)) => snapshot.segments.retain(|x| x.key != k),
