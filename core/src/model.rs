@@ -425,13 +425,13 @@ pub struct Snapshot {
     pub environment: String,
     /// The environment version: bumped by every committed change.
     pub version: u64,
-    /// Every flag of the project (archived flags are left out). Shared (`Arc`), so that
-    /// the next version of a snapshot, after a change, copies pointers and replaces only
-    /// what changed.
+    /// Every flag of the project (archived flags are left out).
+    // Shared (`Arc`), so that the next version of a snapshot, after a change, copies
+    // pointers and replaces only what changed.
     #[serde(default)]
     #[cfg_attr(feature = "utoipa", schema(required = true, value_type = Vec<SnapshotFlag>))]
     pub flags: Vec<Arc<SnapshotFlag>>,
-    /// Every segment of the project, shared like the flags.
+    /// Every segment of the project.
     #[serde(default)]
     #[cfg_attr(feature = "utoipa", schema(required = true, value_type = Vec<Segment>))]
     pub segments: Vec<Arc<Segment>>,

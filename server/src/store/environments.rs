@@ -138,12 +138,13 @@ pub(super) async fn insert(
         .bind(project_id)
         .fetch_all(&mut **tx)
         .await?;
+    let mut configs = Vec::with_capacity(flags.len());
     for flag in &flags {
         let variants: Vec<vexil_core::Variant> =
             super::from_json_text(&get::<String>(flag, "variants")?, "variants")?;
-        let config = super::flag_rules::default_config(&variants);
-        super::flags::insert_config(tx, get(flag, "id")?, env.id, &config).await?;
+        configs.push((get(flag, "id")?, super::flag_rules::default_config(&variants)));
     }
+    super::flags::insert_configs_of_environment(tx, env.id, &configs).await?;
     Ok(env)
 }
 

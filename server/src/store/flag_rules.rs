@@ -137,13 +137,16 @@ pub(super) fn prerequisite_dependents(
         .collect()
 }
 
-/// Refuses to restore `flag` while a flag it requires (in any environment) is archived,
-/// naming each: restoring in dependency order works.
-pub(super) fn ensure_prerequisites_active(configs: &[ConfigOf], flag: &str) -> Result<()> {
-    let archived: BTreeSet<&str> = configs.iter().filter(|c| c.archived).map(|c| c.flag.as_str()).collect();
-    let missing: Vec<String> = configs
+/// Refuses to restore `flag` (its configurations: `own`) while a flag it requires (in
+/// any environment) is one of the `archived`, naming each: restoring in dependency order
+/// works.
+pub(super) fn ensure_prerequisites_active(
+    own: &[ConfigOf],
+    archived: &BTreeSet<String>,
+    flag: &str,
+) -> Result<()> {
+    let missing: Vec<String> = own
         .iter()
-        .filter(|c| c.flag == flag)
         .flat_map(|c| {
             c.config.prerequisites.iter().filter(|p| archived.contains(p.flag.as_str())).map(move |p| {
                 format!("{flag:?} in {:?} requires {:?}, which is archived", c.environment, p.flag)

@@ -157,9 +157,7 @@ impl Store {
         let flag_id = insert_flag(&mut tx, project_id, &flag, &metadata).await?;
         write_tags(&mut tx, flag_id, &flag.tags).await?;
         let config = default_config(&flag.variants);
-        for env in environments::all_of_project(&mut tx, project_id).await? {
-            insert_config(&mut tx, flag_id, env.id, &config).await?;
-        }
+        insert_config_everywhere(&mut tx, project_id, flag_id, &config).await?;
         let payload = Some(snapshot_text(&flag, &config)?);
         tx.record_everywhere(project_id, ChangeKind::Flag, &flag.key, payload).await?;
         tx.servable_by_construction("a new flag serves its default configuration, which refers to nothing");
@@ -226,14 +224,14 @@ impl Store {
             metadata.properties = p;
         }
         metadata.validate()?;
-        let configs = active_configs(&mut tx, project_id).await?;
+        let configs = configs_of(&mut tx, project_id, before.id).await?;
         if variants_changed {
-            let own = configs.iter().filter(|c| c.flag == key).map(|c| &c.config);
+            let own = configs.iter().map(|c| &c.config);
             let refs =
                 ProjectRefs::for_configs(&mut tx, project_id, own).await?.with_flag(key, &flag.variants);
             let references = refs.references();
             let mut dependents = Vec::new();
-            for c in configs.iter().filter(|c| c.flag == key) {
+            for c in &configs {
                 if let Err(e) = validate_config(key, &flag.variants, &c.config, &references) {
                     dependents.extend(
                         e.problems.iter().map(|p| {
@@ -243,8 +241,8 @@ impl Store {
                 }
             }
             // Archived flags count: they must stay restorable.
-            let everyone = all_configs(&mut tx, project_id).await?;
-            dependents.extend(prerequisite_dependents(&everyone, key, Some(&flag.variants)));
+            let naming = configs_naming(&mut tx, project_id, key, true).await?;
+            dependents.extend(prerequisite_dependents(&naming, key, Some(&flag.variants)));
             if !dependents.is_empty() {
                 return Err(Error::Conflict(Conflict::VariantsInUse { flag: key.to_owned(), dependents }));
             }
@@ -252,7 +250,7 @@ impl Store {
         let row = update_definition(&mut tx, before.id, &flag, &metadata).await?;
         write_tags(&mut tx, before.id, &flag.tags).await?;
         if (variants_changed || visibility_changed) && !before.archived {
-            for c in configs.iter().filter(|c| c.flag == key) {
+            for c in &configs {
                 tx.record_change(
                     c.environment_id,
                     ChangeKind::Flag,
@@ -262,10 +260,13 @@ impl Store {
                 .await?;
             }
         }
-        if variants_changed {
-            // Also when archived: an archived flag must stay restorable.
-            tx.check_servable().await?;
-        }
+        // What a definition can break was checked above, archived flags included (they
+        // must stay restorable): its own configurations against the new variants, and
+        // every prerequisite naming a variant it no longer has. Visibility, names and
+        // tags break nothing.
+        tx.servable_by_construction(
+            "the flag's configurations and the prerequisites naming it were checked above",
+        );
         let mut after = from_row(&row)?;
         complete(&mut tx, std::slice::from_mut(&mut after), self.stale_after_ms).await?;
         tx.audit(Record {
@@ -299,10 +300,13 @@ impl Store {
             return Ok(before);
         }
         if archived {
-            ensure_not_a_prerequisite(&active_configs(&mut tx, project_id).await?, key)?;
+            ensure_not_a_prerequisite(&configs_naming(&mut tx, project_id, key, false).await?, key)?;
         } else {
             servable::ensure_room_for_flag(&mut tx, project_id).await?;
-            ensure_prerequisites_active(&all_configs(&mut tx, project_id).await?, key)?;
+            let own = configs_of(&mut tx, project_id, before.id).await?;
+            let named: Vec<&str> = own.iter().flat_map(|c| c.config.prerequisite_flags()).collect();
+            let archived = archived_among(&mut tx, project_id, &named).await?;
+            ensure_prerequisites_active(&own, &archived, key)?;
             servable::ensure_regex_budget(
                 &mut tx,
                 project_id,
@@ -313,16 +317,19 @@ impl Store {
             .await?;
         }
         set_archived(&mut tx, before.id, archived).await?;
-        for (env_id, config) in configs_of_flag(&mut tx, before.id).await? {
-            if archived {
-                tx.record_change(env_id, ChangeKind::FlagDeleted, key, None).await?;
-            } else {
+        if archived {
+            // A flag has a configuration in every environment of its project.
+            tx.record_everywhere(project_id, ChangeKind::FlagDeleted, key, None).await?;
+            tx.servable_by_construction("no active configuration names it as a prerequisite (checked above)");
+        } else {
+            for (env_id, config) in configs_of_flag(&mut tx, before.id).await? {
                 let payload = snapshot_text(&before.flag, &config)?;
                 tx.record_change(env_id, ChangeKind::Flag, key, Some(payload)).await?;
             }
+            // The pipeline's commit checks the invariant over the project (this flag's
+            // configurations against what is active now, and each environment's
+            // prerequisite chains with it back in them).
         }
-        // The pipeline's commit checks the invariant over the project (this flag's
-        // configurations against what is active now).
         let after = fetch(&mut tx, project_id, key, self.stale_after_ms).await?;
         tx.audit(Record {
             actor,
@@ -352,12 +359,14 @@ impl Store {
         let before = fetch(&mut tx, project_id, key, self.stale_after_ms).await?;
         super::check_version(expected_version, before.version)?;
         // Archived flags count: a flag that requires this one could never be restored.
-        ensure_not_a_prerequisite(&all_configs(&mut tx, project_id).await?, key)?;
+        ensure_not_a_prerequisite(&configs_naming(&mut tx, project_id, key, true).await?, key)?;
         if !before.archived {
             tx.record_everywhere(project_id, ChangeKind::FlagDeleted, key, None).await?;
         }
         delete_flag_row(&mut tx, before.id).await?;
-        tx.check_servable().await?;
+        tx.servable_by_construction(
+            "a flag no configuration names as a prerequisite (checked above) breaks nothing when it goes",
+        );
         delete_usage_of(&mut tx, project_id, key).await?;
         tx.audit(Record {
             actor,

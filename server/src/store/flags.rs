@@ -126,22 +126,72 @@ pub(super) fn config_text(config: &FlagConfig) -> Result<String> {
     json_text(&value)
 }
 
-pub(super) async fn insert_config(
+/// Rows per multi-row `insert`: 7 values each, well under either database's limit on
+/// bound values.
+const ROWS_PER_INSERT: usize = 500;
+
+/// Inserts the configurations of many flags in one new environment, a few hundred rows
+/// per statement (a project with 50,000 flags gets its new environment in a hundred round
+/// trips, not 50,000).
+pub(super) async fn insert_configs_of_environment(
     tx: &mut Transaction<'static, Any>,
-    flag_id: i64,
     environment_id: i64,
+    configs: &[(i64, FlagConfig)],
+) -> Result<()> {
+    let now = Timestamp::now().0;
+    for chunk in configs.chunks(ROWS_PER_INSERT) {
+        let rows = chunk
+            .iter()
+            .map(|(flag_id, config)| {
+                let bytes = vexil_core::validate::regex_bytes_of_config(config) as i64;
+                Ok((*flag_id, config_text(config)?, from_bool(config.enabled), bytes))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        // Numbered placeholders, which both databases read (sqlx's query builder writes
+        // `?` for the Any driver, which PostgreSQL does not).
+        let mut w = Where::new();
+        let values: Vec<String> = rows
+            .into_iter()
+            .map(|(flag_id, text, enabled, bytes)| {
+                let v = [
+                    w.int(flag_id),
+                    w.int(environment_id),
+                    w.text(text),
+                    w.int(enabled),
+                    w.int(1),
+                    w.int(now),
+                    w.int(bytes),
+                ];
+                format!("({})", v.join(", "))
+            })
+            .collect();
+        let sql = format!(
+            "insert into flag_config (flag_id, environment_id, config, enabled, version, updated_at, regex_bytes)
+             values {}",
+            values.join(", ")
+        );
+        w.bind(&sql)?.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// Inserts a flag's configuration in every environment of the project, in one statement.
+pub(super) async fn insert_config_everywhere(
+    tx: &mut Transaction<'static, Any>,
+    project_id: i64,
+    flag_id: i64,
     config: &FlagConfig,
 ) -> Result<()> {
     sqlx::query(
         "insert into flag_config (flag_id, environment_id, config, enabled, version, updated_at, regex_bytes)
-         values ($1, $2, $3, $4, 1, $5, $6)",
+         select $1, id, $2, $3, 1, $4, $5 from environment where project_id = $6",
     )
     .bind(flag_id)
-    .bind(environment_id)
     .bind(config_text(config)?)
     .bind(from_bool(config.enabled))
     .bind(Timestamp::now().0)
     .bind(vexil_core::validate::regex_bytes_of_config(config) as i64)
+    .bind(project_id)
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -470,7 +520,7 @@ pub(super) struct ConfigOf {
     pub environment: String,
     pub environment_id: i64,
     pub config: FlagConfig,
-    /// Whether the flag is archived (only [`all_configs`] returns those).
+    /// Whether the flag is archived (read only where the caller asks for archived flags).
     pub archived: bool,
 }
 
@@ -482,21 +532,27 @@ impl ConfigOf {
     }
 }
 
-/// Every configuration of the project's active (not archived) flags.
-pub(super) async fn active_configs(
+/// Every configuration of one flag (by id), archived or not.
+pub(super) async fn configs_of(
     tx: &mut Transaction<'static, Any>,
     project_id: i64,
+    flag_id: i64,
 ) -> Result<Vec<ConfigOf>> {
-    configs_where(tx, project_id, None, false).await
+    configs_where(tx, project_id, Scope::Flag(flag_id), true).await
 }
 
-/// Every configuration of every flag of the project, archived flags included: what
-/// must stay valid for an archived flag to be restorable.
-pub(super) async fn all_configs(
+/// The configurations that may name `key` (a flag as a prerequisite, or a segment in
+/// a rule): those whose stored text contains it as a JSON string, a superset that the
+/// caller narrows by looking inside. Archived flags' with `archived_too`: what must
+/// stay valid for an archived flag to be restorable. What a removal or a variant change
+/// has to check, read without reading the whole project.
+pub(super) async fn configs_naming(
     tx: &mut Transaction<'static, Any>,
     project_id: i64,
+    key: &str,
+    archived_too: bool,
 ) -> Result<Vec<ConfigOf>> {
-    configs_where(tx, project_id, None, true).await
+    configs_where(tx, project_id, Scope::Naming(key), archived_too).await
 }
 
 /// The configurations of active flags in one environment.
@@ -505,13 +561,42 @@ pub(super) async fn active_configs_in(
     project_id: i64,
     environment_id: i64,
 ) -> Result<Vec<ConfigOf>> {
-    configs_where(tx, project_id, Some(environment_id), false).await
+    configs_where(tx, project_id, Scope::Environment(environment_id), false).await
+}
+
+/// Which of `keys` name archived flags of the project.
+pub(super) async fn archived_among(
+    tx: &mut Transaction<'static, Any>,
+    project_id: i64,
+    keys: &[&str],
+) -> Result<std::collections::BTreeSet<String>> {
+    let mut archived = std::collections::BTreeSet::new();
+    for chunk in keys.chunks(KEYS_PER_QUERY) {
+        let mut w = Where::new();
+        let n = w.int(project_id);
+        w.and(format!("project_id = {n}"));
+        w.and("archived_at is not null");
+        let keys = w.texts_in("key", chunk);
+        w.and(keys);
+        let sql = format!("select key from flag {}", w.sql());
+        for r in w.bind(&sql)?.fetch_all(&mut **tx).await? {
+            archived.insert(get(&r, "key")?);
+        }
+    }
+    Ok(archived)
+}
+
+/// Which configurations of a project [`configs_where`] reads.
+enum Scope<'a> {
+    Environment(i64),
+    Flag(i64),
+    Naming(&'a str),
 }
 
 async fn configs_where(
     tx: &mut Transaction<'static, Any>,
     project_id: i64,
-    environment_id: Option<i64>,
+    scope: Scope<'_>,
     archived_too: bool,
 ) -> Result<Vec<ConfigOf>> {
     let mut w = Where::new();
@@ -520,9 +605,21 @@ async fn configs_where(
     if !archived_too {
         w.and("f.archived_at is null");
     }
-    if let Some(env) = environment_id {
-        let n = w.int(env);
-        w.and(format!("c.environment_id = {n}"));
+    match scope {
+        Scope::Environment(id) => {
+            let n = w.int(id);
+            w.and(format!("c.environment_id = {n}"));
+        }
+        Scope::Flag(id) => {
+            let n = w.int(id);
+            w.and(format!("c.flag_id = {n}"));
+        }
+        Scope::Naming(key) => {
+            // As serde writes the key inside the stored JSON.
+            let quoted = serde_json::to_string(key).map_err(|e| Error::Internal(e.to_string()))?;
+            let n = w.text(format!("%{}%", escape_like(&quoted)));
+            w.and(format!("c.config like {n} escape '\\'"));
+        }
     }
     let sql = format!(
         "select f.key as flag_key, e.key as env_key, e.id as env_id, c.config, c.version, f.archived_at

@@ -9,7 +9,7 @@ use super::audit::Record;
 use super::changes::ChangeKind;
 use super::error::{Conflict, Missing};
 use super::error::{Constraint, UniqueIs};
-use super::flags::all_configs;
+use super::flags::configs_naming;
 use super::servable::{self, Adding, Exclude};
 use super::{Actor, Error, Result, Store, Timestamp, from_json_text, get, json_text};
 
@@ -244,6 +244,9 @@ impl Store {
         };
         let payload = Some(json_text(&record.segment)?);
         tx.record_everywhere(project_id, ChangeKind::Segment, &record.segment.key, payload).await?;
+        // Validated above, within the regular-expression budget; a segment uses no other
+        // object, and flags name it by key, which this write keeps.
+        tx.servable_by_construction("a valid segment refers to nothing");
         tx.audit(Record {
             actor,
             action: if before.is_some() { "segment.update" } else { "segment.create" },
@@ -279,7 +282,7 @@ impl Store {
         let before = from_row(&row)?;
         super::check_version(expected_version, before.segment.version as i64)?;
         // Archived flags count: one that uses the segment could never be restored.
-        let dependents: Vec<String> = all_configs(&mut tx, project_id)
+        let dependents: Vec<String> = configs_naming(&mut tx, project_id, key, true)
             .await?
             .iter()
             .flat_map(|c| {
@@ -300,6 +303,7 @@ impl Store {
             .execute(&mut **tx)
             .await?;
         tx.record_everywhere(project_id, ChangeKind::SegmentDeleted, key, None).await?;
+        tx.servable_by_construction("no configuration, archived ones included, uses it (checked above)");
         tx.audit(Record {
             actor,
             action: "segment.delete",

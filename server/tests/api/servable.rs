@@ -23,6 +23,8 @@ crate::on_both_databases!(
     a_configuration_of_a_thousand_expensive_regexes_is_refused_naming_the_limit,
     regexes_are_bounded_per_environment_across_configurations_and_segments,
     a_stored_flag_that_cannot_compile_is_an_error_while_the_rest_is_served,
+    a_key_that_is_part_of_another_is_not_taken_for_it,
+    a_new_environment_gets_every_flag_and_a_flag_reaches_every_environment,
 );
 
 const P: &str = "/api/v1/projects/default";
@@ -447,4 +449,77 @@ async fn a_stored_flag_that_cannot_compile_is_an_error_while_the_rest_is_served(
     assert_eq!(ready.body["status"], "degraded", "{}", ready.body);
     let degraded = ready.body["degraded"].to_string();
     assert!(degraded.contains("broken") && degraded.contains("production"), "{degraded}");
+}
+
+/// Removals and variant changes look only at the configurations whose text names the
+/// key, then look inside them: a key that is part of a longer one (or holds a LIKE
+/// wildcard) must neither block a removal nor hide a real dependent.
+async fn a_key_that_is_part_of_another_is_not_taken_for_it(app: TestApp) {
+    app.create_flag("beta").await;
+    app.create_flag("beta_2").await;
+    app.create_flag("betax2").await;
+    app.create_flag("feature").await;
+    segment(&app, "seg").await;
+    segment(&app, "seg-wide").await;
+    put_config(&app, "feature", "staging", requiring("beta_2")).await;
+    put_config(&app, "feature", "production", segment_rule("seg-wide")).await;
+    // `betax2` matches the LIKE pattern of `beta_2` (`_` is a wildcard) and names nothing.
+    let r = app.req(Method::DELETE, &format!("{P}/flags/betax2")).header("if-match", "*").send().await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let r = app.req(Method::DELETE, &format!("{P}/flags/beta")).header("if-match", "*").send().await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let r = app.req(Method::DELETE, &format!("{P}/segments/seg")).header("if-match", "*").send().await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    // The real dependents are still found.
+    let r = app.req(Method::DELETE, &format!("{P}/flags/beta_2")).header("if-match", "*").send().await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert!(r.body["dependents"].to_string().contains("feature"), "{}", r.body);
+    let r = app.req(Method::DELETE, &format!("{P}/segments/seg-wide")).header("if-match", "*").send().await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert!(r.body["dependents"].to_string().contains("feature"), "{}", r.body);
+    let r = app
+        .req(Method::PATCH, &format!("{P}/flags/beta_2"))
+        .header("if-match", "*")
+        .json(json!({"variants": [{"key": "yes", "value": true}, {"key": "no", "value": false}]}))
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert!(r.body["dependents"].to_string().contains("feature"), "{}", r.body);
+}
+
+/// A new environment gets a configuration for every flag (written a few hundred rows
+/// per statement), and a new flag (one statement for every environment's feed row)
+/// reaches every environment's SDKs.
+async fn a_new_environment_gets_every_flag_and_a_flag_reaches_every_environment(app: TestApp) {
+    insert_flags(&app, 1_203).await;
+    let r = app.req(Method::POST, &format!("{P}/environments")).json(json!({"key": "qa"})).send().await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let key = sdk_key(&app, "qa", "server").await;
+    let served = config_at_least(&app, &key, env_version(&app, "qa").await).await;
+    let flags = served["flags"].as_array().unwrap();
+    assert_eq!(flags.len(), 1_203);
+    assert!(flags.iter().all(|f| f["config"]["enabled"] == false && f["config"]["off_variant"] == "off"));
+
+    let envs: Vec<String> = app.req(Method::GET, &format!("{P}/environments")).send().await.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["key"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(envs.len() >= 3, "{envs:?}");
+    let mut before = Vec::new();
+    for env in &envs {
+        before.push(env_version(&app, env).await);
+    }
+    app.create_flag("everywhere").await;
+    for (env, version) in envs.iter().zip(before) {
+        assert_eq!(env_version(&app, env).await, version + 1, "{env}");
+        let key = sdk_key(&app, env, "server").await;
+        let served = config_at_least(&app, &key, version + 1).await;
+        assert!(served["flags"].as_array().unwrap().iter().any(|f| f["key"] == "everywhere"), "{env}");
+    }
+    let r = app.req(Method::DELETE, &format!("{P}/flags/everywhere")).header("if-match", "*").send().await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let served = config_at_least(&app, &key, env_version(&app, "qa").await).await;
+    assert!(!served["flags"].as_array().unwrap().iter().any(|f| f["key"] == "everywhere"));
 }
