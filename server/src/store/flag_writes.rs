@@ -582,7 +582,11 @@ impl Store {
             check_prerequisite_graph(&configs, env.id, flag_key, &config)?;
         }
         let regex_bytes = vexil_core::validate::regex_bytes_of_config(&config);
-        if config.rules != before.config.rules {
+        // The environment's total can only grow if this configuration's share does: the
+        // sum over every configuration is needed only then.
+        if config.rules != before.config.rules
+            && regex_bytes > vexil_core::validate::regex_bytes_of_config(&before.config)
+        {
             servable::ensure_regex_budget(
                 tx,
                 project_id,

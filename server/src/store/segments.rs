@@ -176,14 +176,24 @@ impl Store {
         let mut tx = self.begin().await?;
         let project_id = super::lock_project(&mut tx, project).await?;
         let regex_bytes = regex_bytes_of_segment(&segment);
-        servable::ensure_regex_budget(
-            &mut tx,
-            project_id,
-            None,
-            Exclude::Segment(segment.key.clone()),
-            Adding::Bytes(regex_bytes),
-        )
-        .await?;
+        // The totals can only grow if this segment's share does: the sum over every
+        // configuration of every environment is needed only then.
+        let stored: Option<Option<i64>> =
+            sqlx::query_scalar("select regex_bytes from segment where project_id = $1 and key = $2")
+                .bind(project_id)
+                .bind(&segment.key)
+                .fetch_optional(&mut **tx)
+                .await?;
+        if regex_bytes as i64 > stored.flatten().unwrap_or(0) {
+            servable::ensure_regex_budget(
+                &mut tx,
+                project_id,
+                None,
+                Exclude::Segment(segment.key.clone()),
+                Adding::Bytes(regex_bytes),
+            )
+            .await?;
+        }
         let definition = json_text(&Definition {
             included: segment.included.clone(),
             excluded: segment.excluded.clone(),
