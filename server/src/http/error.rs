@@ -166,6 +166,10 @@ impl ApiError {
             ApiError::Unauthorized(_) => {
                 headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
             }
+            // Worth repeating soon: a busy or restarting database.
+            ApiError::Unavailable(_) => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from(1));
+            }
             _ => {}
         }
     }
@@ -237,6 +241,10 @@ impl From<store::Error> for ApiError {
             store::Error::Database(e) if is_unavailable(&e) => {
                 ApiError::Unavailable(format!("database unavailable: {e}"))
             }
+            store::Error::Database(e) if is_contention(&e) => ApiError::Unavailable(
+                "database busy: other writes held it longer than this request could wait; try again"
+                    .to_owned(),
+            ),
             other => ApiError::Internal(cause_chain(&other)),
         }
     }
@@ -401,4 +409,79 @@ fn cause_chain(e: &dyn std::error::Error) -> String {
 
 fn is_unavailable(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed)
+}
+
+/// A database that is up but could not take this request in time, so that the same
+/// request can succeed when repeated: SQLite's lock held past the busy timeout
+/// (`SQLITE_BUSY` 5 and its extended codes 261, 517, 773; `SQLITE_LOCKED` 6 and 262),
+/// PostgreSQL's serialisation failure (40001), deadlock (40P01) or lock timeout
+/// (55P03).
+fn is_contention(e: &sqlx::Error) -> bool {
+    const CODES: [&str; 9] = ["5", "261", "517", "773", "6", "262", "40001", "40P01", "55P03"];
+    match e {
+        sqlx::Error::Database(db) => db.code().is_some_and(|c| CODES.contains(&c.as_ref())),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+
+    use super::*;
+
+    /// A database error with only a code, as a driver reports one.
+    #[derive(Debug)]
+    struct Coded(&'static str);
+
+    impl std::fmt::Display for Coded {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "error {}", self.0)
+        }
+    }
+
+    impl std::error::Error for Coded {}
+
+    impl sqlx::error::DatabaseError for Coded {
+        fn message(&self) -> &str {
+            "database is locked"
+        }
+        fn code(&self) -> Option<Cow<'_, str>> {
+            Some(Cow::Borrowed(self.0))
+        }
+        fn as_error(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+            self
+        }
+        fn as_error_mut(&mut self) -> &mut (dyn std::error::Error + Send + Sync + 'static) {
+            self
+        }
+        fn into_error(self: Box<Self>) -> Box<dyn std::error::Error + Send + Sync + 'static> {
+            self
+        }
+        fn kind(&self) -> sqlx::error::ErrorKind {
+            sqlx::error::ErrorKind::Other
+        }
+    }
+
+    fn answer(code: &'static str) -> (StatusCode, HeaderMap) {
+        let e = ApiError::from(store::Error::Database(sqlx::Error::Database(Box::new(Coded(code)))));
+        let mut headers = HeaderMap::new();
+        e.add_headers(&mut headers);
+        (e.status(), headers)
+    }
+
+    /// The bench found SQLite's "database is locked" (a writer waiting past the busy
+    /// timeout) answered 500; it is a 503 worth repeating, as are PostgreSQL's lock
+    /// conflicts. Other database errors stay 500.
+    #[test]
+    fn contention_is_a_503_with_retry_after_and_other_database_errors_are_500() {
+        for code in ["5", "517", "773", "6", "40001", "40P01", "55P03"] {
+            let (status, headers) = answer(code);
+            assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{code}");
+            assert_eq!(headers.get(header::RETRY_AFTER).map(|v| v.as_bytes()), Some(&b"1"[..]), "{code}");
+        }
+        for code in ["1", "19", "23505", "42P01"] {
+            assert_eq!(answer(code).0, StatusCode::INTERNAL_SERVER_ERROR, "{code}");
+        }
+    }
 }
