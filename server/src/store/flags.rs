@@ -248,7 +248,29 @@ pub(super) async fn insert_flag(
     .bind(json_text(&metadata.properties)?)
     .fetch_one(&mut **tx)
     .await.unique_is(Constraint::FlagKey)?;
+    count_active(tx, project_id, 1).await?;
     get(&row, "id")
+}
+
+/// Adds `delta` to the project's count of active flags (`project.active_flags`, what the
+/// flag limit is checked against). Only [`insert_flag`], [`set_archived`] and
+/// [`delete_flag_row`] change which flags are active, and each calls this.
+async fn count_active(tx: &mut Transaction<'static, Any>, project_id: i64, delta: i64) -> Result<()> {
+    sqlx::query("update project set active_flags = active_flags + $1 where id = $2")
+        .bind(delta)
+        .bind(project_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// The project and whether the flag is active (not archived), for [`count_active`].
+async fn activity_of(tx: &mut Transaction<'static, Any>, id: i64) -> Result<Option<(i64, bool)>> {
+    let row = sqlx::query("select project_id, archived_at from flag where id = $1")
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    row.map(|r| Ok((get(&r, "project_id")?, get::<Option<i64>>(&r, "archived_at")?.is_none()))).transpose()
 }
 
 /// Writes a flag's editable definition fields (not tags) and metadata, bumping its
@@ -281,6 +303,11 @@ pub(super) async fn update_definition(
 
 /// Archives (now) or restores a flag, bumping its version.
 pub(super) async fn set_archived(tx: &mut Transaction<'static, Any>, id: i64, archived: bool) -> Result<()> {
+    if let Some((project_id, active)) = activity_of(tx, id).await? {
+        if active == archived {
+            count_active(tx, project_id, if archived { -1 } else { 1 }).await?;
+        }
+    }
     let now = Timestamp::now().0;
     sqlx::query("update flag set archived_at = $1, version = version + 1, updated_at = $2 where id = $3")
         .bind(archived.then_some(now))
@@ -313,6 +340,9 @@ pub(super) async fn configs_of_flag(
 
 /// Deletes a flag (its configurations and tags go with it).
 pub(super) async fn delete_flag_row(tx: &mut Transaction<'static, Any>, id: i64) -> Result<()> {
+    if let Some((project_id, true)) = activity_of(tx, id).await? {
+        count_active(tx, project_id, -1).await?;
+    }
     sqlx::query("delete from flag where id = $1").bind(id).execute(&mut **tx).await?;
     Ok(())
 }

@@ -180,11 +180,13 @@ fn describe(snapshot: &Snapshot, env: &str, p: &Problem) -> String {
 /// Refuses a flag that would take the project's active flags over [`MAX_FLAGS`], the
 /// most one environment's snapshot may hold (422 naming the limit).
 pub(super) async fn ensure_room_for_flag(tx: &mut Transaction<'static, Any>, project_id: i64) -> Result<()> {
-    let row = sqlx::query("select count(*) as n from flag where project_id = $1 and archived_at is null")
+    // Kept by the write path (`flags::count_active`): counting the project's flags here
+    // made every create cost more as the project grew.
+    let row = sqlx::query("select active_flags from project where id = $1")
         .bind(project_id)
         .fetch_one(&mut **tx)
         .await?;
-    let active: i64 = get(&row, "n")?;
+    let active: i64 = get(&row, "active_flags")?;
     if active as usize >= MAX_FLAGS {
         return Err(limit_reached(format!(
             "the project already has {active} active flags; each environment serves at most {MAX_FLAGS} (archive or delete flags first)"

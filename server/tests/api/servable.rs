@@ -25,6 +25,7 @@ crate::on_both_databases!(
     a_stored_flag_that_cannot_compile_is_an_error_while_the_rest_is_served,
     a_key_that_is_part_of_another_is_not_taken_for_it,
     a_new_environment_gets_every_flag_and_a_flag_reaches_every_environment,
+    the_active_flag_count_follows_creates_archives_restores_and_deletes,
 );
 
 const P: &str = "/api/v1/projects/default";
@@ -189,6 +190,13 @@ async fn insert_flags(app: &TestApp, n: usize) {
         );
         sqlx::query(&sql).execute(pool).await.unwrap();
     }
+    // As the store's write path keeps it.
+    sqlx::query("update project set active_flags = active_flags + $1 where id = $2")
+        .bind(n as i64)
+        .bind(project)
+        .execute(pool)
+        .await
+        .unwrap();
     for env in envs {
         sqlx::query(&format!(
             "insert into flag_config (flag_id, environment_id, config, enabled, version, updated_at)
@@ -522,4 +530,49 @@ async fn a_new_environment_gets_every_flag_and_a_flag_reaches_every_environment(
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
     let served = config_at_least(&app, &key, env_version(&app, "qa").await).await;
     assert!(!served["flags"].as_array().unwrap().iter().any(|f| f["key"] == "everywhere"));
+}
+
+/// The flag limit is checked against `project.active_flags`, which the write path keeps:
+/// after every kind of write it equals a count of the rows.
+async fn the_active_flag_count_follows_creates_archives_restores_and_deletes(app: TestApp) {
+    let pool = app.state.store.pool().clone();
+    let check = || async {
+        let kept: i64 = sqlx::query_scalar("select active_flags from project where key = 'default'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        let counted: i64 = sqlx::query_scalar(
+            "select count(*) from flag f join project p on p.id = f.project_id
+             where p.key = 'default' and f.archived_at is null",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert_eq!(kept, counted);
+        kept
+    };
+    let start = check().await;
+    for key in ["a", "b", "c"] {
+        app.create_flag(key).await;
+    }
+    assert_eq!(check().await, start + 3);
+    assert_eq!(archive(&app, "a").await, StatusCode::OK);
+    assert_eq!(archive(&app, "a").await, StatusCode::OK, "archiving twice changes nothing");
+    assert_eq!(check().await, start + 2);
+    let r = app.req(Method::DELETE, &format!("{P}/flags/a")).header("if-match", "*").send().await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "deleting an archived flag");
+    let r = app.req(Method::DELETE, &format!("{P}/flags/b")).header("if-match", "*").send().await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "deleting an active flag");
+    assert_eq!(check().await, start + 1);
+    assert_eq!(archive(&app, "c").await, StatusCode::OK);
+    assert_eq!(restore(&app, "c").await.status, StatusCode::OK);
+    assert_eq!(restore(&app, "c").await.status, StatusCode::OK, "restoring twice changes nothing");
+    assert_eq!(check().await, start + 1);
+    let r = app
+        .req(Method::POST, &format!("{P}/flags"))
+        .json(json!({"key": "c", "kind": "boolean"}))
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "a taken key adds nothing: {}", r.body);
+    assert_eq!(check().await, start + 1);
 }
