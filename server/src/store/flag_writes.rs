@@ -227,8 +227,9 @@ impl Store {
         let configs = configs_of(&mut tx, project_id, before.id).await?;
         if variants_changed {
             let own = configs.iter().map(|c| &c.config);
-            let refs =
-                ProjectRefs::for_configs(&mut tx, project_id, own).await?.with_flag(key, &flag.variants);
+            let refs = ProjectRefs::for_configs(&mut tx, project_id, own, before.archived)
+                .await?
+                .with_flag(key, &flag.variants);
             let references = refs.references();
             let mut dependents = Vec::new();
             for c in &configs {
@@ -574,7 +575,7 @@ impl Store {
         let Some(mut config) = derive(&before.config)? else {
             return Ok((before, false));
         };
-        let refs = ProjectRefs::for_configs(tx, project_id, [&config]).await?;
+        let refs = ProjectRefs::for_configs(tx, project_id, [&config], false).await?;
         validate_config(flag_key, &flag.flag.variants, &config, &refs.references())?;
         // Cycles are per environment and only new prerequisites can make one.
         if config.prerequisites != before.config.prerequisites {

@@ -686,13 +686,16 @@ pub(super) struct ProjectRefs {
 const KEYS_PER_QUERY: usize = 500;
 
 impl ProjectRefs {
-    /// Reads the segments and the active flags that `configs` name (`in_segment`
-    /// operands, prerequisites) and that exist in the project; a name that is not found
-    /// is left out, so validation reports it as unknown.
+    /// Reads the segments and the flags that `configs` name (`in_segment` operands,
+    /// prerequisites) and that exist in the project: active flags, and archived ones too
+    /// with `archived_too` (an archived flag's configurations are held to the whole
+    /// project, so that restoring it together with its prerequisites works). A name that
+    /// is not found is left out, so validation reports it as unknown.
     pub(super) async fn for_configs<'c>(
         tx: &mut Transaction<'static, Any>,
         project_id: i64,
         configs: impl IntoIterator<Item = &'c FlagConfig>,
+        archived_too: bool,
     ) -> Result<ProjectRefs> {
         let mut segment_keys = std::collections::BTreeSet::new();
         let mut flag_keys = std::collections::BTreeSet::new();
@@ -718,7 +721,9 @@ impl ProjectRefs {
             let mut w = Where::new();
             let n = w.int(project_id);
             w.and(format!("project_id = {n}"));
-            w.and("archived_at is null");
+            if !archived_too {
+                w.and("archived_at is null");
+            }
             let keys = w.texts_in("key", chunk);
             w.and(keys);
             let sql = format!("select key, variants from flag {}", w.sql());

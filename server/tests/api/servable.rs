@@ -24,6 +24,7 @@ crate::on_both_databases!(
     regexes_are_bounded_per_environment_across_configurations_and_segments,
     a_stored_flag_that_cannot_compile_is_an_error_while_the_rest_is_served,
     a_key_that_is_part_of_another_is_not_taken_for_it,
+    an_archived_flag_requiring_an_archived_flag_can_change_its_variants,
     a_new_environment_gets_every_flag_and_a_flag_reaches_every_environment,
     the_active_flag_count_follows_creates_archives_restores_and_deletes,
 );
@@ -575,4 +576,25 @@ async fn the_active_flag_count_follows_creates_archives_restores_and_deletes(app
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "a taken key adds nothing: {}", r.body);
     assert_eq!(check().await, start + 1);
+}
+
+/// An archived flag's configurations are held to the whole project, archived flags
+/// included (as the full check holds them): one that requires another archived flag can
+/// still change its variants, and both restore in dependency order.
+async fn an_archived_flag_requiring_an_archived_flag_can_change_its_variants(app: TestApp) {
+    app.create_flag("base").await;
+    app.create_flag("feature").await;
+    put_config(&app, "feature", "staging", requiring("base")).await;
+    assert_eq!(archive(&app, "feature").await, StatusCode::OK);
+    assert_eq!(archive(&app, "base").await, StatusCode::OK);
+    let flag = app.req(Method::GET, &format!("{P}/flags/feature")).send().await;
+    let r = app
+        .req(Method::PATCH, &format!("{P}/flags/feature"))
+        .if_match(flag.etag())
+        .json(json!({"variants": [{"key": "on", "value": true}, {"key": "off", "value": false}, {"key": "more", "value": true}]}))
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(restore(&app, "base").await.status, StatusCode::OK);
+    assert_eq!(restore(&app, "feature").await.status, StatusCode::OK);
 }
