@@ -52,7 +52,7 @@ impl CompiledSnapshot {
     ///          "config": {"enabled": true, "off_variant": "off", "default": {"variant": "on"}}}]
     /// }))?;
     /// let v1 = CompiledSnapshot::compile_lenient(&snapshot).compiled;
-    /// snapshot.flags[0].config.enabled = false;
+    /// std::sync::Arc::make_mut(&mut snapshot.flags[0]).config.enabled = false;
     /// snapshot.version = 2;
     /// let v2 = v1.with_changes(&snapshot, &[], &[Object::Flag("checkout".into())]).compiled;
     /// assert_eq!(v2.evaluate("checkout", &Context::new("u")).variant, Some("off"));
