@@ -417,6 +417,9 @@ const scenarios = [
       await dialog.waitFor({ state: 'hidden', timeout: T });
       expect((await getConfig(api, P, 'e2e-sched', 'staging')).rules.length === 0, 'a scheduled change was written at once');
       await page.goto('/p/default/scheduled-changes');
+      // Listed whether it is still pending or has already run (a slow machine can take
+      // the 15 s before this page loads): "all", so that timing does not decide.
+      await page.getByText('all', { exact: true }).click();
       await page.getByText('e2e-sched').first().waitFor({ timeout: T });
       const cfg = await waitFor(
         'the scheduled change to run',
