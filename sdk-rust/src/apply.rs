@@ -120,6 +120,12 @@ fn upsert<T>(items: &mut Vec<T>, item: T, key: impl Fn(&T) -> &String) {
     }
 }
 
+/// Whether two versions of a flag or segment are equal. Objects a change did not touch
+/// are the same allocation: equal without a look inside.
+fn same<T: PartialEq>(a: &Arc<T>, b: &Arc<T>) -> bool {
+    Arc::ptr_eq(a, b) || a == b
+}
+
 /// Sorts flags and segments by key (a bootstrap file may not be), so that changes can
 /// be applied by binary search.
 pub(crate) fn normalize(snapshot: &mut Snapshot) {
@@ -162,18 +168,14 @@ pub(crate) fn changed_flags(old: Option<&Source>, new: &Source) -> Vec<String> {
         old.segments.iter().map(|s| (s.key.as_str(), s)).collect();
     let new_segments: HashMap<&str, &Arc<Segment>> =
         new.segments.iter().map(|s| (s.key.as_str(), s)).collect();
-    // Objects a change did not touch are the same allocation: equal without a look
-    // inside.
-    let same = |a: Option<&&Arc<Segment>>, b: Option<&&Arc<Segment>>| match (a, b) {
-        (Some(a), Some(b)) => Arc::ptr_eq(a, b) || a == b,
-        (None, None) => true,
-        _ => false,
-    };
 
     let changed_segments: BTreeSet<&str> = old_segments
         .keys()
         .chain(new_segments.keys())
-        .filter(|k| !same(old_segments.get(*k), new_segments.get(*k)))
+        .filter(|k| match (old_segments.get(*k), new_segments.get(*k)) {
+            (Some(a), Some(b)) => !same(a, b),
+            _ => true,
+        })
         .copied()
         .chain(unparsed_changed.iter().filter_map(|o| match o {
             Object::Segment(k) => Some(k.as_str()),
@@ -186,7 +188,7 @@ pub(crate) fn changed_flags(old: Option<&Source>, new: &Source) -> Vec<String> {
         .keys()
         .chain(new_flags.keys())
         .filter(|k| match (old_flags.get(*k), new_flags.get(*k)) {
-            (Some(a), Some(b)) => !(Arc::ptr_eq(a, b) || a == b) || uses_changed_segment(b),
+            (Some(a), Some(b)) => !same(a, b) || uses_changed_segment(b),
             _ => true,
         })
         .copied()

@@ -302,12 +302,16 @@ impl Store {
         }
         if archived {
             ensure_not_a_prerequisite(&configs_naming(&mut tx, project_id, key, false).await?, key)?;
+            set_archived(&mut tx, before.id, true).await?;
+            // A flag has a configuration in every environment of its project.
+            tx.record_everywhere(project_id, ChangeKind::FlagDeleted, key, None).await?;
+            tx.servable_by_construction("no active configuration names it as a prerequisite (checked above)");
         } else {
             servable::ensure_room_for_flag(&mut tx, project_id).await?;
             let own = configs_of(&mut tx, project_id, before.id).await?;
             let named: Vec<&str> = own.iter().flat_map(|c| c.config.prerequisite_flags()).collect();
-            let archived = archived_among(&mut tx, project_id, &named).await?;
-            ensure_prerequisites_active(&own, &archived, key)?;
+            let archived_prerequisites = archived_among(&mut tx, project_id, &named).await?;
+            ensure_prerequisites_active(&own, &archived_prerequisites, key)?;
             servable::ensure_regex_budget(
                 &mut tx,
                 project_id,
@@ -316,16 +320,10 @@ impl Store {
                 Adding::FlagConfigs(before.id),
             )
             .await?;
-        }
-        set_archived(&mut tx, before.id, archived).await?;
-        if archived {
-            // A flag has a configuration in every environment of its project.
-            tx.record_everywhere(project_id, ChangeKind::FlagDeleted, key, None).await?;
-            tx.servable_by_construction("no active configuration names it as a prerequisite (checked above)");
-        } else {
-            for (env_id, config) in configs_of_flag(&mut tx, before.id).await? {
-                let payload = snapshot_text(&before.flag, &config)?;
-                tx.record_change(env_id, ChangeKind::Flag, key, Some(payload)).await?;
+            set_archived(&mut tx, before.id, false).await?;
+            for c in &own {
+                let payload = snapshot_text(&before.flag, &c.config)?;
+                tx.record_change(c.environment_id, ChangeKind::Flag, key, Some(payload)).await?;
             }
             // The pipeline's commit checks the invariant over the project (this flag's
             // configurations against what is active now, and each environment's

@@ -318,26 +318,6 @@ pub(super) async fn set_archived(tx: &mut Transaction<'static, Any>, id: i64, ar
     Ok(())
 }
 
-/// A flag's configuration in every environment, by environment id.
-pub(super) async fn configs_of_flag(
-    tx: &mut Transaction<'static, Any>,
-    id: i64,
-) -> Result<Vec<(i64, FlagConfig)>> {
-    let rows =
-        sqlx::query("select c.environment_id, c.config, c.version from flag_config c where c.flag_id = $1")
-            .bind(id)
-            .fetch_all(&mut **tx)
-            .await?;
-    rows.iter()
-        .map(|row| {
-            let mut config: FlagConfig =
-                from_json_text(&get::<String>(row, "config")?, "flag configuration")?;
-            config.version = get::<i64>(row, "version")? as u64;
-            Ok((get(row, "environment_id")?, config))
-        })
-        .collect()
-}
-
 /// Deletes a flag (its configurations and tags go with it).
 pub(super) async fn delete_flag_row(tx: &mut Transaction<'static, Any>, id: i64) -> Result<()> {
     if let Some((project_id, true)) = activity_of(tx, id).await? {
@@ -600,20 +580,37 @@ pub(super) async fn archived_among(
     project_id: i64,
     keys: &[&str],
 ) -> Result<std::collections::BTreeSet<String>> {
-    let mut archived = std::collections::BTreeSet::new();
+    rows_with_keys(tx, "select key from flag", project_id, Some("archived_at is not null"), keys)
+        .await?
+        .iter()
+        .map(|r| get(r, "key"))
+        .collect()
+}
+
+/// The rows `select` (a statement over one table of projects' objects, without its
+/// `where`) reads of the project's objects whose key is one of `keys` and that meet
+/// `condition`, a few hundred keys per statement.
+async fn rows_with_keys(
+    tx: &mut Transaction<'static, Any>,
+    select: &str,
+    project_id: i64,
+    condition: Option<&str>,
+    keys: &[&str],
+) -> Result<Vec<AnyRow>> {
+    let mut rows = Vec::new();
     for chunk in keys.chunks(KEYS_PER_QUERY) {
         let mut w = Where::new();
         let n = w.int(project_id);
         w.and(format!("project_id = {n}"));
-        w.and("archived_at is not null");
+        if let Some(c) = condition {
+            w.and(c);
+        }
         let keys = w.texts_in("key", chunk);
         w.and(keys);
-        let sql = format!("select key from flag {}", w.sql());
-        for r in w.bind(&sql)?.fetch_all(&mut **tx).await? {
-            archived.insert(get(&r, "key")?);
-        }
+        let sql = format!("{select} {}", w.sql());
+        rows.extend(w.bind(&sql)?.fetch_all(&mut **tx).await?);
     }
-    Ok(archived)
+    Ok(rows)
 }
 
 /// Which configurations of a project [`configs_where`] reads.
@@ -703,36 +700,23 @@ impl ProjectRefs {
             segment_keys.extend(c.segments_used());
             flag_keys.extend(c.prerequisite_flags());
         }
-        let mut refs = ProjectRefs { segments: Vec::new(), flags: Vec::new() };
         let segment_keys: Vec<&str> = segment_keys.into_iter().collect();
-        for chunk in segment_keys.chunks(KEYS_PER_QUERY) {
-            let mut w = Where::new();
-            let n = w.int(project_id);
-            w.and(format!("project_id = {n}"));
-            let keys = w.texts_in("key", chunk);
-            w.and(keys);
-            let sql = format!("select key from segment {}", w.sql());
-            for r in w.bind(&sql)?.fetch_all(&mut **tx).await? {
-                refs.segments.push(get(&r, "key")?);
-            }
-        }
+        let segments = rows_with_keys(tx, "select key from segment", project_id, None, &segment_keys)
+            .await?
+            .iter()
+            .map(|r| get(r, "key"))
+            .collect::<Result<_>>()?;
         let flag_keys: Vec<&str> = flag_keys.into_iter().collect();
-        for chunk in flag_keys.chunks(KEYS_PER_QUERY) {
-            let mut w = Where::new();
-            let n = w.int(project_id);
-            w.and(format!("project_id = {n}"));
-            if !archived_too {
-                w.and("archived_at is null");
-            }
-            let keys = w.texts_in("key", chunk);
-            w.and(keys);
-            let sql = format!("select key, variants from flag {}", w.sql());
-            for r in w.bind(&sql)?.fetch_all(&mut **tx).await? {
-                let variants: Vec<Variant> = from_json_text(&get::<String>(&r, "variants")?, "variants")?;
-                refs.flags.push((get(&r, "key")?, variants.into_iter().map(|v| v.key).collect()));
-            }
-        }
-        Ok(refs)
+        let active = (!archived_too).then_some("archived_at is null");
+        let flags = rows_with_keys(tx, "select key, variants from flag", project_id, active, &flag_keys)
+            .await?
+            .iter()
+            .map(|r| {
+                let variants: Vec<Variant> = from_json_text(&get::<String>(r, "variants")?, "variants")?;
+                Ok((get(r, "key")?, variants.into_iter().map(|v| v.key).collect()))
+            })
+            .collect::<Result<_>>()?;
+        Ok(ProjectRefs { segments, flags })
     }
 
     /// Replaces (or adds) one flag's variant keys, as a pending change would.

@@ -38,6 +38,13 @@ use super::error::Missing;
 use super::webhooks::{self, Event, EventCategory};
 use super::{Backend, Error, Result, Store, Timestamp, get, servable};
 
+/// Which environments a change is recorded in ([`Write::record`]).
+#[derive(Clone, Copy)]
+enum Environments {
+    One(i64),
+    OfProject(i64),
+}
+
 /// An open write transaction of the pipeline. Dereferences to the sqlx transaction for
 /// the aggregate modules' SQL; the feed, the audit log and the commit go through its
 /// methods.
@@ -119,35 +126,14 @@ impl Write {
         key: &str,
         payload: Option<String>,
     ) -> Result<()> {
-        let row = sqlx::query(
-            "update environment set snapshot_version = snapshot_version + 1 where id = $1 returning snapshot_version",
-        )
-        .bind(environment_id)
-        .fetch_one(&mut *self.tx)
-        .await?;
-        let version: i64 = get(&row, "snapshot_version")?;
-        sqlx::query(
-            "insert into change (environment_id, version, kind, object_key, payload, created_at) values ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(environment_id)
-        .bind(version)
-        .bind(kind.event_name())
-        .bind(key)
-        .bind(payload)
-        .bind(Timestamp::now().0)
-        .execute(&mut *self.tx)
-        .await?;
-        self.notify(environment_id, version).await?;
-        self.announce.push(Committed { environment_id, version });
-        self.unchecked = true;
+        if self.record(Environments::One(environment_id), kind, key, payload).await? == 0 {
+            return Err(sqlx::Error::RowNotFound.into());
+        }
         Ok(())
     }
 
     /// Records the same change in every environment of a project (segments, new flags and
-    /// flag deletions concern them all). Three statements whatever the number of
-    /// environments (bump every version, insert every feed row, queue every
-    /// notification), so that a project with a thousand environments costs a thousand
-    /// rows, not three thousand round trips.
+    /// flag deletions concern them all), in as many statements as for one environment.
     pub(super) async fn record_everywhere(
         &mut self,
         project_id: i64,
@@ -155,23 +141,42 @@ impl Write {
         key: &str,
         payload: Option<String>,
     ) -> Result<()> {
-        let bumped = sqlx::query(
-            "update environment set snapshot_version = snapshot_version + 1 where project_id = $1
-             returning id, snapshot_version",
-        )
-        .bind(project_id)
+        self.record(Environments::OfProject(project_id), kind, key, payload).await?;
+        Ok(())
+    }
+
+    /// The feed's one writer: three statements whatever the number of environments (bump
+    /// every version, insert every feed row, queue every notification), so that a project
+    /// with a thousand environments costs a thousand rows, not three thousand round
+    /// trips. Returns how many environments it recorded the change in.
+    async fn record(
+        &mut self,
+        environments: Environments,
+        kind: ChangeKind,
+        key: &str,
+        payload: Option<String>,
+    ) -> Result<usize> {
+        let (column, id) = match environments {
+            Environments::One(id) => ("id", id),
+            Environments::OfProject(id) => ("project_id", id),
+        };
+        let bumped = sqlx::query(&format!(
+            "update environment set snapshot_version = snapshot_version + 1 where {column} = $1
+             returning id, snapshot_version"
+        ))
+        .bind(id)
         .fetch_all(&mut *self.tx)
         .await?;
         if bumped.is_empty() {
-            return Ok(());
+            return Ok(0);
         }
         // The versions just bumped, read back in this transaction (which holds the
         // project's lock): one feed row per environment under its new version.
-        sqlx::query(
+        sqlx::query(&format!(
             "insert into change (environment_id, version, kind, object_key, payload, created_at)
-             select id, snapshot_version, $2, $3, $4, $5 from environment where project_id = $1",
-        )
-        .bind(project_id)
+             select id, snapshot_version, $2, $3, $4, $5 from environment where {column} = $1"
+        ))
+        .bind(id)
         .bind(kind.event_name())
         .bind(key)
         .bind(payload)
@@ -179,12 +184,12 @@ impl Write {
         .execute(&mut *self.tx)
         .await?;
         if self.store.backend == Backend::Postgres {
-            sqlx::query(
+            sqlx::query(&format!(
                 "select pg_notify($1, cast(id as text) || ':' || cast(snapshot_version as text))
-                 from environment where project_id = $2",
-            )
+                 from environment where {column} = $2"
+            ))
             .bind(NOTIFY_CHANNEL)
-            .bind(project_id)
+            .bind(id)
             .execute(&mut *self.tx)
             .await?;
         }
@@ -193,7 +198,7 @@ impl Write {
             self.announce.push(Committed { environment_id, version });
         }
         self.unchecked = true;
-        Ok(())
+        Ok(bumped.len())
     }
 
     /// Announces that an environment is going away (deleted with its project, or alone)
