@@ -62,13 +62,18 @@ pub(super) struct ListQuery {
     archived: bool,
     limit: Option<i64>,
     cursor: Option<String>,
+    /// Comma-separated environment keys whose states the page carries.
+    environments: Option<String>,
 }
+
+/// Most environments a flags list names in `environments`.
+const MAX_LISTED_ENVIRONMENTS: usize = 100;
 
 #[utoipa::path(get, path = "/api/v1/projects/{project}/flags", operation_id = "list_flags", tag = "flags",
     summary = "List flags",
-    description = "Lists a project's active (or, with `archived=true`, archived) flags by key, with their state in every environment, one page at a time.",
+    description = "Lists a project's active (or, with `archived=true`, archived) flags by key, with their state in every environment (or in those `environments` names), one page at a time.",
     extensions(("x-vexil-role" = json!("viewer"))),
-    params(("project" = String, Path, description = "The project key."), ("q" = Option<String>, Query, description = "Case-insensitive substring of the key, the name, a tag, the owner, a link (URL or title) or a custom property (name or value)."), ("tag" = Option<String>, Query, description = "Only flags with this tag."), ("owner" = Option<String>, Query, description = "Only flags with this owner (exact match, case-insensitive)."), ("lifecycle" = Option<vexil_core::Lifecycle>, Query, description = "Only temporary or only permanent flags."), ("environment" = Option<String>, Query, description = "With `enabled`, the environment whose on/off state filters (one without the other is a 400; an environment the project does not have is a 404)."), ("enabled" = Option<bool>, Query, description = "With `environment`, only flags on (true) or off (false) there."), ("stale" = Option<bool>, Query, description = "Only stale (true) or only fresh (false) flags, as each flag's `stale` says."), ("sort" = Option<FlagSort>, Query, description = "`key` (default), or `last_evaluated`: least recently evaluated first (never evaluated before all), then by key, the order of a clean-up. Cursors belong to their order."), ("archived" = Option<bool>, Query, description = "List archived flags instead of active ones."), ("limit" = Option<i64>, Query, minimum = 1, maximum = 1000, description = "Page size."), ("cursor" = Option<String>, Query, description = "The `next_cursor` of the previous page, issued for the same `sort`: a cursor of the other order, or one this server did not issue, is a 400.")),
+    params(("project" = String, Path, description = "The project key."), ("q" = Option<String>, Query, description = "Case-insensitive substring of the key, the name, a tag, the owner, a link (URL or title) or a custom property (name or value)."), ("tag" = Option<String>, Query, description = "Only flags with this tag."), ("owner" = Option<String>, Query, description = "Only flags with this owner (exact match, case-insensitive)."), ("lifecycle" = Option<vexil_core::Lifecycle>, Query, description = "Only temporary or only permanent flags."), ("environment" = Option<String>, Query, description = "With `enabled`, the environment whose on/off state filters (one without the other is a 400; an environment the project does not have is a 404)."), ("enabled" = Option<bool>, Query, description = "With `environment`, only flags on (true) or off (false) there."), ("stale" = Option<bool>, Query, description = "Only stale (true) or only fresh (false) flags, as each flag's `stale` says."), ("sort" = Option<FlagSort>, Query, description = "`key` (default), or `last_evaluated`: least recently evaluated first (never evaluated before all), then by key, the order of a clean-up. Cursors belong to their order."), ("archived" = Option<bool>, Query, description = "List archived flags instead of active ones."), ("limit" = Option<i64>, Query, minimum = 1, maximum = 1000, description = "Page size."), ("cursor" = Option<String>, Query, description = "The `next_cursor` of the previous page, issued for the same `sort`: a cursor of the other order, or one this server did not issue, is a 400."), ("environments" = Option<String>, Query, description = "Comma-separated environment keys (at most 100): each flag's `environments` holds the states in these only, instead of every environment of the project. Empty: no states. An environment the project does not have is a 404.")),
     responses(
         (status = 200, description = "A page of flags.", body = Page<FlagRecord>),
         (status = 400, response = BadRequest),
@@ -100,6 +105,23 @@ pub(super) async fn list_flags(
         // routes, not an empty page that reads as "no flag is on there".
         store.get_environment(&project, env).await?;
     }
+    let environments = match q.environments.as_deref().map(str::trim) {
+        None => None,
+        Some("") => Some(Vec::new()),
+        Some(list) => {
+            let keys: Vec<String> = list.split(',').map(|k| k.trim().to_owned()).collect();
+            if keys.iter().any(String::is_empty) {
+                return Err(ApiError::bad_request("environments: an empty key between commas"));
+            }
+            if keys.len() > MAX_LISTED_ENVIRONMENTS {
+                return Err(ApiError::bad_request(format!(
+                    "environments: at most {MAX_LISTED_ENVIRONMENTS} keys, {} given",
+                    keys.len()
+                )));
+            }
+            Some(keys)
+        }
+    };
     let (after_key, after_evaluated) = match q.cursor {
         None => (None, None),
         Some(c) => parse_cursor(q.sort, &c)?,
@@ -116,6 +138,7 @@ pub(super) async fn list_flags(
         archived: q.archived,
         limit,
         after_key,
+        environments,
     };
     Ok(axum::Json(store.list_flags(&project, &filter).await?))
 }

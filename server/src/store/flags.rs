@@ -89,6 +89,10 @@ pub struct FlagFilter {
     pub limit: i64,
     /// Flags with keys after this one (from a previous page).
     pub after_key: Option<String>,
+    /// Whose states [`FlagRecord::environments`] holds: these environment keys, or
+    /// `None` for every environment of the project. A project with many environments
+    /// otherwise answers flags × environments states per page.
+    pub environments: Option<Vec<String>>,
 }
 
 /// How the flags list is ordered.
@@ -437,6 +441,16 @@ pub(super) async fn complete(
     flags: &mut [FlagRecord],
     stale_after_ms: i64,
 ) -> Result<()> {
+    complete_in(conn, flags, stale_after_ms, None).await
+}
+
+/// [`complete`], with the states of only the environments `only` names (`None`: all).
+async fn complete_in(
+    conn: &mut sqlx::AnyConnection,
+    flags: &mut [FlagRecord],
+    stale_after_ms: i64,
+    only: Option<&[String]>,
+) -> Result<()> {
     if flags.is_empty() {
         return Ok(());
     }
@@ -451,20 +465,43 @@ pub(super) async fn complete(
             flags[i].flag.tags.push(get(row, "tag")?);
         }
     }
-    let states = sqlx::query(&format!(
-        "select c.flag_id, e.key, c.enabled, c.version, c.updated_at from flag_config c
-         join environment e on e.id = c.environment_id where c.flag_id in ({ids})"
-    ))
-    .fetch_all(&mut *conn)
-    .await?;
+    let mut w = Where::new();
+    w.and(format!("c.flag_id in ({ids})"));
+    if let Some(keys) = only {
+        if keys.is_empty() {
+            w.and("false");
+        } else {
+            let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+            let clause = w.texts_in("e.key", &keys);
+            w.and(clause);
+        }
+    }
+    let states = w
+        .bind(&format!(
+            "select c.flag_id, e.key, c.enabled, c.version from flag_config c
+             join environment e on e.id = c.environment_id {}",
+            w.sql()
+        ))?
+        .fetch_all(&mut *conn)
+        .await?;
     for row in &states {
         if let Some(&i) = index.get(&get::<i64>(row, "flag_id")?) {
             flags[i].environments.insert(
                 get(row, "key")?,
                 FlagState { enabled: to_bool(get(row, "enabled")?), version: get(row, "version")? },
             );
-            // A configuration save is a change of the flag for whoever lists flags.
-            let config_updated = Timestamp(get(row, "updated_at")?);
+        }
+    }
+    // A configuration save is a change of the flag for whoever lists flags, in whichever
+    // environment, listed or not.
+    let saved = sqlx::query(&format!(
+        "select flag_id, max(updated_at) as at from flag_config where flag_id in ({ids}) group by flag_id"
+    ))
+    .fetch_all(&mut *conn)
+    .await?;
+    for row in &saved {
+        if let Some(&i) = index.get(&get::<i64>(row, "flag_id")?) {
+            let config_updated = Timestamp(get(row, "at")?);
             if config_updated > flags[i].updated_at {
                 flags[i].updated_at = config_updated;
             }
@@ -747,6 +784,26 @@ impl Store {
             .await?
             .ok_or_else(|| Error::NotFound(Missing::Project(project.to_owned())))?;
         let project_id: i64 = get(&project_row, "id")?;
+        if let Some(keys) = f.environments.as_deref().filter(|k| !k.is_empty()) {
+            // An environment the project does not have is a 404, not a page that reads
+            // as "the flag has no configuration there".
+            let mut w = Where::new();
+            let clause = format!("project_id = {}", w.int(project_id));
+            w.and(clause);
+            let clause = w.texts_in("key", &keys.iter().map(String::as_str).collect::<Vec<_>>());
+            w.and(clause);
+            let sql = format!("select key from environment {}", w.sql());
+            let found: std::collections::HashSet<String> = w
+                .bind(&sql)?
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|r| get(r, "key"))
+                .collect::<Result<_>>()?;
+            if let Some(missing) = keys.iter().find(|k| !found.contains(*k)) {
+                return Err(Error::NotFound(Missing::Environment(missing.clone())));
+            }
+        }
         // When the flag was last evaluated in any environment of the project, 0 for never
         // (as `complete` computes `last_evaluated_at`).
         const SEEN: &str =
@@ -821,7 +878,13 @@ impl Store {
         let mut items = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
         let more = items.len() as i64 > f.limit;
         items.truncate(f.limit as usize);
-        complete(&mut *self.pool.acquire().await?, &mut items, self.stale_after_ms).await?;
+        complete_in(
+            &mut *self.pool.acquire().await?,
+            &mut items,
+            self.stale_after_ms,
+            f.environments.as_deref(),
+        )
+        .await?;
         let next_cursor = items.last().filter(|_| more).map(|last| match f.sort {
             // Self-describing per order, so that a cursor of one order is refused by the
             // other (decision 0021); the handler parses them back.

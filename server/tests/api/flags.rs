@@ -14,6 +14,7 @@ crate::on_both_databases!(
     updating_metadata_bumps_the_version_and_checks_if_match,
     deleting_a_flag_that_is_a_prerequisite_returns_409,
     the_listed_update_time_of_a_flag_includes_its_configuration_saves,
+    a_flags_list_carries_the_states_of_the_environments_it_names,
 );
 
 async fn a_default_project_with_three_environments_exists_after_first_start(app: TestApp) {
@@ -298,4 +299,56 @@ async fn the_listed_update_time_of_a_flag_includes_its_configuration_saves(app: 
         "a toggle is one too, on the flag's own page"
     );
     assert_eq!(one.etag(), 1, "the definition's version does not move");
+}
+
+async fn a_flags_list_carries_the_states_of_the_environments_it_names(app: TestApp) {
+    app.create_flag("f").await;
+    let toggled = app
+        .req(Method::POST, "/api/v1/projects/default/flags/f/environments/production/toggle")
+        .json(json!({"enabled": true}))
+        .send()
+        .await;
+    assert_eq!(toggled.status, StatusCode::OK, "{}", toggled.body);
+    sqlx::query("update flag set updated_at = 1000").execute(app.state.store.pool()).await.unwrap();
+    let keys = |r: &crate::harness::Resp| -> Vec<String> {
+        r.body["items"][0]["environments"].as_object().unwrap().keys().cloned().collect()
+    };
+    let all = app.req(Method::GET, "/api/v1/projects/default/flags").send().await;
+    assert_eq!(keys(&all), ["development", "production", "staging"], "every environment by default");
+
+    let two = app
+        .req(Method::GET, "/api/v1/projects/default/flags?environments=production,%20staging")
+        .send()
+        .await;
+    assert_eq!(two.status, StatusCode::OK, "{}", two.body);
+    assert_eq!(keys(&two), ["production", "staging"]);
+    assert_eq!(
+        two.body["items"][0]["environments"]["production"],
+        all.body["items"][0]["environments"]["production"]
+    );
+    assert_eq!(two.body["items"][0]["environments"]["production"]["enabled"], true);
+
+    let staging = app.req(Method::GET, "/api/v1/projects/default/flags?environments=staging").send().await;
+    assert_eq!(keys(&staging), ["staging"]);
+    assert_eq!(
+        staging.body["items"][0]["updated_at"], toggled.body["updated_at"],
+        "the last change counts whichever environment it was in, listed or not"
+    );
+
+    let none = app.req(Method::GET, "/api/v1/projects/default/flags?environments=").send().await;
+    assert_eq!(none.status, StatusCode::OK, "{}", none.body);
+    assert!(keys(&none).is_empty(), "{}", none.body);
+    assert_eq!(none.body["items"][0]["key"], "f");
+
+    let unknown =
+        app.req(Method::GET, "/api/v1/projects/default/flags?environments=staging,nowhere").send().await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND, "{}", unknown.body);
+    assert!(unknown.body["detail"].as_str().unwrap().contains("nowhere"), "{}", unknown.body);
+    let gap =
+        app.req(Method::GET, "/api/v1/projects/default/flags?environments=staging,,production").send().await;
+    assert_eq!(gap.status, StatusCode::BAD_REQUEST, "{}", gap.body);
+    let many = (0..101).map(|i| format!("e{i}")).collect::<Vec<_>>().join(",");
+    let many =
+        app.req(Method::GET, &format!("/api/v1/projects/default/flags?environments={many}")).send().await;
+    assert_eq!(many.status, StatusCode::BAD_REQUEST, "{}", many.body);
 }

@@ -531,7 +531,7 @@ export interface paths {
         };
         /**
          * List flags
-         * @description Lists a project's active (or, with `archived=true`, archived) flags by key, with their state in every environment, one page at a time.
+         * @description Lists a project's active (or, with `archived=true`, archived) flags by key, with their state in every environment (or in those `environments` names), one page at a time.
          */
         get: operations["list_flags"];
         put?: never;
@@ -5518,6 +5518,8 @@ export interface operations {
                 limit?: number;
                 /** @description The `next_cursor` of the previous page, issued for the same `sort`: a cursor of the other order, or one this server did not issue, is a 400. */
                 cursor?: string;
+                /** @description Comma-separated environment keys (at most 100): each flag's `environments` holds the states in these only, instead of every environment of the project. Empty: no states. An environment the project does not have is a 404. */
+                environments?: string;
             };
             header?: never;
             path: {
