@@ -60,8 +60,14 @@ pub struct EnvView {
     pub version: u64,
     /// The history epoch this view's ids and ETags carry ([`super::Position`]).
     pub epoch: Arc<String>,
-    /// The snapshot, kept to apply the next changes to.
-    pub snapshot: Snapshot,
+    /// The snapshot model, to apply the next change to. A view built by a change keeps
+    /// it while more changes are likely (a rollout's steps, a burst of edits), until
+    /// [`EnvView::shed_model`]; a view loaded whole keeps only its JSON, and the next
+    /// change parses the model back from that (decision 0040): an idle environment holds
+    /// one copy of its configuration besides the compiled form, not two.
+    model: std::sync::Mutex<Option<Arc<Snapshot>>>,
+    /// When this view was built.
+    built: std::time::Instant,
     /// Ready to evaluate. Compiled leniently: a flag or segment that cannot be served
     /// is in [`EnvView::failures`], and evaluating such a flag answers an error, while
     /// every other flag is served.
@@ -71,13 +77,15 @@ pub struct EnvView {
     pub failures: Vec<Failure>,
     /// Problems of the snapshot as a whole (e.g. more flags than the limit).
     pub problems: Vec<Problem>,
-    /// The snapshot as JSON, serialised on first use: a change that no SDK fetches in
-    /// full and no stream starts from costs no serialisation.
+    /// The snapshot as JSON: serialised when the view is loaded whole, and on first use
+    /// in a view built by a change (a change that no SDK fetches in full and no stream
+    /// starts from costs no serialisation).
     json: std::sync::OnceLock<Option<Bytes>>,
     /// The same, gzipped on first use.
     gzip: std::sync::OnceLock<Option<Bytes>>,
-    /// The SSE `snapshot` event, rendered on first use.
-    snapshot_frame: std::sync::OnceLock<Bytes>,
+    /// The head of the SSE `snapshot` event (`id`, `event` and `data: `), rendered on
+    /// first use.
+    snapshot_head: std::sync::OnceLock<Bytes>,
     /// Each flag's constant OFREP JSON, rendered on first use.
     ofrep_pieces: std::sync::OnceLock<Box<[super::pieces::FlagPieces]>>,
 }
@@ -97,21 +105,63 @@ impl EnvView {
             Some((base, changed)) => base.compiled.with_changes(&snapshot, &[], changed),
             None => CompiledSnapshot::compile_lenient(&snapshot),
         };
-        EnvView {
+        let view = EnvView {
             environment_id,
             project,
             environment: snapshot.environment.clone(),
             version: snapshot.version,
             epoch,
-            snapshot,
+            model: std::sync::Mutex::new(Some(Arc::new(snapshot))),
+            built: std::time::Instant::now(),
             compiled: lenient.compiled,
             failures: lenient.failures,
             problems: lenient.snapshot_problems,
             json: std::sync::OnceLock::new(),
             gzip: std::sync::OnceLock::new(),
-            snapshot_frame: std::sync::OnceLock::new(),
+            snapshot_head: std::sync::OnceLock::new(),
             ofrep_pieces: std::sync::OnceLock::new(),
+        };
+        if base.is_none() {
+            view.shed_model();
         }
+        view
+    }
+
+    fn held_model(&self) -> Option<Arc<Snapshot>> {
+        self.model.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Whether this view still holds its snapshot model ([`EnvView::shed_model`]).
+    pub fn holds_model(&self) -> bool {
+        self.held_model().is_some()
+    }
+
+    /// The snapshot model: the one held, or parsed back from [`EnvView::json`].
+    ///
+    /// # Errors
+    /// The JSON is missing or does not parse (neither happens to JSON serialised from a
+    /// model; the caller then reloads from the database).
+    pub fn model(&self) -> Result<Arc<Snapshot>, String> {
+        if let Some(model) = self.held_model() {
+            return Ok(model);
+        }
+        let json = self.json().ok_or("the configuration has no JSON to read the model from")?;
+        Snapshot::from_json(&json).map(Arc::new).map_err(|e| format!("reading the model back: {e}"))
+    }
+
+    /// Drops the snapshot model, serialising the JSON first if no one has: the JSON then
+    /// holds the same, and the next change reads the model back from it. Returns whether
+    /// a model was dropped (not when the JSON could not be made).
+    pub fn shed_model(&self) -> bool {
+        if self.json().is_none() {
+            return false;
+        }
+        self.model.lock().unwrap_or_else(|e| e.into_inner()).take().is_some()
+    }
+
+    /// How long ago this view was built.
+    pub fn age(&self) -> std::time::Duration {
+        self.built.elapsed()
     }
 
     /// Logs (once, when they change) and counts what this view cannot serve.
@@ -155,12 +205,10 @@ impl EnvView {
     /// if serialising failed (logged; it cannot for the model's types).
     pub fn json(&self) -> Option<Bytes> {
         self.json
-            .get_or_init(|| match serde_json::to_vec(&self.snapshot) {
-                Ok(bytes) => Some(Bytes::from(bytes)),
-                Err(e) => {
-                    tracing::error!(environment.id = self.environment_id, error = %e, "serialising the configuration failed");
-                    None
-                }
+            .get_or_init(|| {
+                // A view without a model has its JSON already (`shed_model`).
+                let model = self.held_model()?;
+                serialise(self.environment_id, &model)
             })
             .clone()
     }
@@ -173,7 +221,10 @@ impl EnvView {
                 let json = self.json()?;
                 let mut gz = GzEncoder::new(Vec::with_capacity(json.len() / 8), Compression::default());
                 match gz.write_all(&json).and_then(|()| gz.finish()) {
-                    Ok(bytes) => Some(Bytes::from(bytes)),
+                    Ok(mut bytes) => {
+                        bytes.shrink_to_fit();
+                        Some(Bytes::from(bytes))
+                    }
                     Err(e) => {
                         tracing::error!(environment.id = self.environment_id, error = %e, "gzipping the configuration failed");
                         None
@@ -189,17 +240,17 @@ impl EnvView {
         self.ofrep_pieces.get_or_init(|| super::pieces::render(&self.compiled))
     }
 
-    /// The `snapshot` SSE event of this view (rendered once, shared by every stream);
-    /// `None` when the JSON is missing ([`EnvView::json`]).
-    pub fn snapshot_frame(&self) -> Option<Bytes> {
+    /// The `snapshot` SSE event of this view, as the pieces a stream sends in turn: the
+    /// event's head (rendered once), the JSON itself (shared with [`EnvView::json`], not
+    /// copied into a frame of its own) and the blank line that ends the event; `None`
+    /// when the JSON is missing.
+    pub fn snapshot_event(&self) -> Option<[Bytes; 3]> {
         let json = self.json()?;
-        Some(
-            self.snapshot_frame
-                .get_or_init(|| {
-                    super::sse::frame(Some(&self.position().to_string()), Some(wire::SNAPSHOT_EVENT), &json)
-                })
-                .clone(),
-        )
+        let head = self
+            .snapshot_head
+            .get_or_init(|| super::sse::head(Some(&self.position().to_string()), Some(wire::SNAPSHOT_EVENT)))
+            .clone();
+        Some([head, json, Bytes::from_static(super::sse::END)])
     }
 }
 
@@ -353,12 +404,7 @@ impl EnvHub {
                     next.version = first.version,
                     "change feed gap; reloading the snapshot"
                 );
-                let view = load_view(store, current.environment_id, current.epoch.clone()).await?;
-                view.report_failures(Some(&current));
-                self.view.store(Arc::new(view));
-                self.ring.lock().unwrap_or_else(|e| e.into_inner()).clear();
-                let _ = self.sender.send(HubMessage::Resync);
-                return Ok(());
+                return self.reload(store, &current).await;
             }
             let n_changes = changes.len();
             // Applying and compiling are CPU work (serialising and compressing wait for
@@ -366,7 +412,12 @@ impl EnvHub {
             // large environment never stalls the others.
             let base = current.clone();
             let built = tokio::task::spawn_blocking(move || {
-                let mut snapshot = base.snapshot.clone();
+                let started = std::time::Instant::now();
+                let model = match base.model() {
+                    Ok(model) => model,
+                    Err(e) => return Ok(Err(e)),
+                };
+                let mut snapshot = Snapshot::clone(&model);
                 let mut events = Vec::with_capacity(changes.len());
                 let mut changed = Vec::with_capacity(changes.len());
                 for change in &changes {
@@ -385,11 +436,21 @@ impl EnvHub {
                     snapshot,
                     Some((&base, &changed)),
                 );
-                Ok::<_, String>((view, events))
+                // What a change costs a replica before the socket writes: reading the
+                // model back if it was dropped, applying, recompiling what it touches.
+                metrics::histogram!("vexil_snapshot_apply_seconds").record(started.elapsed().as_secs_f64());
+                Ok::<_, String>(Ok((view, events)))
             })
             .await
             .map_err(|e| HubError::Invalid(format!("snapshot task: {e}")))?;
-            let (view, events) = built.map_err(HubError::Invalid)?;
+            let (view, events) = match built.map_err(HubError::Invalid)? {
+                Ok(built) => built,
+                Err(e) => {
+                    // Defence in depth: JSON serialised from a model always reads back.
+                    tracing::error!(environment.id = current.environment_id, error = %e, "reloading the snapshot");
+                    return self.reload(store, &current).await;
+                }
+            };
             view.report_failures(Some(&current));
             self.view.store(Arc::new(view));
             {
@@ -409,6 +470,19 @@ impl EnvHub {
                 return Ok(());
             }
         }
+    }
+}
+
+impl EnvHub {
+    /// Replaces the view with one loaded from the database and sends every subscriber a
+    /// resynchronisation: for a gap in the change feed, or a model that cannot be read.
+    async fn reload(&self, store: &Store, current: &EnvView) -> Result<(), HubError> {
+        let view = load_view(store, current.environment_id, current.epoch.clone()).await?;
+        view.report_failures(Some(current));
+        self.view.store(Arc::new(view));
+        self.ring.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        let _ = self.sender.send(HubMessage::Resync);
+        Ok(())
     }
 }
 
@@ -483,6 +557,22 @@ fn apply(snapshot: &mut Snapshot, change: &Change, epoch: &str) -> Result<Change
     }
     snapshot.version = change.version as u64;
     Ok(event)
+}
+
+/// `snapshot` as JSON, its buffer no larger than the text; `None` if serialising failed
+/// (logged; it cannot for the model's types).
+fn serialise(environment_id: i64, snapshot: &Snapshot) -> Option<Bytes> {
+    match serde_json::to_vec(snapshot) {
+        Ok(mut bytes) => {
+            // Held for the life of the view: no spare capacity.
+            bytes.shrink_to_fit();
+            Some(Bytes::from(bytes))
+        }
+        Err(e) => {
+            tracing::error!(environment.id = environment_id, error = %e, "serialising the configuration failed");
+            None
+        }
+    }
 }
 
 fn upsert<T>(items: &mut Vec<T>, item: T, key: impl Fn(&T) -> &String) {

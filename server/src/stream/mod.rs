@@ -140,7 +140,8 @@ impl Hubs {
     /// idle time ([`HubSizes::idle`]), checking every quarter of it (at most every
     /// minute). A dropped hub's refresh task ends; the next request reloads the
     /// environment, its recent changes included, from the database, so clients resume
-    /// from their `Last-Event-ID` as before.
+    /// from their `Last-Event-ID` as before. Each pass also drops the snapshot model of
+    /// views unchanged since the pass before ([`Hubs::shed_models`]).
     pub fn evict_idle_periodically(self: &Arc<Self>) {
         let hubs = self.clone();
         let every = (self.sizes.idle / 4).clamp(Duration::from_millis(100), Duration::from_secs(60));
@@ -153,8 +154,30 @@ impl Hubs {
                     _ = tick.tick() => {}
                 }
                 hubs.evict_idle();
+                hubs.shed_models(every).await;
             }
         });
+    }
+
+    /// Drops the snapshot model of every loaded view built at least `unchanged_for` ago
+    /// ([`EnvView::shed_model`]; a view loaded whole holds none already), off the async
+    /// threads since a view whose JSON no one asked for serialises it first. Returns how
+    /// many it dropped.
+    pub async fn shed_models(&self, unchanged_for: Duration) -> usize {
+        let views: Vec<Arc<EnvView>> = self
+            .hubs
+            .iter()
+            .map(|h| h.hub.view())
+            .filter(|v| v.holds_model() && v.age() >= unchanged_for)
+            .collect();
+        if views.is_empty() {
+            return 0;
+        }
+        let shed = tokio::task::spawn_blocking(move || views.iter().filter(|v| v.shed_model()).count())
+            .await
+            .unwrap_or(0);
+        metrics::counter!("vexil_environment_models_shed_total").increment(shed as u64);
+        shed
     }
 
     /// One pass of [`Hubs::evict_idle_periodically`]; returns how many hubs it dropped.

@@ -23,6 +23,24 @@ pub const RETRY_MS: u64 = 2_000;
 /// does).
 pub fn frame(id: Option<&str>, event: Option<&str>, data: &[u8]) -> Bytes {
     let mut b = BytesMut::with_capacity(data.len() + 64);
+    put_head(&mut b, id, event);
+    b.put_slice(data);
+    b.put_slice(END);
+    b.freeze()
+}
+
+/// What ends an event: the data line's newline and the blank line.
+pub const END: &[u8] = b"\n\n";
+
+/// The part of an event before its data ([`frame`] without `data` and [`END`]), for an
+/// event whose data is sent from a buffer of its own.
+pub fn head(id: Option<&str>, event: Option<&str>) -> Bytes {
+    let mut b = BytesMut::with_capacity(64);
+    put_head(&mut b, id, event);
+    b.freeze()
+}
+
+fn put_head(b: &mut BytesMut, id: Option<&str>, event: Option<&str>) {
     if let Some(id) = id {
         b.put_slice(b"id: ");
         b.put_slice(id.as_bytes());
@@ -34,9 +52,6 @@ pub fn frame(id: Option<&str>, event: Option<&str>, data: &[u8]) -> Bytes {
         b.put_u8(b'\n');
     }
     b.put_slice(b"data: ");
-    b.put_slice(data);
-    b.put_slice(b"\n\n");
-    b.freeze()
 }
 
 fn retry_frame() -> Bytes {
@@ -100,8 +115,8 @@ impl HubStream {
         self.last = view.version;
         match self.kind {
             // Without a snapshot to send the stream ends; the client reconnects.
-            StreamKind::Changes => match view.snapshot_frame() {
-                Some(frame) => self.queue.push_back(frame),
+            StreamKind::Changes => match view.snapshot_event() {
+                Some(pieces) => self.queue.extend(pieces),
                 None => self.ended = true,
             },
             StreamKind::Refetch => self.queue.push_back(refetch_frame(view.position())),

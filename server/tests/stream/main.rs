@@ -148,6 +148,94 @@ async fn a_client_resumes_after_its_environment_was_dropped_from_memory() {
     assert_eq!(environments_loaded(&server).await, Some(1));
 }
 
+/// How many snapshot models the server has dropped from memory, from `/metrics`.
+async fn models_shed(server: &Server) -> u64 {
+    let Ok(r) = reqwest::get(format!("{}/metrics", server.base)).await else { return 0 };
+    let text = r.text().await.unwrap_or_default();
+    text.lines()
+        .find_map(|l| l.strip_prefix("vexil_environment_models_shed_total "))
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .map_or(0, |v| v as u64)
+}
+
+/// Applies stream events to a snapshot as an SDK does.
+fn apply_events(snapshot: &mut vexil_core::Snapshot, events: &[support::Event]) {
+    use vexil_core::wire::{Change, parse_change};
+    for e in events {
+        match parse_change(&e.event, &e.data).unwrap_or_else(|err| panic!("{}: {err}", e.event)) {
+            Some(Change::Flag(f)) => {
+                snapshot.flags.retain(|x| x.key != f.key);
+                snapshot.flags.push(f.into());
+            }
+            Some(Change::Segment(seg)) => {
+                snapshot.segments.retain(|x| x.key != seg.key);
+                snapshot.segments.push(seg.into());
+            }
+            Some(Change::FlagDeleted(k)) => snapshot.flags.retain(|x| x.key != k),
+            Some(Change::SegmentDeleted(k)) => snapshot.segments.retain(|x| x.key != k),
+            other => panic!("{} read as {other:?}", e.event),
+        }
+        snapshot.version = e.version();
+    }
+    snapshot.flags.sort_by(|a, b| a.key.cmp(&b.key));
+    snapshot.segments.sort_by(|a, b| a.key.cmp(&b.key));
+}
+
+/// A loaded environment keeps its configuration as JSON only, and a view built by a
+/// change drops its model once the sweep finds it unchanged (decision 0040): changes
+/// after either read the model back from the JSON and are served and streamed as before.
+#[tokio::test]
+async fn changes_apply_the_same_after_the_snapshot_model_is_dropped() {
+    let db = TestDb::sqlite();
+    let server = serve(&db, &[("VEXIL_HUB_IDLE_SECONDS", "1")]).await;
+    let admin = Admin::login(&server).await;
+    for key in ["a", "b", "c"] {
+        admin.create_flag(key).await;
+    }
+    let (key, _) = admin.sdk_key("server").await;
+    let mut s = stream(&server, &key, None).await;
+    let first = s.next(WAIT).await.unwrap();
+    assert_eq!(first.event, "snapshot");
+    let mut snapshot: vexil_core::Snapshot = serde_json::from_str(&first.data).unwrap();
+    let served = || async {
+        reqwest::Client::new()
+            .get(format!("{}/sdk/v1/config", server.base))
+            .bearer_auth(&key)
+            .send()
+            .await
+            .unwrap()
+            .json::<vexil_core::Snapshot>()
+            .await
+            .unwrap()
+    };
+
+    // The first change after the load: the loaded view holds no model.
+    admin.toggle("a", true).await;
+    let target = admin.env_version().await;
+    let events = s.until(WAIT, |e| e.version() >= target).await;
+    apply_events(&mut snapshot, &events);
+    assert_eq!(snapshot, served().await, "after a change to a view loaded whole");
+
+    // The view that change built holds its model until a sweep drops it (the open
+    // stream keeps the environment loaded meanwhile).
+    let shed = models_shed(&server).await;
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while models_shed(&server).await <= shed {
+        assert!(tokio::time::Instant::now() < deadline, "no sweep dropped the model");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    admin.toggle("b", true).await;
+    admin.toggle("a", false).await;
+    let target = admin.env_version().await;
+    let events = s.until(WAIT, |e| e.version() >= target).await;
+    assert_eq!(events.len(), 2, "{events:?}");
+    apply_events(&mut snapshot, &events);
+    let now = served().await;
+    assert_eq!(snapshot, now, "after changes to a view whose model was dropped");
+    let enabled: Vec<(String, bool)> = now.flags.iter().map(|f| (f.key.clone(), f.config.enabled)).collect();
+    assert_eq!(enabled, [("a".into(), false), ("b".into(), true), ("c".into(), false)]);
+}
+
 #[tokio::test]
 async fn a_client_that_stops_reading_is_resynchronised_and_the_others_are_unaffected() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -593,7 +681,7 @@ fn stdout_password(stdout: &str) -> String {
 /// them to the first snapshot gives what `/sdk/v1/config` serves.
 #[tokio::test]
 async fn the_stream_frames_read_with_the_wire_reader_rebuild_the_served_snapshot() {
-    use vexil_core::wire::{Change, SNAPSHOT_EVENT, parse_change};
+    use vexil_core::wire::SNAPSHOT_EVENT;
     let db = TestDb::sqlite();
     let server = serve(&db, &[]).await;
     let admin = Admin::login(&server).await;
@@ -634,31 +722,13 @@ async fn the_stream_frames_read_with_the_wire_reader_rebuild_the_served_snapshot
     let target = admin.env_version().await;
 
     let events = s.until(WAIT, |e| e.version() >= target).await;
-    let mut kinds = std::collections::BTreeSet::new();
-    for e in &events {
-        kinds.insert(e.event.clone());
-        match parse_change(&e.event, &e.data).unwrap_or_else(|err| panic!("{}: {err}", e.event)) {
-            Some(Change::Flag(f)) => {
-                snapshot.flags.retain(|x| x.key != f.key);
-                snapshot.flags.push(f.into());
-            }
-            Some(Change::Segment(seg)) => {
-                snapshot.segments.retain(|x| x.key != seg.key);
-                snapshot.segments.push(seg.into());
-            }
-            Some(Change::FlagDeleted(k)) => snapshot.flags.retain(|x| x.key != k),
-            Some(Change::SegmentDeleted(k)) => snapshot.segments.retain(|x| x.key != k),
-            other => panic!("{} read as {other:?}", e.event),
-        }
-        snapshot.version = e.version();
-    }
+    let kinds: std::collections::BTreeSet<&str> = events.iter().map(|e| e.event.as_str()).collect();
     assert_eq!(
         kinds.into_iter().collect::<Vec<_>>(),
         ["flag", "flag_deleted", "segment", "segment_deleted"],
         "every kind of change was sent"
     );
-    snapshot.flags.sort_by(|a, b| a.key.cmp(&b.key));
-    snapshot.segments.sort_by(|a, b| a.key.cmp(&b.key));
+    apply_events(&mut snapshot, &events);
     let served: vexil_core::Snapshot = reqwest::Client::new()
         .get(format!("{}/sdk/v1/config", server.base))
         .bearer_auth(&key)
