@@ -310,15 +310,19 @@ impl Write {
         if !self.announce.is_empty() && !self.audited {
             return Err(Error::Internal("a change of what SDKs see without an audit entry".to_owned()));
         }
-        let Write { tx, store, announce, .. } = self;
+        let Write { tx, store, announce, audited, .. } = self;
         tx.commit().await?;
         for c in announce {
             // No subscriber is fine: nothing to tell.
             let _ = store.committed.send(c);
         }
-        // The admin stream (new audit rows) and the webhook worker (new outbox rows) wake
-        // on this.
-        store.writes.send_modify(|n| *n += 1);
+        // The admin stream (new audit rows) and the webhook worker (new outbox rows, which
+        // only an audit entry writes) wake on this. Only then: a write without one, such
+        // as the webhook worker's own claim, would wake that worker again at once, and it
+        // would claim, wake and claim in a loop on an idle server.
+        if audited {
+            store.writes.send_modify(|n| *n += 1);
+        }
         Ok(())
     }
 }

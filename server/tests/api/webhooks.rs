@@ -40,6 +40,7 @@ with_fast_retries!(
 crate::on_both_databases!(
     the_secret_is_shown_once_and_only_admins_manage_webhooks,
     events_are_recorded_only_for_enabled_subscriptions_that_want_them,
+    only_an_audited_write_wakes_the_webhook_worker_and_the_admin_stream,
 );
 
 async fn fast_app(db: Db) -> TestApp {
@@ -502,4 +503,18 @@ async fn two_deliverers_never_claim_the_same_delivery(db: Db) {
     assert_eq!(page.items.len(), EVENTS);
     assert_eq!(claimed, EVENTS, "every delivery was claimed once");
     assert!(page.items.iter().all(|d| d.attempts == 1), "one attempt counted per claim");
+}
+
+/// The webhook worker claims due deliveries in a write of its own, then waits for the next
+/// write. That claim must not count as one: it would wake the worker at once, and an idle
+/// server would claim, wake and claim again in a loop (it did, at more than a core).
+async fn only_an_audited_write_wakes_the_webhook_worker_and_the_admin_stream(app: TestApp) {
+    let store = &app.state.store;
+    let mut writes = store.watch_writes();
+    writes.borrow_and_update();
+    let claimed = store.claim_deliveries(30_000, 10).await.unwrap();
+    assert!(claimed.is_empty());
+    assert!(!writes.has_changed().unwrap(), "a claim of nothing woke the followers");
+    app.create_flag("f").await;
+    assert!(writes.has_changed().unwrap(), "an audited write wakes them");
 }
