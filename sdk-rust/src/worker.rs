@@ -287,8 +287,14 @@ impl Worker {
 
     /// Swaps new data in and tells everyone who cares.
     fn install(&mut self, source: Source, compiled: LenientCompile, origin: Origin) {
-        let version = source.snapshot.version;
         self.shared.install(self.source.as_deref(), &source, compiled, origin);
+        self.installed(source, origin);
+    }
+
+    /// Keeps what was just installed as the model to apply changes to, and passes it
+    /// on to persistence.
+    fn installed(&mut self, source: Source, origin: Origin) {
+        let version = source.snapshot.version;
         let source = Arc::new(source);
         self.source = Some(source.clone());
         self.origin = Some(origin);
@@ -382,43 +388,14 @@ impl Worker {
         }
     }
 
-    /// Applies every complete event in the parser to a working copy, then compiles and
-    /// installs it once. Returns whether a snapshot was installed.
+    /// Applies every complete event in the parser and installs the result. Returns
+    /// whether a snapshot was installed.
     fn apply_available(&mut self, parser: &mut SseParser) -> Result<bool, StreamError> {
-        let mut working: Option<Source> = None;
-        let mut history = self.history.clone();
-        let mut changes = 0u64;
-        let mut full = false;
-        let mut changed = Vec::new();
-        while let Some(item) = parser.next_item() {
-            if let SseItem::Event(event) = item? {
-                apply_event(
-                    event,
-                    self.source.as_deref(),
-                    &mut working,
-                    &mut history,
-                    &mut changes,
-                    &mut full,
-                    &mut changed,
-                )?;
-            }
-        }
-        let Some(source) = working else { return Ok(false) };
-        self.history = history;
-        // Changes on top of the snapshot served (this worker installed both it and the
-        // source it applied them to): recompile only what they touch.
-        let compiled = match (full, self.shared.load()) {
-            (false, Some(current)) => {
-                current.compiled.with_changes(&source.snapshot, &source.unparsed, &changed)
-            }
-            _ => source.compile(),
+        let Some(source) = apply_stream(&self.shared, self.source.as_deref(), &mut self.history, parser)?
+        else {
+            return Ok(false);
         };
-        let counters = &self.shared.counters;
-        if full {
-            Counters::bump(&counters.full_loads);
-        }
-        counters.changes_applied.fetch_add(changes, std::sync::atomic::Ordering::Relaxed);
-        self.install(source, compiled, Origin::Server);
+        self.installed(source, Origin::Server);
         Ok(true)
     }
 
@@ -430,6 +407,42 @@ impl Worker {
         self.resume_from = None;
         StreamEnd::Failed
     }
+}
+
+/// Applies every complete event in the parser to a working copy of `base` (the data
+/// served), then compiles and installs it once; returns what was installed. `history`
+/// is updated only then. The path from a received change to the swapped snapshot.
+pub(crate) fn apply_stream(
+    shared: &Shared,
+    base: Option<&Source>,
+    history: &mut Option<String>,
+    parser: &mut SseParser,
+) -> Result<Option<Source>, StreamError> {
+    let mut working: Option<Source> = None;
+    let mut next_history = history.clone();
+    let mut changes = 0u64;
+    let mut full = false;
+    let mut changed = Vec::new();
+    while let Some(item) = parser.next_item() {
+        if let SseItem::Event(event) = item? {
+            apply_event(event, base, &mut working, &mut next_history, &mut changes, &mut full, &mut changed)?;
+        }
+    }
+    let Some(source) = working else { return Ok(None) };
+    *history = next_history;
+    // Changes on top of the snapshot served (the caller installed both it and the
+    // source they apply to): recompile only what they touch.
+    let compiled = match (full, shared.load()) {
+        (false, Some(current)) => current.compiled.with_changes(&source.snapshot, &source.unparsed, &changed),
+        _ => source.compile(),
+    };
+    let counters = &shared.counters;
+    if full {
+        Counters::bump(&counters.full_loads);
+    }
+    counters.changes_applied.fetch_add(changes, std::sync::atomic::Ordering::Relaxed);
+    shared.install(base, &source, compiled, Origin::Server);
+    Ok(Some(source))
 }
 
 /// Applies one stream event to the working copy (started from `base`, the snapshot
