@@ -44,7 +44,7 @@ impl Follower {
             Box::new([]),
         ));
         let source = Source::from_json(config).expect("the configuration parses");
-        shared.install(None, &source, source.compile(), Origin::Server);
+        shared.install(None, &source, None, source.compile(), Origin::Server);
         let changes = subscribed.then(|| shared.changes.subscribe());
         Follower {
             shared,
@@ -161,6 +161,14 @@ pub fn stream(base: &[u8], chunks: &[&[u8]]) -> StreamOutcome {
         let full_keys: Vec<&str> = compiled.compiled.flags().map(|f| f.key()).collect();
         assert_eq!(keys, full_keys, "incremental and full compilations differ");
     }
-    let changed = changed_flags(base.as_ref(), &result);
+    let named = (!full).then_some(changed.as_slice());
+    let changed = changed_flags(base.as_ref(), &result, None);
+    if base.is_some() && named.is_some() {
+        assert_eq!(
+            changed_flags(base.as_ref(), &result, named),
+            changed,
+            "the changed flags worked out from the named objects differ from a full comparison"
+        );
+    }
     StreamOutcome { applied, rejected, flags, changed }
 }
