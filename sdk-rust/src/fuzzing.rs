@@ -4,15 +4,13 @@
 //! of the SDK's API.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use tokio::sync::broadcast;
 
 use crate::apply::{Source, changed_flags};
-use crate::events::{Events, Limits};
 use crate::shared::{FlagsChanged, Shared};
 use crate::sse::{SseItem, SseParser};
-use crate::status::{Origin, Status, StatusCell};
+use crate::status::Origin;
 use crate::worker::{MAX_EVENT_BYTES, apply_event, apply_stream};
 
 /// A client's state following a stream, without a network or a background thread:
@@ -36,13 +34,7 @@ impl Follower {
     /// When `config` does not parse.
     #[expect(clippy::expect_used, reason = "a benchmark's fixture that does not parse is a bug")]
     pub fn new(config: &[u8], subscribed: bool) -> Follower {
-        let limits = Limits { max_usage_entries: 10_000, max_metrics: 10_000, max_contexts: 10_000 };
-        let shared = Arc::new(Shared::new(
-            StatusCell::new(Status::Initializing, Duration::from_secs(300)),
-            Events::new(true, limits, Vec::new()),
-            false,
-            Box::new([]),
-        ));
+        let shared = Arc::new(Shared::without_worker(10_000));
         let source = Source::from_json(config).expect("the configuration parses");
         shared.install(None, &source, None, source.compile(), Origin::Server);
         let changes = subscribed.then(|| shared.changes.subscribe());

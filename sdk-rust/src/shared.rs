@@ -118,6 +118,21 @@ impl Shared {
         }
     }
 
+    /// Shared state for driving the worker's path without a worker (tests and the
+    /// benchmarks' entry point): usage events on, every event buffer `limit` long, no
+    /// watched flags, no hooks.
+    #[cfg(any(test, feature = "fuzzing"))]
+    pub(crate) fn without_worker(limit: usize) -> Shared {
+        let limits =
+            crate::events::Limits { max_usage_entries: limit, max_metrics: limit, max_contexts: limit };
+        Shared::new(
+            StatusCell::new(Status::Initializing, Duration::from_secs(300)),
+            Events::new(true, limits, Vec::new()),
+            false,
+            Box::new([]),
+        )
+    }
+
     /// Installs a compiled snapshot and tells everyone who cares: change subscribers,
     /// value-change listeners, the status. `old` is the source it replaces, to find
     /// the flags that changed; `named`, when known, the flags and segments whose data

@@ -13,8 +13,8 @@
 //! counting into them (see `loaded`).
 
 use std::cell::Cell;
-use std::sync::{Arc, Mutex};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering::Relaxed};
+use std::sync::{Arc, Mutex};
 
 /// Number of stripes. A power of two; 16 lets 8 busy threads each have their own.
 pub(crate) const STRIPES: usize = 16;

@@ -600,9 +600,7 @@ mod tests {
 
     use super::*;
     use crate::apply::changed_flags;
-    use crate::events::{Events, Limits};
     use crate::loaded::Loaded;
-    use crate::status::{Status, StatusCell};
 
     /// A client's state following a stream: what the worker keeps between events.
     struct Following {
@@ -620,13 +618,7 @@ mod tests {
     }
 
     fn follow(flags: Vec<Value>, segments: Vec<Value>) -> Following {
-        let limits = Limits { max_usage_entries: 100, max_metrics: 100, max_contexts: 100 };
-        let shared = Arc::new(Shared::new(
-            StatusCell::new(Status::Initializing, Duration::from_secs(300)),
-            Events::new(true, limits, Vec::new()),
-            false,
-            Box::new([]),
-        ));
+        let shared = Arc::new(Shared::without_worker(100));
         let body = json!({"environment": "production", "version": 1, "flags": flags, "segments": segments});
         let source = Source::from_json(body.to_string().as_bytes()).unwrap();
         shared.install(None, &source, None, source.compile(), Origin::Server);
@@ -678,7 +670,11 @@ mod tests {
     #[test]
     fn usage_counted_before_a_change_stays_with_its_flag_and_variant() {
         let mut s = follow(
-            vec![flag("a", &["on", "off"], true), flag("b", &["on", "off"], true), flag("c", &["x", "y", "z"], true)],
+            vec![
+                flag("a", &["on", "off"], true),
+                flag("b", &["on", "off"], true),
+                flag("c", &["x", "y", "z"], true),
+            ],
             vec![],
         );
         s.count("a", "on");
@@ -759,7 +755,10 @@ mod tests {
             // The comparison of everything agrees with the named objects' answer.
             assert_eq!(changed_flags(Some(&old), new, None), flags, "after {events:?}");
             match changes.try_recv() {
-                Ok(c) => assert_eq!((&*c.flags, c.version), (flags.iter().map(|f| (*f).to_owned()).collect::<Vec<_>>().as_slice(), s.version)),
+                Ok(c) => assert_eq!(
+                    (&*c.flags, c.version),
+                    (flags.iter().map(|f| (*f).to_owned()).collect::<Vec<_>>().as_slice(), s.version)
+                ),
                 Err(_) => assert!(flags.is_empty(), "no notification after {events:?}"),
             }
         };
