@@ -498,6 +498,12 @@ impl<'a> FlagInfo<'a> {
             && (matches!(self.flag.default, CompiledServe::Rollout(_))
                 || self.flag.rules.iter().any(|r| matches!(r.serve, CompiledServe::Rollout(_))))
     }
+    /// Whether `other` describes the very same compiled flag: a flag that
+    /// [`CompiledSnapshot::with_changes`] did not touch is shared with the version it
+    /// started from. A check of identity, not of equality.
+    pub fn is_same(&self, other: &FlagInfo<'_>) -> bool {
+        std::ptr::eq(self.flag, other.flag)
+    }
     /// Variant keys and values, in order (none for a failed flag).
     pub fn variants(&self) -> impl ExactSizeIterator<Item = (&'a str, &'a Value)> {
         self.flag.variants.iter().map(|v| (&*v.key, &v.value))

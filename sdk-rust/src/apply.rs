@@ -49,6 +49,11 @@ impl Source {
         }
     }
 
+    /// The unparsed data of `object`, if it did not parse.
+    fn unparsed_of(&self, object: &Object) -> Option<&Unparsed> {
+        self.unparsed.binary_search_by(|u| u.object.cmp(object)).ok().map(|i| &self.unparsed[i])
+    }
+
     fn clear_unparsed(&mut self, object: &Object) {
         self.unparsed.retain(|u| &u.object != object);
     }
@@ -136,7 +141,84 @@ pub(crate) fn normalize(snapshot: &mut Snapshot) {
 /// The flags whose evaluation may differ between `old` and `new`: flags added, removed
 /// or changed, flags using a changed segment, and, transitively, flags having one of
 /// those as a prerequisite. Sorted.
-pub(crate) fn changed_flags(old: Option<&Source>, new: &Source) -> Vec<String> {
+///
+/// `named`, when given, lists every flag and segment whose data may differ between
+/// the two (the objects of the stream changes applied to `old` to make `new`): only
+/// those are compared, and everything else is known to be the same.
+pub(crate) fn changed_flags(old: Option<&Source>, new: &Source, named: Option<&[Object]>) -> Vec<String> {
+    match (old, named) {
+        (Some(old), Some(named)) => changed_among(old, new, named),
+        _ => changed_by_comparison(old, new),
+    }
+}
+
+/// [`changed_flags`] when the objects that may differ are known.
+fn changed_among(old: &Source, new: &Source, named: &[Object]) -> Vec<String> {
+    let differs = |object: &Object| match object {
+        Object::Flag(k) => {
+            !same_entry(find(&old.snapshot.flags, k, |f| &f.key), find(&new.snapshot.flags, k, |f| &f.key))
+        }
+        Object::Segment(k) => !same_entry(
+            find(&old.snapshot.segments, k, |s| &s.key),
+            find(&new.snapshot.segments, k, |s| &s.key),
+        ),
+    } || old.unparsed_of(object) != new.unparsed_of(object);
+    let mut changed: BTreeSet<&str> = BTreeSet::new();
+    let mut changed_segments: Vec<&str> = Vec::new();
+    for object in named.iter().filter(|o| differs(o)) {
+        match object {
+            Object::Flag(k) => {
+                changed.insert(k);
+            }
+            Object::Segment(k) => changed_segments.push(k),
+        }
+    }
+    if !changed_segments.is_empty() {
+        for f in &new.snapshot.flags {
+            if f.config.segments_used().any(|s| changed_segments.contains(&s)) {
+                changed.insert(&f.key);
+            }
+        }
+    }
+    add_dependents(&new.snapshot, &mut changed);
+    changed.into_iter().map(str::to_owned).collect()
+}
+
+/// The entry of a list sorted by key, by binary search.
+fn find<'a, T>(items: &'a [Arc<T>], key: &str, key_of: impl Fn(&T) -> &String) -> Option<&'a Arc<T>> {
+    items.binary_search_by(|probe| key_of(probe).as_bytes().cmp(key.as_bytes())).ok().map(|i| &items[i])
+}
+
+fn same_entry<T: PartialEq>(a: Option<&Arc<T>>, b: Option<&Arc<T>>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => same(a, b),
+        (None, None) => true,
+        _ => false,
+    }
+}
+
+/// Adds the dependents of changed prerequisites, until nothing is added.
+fn add_dependents<'a>(new: &'a Snapshot, changed: &mut BTreeSet<&'a str>) {
+    if changed.is_empty() {
+        return;
+    }
+    loop {
+        let more: Vec<&str> = new
+            .flags
+            .iter()
+            .filter(|f| !f.config.prerequisites.is_empty() && !changed.contains(f.key.as_str()))
+            .filter(|f| f.config.prerequisites.iter().any(|p| changed.contains(p.flag.as_str())))
+            .map(|f| f.key.as_str())
+            .collect();
+        if more.is_empty() {
+            break;
+        }
+        changed.extend(more);
+    }
+}
+
+/// [`changed_flags`] by comparing every flag and segment of `old` and `new`.
+fn changed_by_comparison(old: Option<&Source>, new: &Source) -> Vec<String> {
     let unparsed_flags = |s: &'_ Source| -> Vec<String> {
         s.unparsed
             .iter()
@@ -197,20 +279,7 @@ pub(crate) fn changed_flags(old: Option<&Source>, new: &Source) -> Vec<String> {
             Object::Segment(_) => None,
         }))
         .collect();
-    // Dependents of changed prerequisites, until nothing is added.
-    loop {
-        let more: Vec<&str> = new
-            .flags
-            .iter()
-            .filter(|f| !changed.contains(f.key.as_str()))
-            .filter(|f| f.config.prerequisites.iter().any(|p| changed.contains(p.flag.as_str())))
-            .map(|f| f.key.as_str())
-            .collect();
-        if more.is_empty() {
-            break;
-        }
-        changed.extend(more);
-    }
+    add_dependents(new, &mut changed);
     changed.into_iter().map(str::to_owned).collect()
 }
 
@@ -275,7 +344,7 @@ mod tests {
         apply(&mut s, bad);
         assert_eq!(s.snapshot.flags.len(), 1);
         assert_eq!(s.unparsed.len(), 1);
-        assert_eq!(changed_flags(Some(&before), &s), ["a"]);
+        assert_eq!(changed_flags(Some(&before), &s, None), ["a"]);
         let l = s.compile();
         let user = vexil_core::Context::new("u");
         assert_eq!(l.compiled.evaluate("a", &user).error_code(), Some(vexil_core::ErrorCode::ParseError));
@@ -284,7 +353,7 @@ mod tests {
         let broken = s.clone();
         apply(&mut s, parse_change("flag", &flag("a", false).to_string()).unwrap().unwrap());
         assert!(s.unparsed.is_empty());
-        assert_eq!(changed_flags(Some(&broken), &s), ["a"]);
+        assert_eq!(changed_flags(Some(&broken), &s, None), ["a"]);
         apply(&mut s, parse_change("segment", r#"{"key": "seg", "rules": 3}"#).unwrap().unwrap());
         apply(&mut s, parse_change("segment_deleted", r#"{"key": "seg"}"#).unwrap().unwrap());
         assert!(s.unparsed.is_empty());
@@ -304,8 +373,8 @@ mod tests {
             vec![user, dependent, flag("other", true), flag("added", true)],
             vec![json!({"key": "beta", "included": ["u2"]})],
         );
-        assert_eq!(changed_flags(Some(&old), &new), ["added", "dependent", "gone", "uses-beta"]);
-        assert_eq!(changed_flags(None, &new).len(), 4);
-        assert!(changed_flags(Some(&new), &new).is_empty());
+        assert_eq!(changed_flags(Some(&old), &new, None), ["added", "dependent", "gone", "uses-beta"]);
+        assert_eq!(changed_flags(None, &new, None).len(), 4);
+        assert!(changed_flags(Some(&new), &new, None).is_empty());
     }
 }

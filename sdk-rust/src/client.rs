@@ -128,7 +128,7 @@ impl Client {
             hooks,
         ));
         if let Some(source) = &bootstrap {
-            shared.install(None, source, source.compile(), Origin::Bootstrap);
+            shared.install(None, source, None, source.compile(), Origin::Bootstrap);
         }
         shared.refresh_status();
         let worker = if let Some(td) = options.test_data.take() {

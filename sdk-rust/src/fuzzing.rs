@@ -1,10 +1,74 @@
-//! Entry points for the fuzz targets in `fuzz/` (cargo feature `fuzzing`): the event
-//! stream's parser and the application of its events, driven from raw bytes exactly as
-//! the background worker drives them. Not part of the SDK's API.
+//! Entry points for the fuzz targets in `fuzz/` and the benchmarks in `benches/`
+//! (cargo feature `fuzzing`): the event stream's parser and the application of its
+//! events, driven from raw bytes exactly as the background worker drives them. Not part
+//! of the SDK's API.
+
+use std::sync::Arc;
+
+use tokio::sync::broadcast;
 
 use crate::apply::{Source, changed_flags};
+use crate::shared::{FlagsChanged, Shared};
 use crate::sse::{SseItem, SseParser};
-use crate::worker::{MAX_EVENT_BYTES, apply_event};
+use crate::status::Origin;
+use crate::worker::{MAX_EVENT_BYTES, apply_event, apply_stream};
+
+/// A client's state following a stream, without a network or a background thread:
+/// bytes pushed go through the worker's path from a received event to the swapped
+/// snapshot (parse, apply, compile, install, usage counters, change notification).
+#[derive(Debug)]
+pub struct Follower {
+    shared: Arc<Shared>,
+    source: Option<Source>,
+    history: Option<String>,
+    parser: SseParser,
+    _changes: Option<broadcast::Receiver<FlagsChanged>>,
+}
+
+impl Follower {
+    /// Serves `config` (a `/sdk/v1/config` body) as if loaded from the server, with
+    /// usage events on (the builder's default limits). With `subscribed`, a change
+    /// subscriber is kept, so every install also works out the changed flags.
+    ///
+    /// # Panics
+    /// When `config` does not parse.
+    #[expect(clippy::expect_used, reason = "a benchmark's fixture that does not parse is a bug")]
+    pub fn new(config: &[u8], subscribed: bool) -> Follower {
+        let shared = Arc::new(Shared::without_worker(10_000));
+        let source = Source::from_json(config).expect("the configuration parses");
+        shared.install(None, &source, None, source.compile(), Origin::Server);
+        let changes = subscribed.then(|| shared.changes.subscribe());
+        Follower {
+            shared,
+            source: Some(source),
+            history: None,
+            parser: SseParser::new(MAX_EVENT_BYTES),
+            _changes: changes,
+        }
+    }
+
+    /// Pushes stream bytes; every complete event is applied and the result installed.
+    /// Returns whether a snapshot was installed.
+    ///
+    /// # Panics
+    /// When the stream is rejected (bad data, or an id that does not follow).
+    #[expect(clippy::expect_used, reason = "a benchmark's stream that is rejected is a bug")]
+    pub fn push(&mut self, bytes: &[u8]) -> bool {
+        self.parser.push(bytes);
+        let installed = apply_stream(&self.shared, self.source.as_ref(), &mut self.history, &mut self.parser)
+            .expect("the stream applies");
+        let applied = installed.is_some();
+        if let Some(source) = installed {
+            self.source = Some(source);
+        }
+        applied
+    }
+
+    /// The environment version served.
+    pub fn version(&self) -> u64 {
+        self.shared.load_guard().as_deref().map_or(0, |l| l.compiled.version())
+    }
+}
 
 /// What a stream did to the snapshot it started from.
 #[derive(Debug)]
@@ -89,6 +153,14 @@ pub fn stream(base: &[u8], chunks: &[&[u8]]) -> StreamOutcome {
         let full_keys: Vec<&str> = compiled.compiled.flags().map(|f| f.key()).collect();
         assert_eq!(keys, full_keys, "incremental and full compilations differ");
     }
-    let changed = changed_flags(base.as_ref(), &result);
+    let named = (!full).then_some(changed.as_slice());
+    let changed = changed_flags(base.as_ref(), &result, None);
+    if base.is_some() && named.is_some() {
+        assert_eq!(
+            changed_flags(base.as_ref(), &result, named),
+            changed,
+            "the changed flags worked out from the named objects differ from a full comparison"
+        );
+    }
     StreamOutcome { applied, rejected, flags, changed }
 }

@@ -1,5 +1,13 @@
 //! What readers load: a compiled snapshot together with the usage counters allocated
 //! for it. Immutable once built; a change builds a new one that is swapped in whole.
+//!
+//! Counters are laid out by flag position and variant. A version with the same flags
+//! in the same order, each with the same variant keys (any change but a create, a
+//! delete or an edit of variants), shares the counters and lookups of the version it
+//! replaces: counts recorded before the swap stay where they are, under the same
+//! names, and building the next version costs a pointer comparison per flag plus what
+//! the change touched. Any other version gets new counters, and the replaced ones are
+//! harvested (see `events`).
 
 use std::sync::Arc;
 
@@ -24,14 +32,16 @@ type VariantKeys = Box<[Arc<str>]>;
 #[derive(Debug)]
 pub(crate) struct Loaded {
     pub(crate) compiled: CompiledSnapshot,
-    slots: Box<[FlagSlots]>,
+    /// By flag index. This and `watched_variants` go with `usage`: versions that share
+    /// the counters share them too.
+    slots: Arc<[FlagSlots]>,
     usage: UsageCounters,
     /// Variant keys of watched flags, by flag index, shared with the served-variant
     /// memory so that recording one clones an `Arc` rather than a string.
-    watched_variants: Box<[Option<VariantKeys>]>,
+    watched_variants: Arc<[Option<VariantKeys>]>,
     /// Flags (indices) whose variant depends on bucketing: metric events are
-    /// attributed to their variants without configuration.
-    pub(crate) rollout_flags: Box<[usize]>,
+    /// attributed to their variants without configuration. Sorted.
+    pub(crate) rollout_flags: Arc<[usize]>,
     /// What could not be compiled (flags first), from the lenient compilation.
     pub(crate) failures: Arc<[Failure]>,
     pub(crate) failed_flags: usize,
@@ -45,11 +55,26 @@ pub(crate) struct Served {
 }
 
 impl Loaded {
-    /// Counters and lookups for a compilation; its failures are kept for reporting.
-    pub(crate) fn new(compiled: LenientCompile, watch: &[String]) -> Loaded {
+    /// Counters and lookups for a compilation (its failures are kept for reporting),
+    /// shared with `previous`, the version it replaces, when the flags' layout is the
+    /// same.
+    pub(crate) fn next(previous: Option<&Loaded>, compiled: LenientCompile, watch: &[String]) -> Loaded {
         let failed_flags = compiled.failed_flags().count();
         let failures = compiled.failures.into();
-        let mut loaded = Loaded::from_compiled(compiled.compiled, watch);
+        let compiled = compiled.compiled;
+        let kept = previous.and_then(|p| Some((p, p.rollouts_if_same_layout(&compiled)?)));
+        let mut loaded = match kept {
+            Some((p, rollout_flags)) => Loaded {
+                compiled,
+                slots: p.slots.clone(),
+                usage: p.usage.clone(),
+                watched_variants: p.watched_variants.clone(),
+                rollout_flags,
+                failures: Arc::new([]),
+                failed_flags: 0,
+            },
+            None => Loaded::from_compiled(compiled, watch),
+        };
         loaded.failures = failures;
         loaded.failed_flags = failed_flags;
         loaded
@@ -73,12 +98,52 @@ impl Loaded {
         Loaded {
             usage: UsageCounters::new(offset),
             compiled,
-            slots: slots.into_boxed_slice(),
-            watched_variants: watched_variants.into_boxed_slice(),
+            slots: slots.into(),
+            watched_variants: watched_variants.into(),
             rollout_flags,
             failures: Arc::new([]),
             failed_flags: 0,
         }
+    }
+
+    /// When `next` has this version's flags in the same order, each with the same
+    /// variant keys, the rollout flags of `next`: counters laid out for this version
+    /// count `next`'s evaluations under the right names. Flags that `next` shares
+    /// with this version are not looked into.
+    fn rollouts_if_same_layout(&self, next: &CompiledSnapshot) -> Option<Arc<[usize]>> {
+        if self.compiled.len() != next.len() {
+            return None;
+        }
+        let mut flipped = Vec::new();
+        for (i, (a, b)) in self.compiled.flags().zip(next.flags()).enumerate() {
+            if a.is_same(&b) {
+                continue;
+            }
+            if a.key() != b.key() || !a.variants().map(|(k, _)| k).eq(b.variants().map(|(k, _)| k)) {
+                return None;
+            }
+            if a.has_rollout() != b.has_rollout() {
+                flipped.push(i);
+            }
+        }
+        if flipped.is_empty() {
+            return Some(self.rollout_flags.clone());
+        }
+        let mut rollouts = self.rollout_flags.to_vec();
+        for i in flipped {
+            match rollouts.binary_search(&i) {
+                Ok(at) => {
+                    rollouts.remove(at);
+                }
+                Err(at) => rollouts.insert(at, i),
+            }
+        }
+        Some(rollouts.into())
+    }
+
+    /// Whether evaluations of `self` and `other` are counted in the same counters.
+    pub(crate) fn shares_counters(&self, other: &Loaded) -> bool {
+        self.usage.is_shared_with(&other.usage)
     }
 
     /// Counts one evaluation of flag `flag` serving variant `variant`; for a watched

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use arc_swap::ArcSwapOption;
 use tokio::sync::{Notify, broadcast};
-use vexil_core::LenientCompile;
+use vexil_core::{LenientCompile, Object};
 
 use crate::apply::{Source, changed_flags};
 use crate::error::{Error, FlushError, PersistError};
@@ -118,21 +118,41 @@ impl Shared {
         }
     }
 
+    /// Shared state for driving the worker's path without a worker (tests and the
+    /// benchmarks' entry point): usage events on, every event buffer `limit` long, no
+    /// watched flags, no hooks.
+    #[cfg(any(test, feature = "fuzzing"))]
+    pub(crate) fn without_worker(limit: usize) -> Shared {
+        let limits =
+            crate::events::Limits { max_usage_entries: limit, max_metrics: limit, max_contexts: limit };
+        Shared::new(
+            StatusCell::new(Status::Initializing, Duration::from_secs(300)),
+            Events::new(true, limits, Vec::new()),
+            false,
+            Box::new([]),
+        )
+    }
+
     /// Installs a compiled snapshot and tells everyone who cares: change subscribers,
     /// value-change listeners, the status. `old` is the source it replaces, to find
-    /// the flags that changed. Listeners run on the calling thread.
+    /// the flags that changed; `named`, when known, the flags and segments whose data
+    /// may differ between the two (see [`changed_flags`]). Listeners run on the calling
+    /// thread.
     pub(crate) fn install(
         &self,
         old: Option<&Source>,
         new: &Source,
+        named: Option<&[Object]>,
         compiled: LenientCompile,
         origin: Origin,
     ) {
         let version = new.snapshot.version;
-        let failed_before: Vec<String> = self.failed_flag_keys();
-        let loaded = Arc::new(Loaded::new(compiled, self.events.watched()));
+        let previous = self.load();
+        let failed_before: Vec<String> = previous.as_deref().map(failed_keys).unwrap_or_default();
+        let loaded = Arc::new(Loaded::next(previous.as_deref(), compiled, self.events.watched()));
+        drop(previous);
         let wanted = self.changes.receiver_count() > 0 || !self.listeners.is_empty();
-        let changed = wanted.then(|| changed_flags(old, new));
+        let changed = wanted.then(|| changed_flags(old, new, named));
         let failed_now: Vec<String> = failed_keys(&loaded);
         if failed_now != failed_before && !failed_now.is_empty() {
             tracing::warn!(
@@ -143,7 +163,11 @@ impl Shared {
         }
         let current = loaded.clone();
         if let Some(old) = self.replace(loaded) {
-            self.events.retire(old);
+            // Counts in counters the new version shares stay there, under the same
+            // names: only counters left behind are harvested.
+            if !old.shares_counters(&current) {
+                self.events.retire(old);
+            }
         }
         *self.origin.lock().unwrap_or_else(PoisonError::into_inner) = Some(origin);
         if origin == Origin::Server {
@@ -156,10 +180,6 @@ impl Shared {
             let _ = self.changes.send(FlagsChanged { version, flags: flags.into() });
         }
         tracing::debug!(environment.version = version, origin = ?origin, "vexil: snapshot installed");
-    }
-
-    fn failed_flag_keys(&self) -> Vec<String> {
-        self.load_guard().as_deref().map(failed_keys).unwrap_or_default()
     }
 
     pub(crate) fn origin(&self) -> Option<Origin> {

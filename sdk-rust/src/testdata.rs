@@ -146,7 +146,7 @@ impl TestData {
         inner.clients.push(Arc::downgrade(shared));
         let source = inner.source.clone();
         drop(inner);
-        shared.install(None, &source, source.compile(), Origin::TestData);
+        shared.install(None, &source, None, source.compile(), Origin::TestData);
     }
 
     fn change(&self, edit: impl FnOnce(&mut Snapshot)) {
@@ -162,7 +162,7 @@ impl TestData {
         // Installed outside the lock: listeners may read or update the test data.
         drop(inner);
         for shared in clients {
-            shared.install(Some(&old), &new, new.compile(), Origin::TestData);
+            shared.install(Some(&old), &new, None, new.compile(), Origin::TestData);
         }
     }
 }

@@ -8,10 +8,13 @@
 //! what it saw last. Threads beyond that share the last stripe with `fetch_add`, which
 //! the flusher empties with `swap(0)`. Either way an increment is counted exactly once
 //! whichever side of a flush it lands on. A thread's stripe is returned when it exits.
+//!
+//! Clones share the counters: the next version of a snapshot with the same layout keeps
+//! counting into them (see `loaded`).
 
 use std::cell::Cell;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering::Relaxed};
+use std::sync::{Arc, Mutex};
 
 /// Number of stripes. A power of two; 16 lets 8 busy threads each have their own.
 pub(crate) const STRIPES: usize = 16;
@@ -27,12 +30,12 @@ struct Line([AtomicU64; PER_LINE]);
 /// Stripes owned by one thread each; stripe `OWNED` is shared by all other threads.
 const OWNED: usize = STRIPES - 1;
 
-/// Striped counters for `slots` (flag, variant) pairs.
-#[derive(Debug)]
+/// Striped counters for `slots` (flag, variant) pairs. Clones share them.
+#[derive(Debug, Clone)]
 pub(crate) struct UsageCounters {
-    lines: Box<[Line]>,
+    lines: Arc<[Line]>,
     /// What the flusher last read from each owned counter (same layout as `lines`).
-    seen: Box<[AtomicU64]>,
+    seen: Arc<[AtomicU64]>,
     lines_per_stripe: usize,
 }
 
@@ -82,9 +85,14 @@ pub(crate) fn stripe() -> usize {
 impl UsageCounters {
     pub(crate) fn new(slots: usize) -> UsageCounters {
         let lines_per_stripe = slots.div_ceil(PER_LINE);
-        let lines: Box<[Line]> = (0..lines_per_stripe * STRIPES).map(|_| Line::default()).collect();
+        let lines: Arc<[Line]> = (0..lines_per_stripe * STRIPES).map(|_| Line::default()).collect();
         let seen = (0..lines.len() * PER_LINE).map(|_| AtomicU64::new(0)).collect();
         UsageCounters { lines, seen, lines_per_stripe }
+    }
+
+    /// Whether `other` counts into the same counters.
+    pub(crate) fn is_shared_with(&self, other: &UsageCounters) -> bool {
+        Arc::ptr_eq(&self.lines, &other.lines)
     }
 
     /// Number of slots.
@@ -143,7 +151,6 @@ impl UsageCounters {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Arc;
 
     #[test]
     fn counts_from_many_threads_add_up_and_take_empties_them() {

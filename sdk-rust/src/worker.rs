@@ -287,8 +287,14 @@ impl Worker {
 
     /// Swaps new data in and tells everyone who cares.
     fn install(&mut self, source: Source, compiled: LenientCompile, origin: Origin) {
+        self.shared.install(self.source.as_deref(), &source, None, compiled, origin);
+        self.installed(source, origin);
+    }
+
+    /// Keeps what was just installed as the model to apply changes to, and passes it
+    /// on to persistence.
+    fn installed(&mut self, source: Source, origin: Origin) {
         let version = source.snapshot.version;
-        self.shared.install(self.source.as_deref(), &source, compiled, origin);
         let source = Arc::new(source);
         self.source = Some(source.clone());
         self.origin = Some(origin);
@@ -382,43 +388,14 @@ impl Worker {
         }
     }
 
-    /// Applies every complete event in the parser to a working copy, then compiles and
-    /// installs it once. Returns whether a snapshot was installed.
+    /// Applies every complete event in the parser and installs the result. Returns
+    /// whether a snapshot was installed.
     fn apply_available(&mut self, parser: &mut SseParser) -> Result<bool, StreamError> {
-        let mut working: Option<Source> = None;
-        let mut history = self.history.clone();
-        let mut changes = 0u64;
-        let mut full = false;
-        let mut changed = Vec::new();
-        while let Some(item) = parser.next_item() {
-            if let SseItem::Event(event) = item? {
-                apply_event(
-                    event,
-                    self.source.as_deref(),
-                    &mut working,
-                    &mut history,
-                    &mut changes,
-                    &mut full,
-                    &mut changed,
-                )?;
-            }
-        }
-        let Some(source) = working else { return Ok(false) };
-        self.history = history;
-        // Changes on top of the snapshot served (this worker installed both it and the
-        // source it applied them to): recompile only what they touch.
-        let compiled = match (full, self.shared.load()) {
-            (false, Some(current)) => {
-                current.compiled.with_changes(&source.snapshot, &source.unparsed, &changed)
-            }
-            _ => source.compile(),
+        let Some(source) = apply_stream(&self.shared, self.source.as_deref(), &mut self.history, parser)?
+        else {
+            return Ok(false);
         };
-        let counters = &self.shared.counters;
-        if full {
-            Counters::bump(&counters.full_loads);
-        }
-        counters.changes_applied.fetch_add(changes, std::sync::atomic::Ordering::Relaxed);
-        self.install(source, compiled, Origin::Server);
+        self.installed(source, Origin::Server);
         Ok(true)
     }
 
@@ -430,6 +407,43 @@ impl Worker {
         self.resume_from = None;
         StreamEnd::Failed
     }
+}
+
+/// Applies every complete event in the parser to a working copy of `base` (the data
+/// served), then compiles and installs it once; returns what was installed. `history`
+/// is updated only then. The path from a received change to the swapped snapshot.
+pub(crate) fn apply_stream(
+    shared: &Shared,
+    base: Option<&Source>,
+    history: &mut Option<String>,
+    parser: &mut SseParser,
+) -> Result<Option<Source>, StreamError> {
+    let mut working: Option<Source> = None;
+    let mut next_history = history.clone();
+    let mut changes = 0u64;
+    let mut full = false;
+    let mut changed = Vec::new();
+    while let Some(item) = parser.next_item() {
+        if let SseItem::Event(event) = item? {
+            apply_event(event, base, &mut working, &mut next_history, &mut changes, &mut full, &mut changed)?;
+        }
+    }
+    let Some(source) = working else { return Ok(None) };
+    *history = next_history;
+    // Changes on top of the snapshot served (the caller installed both it and the
+    // source they apply to): recompile only what they touch.
+    let compiled = match (full, shared.load()) {
+        (false, Some(current)) => current.compiled.with_changes(&source.snapshot, &source.unparsed, &changed),
+        _ => source.compile(),
+    };
+    let counters = &shared.counters;
+    if full {
+        Counters::bump(&counters.full_loads);
+    }
+    counters.changes_applied.fetch_add(changes, std::sync::atomic::Ordering::Relaxed);
+    let named = (!full).then_some(changed.as_slice());
+    shared.install(base, &source, named, compiled, Origin::Server);
+    Ok(Some(source))
 }
 
 /// Applies one stream event to the working copy (started from `base`, the snapshot
@@ -575,5 +589,190 @@ async fn persist_loop(
             () = tokio::time::sleep(PERSIST_EVERY) => {}
             () = cancel.cancelled() => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use serde_json::{Value, json};
+
+    use super::*;
+    use crate::apply::changed_flags;
+    use crate::loaded::Loaded;
+
+    /// A client's state following a stream: what the worker keeps between events.
+    struct Following {
+        shared: Arc<Shared>,
+        source: Option<Source>,
+        history: Option<String>,
+        version: u64,
+    }
+
+    fn flag(key: &str, variants: &[&str], enabled: bool) -> Value {
+        let variants: Vec<Value> = variants.iter().map(|v| json!({"key": v, "value": v})).collect();
+        json!({"key": key, "kind": "string", "salt": key, "variants": variants,
+               "config": {"enabled": enabled, "off_variant": variants[0]["key"],
+                          "default": {"variant": variants[variants.len() - 1]["key"]}}})
+    }
+
+    fn follow(flags: Vec<Value>, segments: Vec<Value>) -> Following {
+        let shared = Arc::new(Shared::without_worker(100));
+        let body = json!({"environment": "production", "version": 1, "flags": flags, "segments": segments});
+        let source = Source::from_json(body.to_string().as_bytes()).unwrap();
+        shared.install(None, &source, None, source.compile(), Origin::Server);
+        Following { shared, source: Some(source), history: None, version: 1 }
+    }
+
+    impl Following {
+        /// Pushes one chunk of events (`(event, data)`, numbered from the version served).
+        fn push(&mut self, events: &[(&str, Value)]) {
+            let mut chunk = String::new();
+            for (event, data) in events {
+                self.version += 1;
+                chunk.push_str(&format!("event: {event}\nid: {}\ndata: {data}\n\n", self.version));
+            }
+            let mut parser = SseParser::new(MAX_EVENT_BYTES);
+            parser.push(chunk.as_bytes());
+            let installed =
+                apply_stream(&self.shared, self.source.as_ref(), &mut self.history, &mut parser).unwrap();
+            self.source = Some(installed.unwrap());
+        }
+
+        fn loaded(&self) -> Arc<Loaded> {
+            self.shared.load().unwrap()
+        }
+
+        /// Counts an evaluation of `flag` serving `variant` in the snapshot served.
+        fn count(&self, flag: &str, variant: &str) {
+            count_in(&self.loaded(), flag, variant);
+        }
+
+        /// Usage taken as the flusher takes it: (flag, variant) -> count.
+        fn usage(&self) -> BTreeMap<(String, String), u64> {
+            let batches = self.shared.events.take_batches(Some(&self.loaded()));
+            let entries = batches.into_iter().flat_map(|b| b.usage);
+            entries.map(|u| ((u.flag, u.variant), u.count)).collect()
+        }
+    }
+
+    fn count_in(loaded: &Loaded, flag: &str, variant: &str) {
+        let info = loaded.compiled.flag(flag).unwrap();
+        let v = info.variants().position(|(k, _)| k == variant).unwrap();
+        loaded.count(loaded.compiled.flag_index(flag).unwrap(), v);
+    }
+
+    fn counts(expected: &[(&str, &str, u64)]) -> BTreeMap<(String, String), u64> {
+        expected.iter().map(|(f, v, n)| (((*f).to_owned(), (*v).to_owned()), *n)).collect()
+    }
+
+    #[test]
+    fn usage_counted_before_a_change_stays_with_its_flag_and_variant() {
+        let mut s = follow(
+            vec![
+                flag("a", &["on", "off"], true),
+                flag("b", &["on", "off"], true),
+                flag("c", &["x", "y", "z"], true),
+            ],
+            vec![],
+        );
+        s.count("a", "on");
+        s.count("b", "off");
+        s.count("c", "z");
+        let v1 = s.loaded();
+
+        // A toggle keeps the layout: the counters are shared, nothing is harvested.
+        s.push(&[("flag", flag("a", &["on", "off"], false))]);
+        assert!(s.loaded().shares_counters(&v1));
+        s.count("a", "off");
+        // A reader that loaded the old version just before the swap.
+        count_in(&v1, "a", "on");
+
+        // A delete and a create move flags to other positions: new counters.
+        s.push(&[("flag_deleted", json!({"key": "b"}))]);
+        assert!(!s.loaded().shares_counters(&v1));
+        s.count("c", "z");
+        let v3 = s.loaded();
+        s.push(&[("flag", flag("aa", &["on", "off"], true))]);
+        assert!(!s.loaded().shares_counters(&v3));
+        s.count("aa", "on");
+        s.count("c", "y");
+        count_in(&v3, "c", "x");
+
+        // Renamed variants: same number of slots, other names, so new counters.
+        let v4 = s.loaded();
+        s.push(&[("flag", flag("c", &["x", "y", "w"], true))]);
+        assert!(!s.loaded().shares_counters(&v4));
+        s.count("c", "w");
+
+        assert_eq!(
+            s.usage(),
+            counts(&[
+                ("a", "off", 1),
+                ("a", "on", 2),
+                ("aa", "on", 1),
+                ("b", "off", 1),
+                ("c", "w", 1),
+                ("c", "x", 1),
+                ("c", "y", 1),
+                ("c", "z", 2),
+            ])
+        );
+        assert!(s.usage().is_empty(), "everything was taken once");
+    }
+
+    #[test]
+    fn a_snapshot_with_the_same_flags_keeps_the_counters_and_their_counts() {
+        let mut s = follow(vec![flag("a", &["on", "off"], true), flag("b", &["on", "off"], true)], vec![]);
+        s.count("b", "on");
+        let v1 = s.loaded();
+        let body = json!({"environment": "production", "version": 2,
+                          "flags": [flag("a", &["on", "off"], false), flag("b", &["on", "off"], true)]});
+        s.push(&[("snapshot", body)]);
+        assert!(s.loaded().shares_counters(&v1), "compiled anew, laid out the same");
+        s.count("b", "on");
+        assert_eq!(s.usage(), counts(&[("b", "on", 2)]));
+    }
+
+    #[test]
+    fn change_notifications_name_exactly_the_changed_flags() {
+        let mut user = flag("uses-beta", &["on", "off"], true);
+        user["config"]["rules"] = json!([{"id": "r", "serve": {"variant": "on"},
+            "conditions": [{"op": "in_segment", "values": ["beta"]}]}]);
+        let mut dependent = flag("dependent", &["on", "off"], true);
+        dependent["config"]["prerequisites"] = json!([{"flag": "uses-beta", "variant": "on"}]);
+        let beta = |n: usize| json!({"key": "beta", "included": (0..n).map(|i| format!("u{i}")).collect::<Vec<_>>()});
+        let mut s = follow(
+            vec![user, dependent, flag("other", &["on", "off"], true), flag("plain", &["on", "off"], true)],
+            vec![beta(1), json!({"key": "unused"})],
+        );
+        let mut changes = s.shared.changes.subscribe();
+        let mut expect = |s: &mut Following, events: &[(&str, Value)], flags: &[&str]| {
+            let old = s.source.clone().unwrap();
+            s.push(events);
+            let new = s.source.as_ref().unwrap();
+            // The comparison of everything agrees with the named objects' answer.
+            assert_eq!(changed_flags(Some(&old), new, None), flags, "after {events:?}");
+            match changes.try_recv() {
+                Ok(c) => assert_eq!(
+                    (&*c.flags, c.version),
+                    (flags.iter().map(|f| (*f).to_owned()).collect::<Vec<_>>().as_slice(), s.version)
+                ),
+                Err(_) => assert!(flags.is_empty(), "no notification after {events:?}"),
+            }
+        };
+        expect(&mut s, &[("flag", flag("other", &["on", "off"], false))], &["other"]);
+        expect(&mut s, &[("flag", flag("other", &["on", "off"], false))], &[]);
+        expect(&mut s, &[("segment", beta(2))], &["dependent", "uses-beta"]);
+        expect(&mut s, &[("segment", json!({"key": "unused", "included": ["x"]}))], &[]);
+        expect(
+            &mut s,
+            &[("flag", flag("plain", &["on", "off"], false)), ("segment", beta(3))],
+            &["dependent", "plain", "uses-beta"],
+        );
+        expect(&mut s, &[("flag_deleted", json!({"key": "other"}))], &["other"]);
+        expect(&mut s, &[("flag", json!({"key": "plain", "kind": "boolean", "variants": 7}))], &["plain"]);
+        expect(&mut s, &[("segment", json!({"key": "beta", "rules": 3}))], &["dependent", "uses-beta"]);
     }
 }
