@@ -17,7 +17,9 @@ use super::error::{Constraint, UniqueIs};
 use super::filter::Where;
 use super::flag_metadata::FlagMetadata;
 use super::flag_rules::default_config;
-use super::{Error, Page, Result, Store, Timestamp, from_bool, from_json_text, get, json_text, to_bool};
+use super::{
+    Backend, Error, Page, Result, Store, Timestamp, from_bool, from_json_text, get, json_text, to_bool,
+};
 
 /// A flag as the API shows it: its definition plus its state in every environment.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -819,17 +821,31 @@ impl Store {
         let project_n = w.int(project_id);
         w.and(format!("f.project_id = {project_n}"));
         w.and(if f.archived { "f.archived_at is not null" } else { "f.archived_at is null" });
-        if let Some(q) = f.q.as_ref().filter(|q| !q.is_empty()) {
-            let n = w.text(format!("%{}%", escape_like(&q.to_lowercase())));
-            // Tags by an `exists` probe of `flag_tag`'s primary key per flag: the walk in
-            // key order stops after one page when matches are common (measured against
-            // one set of matching ids, which reads every tag first: decision 0035).
-            w.and(format!(
-                "(lower(f.key) like {n} escape '\\' or lower(f.name) like {n} escape '\\'
-                  or exists (select 1 from flag_tag t where t.flag_id = f.id and t.tag like {n} escape '\\')
-                  or lower(f.owner) like {n} escape '\\' or lower(f.links) like {n} escape '\\'
-                  or lower(f.properties) like {n} escape '\\')"
-            ));
+        let by_index = self.backend == Backend::Postgres;
+        let search = f.q.as_deref().filter(|q| !q.is_empty());
+        if let Some(q) = search {
+            let term = q.to_lowercase();
+            let n = w.text(format!("%{}%", escape_like(&term)));
+            // PostgreSQL: `search_text` (migration 0017) holds the fields below one per
+            // line, as they are compared here; a term without a line break occurs in it
+            // exactly when it occurs in one of them, and its trigram index serves terms
+            // of 3+ characters (decision 0038). A term with a line break could span two
+            // fields there, so it also gets the fields' own test.
+            if by_index {
+                w.and(format!("f.search_text like {n} escape '\\'"));
+            }
+            if !by_index || term.contains('\n') {
+                // Tags by an `exists` probe of `flag_tag`'s primary key per flag: the walk
+                // in key order stops after one page when matches are common (measured
+                // against one set of matching ids, which reads every tag first: decision
+                // 0035).
+                w.and(format!(
+                    "(lower(f.key) like {n} escape '\\' or lower(f.name) like {n} escape '\\'
+                      or exists (select 1 from flag_tag t where t.flag_id = f.id and t.tag like {n} escape '\\')
+                      or lower(f.owner) like {n} escape '\\' or lower(f.links) like {n} escape '\\'
+                      or lower(f.properties) like {n} escape '\\')"
+                ));
+            }
         }
         if let Some(tag) = &f.tag {
             let n = w.text(tag.as_str());
@@ -874,7 +890,10 @@ impl Store {
         }
         let limit = w.int(f.limit + 1);
         let sql = format!("select {COLUMNS} from flag f {} order by {order} limit {limit}", w.sql());
-        let rows = w.bind(&sql)?.fetch_all(&self.pool).await?;
+        // A search on PostgreSQL is planned for its term, never from a cached plan: whether
+        // walking the key index or reading the trigram index is faster depends on how many
+        // flags the term matches (decision 0038).
+        let rows = w.bind(&sql)?.persistent(!(by_index && search.is_some())).fetch_all(&self.pool).await?;
         let mut items = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
         let more = items.len() as i64 > f.limit;
         items.truncate(f.limit as usize);

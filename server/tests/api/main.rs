@@ -30,6 +30,7 @@ mod contract;
 mod environments;
 mod errors;
 mod evaluate;
+mod flag_search;
 mod flags;
 mod governance;
 mod headers;
