@@ -446,12 +446,13 @@ pub(super) async fn complete(
     complete_in(conn, flags, stale_after_ms, None).await
 }
 
-/// [`complete`], with the states of only the environments `only` names (`None`: all).
+/// [`complete`], with the states of only the environments `only` holds the ids of
+/// (`None`: all).
 async fn complete_in(
     conn: &mut sqlx::AnyConnection,
     flags: &mut [FlagRecord],
     stale_after_ms: i64,
-    only: Option<&[String]>,
+    only: Option<&[i64]>,
 ) -> Result<()> {
     if flags.is_empty() {
         return Ok(());
@@ -467,25 +468,19 @@ async fn complete_in(
             flags[i].flag.tags.push(get(row, "tag")?);
         }
     }
-    let mut w = Where::new();
-    w.and(format!("c.flag_id in ({ids})"));
-    if let Some(keys) = only {
-        if keys.is_empty() {
-            w.and("false");
-        } else {
-            let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-            let clause = w.texts_in("e.key", &keys);
-            w.and(clause);
-        }
-    }
-    let states = w
-        .bind(&format!(
-            "select c.flag_id, e.key, c.enabled, c.version from flag_config c
-             join environment e on e.id = c.environment_id {}",
-            w.sql()
-        ))?
-        .fetch_all(&mut *conn)
-        .await?;
+    // By environment id, so that a page naming a few environments reads those rows
+    // through the `(flag_id, environment_id)` key, not every configuration of its flags.
+    let in_environments = match only {
+        None => String::new(),
+        Some([]) => " and false".to_owned(),
+        Some(envs) => format!(" and c.environment_id in ({})", id_list(envs.iter().copied())),
+    };
+    let states = sqlx::query(&format!(
+        "select c.flag_id, e.key, c.enabled, c.version from flag_config c
+         join environment e on e.id = c.environment_id where c.flag_id in ({ids}){in_environments}"
+    ))
+    .fetch_all(&mut *conn)
+    .await?;
     for row in &states {
         if let Some(&i) = index.get(&get::<i64>(row, "flag_id")?) {
             flags[i].environments.insert(
@@ -496,23 +491,29 @@ async fn complete_in(
     }
     // A configuration save is a change of the flag for whoever lists flags, in whichever
     // environment, listed or not.
+    // One seek per flag into `flag_config_saved` (migration 0018), not every
+    // configuration of the flag.
     let saved = sqlx::query(&format!(
-        "select flag_id, max(updated_at) as at from flag_config where flag_id in ({ids}) group by flag_id"
+        "select f.id as flag_id, (select max(c.updated_at) from flag_config c where c.flag_id = f.id) as at
+         from flag f where f.id in ({ids})"
     ))
     .fetch_all(&mut *conn)
     .await?;
     for row in &saved {
+        let Some(at) = get::<Option<i64>>(row, "at")? else { continue };
         if let Some(&i) = index.get(&get::<i64>(row, "flag_id")?) {
-            let config_updated = Timestamp(get(row, "at")?);
+            let config_updated = Timestamp(at);
             if config_updated > flags[i].updated_at {
                 flags[i].updated_at = config_updated;
             }
         }
     }
+    // From the flag's own rows in `flag_last_seen_by_key` (migration 0018), not a probe
+    // per environment of the project.
     let seen = sqlx::query(&format!(
         "select f.id, max(s.at) as at from flag f
-         join environment e on e.project_id = f.project_id
-         join flag_last_seen s on s.environment_id = e.id and s.flag_key = f.key
+         join flag_last_seen s on s.flag_key = f.key
+         join environment e on e.id = s.environment_id and e.project_id = f.project_id
          where f.id in ({ids}) group by f.id"
     ))
     .fetch_all(&mut *conn)
@@ -786,7 +787,7 @@ impl Store {
             .await?
             .ok_or_else(|| Error::NotFound(Missing::Project(project.to_owned())))?;
         let project_id: i64 = get(&project_row, "id")?;
-        if let Some(keys) = f.environments.as_deref().filter(|k| !k.is_empty()) {
+        let environment_ids = if let Some(keys) = f.environments.as_deref().filter(|k| !k.is_empty()) {
             // An environment the project does not have is a 404, not a page that reads
             // as "the flag has no configuration there".
             let mut w = Where::new();
@@ -794,18 +795,21 @@ impl Store {
             w.and(clause);
             let clause = w.texts_in("key", &keys.iter().map(String::as_str).collect::<Vec<_>>());
             w.and(clause);
-            let sql = format!("select key from environment {}", w.sql());
-            let found: std::collections::HashSet<String> = w
+            let sql = format!("select id, key from environment {}", w.sql());
+            let found: HashMap<String, i64> = w
                 .bind(&sql)?
                 .fetch_all(&self.pool)
                 .await?
                 .iter()
-                .map(|r| get(r, "key"))
+                .map(|r| Ok((get(r, "key")?, get(r, "id")?)))
                 .collect::<Result<_>>()?;
-            if let Some(missing) = keys.iter().find(|k| !found.contains(*k)) {
+            if let Some(missing) = keys.iter().find(|k| !found.contains_key(*k)) {
                 return Err(Error::NotFound(Missing::Environment(missing.clone())));
             }
-        }
+            Some(found.into_values().collect::<Vec<i64>>())
+        } else {
+            f.environments.as_ref().map(|_| Vec::new())
+        };
         // When the flag was last evaluated in any environment of the project, 0 for never
         // (as `complete` computes `last_evaluated_at`).
         const SEEN: &str =
@@ -901,7 +905,7 @@ impl Store {
             &mut *self.pool.acquire().await?,
             &mut items,
             self.stale_after_ms,
-            f.environments.as_deref(),
+            environment_ids.as_deref(),
         )
         .await?;
         let next_cursor = items.last().filter(|_| more).map(|last| match f.sort {
