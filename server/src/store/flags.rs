@@ -490,9 +490,8 @@ async fn complete_in(
         }
     }
     // A configuration save is a change of the flag for whoever lists flags, in whichever
-    // environment, listed or not.
-    // One seek per flag into `flag_config_saved` (migration 0018), not every
-    // configuration of the flag.
+    // environment, listed or not: one seek per flag into `flag_config_saved` (migration
+    // 0018), not every configuration of the flag.
     let saved = sqlx::query(&format!(
         "select f.id as flag_id, (select max(c.updated_at) from flag_config c where c.flag_id = f.id) as at
          from flag f where f.id in ({ids})"
@@ -631,7 +630,7 @@ pub(super) async fn archived_among(
 /// `where`) reads of the project's objects whose key is one of `keys` and that meet
 /// `condition`, a few hundred keys per statement.
 async fn rows_with_keys(
-    tx: &mut Transaction<'static, Any>,
+    conn: &mut sqlx::AnyConnection,
     select: &str,
     project_id: i64,
     condition: Option<&str>,
@@ -648,7 +647,7 @@ async fn rows_with_keys(
         let keys = w.texts_in("key", chunk);
         w.and(keys);
         let sql = format!("{select} {}", w.sql());
-        rows.extend(w.bind(&sql)?.fetch_all(&mut **tx).await?);
+        rows.extend(w.bind(&sql)?.fetch_all(&mut *conn).await?);
     }
     Ok(rows)
 }
@@ -787,28 +786,28 @@ impl Store {
             .await?
             .ok_or_else(|| Error::NotFound(Missing::Project(project.to_owned())))?;
         let project_id: i64 = get(&project_row, "id")?;
-        let environment_ids = if let Some(keys) = f.environments.as_deref().filter(|k| !k.is_empty()) {
-            // An environment the project does not have is a 404, not a page that reads
-            // as "the flag has no configuration there".
-            let mut w = Where::new();
-            let clause = format!("project_id = {}", w.int(project_id));
-            w.and(clause);
-            let clause = w.texts_in("key", &keys.iter().map(String::as_str).collect::<Vec<_>>());
-            w.and(clause);
-            let sql = format!("select id, key from environment {}", w.sql());
-            let found: HashMap<String, i64> = w
-                .bind(&sql)?
-                .fetch_all(&self.pool)
+        let environment_ids = match f.environments.as_deref() {
+            None => None,
+            Some(keys) => {
+                let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+                let found: HashMap<String, i64> = rows_with_keys(
+                    &mut *self.pool.acquire().await?,
+                    "select id, key from environment",
+                    project_id,
+                    None,
+                    &keys,
+                )
                 .await?
                 .iter()
                 .map(|r| Ok((get(r, "key")?, get(r, "id")?)))
                 .collect::<Result<_>>()?;
-            if let Some(missing) = keys.iter().find(|k| !found.contains_key(*k)) {
-                return Err(Error::NotFound(Missing::Environment(missing.clone())));
+                // An environment the project does not have is a 404, not a page that
+                // reads as "the flag has no configuration there".
+                if let Some(missing) = keys.iter().find(|k| !found.contains_key(**k)) {
+                    return Err(Error::NotFound(Missing::Environment((*missing).to_owned())));
+                }
+                Some(found.into_values().collect::<Vec<i64>>())
             }
-            Some(found.into_values().collect::<Vec<i64>>())
-        } else {
-            f.environments.as_ref().map(|_| Vec::new())
         };
         // When the flag was last evaluated in any environment of the project, 0 for never
         // (as `complete` computes `last_evaluated_at`).

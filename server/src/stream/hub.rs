@@ -276,7 +276,8 @@ impl ChangeEvent {
     /// copy: a slice of [`ChangeEvent::frame`]).
     pub fn data(&self) -> Bytes {
         // The frame ends with the data and the blank line that closes the event.
-        self.frame.slice(self.data_at..self.frame.len().saturating_sub(2).max(self.data_at))
+        self.frame
+            .slice(self.data_at..self.frame.len().saturating_sub(super::sse::END.len()).max(self.data_at))
     }
 }
 
@@ -417,7 +418,8 @@ impl EnvHub {
                     Ok(model) => model,
                     Err(e) => return Ok(Err(e)),
                 };
-                let mut snapshot = Snapshot::clone(&model);
+                // A model just read back from the JSON is this task's alone: no copy.
+                let mut snapshot = Arc::unwrap_or_clone(model);
                 let mut events = Vec::with_capacity(changes.len());
                 let mut changed = Vec::with_capacity(changes.len());
                 for change in &changes {
@@ -520,7 +522,7 @@ fn event_of(change: &Change, epoch: &str) -> Result<ChangeEvent, String> {
     let version = change.version as u64;
     let id = super::Position { epoch, version }.to_string();
     let frame = super::sse::frame(Some(&id), Some(change.kind.event_name()), data);
-    let data_at = frame.len() - 2 - data.len();
+    let data_at = frame.len() - super::sse::END.len() - data.len();
     Ok(ChangeEvent { version, kind: change.kind, key: change.key.clone(), frame, data_at })
 }
 
