@@ -65,7 +65,9 @@ pub struct NewEnvironment {
 pub struct EnvironmentPatch {
     /// New display name.
     pub name: Option<String>,
-    /// New position; the others shift to make room.
+    /// New position, counted from 0; the others shift to make room. A position at or
+    /// past the last one moves the environment last.
+    #[schema(minimum = 0)]
     pub position: Option<i64>,
     /// New approval setting.
     pub requires_approval: Option<bool>,
@@ -261,14 +263,18 @@ impl Store {
         super::check_version(expected_version, before.version)?;
         check_required_approvals(patch.required_approvals)?;
         let now = Timestamp::now().0;
-        if let Some(position) = patch.position {
-            let mut order = all_of_project(&mut tx, project_id).await?;
-            let max = order.len() as i64 - 1;
-            if !(0..=max).contains(&position) {
-                return Err(Error::invalid("/position", format!("position must be between 0 and {max}")));
+        let mut position = before.position;
+        if let Some(wanted) = patch.position {
+            if wanted < 0 {
+                return Err(Error::invalid("/position", "position must be 0 or more"));
             }
+            let mut order = all_of_project(&mut tx, project_id).await?;
             let from = order.iter().position(|e| e.id == before.id).unwrap_or(0);
             let moved = order.remove(from);
+            // Past the end means last, as a list insertion would read it: the caller's
+            // intent is clear, and the number of environments may have changed since
+            // they read it.
+            position = wanted.min(order.len() as i64);
             order.insert(position as usize, moved);
             for (i, e) in order.iter().enumerate() {
                 if e.position != i as i64 && e.id != before.id {
@@ -286,7 +292,7 @@ impl Store {
              required_approvals = $6 where id = $5 returning {RETURNING}"
         ))
         .bind(patch.name.filter(|n| !n.is_empty()).unwrap_or_else(|| before.name.clone()))
-        .bind(patch.position.unwrap_or(before.position))
+        .bind(position)
         .bind(from_bool(patch.requires_approval.unwrap_or(before.requires_approval)))
         .bind(now)
         .bind(before.id)

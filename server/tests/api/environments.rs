@@ -38,15 +38,37 @@ async fn environments_can_be_created_renamed_reordered_and_deleted(app: TestApp)
         .map(|e| (e["key"].as_str().unwrap(), e["position"].as_i64().unwrap()))
         .collect();
     assert_eq!(order, [("qa", 0), ("development", 1), ("staging", 2), ("production", 3)]);
+    // A position past the end moves the environment last, however far past: the schema
+    // allows any position from 0, and a caller may have counted before another was
+    // deleted.
+    for (version, far) in [(2, 9), (3, i64::MAX - 1)] {
+        let r = app
+            .req(Method::PATCH, "/api/v1/projects/default/environments/qa")
+            .if_match(version)
+            .json(json!({"position": far}))
+            .send()
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.body["position"], 3, "{}", r.body);
+        let list = app.req(Method::GET, "/api/v1/projects/default/environments").send().await;
+        let order: Vec<(&str, i64)> = list.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| (e["key"].as_str().unwrap(), e["position"].as_i64().unwrap()))
+            .collect();
+        assert_eq!(order, [("development", 0), ("staging", 1), ("production", 2), ("qa", 3)]);
+    }
     let bad = app
         .req(Method::PATCH, "/api/v1/projects/default/environments/qa")
-        .if_match(2)
-        .json(json!({"position": 9}))
+        .if_match(4)
+        .json(json!({"position": -1}))
         .send()
         .await;
-    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert_eq!(bad.body["errors"][0]["pointer"], "/position", "{}", bad.body);
 
-    let r = app.req(Method::DELETE, "/api/v1/projects/default/environments/qa").if_match(2).send().await;
+    let r = app.req(Method::DELETE, "/api/v1/projects/default/environments/qa").if_match(4).send().await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
     let list = app.req(Method::GET, "/api/v1/projects/default/environments").send().await;
     let order: Vec<i64> =

@@ -2153,7 +2153,8 @@ export interface components {
             name?: string | null;
             /**
              * Format: int64
-             * @description New position; the others shift to make room.
+             * @description New position, counted from 0; the others shift to make room. A position at or
+             *     past the last one moves the environment last.
              */
             position?: number | null;
             /** @description New approval setting. */
