@@ -184,7 +184,7 @@ pub enum Conflict {
     PrerequisiteCycle {
         /// The compiler's account of each problem.
         cycle: Vec<String>,
-        /// The flags with prerequisites in the environment.
+        /// The flags with prerequisites among those the chain through this flag joins.
         dependents: Vec<String>,
     },
     /// Rules use the segment.

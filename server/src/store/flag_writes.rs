@@ -577,7 +577,7 @@ impl Store {
         validate_config(flag_key, &flag.flag.variants, &config, &refs.references())?;
         // Cycles are per environment and only new prerequisites can make one.
         if config.prerequisites != before.config.prerequisites {
-            let configs = active_configs_in(tx, project_id, env.id).await?;
+            let configs = prerequisite_neighbourhood(tx, project_id, env.id, flag_key, &config).await?;
             check_prerequisite_graph(&configs, env.id, flag_key, &config)?;
         }
         let regex_bytes = vexil_core::validate::regex_bytes_of_config(&config);

@@ -601,16 +601,58 @@ pub(super) async fn configs_naming(
     key: &str,
     archived_too: bool,
 ) -> Result<Vec<ConfigOf>> {
-    configs_where(tx, project_id, Scope::Naming(key), archived_too).await
+    configs_where(tx, project_id, Scope::Naming(key, None), archived_too).await
 }
 
-/// The configurations of active flags in one environment.
-pub(super) async fn active_configs_in(
+/// The configurations of active flags in one environment that decide whether `flag`,
+/// given `config`, closes a prerequisite cycle or makes a chain too deep: every flag its
+/// prerequisites reach (read by key, a level at a time) and every flag that reaches it
+/// (read by [`configs_naming`]'s text match, then looked into). The environment's
+/// graph was acyclic and shallow enough before the write, and only `flag`'s edges
+/// change, so a new cycle or an over-long chain passes through `flag`, and every node
+/// of it is in these two sets. What such a write reads grows with the chain, not with
+/// the environment. `flag`'s own stored configuration is not among them.
+pub(super) async fn prerequisite_neighbourhood(
     tx: &mut Transaction<'static, Any>,
     project_id: i64,
     environment_id: i64,
+    flag: &str,
+    config: &FlagConfig,
 ) -> Result<Vec<ConfigOf>> {
-    configs_where(tx, project_id, Scope::Environment(environment_id), false).await
+    let mut found = Vec::new();
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::from([flag.to_owned()]);
+    // Down: what the prerequisites reach.
+    let mut frontier: Vec<String> =
+        config.prerequisites.iter().map(|p| p.flag.clone()).filter(|k| seen.insert(k.clone())).collect();
+    while !frontier.is_empty() {
+        let keys: Vec<&str> = frontier.iter().map(String::as_str).collect();
+        let mut next = Vec::new();
+        for chunk in keys.chunks(KEYS_PER_QUERY) {
+            for c in configs_where(tx, project_id, Scope::Keys(environment_id, chunk), false).await? {
+                next.extend(
+                    c.config.prerequisites.iter().map(|p| p.flag.clone()).filter(|k| seen.insert(k.clone())),
+                );
+                found.push(c);
+            }
+        }
+        frontier = next;
+    }
+    // Up: what reaches `flag`. A flag found going down may be found again here (a
+    // cycle through `flag`); it is kept once.
+    let mut frontier = vec![flag.to_owned()];
+    let mut up: std::collections::HashSet<String> = std::collections::HashSet::from([flag.to_owned()]);
+    while let Some(key) = frontier.pop() {
+        for c in configs_where(tx, project_id, Scope::Naming(&key, Some(environment_id)), false).await? {
+            if !c.config.prerequisites.iter().any(|p| p.flag == key) || !up.insert(c.flag.clone()) {
+                continue;
+            }
+            frontier.push(c.flag.clone());
+            if seen.insert(c.flag.clone()) {
+                found.push(c);
+            }
+        }
+    }
+    Ok(found)
 }
 
 /// Which of `keys` name archived flags of the project.
@@ -654,9 +696,11 @@ async fn rows_with_keys(
 
 /// Which configurations of a project [`configs_where`] reads.
 enum Scope<'a> {
-    Environment(i64),
     Flag(i64),
-    Naming(&'a str),
+    /// Those whose text names the key, in every environment or in one.
+    Naming(&'a str, Option<i64>),
+    /// Those of the flags with these keys (at most [`KEYS_PER_QUERY`]) in one environment.
+    Keys(i64, &'a [&'a str]),
 }
 
 async fn configs_where(
@@ -672,19 +716,25 @@ async fn configs_where(
         w.and("f.archived_at is null");
     }
     match scope {
-        Scope::Environment(id) => {
-            let n = w.int(id);
-            w.and(format!("c.environment_id = {n}"));
-        }
         Scope::Flag(id) => {
             let n = w.int(id);
             w.and(format!("c.flag_id = {n}"));
         }
-        Scope::Naming(key) => {
+        Scope::Naming(key, environment) => {
+            if let Some(id) = environment {
+                let n = w.int(id);
+                w.and(format!("c.environment_id = {n}"));
+            }
             // As serde writes the key inside the stored JSON.
             let quoted = serde_json::to_string(key).map_err(|e| Error::Internal(e.to_string()))?;
             let n = w.text(format!("%{}%", escape_like(&quoted)));
             w.and(format!("c.config like {n} escape '\\'"));
+        }
+        Scope::Keys(id, keys) => {
+            let n = w.int(id);
+            w.and(format!("c.environment_id = {n}"));
+            let keys = w.texts_in("f.key", keys);
+            w.and(keys);
         }
     }
     let sql = format!(

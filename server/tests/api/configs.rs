@@ -9,6 +9,7 @@ crate::on_both_databases!(
     every_change_is_recorded_in_the_change_feed_in_order,
     toggle_needs_no_if_match_and_setting_the_same_state_changes_nothing,
     a_prerequisite_cycle_is_refused_with_409_naming_the_cycle,
+    a_new_prerequisite_is_checked_against_the_whole_chain_through_its_flag,
     a_refused_write_leaves_no_trace,
     rules_without_ids_get_stable_generated_ids,
     editing_rollout_weights_keeps_everyone_whose_variant_did_not_lose_share,
@@ -149,6 +150,47 @@ async fn a_prerequisite_cycle_is_refused_with_409_naming_the_cycle(app: TestApp)
         .send()
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+}
+
+async fn a_new_prerequisite_is_checked_against_the_whole_chain_through_its_flag(app: TestApp) {
+    // A write reads only the flags its prerequisites reach and those that reach it, so
+    // both halves must be there: above u5 hang 5 flags (u0 <- ... <- u5) and below d0
+    // hang 5 more (d0 -> ... -> d5), so u5 -> d0 makes a chain of 11, one over the
+    // limit, which neither half shows on its own.
+    let set = |flag: String, pre: Option<String>| {
+        let prerequisites: Vec<Value> = pre.iter().map(|p| json!({"flag": p, "variant": "on"})).collect();
+        app.req(Method::PUT, &format!("/api/v1/projects/default/flags/{flag}/environments/production"))
+            .header("if-match", "*")
+            .json(json!({"enabled": true, "off_variant": "off", "default": {"variant": "on"},
+                         "prerequisites": prerequisites}))
+            .send()
+    };
+    for side in ["u", "d"] {
+        for i in 0..=5 {
+            app.create_flag(&format!("{side}{i}")).await;
+        }
+        for i in 0..5 {
+            let r = set(format!("{side}{i}"), Some(format!("{side}{}", i + 1))).await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        }
+    }
+    // Flags outside the chain, one of them requiring u0, are no part of it.
+    app.create_flag("elsewhere").await;
+    assert_eq!(set("elsewhere".into(), Some("d5".into())).await.status, StatusCode::OK);
+    let r = set("u5".into(), Some("d0".into())).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    let detail = r.body["detail"].as_str().unwrap();
+    assert!(detail.contains("deep"), "{detail}");
+    // One flag shorter is within the limit: u0 no longer requires u1.
+    assert_eq!(set("u0".into(), None).await.status, StatusCode::OK);
+    let r = set("u5".into(), Some("d0".into())).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // A cycle through several flags, closed by the flag that is written: d5 -> u1,
+    // which reaches d5 through u5 and d0.
+    let r = set("d5".into(), Some("u1".into())).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    let detail = r.body["detail"].as_str().unwrap();
+    assert!(detail.contains("cycle") && detail.contains("d5") && detail.contains("u1"), "{detail}");
 }
 
 async fn a_refused_write_leaves_no_trace(app: TestApp) {
