@@ -178,6 +178,9 @@ pub(super) async fn insert_configs_of_environment(
         );
         w.bind(&sql)?.execute(&mut **tx).await?;
     }
+    for (flag_id, config) in configs.iter().filter(|(_, c)| !c.prerequisites.is_empty()) {
+        insert_prerequisite_edges(tx, *flag_id, environment_id, config).await?;
+    }
     Ok(())
 }
 
@@ -200,6 +203,38 @@ pub(super) async fn insert_config_everywhere(
     .bind(project_id)
     .execute(&mut **tx)
     .await?;
+    for key in config.prerequisite_flags().collect::<std::collections::BTreeSet<_>>() {
+        sqlx::query(
+            "insert into flag_prerequisite (flag_id, environment_id, prerequisite)
+             select $1, id, $2 from environment where project_id = $3",
+        )
+        .bind(flag_id)
+        .bind(key)
+        .bind(project_id)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Records the prerequisite edges of a configuration just inserted (`flag_prerequisite`,
+/// migration 0019: one row per prerequisite flag key).
+async fn insert_prerequisite_edges(
+    tx: &mut Transaction<'static, Any>,
+    flag_id: i64,
+    environment_id: i64,
+    config: &FlagConfig,
+) -> Result<()> {
+    for key in config.prerequisite_flags().collect::<std::collections::BTreeSet<_>>() {
+        sqlx::query(
+            "insert into flag_prerequisite (flag_id, environment_id, prerequisite) values ($1, $2, $3)",
+        )
+        .bind(flag_id)
+        .bind(environment_id)
+        .bind(key)
+        .execute(&mut **tx)
+        .await?;
+    }
     Ok(())
 }
 
@@ -398,6 +433,13 @@ pub(super) async fn update_config(
     .bind(regex_bytes as i64)
     .fetch_one(&mut **tx)
     .await?;
+    // The edges follow the configuration in the same transaction.
+    sqlx::query("delete from flag_prerequisite where flag_id = $1 and environment_id = $2")
+        .bind(flag_id)
+        .bind(environment_id)
+        .execute(&mut **tx)
+        .await?;
+    insert_prerequisite_edges(tx, flag_id, environment_id, config).await?;
     Ok(get::<i64>(&row, "version")? as u64)
 }
 
@@ -601,13 +643,13 @@ pub(super) async fn configs_naming(
     key: &str,
     archived_too: bool,
 ) -> Result<Vec<ConfigOf>> {
-    configs_where(tx, project_id, Scope::Naming(key, None), archived_too).await
+    configs_where(tx, project_id, Scope::Naming(key), archived_too).await
 }
 
 /// The configurations of active flags in one environment that decide whether `flag`,
 /// given `config`, closes a prerequisite cycle or makes a chain too deep: every flag its
 /// prerequisites reach (read by key, a level at a time) and every flag that reaches it
-/// (read by [`configs_naming`]'s text match, then looked into). The environment's
+/// (read through the `flag_prerequisite` edges, a level at a time). The environment's
 /// graph was acyclic and shallow enough before the write, and only `flag`'s edges
 /// change, so a new cycle or an over-long chain passes through `flag`, and every node
 /// of it is in these two sets. What such a write reads grows with the chain, not with
@@ -637,13 +679,13 @@ pub(super) async fn prerequisite_neighbourhood(
         }
         frontier = next;
     }
-    // Up: what reaches `flag`. A flag found going down may be found again here (a
-    // cycle through `flag`); it is kept once.
+    // Up: what reaches `flag`, through the edge index. A flag found going down may be
+    // found again here (a cycle through `flag`); it is kept once.
     let mut frontier = vec![flag.to_owned()];
     let mut up: std::collections::HashSet<String> = std::collections::HashSet::from([flag.to_owned()]);
     while let Some(key) = frontier.pop() {
-        for c in configs_where(tx, project_id, Scope::Naming(&key, Some(environment_id)), false).await? {
-            if !c.config.prerequisites.iter().any(|p| p.flag == key) || !up.insert(c.flag.clone()) {
+        for c in configs_where(tx, project_id, Scope::Requiring(environment_id, &key), false).await? {
+            if !up.insert(c.flag.clone()) {
                 continue;
             }
             frontier.push(c.flag.clone());
@@ -697,8 +739,10 @@ async fn rows_with_keys(
 /// Which configurations of a project [`configs_where`] reads.
 enum Scope<'a> {
     Flag(i64),
-    /// Those whose text names the key, in every environment or in one.
-    Naming(&'a str, Option<i64>),
+    /// Those whose text names the key.
+    Naming(&'a str),
+    /// Those in one environment that require the flag with this key (by the edges).
+    Requiring(i64, &'a str),
     /// Those of the flags with these keys (at most [`KEYS_PER_QUERY`]) in one environment.
     Keys(i64, &'a [&'a str]),
 }
@@ -720,15 +764,19 @@ async fn configs_where(
             let n = w.int(id);
             w.and(format!("c.flag_id = {n}"));
         }
-        Scope::Naming(key, environment) => {
-            if let Some(id) = environment {
-                let n = w.int(id);
-                w.and(format!("c.environment_id = {n}"));
-            }
+        Scope::Naming(key) => {
             // As serde writes the key inside the stored JSON.
             let quoted = serde_json::to_string(key).map_err(|e| Error::Internal(e.to_string()))?;
             let n = w.text(format!("%{}%", escape_like(&quoted)));
             w.and(format!("c.config like {n} escape '\\'"));
+        }
+        Scope::Requiring(id, key) => {
+            let n = w.int(id);
+            w.and(format!("c.environment_id = {n}"));
+            let k = w.text(key);
+            w.and(format!(
+                "c.flag_id in (select p.flag_id from flag_prerequisite p where p.environment_id = {n} and p.prerequisite = {k})"
+            ));
         }
         Scope::Keys(id, keys) => {
             let n = w.int(id);

@@ -10,6 +10,7 @@ crate::on_both_databases!(
     toggle_needs_no_if_match_and_setting_the_same_state_changes_nothing,
     a_prerequisite_cycle_is_refused_with_409_naming_the_cycle,
     a_new_prerequisite_is_checked_against_the_whole_chain_through_its_flag,
+    the_prerequisite_edges_follow_every_configuration_write_and_the_migration_rebuilds_them,
     a_refused_write_leaves_no_trace,
     rules_without_ids_get_stable_generated_ids,
     editing_rollout_weights_keeps_everyone_whose_variant_did_not_lose_share,
@@ -191,6 +192,103 @@ async fn a_new_prerequisite_is_checked_against_the_whole_chain_through_its_flag(
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
     let detail = r.body["detail"].as_str().unwrap();
     assert!(detail.contains("cycle") && detail.contains("d5") && detail.contains("u1"), "{detail}");
+}
+
+/// The `flag_prerequisite` rows, as (flag, environment, prerequisite), sorted.
+async fn prerequisite_edges(app: &TestApp) -> Vec<(String, String, String)> {
+    let mut rows: Vec<(String, String, String)> = sqlx::query_as(
+        "select f.key, e.key, p.prerequisite from flag_prerequisite p
+         join flag f on f.id = p.flag_id join environment e on e.id = p.environment_id",
+    )
+    .fetch_all(app.state.store.pool())
+    .await
+    .unwrap();
+    rows.sort();
+    rows
+}
+
+/// The same, read from the configurations through the API.
+async fn prerequisites_configured(app: &TestApp, flags: &[&str]) -> Vec<(String, String, String)> {
+    let mut rows = Vec::new();
+    for env in ["development", "staging", "production", "qa"] {
+        for flag in flags {
+            let r = app
+                .req(Method::GET, &format!("/api/v1/projects/default/flags/{flag}/environments/{env}"))
+                .send()
+                .await;
+            if r.status == StatusCode::NOT_FOUND {
+                continue;
+            }
+            for p in r.body["prerequisites"].as_array().unwrap() {
+                rows.push(((*flag).to_owned(), env.to_owned(), p["flag"].as_str().unwrap().to_owned()));
+            }
+        }
+    }
+    rows.sort();
+    rows
+}
+
+async fn the_prerequisite_edges_follow_every_configuration_write_and_the_migration_rebuilds_them(
+    app: TestApp,
+) {
+    for f in ["a", "b", "c"] {
+        app.create_flag(f).await;
+    }
+    let put = |flag: &'static str, env: &'static str, pres: &'static [&'static str]| {
+        let prerequisites: Vec<Value> = pres.iter().map(|p| json!({"flag": p, "variant": "on"})).collect();
+        app.req(Method::PUT, &format!("/api/v1/projects/default/flags/{flag}/environments/{env}"))
+            .header("if-match", "*")
+            .json(json!({"enabled": true, "off_variant": "off", "default": {"variant": "on"},
+                         "prerequisites": prerequisites}))
+            .send()
+    };
+    let all = ["a", "b", "c"];
+    assert_eq!(put("a", "production", &["b"]).await.status, StatusCode::OK);
+    assert_eq!(put("a", "staging", &["b", "c"]).await.status, StatusCode::OK);
+    assert_eq!(put("b", "staging", &["c"]).await.status, StatusCode::OK);
+    assert_eq!(prerequisite_edges(&app).await, prerequisites_configured(&app, &all).await);
+    assert_eq!(prerequisite_edges(&app).await.len(), 4);
+    // Changed, removed, copied to another environment, a new environment.
+    assert_eq!(put("a", "production", &["c"]).await.status, StatusCode::OK);
+    assert_eq!(put("b", "staging", &[]).await.status, StatusCode::OK);
+    let r = app
+        .req(Method::POST, "/api/v1/projects/default/flags/a/copy")
+        .json(json!({"from": "staging", "to": "development"}))
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = app
+        .req(Method::POST, "/api/v1/projects/default/environments")
+        .json(json!({"key": "qa"}))
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let edges = prerequisite_edges(&app).await;
+    assert_eq!(edges, prerequisites_configured(&app, &all).await);
+    assert_eq!(edges.len(), 5, "{edges:?}");
+    // The migration's own statement rebuilds them from the stored configurations.
+    let migration = match app.state.store.backend() {
+        vexil_server::store::Backend::Postgres => {
+            include_str!("../../../migrations/postgres/0019_flag_prerequisites.sql")
+        }
+        vexil_server::store::Backend::Sqlite => {
+            include_str!("../../../migrations/sqlite/0019_flag_prerequisites.sql")
+        }
+    };
+    let rebuild = &migration[migration.find("insert into flag_prerequisite").unwrap()..];
+    sqlx::query("delete from flag_prerequisite").execute(app.state.store.pool()).await.unwrap();
+    sqlx::query(rebuild.trim().trim_end_matches(';')).execute(app.state.store.pool()).await.unwrap();
+    assert_eq!(prerequisite_edges(&app).await, edges);
+    // A deleted flag takes its edges with it (archived first, as a delete requires).
+    assert_eq!(put("a", "production", &[]).await.status, StatusCode::OK);
+    let flag = app.req(Method::GET, "/api/v1/projects/default/flags/a").send().await;
+    let r =
+        app.req(Method::POST, "/api/v1/projects/default/flags/a/archive").if_match(flag.etag()).send().await;
+    assert!(r.status.is_success(), "{}", r.body);
+    let flag = app.req(Method::GET, "/api/v1/projects/default/flags/a").send().await;
+    let r = app.req(Method::DELETE, "/api/v1/projects/default/flags/a").if_match(flag.etag()).send().await;
+    assert!(r.status.is_success(), "{}", r.body);
+    assert_eq!(prerequisite_edges(&app).await, Vec::<(String, String, String)>::new());
 }
 
 async fn a_refused_write_leaves_no_trace(app: TestApp) {
