@@ -139,7 +139,8 @@ async fn follow(
             let line = String::from_utf8_lossy(&line);
             let line = line.trim_end_matches(['\r', '\n']);
             if let Some(v) = line.strip_prefix("id: ") {
-                id = v.parse().ok();
+                // `<history epoch>-<version>`: the version is after the last dash.
+                id = v.rsplit('-').next().and_then(|n| n.parse().ok());
             } else if let Some(v) = line.strip_prefix("event: ") {
                 event = v.to_owned();
             } else if line.starts_with("data: ") {
@@ -335,8 +336,10 @@ async fn main() -> Result<(), String> {
     let mut resynced = 0usize;
     let mut stream_errors = 0usize;
     for t in tasks {
+        // Past the deadline a stream still waiting has lost what it did not get: a
+        // second's wait for each would take hours at 10 000 streams.
         let remaining = deadline.saturating_duration_since(Instant::now());
-        let r = match tokio::time::timeout(remaining.max(Duration::from_secs(1)), t).await {
+        let r = match tokio::time::timeout(remaining.max(Duration::from_millis(1)), t).await {
             Ok(Ok(r)) => r,
             _ => {
                 stream_errors += 1;
