@@ -144,16 +144,39 @@ pub(crate) fn normalize(snapshot: &mut Snapshot) {
 ///
 /// `named`, when given, lists every flag and segment whose data may differ between
 /// the two (the objects of the stream changes applied to `old` to make `new`): only
-/// those are compared, and everything else is known to be the same.
-pub(crate) fn changed_flags(old: Option<&Source>, new: &Source, named: Option<&[Object]>) -> Vec<String> {
+/// those are compared, and everything else is known to be the same. `recompiled`, when
+/// given with it, lists the flags whose compiled form the incremental compilation did
+/// not share with `old`'s ([`recompiled_keys`]): every user of a changed segment and
+/// every dependent of a changed flag is among them, so they are looked for there
+/// rather than in every flag.
+pub(crate) fn changed_flags(
+    old: Option<&Source>,
+    new: &Source,
+    named: Option<&[Object]>,
+    recompiled: Option<&[&str]>,
+) -> Vec<String> {
     match (old, named) {
-        (Some(old), Some(named)) => changed_among(old, new, named),
+        (Some(old), Some(named)) => changed_among(old, new, named, recompiled),
         _ => changed_by_comparison(old, new),
     }
 }
 
+/// The keys of the flags that `new`, compiled incrementally from `old`
+/// ([`CompiledSnapshot::with_changes`]), does not share with it. `None` when the two
+/// differ in layout (a full compilation) or when most flags were recompiled: looking
+/// each of those up would cost more than going through every flag.
+pub(crate) fn recompiled_keys<'a>(old: &CompiledSnapshot, new: &'a CompiledSnapshot) -> Option<Vec<&'a str>> {
+    if old.len() != new.len() {
+        return None;
+    }
+    let keys: Vec<&str> =
+        old.flags().zip(new.flags()).filter(|(a, b)| !a.is_same(b)).map(|(_, b)| b.key()).collect();
+    // Up to an eighth of the flags (any number up to 8 in a small snapshot).
+    (keys.len() * 8 <= new.len().max(64)).then_some(keys)
+}
+
 /// [`changed_flags`] when the objects that may differ are known.
-fn changed_among(old: &Source, new: &Source, named: &[Object]) -> Vec<String> {
+fn changed_among(old: &Source, new: &Source, named: &[Object], recompiled: Option<&[&str]>) -> Vec<String> {
     let differs = |object: &Object| match object {
         Object::Flag(k) => {
             !same_entry(find(&old.snapshot.flags, k, |f| &f.key), find(&new.snapshot.flags, k, |f| &f.key))
@@ -173,14 +196,24 @@ fn changed_among(old: &Source, new: &Source, named: &[Object]) -> Vec<String> {
             Object::Segment(k) => changed_segments.push(k),
         }
     }
+    if changed.is_empty() && changed_segments.is_empty() {
+        return Vec::new();
+    }
+    // Where segment users and dependents can be.
+    let pool: Vec<&SnapshotFlag> = match recompiled {
+        Some(keys) => {
+            keys.iter().filter_map(|k| find(&new.snapshot.flags, k, |f| &f.key)).map(|f| &**f).collect()
+        }
+        None => new.snapshot.flags.iter().map(|f| &**f).collect(),
+    };
     if !changed_segments.is_empty() {
-        for f in &new.snapshot.flags {
+        for f in &pool {
             if f.config.segments_used().any(|s| changed_segments.contains(&s)) {
                 changed.insert(&f.key);
             }
         }
     }
-    add_dependents(&new.snapshot, &mut changed);
+    add_dependents(&pool, &mut changed);
     changed.into_iter().map(str::to_owned).collect()
 }
 
@@ -197,14 +230,13 @@ fn same_entry<T: PartialEq>(a: Option<&Arc<T>>, b: Option<&Arc<T>>) -> bool {
     }
 }
 
-/// Adds the dependents of changed prerequisites, until nothing is added.
-fn add_dependents<'a>(new: &'a Snapshot, changed: &mut BTreeSet<&'a str>) {
+/// Adds the dependents of changed prerequisites among `pool`, until nothing is added.
+fn add_dependents<'a>(pool: &[&'a SnapshotFlag], changed: &mut BTreeSet<&'a str>) {
     if changed.is_empty() {
         return;
     }
     loop {
-        let more: Vec<&str> = new
-            .flags
+        let more: Vec<&str> = pool
             .iter()
             .filter(|f| !f.config.prerequisites.is_empty() && !changed.contains(f.key.as_str()))
             .filter(|f| f.config.prerequisites.iter().any(|p| changed.contains(p.flag.as_str())))
@@ -279,7 +311,8 @@ fn changed_by_comparison(old: Option<&Source>, new: &Source) -> Vec<String> {
             Object::Segment(_) => None,
         }))
         .collect();
-    add_dependents(new, &mut changed);
+    let pool: Vec<&SnapshotFlag> = new.flags.iter().map(|f| &**f).collect();
+    add_dependents(&pool, &mut changed);
     changed.into_iter().map(str::to_owned).collect()
 }
 
@@ -344,7 +377,7 @@ mod tests {
         apply(&mut s, bad);
         assert_eq!(s.snapshot.flags.len(), 1);
         assert_eq!(s.unparsed.len(), 1);
-        assert_eq!(changed_flags(Some(&before), &s, None), ["a"]);
+        assert_eq!(changed_flags(Some(&before), &s, None, None), ["a"]);
         let l = s.compile();
         let user = vexil_core::Context::new("u");
         assert_eq!(l.compiled.evaluate("a", &user).error_code(), Some(vexil_core::ErrorCode::ParseError));
@@ -353,7 +386,7 @@ mod tests {
         let broken = s.clone();
         apply(&mut s, parse_change("flag", &flag("a", false).to_string()).unwrap().unwrap());
         assert!(s.unparsed.is_empty());
-        assert_eq!(changed_flags(Some(&broken), &s, None), ["a"]);
+        assert_eq!(changed_flags(Some(&broken), &s, None, None), ["a"]);
         apply(&mut s, parse_change("segment", r#"{"key": "seg", "rules": 3}"#).unwrap().unwrap());
         apply(&mut s, parse_change("segment_deleted", r#"{"key": "seg"}"#).unwrap().unwrap());
         assert!(s.unparsed.is_empty());
@@ -373,8 +406,8 @@ mod tests {
             vec![user, dependent, flag("other", true), flag("added", true)],
             vec![json!({"key": "beta", "included": ["u2"]})],
         );
-        assert_eq!(changed_flags(Some(&old), &new, None), ["added", "dependent", "gone", "uses-beta"]);
-        assert_eq!(changed_flags(None, &new, None).len(), 4);
-        assert!(changed_flags(Some(&new), &new, None).is_empty());
+        assert_eq!(changed_flags(Some(&old), &new, None, None), ["added", "dependent", "gone", "uses-beta"]);
+        assert_eq!(changed_flags(None, &new, None, None).len(), 4);
+        assert!(changed_flags(Some(&new), &new, None, None).is_empty());
     }
 }

@@ -154,13 +154,22 @@ pub fn stream(base: &[u8], chunks: &[&[u8]]) -> StreamOutcome {
         assert_eq!(keys, full_keys, "incremental and full compilations differ");
     }
     let named = (!full).then_some(changed.as_slice());
-    let changed = changed_flags(base.as_ref(), &result, None);
-    if base.is_some() && named.is_some() {
+    let changed = changed_flags(base.as_ref(), &result, None, None);
+    if let (Some(base), Some(named)) = (&base, named) {
         assert_eq!(
-            changed_flags(base.as_ref(), &result, named),
+            changed_flags(Some(base), &result, Some(named), None),
             changed,
             "the changed flags worked out from the named objects differ from a full comparison"
         );
+        let before = base.compile().compiled;
+        let incremental = before.with_changes(snapshot, &result.unparsed, named).compiled;
+        if let Some(recompiled) = crate::apply::recompiled_keys(&before, &incremental) {
+            assert_eq!(
+                changed_flags(Some(base), &result, Some(named), Some(&recompiled)),
+                changed,
+                "the changed flags found among the recompiled ones differ from a full comparison"
+            );
+        }
     }
     StreamOutcome { applied, rejected, flags, changed }
 }

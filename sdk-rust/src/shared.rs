@@ -10,7 +10,7 @@ use arc_swap::ArcSwapOption;
 use tokio::sync::{Notify, broadcast};
 use vexil_core::{LenientCompile, Object};
 
-use crate::apply::{Source, changed_flags};
+use crate::apply::{Source, changed_flags, recompiled_keys};
 use crate::error::{Error, FlushError, PersistError};
 use crate::events::Events;
 use crate::hooks::Hook;
@@ -150,9 +150,13 @@ impl Shared {
         let previous = self.load();
         let failed_before: Vec<String> = previous.as_deref().map(failed_keys).unwrap_or_default();
         let loaded = Arc::new(Loaded::next(previous.as_deref(), compiled, self.events.watched()));
-        drop(previous);
         let wanted = self.changes.receiver_count() > 0 || !self.listeners.is_empty();
-        let changed = wanted.then(|| changed_flags(old, new, named));
+        let changed = wanted.then(|| {
+            let recompiled =
+                named.and(previous.as_deref()).and_then(|p| recompiled_keys(&p.compiled, &loaded.compiled));
+            changed_flags(old, new, named, recompiled.as_deref())
+        });
+        drop(previous);
         let failed_now: Vec<String> = failed_keys(&loaded);
         if failed_now != failed_before && !failed_now.is_empty() {
             tracing::warn!(

@@ -753,7 +753,7 @@ mod tests {
             s.push(events);
             let new = s.source.as_ref().unwrap();
             // The comparison of everything agrees with the named objects' answer.
-            assert_eq!(changed_flags(Some(&old), new, None), flags, "after {events:?}");
+            assert_eq!(changed_flags(Some(&old), new, None, None), flags, "after {events:?}");
             match changes.try_recv() {
                 Ok(c) => assert_eq!(
                     (&*c.flags, c.version),
