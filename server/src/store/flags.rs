@@ -178,9 +178,6 @@ pub(super) async fn insert_configs_of_environment(
         );
         w.bind(&sql)?.execute(&mut **tx).await?;
     }
-    for (flag_id, config) in configs.iter().filter(|(_, c)| !c.prerequisites.is_empty()) {
-        insert_prerequisite_edges(tx, *flag_id, environment_id, config).await?;
-    }
     Ok(())
 }
 
@@ -203,38 +200,6 @@ pub(super) async fn insert_config_everywhere(
     .bind(project_id)
     .execute(&mut **tx)
     .await?;
-    for key in config.prerequisite_flags().collect::<std::collections::BTreeSet<_>>() {
-        sqlx::query(
-            "insert into flag_prerequisite (flag_id, environment_id, prerequisite)
-             select $1, id, $2 from environment where project_id = $3",
-        )
-        .bind(flag_id)
-        .bind(key)
-        .bind(project_id)
-        .execute(&mut **tx)
-        .await?;
-    }
-    Ok(())
-}
-
-/// Records the prerequisite edges of a configuration just inserted (`flag_prerequisite`,
-/// migration 0019: one row per prerequisite flag key).
-async fn insert_prerequisite_edges(
-    tx: &mut Transaction<'static, Any>,
-    flag_id: i64,
-    environment_id: i64,
-    config: &FlagConfig,
-) -> Result<()> {
-    for key in config.prerequisite_flags().collect::<std::collections::BTreeSet<_>>() {
-        sqlx::query(
-            "insert into flag_prerequisite (flag_id, environment_id, prerequisite) values ($1, $2, $3)",
-        )
-        .bind(flag_id)
-        .bind(environment_id)
-        .bind(key)
-        .execute(&mut **tx)
-        .await?;
-    }
     Ok(())
 }
 
@@ -433,13 +398,6 @@ pub(super) async fn update_config(
     .bind(regex_bytes as i64)
     .fetch_one(&mut **tx)
     .await?;
-    // The edges follow the configuration in the same transaction.
-    sqlx::query("delete from flag_prerequisite where flag_id = $1 and environment_id = $2")
-        .bind(flag_id)
-        .bind(environment_id)
-        .execute(&mut **tx)
-        .await?;
-    insert_prerequisite_edges(tx, flag_id, environment_id, config).await?;
     Ok(get::<i64>(&row, "version")? as u64)
 }
 
@@ -649,7 +607,8 @@ pub(super) async fn configs_naming(
 /// The configurations of active flags in one environment that decide whether `flag`,
 /// given `config`, closes a prerequisite cycle or makes a chain too deep: every flag its
 /// prerequisites reach (read by key, a level at a time) and every flag that reaches it
-/// (read through the `flag_prerequisite` edges, a level at a time). The environment's
+/// (read through the `flag_prerequisite` edges, which triggers keep (migration 0019), a
+/// level at a time). The environment's
 /// graph was acyclic and shallow enough before the write, and only `flag`'s edges
 /// change, so a new cycle or an over-long chain passes through `flag`, and every node
 /// of it is in these two sets. What such a write reads grows with the chain, not with

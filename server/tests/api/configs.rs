@@ -276,11 +276,34 @@ async fn the_prerequisite_edges_follow_every_configuration_write_and_the_migrati
         }
     };
     let rebuild = &migration[migration.find("insert into flag_prerequisite").unwrap()..];
+    let rebuild = &rebuild[..rebuild.find(';').unwrap()];
     sqlx::query("delete from flag_prerequisite").execute(app.state.store.pool()).await.unwrap();
-    sqlx::query(rebuild.trim().trim_end_matches(';')).execute(app.state.store.pool()).await.unwrap();
+    sqlx::query(rebuild).execute(app.state.store.pool()).await.unwrap();
     assert_eq!(prerequisite_edges(&app).await, edges);
+    // A writer that knows nothing of the rows (a replica of the previous version during
+    // a rolling upgrade) keeps them too: the database's triggers do.
+    let config =
+        app.req(Method::GET, "/api/v1/projects/default/flags/c/environments/production").send().await;
+    let mut stored = config.body.clone();
+    for field in ["flag", "environment", "version", "updated_at"] {
+        stored.as_object_mut().unwrap().remove(field);
+    }
+    stored["prerequisites"] = json!([{"flag": "b", "variant": "on"}]);
+    sqlx::query(
+        "update flag_config set config = $1 where flag_id = (select id from flag where key = 'c')
+         and environment_id = (select id from environment where key = 'production')",
+    )
+    .bind(stored.to_string())
+    .execute(app.state.store.pool())
+    .await
+    .unwrap();
+    let with_c = prerequisite_edges(&app).await;
+    assert!(with_c.contains(&("c".to_owned(), "production".to_owned(), "b".to_owned())), "{with_c:?}");
+    assert_eq!(with_c, prerequisites_configured(&app, &all).await);
+    assert_eq!(with_c.len(), 6, "{with_c:?}");
     // A deleted flag takes its edges with it (archived first, as a delete requires).
     assert_eq!(put("a", "production", &[]).await.status, StatusCode::OK);
+    assert_eq!(put("c", "production", &[]).await.status, StatusCode::OK);
     let flag = app.req(Method::GET, "/api/v1/projects/default/flags/a").send().await;
     let r =
         app.req(Method::POST, "/api/v1/projects/default/flags/a/archive").if_match(flag.etag()).send().await;
