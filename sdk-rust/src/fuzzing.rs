@@ -146,24 +146,21 @@ pub fn stream(base: &[u8], chunks: &[&[u8]]) -> StreamOutcome {
             f.key
         );
     }
-    if let (Some(base), false) = (&base, full) {
-        let incremental = base.compile().compiled.with_changes(snapshot, &result.unparsed, &changed);
+    let named = (!full).then_some(changed.as_slice());
+    let changed = changed_flags(base.as_ref(), &result, None, None);
+    if let (Some(base), Some(named)) = (&base, named) {
+        let before = base.compile().compiled;
+        let incremental = before.with_changes(snapshot, &result.unparsed, named);
         assert_eq!(incremental.failures, compiled.failures, "incremental and full compilations differ");
         let keys: Vec<&str> = incremental.compiled.flags().map(|f| f.key()).collect();
         let full_keys: Vec<&str> = compiled.compiled.flags().map(|f| f.key()).collect();
         assert_eq!(keys, full_keys, "incremental and full compilations differ");
-    }
-    let named = (!full).then_some(changed.as_slice());
-    let changed = changed_flags(base.as_ref(), &result, None, None);
-    if let (Some(base), Some(named)) = (&base, named) {
         assert_eq!(
             changed_flags(Some(base), &result, Some(named), None),
             changed,
             "the changed flags worked out from the named objects differ from a full comparison"
         );
-        let before = base.compile().compiled;
-        let incremental = before.with_changes(snapshot, &result.unparsed, named).compiled;
-        if let Some(recompiled) = crate::apply::recompiled_keys(&before, &incremental) {
+        if let Some(recompiled) = crate::apply::recompiled_keys(&before, &incremental.compiled) {
             assert_eq!(
                 changed_flags(Some(base), &result, Some(named), Some(&recompiled)),
                 changed,

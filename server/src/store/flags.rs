@@ -607,11 +607,10 @@ pub(super) async fn configs_naming(
 /// The configurations of active flags in one environment that decide whether `flag`,
 /// given `config`, closes a prerequisite cycle or makes a chain too deep: every flag its
 /// prerequisites reach (read by key, a level at a time) and every flag that reaches it
-/// (read through the `flag_prerequisite` edges, which triggers keep (migration 0019), a
-/// level at a time). The environment's
-/// graph was acyclic and shallow enough before the write, and only `flag`'s edges
-/// change, so a new cycle or an over-long chain passes through `flag`, and every node
-/// of it is in these two sets. What such a write reads grows with the chain, not with
+/// (read through the `flag_prerequisite` rows that triggers keep, migration 0019, a
+/// level at a time). The environment's graph was acyclic and shallow enough before the
+/// write, and only `flag`'s edges change, so a new cycle or an over-long chain passes
+/// through `flag`, and every node of it is in these two sets. What such a write reads grows with the chain, not with
 /// the environment. `flag`'s own stored configuration is not among them.
 pub(super) async fn prerequisite_neighbourhood(
     tx: &mut Transaction<'static, Any>,
