@@ -14,7 +14,7 @@ use crate::auth::oidc::{Oidc, OidcSettings};
 use crate::auth::sdk_key::SdkKeys;
 use crate::auth::{AuthState, LoginLimits, Role, password};
 use crate::config::ServeArgs;
-pub use crate::state::{AppState, Settings};
+pub use crate::state::{AppParts, AppState, Settings};
 use crate::store::{self, Actor, NewUser, SETUP_PENDING, Store, StoreOptions};
 use crate::stream::sse::Ends;
 use crate::stream::{AdminHub, HubSizes, Hubs, spawn_pg_listener};
@@ -121,7 +121,7 @@ pub async fn prepare(args: &ServeArgs, shutdown: CancellationToken) -> anyhow::R
         audit_written,
         shutdown.clone(),
     );
-    Ok(AppState {
+    Ok(AppState::new(AppParts {
         sdk_keys,
         store,
         auth,
@@ -138,7 +138,7 @@ pub async fn prepare(args: &ServeArgs, shutdown: CancellationToken) -> anyhow::R
         admin,
         ends: Ends { shutdown: shutdown.clone(), revoked },
         sso,
-    })
+    }))
 }
 
 /// Single sign-on from `VEXIL_OIDC_*`, if configured. The provider's configuration is

@@ -18,9 +18,29 @@ use crate::stream::sse::Ends;
 use crate::stream::{AdminHub, Hubs};
 use crate::usage::UsageBuffer;
 
-/// Everything handlers share. Cheap to clone.
+/// Everything handlers share. Cheap to clone: one reference count, as the router clones
+/// it for every request.
 #[derive(Debug, Clone)]
-pub struct AppState {
+pub struct AppState(Arc<AppParts>);
+
+impl AppState {
+    /// Shares the parts.
+    pub fn new(parts: AppParts) -> AppState {
+        AppState(Arc::new(parts))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = AppParts;
+
+    fn deref(&self) -> &AppParts {
+        &self.0
+    }
+}
+
+/// What an [`AppState`] shares.
+#[derive(Debug)]
+pub struct AppParts {
     /// The database.
     pub store: Store,
     /// Login tokens and limits.

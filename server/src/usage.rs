@@ -4,18 +4,21 @@
 //! chart and "last evaluated" (stale detection) see OpenFeature clients like SDK users.
 //! It must not write per request: evaluation routes stay free of database writes.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use rustc_hash::FxHashMap;
 use tokio_util::sync::CancellationToken;
 
 use crate::store::{Store, Timestamp, UsageKey};
 
-/// Counts by flag, then variant.
-type FlagCounts = HashMap<String, HashMap<String, i64>>;
+/// Counts by flag, then variant. FxHash, not SipHash: a bulk answer counts a thousand
+/// flags, and the keys are the configuration's own (a request cannot choose them), so
+/// there is no flooding to guard against.
+type FlagCounts = FxHashMap<String, FxHashMap<String, i64>>;
 /// Counts by (environment id, Unix minute).
-type Counts = HashMap<(i64, i64), FlagCounts>;
+type Counts = FxHashMap<(i64, i64), FlagCounts>;
 
 /// Independent count tables: each request thread counts into its own, so that counting
 /// a bulk answer (a thousand flags) never makes the other threads wait.
@@ -41,8 +44,10 @@ fn shard() -> usize {
 impl UsageBuffer {
     /// A buffer written every `every`, and once more when `shutdown` is cancelled.
     pub fn start(store: Store, every: Duration, shutdown: CancellationToken) -> Arc<UsageBuffer> {
-        let buffer =
-            Arc::new(UsageBuffer { store, shards: std::array::from_fn(|_| Mutex::new(HashMap::new())) });
+        let buffer = Arc::new(UsageBuffer {
+            store,
+            shards: std::array::from_fn(|_| Mutex::new(FxHashMap::default())),
+        });
         let flusher = buffer.clone();
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(every);

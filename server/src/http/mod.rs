@@ -126,7 +126,8 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
     let health = health::router()
         .method_not_allowed_fallback(method_not_allowed)
         .layer(admin_cors(&args.cors_origins));
-    Router::new()
+    let metrics = RouteMetrics::default();
+    let routes = Router::new()
         .nest("/api/v1", api)
         .merge(health)
         .merge(sdk::router())
@@ -134,7 +135,9 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
         .merge(client_routes)
         .fallback(move |req: Request| ui.clone().serve(req))
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(middleware::from_fn(track_metrics))
+        // The two layers that name the matched route (known only once the router has
+        // routed) wrap each route; the rest wrap the router once, below.
+        .layer(middleware::from_fn(move |req, next| track_metrics(metrics.clone(), req, next)))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
             // The path only: query strings may carry stream tokens, which never
             // belong in logs.
@@ -146,14 +149,20 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
         // not a failure, and an internal error logs its cause where it is answered
         // (`ApiError::public_detail`): at ERROR here every such response would be noise.
         .on_failure(DefaultOnFailure::new().level(tracing::Level::DEBUG)))
-        .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
-        .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), FastRequestId::default()))
-        .layer(DefaultBodyLimit::max(args.max_body_bytes))
+        .with_state(state);
+    // A layer given to `Router::layer` wraps every route in a boxed service that is
+    // cloned and dropped with the route on each request; these do not depend on the
+    // route, so they wrap the router once, outermost first.
+    let stack = tower::ServiceBuilder::new()
+        .layer(middleware::from_fn(headers::security_headers))
         .layer(CatchPanicLayer::custom(|_| {
             ApiError::Internal("a handler panicked".to_owned()).into_response()
         }))
-        .layer(middleware::from_fn(headers::security_headers))
-        .with_state(state)
+        .layer(DefaultBodyLimit::max(args.max_body_bytes))
+        .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), FastRequestId::default()))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
+        .service(routes);
+    Router::new().fallback_service(stack)
 }
 
 fn allow_origin(origins: &[String]) -> AllowOrigin {
@@ -201,19 +210,69 @@ async fn method_not_allowed() -> ApiError {
     ApiError::MethodNotAllowed
 }
 
+/// The request counter and latency histogram of each method, route and status, made
+/// once: building a metric's key from its labels and finding it in the registry costs
+/// more than the rest of a cached answer. Found by a hash of the labels; the entry keeps
+/// the labels and is used only when they are the same.
+#[derive(Clone, Default)]
+struct RouteMetrics(
+    std::sync::Arc<dashmap::DashMap<u64, std::sync::Arc<RouteMetric>, rustc_hash::FxBuildHasher>>,
+);
+
+struct RouteMetric {
+    method: Method,
+    route: Box<str>,
+    status: u16,
+    requests: metrics::Counter,
+    duration: metrics::Histogram,
+}
+
+impl RouteMetrics {
+    /// More label sets than this (unmatched paths are one route, so only methods and
+    /// statuses multiply) are recorded without caching.
+    const MAX: usize = 10_000;
+
+    fn record(&self, method: &Method, route: &str, status: u16, seconds: f64) {
+        use std::hash::{BuildHasher, Hash, Hasher};
+        let mut h = rustc_hash::FxBuildHasher.build_hasher();
+        method.hash(&mut h);
+        route.hash(&mut h);
+        status.hash(&mut h);
+        let slot = h.finish();
+        let cached = self.0.get(&slot).map(|m| m.clone());
+        let metric = match cached {
+            Some(m) if m.method == method && *m.route == *route && m.status == status => m,
+            _ => {
+                let labels = [
+                    ("method", method.as_str().to_owned()),
+                    ("route", route.to_owned()),
+                    ("status", status.to_string()),
+                ];
+                let m = std::sync::Arc::new(RouteMetric {
+                    method: method.clone(),
+                    route: route.into(),
+                    status,
+                    requests: metrics::counter!("vexil_http_requests_total", &labels),
+                    duration: metrics::histogram!("vexil_http_request_duration_seconds", &labels),
+                });
+                if self.0.len() < Self::MAX {
+                    self.0.insert(slot, m.clone());
+                }
+                m
+            }
+        };
+        metric.requests.increment(1);
+        metric.duration.record(seconds);
+    }
+}
+
 /// Counts requests and their latency by route and status.
-async fn track_metrics(req: Request, next: Next) -> Response {
+async fn track_metrics(metrics: RouteMetrics, req: Request, next: Next) -> Response {
     let started = Instant::now();
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
-    let method = req.method().to_string();
+    let method = req.method().clone();
+    let route = req.extensions().get::<MatchedPath>().cloned();
     let response = next.run(req).await;
-    let status = response.status().as_u16().to_string();
-    let labels = [("method", method), ("route", route), ("status", status)];
-    metrics::counter!("vexil_http_requests_total", &labels).increment(1);
-    metrics::histogram!("vexil_http_request_duration_seconds", &labels)
-        .record(started.elapsed().as_secs_f64());
+    let route = route.as_ref().map_or("unmatched", MatchedPath::as_str);
+    metrics.record(&method, route, response.status().as_u16(), started.elapsed().as_secs_f64());
     response
 }

@@ -99,9 +99,14 @@ pub enum Backend {
     Sqlite,
 }
 
-/// Handle to the database. Cheap to clone.
+/// Handle to the database. Cheap to clone: one reference count (handlers take it per
+/// request).
 #[derive(Debug, Clone)]
-pub struct Store {
+pub struct Store(std::sync::Arc<StoreInner>);
+
+/// What a [`Store`] shares; its methods reach the fields through `Deref`.
+#[derive(Debug)]
+pub struct StoreInner {
     pool: AnyPool,
     backend: Backend,
     committed: broadcast::Sender<Committed>,
@@ -116,6 +121,14 @@ pub struct Store {
     schedules: std::sync::Arc<tokio::sync::Notify>,
     /// Words a stale change's error for a stored `reason` (see [`StoreOptions::describe`]).
     describe: Describe,
+}
+
+impl std::ops::Deref for Store {
+    type Target = StoreInner;
+
+    fn deref(&self) -> &StoreInner {
+        &self.0
+    }
 }
 
 /// Words a store error as one sentence for a client to read.
@@ -284,7 +297,7 @@ impl Store {
         };
         let (committed, _) = broadcast::channel(4096);
         let (writes, _) = tokio::sync::watch::channel(0);
-        Ok(Store {
+        Ok(Store(std::sync::Arc::new(StoreInner {
             pool,
             backend,
             committed,
@@ -294,7 +307,7 @@ impl Store {
             sqlite_file,
             schedules: std::sync::Arc::new(tokio::sync::Notify::new()),
             describe: options.describe,
-        })
+        })))
     }
 
     /// Applies pending migrations.
