@@ -508,6 +508,11 @@ impl<'a> FlagInfo<'a> {
     pub fn variants(&self) -> impl ExactSizeIterator<Item = (&'a str, &'a Value)> {
         self.flag.variants.iter().map(|v| (&*v.key, &v.value))
     }
+    /// Rule ids, in order: position `i` is the rule a `MatchedRule` with index `i`
+    /// names (none for a failed flag).
+    pub fn rule_ids(&self) -> impl ExactSizeIterator<Item = &'a str> {
+        self.flag.rules.iter().map(|r| &*r.id)
+    }
 }
 
 fn variant_index(variants: &[Variant], key: &str) -> usize {

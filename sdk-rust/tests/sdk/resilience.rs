@@ -186,9 +186,12 @@ async fn without_contact_for_max_staleness_the_status_turns_stale_and_values_sta
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn change_listeners_hear_which_flags_changed() {
-    let fake = FakeServer::start(snapshot(2, true), vec![]).await;
+    // No usable configuration until the listener is subscribed: `build` starts loading
+    // at once, and a first snapshot applied before `subscribe_changes` is not heard.
+    let fake = FakeServer::start(json!(null), vec![]).await;
     let client = fast(Client::builder(&fake.base, "vx_srv_fake")).build().unwrap();
     let mut changes = client.subscribe_changes();
+    fake.set_config(snapshot(2, true));
     client.wait_until_ready(Duration::from_secs(10)).await.unwrap();
     let first = tokio::time::timeout(Duration::from_secs(10), changes.recv()).await.unwrap().unwrap();
     assert_eq!((first.version, &*first.flags), (2, &["f".to_owned()][..]));

@@ -3,10 +3,8 @@
 //! rest. `docs/security.md` explains each; the browser suite checks that the dashboard
 //! breaks none of the policy's rules.
 
-use axum::extract::Request;
-use axum::http::{HeaderValue, header};
-use axum::middleware::Next;
-use axum::response::Response;
+use axum::http::{HeaderName, HeaderValue, Response, header};
+use tower_http::set_header::MakeHeaderValue;
 
 /// The dashboard's policy: its own scripts, styles, images, fonts and API only. Inline
 /// styles are allowed because the component library (Mantine) writes its CSS variables
@@ -18,25 +16,27 @@ form-action 'self'; frame-ancestors 'none'";
 /// The policy of everything that is not a page: JSON, event streams, assets.
 pub const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
 
-/// Adds the headers (keeping any a handler set itself).
-pub(super) async fn security_headers(req: Request, next: Next) -> Response {
-    let mut response = next.run(req).await;
-    let is_page = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.trim_start().to_ascii_lowercase().starts_with("text/html"));
-    let h = response.headers_mut();
-    let csp = if is_page { DASHBOARD_CSP } else { API_CSP };
-    for (name, value) in [
-        (header::CONTENT_SECURITY_POLICY, csp),
-        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (header::REFERRER_POLICY, "no-referrer"),
-        (header::X_FRAME_OPTIONS, "DENY"),
-    ] {
-        if !h.contains_key(&name) {
-            h.insert(name, HeaderValue::from_static(value));
-        }
+/// The Content-Security-Policy of a response: [`DASHBOARD_CSP`] for an HTML page,
+/// [`API_CSP`] for anything else. With the three fixed headers below, each set by a
+/// `SetResponseHeaderLayer` that keeps any value a handler set itself.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct PolicyFor;
+
+impl<B> MakeHeaderValue<Response<B>> for PolicyFor {
+    fn make_header_value(&mut self, response: &Response<B>) -> Option<HeaderValue> {
+        let is_page = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|ct| ct.trim_start().get(..9))
+            .is_some_and(|media| media.eq_ignore_ascii_case("text/html"));
+        Some(HeaderValue::from_static(if is_page { DASHBOARD_CSP } else { API_CSP }))
     }
-    response
 }
+
+/// The headers every response gets whatever its type, with their values.
+pub(super) const FIXED: [(HeaderName, &str); 3] = [
+    (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+    (header::REFERRER_POLICY, "no-referrer"),
+    (header::X_FRAME_OPTIONS, "DENY"),
+];

@@ -49,6 +49,7 @@ use axum::response::{IntoResponse, Response};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnFailure, TraceLayer};
 
 use crate::config::ServeArgs;
@@ -154,7 +155,10 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
     // cloned and dropped with the route on each request; these do not depend on the
     // route, so they wrap the router once, outermost first.
     let stack = tower::ServiceBuilder::new()
-        .layer(middleware::from_fn(headers::security_headers))
+        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, headers::PolicyFor))
+        .layer(fixed_header(0))
+        .layer(fixed_header(1))
+        .layer(fixed_header(2))
         .layer(CatchPanicLayer::custom(|_| {
             ApiError::Internal("a handler panicked".to_owned()).into_response()
         }))
@@ -163,6 +167,12 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
         .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
         .service(routes);
     Router::new().fallback_service(stack)
+}
+
+/// The `i`th of the security headers every response gets (`headers::FIXED`).
+fn fixed_header(i: usize) -> SetResponseHeaderLayer<HeaderValue> {
+    let (name, value) = &headers::FIXED[i];
+    SetResponseHeaderLayer::if_not_present(name.clone(), HeaderValue::from_static(value))
 }
 
 fn allow_origin(origins: &[String]) -> AllowOrigin {

@@ -230,10 +230,15 @@ fn write_rendered<'a>(
     if let Reason::TargetingMatch { rule: Some(r) } = e.reason {
         // Client keys ship to browsers: they never learn about the rules.
         if kind == SdkKeyKind::Server {
-            out.extend_from_slice(b",\"ruleId\":");
-            json_into(out, r.id);
-            out.extend_from_slice(b",\"ruleIndex\":");
-            out.extend_from_slice(itoa::Buffer::new().format(r.index).as_bytes());
+            match piece.rules.get(r.index) {
+                Some(rendered) => out.extend_from_slice(rendered),
+                None => {
+                    out.extend_from_slice(b",\"ruleId\":");
+                    json_into(out, r.id);
+                    out.extend_from_slice(b",\"ruleIndex\":");
+                    out.extend_from_slice(itoa::Buffer::new().format(r.index).as_bytes());
+                }
+            }
         }
     }
     out.extend_from_slice(b"}}");
@@ -475,7 +480,9 @@ mod tests {
                     json!({"enabled": true, "off_variant": "plain", "default": {"variant": "plain"},
                         "targets": [{"variant": "quote", "keys": ["u-target"]}],
                         "rules": [{"id": "eu-region", "conditions": [{"attribute": "country", "op": "in", "values": ["DE"]}],
-                                   "serve": {"variant": "quote"}}]})),
+                                   "serve": {"variant": "quote"}},
+                                  {"id": "fr-region", "conditions": [{"attribute": "country", "op": "in", "values": ["FR"]}],
+                                   "serve": {"variant": "plain"}}]})),
                 flag("e-json", "json",
                     json!([{"key": "obj", "value": {"a": [1, 2.5, null], "b": "\u{2028}"}}, {"key": "nothing", "value": null},
                            {"key": "list", "value": [1, 2]}]),

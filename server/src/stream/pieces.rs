@@ -1,7 +1,7 @@
 //! The constant JSON of each flag's OFREP answer, rendered once per configuration so
 //! that a bulk answer is mostly copying: the key, and for each variant its value and
-//! name. What depends on the context (the reason, the matching rule) is written per
-//! request.
+//! name, and for each rule the members that name it. What depends on the context (the
+//! reason, which rule matched) is chosen per request.
 
 use vexil_core::CompiledSnapshot;
 
@@ -14,6 +14,9 @@ pub struct FlagPieces {
     /// `value` for `null`, which OFREP sends as "use the code default"); `None` for a
     /// value OFREP cannot carry (an array), which takes the general path.
     pub variants: Box<[Option<Box<[u8]>>]>,
+    /// Per rule, in the flag's order: `,"ruleId":"<id>","ruleIndex":<index>` (the
+    /// metadata members of a server key's answer when that rule matched).
+    pub rules: Box<[Box<[u8]>]>,
 }
 
 /// Renders every flag of a compiled snapshot, in snapshot order (as `flags()` and
@@ -44,7 +47,19 @@ pub fn render(compiled: &CompiledSnapshot) -> Box<[FlagPieces]> {
                     Some(piece.into_boxed_slice())
                 })
                 .collect();
-            FlagPieces { head: head.into_boxed_slice(), variants }
+            let rules = info
+                .rule_ids()
+                .enumerate()
+                .map(|(index, id)| {
+                    let mut piece = Vec::with_capacity(id.len() + 32);
+                    piece.extend_from_slice(b",\"ruleId\":");
+                    json_into(&mut piece, id);
+                    piece.extend_from_slice(b",\"ruleIndex\":");
+                    piece.extend_from_slice(itoa::Buffer::new().format(index).as_bytes());
+                    piece.into_boxed_slice()
+                })
+                .collect();
+            FlagPieces { head: head.into_boxed_slice(), variants, rules }
         })
         .collect()
 }
