@@ -65,8 +65,8 @@ pub(super) async fn get_config(
     let view = live.hub.view();
     // The history is part of the tag: the same version in a restored database is
     // another configuration.
-    let etag = format!("\"{}\"", view.position());
-    let mut response = if none_match(&headers, &etag) {
+    let etag = view.etag().ok_or_else(|| ApiError::Internal("the configuration's ETag is not a header value".to_owned()))?;
+    let mut response = if etag.to_str().is_ok_and(|etag| none_match(&headers, etag)) {
         StatusCode::NOT_MODIFIED.into_response()
     } else if let Some(gzip) = accepts_gzip(&headers).then(|| view.gzip()).flatten() {
         let mut r = Response::new(Body::from(gzip));
@@ -85,9 +85,7 @@ pub(super) async fn get_config(
     }
     h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    if let Ok(v) = HeaderValue::from_str(&etag) {
-        h.insert(header::ETAG, v);
-    }
+    h.insert(header::ETAG, etag.clone());
     Ok(response)
 }
 

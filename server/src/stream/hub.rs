@@ -88,6 +88,8 @@ pub struct EnvView {
     snapshot_head: std::sync::OnceLock<Bytes>,
     /// Each flag's constant OFREP JSON, rendered on first use.
     ofrep_pieces: std::sync::OnceLock<Box<[super::pieces::FlagPieces]>>,
+    /// `position()` as a quoted ETag, rendered on first use.
+    etag: std::sync::OnceLock<Option<http::HeaderValue>>,
 }
 
 impl EnvView {
@@ -120,6 +122,7 @@ impl EnvView {
             gzip: std::sync::OnceLock::new(),
             snapshot_head: std::sync::OnceLock::new(),
             ofrep_pieces: std::sync::OnceLock::new(),
+            etag: std::sync::OnceLock::new(),
         };
         if base.is_none() {
             view.shed_model();
@@ -199,6 +202,16 @@ impl EnvView {
     /// Where this view stands, as ids and ETags carry it.
     pub fn position(&self) -> super::Position<'_> {
         super::Position { epoch: &self.epoch, version: self.version }
+    }
+
+    /// [`position`](Self::position) as an ETag (`"<epoch>-<version>"`, quotes
+    /// included), rendered once per view: `/sdk/v1/config` sends it with every answer
+    /// and compares it with every `If-None-Match`. `None` if the epoch held a byte a
+    /// header cannot (it never does: the server makes it from hex digits).
+    pub fn etag(&self) -> Option<&http::HeaderValue> {
+        self.etag
+            .get_or_init(|| http::HeaderValue::try_from(format!("\"{}\"", self.position())).ok())
+            .as_ref()
     }
 
     /// The snapshot as JSON, serialised by the first caller and then shared; `None`
