@@ -65,7 +65,9 @@ pub(super) async fn get_config(
     let view = live.hub.view();
     // The history is part of the tag: the same version in a restored database is
     // another configuration.
-    let etag = view.etag().ok_or_else(|| ApiError::Internal("the configuration's ETag is not a header value".to_owned()))?;
+    let etag = view
+        .etag()
+        .ok_or_else(|| ApiError::Internal("the configuration's ETag is not a header value".to_owned()))?;
     let mut response = if etag.to_str().is_ok_and(|etag| none_match(&headers, etag)) {
         StatusCode::NOT_MODIFIED.into_response()
     } else if let Some(gzip) = accepts_gzip(&headers).then(|| view.gzip()).flatten() {
