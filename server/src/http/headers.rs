@@ -3,8 +3,8 @@
 //! rest. `docs/security.md` explains each; the browser suite checks that the dashboard
 //! breaks none of the policy's rules.
 
-use axum::http::{HeaderName, HeaderValue, Response, header};
-use tower_http::set_header::MakeHeaderValue;
+use axum::http::{HeaderValue, Response, header};
+use tower_http::set_header::{MakeHeaderValue, SetResponseHeaderLayer};
 
 /// The dashboard's policy: its own scripts, styles, images, fonts and API only. Inline
 /// styles are allowed because the component library (Mantine) writes its CSS variables
@@ -17,7 +17,7 @@ form-action 'self'; frame-ancestors 'none'";
 pub const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
 
 /// The Content-Security-Policy of a response: [`DASHBOARD_CSP`] for an HTML page,
-/// [`API_CSP`] for anything else. With the three fixed headers below, each set by a
+/// [`API_CSP`] for anything else. Like the headers of [`fixed`], it is set by a
 /// `SetResponseHeaderLayer` that keeps any value a handler set itself.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct PolicyFor;
@@ -34,9 +34,13 @@ impl<B> MakeHeaderValue<Response<B>> for PolicyFor {
     }
 }
 
-/// The headers every response gets whatever its type, with their values.
-pub(super) const FIXED: [(HeaderName, &str); 3] = [
-    (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-    (header::REFERRER_POLICY, "no-referrer"),
-    (header::X_FRAME_OPTIONS, "DENY"),
-];
+/// The layers that set the headers every response gets whatever its type: no MIME
+/// sniffing, no referrer, no framing.
+pub(super) fn fixed() -> [SetResponseHeaderLayer<HeaderValue>; 3] {
+    [
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+    ]
+    .map(|(name, value)| SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value)))
+}

@@ -154,11 +154,12 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
     // A layer given to `Router::layer` wraps every route in a boxed service that is
     // cloned and dropped with the route on each request; these do not depend on the
     // route, so they wrap the router once, outermost first.
+    let [nosniff, no_referrer, no_framing] = headers::fixed();
     let stack = tower::ServiceBuilder::new()
         .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, headers::PolicyFor))
-        .layer(fixed_header(0))
-        .layer(fixed_header(1))
-        .layer(fixed_header(2))
+        .layer(nosniff)
+        .layer(no_referrer)
+        .layer(no_framing)
         .layer(CatchPanicLayer::custom(|_| {
             ApiError::Internal("a handler panicked".to_owned()).into_response()
         }))
@@ -167,12 +168,6 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
         .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
         .service(routes);
     Router::new().fallback_service(stack)
-}
-
-/// The `i`th of the security headers every response gets (`headers::FIXED`).
-fn fixed_header(i: usize) -> SetResponseHeaderLayer<HeaderValue> {
-    let (name, value) = &headers::FIXED[i];
-    SetResponseHeaderLayer::if_not_present(name.clone(), HeaderValue::from_static(value))
 }
 
 fn allow_origin(origins: &[String]) -> AllowOrigin {

@@ -39,7 +39,7 @@ use crate::auth::{AuthError, AuthState};
 use crate::state::Settings;
 use crate::store::{SdkKeyKind, SdkKeyOwner};
 use crate::stream::Hubs;
-use crate::stream::pieces::{FlagPieces, json_into};
+use crate::stream::pieces::{FlagPieces, rule_members_into};
 use crate::usage::UsageBuffer;
 
 /// Largest accepted OFREP request body.
@@ -232,12 +232,7 @@ fn write_rendered<'a>(
         if kind == SdkKeyKind::Server {
             match piece.rules.get(r.index) {
                 Some(rendered) => out.extend_from_slice(rendered),
-                None => {
-                    out.extend_from_slice(b",\"ruleId\":");
-                    json_into(out, r.id);
-                    out.extend_from_slice(b",\"ruleIndex\":");
-                    out.extend_from_slice(itoa::Buffer::new().format(r.index).as_bytes());
-                }
+                None => rule_members_into(out, r.id, r.index),
             }
         }
     }

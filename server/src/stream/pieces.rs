@@ -52,16 +52,22 @@ pub fn render(compiled: &CompiledSnapshot) -> Box<[FlagPieces]> {
                 .enumerate()
                 .map(|(index, id)| {
                     let mut piece = Vec::with_capacity(id.len() + 32);
-                    piece.extend_from_slice(b",\"ruleId\":");
-                    json_into(&mut piece, id);
-                    piece.extend_from_slice(b",\"ruleIndex\":");
-                    piece.extend_from_slice(itoa::Buffer::new().format(index).as_bytes());
+                    rule_members_into(&mut piece, id, index);
                     piece.into_boxed_slice()
                 })
                 .collect();
             FlagPieces { head: head.into_boxed_slice(), variants, rules }
         })
         .collect()
+}
+
+/// Appends `,"ruleId":"<id>","ruleIndex":<index>`: the metadata members that name the
+/// rule that matched.
+pub fn rule_members_into(out: &mut Vec<u8>, id: &str, index: usize) {
+    out.extend_from_slice(b",\"ruleId\":");
+    json_into(out, id);
+    out.extend_from_slice(b",\"ruleIndex\":");
+    out.extend_from_slice(itoa::Buffer::new().format(index).as_bytes());
 }
 
 /// Appends `text` as a JSON string.
