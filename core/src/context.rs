@@ -174,7 +174,12 @@ pub(crate) fn attr_hash(name: &str) -> u64 {
 /// bytes of each), a handful of instructions with no loop.
 #[inline]
 pub(crate) fn eq_str(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
+    eq_bytes(a.as_bytes(), b.as_bytes())
+}
+
+/// [`eq_str`] on bytes.
+#[inline]
+pub(crate) fn eq_bytes(a: &[u8], b: &[u8]) -> bool {
     let n = a.len();
     if n != b.len() {
         return false;

@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use crate::compile::{
     AttrName, CompiledCondition, CompiledFlag, CompiledServe, CompiledSnapshot, ConstantReason, Test,
+    UnixTime,
 };
 use crate::context::{Attr, AttrRef, Context, Typed};
 use crate::hash::bucket_of_hash;
@@ -441,8 +442,8 @@ impl CompiledSnapshot {
     ) -> Evaluation<'a> {
         let f = &self.flags[i];
         match f.constant {
-            Some((v, ConstantReason::Disabled)) => return f.serve(v, Reason::Disabled),
-            Some((v, ConstantReason::Default)) => return f.serve(v, Reason::Default),
+            Some((v, ConstantReason::Disabled)) => return f.serve(v as usize, Reason::Disabled),
+            Some((v, ConstantReason::Default)) => return f.serve(v as usize, Reason::Default),
             Some((_, ConstantReason::Failed(code))) => return Evaluation::error(code),
             None => {}
         }
@@ -458,14 +459,14 @@ impl CompiledSnapshot {
                 && got.variant == Some(required);
             t.prerequisite(&pre.key, required, got.variant, holds);
             if !holds {
-                return f.serve(f.off_variant, Reason::PrerequisiteFailed { flag: &pre.key });
+                return f.serve(f.off_variant as usize, Reason::PrerequisiteFailed { flag: &pre.key });
             }
         }
         if !f.targets.is_empty() {
             let hit = ctx.key().and_then(|k| f.targets.get(k));
             t.target(hit.is_some());
             if let Some(v) = hit {
-                return f.serve(v, Reason::TargetingMatch { rule: None });
+                return f.serve(v as usize, Reason::TargetingMatch { rule: None });
             }
         }
         for (index, rule) in f.rules.iter().enumerate() {
@@ -494,7 +495,7 @@ impl CompiledSnapshot {
         t: &mut T,
     ) -> Evaluation<'a> {
         match serve {
-            CompiledServe::Variant(v) => f.serve(*v, reason),
+            CompiledServe::Variant(v) => f.serve(*v as usize, reason),
             CompiledServe::Rollout(r) => {
                 let (input, fallback) = match bucket_input(ctx.lookup(&r.bucket_by).map(|a| a.value)) {
                     Some(input) => (input, false),
@@ -516,7 +517,7 @@ impl CompiledSnapshot {
                     .find(|&&(end, _)| bucket < end)
                     .or(r.ranges.last())
                     .map_or(f.off_variant, |&(_, v)| v);
-                f.serve(v, reason)
+                f.serve(v as usize, reason)
             }
         }
     }
@@ -649,8 +650,7 @@ fn test_attr(test: &Test, a: Attr<'_>) -> Outcome {
             Outcome::of(cmp.holds(actual.precedence(v)))
         }
         (Test::Time(cmp, v), Typed::Time { seconds, nanos }) => {
-            let t = i128::from(seconds) * 1_000_000_000 + i128::from(nanos);
-            Outcome::of(cmp.holds(t.cmp(v)))
+            Outcome::of(cmp.holds(UnixTime { seconds, nanos }.cmp(v)))
         }
         _ => test_value(test, a.value),
     }
@@ -683,7 +683,7 @@ fn test_value(test: &Test, a: AttrRef<'_>) -> Outcome {
             _ => Outcome::TypeMismatch,
         },
         Test::Time(cmp, v) => match attr_time(a) {
-            Some(t) => Outcome::of(cmp.holds(t.cmp(v))),
+            Some(t) => Outcome::of(cmp.holds(UnixTime::from_nanos(t).cmp(v))),
             None => Outcome::TypeMismatch,
         },
         Test::InSegment(_) | Test::Exists => Outcome::TypeMismatch,

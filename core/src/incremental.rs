@@ -234,10 +234,14 @@ impl CompiledSnapshot {
         }
         let mut flags = self.flags.clone();
         let variants_of = |j: usize| snapshot.flags.get(j).map_or(&[][..], |f| f.variants.as_slice());
+        let mut lists = compile::VariantLists::default();
         for (i, st) in &flag_state {
             let f = &snapshot.flags[*i];
+            if let Some(old) = self.flags.get(*i) {
+                lists.remember(&old.variants);
+            }
             let mut c = match st {
-                None => compile::compile_flag(f, &segment_index, &flag_pos, &variants_of),
+                None => compile::compile_flag(f, &segment_index, &flag_pos, &variants_of, &mut lists),
                 Some((code, _)) => {
                     CompiledFlag::failed(&f.key, f.kind, f.client_visible, f.config.version, *code)
                 }
