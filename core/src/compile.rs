@@ -245,7 +245,7 @@ pub(crate) struct PackedKeys<V> {
 
 impl<V: Copy + Default> PackedKeys<V> {
     /// `None` when the keys do not fit offsets of 32 bits. `entries` holds no key twice.
-    fn build(entries: &[(Box<str>, V)]) -> Option<PackedKeys<V>> {
+    fn build(entries: &[(&str, V)]) -> Option<PackedKeys<V>> {
         let mut text = Vec::with_capacity(entries.iter().map(|(k, _)| k.len() + 1).sum());
         let mut slots = vec![(0u32, V::default()); (entries.len() * 2).next_power_of_two()];
         let mask = slots.len() - 1;
@@ -323,16 +323,16 @@ fn key_at(text: &[u8], at: usize) -> &[u8] {
 }
 
 impl<V: Copy + Default> KeySet<V> {
-    fn build(entries: impl IntoIterator<Item = (Box<str>, V)>) -> Self {
+    /// First value wins on a duplicate key.
+    fn build<'k>(entries: impl IntoIterator<Item = (&'k str, V)>) -> Self {
         let mut seen = FxHashSet::default();
-        let entries: Vec<(Box<str>, V)> =
-            entries.into_iter().filter(|(k, _)| seen.insert(k.clone())).collect();
+        let entries: Vec<(&str, V)> = entries.into_iter().filter(|(k, _)| seen.insert(*k)).collect();
         if entries.len() > SMALL_SET
             && let Some(packed) = PackedKeys::build(&entries)
         {
             return KeySet::Large(Box::new(packed));
         }
-        KeySet::Small(entries.into_boxed_slice())
+        KeySet::Small(entries.into_iter().map(|(k, v)| (Box::from(k), v)).collect())
     }
 
     #[inline(always)]
@@ -706,7 +706,7 @@ pub(crate) fn compile_flag<'v>(
     let c = &f.config;
     let targets = KeySet::build(c.targets.iter().flat_map(|t| {
         let v = variant_index(&f.variants, &t.variant);
-        t.keys.iter().map(move |k| (Box::from(k.as_str()), v))
+        t.keys.iter().map(move |k| (k.as_str(), v))
     }));
     let rules = c
         .rules
@@ -809,8 +809,8 @@ fn compile_serve(serve: &Serve, variants: &[Variant]) -> CompiledServe {
 pub(crate) fn compile_segment(s: &Segment, segments: &FxHashMap<&str, usize>) -> CompiledSegment {
     CompiledSegment {
         key: s.key.as_str().into(),
-        included: KeySet::build(s.included.iter().map(|k| (Box::from(k.as_str()), ()))),
-        excluded: KeySet::build(s.excluded.iter().map(|k| (Box::from(k.as_str()), ()))),
+        included: KeySet::build(s.included.iter().map(|k| (k.as_str(), ()))),
+        excluded: KeySet::build(s.excluded.iter().map(|k| (k.as_str(), ()))),
         rules: s.rules.iter().map(|r| compile_conditions(&r.conditions, segments)).collect(),
     }
 }
@@ -839,7 +839,7 @@ fn compile_condition(c: &Condition, segments: &FxHashMap<&str, usize>) -> Compil
     let never = || Test::InSegment(Box::new([]));
     let test = match c.op {
         Op::In => Test::In(ValueSet {
-            strings: KeySet::build(c.values.iter().filter_map(Value::as_str).map(|s| (Box::from(s), ()))),
+            strings: KeySet::build(c.values.iter().filter_map(Value::as_str).map(|s| (s, ()))),
             numbers: c.values.iter().filter_map(Value::as_f64).collect(),
             has_true: c.values.iter().any(|v| v.as_bool() == Some(true)),
             has_false: c.values.iter().any(|v| v.as_bool() == Some(false)),
@@ -908,7 +908,7 @@ mod tests {
             for (i, k) in members.iter().enumerate() {
                 expected.entry(k.as_str()).or_insert(i as u32);
             }
-            let set = KeySet::build(members.iter().enumerate().map(|(i, k)| (Box::from(k.as_str()), i as u32)));
+            let set = KeySet::build(members.iter().enumerate().map(|(i, k)| (k.as_str(), i as u32)));
             prop_assert_eq!(matches!(set, KeySet::Large(_)), expected.len() > SMALL_SET);
             prop_assert_eq!(set.is_empty(), expected.is_empty());
             for k in members.iter().chain(&probes) {
@@ -929,7 +929,7 @@ mod tests {
     #[test]
     fn a_packed_set_never_finds_a_prefix_or_an_extension_of_a_member() {
         let members: Vec<String> = (0..20).map(|i| format!("member-{i}")).collect();
-        let set = KeySet::build(members.iter().map(|k| (Box::from(k.as_str()), ())));
+        let set = KeySet::build(members.iter().map(|k| (k.as_str(), ())));
         assert!(matches!(set, KeySet::Large(_)));
         for probe in ["", "member-", "member-1x", "member-20", "ember-1", "member-19 "] {
             assert_eq!(set.get(probe), None, "{probe:?}");

@@ -4,7 +4,7 @@
 //! Validation is the only gate before compilation: anything it accepts compiles and
 //! evaluates without error.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::fmt;
 
 use serde::Serialize;
@@ -207,7 +207,7 @@ pub fn validate_flag(flag: &Flag) -> Result<(), ValidationErrors> {
     check_variants(&mut r, root.field("variants"), flag.kind, &flag.variants);
     let tags = root.field("tags");
     if r.check_count(tags, "tags", flag.tags.len(), MAX_TAGS) {
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         for (i, tag) in flag.tags.iter().enumerate() {
             r.check_key(tags.index(i), "tag", tag);
             if !seen.insert(tag.as_str()) {
@@ -233,7 +233,7 @@ fn check_variants(r: &mut Report, p: Ptr<'_>, kind: FlagKind, variants: &[Varian
     if !r.check_count(p, "variants", variants.len(), MAX_VARIANTS) {
         return;
     }
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     for (i, v) in variants.iter().enumerate() {
         let pv = p.index(i);
         r.check_key(pv.field("key"), "variant key", &v.key);
@@ -312,8 +312,8 @@ fn check_config(
     check_variant(r, p.field("off_variant"), &config.off_variant);
 
     let targets = p.field("targets");
-    let mut target_variants = HashSet::new();
-    let mut target_keys = HashSet::new();
+    let mut target_variants = HashSet::default();
+    let mut target_keys = HashSet::default();
     let total: usize = config.targets.iter().map(|t| t.keys.len()).sum();
     if r.check_count(targets, "target keys", total, MAX_TARGET_KEYS) {
         for (i, t) in config.targets.iter().enumerate() {
@@ -337,7 +337,7 @@ fn check_config(
 
     let rules = p.field("rules");
     if r.check_count(rules, "rules", config.rules.len(), MAX_RULES) {
-        let mut ids = HashSet::new();
+        let mut ids = HashSet::default();
         for (i, rule) in config.rules.iter().enumerate() {
             let pr = rules.index(i);
             r.check_key(pr.field("id"), "rule id", &rule.id);
@@ -354,7 +354,7 @@ fn check_config(
 
     let pres = p.field("prerequisites");
     if r.check_count(pres, "prerequisites", config.prerequisites.len(), MAX_PREREQUISITES) {
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         for (i, pre) in config.prerequisites.iter().enumerate() {
             let pp = pres.index(i);
             if pre.flag == flag_key {
@@ -618,7 +618,7 @@ pub fn validate_snapshot(snapshot: &Snapshot) -> Result<(), ValidationErrors> {
     let refs = References::of_snapshot(snapshot);
 
     let segments = root.field("segments");
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     for (i, s) in snapshot.segments.iter().enumerate() {
         if !seen.insert(s.key.as_str()) {
             r.push(segments.index(i).field("key"), format!("duplicate segment key {:?}", s.key));
@@ -627,7 +627,7 @@ pub fn validate_snapshot(snapshot: &Snapshot) -> Result<(), ValidationErrors> {
     }
 
     let flags = root.field("flags");
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     for (i, f) in snapshot.flags.iter().enumerate() {
         let pf = flags.index(i);
         if !seen.insert(f.key.as_str()) {

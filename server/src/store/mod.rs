@@ -279,8 +279,13 @@ impl Store {
                             sqlx::query("pragma journal_mode = wal").execute(&mut *conn).await?;
                             // 8 MiB of page cache per connection (at most four): the hot
                             // data lives in the hubs, but an admin search over 50,000 flags
-                            // thrashed a 1 MiB cache (decision 0035).
+                            // thrashed a 1 MiB cache (decision 0035). All of SQLite's memory
+                            // together is held to about 16 MiB (the limit is the library's,
+                            // for the process; the build recycles pages across connections):
+                            // four full caches were up to 32 MiB of a server's resident
+                            // memory, kept after any burst of writes (decision 0044).
                             sqlx::query("pragma cache_size = -8192").execute(&mut *conn).await?;
+                            sqlx::query("pragma soft_heap_limit = 16777216").execute(&mut *conn).await?;
                             Ok(())
                         })
                     })

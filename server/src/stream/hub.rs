@@ -309,7 +309,12 @@ pub struct EnvHub {
     sizes: HubSizes,
     view: ArcSwap<EnvView>,
     ring: std::sync::Mutex<VecDeque<Arc<ChangeEvent>>>,
-    sender: broadcast::Sender<HubMessage>,
+    /// Created by the first subscriber: the channel's buffer is allocated whole
+    /// (`sizes.broadcast` slots, about 12 KiB at the default), and most environments an
+    /// SDK fetches have no stream. A lock, not a `OnceLock`: a change stores its view,
+    /// then sends; a subscriber subscribes, then reads the view; the lock orders the two,
+    /// so the subscriber either gets the change or sees its view.
+    sender: std::sync::Mutex<Option<broadcast::Sender<HubMessage>>>,
     refresh_lock: Mutex<()>,
     /// Wakes the refresh task.
     pub(super) wake: Notify,
@@ -351,12 +356,11 @@ impl EnvHub {
             .map_err(HubError::Invalid)?;
         // Only a contiguous run ending at the view counts.
         let ring = contiguous_tail(ring, view.version);
-        let (sender, _) = broadcast::channel(sizes.broadcast.max(1));
         Ok(EnvHub {
             sizes,
             view: ArcSwap::from_pointee(view),
             ring: std::sync::Mutex::new(ring),
-            sender,
+            sender: std::sync::Mutex::new(None),
             refresh_lock: Mutex::new(()),
             wake: Notify::new(),
         })
@@ -369,12 +373,20 @@ impl EnvHub {
 
     /// Subscribes to changes applied from now on.
     pub fn subscribe(&self) -> broadcast::Receiver<HubMessage> {
-        self.sender.subscribe()
+        let mut sender = self.sender.lock().unwrap_or_else(|e| e.into_inner());
+        sender.get_or_insert_with(|| broadcast::channel(self.sizes.broadcast.max(1)).0).subscribe()
     }
 
     /// Number of live subscribers.
     pub fn subscribers(&self) -> usize {
-        self.sender.receiver_count()
+        self.sender.lock().unwrap_or_else(|e| e.into_inner()).as_ref().map_or(0, |s| s.receiver_count())
+    }
+
+    /// Sends to the subscribers, if any has ever subscribed (none is fine).
+    fn send(&self, message: HubMessage) {
+        if let Some(sender) = &*self.sender.lock().unwrap_or_else(|e| e.into_inner()) {
+            let _ = sender.send(message);
+        }
     }
 
     /// The changes after `version` up to the current view, if the ring still holds all
@@ -478,8 +490,7 @@ impl EnvHub {
                 }
             }
             for e in events {
-                // No subscribers is fine.
-                let _ = self.sender.send(HubMessage::Change(e));
+                self.send(HubMessage::Change(e));
             }
             if n_changes < 500 {
                 return Ok(());
@@ -496,7 +507,7 @@ impl EnvHub {
         view.report_failures(Some(current));
         self.view.store(Arc::new(view));
         self.ring.lock().unwrap_or_else(|e| e.into_inner()).clear();
-        let _ = self.sender.send(HubMessage::Resync);
+        self.send(HubMessage::Resync);
         Ok(())
     }
 }
