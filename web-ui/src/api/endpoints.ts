@@ -58,6 +58,8 @@ export interface FlagListQuery {
   archived?: boolean;
   /** Only flags not evaluated for the project's stale threshold. */
   stale?: boolean;
+  /** Comma-separated environment keys (at most 100): the states each flag carries. */
+  environments?: string;
   limit?: number;
   cursor?: string;
 }

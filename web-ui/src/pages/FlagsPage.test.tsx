@@ -5,7 +5,7 @@ import { sessions } from '../api';
 import type { Environment, Flag } from '../api/types';
 import { auditEmpty, changeRequestsEmpty, flagsEmpty, scheduledEmpty, tokensEmpty } from '../lib/empty';
 import { renderRoute, renderWithMantine } from '../test/render';
-import { FlagRow, FlagsPage } from './FlagsPage';
+import { environmentColumns, FlagRow, FlagsPage, MAX_ENVIRONMENT_COLUMNS } from './FlagsPage';
 
 vi.mock('../app/live', () => ({ useLiveEvents: () => {} }));
 
@@ -120,5 +120,63 @@ describe('empty states of the other lists', () => {
     expect(tokensEmpty(2)).toMatchObject({ title: 'No live API tokens' });
     expect(tokensEmpty(2).description).toContain('2 revoked tokens are hidden');
     expect(tokensEmpty(0).title).toBe('No API tokens');
+  });
+});
+
+describe('environment columns', () => {
+  const envs = Array.from({ length: 30 }, (_, i) => ({ key: `env-${i}`, name: `Env ${i}`, position: i }) as Environment);
+
+  it('shows every environment up to the limit, else the first ones with the current one among them', () => {
+    expect(environmentColumns(envs.slice(0, MAX_ENVIRONMENT_COLUMNS), 'env-3')).toHaveLength(MAX_ENVIRONMENT_COLUMNS);
+    expect(environmentColumns(envs, 'env-2').map((e) => e.key)).toEqual(envs.slice(0, MAX_ENVIRONMENT_COLUMNS).map((e) => e.key));
+    const withCurrent = environmentColumns(envs, 'env-25').map((e) => e.key);
+    expect(withCurrent).toHaveLength(MAX_ENVIRONMENT_COLUMNS);
+    expect(withCurrent[withCurrent.length - 1]).toBe('env-25');
+    expect(withCurrent.slice(0, -1)).toEqual(envs.slice(0, MAX_ENVIRONMENT_COLUMNS - 1).map((e) => e.key));
+    expect(environmentColumns(envs, 'gone').map((e) => e.key)).toEqual(envs.slice(0, MAX_ENVIRONMENT_COLUMNS).map((e) => e.key));
+  });
+
+  describe('in a project with many environments', () => {
+    const requested: string[] = [];
+    beforeEach(() => {
+      requested.length = 0;
+      localStorage.clear();
+      sessions.set({
+        token: 't',
+        expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+        user: { id: 'u', email: 'ada@example.com', name: 'A', role: 'editor', disabled: false, version: 1, created_at: '', updated_at: '' },
+      });
+      vi.stubGlobal(
+        'fetch',
+        vi.fn(async (url: string | URL | Request) => {
+          const path = String(url);
+          requested.push(path);
+          const ok = (body: unknown) => new Response(JSON.stringify(body), { status: 200, headers: { 'Content-Type': 'application/json' } });
+          if (path.startsWith('/api/v1/projects/default/environments')) return ok({ items: envs });
+          if (path.startsWith('/api/v1/projects/default/flags?')) return ok({ items: [{ ...flag, environments: { 'env-0': { enabled: true, version: 1 } } }] });
+          if (path.startsWith('/api/v1/projects/default/code-references')) return ok({ repositories: [], keys: [] });
+          if (path.startsWith('/api/v1/audit')) return ok({ items: [] });
+          throw new Error(`unexpected request ${path}`);
+        }),
+      );
+    });
+    afterEach(() => {
+      vi.unstubAllGlobals();
+      sessions.set(null);
+    });
+
+    it('asks only for the states of the environments it shows, and says how many it shows', async () => {
+      renderRoute('/p/:project/flags', '/p/default/flags', <FlagsPage />, 'default');
+      expect(await screen.findByTestId('environment-columns-note')).toHaveTextContent(`Showing ${MAX_ENVIRONMENT_COLUMNS} of 30 environments`);
+      expect(screen.getAllByRole('columnheader').filter((h) => h.textContent?.startsWith('Env '))).toHaveLength(MAX_ENVIRONMENT_COLUMNS);
+      const lists = requested.filter((p) => p.startsWith('/api/v1/projects/default/flags?'));
+      expect(lists.length).toBeGreaterThan(0);
+      for (const list of lists) {
+        const shown = new URL(list, 'http://x').searchParams.get('environments')?.split(',');
+        expect(shown).toHaveLength(MAX_ENVIRONMENT_COLUMNS);
+        expect(shown).toContain('env-0');
+      }
+      expect(screen.getByRole('switch', { name: 'new-checkout in Env 0' })).toBeChecked();
+    });
   });
 });

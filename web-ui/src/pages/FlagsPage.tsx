@@ -21,6 +21,23 @@ import { isProtected } from '../lib/protect';
 
 const PAGE_SIZE = 100;
 
+/** At most this many environments are columns of the list (each a switch per flag). */
+export const MAX_ENVIRONMENT_COLUMNS = 8;
+
+/**
+ * The environments shown as columns: all of them up to {@link MAX_ENVIRONMENT_COLUMNS},
+ * else the first ones in the project's order with the current one always among them.
+ * The list asks for these environments' states only: a project with a thousand
+ * environments would otherwise send every flag's state in each (megabytes a page).
+ */
+export function environmentColumns(all: Environment[], current: string): Environment[] {
+  if (all.length <= MAX_ENVIRONMENT_COLUMNS) return all;
+  const first = all.slice(0, MAX_ENVIRONMENT_COLUMNS);
+  if (first.some((e) => e.key === current)) return first;
+  const chosen = all.find((e) => e.key === current);
+  return chosen ? [...all.slice(0, MAX_ENVIRONMENT_COLUMNS - 1), chosen] : first;
+}
+
 /**
  * Free text in the table (names, keys, tags, owners) is cut to one line with an ellipsis,
  * the whole text in a tooltip: an unbroken 200-character owner would otherwise widen the
@@ -173,7 +190,11 @@ export const FlagRow = memo(function FlagRow({
 });
 
 export function FlagsPage() {
-  const { project, environments, env, environmentsLoading, environmentsError } = useProject();
+  const { project, environments: allEnvironments, env, environmentsLoading, environmentsError } = useProject();
+  const environments = useMemo(() => environmentColumns(allEnvironments, env), [allEnvironments, env]);
+  // Undefined (every environment's states) only when the environments could not be
+  // loaded, so that the rows still show what they can.
+  const columnKeys = environmentsError ? undefined : environments.map((e) => e.key).join(',');
   const canEdit = useCan('editor');
   const [params, setParams] = useSearchParams();
   const q = params.get('q') ?? '';
@@ -224,7 +245,16 @@ export function FlagsPage() {
         } else if (opts.count) {
           limit = Math.min(1000, Math.max(PAGE_SIZE, opts.count));
         }
-        const page: Page<Flag> = await api.flags.list(project, { q: q || undefined, tag: tag || undefined, owner: owner || undefined, archived, stale: stale || undefined, limit, cursor });
+        const page: Page<Flag> = await api.flags.list(project, {
+          q: q || undefined,
+          tag: tag || undefined,
+          owner: owner || undefined,
+          archived,
+          stale: stale || undefined,
+          environments: columnKeys,
+          limit,
+          cursor,
+        });
         if (id !== seq.current) return;
         setState((s) => ({
           items: opts.more ? [...s.items, ...page.items] : page.items,
@@ -243,14 +273,15 @@ export function FlagsPage() {
         setState((s) => ({ ...s, loading: false, loadingMore: false, error }));
       }
     },
-    [project, q, tag, owner, archived, stale],
+    [project, q, tag, owner, archived, stale, columnKeys],
   );
   const stateRef = useRef(state);
   stateRef.current = state;
 
   useEffect(() => {
-    void load();
-  }, [load]);
+    // Waits for the environments: they decide which states the list asks for.
+    if (!environmentsLoading) void load();
+  }, [load, environmentsLoading]);
 
   // Time to first render of the list, for performance measurements.
   useLayoutEffect(() => {
@@ -480,6 +511,12 @@ export function FlagsPage() {
         />
       ) : (
         <>
+          {!archived && allEnvironments.length > environments.length ? (
+            <Text size="sm" c="dimmed" data-testid="environment-columns-note">
+              Showing {environments.length} of {allEnvironments.length} environments: the first in the project&apos;s order and the
+              current one. Pick another environment at the top to show it here.
+            </Text>
+          ) : null}
           <ScrollArea type="auto">
             <table className="vx-flags" data-testid="flags-table" style={{ minWidth: 480 }}>
               <thead>
