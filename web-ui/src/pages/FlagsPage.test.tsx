@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { sessions } from '../api';
 import type { Environment, Flag } from '../api/types';
 import { auditEmpty, changeRequestsEmpty, flagsEmpty, scheduledEmpty, tokensEmpty } from '../lib/empty';
+import { signIn, stubApi } from '../test/api';
 import { renderRoute, renderWithMantine } from '../test/render';
 import { environmentColumns, FlagRow, FlagsPage, MAX_ENVIRONMENT_COLUMNS } from './FlagsPage';
 
@@ -33,6 +34,13 @@ const flag: Flag = {
 };
 const production = { key: 'production', name: 'Production' } as Environment;
 
+/** The page's other requests, answered empty. */
+function otherLists(path: string): unknown {
+  if (path.startsWith('/api/v1/projects/default/code-references')) return { repositories: [], keys: [] };
+  if (path.startsWith('/api/v1/audit')) return { items: [] };
+  return undefined;
+}
+
 describe('FlagRow', () => {
   it('cuts a long unbroken owner and tag to one line with an ellipsis, the whole text in a tooltip, and keeps the toggle', () => {
     renderWithMantine(
@@ -56,32 +64,15 @@ describe('FlagRow', () => {
 });
 
 describe('the flags list when it is empty', () => {
-  const requested: string[] = [];
+  let requested: string[] = [];
   beforeEach(() => {
-    requested.length = 0;
-    sessions.set({
-      token: 't',
-      expires_at: new Date(Date.now() + 3_600_000).toISOString(),
-      user: { id: 'u', email: 'ada@example.com', name: 'A', role: 'editor', disabled: false, version: 1, created_at: '', updated_at: '' },
+    signIn();
+    requested = stubApi((path) => {
+      if (path.startsWith('/api/v1/projects/default/environments')) return { items: [{ ...production, position: 0 }] };
+      // The project has a flag, but none is stale and none matches a search.
+      if (path.startsWith('/api/v1/projects/default/flags?')) return { items: path.includes('stale=true') || path.includes('q=') ? [] : [flag] };
+      return otherLists(path);
     });
-    vi.stubGlobal(
-      'fetch',
-      vi.fn(async (url: string | URL | Request) => {
-        const path = String(url);
-        requested.push(path);
-        const ok = (body: unknown) => new Response(JSON.stringify(body), { status: 200, headers: { 'Content-Type': 'application/json' } });
-        if (path.startsWith('/api/v1/projects/default/environments')) return ok({ items: [{ ...production, position: 0 }] });
-        if (path.startsWith('/api/v1/projects/default/flags?')) {
-          // The project has a flag, but none is stale and none matches a search.
-          const stale = path.includes('stale=true');
-          const searched = path.includes('q=');
-          return ok({ items: stale || searched ? [] : [flag] });
-        }
-        if (path.startsWith('/api/v1/projects/default/code-references')) return ok({ repositories: [], keys: [] });
-        if (path.startsWith('/api/v1/audit')) return ok({ items: [] });
-        throw new Error(`unexpected request ${path}`);
-      }),
-    );
   });
   afterEach(() => {
     vi.unstubAllGlobals();
@@ -137,28 +128,15 @@ describe('environment columns', () => {
   });
 
   describe('in a project with many environments', () => {
-    const requested: string[] = [];
+    let requested: string[] = [];
     beforeEach(() => {
-      requested.length = 0;
       localStorage.clear();
-      sessions.set({
-        token: 't',
-        expires_at: new Date(Date.now() + 3_600_000).toISOString(),
-        user: { id: 'u', email: 'ada@example.com', name: 'A', role: 'editor', disabled: false, version: 1, created_at: '', updated_at: '' },
+      signIn();
+      requested = stubApi((path) => {
+        if (path.startsWith('/api/v1/projects/default/environments')) return { items: envs };
+        if (path.startsWith('/api/v1/projects/default/flags?')) return { items: [{ ...flag, environments: { 'env-0': { enabled: true, version: 1 } } }] };
+        return otherLists(path);
       });
-      vi.stubGlobal(
-        'fetch',
-        vi.fn(async (url: string | URL | Request) => {
-          const path = String(url);
-          requested.push(path);
-          const ok = (body: unknown) => new Response(JSON.stringify(body), { status: 200, headers: { 'Content-Type': 'application/json' } });
-          if (path.startsWith('/api/v1/projects/default/environments')) return ok({ items: envs });
-          if (path.startsWith('/api/v1/projects/default/flags?')) return ok({ items: [{ ...flag, environments: { 'env-0': { enabled: true, version: 1 } } }] });
-          if (path.startsWith('/api/v1/projects/default/code-references')) return ok({ repositories: [], keys: [] });
-          if (path.startsWith('/api/v1/audit')) return ok({ items: [] });
-          throw new Error(`unexpected request ${path}`);
-        }),
-      );
     });
     afterEach(() => {
       vi.unstubAllGlobals();
