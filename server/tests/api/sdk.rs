@@ -240,14 +240,15 @@ async fn bad_event_batches_are_refused_with_pointers(app: TestApp) {
         .call(Method::POST, "/sdk/v1/events")
         .token(&key)
         .json(json!({"usage": [{"flag": "f", "variant": "on", "count": 3}, {"flag": "f", "variant": "on", "count": 0}],
-                     "metrics": [{"event": "bad event!"}]}))
+                     "metrics": [{"event": "bad event!"}, {"event": "ok", "at": ""}, {"event": "ok", "at": "\u{97}"},
+                                 {"event": "ok"}]}))
         .send()
         .await;
     assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
-    assert_eq!((r.body["usage"].clone(), r.body["metrics"].clone()), (json!(1), json!(0)));
+    assert_eq!((r.body["usage"].clone(), r.body["metrics"].clone()), (json!(1), json!(1)));
     let refused: Vec<&str> =
         r.body["problems"].as_array().unwrap().iter().map(|e| e["pointer"].as_str().unwrap()).collect();
-    assert_eq!(refused, ["/usage/1/count", "/metrics/0/event"]);
+    assert_eq!(refused, ["/usage/1/count", "/metrics/0/event", "/metrics/1/at", "/metrics/2/at"]);
     assert_eq!(count(&app).await, 3);
     // Fields this server does not know (a newer SDK) are ignored, not refused.
     let r = app

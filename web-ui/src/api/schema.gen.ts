@@ -1471,7 +1471,7 @@ export interface paths {
         put?: never;
         /**
          * Report usage and metric events
-         * @description Takes a batch of what an SDK observed: evaluation counts per flag and variant (the source of flag usage and of `last_evaluated_at`) and metric events, optionally tied to the variants the context was served. Counts and mappings that name a flag or variant the environment does not have (an SDK with an older snapshot) are ignored and counted in `ignored`, not refused. Any invalid entry refuses the whole batch with 422; nothing is recorded then.
+         * @description Takes a batch of what an SDK observed: evaluation counts per flag and variant (the source of flag usage and of `last_evaluated_at`) and metric events, optionally tied to the variants the context was served. Counts and mappings that name a flag or variant the environment does not have (an SDK with an older snapshot) are ignored and counted in `ignored`, not refused. An invalid entry (a count out of range, a bad event key or value, a time that is not RFC 3339 or is outside the usage retention) is left out and named in the answer's `problems` (a JSON pointer and a message) while the valid entries are recorded: one bad entry does not cost the batch. A batch with nothing usable is refused with 422, and nothing is recorded then.
          */
         post: operations["post_events"];
         delete?: never;
