@@ -234,7 +234,8 @@ const SMALL_SET: usize = 8;
 /// full) of their offsets. For 10 two-letter keys that is 190 bytes held where a map of
 /// boxed keys held 308 (each key its own allocation, 16 bytes a slot). The table is
 /// ours rather than a general hash map's so that a lookup inlines into the evaluation:
-/// as a call into one, a rule of three conditions cost about 5 % more instructions.
+/// as a call into one, a rule of three conditions cost about 4 % more instructions
+/// (1,068.9 against 1,025.1).
 #[derive(Debug)]
 pub(crate) struct PackedKeys<V> {
     text: Box<[u8]>,
