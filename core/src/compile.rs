@@ -265,7 +265,6 @@ impl<V: Copy + Default> PackedKeys<V> {
             }
             slots[i] = (at, *value);
         }
-        u32::try_from(text.len()).ok()?;
         Some(PackedKeys { text: text.into_boxed_slice(), slots: slots.into_boxed_slice() })
     }
 
@@ -347,6 +346,7 @@ impl<V: Copy + Default> KeySet<V> {
     pub(crate) fn is_empty(&self) -> bool {
         match self {
             KeySet::Small(entries) => entries.is_empty(),
+            // Built only for more than `SMALL_SET` keys.
             KeySet::Large(_) => false,
         }
     }

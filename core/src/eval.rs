@@ -442,8 +442,8 @@ impl CompiledSnapshot {
     ) -> Evaluation<'a> {
         let f = &self.flags[i];
         match f.constant {
-            Some((v, ConstantReason::Disabled)) => return f.serve(v as usize, Reason::Disabled),
-            Some((v, ConstantReason::Default)) => return f.serve(v as usize, Reason::Default),
+            Some((v, ConstantReason::Disabled)) => return f.serve(v, Reason::Disabled),
+            Some((v, ConstantReason::Default)) => return f.serve(v, Reason::Default),
             Some((_, ConstantReason::Failed(code))) => return Evaluation::error(code),
             None => {}
         }
@@ -459,14 +459,14 @@ impl CompiledSnapshot {
                 && got.variant == Some(required);
             t.prerequisite(&pre.key, required, got.variant, holds);
             if !holds {
-                return f.serve(f.off_variant as usize, Reason::PrerequisiteFailed { flag: &pre.key });
+                return f.serve(f.off_variant, Reason::PrerequisiteFailed { flag: &pre.key });
             }
         }
         if !f.targets.is_empty() {
             let hit = ctx.key().and_then(|k| f.targets.get(k));
             t.target(hit.is_some());
             if let Some(v) = hit {
-                return f.serve(v as usize, Reason::TargetingMatch { rule: None });
+                return f.serve(v, Reason::TargetingMatch { rule: None });
             }
         }
         for (index, rule) in f.rules.iter().enumerate() {
@@ -495,7 +495,7 @@ impl CompiledSnapshot {
         t: &mut T,
     ) -> Evaluation<'a> {
         match serve {
-            CompiledServe::Variant(v) => f.serve(*v as usize, reason),
+            CompiledServe::Variant(v) => f.serve(*v, reason),
             CompiledServe::Rollout(r) => {
                 let (input, fallback) = match bucket_input(ctx.lookup(&r.bucket_by).map(|a| a.value)) {
                     Some(input) => (input, false),
@@ -517,7 +517,7 @@ impl CompiledSnapshot {
                     .find(|&&(end, _)| bucket < end)
                     .or(r.ranges.last())
                     .map_or(f.off_variant, |&(_, v)| v);
-                f.serve(v as usize, reason)
+                f.serve(v, reason)
             }
         }
     }
@@ -605,7 +605,8 @@ impl CompiledFlag {
     }
 
     #[inline]
-    fn serve<'a>(&'a self, v: usize, reason: Reason<'a>) -> Evaluation<'a> {
+    fn serve<'a>(&'a self, v: u32, reason: Reason<'a>) -> Evaluation<'a> {
+        let v = v as usize;
         match self.variants.get(v) {
             Some(variant) => Evaluation {
                 value: Some(&variant.value),

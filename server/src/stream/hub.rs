@@ -382,10 +382,13 @@ impl EnvHub {
         self.sender.lock().unwrap_or_else(|e| e.into_inner()).as_ref().map_or(0, |s| s.receiver_count())
     }
 
-    /// Sends to the subscribers, if any has ever subscribed (none is fine).
-    fn send(&self, message: HubMessage) {
+    /// Sends to the subscribers, if any has ever subscribed (none is fine), under one
+    /// hold of the lock.
+    fn send(&self, messages: impl IntoIterator<Item = HubMessage>) {
         if let Some(sender) = &*self.sender.lock().unwrap_or_else(|e| e.into_inner()) {
-            let _ = sender.send(message);
+            for message in messages {
+                let _ = sender.send(message);
+            }
         }
     }
 
@@ -489,9 +492,7 @@ impl EnvHub {
                     ring.push_back(e.clone());
                 }
             }
-            for e in events {
-                self.send(HubMessage::Change(e));
-            }
+            self.send(events.into_iter().map(HubMessage::Change));
             if n_changes < 500 {
                 return Ok(());
             }
@@ -507,7 +508,7 @@ impl EnvHub {
         view.report_failures(Some(current));
         self.view.store(Arc::new(view));
         self.ring.lock().unwrap_or_else(|e| e.into_inner()).clear();
-        self.send(HubMessage::Resync);
+        self.send([HubMessage::Resync]);
         Ok(())
     }
 }
