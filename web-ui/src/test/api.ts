@@ -12,9 +12,9 @@ export function signIn(role: User['role'] = 'editor') {
 }
 
 /**
- * Answers the dashboard's requests with `answer(path)` as a JSON body (status 200); a
- * path it answers `undefined` for fails the test. Returns the requested paths, in order.
- * Undo with `vi.unstubAllGlobals()`.
+ * Answers the dashboard's requests with `answer(path)`: a `Response` as it is, anything
+ * else as a JSON body with status 200; a path it answers `undefined` for fails the test.
+ * Returns the requested paths, in order. Undo with `vi.unstubAllGlobals()`.
  */
 export function stubApi(answer: (path: string) => unknown): string[] {
   const requested: string[] = [];
@@ -25,6 +25,7 @@ export function stubApi(answer: (path: string) => unknown): string[] {
       requested.push(path);
       const body = answer(path);
       if (body === undefined) throw new Error(`unexpected request ${path}`);
+      if (body instanceof Response) return body;
       return new Response(JSON.stringify(body), { status: 200, headers: { 'Content-Type': 'application/json' } });
     }),
   );

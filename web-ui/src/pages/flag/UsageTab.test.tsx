@@ -2,6 +2,7 @@ import { MantineProvider } from '@mantine/core';
 import { render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Environment, Flag } from '../../api/types';
+import { stubApi } from '../../test/api';
 import { UsageTab } from './UsageTab';
 
 const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
@@ -10,20 +11,13 @@ const flag = { key: 'checkout', name: 'checkout', kind: 'boolean', variants: [{ 
 const environments = [{ key: 'production', name: 'Production' }] as unknown as Environment[];
 
 function serve(applications: Response, metrics: () => Response = () => json({ flag: 'checkout', environment: 'production', step_seconds: 60, events: [] })) {
-  const seen: string[] = [];
-  vi.stubGlobal(
-    'fetch',
-    vi.fn(async (url: string | URL | Request) => {
-      const path = String(url);
-      seen.push(path);
-      if (path.includes('/usage?')) return json({ flag: 'checkout', environment: 'production', step_seconds: 60, series: [] });
-      if (path.includes('/applications?')) return applications;
-      if (path.includes('/metrics?')) return metrics();
-      if (path.endsWith('/release-plan')) return json({ type: 'about:blank', title: 'Not Found', status: 404, detail: 'no release plan' }, 404);
-      throw new Error(`unexpected request ${path}`);
-    }),
-  );
-  return seen;
+  return stubApi((path) => {
+    if (path.includes('/usage?')) return { flag: 'checkout', environment: 'production', step_seconds: 60, series: [] };
+    if (path.includes('/applications?')) return applications;
+    if (path.includes('/metrics?')) return metrics();
+    if (path.endsWith('/release-plan')) return json({ type: 'about:blank', title: 'Not Found', status: 404, detail: 'no release plan' }, 404);
+    return undefined;
+  });
 }
 
 function renderTab() {
