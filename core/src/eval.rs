@@ -433,6 +433,7 @@ impl CompiledSnapshot {
         (0..self.flags.len()).map(move |i| (&*self.flags[i].key, self.eval_flag(i, &bound, &mut NoTrace, 0)))
     }
 
+    #[inline(always)]
     pub(crate) fn eval_flag<'a, T: Tracer, A: Attrs + ?Sized>(
         &'a self,
         i: usize,
@@ -440,13 +441,27 @@ impl CompiledSnapshot {
         t: &mut T,
         depth: usize,
     ) -> Evaluation<'a> {
+        // Inlined into every caller: a flag that serves one variant whatever the context
+        // (disabled, or nothing but a default) is answered here, without the call into
+        // the general path and the registers it saves.
         let f = &self.flags[i];
         match f.constant {
-            Some((v, ConstantReason::Disabled)) => return f.serve(v, Reason::Disabled),
-            Some((v, ConstantReason::Default)) => return f.serve(v, Reason::Default),
-            Some((_, ConstantReason::Failed(code))) => return Evaluation::error(code),
-            None => {}
+            Some((v, ConstantReason::Disabled)) => f.serve(v, Reason::Disabled),
+            Some((v, ConstantReason::Default)) => f.serve(v, Reason::Default),
+            Some((_, ConstantReason::Failed(code))) => Evaluation::error(code),
+            None => self.eval_targeted(f, ctx, t, depth),
         }
+    }
+
+    /// [`CompiledSnapshot::eval_flag`] for a flag whose answer depends on the context.
+    #[inline]
+    fn eval_targeted<'a, T: Tracer, A: Attrs + ?Sized>(
+        &'a self,
+        f: &'a CompiledFlag,
+        ctx: &A,
+        t: &mut T,
+        depth: usize,
+    ) -> Evaluation<'a> {
         for &(pf, pv) in &*f.prerequisites {
             if depth >= crate::limits::MAX_PREREQUISITE_DEPTH {
                 // Unreachable for validated snapshots; a guard, not a feature.
@@ -485,7 +500,9 @@ impl CompiledSnapshot {
         self.serve(f, &f.default, ctx, reason, t)
     }
 
-    #[inline]
+    // Always inlined into the general path, which calls it twice (a rule's serve and the
+    // default): as a call it costs a tenth more instructions in a 50 % rollout.
+    #[inline(always)]
     fn serve<'a, T: Tracer, A: Attrs + ?Sized>(
         &'a self,
         f: &'a CompiledFlag,

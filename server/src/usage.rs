@@ -20,6 +20,114 @@ type FlagCounts = FxHashMap<String, FxHashMap<String, i64>>;
 /// Counts by (environment id, Unix minute).
 type Counts = FxHashMap<(i64, i64), FlagCounts>;
 
+/// What each positional usage counter of one configuration stands for: counter `i`
+/// counts `(flag, variant)` = `names[i]`. Built once per configuration (with its OFREP
+/// pieces), so that counting a bulk answer adds one to an array slot per flag instead
+/// of hashing two strings.
+#[derive(Debug)]
+pub struct CounterNames(Box<[(Arc<str>, Box<str>)]>);
+
+impl CounterNames {
+    /// Names in counter order.
+    pub fn new(names: Vec<(Arc<str>, Box<str>)>) -> CounterNames {
+        CounterNames(names.into_boxed_slice())
+    }
+
+    /// Number of counters.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are no counters.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Positional counts against one configuration's [`CounterNames`], for one environment
+/// and minute.
+#[derive(Debug)]
+struct Positional {
+    environment_id: i64,
+    minute: i64,
+    names: Arc<CounterNames>,
+    counts: Vec<u64>,
+}
+
+/// How many positional tables a shard keeps before it folds the oldest into its counts
+/// by name: each configuration an environment serves in a flush period starts one, and
+/// a table holds a slot per variant, so a burst of changes must not grow them unbounded.
+const POSITIONAL_PER_SHARD: usize = 4;
+
+/// One shard: counts by name, and positional tables.
+#[derive(Debug, Default)]
+struct Shard {
+    named: Counts,
+    positional: Vec<Positional>,
+}
+
+impl Shard {
+    /// Adds one to each counter of `names` in `counters` for `environment_id` and
+    /// `minute`, in the table for that configuration (started, and the oldest table
+    /// folded when the shard holds too many, if there is none yet).
+    fn count_positions(
+        &mut self,
+        environment_id: i64,
+        minute: i64,
+        names: &Arc<CounterNames>,
+        counters: impl IntoIterator<Item = u32>,
+    ) {
+        let found = self.positional.iter().rposition(|t| {
+            t.environment_id == environment_id && t.minute == minute && Arc::ptr_eq(&t.names, names)
+        });
+        let at = match found {
+            Some(at) => at,
+            None => {
+                if self.positional.len() >= POSITIONAL_PER_SHARD {
+                    let oldest = self.positional.remove(0);
+                    self.fold(oldest);
+                }
+                self.positional.push(Positional {
+                    environment_id,
+                    minute,
+                    names: names.clone(),
+                    counts: vec![0; names.len()],
+                });
+                self.positional.len() - 1
+            }
+        };
+        let counts = &mut self.positional[at].counts;
+        for c in counters {
+            if let Some(n) = counts.get_mut(c as usize) {
+                *n += 1;
+            }
+        }
+    }
+
+    /// Everything counted, by name: the positional tables folded in.
+    fn into_named(mut self) -> Counts {
+        for table in std::mem::take(&mut self.positional) {
+            self.fold(table);
+        }
+        self.named
+    }
+
+    /// Adds a positional table's counts to the counts by name.
+    fn fold(&mut self, table: Positional) {
+        let flags = self.named.entry((table.environment_id, table.minute)).or_default();
+        for ((flag, variant), &n) in table.names.0.iter().zip(&table.counts) {
+            if n == 0 {
+                continue;
+            }
+            let variants = match flags.get_mut(&**flag) {
+                Some(v) => v,
+                None => flags.entry(flag.to_string()).or_default(),
+            };
+            *variants.entry(variant.to_string()).or_default() += i64::try_from(n).unwrap_or(i64::MAX);
+        }
+    }
+}
+
 /// Independent count tables: each request thread counts into its own, so that counting
 /// a bulk answer (a thousand flags) never makes the other threads wait.
 const SHARDS: usize = 16;
@@ -28,7 +136,7 @@ const SHARDS: usize = 16;
 #[derive(Debug)]
 pub struct UsageBuffer {
     store: Store,
-    shards: [Mutex<Counts>; SHARDS],
+    shards: [Mutex<Shard>; SHARDS],
 }
 
 /// The shard of the calling thread.
@@ -44,10 +152,8 @@ fn shard() -> usize {
 impl UsageBuffer {
     /// A buffer written every `every`, and once more when `shutdown` is cancelled.
     pub fn start(store: Store, every: Duration, shutdown: CancellationToken) -> Arc<UsageBuffer> {
-        let buffer = Arc::new(UsageBuffer {
-            store,
-            shards: std::array::from_fn(|_| Mutex::new(FxHashMap::default())),
-        });
+        let buffer =
+            Arc::new(UsageBuffer { store, shards: std::array::from_fn(|_| Mutex::new(Shard::default())) });
         let flusher = buffer.clone();
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(every);
@@ -69,8 +175,8 @@ impl UsageBuffer {
             return;
         }
         let minute = Timestamp::now().0 / 60_000;
-        let mut counts = self.shards[shard()].lock().unwrap_or_else(|e| e.into_inner());
-        let flags = counts.entry((environment_id, minute)).or_default();
+        let mut shard = self.shards[shard()].lock().unwrap_or_else(|e| e.into_inner());
+        let flags = shard.named.entry((environment_id, minute)).or_default();
         for (flag, variant) in served {
             // Allocates only the first time a flag or variant is seen in a period.
             let variants = match flags.get_mut(flag) {
@@ -86,13 +192,31 @@ impl UsageBuffer {
         }
     }
 
+    /// Counts one evaluation per counter of `names` (positions from
+    /// [`crate::stream::pieces::FlagPieces::first_counter`] plus the variant index), now.
+    /// A position outside `names` is ignored.
+    pub fn record_counters(
+        &self,
+        environment_id: i64,
+        names: &Arc<CounterNames>,
+        counters: impl IntoIterator<Item = u32>,
+    ) {
+        let mut counters = counters.into_iter().peekable();
+        if counters.peek().is_none() {
+            return;
+        }
+        let minute = Timestamp::now().0 / 60_000;
+        let mut shard = self.shards[shard()].lock().unwrap_or_else(|e| e.into_inner());
+        shard.count_positions(environment_id, minute, names, counters);
+    }
+
     /// Writes what was counted. A failed write is logged and its counts dropped: usage is
     /// a statistic, and holding counts through a long outage would grow without bound.
     pub async fn flush(&self) {
         let taken: Vec<Counts> = self
             .shards
             .iter()
-            .map(|s| std::mem::take(&mut *s.lock().unwrap_or_else(|e| e.into_inner())))
+            .map(|s| std::mem::take(&mut *s.lock().unwrap_or_else(|e| e.into_inner())).into_named())
             .collect();
         let mut by_environment: BTreeMap<i64, BTreeMap<UsageKey, i64>> = BTreeMap::new();
         for ((environment_id, minute), flags) in taken.into_iter().flatten() {
@@ -113,5 +237,57 @@ impl UsageBuffer {
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(flags: &[(&str, &[&str])]) -> Arc<CounterNames> {
+        let mut out = Vec::new();
+        for (flag, variants) in flags {
+            let flag: Arc<str> = Arc::from(*flag);
+            out.extend(variants.iter().map(|v| (flag.clone(), Box::from(*v))));
+        }
+        Arc::new(CounterNames::new(out))
+    }
+
+    fn count(counts: &Counts, key: (i64, i64), flag: &str, variant: &str) -> i64 {
+        counts.get(&key).and_then(|f| f.get(flag)).and_then(|v| v.get(variant)).copied().unwrap_or(0)
+    }
+
+    #[test]
+    fn positional_counts_fold_into_the_counts_by_name() {
+        let config = names(&[("a", &["on", "off"]), ("b", &["x", "y", "z"])]);
+        let mut shard = Shard::default();
+        // Two bulk answers: a→on, b→z; then a→off, b→z. One position out of range.
+        shard.count_positions(7, 100, &config, [0, 4]);
+        shard.count_positions(7, 100, &config, [1, 4, 99]);
+        // The same environment and minute by name (a single-flag answer).
+        shard.named.entry((7, 100)).or_default().entry("a".into()).or_default().insert("on".into(), 2);
+        // Another minute is another table.
+        shard.count_positions(7, 101, &config, [2]);
+        assert_eq!(shard.positional.len(), 2);
+        let counts = shard.into_named();
+        assert_eq!(count(&counts, (7, 100), "a", "on"), 3);
+        assert_eq!(count(&counts, (7, 100), "a", "off"), 1);
+        assert_eq!(count(&counts, (7, 100), "b", "z"), 2);
+        assert_eq!(count(&counts, (7, 100), "b", "x"), 0);
+        assert!(!counts[&(7, 100)]["b"].contains_key("x"), "a counter never hit writes nothing");
+        assert_eq!(count(&counts, (7, 101), "b", "x"), 1);
+    }
+
+    #[test]
+    fn a_shard_keeps_few_positional_tables_and_loses_no_count() {
+        let mut shard = Shard::default();
+        let configs: Vec<_> = (0..10).map(|_| names(&[("a", &["on", "off"])])).collect();
+        for config in &configs {
+            shard.count_positions(1, 5, config, [0, 1, 1]);
+        }
+        assert_eq!(shard.positional.len(), POSITIONAL_PER_SHARD);
+        let counts = shard.into_named();
+        assert_eq!(count(&counts, (1, 5), "a", "on"), 10);
+        assert_eq!(count(&counts, (1, 5), "a", "off"), 20);
     }
 }

@@ -220,24 +220,47 @@ fn write_rendered<'a>(
     }
     let variant = e.variant?;
     let rendered = piece.variants.get(e.variant_index()?)?.as_deref()?;
-    out.extend_from_slice(&piece.head);
     out.extend_from_slice(rendered);
-    out.extend_from_slice(b"\"reason\":\"");
-    out.extend_from_slice(ofrep_reason(&e.reason).as_bytes());
-    out.extend_from_slice(b"\",\"metadata\":{\"vexilReason\":\"");
-    out.extend_from_slice(e.reason.kind().as_str().as_bytes());
-    out.push(b'"');
-    if let Reason::TargetingMatch { rule: Some(r) } = e.reason {
-        // Client keys ship to browsers: they never learn about the rules.
-        if kind == SdkKeyKind::Server {
+    match e.reason {
+        Reason::TargetingMatch { rule: Some(r) } if kind == SdkKeyKind::Server => {
+            out.extend_from_slice(reason_members(&e.reason, false));
             match piece.rules.get(r.index) {
                 Some(rendered) => out.extend_from_slice(rendered),
                 None => rule_members_into(out, r.id, r.index),
             }
+            out.extend_from_slice(b"}}");
         }
+        // Client keys ship to browsers: they never learn about the rules.
+        ref reason => out.extend_from_slice(reason_members(reason, true)),
     }
-    out.extend_from_slice(b"}}");
     Some(variant)
+}
+
+/// `"reason":"<OFREP reason>","metadata":{"vexilReason":"<reason>"`, and with `close`
+/// the `}}` that ends the answer: what follows a rendered variant, one copy per answer
+/// instead of one per member.
+fn reason_members(reason: &Reason<'_>, close: bool) -> &'static [u8] {
+    macro_rules! members {
+        ($ofrep:literal, $vexil:literal) => {
+            if close {
+                concat!("\"reason\":\"", $ofrep, "\",\"metadata\":{\"vexilReason\":\"", $vexil, "\"}}")
+                    .as_bytes()
+            } else {
+                concat!("\"reason\":\"", $ofrep, "\",\"metadata\":{\"vexilReason\":\"", $vexil, "\"")
+                    .as_bytes()
+            }
+        };
+    }
+    // The same pairs as `ofrep_reason` and `ReasonKind::as_str`; the test
+    // `rendered_answers_equal_the_general_ones` holds the two paths to the same bytes.
+    match reason {
+        Reason::TargetingMatch { .. } => members!("TARGETING_MATCH", "TARGETING_MATCH"),
+        Reason::Split => members!("SPLIT", "SPLIT"),
+        Reason::Disabled => members!("DISABLED", "DISABLED"),
+        Reason::PrerequisiteFailed { .. } => members!("DISABLED", "PREREQUISITE_FAILED"),
+        Reason::Default => members!("STATIC", "DEFAULT"),
+        Reason::Error(_) => members!("UNKNOWN", "ERROR"),
+    }
 }
 
 /// Gzips a bulk answer at the fastest level: it is compressed for every request (the
@@ -396,12 +419,14 @@ pub(super) async fn evaluate_flags(
     } else {
         let mut body = Vec::with_capacity(128 * view.compiled.len() + 512);
         body.extend_from_slice(b"{\"flags\":[");
-        let mut served = Vec::with_capacity(view.compiled.len());
+        // Usage: by counter position for rendered answers, by name for the rest.
+        let mut counted = Vec::with_capacity(view.compiled.len());
+        let mut served = Vec::new();
         let mut first = true;
         let pieces = view.ofrep_pieces();
         // All three iterate in snapshot order.
         for (((flag, e), info), piece) in
-            view.compiled.evaluate_all(&ctx).zip(view.compiled.flags()).zip(pieces)
+            view.compiled.evaluate_all(&ctx).zip(view.compiled.flags()).zip(&pieces.flags[..])
         {
             if key.kind == SdkKeyKind::Client && !info.client_visible() {
                 continue;
@@ -410,8 +435,10 @@ pub(super) async fn evaluate_flags(
                 body.push(b',');
             }
             first = false;
-            if let Some(variant) = write_rendered(&mut body, piece, &e, key.kind) {
-                served.push((flag, variant));
+            if write_rendered(&mut body, piece, &e, key.kind).is_some() {
+                // A rendered answer has a variant index.
+                let v = e.variant_index().and_then(|v| u32::try_from(v).ok()).unwrap_or(u32::MAX);
+                counted.push(piece.first_counter.saturating_add(v));
                 continue;
             }
             let answer = answer(flag, &e, key.kind);
@@ -419,6 +446,7 @@ pub(super) async fn evaluate_flags(
             served.extend(answer.served());
         }
         // A bulk answer hands every flag to the client: each counts as evaluated once.
+        usage.record_counters(key.environment_id, &pieces.counters, counted);
         usage.record(key.environment_id, served);
         body.extend_from_slice(b"],\"metadata\":");
         let metadata =
@@ -504,7 +532,7 @@ mod tests {
                 ctx.set("country", country);
                 for kind in [SdkKeyKind::Server, SdkKeyKind::Client] {
                     for (((flag, e), _), piece) in
-                        compiled.evaluate_all(&ctx).zip(compiled.flags()).zip(&pieces[..])
+                        compiled.evaluate_all(&ctx).zip(compiled.flags()).zip(&pieces.flags[..])
                     {
                         let mut general = Vec::new();
                         let answer = answer(flag, &e, kind);

@@ -87,7 +87,7 @@ pub struct EnvView {
     /// first use.
     snapshot_head: std::sync::OnceLock<Bytes>,
     /// Each flag's constant OFREP JSON, rendered on first use.
-    ofrep_pieces: std::sync::OnceLock<Box<[super::pieces::FlagPieces]>>,
+    ofrep_pieces: std::sync::OnceLock<super::pieces::OfrepPieces>,
     /// `position()` as a quoted ETag, rendered on first use.
     etag: std::sync::OnceLock<Option<http::HeaderValue>>,
 }
@@ -247,9 +247,9 @@ impl EnvView {
             .clone()
     }
 
-    /// Each flag's constant OFREP JSON, in snapshot order (rendered by the first bulk
-    /// request, then shared).
-    pub fn ofrep_pieces(&self) -> &[super::pieces::FlagPieces] {
+    /// Each flag's constant OFREP JSON, in snapshot order, and the names of its usage
+    /// counters (rendered by the first bulk request, then shared).
+    pub fn ofrep_pieces(&self) -> &super::pieces::OfrepPieces {
         self.ofrep_pieces.get_or_init(|| super::pieces::render(&self.compiled))
     }
 

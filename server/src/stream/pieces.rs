@@ -3,16 +3,31 @@
 //! name, and for each rule the members that name it. What depends on the context (the
 //! reason, which rule matched) is chosen per request.
 
+use std::sync::Arc;
+
 use vexil_core::CompiledSnapshot;
+
+use crate::usage::CounterNames;
+
+/// Every flag's pieces, in snapshot order, and the names of the usage counters their
+/// answers count into.
+#[derive(Debug)]
+pub struct OfrepPieces {
+    /// Per flag, in snapshot order.
+    pub flags: Box<[FlagPieces]>,
+    /// Counter `flags[i].first_counter + v` counts flag `i` serving its variant `v`.
+    pub counters: Arc<CounterNames>,
+}
 
 /// One flag's pre-rendered pieces.
 #[derive(Debug)]
 pub struct FlagPieces {
-    /// `{"key":"<key>",`
-    pub head: Box<[u8]>,
-    /// Per variant, in the flag's order: `"value":<value>,"variant":"<key>",` (no
-    /// `value` for `null`, which OFREP sends as "use the code default"); `None` for a
-    /// value OFREP cannot carry (an array), which takes the general path.
+    /// The usage counter of the flag's first variant (see [`OfrepPieces::counters`]).
+    pub first_counter: u32,
+    /// Per variant, in the flag's order: `{"key":"<key>","value":<value>,"variant":"<key>",`
+    /// (no `value` for `null`, which OFREP sends as "use the code default"); `None` for
+    /// a value OFREP cannot carry (an array), which takes the general path. The flag's
+    /// key is in every variant's piece so that an answer starts with one copy.
     pub variants: Box<[Option<Box<[u8]>>]>,
     /// Per rule, in the flag's order: `,"ruleId":"<id>","ruleIndex":<index>` (the
     /// metadata members of a server key's answer when that rule matched).
@@ -21,21 +36,26 @@ pub struct FlagPieces {
 
 /// Renders every flag of a compiled snapshot, in snapshot order (as `flags()` and
 /// `evaluate_all` iterate).
-pub fn render(compiled: &CompiledSnapshot) -> Box<[FlagPieces]> {
-    compiled
+pub fn render(compiled: &CompiledSnapshot) -> OfrepPieces {
+    let mut counters = Vec::new();
+    let flags = compiled
         .flags()
         .map(|info| {
             let mut head = Vec::with_capacity(info.key().len() + 12);
             head.extend_from_slice(b"{\"key\":");
             json_into(&mut head, info.key());
             head.push(b',');
+            let first_counter = u32::try_from(counters.len()).unwrap_or(u32::MAX);
+            let flag: Arc<str> = Arc::from(info.key());
             let variants = info
                 .variants()
                 .map(|(key, value)| {
+                    counters.push((flag.clone(), Box::from(key)));
                     if value.is_array() {
                         return None;
                     }
-                    let mut piece = Vec::with_capacity(key.len() + 32);
+                    let mut piece = Vec::with_capacity(head.len() + key.len() + 32);
+                    piece.extend_from_slice(&head);
                     if !value.is_null() {
                         piece.extend_from_slice(b"\"value\":");
                         serde_json::to_writer(&mut piece, value).ok()?;
@@ -56,9 +76,10 @@ pub fn render(compiled: &CompiledSnapshot) -> Box<[FlagPieces]> {
                     piece.into_boxed_slice()
                 })
                 .collect();
-            FlagPieces { head: head.into_boxed_slice(), variants, rules }
+            FlagPieces { first_counter, variants, rules }
         })
-        .collect()
+        .collect();
+    OfrepPieces { flags, counters: Arc::new(CounterNames::new(counters)) }
 }
 
 /// Appends `,"ruleId":"<id>","ruleIndex":<index>`: the metadata members that name the
