@@ -21,26 +21,58 @@ type FlagCounts = FxHashMap<String, FxHashMap<String, i64>>;
 type Counts = FxHashMap<(i64, i64), FlagCounts>;
 
 /// What each positional usage counter of one configuration stands for: counter `i`
-/// counts `(flag, variant)` = `names[i]`. Built once per configuration (with its OFREP
+/// counts one flag serving one variant. Built once per configuration (with its OFREP
 /// pieces), so that counting a bulk answer adds one to an array slot per flag instead
-/// of hashing two strings.
-#[derive(Debug)]
-pub struct CounterNames(Box<[(Arc<str>, Box<str>)]>);
+/// of hashing two strings. The names sit in one string, each counter's two after the
+/// previous counter's: about 8 bytes per counter besides the names themselves.
+#[derive(Debug, Default)]
+pub struct CounterNames {
+    text: String,
+    /// Per counter: where its flag key and its variant key end in `text`.
+    ends: Vec<(u32, u32)>,
+}
 
 impl CounterNames {
-    /// Names in counter order.
-    pub fn new(names: Vec<(Arc<str>, Box<str>)>) -> CounterNames {
-        CounterNames(names.into_boxed_slice())
+    /// Adds the next counter: `flag` serving `variant`. A name that would not fit the
+    /// 4 GiB the offsets address is stored empty (the counter then counts nothing).
+    pub fn push(&mut self, flag: &str, variant: &str) {
+        let start = self.text.len();
+        if u32::try_from(start + flag.len() + variant.len()).is_ok() {
+            self.text.push_str(flag);
+            self.text.push_str(variant);
+        }
+        let flag_end = u32::try_from((start + flag.len()).min(self.text.len())).unwrap_or(u32::MAX);
+        let end = u32::try_from(self.text.len()).unwrap_or(u32::MAX);
+        self.ends.push((flag_end, end));
+    }
+
+    /// Releases the spare capacity once every counter is in.
+    pub fn shrink(mut self) -> CounterNames {
+        self.text.shrink_to_fit();
+        self.ends.shrink_to_fit();
+        self
     }
 
     /// Number of counters.
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.ends.len()
     }
 
     /// Whether there are no counters.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.ends.is_empty()
+    }
+
+    /// The (flag, variant) of each counter, in counter order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        let mut start = 0;
+        self.ends.iter().map(move |&(flag_end, end)| {
+            let (flag_end, end) = (flag_end as usize, end as usize);
+            let flag = self.text.get(start..flag_end).unwrap_or("");
+            let variant = self.text.get(flag_end..end).unwrap_or("");
+            start = end;
+            (flag, variant)
+        })
     }
 }
 
@@ -115,15 +147,15 @@ impl Shard {
     /// Adds a positional table's counts to the counts by name.
     fn fold(&mut self, table: Positional) {
         let flags = self.named.entry((table.environment_id, table.minute)).or_default();
-        for ((flag, variant), &n) in table.names.0.iter().zip(&table.counts) {
+        for ((flag, variant), &n) in table.names.iter().zip(&table.counts) {
             if n == 0 {
                 continue;
             }
-            let variants = match flags.get_mut(&**flag) {
+            let variants = match flags.get_mut(flag) {
                 Some(v) => v,
-                None => flags.entry(flag.to_string()).or_default(),
+                None => flags.entry(flag.to_owned()).or_default(),
             };
-            *variants.entry(variant.to_string()).or_default() += i64::try_from(n).unwrap_or(i64::MAX);
+            *variants.entry(variant.to_owned()).or_default() += i64::try_from(n).unwrap_or(i64::MAX);
         }
     }
 }
@@ -245,16 +277,29 @@ mod tests {
     use super::*;
 
     fn names(flags: &[(&str, &[&str])]) -> Arc<CounterNames> {
-        let mut out = Vec::new();
+        let mut out = CounterNames::default();
         for (flag, variants) in flags {
-            let flag: Arc<str> = Arc::from(*flag);
-            out.extend(variants.iter().map(|v| (flag.clone(), Box::from(*v))));
+            for v in *variants {
+                out.push(flag, v);
+            }
         }
-        Arc::new(CounterNames::new(out))
+        Arc::new(out.shrink())
     }
 
     fn count(counts: &Counts, key: (i64, i64), flag: &str, variant: &str) -> i64 {
         counts.get(&key).and_then(|f| f.get(flag)).and_then(|v| v.get(variant)).copied().unwrap_or(0)
+    }
+
+    #[test]
+    fn counter_names_read_back_as_pushed() {
+        let pushed = [("a", "on"), ("a", ""), ("flag-ünï", "x"), ("", ""), ("b", "off")];
+        let mut names = CounterNames::default();
+        for (flag, variant) in pushed {
+            names.push(flag, variant);
+        }
+        let names = names.shrink();
+        assert_eq!(names.len(), pushed.len());
+        assert_eq!(names.iter().collect::<Vec<_>>(), pushed);
     }
 
     #[test]

@@ -37,7 +37,7 @@ pub struct FlagPieces {
 /// Renders every flag of a compiled snapshot, in snapshot order (as `flags()` and
 /// `evaluate_all` iterate).
 pub fn render(compiled: &CompiledSnapshot) -> OfrepPieces {
-    let mut counters = Vec::new();
+    let mut counters = CounterNames::default();
     let flags = compiled
         .flags()
         .map(|info| {
@@ -46,11 +46,10 @@ pub fn render(compiled: &CompiledSnapshot) -> OfrepPieces {
             json_into(&mut head, info.key());
             head.push(b',');
             let first_counter = u32::try_from(counters.len()).unwrap_or(u32::MAX);
-            let flag: Arc<str> = Arc::from(info.key());
             let variants = info
                 .variants()
                 .map(|(key, value)| {
-                    counters.push((flag.clone(), Box::from(key)));
+                    counters.push(info.key(), key);
                     if value.is_array() {
                         return None;
                     }
@@ -79,7 +78,7 @@ pub fn render(compiled: &CompiledSnapshot) -> OfrepPieces {
             FlagPieces { first_counter, variants, rules }
         })
         .collect();
-    OfrepPieces { flags, counters: Arc::new(CounterNames::new(counters)) }
+    OfrepPieces { flags, counters: Arc::new(counters.shrink()) }
 }
 
 /// Appends `,"ruleId":"<id>","ruleIndex":<index>`: the metadata members that name the
