@@ -563,3 +563,54 @@ async fn a_replica_behind_answers_a_refetch_with_the_version_the_notice_named() 
     let a = fresh["flags"].as_array().unwrap().iter().find(|f| f["key"] == "a").unwrap();
     assert_eq!(a["value"], true);
 }
+
+/// A bulk answer for a client that takes gzip is the same answer, compressed, under an
+/// ETag of its own: a cache never serves one representation for the other's validator.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_gzipped_bulk_answer_is_the_same_answer_under_its_own_etag() {
+    use std::io::Read as _;
+    let t = start(TestDb::sqlite(), &[]).await;
+    t.admin.toggle("a", true).await;
+    // No automatic decompression: the test reads what was sent.
+    let client = reqwest::Client::builder().no_gzip().build().unwrap();
+    let ask = |coding: &'static str, etag: Option<String>| {
+        let mut req = client
+            .post(format!("{}/ofrep/v1/evaluate/flags", t.server.base))
+            .header("authorization", format!("Bearer {}", t.client_key))
+            .header("accept-encoding", coding)
+            .json(&json!({"context": {"targetingKey": "u1", "plan": "pro"}}));
+        if let Some(e) = etag {
+            req = req.header("if-none-match", e);
+        }
+        req.send()
+    };
+    let header = |r: &reqwest::Response, name: &str| {
+        r.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+    };
+
+    let plain = ask("identity", None).await.unwrap();
+    assert_eq!(plain.status(), 200);
+    assert_eq!(header(&plain, "content-encoding"), None);
+    let plain_etag = header(&plain, "etag").expect("an etag");
+    let plain: Value = plain.json().await.unwrap();
+
+    let zipped = ask("gzip", None).await.unwrap();
+    assert_eq!(zipped.status(), 200);
+    assert_eq!(header(&zipped, "content-encoding").as_deref(), Some("gzip"));
+    assert_eq!(header(&zipped, "vary").as_deref(), Some("accept-encoding"));
+    let zipped_etag = header(&zipped, "etag").expect("an etag");
+    let bytes = zipped.bytes().await.unwrap();
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(&bytes[..]).read_to_string(&mut text).expect("a gzip body");
+    let unzipped: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(unzipped["flags"], plain["flags"]);
+    assert_eq!(unzipped["metadata"], plain["metadata"]);
+    assert_eq!(plain["flags"].as_array().map(Vec::len), Some(2), "{plain}");
+
+    assert_ne!(zipped_etag, plain_etag);
+    // Each validator revalidates its own representation only.
+    assert_eq!(ask("gzip", Some(zipped_etag.clone())).await.unwrap().status(), 304);
+    assert_eq!(ask("identity", Some(plain_etag.clone())).await.unwrap().status(), 304);
+    assert_eq!(ask("gzip", Some(plain_etag)).await.unwrap().status(), 200);
+    assert_eq!(ask("identity", Some(zipped_etag)).await.unwrap().status(), 200);
+}
