@@ -547,6 +547,11 @@ mod tests {
                                     "{flag} for {user} in {country}"
                                 );
                                 assert_eq!(answer.served(), Some((flag, variant)));
+                                // The usage counter a bulk answer adds to names this
+                                // flag and variant.
+                                let counter = piece.first_counter as usize
+                                    + e.variant_index().expect("a rendered answer has a variant");
+                                assert_eq!(pieces.counters.iter().nth(counter), Some((flag, variant)));
                             }
                             None => {
                                 assert!(fast.is_empty(), "nothing written on the general path");
