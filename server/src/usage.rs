@@ -148,14 +148,24 @@ impl Shard {
     fn fold(&mut self, table: Positional) {
         let flags = self.named.entry((table.environment_id, table.minute)).or_default();
         for ((flag, variant), &n) in table.names.iter().zip(&table.counts) {
-            if n == 0 {
-                continue;
+            if n != 0 {
+                add(flags, flag, variant, i64::try_from(n).unwrap_or(i64::MAX));
             }
-            let variants = match flags.get_mut(flag) {
-                Some(v) => v,
-                None => flags.entry(flag.to_owned()).or_default(),
-            };
-            *variants.entry(variant.to_owned()).or_default() += i64::try_from(n).unwrap_or(i64::MAX);
+        }
+    }
+}
+
+/// Adds `n` evaluations of `flag` serving `variant`. Allocates only the first time a
+/// flag or variant is seen in a period.
+fn add(flags: &mut FlagCounts, flag: &str, variant: &str, n: i64) {
+    let variants = match flags.get_mut(flag) {
+        Some(v) => v,
+        None => flags.entry(flag.to_owned()).or_default(),
+    };
+    match variants.get_mut(variant) {
+        Some(count) => *count += n,
+        None => {
+            variants.insert(variant.to_owned(), n);
         }
     }
 }
@@ -210,17 +220,7 @@ impl UsageBuffer {
         let mut shard = self.shards[shard()].lock().unwrap_or_else(|e| e.into_inner());
         let flags = shard.named.entry((environment_id, minute)).or_default();
         for (flag, variant) in served {
-            // Allocates only the first time a flag or variant is seen in a period.
-            let variants = match flags.get_mut(flag) {
-                Some(v) => v,
-                None => flags.entry(flag.to_owned()).or_default(),
-            };
-            match variants.get_mut(variant) {
-                Some(n) => *n += 1,
-                None => {
-                    variants.insert(variant.to_owned(), 1);
-                }
-            }
+            add(flags, flag, variant, 1);
         }
     }
 

@@ -44,9 +44,10 @@ pub const STREAM_AUDIENCE: &str = "vexil-stream";
 pub struct JwtKeys {
     encoding: EncodingKey,
     decoding: DecodingKey,
-    /// The last stream token signed for each subject, with its scope and expiry. A token depends only on these and the key, and a bulk OFREP answer hands
-    /// one out on every request, so it is signed once per period instead (HMAC-SHA-256
-    /// and the JSON around it were 3 % of a 1 000-flag answer).
+    /// The last stream token signed for each subject, with its scope and expiry. A token
+    /// depends only on these and the key, and a bulk OFREP answer hands one out on every
+    /// request, so it is signed once per period instead (HMAC-SHA-256 and the JSON
+    /// around it were 3 % of a 1 000-flag answer).
     stream_tokens: Arc<Mutex<StreamTokens>>,
 }
 
