@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 use serde_json::Value;
 
 use crate::context::{Attr, AttrRef, Context, KEY_ATTRIBUTE, attr_hash, eq_bytes, eq_str};
@@ -245,12 +245,23 @@ pub(crate) struct PackedKeys<V> {
 }
 
 impl<V: Copy + Default> PackedKeys<V> {
-    /// `None` when the keys do not fit offsets of 32 bits. `entries` holds no key twice.
-    fn build(entries: &[(&str, V)]) -> Option<PackedKeys<V>> {
+    /// `None` when the keys do not fit offsets of 32 bits. The first of repeated keys
+    /// wins; the count of distinct keys is returned alongside.
+    fn build(entries: &[(&str, V)]) -> Option<(PackedKeys<V>, usize)> {
         let mut text = Vec::with_capacity(entries.iter().map(|(k, _)| k.len() + 1).sum());
         let mut slots = vec![(0u32, V::default()); (entries.len() * 2).next_power_of_two()];
         let mask = slots.len() - 1;
-        for (key, value) in entries {
+        let mut distinct = 0;
+        'entries: for (key, value) in entries {
+            // Repeats are found by the probe that places a key, so no other table is
+            // built to drop them.
+            let mut i = key_hash(key.as_bytes()) as usize & mask;
+            while slots[i].0 != 0 {
+                if key_at(&text, slots[i].0 as usize - 1) == key.as_bytes() {
+                    continue 'entries;
+                }
+                i = (i + 1) & mask;
+            }
             let at = u32::try_from(text.len()).ok()?.checked_add(1)?;
             let mut len = key.len();
             while len >= 0x80 {
@@ -259,13 +270,10 @@ impl<V: Copy + Default> PackedKeys<V> {
             }
             text.push(len as u8);
             text.extend_from_slice(key.as_bytes());
-            let mut i = key_hash(key.as_bytes()) as usize & mask;
-            while slots[i].0 != 0 {
-                i = (i + 1) & mask;
-            }
             slots[i] = (at, *value);
+            distinct += 1;
         }
-        Some(PackedKeys { text: text.into_boxed_slice(), slots: slots.into_boxed_slice() })
+        Some((PackedKeys { text: text.into_boxed_slice(), slots: slots.into_boxed_slice() }, distinct))
     }
 
     #[inline(always)]
@@ -325,14 +333,26 @@ fn key_at(text: &[u8], at: usize) -> &[u8] {
 impl<V: Copy + Default> KeySet<V> {
     /// First value wins on a duplicate key.
     fn build<'k>(entries: impl IntoIterator<Item = (&'k str, V)>) -> Self {
-        let mut seen = FxHashSet::default();
-        let entries: Vec<(&str, V)> = entries.into_iter().filter(|(k, _)| seen.insert(*k)).collect();
+        // Sized from the upper bound: the usual sources (operands filtered by type) give
+        // no lower one, and growing by doubling reallocated several times per list.
+        let entries = entries.into_iter();
+        let mut list = Vec::with_capacity(entries.size_hint().1.unwrap_or(0));
+        list.extend(entries);
+        let entries: Vec<(&str, V)> = list;
         if entries.len() > SMALL_SET
-            && let Some(packed) = PackedKeys::build(&entries)
+            && let Some((packed, distinct)) = PackedKeys::build(&entries)
+            && distinct > SMALL_SET
         {
             return KeySet::Large(Box::new(packed));
         }
-        KeySet::Small(entries.into_iter().map(|(k, v)| (Box::from(k), v)).collect())
+        // At most a few distinct keys: repeats are dropped by a scan of the kept ones.
+        let mut kept: Vec<(Box<str>, V)> = Vec::with_capacity(entries.len().min(SMALL_SET));
+        for (k, v) in entries {
+            if !kept.iter().any(|(e, _)| **e == *k) {
+                kept.push((Box::from(k), v));
+            }
+        }
+        KeySet::Small(kept.into_boxed_slice())
     }
 
     #[inline(always)]
@@ -373,7 +393,7 @@ impl CompiledSnapshot {
 
     /// Compiles a snapshot that passed validation. Anything validation would refuse is
     /// compiled leniently (unknown references never match) rather than panicking.
-    fn compile_validated(snapshot: &Snapshot) -> CompiledSnapshot {
+    pub(crate) fn compile_validated(snapshot: &Snapshot) -> CompiledSnapshot {
         let entries: Vec<Entry<'_>> = snapshot.flags.iter().map(|f| Entry::Flag(f)).collect();
         let segments: Vec<(&Segment, bool)> = snapshot.segments.iter().map(|s| (&**s, false)).collect();
         let mut compiled =
@@ -393,7 +413,8 @@ impl CompiledSnapshot {
         segments: &[(&Segment, bool)],
     ) -> CompiledSnapshot {
         let segment_index = segment_index(segments.iter().map(|(s, _)| s.key.as_str()));
-        let mut flag_index: FxHashMap<&str, usize> = FxHashMap::default();
+        let mut flag_index: FxHashMap<&str, usize> =
+            FxHashMap::with_capacity_and_hasher(entries.len(), Default::default());
         for (i, e) in entries.iter().enumerate() {
             flag_index.entry(e.key()).or_insert(i);
         }

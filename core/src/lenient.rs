@@ -193,6 +193,11 @@ impl Snapshot {
                 "the snapshot is not UTF-8: {e}"
             )))
         })?;
+        // The usual case, a snapshot whose every object parses, is the strict parse: one
+        // pass, where object by object scans the text twice. Any failure falls back.
+        if let Ok(snapshot) = serde_json::from_str::<Snapshot>(text) {
+            return Ok(LenientSnapshot { snapshot, ..LenientSnapshot::default() });
+        }
         let raw: RawSnapshot<'_> = serde_json::from_str(text).map_err(crate::Error::Parse)?;
         let mut out = LenientSnapshot {
             snapshot: Snapshot { environment: raw.environment, version: raw.version, ..Snapshot::default() },
@@ -272,6 +277,15 @@ impl CompiledSnapshot {
     /// flag evaluates to `PARSE_ERROR`, and whatever uses an unparsed segment or flag
     /// fails too. An unparsed object whose key is also in `snapshot` takes precedence.
     pub fn compile_lenient_with(snapshot: &Snapshot, unparsed: &[Unparsed]) -> LenientCompile {
+        // The usual case, nothing failed, is the strict compilation: the per-object
+        // checks below validate each flag on its own and look dependencies up by name.
+        if unparsed.is_empty() && validate::validate_snapshot(snapshot).is_ok() {
+            return LenientCompile {
+                compiled: CompiledSnapshot::compile_validated(snapshot),
+                failures: Vec::new(),
+                snapshot_problems: Vec::new(),
+            };
+        }
         let snapshot_problems = envelope_problems(snapshot);
 
         let unparsed_failure = |object: &Object| {

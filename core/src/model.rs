@@ -428,13 +428,31 @@ pub struct Snapshot {
     /// Every flag of the project (archived flags are left out).
     // Shared (`Arc`), so that the next version of a snapshot, after a change, copies
     // pointers and replaces only what changed.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "shared_list")]
     #[cfg_attr(feature = "utoipa", schema(required = true, value_type = Vec<SnapshotFlag>))]
     pub flags: Vec<Arc<SnapshotFlag>>,
     /// Every segment of the project.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "shared_list")]
     #[cfg_attr(feature = "utoipa", schema(required = true, value_type = Vec<Segment>))]
     pub segments: Vec<Arc<Segment>>,
+}
+
+/// Reads a list of shared values with one allocation each: serde's own `Arc<T>` reads a
+/// `Box<T>` and moves it into a new `Arc` (two allocations, a copy and a free).
+fn shared_list<'de, D, T>(deserializer: D) -> Result<Vec<Arc<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    struct Shared<T>(Arc<T>);
+    impl<'de, T: Deserialize<'de>> Deserialize<'de> for Shared<T> {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            T::deserialize(deserializer).map(|t| Shared(Arc::new(t)))
+        }
+    }
+    let list = Vec::<Shared<T>>::deserialize(deserializer)?;
+    // Same layout: collected in place, no second list.
+    Ok(list.into_iter().map(|s| s.0).collect())
 }
 
 impl Snapshot {

@@ -164,7 +164,50 @@ impl Report {
 #[derive(Debug, Default, Clone)]
 pub struct References<'a> {
     segments: HashSet<&'a str>,
-    flags: HashMap<&'a str, Vec<&'a str>>,
+    flags: HashMap<&'a str, VariantKeys<'a>>,
+}
+
+/// A referenced flag's variant keys: borrowed from the model where there is one, so that
+/// building the references of a snapshot allocates one table, not a list per flag.
+#[derive(Debug, Clone)]
+enum VariantKeys<'a> {
+    Model(&'a [Variant]),
+    Listed(Vec<&'a str>),
+}
+
+impl VariantKeys<'_> {
+    fn contains(&self, key: &str) -> bool {
+        match self {
+            VariantKeys::Model(variants) => variants.iter().any(|v| v.key == key),
+            VariantKeys::Listed(keys) => keys.contains(&key),
+        }
+    }
+}
+
+/// The variant keys of one flag, looked up by key: a scan for the usual handful (no
+/// allocation), a hash set past [`KnownVariants::SCAN`].
+enum KnownVariants<'a> {
+    Scan(&'a [Variant]),
+    Set(HashSet<&'a str>),
+}
+
+impl<'a> KnownVariants<'a> {
+    const SCAN: usize = 16;
+
+    fn of(variants: &'a [Variant]) -> Self {
+        if variants.len() <= Self::SCAN {
+            KnownVariants::Scan(variants)
+        } else {
+            KnownVariants::Set(variants.iter().map(|v| v.key.as_str()).collect())
+        }
+    }
+
+    fn contains(&self, key: &str) -> bool {
+        match self {
+            KnownVariants::Scan(variants) => variants.iter().any(|v| v.key == key),
+            KnownVariants::Set(set) => set.contains(key),
+        }
+    }
 }
 
 impl<'a> References<'a> {
@@ -180,17 +223,19 @@ impl<'a> References<'a> {
 
     /// Declares a flag and its variant keys.
     pub fn add_flag(&mut self, key: &'a str, variants: impl IntoIterator<Item = &'a str>) {
-        self.flags.insert(key, variants.into_iter().collect());
+        self.flags.insert(key, VariantKeys::Listed(variants.into_iter().collect()));
     }
 
     /// Builds references from a snapshot.
     pub fn of_snapshot(snapshot: &'a Snapshot) -> Self {
         let mut refs = References::new();
+        refs.segments.reserve(snapshot.segments.len());
         for s in &snapshot.segments {
             refs.add_segment(&s.key);
         }
+        refs.flags.reserve(snapshot.flags.len());
         for f in &snapshot.flags {
-            refs.add_flag(&f.key, f.variants.iter().map(|v| v.key.as_str()));
+            refs.flags.insert(&f.key, VariantKeys::Model(&f.variants));
         }
         refs
     }
@@ -233,11 +278,15 @@ fn check_variants(r: &mut Report, p: Ptr<'_>, kind: FlagKind, variants: &[Varian
     if !r.check_count(p, "variants", variants.len(), MAX_VARIANTS) {
         return;
     }
+    // A scan of the earlier keys for the usual handful: no table to allocate.
     let mut seen = HashSet::default();
+    let scan = variants.len() <= KnownVariants::SCAN;
     for (i, v) in variants.iter().enumerate() {
         let pv = p.index(i);
         r.check_key(pv.field("key"), "variant key", &v.key);
-        if !seen.insert(v.key.as_str()) {
+        let repeated =
+            if scan { variants[..i].iter().any(|e| e.key == v.key) } else { !seen.insert(v.key.as_str()) };
+        if repeated {
             r.push(pv.field("key"), format!("duplicate variant key {:?}", v.key));
         }
         if !kind.admits(&v.value) {
@@ -303,7 +352,7 @@ fn check_config(
     config: &FlagConfig,
     refs: &References<'_>,
 ) {
-    let known: HashSet<&str> = variants.iter().map(|v| v.key.as_str()).collect();
+    let known = KnownVariants::of(variants);
     let check_variant = |r: &mut Report, p: Ptr<'_>, key: &str| {
         if !known.contains(key) {
             r.push(p, format!("unknown variant {key:?}"));
@@ -338,10 +387,16 @@ fn check_config(
     let rules = p.field("rules");
     if r.check_count(rules, "rules", config.rules.len(), MAX_RULES) {
         let mut ids = HashSet::default();
+        let scan = config.rules.len() <= KnownVariants::SCAN;
         for (i, rule) in config.rules.iter().enumerate() {
             let pr = rules.index(i);
             r.check_key(pr.field("id"), "rule id", &rule.id);
-            if !rule.id.is_empty() && !ids.insert(rule.id.as_str()) {
+            let repeated = if scan {
+                config.rules[..i].iter().any(|e| e.id == rule.id)
+            } else {
+                !ids.insert(rule.id.as_str())
+            };
+            if !rule.id.is_empty() && repeated {
                 r.push(pr.field("id"), format!("duplicate rule id {:?}", rule.id));
             }
             r.check_len(pr.field("description"), "description", &rule.description, MAX_DESCRIPTION_LEN);
@@ -366,7 +421,7 @@ fn check_config(
             }
             match refs.flags.get(pre.flag.as_str()) {
                 None => r.push(pp.field("flag"), format!("unknown prerequisite flag {:?}", pre.flag)),
-                Some(vs) if !vs.contains(&pre.variant.as_str()) => r.push(
+                Some(vs) if !vs.contains(&pre.variant) => r.push(
                     pp.field("variant"),
                     format!("flag {:?} has no variant {:?}", pre.flag, pre.variant),
                 ),
@@ -376,7 +431,7 @@ fn check_config(
     }
 }
 
-fn check_serve(r: &mut Report, p: Ptr<'_>, serve: &Serve, known: &HashSet<&str>) {
+fn check_serve(r: &mut Report, p: Ptr<'_>, serve: &Serve, known: &KnownVariants<'_>) {
     match serve {
         Serve::Variant(v) => {
             if !known.contains(v.as_str()) {
@@ -387,7 +442,7 @@ fn check_serve(r: &mut Report, p: Ptr<'_>, serve: &Serve, known: &HashSet<&str>)
     }
 }
 
-fn check_rollout(r: &mut Report, p: Ptr<'_>, rollout: &Rollout, known: &HashSet<&str>) {
+fn check_rollout(r: &mut Report, p: Ptr<'_>, rollout: &Rollout, known: &KnownVariants<'_>) {
     if let Some(b) = &rollout.bucket_by {
         if b.is_empty() {
             r.push(p.field("bucket_by"), "bucket_by must not be empty; leave it out to use the context key");
@@ -627,7 +682,7 @@ pub fn validate_snapshot(snapshot: &Snapshot) -> Result<(), ValidationErrors> {
     }
 
     let flags = root.field("flags");
-    let mut seen = HashSet::default();
+    let mut seen = HashSet::with_capacity_and_hasher(snapshot.flags.len(), Default::default());
     for (i, f) in snapshot.flags.iter().enumerate() {
         let pf = flags.index(i);
         if !seen.insert(f.key.as_str()) {
@@ -646,6 +701,10 @@ pub fn validate_snapshot(snapshot: &Snapshot) -> Result<(), ValidationErrors> {
 /// flags of one environment, with pointers relative to a snapshot. Unknown
 /// prerequisite flags are ignored here (the per-flag check reports them).
 pub fn prerequisite_graph_problems<F: std::borrow::Borrow<SnapshotFlag>>(flags: &[F]) -> Vec<Problem> {
+    // Most environments have no prerequisite at all: nothing to build a graph of.
+    if flags.iter().all(|f| f.borrow().config.prerequisites.is_empty()) {
+        return Vec::new();
+    }
     let mut r = Report::default();
     let flags: Vec<&SnapshotFlag> = flags.iter().map(F::borrow).collect();
     let index: HashMap<&str, usize> = flags.iter().enumerate().map(|(i, f)| (f.key.as_str(), i)).collect();

@@ -292,3 +292,37 @@ fn a_rollout_may_name_a_variant_in_several_ranges_up_to_the_range_limit() {
         "{p:#?}"
     );
 }
+
+/// Repeated keys and unknown references are found whether a list is a handful (checked
+/// by a scan) or long (checked through a table): both sides of the switch.
+#[test]
+fn repeats_and_unknown_references_are_found_in_short_and_long_lists() {
+    for n in [3usize, 16, 17, 40] {
+        let mut variants: Vec<Value> = (0..n).map(|i| json!({"key": format!("v{i}"), "value": i})).collect();
+        variants.push(json!({"key": format!("v{}", n - 1), "value": 0}));
+        let mut rules: Vec<Value> =
+            (0..n).map(|i| json!({"id": format!("r{i}"), "serve": {"variant": "v0"}})).collect();
+        rules.push(json!({"id": format!("r{}", n - 1), "serve": {"variant": "nope"}}));
+        let s = snapshot(json!({"environment": "prod", "version": 1, "flags": [
+            {"key": "many", "kind": "number", "salt": "s", "variants": variants,
+             "config": {"enabled": true, "off_variant": format!("v{}", n - 1), "rules": rules,
+                        "default": {"rollout": {"weights": [{"variant": "v1", "weight": 50000},
+                                                            {"variant": "ghost", "weight": 50000}]}},
+                        "prerequisites": [{"flag": "other", "variant": "on"}, {"flag": "other", "variant": "up"}]}},
+            bool_flag("other", json!({"enabled": true, "off_variant": "off", "default": {"variant": "on"}})),
+        ]}));
+        let p = problems(&s);
+        let expected = [
+            (format!("/flags/0/variants/{n}/key"), "duplicate variant key"),
+            (format!("/flags/0/config/rules/{n}/id"), "duplicate rule id"),
+            (format!("/flags/0/config/rules/{n}/serve/variant"), "unknown variant \"nope\""),
+            ("/flags/0/config/default/rollout/weights/1/variant".to_owned(), "unknown variant \"ghost\""),
+            ("/flags/0/config/prerequisites/1/flag".to_owned(), "listed twice"),
+            ("/flags/0/config/prerequisites/1/variant".to_owned(), "has no variant \"up\""),
+        ];
+        for (pointer, fragment) in &expected {
+            assert!(has(&p, pointer, fragment), "{n} variants: missing {pointer}: {fragment}\n{p:#?}");
+        }
+        assert_eq!(p.len(), expected.len(), "{n} variants, no other problem: {p:#?}");
+    }
+}

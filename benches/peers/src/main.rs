@@ -166,8 +166,13 @@ impl launchdarkly_server_sdk_evaluation::Store for LdStore {
     }
 }
 
+/// As the SDK loads a configuration: parsed and compiled leniently (one flag that cannot
+/// be used never stops the rest).
 fn load_vexil(json: &str) -> vexil_core::CompiledSnapshot {
-    vexil_core::CompiledSnapshot::from_json(json.as_bytes()).expect("valid Vexil snapshot")
+    let parsed = vexil_core::Snapshot::from_json_lenient(json.as_bytes()).expect("a Vexil snapshot");
+    let loaded = vexil_core::CompiledSnapshot::compile_lenient_with(&parsed.snapshot, &parsed.unparsed);
+    assert!(loaded.failures.is_empty(), "Vexil refused part of the workload");
+    loaded.compiled
 }
 
 fn load_unleash(json: &str) -> unleash_yggdrasil::EngineState {
