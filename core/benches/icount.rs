@@ -6,7 +6,7 @@
 //! Usage: `icount <scenario> <n>`, scenario one of `a`, `b`, `c` (one flag, by key),
 //! `a-handle`, `b-handle`, `c-handle` (the same through a flag handle), `d` (all 1 000
 //! flags, one context per iteration), `e` (parse, validate and compile the 1 000-flag
-//! snapshot), `g` (one flag change applied to the compiled 1 000-flag snapshot with
+//! snapshot), `e-sdk` (the same as the SDK loads it: lenient parse and compile), `g` (one flag change applied to the compiled 1 000-flag snapshot with
 //! `with_changes`), `h` (the same change by a full lenient compile).
 
 use std::hint::black_box;
@@ -62,6 +62,14 @@ fn main() {
             let json = support::mixed_snapshot_json();
             for _ in 0..n {
                 black_box(CompiledSnapshot::from_json(black_box(json.as_bytes())).expect("valid"));
+            }
+        }
+        "e-sdk" => {
+            let json = support::mixed_snapshot_json();
+            for _ in 0..n {
+                let parsed =
+                    vexil_core::Snapshot::from_json_lenient(black_box(json.as_bytes())).expect("valid");
+                black_box(CompiledSnapshot::compile_lenient_with(&parsed.snapshot, &parsed.unparsed));
             }
         }
         "g" => {

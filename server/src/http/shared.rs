@@ -20,25 +20,42 @@ use crate::state::Settings;
 use crate::store::{Actor, SdkKeyOwner, Store, Timestamp, User};
 use crate::stream::{HubError, Hubs, LiveHub};
 
-/// The hub of an environment the caller has just looked up.
-pub(crate) async fn hub_for(hubs: &Arc<Hubs>, environment_id: i64) -> Result<Arc<LiveHub>, ApiError> {
-    hubs.get(environment_id).await.map_err(|e| match e {
+fn hub_error(e: HubError) -> ApiError {
+    match e {
         HubError::Gone => ApiError::NotFound("the environment no longer exists".to_owned()),
         HubError::Store(e) => e.into(),
         HubError::Invalid(e) => ApiError::Internal(e),
-    })
+    }
 }
 
-/// The hub of an SDK key's environment. A deleted environment takes its keys with it:
-/// until the cached key lookup expires, its key answers exactly as it will after (401),
-/// never a 404 that a client could take for a missing flag.
-pub(crate) async fn hub_for_key(hubs: &Arc<Hubs>, environment_id: i64) -> Result<Arc<LiveHub>, ApiError> {
-    hub_for(hubs, environment_id).await.map_err(|e| match e {
+/// The hub of an environment the caller has just looked up.
+pub(crate) async fn hub_for(hubs: &Arc<Hubs>, environment_id: i64) -> Result<Arc<LiveHub>, ApiError> {
+    hubs.get(environment_id).await.map_err(hub_error)
+}
+
+/// A deleted environment takes its keys with it: until the cached key lookup expires,
+/// its key answers exactly as it will after (401), never a 404 that a client could take
+/// for a missing flag.
+fn key_error(e: HubError) -> ApiError {
+    match hub_error(e) {
         ApiError::NotFound(_) => ApiError::Unauthorized(
             "the SDK key is unknown, revoked or expired (its environment was deleted)".to_owned(),
         ),
         other => other,
-    })
+    }
+}
+
+/// The hub of an SDK key's environment.
+pub(crate) async fn hub_for_key(hubs: &Arc<Hubs>, environment_id: i64) -> Result<Arc<LiveHub>, ApiError> {
+    hubs.get(environment_id).await.map_err(key_error)
+}
+
+/// The hub of an SDK key's environment, for a stream ([`Hubs::get_for_stream`]).
+pub(crate) async fn stream_hub_for_key(
+    hubs: &Arc<Hubs>,
+    environment_id: i64,
+) -> Result<Arc<LiveHub>, ApiError> {
+    hubs.get_for_stream(environment_id).await.map_err(key_error)
 }
 
 /// Starts a dashboard session for a user: a session row and its signed login token,

@@ -17,7 +17,7 @@ use super::openapi::ofrep_shapes::{
     OfrepInternal, OfrepMethodNotAllowed, OfrepUnauthorized, OfrepUnavailable,
 };
 use super::openapi::responses::*;
-use super::shared::hub_for_key;
+use super::shared::stream_hub_for_key;
 use crate::auth::AuthState;
 use crate::auth::sdk_key::{SdkKeys, ServerSdk};
 use crate::state::Settings;
@@ -71,7 +71,7 @@ pub(super) async fn get_stream(
     // An id this server did not issue, or from another history, just means "start from
     // a snapshot".
     let last_event_id = headers.get("last-event-id").and_then(|v| v.to_str().ok());
-    let live = hub_for_key(&hubs, key.environment_id).await?;
+    let live = stream_hub_for_key(&hubs, key.environment_id).await?;
     Ok(sse::sdk_stream(live, last_event_id, key.key_id.clone(), &ends, settings.keepalive))
 }
 
@@ -138,6 +138,6 @@ pub(super) async fn get_ofrep_events(
     if !store.sdk_key_live(key_id).await.map_err(ApiError::from)? {
         return Err(ApiError::Unauthorized("the SDK key of this stream was revoked".to_owned()).into());
     }
-    let live = hub_for_key(&hubs, environment_id).await?;
+    let live = stream_hub_for_key(&hubs, environment_id).await?;
     Ok(sse::refetch_stream(live, q.held, key_id.to_owned(), &ends, settings.keepalive))
 }

@@ -159,7 +159,8 @@ impl Hubs {
         });
     }
 
-    /// Drops the snapshot model of every loaded view built at least `unchanged_for` ago
+    /// Drops the snapshot model of every loaded view without open streams built at least
+    /// `unchanged_for` ago
     /// ([`EnvView::shed_model`]; a view loaded whole holds none already), off the async
     /// threads since a view whose JSON no one asked for serialises it first. Returns how
     /// many it dropped.
@@ -167,6 +168,8 @@ impl Hubs {
         let views: Vec<Arc<EnvView>> = self
             .hubs
             .iter()
+            // An environment with open streams keeps its model (decision 0047).
+            .filter(|h| h.hub.subscribers() == 0)
             .map(|h| h.hub.view())
             .filter(|v| v.holds_model() && v.age() >= unchanged_for)
             .collect();
@@ -239,6 +242,21 @@ impl Hubs {
 
     /// The hub of an environment, loading it (and starting its refresh task) if needed.
     pub async fn get(self: &Arc<Self>, environment_id: i64) -> Result<Arc<LiveHub>, HubError> {
+        self.get_with(environment_id, false).await
+    }
+
+    /// The hub of an environment for a stream: as [`Hubs::get`], and a hub loaded for it
+    /// keeps its model, so the first change reaches the stream without reading the whole
+    /// configuration back (decision 0047).
+    pub async fn get_for_stream(self: &Arc<Self>, environment_id: i64) -> Result<Arc<LiveHub>, HubError> {
+        self.get_with(environment_id, true).await
+    }
+
+    async fn get_with(
+        self: &Arc<Self>,
+        environment_id: i64,
+        for_stream: bool,
+    ) -> Result<Arc<LiveHub>, HubError> {
         if let Some(h) = self.hubs.get(&environment_id) {
             h.last_used.store(self.now_ms(), std::sync::atomic::Ordering::Relaxed);
             return Ok(h.clone());
@@ -249,7 +267,7 @@ impl Hubs {
             h.last_used.store(self.now_ms(), std::sync::atomic::Ordering::Relaxed);
             return Ok(h.clone());
         }
-        let loaded = EnvHub::load(&self.store, environment_id, self.sizes, self.epoch()).await;
+        let loaded = EnvHub::load(&self.store, environment_id, self.sizes, self.epoch(), for_stream).await;
         self.loading.remove(&environment_id);
         let live = Arc::new(LiveHub {
             hub: loaded?,

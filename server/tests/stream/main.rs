@@ -148,14 +148,42 @@ async fn a_client_resumes_after_its_environment_was_dropped_from_memory() {
     assert_eq!(environments_loaded(&server).await, Some(1));
 }
 
-/// How many snapshot models the server has dropped from memory, from `/metrics`.
-async fn models_shed(server: &Server) -> u64 {
-    let Ok(r) = reqwest::get(format!("{}/metrics", server.base)).await else { return 0 };
-    let text = r.text().await.unwrap_or_default();
+/// A counter from `/metrics` (0 when absent).
+async fn counter(server: &Server, name: &str) -> u64 {
+    let r = reqwest::get(format!("{}/metrics", server.base)).await.expect("GET /metrics");
+    assert_eq!(r.status(), 200, "GET /metrics");
+    let text = r.text().await.expect("the metrics text");
     text.lines()
-        .find_map(|l| l.strip_prefix("vexil_environment_models_shed_total "))
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' '))
         .and_then(|v| v.trim().parse::<f64>().ok())
         .map_or(0, |v| v as u64)
+}
+
+/// How many snapshot models the server has dropped from memory.
+async fn models_shed(server: &Server) -> u64 {
+    counter(server, "vexil_environment_models_shed_total").await
+}
+
+/// How many times the server has read a snapshot model back from its JSON.
+async fn models_read(server: &Server) -> u64 {
+    counter(server, "vexil_environment_models_read_total").await
+}
+
+/// Waits until `read` answers more than `than`.
+async fn until_above<F: std::future::Future<Output = u64>>(
+    than: u64,
+    what: &str,
+    read: impl Fn() -> F,
+) -> u64 {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let now = read().await;
+        if now > than {
+            return now;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "{what} stayed at {now}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 /// Applies stream events to a snapshot as an SDK does.
@@ -183,7 +211,9 @@ fn apply_events(snapshot: &mut vexil_core::Snapshot, events: &[support::Event]) 
 
 /// A loaded environment keeps its configuration as JSON only, and a view built by a
 /// change drops its model once the sweep finds it unchanged (decision 0040): changes
-/// after either read the model back from the JSON and are served and streamed as before.
+/// after either read the model back from the JSON and are served as before. A stream
+/// makes the environment read its model back at once and keep it (decision 0047), so a
+/// change reaches open streams without that read, and is streamed as served.
 #[tokio::test]
 async fn changes_apply_the_same_after_the_snapshot_model_is_dropped() {
     let db = TestDb::sqlite();
@@ -193,10 +223,6 @@ async fn changes_apply_the_same_after_the_snapshot_model_is_dropped() {
         admin.create_flag(key).await;
     }
     let (key, _) = admin.sdk_key("server").await;
-    let mut s = stream(&server, &key, None).await;
-    let first = s.next(WAIT).await.unwrap();
-    assert_eq!(first.event, "snapshot");
-    let mut snapshot: vexil_core::Snapshot = serde_json::from_str(&first.data).unwrap();
     let served = || async {
         reqwest::Client::new()
             .get(format!("{}/sdk/v1/config", server.base))
@@ -208,32 +234,90 @@ async fn changes_apply_the_same_after_the_snapshot_model_is_dropped() {
             .await
             .unwrap()
     };
+    let enabled = |s: &vexil_core::Snapshot| -> Vec<(String, bool)> {
+        s.flags.iter().map(|f| (f.key.clone(), f.config.enabled)).collect()
+    };
 
-    // The first change after the load: the loaded view holds no model.
+    // Waits for the sweep to drop the current view's model, asking for the configuration
+    // meanwhile so that the environment is not dropped from memory as unused instead.
+    let until_shed = || async {
+        let shed = models_shed(&server).await;
+        let deadline = tokio::time::Instant::now() + WAIT;
+        while models_shed(&server).await <= shed {
+            assert!(tokio::time::Instant::now() < deadline, "no sweep dropped the model");
+            served().await;
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    };
+
+    // Loaded whole by a request, without a stream: the view holds no model, and the
+    // first change reads it back.
+    served().await;
+    let read = models_read(&server).await;
     admin.toggle("a", true).await;
     let target = admin.env_version().await;
-    let events = s.until(WAIT, |e| e.version() >= target).await;
-    apply_events(&mut snapshot, &events);
-    assert_eq!(snapshot, served().await, "after a change to a view loaded whole");
-
-    // The view that change built holds its model until a sweep drops it (the open
-    // stream keeps the environment loaded meanwhile).
-    let shed = models_shed(&server).await;
     let deadline = tokio::time::Instant::now() + WAIT;
-    while models_shed(&server).await <= shed {
-        assert!(tokio::time::Instant::now() < deadline, "no sweep dropped the model");
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    while served().await.version < target {
+        assert!(tokio::time::Instant::now() < deadline, "the change was never served");
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    assert_eq!(models_read(&server).await, read + 1, "the change read the model back from the JSON");
+    assert_eq!(enabled(&served().await), [("a".into(), true), ("b".into(), false), ("c".into(), false)]);
+
+    // The view that change built holds its model until a sweep drops it; the next change
+    // reads it back again.
+    until_shed().await;
     admin.toggle("b", true).await;
+    let target = admin.env_version().await;
+    while served().await.version < target {
+        assert!(tokio::time::Instant::now() < deadline, "the change was never served");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(models_read(&server).await, read + 2, "the change read the dropped model back");
+    assert_eq!(enabled(&served().await), [("a".into(), true), ("b".into(), true), ("c".into(), false)]);
+
+    // The sweep drops that view's model too; a stream then starting reads it back at
+    // once, before any change.
+    until_shed().await;
+    let mut s = stream(&server, &key, None).await;
+    let first = s.next(WAIT).await.unwrap();
+    assert_eq!(first.event, "snapshot");
+    let mut snapshot: vexil_core::Snapshot = serde_json::from_str(&first.data).unwrap();
+    let read = until_above(read + 2, "the count of models read", || models_read(&server)).await;
+    // Long enough for sweeps to pass (every 250 ms here): with the stream open they
+    // leave the model, so the changes below read nothing (were it dropped, they would).
+    tokio::time::sleep(Duration::from_millis(800)).await;
+
+    // With the stream open, changes use the model kept, are streamed, and the stream's
+    // result is what is served.
     admin.toggle("a", false).await;
+    admin.toggle("c", true).await;
     let target = admin.env_version().await;
     let events = s.until(WAIT, |e| e.version() >= target).await;
     assert_eq!(events.len(), 2, "{events:?}");
     apply_events(&mut snapshot, &events);
     let now = served().await;
-    assert_eq!(snapshot, now, "after changes to a view whose model was dropped");
-    let enabled: Vec<(String, bool)> = now.flags.iter().map(|f| (f.key.clone(), f.config.enabled)).collect();
-    assert_eq!(enabled, [("a".into(), false), ("b".into(), true), ("c".into(), false)]);
+    assert_eq!(snapshot, now, "the stream's changes give what is served");
+    assert_eq!(enabled(&now), [("a".into(), false), ("b".into(), true), ("c".into(), true)]);
+    assert_eq!(models_read(&server).await, read, "no change read the model back while the stream was open");
+}
+
+/// An environment a stream loads keeps its model (decision 0047): the first change is
+/// applied and streamed without reading the whole configuration back from its JSON.
+#[tokio::test]
+async fn an_environment_loaded_by_a_stream_applies_its_first_change_without_a_read() {
+    let db = TestDb::sqlite();
+    let server = serve(&db, &[]).await;
+    let admin = Admin::login(&server).await;
+    admin.create_flag("a").await;
+    let (key, _) = admin.sdk_key("server").await;
+    let mut s = stream(&server, &key, None).await;
+    assert_eq!(s.next(WAIT).await.unwrap().event, "snapshot");
+    admin.toggle("a", true).await;
+    let target = admin.env_version().await;
+    let events = s.until(WAIT, |e| e.version() >= target).await;
+    assert_eq!(events.last().map(|e| e.json()["config"]["enabled"].clone()), Some(json!(true)), "{events:?}");
+    assert_eq!(models_read(&server).await, 0, "nothing was read back from the JSON");
 }
 
 #[tokio::test]
