@@ -184,18 +184,21 @@ impl VariantKeys<'_> {
     }
 }
 
-/// The variant keys of one flag, looked up by key: a scan for the usual handful (no
-/// allocation), a hash set past [`KnownVariants::SCAN`].
+/// Lists up to this long (a flag's variants, a configuration's rules) are checked for
+/// repeats and looked up by a scan, without allocating a table; longer ones through a
+/// hash set.
+const SCAN_UP_TO: usize = 16;
+
+/// The variant keys of one flag, looked up by key: a scan for the usual handful, a hash
+/// set past [`SCAN_UP_TO`].
 enum KnownVariants<'a> {
     Scan(&'a [Variant]),
     Set(HashSet<&'a str>),
 }
 
 impl<'a> KnownVariants<'a> {
-    const SCAN: usize = 16;
-
     fn of(variants: &'a [Variant]) -> Self {
-        if variants.len() <= Self::SCAN {
+        if variants.len() <= SCAN_UP_TO {
             KnownVariants::Scan(variants)
         } else {
             KnownVariants::Set(variants.iter().map(|v| v.key.as_str()).collect())
@@ -280,7 +283,7 @@ fn check_variants(r: &mut Report, p: Ptr<'_>, kind: FlagKind, variants: &[Varian
     }
     // A scan of the earlier keys for the usual handful: no table to allocate.
     let mut seen = HashSet::default();
-    let scan = variants.len() <= KnownVariants::SCAN;
+    let scan = variants.len() <= SCAN_UP_TO;
     for (i, v) in variants.iter().enumerate() {
         let pv = p.index(i);
         r.check_key(pv.field("key"), "variant key", &v.key);
@@ -387,7 +390,7 @@ fn check_config(
     let rules = p.field("rules");
     if r.check_count(rules, "rules", config.rules.len(), MAX_RULES) {
         let mut ids = HashSet::default();
-        let scan = config.rules.len() <= KnownVariants::SCAN;
+        let scan = config.rules.len() <= SCAN_UP_TO;
         for (i, rule) in config.rules.iter().enumerate() {
             let pr = rules.index(i);
             r.check_key(pr.field("id"), "rule id", &rule.id);

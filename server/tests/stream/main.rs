@@ -242,11 +242,19 @@ async fn changes_apply_the_same_after_the_snapshot_model_is_dropped() {
     // meanwhile so that the environment is not dropped from memory as unused instead.
     let until_shed = || async {
         let shed = models_shed(&server).await;
-        let deadline = tokio::time::Instant::now() + WAIT;
-        while models_shed(&server).await <= shed {
-            assert!(tokio::time::Instant::now() < deadline, "no sweep dropped the model");
+        until_above(shed, "the count of models dropped", || async {
             served().await;
-            tokio::time::sleep(Duration::from_millis(50)).await;
+            models_shed(&server).await
+        })
+        .await;
+    };
+    // Toggles a flag and waits until the configuration served has the change.
+    let toggle_served = |flag: &'static str, on: bool| {
+        let (admin, served) = (&admin, &served);
+        async move {
+            admin.toggle(flag, on).await;
+            let target = admin.env_version().await;
+            until_above(target - 1, "the version served", || async { served().await.version }).await;
         }
     };
 
@@ -254,25 +262,14 @@ async fn changes_apply_the_same_after_the_snapshot_model_is_dropped() {
     // first change reads it back.
     served().await;
     let read = models_read(&server).await;
-    admin.toggle("a", true).await;
-    let target = admin.env_version().await;
-    let deadline = tokio::time::Instant::now() + WAIT;
-    while served().await.version < target {
-        assert!(tokio::time::Instant::now() < deadline, "the change was never served");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    toggle_served("a", true).await;
     assert_eq!(models_read(&server).await, read + 1, "the change read the model back from the JSON");
     assert_eq!(enabled(&served().await), [("a".into(), true), ("b".into(), false), ("c".into(), false)]);
 
     // The view that change built holds its model until a sweep drops it; the next change
     // reads it back again.
     until_shed().await;
-    admin.toggle("b", true).await;
-    let target = admin.env_version().await;
-    while served().await.version < target {
-        assert!(tokio::time::Instant::now() < deadline, "the change was never served");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    toggle_served("b", true).await;
     assert_eq!(models_read(&server).await, read + 2, "the change read the dropped model back");
     assert_eq!(enabled(&served().await), [("a".into(), true), ("b".into(), true), ("c".into(), false)]);
 
