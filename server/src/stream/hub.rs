@@ -71,6 +71,9 @@ pub struct EnvView {
     model: std::sync::Mutex<Option<Arc<Snapshot>>>,
     /// Set while a background read of the model ([`EnvView::keep_model`]) runs.
     reading_model: std::sync::atomic::AtomicBool,
+    /// Held while the model is read back from the JSON, so that a change arriving during
+    /// a stream's background read waits for its model rather than parsing again.
+    model_read: std::sync::Mutex<()>,
     /// When this view was built.
     built: std::time::Instant,
     /// Ready to evaluate. Compiled leniently: a flag or segment that cannot be served
@@ -120,6 +123,7 @@ impl EnvView {
             epoch,
             model: std::sync::Mutex::new(Some(Arc::new(snapshot))),
             reading_model: std::sync::atomic::AtomicBool::new(false),
+            model_read: std::sync::Mutex::new(()),
             built: std::time::Instant::now(),
             compiled: lenient.compiled,
             failures: lenient.failures,
@@ -150,6 +154,16 @@ impl EnvView {
         if let Some(model) = self.held_model() {
             return Ok(model);
         }
+        let _reading = self.model_read.lock().unwrap_or_else(|e| e.into_inner());
+        // A background read may have finished while this waited.
+        if let Some(model) = self.held_model() {
+            return Ok(model);
+        }
+        self.read_model_back()
+    }
+
+    /// Parses the model from [`EnvView::json`]; the caller holds `model_read`.
+    fn read_model_back(&self) -> Result<Arc<Snapshot>, String> {
         let json = self.json().ok_or("the configuration has no JSON to read the model from")?;
         metrics::counter!("vexil_environment_models_read_total").increment(1);
         Snapshot::from_json(&json).map(Arc::new).map_err(|e| format!("reading the model back: {e}"))
@@ -170,7 +184,9 @@ impl EnvView {
         };
         let view = self.clone();
         runtime.spawn_blocking(move || {
-            match view.model() {
+            let _reading = view.model_read.lock().unwrap_or_else(|e| e.into_inner());
+            // Stored before the lock is released, so a change that waited finds it.
+            match view.held_model().map_or_else(|| view.read_model_back(), Ok) {
                 Ok(model) => {
                     view.model.lock().unwrap_or_else(|e| e.into_inner()).get_or_insert(model);
                 }
