@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use axum::Router;
+use crate::http::App;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use bytes::Bytes;
@@ -49,7 +49,7 @@ pub struct Limits {
 
 /// Accepts connections until `shutdown`, then lets each finish its current exchange
 /// (graceful shutdown) and returns when all have closed.
-pub async fn serve(listener: TcpListener, router: Router, limits: Limits, shutdown: CancellationToken) {
+pub async fn serve(listener: TcpListener, router: App, limits: Limits, shutdown: CancellationToken) {
     let tracker = TaskTracker::new();
     loop {
         let (stream, remote) = tokio::select! {
@@ -80,7 +80,7 @@ fn closed_by(reason: &'static str) {
 async fn connection(
     stream: TcpStream,
     remote: SocketAddr,
-    router: Router,
+    router: App,
     limits: Limits,
     shutdown: CancellationToken,
 ) {

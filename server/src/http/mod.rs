@@ -1,5 +1,7 @@
 //! The HTTP surface: one module per resource, each with its own `router()`, composed
-//! here with the cross-cutting layers (request ids, tracing, metrics, CORS, limits).
+//! here with what crosses them: CORS per route group, a span and request metrics per
+//! route, the body limit, and around it all the edge (request ids, panics, security
+//! headers; `edge`, decision 0048).
 
 pub mod error;
 pub mod extract;
@@ -9,12 +11,14 @@ mod audit;
 mod bulk;
 mod change_requests;
 mod code_refs;
+mod edge;
 mod environments;
 mod evaluate;
 mod flags;
 mod headers;
 mod health;
 mod idempotency;
+pub use edge::{Edge, EdgeFuture};
 pub use headers::{API_CSP, DASHBOARD_CSP};
 pub use health::OPENAPI_YAML;
 mod live;
@@ -39,53 +43,21 @@ mod usage;
 mod users;
 mod webhooks;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{HeaderName, HeaderValue, Method, header};
-use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
-use tower_http::catch_panic::CatchPanicLayer;
+use tower::Layer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
-use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::trace::{DefaultOnFailure, TraceLayer};
 
 use crate::config::ServeArgs;
 use crate::state::AppState;
+use edge::{ObserveLayer, REQUEST_ID, RequestIds};
 use error::ApiError;
 
-static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
-
-/// Request ids in the UUID v4 format without a system call each: 128 random bits
-/// drawn once per process, the last 64 of them advanced by a counter per request
-/// (`Uuid::new_v4` asks the kernel for randomness every time). Unique within a
-/// process, and across processes as random UUIDs are.
-#[derive(Clone)]
-struct FastRequestId {
-    base: u128,
-    next: std::sync::Arc<std::sync::atomic::AtomicU64>,
-}
-
-impl Default for FastRequestId {
-    fn default() -> Self {
-        FastRequestId { base: rand::random(), next: Default::default() }
-    }
-}
-
-impl MakeRequestId for FastRequestId {
-    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
-        let n = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let bits = self.base.wrapping_add(u128::from(n));
-        let id = uuid::Builder::from_random_bytes(bits.to_be_bytes()).into_uuid();
-        let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];
-        HeaderValue::from_bytes(id.hyphenated().encode_lower(&mut text).as_bytes()).ok().map(RequestId::new)
-    }
-}
-
-/// The whole application router.
-pub fn router(state: AppState, args: &ServeArgs) -> Router {
+/// Every route, each in its span and counted by [`ObserveLayer`].
+fn routes(state: AppState, args: &ServeArgs) -> Router {
     let api = Router::new()
         .merge(login::router())
         .merge(sso::router())
@@ -127,8 +99,7 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
     let health = health::router()
         .method_not_allowed_fallback(method_not_allowed)
         .layer(admin_cors(&args.cors_origins));
-    let metrics = RouteMetrics::default();
-    let routes = Router::new()
+    Router::new()
         .nest("/api/v1", api)
         .merge(health)
         .merge(sdk::router())
@@ -136,38 +107,22 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
         .merge(client_routes)
         .fallback(move |req: Request| ui.clone().serve(req))
         .method_not_allowed_fallback(method_not_allowed)
-        // The two layers that name the matched route (known only once the router has
-        // routed) wrap each route; the rest wrap the router once, below.
-        .layer(middleware::from_fn(move |req, next| track_metrics(metrics.clone(), req, next)))
-        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
-            // The path only: query strings may carry stream tokens, which never
-            // belong in logs.
-            let route = req.extensions().get::<MatchedPath>().map_or("unmatched", MatchedPath::as_str);
-            let id = req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("");
-            tracing::info_span!("request", http.method = %req.method(), http.route = route, request.id = id)
-        })
-        // A 5xx the server means (503 from /readyz, a release plan's gate) is an answer,
-        // not a failure, and an internal error logs its cause where it is answered
-        // (`ApiError::public_detail`): at ERROR here every such response would be noise.
-        .on_failure(DefaultOnFailure::new().level(tracing::Level::DEBUG)))
-        .with_state(state);
-    // A layer given to `Router::layer` wraps every route in a boxed service that is
-    // cloned and dropped with the route on each request; these do not depend on the
-    // route, so they wrap the router once, outermost first.
-    let [nosniff, no_referrer, no_framing] = headers::fixed();
-    let stack = tower::ServiceBuilder::new()
-        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, headers::PolicyFor))
-        .layer(nosniff)
-        .layer(no_referrer)
-        .layer(no_framing)
-        .layer(CatchPanicLayer::custom(|_| {
-            ApiError::Internal("a handler panicked".to_owned()).into_response()
-        }))
-        .layer(DefaultBodyLimit::max(args.max_body_bytes))
-        .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), FastRequestId::default()))
-        .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
-        .service(routes);
-    Router::new().fallback_service(stack)
+        // The span and metrics name the matched route, known only once the router has
+        // routed, so they wrap each route; the rest wrap the router once, outside.
+        .layer(ObserveLayer::default())
+        .with_state(state)
+}
+
+/// The whole application: [`routes`] under the default body limit, behind an [`Edge`]
+/// (request ids, panics, security headers). A service for any request body; clone it per
+/// connection or request (reference counts).
+pub type App = Edge<<DefaultBodyLimit as Layer<Router>>::Service>;
+
+/// The whole application router and what every request passes through.
+pub fn router(state: AppState, args: &ServeArgs) -> App {
+    // Outside the router, so that it is not one more boxed layer around each route.
+    let limited = DefaultBodyLimit::max(args.max_body_bytes).layer(routes(state, args));
+    Edge::new(limited, RequestIds::default())
 }
 
 fn allow_origin(origins: &[String]) -> AllowOrigin {
@@ -213,71 +168,4 @@ fn client_cors(origins: &[String]) -> CorsLayer {
 
 async fn method_not_allowed() -> ApiError {
     ApiError::MethodNotAllowed
-}
-
-/// The request counter and latency histogram of each method, route and status, made
-/// once: building a metric's key from its labels and finding it in the registry costs
-/// more than the rest of a cached answer. Found by a hash of the labels; the entry keeps
-/// the labels and is used only when they are the same.
-#[derive(Clone, Default)]
-struct RouteMetrics(
-    std::sync::Arc<dashmap::DashMap<u64, std::sync::Arc<RouteMetric>, rustc_hash::FxBuildHasher>>,
-);
-
-struct RouteMetric {
-    method: Method,
-    route: Box<str>,
-    status: u16,
-    requests: metrics::Counter,
-    duration: metrics::Histogram,
-}
-
-impl RouteMetrics {
-    /// More label sets than this (unmatched paths are one route, so only methods and
-    /// statuses multiply) are recorded without caching.
-    const MAX: usize = 10_000;
-
-    fn record(&self, method: &Method, route: &str, status: u16, seconds: f64) {
-        use std::hash::{BuildHasher, Hash, Hasher};
-        let mut h = rustc_hash::FxBuildHasher.build_hasher();
-        method.hash(&mut h);
-        route.hash(&mut h);
-        status.hash(&mut h);
-        let slot = h.finish();
-        let cached = self.0.get(&slot).map(|m| m.clone());
-        let metric = match cached {
-            Some(m) if m.method == method && *m.route == *route && m.status == status => m,
-            _ => {
-                let labels = [
-                    ("method", method.as_str().to_owned()),
-                    ("route", route.to_owned()),
-                    ("status", status.to_string()),
-                ];
-                let m = std::sync::Arc::new(RouteMetric {
-                    method: method.clone(),
-                    route: route.into(),
-                    status,
-                    requests: metrics::counter!("vexil_http_requests_total", &labels),
-                    duration: metrics::histogram!("vexil_http_request_duration_seconds", &labels),
-                });
-                if self.0.len() < Self::MAX {
-                    self.0.insert(slot, m.clone());
-                }
-                m
-            }
-        };
-        metric.requests.increment(1);
-        metric.duration.record(seconds);
-    }
-}
-
-/// Counts requests and their latency by route and status.
-async fn track_metrics(metrics: RouteMetrics, req: Request, next: Next) -> Response {
-    let started = Instant::now();
-    let method = req.method().clone();
-    let route = req.extensions().get::<MatchedPath>().cloned();
-    let response = next.run(req).await;
-    let route = route.as_ref().map_or("unmatched", MatchedPath::as_str);
-    metrics.record(&method, route, response.status().as_u16(), started.elapsed().as_secs_f64());
-    response
 }

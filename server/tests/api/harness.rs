@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use http_body_util::BodyExt;
@@ -14,6 +13,7 @@ use tokio_util::sync::CancellationToken;
 use tower::ServiceExt;
 use vexil_server::app::{self, AppState};
 use vexil_server::config::{Cli, Command, ServeArgs};
+use vexil_server::http::App;
 
 pub(crate) use vexil_testkit::{Db, OWNER_EMAIL, OWNER_PASSWORD, TestDb};
 
@@ -43,7 +43,7 @@ pub(crate) fn serve_args(database_url: &str, extra: &[&str]) -> ServeArgs {
 /// A running application (in-process) on a fresh database.
 pub(crate) struct TestApp {
     pub state: AppState,
-    pub router: Router,
+    pub router: App,
     pub owner_token: String,
     _database: TestDb,
 }

@@ -46,3 +46,44 @@ async fn every_answer_carries_the_security_headers() {
         }
     }
 }
+
+/// The answers SDKs ask for most (the cached configuration, its 304, an OFREP
+/// evaluation, a problem) carry the same headers as the dashboard's, and every answer an
+/// id: the client's own when it sent one, otherwise a fresh one per request.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sdk_answers_carry_the_security_headers_and_a_request_id() {
+    let app = TestApp::new(Db::Sqlite).await;
+    app.create_flag("beta").await;
+    let key = crate::sdk::sdk_key(&app, "production", "server").await;
+    let config = app.call(Method::GET, "/sdk/v1/config").token(&key).send().await;
+    assert_eq!(config.status, StatusCode::OK, "{}", config.text);
+    let etag = config.headers["etag"].to_str().expect("text").to_owned();
+    let answers = [
+        config,
+        app.call(Method::GET, "/sdk/v1/config").token(&key).header("if-none-match", &etag).send().await,
+        app.call(Method::POST, "/ofrep/v1/evaluate/flags/beta")
+            .header("x-api-key", &key)
+            .json(serde_json::json!({"context": {"targetingKey": "u1"}}))
+            .send()
+            .await,
+        app.call(Method::POST, "/ofrep/v1/evaluate/flags/beta").header("x-api-key", "nope").send().await,
+    ];
+    let statuses: Vec<_> = answers.iter().map(|r| r.status).collect();
+    assert_eq!(
+        statuses,
+        [StatusCode::OK, StatusCode::NOT_MODIFIED, StatusCode::OK, StatusCode::UNAUTHORIZED]
+    );
+    let mut ids = std::collections::HashSet::new();
+    for r in &answers {
+        assert_eq!(r.headers["content-security-policy"], vexil_server::http::API_CSP, "{}", r.status);
+        assert_eq!(r.headers["x-content-type-options"], "nosniff", "{}", r.status);
+        assert_eq!(r.headers["referrer-policy"], "no-referrer", "{}", r.status);
+        assert_eq!(r.headers["x-frame-options"], "DENY", "{}", r.status);
+        let id = r.headers["x-request-id"].to_str().expect("text");
+        assert!(uuid::Uuid::parse_str(id).is_ok(), "{id}");
+        assert!(ids.insert(id.to_owned()), "a fresh id per request: {id}");
+    }
+    let echoed =
+        app.call(Method::GET, "/sdk/v1/config").token(&key).header("x-request-id", "trace-42").send().await;
+    assert_eq!(echoed.headers["x-request-id"], "trace-42");
+}

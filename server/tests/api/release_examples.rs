@@ -34,7 +34,8 @@ fn text<'a>(v: &'a Yaml, what: &str) -> &'a str {
 async fn serve(app: &TestApp) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("address");
-    let router = app.router.clone();
+    // `axum::serve` takes a router; the application is one service behind its edge.
+    let router = axum::Router::new().fallback_service(app.router.clone());
     tokio::spawn(async move { axum::serve(listener, router).await });
     format!("http://{addr}")
 }
