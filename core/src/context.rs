@@ -458,39 +458,70 @@ impl Context {
         key: Option<String>,
         attributes: impl IntoIterator<Item = (&'a String, &'a serde_json::Value)>,
     ) -> Result<Context, ContextError> {
+        let mut out = Flattener::new(key);
+        flatten(&mut out, "", attributes, 0)?;
+        Ok(out.ctx)
+    }
+}
+
+/// A context being built from nested JSON members, with the checks every reading of
+/// them makes ([`MAX_JSON_DEPTH`](crate::limits::MAX_JSON_DEPTH) levels,
+/// [`MAX_CONTEXT_ATTRIBUTES`](crate::limits::MAX_CONTEXT_ATTRIBUTES) attributes), shared
+/// by [`Context::from_json_attributes`] and the OFREP request reader.
+pub(crate) struct Flattener {
+    pub(crate) ctx: Context,
+    count: usize,
+}
+
+impl Flattener {
+    pub(crate) fn new(key: Option<String>) -> Flattener {
         let mut ctx = Context::anonymous();
         ctx.key = key;
-        let mut count = 0;
-        flatten(&mut ctx, "", attributes, 0, &mut count)?;
-        Ok(ctx)
+        Flattener { ctx, count: 0 }
+    }
+
+    /// Checks that an object `depth` levels down may be read.
+    pub(crate) fn enter(depth: usize) -> Result<(), ContextError> {
+        use crate::limits::MAX_JSON_DEPTH;
+        if depth >= MAX_JSON_DEPTH {
+            return Err(ContextError::TooDeep { max: MAX_JSON_DEPTH });
+        }
+        Ok(())
+    }
+
+    /// The attribute name of member `name` of the object at `prefix` (`""` at the top).
+    pub(crate) fn name(prefix: &str, name: &str) -> String {
+        if prefix.is_empty() { name.to_owned() } else { format!("{prefix}.{name}") }
+    }
+
+    pub(crate) fn push(&mut self, name: String, value: AttrValue) -> Result<(), ContextError> {
+        use crate::limits::MAX_CONTEXT_ATTRIBUTES;
+        self.count += 1;
+        if self.count > MAX_CONTEXT_ATTRIBUTES {
+            return Err(ContextError::TooManyAttributes { max: MAX_CONTEXT_ATTRIBUTES });
+        }
+        self.ctx.set(name, value);
+        Ok(())
     }
 }
 
 fn flatten<'a>(
-    ctx: &mut Context,
+    out: &mut Flattener,
     prefix: &str,
     members: impl IntoIterator<Item = (&'a String, &'a serde_json::Value)>,
     depth: usize,
-    count: &mut usize,
 ) -> Result<(), ContextError> {
-    use crate::limits::{MAX_CONTEXT_ATTRIBUTES, MAX_JSON_DEPTH};
-    if depth >= MAX_JSON_DEPTH {
-        return Err(ContextError::TooDeep { max: MAX_JSON_DEPTH });
-    }
+    Flattener::enter(depth)?;
     let mut members: Vec<(&String, &serde_json::Value)> = members.into_iter().collect();
     // Name order, so that a clash resolves the same way whatever order a map keeps.
     members.sort_unstable_by(|a, b| a.0.cmp(b.0));
     for (name, value) in members {
-        let full = if prefix.is_empty() { name.clone() } else { format!("{prefix}.{name}") };
+        let full = Flattener::name(prefix, name);
         match value {
-            serde_json::Value::Object(inner) => flatten(ctx, &full, inner, depth + 1, count)?,
+            serde_json::Value::Object(inner) => flatten(out, &full, inner, depth + 1)?,
             other => {
                 if let Some(v) = AttrValue::from_json(other) {
-                    *count += 1;
-                    if *count > MAX_CONTEXT_ATTRIBUTES {
-                        return Err(ContextError::TooManyAttributes { max: MAX_CONTEXT_ATTRIBUTES });
-                    }
-                    ctx.set(full, v);
+                    out.push(full, v)?;
                 }
             }
         }

@@ -30,6 +30,12 @@ use super::error::ApiError;
 /// The header that carries a request's id, both ways.
 pub(super) static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
+/// How many headers the edge adds to an answer at most (four security headers and the
+/// request id). A route that answers often reserves room for these with its own, so that
+/// its header map is allocated once instead of grown (a header map holds 6 before its
+/// first growth).
+pub(super) const EDGE_HEADERS: usize = 5;
+
 /// Request ids in the UUID v4 format without a system call each: 128 random bits
 /// drawn once per process, the last 64 of them advanced by a counter per request
 /// (`Uuid::new_v4` asks the kernel for randomness every time). Unique within a
@@ -130,6 +136,8 @@ where
         let mut response =
             answered.unwrap_or_else(|| ApiError::Internal("a handler panicked".to_owned()).into_response());
         let headers = response.headers_mut();
+        // One growth at most, and none when the route reserved room.
+        headers.reserve(EDGE_HEADERS);
         super::headers::secure(headers);
         if let Some(id) = this.id.take() {
             headers.entry(&REQUEST_ID).or_insert(id);

@@ -16,7 +16,7 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{FromRef, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -67,17 +67,27 @@ fn invalid(code: &'static str, details: impl Into<String>) -> OfrepError {
     OfrepError::new(StatusCode::BAD_REQUEST, code, details)
 }
 
-/// Reads the request with the core's reader ([`vexil_core::ofrep::read_request`]), its
-/// failures in the protocol's error shape.
-fn read_request(body: Result<Bytes, BytesRejection>) -> Result<(Context, Value), OfrepError> {
-    let bytes = body.map_err(|e| {
+/// The request's bytes, or the protocol's answer when they could not be read.
+fn request_bytes(body: Result<Bytes, BytesRejection>) -> Result<Bytes, OfrepError> {
+    body.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             invalid("INVALID_CONTEXT", format!("the request is larger than {MAX_CONTEXT_BYTES} bytes"))
         } else {
             invalid("PARSE_ERROR", format!("could not read the request: {e}"))
         }
-    })?;
-    vexil_core::ofrep::read_request(&bytes).map_err(|e| invalid(e.code(), e.to_string()))
+    })
+}
+
+/// Reads the request with the core's reader ([`vexil_core::ofrep::read_request`]), its
+/// failures in the protocol's error shape.
+fn read_request(body: Result<Bytes, BytesRejection>) -> Result<(Context, Value), OfrepError> {
+    vexil_core::ofrep::read_request(&request_bytes(body)?).map_err(|e| invalid(e.code(), e.to_string()))
+}
+
+/// Reads the request's context only ([`vexil_core::ofrep::read_context`]: the same
+/// answers as [`read_request`], without a `serde_json::Value` of the body).
+fn read_context(body: Result<Bytes, BytesRejection>) -> Result<Context, OfrepError> {
+    vexil_core::ofrep::read_context(&request_bytes(body)?).map_err(|e| invalid(e.code(), e.to_string()))
 }
 
 /// Whether this key may see this flag.
@@ -275,8 +285,12 @@ fn gzip_fast(body: &[u8]) -> Option<Vec<u8>> {
 }
 
 fn json_response(status: StatusCode, body: Vec<u8>) -> Response {
-    let mut r = (status, body).into_response();
-    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    let mut r = Response::new(Body::from(body));
+    *r.status_mut() = status;
+    // Content type, CORS's `vary` and `access-control-*` answers, and the edge's.
+    let headers = r.headers_mut();
+    headers.reserve(4 + super::edge::EDGE_HEADERS);
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     r
 }
 
@@ -306,7 +320,7 @@ pub(super) async fn evaluate_flag(
     let Path(flag) = flag?;
     let on_flag = |e: OfrepError| e.for_flag(&flag);
     let SdkClient(key) = key.map_err(|e| on_flag(e.into()))?;
-    let (ctx, _) = read_request(body).map_err(on_flag)?;
+    let ctx = read_context(body).map_err(on_flag)?;
     let live = hub_for_key(&hubs, key.environment_id).await.map_err(|e| on_flag(e.into()))?;
     let view = live.hub.view();
     let result = if visible(&view.compiled, &key, &flag) {

@@ -82,6 +82,7 @@ pub(super) async fn get_config(
     };
     let not_modified = response.status() == StatusCode::NOT_MODIFIED;
     let h = response.headers_mut();
+    h.reserve(4 + super::edge::EDGE_HEADERS);
     if !not_modified {
         h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     }
