@@ -43,12 +43,13 @@ mod usage;
 mod users;
 mod webhooks;
 
+use std::convert::Infallible;
 use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{HeaderName, HeaderValue, Method, header};
-use tower::Layer;
+use tower::{Layer, ServiceBuilder};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::config::ServeArgs;
@@ -57,7 +58,15 @@ use edge::{ObserveLayer, REQUEST_ID, RequestIds};
 use error::ApiError;
 
 /// Every route, each in its span and counted by [`ObserveLayer`].
+///
+/// Each part of the router gets one `layer` call: every call wraps each route of the
+/// part in one more boxed service, cloned and dropped per request, so the span and
+/// metrics (which need the matched route, known only once the router has routed) go on
+/// together with the part's CORS policy. What does not need the route wraps the router
+/// once, outside ([`router`]).
 fn routes(state: AppState, args: &ServeArgs) -> Router {
+    let observe = ObserveLayer::default();
+    let observed_with = |cors: CorsLayer| ServiceBuilder::new().layer(observe.clone()).layer(cors);
     let api = Router::new()
         .merge(login::router())
         .merge(sso::router())
@@ -83,33 +92,38 @@ fn routes(state: AppState, args: &ServeArgs) -> Router {
         Some(dir) => ui::Ui::Dir(dir.clone()),
         None => ui::Ui::Embedded,
     };
+    let ui = observe.layer(tower::service_fn(move |req: Request| {
+        let ui = ui.clone();
+        async move { Ok::<_, Infallible>(ui.serve(req).await) }
+    }));
     // Client keys are public by design (every page that uses one ships it), so the routes
     // that take them answer any origin by default; the admin API answers only the origins
     // configured for it, none by default; routes for server keys, which never belong in a
-    // browser, answer none.
+    // browser, answer none. Each part gets its 405 answer before its CORS layer, so that
+    // preflight requests (OPTIONS, which no route takes) reach the layer.
     let client_routes = Router::new()
         .merge(ofrep::router())
         .merge(stream::ofrep_router())
         .merge(sdk::client_router())
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(client_cors(&args.client_cors_origins));
-    // Each part gets its 405 answer before its CORS layer, so that preflight requests
-    // (OPTIONS, which no route takes) reach the layer.
-    let api = api.method_not_allowed_fallback(method_not_allowed).layer(admin_cors(&args.cors_origins));
+        .layer(observed_with(client_cors(&args.client_cors_origins)));
+    let server_routes = Router::new()
+        .merge(sdk::router())
+        .merge(stream::router())
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(observe.clone());
+    let api = api
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(observed_with(admin_cors(&args.cors_origins)));
     let health = health::router()
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(admin_cors(&args.cors_origins));
+        .layer(observed_with(admin_cors(&args.cors_origins)));
     Router::new()
         .nest("/api/v1", api)
         .merge(health)
-        .merge(sdk::router())
-        .merge(stream::router())
+        .merge(server_routes)
         .merge(client_routes)
-        .fallback(move |req: Request| ui.clone().serve(req))
-        .method_not_allowed_fallback(method_not_allowed)
-        // The span and metrics name the matched route, known only once the router has
-        // routed, so they wrap each route; the rest wrap the router once, outside.
-        .layer(ObserveLayer::default())
+        .fallback_service(ui)
         .with_state(state)
 }
 

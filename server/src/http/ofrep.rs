@@ -17,7 +17,6 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::rejection::BytesRejection;
 use axum::extract::{FromRef, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -60,17 +59,19 @@ where
     Router::new()
         .route("/ofrep/v1/evaluate/flags/{key}", post(evaluate_flag).fallback(method_not_allowed))
         .route("/ofrep/v1/evaluate/flags", post(evaluate_flags).fallback(method_not_allowed))
-        .layer(axum::extract::DefaultBodyLimit::max(MAX_CONTEXT_BYTES))
 }
 
 fn invalid(code: &'static str, details: impl Into<String>) -> OfrepError {
     OfrepError::new(StatusCode::BAD_REQUEST, code, details)
 }
 
-/// The request's bytes, or the protocol's answer when they could not be read.
-fn request_bytes(body: Result<Bytes, BytesRejection>) -> Result<Bytes, OfrepError> {
-    body.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+/// The request's bytes, read up to [`MAX_CONTEXT_BYTES`], or the protocol's answer when
+/// they could not be read. (Read here rather than through `Bytes` under a
+/// `DefaultBodyLimit` layer, which would wrap each route in one more service per request.)
+async fn request_bytes(body: Body) -> Result<Bytes, OfrepError> {
+    axum::body::to_bytes(body, MAX_CONTEXT_BYTES).await.map_err(|e| {
+        let e = e.into_inner();
+        if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() {
             invalid("INVALID_CONTEXT", format!("the request is larger than {MAX_CONTEXT_BYTES} bytes"))
         } else {
             invalid("PARSE_ERROR", format!("could not read the request: {e}"))
@@ -80,14 +81,14 @@ fn request_bytes(body: Result<Bytes, BytesRejection>) -> Result<Bytes, OfrepErro
 
 /// Reads the request with the core's reader ([`vexil_core::ofrep::read_request`]), its
 /// failures in the protocol's error shape.
-fn read_request(body: Result<Bytes, BytesRejection>) -> Result<(Context, Value), OfrepError> {
-    vexil_core::ofrep::read_request(&request_bytes(body)?).map_err(|e| invalid(e.code(), e.to_string()))
+async fn read_request(body: Body) -> Result<(Context, Value), OfrepError> {
+    vexil_core::ofrep::read_request(&request_bytes(body).await?).map_err(|e| invalid(e.code(), e.to_string()))
 }
 
 /// Reads the request's context only ([`vexil_core::ofrep::read_context`]: the same
 /// answers as [`read_request`], without a `serde_json::Value` of the body).
-fn read_context(body: Result<Bytes, BytesRejection>) -> Result<Context, OfrepError> {
-    vexil_core::ofrep::read_context(&request_bytes(body)?).map_err(|e| invalid(e.code(), e.to_string()))
+async fn read_context(body: Body) -> Result<Context, OfrepError> {
+    vexil_core::ofrep::read_context(&request_bytes(body).await?).map_err(|e| invalid(e.code(), e.to_string()))
 }
 
 /// Whether this key may see this flag.
@@ -315,12 +316,12 @@ pub(super) async fn evaluate_flag(
     State(usage): State<Arc<UsageBuffer>>,
     key: Result<SdkClient, AuthError>,
     flag: Result<Path<String>, ApiError>,
-    body: Result<Bytes, BytesRejection>,
+    body: Body,
 ) -> Result<Response, OfrepError> {
     let Path(flag) = flag?;
     let on_flag = |e: OfrepError| e.for_flag(&flag);
     let SdkClient(key) = key.map_err(|e| on_flag(e.into()))?;
-    let ctx = read_context(body).map_err(on_flag)?;
+    let ctx = read_context(body).await.map_err(on_flag)?;
     let live = hub_for_key(&hubs, key.environment_id).await.map_err(|e| on_flag(e.into()))?;
     let view = live.hub.view();
     let result = if visible(&view.compiled, &key, &flag) {
@@ -404,10 +405,10 @@ pub(super) async fn evaluate_flags(
     key: Result<SdkClient, AuthError>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    body: Body,
 ) -> Result<Response, OfrepError> {
     let SdkClient(key) = key?;
-    let (ctx, raw_context) = read_request(body)?;
+    let (ctx, raw_context) = read_request(body).await?;
     let live = hub_for_key(&hubs, key.environment_id).await?;
     // A notification from another replica may name a version this one has not applied
     // yet: answering with the older one would leave the provider stale until the next

@@ -87,3 +87,41 @@ async fn sdk_answers_carry_the_security_headers_and_a_request_id() {
         app.call(Method::GET, "/sdk/v1/config").token(&key).header("x-request-id", "trace-42").send().await;
     assert_eq!(echoed.headers["x-request-id"], "trace-42");
 }
+
+/// Every answer is counted under the route it matched, whichever part of the router
+/// answered it (the admin API nested under `/api/v1`, the SDK and OFREP routes, the
+/// health routes, and the dashboard's fallback as `unmatched`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_answer_is_counted_under_its_route() {
+    let app = TestApp::new(Db::Sqlite).await;
+    app.create_flag("beta").await;
+    let key = crate::sdk::sdk_key(&app, "production", "server").await;
+    let asked = [
+        app.call(Method::GET, "/api/v1/projects").token(&app.owner_token).send().await,
+        app.call(Method::GET, "/sdk/v1/config").token(&key).send().await,
+        app.call(Method::POST, "/ofrep/v1/evaluate/flags/beta")
+            .header("x-api-key", &key)
+            .json(serde_json::json!({"context": {"targetingKey": "u1"}}))
+            .send()
+            .await,
+        app.call(Method::DELETE, "/sdk/v1/config").token(&key).send().await,
+        app.call(Method::GET, "/healthz").send().await,
+        app.call(Method::GET, "/no/such/page").send().await,
+    ];
+    let statuses: Vec<u16> = asked.iter().map(|r| r.status.as_u16()).collect();
+    let metrics = app.call(Method::GET, "/metrics").send().await;
+    assert_eq!(metrics.status, StatusCode::OK);
+    for (method, route, status) in [
+        ("GET", "/api/v1/projects", statuses[0]),
+        ("GET", "/sdk/v1/config", statuses[1]),
+        ("POST", "/ofrep/v1/evaluate/flags/{key}", statuses[2]),
+        ("DELETE", "/sdk/v1/config", statuses[3]),
+        ("GET", "/healthz", statuses[4]),
+        ("GET", "unmatched", statuses[5]),
+    ] {
+        let series =
+            format!(r#"vexil_http_requests_total{{method="{method}",route="{route}",status="{status}"}}"#);
+        assert!(metrics.text.contains(&series), "{series} in\n{}", metrics.text);
+    }
+    assert_eq!(&statuses[..4], [200, 200, 200, 405]);
+}
