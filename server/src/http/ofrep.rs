@@ -38,7 +38,7 @@ use crate::auth::{AuthError, AuthState};
 use crate::state::Settings;
 use crate::store::{SdkKeyKind, SdkKeyOwner};
 use crate::stream::Hubs;
-use crate::stream::pieces::{FlagPieces, rule_members_into};
+use crate::stream::pieces::{FlagPieces, json_into, rule_members_into};
 use crate::usage::UsageBuffer;
 
 /// Largest accepted OFREP request body.
@@ -147,12 +147,47 @@ enum Answer<'a> {
     Failure(StatusCode, Failure<'a>),
 }
 
+impl Success<'_> {
+    /// Writes the answer's JSON: byte for byte what serde writes for it (the test
+    /// `rendered_answers_equal_the_general_ones` holds the two to the same bytes), without
+    /// serde's work per member. The reasons are constant upper-case names, which JSON
+    /// writes as they are.
+    fn write(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(b"{\"key\":");
+        json_into(out, self.key);
+        if let Some(value) = self.value {
+            out.extend_from_slice(b",\"value\":");
+            // Writing into a Vec cannot fail.
+            let _ = serde_json::to_writer(&mut *out, value);
+        }
+        if let Some(variant) = self.variant {
+            out.extend_from_slice(b",\"variant\":");
+            json_into(out, variant);
+        }
+        out.extend_from_slice(b",\"reason\":\"");
+        out.extend_from_slice(self.reason.as_bytes());
+        out.extend_from_slice(b"\",\"metadata\":{\"vexilReason\":\"");
+        out.extend_from_slice(self.metadata.vexil_reason.as_bytes());
+        out.push(b'"');
+        if let Some(id) = self.metadata.rule_id {
+            out.extend_from_slice(b",\"ruleId\":");
+            json_into(out, id);
+        }
+        if let Some(index) = self.metadata.rule_index {
+            out.extend_from_slice(b",\"ruleIndex\":");
+            out.extend_from_slice(itoa::Buffer::new().format(index).as_bytes());
+        }
+        out.extend_from_slice(b"}}");
+    }
+}
+
 impl<'a> Answer<'a> {
     fn write(&self, out: &mut Vec<u8>) {
-        let _ = match self {
-            Answer::Success(s) => serde_json::to_writer(out, s),
-            Answer::Failure(_, f) => serde_json::to_writer(out, f),
-        };
+        match self {
+            Answer::Success(s) => s.write(out),
+            // Writing into a Vec cannot fail.
+            Answer::Failure(_, f) => drop(serde_json::to_writer(out, f)),
+        }
     }
 
     /// The variant served, for usage counts.
@@ -552,6 +587,17 @@ mod tests {
                         let mut general = Vec::new();
                         let answer = answer(flag, &e, kind);
                         answer.write(&mut general);
+                        // The general path writes what serde would.
+                        let by_serde = match &answer {
+                            Answer::Success(s) => serde_json::to_vec(s),
+                            Answer::Failure(_, f) => serde_json::to_vec(f),
+                        }
+                        .expect("JSON");
+                        assert_eq!(
+                            String::from_utf8_lossy(&general),
+                            String::from_utf8_lossy(&by_serde),
+                            "{flag} for {user} in {country}"
+                        );
                         let mut fast = Vec::new();
                         match write_rendered(&mut fast, piece, &e, kind) {
                             Some(variant) => {
