@@ -11,6 +11,7 @@ mod audit;
 mod bulk;
 mod change_requests;
 mod code_refs;
+mod cors;
 mod edge;
 mod environments;
 mod evaluate;
@@ -44,17 +45,14 @@ mod users;
 mod webhooks;
 
 use std::convert::Infallible;
-use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
-use axum::http::{HeaderName, HeaderValue, Method, header};
 use tower::{Layer, ServiceBuilder};
-use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::config::ServeArgs;
 use crate::state::AppState;
-use edge::{ObserveLayer, REQUEST_ID, RequestIds};
+use edge::{ObserveLayer, RequestIds};
 use error::ApiError;
 
 /// Every route, each in its span and counted by [`ObserveLayer`].
@@ -66,7 +64,8 @@ use error::ApiError;
 /// once, outside ([`router`]).
 fn routes(state: AppState, args: &ServeArgs) -> Router {
     let observe = ObserveLayer::default();
-    let observed_with = |cors: CorsLayer| ServiceBuilder::new().layer(observe.clone()).layer(cors);
+    let observed_with =
+        |cors| ServiceBuilder::new().layer(observe.clone()).layer(cors::ForOrigins::new(cors));
     let api = Router::new()
         .merge(login::router())
         .merge(sso::router())
@@ -106,7 +105,7 @@ fn routes(state: AppState, args: &ServeArgs) -> Router {
         .merge(stream::ofrep_router())
         .merge(sdk::client_router())
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(observed_with(client_cors(&args.client_cors_origins)));
+        .layer(observed_with(cors::client(&args.client_cors_origins)));
     let server_routes = Router::new()
         .merge(sdk::router())
         .merge(stream::router())
@@ -114,10 +113,10 @@ fn routes(state: AppState, args: &ServeArgs) -> Router {
         .layer(observe.clone());
     let api = api
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(observed_with(admin_cors(&args.cors_origins)));
+        .layer(observed_with(cors::admin(&args.cors_origins)));
     let health = health::router()
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(observed_with(admin_cors(&args.cors_origins)));
+        .layer(observed_with(cors::admin(&args.cors_origins)));
     Router::new()
         .nest("/api/v1", api)
         .merge(health)
@@ -137,47 +136,6 @@ pub fn router(state: AppState, args: &ServeArgs) -> App {
     // Outside the router, so that it is not one more boxed layer around each route.
     let limited = DefaultBodyLimit::max(args.max_body_bytes).layer(routes(state, args));
     Edge::new(limited, RequestIds::default())
-}
-
-fn allow_origin(origins: &[String]) -> AllowOrigin {
-    if origins.iter().any(|o| o.trim() == "*") {
-        AllowOrigin::any()
-    } else {
-        AllowOrigin::list(origins.iter().filter_map(|o| HeaderValue::from_str(o.trim()).ok()))
-    }
-}
-
-/// The admin API's policy: the configured origins (`VEXIL_CORS_ORIGINS`), none by default.
-fn admin_cors(origins: &[String]) -> CorsLayer {
-    CorsLayer::new()
-        .allow_origin(allow_origin(origins))
-        .allow_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE])
-        .allow_headers([
-            header::AUTHORIZATION,
-            header::CONTENT_TYPE,
-            header::IF_MATCH,
-            header::IF_NONE_MATCH,
-            HeaderName::from_static("last-event-id"),
-        ])
-        .expose_headers([header::ETAG, header::LOCATION, REQUEST_ID.clone()])
-        .max_age(Duration::from_secs(3600))
-}
-
-/// The policy of the routes that take client keys (`VEXIL_CLIENT_CORS_ORIGINS`, any by
-/// default). Keys travel in headers, never cookies, so no credentials are allowed.
-fn client_cors(origins: &[String]) -> CorsLayer {
-    CorsLayer::new()
-        .allow_origin(allow_origin(origins))
-        .allow_methods([Method::GET, Method::POST])
-        .allow_headers([
-            header::AUTHORIZATION,
-            header::CONTENT_TYPE,
-            header::IF_NONE_MATCH,
-            HeaderName::from_static("x-api-key"),
-            HeaderName::from_static("last-event-id"),
-        ])
-        .expose_headers([header::ETAG, header::RETRY_AFTER, REQUEST_ID.clone()])
-        .max_age(Duration::from_secs(3600))
 }
 
 async fn method_not_allowed() -> ApiError {
