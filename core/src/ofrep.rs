@@ -91,7 +91,14 @@ pub fn read_request(body: &[u8]) -> Result<(Context, Value), RequestError> {
 /// assert_eq!(vexil_core::ofrep::read_context(b"[]").unwrap_err().code(), "INVALID_CONTEXT");
 /// ```
 pub fn read_context(body: &[u8]) -> Result<Context, RequestError> {
-    let Request(context) = serde_json::from_slice(body)?;
+    let Request(context) = match serde_json::from_slice(body) {
+        Ok(request) => request,
+        // An object named by serde_json's raw-value token means something else to
+        // `serde_json::Value` (its member is JSON text, parsed in its place); such a
+        // body takes the general reader, whose answer is the definition.
+        Err(e) if e.to_string().starts_with(RAW_VALUE_SEEN) => return read_request(body).map(|(ctx, _)| ctx),
+        Err(e) => return Err(e.into()),
+    };
     let members = match context {
         None => return Err(RequestError::NoContext),
         Some(Member::Object(members)) => members,
@@ -216,6 +223,19 @@ impl<'de> Deserialize<'de> for Request {
     }
 }
 
+/// serde_json's private name for a raw JSON value (its `raw_value` feature, which this
+/// crate enables): an object whose first member has this name is read by
+/// `serde_json::Value` as the JSON text the member holds.
+const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
+
+/// The message of the error [`read_context`]'s visitors stop with when they meet
+/// [`RAW_VALUE_TOKEN`] as a member name (anywhere: the general reader then decides).
+const RAW_VALUE_SEEN: &str = "vexil: serde_json's raw-value token";
+
+fn raw_value_seen<E: de::Error>() -> E {
+    E::custom(RAW_VALUE_SEEN)
+}
+
 /// Whether a top-level member name is `context`, without keeping the name.
 struct Name(bool);
 
@@ -228,6 +248,9 @@ impl<'de> Deserialize<'de> for Name {
                 f.write_str("a member name")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Name, E> {
+                if v == RAW_VALUE_TOKEN {
+                    return Err(raw_value_seen());
+                }
                 Ok(Name(v == "context"))
             }
         }
@@ -264,6 +287,9 @@ impl<'de> Deserialize<'de> for Member {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Member, A::Error> {
                 let mut members = Vec::new();
                 while let Some(name) = map.next_key::<String>()? {
+                    if name == RAW_VALUE_TOKEN {
+                        return Err(raw_value_seen());
+                    }
                     let value = map.next_value::<Member>()?;
                     members.push((name, value));
                 }
@@ -363,6 +389,15 @@ mod tests {
             r#"null"#,
             r#"{"context": {}} x"#,
             r#"{"context": {"a": 1,}}"#,
+            // serde_json's raw-value token, which `serde_json::Value` reads as JSON text.
+            r#"{"context": {"$serde_json::private::RawValue": "{\"targetingKey\": \"u1\"}"}}"#,
+            r#"{"context": {"$serde_json::private::RawValue": 5}}"#,
+            r#"{"context": {"a": 1, "$serde_json::private::RawValue": "{}"}}"#,
+            r#"{"context": {"\u0024serde_json::private::RawValue": "{\"a\": 1}"}}"#,
+            r#"{"x": {"$serde_json::private::RawValue": "nope"}, "context": {}}"#,
+            r#"{"x": [{"$serde_json::private::RawValue": "1"}], "context": {}}"#,
+            r#"{"$serde_json::private::RawValue": "{\"context\": {}}"}"#,
+            r#"{"context": {"u": {"$serde_json::private::RawValue": "\"pro\""}}}"#,
             "",
             &deep_array,
             &deep_object,
@@ -400,6 +435,7 @@ mod tests {
             Just("a.b".to_owned()),
             Just("targetingKey".to_owned()),
             Just("context".to_owned()),
+            Just(RAW_VALUE_TOKEN.to_owned()),
         ];
         let leaf = prop_oneof![
             Just("null".to_owned()),
