@@ -67,6 +67,9 @@ contexts = [
     {"context": {"targetingKey": "u", "user": {"plan": "pro", "org": {"id": "o1"}}, "groups": ["a", "b"]}},
     {"context": {}},
     {"context": {"targetingKey": None, "list": [1, "x"], "n": None}},
+    # serde_json's raw-value token, which the two OFREP readers must read alike.
+    {"context": {"$serde_json::private::RawValue": "{\"targetingKey\": \"u1\"}"}},
+    {"x": {"$serde_json::private::RawValue": "[1]"}, "context": {"a": 1}},
 ]
 for i, c in enumerate(contexts):
     write("ofrep_request", f"context-{i}.json", compact(c))
