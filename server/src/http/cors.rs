@@ -80,20 +80,18 @@ impl ForOrigins {
     }
 }
 
-impl<S: Clone> Layer<S> for ForOrigins {
+impl<S> Layer<S> for ForOrigins {
     type Service = CorsForOrigins<S>;
 
     fn layer(&self, inner: S) -> CorsForOrigins<S> {
-        CorsForOrigins { cors: self.0.layer(inner.clone()), inner }
+        CorsForOrigins(self.0.layer(inner))
     }
 }
 
-/// The service of [`ForOrigins`]: the route behind its CORS layer, and the route alone.
+/// The service of [`ForOrigins`]: the route behind its CORS layer, called through the
+/// layer or, for requests that skip it, directly (`Cors::get_mut`).
 #[derive(Clone)]
-pub(super) struct CorsForOrigins<S> {
-    cors: Cors<S>,
-    inner: S,
-}
+pub(super) struct CorsForOrigins<S>(Cors<S>);
 
 impl<S, B> Service<Request<B>> for CorsForOrigins<S>
 where
@@ -104,16 +102,15 @@ where
     type Future = CorsForOriginsFuture<<Cors<S> as Service<Request<B>>>::Future, S::Future>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
-        // Either may take the next request.
-        ready!(self.cors.poll_ready(cx))?;
-        self.inner.poll_ready(cx)
+        // The layer's readiness is its route's, so either path may take the request.
+        self.0.poll_ready(cx)
     }
 
     fn call(&mut self, req: Request<B>) -> Self::Future {
         if req.method() == Method::OPTIONS || req.headers().contains_key(header::ORIGIN) {
-            CorsForOriginsFuture::Cors { future: self.cors.call(req) }
+            CorsForOriginsFuture::Cors { future: self.0.call(req) }
         } else {
-            CorsForOriginsFuture::Plain { future: self.inner.call(req) }
+            CorsForOriginsFuture::Plain { future: self.0.get_mut().call(req) }
         }
     }
 }
