@@ -539,7 +539,11 @@ impl PartialEq for Context {
     fn eq(&self, other: &Self) -> bool {
         self.key == other.key
             && self.attributes.len() == other.attributes.len()
-            && self.attributes().all(|(n, v)| other.get(n).is_some_and(|o| o == AttrRef::from(v)))
+            // The stored attributes, not `get`, which answers the name `key` with the
+            // targeting key.
+            && self.attributes().all(|(n, v)| {
+                other.get_hashed(n, attr_hash(n)).is_some_and(|o| o.value == AttrRef::from(v))
+            })
     }
 }
 
@@ -666,5 +670,22 @@ impl AttrRef<'_> {
             AttrRef::Bool(b) => serde_json::Value::Bool(*b),
             AttrRef::List(l) => serde_json::Value::from(l.to_vec()),
         }
+    }
+}
+
+#[cfg(test)]
+mod equality_tests {
+    use super::*;
+
+    /// Found by the `ofrep_request` fuzz target: an attribute named `key` made a context
+    /// unequal to itself.
+    #[test]
+    fn a_context_with_an_attribute_named_key_equals_itself() {
+        let mut ctx = Context::anonymous();
+        ctx.set("key", 42.0);
+        assert_eq!(ctx, ctx.clone());
+        let mut other = Context::anonymous();
+        other.set("key", 43.0);
+        assert_ne!(ctx, other);
     }
 }
