@@ -146,6 +146,27 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_split_of_any_input_hashes_as_the_whole(
+            text in proptest::collection::vec(proptest::num::u8::ANY, 0..40),
+            cuts in proptest::collection::vec(0usize..40, 0..5),
+        ) {
+            let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(text.len())).collect();
+            cuts.sort_unstable();
+            let mut m = Murmur3::new();
+            let mut at = 0;
+            for c in cuts.into_iter().chain([text.len()]) {
+                m.write(&text[at..c]);
+                at = c;
+            }
+            proptest::prop_assert_eq!(m.finish(), murmur3_32(&text));
+            // And against an independent implementation.
+            let reference = murmur3::murmur3_32(&mut std::io::Cursor::new(&text), 0).expect("in-memory read");
+            proptest::prop_assert_eq!(murmur3_32(&text), reference);
+        }
+    }
+
     #[test]
     fn buckets_cover_the_whole_range() {
         assert_eq!(bucket_of_hash(0), 0);

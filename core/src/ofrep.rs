@@ -45,6 +45,17 @@ impl RequestError {
     }
 }
 
+/// The body as text. JSON is UTF-8 throughout (RFC 8259, section 8.1), so the whole
+/// body is checked once, up front: read from bytes, the parser checked each string on
+/// its own, which cost more than the check of the whole body (a call per string).
+fn body_text(body: &[u8]) -> Result<&str, RequestError> {
+    std::str::from_utf8(body).map_err(|e| {
+        RequestError::Json(<serde_json::Error as de::Error>::custom(format_args!(
+            "the body is not UTF-8: {e}"
+        )))
+    })
+}
+
 /// Reads an evaluation request body: the context as a Vexil [`Context`] (the one
 /// conversion every path shares, [`Context::from_openfeature`]) and the request's
 /// `context` member as sent.
@@ -61,7 +72,7 @@ impl RequestError {
 /// assert_eq!(err.code(), "INVALID_CONTEXT");
 /// ```
 pub fn read_request(body: &[u8]) -> Result<(Context, Value), RequestError> {
-    let mut request: Value = serde_json::from_slice(body)?;
+    let mut request: Value = serde_json::from_str(body_text(body)?)?;
     let Some(context) = request.get_mut("context").map(Value::take) else {
         return Err(RequestError::NoContext);
     };
@@ -91,7 +102,7 @@ pub fn read_request(body: &[u8]) -> Result<(Context, Value), RequestError> {
 /// assert_eq!(vexil_core::ofrep::read_context(b"[]").unwrap_err().code(), "INVALID_CONTEXT");
 /// ```
 pub fn read_context(body: &[u8]) -> Result<Context, RequestError> {
-    let Request(context) = match serde_json::from_slice(body) {
+    let Request(context) = match serde_json::from_str(body_text(body)?) {
         Ok(request) => request,
         // An object named by serde_json's raw-value token means something else to
         // `serde_json::Value` (its member is JSON text, parsed in its place); such a
@@ -348,6 +359,28 @@ mod tests {
             ),
             _ => panic!("{direct:?} / {through_value:?}: {}", String::from_utf8_lossy(body)),
         }
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_are_refused_wherever_they_are() {
+        for body in [
+            &b"{\"context\": {\"targetingKey\": \"u\xff\"}}"[..],
+            b"{\"context\": {\"n\xc3\": 1}}",
+            // In a member evaluation skips, and in one it never reads.
+            b"{\"context\": {}, \"other\": \"\xed\xa0\x80\"}",
+            b"{\"context\": {}, \"other\": [\"a\", {\"b\": \"\xf8\"}]}",
+        ] {
+            for refused in [read_context(body).err(), read_request(body).err()] {
+                let e = refused.expect("refused");
+                assert_eq!(e.code(), "PARSE_ERROR", "{}", String::from_utf8_lossy(body));
+                assert!(e.to_string().contains("not UTF-8"), "{e}");
+            }
+        }
+        // Text that is UTF-8 beyond ASCII is read as before.
+        let ctx = read_context("{\"context\": {\"targetingKey\": \"Zoë\", \"city\": \"Kraków\"}}".as_bytes())
+            .expect("valid");
+        assert_eq!(ctx.key(), Some("Zoë"));
+        assert_eq!(ctx.get("city"), Some(crate::context::AttrRef::Str("Kraków")));
     }
 
     #[test]

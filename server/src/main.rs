@@ -7,7 +7,9 @@ use vexil_server::config::{Cli, Command, UsersCommand};
 /// allocator (decision 0042): an answer allocates dozens of small blocks, and glibc's
 /// malloc and free were a fifth of the server's instructions per request.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: allocator::MiMalloc = allocator::MiMalloc;
+
+mod allocator;
 
 #[tokio::main]
 async fn main() -> ExitCode {

@@ -137,6 +137,25 @@ async fn ofrep_errors_have_the_statuses_the_protocol_gives(app: TestApp) {
             "INVALID_CONTEXT",
         ),
     ];
+    let not_utf8 = b"{\"context\": {\"targetingKey\": \"u\"}, \"note\": \"\xff\"}".to_vec();
+    for (path, key_in_answer) in
+        [("/ofrep/v1/evaluate/flags/beta", Some("beta")), ("/ofrep/v1/evaluate/flags", None)]
+    {
+        let r = app
+            .call(Method::POST, path)
+            .header("x-api-key", &key)
+            .raw("application/json", not_utf8.clone())
+            .send()
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{path}: {}", r.text);
+        assert_eq!(r.body["errorCode"], "PARSE_ERROR", "{path}");
+        assert!(
+            r.body["errorDetails"].as_str().is_some_and(|d| d.contains("not UTF-8")),
+            "{path}: {}",
+            r.text
+        );
+        assert_eq!(r.body.get("key").and_then(|k| k.as_str()), key_in_answer, "{path}");
+    }
     for (name, body, code) in cases {
         let r = app
             .call(Method::POST, "/ofrep/v1/evaluate/flags/beta")
