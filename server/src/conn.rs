@@ -104,6 +104,12 @@ async fn connection(
     let conn = builder.serve_connection_with_upgrades(io, service);
     tokio::pin!(conn);
     let mut draining = false;
+    // One timer for the connection's life, moved only to an earlier deadline: a later one
+    // is found when the timer fires early and the check runs again. Each request head
+    // wakes this loop with a deadline later than the last one's, so a busy connection
+    // touches tokio's timer wheel when its timer fires, not on every request.
+    let mut timer = std::pin::pin!(tokio::time::sleep(Duration::ZERO));
+    let mut timer_set = false;
     loop {
         let now = Instant::now();
         let wake = match activity.check(limits, now) {
@@ -114,6 +120,10 @@ async fn connection(
             }
             Check::Until(at) => at,
         };
+        if !timer_set || wake < timer.deadline() {
+            timer.as_mut().reset(wake);
+            timer_set = true;
+        }
         tokio::select! {
             result = conn.as_mut() => {
                 if let Err(e) = result {
@@ -125,7 +135,7 @@ async fn connection(
                 draining = true;
                 conn.as_mut().graceful_shutdown();
             }
-            () = tokio::time::sleep_until(wake) => {}
+            () = timer.as_mut() => timer_set = false,
             () = activity.head_started.notified() => {}
         }
     }
@@ -316,17 +326,24 @@ impl AsyncWrite for Watched {
 }
 
 /// A request body that must be complete by a deadline.
+///
+/// The timer is armed only when the body is not all there yet: most bodies arrive with
+/// their request head, and a timer registered and cancelled for each of them cost about
+/// 1,500 instructions per request (tokio's timer wheel, a boxed `Sleep`).
 struct Deadline {
     inner: Incoming,
-    /// Started with the request; `None` for a body already complete.
+    /// When the body must be complete: `limit` after the request was handed over.
+    /// `None` for a body that was complete from the start.
+    by: Option<tokio::time::Instant>,
+    /// Armed at the first poll that finds the body still on its way.
     sleep: Option<Pin<Box<Sleep>>>,
     limit: Duration,
 }
 
 impl Deadline {
     fn new(inner: Incoming, limit: Duration) -> Deadline {
-        let sleep = (!inner.is_end_stream()).then(|| Box::pin(tokio::time::sleep(limit)));
-        Deadline { inner, sleep, limit }
+        let by = (!inner.is_end_stream()).then(|| tokio::time::Instant::now() + limit);
+        Deadline { inner, by, sleep: None, limit }
     }
 }
 
@@ -347,12 +364,19 @@ impl http_body::Body for Deadline {
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
         let this = &mut *self;
-        if let Some(sleep) = &mut this.sleep
-            && sleep.as_mut().poll(cx).is_ready()
+        let polled = Pin::new(&mut this.inner).poll_frame(cx);
+        if polled.is_pending()
+            && let Some(by) = this.by
+            && this
+                .sleep
+                .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(by)))
+                .as_mut()
+                .poll(cx)
+                .is_ready()
         {
             return Poll::Ready(Some(Err(Box::new(BodyTimeout(this.limit)))));
         }
-        Pin::new(&mut this.inner).poll_frame(cx).map_err(Into::into)
+        polled.map_err(Into::into)
     }
 
     fn is_end_stream(&self) -> bool {
