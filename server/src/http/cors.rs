@@ -136,7 +136,7 @@ where
             Projected::Cors { future } => future.poll(cx),
             Projected::Plain { future } => {
                 let Ok(mut response) = ready!(future.poll(cx));
-                response.headers_mut().append(header::VARY, HeaderValue::from_static(VARY));
+                response.headers_mut().append(header::VARY, const { HeaderValue::from_static(VARY) });
                 Poll::Ready(Ok(response))
             }
         }

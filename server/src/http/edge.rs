@@ -60,7 +60,8 @@ impl RequestIds {
         let id = uuid::Builder::from_random_bytes(bits.to_be_bytes()).into_uuid();
         let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];
         // Lower-case hex and hyphens: always a valid header value.
-        HeaderValue::from_str(id.hyphenated().encode_lower(&mut text)).unwrap_or(HeaderValue::from_static(""))
+        HeaderValue::from_str(id.hyphenated().encode_lower(&mut text))
+            .unwrap_or(const { HeaderValue::from_static("") })
     }
 }
 

@@ -164,7 +164,7 @@ impl ApiError {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_seconds));
             }
             ApiError::Unauthorized(_) => {
-                headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+                headers.insert(header::WWW_AUTHENTICATE, const { HeaderValue::from_static("Bearer") });
             }
             // Worth repeating soon: a busy or restarting database.
             ApiError::Unavailable(_) => {
@@ -198,7 +198,7 @@ impl IntoResponse for ApiError {
         let bytes = serde_json::to_vec(&body).unwrap_or_default();
         let mut response = (status, bytes).into_response();
         let headers = response.headers_mut();
-        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        headers.insert(header::CONTENT_TYPE, const { HeaderValue::from_static("application/problem+json") });
         self.add_headers(headers);
         response
     }

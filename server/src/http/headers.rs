@@ -24,17 +24,19 @@ pub(super) fn secure(headers: &mut HeaderMap) {
         .and_then(|v| v.to_str().ok())
         .and_then(|ct| ct.trim_start().get(..9))
         .is_some_and(|media| media.eq_ignore_ascii_case("text/html"));
-    // One lookup each (`entry`), where "insert unless present" would take two.
-    headers.entry(header::CONTENT_SECURITY_POLICY).or_insert(HeaderValue::from_static(if is_page {
-        DASHBOARD_CSP
+    // One lookup each (`entry`), where "insert unless present" would take two. The
+    // values are built at compile time: `from_static` checks every byte, which for the
+    // policies cost about 450 instructions on every answer.
+    headers.entry(header::CONTENT_SECURITY_POLICY).or_insert(if is_page {
+        const { HeaderValue::from_static(DASHBOARD_CSP) }
     } else {
-        API_CSP
-    }));
+        const { HeaderValue::from_static(API_CSP) }
+    });
     for (name, value) in [
-        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (header::REFERRER_POLICY, "no-referrer"),
-        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::X_CONTENT_TYPE_OPTIONS, const { HeaderValue::from_static("nosniff") }),
+        (header::REFERRER_POLICY, const { HeaderValue::from_static("no-referrer") }),
+        (header::X_FRAME_OPTIONS, const { HeaderValue::from_static("DENY") }),
     ] {
-        headers.entry(name).or_insert(HeaderValue::from_static(value));
+        headers.entry(name).or_insert(value);
     }
 }

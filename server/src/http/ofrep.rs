@@ -326,7 +326,7 @@ fn json_response(status: StatusCode, body: Vec<u8>) -> Response {
     // Content type, CORS's `vary` and `access-control-*` answers, and the edge's.
     let headers = r.headers_mut();
     headers.reserve(4 + super::edge::EDGE_HEADERS);
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers.insert(header::CONTENT_TYPE, const { HeaderValue::from_static("application/json") });
     r
 }
 
@@ -511,17 +511,17 @@ pub(super) async fn evaluate_flags(
         match gzip.then(|| gzip_fast(&body)).flatten() {
             Some(compressed) => {
                 let mut r = json_response(StatusCode::OK, compressed);
-                r.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+                r.headers_mut().insert(header::CONTENT_ENCODING, const { HeaderValue::from_static("gzip") });
                 r
             }
             None => json_response(StatusCode::OK, body),
         }
     };
-    r.headers_mut().insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    r.headers_mut().insert(header::VARY, const { HeaderValue::from_static("accept-encoding") });
     if let Ok(v) = HeaderValue::from_str(&etag) {
         r.headers_mut().insert(header::ETAG, v);
     }
-    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    r.headers_mut().insert(header::CACHE_CONTROL, const { HeaderValue::from_static("no-cache") });
     Ok(r)
 }
 

@@ -72,7 +72,7 @@ pub(super) async fn get_config(
         StatusCode::NOT_MODIFIED.into_response()
     } else if let Some(gzip) = accepts_gzip(&headers).then(|| view.gzip()).flatten() {
         let mut r = Response::new(Body::from(gzip));
-        r.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        r.headers_mut().insert(header::CONTENT_ENCODING, const { HeaderValue::from_static("gzip") });
         r
     } else {
         let json = view
@@ -84,10 +84,10 @@ pub(super) async fn get_config(
     let h = response.headers_mut();
     h.reserve(4 + super::edge::EDGE_HEADERS);
     if !not_modified {
-        h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        h.insert(header::CONTENT_TYPE, const { HeaderValue::from_static("application/json") });
     }
-    h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    h.insert(header::VARY, const { HeaderValue::from_static("accept-encoding") });
+    h.insert(header::CACHE_CONTROL, const { HeaderValue::from_static("no-cache") });
     h.insert(header::ETAG, etag.clone());
     Ok(response)
 }

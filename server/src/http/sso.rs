@@ -346,7 +346,7 @@ fn redirect(location: &str, cookie: Option<String>) -> Response {
     if let Ok(v) = HeaderValue::from_str(location) {
         h.insert(header::LOCATION, v);
     }
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(header::CACHE_CONTROL, const { HeaderValue::from_static("no-store") });
     if let Some(v) = cookie.and_then(|c| HeaderValue::from_str(&c).ok()) {
         h.append(header::SET_COOKIE, v);
     }

@@ -64,10 +64,10 @@ const KEEPALIVE: &[u8] = b": keep-alive\n\n";
 pub fn response(body: Body) -> Response {
     let mut r = Response::new(body);
     let h = r.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache, no-transform"));
+    h.insert(header::CONTENT_TYPE, const { HeaderValue::from_static("text/event-stream") });
+    h.insert(header::CACHE_CONTROL, const { HeaderValue::from_static("no-cache, no-transform") });
     // Proxies such as nginx must not buffer the stream.
-    h.insert("x-accel-buffering", HeaderValue::from_static("no"));
+    h.insert("x-accel-buffering", const { HeaderValue::from_static("no") });
     r
 }
 
