@@ -188,11 +188,7 @@ impl Snapshot {
     /// JSON of the snapshot's shape.
     pub fn from_json_lenient(bytes: &[u8]) -> Result<LenientSnapshot, crate::Error> {
         // UTF-8 throughout, as [`Snapshot::from_json`] requires.
-        let text = std::str::from_utf8(bytes).map_err(|e| {
-            crate::Error::Parse(<serde_json::Error as serde::de::Error>::custom(format_args!(
-                "the snapshot is not UTF-8: {e}"
-            )))
-        })?;
+        let text = crate::json_text(bytes, "the snapshot").map_err(crate::Error::Parse)?;
         // The usual case, a snapshot whose every object parses, is the strict parse: one
         // pass, where object by object scans the text twice. Any failure falls back.
         if let Ok(snapshot) = serde_json::from_str::<Snapshot>(text) {

@@ -61,3 +61,13 @@ pub enum Error {
     #[error(transparent)]
     Invalid(#[from] ValidationErrors),
 }
+
+/// `bytes` as the text of a JSON document. JSON is UTF-8 throughout (RFC 8259, section
+/// 8.1), and `serde_json` reading bytes does not check the strings it skips, so every
+/// reader checks the whole document once here and then parses text. `what` names the
+/// document in the error ("the snapshot is not UTF-8: …").
+pub(crate) fn json_text<'a>(bytes: &'a [u8], what: &str) -> Result<&'a str, serde_json::Error> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        <serde_json::Error as serde::de::Error>::custom(format_args!("{what} is not UTF-8: {e}"))
+    })
+}

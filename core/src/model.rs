@@ -464,11 +464,7 @@ impl Snapshot {
     /// the strings it skips (unknown fields), and the lenient parser reads every string,
     /// so without this check the two parsers would disagree on what is a snapshot.
     pub fn from_json(bytes: &[u8]) -> Result<Snapshot, crate::Error> {
-        let text = std::str::from_utf8(bytes).map_err(|e| {
-            crate::Error::Parse(<serde_json::Error as serde::de::Error>::custom(format_args!(
-                "the snapshot is not UTF-8: {e}"
-            )))
-        })?;
+        let text = crate::json_text(bytes, "the snapshot").map_err(crate::Error::Parse)?;
         serde_json::from_str(text).map_err(crate::Error::Parse)
     }
 }

@@ -45,17 +45,6 @@ impl RequestError {
     }
 }
 
-/// The body as text. JSON is UTF-8 throughout (RFC 8259, section 8.1), so the whole
-/// body is checked once, up front: read from bytes, the parser checked each string on
-/// its own, which cost more than the check of the whole body (a call per string).
-fn body_text(body: &[u8]) -> Result<&str, RequestError> {
-    std::str::from_utf8(body).map_err(|e| {
-        RequestError::Json(<serde_json::Error as de::Error>::custom(format_args!(
-            "the body is not UTF-8: {e}"
-        )))
-    })
-}
-
 /// Reads an evaluation request body: the context as a Vexil [`Context`] (the one
 /// conversion every path shares, [`Context::from_openfeature`]) and the request's
 /// `context` member as sent.
@@ -72,7 +61,7 @@ fn body_text(body: &[u8]) -> Result<&str, RequestError> {
 /// assert_eq!(err.code(), "INVALID_CONTEXT");
 /// ```
 pub fn read_request(body: &[u8]) -> Result<(Context, Value), RequestError> {
-    let mut request: Value = serde_json::from_str(body_text(body)?)?;
+    let mut request: Value = serde_json::from_str(crate::json_text(body, "the body")?)?;
     let Some(context) = request.get_mut("context").map(Value::take) else {
         return Err(RequestError::NoContext);
     };
@@ -102,7 +91,7 @@ pub fn read_request(body: &[u8]) -> Result<(Context, Value), RequestError> {
 /// assert_eq!(vexil_core::ofrep::read_context(b"[]").unwrap_err().code(), "INVALID_CONTEXT");
 /// ```
 pub fn read_context(body: &[u8]) -> Result<Context, RequestError> {
-    let Request(context) = match serde_json::from_str(body_text(body)?) {
+    let Request(context) = match serde_json::from_str(crate::json_text(body, "the body")?) {
         Ok(request) => request,
         // An object named by serde_json's raw-value token means something else to
         // `serde_json::Value` (its member is JSON text, parsed in its place); such a
