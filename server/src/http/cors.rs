@@ -71,6 +71,13 @@ pub(super) fn client(origins: &[String]) -> CorsLayer {
 
 /// A CORS policy for the requests that carry an `Origin` or are `OPTIONS` (see the
 /// module documentation).
+/// What a CORS policy adds to the answer to a request that is not a CORS request (no
+/// `Origin`, not `OPTIONS`): the `vary` header the policy writes on its own answers, so
+/// that a cache keeps the two kinds of answer apart.
+pub(super) fn not_cross_origin(response: &mut Response) {
+    response.headers_mut().append(header::VARY, const { HeaderValue::from_static(VARY) });
+}
+
 #[derive(Clone)]
 pub(super) struct ForOrigins(CorsLayer);
 
@@ -136,7 +143,7 @@ where
             Projected::Cors { future } => future.poll(cx),
             Projected::Plain { future } => {
                 let Ok(mut response) = ready!(future.poll(cx));
-                response.headers_mut().append(header::VARY, const { HeaderValue::from_static(VARY) });
+                not_cross_origin(&mut response);
                 Poll::Ready(Ok(response))
             }
         }

@@ -2,7 +2,9 @@
 //! of a stack of general-purpose layers (decision 0048):
 //! - [`Edge`], outside the router, once per request: the request id (kept from the
 //!   request, or made), a panic turned into a 500 problem, and on the answer the security
-//!   headers ([`super::headers::secure`]) and the request id;
+//!   headers ([`super::headers::secure`]) and the request id. It answers the two
+//!   evaluation routes SDKs call most without the router ([`super::direct`], decision
+//!   0051);
 //! - [`Observe`], on each route (only a route knows its matched path): the request span
 //!   that log lines inside the handler carry, and the request counter and latency
 //!   histogram by method, route and status.
@@ -20,11 +22,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context, Poll, ready};
 use std::time::Instant;
 
+use axum::body::Bytes;
 use axum::extract::MatchedPath;
 use axum::http::{HeaderName, HeaderValue, Method, Request};
 use axum::response::{IntoResponse, Response};
+use futures_util::future::Either;
 use tower::{Layer, Service};
 
+use super::direct::{Direct, DirectFuture, Route};
 use super::error::ApiError;
 
 /// The header that carries a request's id, both ways.
@@ -65,23 +70,42 @@ impl RequestIds {
     }
 }
 
-/// The outermost service (see the module documentation). Cloned per request: an `Arc`
+/// The outermost service (see the module documentation). Cloned per request: two `Arc`s
 /// and the inner service's own clone.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Edge<S> {
     inner: S,
     ids: RequestIds,
+    /// The routes answered without the router ([`super::direct`]).
+    direct: Option<Arc<Direct>>,
+}
+
+impl<S: std::fmt::Debug> std::fmt::Debug for Edge<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Edge")
+            .field("inner", &self.inner)
+            .field("ids", &self.ids)
+            .field("direct", &self.direct.is_some())
+            .finish()
+    }
 }
 
 impl<S> Edge<S> {
     pub(super) fn new(inner: S, ids: RequestIds) -> Edge<S> {
-        Edge { inner, ids }
+        Edge { inner, ids, direct: None }
+    }
+
+    /// Answers the direct routes past `inner`.
+    pub(super) fn with_direct(self, direct: Direct) -> Edge<S> {
+        Edge { direct: Some(Arc::new(direct)), ..self }
     }
 }
 
 impl<S, B> Service<Request<B>> for Edge<S>
 where
     S: Service<Request<B>, Response = Response, Error = Infallible>,
+    B: http_body::Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<axum::BoxError>,
 {
     type Response = Response;
     type Error = Infallible;
@@ -101,7 +125,14 @@ where
             }
         };
         // A panic while a route builds its future is answered like one while it runs.
-        let inner = std::panic::catch_unwind(AssertUnwindSafe(|| self.inner.call(req))).ok();
+        let inner = std::panic::catch_unwind(AssertUnwindSafe(|| match &self.direct {
+            Some(direct) => match Route::of(&req) {
+                Some(route) => Either::Right(direct.call(route, req)),
+                None => Either::Left(self.inner.call(req)),
+            },
+            None => Either::Left(self.inner.call(req)),
+        }))
+        .ok();
         EdgeFuture { inner, id: Some(id) }
     }
 }
@@ -111,7 +142,7 @@ pin_project_lite::pin_project! {
     pub struct EdgeFuture<F> {
         // `None` when the route panicked before it had a future.
         #[pin]
-        inner: Option<F>,
+        inner: Option<Either<F, DirectFuture>>,
         id: Option<HeaderValue>,
     }
 }
@@ -153,6 +184,13 @@ pub(super) struct ObserveLayer {
     metrics: RouteMetrics,
 }
 
+impl ObserveLayer {
+    /// The metrics the layer records into.
+    pub(super) fn metrics(&self) -> &RouteMetrics {
+        &self.metrics
+    }
+}
+
 impl<S> Layer<S> for ObserveLayer {
     type Service = Observe<S>;
 
@@ -181,23 +219,55 @@ where
     }
 
     fn call(&mut self, req: Request<B>) -> Self::Future {
-        let started = Instant::now();
-        let method = req.method().clone();
-        let route = req.extensions().get::<MatchedPath>().cloned();
-        // The path only: query strings may carry stream tokens, which never belong in
-        // logs.
-        let span = {
-            let route = route.as_ref().map_or("unmatched", MatchedPath::as_str);
-            let id = req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("");
-            tracing::info_span!("request", http.method = %method, http.route = route, request.id = id)
+        let route = match req.extensions().get::<MatchedPath>() {
+            Some(matched) => RouteName::Matched(matched.clone()),
+            None => RouteName::Unmatched,
         };
-        let inner = {
-            let _entered = span.enter();
-            tracing::debug!("started processing request");
-            self.inner.call(req)
-        };
-        ObserveFuture { inner, span, started, method, route, metrics: self.metrics.clone() }
+        let inner = &mut self.inner;
+        observe(req, route, &self.metrics, move |req| inner.call(req))
     }
+}
+
+/// The route a request is recorded under: the router's matched path, a route the edge
+/// answers itself ([`super::direct`]), or none.
+pub(super) enum RouteName {
+    Matched(MatchedPath),
+    Fixed(&'static str),
+    Unmatched,
+}
+
+impl RouteName {
+    fn as_str(&self) -> &str {
+        match self {
+            RouteName::Matched(m) => m.as_str(),
+            RouteName::Fixed(route) => route,
+            RouteName::Unmatched => "unmatched",
+        }
+    }
+}
+
+/// Calls `handle` with `req` inside the request span, and records the answer under
+/// `route`: what [`Observe`] does around each of the router's routes, and what the edge
+/// does around the routes it answers itself ([`super::direct`]).
+pub(super) fn observe<B, F>(
+    req: Request<B>,
+    route: RouteName,
+    metrics: &RouteMetrics,
+    handle: impl FnOnce(Request<B>) -> F,
+) -> ObserveFuture<F> {
+    let started = Instant::now();
+    let method = req.method().clone();
+    // The path only: query strings may carry stream tokens, which never belong in logs.
+    let span = {
+        let id = req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("");
+        tracing::info_span!("request", http.method = %method, http.route = route.as_str(), request.id = id)
+    };
+    let inner = {
+        let _entered = span.enter();
+        tracing::debug!("started processing request");
+        handle(req)
+    };
+    ObserveFuture { inner, span, started, method, route, metrics: metrics.clone() }
 }
 
 pin_project_lite::pin_project! {
@@ -208,7 +278,7 @@ pin_project_lite::pin_project! {
         span: tracing::Span,
         started: Instant,
         method: Method,
-        route: Option<MatchedPath>,
+        route: RouteName,
         metrics: RouteMetrics,
     }
 }
@@ -225,8 +295,7 @@ where
         let Ok(response) = ready!(this.inner.poll(cx));
         let elapsed = this.started.elapsed();
         let status = response.status();
-        let route = this.route.as_ref().map_or("unmatched", MatchedPath::as_str);
-        this.metrics.record(this.method, route, status.as_u16(), elapsed.as_secs_f64());
+        this.metrics.record(this.method, this.route.as_str(), status.as_u16(), elapsed.as_secs_f64());
         // A 5xx the server means (503 from /readyz, a release plan's gate) is an answer,
         // not a failure, and an internal error logs its cause where it is answered
         // (`ApiError::public_detail`): so every answer is logged alike, at DEBUG.

@@ -12,6 +12,7 @@ mod bulk;
 mod change_requests;
 mod code_refs;
 mod cors;
+mod direct;
 mod edge;
 mod environments;
 mod evaluate;
@@ -62,8 +63,7 @@ use error::ApiError;
 /// metrics (which need the matched route, known only once the router has routed) go on
 /// together with the part's CORS policy. What does not need the route wraps the router
 /// once, outside ([`router`]).
-fn routes(state: AppState, args: &ServeArgs) -> Router {
-    let observe = ObserveLayer::default();
+fn routes(state: AppState, args: &ServeArgs, observe: &ObserveLayer) -> Router {
     let observed_with =
         |cors| ServiceBuilder::new().layer(observe.clone()).layer(cors::ForOrigins::new(cors));
     let api = Router::new()
@@ -127,15 +127,18 @@ fn routes(state: AppState, args: &ServeArgs) -> Router {
 }
 
 /// The whole application: [`routes`] under the default body limit, behind an [`Edge`]
-/// (request ids, panics, security headers). A service for any request body; clone it per
+/// (request ids, panics, security headers, and the routes it answers itself,
+/// [`direct`]). A service for any request body; clone it per
 /// connection or request (reference counts).
 pub type App = Edge<<DefaultBodyLimit as Layer<Router>>::Service>;
 
 /// The whole application router and what every request passes through.
 pub fn router(state: AppState, args: &ServeArgs) -> App {
     // Outside the router, so that it is not one more boxed layer around each route.
-    let limited = DefaultBodyLimit::max(args.max_body_bytes).layer(routes(state, args));
-    Edge::new(limited, RequestIds::default())
+    let observe = ObserveLayer::default();
+    let direct = direct::Direct::new(state.clone(), observe.metrics().clone());
+    let limited = DefaultBodyLimit::max(args.max_body_bytes).layer(routes(state, args, &observe));
+    Edge::new(limited, RequestIds::default()).with_direct(direct)
 }
 
 async fn method_not_allowed() -> ApiError {

@@ -15,6 +15,7 @@ crate::on_both_databases!(
     bulk_evaluation_has_an_etag_per_configuration_and_context,
     ofrep_results_equal_the_core_engine_on_the_same_snapshot,
     the_debugger_explains_rules_conditions_and_buckets,
+    the_edge_answers_its_own_routes_as_the_router_does,
 );
 
 /// Flags of every kind in production: a rule on country, a 50 % rollout, a string,
@@ -445,4 +446,96 @@ async fn every_error_of_an_ofrep_route_is_in_the_protocols_shape(app: TestApp) {
         let r = app.call(Method::GET, &format!("/ofrep/v1/events{query}")).send().await;
         assert_ofrep_error(&r, StatusCode::UNAUTHORIZED, "GENERAL", None, &format!("events{query}"));
     }
+}
+
+/// The answer as compared between the edge's own routes and the router's: everything
+/// but the request id, which differs per request.
+fn answer_of(r: &crate::harness::Resp) -> (StatusCode, Vec<(String, String)>, String) {
+    let mut headers: Vec<(String, String)> = r
+        .headers
+        .iter()
+        .filter(|(name, _)| name.as_str() != "x-request-id")
+        .map(|(name, value)| (name.to_string(), value.to_str().unwrap_or("<not text>").to_owned()))
+        .collect();
+    headers.sort();
+    (r.status, headers, r.text.clone())
+}
+
+/// The edge answers one-flag OFREP and `GET /sdk/v1/config` itself when the request
+/// needs nothing else of the router (decision 0051). Each request here is sent both
+/// ways, and the answers must be the same: a flag key with a percent-encoded letter, and
+/// a configuration request with an `Origin` (the server-key routes have no CORS policy),
+/// go through the router.
+async fn the_edge_answers_its_own_routes_as_the_router_does(app: TestApp) {
+    let (server, _) = seed(&app).await;
+    let client = sdk_key(&app, "production", "client").await;
+    let ctx = |c: Value| serde_json::to_vec(&json!({"context": c})).expect("json");
+    let bodies: Vec<(&str, Vec<u8>)> = vec![
+        ("application/json", ctx(json!({"targetingKey": "u1", "country": "DE"}))),
+        ("application/json", ctx(json!({"targetingKey": "u2", "country": "FR"}))),
+        ("application/json", ctx(json!({"country": "DE"}))),
+        ("application/json", b"{\"context\": 5}".to_vec()),
+        ("application/json", b"not json".to_vec()),
+        ("", b"{\"context\": {\"targetingKey\": \"u1\", \"x\": \"\xff\"}}".to_vec()),
+        ("application/json", vec![b' '; 70 * 1024]),
+    ];
+    let keys = [Some(server.as_str()), Some(client.as_str()), Some("vx_unknown"), None];
+    let mut compared = 0;
+    for (plain, routed) in [("beta", "bet%61"), ("split", "spli%74"), ("nope", "nop%65")] {
+        for key in keys {
+            for (content_type, body) in &bodies {
+                let send = |flag: &str| {
+                    let mut call = app.call(Method::POST, &format!("/ofrep/v1/evaluate/flags/{flag}"));
+                    if let Some(key) = key {
+                        call = call.header("x-api-key", key);
+                    }
+                    call.raw(content_type, body.clone()).send()
+                };
+                let (direct, router) = (send(plain).await, send(routed).await);
+                assert_eq!(answer_of(&direct), answer_of(&router), "{plain} with key {key:?}");
+                compared += 1;
+            }
+        }
+    }
+    assert_eq!(compared, 3 * 4 * 7);
+    // The comparison saw what each route does: a match, a hidden flag, the vary header.
+    let seen = ofrep(&app, &server, "beta", json!({"targetingKey": "u1", "country": "DE"})).await;
+    assert_eq!((seen.status, seen.body["reason"].clone()), (StatusCode::OK, json!("TARGETING_MATCH")));
+    assert!(
+        seen.headers.get_all(header::VARY).iter().any(|v| v.to_str().is_ok_and(|v| v.contains("origin")))
+    );
+    let hidden = ofrep(&app, &client, "split", json!({"targetingKey": "u1"})).await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND, "hidden from client keys");
+
+    let current = app.call(Method::GET, "/sdk/v1/config").token(&server).send().await;
+    let etag = current.headers[header::ETAG].to_str().expect("text").to_owned();
+    let variants: [&[(&str, &str)]; 5] = [
+        &[],
+        &[("accept-encoding", "gzip")],
+        &[("if-none-match", &etag)],
+        &[("if-none-match", "\"other\"")],
+        &[("accept-encoding", "gzip;q=0, br")],
+    ];
+    for key in [Some(server.as_str()), Some(client.as_str()), Some("vx_unknown"), None] {
+        for headers in variants {
+            let send = |origin: bool| {
+                let mut call = app.call(Method::GET, "/sdk/v1/config");
+                if let Some(key) = key {
+                    call = call.token(key);
+                }
+                for (name, value) in headers {
+                    call = call.header(name, value);
+                }
+                if origin {
+                    call = call.header("origin", "https://app.example");
+                }
+                call.send()
+            };
+            let (direct, router) = (send(false).await, send(true).await);
+            assert_eq!(answer_of(&direct), answer_of(&router), "config with key {key:?} and {headers:?}");
+        }
+    }
+    let not_modified =
+        app.call(Method::GET, "/sdk/v1/config").token(&server).header("if-none-match", &etag).send().await;
+    assert_eq!(not_modified.status, StatusCode::NOT_MODIFIED);
 }
