@@ -240,13 +240,17 @@ async fn changes_apply_the_same_after_the_snapshot_model_is_dropped() {
 
     // Waits for the sweep to drop the current view's model, asking for the configuration
     // meanwhile so that the environment is not dropped from memory as unused instead.
-    let until_shed = || async {
-        let shed = models_shed(&server).await;
-        until_above(shed, "the count of models dropped", || async {
-            served().await;
-            models_shed(&server).await
-        })
-        .await;
+    // `shed` is the count from before the change that built the view: read after it, the
+    // sweep may already have dropped that model, and the count would never pass it.
+    let until_shed = |shed: u64| {
+        let (server, served) = (&server, &served);
+        async move {
+            until_above(shed, "the count of models dropped", || async {
+                served().await;
+                models_shed(server).await
+            })
+            .await;
+        }
     };
     // Toggles a flag and waits until the configuration served has the change.
     let toggle_served = |flag: &'static str, on: bool| {
@@ -262,20 +266,22 @@ async fn changes_apply_the_same_after_the_snapshot_model_is_dropped() {
     // first change reads it back.
     served().await;
     let read = models_read(&server).await;
+    let shed = models_shed(&server).await;
     toggle_served("a", true).await;
     assert_eq!(models_read(&server).await, read + 1, "the change read the model back from the JSON");
     assert_eq!(enabled(&served().await), [("a".into(), true), ("b".into(), false), ("c".into(), false)]);
 
     // The view that change built holds its model until a sweep drops it; the next change
     // reads it back again.
-    until_shed().await;
+    until_shed(shed).await;
+    let shed = models_shed(&server).await;
     toggle_served("b", true).await;
     assert_eq!(models_read(&server).await, read + 2, "the change read the dropped model back");
     assert_eq!(enabled(&served().await), [("a".into(), true), ("b".into(), true), ("c".into(), false)]);
 
     // The sweep drops that view's model too; a stream then starting reads it back at
     // once, before any change.
-    until_shed().await;
+    until_shed(shed).await;
     let mut s = stream(&server, &key, None).await;
     let first = s.next(WAIT).await.unwrap();
     assert_eq!(first.event, "snapshot");
