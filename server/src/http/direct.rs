@@ -23,16 +23,18 @@
 use std::convert::Infallible;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 
 use axum::body::{Body, Bytes, HttpBody};
-use axum::extract::{FromRequestParts, State};
+use axum::extract::{FromRef, FromRequestParts, State};
 use axum::http::{HeaderValue, Method, Request, header};
 use axum::response::{IntoResponse, Response};
 
 use super::edge::{ObserveFuture, RouteMetrics, RouteName, observe};
 use super::extract::Path;
-use crate::auth::sdk_key::{SdkClient, ServerSdk};
-use crate::state::AppState;
+use crate::auth::sdk_key::{SdkClient, SdkKeys, ServerSdk};
+use crate::stream::Hubs;
+use crate::usage::UsageBuffer;
 
 /// One-flag OFREP, as the router names the route.
 const OFREP_FLAG: &str = "/ofrep/v1/evaluate/flags/{key}";
@@ -46,11 +48,14 @@ type Answer = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>
 /// The answer of a route taken past the router.
 pub(super) type DirectFuture = ObserveFuture<Answer>;
 
-/// What the edge needs to answer the direct routes: the application state and the
-/// routes' metrics (shared with the router's [`super::edge::Observe`] layers).
+/// What the edge needs to answer the direct routes: the parts of the state their
+/// handlers take, and the routes' metrics (shared with the router's
+/// [`super::edge::Observe`] layers).
 #[derive(Clone)]
 pub(super) struct Direct {
-    state: AppState,
+    hubs: Arc<Hubs>,
+    usage: Arc<UsageBuffer>,
+    sdk_keys: Arc<SdkKeys>,
     metrics: RouteMetrics,
 }
 
@@ -94,8 +99,18 @@ fn with_length(mut response: Response) -> Response {
 }
 
 impl Direct {
-    pub(super) fn new(state: AppState, metrics: RouteMetrics) -> Direct {
-        Direct { state, metrics }
+    pub(super) fn new<S>(state: &S, metrics: RouteMetrics) -> Direct
+    where
+        Arc<Hubs>: FromRef<S>,
+        Arc<UsageBuffer>: FromRef<S>,
+        Arc<SdkKeys>: FromRef<S>,
+    {
+        Direct {
+            hubs: FromRef::from_ref(state),
+            usage: FromRef::from_ref(state),
+            sdk_keys: FromRef::from_ref(state),
+            metrics,
+        }
     }
 
     /// Answers `req`, which takes `route` ([`Route::of`]), past the router.
@@ -108,29 +123,25 @@ impl Direct {
             Route::OfrepFlag(flag) => (OFREP_FLAG, Some(flag)),
             Route::SdkConfig => (SDK_CONFIG, None),
         };
-        let state = self.state.clone();
+        let Direct { hubs, usage, sdk_keys, .. } = self.clone();
         observe(req.map(Body::new), RouteName::Fixed(name), &self.metrics, move |req| {
             let (mut parts, body) = req.into_parts();
             let answer: Answer = match flag {
                 Some(flag) => Box::pin(async move {
-                    let key = SdkClient::from_request_parts(&mut parts, &state).await;
-                    let answer = super::ofrep::evaluate_flag(
-                        State(state.hubs.clone()),
-                        State(state.usage.clone()),
-                        key,
-                        Ok(Path(flag)),
-                        body,
-                    )
-                    .await;
+                    // The key extractors take any state that gives them the keys.
+                    let key = SdkClient::from_request_parts(&mut parts, &sdk_keys).await;
+                    let answer =
+                        super::ofrep::evaluate_flag(State(hubs), State(usage), key, Ok(Path(flag)), body)
+                            .await;
                     let mut response = answer.into_response();
                     super::cors::not_cross_origin(&mut response);
                     Ok(with_length(response))
                 }),
                 None => Box::pin(async move {
-                    let answer = match ServerSdk::from_request_parts(&mut parts, &state).await {
-                        Ok(key) => super::sdk::get_config(State(state.hubs.clone()), key, parts.headers)
-                            .await
-                            .into_response(),
+                    let answer = match ServerSdk::from_request_parts(&mut parts, &sdk_keys).await {
+                        Ok(key) => {
+                            super::sdk::get_config(State(hubs), key, parts.headers).await.into_response()
+                        }
                         Err(rejection) => rejection.into_response(),
                     };
                     Ok(with_length(answer))

@@ -136,7 +136,7 @@ pub type App = Edge<<DefaultBodyLimit as Layer<Router>>::Service>;
 pub fn router(state: AppState, args: &ServeArgs) -> App {
     // Outside the router, so that it is not one more boxed layer around each route.
     let observe = ObserveLayer::default();
-    let direct = direct::Direct::new(state.clone(), observe.metrics().clone());
+    let direct = direct::Direct::new(&state, observe.metrics().clone());
     let limited = DefaultBodyLimit::max(args.max_body_bytes).layer(routes(state, args, &observe));
     Edge::new(limited, RequestIds::default()).with_direct(direct)
 }
