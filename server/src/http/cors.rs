@@ -69,8 +69,6 @@ pub(super) fn client(origins: &[String]) -> CorsLayer {
         .max_age(Duration::from_secs(3600))
 }
 
-/// A CORS policy for the requests that carry an `Origin` or are `OPTIONS` (see the
-/// module documentation).
 /// What a CORS policy adds to the answer to a request that is not a CORS request (no
 /// `Origin`, not `OPTIONS`): the `vary` header the policy writes on its own answers, so
 /// that a cache keeps the two kinds of answer apart.
@@ -78,6 +76,8 @@ pub(super) fn not_cross_origin(response: &mut Response) {
     response.headers_mut().append(header::VARY, const { HeaderValue::from_static(VARY) });
 }
 
+/// A CORS policy for the requests that carry an `Origin` or are `OPTIONS` (see the
+/// module documentation).
 #[derive(Clone)]
 pub(super) struct ForOrigins(CorsLayer);
 

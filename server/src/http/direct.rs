@@ -119,15 +119,16 @@ impl Direct {
         B: http_body::Body<Data = Bytes> + Send + 'static,
         B::Error: Into<axum::BoxError>,
     {
-        let (name, flag) = match route {
-            Route::OfrepFlag(flag) => (OFREP_FLAG, Some(flag)),
-            Route::SdkConfig => (SDK_CONFIG, None),
+        let name = match route {
+            Route::OfrepFlag(_) => OFREP_FLAG,
+            Route::SdkConfig => SDK_CONFIG,
         };
-        let Direct { hubs, usage, sdk_keys, .. } = self.clone();
+        let (hubs, sdk_keys) = (self.hubs.clone(), self.sdk_keys.clone());
+        let usage = self.usage.clone();
         observe(req.map(Body::new), RouteName::Fixed(name), &self.metrics, move |req| {
             let (mut parts, body) = req.into_parts();
-            let answer: Answer = match flag {
-                Some(flag) => Box::pin(async move {
+            let answer: Answer = match route {
+                Route::OfrepFlag(flag) => Box::pin(async move {
                     // The key extractors take any state that gives them the keys.
                     let key = SdkClient::from_request_parts(&mut parts, &sdk_keys).await;
                     let answer =
@@ -137,7 +138,7 @@ impl Direct {
                     super::cors::not_cross_origin(&mut response);
                     Ok(with_length(response))
                 }),
-                None => Box::pin(async move {
+                Route::SdkConfig => Box::pin(async move {
                     let answer = match ServerSdk::from_request_parts(&mut parts, &sdk_keys).await {
                         Ok(key) => {
                             super::sdk::get_config(State(hubs), key, parts.headers).await.into_response()
