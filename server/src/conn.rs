@@ -22,7 +22,6 @@ use std::time::Duration;
 
 use crate::http::App;
 use axum::body::Body;
-use axum::extract::ConnectInfo;
 use bytes::Bytes;
 use http::{Request, Version};
 use http_body::{Body as _, Frame, SizeHint};
@@ -65,7 +64,7 @@ pub async fn serve(listener: TcpListener, router: App, limits: Limits, shutdown:
             },
         };
         let _ = stream.set_nodelay(true);
-        tracker.spawn(connection(stream, remote, router.clone(), limits, shutdown.clone()));
+        tracker.spawn(connection(stream, remote, router.for_client(remote), limits, shutdown.clone()));
     }
     drop(listener);
     tracker.close();
@@ -92,8 +91,7 @@ async fn connection(
             let handling = activity.begin_request(req.version());
             let router = router.clone();
             async move {
-                let mut req = req.map(|body| Deadline::new(body, limits.body_read));
-                req.extensions_mut().insert(ConnectInfo(remote));
+                let req = req.map(|body| Deadline::new(body, limits.body_read));
                 let Ok(response) = router.oneshot(req).await;
                 let open = handling.responded();
                 Ok::<_, Infallible>(response.map(|body| Tracked { inner: body, _open: open }))

@@ -15,6 +15,7 @@
 
 use std::convert::Infallible;
 use std::future::Future;
+use std::net::SocketAddr;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -23,7 +24,7 @@ use std::task::{Context, Poll, ready};
 use std::time::Instant;
 
 use axum::body::Bytes;
-use axum::extract::MatchedPath;
+use axum::extract::{ConnectInfo, MatchedPath};
 use axum::http::{HeaderName, HeaderValue, Method, Request};
 use axum::response::{IntoResponse, Response};
 use futures_util::future::Either;
@@ -78,6 +79,8 @@ pub struct Edge<S> {
     ids: RequestIds,
     /// The routes answered without the router ([`super::direct`]).
     direct: Option<Arc<Direct>>,
+    /// The peer of the connection this clone serves ([`Edge::for_client`]).
+    client: Option<SocketAddr>,
 }
 
 impl<S: std::fmt::Debug> std::fmt::Debug for Edge<S> {
@@ -86,13 +89,25 @@ impl<S: std::fmt::Debug> std::fmt::Debug for Edge<S> {
             .field("inner", &self.inner)
             .field("ids", &self.ids)
             .field("direct", &self.direct.is_some())
+            .field("client", &self.client)
             .finish()
     }
 }
 
 impl<S> Edge<S> {
     pub(super) fn new(inner: S, ids: RequestIds) -> Edge<S> {
-        Edge { inner, ids, direct: None }
+        Edge { inner, ids, direct: None, client: None }
+    }
+
+    /// The service for one connection from `client`: requests passed to the router carry
+    /// its address as axum's `ConnectInfo` (the routes that limit by address read it).
+    /// Only those: the direct routes never read it, and inserting it allocates the
+    /// request's extension map.
+    pub fn for_client(&self, client: SocketAddr) -> Edge<S>
+    where
+        S: Clone,
+    {
+        Edge { client: Some(client), ..self.clone() }
     }
 
     /// Answers the direct routes past `inner`.
@@ -125,12 +140,16 @@ where
             }
         };
         // A panic while a route builds its future is answered like one while it runs.
-        let inner = std::panic::catch_unwind(AssertUnwindSafe(|| match &self.direct {
-            Some(direct) => match Route::of(&req) {
-                Some(route) => Either::Right(direct.call(route, req)),
-                None => Either::Left(self.inner.call(req)),
-            },
-            None => Either::Left(self.inner.call(req)),
+        let inner = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            match self.direct.as_ref().and_then(|d| Some((d, Route::of(&req)?))) {
+                Some((direct, route)) => Either::Right(direct.call(route, req)),
+                None => {
+                    if let Some(client) = self.client {
+                        req.extensions_mut().insert(ConnectInfo(client));
+                    }
+                    Either::Left(self.inner.call(req))
+                }
+            }
         }))
         .ok();
         EdgeFuture { inner, id: Some(id) }

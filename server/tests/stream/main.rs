@@ -847,6 +847,35 @@ async fn without_a_configured_secret_a_login_works_on_every_replica_and_after_a_
     assert_eq!(me(&b, "not-a-token".to_owned()).await, 401);
 }
 
+/// The login limit per client address reads the address of the real connection: one
+/// address over its limit is refused, another is not.
+#[tokio::test]
+async fn failed_logins_are_limited_per_client_address_over_real_connections() {
+    let db = TestDb::sqlite();
+    // One failure per account, so four per address.
+    let server = serve(&db, &[("VEXIL_LOGIN_MAX_FAILURES", "1")]).await;
+    let from = |ip: [u8; 4]| {
+        reqwest::Client::builder().local_address(std::net::IpAddr::from(ip)).build().expect("client")
+    };
+    let attempt = |client: &reqwest::Client, n: usize| {
+        client
+            .post(format!("{}/api/v1/auth/login", server.base))
+            .json(&json!({"email": format!("nobody-{n}@example.com"), "password": "not-the-password"}))
+            .send()
+    };
+    let first = from([127, 0, 0, 1]);
+    for n in 0..4 {
+        assert_eq!(
+            attempt(&first, n).await.expect("login").status(),
+            401,
+            "attempt {n}, each on its own account"
+        );
+    }
+    assert_eq!(attempt(&first, 4).await.expect("login").status(), 429, "the fifth failure from one address");
+    let second = from([127, 0, 0, 2]);
+    assert_eq!(attempt(&second, 5).await.expect("login").status(), 401, "another address is not limited");
+}
+
 /// The container image's health check.
 #[tokio::test]
 async fn vexil_healthcheck_passes_only_while_the_server_is_ready() {
