@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Prints median and spread of every criterion benchmark under target/criterion.
+"""Prints median and spread of every criterion benchmark under target/criterion, those
+in groups as `group/function`.
 
 Spread is the median absolute deviation (MAD) of the per-iteration samples, and the
 95 % confidence interval of the median. Usage: scripts/criterion-summary.py [filter]
@@ -23,9 +24,16 @@ def main():
     wanted = sys.argv[1] if len(sys.argv) > 1 else ""
     print("| benchmark | median | MAD | 95 % CI of median |")
     print("|---|---|---|---|")
-    for name in sorted(os.listdir(ROOT)):
+    # Benchmarks in a group sit one level down (`group/function/new`); "report" holds
+    # criterion's HTML pages, not results.
+    names = []
+    for top, dirs, _ in os.walk(ROOT):
+        dirs[:] = sorted(d for d in dirs if d not in ("new", "base", "change", "report"))
+        if os.path.exists(os.path.join(top, "new", "estimates.json")):
+            names.append(os.path.relpath(top, ROOT))
+    for name in sorted(names):
         path = os.path.join(ROOT, name, "new", "estimates.json")
-        if wanted not in name or not os.path.exists(path):
+        if wanted not in name:
             continue
         with open(path) as f:
             e = json.load(f)

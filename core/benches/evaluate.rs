@@ -8,19 +8,25 @@ use vexil_core::CompiledSnapshot;
 
 mod support;
 
+/// One flag evaluated by key (`name`), then through a [`vexil_core::FlagHandle`] as a
+/// caller that evaluates one flag repeatedly holds it, with no key look-up
+/// (`name_handle`).
 fn single_flag(c: &mut Criterion, name: &str, flag: serde_json::Value, key: &str) {
     let snapshot = CompiledSnapshot::from_json(support::snapshot_json(vec![flag]).as_bytes()).expect("valid");
     let contexts = support::contexts();
     let mut i = 0;
-    c.bench_function(name, |b| {
-        b.iter(|| {
-            // A compare, not `%`: a division would cost as much as a simple evaluation.
-            i += 1;
-            if i == contexts.len() {
-                i = 0;
-            }
-            black_box(snapshot.evaluate(black_box(key), &contexts[i]))
-        });
+    let mut next = || {
+        // A compare, not `%`: a division would cost as much as a simple evaluation.
+        i += 1;
+        if i == contexts.len() {
+            i = 0;
+        }
+        &contexts[i]
+    };
+    c.bench_function(name, |b| b.iter(|| black_box(snapshot.evaluate(black_box(key), next()))));
+    let handle = snapshot.handle(key).expect("present");
+    c.bench_function(&format!("{name}_handle"), |b| {
+        b.iter(|| black_box(black_box(&handle).evaluate(next())));
     });
 }
 

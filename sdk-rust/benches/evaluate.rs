@@ -1,7 +1,8 @@
 //! Evaluation through `Client` against raw `vexil-core`, for the scenarios of
 //! `core/benches/evaluate.rs` (same fixtures): (a) boolean flag without rules, (b) 50 %
 //! rollout, (c) rule with three conditions then a 25 % rollout. The client adds the
-//! snapshot load and the usage count.
+//! snapshot load and the usage count; `client_handle` is the same call through a
+//! [`vexil_sdk::FlagHandle`] (no look-up by key).
 //! Run: cargo bench -p vexil-sdk --bench evaluate
 
 use std::hint::black_box;
@@ -25,24 +26,19 @@ fn scenario(c: &mut Criterion, name: &str, flag: serde_json::Value) {
     let contexts = support::contexts();
     let mut group = c.benchmark_group(name);
     let mut i = 0;
-    group.bench_function("core", |b| {
-        b.iter(|| {
-            i += 1;
-            if i == contexts.len() {
-                i = 0;
-            }
-            black_box(raw.evaluate(black_box("f"), &contexts[i]))
-        });
-    });
-    let mut i = 0;
-    group.bench_function("client", |b| {
-        b.iter(|| {
-            i += 1;
-            if i == contexts.len() {
-                i = 0;
-            }
-            black_box(client.bool_value(black_box("f"), &contexts[i], false))
-        });
+    let mut next = || {
+        i += 1;
+        if i == contexts.len() {
+            i = 0;
+        }
+        &contexts[i]
+    };
+    group.bench_function("core", |b| b.iter(|| black_box(raw.evaluate(black_box("f"), next()))));
+    group
+        .bench_function("client", |b| b.iter(|| black_box(client.bool_value(black_box("f"), next(), false))));
+    let handle = client.flag("f");
+    group.bench_function("client_handle", |b| {
+        b.iter(|| black_box(black_box(&handle).bool_value(next(), false)));
     });
     group.finish();
 }

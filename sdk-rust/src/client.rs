@@ -9,6 +9,7 @@
 //! Usage is counted in the snapshot's counters, in a stripe the thread owns (see `usage`).
 
 use std::cell::RefCell;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -68,6 +69,35 @@ struct Cached {
 
 thread_local! {
     static CURRENT: RefCell<Option<Cached>> = const { RefCell::new(None) };
+}
+
+/// The flag an evaluation is for: its key and, through a [`crate::FlagHandle`], the position
+/// the flag had in the last snapshot the handle evaluated.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct At<'a> {
+    pub(crate) key: &'a str,
+    pub(crate) hint: Option<&'a AtomicU32>,
+}
+
+impl<'a> At<'a> {
+    fn key(key: &'a str) -> At<'a> {
+        At { key, hint: None }
+    }
+
+    /// The flag's position in `compiled`. A handle's remembered position is checked
+    /// against the key there (one string compare) and looked up again only when the
+    /// flags moved, then remembered for the next evaluation.
+    #[inline]
+    fn index_in(self, compiled: &vexil_core::CompiledSnapshot) -> Option<usize> {
+        let Some(hint) = self.hint else { return compiled.flag_index(self.key) };
+        let remembered = hint.load(Ordering::Relaxed);
+        let index = compiled.flag_index_hinted(self.key, remembered as usize)?;
+        if index as u32 != remembered {
+            // Positions fit in u32: a snapshot holds at most `MAX_FLAGS` flags.
+            hint.store(u32::try_from(index).unwrap_or(u32::MAX), Ordering::Relaxed);
+        }
+        Some(index)
+    }
 }
 
 /// Owned by the client clones only: the last one dropped stops the background thread.
@@ -153,7 +183,7 @@ impl Client {
     #[inline]
     fn eval<R>(
         &self,
-        flag: &str,
+        flag: At<'_>,
         ctx: &Context,
         kind: Option<FlagKind>,
         map: impl FnOnce(&Evaluation<'_>) -> R,
@@ -191,7 +221,7 @@ impl Client {
     fn eval_in<R>(
         &self,
         loaded: Option<&Loaded>,
-        flag: &str,
+        flag: At<'_>,
         ctx: &Context,
         kind: Option<FlagKind>,
         map: impl FnOnce(&Evaluation<'_>) -> R,
@@ -199,7 +229,7 @@ impl Client {
         let Some(loaded) = loaded else {
             return map(&Evaluation::error(ErrorCode::ProviderNotReady));
         };
-        let Some(index) = loaded.compiled.flag_index(flag) else {
+        let Some(index) = flag.index_in(&loaded.compiled) else {
             return map(&Evaluation::error(ErrorCode::FlagNotFound));
         };
         let e = loaded.compiled.evaluate_index(index, ctx, kind);
@@ -218,7 +248,7 @@ impl Client {
     /// a value of the kind asked for, or says why it does not fit.
     fn resolve<T>(
         &self,
-        flag: &str,
+        flag: At<'_>,
         ctx: &Context,
         kind: FlagKind,
         default: T,
@@ -229,7 +259,8 @@ impl Client {
             return self.eval(flag, ctx, Some(kind), |e| Details::from_eval(e, default, extract));
         }
         let default_json = default_json(&default);
-        let hook = HookContext { flag_key: flag, kind, context: ctx, default_value: default_json.as_ref() };
+        let hook =
+            HookContext { flag_key: flag.key, kind, context: ctx, default_value: default_json.as_ref() };
         let (value, record, mismatch) = hooks::run(&self.shared.hooks, &hook, || {
             self.eval(flag, ctx, Some(kind), |e| {
                 let mut record = e.record();
@@ -262,10 +293,7 @@ impl Client {
     /// ```
     #[inline]
     pub fn bool_value(&self, flag: &str, ctx: &Context, default: bool) -> bool {
-        if !self.shared.hooks.is_empty() {
-            return self.bool_details(flag, ctx, default).value;
-        }
-        self.eval(flag, ctx, Some(FlagKind::Boolean), |e| e.value.and_then(Value::as_bool).unwrap_or(default))
+        self.bool_value_at(At::key(flag), ctx, default)
     }
 
     /// The value of a string flag, or `default`.
@@ -277,12 +305,7 @@ impl Client {
     /// assert_eq!(theme, "dark");
     /// ```
     pub fn string_value(&self, flag: &str, ctx: &Context, default: &str) -> String {
-        if !self.shared.hooks.is_empty() {
-            return self.string_details(flag, ctx, default).value;
-        }
-        self.eval(flag, ctx, Some(FlagKind::String), |e| {
-            e.value.and_then(Value::as_str).unwrap_or(default).to_owned()
-        })
+        self.string_value_at(At::key(flag), ctx, default)
     }
 
     /// The value of a number flag, or `default`.
@@ -295,10 +318,7 @@ impl Client {
     /// ```
     #[inline]
     pub fn number_value(&self, flag: &str, ctx: &Context, default: f64) -> f64 {
-        if !self.shared.hooks.is_empty() {
-            return self.number_details(flag, ctx, default).value;
-        }
-        self.eval(flag, ctx, Some(FlagKind::Number), |e| e.value.and_then(Value::as_f64).unwrap_or(default))
+        self.number_value_at(At::key(flag), ctx, default)
     }
 
     /// The value of a number flag as an integer, or `default` when the flag is missing,
@@ -313,10 +333,7 @@ impl Client {
     /// ```
     #[inline]
     pub fn int_value(&self, flag: &str, ctx: &Context, default: i64) -> i64 {
-        if !self.shared.hooks.is_empty() {
-            return self.int_details(flag, ctx, default).value;
-        }
-        self.eval(flag, ctx, Some(FlagKind::Number), |e| e.value.and_then(as_integer).unwrap_or(default))
+        self.int_value_at(At::key(flag), ctx, default)
     }
 
     /// The value of a flag of any kind as JSON, or `default`.
@@ -328,7 +345,7 @@ impl Client {
     /// assert_eq!(banner["text"], "Welcome");
     /// ```
     pub fn json_value(&self, flag: &str, ctx: &Context, default: Value) -> Value {
-        self.json_details(flag, ctx, default).value
+        self.json_value_at(At::key(flag), ctx, default)
     }
 
     /// The value of a flag of any kind, deserialised into `T`, or `default` when the
@@ -348,7 +365,7 @@ impl Client {
     /// assert_eq!(d.error_message.as_deref(), Some(r#"invalid type: string "dark", expected struct Banner"#));
     /// ```
     pub fn json_value_as<T: DeserializeOwned>(&self, flag: &str, ctx: &Context, default: T) -> T {
-        self.json_details_as(flag, ctx, default).value
+        self.json_value_as_at(At::key(flag), ctx, default)
     }
 
     /// Like [`Client::bool_value`], with the variant, the reason and, on error, the code.
@@ -365,6 +382,80 @@ impl Client {
     /// assert_eq!((d.value, d.reason, d.error_code), (false, ReasonKind::Error, Some(ErrorCode::TypeMismatch)));
     /// ```
     pub fn bool_details(&self, flag: &str, ctx: &Context, default: bool) -> Details<bool> {
+        self.bool_details_at(At::key(flag), ctx, default)
+    }
+
+    /// Like [`Client::string_value`], with the variant, the reason and the error code.
+    pub fn string_details(&self, flag: &str, ctx: &Context, default: &str) -> Details<String> {
+        self.string_details_at(At::key(flag), ctx, default)
+    }
+
+    /// Like [`Client::number_value`], with the variant, the reason and the error code.
+    pub fn number_details(&self, flag: &str, ctx: &Context, default: f64) -> Details<f64> {
+        self.number_details_at(At::key(flag), ctx, default)
+    }
+
+    /// Like [`Client::int_value`], with the variant, the reason and the error code
+    /// (`TYPE_MISMATCH` for a number that is not an integer in `i64`'s range, saying so
+    /// in [`Details::error_message`]).
+    pub fn int_details(&self, flag: &str, ctx: &Context, default: i64) -> Details<i64> {
+        self.int_details_at(At::key(flag), ctx, default)
+    }
+
+    /// Like [`Client::json_value`], with the variant, the reason and the error code.
+    pub fn json_details(&self, flag: &str, ctx: &Context, default: Value) -> Details<Value> {
+        self.json_details_at(At::key(flag), ctx, default)
+    }
+
+    /// Like [`Client::json_value_as`], with the variant, the reason and the error code
+    /// (`TYPE_MISMATCH` when the value does not deserialise into `T`, with serde's
+    /// reason in [`Details::error_message`]).
+    pub fn json_details_as<T: DeserializeOwned>(&self, flag: &str, ctx: &Context, default: T) -> Details<T> {
+        self.json_details_as_at(At::key(flag), ctx, default)
+    }
+
+    #[inline]
+    pub(crate) fn bool_value_at(&self, flag: At<'_>, ctx: &Context, default: bool) -> bool {
+        if !self.shared.hooks.is_empty() {
+            return self.bool_details_at(flag, ctx, default).value;
+        }
+        self.eval(flag, ctx, Some(FlagKind::Boolean), |e| e.value.and_then(Value::as_bool).unwrap_or(default))
+    }
+
+    pub(crate) fn string_value_at(&self, flag: At<'_>, ctx: &Context, default: &str) -> String {
+        if !self.shared.hooks.is_empty() {
+            return self.string_details_at(flag, ctx, default).value;
+        }
+        self.eval(flag, ctx, Some(FlagKind::String), |e| {
+            e.value.and_then(Value::as_str).unwrap_or(default).to_owned()
+        })
+    }
+
+    #[inline]
+    pub(crate) fn number_value_at(&self, flag: At<'_>, ctx: &Context, default: f64) -> f64 {
+        if !self.shared.hooks.is_empty() {
+            return self.number_details_at(flag, ctx, default).value;
+        }
+        self.eval(flag, ctx, Some(FlagKind::Number), |e| e.value.and_then(Value::as_f64).unwrap_or(default))
+    }
+
+    #[inline]
+    pub(crate) fn int_value_at(&self, flag: At<'_>, ctx: &Context, default: i64) -> i64 {
+        if !self.shared.hooks.is_empty() {
+            return self.int_details_at(flag, ctx, default).value;
+        }
+        self.eval(flag, ctx, Some(FlagKind::Number), |e| e.value.and_then(as_integer).unwrap_or(default))
+    }
+
+    pub(crate) fn json_value_at(&self, flag: At<'_>, ctx: &Context, default: Value) -> Value {
+        self.json_details_at(flag, ctx, default).value
+    }
+
+    pub(crate) fn json_value_as_at<T: DeserializeOwned>(&self, flag: At<'_>, ctx: &Context, default: T) -> T {
+        self.json_details_as_at(flag, ctx, default).value
+    }
+
+    pub(crate) fn bool_details_at(&self, flag: At<'_>, ctx: &Context, default: bool) -> Details<bool> {
         self.resolve(
             flag,
             ctx,
@@ -375,8 +466,7 @@ impl Client {
         )
     }
 
-    /// Like [`Client::string_value`], with the variant, the reason and the error code.
-    pub fn string_details(&self, flag: &str, ctx: &Context, default: &str) -> Details<String> {
+    pub(crate) fn string_details_at(&self, flag: At<'_>, ctx: &Context, default: &str) -> Details<String> {
         self.resolve(
             flag,
             ctx,
@@ -387,8 +477,7 @@ impl Client {
         )
     }
 
-    /// Like [`Client::number_value`], with the variant, the reason and the error code.
-    pub fn number_details(&self, flag: &str, ctx: &Context, default: f64) -> Details<f64> {
+    pub(crate) fn number_details_at(&self, flag: At<'_>, ctx: &Context, default: f64) -> Details<f64> {
         self.resolve(
             flag,
             ctx,
@@ -399,10 +488,7 @@ impl Client {
         )
     }
 
-    /// Like [`Client::int_value`], with the variant, the reason and the error code
-    /// (`TYPE_MISMATCH` for a number that is not an integer in `i64`'s range, saying so
-    /// in [`Details::error_message`]).
-    pub fn int_details(&self, flag: &str, ctx: &Context, default: i64) -> Details<i64> {
+    pub(crate) fn int_details_at(&self, flag: At<'_>, ctx: &Context, default: i64) -> Details<i64> {
         self.resolve(
             flag,
             ctx,
@@ -413,15 +499,16 @@ impl Client {
         )
     }
 
-    /// Like [`Client::json_value`], with the variant, the reason and the error code.
-    pub fn json_details(&self, flag: &str, ctx: &Context, default: Value) -> Details<Value> {
+    pub(crate) fn json_details_at(&self, flag: At<'_>, ctx: &Context, default: Value) -> Details<Value> {
         self.resolve(flag, ctx, FlagKind::Json, default, |d| Some(d.clone()), |v| Ok(v.clone()))
     }
 
-    /// Like [`Client::json_value_as`], with the variant, the reason and the error code
-    /// (`TYPE_MISMATCH` when the value does not deserialise into `T`, with serde's
-    /// reason in [`Details::error_message`]).
-    pub fn json_details_as<T: DeserializeOwned>(&self, flag: &str, ctx: &Context, default: T) -> Details<T> {
+    pub(crate) fn json_details_as_at<T: DeserializeOwned>(
+        &self,
+        flag: At<'_>,
+        ctx: &Context,
+        default: T,
+    ) -> Details<T> {
         self.resolve(
             flag,
             ctx,
@@ -430,6 +517,26 @@ impl Client {
             |_| None,
             |v| T::deserialize(v).map_err(|e| e.to_string()),
         )
+    }
+
+    /// A handle on the flag `key`, for code that evaluates that flag again and again: it
+    /// remembers where the flag is in the client's data, so each evaluation skips the
+    /// look-up by key. Its methods answer exactly as the client's do for `key` (usage,
+    /// hooks and defaults included). It stays valid across changes, and a flag created
+    /// after the handle is found when it arrives. A handle is a clone of the client: it
+    /// keeps the background thread running while it lives.
+    ///
+    /// ```
+    /// # let client = vexil_sdk::Client::builder("http://localhost:8080", "vx_srv_example").offline(true)
+    /// #     .bootstrap_file(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/bootstrap.json")).build().unwrap();
+    /// let checkout = client.flag("new-checkout");
+    /// for user in ["user-1", "user-2"] {
+    ///     let on = checkout.bool_value(&vexil_sdk::Context::new(user), false);
+    ///     assert_eq!(on, client.bool_value("new-checkout", &vexil_sdk::Context::new(user), false));
+    /// }
+    /// ```
+    pub fn flag(&self, key: impl Into<String>) -> crate::FlagHandle {
+        crate::handle::FlagHandle::new(self.clone(), key.into())
     }
 
     /// Every flag evaluated for `ctx`, serialisable as JSON to bootstrap a front end.

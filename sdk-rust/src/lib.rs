@@ -22,7 +22,8 @@
 //!
 //! - **Evaluation** ([`Client::bool_value`] and friends) is local, lock-free and never
 //!   fails: an unknown flag, a type mismatch or a client without data returns the
-//!   default, and the `*_details` calls say why ([`Details`]).
+//!   default, and the `*_details` calls say why ([`Details`]). A [`FlagHandle`]
+//!   ([`Client::flag`]) makes the same calls for one flag without the look-up by key.
 //! - **Data flow**: a full load from `/sdk/v1/config`, then the `/sdk/v1/stream` event
 //!   stream, resumed with `Last-Event-ID` after a disconnection; polling while the
 //!   stream keeps failing. Work runs on a thread of the client's own, so the client
@@ -82,6 +83,7 @@ mod events;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
+mod handle;
 mod hooks;
 mod listen;
 mod loaded;
@@ -103,6 +105,7 @@ pub use error::{
     BuildError, Corruption, Error, FlushError, Foreign, PersistError, StreamError, TrackError,
     TransportFailure, WaitError,
 };
+pub use handle::FlagHandle;
 pub use hooks::{EvaluationError, Hook, HookContext, HookError};
 pub use listen::{ChangeListener, FlagValueChange};
 pub use shared::FlagsChanged;

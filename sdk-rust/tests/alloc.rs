@@ -1,6 +1,6 @@
 //! The typed calls that return no owned data (`bool_value`, `number_value`,
-//! `int_value`) must not touch the heap on a client without hooks, counting usage
-//! included: a counting global allocator (`allocation-counter`) proves it. A binary of
+//! `int_value`), by key or through a flag handle, must not touch the heap on a client
+//! without hooks, counting usage included: a counting global allocator (`allocation-counter`) proves it. A binary of
 //! its own, because the allocator is global; it counts only the calling thread's
 //! allocations, so the client's background thread does not disturb the count.
 
@@ -42,6 +42,39 @@ fn evaluate_all(client: &Client, contexts: &[Context]) -> f64 {
     sum
 }
 
+/// The calls of [`evaluate_all`] through [`vexil_sdk::FlagHandle`]s.
+struct Handles {
+    plain: vexil_sdk::FlagHandle,
+    rollout: vexil_sdk::FlagHandle,
+    missing: vexil_sdk::FlagHandle,
+    limit: vexil_sdk::FlagHandle,
+}
+
+impl Handles {
+    fn new(client: &Client) -> Handles {
+        Handles {
+            plain: client.flag("plain"),
+            rollout: client.flag("rollout"),
+            missing: client.flag("missing"),
+            limit: client.flag("limit"),
+        }
+    }
+
+    fn evaluate_all(&self, contexts: &[Context]) -> f64 {
+        let mut sum = 0.0;
+        for ctx in contexts {
+            sum += f64::from(u8::from(self.plain.bool_value(ctx, false)));
+            sum += f64::from(u8::from(self.rollout.bool_value(ctx, false)));
+            sum += f64::from(u8::from(self.missing.bool_value(ctx, false)));
+            sum += self.limit.number_value(ctx, 0.0);
+            sum += self.plain.number_value(ctx, 0.0);
+            sum += self.limit.int_value(ctx, 0) as f64;
+            sum += self.rollout.int_value(ctx, 0) as f64;
+        }
+        sum
+    }
+}
+
 fn contexts() -> Vec<Context> {
     (0..50)
         .map(|i| {
@@ -69,6 +102,11 @@ fn typed_calls_without_hooks_do_not_allocate() {
     let n = allocations_during(|| sum = evaluate_all(&counting, &contexts));
     assert_eq!(n, 0, "allocations in {} evaluations", contexts.len() * 7);
     assert_eq!(sum, expected);
+    // Through flag handles, made beforehand as callers keep them.
+    let handles = Handles::new(&counting);
+    assert_eq!(handles.evaluate_all(&contexts), expected);
+    let n = allocations_during(|| sum = handles.evaluate_all(&contexts));
+    assert_eq!((n, sum), (0, expected), "allocations through handles");
 
     // A test-data client, before and after a change (a new snapshot to pick up).
     let td = TestData::new();

@@ -6,6 +6,7 @@
 mod axum_handler;
 mod fake;
 mod faults;
+mod handles;
 mod live;
 mod network;
 mod offline;
