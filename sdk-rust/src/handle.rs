@@ -7,6 +7,7 @@
 //! the flag looked up again, and its new position remembered. So a handle never
 //! evaluates the wrong flag, and costs at most what a call by key costs.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use serde::de::DeserializeOwned;
@@ -19,8 +20,8 @@ use crate::details::Details;
 /// A handle on one flag of a [`Client`], made by [`Client::flag`]. Every method answers
 /// as the client's method of the same name does for [`FlagHandle::key`].
 ///
-/// Cheap to clone, `Send` and `Sync`: share it between threads, or keep it in a
-/// `static` built once.
+/// `Send` and `Sync`, and cheap to clone (reference counts): share it between threads,
+/// or make it once where the application starts.
 ///
 /// ```
 /// # let client = vexil_sdk::Client::builder("http://localhost:8080", "vx_srv_example").offline(true)
@@ -32,7 +33,7 @@ use crate::details::Details;
 #[derive(Debug)]
 pub struct FlagHandle {
     client: Client,
-    key: Box<str>,
+    key: Arc<str>,
     /// The flag's position in the last snapshot evaluated; `u32::MAX` before the first.
     hint: AtomicU32,
 }
@@ -49,7 +50,7 @@ impl Clone for FlagHandle {
 
 impl FlagHandle {
     pub(crate) fn new(client: Client, key: String) -> FlagHandle {
-        FlagHandle { client, key: key.into_boxed_str(), hint: AtomicU32::new(u32::MAX) }
+        FlagHandle { client, key: key.into(), hint: AtomicU32::new(u32::MAX) }
     }
 
     fn at(&self) -> At<'_> {
