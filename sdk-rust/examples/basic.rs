@@ -1,4 +1,4 @@
-//! Evaluates a flag and prints changes as they arrive.
+//! Evaluates a flag through a handle (`Client::flag`) and prints changes as they arrive.
 //!
 //! Against a server: `VEXIL_URL=http://localhost:8080 VEXIL_SERVER_KEY=vx_srv_...
 //! cargo run -p vexil-sdk --example basic -- new-checkout`. Without `VEXIL_URL` it runs
@@ -22,8 +22,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     client.wait_until_ready_blocking(Duration::from_secs(5))?;
 
+    // A handle: evaluations of this one flag skip the look-up by key, across changes.
+    let handle = client.flag(flag.as_str());
     let user = Context::new("user-42").with("country", "DE").with("plan", "pro");
-    let details = client.json_details(&flag, &user, serde_json::Value::Null);
+    let details = handle.json_details(&user, serde_json::Value::Null);
     println!("{flag} = {} (variant {:?}, reason {:?})", details.value, details.variant, details.reason);
     println!("status: {:?}", client.status());
 
@@ -33,7 +35,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     while client.status() != vexil_sdk::Status::Offline && std::time::Instant::now() < deadline {
         match changes.try_recv() {
             Ok(change) => {
-                let value = client.json_value(&flag, &user, serde_json::Value::Null);
+                let value = handle.json_value(&user, serde_json::Value::Null);
                 println!("version {}: changed {:?}; {flag} = {value}", change.version, change.flags);
             }
             Err(_) => std::thread::sleep(Duration::from_millis(100)),
