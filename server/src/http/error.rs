@@ -63,8 +63,10 @@ pub enum ApiError {
     /// The body is not JSON.
     #[error("{0}")]
     UnsupportedMediaType(String),
-    /// Too many attempts.
-    #[error("too many attempts")]
+    /// Too many failed logins (or set-up attempts) for the account or from the address.
+    #[error(
+        "too many failed attempts for this account or from this address (they count for 15 minutes); retry in {retry_after_seconds} s"
+    )]
     TooManyRequests {
         /// Seconds to wait.
         retry_after_seconds: u64,

@@ -46,7 +46,11 @@ async fn a_wrong_password_is_refused_and_repeated_failures_are_rate_limited(app:
     }
     let r = attempt("wrong-password").await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
-    assert!(r.headers["retry-after"].to_str().unwrap().parse::<u64>().unwrap() > 0);
+    let wait = r.headers["retry-after"].to_str().unwrap().parse::<u64>().unwrap();
+    assert!(wait > 0);
+    let detail = r.body["detail"].as_str().unwrap();
+    assert!(detail.contains("this account or from this address"), "says what is limited: {detail}");
+    assert!(detail.ends_with(&format!("retry in {wait} s")), "says when to retry: {detail}");
     let r = attempt(OWNER_PASSWORD).await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "the right password does not lift the lock early");
     let unknown = app
