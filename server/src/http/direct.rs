@@ -123,21 +123,24 @@ impl Direct {
             Route::OfrepFlag(_) => OFREP_FLAG,
             Route::SdkConfig => SDK_CONFIG,
         };
-        let (hubs, sdk_keys) = (self.hubs.clone(), self.sdk_keys.clone());
-        let usage = self.usage.clone();
-        observe(req.map(Body::new), RouteName::Fixed(name), &self.metrics, move |req| {
+        // `observe` calls this at once, so each route clones only the parts it uses.
+        observe(req.map(Body::new), RouteName::Fixed(name), &self.metrics, |req| {
             let (mut parts, body) = req.into_parts();
+            let (hubs, sdk_keys) = (self.hubs.clone(), self.sdk_keys.clone());
             let answer: Answer = match route {
-                Route::OfrepFlag(flag) => Box::pin(async move {
-                    // The key extractors take any state that gives them the keys.
-                    let key = SdkClient::from_request_parts(&mut parts, &sdk_keys).await;
-                    let answer =
-                        super::ofrep::evaluate_flag(State(hubs), State(usage), key, Ok(Path(flag)), body)
-                            .await;
-                    let mut response = answer.into_response();
-                    super::cors::not_cross_origin(&mut response);
-                    Ok(with_length(response))
-                }),
+                Route::OfrepFlag(flag) => {
+                    let usage = self.usage.clone();
+                    Box::pin(async move {
+                        // The key extractors take any state that gives them the keys.
+                        let key = SdkClient::from_request_parts(&mut parts, &sdk_keys).await;
+                        let answer =
+                            super::ofrep::evaluate_flag(State(hubs), State(usage), key, Ok(Path(flag)), body)
+                                .await;
+                        let mut response = answer.into_response();
+                        super::cors::not_cross_origin(&mut response);
+                        Ok(with_length(response))
+                    })
+                }
                 Route::SdkConfig => Box::pin(async move {
                     let answer = match ServerSdk::from_request_parts(&mut parts, &sdk_keys).await {
                         Ok(key) => {
